@@ -1,0 +1,173 @@
+/*
+ * api — the route table and the helpers shared by the handlers.
+ */
+#include "api.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+
+static const struct http_route api_routes[] = {
+	{ "GET", "/healthz", api_healthz, HTTP_PUBLIC },
+	{ "POST", "/api/v1/session", api_session_login, HTTP_PUBLIC },
+	{ "GET", "/api/v1/session", api_session_get, 0 },
+	{ "DELETE", "/api/v1/session", api_session_logout, 0 },
+
+	{ "GET", "/api/v1/contacts", api_contacts_list, 0 },
+	{ "POST", "/api/v1/contacts", api_contacts_create, HTTP_STAFF },
+	{ "POST", "/api/v1/contacts/import", api_contacts_import, HTTP_STAFF | HTTP_RAW_BODY },
+	{ "GET", "/api/v1/contacts/export", api_contacts_export, HTTP_STAFF },
+	{ "GET", "/api/v1/contacts/{id}", api_contacts_get, 0 },
+	{ "PATCH", "/api/v1/contacts/{id}", api_contacts_update, HTTP_STAFF },
+	{ "DELETE", "/api/v1/contacts/{id}", api_contacts_delete, HTTP_STAFF },
+
+	{ "GET", "/api/v1/groups", api_groups_list, 0 },
+	{ "POST", "/api/v1/groups", api_groups_create, HTTP_STAFF },
+	{ "GET", "/api/v1/groups/{id}", api_groups_get, 0 },
+	{ "PATCH", "/api/v1/groups/{id}", api_groups_update, HTTP_STAFF },
+	{ "DELETE", "/api/v1/groups/{id}", api_groups_delete, HTTP_STAFF },
+};
+
+/* Matches path against pattern, reading {id} segments into ids. */
+static bool
+api_match(const char *pattern, const char *path, int64_t ids[2])
+{
+	int nid = 0;
+
+	while (*pattern && *path) {
+		if (strncmp(pattern, "{id}", 4) == 0) {
+			char *end;
+			long long v;
+			if (*path < '1' || *path > '9')
+				return false;
+			v = strtoll(path, &end, 10);
+			if (v <= 0 || nid == 2)
+				return false;
+			ids[nid++] = v;
+			path = end;
+			pattern += 4;
+			continue;
+		}
+		if (*pattern != *path)
+			return false;
+		pattern++;
+		path++;
+	}
+	if (*path == '/' && path[1] == '\0')	/* tolerate one trailing slash */
+		path++;
+	return *pattern == '\0' && *path == '\0';
+}
+
+const struct http_route *
+api_route_find(const char *method, const char *path, int64_t ids[2], bool *path_known)
+{
+	size_t i;
+	int64_t tmp[2];
+
+	*path_known = false;
+	for (i = 0; i < sizeof(api_routes) / sizeof(api_routes[0]); i++) {
+		if (!api_match(api_routes[i].pattern, path, tmp))
+			continue;
+		if (strcmp(api_routes[i].method, method) == 0 ||
+		    (strcmp(method, "HEAD") == 0 && strcmp(api_routes[i].method, "GET") == 0)) {
+			ids[0] = tmp[0];
+			ids[1] = tmp[1];
+			return &api_routes[i];
+		}
+		*path_known = true;
+	}
+	return NULL;
+}
+
+int
+api_get_string(json_t *obj, const char *key, bool required, const char **out,
+    struct error *err)
+{
+	json_t *v = obj ? json_object_get(obj, key) : NULL;
+
+	*out = NULL;
+	if (v == NULL || json_is_null(v)) {
+		if (required)
+			return error_set(err, 400, "missing_field", key,
+			    "Le champ « %s » est obligatoire.", key);
+		return 0;
+	}
+	if (!json_is_string(v))
+		return error_set(err, 400, "invalid_type", key,
+		    "Le champ « %s » doit être un texte.", key);
+	*out = json_string_value(v);
+	return 0;
+}
+
+int
+api_get_bool(json_t *obj, const char *key, bool *out, bool *present, struct error *err)
+{
+	json_t *v = obj ? json_object_get(obj, key) : NULL;
+
+	if (present)
+		*present = false;
+	if (v == NULL)
+		return 0;
+	if (!json_is_boolean(v))
+		return error_set(err, 400, "invalid_type", key,
+		    "Le champ « %s » doit valoir true ou false.", key);
+	*out = json_is_true(v);
+	if (present)
+		*present = true;
+	return 0;
+}
+
+int
+api_get_ids(json_t *obj, const char *key, int64_t **ids, size_t *n, struct error *err)
+{
+	json_t *v = json_object_get(obj, key), *item;
+	size_t i;
+
+	*ids = NULL;
+	*n = 0;
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (!json_is_array(v))
+		return error_set(err, 400, "invalid_type", key,
+		    "Le champ « %s » doit être une liste de numéros.", key);
+	*ids = calloc(json_array_size(v) + 1, sizeof(**ids));
+	if (*ids == NULL)
+		fatal("api: out of memory");
+	json_array_foreach(v, i, item) {
+		if (!json_is_integer(item) || json_integer_value(item) <= 0) {
+			free(*ids);
+			*ids = NULL;
+			return error_set(err, 400, "invalid_type", key,
+			    "Le champ « %s » doit être une liste de numéros.", key);
+		}
+		(*ids)[(*n)++] = json_integer_value(item);
+	}
+	return 0;
+}
+
+int
+api_check_keys(json_t *obj, const char *const *allowed, struct error *err)
+{
+	const char *key;
+	json_t *v;
+	size_t i;
+
+	json_object_foreach(obj, key, v) {
+		for (i = 0; allowed[i]; i++)
+			if (strcmp(allowed[i], key) == 0)
+				break;
+		if (allowed[i] == NULL)
+			return error_set(err, 400, "unknown_field", key,
+			    "Champ inconnu : « %s ».", key);
+	}
+	return 0;
+}
+
+struct audit_actor
+api_actor(const struct http_req *req)
+{
+	struct audit_actor a = { req->user.id, req->user.login };
+
+	return a;
+}

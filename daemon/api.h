@@ -1,0 +1,53 @@
+/*
+ * api — shared helpers of the JSON API handlers (api_*.c): typed access to
+ * the request body that answers 400 with the field at fault, and the
+ * audit actor of a request.  The route table lives in api.c.
+ */
+#ifndef RAPPEL_API_H
+#define RAPPEL_API_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "audit.h"
+#include "error.h"
+#include "http.h"
+
+/*
+ * Reads obj[key] as a string into *out (borrowed from obj).  Absent or
+ * null: *out = NULL, and -1 with a 400 when required.  Another type: -1
+ * with a 400 naming the field.
+ */
+int api_get_string(json_t *obj, const char *key, bool required, const char **out,
+    struct error *err);
+/* Reads a boolean; absent leaves *out unchanged and *present false. */
+int api_get_bool(json_t *obj, const char *key, bool *out, bool *present, struct error *err);
+/* Reads an array of positive integer ids; caller frees *ids. */
+int api_get_ids(json_t *obj, const char *key, int64_t **ids, size_t *n, struct error *err);
+/* Checks that obj has no key outside allowed (NULL-terminated). */
+int api_check_keys(json_t *obj, const char *const *allowed, struct error *err);
+
+struct audit_actor api_actor(const struct http_req *req);
+
+/* Handlers, by file. */
+int api_healthz(struct http_req *req);
+int api_session_login(struct http_req *req);
+int api_session_logout(struct http_req *req);
+int api_session_get(struct http_req *req);
+
+int api_contacts_list(struct http_req *req);
+int api_contacts_create(struct http_req *req);
+int api_contacts_get(struct http_req *req);
+int api_contacts_update(struct http_req *req);
+int api_contacts_delete(struct http_req *req);
+int api_contacts_import(struct http_req *req);
+int api_contacts_export(struct http_req *req);
+
+int api_groups_list(struct http_req *req);
+int api_groups_create(struct http_req *req);
+int api_groups_get(struct http_req *req);
+int api_groups_update(struct http_req *req);
+int api_groups_delete(struct http_req *req);
+
+#endif

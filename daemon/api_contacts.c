@@ -1,0 +1,291 @@
+/*
+ * api_contacts — /api/v1/contacts: list, create, read, change, erase.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+#include "contacts.h"
+#include "import.h"
+#include "log.h"
+#include "timeutil.h"
+
+static const char *const api_contact_keys[] = {
+	"first_name", "last_name", "phone", "phones", "language", "group_ids",
+	"consent_at", "consent_source", "opted_out", "notes", NULL
+};
+
+static int
+api_contact_set_text(json_t *body, const char *key, char **dst, struct error *err)
+{
+	const char *v;
+
+	if (!json_object_get(body, key))
+		return 0;
+	if (api_get_string(body, key, false, &v, err) < 0)
+		return -1;
+	free(*dst);
+	*dst = strdup(v ? v : "");
+	if (*dst == NULL)
+		fatal("api: out of memory");
+	return 0;
+}
+
+/* Reads "phones": [{"number", "label", "sms"}, ...] into c (replacing). */
+static int
+api_contact_set_phones(struct contact *c, json_t *list, json_t *warnings, struct error *err)
+{
+	json_t *item;
+	size_t i;
+
+	if (!json_is_array(list))
+		return error_set(err, 400, "invalid_type", "phones",
+		    "« phones » doit être une liste de numéros.");
+	c->nphones = 0;
+	json_array_foreach(list, i, item) {
+		const char *number = NULL, *label = NULL;
+		bool sms = true;
+		if (json_is_string(item)) {
+			number = json_string_value(item);
+		} else if (!json_is_object(item) ||
+		    api_get_string(item, "number", true, &number, err) < 0 ||
+		    api_get_string(item, "label", false, &label, err) < 0 ||
+		    api_get_bool(item, "sms", &sms, NULL, err) < 0) {
+			if (err->status == 0 || !err->field)
+				error_set(err, 400, "invalid_type", "phones",
+				    "Chaque numéro est {\"number\", \"label\", \"sms\"}.");
+			err->field = "phones";
+			return -1;
+		}
+		if (contact_add_phone(c, number, label, sms, "phones", warnings, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Keeps the household numbers and replaces the main one. */
+static int
+api_contact_set_main_phone(struct contact *c, const char *typed, json_t *warnings,
+    struct error *err)
+{
+	struct contact_phone others[CONTACT_PHONES_MAX];
+	size_t nothers = c->nphones > 1 ? c->nphones - 1 : 0, i;
+
+	memcpy(others, c->phones + 1, nothers * sizeof(others[0]));
+	c->nphones = 0;
+	if (contact_add_phone(c, typed, NULL, true, "phone", warnings, err) < 0)
+		return -1;
+	for (i = 0; i < nothers; i++)
+		if (strcmp(others[i].number, c->phones[0].number) != 0 &&
+		    c->nphones < CONTACT_PHONES_MAX)
+			c->phones[c->nphones++] = others[i];
+	return 0;
+}
+
+static int
+api_contact_set_time(json_t *body, const char *key, int64_t *dst, struct error *err)
+{
+	const char *v;
+
+	if (!json_object_get(body, key))
+		return 0;
+	if (api_get_string(body, key, false, &v, err) < 0)
+		return -1;
+	if (v == NULL || v[0] == '\0') {
+		*dst = 0;
+		return 0;
+	}
+	if (time_parse(v, dst) < 0)
+		return error_set(err, 400, "invalid", key, "Date invalide : « %s » "
+		    "(attendu 2026-12-03T14:00:00+01:00 ou 2026-12-03).", v);
+	return 0;
+}
+
+/* Applies the fields present in body to c (create or PATCH). */
+static int
+api_contact_apply(struct http_req *req, struct contact *c, json_t *warnings,
+    struct error *err)
+{
+	json_t *body = req->json;
+	const char *s;
+	bool opted_out = false, present = false;
+
+	if (body == NULL)
+		return error_set(err, 400, "invalid_json", NULL,
+		    "Le corps de la requête doit être un objet JSON.");
+	if (api_check_keys(body, api_contact_keys, err) < 0 ||
+	    api_contact_set_text(body, "first_name", &c->first_name, err) < 0 ||
+	    api_contact_set_text(body, "last_name", &c->last_name, err) < 0 ||
+	    api_contact_set_text(body, "notes", &c->notes, err) < 0 ||
+	    api_contact_set_text(body, "consent_source", &c->consent_source, err) < 0 ||
+	    api_contact_set_time(body, "consent_at", &c->consent_at, err) < 0 ||
+	    api_get_bool(body, "opted_out", &opted_out, &present, err) < 0)
+		return -1;
+	if (present)
+		c->opted_out_at = opted_out ? (c->opted_out_at ? c->opted_out_at : req->now) : 0;
+	if (json_object_get(body, "language")) {
+		if (api_get_string(body, "language", true, &s, err) < 0)
+			return -1;
+		snprintf(c->language, sizeof(c->language), "%.2s", s);
+		if (strlen(s) != 2)
+			return error_set(err, 400, "invalid", "language",
+			    "Langue inconnue : choisissez fr, en ou ar.");
+	}
+	if (json_object_get(body, "phones")) {
+		if (api_contact_set_phones(c, json_object_get(body, "phones"), warnings, err) < 0)
+			return -1;
+	} else if (json_object_get(body, "phone")) {
+		if (api_get_string(body, "phone", true, &s, err) < 0 ||
+		    api_contact_set_main_phone(c, s, warnings, err) < 0)
+			return -1;
+	}
+	if (json_object_get(body, "group_ids")) {
+		free(c->group_ids);
+		if (api_get_ids(body, "group_ids", &c->group_ids, &c->ngroups, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+api_contact_reply(struct http_req *req, unsigned status, struct contact *c, json_t *warnings)
+{
+	json_t *out = contact_to_json(c);
+
+	if (warnings && json_array_size(warnings))
+		json_object_set(out, "warnings", warnings);
+	json_decref(warnings);
+	contact_clear(c);
+	return http_reply_json(req, status, out);
+}
+
+static int
+api_contact_fail(struct http_req *req, struct contact *c, json_t *warnings,
+    const struct error *err)
+{
+	json_decref(warnings);
+	contact_clear(c);
+	return http_reply_error(req, err);
+}
+
+int
+api_contacts_create(struct http_req *req)
+{
+	struct contact c = { 0 };
+	struct error err = { 0 };
+	struct audit_actor actor = api_actor(req);
+	json_t *warnings = json_array();
+
+	if (api_contact_apply(req, &c, warnings, &err) < 0 ||
+	    contacts_save(req->app->db, &c, &actor, req->now, &err) < 0)
+		return api_contact_fail(req, &c, warnings, &err);
+	log_info("contacts: created id=%lld by=%s", (long long)c.id, req->user.login);
+	return api_contact_reply(req, 201, &c, warnings);
+}
+
+int
+api_contacts_get(struct http_req *req)
+{
+	struct contact c;
+	struct error err = { 0 };
+
+	if (contacts_load(req->app->db, req->ids[0], &c, &err) < 0)
+		return http_reply_error(req, &err);
+	return api_contact_reply(req, 200, &c, NULL);
+}
+
+int
+api_contacts_update(struct http_req *req)
+{
+	struct contact c;
+	struct error err = { 0 };
+	struct audit_actor actor = api_actor(req);
+	json_t *warnings = json_array();
+
+	if (contacts_load(req->app->db, req->ids[0], &c, &err) < 0) {
+		json_decref(warnings);
+		return http_reply_error(req, &err);
+	}
+	if (api_contact_apply(req, &c, warnings, &err) < 0 ||
+	    contacts_save(req->app->db, &c, &actor, req->now, &err) < 0)
+		return api_contact_fail(req, &c, warnings, &err);
+	log_info("contacts: updated id=%lld by=%s", (long long)c.id, req->user.login);
+	return api_contact_reply(req, 200, &c, warnings);
+}
+
+int
+api_contacts_delete(struct http_req *req)
+{
+	struct error err = { 0 };
+	struct audit_actor actor = api_actor(req);
+
+	if (contacts_erase(req->app->db, req->ids[0], &actor, req->now, &err) < 0)
+		return http_reply_error(req, &err);
+	log_info("contacts: erased id=%lld by=%s", (long long)req->ids[0], req->user.login);
+	return http_reply_empty(req, 204);
+}
+
+int
+api_contacts_list(struct http_req *req)
+{
+	const char *q = http_arg(req, "q"), *g = http_arg(req, "group_id");
+	int64_t group_id = 0, *ids;
+	json_t *list;
+	size_t n, i;
+	char *end;
+
+	if (g && g[0]) {
+		group_id = strtoll(g, &end, 10);
+		if (*end != '\0' || group_id <= 0)
+			return http_reply_fail(req, 400, "invalid", "group_id",
+			    "« group_id » doit être un numéro de groupe.");
+	}
+	ids = contacts_search(req->app->db, q, group_id, &n);
+	if (n == (size_t)-1)
+		return http_reply_fail(req, 500, "internal", NULL, "Erreur de la base de données.");
+	list = json_array();
+	for (i = 0; i < n; i++) {
+		struct contact c;
+		if (contacts_load(req->app->db, ids[i], &c, NULL) == 0) {
+			json_array_append_new(list, contact_to_json(&c));
+			contact_clear(&c);
+		}
+	}
+	free(ids);
+	return http_reply_json(req, 200, list);
+}
+
+int
+api_contacts_import(struct http_req *req)
+{
+	struct error err = { 0 };
+	struct audit_actor actor = api_actor(req);
+	const char *dry = http_arg(req, "dry_run");
+	bool dry_run = dry && (strcmp(dry, "1") == 0 || strcmp(dry, "true") == 0);
+	json_t *result;
+
+	if (req->body.len == 0)
+		return http_reply_fail(req, 400, "invalid_csv", NULL,
+		    "Envoyez le fichier CSV dans le corps de la requête.");
+	result = import_contacts(req->app->db, req->body.data, req->body.len, dry_run,
+	    &actor, req->now, &err);
+	if (result == NULL)
+		return http_reply_error(req, &err);
+	return http_reply_json(req, 200, result);
+}
+
+int
+api_contacts_export(struct http_req *req)
+{
+	struct buf out = { 0 };
+
+	if (import_export_contacts(req->app->db, &out) < 0) {
+		buf_free(&out);
+		return http_reply_fail(req, 500, "internal", NULL, "Erreur de la base de données.");
+	}
+	http_add_header(req, "Content-Disposition", "attachment; filename=\"contacts.csv\"");
+	{
+		size_t len = out.len;
+		return http_reply_raw(req, 200, "text/csv; charset=utf-8", buf_steal(&out), len);
+	}
+}

@@ -1,0 +1,117 @@
+/*
+ * api_session — login and logout for the panel, and /healthz.
+ *
+ * Login failures are counted per client address and per login name
+ * (ratelimit.c); past the limit the answer is 429 with Retry-After and
+ * the password is not even checked.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "api.h"
+#include "auth.h"
+#include "log.h"
+
+int
+api_healthz(struct http_req *req)
+{
+	sqlite3_stmt *st = db_stmt(req->app->db, "SELECT 1");
+	bool ok = st && sqlite3_step(st) == SQLITE_ROW;
+
+	if (st)
+		sqlite3_reset(st);
+	if (!ok)
+		return http_reply_fail(req, 503, "database", NULL,
+		    "La base de données ne répond pas.");
+	return http_reply_json(req, 200, json_pack("{s:s, s:s}", "status", "ok",
+	    "version", RAPPEL_VERSION));
+}
+
+static json_t *
+api_session_user_json(const struct auth_user *u)
+{
+	return json_pack("{s:I, s:s, s:s}", "id", (json_int_t)u->id, "login", u->login,
+	    "role", auth_role_name(u->role));
+}
+
+/* Seconds to wait when the address or the login is blocked, else 0. */
+static int
+api_session_blocked(struct http_req *req, const char *addr_key, const char *name_key)
+{
+	int by_addr = 0, by_name = 0;
+
+	ratelimit_blocked(req->app->login_by_addr, addr_key, req->now, &by_addr);
+	ratelimit_blocked(req->app->login_by_name, name_key, req->now, &by_name);
+	return by_addr > by_name ? by_addr : by_name;
+}
+
+int
+api_session_login(struct http_req *req)
+{
+	static const char *const keys[] = { "login", "password", NULL };
+	struct error err = { 0 };
+	const char *login, *password;
+	char addr_key[80], name_key[AUTH_LOGIN_MAX + 8];
+	char token[AUTH_TOKEN_LEN + 1], csrf[AUTH_TOKEN_LEN + 1], cookie[160];
+	struct auth_user user;
+	struct audit_actor actor;
+	char retry[16];
+	int wait;
+
+	if (req->json == NULL)
+		return http_reply_fail(req, 400, "invalid_json", NULL,
+		    "Envoyez {\"login\": …, \"password\": …}.");
+	if (api_check_keys(req->json, keys, &err) < 0 ||
+	    api_get_string(req->json, "login", true, &login, &err) < 0 ||
+	    api_get_string(req->json, "password", true, &password, &err) < 0)
+		return http_reply_error(req, &err);
+	snprintf(addr_key, sizeof(addr_key), "%s", req->addr);
+	snprintf(name_key, sizeof(name_key), "%.64s", login);
+	if ((wait = api_session_blocked(req, addr_key, name_key)) > 0) {
+		snprintf(retry, sizeof(retry), "%d", wait);
+		http_add_header(req, "Retry-After", retry);
+		log_warn("auth: login refused, too many failures addr=%s", req->addr);
+		return http_reply_fail(req, 429, "rate_limited", NULL,
+		    "Trop d'essais de connexion. Réessayez dans %d minute(s).", (wait + 59) / 60);
+	}
+	if (auth_check_password(req->app->db, login, password, &user) < 0) {
+		ratelimit_fail(req->app->login_by_addr, addr_key, req->now);
+		ratelimit_fail(req->app->login_by_name, name_key, req->now);
+		log_warn("auth: login failed addr=%s", req->addr);
+		return http_reply_fail(req, 401, "bad_credentials", NULL,
+		    "Identifiant ou mot de passe incorrect.");
+	}
+	ratelimit_success(req->app->login_by_name, name_key);
+	ratelimit_success(req->app->login_by_addr, addr_key);
+	if (auth_session_create(req->app->db, user.id, req->now, token, csrf) < 0)
+		return http_reply_fail(req, 500, "internal", NULL, "Erreur interne.");
+	actor = (struct audit_actor){ user.id, user.login };
+	audit_record(req->app->db, &actor, req->now, "login", "session", 0, NULL);
+	snprintf(cookie, sizeof(cookie), "%s=%s; Path=/; HttpOnly; SameSite=Strict%s",
+	    HTTP_SESSION_COOKIE, token, req->app->cfg->tls_cert ? "; Secure" : "");
+	http_add_header(req, "Set-Cookie", cookie);
+	log_info("auth: login user=%s addr=%s", user.login, req->addr);
+	return http_reply_json(req, 200, json_pack("{s:s, s:o}", "csrf_token", csrf,
+	    "user", api_session_user_json(&user)));
+}
+
+int
+api_session_get(struct http_req *req)
+{
+	return http_reply_json(req, 200, json_pack("{s:o}", "user",
+	    api_session_user_json(&req->user)));
+}
+
+int
+api_session_logout(struct http_req *req)
+{
+	char cookie[128];
+
+	if (req->via_session)
+		auth_session_delete(req->app->db, req->session_token);
+	snprintf(cookie, sizeof(cookie), "%s=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0",
+	    HTTP_SESSION_COOKIE);
+	http_add_header(req, "Set-Cookie", cookie);
+	log_info("auth: logout user=%s", req->user.login);
+	return http_reply_empty(req, 204);
+}

@@ -1,0 +1,96 @@
+/*
+ * auth — staff accounts and their credentials: passwords (argon2id, via
+ * libsodium's crypto_pwhash_str), API tokens and browser sessions.
+ *
+ * Tokens and session ids are 32 random bytes from libsodium, written in
+ * URL-safe base64; only their BLAKE2b-256 hash is stored, so a stolen
+ * database does not give a working credential.  Secrets are compared in
+ * constant time.  Every function takes the current time as "now" (Unix
+ * seconds) and never reads the clock.
+ */
+#ifndef RAPPEL_AUTH_H
+#define RAPPEL_AUTH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "db.h"
+
+#define AUTH_TOKEN_LEN 43		/* base64url of 32 bytes, no padding */
+#define AUTH_LOGIN_MAX 64
+#define AUTH_PASSWORD_MIN 10		/* characters (UTF-8 bytes) */
+#define AUTH_PASSWORD_MAX 256
+#define AUTH_SESSION_IDLE (8 * 3600)	/* seconds without a request */
+#define AUTH_SESSION_MAX (7 * 24 * 3600)	/* absolute lifetime */
+
+enum auth_role {
+	AUTH_ROLE_ADMIN,
+	AUTH_ROLE_REFERENT,
+	AUTH_ROLE_ANIMATEUR,
+};
+
+struct auth_user {
+	int64_t id;
+	char login[AUTH_LOGIN_MAX + 1];
+	enum auth_role role;
+	bool disabled;
+	int64_t created_at;
+};
+
+/* "admin", "referent", "animateur"; and back (0, or -1 when unknown). */
+const char *auth_role_name(enum auth_role role);
+int auth_role_parse(const char *name, enum auth_role *role);
+
+/*
+ * Checks a login name (1-64 of a-z A-Z 0-9 . _ -) and a password
+ * (AUTH_PASSWORD_MIN to AUTH_PASSWORD_MAX bytes).  Return true when
+ * acceptable; otherwise false and *reason is a static French sentence.
+ */
+bool auth_login_valid(const char *login, const char **reason);
+bool auth_password_acceptable(const char *password, const char **reason);
+
+/*
+ * Creates a user.  0, or -1 with *reason: a French sentence (invalid
+ * login or password, login already taken) or a database failure.
+ */
+int auth_user_add(struct db *db, const char *login, enum auth_role role,
+    const char *password, int64_t now, int64_t *id, const char **reason);
+int auth_user_set_password(struct db *db, const char *login, const char *password,
+    const char **reason);
+/* Disables (or re-enables) a user; disabling also ends its sessions and tokens. */
+int auth_user_set_disabled(struct db *db, const char *login, bool disabled, int64_t now);
+/* 0 and *out filled, or -1 when there is no such login. */
+int auth_user_find(struct db *db, const char *login, struct auth_user *out);
+int auth_user_get(struct db *db, int64_t id, struct auth_user *out);
+
+/*
+ * Checks a login and password.  0 and *out filled, or -1 for a wrong login,
+ * a wrong password or a disabled account, in about the same time either
+ * way (an unknown login is checked against a dummy hash).
+ */
+int auth_check_password(struct db *db, const char *login, const char *password,
+    struct auth_user *out);
+
+/* Creates an API token for a user; token receives AUTH_TOKEN_LEN+1 bytes. */
+int auth_token_create(struct db *db, int64_t user_id, const char *label, int64_t now,
+    char token[AUTH_TOKEN_LEN + 1]);
+/* 0 and *out when the token is valid and its user enabled; else -1. */
+int auth_token_check(struct db *db, const char *token, int64_t now, struct auth_user *out);
+
+/* Creates a session; fills its token (for the cookie) and CSRF token. */
+int auth_session_create(struct db *db, int64_t user_id, int64_t now,
+    char token[AUTH_TOKEN_LEN + 1], char csrf[AUTH_TOKEN_LEN + 1]);
+/*
+ * 0 with *out and csrf filled when the session exists, is neither idle nor
+ * too old, and its user is enabled; its last_seen_at is moved to now.
+ */
+int auth_session_check(struct db *db, const char *token, int64_t now,
+    struct auth_user *out, char csrf[AUTH_TOKEN_LEN + 1]);
+void auth_session_delete(struct db *db, const char *token);
+/* Deletes expired sessions; returns how many. */
+int auth_session_purge(struct db *db, int64_t now);
+
+/* Constant-time comparison of two NUL-terminated secrets. */
+bool auth_secret_equal(const char *a, const char *b);
+
+#endif

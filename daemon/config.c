@@ -1,0 +1,467 @@
+/*
+ * config — INI configuration, parsed with inih and validated here.
+ *
+ * inih calls config_on_entry() for each "key = value"; the first handler
+ * that returns 0 makes ini_parse() return its line number, so each
+ * handler writes its reason into the parse state and returns 0 on error.
+ * Checks that span keys (tls_cert without tls_key, ...) run after parsing
+ * and name the line of the key they refer to.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <ini.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <netdb.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "log.h"
+
+/* What inih reports for a line it could not parse itself. */
+#define CONFIG_REASON_SYNTAX "syntax error (expected \"[section]\" or \"key = value\")"
+
+struct config_state {
+	struct config *cfg;
+	char reason[512];	/* first error; empty when none */
+	unsigned seen;		/* bit per key of the current section, for duplicates */
+	char section[64];
+	struct config_modem *modem;	/* current [modem*] section, or NULL */
+};
+
+static char *
+config_strdup(const char *s)
+{
+	char *p = strdup(s);
+
+	if (p == NULL)
+		fatal("config: out of memory");
+	return p;
+}
+
+static void
+config_set_str(char **dst, const char *value)
+{
+	free(*dst);
+	*dst = config_strdup(value);
+}
+
+static int
+config_fail(struct config_state *st, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int
+config_fail(struct config_state *st, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (st->reason[0] == '\0') {
+		va_start(ap, fmt);
+		vsnprintf(st->reason, sizeof(st->reason), fmt, ap);
+		va_end(ap);
+	}
+	return 0;
+}
+
+static int
+config_parse_int(const char *value, int min, int max, int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(value, &end, 10);
+	if (errno || end == value || *end != '\0' || v < min || v > max)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+static int
+config_parse_hhmm(const char *s, size_t len, int *minutes)
+{
+	int h, m;
+
+	if (len != 5 || s[2] != ':' ||
+	    sscanf(s, "%2d:%2d", &h, &m) != 2)
+		return -1;
+	if (h < 0 || h > 24 || m < 0 || m > 59 || (h == 24 && m != 0))
+		return -1;
+	*minutes = h * 60 + m;
+	return 0;
+}
+
+int
+config_parse_hours(const char *value, int *start, int *end)
+{
+	const char *dash = strchr(value, '-');
+
+	if (dash == NULL ||
+	    config_parse_hhmm(value, (size_t)(dash - value), start) < 0 ||
+	    config_parse_hhmm(dash + 1, strlen(dash + 1), end) < 0 ||
+	    *start >= *end)
+		return -1;
+	return 0;
+}
+
+int
+config_parse_listen(const char *value, struct sockaddr_storage *addr, socklen_t *len)
+{
+	struct addrinfo hints = { 0 }, *res = NULL;
+	char host[128];
+	const char *colon = strrchr(value, ':');
+	const char *port;
+	size_t hlen;
+	int p;
+
+	if (colon == NULL)
+		return -1;
+	port = colon + 1;
+	hlen = (size_t)(colon - value);
+	if (hlen >= 2 && value[0] == '[' && value[hlen - 1] == ']') {
+		value++;
+		hlen -= 2;
+	}
+	if (hlen == 0 || hlen >= sizeof(host) || config_parse_int(port, 0, 65535, &p) < 0)
+		return -1;
+	memcpy(host, value, hlen);
+	host[hlen] = '\0';
+	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE;
+	hints.ai_socktype = SOCK_STREAM;
+	if (getaddrinfo(host, port, &hints, &res) != 0)
+		return -1;
+	memcpy(addr, res->ai_addr, res->ai_addrlen);
+	*len = res->ai_addrlen;
+	freeaddrinfo(res);
+	return 0;
+}
+
+static int
+config_parse_days(const char *value, unsigned *days)
+{
+	static const char *names[] = { "mon", "tue", "wed", "thu", "fri", "sat", "sun" };
+	char copy[128], *tok, *save = NULL;
+	unsigned set = 0;
+	size_t i;
+
+	if (strlen(value) >= sizeof(copy))
+		return -1;
+	strcpy(copy, value);
+	for (tok = strtok_r(copy, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
+		for (i = 0; i < 7; i++)
+			if (strcasecmp(tok, names[i]) == 0)
+				break;
+		if (i == 7)
+			return -1;
+		set |= 1u << i;
+	}
+	if (set == 0)
+		return -1;
+	*days = set;
+	return 0;
+}
+
+/* Keys of each section, in the order of their bit in config_state.seen. */
+static const char *const config_keys_centre[] = { "name", "phone", "timezone", NULL };
+static const char *const config_keys_database[] = { "path", NULL };
+static const char *const config_keys_http[] = { "listen", "tls_cert", "tls_key", NULL };
+static const char *const config_keys_sending[] = { "hours", "days", "max_per_minute",
+	"max_per_day", NULL };
+static const char *const config_keys_modem[] = { "device", "connection", "pin", NULL };
+
+static const char *const *
+config_section_keys(const char *section)
+{
+	if (strcmp(section, "centre") == 0)
+		return config_keys_centre;
+	if (strcmp(section, "database") == 0)
+		return config_keys_database;
+	if (strcmp(section, "http") == 0)
+		return config_keys_http;
+	if (strcmp(section, "sending") == 0)
+		return config_keys_sending;
+	if (strcmp(section, "modem") == 0 || strncmp(section, "modem.", 6) == 0)
+		return config_keys_modem;
+	return NULL;
+}
+
+static int
+config_key_index(const char *const *keys, const char *name)
+{
+	int i;
+
+	for (i = 0; keys[i]; i++)
+		if (strcmp(keys[i], name) == 0)
+			return i;
+	return -1;
+}
+
+static int
+config_begin_section(struct config_state *st, const char *section)
+{
+	struct config *cfg = st->cfg;
+	size_t i;
+
+	snprintf(st->section, sizeof(st->section), "%s", section);
+	st->seen = 0;
+	st->modem = NULL;
+	if (config_section_keys(section) == NULL)
+		return config_fail(st, "unknown section [%s]", section);
+	if (strncmp(section, "modem", 5) != 0)
+		return 1;
+	if (strcmp(section, "modem.") == 0 || strcmp(section, "modem.1") == 0)
+		return config_fail(st, "bad modem section name [%s] (use [modem], [modem.2], ...)",
+		    section);
+	for (i = 0; i < cfg->nmodems; i++)
+		if (strcmp(cfg->modems[i].name, section) == 0)
+			return config_fail(st, "section [%s] appears twice", section);
+	if (cfg->nmodems == CONFIG_MAX_MODEMS)
+		return config_fail(st, "too many modems (at most %d)", CONFIG_MAX_MODEMS);
+	st->modem = &cfg->modems[cfg->nmodems++];
+	st->modem->name = config_strdup(section);
+	st->modem->connection = config_strdup("at115200");
+	return 1;
+}
+
+static int
+config_set_centre(struct config_state *st, const char *name, const char *value)
+{
+	struct config *cfg = st->cfg;
+
+	char zone[PATH_MAX];
+
+	if (strcmp(name, "name") == 0) {
+		config_set_str(&cfg->centre_name, value);
+	} else if (strcmp(name, "phone") == 0) {
+		config_set_str(&cfg->centre_phone, value);
+	} else {
+		snprintf(zone, sizeof(zone), "/usr/share/zoneinfo/%s", value);
+		if (strstr(value, "..") || value[0] == '/' || access(zone, R_OK) != 0)
+			return config_fail(st, "[centre] timezone: unknown time zone '%s' "
+			    "(expected a name like Europe/Paris)", value);
+		config_set_str(&cfg->timezone, value);
+	}
+	return 1;
+}
+
+static int
+config_set_sending(struct config_state *st, const char *name, const char *value)
+{
+	struct config *cfg = st->cfg;
+
+	if (strcmp(name, "hours") == 0) {
+		if (config_parse_hours(value, &cfg->send_start_min, &cfg->send_end_min) < 0)
+			return config_fail(st, "[sending] hours: expected HH:MM-HH:MM with start "
+			    "before end, got '%s'", value);
+	} else if (strcmp(name, "days") == 0) {
+		if (config_parse_days(value, &cfg->send_days) < 0)
+			return config_fail(st, "[sending] days: expected a list like "
+			    "mon,tue,wed,thu,fri,sat, got '%s'", value);
+	} else if (strcmp(name, "max_per_minute") == 0) {
+		if (config_parse_int(value, 1, 60, &cfg->max_per_minute) < 0)
+			return config_fail(st, "[sending] max_per_minute: expected a number "
+			    "from 1 to 60, got '%s'", value);
+	} else {
+		if (config_parse_int(value, 1, 100000, &cfg->max_per_day) < 0)
+			return config_fail(st, "[sending] max_per_day: expected a number "
+			    "from 1 to 100000, got '%s'", value);
+	}
+	return 1;
+}
+
+static int
+config_set_modem(struct config_state *st, const char *name, const char *value)
+{
+	struct config_modem *m = st->modem;
+	size_t i, n = strlen(value);
+
+	if (strcmp(name, "device") == 0) {
+		config_set_str(&m->device, value);
+	} else if (strcmp(name, "connection") == 0) {
+		config_set_str(&m->connection, value);
+	} else {
+		for (i = 0; i < n; i++)
+			if (value[i] < '0' || value[i] > '9')
+				break;
+		if (n < 4 || n > 8 || i != n)
+			return config_fail(st, "[%s] pin: expected 4 to 8 digits", st->section);
+		config_set_str(&m->pin, value);
+	}
+	return 1;
+}
+
+static int
+config_on_entry(void *user, const char *section, const char *name, const char *value)
+{
+	struct config_state *st = user;
+	const char *const *keys;
+	int idx;
+
+	if (st->reason[0])
+		return 0;
+	if (section[0] == '\0')
+		return config_fail(st, "key '%s' outside of any section", name);
+	if (strcmp(section, st->section) != 0 && !config_begin_section(st, section))
+		return 0;
+	keys = config_section_keys(section);
+	idx = config_key_index(keys, name);
+	if (idx < 0)
+		return config_fail(st, "unknown key '%s' in section [%s]", name, section);
+	if (st->seen & (1u << idx))
+		return config_fail(st, "key '%s' appears twice in section [%s]", name, section);
+	st->seen |= 1u << idx;
+	if (value[0] == '\0' && strcmp(name, "tls_cert") != 0 && strcmp(name, "tls_key") != 0)
+		return config_fail(st, "[%s] %s: empty value", section, name);
+
+	if (strcmp(section, "centre") == 0)
+		return config_set_centre(st, name, value);
+	if (strcmp(section, "database") == 0) {
+		config_set_str(&st->cfg->db_path, value);
+		return 1;
+	}
+	if (strcmp(section, "http") == 0) {
+		if (strcmp(name, "listen") == 0) {
+			if (config_parse_listen(value, &st->cfg->http_addr,
+			    &st->cfg->http_addrlen) < 0)
+				return config_fail(st, "[http] listen: expected ADDRESS:PORT "
+				    "such as 127.0.0.1:8080 or [::]:8080, got '%s'", value);
+			config_set_str(&st->cfg->http_listen, value);
+		} else if (value[0])
+			config_set_str(strcmp(name, "tls_cert") == 0 ?
+			    &st->cfg->tls_cert : &st->cfg->tls_key, value);
+		return 1;
+	}
+	if (strcmp(section, "sending") == 0)
+		return config_set_sending(st, name, value);
+	return config_set_modem(st, name, value);
+}
+
+static struct config *
+config_new_defaults(const char *name)
+{
+	struct config *cfg = calloc(1, sizeof(*cfg));
+
+	if (cfg == NULL)
+		fatal("config: out of memory");
+	cfg->path = config_strdup(name);
+	cfg->timezone = config_strdup("Europe/Paris");
+	cfg->db_path = config_strdup("/var/lib/rappel/rappel.db");
+	cfg->http_listen = config_strdup("127.0.0.1:8080");
+	if (config_parse_listen(cfg->http_listen, &cfg->http_addr, &cfg->http_addrlen) < 0)
+		fatal("config: cannot parse the default listen address");
+	cfg->send_start_min = 8 * 60 + 30;
+	cfg->send_end_min = 19 * 60 + 30;
+	cfg->send_days = 0x3f;	/* monday to saturday */
+	cfg->max_per_minute = 6;
+	cfg->max_per_day = 500;
+	return cfg;
+}
+
+/* Cross-key checks, once the whole file is read. */
+static int
+config_validate(struct config *cfg, char *err, size_t errlen)
+{
+	size_t i;
+
+	if (cfg->centre_name == NULL) {
+		snprintf(err, errlen, "%s: [centre] name is required (it signs every SMS)",
+		    cfg->path);
+		return -1;
+	}
+	if (cfg->centre_phone == NULL) {
+		snprintf(err, errlen, "%s: [centre] phone is required (the call-back number)",
+		    cfg->path);
+		return -1;
+	}
+	if ((cfg->tls_cert == NULL) != (cfg->tls_key == NULL)) {
+		snprintf(err, errlen, "%s: [http] tls_cert and tls_key go together", cfg->path);
+		return -1;
+	}
+	for (i = 0; i < cfg->nmodems; i++) {
+		if (cfg->modems[i].device == NULL) {
+			snprintf(err, errlen, "%s: [%s] device is required", cfg->path,
+			    cfg->modems[i].name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static struct config *
+config_finish(struct config *cfg, struct config_state *st, int line,
+    char *err, size_t errlen)
+{
+	if (line != 0) {
+		if (line < 0)
+			snprintf(err, errlen, "%s: cannot read: %s", cfg->path, strerror(errno));
+		else
+			snprintf(err, errlen, "%s:%d: %s", cfg->path, line,
+			    st->reason[0] ? st->reason : CONFIG_REASON_SYNTAX);
+		config_free(cfg);
+		return NULL;
+	}
+	if (config_validate(cfg, err, errlen) < 0) {
+		config_free(cfg);
+		return NULL;
+	}
+	return cfg;
+}
+
+static void
+config_inih_setup(void)
+{
+	/* An indented line is a mistake here, not a continuation. */
+	ini_allow_multiline = false;
+}
+
+struct config *
+config_load(const char *path, char *err, size_t errlen)
+{
+	struct config_state st = { 0 };
+	int line;
+
+	st.cfg = config_new_defaults(path);
+	config_inih_setup();
+	line = ini_parse(path, config_on_entry, &st);
+	return config_finish(st.cfg, &st, line, err, errlen);
+}
+
+struct config *
+config_load_string(const char *text, const char *name, char *err, size_t errlen)
+{
+	struct config_state st = { 0 };
+	int line;
+
+	st.cfg = config_new_defaults(name);
+	config_inih_setup();
+	line = ini_parse_string(text, config_on_entry, &st);
+	return config_finish(st.cfg, &st, line, err, errlen);
+}
+
+void
+config_free(struct config *cfg)
+{
+	size_t i;
+
+	if (cfg == NULL)
+		return;
+	for (i = 0; i < cfg->nmodems; i++) {
+		free(cfg->modems[i].name);
+		free(cfg->modems[i].device);
+		free(cfg->modems[i].connection);
+		free(cfg->modems[i].pin);
+	}
+	free(cfg->path);
+	free(cfg->centre_name);
+	free(cfg->centre_phone);
+	free(cfg->timezone);
+	free(cfg->db_path);
+	free(cfg->http_listen);
+	free(cfg->tls_cert);
+	free(cfg->tls_key);
+	free(cfg);
+}

@@ -1,0 +1,72 @@
+/*
+ * config — the INI configuration file (API.md, "Configuration file").
+ *
+ * config_load() reads the whole file into a struct config.  Unknown
+ * sections, unknown keys, duplicate keys and bad values are refused; the
+ * error names the file, the line and the reason, e.g.
+ *   "/etc/rappel/rappel.conf:12: [sending] max_per_minute: not a number: 'six'"
+ * Parsing the file with inih, validating here.
+ */
+#ifndef RAPPEL_CONFIG_H
+#define RAPPEL_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/socket.h>
+
+#define CONFIG_DEFAULT_PATH "/etc/rappel/rappel.conf"
+#define CONFIG_MAX_MODEMS 8
+
+struct config_modem {
+	char *name;		/* "modem", "modem.2", ... (the section name) */
+	char *device;		/* serial device path, or "simulator" */
+	char *connection;	/* Gammu connection name, default "at115200" */
+	char *pin;		/* NULL when not set */
+};
+
+struct config {
+	char *path;		/* the file this was read from */
+
+	char *centre_name;
+	char *centre_phone;
+	char *timezone;		/* default "Europe/Paris" */
+
+	char *db_path;		/* default "/var/lib/rappel/rappel.db" */
+
+	char *http_listen;	/* "address:port", default "127.0.0.1:8080" */
+	struct sockaddr_storage http_addr;	/* http_listen, parsed */
+	socklen_t http_addrlen;
+	char *tls_cert;		/* NULL unless set; both or neither */
+	char *tls_key;
+
+	int send_start_min;	/* minutes after local midnight, default 08:30 */
+	int send_end_min;	/* default 19:30; start < end */
+	unsigned send_days;	/* bit 0 = monday ... bit 6 = sunday */
+	int max_per_minute;	/* default 6 */
+	int max_per_day;	/* default 500 */
+
+	size_t nmodems;
+	struct config_modem modems[CONFIG_MAX_MODEMS];
+};
+
+/*
+ * Reads path into a new config.  Returns it, or NULL with a one-line
+ * English error in err ("FILE:LINE: reason" or "FILE: reason").
+ * The caller frees the result with config_free().
+ */
+struct config *config_load(const char *path, char *err, size_t errlen);
+
+/* Same, from a string; name is used in error messages.  For tests. */
+struct config *config_load_string(const char *text, const char *name,
+    char *err, size_t errlen);
+
+/* config_free(NULL) does nothing. */
+void config_free(struct config *cfg);
+
+/* Parses "ADDRESS:PORT" ("[::]:8080" for IPv6), numeric only; 0 or -1. */
+int config_parse_listen(const char *value, struct sockaddr_storage *addr, socklen_t *len);
+
+/* Parses "HH:MM-HH:MM" into minutes; 0 or -1.  Exposed for tests. */
+int config_parse_hours(const char *value, int *start, int *end);
+
+#endif

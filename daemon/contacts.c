@@ -1,0 +1,508 @@
+/*
+ * contacts — contacts, their numbers and group memberships.  See contacts.h.
+ */
+#include "contacts.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "log.h"
+#include "text.h"
+#include "timeutil.h"
+
+static char *
+contacts_strdup(const char *s)
+{
+	char *p = strdup(s ? s : "");
+
+	if (p == NULL)
+		fatal("contacts: out of memory");
+	return p;
+}
+
+void
+contact_clear(struct contact *c)
+{
+	if (c == NULL)
+		return;
+	free(c->first_name);
+	free(c->last_name);
+	free(c->consent_source);
+	free(c->notes);
+	free(c->group_ids);
+	memset(c, 0, sizeof(*c));
+}
+
+int
+contact_add_phone(struct contact *c, const char *typed, const char *label,
+    bool sms_wanted, const char *field, json_t *warnings, struct error *err)
+{
+	struct contact_phone *p;
+	enum phone_kind kind;
+	const char *reason = NULL;
+	char e164[PHONE_E164_MAX];
+	size_t i;
+
+	if (phone_normalize(typed, e164, &kind, &reason) < 0)
+		return error_set(err, 400, "invalid_phone", field, "Numéro « %s » invalide : %s.",
+		    typed ? typed : "", reason ? reason : "format inconnu");
+	for (i = 0; i < c->nphones; i++)
+		if (strcmp(c->phones[i].number, e164) == 0)
+			return error_set(err, 400, "invalid_phone", field,
+			    "Le numéro %s est donné deux fois.", e164);
+	if (c->nphones == CONTACT_PHONES_MAX)
+		return error_set(err, 400, "invalid", field,
+		    "Un contact a au plus %d numéros.", CONTACT_PHONES_MAX);
+	p = &c->phones[c->nphones++];
+	snprintf(p->number, sizeof(p->number), "%s", e164);
+	snprintf(p->label, sizeof(p->label), "%s", label ? label : "");
+	p->sms = sms_wanted && phone_kind_can_sms(kind);
+	if (sms_wanted && !p->sms && warnings) {
+		json_array_append_new(warnings, json_pack("{s:s, s:s, s:s}",
+		    "field", field, "number", e164, "message", kind == PHONE_LANDLINE ?
+		    "Ce numéro est un fixe : il ne peut pas recevoir de SMS." :
+		    "Ce numéro spécial ne peut pas recevoir de SMS."));
+	}
+	return 0;
+}
+
+static int
+contacts_check_text(const char *value, size_t max, const char *field, struct error *err)
+{
+	size_t i, n = strlen(value);
+
+	if (n > max)
+		return error_set(err, 400, "invalid", field,
+		    "Ce champ est trop long (%zu caractères au plus).", max);
+	if (!text_utf8_valid(value, n))
+		return error_set(err, 400, "invalid", field, "Texte mal encodé (UTF-8 attendu).");
+	for (i = 0; i < n; i++)
+		if ((unsigned char)value[i] < 0x20 && value[i] != '\n' && value[i] != '\t')
+			return error_set(err, 400, "invalid", field,
+			    "Ce champ contient un caractère de contrôle.");
+	return 0;
+}
+
+int
+contact_validate(struct contact *c, struct error *err)
+{
+	char *t;
+
+	t = text_trim_dup(c->first_name ? c->first_name : "");
+	free(c->first_name);
+	c->first_name = t;
+	t = text_trim_dup(c->last_name ? c->last_name : "");
+	free(c->last_name);
+	c->last_name = t;
+	if (c->notes == NULL)
+		c->notes = contacts_strdup("");
+	if (c->first_name[0] == '\0' && c->last_name[0] == '\0')
+		return error_set(err, 400, "invalid", "last_name",
+		    "Indiquez au moins un prénom ou un nom.");
+	if (contacts_check_text(c->first_name, CONTACT_NAME_MAX, "first_name", err) < 0 ||
+	    contacts_check_text(c->last_name, CONTACT_NAME_MAX, "last_name", err) < 0 ||
+	    contacts_check_text(c->notes, CONTACT_NOTES_MAX, "notes", err) < 0 ||
+	    (c->consent_source && contacts_check_text(c->consent_source, 200,
+	    "consent_source", err) < 0))
+		return -1;
+	if (c->language[0] == '\0')
+		snprintf(c->language, sizeof(c->language), "fr");
+	if (strcmp(c->language, "fr") && strcmp(c->language, "en") && strcmp(c->language, "ar"))
+		return error_set(err, 400, "invalid", "language",
+		    "Langue inconnue : choisissez fr, en ou ar.");
+	if (c->nphones == 0)
+		return error_set(err, 400, "invalid", "phone", "Un numéro de téléphone est requis.");
+	return 0;
+}
+
+static void
+contacts_bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static void
+contacts_bind_time_or_null(sqlite3_stmt *st, int i, int64_t t)
+{
+	if (t)
+		sqlite3_bind_int64(st, i, t);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+int64_t
+contacts_find_by_number(struct db *db, const char *e164)
+{
+	static const char sql[] = "SELECT contact_id FROM contact_phones WHERE number = ?";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int64_t id = 0;
+
+	if (st == NULL)
+		return 0;
+	sqlite3_bind_text(st, 1, e164, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return id;
+}
+
+static int
+contacts_write_row(struct db *db, struct contact *c, int64_t now, struct error *err)
+{
+	static const char sql_insert[] = "INSERT INTO contacts (first_name, last_name, "
+	    "language, consent_at, consent_source, opted_out_at, notes, created_at, "
+	    "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)";
+	static const char sql_update[] = "UPDATE contacts SET first_name = ?1, "
+	    "last_name = ?2, language = ?3, consent_at = ?4, consent_source = ?5, "
+	    "opted_out_at = ?6, notes = ?7, updated_at = ?8 WHERE id = ?9";
+	sqlite3_stmt *st = db_stmt(db, c->id ? sql_update : sql_insert);
+
+	if (st == NULL)
+		return error_set(err, 500, "internal", NULL, "Erreur interne.");
+	sqlite3_bind_text(st, 1, c->first_name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, c->last_name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, c->language, -1, SQLITE_STATIC);
+	contacts_bind_time_or_null(st, 4, c->consent_at);
+	contacts_bind_text_or_null(st, 5, c->consent_source);
+	contacts_bind_time_or_null(st, 6, c->opted_out_at);
+	sqlite3_bind_text(st, 7, c->notes, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 8, now);
+	if (c->id)
+		sqlite3_bind_int64(st, 9, c->id);
+	if (db_step_done(db, st) < 0)
+		return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+	if (c->id == 0) {
+		c->id = sqlite3_last_insert_rowid(db_handle(db));
+		c->created_at = now;
+	} else if (sqlite3_changes(db_handle(db)) != 1) {
+		return error_set(err, 404, "not_found", NULL, "Ce contact n'existe pas.");
+	}
+	c->updated_at = now;
+	return 0;
+}
+
+static int
+contacts_write_phones(struct db *db, struct contact *c, struct error *err)
+{
+	static const char sql_delete[] = "DELETE FROM contact_phones WHERE contact_id = ?";
+	static const char sql_insert[] = "INSERT INTO contact_phones (contact_id, position, "
+	    "number, label, sms) VALUES (?, ?, ?, ?, ?)";
+	sqlite3_stmt *st = db_stmt(db, sql_delete);
+	int64_t owner;
+	size_t i;
+
+	if (st == NULL)
+		return error_set(err, 500, "internal", NULL, "Erreur interne.");
+	sqlite3_bind_int64(st, 1, c->id);
+	if (db_step_done(db, st) < 0)
+		return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+	for (i = 0; i < c->nphones; i++) {
+		owner = contacts_find_by_number(db, c->phones[i].number);
+		if (owner && owner != c->id) {
+			error_set(err, 409, "duplicate_phone", i == 0 ? "phone" : "phones",
+			    "Le numéro %s appartient déjà au contact n° %lld.",
+			    c->phones[i].number, (long long)owner);
+			err->existing_id = owner;
+			return -1;
+		}
+		if ((st = db_stmt(db, sql_insert)) == NULL)
+			return error_set(err, 500, "internal", NULL, "Erreur interne.");
+		sqlite3_bind_int64(st, 1, c->id);
+		sqlite3_bind_int64(st, 2, (int64_t)i);
+		sqlite3_bind_text(st, 3, c->phones[i].number, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, c->phones[i].label, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 5, c->phones[i].sms);
+		if (db_step_done(db, st) < 0)
+			return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+	}
+	return 0;
+}
+
+static int
+contacts_write_groups(struct db *db, struct contact *c, struct error *err)
+{
+	static const char sql_delete[] = "DELETE FROM group_members WHERE contact_id = ?";
+	static const char sql_insert[] = "INSERT OR IGNORE INTO group_members (group_id, "
+	    "contact_id) VALUES (?, ?)";
+	sqlite3_stmt *st = db_stmt(db, sql_delete);
+	size_t i;
+
+	if (st == NULL)
+		return error_set(err, 500, "internal", NULL, "Erreur interne.");
+	sqlite3_bind_int64(st, 1, c->id);
+	if (db_step_done(db, st) < 0)
+		return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+	for (i = 0; i < c->ngroups; i++) {
+		if ((st = db_stmt(db, sql_insert)) == NULL)
+			return error_set(err, 500, "internal", NULL, "Erreur interne.");
+		sqlite3_bind_int64(st, 1, c->group_ids[i]);
+		sqlite3_bind_int64(st, 2, c->id);
+		if (db_step_done(db, st) < 0) {
+			if ((db_errcode(db) & 0xff) == SQLITE_CONSTRAINT)
+				return error_set(err, 400, "invalid", "group_ids",
+				    "Le groupe n° %lld n'existe pas.", (long long)c->group_ids[i]);
+			return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+		}
+	}
+	return 0;
+}
+
+int
+contacts_save(struct db *db, struct contact *c, const struct audit_actor *actor,
+    int64_t now, struct error *err)
+{
+	bool creating = c->id == 0;
+
+	if (contact_validate(c, err) < 0)
+		return -1;
+	if (db_savepoint(db, "contact_save") < 0)
+		return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+	if (contacts_write_row(db, c, now, err) < 0 ||
+	    contacts_write_phones(db, c, err) < 0 ||
+	    contacts_write_groups(db, c, err) < 0 ||
+	    audit_record(db, actor, now, creating ? "create" : "update", "contact",
+	    c->id, NULL) < 0)
+		goto fail;
+	if (db_release(db, "contact_save") < 0) {
+		error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+		goto fail;
+	}
+	return 0;
+fail:
+	if (err && err->status == 0)
+		error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+	db_rollback_to(db, "contact_save");
+	if (creating)
+		c->id = 0;
+	return -1;
+}
+
+static int
+contacts_load_phones(struct db *db, struct contact *c)
+{
+	static const char sql[] = "SELECT number, label, sms FROM contact_phones "
+	    "WHERE contact_id = ? ORDER BY position";
+	sqlite3_stmt *st = db_stmt(db, sql);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, c->id);
+	while (sqlite3_step(st) == SQLITE_ROW && c->nphones < CONTACT_PHONES_MAX) {
+		struct contact_phone *p = &c->phones[c->nphones++];
+		snprintf(p->number, sizeof(p->number), "%s", sqlite3_column_text(st, 0));
+		snprintf(p->label, sizeof(p->label), "%s", sqlite3_column_text(st, 1));
+		p->sms = sqlite3_column_int(st, 2) != 0;
+	}
+	sqlite3_reset(st);
+	return 0;
+}
+
+static int
+contacts_load_groups(struct db *db, struct contact *c)
+{
+	static const char sql[] = "SELECT group_id FROM group_members WHERE contact_id = ? "
+	    "ORDER BY group_id";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	size_t cap = 0;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, c->id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (c->ngroups == cap) {
+			cap = cap ? cap * 2 : 4;
+			c->group_ids = realloc(c->group_ids, cap * sizeof(*c->group_ids));
+			if (c->group_ids == NULL)
+				fatal("contacts: out of memory");
+		}
+		c->group_ids[c->ngroups++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_reset(st);
+	return 0;
+}
+
+int
+contacts_load(struct db *db, int64_t id, struct contact *c, struct error *err)
+{
+	static const char sql[] = "SELECT first_name, last_name, language, consent_at, "
+	    "consent_source, opted_out_at, notes, created_at, updated_at "
+	    "FROM contacts WHERE id = ?";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	if (st == NULL)
+		return error_set(err, 500, "internal", NULL, "Erreur interne.");
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return error_set(err, 404, "not_found", NULL, "Ce contact n'existe pas.");
+	}
+	c->id = id;
+	c->first_name = db_column_strdup(st, 0);
+	c->last_name = db_column_strdup(st, 1);
+	snprintf(c->language, sizeof(c->language), "%s", sqlite3_column_text(st, 2));
+	c->consent_at = sqlite3_column_int64(st, 3);
+	c->consent_source = db_column_strdup(st, 4);
+	c->opted_out_at = sqlite3_column_int64(st, 5);
+	c->notes = db_column_strdup(st, 6);
+	c->created_at = sqlite3_column_int64(st, 7);
+	c->updated_at = sqlite3_column_int64(st, 8);
+	sqlite3_reset(st);
+	if (contacts_load_phones(db, c) < 0 || contacts_load_groups(db, c) < 0) {
+		contact_clear(c);
+		return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+	}
+	return 0;
+}
+
+int
+contacts_erase(struct db *db, int64_t id, const struct audit_actor *actor,
+    int64_t now, struct error *err)
+{
+	static const char sql_delete[] = "DELETE FROM contacts WHERE id = ?";
+	static const char sql_count[] = "INSERT INTO erasure_counts (day, count) "
+	    "VALUES (date(?, 'unixepoch', 'localtime'), 1) "
+	    "ON CONFLICT (day) DO UPDATE SET count = count + 1";
+	sqlite3_stmt *st;
+
+	if (db_savepoint(db, "contact_erase") < 0)
+		return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+	if ((st = db_stmt(db, sql_delete)) == NULL)
+		goto fail;
+	sqlite3_bind_int64(st, 1, id);
+	if (db_step_done(db, st) < 0)
+		goto fail;
+	if (sqlite3_changes(db_handle(db)) != 1) {
+		db_rollback_to(db, "contact_erase");
+		return error_set(err, 404, "not_found", NULL, "Ce contact n'existe pas.");
+	}
+	if ((st = db_stmt(db, sql_count)) == NULL)
+		goto fail;
+	sqlite3_bind_int64(st, 1, now);
+	if (db_step_done(db, st) < 0 ||
+	    audit_record(db, actor, now, "erase", "contact", id, NULL) < 0 ||
+	    db_release(db, "contact_erase") < 0)
+		goto fail;
+	return 0;
+fail:
+	db_rollback_to(db, "contact_erase");
+	return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+}
+
+/* Appends s to out with LIKE's wildcards escaped by '\'. */
+static void
+contacts_like_escape(const char *s, struct buf *out)
+{
+	for (; *s; s++) {
+		if (*s == '%' || *s == '_' || *s == '\\')
+			buf_putc(out, '\\');
+		buf_putc(out, *s);
+	}
+}
+
+int64_t *
+contacts_search(struct db *db, const char *q, int64_t group_id, size_t *n)
+{
+	static const char sql[] = "SELECT c.id FROM contacts c WHERE "
+	    "(?1 IS NULL OR fold(c.first_name || ' ' || c.last_name) LIKE ?1 ESCAPE '\\' "
+	    " OR fold(c.last_name || ' ' || c.first_name) LIKE ?1 ESCAPE '\\' "
+	    " OR (?2 IS NOT NULL AND EXISTS (SELECT 1 FROM contact_phones p "
+	    "     WHERE p.contact_id = c.id AND p.number LIKE ?2 ESCAPE '\\'))) "
+	    "AND (?3 = 0 OR EXISTS (SELECT 1 FROM group_members g "
+	    "     WHERE g.contact_id = c.id AND g.group_id = ?3)) "
+	    "ORDER BY c.last_name COLLATE NOCASE, c.first_name COLLATE NOCASE, c.id";
+	struct buf folded = { 0 }, pattern = { 0 }, digits = { 0 };
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int64_t *ids = NULL;
+	size_t cap = 0, count = 0;
+	const char *d;
+	int rc;
+
+	*n = (size_t)-1;
+	if (st == NULL)
+		return NULL;
+	if (q && q[0]) {
+		text_fold(q, &folded);
+		buf_putc(&pattern, '%');
+		contacts_like_escape(folded.data, &pattern);
+		buf_putc(&pattern, '%');
+		sqlite3_bind_text(st, 1, pattern.data, -1, SQLITE_STATIC);
+		for (d = q; *d; d++)
+			if (*d >= '0' && *d <= '9')
+				buf_putc(&digits, *d);
+		if (digits.len >= 3) {
+			/* "06 12 34" → "%612 34%" minus spaces: national 0 dropped */
+			const char *start = digits.data[0] == '0' ? digits.data + 1 : digits.data;
+			buf_reset(&folded);
+			buf_printf(&folded, "%%%s%%", start);
+			sqlite3_bind_text(st, 2, folded.data, -1, SQLITE_STATIC);
+		}
+	}
+	sqlite3_bind_int64(st, 3, group_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (count == cap) {
+			cap = cap ? cap * 2 : 64;
+			ids = realloc(ids, cap * sizeof(*ids));
+			if (ids == NULL)
+				fatal("contacts: out of memory");
+		}
+		ids[count++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_reset(st);
+	buf_free(&folded);
+	buf_free(&pattern);
+	buf_free(&digits);
+	if (rc != SQLITE_DONE) {
+		log_err("contacts: search failed: %s", db_errmsg(db));
+		free(ids);
+		return NULL;
+	}
+	*n = count;
+	return ids;
+}
+
+static json_t *
+contacts_time_json(int64_t t)
+{
+	char iso[TIME_ISO_MAX];
+
+	if (t == 0)
+		return json_null();
+	time_format_iso(t, iso);
+	return json_string(iso);
+}
+
+json_t *
+contact_to_json(const struct contact *c)
+{
+	json_t *phones = json_array(), *groups = json_array();
+	size_t i;
+
+	for (i = 0; i < c->nphones; i++)
+		json_array_append_new(phones, json_pack("{s:s, s:s, s:b}",
+		    "number", c->phones[i].number, "label", c->phones[i].label,
+		    "sms", c->phones[i].sms));
+	for (i = 0; i < c->ngroups; i++)
+		json_array_append_new(groups, json_integer(c->group_ids[i]));
+	return json_pack("{s:I, s:s, s:s, s:s?, s:o, s:s, s:o, s:o, s:s?, s:o, s:s, s:o, s:o}",
+	    "id", (json_int_t)c->id,
+	    "first_name", c->first_name,
+	    "last_name", c->last_name,
+	    "phone", c->nphones ? c->phones[0].number : NULL,
+	    "phones", phones,
+	    "language", c->language,
+	    "group_ids", groups,
+	    "consent_at", contacts_time_json(c->consent_at),
+	    "consent_source", c->consent_source,
+	    "opted_out_at", contacts_time_json(c->opted_out_at),
+	    "notes", c->notes ? c->notes : "",
+	    "created_at", contacts_time_json(c->created_at),
+	    "updated_at", contacts_time_json(c->updated_at));
+}

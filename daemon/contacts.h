@@ -1,0 +1,99 @@
+/*
+ * contacts — the people the centre writes to, their numbers and groups.
+ *
+ * A contact has one or more numbers (a household: the person, a parent,
+ * a helping relative), each flagged for SMS or not; the first is the
+ * contact's main "phone".  A number belongs to one contact only.
+ * Numbers are stored as E.164; French landlines and service numbers are
+ * accepted but never flagged for SMS (a warning says so).
+ *
+ * Writes take an audit actor and record themselves in the audit log in the
+ * same transaction.  On error they change nothing and fill *err.
+ */
+#ifndef RAPPEL_CONTACTS_H
+#define RAPPEL_CONTACTS_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "audit.h"
+#include "db.h"
+#include "error.h"
+#include "phone.h"
+
+#define CONTACT_PHONES_MAX 5
+#define CONTACT_NAME_MAX 100
+#define CONTACT_NOTES_MAX 2000
+
+struct contact_phone {
+	char number[PHONE_E164_MAX];	/* E.164 */
+	char label[64];			/* "", "mère", "fils" ... */
+	bool sms;
+};
+
+struct contact {
+	int64_t id;			/* 0 before insertion */
+	char *first_name;		/* owned; never NULL after contact_validate() */
+	char *last_name;
+	char language[3];		/* "fr", "en", "ar" */
+	int64_t consent_at;		/* 0 = none */
+	char *consent_source;		/* owned, may be NULL */
+	int64_t opted_out_at;		/* 0 = not opted out */
+	char *notes;
+	size_t nphones;
+	struct contact_phone phones[CONTACT_PHONES_MAX];
+	size_t ngroups;
+	int64_t *group_ids;		/* owned */
+	int64_t created_at, updated_at;
+};
+
+/* Frees what c owns and zeroes it.  c may be NULL. */
+void contact_clear(struct contact *c);
+
+/*
+ * Normalises a typed number and appends it to c.  sms_wanted is the
+ * caller's wish; it is forced off for numbers that cannot receive SMS,
+ * and then a French warning is appended to warnings (a JSON array, may
+ * be NULL).  0, or -1 with *err naming field.
+ */
+int contact_add_phone(struct contact *c, const char *typed, const char *label,
+    bool sms_wanted, const char *field, json_t *warnings, struct error *err);
+
+/* Checks names, language and notes.  0 or -1 with *err. */
+int contact_validate(struct contact *c, struct error *err);
+
+/*
+ * Inserts or updates c (by c->id) with its numbers and groups, in one
+ * savepoint (so it nests inside a caller's transaction).  A number already used by
+ * another contact fails with status 409, code "duplicate_phone" and
+ * err->existing_id.  Unknown group ids fail with 400.
+ */
+int contacts_save(struct db *db, struct contact *c, const struct audit_actor *actor,
+    int64_t now, struct error *err);
+
+/* Loads contact id into c.  0, or -1 with a 404 in *err. */
+int contacts_load(struct db *db, int64_t id, struct contact *c, struct error *err);
+
+/* The id of the contact that owns an E.164 number, or 0. */
+int64_t contacts_find_by_number(struct db *db, const char *e164);
+
+/*
+ * Erases a contact (RGPD): the row, its numbers and memberships; the
+ * audit log keeps the id only and the daily erasure count goes up.
+ */
+int contacts_erase(struct db *db, int64_t id, const struct audit_actor *actor,
+    int64_t now, struct error *err);
+
+/*
+ * Lists the ids of contacts matching q (name without case or accents, or
+ * digits of a number; NULL for all) and group_id (0 for all), sorted by
+ * name.  Returns a malloc'd array of *n ids (NULL when none); -1 → NULL
+ * and *n = (size_t)-1.
+ */
+int64_t *contacts_search(struct db *db, const char *q, int64_t group_id, size_t *n);
+
+/* Renders c as the API's JSON object. */
+json_t *contact_to_json(const struct contact *c);
+
+#endif

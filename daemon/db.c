@@ -1,0 +1,356 @@
+/*
+ * db — SQLite connection, PRAGMAs, migrations, backup, statement cache.
+ *
+ * Migrations: embedded_sql[] holds sql/NNN_name.sql sorted by name.  The
+ * number NNN of each file must be its position (1, 2, 3 ...): a gap is a
+ * build mistake and is refused.  Each pending file runs inside one
+ * BEGIN IMMEDIATE ... COMMIT together with "PRAGMA user_version = NNN",
+ * so a power cut leaves the database at the previous version or the new
+ * one, never in between.
+ */
+#include "db.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "embedded.h"
+#include "log.h"
+#include "text.h"
+
+#define DB_BUSY_TIMEOUT_MS 5000
+#define DB_STMT_CACHE 128	/* distinct statements per connection */
+
+struct db_cached {
+	const char *sql;	/* key: the caller's literal */
+	sqlite3_stmt *stmt;
+};
+
+struct db {
+	sqlite3 *handle;
+	size_t ncached;
+	struct db_cached cache[DB_STMT_CACHE];
+};
+
+/* SQL function fold(text): text_fold(), for searches that ignore case and accents. */
+static void
+db_sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const unsigned char *in = sqlite3_value_text(argv[0]);
+	struct buf out = { 0 };
+
+	(void)argc;
+	if (in == NULL) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	text_fold((const char *)in, &out);
+	sqlite3_result_text(ctx, out.data, (int)out.len, free);
+}
+
+struct db *
+db_open(const char *path, char *err, size_t errlen)
+{
+	struct db *db = calloc(1, sizeof(*db));
+	int rc;
+
+	if (db == NULL)
+		fatal("db: out of memory");
+	rc = sqlite3_open_v2(path, &db->handle,
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "cannot open database %s: %s", path,
+		    db->handle ? sqlite3_errmsg(db->handle) : sqlite3_errstr(rc));
+		goto fail;
+	}
+	sqlite3_extended_result_codes(db->handle, 1);
+	sqlite3_create_function(db->handle, "fold", 1,
+	    SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, db_sql_fold, NULL, NULL);
+	sqlite3_busy_timeout(db->handle, DB_BUSY_TIMEOUT_MS);
+	if (sqlite3_exec(db->handle,
+	    "PRAGMA journal_mode = WAL;"
+	    "PRAGMA synchronous = FULL;"
+	    "PRAGMA foreign_keys = ON;"
+	    "PRAGMA trusted_schema = OFF;", NULL, NULL, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "cannot set up database %s: %s", path,
+		    sqlite3_errmsg(db->handle));
+		goto fail;
+	}
+	return db;
+fail:
+	sqlite3_close(db->handle);
+	free(db);
+	return NULL;
+}
+
+void
+db_close(struct db *db)
+{
+	size_t i;
+
+	if (db == NULL)
+		return;
+	for (i = 0; i < db->ncached; i++)
+		sqlite3_finalize(db->cache[i].stmt);
+	if (sqlite3_close(db->handle) != SQLITE_OK)
+		log_err("db: close failed: %s", sqlite3_errmsg(db->handle));
+	free(db);
+}
+
+sqlite3 *
+db_handle(struct db *db)
+{
+	return db->handle;
+}
+
+int
+db_latest_version(void)
+{
+	int n = 0;
+
+	while (embedded_sql[n].name)
+		n++;
+	return n;
+}
+
+int
+db_version(struct db *db)
+{
+	sqlite3_stmt *st = db_stmt(db, "PRAGMA user_version");
+	int v = -1;
+
+	if (st && sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	if (st)
+		sqlite3_reset(st);
+	return v;
+}
+
+static int
+db_apply(struct db *db, int version, const struct embedded_file *f,
+    char *err, size_t errlen)
+{
+	char pragma[64];
+	char *msg = NULL;
+
+	if (atoi(f->name) != version) {
+		snprintf(err, errlen, "migration %s is out of sequence (expected number %03d)",
+		    f->name, version);
+		return -1;
+	}
+	if (db_begin(db) < 0) {
+		snprintf(err, errlen, "cannot start migration %s: %s", f->name, db_errmsg(db));
+		return -1;
+	}
+	/* Another process (rappelctl, rappeld) may have migrated meanwhile. */
+	if (db_version(db) >= version) {
+		db_rollback(db);
+		return 0;
+	}
+	snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", version);
+	if (sqlite3_exec(db->handle, (const char *)f->data, NULL, NULL, &msg) != SQLITE_OK ||
+	    sqlite3_exec(db->handle, pragma, NULL, NULL, &msg) != SQLITE_OK) {
+		snprintf(err, errlen, "migration %s failed: %s", f->name, msg ? msg : "?");
+		sqlite3_free(msg);
+		db_rollback(db);
+		return -1;
+	}
+	if (db_commit(db) < 0) {
+		snprintf(err, errlen, "cannot commit migration %s: %s", f->name, db_errmsg(db));
+		return -1;
+	}
+	log_info("db: migrated version=%d file=%s", version, f->name);
+	return 0;
+}
+
+int
+db_migrate(struct db *db, char *err, size_t errlen)
+{
+	int current = db_version(db);
+	int latest = db_latest_version();
+	int v;
+
+	if (current < 0) {
+		snprintf(err, errlen, "cannot read the schema version: %s", db_errmsg(db));
+		return -1;
+	}
+	if (current > latest) {
+		snprintf(err, errlen, "the database is at schema version %d, newer than this "
+		    "program (%d): install a newer rappel or restore a backup", current, latest);
+		return -1;
+	}
+	for (v = current + 1; v <= latest; v++)
+		if (db_apply(db, v, &embedded_sql[v - 1], err, errlen) < 0)
+			return -1;
+	return latest - current;
+}
+
+int
+db_backup(struct db *db, const char *dest, char *err, size_t errlen)
+{
+	sqlite3 *out = NULL;
+	sqlite3_backup *bk;
+	int rc;
+
+	rc = sqlite3_open_v2(dest, &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "cannot create %s: %s", dest,
+		    out ? sqlite3_errmsg(out) : sqlite3_errstr(rc));
+		sqlite3_close(out);
+		return -1;
+	}
+	bk = sqlite3_backup_init(out, "main", db->handle, "main");
+	if (bk == NULL) {
+		snprintf(err, errlen, "cannot back up to %s: %s", dest, sqlite3_errmsg(out));
+		sqlite3_close(out);
+		return -1;
+	}
+	/* Copy in steps so that writers are not blocked for long. */
+	do {
+		rc = sqlite3_backup_step(bk, 256);
+		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+			sqlite3_sleep(20);
+	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+	sqlite3_backup_finish(bk);
+	if (rc != SQLITE_DONE) {
+		snprintf(err, errlen, "backup to %s failed: %s", dest, sqlite3_errstr(rc));
+		sqlite3_close(out);
+		return -1;
+	}
+	rc = sqlite3_close(out);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "cannot close %s: %s", dest, sqlite3_errstr(rc));
+		return -1;
+	}
+	return 0;
+}
+
+sqlite3_stmt *
+db_stmt(struct db *db, const char *sql)
+{
+	sqlite3_stmt *st;
+	size_t i;
+
+	for (i = 0; i < db->ncached; i++) {
+		if (db->cache[i].sql == sql) {
+			st = db->cache[i].stmt;
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			return st;
+		}
+	}
+	if (sqlite3_prepare_v3(db->handle, sql, -1, SQLITE_PREPARE_PERSISTENT, &st,
+	    NULL) != SQLITE_OK) {
+		log_err("db: cannot prepare statement: %s: %s", sqlite3_errmsg(db->handle), sql);
+		return NULL;
+	}
+	if (db->ncached == DB_STMT_CACHE)
+		fatal("db: more than %d distinct statements; raise DB_STMT_CACHE", DB_STMT_CACHE);
+	db->cache[db->ncached].sql = sql;
+	db->cache[db->ncached].stmt = st;
+	db->ncached++;
+	return st;
+}
+
+int
+db_exec(struct db *db, const char *sql)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(db->handle, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		log_err("db: %s: %s", sql, msg ? msg : "?");
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+int
+db_begin(struct db *db)
+{
+	return db_exec(db, "BEGIN IMMEDIATE");
+}
+
+int
+db_commit(struct db *db)
+{
+	return db_exec(db, "COMMIT");
+}
+
+void
+db_rollback(struct db *db)
+{
+	if (!sqlite3_get_autocommit(db->handle))
+		db_exec(db, "ROLLBACK");
+}
+
+static int
+db_exec_named(struct db *db, const char *verb, const char *name)
+{
+	char sql[128];
+
+	snprintf(sql, sizeof(sql), "%s %s", verb, name);
+	return db_exec(db, sql);
+}
+
+int
+db_savepoint(struct db *db, const char *name)
+{
+	return db_exec_named(db, "SAVEPOINT", name);
+}
+
+int
+db_release(struct db *db, const char *name)
+{
+	return db_exec_named(db, "RELEASE", name);
+}
+
+void
+db_rollback_to(struct db *db, const char *name)
+{
+	db_exec_named(db, "ROLLBACK TO", name);
+	db_exec_named(db, "RELEASE", name);
+}
+
+char *
+db_column_strdup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	char *p;
+
+	if (t == NULL)
+		return NULL;
+	p = strdup((const char *)t);
+	if (p == NULL)
+		fatal("db: out of memory");
+	return p;
+}
+
+int
+db_step_done(struct db *db, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_DONE || rc == SQLITE_ROW) {
+		sqlite3_reset(st);
+		return 0;
+	}
+	/* Constraint failures are expected input errors: the caller maps them. */
+	if ((rc & 0xff) != SQLITE_CONSTRAINT)
+		log_err("db: statement failed: %s: %s", sqlite3_errmsg(db->handle),
+		    sqlite3_sql(st));
+	sqlite3_reset(st);
+	return -1;
+}
+
+int
+db_errcode(struct db *db)
+{
+	return sqlite3_extended_errcode(db->handle);
+}
+
+const char *
+db_errmsg(struct db *db)
+{
+	return sqlite3_errmsg(db->handle);
+}

@@ -1,0 +1,80 @@
+/*
+ * db — the SQLite database: opening, PRAGMAs, migrations, backups and a
+ * per-connection cache of prepared statements.
+ *
+ * One struct db per thread; a struct db is not shared between threads.
+ * Every connection runs with WAL, synchronous=FULL, foreign_keys=ON and a
+ * busy timeout.  Migrations are the files sql/NNN_*.sql built into the
+ * binary; PRAGMA user_version holds the number of the last one applied.
+ */
+#ifndef RAPPEL_DB_H
+#define RAPPEL_DB_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+struct db;
+
+/*
+ * Opens (creating if needed) the database at path.  Returns NULL with an
+ * English reason in err.  Does not migrate: call db_migrate().
+ * The caller closes it with db_close().
+ */
+struct db *db_open(const char *path, char *err, size_t errlen);
+/* Finalizes cached statements and closes.  db_close(NULL) does nothing. */
+void db_close(struct db *db);
+
+sqlite3 *db_handle(struct db *db);
+
+/* Number of the newest migration built into this binary. */
+int db_latest_version(void);
+/* The database's PRAGMA user_version, or -1 on error. */
+int db_version(struct db *db);
+
+/*
+ * Applies every pending migration, each in its own transaction.  Returns
+ * the number applied (0 when up to date), or -1 with a reason in err,
+ * notably when the database is newer than this binary (then nothing is
+ * touched).
+ */
+int db_migrate(struct db *db, char *err, size_t errlen);
+
+/* Copies the live database to dest with the online backup API; 0 or -1. */
+int db_backup(struct db *db, const char *dest, char *err, size_t errlen);
+
+/*
+ * Returns a prepared statement for sql, reset and with bindings cleared,
+ * prepared on first use and kept until db_close().  sql must be a string
+ * that lives as long as db (a literal): it is the cache key.  Returns
+ * NULL (logged) when the SQL does not compile, which is a bug.
+ */
+sqlite3_stmt *db_stmt(struct db *db, const char *sql);
+
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK; 0 or -1 (logged). */
+int db_begin(struct db *db);
+int db_commit(struct db *db);
+void db_rollback(struct db *db);
+
+/*
+ * SAVEPOINT name / RELEASE name / ROLLBACK TO name + RELEASE name: a
+ * transaction that nests inside a caller's.  name is a literal.
+ */
+int db_savepoint(struct db *db, const char *name);
+int db_release(struct db *db, const char *name);
+void db_rollback_to(struct db *db, const char *name);
+
+/* Runs sql with no result rows (DDL, PRAGMA ...); 0 or -1 (logged). */
+int db_exec(struct db *db, const char *sql);
+
+/* Copies column i of the current row; NULL for SQL NULL.  Caller frees. */
+char *db_column_strdup(sqlite3_stmt *st, int i);
+
+/* sqlite3_step() expecting SQLITE_DONE; 0, or -1 logged with context. */
+int db_step_done(struct db *db, sqlite3_stmt *st);
+
+/* Last error's extended code and message, for mapping to API errors. */
+int db_errcode(struct db *db);
+const char *db_errmsg(struct db *db);
+
+#endif

@@ -1,0 +1,96 @@
+/*
+ * http — the libmicrohttpd server: reads requests (bodies capped per
+ * route), authenticates them (session cookie + CSRF token, or bearer
+ * token), routes them to the api_* handlers and writes JSON answers with
+ * the security headers.  One internal polling thread serves every
+ * connection, so handlers run one at a time on app->db.
+ *
+ * A request's state (struct http_req) is allocated when its headers
+ * arrive and freed in one place, the completion callback.
+ */
+#ifndef RAPPEL_HTTP_H
+#define RAPPEL_HTTP_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "app.h"
+#include "auth.h"
+#include "buf.h"
+#include "error.h"
+
+#define HTTP_JSON_MAX (256 * 1024)		/* JSON bodies */
+#define HTTP_UPLOAD_MAX (8 * 1024 * 1024)	/* CSV imports */
+#define HTTP_SESSION_COOKIE "rappel_session"
+
+struct http_server;
+struct http_req;
+
+typedef int (*http_handler)(struct http_req *req);
+
+struct http_req {
+	struct MHD_Connection *conn;
+	struct app *app;
+	const struct http_route *route;
+	char method[8];
+	char *path;			/* owned copy of the URL path */
+	int64_t ids[2];			/* the {id} segments of the path, in order */
+	struct buf body;
+	bool too_large;
+	json_t *json;			/* parsed body for JSON routes, else NULL */
+	int64_t now;
+	char addr[64];			/* client address, numeric */
+	bool authenticated;
+	bool via_session;		/* cookie (needs CSRF) rather than bearer */
+	bool csrf_refused;		/* valid cookie, missing or wrong X-CSRF-Token */
+	struct auth_user user;
+	char session_token[AUTH_TOKEN_LEN + 1];
+	bool answered;
+	int nheaders;
+	char *headers[8];		/* name, value, name, value ... (owned) */
+};
+
+/* Route flags. */
+#define HTTP_PUBLIC	0x01	/* no credentials needed */
+#define HTTP_RAW_BODY	0x02	/* body is not JSON (CSV): left in req->body */
+#define HTTP_ADMIN	0x04	/* admin role only */
+#define HTTP_STAFF	0x08	/* admin or referent (not animateur) */
+
+struct http_route {
+	const char *method;
+	const char *pattern;	/* "/api/v1/contacts/{id}" */
+	http_handler handler;
+	unsigned flags;
+};
+
+/*
+ * Finds the route for method and path (api.c holds the table), filling
+ * ids from the {id} segments.  NULL when none; then *path_known tells
+ * whether another method would have matched (405 rather than 404).
+ */
+const struct http_route *api_route_find(const char *method, const char *path,
+    int64_t ids[2], bool *path_known);
+
+/* Starts serving on cfg->http_addr.  NULL with a reason in err. */
+struct http_server *http_start(struct app *app, char *err, size_t errlen);
+/* Stops accepting, finishes the running request, frees. NULL is a no-op. */
+void http_stop(struct http_server *srv);
+
+/* Answers. Each returns an MHD_Result for the handler to return. */
+int http_reply_json(struct http_req *req, unsigned status, json_t *body);	/* steals body */
+int http_reply_error(struct http_req *req, const struct error *err);
+int http_reply_fail(struct http_req *req, unsigned status, const char *code,
+    const char *field, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+int http_reply_raw(struct http_req *req, unsigned status, const char *content_type,
+    char *data, size_t len);	/* takes ownership of data (malloc'd) */
+int http_reply_empty(struct http_req *req, unsigned status);
+/* Adds a header to the next reply of req (at most 4). */
+void http_add_header(struct http_req *req, const char *name, const char *value);
+
+/* A query-string argument, or NULL. */
+const char *http_arg(struct http_req *req, const char *name);
+const char *http_header(struct http_req *req, const char *name);
+
+#endif

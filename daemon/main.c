@@ -1,0 +1,180 @@
+/*
+ * rappeld — the daemon: wiring only.  Reads the configuration, opens and
+ * migrates the database, starts the HTTP server, then waits for signals:
+ * SIGTERM/SIGINT stop cleanly (the running request finishes, the database
+ * is closed), SIGHUP re-reads the configuration and applies what can
+ * change without a restart.  This is the only file that reads the clock.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <systemd/sd-daemon.h>
+#include <time.h>
+
+#include "app.h"
+#include "config.h"
+#include "db.h"
+#include "http.h"
+#include "log.h"
+#include "timeutil.h"
+
+#define MAIN_LOGIN_SLOTS 1024
+
+static int64_t
+main_now(void)
+{
+	return (int64_t)time(NULL);
+}
+
+static void
+main_usage(FILE *out)
+{
+	fprintf(out, "usage: rappeld [-c FILE] [--check-config] [-v] [--version]\n"
+	    "  -c FILE          configuration file (default %s)\n"
+	    "  --check-config   read the configuration, report problems and exit\n"
+	    "  -v               log debug lines too\n", CONFIG_DEFAULT_PATH);
+}
+
+/* Says which changed settings need a restart; they keep their old value. */
+static void
+main_reload_warn(const struct config *old, const struct config *new)
+{
+	if (strcmp(old->db_path, new->db_path) != 0)
+		log_warn("config: [database] path changed; restart rappeld to use it");
+	if (strcmp(old->http_listen, new->http_listen) != 0 ||
+	    (old->tls_cert == NULL) != (new->tls_cert == NULL))
+		log_warn("config: [http] changed; restart rappeld to use it");
+	if (strcmp(old->timezone, new->timezone) != 0)
+		log_warn("config: [centre] timezone changed; restart rappeld to use it");
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "check-config", no_argument, NULL, 'C' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *path = CONFIG_DEFAULT_PATH;
+	bool check_only = false;
+	struct config *cfg, *retired[64];
+	size_t nretired = 0, i;
+	struct app app = { 0 };
+	struct http_server *http;
+	struct db *db;
+	sigset_t sigs;
+	char err[512];
+	int opt, sig;
+
+	while ((opt = getopt_long(argc, argv, "c:vh", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'c':
+			path = optarg;
+			break;
+		case 'C':
+			check_only = true;
+			break;
+		case 'v':
+			log_set_level(LOG_LEVEL_DEBUG);
+			break;
+		case 'V':
+			printf("rappeld %s\n", RAPPEL_VERSION);
+			return 0;
+		case 'h':
+			main_usage(stdout);
+			return 0;
+		default:
+			main_usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		main_usage(stderr);
+		return 2;
+	}
+	if ((cfg = config_load(path, err, sizeof(err))) == NULL) {
+		log_err("config: %s", err);
+		return 1;
+	}
+	if (check_only) {
+		printf("%s: OK\n", path);
+		config_free(cfg);
+		return 0;
+	}
+	time_set_zone(cfg->timezone);
+
+	/* Signals are taken by sigwait() below, never by another thread. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if ((db = db_open(cfg->db_path, err, sizeof(err))) == NULL)
+		fatal("db: %s", err);
+	if (db_migrate(db, err, sizeof(err)) < 0)
+		fatal("db: %s", err);
+	log_info("rappeld: starting version=%s schema=%d database=%s", RAPPEL_VERSION,
+	    db_version(db), cfg->db_path);
+
+	app.cfg = cfg;
+	app.db = db;
+	app.now = main_now;
+	app.login_by_addr = ratelimit_new(MAIN_LOGIN_SLOTS, 20, 15 * 60, 15 * 60);
+	app.login_by_name = ratelimit_new(MAIN_LOGIN_SLOTS, 5, 15 * 60, 15 * 60);
+	if ((http = http_start(&app, err, sizeof(err))) == NULL)
+		fatal("http: %s", err);
+	if (cfg->nmodems > 0)
+		log_warn("modem: %zu modem(s) configured; this build does not send SMS yet",
+		    cfg->nmodems);
+	sd_notify(0, "READY=1\nSTATUS=serving");
+	log_info("rappeld: ready");
+
+	for (;;) {
+		if (sigwait(&sigs, &sig) != 0)
+			continue;
+		if (sig != SIGHUP)
+			break;
+		struct config *fresh = config_load(path, err, sizeof(err));
+		if (fresh == NULL) {
+			log_err("config: reload refused, keeping the running one: %s", err);
+			continue;
+		}
+		main_reload_warn(cfg, fresh);
+		/*
+		 * The HTTP thread may be reading the old configuration: it is
+		 * retired, not freed, until exit.  Settings that need a restart
+		 * were reported above and are not used from the new one.
+		 */
+		if (nretired == sizeof(retired) / sizeof(retired[0])) {
+			log_warn("config: too many reloads; restart rappeld");
+			config_free(fresh);
+			continue;
+		}
+		retired[nretired++] = cfg;
+		cfg = fresh;
+		atomic_thread_fence(memory_order_seq_cst);
+		app.cfg = cfg;
+		log_info("config: reloaded %s", path);
+	}
+
+	log_info("rappeld: stopping signal=%s", strsignal(sig));
+	sd_notify(0, "STOPPING=1");
+	http_stop(http);
+	db_close(db);
+	ratelimit_free(app.login_by_addr);
+	ratelimit_free(app.login_by_name);
+	for (i = 0; i < nretired; i++)
+		config_free(retired[i]);
+	config_free(cfg);
+	log_info("rappeld: stopped");
+	return 0;
+}

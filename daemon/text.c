@@ -1,0 +1,107 @@
+/*
+ * text — UTF-8 helpers.  See text.h.
+ */
+#include "text.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+
+/*
+ * Folding of U+00C0..U+00FF (the second byte of "\xC3\x80".."\xC3\xBF"
+ * minus 0x80): each entry is what the letter becomes, "" to keep it.
+ */
+static const char *const text_latin1[64] = {
+	"a", "a", "a", "a", "a", "a", "ae", "c",	/* À Á Â Ã Ä Å Æ Ç */
+	"e", "e", "e", "e", "i", "i", "i", "i",		/* È É Ê Ë Ì Í Î Ï */
+	"d", "n", "o", "o", "o", "o", "o", "",		/* Ð Ñ Ò Ó Ô Õ Ö × */
+	"o", "u", "u", "u", "u", "y", "th", "ss",	/* Ø Ù Ú Û Ü Ý Þ ß */
+	"a", "a", "a", "a", "a", "a", "ae", "c",	/* à á â ã ä å æ ç */
+	"e", "e", "e", "e", "i", "i", "i", "i",		/* è é ê ë ì í î ï */
+	"d", "n", "o", "o", "o", "o", "o", "",		/* ð ñ ò ó ô õ ö ÷ */
+	"o", "u", "u", "u", "u", "y", "th", "y",	/* ø ù ú û ü ý þ ÿ */
+};
+
+void
+text_fold(const char *s, struct buf *out)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		if (*p < 0x80) {
+			buf_putc(out, (char)((*p >= 'A' && *p <= 'Z') ? *p + 32 : *p));
+			p++;
+		} else if (p[0] == 0xC3 && p[1] >= 0x80 && p[1] <= 0xBF &&
+		    text_latin1[p[1] - 0x80][0]) {
+			buf_puts(out, text_latin1[p[1] - 0x80]);
+			p += 2;
+		} else if (p[0] == 0xC5 && (p[1] == 0x92 || p[1] == 0x93)) {
+			buf_puts(out, "oe");	/* Œ œ */
+			p += 2;
+		} else {
+			buf_putc(out, (char)*p);
+			p++;
+		}
+	}
+	if (out->data == NULL)
+		buf_puts(out, "");
+}
+
+bool
+text_utf8_valid(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + len;
+
+	while (p < end) {
+		unsigned c = *p;
+		size_t n;
+		unsigned cp;
+
+		if (c < 0x80) {
+			p++;
+			continue;
+		}
+		if (c >= 0xC2 && c <= 0xDF) {
+			n = 1;
+			cp = c & 0x1F;
+		} else if (c >= 0xE0 && c <= 0xEF) {
+			n = 2;
+			cp = c & 0x0F;
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			n = 3;
+			cp = c & 0x07;
+		} else {
+			return false;
+		}
+		if ((size_t)(end - p) <= n)
+			return false;
+		for (size_t i = 1; i <= n; i++) {
+			if ((p[i] & 0xC0) != 0x80)
+				return false;
+			cp = (cp << 6) | (p[i] & 0x3F);
+		}
+		if ((n == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+		    (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
+			return false;
+		p += n + 1;
+	}
+	return true;
+}
+
+char *
+text_trim_dup(const char *s)
+{
+	size_t len;
+	char *p;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	len = strlen(s);
+	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+		len--;
+	p = strndup(s, len);
+	if (p == NULL)
+		fatal("text: out of memory");
+	return p;
+}
