@@ -27,6 +27,12 @@ static const struct http_route api_routes[] = {
 	{ "GET", "/api/v1/groups/{id}", api_groups_get, 0 },
 	{ "PATCH", "/api/v1/groups/{id}", api_groups_update, HTTP_STAFF },
 	{ "DELETE", "/api/v1/groups/{id}", api_groups_delete, HTTP_STAFF },
+
+	{ "GET", "/api/v1/users", api_users_list, HTTP_ADMIN },
+	{ "POST", "/api/v1/users", api_users_create, HTTP_ADMIN },
+	{ "PATCH", "/api/v1/users/{id}", api_users_update, HTTP_ADMIN },
+	{ "DELETE", "/api/v1/users/{id}", api_users_delete, HTTP_ADMIN },
+	{ "GET", "/api/v1/audit", api_audit_list, HTTP_ADMIN },
 };
 
 /* Matches path against pattern, reading {id} segments into ids. */
@@ -63,10 +69,11 @@ const struct http_route *
 api_route_find(const char *method, const char *path, int64_t ids[2], bool *path_known)
 {
 	size_t i;
-	int64_t tmp[2];
+	int64_t tmp[2] = { 0, 0 };
 
 	*path_known = false;
 	for (i = 0; i < sizeof(api_routes) / sizeof(api_routes[0]); i++) {
+		tmp[0] = tmp[1] = 0;
 		if (!api_match(api_routes[i].pattern, path, tmp))
 			continue;
 		if (strcmp(api_routes[i].method, method) == 0 ||
@@ -118,6 +125,17 @@ api_get_bool(json_t *obj, const char *key, bool *out, bool *present, struct erro
 	return 0;
 }
 
+static bool
+api_ids_contain(const int64_t *ids, size_t n, int64_t id)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (ids[i] == id)
+			return true;
+	return false;
+}
+
 int
 api_get_ids(json_t *obj, const char *key, int64_t **ids, size_t *n, struct error *err)
 {
@@ -141,7 +159,8 @@ api_get_ids(json_t *obj, const char *key, int64_t **ids, size_t *n, struct error
 			return error_set(err, 400, "invalid_type", key,
 			    "Le champ « %s » doit être une liste de numéros.", key);
 		}
-		(*ids)[(*n)++] = json_integer_value(item);
+		if (!api_ids_contain(*ids, *n, json_integer_value(item)))
+			(*ids)[(*n)++] = json_integer_value(item);
 	}
 	return 0;
 }

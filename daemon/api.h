@@ -23,7 +23,7 @@ int api_get_string(json_t *obj, const char *key, bool required, const char **out
     struct error *err);
 /* Reads a boolean; absent leaves *out unchanged and *present false. */
 int api_get_bool(json_t *obj, const char *key, bool *out, bool *present, struct error *err);
-/* Reads an array of positive integer ids; caller frees *ids. */
+/* Reads an array of positive integer ids, duplicates dropped; caller frees *ids. */
 int api_get_ids(json_t *obj, const char *key, int64_t **ids, size_t *n, struct error *err);
 /* Checks that obj has no key outside allowed (NULL-terminated). */
 int api_check_keys(json_t *obj, const char *const *allowed, struct error *err);
@@ -49,5 +49,11 @@ int api_groups_create(struct http_req *req);
 int api_groups_get(struct http_req *req);
 int api_groups_update(struct http_req *req);
 int api_groups_delete(struct http_req *req);
+
+int api_users_list(struct http_req *req);
+int api_users_create(struct http_req *req);
+int api_users_update(struct http_req *req);
+int api_users_delete(struct http_req *req);
+int api_audit_list(struct http_req *req);
 
 #endif

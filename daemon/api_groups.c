@@ -38,6 +38,7 @@ api_groups_write(struct http_req *req, int64_t id)
 	int64_t *members = NULL;
 	size_t nmembers = 0;
 	bool has_members = req->json && json_object_get(req->json, "contact_ids");
+	bool creating = id == 0;
 	json_t *g;
 
 	if (req->json == NULL)
@@ -67,7 +68,7 @@ api_groups_write(struct http_req *req, int64_t id)
 		db_rollback(req->app->db);
 		return http_reply_fail(req, 500, "internal", NULL, "Erreur de la base de données.");
 	}
-	return http_reply_json(req, req->ids[0] ? 200 : 201, g);
+	return http_reply_json(req, creating ? 201 : 200, g);
 }
 
 int

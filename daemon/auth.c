@@ -214,6 +214,50 @@ fail:
 	return -1;
 }
 
+int
+auth_user_set_role(struct db *db, int64_t id, enum auth_role role)
+{
+	static const char sql[] = "UPDATE users SET role = ? WHERE id = ?";
+	sqlite3_stmt *st = db_stmt(db, sql);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, auth_role_name(role), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, id);
+	if (db_step_done(db, st) < 0 || sqlite3_changes(db_handle(db)) != 1)
+		return -1;
+	return 0;
+}
+
+int
+auth_user_delete(struct db *db, int64_t id)
+{
+	static const char sql[] = "DELETE FROM users WHERE id = ?";
+	sqlite3_stmt *st = db_stmt(db, sql);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	if (db_step_done(db, st) < 0 || sqlite3_changes(db_handle(db)) != 1)
+		return -1;
+	return 0;
+}
+
+int
+auth_count_admins(struct db *db)
+{
+	static const char sql[] = "SELECT count(*) FROM users "
+	    "WHERE role = 'admin' AND disabled_at IS NULL";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int n = -1;
+
+	if (st && sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	if (st)
+		sqlite3_reset(st);
+	return n;
+}
+
 #define AUTH_USER_COLUMNS "id, login, role, disabled_at IS NOT NULL, created_at"
 
 static void

@@ -59,6 +59,12 @@ int auth_user_set_password(struct db *db, const char *login, const char *passwor
     const char **reason);
 /* Disables (or re-enables) a user; disabling also ends its sessions and tokens. */
 int auth_user_set_disabled(struct db *db, const char *login, bool disabled, int64_t now);
+/* Changes a user's role; 0, or -1 when there is no such user. */
+int auth_user_set_role(struct db *db, int64_t id, enum auth_role role);
+/* Deletes a user with its sessions and tokens; 0, or -1 when absent. */
+int auth_user_delete(struct db *db, int64_t id);
+/* Number of enabled admins. */
+int auth_count_admins(struct db *db);
 /* 0 and *out filled, or -1 when there is no such login. */
 int auth_user_find(struct db *db, const char *login, struct auth_user *out);
 int auth_user_get(struct db *db, int64_t id, struct auth_user *out);

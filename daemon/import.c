@@ -364,6 +364,14 @@ import_row(struct import_ctx *ctx, const struct csv_row *row)
 		import_line_error(ctx, row->line, "%s", err.message);
 		return;
 	}
+	if (existing && strcmp(c.phones[0].number, e164) != 0) {
+		/* a household number: updating would rename the wrong person */
+		import_line_error(ctx, row->line, "le numéro %s est un numéro secondaire du "
+		    "contact n° %lld (%s %s) ; modifiez sa fiche plutôt", e164,
+		    (long long)existing, c.first_name, c.last_name);
+		contact_clear(&c);
+		return;
+	}
 	if (!existing) {
 		if (contact_add_phone(&c, typed, NULL, true, "phone", NULL, &err) < 0) {
 			import_line_error(ctx, row->line, "%s", err.message);

@@ -1,0 +1,1436 @@
+/*
+ * check_api — end-to-end tests: the real rappeld and rappelctl, a fresh
+ * database for every test, driven over HTTP (tests/e2e.h).
+ */
+#include <check.h>
+#include <jansson.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "e2e.h"
+#include "test_main.h"
+
+static struct e2e E;
+static struct e2e_client A;	/* logged in as admin by setup_admin() */
+
+static void
+setup(void)
+{
+	e2e_start(&E);
+	e2e_client_init(&A);
+}
+
+static void
+setup_admin(void)
+{
+	setup();
+	ck_assert_int_eq(e2e_login(&E, &A, E2E_ADMIN, E2E_ADMIN_PW), 200);
+}
+
+static void
+teardown(void)
+{
+	e2e_client_free(&A);
+	e2e_stop(&E);
+}
+
+/* ---- helpers ---------------------------------------------------------- */
+
+static void
+assert_error_body(const struct e2e_resp *r, const char *code)
+{
+	json_t *err = json_object_get(r->json, "error");
+
+	ck_assert_msg(json_is_object(err), "no error object in: %s", r->body);
+	ck_assert_msg(json_is_string(json_object_get(err, "code")), "no code: %s", r->body);
+	ck_assert_msg(json_is_string(json_object_get(err, "message")) &&
+	    json_string_length(json_object_get(err, "message")) > 0, "no message: %s", r->body);
+	if (code)
+		ck_assert_str_eq(e2e_error_code(r), code);
+}
+
+/* GET path as admin; returns the JSON (to json_decref), asserting 200. */
+static json_t *
+get_json(const char *path)
+{
+	struct e2e_resp r;
+	json_t *j;
+
+	ck_assert_int_eq(e2e_call(&E, &A, "GET", path, NULL, &r), 200);
+	ck_assert_ptr_nonnull(r.json);
+	j = json_incref(r.json);
+	e2e_resp_free(&r);
+	return j;
+}
+
+static size_t
+count_of(const char *path)
+{
+	json_t *list = get_json(path);
+	size_t n;
+
+	ck_assert(json_is_array(list));
+	n = json_array_size(list);
+	json_decref(list);
+	return n;
+}
+
+static size_t
+contacts_count(void)
+{
+	return count_of("/api/v1/contacts");
+}
+
+/* The first object of list whose key has value, or NULL (borrowed). */
+static json_t *
+find_by(json_t *list, const char *key, const char *value)
+{
+	json_t *item;
+	size_t i;
+
+	json_array_foreach(list, i, item) {
+		const char *v = json_string_value(json_object_get(item, key));
+		if (v && strcmp(v, value) == 0)
+			return item;
+	}
+	return NULL;
+}
+
+static bool
+array_has_int(json_t *array, json_int_t v)
+{
+	json_t *item;
+	size_t i;
+
+	json_array_foreach(array, i, item)
+		if (json_integer_value(item) == v)
+			return true;
+	return false;
+}
+
+static json_int_t
+create_contact(const char *first, const char *last, const char *phone)
+{
+	json_t *body = json_pack("{s:s, s:s, s:s}", "first_name", first, "last_name", last,
+	    "phone", phone);
+	char *text = json_dumps(body, JSON_COMPACT);
+	struct e2e_resp r;
+	json_int_t id;
+
+	json_decref(body);
+	ck_assert_msg(e2e_call(&E, &A, "POST", "/api/v1/contacts", text, &r) == 201,
+	    "create %s %s: %ld %s", first, last, r.status, r.body);
+	free(text);
+	id = json_integer_value(json_object_get(r.json, "id"));
+	ck_assert_int_gt(id, 0);
+	e2e_resp_free(&r);
+	return id;
+}
+
+static json_int_t
+create_group(const char *name)
+{
+	json_t *body = json_pack("{s:s}", "name", name);
+	char *text = json_dumps(body, JSON_COMPACT);
+	struct e2e_resp r;
+	json_int_t id;
+
+	json_decref(body);
+	ck_assert_msg(e2e_call(&E, &A, "POST", "/api/v1/groups", text, &r) == 201,
+	    "create group %s: %ld %s", name, r.status, r.body);
+	free(text);
+	id = json_integer_value(json_object_get(r.json, "id"));
+	ck_assert_int_gt(id, 0);
+	e2e_resp_free(&r);
+	return id;
+}
+
+static char *
+data_file(const char *name, size_t *len)
+{
+	char path[1024];
+	char *data;
+
+	snprintf(path, sizeof(path), "%s/%s", test_data_dir(), name);
+	data = e2e_read_file(path, len);
+	ck_assert_msg(data != NULL, "cannot read %s", path);
+	return data;
+}
+
+/* POSTs bytes to /api/v1/contacts/import[query] as text/csv. */
+static long
+import_bytes(struct e2e_client *c, const char *data, size_t len, const char *query,
+    struct e2e_resp *r)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/api/v1/contacts/import%s", query ? query : "");
+	return e2e_request(&E, c, "POST", path, "text/csv; charset=utf-8", data, len, r);
+}
+
+static long
+import_data_file(const char *name, const char *query, struct e2e_resp *r)
+{
+	size_t len;
+	char *data = data_file(name, &len);
+	long st = import_bytes(&A, data, len, query, r);
+
+	free(data);
+	return st;
+}
+
+static json_int_t
+member_int(json_t *obj, const char *key)
+{
+	json_t *v = json_object_get(obj, key);
+
+	ck_assert_msg(json_is_integer(v), "\"%s\" is not an integer", key);
+	return json_integer_value(v);
+}
+
+/* ---- 1. public routes and 401 ----------------------------------------- */
+
+START_TEST(test_healthz_public)
+{
+	struct e2e_resp r;
+	struct e2e_client c;
+	char v[64];
+
+	e2e_client_init(&c);
+	ck_assert_int_eq(e2e_call(&E, &c, "GET", "/healthz", NULL, &r), 200);
+	ck_assert_ptr_nonnull(r.json);
+	ck_assert_str_eq(json_string_value(json_object_get(r.json, "status")), "ok");
+	ck_assert(e2e_header(&r, "X-Content-Type-Options", v, sizeof(v)));
+	ck_assert_str_eq(v, "nosniff");
+	e2e_resp_free(&r);
+	e2e_client_free(&c);
+}
+END_TEST
+
+START_TEST(test_unauthenticated_401)
+{
+	static const char *const routes[][2] = {
+		{ "GET", "/api/v1/contacts" },
+		{ "POST", "/api/v1/contacts" },
+		{ "GET", "/api/v1/contacts/1" },
+		{ "PATCH", "/api/v1/contacts/1" },
+		{ "DELETE", "/api/v1/contacts/1" },
+		{ "POST", "/api/v1/contacts/import" },
+		{ "GET", "/api/v1/contacts/export" },
+		{ "GET", "/api/v1/groups" },
+		{ "POST", "/api/v1/groups" },
+		{ "GET", "/api/v1/groups/1" },
+		{ "PATCH", "/api/v1/groups/1" },
+		{ "DELETE", "/api/v1/groups/1" },
+		{ "GET", "/api/v1/session" },
+		{ "DELETE", "/api/v1/session" },
+		{ "GET", "/api/v1/nothing-here" },
+		{ "PUT", "/api/v1/contacts" },
+		{ "GET", "/etc/passwd" },
+	};
+	struct e2e_client c;
+	struct e2e_resp r;
+	size_t i;
+
+	e2e_client_init(&c);
+	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+		const char *body = strcmp(routes[i][0], "GET") == 0 ||
+		    strcmp(routes[i][0], "DELETE") == 0 ? NULL : "{}";
+		long st = e2e_call(&E, &c, routes[i][0], routes[i][1], body, &r);
+		ck_assert_msg(st == 401, "%s %s without credentials: %ld (expected 401)",
+		    routes[i][0], routes[i][1], st);
+		assert_error_body(&r, "unauthorized");
+		e2e_resp_free(&r);
+	}
+	/* Nothing was created by all that. */
+	ck_assert_int_eq(e2e_login(&E, &A, E2E_ADMIN, E2E_ADMIN_PW), 200);
+	ck_assert_uint_eq(contacts_count(), 0);
+	ck_assert_uint_eq(count_of("/api/v1/groups"), 0);
+	e2e_client_free(&c);
+}
+END_TEST
+
+START_TEST(test_unknown_path_and_method)
+{
+	struct e2e_resp r;
+
+	ck_assert_int_eq(e2e_call(&E, &A, "GET", "/api/v1/nothing-here", NULL, &r), 404);
+	assert_error_body(&r, "not_found");
+	e2e_resp_free(&r);
+	ck_assert_int_eq(e2e_call(&E, &A, "PUT", "/api/v1/contacts", "{}", &r), 405);
+	assert_error_body(&r, "method_not_allowed");
+	e2e_resp_free(&r);
+	ck_assert_int_eq(e2e_call(&E, &A, "GET", "/api/v1/contacts/abc", NULL, &r), 404);
+	e2e_resp_free(&r);
+}
+END_TEST
+
+/* ---- 2. session login, CSRF, logout ----------------------------------- */
+
+START_TEST(test_login_wrong_password)
+{
+	struct e2e_resp r;
+
+	ck_assert_int_eq(e2e_call(&E, &A, "POST", "/api/v1/session",
+	    "{\"login\":\"admin\",\"password\":\"pas le bon mot de passe\"}", &r), 401);
+	assert_error_body(&r, "bad_credentials");
+	ck_assert(!e2e_header(&r, "Set-Cookie", NULL, 0));
+	e2e_resp_free(&r);
+	/* an unknown login answers the same */
+	ck_assert_int_eq(e2e_call(&E, &A, "POST", "/api/v1/session",
+	    "{\"login\":\"personne\",\"password\":\"pas le bon mot de passe\"}", &r), 401);
+	assert_error_body(&r, "bad_credentials");
+	e2e_resp_free(&r);
+	/* still not logged in */
+	ck_assert_int_eq(e2e_status(&E, &A, "GET", "/api/v1/session", NULL), 401);
+}
+END_TEST
+
+START_TEST(test_login_csrf_logout)
+{
+	struct e2e_resp r;
+	struct e2e_client old;
+	char cookie[512], *token, *semi;
+	const char *csrf;
+	json_t *user;
+
+	ck_assert_int_eq(e2e_call(&E, &A, "POST", "/api/v1/session",
+	    "{\"login\":\"admin\",\"password\":\"" E2E_ADMIN_PW "\"}", &r), 200);
+	ck_assert(e2e_header(&r, "Set-Cookie", cookie, sizeof(cookie)));
+	ck_assert_msg(strstr(cookie, "rappel_session=") == cookie, "cookie: %s", cookie);
+	ck_assert_msg(strstr(cookie, "HttpOnly") != NULL, "cookie: %s", cookie);
+	ck_assert_msg(strstr(cookie, "SameSite=Strict") != NULL, "cookie: %s", cookie);
+	csrf = json_string_value(json_object_get(r.json, "csrf_token"));
+	ck_assert_ptr_nonnull(csrf);
+	ck_assert_uint_ge(strlen(csrf), 16);
+	snprintf(A.csrf, sizeof(A.csrf), "%s", csrf);
+	e2e_resp_free(&r);
+	/* keep "rappel_session=TOKEN" to replay it after logout */
+	token = cookie;
+	if ((semi = strchr(token, ';')) != NULL)
+		*semi = '\0';
+
+	/* GET /session gives the user */
+	ck_assert_int_eq(e2e_call(&E, &A, "GET", "/api/v1/session", NULL, &r), 200);
+	user = json_object_get(r.json, "user");
+	ck_assert_str_eq(json_string_value(json_object_get(user, "login")), "admin");
+	ck_assert_str_eq(json_string_value(json_object_get(user, "role")), "admin");
+	e2e_resp_free(&r);
+
+	/* cookie without X-CSRF-Token: 403 csrf, nothing created */
+	A.omit_csrf = true;
+	ck_assert_int_eq(e2e_call(&E, &A, "POST", "/api/v1/contacts",
+	    "{\"first_name\":\"Jean\",\"last_name\":\"Dupont\",\"phone\":\"06 12 34 56 78\"}",
+	    &r), 403);
+	assert_error_body(&r, "csrf");
+	e2e_resp_free(&r);
+	ck_assert_int_eq(e2e_call(&E, &A, "POST", "/api/v1/groups", "{\"name\":\"X\"}", &r),
+	    403);
+	assert_error_body(&r, "csrf");
+	e2e_resp_free(&r);
+	A.omit_csrf = false;
+	ck_assert_uint_eq(contacts_count(), 0);
+	ck_assert_uint_eq(count_of("/api/v1/groups"), 0);
+
+	/* a wrong token is refused too */
+	{
+		char good[128];
+		snprintf(good, sizeof(good), "%s", A.csrf);
+		snprintf(A.csrf, sizeof(A.csrf), "not-the-right-token");
+		ck_assert_int_eq(e2e_call(&E, &A, "POST", "/api/v1/contacts",
+		    "{\"first_name\":\"Jean\",\"phone\":\"06 12 34 56 78\"}", &r), 403);
+		assert_error_body(&r, "csrf");
+		e2e_resp_free(&r);
+		snprintf(A.csrf, sizeof(A.csrf), "%s", good);
+	}
+	ck_assert_uint_eq(contacts_count(), 0);
+
+	/* with the token: 201 */
+	ck_assert_int_eq(e2e_call(&E, &A, "POST", "/api/v1/contacts",
+	    "{\"first_name\":\"Jean\",\"last_name\":\"Dupont\",\"phone\":\"06 12 34 56 78\"}",
+	    &r), 201);
+	e2e_resp_free(&r);
+	ck_assert_uint_eq(contacts_count(), 1);
+
+	/* logout needs the CSRF token as well */
+	A.omit_csrf = true;
+	ck_assert_int_eq(e2e_call(&E, &A, "DELETE", "/api/v1/session", NULL, &r), 403);
+	e2e_resp_free(&r);
+	A.omit_csrf = false;
+	ck_assert_int_eq(e2e_status(&E, &A, "GET", "/api/v1/session", NULL), 200);
+	ck_assert_int_eq(e2e_call(&E, &A, "DELETE", "/api/v1/session", NULL, &r), 204);
+	ck_assert_uint_eq(r.len, 0);
+	e2e_resp_free(&r);
+
+	/* the old cookie, replayed by hand, no longer works */
+	e2e_client_init(&old);
+	snprintf(old.cookie, sizeof(old.cookie), "%s", token);
+	ck_assert_int_eq(e2e_call(&E, &old, "GET", "/api/v1/session", NULL, &r), 401);
+	assert_error_body(&r, "unauthorized");
+	e2e_resp_free(&r);
+	ck_assert_int_eq(e2e_status(&E, &old, "GET", "/api/v1/contacts", NULL), 401);
+	e2e_client_free(&old);
+	/* nor in the client that logged out */
+	ck_assert_int_eq(e2e_status(&E, &A, "GET", "/api/v1/session", NULL), 401);
+}
+END_TEST
+
+START_TEST(test_login_bad_body)
+{
+	struct e2e_resp r;
+
+	ck_assert_int_eq(e2e_call(&E, &A, "POST", "/api/v1/session", "{\"login\":\"admin\"}",
+	    &r), 400);
+	assert_error_body(&r, "missing_field");
+	ck_assert_str_eq(e2e_error_field(&r), "password");
+	e2e_resp_free(&r);
+	ck_assert_int_eq(e2e_call(&E, &A, "POST", "/api/v1/session", "{nope", &r), 400);
+	assert_error_body(&r, "invalid_json");
+	e2e_resp_free(&r);
+}
+END_TEST
+
+/* ---- 3. login rate limit ---------------------------------------------- */
+
+START_TEST(test_login_rate_limit)
+{
+	struct e2e_resp r;
+	struct e2e_client other;
+	char retry[32];
+	int i;
+
+	for (i = 0; i < 5; i++)
+		ck_assert_int_eq(e2e_login(&E, &A, E2E_ADMIN, "mauvais-mot-de-passe"), 401);
+	ck_assert_int_eq(e2e_call(&E, &A, "POST", "/api/v1/session",
+	    "{\"login\":\"admin\",\"password\":\"" E2E_ADMIN_PW "\"}", &r), 429);
+	assert_error_body(&r, "rate_limited");
+	ck_assert_msg(e2e_header(&r, "Retry-After", retry, sizeof(retry)), "no Retry-After");
+	ck_assert_int_gt(atoi(retry), 0);
+	ck_assert_int_le(atoi(retry), 15 * 60);
+	ck_assert(!e2e_header(&r, "Set-Cookie", NULL, 0));
+	e2e_resp_free(&r);
+	ck_assert_int_eq(e2e_status(&E, &A, "GET", "/api/v1/session", NULL), 401);
+
+	/* the limit is per login: another account still logs in */
+	e2e_client_init(&other);
+	ck_assert_int_eq(e2e_login(&E, &other, E2E_REFERENT, E2E_REFERENT_PW), 200);
+	e2e_client_free(&other);
+}
+END_TEST
+
+/* ---- 4. bearer tokens ------------------------------------------------- */
+
+START_TEST(test_bearer_token)
+{
+	struct e2e_client bot;
+	struct e2e_resp r;
+	char out[512], *nl;
+
+	ck_assert_int_eq(e2e_ctl(&E, NULL, out, sizeof(out), "token", "create", "admin",
+	    NULL), 0);
+	if ((nl = strchr(out, '\n')) != NULL)
+		*nl = '\0';
+	ck_assert_uint_ge(strlen(out), 16);
+
+	e2e_client_init(&bot);
+	snprintf(bot.bearer, sizeof(bot.bearer), "%.100s", out);
+	ck_assert_int_eq(e2e_call(&E, &bot, "GET", "/api/v1/session", NULL, &r), 200);
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(r.json, "user"),
+	    "login")), "admin");
+	e2e_resp_free(&r);
+	/* state-changing without any CSRF token */
+	ck_assert_int_eq(e2e_call(&E, &bot, "POST", "/api/v1/contacts",
+	    "{\"first_name\":\"Robot\",\"last_name\":\"Script\",\"phone\":\"0639980099\"}", &r),
+	    201);
+	ck_assert_str_eq(json_string_value(json_object_get(r.json, "phone")), "+33639980099");
+	e2e_resp_free(&r);
+	ck_assert_int_eq(e2e_call(&E, &bot, "GET", "/api/v1/contacts", NULL, &r), 200);
+	ck_assert_uint_eq(json_array_size(r.json), 1);
+	e2e_resp_free(&r);
+
+	/* a wrong token: 401, nothing created */
+	snprintf(bot.bearer, sizeof(bot.bearer), "%.100sX", out);
+	ck_assert_int_eq(e2e_call(&E, &bot, "POST", "/api/v1/contacts",
+	    "{\"first_name\":\"Faux\",\"phone\":\"0639980098\"}", &r), 401);
+	assert_error_body(&r, "unauthorized");
+	e2e_resp_free(&r);
+	snprintf(bot.bearer, sizeof(bot.bearer), "garbage");
+	ck_assert_int_eq(e2e_status(&E, &bot, "GET", "/api/v1/contacts", NULL), 401);
+	e2e_client_free(&bot);
+
+	ck_assert_int_eq(e2e_login(&E, &A, E2E_ADMIN, E2E_ADMIN_PW), 200);
+	ck_assert_uint_eq(contacts_count(), 1);
+}
+END_TEST
+
+/* ---- 5. contacts ------------------------------------------------------ */
+
+START_TEST(test_contact_create_get_patch)
+{
+	struct e2e_resp r;
+	json_int_t id;
+	char path[64];
+	json_t *phones;
+
+	ck_assert_int_eq(e2e_call(&E, &A, "POST", "/api/v1/contacts",
+	    "{\"first_name\":\"Jean\",\"last_name\":\"Dupont\",\"phone\":\"06 12 34 56 78\","
+	    "\"notes\":\"vient le jeudi\"}", &r), 201);
+	id = member_int(r.json, "id");
+	ck_assert_int_gt(id, 0);
+	ck_assert_str_eq(json_string_value(json_object_get(r.json, "phone")), "+33612345678");
+	ck_assert_str_eq(json_string_value(json_object_get(r.json, "first_name")), "Jean");
+	ck_assert_str_eq(json_string_value(json_object_get(r.json, "last_name")), "Dupont");
+	ck_assert_str_eq(json_string_value(json_object_get(r.json, "notes")), "vient le jeudi");
+	ck_assert(json_is_array(json_object_get(r.json, "group_ids")));
+	ck_assert_ptr_null(json_object_get(r.json, "warnings"));
+	phones = json_object_get(r.json, "phones");
+	ck_assert_uint_eq(json_array_size(phones), 1);
+	ck_assert(json_is_true(json_object_get(json_array_get(phones, 0), "sms")));
+	e2e_resp_free(&r);
+
+	snprintf(path, sizeof(path), "/api/v1/contacts/%lld", (long long)id);
+	ck_assert_int_eq(e2e_call(&E, &A, "GET", path, NULL, &r), 200);
+	ck_assert_int_eq(member_int(r.json, "id"), id);
+	ck_assert_str_eq(json_string_value(json_object_get(r.json, "phone")), "+33612345678");
+	ck_assert_str_eq(json_string_value(json_object_get(r.json, "first_name")), "Jean");
+	e2e_resp_free(&r);
+
+	ck_assert_int_eq(e2e_call(&E, &A, "PATCH", path,
+	    "{\"first_name\":\"Jeanne\",\"last_name\":\"Durand\",\"language\":\"en\"}", &r), 200);
+	ck_assert_str_eq(json_string_value(json_object_get(r.json, "first_name")), "Jeanne");
+	ck_assert_str_eq(json_string_value(json_object_get(r.json, "last_name")), "Durand");
+	ck_assert_str_eq(json_string_value(json_object_get(r.json, "language")), "en");
+	ck_assert_str_eq(json_string_value(json_object_get(r.json, "phone")), "+33612345678");
+	e2e_resp_free(&r);
+
+	ck_assert_int_eq(e2e_call(&E, &A, "GET", path, NULL, &r), 200);
+	ck_assert_str_eq(json_string_value(json_object_get(r.json, "first_name")), "Jeanne");
+	ck_assert_str_eq(json_string_value(json_object_get(r.json, "last_name")), "Durand");
+	ck_assert_str_eq(json_string_value(json_object_get(r.json, "language")), "en");
+	ck_assert_str_eq(json_string_value(json_object_get(r.json, "notes")), "vient le jeudi");
+	e2e_resp_free(&r);
+
+	/* a bad language is refused and changes nothing */
+	ck_assert_int_eq(e2e_call(&E, &A, "PATCH", path, "{\"language\":\"de\"}", &r), 400);
+	assert_error_body(&r, NULL);
+	ck_assert_str_eq(e2e_error_field(&r), "language");
+	e2e_resp_free(&r);
+	ck_assert_int_eq(e2e_call(&E, &A, "GET", path, NULL, &r), 200);
+	ck_assert_str_eq(json_string_value(json_object_get(r.json, "language")), "en");
+	e2e_resp_free(&r);
+
+	/* PATCH of a contact that does not exist */
+	ck_assert_int_eq(e2e_call(&E, &A, "PATCH", "/api/v1/contacts/999999",
+	    "{\"first_name\":\"X\"}", &r), 404);
+	assert_error_body(&r, "not_found");
+	e2e_resp_free(&r);
+}
+END_TEST
+
+START_TEST(test_contact_search)
+{
+	json_int_t eloise, jean, gid;
+	json_t *list;
+	char path[128];
+	struct e2e_resp r;
+
+	eloise = create_contact("Éloïse", "Martin", "06 39 98 00 01");
+	jean = create_contact("Jean", "Dupont", "06 12 34 56 78");
+	create_contact("Zoé", "Lefèvre", "07 00 00 00 04");
+
+	list = get_json("/api/v1/contacts");
+	ck_assert_uint_eq(json_array_size(list), 3);
+	json_decref(list);
+
+	/* by name without accents, any case */
+	list = get_json("/api/v1/contacts?q=eloise");
+	ck_assert_uint_eq(json_array_size(list), 1);
+	ck_assert_int_eq(member_int(json_array_get(list, 0), "id"), eloise);
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(list, 0),
+	    "first_name")), "Éloïse");
+	json_decref(list);
+	list = get_json("/api/v1/contacts?q=ELOISE%20MART");
+	ck_assert_uint_eq(json_array_size(list), 1);
+	json_decref(list);
+	list = get_json("/api/v1/contacts?q=lefevre");
+	ck_assert_uint_eq(json_array_size(list), 1);
+	json_decref(list);
+
+	/* by the digits of the number, as typed */
+	list = get_json("/api/v1/contacts?q=06%2012%2034");
+	ck_assert_uint_eq(json_array_size(list), 1);
+	ck_assert_int_eq(member_int(json_array_get(list, 0), "id"), jean);
+	json_decref(list);
+	list = get_json("/api/v1/contacts?q=%2B33639");
+	ck_assert_uint_eq(json_array_size(list), 1);
+	ck_assert_int_eq(member_int(json_array_get(list, 0), "id"), eloise);
+	json_decref(list);
+
+	/* nothing */
+	list = get_json("/api/v1/contacts?q=personne");
+	ck_assert_uint_eq(json_array_size(list), 0);
+	json_decref(list);
+
+	/* by group */
+	gid = create_group("Atelier couture");
+	snprintf(path, sizeof(path), "/api/v1/groups/%lld", (long long)gid);
+	{
+		char body[128];
+		snprintf(body, sizeof(body), "{\"contact_ids\":[%lld]}", (long long)eloise);
+		ck_assert_int_eq(e2e_status(&E, &A, "PATCH", path, body), 200);
+	}
+	snprintf(path, sizeof(path), "/api/v1/contacts?group_id=%lld", (long long)gid);
+	list = get_json(path);
+	ck_assert_uint_eq(json_array_size(list), 1);
+	ck_assert_int_eq(member_int(json_array_get(list, 0), "id"), eloise);
+	json_decref(list);
+	snprintf(path, sizeof(path), "/api/v1/contacts?group_id=%lld&q=jean", (long long)gid);
+	ck_assert_uint_eq(count_of(path), 0);
+	ck_assert_int_eq(e2e_call(&E, &A, "GET", "/api/v1/contacts?group_id=abc", NULL, &r),
+	    400);
+	assert_error_body(&r, NULL);
+	ck_assert_str_eq(e2e_error_field(&r), "group_id");
+	e2e_resp_free(&r);
+}
+END_TEST
+
+START_TEST(test_contact_duplicate_phone)
+{
+	struct e2e_resp r;
+	json_int_t id = create_contact("Jean", "Dupont", "06 12 34 56 78");
+
+	ck_assert_int_eq(e2e_call(&E, &A, "POST", "/api/v1/contacts",
+	    "{\"first_name\":\"Autre\",\"last_name\":\"Personne\",\"phone\":\"+33 6 12 34 56 78\"}",
+	    &r), 409);
+	assert_error_body(&r, "duplicate_phone");
+	ck_assert_int_eq(member_int(json_object_get(r.json, "error"), "existing_id"), id);
+	e2e_resp_free(&r);
+	ck_assert_int_eq(e2e_call(&E, &A, "POST", "/api/v1/contacts",
+	    "{\"first_name\":\"Autre\",\"phone\":\"0033612345678\"}", &r), 409);
+	assert_error_body(&r, "duplicate_phone");
+	e2e_resp_free(&r);
+	ck_assert_uint_eq(contacts_count(), 1);
+
+	/* nor by PATCH onto another contact */
+	{
+		json_int_t other = create_contact("Marie", "Curie", "0639980002");
+		char path[64];
+		snprintf(path, sizeof(path), "/api/v1/contacts/%lld", (long long)other);
+		ck_assert_int_eq(e2e_call(&E, &A, "PATCH", path, "{\"phone\":\"0612345678\"}", &r),
+		    409);
+		assert_error_body(&r, "duplicate_phone");
+		e2e_resp_free(&r);
+		ck_assert_int_eq(e2e_call(&E, &A, "GET", path, NULL, &r), 200);
+		ck_assert_str_eq(json_string_value(json_object_get(r.json, "phone")),
+		    "+33639980002");
+		e2e_resp_free(&r);
+	}
+}
+END_TEST
+
+START_TEST(test_contact_landline_warning)
+{
+	struct e2e_resp r;
+	json_t *warnings, *p0;
+
+	ck_assert_int_eq(e2e_call(&E, &A, "POST", "/api/v1/contacts",
+	    "{\"first_name\":\"Mairie\",\"last_name\":\"Accueil\",\"phone\":\"03 21 00 00 00\"}",
+	    &r), 201);
+	ck_assert_str_eq(json_string_value(json_object_get(r.json, "phone")), "+33321000000");
+	warnings = json_object_get(r.json, "warnings");
+	ck_assert_msg(json_is_array(warnings) && json_array_size(warnings) >= 1,
+	    "no warnings in %s", r.body);
+	p0 = json_array_get(json_object_get(r.json, "phones"), 0);
+	ck_assert(json_is_false(json_object_get(p0, "sms")));
+	e2e_resp_free(&r);
+	ck_assert_uint_eq(contacts_count(), 1);
+}
+END_TEST
+
+START_TEST(test_contact_household)
+{
+	struct e2e_resp r;
+	json_t *phones, *p;
+	char path[64];
+	json_int_t id;
+
+	ck_assert_int_eq(e2e_call(&E, &A, "POST", "/api/v1/contacts",
+	    "{\"first_name\":\"Yanis\",\"last_name\":\"Benali\",\"phones\":["
+	    "{\"number\":\"06 39 98 00 10\",\"label\":\"\",\"sms\":true},"
+	    "{\"number\":\"06 39 98 00 11\",\"label\":\"mère\",\"sms\":true}]}", &r), 201);
+	id = member_int(r.json, "id");
+	ck_assert_str_eq(json_string_value(json_object_get(r.json, "phone")), "+33639980010");
+	phones = json_object_get(r.json, "phones");
+	ck_assert_uint_eq(json_array_size(phones), 2);
+	e2e_resp_free(&r);
+
+	snprintf(path, sizeof(path), "/api/v1/contacts/%lld", (long long)id);
+	ck_assert_int_eq(e2e_call(&E, &A, "GET", path, NULL, &r), 200);
+	phones = json_object_get(r.json, "phones");
+	ck_assert_uint_eq(json_array_size(phones), 2);
+	p = json_array_get(phones, 0);
+	ck_assert_str_eq(json_string_value(json_object_get(p, "number")), "+33639980010");
+	ck_assert_str_eq(json_string_value(json_object_get(p, "label")), "");
+	ck_assert(json_is_true(json_object_get(p, "sms")));
+	p = json_array_get(phones, 1);
+	ck_assert_str_eq(json_string_value(json_object_get(p, "number")), "+33639980011");
+	ck_assert_str_eq(json_string_value(json_object_get(p, "label")), "mère");
+	ck_assert(json_is_true(json_object_get(p, "sms")));
+	e2e_resp_free(&r);
+
+	/* the second number belongs to this contact now */
+	ck_assert_int_eq(e2e_call(&E, &A, "POST", "/api/v1/contacts",
+	    "{\"first_name\":\"Mère\",\"phone\":\"+33639980011\"}", &r), 409);
+	assert_error_body(&r, "duplicate_phone");
+	ck_assert_int_eq(member_int(json_object_get(r.json, "error"), "existing_id"), id);
+	e2e_resp_free(&r);
+
+	/* search finds it by the second number too */
+	ck_assert_uint_eq(count_of("/api/v1/contacts?q=0639980011"), 1);
+
+	/* PATCH "phone" keeps the household number */
+	ck_assert_int_eq(e2e_call(&E, &A, "PATCH", path, "{\"phone\":\"06 39 98 00 12\"}", &r),
+	    200);
+	phones = json_object_get(r.json, "phones");
+	ck_assert_uint_eq(json_array_size(phones), 2);
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(phones, 0),
+	    "number")), "+33639980012");
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(phones, 1),
+	    "label")), "mère");
+	e2e_resp_free(&r);
+}
+END_TEST
+
+START_TEST(test_contact_validation)
+{
+	static const struct {
+		const char *body;
+		const char *code;	/* NULL: any */
+		const char *field;	/* NULL: none required */
+	} cases[] = {
+		{ "{\"first_name\":\"A\",\"phone\":\"12\"}", "invalid_phone", "phone" },
+		{ "{\"first_name\":\"A\",\"phone\":\"06 12 AB 56 78\"}", "invalid_phone", "phone" },
+		{ "{\"first_name\":5,\"phone\":\"0612345678\"}", "invalid_type", "first_name" },
+		{ "{\"first_name\":\"A\",\"phone\":612345678}", "invalid_type", "phone" },
+		{ "{\"first_name\":\"A\",\"phone\":\"0612345678\",\"group_ids\":\"x\"}",
+		    "invalid_type", "group_ids" },
+		{ "{\"first_name\":\"A\",\"phone\":\"0612345678\",\"couleur\":\"bleu\"}",
+		    "unknown_field", "couleur" },
+		{ "{\"first_name\":\"A\",\"phone\":\"0612345678\"", "invalid_json", NULL },
+		{ "not json at all", "invalid_json", NULL },
+		{ "[1,2,3]", "invalid_json", NULL },
+		{ "{\"first_name\":\"A\",\"first_name\":\"B\",\"phone\":\"0612345678\"}",
+		    "invalid_json", NULL },
+		{ "{\"first_name\":\"A\",\"phones\":[{\"number\":\"0612\"}]}", "invalid_phone",
+		    "phones" },
+		{ "{\"first_name\":\"A\",\"phones\":[{\"label\":\"x\"}]}", NULL, "phones" },
+		{ "{\"first_name\":\"A\",\"phones\":[\"0612345678\",\"06 12 34 56 78\"]}", NULL,
+		    "phones" },
+		{ "{\"first_name\":\"A\",\"phone\":\"0612345678\",\"consent_at\":\"hier\"}",
+		    NULL, "consent_at" },
+	};
+	struct e2e_resp r;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		long st = e2e_call(&E, &A, "POST", "/api/v1/contacts", cases[i].body, &r);
+		ck_assert_msg(st == 400, "case %zu (%s): status %ld: %s", i, cases[i].body, st,
+		    r.body);
+		assert_error_body(&r, cases[i].code);
+		if (cases[i].field)
+			ck_assert_msg(strcmp(e2e_error_field(&r), cases[i].field) == 0,
+			    "case %zu (%s): field '%s', expected '%s'", i, cases[i].body,
+			    e2e_error_field(&r), cases[i].field);
+		e2e_resp_free(&r);
+	}
+	ck_assert_uint_eq(contacts_count(), 0);
+}
+END_TEST
+
+START_TEST(test_contact_delete)
+{
+	struct e2e_resp r;
+	json_int_t id = create_contact("Jean", "Dupont", "06 12 34 56 78");
+	char path[64];
+
+	snprintf(path, sizeof(path), "/api/v1/contacts/%lld", (long long)id);
+	ck_assert_int_eq(e2e_call(&E, &A, "DELETE", path, NULL, &r), 204);
+	ck_assert_uint_eq(r.len, 0);
+	e2e_resp_free(&r);
+	ck_assert_int_eq(e2e_call(&E, &A, "GET", path, NULL, &r), 404);
+	assert_error_body(&r, "not_found");
+	e2e_resp_free(&r);
+	ck_assert_int_eq(e2e_call(&E, &A, "DELETE", path, NULL, &r), 404);
+	assert_error_body(&r, "not_found");
+	e2e_resp_free(&r);
+	ck_assert_uint_eq(contacts_count(), 0);
+	ck_assert_uint_eq(count_of("/api/v1/contacts?q=dupont"), 0);
+	/* the number is free again */
+	create_contact("Jean", "Dupont", "+33612345678");
+	ck_assert_uint_eq(contacts_count(), 1);
+}
+END_TEST
+
+START_TEST(test_contact_body_too_large)
+{
+	struct e2e_resp r;
+	size_t size = 300 * 1024, i;
+	char *body = malloc(size + 64);
+	int n;
+
+	ck_assert_ptr_nonnull(body);
+	n = snprintf(body, size + 64, "{\"first_name\":\"A\",\"phone\":\"0612345678\",\"notes\":\"");
+	for (i = (size_t)n; i < size; i++)
+		body[i] = 'x';
+	memcpy(body + size, "\"}", 3);
+	ck_assert_int_eq(e2e_request(&E, &A, "POST", "/api/v1/contacts", "application/json",
+	    body, strlen(body), &r), 413);
+	assert_error_body(&r, "too_large");
+	e2e_resp_free(&r);
+	free(body);
+	ck_assert_uint_eq(contacts_count(), 0);
+	/* the daemon is still fine */
+	create_contact("Jean", "Dupont", "0612345678");
+	ck_assert_uint_eq(contacts_count(), 1);
+}
+END_TEST
+
+/* ---- 6. groups -------------------------------------------------------- */
+
+START_TEST(test_groups)
+{
+	struct e2e_resp r;
+	json_int_t gid, c1, c2;
+	json_t *list, *g;
+	char path[64], cpath[64], body[128];
+
+	ck_assert_int_eq(e2e_call(&E, &A, "POST", "/api/v1/groups",
+	    "{\"name\":\"Seniors du jeudi\"}", &r), 201);
+	gid = member_int(r.json, "id");
+	ck_assert_str_eq(json_string_value(json_object_get(r.json, "name")), "Seniors du jeudi");
+	ck_assert_uint_eq(json_array_size(json_object_get(r.json, "contact_ids")), 0);
+	e2e_resp_free(&r);
+
+	/* the same name in another case */
+	ck_assert_int_eq(e2e_call(&E, &A, "POST", "/api/v1/groups",
+	    "{\"name\":\"SENIORS DU JEUDI\"}", &r), 409);
+	assert_error_body(&r, NULL);
+	ck_assert_int_eq(member_int(json_object_get(r.json, "error"), "existing_id"), gid);
+	e2e_resp_free(&r);
+	ck_assert_int_eq(e2e_call(&E, &A, "POST", "/api/v1/groups", "{}", &r), 400);
+	assert_error_body(&r, "missing_field");
+	e2e_resp_free(&r);
+	ck_assert_uint_eq(count_of("/api/v1/groups"), 1);
+
+	c1 = create_contact("Jean", "Dupont", "0612345678");
+	c2 = create_contact("Éloïse", "Martin", "0639980001");
+	snprintf(path, sizeof(path), "/api/v1/groups/%lld", (long long)gid);
+	snprintf(body, sizeof(body), "{\"contact_ids\":[%lld,%lld]}", (long long)c1,
+	    (long long)c2);
+	ck_assert_int_eq(e2e_call(&E, &A, "PATCH", path, body, &r), 200);
+	ck_assert_uint_eq(json_array_size(json_object_get(r.json, "contact_ids")), 2);
+	e2e_resp_free(&r);
+
+	/* a member that does not exist: refused, members unchanged */
+	snprintf(body, sizeof(body), "{\"contact_ids\":[%lld,999999]}", (long long)c1);
+	ck_assert_int_ge(e2e_call(&E, &A, "PATCH", path, body, &r), 400);
+	ck_assert_int_lt(r.status, 500);
+	assert_error_body(&r, NULL);
+	e2e_resp_free(&r);
+
+	list = get_json("/api/v1/groups");
+	ck_assert_uint_eq(json_array_size(list), 1);
+	g = json_array_get(list, 0);
+	ck_assert_int_eq(member_int(g, "id"), gid);
+	ck_assert_uint_eq(json_array_size(json_object_get(g, "contact_ids")), 2);
+	ck_assert(array_has_int(json_object_get(g, "contact_ids"), c1));
+	ck_assert(array_has_int(json_object_get(g, "contact_ids"), c2));
+	json_decref(list);
+
+	g = get_json(path);
+	ck_assert_str_eq(json_string_value(json_object_get(g, "name")), "Seniors du jeudi");
+	ck_assert_uint_eq(json_array_size(json_object_get(g, "contact_ids")), 2);
+	json_decref(g);
+
+	snprintf(cpath, sizeof(cpath), "/api/v1/contacts/%lld", (long long)c1);
+	g = get_json(cpath);
+	ck_assert(array_has_int(json_object_get(g, "group_ids"), gid));
+	json_decref(g);
+
+	/*
+	 * The contact side: group_ids given twice is either refused or stored
+	 * once, and the answer shows what was stored.
+	 */
+	snprintf(body, sizeof(body), "{\"group_ids\":[%lld,%lld]}", (long long)gid,
+	    (long long)gid);
+	if (e2e_call(&E, &A, "PATCH", cpath, body, &r) == 200) {
+		json_t *stored = get_json(cpath);
+		ck_assert_msg(json_equal(json_object_get(r.json, "group_ids"),
+		    json_object_get(stored, "group_ids")),
+		    "PATCH answered %s but GET gives %zu group(s)", r.body,
+		    json_array_size(json_object_get(stored, "group_ids")));
+		ck_assert_uint_eq(json_array_size(json_object_get(stored, "group_ids")), 1);
+		json_decref(stored);
+	} else {
+		ck_assert_int_eq(r.status, 400);
+		assert_error_body(&r, NULL);
+	}
+	e2e_resp_free(&r);
+
+	/* rename */
+	ck_assert_int_eq(e2e_call(&E, &A, "PATCH", path, "{\"name\":\"Seniors\"}", &r), 200);
+	ck_assert_str_eq(json_string_value(json_object_get(r.json, "name")), "Seniors");
+	ck_assert_uint_eq(json_array_size(json_object_get(r.json, "contact_ids")), 2);
+	e2e_resp_free(&r);
+
+	/* delete: the contacts stay */
+	ck_assert_int_eq(e2e_call(&E, &A, "DELETE", path, NULL, &r), 204);
+	e2e_resp_free(&r);
+	ck_assert_int_eq(e2e_call(&E, &A, "GET", path, NULL, &r), 404);
+	assert_error_body(&r, "not_found");
+	e2e_resp_free(&r);
+	ck_assert_uint_eq(count_of("/api/v1/groups"), 0);
+	ck_assert_uint_eq(contacts_count(), 2);
+	g = get_json(cpath);
+	ck_assert_uint_eq(json_array_size(json_object_get(g, "group_ids")), 0);
+	json_decref(g);
+}
+END_TEST
+
+/* ---- 7. roles --------------------------------------------------------- */
+
+START_TEST(test_roles)
+{
+	struct e2e_client anim, ref;
+	struct e2e_resp r;
+	json_int_t id = create_contact("Jean", "Dupont", "0612345678");
+	char path[64];
+
+	snprintf(path, sizeof(path), "/api/v1/contacts/%lld", (long long)id);
+	e2e_client_init(&anim);
+	ck_assert_int_eq(e2e_login(&E, &anim, E2E_ANIMATEUR, E2E_ANIMATEUR_PW), 200);
+	ck_assert_int_eq(e2e_call(&E, &anim, "GET", "/api/v1/contacts", NULL, &r), 200);
+	ck_assert_uint_eq(json_array_size(r.json), 1);
+	e2e_resp_free(&r);
+	ck_assert_int_eq(e2e_status(&E, &anim, "GET", path, NULL), 200);
+	ck_assert_int_eq(e2e_status(&E, &anim, "GET", "/api/v1/groups", NULL), 200);
+
+	ck_assert_int_eq(e2e_call(&E, &anim, "POST", "/api/v1/contacts",
+	    "{\"first_name\":\"Non\",\"phone\":\"0639980001\"}", &r), 403);
+	assert_error_body(&r, "forbidden");
+	e2e_resp_free(&r);
+	ck_assert_int_eq(e2e_call(&E, &anim, "PATCH", path, "{\"first_name\":\"Non\"}", &r), 403);
+	assert_error_body(&r, "forbidden");
+	e2e_resp_free(&r);
+	ck_assert_int_eq(e2e_call(&E, &anim, "DELETE", path, NULL, &r), 403);
+	assert_error_body(&r, "forbidden");
+	e2e_resp_free(&r);
+	ck_assert_int_eq(e2e_call(&E, &anim, "POST", "/api/v1/groups", "{\"name\":\"G\"}", &r),
+	    403);
+	assert_error_body(&r, "forbidden");
+	e2e_resp_free(&r);
+	{
+		static const char csv[] = "Nom;Téléphone\nA;0639980001\n";
+		ck_assert_int_eq(import_bytes(&anim, csv, sizeof(csv) - 1, NULL, &r), 403);
+	}
+	assert_error_body(&r, "forbidden");
+	e2e_resp_free(&r);
+	ck_assert_int_eq(e2e_status(&E, &anim, "GET", "/api/v1/contacts/export", NULL), 403);
+	e2e_client_free(&anim);
+
+	ck_assert_uint_eq(contacts_count(), 1);
+	ck_assert_uint_eq(count_of("/api/v1/groups"), 0);
+	ck_assert_int_eq(e2e_call(&E, &A, "GET", path, NULL, &r), 200);
+	ck_assert_str_eq(json_string_value(json_object_get(r.json, "first_name")), "Jean");
+	e2e_resp_free(&r);
+
+	/* a référent may */
+	e2e_client_init(&ref);
+	ck_assert_int_eq(e2e_login(&E, &ref, E2E_REFERENT, E2E_REFERENT_PW), 200);
+	ck_assert_int_eq(e2e_status(&E, &ref, "POST", "/api/v1/contacts",
+	    "{\"first_name\":\"Oui\",\"phone\":\"0639980001\"}"), 201);
+	ck_assert_int_eq(e2e_status(&E, &ref, "PATCH", path, "{\"first_name\":\"Jo\"}"), 200);
+	e2e_client_free(&ref);
+	ck_assert_uint_eq(contacts_count(), 2);
+}
+END_TEST
+
+/* ---- 8. CSV import ---------------------------------------------------- */
+
+START_TEST(test_import_excel_bom)
+{
+	struct e2e_resp r;
+	json_t *list, *c;
+
+	ck_assert_int_eq(import_data_file("contacts_excel_semicolon_bom.csv", NULL, &r), 200);
+	ck_assert_int_eq(member_int(r.json, "created"), 12);
+	ck_assert_uint_eq(json_array_size(json_object_get(r.json, "errors")), 0);
+	e2e_resp_free(&r);
+	ck_assert_uint_eq(contacts_count(), 12);
+
+	list = get_json("/api/v1/contacts");
+	c = find_by(list, "first_name", "Éloïse");
+	ck_assert_msg(c != NULL, "Éloïse not found");
+	ck_assert_str_eq(json_string_value(json_object_get(c, "phone")), "+33639980001");
+	ck_assert_ptr_nonnull(find_by(list, "first_name", "Noël"));
+	ck_assert_ptr_nonnull(find_by(list, "first_name", "Chloé"));
+	json_decref(list);
+	list = get_json("/api/v1/groups");
+	ck_assert_ptr_nonnull(find_by(list, "name", "Atelier informatique"));
+	ck_assert_ptr_nonnull(find_by(list, "name", "Seniors du jeudi"));
+	json_decref(list);
+
+	/* again: nothing new, nothing duplicated */
+	ck_assert_int_eq(import_data_file("contacts_excel_semicolon_bom.csv", NULL, &r), 200);
+	ck_assert_int_eq(member_int(r.json, "created"), 0);
+	ck_assert_uint_eq(json_array_size(json_object_get(r.json, "errors")), 0);
+	e2e_resp_free(&r);
+	ck_assert_uint_eq(contacts_count(), 12);
+}
+END_TEST
+
+START_TEST(test_import_windows1252)
+{
+	static const char *const names[] = {
+		"Hélène", "Françoise", "Jérôme", "Cécile", "Gaël", "Benoît",
+	};
+	struct e2e_resp r;
+	json_t *list;
+	size_t i;
+
+	ck_assert_int_eq(import_data_file("contacts_windows1252.csv", NULL, &r), 200);
+	ck_assert_int_eq(member_int(r.json, "created"), 6);
+	ck_assert_uint_eq(json_array_size(json_object_get(r.json, "errors")), 0);
+	e2e_resp_free(&r);
+
+	list = get_json("/api/v1/contacts");
+	ck_assert_uint_eq(json_array_size(list), 6);
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		ck_assert_msg(find_by(list, "first_name", names[i]) != NULL,
+		    "%s not found (bad decoding?)", names[i]);
+	json_decref(list);
+	list = get_json("/api/v1/groups");
+	ck_assert_msg(find_by(list, "name", "Atelier d’écriture") != NULL,
+	    "group 'Atelier d’écriture' not found");
+	ck_assert_msg(find_by(list, "name", "Cœur de quartier") != NULL,
+	    "group 'Cœur de quartier' not found");
+	json_decref(list);
+	ck_assert_uint_eq(count_of("/api/v1/contacts?q=francoise"), 1);
+}
+END_TEST
+
+START_TEST(test_import_20_bad_lines)
+{
+	static const int bad[] = {
+		3, 4, 5, 6, 8, 9, 10, 11, 13, 14, 15, 16, 18, 19, 20, 22, 23, 25, 28, 30,
+	};
+	bool seen[40] = { false };
+	struct e2e_resp r;
+	json_t *errors, *e;
+	size_t i;
+
+	ck_assert_int_eq(import_data_file("contacts_20_bad_lines.csv", NULL, &r), 200);
+	ck_assert_int_eq(member_int(r.json, "created"), 10);
+	errors = json_object_get(r.json, "errors");
+	ck_assert_uint_eq(json_array_size(errors), 20);
+	json_array_foreach(errors, i, e) {
+		json_int_t line = member_int(e, "line");
+		const char *reason = json_string_value(json_object_get(e, "reason"));
+		ck_assert_msg(line >= 2 && line < 40, "line %lld", (long long)line);
+		ck_assert_msg(!seen[line], "line %lld reported twice", (long long)line);
+		ck_assert_msg(reason && reason[0], "no reason for line %lld", (long long)line);
+		seen[line] = true;
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ck_assert_msg(seen[bad[i]], "line %d not reported", bad[i]);
+	e2e_resp_free(&r);
+	ck_assert_uint_eq(contacts_count(), 10);
+}
+END_TEST
+
+START_TEST(test_import_dry_run)
+{
+	struct e2e_resp r;
+
+	ck_assert_int_eq(import_data_file("contacts_excel_semicolon_bom.csv", "?dry_run=1", &r),
+	    200);
+	ck_assert_int_eq(member_int(r.json, "created"), 12);
+	ck_assert(json_is_true(json_object_get(r.json, "dry_run")));
+	e2e_resp_free(&r);
+	ck_assert_uint_eq(contacts_count(), 0);
+	ck_assert_uint_eq(count_of("/api/v1/groups"), 0);
+
+	ck_assert_int_eq(import_data_file("contacts_20_bad_lines.csv", "?dry_run=1", &r), 200);
+	ck_assert_int_eq(member_int(r.json, "created"), 10);
+	ck_assert_uint_eq(json_array_size(json_object_get(r.json, "errors")), 20);
+	e2e_resp_free(&r);
+	ck_assert_uint_eq(contacts_count(), 0);
+
+	/* and the real one afterwards still creates them */
+	ck_assert_int_eq(import_data_file("contacts_excel_semicolon_bom.csv", NULL, &r), 200);
+	ck_assert_int_eq(member_int(r.json, "created"), 12);
+	e2e_resp_free(&r);
+	ck_assert_uint_eq(contacts_count(), 12);
+}
+END_TEST
+
+START_TEST(test_import_refused)
+{
+	static const char no_phone[] = "Prénom;Nom;Ville\r\nJean;Dupont;Arras\r\n";
+	static const char no_name[] = "Téléphone;Ville\r\n0612345678;Arras\r\n";
+	struct e2e_resp r;
+
+	ck_assert_int_eq(import_data_file("not_a_csv.csv", NULL, &r), 400);
+	assert_error_body(&r, "invalid_csv");
+	e2e_resp_free(&r);
+	ck_assert_int_eq(import_bytes(&A, no_phone, sizeof(no_phone) - 1, NULL, &r), 400);
+	assert_error_body(&r, "invalid_csv");
+	e2e_resp_free(&r);
+	ck_assert_int_eq(import_bytes(&A, no_name, sizeof(no_name) - 1, NULL, &r), 400);
+	assert_error_body(&r, "invalid_csv");
+	e2e_resp_free(&r);
+	ck_assert_int_eq(import_bytes(&A, "", 0, NULL, &r), 400);
+	assert_error_body(&r, "invalid_csv");
+	e2e_resp_free(&r);
+	ck_assert_uint_eq(contacts_count(), 0);
+	ck_assert_uint_eq(count_of("/api/v1/groups"), 0);
+}
+END_TEST
+
+/* ---- 9. export -------------------------------------------------------- */
+
+START_TEST(test_export_roundtrip)
+{
+	struct e2e_resp r, again;
+	char ctype[128];
+
+	ck_assert_int_eq(import_data_file("contacts_excel_semicolon_bom.csv", NULL, &r), 200);
+	e2e_resp_free(&r);
+	ck_assert_int_eq(import_data_file("contacts_windows1252.csv", NULL, &r), 200);
+	e2e_resp_free(&r);
+	ck_assert_uint_eq(contacts_count(), 18);
+
+	ck_assert_int_eq(e2e_call(&E, &A, "GET", "/api/v1/contacts/export", NULL, &r), 200);
+	ck_assert(e2e_header(&r, "Content-Type", ctype, sizeof(ctype)));
+	ck_assert_msg(strncmp(ctype, "text/csv", 8) == 0, "Content-Type: %s", ctype);
+	ck_assert_uint_ge(r.len, 3);
+	ck_assert_msg(memcmp(r.body, "\xEF\xBB\xBF", 3) == 0, "no UTF-8 BOM");
+	ck_assert_msg(strncmp(r.body + 3, "Prénom;Nom;Téléphone", strlen("Prénom;Nom;Téléphone"))
+	    == 0, "header: %.80s", r.body + 3);
+	ck_assert_msg(strstr(r.body, "Éloïse;Martin;") != NULL, "Éloïse missing from export");
+	ck_assert_msg(strstr(r.body, "Françoise") != NULL, "Françoise missing from export");
+	ck_assert_msg(strstr(r.body, "Hélène") != NULL, "Hélène missing from export");
+	ck_assert_msg(strstr(r.body, "Cœur de quartier") != NULL, "group missing from export");
+
+	/* importing the export changes nothing */
+	ck_assert_int_eq(import_bytes(&A, r.body, r.len, NULL, &again), 200);
+	ck_assert_int_eq(member_int(again.json, "created"), 0);
+	ck_assert_int_eq(member_int(again.json, "skipped"), 0);
+	ck_assert_msg(json_array_size(json_object_get(again.json, "errors")) == 0,
+	    "errors re-importing the export: %s", again.body);
+	e2e_resp_free(&again);
+	e2e_resp_free(&r);
+	ck_assert_uint_eq(contacts_count(), 18);
+}
+END_TEST
+
+/* ---- 10. backup ------------------------------------------------------- */
+
+START_TEST(test_backup)
+{
+	struct e2e_resp r;
+	char backup[256], other[256], conf[1024], out[2048];
+	char *data;
+	size_t len;
+	int rc;
+
+	ck_assert_int_eq(import_data_file("contacts_excel_semicolon_bom.csv", NULL, &r), 200);
+	e2e_resp_free(&r);
+	ck_assert_uint_eq(contacts_count(), 12);
+
+	snprintf(backup, sizeof(backup), "%s/backup.db", E.dir);
+	rc = e2e_ctl(&E, NULL, out, sizeof(out), "backup", backup, NULL);
+	ck_assert_msg(rc == 0, "rappelctl backup: %d %s", rc, out);
+	data = e2e_read_file(backup, &len);
+	ck_assert_msg(data != NULL, "no backup file");
+	ck_assert_uint_ge(len, 100);
+	ck_assert_msg(memcmp(data, "SQLite format 3", 16) == 0, "not an SQLite file");
+	free(data);
+
+	/* the daemon still works after the backup */
+	create_contact("Après", "Sauvegarde", "0639980077");
+
+	snprintf(conf, sizeof(conf),
+	    "[centre]\nname = Copie\nphone = 03 21 00 00 00\ntimezone = Europe/Paris\n"
+	    "[database]\npath = %s\n[http]\nlisten = 127.0.0.1:1\n", backup);
+	e2e_write_file(&E, "other.conf", conf, other, sizeof(other));
+	{
+		char *argv[] = { (char *)getenv("RAPPELCTL"), (char *)"-c", other,
+		    (char *)"status", NULL };
+		ck_assert_ptr_nonnull(argv[0]);
+		rc = e2e_run(NULL, out, sizeof(out), true, argv);
+	}
+	ck_assert_msg(rc == 0, "rappelctl status on the backup: %d %s", rc, out);
+	ck_assert_msg(strstr(out, "contacts: 12\n") != NULL, "status: %s", out);
+	ck_assert_msg(strstr(out, "users: 3\n") != NULL, "status: %s", out);
+	rc = e2e_ctl(&E, NULL, out, sizeof(out), "status", NULL);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_msg(strstr(out, "contacts: 13\n") != NULL, "status: %s", out);
+}
+END_TEST
+
+/* ---- 11. configuration errors ----------------------------------------- */
+
+START_TEST(test_config_errors)
+{
+	char bad[256], good[256], conf[1024], out[4096];
+	const char *rappeld = getenv("RAPPELD");
+	int rc;
+
+	ck_assert_ptr_nonnull(rappeld);
+	snprintf(conf, sizeof(conf),
+	    "[centre]\n"
+	    "name = Centre\n"
+	    "colour = bleu\n"
+	    "[database]\n"
+	    "path = %s/bad.db\n", E.dir);
+	e2e_write_file(&E, "bad.conf", conf, bad, sizeof(bad));
+	{
+		char *argv[] = { (char *)rappeld, (char *)"-c", bad, NULL };
+		rc = e2e_run(NULL, out, sizeof(out), true, argv);
+	}
+	ck_assert_msg(rc != 0 && rc < 128, "rappeld with bad.conf: exit %d: %s", rc, out);
+	ck_assert_msg(strstr(out, "bad.conf:3:") != NULL, "no FILE:LINE in: %s", out);
+	ck_assert_msg(strstr(out, "colour") != NULL, "no reason in: %s", out);
+	{
+		char *argv[] = { (char *)rappeld, (char *)"--check-config", (char *)"-c", bad,
+		    NULL };
+		rc = e2e_run(NULL, out, sizeof(out), true, argv);
+	}
+	ck_assert_msg(rc != 0 && rc < 128, "--check-config bad.conf: exit %d: %s", rc, out);
+	ck_assert_msg(strstr(out, "bad.conf:3:") != NULL, "no FILE:LINE in: %s", out);
+
+	/* a bad value */
+	snprintf(conf, sizeof(conf),
+	    "[centre]\nname = Centre\n\n[sending]\nmax_per_minute = six\n");
+	e2e_write_file(&E, "bad2.conf", conf, bad, sizeof(bad));
+	{
+		char *argv[] = { (char *)rappeld, (char *)"--check-config", (char *)"-c", bad,
+		    NULL };
+		rc = e2e_run(NULL, out, sizeof(out), true, argv);
+	}
+	ck_assert_msg(rc != 0 && rc < 128, "bad2.conf: exit %d: %s", rc, out);
+	ck_assert_msg(strstr(out, "bad2.conf:5:") != NULL, "no FILE:LINE in: %s", out);
+
+	/* the running daemon's own file is fine */
+	snprintf(good, sizeof(good), "%s", E.conf);
+	{
+		char *argv[] = { (char *)rappeld, (char *)"--check-config", (char *)"-c", good,
+		    NULL };
+		rc = e2e_run(NULL, out, sizeof(out), true, argv);
+	}
+	ck_assert_msg(rc == 0, "--check-config good.conf: exit %d: %s", rc, out);
+	/* and rappelctl refuses the bad one as well */
+	{
+		char *argv[] = { (char *)getenv("RAPPELCTL"), (char *)"-c", bad,
+		    (char *)"status", NULL };
+		ck_assert_ptr_nonnull(argv[0]);
+		rc = e2e_run(NULL, out, sizeof(out), true, argv);
+	}
+	ck_assert_msg(rc != 0 && rc < 128, "rappelctl with bad2.conf: exit %d: %s", rc, out);
+	ck_assert_msg(strstr(out, "bad2.conf:5:") != NULL, "no FILE:LINE in: %s", out);
+}
+END_TEST
+
+START_TEST(test_import_household_number)
+{
+	static const char csv[] = "Prénom;Nom;Téléphone\r\nMaman;Be;06 39 98 00 11\r\n";
+	struct e2e_resp r;
+	json_t *errors;
+	char path[64];
+	json_int_t id;
+
+	ck_assert_int_eq(e2e_call(&E, &A, "POST", "/api/v1/contacts",
+	    "{\"first_name\":\"Yanis\",\"last_name\":\"Benali\",\"phones\":["
+	    "\"06 39 98 00 10\",{\"number\":\"06 39 98 00 11\",\"label\":\"mère\"}]}", &r),
+	    201);
+	id = member_int(r.json, "id");
+	e2e_resp_free(&r);
+	/* a line whose number is Yanis's mother's must not rename Yanis */
+	ck_assert_int_eq(e2e_request(&E, &A, "POST", "/api/v1/contacts/import", "text/csv",
+	    csv, sizeof(csv) - 1, &r), 200);
+	ck_assert_int_eq(member_int(r.json, "skipped"), 1);
+	ck_assert_int_eq(member_int(r.json, "created"), 0);
+	errors = json_object_get(r.json, "errors");
+	ck_assert_int_eq(member_int(json_array_get(errors, 0), "line"), 2);
+	e2e_resp_free(&r);
+	snprintf(path, sizeof(path), "/api/v1/contacts/%lld", (long long)id);
+	ck_assert_int_eq(e2e_call(&E, &A, "GET", path, NULL, &r), 200);
+	ck_assert_str_eq(json_string_value(json_object_get(r.json, "first_name")), "Yanis");
+	e2e_resp_free(&r);
+}
+END_TEST
+
+START_TEST(test_users_admin_only)
+{
+	struct e2e_client anim;
+	struct e2e_resp r;
+	json_t *list, *u;
+	char path[64];
+	json_int_t id, admin_id = 0;
+	size_t i;
+
+	/* list: the three accounts made by the harness */
+	ck_assert_int_eq(e2e_call(&E, &A, "GET", "/api/v1/users", NULL, &r), 200);
+	ck_assert_uint_eq(json_array_size(r.json), 3);
+	json_array_foreach(r.json, i, u)
+		if (strcmp(json_string_value(json_object_get(u, "login")), E2E_ADMIN) == 0)
+			admin_id = member_int(u, "id");
+	ck_assert_int_gt(admin_id, 0);
+	e2e_resp_free(&r);
+
+	/* create, refuse a weak password and a taken login */
+	ck_assert_int_eq(e2e_call(&E, &A, "POST", "/api/v1/users",
+	    "{\"login\":\"nadia\",\"role\":\"referent\",\"password\":\"court\"}", &r), 400);
+	ck_assert_str_eq(e2e_error_field(&r), "password");
+	e2e_resp_free(&r);
+	ck_assert_int_eq(e2e_call(&E, &A, "POST", "/api/v1/users",
+	    "{\"login\":\"nadia\",\"role\":\"chef\",\"password\":\"un mot de passe long\"}", &r),
+	    400);
+	ck_assert_str_eq(e2e_error_field(&r), "role");
+	e2e_resp_free(&r);
+	ck_assert_int_eq(e2e_call(&E, &A, "POST", "/api/v1/users",
+	    "{\"login\":\"nadia\",\"role\":\"referent\",\"password\":\"un mot de passe long\"}",
+	    &r), 201);
+	id = member_int(r.json, "id");
+	ck_assert_str_eq(json_string_value(json_object_get(r.json, "role")), "referent");
+	e2e_resp_free(&r);
+	ck_assert_int_eq(e2e_call(&E, &A, "POST", "/api/v1/users",
+	    "{\"login\":\"NADIA\",\"role\":\"admin\",\"password\":\"un mot de passe long\"}", &r),
+	    409);
+	e2e_resp_free(&r);
+
+	/* the new account logs in; disabled, it cannot */
+	{
+		struct e2e_client n;
+		e2e_client_init(&n);
+		ck_assert_int_eq(e2e_login(&E, &n, "nadia", "un mot de passe long"), 200);
+		snprintf(path, sizeof(path), "/api/v1/users/%lld", (long long)id);
+		ck_assert_int_eq(e2e_call(&E, &A, "PATCH", path, "{\"disabled\":true}", &r), 200);
+		ck_assert(json_is_true(json_object_get(r.json, "disabled")));
+		e2e_resp_free(&r);
+		/* the open session ended with the account */
+		ck_assert_int_eq(e2e_status(&E, &n, "GET", "/api/v1/contacts", NULL), 401);
+		ck_assert_int_eq(e2e_login(&E, &n, "nadia", "un mot de passe long"), 401);
+		e2e_client_free(&n);
+	}
+
+	/* the last admin can be neither demoted nor deleted; nor oneself */
+	snprintf(path, sizeof(path), "/api/v1/users/%lld", (long long)admin_id);
+	ck_assert_int_eq(e2e_call(&E, &A, "PATCH", path, "{\"role\":\"referent\"}", &r), 409);
+	ck_assert_str_eq(e2e_error_code(&r), "last_admin");
+	e2e_resp_free(&r);
+	ck_assert_int_eq(e2e_call(&E, &A, "DELETE", path, NULL, &r), 409);
+	e2e_resp_free(&r);
+
+	snprintf(path, sizeof(path), "/api/v1/users/%lld", (long long)id);
+	ck_assert_int_eq(e2e_status(&E, &A, "DELETE", path, NULL), 204);
+	ck_assert_int_eq(e2e_status(&E, &A, "DELETE", path, NULL), 404);
+
+	/* not for an animateur */
+	e2e_client_init(&anim);
+	ck_assert_int_eq(e2e_login(&E, &anim, E2E_ANIMATEUR, E2E_ANIMATEUR_PW), 200);
+	ck_assert_int_eq(e2e_call(&E, &anim, "GET", "/api/v1/users", NULL, &r), 403);
+	ck_assert_str_eq(e2e_error_code(&r), "forbidden");
+	e2e_resp_free(&r);
+	ck_assert_int_eq(e2e_status(&E, &anim, "GET", "/api/v1/audit", NULL), 403);
+	e2e_client_free(&anim);
+
+	/* what happened is in the audit log, newest first */
+	ck_assert_int_eq(e2e_call(&E, &A, "GET", "/api/v1/audit?limit=50", NULL, &r), 200);
+	list = r.json;
+	ck_assert_uint_gt(json_array_size(list), 3);
+	/* the newest entry is the animateur's login, just before it the deletion */
+	u = json_array_get(list, 0);
+	ck_assert_str_eq(json_string_value(json_object_get(u, "action")), "login");
+	ck_assert_str_eq(json_string_value(json_object_get(u, "actor")), E2E_ANIMATEUR);
+	u = json_array_get(list, 1);
+	ck_assert_str_eq(json_string_value(json_object_get(u, "action")), "delete");
+	ck_assert_str_eq(json_string_value(json_object_get(u, "entity")), "user");
+	ck_assert_int_eq(member_int(u, "entity_id"), id);
+	ck_assert_str_eq(json_string_value(json_object_get(u, "actor")), E2E_ADMIN);
+	ck_assert_int_gt(member_int(json_array_get(list, 0), "id"), member_int(u, "id"));
+	e2e_resp_free(&r);
+}
+END_TEST
+
+/* ---- suite ------------------------------------------------------------ */
+
+static TCase *
+tcase(Suite *s, const char *name, bool admin)
+{
+	TCase *tc = tcase_create(name);
+
+	tcase_add_checked_fixture(tc, admin ? setup_admin : setup, teardown);
+	tcase_set_timeout(tc, 60);
+	suite_add_tcase(s, tc);
+	return tc;
+}
+
+static Suite *
+api_suite(void)
+{
+	Suite *s = suite_create("api");
+	TCase *tc;
+
+	tc = tcase(s, "public", false);
+	tcase_add_test(tc, test_healthz_public);
+	tcase_add_test(tc, test_unauthenticated_401);
+	tc = tcase(s, "routing", true);
+	tcase_add_test(tc, test_unknown_path_and_method);
+
+	tc = tcase(s, "session", false);
+	tcase_add_test(tc, test_login_wrong_password);
+	tcase_add_test(tc, test_login_csrf_logout);
+	tcase_add_test(tc, test_login_bad_body);
+	tc = tcase(s, "ratelimit", false);
+	tcase_add_test(tc, test_login_rate_limit);
+	tc = tcase(s, "token", false);
+	tcase_add_test(tc, test_bearer_token);
+
+	tc = tcase(s, "contacts", true);
+	tcase_add_test(tc, test_contact_create_get_patch);
+	tcase_add_test(tc, test_contact_search);
+	tcase_add_test(tc, test_contact_duplicate_phone);
+	tcase_add_test(tc, test_contact_landline_warning);
+	tcase_add_test(tc, test_contact_household);
+	tcase_add_test(tc, test_contact_validation);
+	tcase_add_test(tc, test_contact_delete);
+	tcase_add_test(tc, test_contact_body_too_large);
+
+	tc = tcase(s, "groups", true);
+	tcase_add_test(tc, test_groups);
+	tc = tcase(s, "roles", true);
+	tcase_add_test(tc, test_roles);
+
+	tc = tcase(s, "import", true);
+	tcase_add_test(tc, test_import_excel_bom);
+	tcase_add_test(tc, test_import_windows1252);
+	tcase_add_test(tc, test_import_20_bad_lines);
+	tcase_add_test(tc, test_import_dry_run);
+	tcase_add_test(tc, test_import_refused);
+	tcase_add_test(tc, test_import_household_number);
+	tc = tcase(s, "export", true);
+	tcase_add_test(tc, test_export_roundtrip);
+	tc = tcase(s, "backup", true);
+	tcase_add_test(tc, test_backup);
+	tc = tcase(s, "users", true);
+	tcase_add_test(tc, test_users_admin_only);
+	tc = tcase(s, "config", false);
+	tcase_add_test(tc, test_config_errors);
+	return s;
+}
+
+TEST_MAIN(api_suite)
