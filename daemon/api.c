@@ -33,6 +33,13 @@ static const struct http_route api_routes[] = {
 	{ "PATCH", "/api/v1/users/{id}", api_users_update, HTTP_ADMIN },
 	{ "DELETE", "/api/v1/users/{id}", api_users_delete, HTTP_ADMIN },
 	{ "GET", "/api/v1/audit", api_audit_list, HTTP_ADMIN },
+
+	{ "GET", "/api/v1/messages", api_messages_list, 0 },
+	{ "POST", "/api/v1/messages", api_messages_create, HTTP_STAFF },
+	{ "GET", "/api/v1/messages/{id}", api_messages_get, 0 },
+	{ "POST", "/api/v1/messages/{id}/resend", api_messages_resend, HTTP_STAFF },
+	{ "POST", "/api/v1/messages/{id}/cancel", api_messages_cancel, HTTP_STAFF },
+	{ "GET", "/api/v1/status", api_status, 0 },
 };
 
 /* Matches path against pattern, reading {id} segments into ids. */

@@ -56,4 +56,11 @@ int api_users_update(struct http_req *req);
 int api_users_delete(struct http_req *req);
 int api_audit_list(struct http_req *req);
 
+int api_messages_list(struct http_req *req);
+int api_messages_create(struct http_req *req);
+int api_messages_get(struct http_req *req);
+int api_messages_resend(struct http_req *req);
+int api_messages_cancel(struct http_req *req);
+int api_status(struct http_req *req);
+
 #endif

@@ -12,12 +12,15 @@
 #include "db.h"
 #include "ratelimit.h"
 
+struct modem_pool;
+
 struct app {
 	const struct config *cfg;
 	struct db *db;			/* used by the HTTP thread only */
 	struct ratelimit *login_by_addr;
 	struct ratelimit *login_by_name;
 	int64_t (*now)(void);		/* the clock; main.c passes the real one */
+	struct modem_pool *modems;	/* woken when a message is queued; may be NULL */
 };
 
 #endif

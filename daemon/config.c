@@ -171,7 +171,8 @@ static const char *const config_keys_database[] = { "path", NULL };
 static const char *const config_keys_http[] = { "listen", "tls_cert", "tls_key", NULL };
 static const char *const config_keys_sending[] = { "hours", "days", "max_per_minute",
 	"max_per_day", NULL };
-static const char *const config_keys_modem[] = { "device", "connection", "pin", NULL };
+static const char *const config_keys_modem[] = { "device", "connection", "pin",
+	"send_pause_ms", NULL };
 
 static const char *const *
 config_section_keys(const char *section)
@@ -283,6 +284,10 @@ config_set_modem(struct config_state *st, const char *name, const char *value)
 		config_set_str(&m->device, value);
 	} else if (strcmp(name, "connection") == 0) {
 		config_set_str(&m->connection, value);
+	} else if (strcmp(name, "send_pause_ms") == 0) {
+		if (config_parse_int(value, 0, 1000, &m->send_pause_ms) < 0)
+			return config_fail(st, "[%s] send_pause_ms: expected a number of "
+			    "milliseconds from 0 to 1000, got '%s'", st->section, value);
 	} else {
 		for (i = 0; i < n; i++)
 			if (value[i] < '0' || value[i] > '9')

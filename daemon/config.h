@@ -22,6 +22,7 @@ struct config_modem {
 	char *device;		/* serial device path, or "simulator" */
 	char *connection;	/* Gammu connection name, default "at115200" */
 	char *pin;		/* NULL when not set */
+	int send_pause_ms;	/* cap on libgammu's sleeps around a PDU, default 0 */
 };
 
 struct config {

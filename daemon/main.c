@@ -21,6 +21,8 @@
 #include "db.h"
 #include "http.h"
 #include "log.h"
+#include "modem.h"
+#include "queue.h"
 #include "timeutil.h"
 
 #define MAIN_LOGIN_SLOTS 1024
@@ -68,6 +70,7 @@ main(int argc, char **argv)
 	size_t nretired = 0, i;
 	struct app app = { 0 };
 	struct http_server *http;
+	struct modem_pool *modems;
 	struct db *db;
 	sigset_t sigs;
 	char err[512];
@@ -124,6 +127,9 @@ main(int argc, char **argv)
 		fatal("db: %s", err);
 	log_info("rappeld: starting version=%s schema=%d database=%s", RAPPEL_VERSION,
 	    db_version(db), cfg->db_path);
+	/* before any modem runs: what was with a modem when we died is uncertain */
+	if (queue_recover(db, main_now()) < 0)
+		fatal("queue: cannot recover the messages of the last run");
 
 	app.cfg = cfg;
 	app.db = db;
@@ -132,9 +138,11 @@ main(int argc, char **argv)
 	app.login_by_name = ratelimit_new(MAIN_LOGIN_SLOTS, 5, 15 * 60, 15 * 60);
 	if ((http = http_start(&app, err, sizeof(err))) == NULL)
 		fatal("http: %s", err);
-	if (cfg->nmodems > 0)
-		log_warn("modem: %zu modem(s) configured; this build does not send SMS yet",
-		    cfg->nmodems);
+	if ((modems = modem_pool_start(cfg, main_now, err, sizeof(err))) == NULL)
+		fatal("modem: %s", err);
+	app.modems = modems;
+	if (cfg->nmodems == 0)
+		log_warn("modem: no [modem] section: messages are queued but not sent");
 	sd_notify(0, "READY=1\nSTATUS=serving");
 	log_info("rappeld: ready");
 
@@ -169,6 +177,7 @@ main(int argc, char **argv)
 	log_info("rappeld: stopping signal=%s", strsignal(sig));
 	sd_notify(0, "STOPPING=1");
 	http_stop(http);
+	modem_pool_stop(modems);
 	db_close(db);
 	ratelimit_free(app.login_by_addr);
 	ratelimit_free(app.login_by_name);

@@ -16,10 +16,13 @@
 #include "audit.h"
 #include "auth.h"
 #include "buf.h"
+#include "contacts.h"
 #include "config.h"
 #include "db.h"
 #include "import.h"
 #include "log.h"
+#include "phone.h"
+#include "queue.h"
 #include "timeutil.h"
 
 static const struct audit_actor ctl_actor = { 0, "rappelctl" };
@@ -35,6 +38,7 @@ ctl_usage(FILE *out)
 	    "  user disable LOGIN | user enable LOGIN\n"
 	    "  token create LOGIN [--label TEXT]   prints a new API token\n"
 	    "  import contacts FILE.csv [--dry-run]\n"
+	    "  send NUMBER TEXT                     queue one SMS (rappeld sends it)\n"
 	    "  status\n"
 	    "  backup FILE                          online copy of the database\n"
 	    "  migrate                              apply pending schema migrations\n"
@@ -231,6 +235,29 @@ ctl_import(struct db *db, int argc, char **argv, int64_t now)
 }
 
 static int
+ctl_send(struct db *db, int argc, char **argv, int64_t now)
+{
+	char to[PHONE_E164_MAX];
+	enum phone_kind kind;
+	const char *reason = NULL;
+	struct error err = { 0 };
+	int64_t id;
+
+	if (argc != 2)
+		return ctl_fail("usage: send NUMBER TEXT");
+	if (phone_normalize(argv[0], to, &kind, &reason) < 0)
+		return ctl_fail("%s: not a phone number: %s", argv[0], reason);
+	if (!phone_kind_can_sms(kind))
+		return ctl_fail("%s: a landline or service number cannot receive SMS", argv[0]);
+	if (queue_add(db, to, contacts_find_by_number(db, to), argv[1], 0, "rappelctl", now,
+	    &id, &err) < 0)
+		return ctl_fail("send: %s", err.message);
+	audit_record(db, &ctl_actor, now, "send", "message", id, NULL);
+	printf("message %lld queued\n", (long long)id);
+	return 0;
+}
+
+static int
 ctl_status(struct db *db, const struct config *cfg)
 {
 	static const char *const counts[][2] = {
@@ -249,7 +276,30 @@ ctl_status(struct db *db, const struct config *cfg)
 		if (st)
 			sqlite3_reset(st);
 	}
+	{
+		static const char *const states[] = { "queued", "sending", "sent", "delivered",
+			"failed", "uncertain" };
+		printf("messages:");
+		for (i = 0; i < sizeof(states) / sizeof(states[0]); i++)
+			printf(" %s=%d", states[i], queue_count(db, states[i]));
+		printf("\n");
+	}
 	printf("modems configured: %zu\n", cfg->nmodems);
+	{
+		sqlite3_stmt *st = db_stmt(db, "SELECT name, state, signal_percent, operator, "
+		    "last_error, sent_total FROM modem_status ORDER BY name");
+		while (st && sqlite3_step(st) == SQLITE_ROW) {
+			const unsigned char *op = sqlite3_column_text(st, 3);
+			const unsigned char *le = sqlite3_column_text(st, 4);
+			printf("modem %s: %s, signal %d%%, operator %s, sent %lld%s%s\n",
+			    sqlite3_column_text(st, 0), sqlite3_column_text(st, 1),
+			    sqlite3_column_int(st, 2), op ? (const char *)op : "-",
+			    (long long)sqlite3_column_int64(st, 5), le ? ", last error: " : "",
+			    le ? (const char *)le : "");
+		}
+		if (st)
+			sqlite3_reset(st);
+	}
 	return 0;
 }
 
@@ -302,6 +352,8 @@ main(int argc, char **argv)
 		rc = ctl_token(db, argc - 1, argv + 1, now);
 	} else if (strcmp(argv[0], "import") == 0) {
 		rc = ctl_import(db, argc - 1, argv + 1, now);
+	} else if (strcmp(argv[0], "send") == 0) {
+		rc = ctl_send(db, argc - 1, argv + 1, now);
 	} else if (strcmp(argv[0], "status") == 0) {
 		rc = ctl_status(db, cfg);
 	} else if (strcmp(argv[0], "backup") == 0 && argc == 2) {

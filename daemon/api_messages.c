@@ -1,0 +1,266 @@
+/*
+ * api_messages — /api/v1/messages (send one SMS now, history, resend,
+ * cancel) and /api/v1/status (modems and queue).  Reads the tables
+ * directly; every state change goes through queue.c.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+#include "contacts.h"
+#include "log.h"
+#include "modem.h"
+#include "queue.h"
+#include "timeutil.h"
+
+#define API_MESSAGE_COLUMNS "id, campaign_id, contact_id, to_number, body, encoding, " \
+	"parts, status, attempts, error, queued_at, sent_at, delivered_at, modem"
+
+static json_t *
+api_time_or_null(sqlite3_stmt *st, int col)
+{
+	char iso[TIME_ISO_MAX];
+
+	if (sqlite3_column_type(st, col) == SQLITE_NULL)
+		return json_null();
+	time_format_iso(sqlite3_column_int64(st, col), iso);
+	return json_string(iso);
+}
+
+static json_t *
+api_int_or_null(sqlite3_stmt *st, int col)
+{
+	if (sqlite3_column_type(st, col) == SQLITE_NULL)
+		return json_null();
+	return json_integer(sqlite3_column_int64(st, col));
+}
+
+static json_t *
+api_text_or_null(sqlite3_stmt *st, int col)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+
+	return t ? json_string((const char *)t) : json_null();
+}
+
+/* One row of API_MESSAGE_COLUMNS as the API's JSON object. */
+static json_t *
+api_message_json(sqlite3_stmt *st)
+{
+	return json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:i, s:o, s:i, s:o, s:o, s:o, s:o, s:o}",
+	    "id", (json_int_t)sqlite3_column_int64(st, 0),
+	    "campaign_id", api_int_or_null(st, 1),
+	    "contact_id", api_int_or_null(st, 2),
+	    "to", api_text_or_null(st, 3),
+	    "body", api_text_or_null(st, 4),
+	    "encoding", api_text_or_null(st, 5),
+	    "parts", sqlite3_column_int(st, 6),
+	    "status", api_text_or_null(st, 7),
+	    "attempts", sqlite3_column_int(st, 8),
+	    "error", api_text_or_null(st, 9),
+	    "queued_at", api_time_or_null(st, 10),
+	    "sent_at", api_time_or_null(st, 11),
+	    "delivered_at", api_time_or_null(st, 12),
+	    "modem", api_text_or_null(st, 13));
+}
+
+static json_t *
+api_message_get(struct db *db, int64_t id)
+{
+	static const char sql[] = "SELECT " API_MESSAGE_COLUMNS " FROM messages WHERE id = ?";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	json_t *m = NULL;
+
+	if (st == NULL)
+		return NULL;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		m = api_message_json(st);
+	sqlite3_reset(st);
+	return m;
+}
+
+/* The number to write to: "to" as typed, or the contact's first SMS number. */
+static int
+api_message_recipient(struct http_req *req, char to[PHONE_E164_MAX], int64_t *contact_id,
+    struct error *err)
+{
+	struct contact c;
+	const char *typed;
+	enum phone_kind kind;
+	const char *reason = NULL;
+	json_t *cid = json_object_get(req->json, "contact_id");
+	size_t i;
+
+	*contact_id = 0;
+	if (cid) {
+		if (!json_is_integer(cid) || json_integer_value(cid) <= 0)
+			return error_set(err, 400, "invalid_type", "contact_id",
+			    "« contact_id » doit être un numéro de contact.");
+		if (contacts_load(req->app->db, json_integer_value(cid), &c, err) < 0) {
+			err->field = "contact_id";
+			return -1;
+		}
+		for (i = 0; i < c.nphones && !c.phones[i].sms; i++)
+			;
+		if (i == c.nphones) {
+			contact_clear(&c);
+			return error_set(err, 400, "no_sms_number", "contact_id",
+			    "Ce contact n'a aucun numéro qui reçoit les SMS.");
+		}
+		snprintf(to, PHONE_E164_MAX, "%s", c.phones[i].number);
+		*contact_id = c.id;
+		contact_clear(&c);
+		return 0;
+	}
+	if (api_get_string(req->json, "to", true, &typed, err) < 0)
+		return -1;
+	if (phone_normalize(typed, to, &kind, &reason) < 0)
+		return error_set(err, 400, "invalid_phone", "to", "Numéro « %s » invalide : %s.",
+		    typed, reason);
+	if (!phone_kind_can_sms(kind))
+		return error_set(err, 400, "no_sms_number", "to",
+		    "Ce numéro est un fixe ou un numéro spécial : il ne reçoit pas les SMS.");
+	*contact_id = contacts_find_by_number(req->app->db, to);
+	return 0;
+}
+
+int
+api_messages_create(struct http_req *req)
+{
+	static const char *const keys[] = { "to", "contact_id", "body", NULL };
+	struct error err = { 0 };
+	char to[PHONE_E164_MAX];
+	const char *body;
+	int64_t contact_id, id;
+	json_t *m;
+
+	if (req->json == NULL)
+		return http_reply_fail(req, 400, "invalid_json", NULL,
+		    "Envoyez {\"to\" ou \"contact_id\", \"body\"}.");
+	if (api_check_keys(req->json, keys, &err) < 0 ||
+	    api_get_string(req->json, "body", true, &body, &err) < 0 ||
+	    api_message_recipient(req, to, &contact_id, &err) < 0 ||
+	    queue_add(req->app->db, to, contact_id, body, 0, req->user.login, req->now, &id,
+	    &err) < 0)
+		return http_reply_error(req, &err);
+	modem_pool_wake(req->app->modems);
+	if ((m = api_message_get(req->app->db, id)) == NULL)
+		return http_reply_fail(req, 500, "internal", NULL, "Erreur interne.");
+	return http_reply_json(req, 201, m);
+}
+
+int
+api_messages_get(struct http_req *req)
+{
+	json_t *m = api_message_get(req->app->db, req->ids[0]);
+
+	if (m == NULL)
+		return http_reply_fail(req, 404, "not_found", NULL, "Ce message n'existe pas.");
+	return http_reply_json(req, 200, m);
+}
+
+static int
+api_messages_int_arg(struct http_req *req, const char *name, int64_t *out)
+{
+	const char *v = http_arg(req, name);
+	char *end;
+
+	*out = 0;
+	if (v == NULL || v[0] == '\0')
+		return 0;
+	*out = strtoll(v, &end, 10);
+	if (*end != '\0' || *out <= 0)
+		return -1;
+	return 0;
+}
+
+int
+api_messages_list(struct http_req *req)
+{
+	static const char sql[] = "SELECT " API_MESSAGE_COLUMNS " FROM messages WHERE "
+	    "(?1 IS NULL OR status = ?1) AND (?2 = 0 OR campaign_id = ?2) "
+	    "AND (?3 = 0 OR contact_id = ?3) ORDER BY id DESC LIMIT ?4";
+	static const char *const statuses[] = { "queued", "sending", "sent", "delivered",
+		"failed", "uncertain", "cancelled", NULL };
+	const char *status = http_arg(req, "status");
+	int64_t campaign, contact, limit;
+	sqlite3_stmt *st;
+	json_t *list;
+	size_t i;
+
+	if (status && status[0]) {
+		for (i = 0; statuses[i] && strcmp(statuses[i], status) != 0; i++)
+			;
+		if (statuses[i] == NULL)
+			return http_reply_fail(req, 400, "invalid", "status", "Statut inconnu : "
+			    "queued, sending, sent, delivered, failed, uncertain ou cancelled.");
+	} else {
+		status = NULL;
+	}
+	if (api_messages_int_arg(req, "campaign_id", &campaign) < 0 ||
+	    api_messages_int_arg(req, "contact_id", &contact) < 0 ||
+	    api_messages_int_arg(req, "limit", &limit) < 0)
+		return http_reply_fail(req, 400, "invalid", NULL,
+		    "campaign_id, contact_id et limit sont des nombres positifs.");
+	if ((st = db_stmt(req->app->db, sql)) == NULL)
+		return http_reply_fail(req, 500, "internal", NULL, "Erreur interne.");
+	if (status)
+		sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, campaign);
+	sqlite3_bind_int64(st, 3, contact);
+	sqlite3_bind_int64(st, 4, limit ? limit : 1000);
+	list = json_array();
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(list, api_message_json(st));
+	sqlite3_reset(st);
+	return http_reply_json(req, 200, list);
+}
+
+int
+api_messages_resend(struct http_req *req)
+{
+	struct error err = { 0 };
+
+	if (queue_resend(req->app->db, req->ids[0], req->now, &err) < 0)
+		return http_reply_error(req, &err);
+	log_info("queue: resend id=%lld by=%s", (long long)req->ids[0], req->user.login);
+	modem_pool_wake(req->app->modems);
+	return http_reply_json(req, 200, api_message_get(req->app->db, req->ids[0]));
+}
+
+int
+api_messages_cancel(struct http_req *req)
+{
+	struct error err = { 0 };
+
+	if (queue_cancel(req->app->db, req->ids[0], &err) < 0)
+		return http_reply_error(req, &err);
+	return http_reply_json(req, 200, api_message_get(req->app->db, req->ids[0]));
+}
+
+int
+api_status(struct http_req *req)
+{
+	static const char sql[] = "SELECT name, device, state, signal_percent, operator, "
+	    "last_error, sent_total, updated_at FROM modem_status ORDER BY name";
+	static const char *const counted[] = { "queued", "sending", "failed", "uncertain" };
+	sqlite3_stmt *st = db_stmt(req->app->db, sql);
+	json_t *modems = json_array(), *queue = json_object();
+	size_t i;
+
+	while (st && sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(modems, json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:o}",
+		    "name", api_text_or_null(st, 0), "device", api_text_or_null(st, 1),
+		    "state", api_text_or_null(st, 2), "signal_percent", api_int_or_null(st, 3),
+		    "operator", api_text_or_null(st, 4), "last_error", api_text_or_null(st, 5),
+		    "sent_total", (json_int_t)sqlite3_column_int64(st, 6),
+		    "updated_at", api_time_or_null(st, 7)));
+	if (st)
+		sqlite3_reset(st);
+	for (i = 0; i < sizeof(counted) / sizeof(counted[0]); i++)
+		json_object_set_new(queue, counted[i],
+		    json_integer(queue_count(req->app->db, counted[i])));
+	return http_reply_json(req, 200, json_pack("{s:s, s:o, s:o}", "version", RAPPEL_VERSION,
+	    "modems", modems, "queue", queue));
+}

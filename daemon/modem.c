@@ -1,0 +1,823 @@
+/*
+ * modem — one worker thread per modem, on libgammu's AT driver.  See
+ * modem.h for what a worker does.  This is the only file that includes
+ * gammu.h.
+ *
+ * Worker states (modem_status.state):
+ *   connecting   opening the device, identifying the modem
+ *   pin_refused  the PIN was wrong or missing: stopped, never retried
+ *                (a SIM locks after three wrong PINs)
+ *   no_network   connected, not registered: messages wait
+ *   ready        registered, sending and receiving
+ *   reconnecting lost the device or it stopped answering; retrying
+ *
+ * Send path.  libgammu's ATGEN_SendSMS sleeps 100 + 500 + 100 ms around
+ * every PDU it writes, which caps a sender at about 1.4 PDU/s whatever
+ * the modem can do.  The sleeps are libgammu calling usleep(); this file
+ * defines usleep() so that, only in a modem thread and only inside
+ * GSM_SendSMS(), a sleep is cut to the modem's send_pause_ms (default 0).
+ * Everything else libgammu does (prompt handling, PDU encoding, the
+ * +CMGS reference, errors) is unchanged.  docs/modem.md says why.
+ */
+#include "modem.h"
+
+#include <errno.h>
+#include <gammu.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "inbox.h"
+#include "log.h"
+#include "phone.h"
+#include "queue.h"
+
+#define MODEM_POLL_MS 500		/* idle wait between reads of the port */
+#define MODEM_SWEEP_S 30		/* read the whole SIM this often */
+#define MODEM_HEALTH_S 60		/* signal and registration this often */
+#define MODEM_SEND_TIMEOUT_S 60		/* wait for +CMGS at most this long */
+#define MODEM_MAX_TIMEOUTS 3		/* in a row, then reconnect */
+#define MODEM_BACKOFF_MAX_S 30
+
+enum modem_state {
+	MODEM_CONNECTING,
+	MODEM_PIN_REFUSED,
+	MODEM_NO_NETWORK,
+	MODEM_READY,
+	MODEM_RECONNECTING,
+	MODEM_STOPPED,
+};
+
+static const char *const modem_state_names[] = {
+	[MODEM_CONNECTING] = "connecting",
+	[MODEM_PIN_REFUSED] = "pin_refused",
+	[MODEM_NO_NETWORK] = "no_network",
+	[MODEM_READY] = "ready",
+	[MODEM_RECONNECTING] = "reconnecting",
+	[MODEM_STOPPED] = "stopped",
+};
+
+/* How a send ended; mapped from libgammu's answers in one place. */
+enum modem_send_result {
+	MODEM_SEND_OK,
+	MODEM_SEND_TEMPFAIL,	/* try again later */
+	MODEM_SEND_PERMFAIL,	/* never going to work (invalid number ...) */
+	MODEM_SEND_UNKNOWN,	/* handed to the modem, no answer: uncertain */
+};
+
+struct modem {
+	struct modem_pool *pool;
+	const struct config_modem *cfg;
+	char device[256];
+	pthread_t thread;
+	struct db *db;
+	GSM_StateMachine *sm;
+	GSM_SMSC smsc;
+	enum modem_state state;
+	bool pin_tried;
+	int timeouts;			/* in a row */
+	int backoff;			/* seconds before the next reconnection */
+	int64_t next_sweep, next_health;
+	bool incoming;			/* the modem announced an SMS */
+	/* filled by the send status callback */
+	bool send_done;
+	int send_status;
+	int send_ref;
+	int signal;
+	char operator[64];
+	char last_error[256];
+	long sent_total;
+};
+
+struct modem_pool {
+	const struct config *cfg;
+	int64_t (*now)(void);
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	bool stopping;
+	bool woken;
+	size_t nmodems;
+	struct modem modems[CONFIG_MAX_MODEMS];
+};
+
+/* ---- the usleep() cut, see the top of this file ---- */
+
+static _Thread_local bool modem_in_send;
+static _Thread_local unsigned modem_send_pause_us;
+
+int
+usleep(useconds_t usec)
+{
+	struct timespec ts;
+
+	if (modem_in_send && usec > modem_send_pause_us)
+		usec = modem_send_pause_us;
+	ts.tv_sec = usec / 1000000;
+	ts.tv_nsec = (long)(usec % 1000000) * 1000;
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+	return 0;
+}
+
+/* ---- status ---- */
+
+static void
+modem_publish(struct modem *m)
+{
+	static const char sql[] = "INSERT INTO modem_status (name, device, state, "
+	    "signal_percent, operator, last_error, sent_total, updated_at) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (name) DO UPDATE SET "
+	    "device = ?2, state = ?3, signal_percent = ?4, operator = ?5, last_error = ?6, "
+	    "sent_total = ?7, updated_at = ?8";
+	sqlite3_stmt *st = db_stmt(m->db, sql);
+
+	if (st == NULL)
+		return;
+	sqlite3_bind_text(st, 1, m->cfg->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, m->cfg->device, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, modem_state_names[m->state], -1, SQLITE_STATIC);
+	if (m->signal >= 0)
+		sqlite3_bind_int(st, 4, m->signal);
+	if (m->operator[0])
+		sqlite3_bind_text(st, 5, m->operator, -1, SQLITE_STATIC);
+	if (m->last_error[0])
+		sqlite3_bind_text(st, 6, m->last_error, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 7, m->sent_total);
+	sqlite3_bind_int64(st, 8, m->pool->now());
+	db_step_done(m->db, st);
+}
+
+static void
+modem_set_state(struct modem *m, enum modem_state state)
+{
+	if (m->state != state)
+		log_info("modem: %s state=%s", m->cfg->name, modem_state_names[state]);
+	m->state = state;
+	modem_publish(m);
+}
+
+static void
+modem_set_error(struct modem *m, const char *what, GSM_Error e)
+{
+	snprintf(m->last_error, sizeof(m->last_error), "%s: %s", what, GSM_ErrorString(e));
+	log_warn("modem: %s %s", m->cfg->name, m->last_error);
+}
+
+/* ---- waiting ---- */
+
+/* Sleeps up to ms, or less when woken or stopping.  Returns false when stopping. */
+static bool
+modem_wait(struct modem *m, int ms)
+{
+	struct modem_pool *pool = m->pool;
+	struct timespec until;
+	bool go_on;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += ms / 1000;
+	until.tv_nsec += (long)(ms % 1000) * 1000000;
+	if (until.tv_nsec >= 1000000000) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000;
+	}
+	pthread_mutex_lock(&pool->lock);
+	while (!pool->stopping && !pool->woken)
+		if (pthread_cond_timedwait(&pool->wake, &pool->lock, &until) == ETIMEDOUT)
+			break;
+	pool->woken = false;
+	go_on = !pool->stopping;
+	pthread_mutex_unlock(&pool->lock);
+	return go_on;
+}
+
+static bool
+modem_stopping(struct modem *m)
+{
+	bool s;
+
+	pthread_mutex_lock(&m->pool->lock);
+	s = m->pool->stopping;
+	pthread_mutex_unlock(&m->pool->lock);
+	return s;
+}
+
+/* ---- libgammu callbacks (run inside GSM_ReadDevice, in the worker) ---- */
+
+static void
+modem_on_send_status(GSM_StateMachine *sm, int status, int reference, void *data)
+{
+	struct modem *m = data;
+
+	(void)sm;
+	m->send_done = true;
+	m->send_status = status;
+	m->send_ref = reference;
+}
+
+static void
+modem_on_incoming(GSM_StateMachine *sm, GSM_SMSMessage *sms, void *data)
+{
+	struct modem *m = data;
+
+	(void)sm;
+	(void)sms;
+	m->incoming = true;	/* read in the next sweep, stored before deleted */
+}
+
+/* ---- connection ---- */
+
+static bool
+modem_is_device_error(GSM_Error e)
+{
+	switch (e) {
+	case ERR_DEVICEOPENERROR:
+	case ERR_DEVICENOTEXIST:
+	case ERR_DEVICEREADERROR:
+	case ERR_DEVICEWRITEERROR:
+	case ERR_DEVICENOPERMISSION:
+	case ERR_DEVICEBUSY:
+	case ERR_DEVICELOCKED:
+	case ERR_NOTCONNECTED:
+	case ERR_DEVICECHANGESPEEDERROR:
+	case ERR_DEVICEDTRRTSERROR:
+	case ERR_DEVICEPARITYERROR:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void
+modem_disconnect(struct modem *m)
+{
+	if (m->sm == NULL)
+		return;
+	if (GSM_IsConnected(m->sm))
+		GSM_TerminateConnection(m->sm);
+	GSM_FreeStateMachine(m->sm);
+	m->sm = NULL;
+}
+
+/* Enters the PIN when the SIM asks for one: at most once per start. */
+static int
+modem_unlock(struct modem *m)
+{
+	GSM_SecurityCodeType status;
+	GSM_SecurityCode code;
+	GSM_Error e = GSM_GetSecurityStatus(m->sm, &status);
+
+	if (e == ERR_NOTSUPPORTED || e == ERR_NOTIMPLEMENTED || (e == ERR_NONE &&
+	    status == SEC_None))
+		return 0;
+	if (e != ERR_NONE) {
+		modem_set_error(m, "cannot read the SIM state", e);
+		return -1;
+	}
+	if (status != SEC_Pin || m->cfg->pin == NULL || m->pin_tried) {
+		snprintf(m->last_error, sizeof(m->last_error), "%s",
+		    status != SEC_Pin ? "the SIM asks for a PUK or another code" :
+		    m->cfg->pin == NULL ? "the SIM asks for a PIN and none is configured" :
+		    "the PIN was refused; not trying again (set the right pin and restart)");
+		log_err("modem: %s %s", m->cfg->name, m->last_error);
+		modem_set_state(m, MODEM_PIN_REFUSED);
+		return -1;
+	}
+	memset(&code, 0, sizeof(code));
+	code.Type = SEC_Pin;
+	snprintf(code.Code, sizeof(code.Code), "%s", m->cfg->pin);
+	m->pin_tried = true;
+	e = GSM_EnterSecurityCode(m->sm, &code);
+	if (e != ERR_NONE) {
+		snprintf(m->last_error, sizeof(m->last_error), "the PIN was refused (%s); "
+		    "not trying again: a SIM locks after three wrong PINs", GSM_ErrorString(e));
+		log_err("modem: %s %s", m->cfg->name, m->last_error);
+		modem_set_state(m, MODEM_PIN_REFUSED);
+		return -1;
+	}
+	log_info("modem: %s PIN accepted", m->cfg->name);
+	return 0;
+}
+
+static int
+modem_connect(struct modem *m)
+{
+	GSM_Config *gc;
+	GSM_Error e;
+
+	modem_set_state(m, m->state == MODEM_CONNECTING ? MODEM_CONNECTING :
+	    MODEM_RECONNECTING);
+	if ((m->sm = GSM_AllocStateMachine()) == NULL)
+		fatal("modem: out of memory");
+	GSM_SetDebugGlobal(FALSE, GSM_GetDebug(m->sm));
+	if (getenv("RAPPEL_GAMMU_DEBUG")) {
+		GSM_SetDebugFileDescriptor(stderr, FALSE, GSM_GetDebug(m->sm));
+		GSM_SetDebugLevel("textall", GSM_GetDebug(m->sm));
+	}
+	gc = GSM_GetConfig(m->sm, 0);
+	free(gc->Device);
+	free(gc->Connection);
+	gc->Device = strdup(m->device);
+	gc->Connection = strdup(m->cfg->connection);
+	if (gc->Device == NULL || gc->Connection == NULL)
+		fatal("modem: out of memory");
+	gc->Model[0] = '\0';
+	gc->SyncTime = FALSE;
+	gc->LockDevice = FALSE;
+	gc->StartInfo = FALSE;
+	GSM_SetConfigNum(m->sm, 1);
+	e = GSM_InitConnection(m->sm, 1);
+	if (e != ERR_NONE) {
+		modem_set_error(m, "cannot connect", e);
+		modem_disconnect(m);
+		return -1;
+	}
+	GSM_SetSendSMSStatusCallback(m->sm, modem_on_send_status, m);
+	GSM_SetIncomingSMSCallback(m->sm, modem_on_incoming, m);
+	if (modem_unlock(m) < 0) {
+		modem_disconnect(m);
+		return -1;
+	}
+	if ((e = GSM_SetIncomingSMS(m->sm, TRUE)) != ERR_NONE)
+		log_warn("modem: %s cannot ask for SMS notifications (%s); sweeping only",
+		    m->cfg->name, GSM_ErrorString(e));
+	memset(&m->smsc, 0, sizeof(m->smsc));
+	m->smsc.Location = 1;
+	if ((e = GSM_GetSMSC(m->sm, &m->smsc)) != ERR_NONE) {
+		modem_set_error(m, "cannot read the SMS centre number", e);
+		modem_disconnect(m);
+		return -1;
+	}
+	m->smsc.Location = 0;
+	m->timeouts = 0;
+	m->backoff = 0;
+	m->next_sweep = 0;
+	m->next_health = 0;
+	m->last_error[0] = '\0';
+	log_info("modem: %s connected device=%s", m->cfg->name, m->device);
+	return 0;
+}
+
+/* Counts a failure; true when the connection must be dropped. */
+static bool
+modem_trouble(struct modem *m, const char *what, GSM_Error e)
+{
+	modem_set_error(m, what, e);
+	if (e == ERR_TIMEOUT)
+		m->timeouts++;
+	if (modem_is_device_error(e) || m->timeouts >= MODEM_MAX_TIMEOUTS) {
+		modem_disconnect(m);
+		modem_set_state(m, MODEM_RECONNECTING);
+		return true;
+	}
+	modem_publish(m);
+	return false;
+}
+
+/* ---- health ---- */
+
+static void
+modem_health(struct modem *m)
+{
+	GSM_SignalQuality sq;
+	GSM_NetworkInfo ni;
+	GSM_Error e;
+	char *name;
+
+	if ((e = GSM_GetSignalQuality(m->sm, &sq)) == ERR_NONE) {
+		m->signal = sq.SignalPercent;
+	} else if (modem_trouble(m, "cannot read the signal", e)) {
+		return;
+	}
+	memset(&ni, 0, sizeof(ni));
+	if ((e = GSM_GetNetworkInfo(m->sm, &ni)) != ERR_NONE) {
+		modem_trouble(m, "cannot read the network state", e);
+		return;
+	}
+	m->timeouts = 0;
+	name = malloc(UnicodeLength(ni.NetworkName) * 4 + 1);
+	if (name == NULL)
+		fatal("modem: out of memory");
+	EncodeUTF8(name, ni.NetworkName);
+	snprintf(m->operator, sizeof(m->operator), "%s", name[0] ? name : ni.NetworkCode);
+	free(name);
+	if (ni.State == GSM_HomeNetwork || ni.State == GSM_RoamingNetwork)
+		modem_set_state(m, MODEM_READY);
+	else
+		modem_set_state(m, MODEM_NO_NETWORK);
+}
+
+/* ---- receiving ---- */
+
+static char *
+modem_utf8(const unsigned char *ucs2)
+{
+	char *s = malloc(UnicodeLength(ucs2) * 4 + 1);
+
+	if (s == NULL)
+		fatal("modem: out of memory");
+	EncodeUTF8(s, ucs2);
+	return s;
+}
+
+static int64_t
+modem_time(const GSM_DateTime *dt)
+{
+	struct tm tm = { 0 };
+
+	if (dt->Year == 0)
+		return 0;
+	tm.tm_year = dt->Year - 1900;
+	tm.tm_mon = dt->Month - 1;
+	tm.tm_mday = dt->Day;
+	tm.tm_hour = dt->Hour;
+	tm.tm_min = dt->Minute;
+	tm.tm_sec = dt->Second;
+	return (int64_t)timegm(&tm) - dt->Timezone;
+}
+
+static void
+modem_number(const unsigned char *ucs2, char *out, size_t size)
+{
+	char *raw = modem_utf8(ucs2);
+	char e164[PHONE_E164_MAX];
+	enum phone_kind kind;
+
+	if (phone_normalize(raw, e164, &kind, NULL) == 0)
+		snprintf(out, size, "%s", e164);
+	else
+		snprintf(out, size, "%s", raw);	/* "ORANGE", a short code ... */
+	free(raw);
+}
+
+/* Stores one SMS read from the SIM.  0 when it may be deleted from the SIM. */
+static int
+modem_store(struct modem *m, GSM_SMSMessage *sms)
+{
+	struct inbox_sms in = { 0 };
+	char from[64];
+	char *body;
+	int64_t id;
+	int rc;
+
+	modem_number(sms->Number, from, sizeof(from));
+	if (sms->PDU == SMS_Status_Report) {
+		/* TP-ST: 0x00-0x1F done, 0x20-0x3F still trying, 0x40+ failed */
+		if (sms->DeliveryStatus >= 0x20 && sms->DeliveryStatus < 0x40)
+			return 0;
+		rc = queue_report(m->db, m->cfg->name, sms->MessageReference, from,
+		    sms->DeliveryStatus < 0x20, m->pool->now());
+		if (rc == 0)
+			log_info("modem: %s report for unknown reference=%d", m->cfg->name,
+			    sms->MessageReference);
+		return rc < 0 ? -1 : 0;
+	}
+	body = modem_utf8(sms->Text);
+	in.modem = m->cfg->name;
+	in.from = from;
+	in.body = body;
+	in.sent_at = modem_time(&sms->DateTime);
+	in.concat_ref = -1;
+	in.total = 1;
+	in.seq = 1;
+	if (sms->UDH.Type == UDH_ConcatenatedMessages ||
+	    sms->UDH.Type == UDH_ConcatenatedMessages16bit) {
+		in.concat_ref = sms->UDH.Type == UDH_ConcatenatedMessages ? sms->UDH.ID8bit :
+		    sms->UDH.ID16bit;
+		in.total = sms->UDH.AllParts;
+		in.seq = sms->UDH.PartNumber;
+	}
+	rc = inbox_store(m->db, &in, m->pool->now(), &id);
+	free(body);
+	return rc;
+}
+
+/* Reads every SMS on the SIM, stores it, then deletes it. */
+static void
+modem_sweep(struct modem *m)
+{
+	GSM_MultiSMSMessage multi;
+	GSM_Error e;
+	bool start = true;
+	int i;
+
+	m->incoming = false;
+	for (;;) {
+		memset(&multi, 0, sizeof(multi));
+		e = GSM_GetNextSMS(m->sm, &multi, start);
+		start = false;
+		if (e == ERR_EMPTY)
+			break;
+		if (e != ERR_NONE) {
+			if (e != ERR_NOTSUPPORTED && e != ERR_NOTIMPLEMENTED)
+				modem_trouble(m, "cannot read SMS", e);
+			break;
+		}
+		for (i = 0; i < multi.Number; i++) {
+			if (modem_store(m, &multi.SMS[i]) < 0)
+				continue;	/* stays on the SIM, read again later */
+			e = GSM_DeleteSMS(m->sm, &multi.SMS[i]);
+			if (e != ERR_NONE && modem_trouble(m, "cannot delete an SMS", e))
+				return;
+		}
+	}
+}
+
+/* ---- sending ---- */
+
+/* +CMS ERROR codes (3GPP TS 24.011 / 27.005) that no retry will fix. */
+static bool
+modem_cms_permanent(int code)
+{
+	static const int permanent[] = {
+		1,	/* unassigned (unallocated) number */
+		8,	/* operator determined barring */
+		10,	/* call barred */
+		21,	/* short message transfer rejected */
+		28,	/* unidentified subscriber */
+		29,	/* facility rejected */
+		30,	/* unknown subscriber */
+		50,	/* requested facility not subscribed */
+		96,	/* invalid mandatory information */
+		304,	/* invalid PDU mode parameter */
+		305,	/* invalid text mode parameter */
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(permanent) / sizeof(permanent[0]); i++)
+		if (permanent[i] == code)
+			return true;
+	return false;
+}
+
+/* Waits for the status of the PDU just written; the callback fills m->send_*. */
+static GSM_Error
+modem_wait_send_status(struct modem *m)
+{
+	time_t until = time(NULL) + MODEM_SEND_TIMEOUT_S;
+
+	while (!m->send_done && time(NULL) < until) {
+		GSM_ReadDevice(m->sm, TRUE);
+		if (!GSM_IsConnected(m->sm))
+			return ERR_DEVICEREADERROR;
+	}
+	return m->send_done ? ERR_NONE : ERR_TIMEOUT;
+}
+
+static enum modem_send_result
+modem_send_part(struct modem *m, GSM_SMSMessage *sms, char *why, size_t whylen)
+{
+	GSM_Error e;
+
+	m->send_done = false;
+	m->send_status = -1;
+	m->send_ref = -1;
+	modem_in_send = true;
+	e = GSM_SendSMS(m->sm, sms);
+	modem_in_send = false;
+	if (e != ERR_NONE) {
+		/* the PDU was not (completely) written: nothing went out */
+		snprintf(why, whylen, "modem: %s", GSM_ErrorString(e));
+		modem_trouble(m, "cannot send", e);
+		return MODEM_SEND_TEMPFAIL;
+	}
+	e = modem_wait_send_status(m);
+	if (e != ERR_NONE) {
+		snprintf(why, whylen, "pas de réponse du modem après l'envoi (%s)",
+		    GSM_ErrorString(e));
+		modem_trouble(m, "no answer after sending", e);
+		return MODEM_SEND_UNKNOWN;
+	}
+	if (m->send_status != 0) {
+		snprintf(why, whylen, "refusé par le réseau (+CMS ERROR: %d)", m->send_status);
+		log_warn("modem: %s send refused cms=%d", m->cfg->name, m->send_status);
+		return modem_cms_permanent(m->send_status) ? MODEM_SEND_PERMFAIL :
+		    MODEM_SEND_TEMPFAIL;
+	}
+	m->timeouts = 0;
+	return MODEM_SEND_OK;
+}
+
+/* Encodes msg into PDUs with libgammu; 0 or -1. */
+static int
+modem_encode(struct modem *m, const struct queue_msg *msg, GSM_MultiSMSMessage *multi)
+{
+	GSM_MultiPartSMSInfo info;
+	size_t len = strlen(msg->body);
+	unsigned char *ucs2 = calloc(len + 1, 4);
+	unsigned char number[(GSM_MAX_NUMBER_LENGTH + 1) * 2];
+	GSM_Error e;
+	int i;
+
+	if (ucs2 == NULL)
+		fatal("modem: out of memory");
+	DecodeUTF8(ucs2, msg->body, len);
+	GSM_ClearMultiPartSMSInfo(&info);
+	info.Class = -1;
+	info.EntriesNum = 1;
+	info.UnicodeCoding = msg->encoding == SMS_UCS2;
+	info.Entries[0].ID = SMS_ConcatenatedTextLong;
+	info.Entries[0].Buffer = ucs2;
+	memset(multi, 0, sizeof(*multi));
+	e = GSM_EncodeMultiPartSMS(GSM_GetDebug(m->sm), &info, multi);
+	free(ucs2);
+	if (e != ERR_NONE || multi->Number < 1) {
+		log_err("modem: cannot encode message id=%lld: %s", (long long)msg->id,
+		    GSM_ErrorString(e));
+		return -1;
+	}
+	EncodeUnicode(number, msg->to, strlen(msg->to));
+	for (i = 0; i < multi->Number; i++) {
+		GSM_SMSMessage *s = &multi->SMS[i];
+		CopyUnicodeString(s->Number, number);
+		s->SMSC = m->smsc;
+		s->PDU = SMS_Status_Report;	/* SMS-SUBMIT asking for a delivery report */
+		if (multi->Number > 1 && s->UDH.Type == UDH_ConcatenatedMessages &&
+		    s->UDH.Length >= 3) {
+			/* the same reference on every attempt, so retried parts join */
+			s->UDH.Text[s->UDH.Length - 3] = (unsigned char)msg->concat_ref;
+			s->UDH.ID8bit = msg->concat_ref;
+		}
+	}
+	return 0;
+}
+
+/* Sends a claimed message; every outcome goes through the queue. */
+static void
+modem_send(struct modem *m, struct queue_msg *msg)
+{
+	GSM_MultiSMSMessage multi;
+	enum modem_send_result r = MODEM_SEND_OK;
+	char why[256] = "";
+	int64_t now;
+	int i;
+
+	if (modem_encode(m, msg, &multi) < 0) {
+		queue_fail(m->db, msg->id, "texte impossible à encoder", m->pool->now());
+		return;
+	}
+	if (multi.Number != msg->parts)
+		log_warn("modem: message id=%lld has %d parts, %d expected", (long long)msg->id,
+		    multi.Number, msg->parts);
+	for (i = 0; i < multi.Number && r == MODEM_SEND_OK; i++) {
+		if (i < 32 && (msg->sent_parts & (1u << i)))
+			continue;	/* accepted in an earlier attempt */
+		r = modem_send_part(m, &multi.SMS[i], why, sizeof(why));
+		if (r == MODEM_SEND_OK)
+			queue_part_sent(m->db, msg->id, i + 1, m->cfg->name, m->send_ref,
+			    m->pool->now());
+	}
+	now = m->pool->now();
+	switch (r) {
+	case MODEM_SEND_OK:
+		queue_mark_sent(m->db, msg->id, now);
+		m->sent_total++;
+		break;
+	case MODEM_SEND_TEMPFAIL:
+		queue_retry(m->db, msg->id, why, now);
+		break;
+	case MODEM_SEND_PERMFAIL:
+		queue_fail(m->db, msg->id, why, now);
+		break;
+	case MODEM_SEND_UNKNOWN:
+		queue_uncertain(m->db, msg->id, why, now);
+		break;
+	}
+	modem_publish(m);
+}
+
+/* ---- the worker ---- */
+
+static void
+modem_step(struct modem *m)
+{
+	struct queue_msg msg;
+	int64_t now = m->pool->now();
+
+	GSM_ReadDevice(m->sm, FALSE);
+	if (m->sm == NULL || !GSM_IsConnected(m->sm)) {
+		modem_trouble(m, "the device went away", ERR_DEVICEREADERROR);
+		return;
+	}
+	if (now >= m->next_health) {
+		modem_health(m);
+		m->next_health = now + MODEM_HEALTH_S;
+		if (m->sm == NULL)
+			return;
+	}
+	if (m->incoming || now >= m->next_sweep) {
+		modem_sweep(m);
+		m->next_sweep = now + MODEM_SWEEP_S;
+		if (m->sm == NULL)
+			return;
+	}
+	if (m->state != MODEM_READY) {
+		modem_wait(m, MODEM_POLL_MS * 4);
+		m->next_health = 0;	/* no network: look again soon */
+		return;
+	}
+	if (queue_claim_next(m->db, m->cfg->name, now, &msg) == 1) {
+		modem_send(m, &msg);
+		queue_msg_clear(&msg);
+		return;		/* straight to the next one */
+	}
+	modem_wait(m, MODEM_POLL_MS);
+}
+
+static void *
+modem_run(void *arg)
+{
+	struct modem *m = arg;
+
+	modem_send_pause_us = (unsigned)m->cfg->send_pause_ms * 1000;
+	while (!modem_stopping(m)) {
+		if (m->state == MODEM_PIN_REFUSED) {
+			modem_wait(m, 60 * 1000);	/* stays stopped: no second PIN */
+			continue;
+		}
+		if (m->sm == NULL && modem_connect(m) < 0) {
+			if (m->state == MODEM_PIN_REFUSED)
+				continue;
+			m->backoff = m->backoff ? m->backoff * 2 : 1;
+			if (m->backoff > MODEM_BACKOFF_MAX_S)
+				m->backoff = MODEM_BACKOFF_MAX_S;
+			modem_set_state(m, MODEM_RECONNECTING);
+			modem_wait(m, m->backoff * 1000);
+			continue;
+		}
+		modem_step(m);
+	}
+	modem_disconnect(m);
+	m->state = MODEM_STOPPED;
+	modem_publish(m);
+	return NULL;
+}
+
+struct modem_pool *
+modem_pool_start(const struct config *cfg, int64_t (*now)(void), char *err, size_t errlen)
+{
+	struct modem_pool *pool = calloc(1, sizeof(*pool));
+	size_t i;
+
+	if (pool == NULL)
+		fatal("modem: out of memory");
+	pool->cfg = cfg;
+	pool->now = now;
+	pthread_mutex_init(&pool->lock, NULL);
+	pthread_cond_init(&pool->wake, NULL);
+	for (i = 0; i < cfg->nmodems; i++) {
+		struct modem *m = &pool->modems[i];
+		m->pool = pool;
+		m->cfg = &cfg->modems[i];
+		m->signal = -1;
+		m->state = MODEM_CONNECTING;
+		snprintf(m->device, sizeof(m->device), "%s", m->cfg->device);
+		if ((m->db = db_open(cfg->db_path, err, errlen)) == NULL)
+			goto fail;
+		if (pthread_create(&m->thread, NULL, modem_run, m) != 0) {
+			snprintf(err, errlen, "cannot start the thread of [%s]", m->cfg->name);
+			db_close(m->db);
+			goto fail;
+		}
+		pool->nmodems++;
+	}
+	return pool;
+fail:
+	modem_pool_stop(pool);
+	return NULL;
+}
+
+void
+modem_pool_wake(struct modem_pool *pool)
+{
+	if (pool == NULL)
+		return;
+	pthread_mutex_lock(&pool->lock);
+	pool->woken = true;
+	pthread_cond_broadcast(&pool->wake);
+	pthread_mutex_unlock(&pool->lock);
+}
+
+void
+modem_pool_stop(struct modem_pool *pool)
+{
+	size_t i;
+
+	if (pool == NULL)
+		return;
+	pthread_mutex_lock(&pool->lock);
+	pool->stopping = true;
+	pthread_cond_broadcast(&pool->wake);
+	pthread_mutex_unlock(&pool->lock);
+	for (i = 0; i < pool->nmodems; i++) {
+		pthread_join(pool->modems[i].thread, NULL);
+		db_close(pool->modems[i].db);
+	}
+	pthread_cond_destroy(&pool->wake);
+	pthread_mutex_destroy(&pool->lock);
+	free(pool);
+}

@@ -1,0 +1,40 @@
+/*
+ * modem — the modem workers.  One thread per [modem] section owns its
+ * libgammu state machine (this is the only module that includes gammu.h)
+ * and its own database connection.  A worker connects, enters the PIN at
+ * most once per start, then loops without busy-waiting:
+ *
+ *   - reads what the modem says (new SMS, delivery reports);
+ *   - sweeps the SIM for SMS every 30 s and whenever one is announced:
+ *     each is stored in the database, then deleted from the SIM;
+ *   - polls signal and registration every 60 s;
+ *   - claims the next due message from the queue and sends its parts.
+ *
+ * After QUEUE-independent trouble (N timeouts in a row, a device error,
+ * the device gone) it closes the connection and reopens the same path
+ * with a growing delay (1 s, 2 s ... 30 s), so a USB reset is survived
+ * without restarting the daemon.  Its state is written to the
+ * modem_status table for /api/v1/status and rappelctl status.
+ */
+#ifndef RAPPEL_MODEM_H
+#define RAPPEL_MODEM_H
+
+#include <stdint.h>
+
+#include "config.h"
+
+struct modem_pool;
+
+/*
+ * Starts one worker per modem of cfg, each with its own connection to the
+ * database at cfg->db_path.  cfg must outlive the pool.  Returns the pool
+ * (possibly with no workers), or NULL with a reason in err.
+ */
+struct modem_pool *modem_pool_start(const struct config *cfg, int64_t (*now)(void),
+    char *err, size_t errlen);
+/* Tells idle workers to look at the queue now.  pool may be NULL. */
+void modem_pool_wake(struct modem_pool *pool);
+/* Stops every worker after its current step and frees.  NULL is a no-op. */
+void modem_pool_stop(struct modem_pool *pool);
+
+#endif

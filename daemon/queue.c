@@ -1,0 +1,475 @@
+/*
+ * queue — outgoing messages and their states.  The transition table and
+ * the invariants are in queue.h.
+ */
+#include "queue.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "contacts.h"
+#include "log.h"
+#include "text.h"
+
+#define QUEUE_REPORT_WINDOW (3 * 24 * 3600)	/* a report older than this matches nothing */
+
+void
+queue_msg_clear(struct queue_msg *m)
+{
+	free(m->body);
+	memset(m, 0, sizeof(*m));
+}
+
+/* True when the contact (or the contact owning number) has opted out. */
+static bool
+queue_opted_out(struct db *db, int64_t contact_id, const char *number)
+{
+	static const char sql[] = "SELECT 1 FROM contacts c WHERE c.opted_out_at IS NOT NULL "
+	    "AND (c.id = ?1 OR c.id = (SELECT contact_id FROM contact_phones WHERE number = ?2))";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	bool out = false;
+
+	if (st == NULL)
+		return true;	/* when in doubt, do not send */
+	sqlite3_bind_int64(st, 1, contact_id);
+	sqlite3_bind_text(st, 2, number, -1, SQLITE_STATIC);
+	out = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	return out;
+}
+
+int
+queue_add(struct db *db, const char *to, int64_t contact_id, const char *body,
+    int priority, const char *created_by, int64_t now, int64_t *id, struct error *err)
+{
+	static const char sql[] = "INSERT INTO messages (contact_id, to_number, body, "
+	    "encoding, parts, concat_ref, priority, not_before, queued_at, created_by) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	struct sms_info info;
+	sqlite3_stmt *st;
+
+	if (body == NULL || body[0] == '\0')
+		return error_set(err, 400, "invalid", "body", "Le message est vide.");
+	if (sms_analyze(body, &info) < 0)
+		return error_set(err, 400, "invalid", "body", "Texte mal encodé (UTF-8 attendu).");
+	if (info.parts > QUEUE_BODY_MAX_PARTS)
+		return error_set(err, 400, "invalid", "body", "Message trop long : %zu SMS "
+		    "(%d au plus).", info.parts, QUEUE_BODY_MAX_PARTS);
+	if (queue_opted_out(db, contact_id, to))
+		return error_set(err, 409, "opted_out", "to", "Ce contact a demandé à ne plus "
+		    "recevoir de SMS (STOP).");
+	if ((st = db_stmt(db, sql)) == NULL)
+		return error_set(err, 500, "internal", NULL, "Erreur interne.");
+	if (contact_id)
+		sqlite3_bind_int64(st, 1, contact_id);
+	sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, body, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, sms_encoding_name(info.encoding), -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 5, (int)info.parts);
+	sqlite3_bind_int(st, 6, (int)(now % 255) + 1);
+	sqlite3_bind_int(st, 7, priority);
+	sqlite3_bind_int64(st, 8, now);
+	sqlite3_bind_int64(st, 9, now);
+	sqlite3_bind_text(st, 10, created_by ? created_by : "", -1, SQLITE_STATIC);
+	if (db_step_done(db, st) < 0)
+		return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+	*id = sqlite3_last_insert_rowid(db_handle(db));
+	log_info("queue: queued id=%lld parts=%zu encoding=%s", (long long)*id, info.parts,
+	    sms_encoding_name(info.encoding));
+	return 0;
+}
+
+/* Compare-and-set of status; 0 when exactly one row changed, else -1. */
+static int
+queue_cas(struct db *db, int64_t id, const char *from, const char *to)
+{
+	static const char sql[] = "UPDATE messages SET status = ?3 WHERE id = ?1 AND status = ?2";
+	sqlite3_stmt *st = db_stmt(db, sql);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, from, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, to, -1, SQLITE_STATIC);
+	if (db_step_done(db, st) < 0 || sqlite3_changes(db_handle(db)) != 1)
+		return -1;
+	return 0;
+}
+
+static unsigned
+queue_sent_parts(struct db *db, int64_t id)
+{
+	static const char sql[] = "SELECT seq FROM message_parts WHERE message_id = ?";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	unsigned mask = 0;
+	int seq;
+
+	if (st == NULL)
+		return 0;
+	sqlite3_bind_int64(st, 1, id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		seq = sqlite3_column_int(st, 0);
+		if (seq >= 1 && seq <= 32)
+			mask |= 1u << (seq - 1);
+	}
+	sqlite3_reset(st);
+	return mask;
+}
+
+/* Reads the most urgent due message into m (not yet claimed); 1, 0 or -1. */
+static int
+queue_peek(struct db *db, int64_t now, struct queue_msg *m)
+{
+	static const char sql[] = "SELECT id, to_number, body, encoding, parts, attempts, "
+	    "concat_ref, contact_id FROM messages WHERE status = 'queued' AND not_before <= ? "
+	    "ORDER BY priority, not_before, id LIMIT 1";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, now);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		m->id = sqlite3_column_int64(st, 0);
+		snprintf(m->to, sizeof(m->to), "%s", sqlite3_column_text(st, 1));
+		m->body = db_column_strdup(st, 2);
+		m->encoding = strcmp((const char *)sqlite3_column_text(st, 3), "ucs2") == 0 ?
+		    SMS_UCS2 : SMS_GSM7;
+		m->parts = sqlite3_column_int(st, 4);
+		m->attempts = sqlite3_column_int(st, 5) + 1;
+		m->concat_ref = sqlite3_column_int(st, 6);
+		m->contact_id = sqlite3_column_int64(st, 7);
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+queue_claim_next(struct db *db, const char *modem, int64_t now, struct queue_msg *m)
+{
+	static const char sql[] = "UPDATE messages SET status = 'sending', claimed_at = ?2, "
+	    "modem = ?3, attempts = attempts + 1 WHERE id = ?1 AND status = 'queued'";
+	sqlite3_stmt *st;
+	int rc;
+
+	for (;;) {
+		memset(m, 0, sizeof(*m));
+		if ((rc = queue_peek(db, now, m)) <= 0)
+			return rc;
+		if (m->body == NULL || queue_opted_out(db, m->contact_id, m->to)) {
+			/* checked again just before sending: STOP wins */
+			if (queue_cas(db, m->id, "queued", "cancelled") == 0)
+				log_info("queue: cancelled id=%lld reason=opted-out",
+				    (long long)m->id);
+			queue_msg_clear(m);
+			continue;
+		}
+		if ((st = db_stmt(db, sql)) == NULL) {
+			queue_msg_clear(m);
+			return -1;
+		}
+		sqlite3_bind_int64(st, 1, m->id);
+		sqlite3_bind_int64(st, 2, now);
+		sqlite3_bind_text(st, 3, modem, -1, SQLITE_STATIC);
+		if (db_step_done(db, st) < 0) {
+			queue_msg_clear(m);
+			return -1;
+		}
+		if (sqlite3_changes(db_handle(db)) == 1)
+			break;
+		queue_msg_clear(m);	/* another worker was faster */
+	}
+	m->sent_parts = queue_sent_parts(db, m->id);
+	return 1;
+}
+
+int
+queue_part_sent(struct db *db, int64_t id, int seq, const char *modem, int reference,
+    int64_t now)
+{
+	static const char sql[] = "INSERT OR REPLACE INTO message_parts (message_id, seq, "
+	    "modem, reference, sent_at, report) VALUES (?, ?, ?, ?, ?, 'pending')";
+	sqlite3_stmt *st = db_stmt(db, sql);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int(st, 2, seq);
+	sqlite3_bind_text(st, 3, modem, -1, SQLITE_STATIC);
+	if (reference >= 0)
+		sqlite3_bind_int(st, 4, reference);
+	sqlite3_bind_int64(st, 5, now);
+	return db_step_done(db, st);
+}
+
+int
+queue_mark_sent(struct db *db, int64_t id, int64_t now)
+{
+	static const char sql[] = "UPDATE messages SET status = 'sent', sent_at = ?2, "
+	    "error = NULL WHERE id = ?1 AND status = 'sending'";
+	sqlite3_stmt *st = db_stmt(db, sql);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, now);
+	if (db_step_done(db, st) < 0 || sqlite3_changes(db_handle(db)) != 1) {
+		log_err("queue: id=%lld was not sending when marked sent", (long long)id);
+		return -1;
+	}
+	log_info("queue: sent id=%lld", (long long)id);
+	return 0;
+}
+
+static int
+queue_set_failed(struct db *db, int64_t id, const char *error, int64_t now)
+{
+	static const char sql[] = "UPDATE messages SET status = 'failed', error = ?2 "
+	    "WHERE id = ?1 AND status = 'sending'";
+	sqlite3_stmt *st = db_stmt(db, sql);
+
+	(void)now;
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, error, -1, SQLITE_STATIC);
+	if (db_step_done(db, st) < 0 || sqlite3_changes(db_handle(db)) != 1)
+		return -1;
+	log_warn("queue: failed id=%lld error=\"%s\"", (long long)id, error);
+	return 0;
+}
+
+int
+queue_fail(struct db *db, int64_t id, const char *error, int64_t now)
+{
+	return queue_set_failed(db, id, error, now);
+}
+
+int
+queue_retry(struct db *db, int64_t id, const char *error, int64_t now)
+{
+	static const char sql_get[] = "SELECT attempts, give_up_at FROM messages WHERE id = ?";
+	static const char sql[] = "UPDATE messages SET status = 'queued', error = ?2, "
+	    "not_before = ?3 WHERE id = ?1 AND status = 'sending'";
+	sqlite3_stmt *st = db_stmt(db, sql_get);
+	int attempts = QUEUE_MAX_ATTEMPTS;
+	int64_t give_up = 0, delay;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		attempts = sqlite3_column_int(st, 0);
+		give_up = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	delay = (int64_t)QUEUE_BACKOFF_FIRST << (attempts > 1 ? (attempts - 1 > 10 ? 10 :
+	    attempts - 1) : 0);
+	if (delay > QUEUE_BACKOFF_MAX)
+		delay = QUEUE_BACKOFF_MAX;
+	if (attempts >= QUEUE_MAX_ATTEMPTS || (give_up && now + delay > give_up)) {
+		char why[300];
+		snprintf(why, sizeof(why), "%s (abandonné après %d essais)", error, attempts);
+		return queue_set_failed(db, id, why, now);
+	}
+	if ((st = db_stmt(db, sql)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, error, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, now + delay);
+	if (db_step_done(db, st) < 0 || sqlite3_changes(db_handle(db)) != 1)
+		return -1;
+	log_info("queue: retry id=%lld attempt=%d in=%llds error=\"%s\"", (long long)id,
+	    attempts, (long long)delay, error);
+	return 0;
+}
+
+int
+queue_uncertain(struct db *db, int64_t id, const char *error, int64_t now)
+{
+	static const char sql[] = "UPDATE messages SET status = 'uncertain', error = ?2 "
+	    "WHERE id = ?1 AND status = 'sending'";
+	sqlite3_stmt *st = db_stmt(db, sql);
+
+	(void)now;
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, error, -1, SQLITE_STATIC);
+	if (db_step_done(db, st) < 0 || sqlite3_changes(db_handle(db)) != 1)
+		return -1;
+	log_warn("queue: uncertain id=%lld error=\"%s\"", (long long)id, error);
+	return 0;
+}
+
+int
+queue_recover(struct db *db, int64_t now)
+{
+	static const char sql[] = "UPDATE messages SET status = 'uncertain', error = "
+	    "'interrompu pendant l''envoi : vérifiez avant de renvoyer' "
+	    "WHERE status = 'sending'";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int n;
+
+	(void)now;
+	if (st == NULL || db_step_done(db, st) < 0)
+		return -1;
+	n = sqlite3_changes(db_handle(db));
+	if (n > 0)
+		log_warn("queue: %d message(s) were with a modem when rappeld stopped; "
+		    "marked uncertain, not resent", n);
+	return n;
+}
+
+/* Sets the message delivered or failed once every part has a final report. */
+static int
+queue_settle(struct db *db, int64_t id, int64_t now)
+{
+	static const char sql_parts[] = "SELECT m.parts, "
+	    "sum(p.report = 'delivered'), sum(p.report = 'failed') "
+	    "FROM messages m JOIN message_parts p ON p.message_id = m.id WHERE m.id = ?";
+	static const char sql_set[] = "UPDATE messages SET status = ?2, delivered_at = ?3 "
+	    "WHERE id = ?1 AND status = 'sent'";
+	sqlite3_stmt *st = db_stmt(db, sql_parts);
+	int parts = 0, delivered = 0, failed = 0;
+	const char *to = NULL;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		parts = sqlite3_column_int(st, 0);
+		delivered = sqlite3_column_int(st, 1);
+		failed = sqlite3_column_int(st, 2);
+	}
+	sqlite3_reset(st);
+	if (failed > 0)
+		to = "failed";
+	else if (parts > 0 && delivered >= parts)
+		to = "delivered";
+	if (to == NULL || (st = db_stmt(db, sql_set)) == NULL)
+		return 0;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC);
+	if (strcmp(to, "delivered") == 0)
+		sqlite3_bind_int64(st, 3, now);
+	if (db_step_done(db, st) < 0)
+		return -1;
+	if (sqlite3_changes(db_handle(db)) == 1)
+		log_info("queue: %s id=%lld", to, (long long)id);
+	return 0;
+}
+
+int
+queue_report(struct db *db, const char *modem, int reference, const char *number,
+    bool delivered, int64_t now)
+{
+	static const char sql_find[] = "SELECT p.message_id, p.seq FROM message_parts p "
+	    "JOIN messages m ON m.id = p.message_id WHERE p.modem = ?1 AND p.reference = ?2 "
+	    "AND m.to_number = ?3 AND p.sent_at >= ?4 AND p.report = 'pending' "
+	    "ORDER BY p.sent_at DESC LIMIT 1";
+	static const char sql_set[] = "UPDATE message_parts SET report = ?3, report_at = ?4 "
+	    "WHERE message_id = ?1 AND seq = ?2";
+	sqlite3_stmt *st = db_stmt(db, sql_find);
+	int64_t id = 0;
+	int seq = 0;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, modem, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, reference);
+	sqlite3_bind_text(st, 3, number, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, now - QUEUE_REPORT_WINDOW);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		id = sqlite3_column_int64(st, 0);
+		seq = sqlite3_column_int(st, 1);
+	}
+	sqlite3_reset(st);
+	if (id == 0)
+		return 0;
+	if ((st = db_stmt(db, sql_set)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int(st, 2, seq);
+	sqlite3_bind_text(st, 3, delivered ? "delivered" : "failed", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, now);
+	if (db_step_done(db, st) < 0 || queue_settle(db, id, now) < 0)
+		return -1;
+	return 1;
+}
+
+int
+queue_cancel(struct db *db, int64_t id, struct error *err)
+{
+	if (queue_cas(db, id, "queued", "cancelled") < 0)
+		return error_set(err, 409, "not_cancellable", NULL, "Ce message n'est plus en "
+		    "attente : il a déjà été confié au modem.");
+	return 0;
+}
+
+int
+queue_resend(struct db *db, int64_t id, int64_t now, struct error *err)
+{
+	static const char sql[] = "UPDATE messages SET status = 'queued', not_before = ?2, "
+	    "attempts = 0, error = NULL WHERE id = ?1 AND status IN ('failed', 'uncertain')";
+	static const char sql_parts[] = "DELETE FROM message_parts WHERE message_id = ?";
+	sqlite3_stmt *st = db_stmt(db, sql);
+
+	if (st == NULL)
+		return error_set(err, 500, "internal", NULL, "Erreur interne.");
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, now);
+	if (db_step_done(db, st) < 0 || sqlite3_changes(db_handle(db)) != 1)
+		return error_set(err, 409, "not_resendable", NULL, "Seul un message en échec "
+		    "ou incertain peut être renvoyé.");
+	/* a deliberate resend sends the whole message again */
+	if ((st = db_stmt(db, sql_parts)) != NULL) {
+		sqlite3_bind_int64(st, 1, id);
+		db_step_done(db, st);
+	}
+	return 0;
+}
+
+int
+queue_forget_contact(struct db *db, int64_t contact_id)
+{
+	static const char *const sql[] = {
+		"DELETE FROM incoming_parts WHERE reply_id IN "
+		"(SELECT id FROM replies WHERE contact_id = ?1)",
+		"UPDATE messages SET status = 'cancelled' WHERE contact_id = ?1 "
+		"AND status = 'queued'",
+		"UPDATE messages SET body = NULL, to_number = '' WHERE contact_id = ?1",
+		"UPDATE replies SET body = NULL, from_number = '' WHERE contact_id = ?1",
+	};
+	sqlite3_stmt *st;
+	size_t i;
+
+	for (i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
+		if ((st = db_stmt(db, sql[i])) == NULL)
+			return -1;
+		sqlite3_bind_int64(st, 1, contact_id);
+		if (db_step_done(db, st) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int
+queue_count(struct db *db, const char *status)
+{
+	static const char sql[] = "SELECT count(*) FROM messages WHERE status = ?";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int n = -1;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return n;
+}

@@ -1,0 +1,127 @@
+/*
+ * queue — the outgoing messages on disk, and the only code that changes a
+ * message's status.
+ *
+ * The table is the truth: a modem worker keeps nothing in memory that is
+ * not also on disk, and every status change is a compare-and-set
+ * ("UPDATE ... WHERE id = ? AND status = ?" then one row changed), so two
+ * workers can never both claim a message and a late writer cannot undo a
+ * newer state.
+ *
+ * States and transitions (function that performs each):
+ *
+ *   from       to          by
+ *   --------   ---------   -------------------------------------------
+ *   (none)     queued      queue_add()
+ *   queued     sending     queue_claim_next()   a modem took it
+ *   queued     cancelled   queue_claim_next()   contact opted out meanwhile
+ *                          queue_cancel()
+ *                          queue_forget_contact()  the contact was erased
+ *   sending    sent        queue_mark_sent()    every part accepted (+CMGS)
+ *   sending    queued      queue_retry()        temporary error, backoff
+ *   sending    failed      queue_retry()        too many attempts / too late
+ *                          queue_fail()         permanent error
+ *   sending    uncertain   queue_recover()      at start: was with a modem
+ *                                               when the process died
+ *                          queue_uncertain()    handed to the modem, which
+ *                                               never answered
+ *   sent       delivered   queue_report()       every part reported delivered
+ *   sent       failed      queue_report()       a part reported failed
+ *   uncertain  queued      queue_resend()       a person chose to resend
+ *   failed     queued      queue_resend()
+ *
+ * Invariants:
+ *   - a message in "sending" has claimed_at and modem set;
+ *   - a part is recorded in message_parts once the modem accepted it, so a
+ *     retry sends only the parts that are missing, with the same
+ *     concatenation reference;
+ *   - "uncertain" is never left by the daemon alone: a person decides.
+ */
+#ifndef RAPPEL_QUEUE_H
+#define RAPPEL_QUEUE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "db.h"
+#include "error.h"
+#include "phone.h"
+#include "sms.h"
+
+#define QUEUE_BODY_MAX_PARTS 10		/* longer texts are refused */
+#define QUEUE_MAX_ATTEMPTS 8
+#define QUEUE_BACKOFF_FIRST 30		/* seconds, doubled at each attempt */
+#define QUEUE_BACKOFF_MAX 3600
+
+struct queue_msg {
+	int64_t id;
+	char to[PHONE_E164_MAX];
+	char *body;			/* owned; free with queue_msg_clear() */
+	enum sms_encoding encoding;
+	int parts;
+	int attempts;			/* including the current one */
+	int concat_ref;			/* 1-255, the same for every attempt */
+	unsigned sent_parts;		/* bit i set: part i+1 already accepted */
+	int64_t contact_id;		/* 0 for a bare number */
+};
+
+void queue_msg_clear(struct queue_msg *m);
+
+/*
+ * Queues a message for to (E.164), optionally for a contact.  Refused
+ * (409 "opted_out") when the contact, or the contact owning the number,
+ * has opted out; 400 for an empty, invalid or too long body.
+ */
+int queue_add(struct db *db, const char *to, int64_t contact_id, const char *body,
+    int priority, const char *created_by, int64_t now, int64_t *id, struct error *err);
+
+/*
+ * Claims the most urgent due message for modem.  Returns 1 and fills *m,
+ * 0 when nothing is due, -1 on a database error.  A message whose contact
+ * has opted out since it was queued is cancelled instead, and the next one
+ * is tried.
+ */
+int queue_claim_next(struct db *db, const char *modem, int64_t now, struct queue_msg *m);
+
+/* Records that part seq (1-based) was accepted with the network reference. */
+int queue_part_sent(struct db *db, int64_t id, int seq, const char *modem,
+    int reference, int64_t now);
+
+int queue_mark_sent(struct db *db, int64_t id, int64_t now);
+/* Temporary failure: back to queued after a backoff, or failed when exhausted. */
+int queue_retry(struct db *db, int64_t id, const char *error, int64_t now);
+/* Permanent failure. */
+int queue_fail(struct db *db, int64_t id, const char *error, int64_t now);
+
+/* The modem took the PDU and never answered: a person must decide. */
+int queue_uncertain(struct db *db, int64_t id, const char *error, int64_t now);
+
+/* At start: messages left in "sending" become "uncertain".  Returns how many. */
+int queue_recover(struct db *db, int64_t now);
+
+/*
+ * A delivery report from modem for reference, sent to number: finds the
+ * part sent by that modem with that reference to that number in the last
+ * three days (the newest), records the report and, when the message's
+ * parts are all in, sets it delivered or failed.  Returns 1 when matched,
+ * 0 when not, -1 on error.
+ */
+int queue_report(struct db *db, const char *modem, int reference, const char *number,
+    bool delivered, int64_t now);
+
+/* Cancels a queued message (409 when it is already with a modem or done). */
+int queue_cancel(struct db *db, int64_t id, struct error *err);
+/* Puts a failed or uncertain message back in the queue, on purpose. */
+int queue_resend(struct db *db, int64_t id, int64_t now, struct error *err);
+
+/*
+ * RGPD erasure of a contact: cancels their queued messages and removes the
+ * text and number of every message and reply of theirs, keeping the rows
+ * (anonymous counts).  Runs inside the caller's transaction.  0 or -1.
+ */
+int queue_forget_contact(struct db *db, int64_t contact_id);
+
+/* Counts messages in a status, or -1. */
+int queue_count(struct db *db, const char *status);
+
+#endif

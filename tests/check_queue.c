@@ -1,0 +1,364 @@
+/*
+ * check_queue — message states (queue.c) and incoming SMS (inbox.c) on a
+ * real database.
+ */
+#include <check.h>
+#include <string.h>
+
+#include "contacts.h"
+#include "inbox.h"
+#include "queue.h"
+#include "test_db.h"
+#include "test_main.h"
+
+#define T0 1800000000
+
+static const struct audit_actor queue_actor = { 0, "test" };
+
+static long long
+queue_test_value(struct db *db, const char *sql)
+{
+	sqlite3_stmt *st;
+	long long v = -1;
+
+	ck_assert_int_eq(sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static const char *
+queue_test_status(struct db *db, int64_t id)
+{
+	static char status[32];
+	sqlite3_stmt *st;
+
+	ck_assert_int_eq(sqlite3_prepare_v2(db_handle(db), "SELECT status FROM messages "
+	    "WHERE id = ?", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_int64(st, 1, id);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	snprintf(status, sizeof(status), "%s", sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return status;
+}
+
+static int64_t
+queue_test_add(struct db *db, const char *body, int priority, int64_t now)
+{
+	struct error err = { 0 };
+	int64_t id = 0;
+
+	ck_assert_msg(queue_add(db, "+33639980001", 0, body, priority, "test", now, &id,
+	    &err) == 0, "%s", err.message);
+	return id;
+}
+
+START_TEST(queue_test_lifecycle)
+{
+	struct test_db t;
+	struct queue_msg m;
+	int64_t id;
+
+	test_db_open(&t);
+	id = queue_test_add(t.db, "Rappel : RDV CAF mardi à 14h.", 1, T0);
+	ck_assert_str_eq(queue_test_status(t.db, id), "queued");
+	ck_assert_int_eq(queue_claim_next(t.db, "modem", T0, &m), 1);
+	ck_assert_int_eq(m.id, id);
+	ck_assert_str_eq(m.to, "+33639980001");
+	ck_assert_int_eq(m.encoding, SMS_GSM7);
+	ck_assert_int_eq(m.parts, 1);
+	ck_assert_int_eq(m.attempts, 1);
+	ck_assert_str_eq(queue_test_status(t.db, id), "sending");
+	/* nobody else can claim it */
+	{
+		struct queue_msg other;
+		ck_assert_int_eq(queue_claim_next(t.db, "modem.2", T0, &other), 0);
+	}
+	ck_assert_int_eq(queue_part_sent(t.db, id, 1, "modem", 42, T0 + 3), 0);
+	ck_assert_int_eq(queue_mark_sent(t.db, id, T0 + 3), 0);
+	ck_assert_str_eq(queue_test_status(t.db, id), "sent");
+	/* a report from another modem, or for another number, matches nothing */
+	ck_assert_int_eq(queue_report(t.db, "modem.2", 42, "+33639980001", true, T0 + 9), 0);
+	ck_assert_int_eq(queue_report(t.db, "modem", 42, "+33639980002", true, T0 + 9), 0);
+	ck_assert_int_eq(queue_report(t.db, "modem", 42, "+33639980001", true, T0 + 10), 1);
+	ck_assert_str_eq(queue_test_status(t.db, id), "delivered");
+	/* a state change that does not start from the expected state is refused */
+	ck_assert_int_eq(queue_mark_sent(t.db, id, T0 + 11), -1);
+	ck_assert_str_eq(queue_test_status(t.db, id), "delivered");
+	queue_msg_clear(&m);
+	test_db_close(&t);
+}
+END_TEST
+
+START_TEST(queue_test_priority_and_due)
+{
+	struct test_db t;
+	struct queue_msg m;
+	int64_t bulk, direct;
+
+	test_db_open(&t);
+	bulk = queue_test_add(t.db, "bulk", 1, T0);
+	direct = queue_test_add(t.db, "direct", 0, T0 + 5);
+	ck_assert_int_eq(queue_claim_next(t.db, "modem", T0 + 4, &m), 1);
+	ck_assert_int_eq(m.id, bulk);		/* the direct one is not due yet */
+	queue_msg_clear(&m);
+	ck_assert_int_eq(queue_retry(t.db, bulk, "test", T0 + 5), 0);
+	ck_assert_int_eq(queue_claim_next(t.db, "modem", T0 + 100, &m), 1);
+	ck_assert_int_eq(m.id, direct);		/* direct before bulk */
+	queue_msg_clear(&m);
+	test_db_close(&t);
+}
+END_TEST
+
+START_TEST(queue_test_retry_backoff_gives_up)
+{
+	struct test_db t;
+	struct queue_msg m;
+	int64_t id, now = T0;
+	int i;
+
+	test_db_open(&t);
+	id = queue_test_add(t.db, "Bonjour", 1, T0);
+	ck_assert_int_eq(queue_claim_next(t.db, "modem", now, &m), 1);
+	queue_msg_clear(&m);
+	ck_assert_int_eq(queue_retry(t.db, id, "+CMS ERROR: 500", now), 0);
+	ck_assert_str_eq(queue_test_status(t.db, id), "queued");
+	/* not before the backoff */
+	ck_assert_int_eq(queue_claim_next(t.db, "modem", now + QUEUE_BACKOFF_FIRST - 1, &m), 0);
+	now += QUEUE_BACKOFF_FIRST;
+	for (i = 2; i <= QUEUE_MAX_ATTEMPTS; i++) {
+		ck_assert_int_eq(queue_claim_next(t.db, "modem", now, &m), 1);
+		ck_assert_int_eq(m.attempts, i);
+		queue_msg_clear(&m);
+		ck_assert_int_eq(queue_retry(t.db, id, "+CMS ERROR: 500", now), 0);
+		now += QUEUE_BACKOFF_MAX;
+	}
+	ck_assert_str_eq(queue_test_status(t.db, id), "failed");
+	ck_assert_int_eq(queue_test_value(t.db, "SELECT error LIKE '%abandonné après 8 essais%' "
+	    "FROM messages"), 1);
+	/* a person may resend it */
+	ck_assert_int_eq(queue_resend(t.db, id, now, NULL), 0);
+	ck_assert_str_eq(queue_test_status(t.db, id), "queued");
+	test_db_close(&t);
+}
+END_TEST
+
+START_TEST(queue_test_recover_uncertain)
+{
+	struct test_db t;
+	struct queue_msg m;
+	struct error err = { 0 };
+	int64_t id;
+
+	test_db_open(&t);
+	id = queue_test_add(t.db, "Bonjour", 1, T0);
+	ck_assert_int_eq(queue_claim_next(t.db, "modem", T0, &m), 1);
+	queue_msg_clear(&m);
+	/* the process dies here; at the next start: */
+	ck_assert_int_eq(queue_recover(t.db, T0 + 60), 1);
+	ck_assert_str_eq(queue_test_status(t.db, id), "uncertain");
+	/* never claimed again by itself */
+	ck_assert_int_eq(queue_claim_next(t.db, "modem", T0 + 999999, &m), 0);
+	ck_assert_int_eq(queue_cancel(t.db, id, &err), -1);
+	ck_assert_int_eq(err.status, 409);
+	ck_assert_int_eq(queue_resend(t.db, id, T0 + 120, &err), 0);
+	ck_assert_int_eq(queue_claim_next(t.db, "modem", T0 + 120, &m), 1);
+	queue_msg_clear(&m);
+	test_db_close(&t);
+}
+END_TEST
+
+START_TEST(queue_test_partial_multipart_resumes)
+{
+	struct test_db t;
+	struct queue_msg m;
+	char body[500];
+	int64_t id;
+	int ref;
+
+	memset(body, 'a', 400);
+	body[400] = '\0';
+	test_db_open(&t);
+	id = queue_test_add(t.db, body, 1, T0);
+	ck_assert_int_eq(queue_claim_next(t.db, "modem", T0, &m), 1);
+	ck_assert_int_eq(m.parts, 3);
+	ck_assert_uint_eq(m.sent_parts, 0);
+	ref = m.concat_ref;
+	ck_assert(ref >= 1 && ref <= 255);
+	queue_msg_clear(&m);
+	ck_assert_int_eq(queue_part_sent(t.db, id, 1, "modem", 7, T0), 0);
+	ck_assert_int_eq(queue_part_sent(t.db, id, 2, "modem", 8, T0), 0);
+	ck_assert_int_eq(queue_retry(t.db, id, "+CMS ERROR: 500", T0), 0);
+	ck_assert_int_eq(queue_claim_next(t.db, "modem", T0 + 3600, &m), 1);
+	ck_assert_uint_eq(m.sent_parts, 0x3);	/* parts 1 and 2 are not sent again */
+	ck_assert_int_eq(m.concat_ref, ref);	/* and part 3 joins them */
+	queue_msg_clear(&m);
+	ck_assert_int_eq(queue_part_sent(t.db, id, 3, "modem", 9, T0 + 3600), 0);
+	ck_assert_int_eq(queue_mark_sent(t.db, id, T0 + 3600), 0);
+	ck_assert_int_eq(queue_report(t.db, "modem", 7, "+33639980001", true, T0 + 3700), 1);
+	ck_assert_int_eq(queue_report(t.db, "modem", 8, "+33639980001", true, T0 + 3700), 1);
+	ck_assert_str_eq(queue_test_status(t.db, id), "sent");	/* part 3 not yet */
+	ck_assert_int_eq(queue_report(t.db, "modem", 9, "+33639980001", false, T0 + 3700), 1);
+	ck_assert_str_eq(queue_test_status(t.db, id), "failed");
+	test_db_close(&t);
+}
+END_TEST
+
+START_TEST(queue_test_opt_out)
+{
+	struct test_db t;
+	struct contact c = { 0 };
+	struct error err = { 0 };
+	struct queue_msg m;
+	int64_t id;
+
+	test_db_open(&t);
+	c.first_name = strdup("Zoé");
+	ck_assert_int_eq(contact_add_phone(&c, "06 39 98 00 01", "", true, "phone", NULL,
+	    &err), 0);
+	ck_assert_int_eq(contacts_save(t.db, &c, &queue_actor, T0, &err), 0);
+	id = queue_test_add(t.db, "Bonjour", 1, T0);
+	/* STOP arrives after the message was queued: checked again before sending */
+	ck_assert_int_eq(sqlite3_exec(db_handle(t.db), "UPDATE contacts SET opted_out_at = 1",
+	    NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(queue_claim_next(t.db, "modem", T0, &m), 0);
+	ck_assert_str_eq(queue_test_status(t.db, id), "cancelled");
+	/* and a new one is refused at once */
+	ck_assert_int_eq(queue_add(t.db, "+33639980001", 0, "Bonjour", 0, "test", T0, &id,
+	    &err), -1);
+	ck_assert_int_eq(err.status, 409);
+	ck_assert_str_eq(err.code, "opted_out");
+	contact_clear(&c);
+	test_db_close(&t);
+}
+END_TEST
+
+START_TEST(queue_test_refuses_bad_bodies)
+{
+	struct test_db t;
+	struct error err = { 0 };
+	char big[2000];
+	int64_t id;
+
+	test_db_open(&t);
+	ck_assert_int_eq(queue_add(t.db, "+33639980001", 0, "", 0, "t", T0, &id, &err), -1);
+	ck_assert_str_eq(err.field, "body");
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	ck_assert_int_eq(queue_add(t.db, "+33639980001", 0, big, 0, "t", T0, &id, &err), -1);
+	ck_assert_int_eq(queue_add(t.db, "+33639980001", 0, "caf\xe9", 0, "t", T0, &id, &err),
+	    -1);
+	ck_assert_int_eq(queue_test_value(t.db, "SELECT count(*) FROM messages"), 0);
+	test_db_close(&t);
+}
+END_TEST
+
+static int64_t
+inbox_test_store(struct db *db, const char *body, int ref, int total, int seq,
+    int64_t sent_at, int64_t now)
+{
+	struct inbox_sms sms = { "modem", "+33639980001", body, sent_at, ref, total, seq };
+	int64_t id = -1;
+
+	ck_assert_int_eq(inbox_store(db, &sms, now, &id), 0);
+	return id;
+}
+
+START_TEST(inbox_test_single_and_duplicate)
+{
+	struct test_db t;
+
+	test_db_open(&t);
+	ck_assert_int_gt(inbox_test_store(t.db, "OUI", -1, 1, 1, T0, T0 + 5), 0);
+	/* the same SMS read again after a crash: recognised */
+	ck_assert_int_eq(inbox_test_store(t.db, "OUI", -1, 1, 1, T0, T0 + 60), 0);
+	/* the same words sent again later: a new reply */
+	ck_assert_int_gt(inbox_test_store(t.db, "OUI", -1, 1, 1, T0 + 600, T0 + 605), 0);
+	ck_assert_int_eq(queue_test_value(t.db, "SELECT count(*) FROM replies"), 2);
+	test_db_close(&t);
+}
+END_TEST
+
+START_TEST(inbox_test_parts_out_of_order_hours_apart)
+{
+	struct test_db t;
+	int64_t id;
+
+	test_db_open(&t);
+	ck_assert_int_eq(inbox_test_store(t.db, "c'est tout.", 77, 3, 3, T0 + 2, T0), 0);
+	ck_assert_int_eq(inbox_test_store(t.db, "Bonjour, ", 77, 3, 1, T0, T0 + 3 * 3600), 0);
+	ck_assert_int_eq(queue_test_value(t.db, "SELECT count(*) FROM replies"), 0);
+	id = inbox_test_store(t.db, "je viendrai, ", 77, 3, 2, T0 + 1, T0 + 5 * 3600);
+	ck_assert_int_gt(id, 0);
+	ck_assert_int_eq(queue_test_value(t.db, "SELECT count(*) FROM replies WHERE body = "
+	    "'Bonjour, je viendrai, c''est tout.'"), 1);
+	ck_assert_int_eq(queue_test_value(t.db, "SELECT sent_at FROM replies"), T0);
+	/* part 2 read again from the SIM: nothing new */
+	ck_assert_int_eq(inbox_test_store(t.db, "je viendrai, ", 77, 3, 2, T0 + 1, T0 + 6 * 3600),
+	    0);
+	ck_assert_int_eq(queue_test_value(t.db, "SELECT count(*) FROM replies"), 1);
+	ck_assert_int_eq(queue_test_value(t.db, "SELECT count(*) FROM incoming_parts "
+	    "WHERE reply_id IS NULL"), 0);
+	/* a new message that reuses reference 77 is not taken for a copy */
+	ck_assert_int_eq(inbox_test_store(t.db, "A", 77, 2, 1, T0 + 9000, T0 + 9001), 0);
+	ck_assert_int_gt(inbox_test_store(t.db, "B", 77, 2, 2, T0 + 9000, T0 + 9002), 0);
+	ck_assert_int_eq(queue_test_value(t.db, "SELECT count(*) FROM replies"), 2);
+	test_db_close(&t);
+}
+END_TEST
+
+START_TEST(queue_test_erasure_forgets_texts)
+{
+	struct test_db t;
+	struct contact c = { 0 };
+	struct error err = { 0 };
+	int64_t id;
+
+	test_db_open(&t);
+	c.first_name = strdup("Zoé");
+	ck_assert_int_eq(contact_add_phone(&c, "06 39 98 00 01", "", true, "phone", NULL,
+	    &err), 0);
+	ck_assert_int_eq(contacts_save(t.db, &c, &queue_actor, T0, &err), 0);
+	ck_assert_int_eq(queue_add(t.db, "+33639980001", c.id, "Bonjour Zoé", 1, "t", T0, &id,
+	    &err), 0);
+	inbox_test_store(t.db, "OUI", -1, 1, 1, T0, T0 + 5);
+	ck_assert_int_eq(contacts_erase(t.db, c.id, &queue_actor, T0 + 10, &err), 0);
+	ck_assert_str_eq(queue_test_status(t.db, id), "cancelled");
+	ck_assert_int_eq(queue_test_value(t.db, "SELECT count(*) FROM messages WHERE body IS NULL "
+	    "AND to_number = '' AND contact_id IS NULL"), 1);
+	ck_assert_int_eq(queue_test_value(t.db, "SELECT count(*) FROM replies WHERE body IS NULL "
+	    "AND from_number = ''"), 1);
+	contact_clear(&c);
+	test_db_close(&t);
+}
+END_TEST
+
+static Suite *
+queue_suite(void)
+{
+	Suite *s = suite_create("queue");
+	TCase *tc;
+
+	tc = tcase_create("states");
+	tcase_add_test(tc, queue_test_lifecycle);
+	tcase_add_test(tc, queue_test_priority_and_due);
+	tcase_add_test(tc, queue_test_recover_uncertain);
+	tcase_add_test(tc, queue_test_refuses_bad_bodies);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("retries");
+	tcase_add_test(tc, queue_test_retry_backoff_gives_up);
+	tcase_add_test(tc, queue_test_partial_multipart_resumes);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("opt-out and erasure");
+	tcase_add_test(tc, queue_test_opt_out);
+	tcase_add_test(tc, queue_test_erasure_forgets_texts);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("inbox");
+	tcase_add_test(tc, inbox_test_single_and_duplicate);
+	tcase_add_test(tc, inbox_test_parts_out_of_order_hours_apart);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+TEST_MAIN(queue_suite)
