@@ -259,11 +259,13 @@ e2e_spawn_cleaner(const struct e2e *e)
 void
 e2e_start(struct e2e *e)
 {
-	char conf[1024], *argv[5];
-	struct e2e_client probe;
-	struct e2e_resp r;
-	int waited = 0, status, fd;
-	const char *rappeld = e2e_env("RAPPELD");
+	e2e_start_with(e, NULL);
+}
+
+void
+e2e_start_with(struct e2e *e, const char *extra_conf)
+{
+	char conf[1024];
 	FILE *f;
 
 	memset(e, 0, sizeof(*e));
@@ -290,18 +292,32 @@ e2e_start(struct e2e *e)
 	f = fopen(e->conf, "w");
 	ck_assert_ptr_nonnull(f);
 	fputs(conf, f);
+	if (extra_conf)
+		fprintf(f, "\n%s", extra_conf);
 	ck_assert_int_eq(fclose(f), 0);
 
 	e2e_add_user(e, E2E_ADMIN, "admin", E2E_ADMIN_PW);
 	e2e_add_user(e, E2E_REFERENT, "referent", E2E_REFERENT_PW);
 	e2e_add_user(e, E2E_ANIMATEUR, "animateur", E2E_ANIMATEUR_PW);
+	e2e_spawn_cleaner(e);
+	e2e_launch(e);
+}
+
+void
+e2e_launch(struct e2e *e)
+{
+	char *argv[5];
+	struct e2e_client probe;
+	struct e2e_resp r;
+	int waited = 0, status, fd;
+	const char *rappeld = e2e_env("RAPPELD");
 
 	e->pid = fork();
 	ck_assert_int_ge(e->pid, 0);
 	if (e->pid == 0) {
 		/* Dies with the test process, even when a failed assertion _exit()s it. */
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		fd = open(e->log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		fd = open(e->log, O_WRONLY | O_CREAT | O_APPEND, 0600);
 		if (fd >= 0) {
 			dup2(fd, STDERR_FILENO);
 			dup2(fd, STDOUT_FILENO);
@@ -316,7 +332,6 @@ e2e_start(struct e2e *e)
 		_exit(127);
 	}
 
-	e2e_spawn_cleaner(e);
 	e2e_client_init(&probe);
 	for (;;) {
 		long st = e2e_request(e, &probe, "GET", "/healthz", NULL, NULL, 0, &r);
@@ -339,6 +354,18 @@ e2e_start(struct e2e *e)
 		waited += 25;
 	}
 	e2e_client_free(&probe);
+}
+
+void
+e2e_kill(struct e2e *e)
+{
+	int status;
+
+	if (e->pid <= 0)
+		return;
+	kill(e->pid, SIGKILL);
+	waitpid(e->pid, &status, 0);
+	e->pid = 0;
 }
 
 void

@@ -64,6 +64,12 @@ struct e2e_resp {
 
 /* Starts a daemon with a fresh database; ck_abort()s on failure. */
 void e2e_start(struct e2e *e);
+/* Same, with extra_conf appended to rappel.conf (a [modem] section ...). */
+void e2e_start_with(struct e2e *e, const char *extra_conf);
+/* Starts rappeld again on the same directory and waits for /healthz. */
+void e2e_launch(struct e2e *e);
+/* Kills rappeld with SIGKILL, as a power cut would (no clean stop). */
+void e2e_kill(struct e2e *e);
 /* SIGTERM, waits, removes the directory; asserts exit status 0. */
 void e2e_stop(struct e2e *e);
 /* Prints the daemon's log on stderr. */

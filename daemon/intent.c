@@ -1,0 +1,662 @@
+/*
+ * intent — what a family means by its SMS reply.  See intent.h.
+ *
+ * A reply is normalised into words (struct intent_words), then covered
+ * left to right by the longest phrase of intent_phrases[].  A phrase is a
+ * pattern of space-separated slots; a slot lists the words it accepts,
+ * separated by '|', and ends with '?' when it may be left out ("?" alone
+ * is the question-mark word).  Table words are written plainly: repeated
+ * letters are ignored on both sides when comparing.
+ */
+#include "intent.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "buf.h"
+#include "text.h"
+
+/* Table kind of a polite word or a companion: allowed, means nothing. */
+#define INTENT_FILLER 6
+/* Slots in one pattern at most. */
+#define INTENT_MAX_SLOTS 14
+
+/* What a normalised code point becomes. */
+enum intent_cls {
+	INTENT_CLS_LETTER,	/* part of a word (letters and digits) */
+	INTENT_CLS_SEP,		/* ends a word: spaces, punctuation */
+	INTENT_CLS_DROP,	/* ignored: diacritics, joiners, friendly emoji */
+	INTENT_CLS_QUESTION,	/* the word "?" */
+	INTENT_CLS_YES_SYM,	/* the word ":y" (👍 ✅ …) */
+	INTENT_CLS_NO_SYM,	/* the word ":n" (👎 ❌ …) */
+	INTENT_CLS_SYM,		/* the word ":x", which no phrase accepts */
+};
+
+/* A reply cut into words; words point into text, not NUL-terminated. */
+struct intent_words {
+	char text[2 * INTENT_MAX_BYTES + 16];
+	size_t len;
+	size_t off[INTENT_MAX_WORDS];
+	size_t wlen[INTENT_MAX_WORDS];
+	size_t n;
+	bool in_word;		/* the last byte of text belongs to word n - 1 */
+	bool overflow;		/* more than INTENT_MAX_WORDS words */
+};
+
+struct intent_slot {
+	const char *alts;	/* "oui|ouais", not NUL-terminated */
+	size_t len;
+	bool optional;
+};
+
+struct intent_phrase {
+	unsigned char kind;	/* enum intent, or INTENT_FILLER; OTHER rejects */
+	const char *pattern;
+};
+
+/* Emoji and symbols that answer: code point and class. */
+static const struct intent_symbol {
+	uint32_t cp;
+	enum intent_cls cls;
+} intent_symbols[] = {
+	{ 0x2611, INTENT_CLS_YES_SYM },	/* ☑ */
+	{ 0x2705, INTENT_CLS_YES_SYM },	/* ✅ */
+	{ 0x2714, INTENT_CLS_YES_SYM },	/* ✔ */
+	{ 0x1F197, INTENT_CLS_YES_SYM },	/* 🆗 */
+	{ 0x1F44C, INTENT_CLS_YES_SYM },	/* 👌 */
+	{ 0x1F44D, INTENT_CLS_YES_SYM },	/* 👍 */
+	{ 0x274C, INTENT_CLS_NO_SYM },	/* ❌ */
+	{ 0x2716, INTENT_CLS_NO_SYM },	/* ✖ */
+	{ 0x1F44E, INTENT_CLS_NO_SYM },	/* 👎 */
+	{ 0x263A, INTENT_CLS_DROP },	/* ☺ */
+	{ 0x2665, INTENT_CLS_DROP },	/* ♥ */
+	{ 0x2764, INTENT_CLS_DROP },	/* ❤ */
+	{ 0x1F339, INTENT_CLS_DROP },	/* 🌹 */
+	{ 0x1F490, INTENT_CLS_DROP },	/* 💐 */
+	{ 0x1F495, INTENT_CLS_DROP },	/* 💕 */
+	{ 0x1F496, INTENT_CLS_DROP },	/* 💖 */
+	{ 0x1F600, INTENT_CLS_DROP },	/* 😀 */
+	{ 0x1F601, INTENT_CLS_DROP },	/* 😁 */
+	{ 0x1F603, INTENT_CLS_DROP },	/* 😃 */
+	{ 0x1F604, INTENT_CLS_DROP },	/* 😄 */
+	{ 0x1F609, INTENT_CLS_DROP },	/* 😉 */
+	{ 0x1F60A, INTENT_CLS_DROP },	/* 😊 */
+	{ 0x1F60D, INTENT_CLS_DROP },	/* 😍 */
+	{ 0x1F618, INTENT_CLS_DROP },	/* 😘 */
+	{ 0x1F642, INTENT_CLS_DROP },	/* 🙂 */
+	{ 0x1F64F, INTENT_CLS_DROP },	/* 🙏 */
+	{ 0x1F917, INTENT_CLS_DROP },	/* 🤗 */
+	{ 0x1F970, INTENT_CLS_DROP },	/* 🥰 */
+};
+
+/* Pieces shared by several patterns. */
+#define I_SUBJ "je|j|on|nous"
+#define I_NE "ne|n?"
+#define I_WANT "veux|veut|veu|voulons|voudrais|souhaite|souhaitons|souhaiterais|desire"
+#define I_DET "de|d|des|les|vos|ces|tes|le|a|au|aux"
+#define I_SMS "sms|messages|message|msg|mms|textos|texto|rappels|rappel|notifications|alertes|envois"
+#define I_BE "serai|serais|sera|serons|suis|serait"
+#define I_CAN "peux|peu|pe|peut|pourrai|pourrais|pourai|pourais|pourrait|pourra|pourrons|pouvons"
+#define I_COME "viendrai|viendrais|viens|vien|viendra|viendrons|vient|venons|viendront"
+#define I_HERE "la|presente|present|presents|presentes|dispo|disponible|disponibles|libre"
+#define I_KIN "fille|fils|enfant|enfants|mari|femme|soeur|frere|mere|pere|maman|papa|" \
+	"amie|ami|voisine|bebe|filles|garcons|garcon|famille|petite|petit|copine|cousine"
+#define I_AR_WANT "اريد|ابغى|ابغي|بدي|نحب|نبغي|عايز|عاوز|نريد"
+#define I_AR_SMS "رسائل|الرسائل|رسايل|الرسايل|رساله|مسجات|الرساله"
+
+/*
+ * The phrases.  Order matters only between phrases of equal length at the
+ * same place: the first wins, so rejections come first.
+ */
+static const struct intent_phrase intent_phrases[] = {
+	/* negated or idiomatic stops: never a stop */
+	{ INTENT_OTHER, "non|ne|n? pas stop|stopper|arret|arreter|arretez" },
+	{ INTENT_OTHER, "non stop" },
+
+	/* polite words, greetings, companions */
+	{ INTENT_FILLER, "merci|mrc|mci|msi|thanks|thank|thx|thks|ty|please|pls|plz|svp|stp|"
+	    "bonjour|bjr|bjour|bonsoir|bsr|salut|slt|coucou|hello|hi|hey|madame|monsieur|"
+	    "mme|mr|mlle|mademoiselle|sir|madam|dear|cordialement|regards|desole|desolee|"
+	    "dsl|sorry|beaucoup|bcp|infiniment|salam|slm|salem" },
+	{ INTENT_FILLER, "merci bien" },
+	{ INTENT_FILLER, "thank you|u" },
+	{ INTENT_FILLER, "merci a|pour vous|toi" },
+	{ INTENT_FILLER, "je vous remercie" },
+	{ INTENT_FILLER, "merci pour le|l|votre|ce message|rappel|info|information|sms" },
+	{ INTENT_FILLER, "s|sil il? vous|te plait|plais" },
+	{ INTENT_FILLER, "bonne journee|soiree|semaine|weekend" },
+	{ INTENT_FILLER, "bonne fin de journee|semaine" },
+	{ INTENT_FILLER, "a demain|bientot|lundi|mardi|mercredi|jeudi|vendredi|samedi|plus" },
+	{ INTENT_FILLER, "a tout|tt a l heure" },
+	{ INTENT_FILLER, "bien a vous" },
+	{ INTENT_FILLER, "bien recu|note" },
+	{ INTENT_FILLER, "c est? note" },
+	{ INTENT_FILLER, "cest note" },
+	{ INTENT_FILLER, "a l|au atelier|cours|rdv|centre|reunion" },
+	{ INTENT_FILLER, "salam|salem alaykoum|alaykum|aleykoum|alikoum|alaikoum|alikom" },
+	{ INTENT_FILLER, "السلام|سلام عليكم?" },
+	{ INTENT_FILLER, "شكرا|مشكور|مرحبا|شكر جزيلا?" },
+	{ INTENT_FILLER, "avec ma|mon|mes|les|la|le? " I_KIN },
+	{ INTENT_FILLER, "pour? 2|3|4|5|6|deux|trois|quatre|cinq personnes|adultes|enfants" },
+	{ INTENT_FILLER, "with my|the|our? son|daughter|kids|children|husband|wife|family|friend" },
+
+	/* yes */
+	{ INTENT_YES, "oui|ouai|ouais|wi|ui|wai|ouep|ouaip|yes|yeah|yea|yep|yup|y|ok|okay|okey|"
+	    "oki|oke|okai|dac|dak|daccord|dacor|dacodac|entendu|parfait|super|nickel|"
+	    "volontiers|confirme|confirmee|present|presente|presents|presentes|biensur|"
+	    "cbon|jviens|jvien|jviendrai|sure|alright|fine|confirmed|absolutely|coming|"
+	    "wakha|:y|1" },
+	{ INTENT_YES, "d accord" },
+	{ INTENT_YES, "bien sur|entendu" },
+	{ INTENT_YES, "tres bien" },
+	{ INTENT_YES, "ca marche" },
+	{ INTENT_YES, "ca me va" },
+	{ INTENT_YES, "c est? bon" },
+	{ INTENT_YES, "cest bon" },
+	{ INTENT_YES, "avec plaisir" },
+	{ INTENT_YES, "pas de probleme|probleme|souci|soucis|pb|prob" },
+	{ INTENT_YES, "sans probleme|souci|soucis" },
+	{ INTENT_YES, "je|j confirme" },
+	{ INTENT_YES, "je|j? confirme ma|notre presence|venue" },
+	{ INTENT_YES, "je|j veux bien" },
+	{ INTENT_YES, "ok|oui|daccord|dac pour moi|nous" },
+	{ INTENT_YES, "d accord pour moi|nous" },
+	{ INTENT_YES, "c est? bon pour moi|nous" },
+	{ INTENT_YES, I_SUBJ " " I_COME },
+	{ INTENT_YES, I_SUBJ " vais|va|allons venir" },
+	{ INTENT_YES, "jvais venir" },
+	{ INTENT_YES, I_SUBJ " " I_BE " bien? " I_HERE },
+	{ INTENT_YES, "jserai|jserais|jsuis|chui|chuis bien? " I_HERE },
+	{ INTENT_YES, I_SUBJ " y " I_BE },
+	{ INTENT_YES, "on|nous sera|serons 2|3|4|5|6|deux|trois|quatre|cinq" },
+	{ INTENT_YES, I_SUBJ " peux|peut|pourrai|pourra|pourrons|pouvons venir?" },
+	{ INTENT_YES, "comptez|compte sur moi|nous" },
+	{ INTENT_YES, "of course" },
+	{ INTENT_YES, "all right" },
+	{ INTENT_YES, "i|we ll|will be there" },
+	{ INTENT_YES, "ill be there" },
+	{ INTENT_YES, "i|we ll|will come" },
+	{ INTENT_YES, "ill come" },
+	{ INTENT_YES, "i|im|we m|am|re|are? coming" },
+	{ INTENT_YES, "see you|u there|then|tomorrow|soon?" },
+	{ INTENT_YES, "count me|us in" },
+	{ INTENT_YES, "no problem|problems|worries|prob" },
+	{ INTENT_YES, "نعم|ايوه|ايوا|اه|ايه|اكيد|تمام|موافق|حاضر|طيب|اوكي|ساحضر" },
+	{ INTENT_YES, "سوف|راح|رح احضر|اجي|نجي" },
+
+	/* no */
+	{ INTENT_NO, "non|no|nan|nope|nah|nop|n|indispo|indisponible|impossible|absent|"
+	    "absente|absents|empeche|empechee|malade|unavailable|:n|2|لا" },
+	{ INTENT_NO, I_SUBJ " " I_NE " " I_CAN " pas|pa venir|participer|assister|etre?" },
+	{ INTENT_NO, I_SUBJ " " I_NE " " I_CAN " pas|pa etre la|presente|present" },
+	{ INTENT_NO, "jpeux|jpeu|jpe|jpourrai|jpourais|jpourrais|chpeux pas|pa venir?" },
+	{ INTENT_NO, I_SUBJ " " I_NE " " I_COME " pas|pa" },
+	{ INTENT_NO, "jviendrai|jviens|jvien pas|pa" },
+	{ INTENT_NO, I_SUBJ " " I_NE " " I_BE " pas|pa " I_HERE },
+	{ INTENT_NO, "jserai|jserais|jsuis|chui|chuis pas|pa " I_HERE },
+	{ INTENT_NO, I_SUBJ " " I_BE " absent|absente|absents|empeche|empechee|indispo|"
+	    "indisponible|malade|malades" },
+	{ INTENT_NO, "jsuis|chui|chuis malade|absent|absente|empeche|empechee" },
+	{ INTENT_NO, "pas dispo|disponible|libre|possible|la" },
+	{ INTENT_NO, "ne|n pas venir" },
+	{ INTENT_NO, "non|nn|no|nan malheureusement|helas" },
+	{ INTENT_NO, "malheureusement|helas non|pas" },
+	{ INTENT_NO, "je|j n? ai|aurai|aurais pas le temps" },
+	{ INTENT_NO, "jai|jaurai pas le temps" },
+	{ INTENT_NO, "pas cette fois|semaine" },
+	{ INTENT_NO, I_SUBJ " " I_NE " " I_WANT " pas venir" },
+	{ INTENT_NO, "j ai|jai un empechement|imprevu|contretemps" },
+	{ INTENT_NO, "mon|ma|mes " I_KIN " est|sont malade|malades" },
+	{ INTENT_NO, "j|je annule" },
+	{ INTENT_NO, "je|j dois annuler" },
+	{ INTENT_NO, "jannule" },
+	{ INTENT_NO, "i|we? cant|cannot come|attend|make|go? it?" },
+	{ INTENT_NO, "i|we? can|could t|not come|attend|make|go|be? it|there?" },
+	{ INTENT_NO, "i|we? wont come|be|make? there|it?" },
+	{ INTENT_NO, "i|we? won|will t|not come|be|make? there|it?" },
+	{ INTENT_NO, "i|im|we? m|am|re|are? not coming|available|free" },
+	{ INTENT_NO, "not coming|available|possible" },
+	{ INTENT_NO, "لا|ما استطيع|اقدر|نقدر|يمكنني الحضور|المجيء|اجي|نجي?" },
+	{ INTENT_NO, "ما|مش|مانيش نقدرش|نقدر|اقدر|هقدر|اقدرش|نجيش|نجي|اجي|هاجي" },
+	{ INTENT_NO, "مانقدرش|مقدرش|ماقدرش|منقدرش" },
+
+	/* stop: only a clear request to receive no more messages */
+	{ INTENT_STOP, "stop|stopp|arret|arrete|arretez|arreter|stopper|stoppez|desabonner|"
+	    "desinscrire|desinscription|desabonnement|unsubscribe|optout|stopsms|"
+	    "توقف|اوقف|اوقفوا|توقفوا" },
+	{ INTENT_STOP, "stop|stopper|stoppez|arret|arreter|arretez|arrete " I_DET "? " I_SMS },
+	{ INTENT_STOP, I_SUBJ "? " I_NE " " I_WANT " plus|pas recevoir " I_DET "? "
+	    I_SMS "?" },
+	{ INTENT_STOP, I_SUBJ "? " I_NE " " I_WANT " plus|pas " I_DET " " I_SMS },
+	{ INTENT_STOP, "plus de|d " I_SMS },
+	{ INTENT_STOP, "de|d? " I_NE " plus|pas me|m envoyer|contacter|ecrire " I_DET "? " I_SMS "?" },
+	{ INTENT_STOP, I_SUBJ "? " I_NE " " I_WANT " plus|pas etre contacte|contactee|contactes|"
+	    "contactees|derange|derangee" },
+	{ INTENT_STOP, I_NE " m|me envoyez|envoyer|envoie|envoyer|ecrivez plus|pas " I_DET "? "
+	    I_SMS "?" },
+	{ INTENT_STOP, "arretez|arreter|arrete|stop|stoppez|cessez|cesser de|d m|me? "
+	    "envoyer|ecrire|contacter|texter|spammer " I_DET "? " I_SMS "?" },
+	{ INTENT_STOP, "je|j? veux|voudrais|souhaite? me desinscrire|desabonner|retirer" },
+	{ INTENT_STOP, "desinscrivez|desabonnez|retirez|supprimez|enlevez|effacez moi|nous "
+	    "de|des? la|vos|votre? liste|listes|fichier?" },
+	{ INTENT_STOP, "supprimez|effacez|retirez|enlevez mon numero|num|tel|telephone" },
+	{ INTENT_STOP, "stop texting|messaging|sending|contacting me? messages|texts|sms? anymore|again?" },
+	{ INTENT_STOP, "opt out" },
+	{ INTENT_STOP, "unsubscribe me" },
+	{ INTENT_STOP, "remove me|us from? the|your? list?" },
+	{ INTENT_STOP, "no more texts|text|messages|sms" },
+	{ INTENT_STOP, "dont text|message|contact|sms|txt me anymore|again?" },
+	{ INTENT_STOP, "don|do t|not text|message|contact|sms|txt me anymore|again?" },
+	{ INTENT_STOP, "لا|ما|مش " I_AR_WANT " " I_AR_SMS },
+	{ INTENT_STOP, "توقف|اوقف|اوقفوا|توقفوا|ايقاف ارسال? " I_AR_SMS },
+	{ INTENT_STOP, "الغاء الاشتراك" },
+
+	/* start: opting back in */
+	{ INTENT_START, "start|unstop|subscribe|resubscribe|restart|reprendre|recommencer|"
+	    "reabonner|reabonnement|reinscription|reinscrire|reactiver" },
+	{ INTENT_START, "reprendre|recommencer|reactiver|relancer|remettre les|des|mes "
+	    I_SMS },
+	{ INTENT_START, I_SUBJ "? " I_WANT "|peux|aimerais|voudrais recevoir a|de? nouveau? "
+	    "les|des|vos? " I_SMS "?" },
+	{ INTENT_START, I_SUBJ "? " I_WANT "|aimerais a|de nouveau recevoir les|des|vos? "
+	    I_SMS "?" },
+	{ INTENT_START, I_SUBJ "? " I_WANT "|aimerais recevoir encore|re les|des|vos? " I_SMS "?" },
+	{ INTENT_START, "je|j? veux|voudrais|souhaite? me reinscrire|reabonner" },
+	{ INTENT_START, I_SUBJ "? " I_WANT "|aimerais recevoir les|des|vos " I_SMS " a|de nouveau" },
+	{ INTENT_START, "start again|sms|messages" },
+
+	/* help */
+	{ INTENT_HELP, "aide|help|info|infos|information|informations|renseignement|"
+	    "renseignements|?|مساعده" },
+	{ INTENT_HELP, "j ai|jai? besoin d|de aide" },
+	{ INTENT_HELP, "aidez|aider moi" },
+	{ INTENT_HELP, "plus d|de info|infos|informations|renseignements" },
+	{ INTENT_HELP, "more info|information" },
+};
+
+static const char *const intent_names[] = {
+	[INTENT_OTHER] = "other",
+	[INTENT_YES] = "yes",
+	[INTENT_NO] = "no",
+	[INTENT_STOP] = "stop",
+	[INTENT_START] = "start",
+	[INTENT_HELP] = "help",
+};
+
+const char *
+intent_name(enum intent i)
+{
+	if ((unsigned)i >= sizeof(intent_names) / sizeof(intent_names[0]))
+		return "other";
+	return intent_names[i];
+}
+
+/* Decodes the code point at p (valid UTF-8) into *cp; returns its length. */
+static size_t
+intent_utf8_decode(const unsigned char *p, uint32_t *cp)
+{
+	if (p[0] < 0x80) {
+		*cp = p[0];
+		return 1;
+	}
+	if (p[0] < 0xE0) {
+		*cp = (uint32_t)(p[0] & 0x1F) << 6 | (p[1] & 0x3F);
+		return 2;
+	}
+	if (p[0] < 0xF0) {
+		*cp = (uint32_t)(p[0] & 0x0F) << 12 | (uint32_t)(p[1] & 0x3F) << 6 |
+		    (p[2] & 0x3F);
+		return 3;
+	}
+	*cp = (uint32_t)(p[0] & 0x07) << 18 | (uint32_t)(p[1] & 0x3F) << 12 |
+	    (uint32_t)(p[2] & 0x3F) << 6 | (p[3] & 0x3F);
+	return 4;
+}
+
+/* Appends cp to text as UTF-8; the caller checked there is room. */
+static void
+intent_utf8_put(struct intent_words *w, uint32_t cp)
+{
+	unsigned char *o = (unsigned char *)w->text + w->len;
+
+	if (cp < 0x80) {
+		o[0] = (unsigned char)cp;
+		w->len += 1;
+	} else if (cp < 0x800) {
+		o[0] = (unsigned char)(0xC0 | cp >> 6);
+		o[1] = (unsigned char)(0x80 | (cp & 0x3F));
+		w->len += 2;
+	} else if (cp < 0x10000) {
+		o[0] = (unsigned char)(0xE0 | cp >> 12);
+		o[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
+		o[2] = (unsigned char)(0x80 | (cp & 0x3F));
+		w->len += 3;
+	} else {
+		o[0] = (unsigned char)(0xF0 | cp >> 18);
+		o[1] = (unsigned char)(0x80 | (cp >> 12 & 0x3F));
+		o[2] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
+		o[3] = (unsigned char)(0x80 | (cp & 0x3F));
+		w->len += 4;
+	}
+}
+
+/* Class of an Arabic-block code point; may rewrite *cp to its usual form. */
+static enum intent_cls
+intent_class_arabic(uint32_t *cp)
+{
+	uint32_t c = *cp;
+
+	if (c == 0x061F)
+		return INTENT_CLS_QUESTION;			/* ؟ */
+	if (c == 0x060C || c == 0x061B || c == 0x06D4 || (c >= 0x066A && c <= 0x066D))
+		return INTENT_CLS_SEP;				/* ، ؛ ۔ ٪ */
+	if ((c >= 0x064B && c <= 0x065F) || c == 0x0670 || c == 0x0640)
+		return INTENT_CLS_DROP;				/* harakat, tatweel */
+	if (c >= 0x0660 && c <= 0x0669)
+		*cp = '0' + (c - 0x0660);			/* ٠-٩ */
+	else if (c >= 0x06F0 && c <= 0x06F9)
+		*cp = '0' + (c - 0x06F0);			/* ۰-۹ */
+	else if (c == 0x0622 || c == 0x0623 || c == 0x0625 || c == 0x0671)
+		*cp = 0x0627;					/* آ أ إ ٱ → ا */
+	else if (c == 0x0629)
+		*cp = 0x0647;					/* ة → ه */
+	else if (c == 0x0649 || c == 0x06CC)
+		*cp = 0x064A;					/* ى ی → ي */
+	else if (c == 0x06A9)
+		*cp = 0x0643;					/* ک → ك */
+	return INTENT_CLS_LETTER;
+}
+
+/* Class of an emoji or symbol code point. */
+static enum intent_cls
+intent_class_symbol(uint32_t cp)
+{
+	size_t i;
+
+	if (cp >= 0x1F3FB && cp <= 0x1F3FF)
+		return INTENT_CLS_DROP;				/* skin tones */
+	for (i = 0; i < sizeof(intent_symbols) / sizeof(intent_symbols[0]); i++)
+		if (intent_symbols[i].cp == cp)
+			return intent_symbols[i].cls;
+	return INTENT_CLS_SYM;
+}
+
+/* Class of a folded code point; may rewrite *cp. */
+static enum intent_cls
+intent_class(uint32_t *cp)
+{
+	uint32_t c = *cp;
+
+	if (c < 0x80) {
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+			return INTENT_CLS_LETTER;
+		return c == '?' ? INTENT_CLS_QUESTION : INTENT_CLS_SEP;
+	}
+	if (c < 0xC0 || c == 0xD7 || c == 0xF7 || (c >= 0x2000 && c <= 0x206F &&
+	    !(c >= 0x200B && c <= 0x200F) && c != 0x2060) || (c >= 0x3000 && c <= 0x303F))
+		return INTENT_CLS_SEP;				/* punctuation, spaces */
+	if ((c >= 0x0300 && c <= 0x036F) || (c >= 0x200B && c <= 0x200F) || c == 0x2060 ||
+	    (c >= 0x20D0 && c <= 0x20FF) || (c >= 0xFE00 && c <= 0xFE0F) || c == 0xFEFF ||
+	    c >= 0xE0000)
+		return INTENT_CLS_DROP;				/* combining, joiners */
+	if (c == 0xFF1F)
+		return INTENT_CLS_QUESTION;			/* ？ */
+	if (c >= 0x0600 && c <= 0x06FF)
+		return intent_class_arabic(cp);
+	if ((c >= 0x2070 && c <= 0x2BFF) || (c >= 0x1F000 && c <= 0x1FAFF))
+		return intent_class_symbol(c);
+	return INTENT_CLS_LETTER;
+}
+
+/* Ends the word being built, if any. */
+static void
+intent_words_end(struct intent_words *w)
+{
+	w->in_word = false;
+}
+
+/* Appends cp to the current word, starting one when needed. */
+static void
+intent_words_put(struct intent_words *w, uint32_t cp)
+{
+	if (!w->in_word) {
+		if (w->n == INTENT_MAX_WORDS) {
+			w->overflow = true;
+			return;
+		}
+		w->off[w->n] = w->len;
+		w->wlen[w->n] = 0;
+		w->n++;
+		w->in_word = true;
+	}
+	if (w->len + 4 > sizeof(w->text))
+		return;		/* cannot happen: input is at most INTENT_MAX_BYTES */
+	intent_utf8_put(w, cp);
+	w->wlen[w->n - 1] = w->len - w->off[w->n - 1];
+}
+
+/* Adds the whole word s ("?", ":y"...). */
+static void
+intent_words_add(struct intent_words *w, const char *s)
+{
+	intent_words_end(w);
+	while (*s)
+		intent_words_put(w, (unsigned char)*s++);
+	intent_words_end(w);
+}
+
+/* Cuts folded, valid UTF-8 text into w. */
+static void
+intent_words_split(const char *folded, struct intent_words *w)
+{
+	const unsigned char *p = (const unsigned char *)folded;
+	uint32_t cp;
+
+	while (*p) {
+		p += intent_utf8_decode(p, &cp);
+		switch (intent_class(&cp)) {
+		case INTENT_CLS_LETTER:
+			intent_words_put(w, cp);
+			break;
+		case INTENT_CLS_SEP:
+			intent_words_end(w);
+			break;
+		case INTENT_CLS_DROP:
+			break;
+		case INTENT_CLS_QUESTION:
+			intent_words_add(w, "?");
+			break;
+		case INTENT_CLS_YES_SYM:
+			intent_words_add(w, ":y");
+			break;
+		case INTENT_CLS_NO_SYM:
+			intent_words_add(w, ":n");
+			break;
+		case INTENT_CLS_SYM:
+			intent_words_add(w, ":x");
+			break;
+		}
+	}
+}
+
+/* Length of the UTF-8 sequence starting with byte c. */
+static size_t
+intent_seq_len(unsigned char c)
+{
+	if (c < 0x80)
+		return 1;
+	if (c < 0xE0)
+		return 2;
+	return c < 0xF0 ? 3 : 4;
+}
+
+/*
+ * Skips the sequence of n bytes at s + i and its repetitions (but not
+ * repeated digits); returns the index after them.
+ */
+static size_t
+intent_skip_run(const char *s, size_t len, size_t i, size_t n)
+{
+	size_t j = i + n;
+
+	if (n == 1 && s[i] >= '0' && s[i] <= '9')
+		return j;
+	while (j + n <= len && memcmp(s + i, s + j, n) == 0)
+		j += n;
+	return j;
+}
+
+/* True when words a and b are equal once repeated letters are merged. */
+static bool
+intent_word_eq(const char *a, size_t alen, const char *b, size_t blen)
+{
+	size_t i = 0, j = 0, n;
+
+	while (i < alen && j < blen) {
+		n = intent_seq_len((unsigned char)a[i]);
+		if (n != intent_seq_len((unsigned char)b[j]) || i + n > alen ||
+		    j + n > blen || memcmp(a + i, b + j, n) != 0)
+			return false;
+		i = intent_skip_run(a, alen, i, n);
+		j = intent_skip_run(b, blen, j, n);
+	}
+	return i == alen && j == blen;
+}
+
+/* True when slot accepts the word (w, wlen). */
+static bool
+intent_slot_accepts(const struct intent_slot *slot, const char *w, size_t wlen)
+{
+	const char *p = slot->alts, *end = slot->alts + slot->len, *bar;
+
+	while (p < end) {
+		bar = memchr(p, '|', (size_t)(end - p));
+		if (bar == NULL)
+			bar = end;
+		if (intent_word_eq(p, (size_t)(bar - p), w, wlen))
+			return true;
+		p = bar + 1;
+	}
+	return false;
+}
+
+/* Parses pattern into slots; returns how many (at most max). */
+static size_t
+intent_pattern_parse(const char *pattern, struct intent_slot *slot, size_t max)
+{
+	const char *p = pattern;
+	size_t n = 0, len;
+
+	while (*p && n < max) {
+		len = strcspn(p, " ");
+		if (len > 0) {
+			slot[n].alts = p;
+			slot[n].optional = len > 1 && p[len - 1] == '?';
+			slot[n].len = slot[n].optional ? len - 1 : len;
+			n++;
+		}
+		p += len;
+		p += strspn(p, " ");
+	}
+	return n;
+}
+
+/*
+ * Longest match of slots[0..n) on the words from index at: the number of
+ * words it covers, or -1.
+ */
+static int
+intent_slots_match(const struct intent_slot *slot, size_t n,
+    const struct intent_words *w, size_t at)
+{
+	int best = -1, r;
+
+	if (n == 0)
+		return 0;
+	if (at < w->n && intent_slot_accepts(slot, w->text + w->off[at], w->wlen[at])) {
+		r = intent_slots_match(slot + 1, n - 1, w, at + 1);
+		if (r >= 0)
+			best = r + 1;
+	}
+	if (slot->optional) {
+		r = intent_slots_match(slot + 1, n - 1, w, at);
+		if (r > best)
+			best = r;
+	}
+	return best;
+}
+
+/* Words covered by pattern from index at; 0 when it does not match. */
+static size_t
+intent_phrase_match(const char *pattern, const struct intent_words *w, size_t at)
+{
+	struct intent_slot slot[INTENT_MAX_SLOTS];
+	size_t n = intent_pattern_parse(pattern, slot, INTENT_MAX_SLOTS);
+	int r = intent_slots_match(slot, n, w, at);
+
+	return r > 0 ? (size_t)r : 0;
+}
+
+/*
+ * Covers the words with the longest phrases, left to right, and returns
+ * the set of kinds used as a bit mask, or 0 when some word is covered by
+ * no phrase.
+ */
+static unsigned
+intent_cover(const struct intent_words *w)
+{
+	size_t at = 0, i, len, best;
+	unsigned mask = 0, kind = 0;
+
+	while (at < w->n) {
+		best = 0;
+		for (i = 0; i < sizeof(intent_phrases) / sizeof(intent_phrases[0]); i++) {
+			len = intent_phrase_match(intent_phrases[i].pattern, w, at);
+			if (len > best) {
+				best = len;
+				kind = intent_phrases[i].kind;
+			}
+		}
+		if (best == 0)
+			return 0;
+		mask |= 1u << kind;
+		at += best;
+	}
+	return mask;
+}
+
+/* The intent of a cover mask: its one intent, else INTENT_OTHER. */
+static enum intent
+intent_from_mask(unsigned mask)
+{
+	enum intent i;
+
+	mask &= ~(1u << INTENT_FILLER);
+	for (i = INTENT_YES; i <= INTENT_HELP; i++)
+		if (mask == 1u << i)
+			return i;
+	return INTENT_OTHER;
+}
+
+enum intent
+intent_classify(const char *utf8_text)
+{
+	struct intent_words w;
+	struct buf folded = { 0 };
+	size_t len;
+	enum intent i = INTENT_OTHER;
+
+	if (utf8_text == NULL)
+		return INTENT_OTHER;
+	len = strlen(utf8_text);
+	if (len == 0 || len > INTENT_MAX_BYTES || !text_utf8_valid(utf8_text, len))
+		return INTENT_OTHER;
+	text_fold(utf8_text, &folded);
+	memset(&w, 0, sizeof(w));
+	intent_words_split(folded.data, &w);
+	buf_free(&folded);
+	if (w.n > 0 && !w.overflow)
+		i = intent_from_mask(intent_cover(&w));
+	return i;
+}
