@@ -62,5 +62,7 @@ int api_messages_get(struct http_req *req);
 int api_messages_resend(struct http_req *req);
 int api_messages_cancel(struct http_req *req);
 int api_status(struct http_req *req);
+int api_replies_list(struct http_req *req);
+int api_replies_update(struct http_req *req);
 
 #endif

@@ -141,7 +141,7 @@ api_messages_create(struct http_req *req)
 	if (api_check_keys(req->json, keys, &err) < 0 ||
 	    api_get_string(req->json, "body", true, &body, &err) < 0 ||
 	    api_message_recipient(req, to, &contact_id, &err) < 0 ||
-	    queue_add(req->app->db, to, contact_id, body, 0, req->user.login, req->now, &id,
+	    queue_add(req->app->db, to, contact_id, body, QUEUE_DIRECT, req->user.login, req->now, &id,
 	    &err) < 0)
 		return http_reply_error(req, &err);
 	modem_pool_wake(req->app->modems);
@@ -263,4 +263,88 @@ api_status(struct http_req *req)
 		    json_integer(queue_count(req->app->db, counted[i])));
 	return http_reply_json(req, 200, json_pack("{s:s, s:o, s:o}", "version", RAPPEL_VERSION,
 	    "modems", modems, "queue", queue));
+}
+
+#define API_REPLY_COLUMNS "id, from_number, contact_id, body, received_at, intent, " \
+	"message_id, event_id, handled, sent_at"
+
+static json_t *
+api_reply_json(sqlite3_stmt *st)
+{
+	return json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:o}",
+	    "id", (json_int_t)sqlite3_column_int64(st, 0),
+	    "from", api_text_or_null(st, 1),
+	    "contact_id", api_int_or_null(st, 2),
+	    "body", api_text_or_null(st, 3),
+	    "received_at", api_time_or_null(st, 4),
+	    "intent", api_text_or_null(st, 5),
+	    "message_id", api_int_or_null(st, 6),
+	    "event_id", api_int_or_null(st, 7),
+	    "handled", sqlite3_column_int(st, 8) != 0,
+	    "sent_at", api_time_or_null(st, 9));
+}
+
+/* GET /api/v1/replies?handled=0|1&contact_id= — unhandled first, newest first. */
+int
+api_replies_list(struct http_req *req)
+{
+	static const char sql[] = "SELECT " API_REPLY_COLUMNS " FROM replies WHERE "
+	    "(?1 < 0 OR handled = ?1) AND (?2 = 0 OR contact_id = ?2) "
+	    "ORDER BY handled, id DESC LIMIT 1000";
+	const char *h = http_arg(req, "handled");
+	int64_t contact;
+	sqlite3_stmt *st;
+	json_t *list;
+
+	if (api_messages_int_arg(req, "contact_id", &contact) < 0)
+		return http_reply_fail(req, 400, "invalid", "contact_id",
+		    "« contact_id » doit être un numéro de contact.");
+	if ((st = db_stmt(req->app->db, sql)) == NULL)
+		return http_reply_fail(req, 500, "internal", NULL, "Erreur interne.");
+	sqlite3_bind_int(st, 1, h == NULL ? -1 : strcmp(h, "1") == 0 || strcmp(h, "true") == 0);
+	sqlite3_bind_int64(st, 2, contact);
+	list = json_array();
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(list, api_reply_json(st));
+	sqlite3_reset(st);
+	return http_reply_json(req, 200, list);
+}
+
+/* PATCH /api/v1/replies/{id} {"handled": bool} */
+int
+api_replies_update(struct http_req *req)
+{
+	static const char *const keys[] = { "handled", NULL };
+	static const char sql[] = "UPDATE replies SET handled = ?2 WHERE id = ?1";
+	static const char sql_get[] = "SELECT " API_REPLY_COLUMNS " FROM replies WHERE id = ?";
+	struct error err = { 0 };
+	bool handled = false, present = false;
+	struct audit_actor actor = api_actor(req);
+	sqlite3_stmt *st;
+	json_t *r = NULL;
+
+	if (req->json == NULL || api_check_keys(req->json, keys, &err) < 0 ||
+	    api_get_bool(req->json, "handled", &handled, &present, &err) < 0 || !present) {
+		if (err.status == 0)
+			error_set(&err, 400, "missing_field", "handled",
+			    "Envoyez {\"handled\": true} ou false.");
+		return http_reply_error(req, &err);
+	}
+	if ((st = db_stmt(req->app->db, sql)) == NULL)
+		return http_reply_fail(req, 500, "internal", NULL, "Erreur interne.");
+	sqlite3_bind_int64(st, 1, req->ids[0]);
+	sqlite3_bind_int(st, 2, handled);
+	if (db_step_done(req->app->db, st) < 0)
+		return http_reply_fail(req, 500, "internal", NULL, "Erreur de la base de données.");
+	if (sqlite3_changes(db_handle(req->app->db)) != 1)
+		return http_reply_fail(req, 404, "not_found", NULL, "Cette réponse n'existe pas.");
+	audit_record(req->app->db, &actor, req->now, handled ? "handled" : "unhandled", "reply",
+	    req->ids[0], NULL);
+	if ((st = db_stmt(req->app->db, sql_get)) != NULL) {
+		sqlite3_bind_int64(st, 1, req->ids[0]);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			r = api_reply_json(st);
+		sqlite3_reset(st);
+	}
+	return http_reply_json(req, 200, r ? r : json_object());
 }

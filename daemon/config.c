@@ -170,7 +170,7 @@ static const char *const config_keys_centre[] = { "name", "phone", "timezone", N
 static const char *const config_keys_database[] = { "path", NULL };
 static const char *const config_keys_http[] = { "listen", "tls_cert", "tls_key", NULL };
 static const char *const config_keys_sending[] = { "hours", "days", "max_per_minute",
-	"max_per_day", NULL };
+	"max_per_day", "retry_delay", NULL };
 static const char *const config_keys_modem[] = { "device", "connection", "pin",
 	"send_pause_ms", NULL };
 
@@ -266,6 +266,10 @@ config_set_sending(struct config_state *st, const char *name, const char *value)
 		if (config_parse_int(value, 1, 60, &cfg->max_per_minute) < 0)
 			return config_fail(st, "[sending] max_per_minute: expected a number "
 			    "from 1 to 60, got '%s'", value);
+	} else if (strcmp(name, "retry_delay") == 0) {
+		if (config_parse_int(value, 1, 3600, &cfg->retry_delay) < 0)
+			return config_fail(st, "[sending] retry_delay: expected seconds from 1 "
+			    "to 3600, got '%s'", value);
 	} else {
 		if (config_parse_int(value, 1, 100000, &cfg->max_per_day) < 0)
 			return config_fail(st, "[sending] max_per_day: expected a number "
@@ -363,6 +367,7 @@ config_new_defaults(const char *name)
 	cfg->send_days = 0x3f;	/* monday to saturday */
 	cfg->max_per_minute = 6;
 	cfg->max_per_day = 500;
+	cfg->retry_delay = 30;
 	return cfg;
 }
 

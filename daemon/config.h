@@ -45,6 +45,7 @@ struct config {
 	unsigned send_days;	/* bit 0 = monday ... bit 6 = sunday */
 	int max_per_minute;	/* default 6 */
 	int max_per_day;	/* default 500 */
+	int retry_delay;	/* seconds before the first retry, doubled after; default 30 */
 
 	size_t nmodems;
 	struct config_modem modems[CONFIG_MAX_MODEMS];

@@ -28,14 +28,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "db.h"
 #include "inbox.h"
 #include "log.h"
+#include "modemsim.h"
 #include "phone.h"
 #include "queue.h"
+#include "replies.h"
 
 #define MODEM_POLL_MS 500		/* idle wait between reads of the port */
 #define MODEM_SWEEP_S 30		/* read the whole SIM this often */
@@ -79,7 +82,7 @@ struct modem {
 	GSM_StateMachine *sm;
 	GSM_SMSC smsc;
 	enum modem_state state;
-	bool pin_tried;
+	bool pin_refused;		/* once refused, the PIN is never tried again */
 	int timeouts;			/* in a row */
 	int backoff;			/* seconds before the next reconnection */
 	int64_t next_sweep, next_health;
@@ -92,6 +95,11 @@ struct modem {
 	char operator[64];
 	char last_error[256];
 	long sent_total;
+	pthread_mutex_t sm_lock;	/* held to create or free sm, and by the watcher */
+	dev_t dev_rdev;			/* the device node connected to, to notice */
+	ino_t dev_ino;			/* that it went away or was replaced (USB reset) */
+	struct modemsim *sim;		/* device = simulator: the built-in modem */
+	char sim_dir[64];
 };
 
 struct modem_pool {
@@ -101,6 +109,8 @@ struct modem_pool {
 	pthread_cond_t wake;
 	bool stopping;
 	bool woken;
+	pthread_t watcher;		/* aborts libgammu calls on a vanished device */
+	bool watching;
 	size_t nmodems;
 	struct modem modems[CONFIG_MAX_MODEMS];
 };
@@ -255,12 +265,46 @@ modem_is_device_error(GSM_Error e)
 static void
 modem_disconnect(struct modem *m)
 {
-	if (m->sm == NULL)
+	GSM_StateMachine *sm = m->sm;
+
+	if (sm == NULL)
 		return;
-	if (GSM_IsConnected(m->sm))
-		GSM_TerminateConnection(m->sm);
-	GSM_FreeStateMachine(m->sm);
+	pthread_mutex_lock(&m->sm_lock);
 	m->sm = NULL;
+	m->dev_ino = 0;		/* nothing for the watcher until the next connection */
+	m->dev_rdev = 0;
+	pthread_mutex_unlock(&m->sm_lock);
+	if (GSM_IsConnected(sm))
+		GSM_TerminateConnection(sm);
+	GSM_FreeStateMachine(sm);
+}
+
+static void
+modem_remember_device(struct modem *m)
+{
+	struct stat sb;
+
+	if (stat(m->device, &sb) == 0) {
+		pthread_mutex_lock(&m->sm_lock);	/* the watcher reads them */
+		m->dev_rdev = sb.st_rdev;
+		m->dev_ino = sb.st_ino;
+		pthread_mutex_unlock(&m->sm_lock);
+	}
+}
+
+/*
+ * True when the device path is gone or now names another node: the modem
+ * was unplugged (and maybe plugged back).  libgammu does not notice by
+ * itself; it only sees its reads time out.
+ */
+static bool
+modem_device_gone(struct modem *m)
+{
+	struct stat sb;
+
+	if (stat(m->device, &sb) < 0)
+		return true;
+	return sb.st_rdev != m->dev_rdev || sb.st_ino != m->dev_ino;
 }
 
 /* Enters the PIN when the SIM asks for one: at most once per start. */
@@ -278,7 +322,7 @@ modem_unlock(struct modem *m)
 		modem_set_error(m, "cannot read the SIM state", e);
 		return -1;
 	}
-	if (status != SEC_Pin || m->cfg->pin == NULL || m->pin_tried) {
+	if (status != SEC_Pin || m->cfg->pin == NULL || m->pin_refused) {
 		snprintf(m->last_error, sizeof(m->last_error), "%s",
 		    status != SEC_Pin ? "the SIM asks for a PUK or another code" :
 		    m->cfg->pin == NULL ? "the SIM asks for a PIN and none is configured" :
@@ -290,9 +334,9 @@ modem_unlock(struct modem *m)
 	memset(&code, 0, sizeof(code));
 	code.Type = SEC_Pin;
 	snprintf(code.Code, sizeof(code.Code), "%s", m->cfg->pin);
-	m->pin_tried = true;
 	e = GSM_EnterSecurityCode(m->sm, &code);
 	if (e != ERR_NONE) {
+		m->pin_refused = true;
 		snprintf(m->last_error, sizeof(m->last_error), "the PIN was refused (%s); "
 		    "not trying again: a SIM locks after three wrong PINs", GSM_ErrorString(e));
 		log_err("modem: %s %s", m->cfg->name, m->last_error);
@@ -311,7 +355,10 @@ modem_connect(struct modem *m)
 
 	modem_set_state(m, m->state == MODEM_CONNECTING ? MODEM_CONNECTING :
 	    MODEM_RECONNECTING);
-	if ((m->sm = GSM_AllocStateMachine()) == NULL)
+	pthread_mutex_lock(&m->sm_lock);
+	m->sm = GSM_AllocStateMachine();
+	pthread_mutex_unlock(&m->sm_lock);
+	if (m->sm == NULL)
 		fatal("modem: out of memory");
 	GSM_SetDebugGlobal(FALSE, GSM_GetDebug(m->sm));
 	if (getenv("RAPPEL_GAMMU_DEBUG")) {
@@ -329,6 +376,9 @@ modem_connect(struct modem *m)
 	gc->SyncTime = FALSE;
 	gc->LockDevice = FALSE;
 	gc->StartInfo = FALSE;
+	/* as GSM_ReadConfig() would: -1 lets libgammu pick the +CNMI values */
+	for (size_t i = 0; i < sizeof(gc->CNMIParams) / sizeof(gc->CNMIParams[0]); i++)
+		gc->CNMIParams[i] = -1;
 	GSM_SetConfigNum(m->sm, 1);
 	e = GSM_InitConnection(m->sm, 1);
 	if (e != ERR_NONE) {
@@ -353,6 +403,7 @@ modem_connect(struct modem *m)
 		return -1;
 	}
 	m->smsc.Location = 0;
+	modem_remember_device(m);
 	m->timeouts = 0;
 	m->backoff = 0;
 	m->next_sweep = 0;
@@ -369,7 +420,8 @@ modem_trouble(struct modem *m, const char *what, GSM_Error e)
 	modem_set_error(m, what, e);
 	if (e == ERR_TIMEOUT)
 		m->timeouts++;
-	if (modem_is_device_error(e) || m->timeouts >= MODEM_MAX_TIMEOUTS) {
+	if (modem_is_device_error(e) || m->timeouts >= MODEM_MAX_TIMEOUTS ||
+	    modem_device_gone(m)) {
 		modem_disconnect(m);
 		modem_set_state(m, MODEM_RECONNECTING);
 		return true;
@@ -493,38 +545,59 @@ modem_store(struct modem *m, GSM_SMSMessage *sms)
 	}
 	rc = inbox_store(m->db, &in, m->pool->now(), &id);
 	free(body);
+	if (rc == 0 && id > 0) {
+		/* stored first, then understood: a failure here loses nothing */
+		struct replies_centre centre = { m->pool->cfg->centre_name,
+			m->pool->cfg->centre_phone };
+		enum intent intent;
+		bool queued;
+		replies_process(m->db, &centre, id, m->pool->now(), &intent, &queued);
+	}
 	return rc;
 }
 
-/* Reads every SMS on the SIM, stores it, then deletes it. */
+#define MODEM_SWEEP_MAX 64	/* SMS handled per sweep; the rest wait for the next */
+
+/*
+ * Reads every SMS on the SIM first (deleting while walking the SIM would
+ * move the walk's position), then stores each one and deletes it once
+ * it is stored.
+ */
 static void
 modem_sweep(struct modem *m)
 {
-	GSM_MultiSMSMessage multi;
+	GSM_MultiSMSMessage *list = calloc(MODEM_SWEEP_MAX, sizeof(*list));
 	GSM_Error e;
 	bool start = true;
-	int i;
+	int n = 0, i, j;
 
+	if (list == NULL)
+		fatal("modem: out of memory");
 	m->incoming = false;
-	for (;;) {
-		memset(&multi, 0, sizeof(multi));
-		e = GSM_GetNextSMS(m->sm, &multi, start);
+	while (n < MODEM_SWEEP_MAX) {
+		if (n > 0)
+			list[n] = list[n - 1];	/* GetNextSMS continues from the last location */
+		e = GSM_GetNextSMS(m->sm, &list[n], start);
 		start = false;
-		if (e == ERR_EMPTY)
+		if (e == ERR_EMPTY || e == ERR_INVALIDLOCATION)
 			break;
 		if (e != ERR_NONE) {
 			if (e != ERR_NOTSUPPORTED && e != ERR_NOTIMPLEMENTED)
 				modem_trouble(m, "cannot read SMS", e);
 			break;
 		}
-		for (i = 0; i < multi.Number; i++) {
-			if (modem_store(m, &multi.SMS[i]) < 0)
+		n++;
+	}
+	for (i = 0; i < n && m->sm; i++) {
+		for (j = 0; j < list[i].Number; j++) {
+			if (modem_store(m, &list[i].SMS[j]) < 0)
 				continue;	/* stays on the SIM, read again later */
-			e = GSM_DeleteSMS(m->sm, &multi.SMS[i]);
+			e = GSM_DeleteSMS(m->sm, &list[i].SMS[j]);
 			if (e != ERR_NONE && modem_trouble(m, "cannot delete an SMS", e))
-				return;
+				break;
 		}
 	}
+	free(list);
 }
 
 /* ---- sending ---- */
@@ -562,7 +635,7 @@ modem_wait_send_status(struct modem *m)
 
 	while (!m->send_done && time(NULL) < until) {
 		GSM_ReadDevice(m->sm, TRUE);
-		if (!GSM_IsConnected(m->sm))
+		if (!m->send_done && (!GSM_IsConnected(m->sm) || modem_device_gone(m)))
 			return ERR_DEVICEREADERROR;
 	}
 	return m->send_done ? ERR_NONE : ERR_TIMEOUT;
@@ -678,7 +751,7 @@ modem_send(struct modem *m, struct queue_msg *msg)
 		m->sent_total++;
 		break;
 	case MODEM_SEND_TEMPFAIL:
-		queue_retry(m->db, msg->id, why, now);
+		queue_retry(m->db, msg->id, why, m->pool->cfg->retry_delay, now);
 		break;
 	case MODEM_SEND_PERMFAIL:
 		queue_fail(m->db, msg->id, why, now);
@@ -698,11 +771,11 @@ modem_step(struct modem *m)
 	struct queue_msg msg;
 	int64_t now = m->pool->now();
 
-	GSM_ReadDevice(m->sm, FALSE);
-	if (m->sm == NULL || !GSM_IsConnected(m->sm)) {
-		modem_trouble(m, "the device went away", ERR_DEVICEREADERROR);
+	if (modem_device_gone(m) || !GSM_IsConnected(m->sm)) {
+		modem_trouble(m, "the device went away", ERR_DEVICENOTEXIST);
 		return;
 	}
+	GSM_ReadDevice(m->sm, FALSE);
 	if (now >= m->next_health) {
 		modem_health(m);
 		m->next_health = now + MODEM_HEALTH_S;
@@ -739,6 +812,13 @@ modem_run(void *arg)
 			modem_wait(m, 60 * 1000);	/* stays stopped: no second PIN */
 			continue;
 		}
+		if (m->sm == NULL && access(m->device, F_OK) < 0) {
+			/* unplugged: watch for it to come back, nothing to back off from */
+			if (m->state != MODEM_RECONNECTING)
+				modem_set_state(m, MODEM_RECONNECTING);
+			modem_wait(m, MODEM_POLL_MS);
+			continue;
+		}
 		if (m->sm == NULL && modem_connect(m) < 0) {
 			if (m->state == MODEM_PIN_REFUSED)
 				continue;
@@ -755,6 +835,78 @@ modem_run(void *arg)
 	m->state = MODEM_STOPPED;
 	modem_publish(m);
 	return NULL;
+}
+
+/*
+ * device = simulator: starts the built-in simulated modem on a pty behind
+ * a symlink in a private directory, and uses that path as the device.
+ */
+static int
+modem_start_simulator(struct modem *m, char *err, size_t errlen)
+{
+	struct modemsim_options opt = { 0 };
+	char link[128], log[128];
+
+	snprintf(m->sim_dir, sizeof(m->sim_dir), "/tmp/rappel-modemsim-XXXXXX");
+	if (mkdtemp(m->sim_dir) == NULL) {
+		snprintf(err, errlen, "[%s] cannot make a directory for the simulator: %s",
+		    m->cfg->name, strerror(errno));
+		return -1;
+	}
+	snprintf(link, sizeof(link), "%s/modem", m->sim_dir);
+	snprintf(log, sizeof(log), "%s/sent.jsonl", m->sim_dir);
+	opt.link_path = link;
+	opt.log_path = log;
+	opt.pin = m->cfg->pin;
+	opt.operator_name = "Simulateur";
+	if ((m->sim = modemsim_new(&opt)) == NULL || modemsim_start(m->sim) < 0) {
+		snprintf(err, errlen, "[%s] cannot start the simulated modem", m->cfg->name);
+		return -1;
+	}
+	snprintf(m->device, sizeof(m->device), "%s", modemsim_link(m->sim));
+	log_info("modem: %s is the built-in simulator device=%s log=%s", m->cfg->name,
+	    m->device, log);
+	return 0;
+}
+
+/*
+ * The watcher: libgammu waits up to tens of seconds for an answer from a
+ * device that was unplugged (its reads just fail).  Every MODEM_POLL_MS
+ * this thread looks at each connected modem's device path and, when it is
+ * gone or names another node, aborts the running libgammu call
+ * (GSM_AbortOperation() is thread-safe), so the worker notices at once.
+ */
+static void *
+modem_watch(void *arg)
+{
+	struct modem_pool *pool = arg;
+	size_t i;
+
+	for (;;) {
+		pthread_mutex_lock(&pool->lock);
+		if (!pool->stopping) {
+			struct timespec until;
+			clock_gettime(CLOCK_REALTIME, &until);
+			until.tv_nsec += (long)MODEM_POLL_MS * 1000000;
+			if (until.tv_nsec >= 1000000000) {
+				until.tv_sec++;
+				until.tv_nsec -= 1000000000;
+			}
+			pthread_cond_timedwait(&pool->wake, &pool->lock, &until);
+		}
+		if (pool->stopping) {
+			pthread_mutex_unlock(&pool->lock);
+			return NULL;
+		}
+		pthread_mutex_unlock(&pool->lock);
+		for (i = 0; i < pool->nmodems; i++) {
+			struct modem *m = &pool->modems[i];
+			pthread_mutex_lock(&m->sm_lock);
+			if (m->sm != NULL && m->dev_ino != 0 && modem_device_gone(m))
+				GSM_AbortOperation(m->sm);
+			pthread_mutex_unlock(&m->sm_lock);
+		}
+	}
 }
 
 struct modem_pool *
@@ -775,15 +927,31 @@ modem_pool_start(const struct config *cfg, int64_t (*now)(void), char *err, size
 		m->cfg = &cfg->modems[i];
 		m->signal = -1;
 		m->state = MODEM_CONNECTING;
+		pthread_mutex_init(&m->sm_lock, NULL);
 		snprintf(m->device, sizeof(m->device), "%s", m->cfg->device);
-		if ((m->db = db_open(cfg->db_path, err, errlen)) == NULL)
+		if (strcmp(m->cfg->device, "simulator") == 0 &&
+		    modem_start_simulator(m, err, errlen) < 0) {
+			modemsim_free(m->sim);
 			goto fail;
+		}
+		if ((m->db = db_open(cfg->db_path, err, errlen)) == NULL) {
+			modemsim_free(m->sim);
+			goto fail;
+		}
 		if (pthread_create(&m->thread, NULL, modem_run, m) != 0) {
 			snprintf(err, errlen, "cannot start the thread of [%s]", m->cfg->name);
 			db_close(m->db);
+			modemsim_free(m->sim);
 			goto fail;
 		}
 		pool->nmodems++;
+	}
+	if (pool->nmodems > 0) {
+		if (pthread_create(&pool->watcher, NULL, modem_watch, pool) != 0) {
+			snprintf(err, errlen, "cannot start the modem watcher thread");
+			goto fail;
+		}
+		pool->watching = true;
 	}
 	return pool;
 fail:
@@ -813,9 +981,20 @@ modem_pool_stop(struct modem_pool *pool)
 	pool->stopping = true;
 	pthread_cond_broadcast(&pool->wake);
 	pthread_mutex_unlock(&pool->lock);
+	if (pool->watching)
+		pthread_join(pool->watcher, NULL);
 	for (i = 0; i < pool->nmodems; i++) {
-		pthread_join(pool->modems[i].thread, NULL);
-		db_close(pool->modems[i].db);
+		struct modem *m = &pool->modems[i];
+		pthread_join(m->thread, NULL);
+		pthread_mutex_destroy(&m->sm_lock);
+		db_close(m->db);
+		modemsim_free(m->sim);
+		if (m->sim_dir[0]) {
+			char log[128];
+			snprintf(log, sizeof(log), "%s/sent.jsonl", m->sim_dir);
+			unlink(log);
+			rmdir(m->sim_dir);
+		}
 	}
 	pthread_cond_destroy(&pool->wake);
 	pthread_mutex_destroy(&pool->lock);

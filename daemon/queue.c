@@ -4,6 +4,8 @@
  */
 #include "queue.h"
 
+#include <sodium.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,13 +41,20 @@ queue_opted_out(struct db *db, int64_t contact_id, const char *number)
 	return out;
 }
 
+static const char *const queue_kinds[] = {
+	[QUEUE_DIRECT] = "direct",
+	[QUEUE_CAMPAIGN] = "campaign",
+	[QUEUE_SYSTEM] = "system",
+};
+
 int
 queue_add(struct db *db, const char *to, int64_t contact_id, const char *body,
-    int priority, const char *created_by, int64_t now, int64_t *id, struct error *err)
+    enum queue_kind kind, const char *created_by, int64_t now, int64_t *id,
+    struct error *err)
 {
 	static const char sql[] = "INSERT INTO messages (contact_id, to_number, body, "
-	    "encoding, parts, concat_ref, priority, not_before, queued_at, created_by) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	    "encoding, parts, concat_ref, priority, not_before, queued_at, created_by, kind) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 	struct sms_info info;
 	sqlite3_stmt *st;
 
@@ -56,7 +65,7 @@ queue_add(struct db *db, const char *to, int64_t contact_id, const char *body,
 	if (info.parts > QUEUE_BODY_MAX_PARTS)
 		return error_set(err, 400, "invalid", "body", "Message trop long : %zu SMS "
 		    "(%d au plus).", info.parts, QUEUE_BODY_MAX_PARTS);
-	if (queue_opted_out(db, contact_id, to))
+	if (kind != QUEUE_SYSTEM && queue_opted_out(db, contact_id, to))
 		return error_set(err, 409, "opted_out", "to", "Ce contact a demandé à ne plus "
 		    "recevoir de SMS (STOP).");
 	if ((st = db_stmt(db, sql)) == NULL)
@@ -67,11 +76,12 @@ queue_add(struct db *db, const char *to, int64_t contact_id, const char *body,
 	sqlite3_bind_text(st, 3, body, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, sms_encoding_name(info.encoding), -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 5, (int)info.parts);
-	sqlite3_bind_int(st, 6, (int)(now % 255) + 1);
-	sqlite3_bind_int(st, 7, priority);
+	sqlite3_bind_int(st, 6, (int)randombytes_uniform(255) + 1);
+	sqlite3_bind_int(st, 7, kind == QUEUE_CAMPAIGN ? 1 : 0);
 	sqlite3_bind_int64(st, 8, now);
 	sqlite3_bind_int64(st, 9, now);
 	sqlite3_bind_text(st, 10, created_by ? created_by : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 11, queue_kinds[kind], -1, SQLITE_STATIC);
 	if (db_step_done(db, st) < 0)
 		return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
 	*id = sqlite3_last_insert_rowid(db_handle(db));
@@ -122,7 +132,8 @@ static int
 queue_peek(struct db *db, int64_t now, struct queue_msg *m)
 {
 	static const char sql[] = "SELECT id, to_number, body, encoding, parts, attempts, "
-	    "concat_ref, contact_id FROM messages WHERE status = 'queued' AND not_before <= ? "
+	    "concat_ref, contact_id, kind = 'system' FROM messages "
+	    "WHERE status = 'queued' AND not_before <= ? "
 	    "ORDER BY priority, not_before, id LIMIT 1";
 	sqlite3_stmt *st = db_stmt(db, sql);
 	int rc;
@@ -141,6 +152,7 @@ queue_peek(struct db *db, int64_t now, struct queue_msg *m)
 		m->attempts = sqlite3_column_int(st, 5) + 1;
 		m->concat_ref = sqlite3_column_int(st, 6);
 		m->contact_id = sqlite3_column_int64(st, 7);
+		m->kind = sqlite3_column_int(st, 8) ? QUEUE_SYSTEM : QUEUE_DIRECT;
 	}
 	sqlite3_reset(st);
 	if (rc == SQLITE_ROW)
@@ -160,7 +172,8 @@ queue_claim_next(struct db *db, const char *modem, int64_t now, struct queue_msg
 		memset(m, 0, sizeof(*m));
 		if ((rc = queue_peek(db, now, m)) <= 0)
 			return rc;
-		if (m->body == NULL || queue_opted_out(db, m->contact_id, m->to)) {
+		if (m->body == NULL || (m->kind != QUEUE_SYSTEM &&
+		    queue_opted_out(db, m->contact_id, m->to))) {
 			/* checked again just before sending: STOP wins */
 			if (queue_cas(db, m->id, "queued", "cancelled") == 0)
 				log_info("queue: cancelled id=%lld reason=opted-out",
@@ -250,7 +263,7 @@ queue_fail(struct db *db, int64_t id, const char *error, int64_t now)
 }
 
 int
-queue_retry(struct db *db, int64_t id, const char *error, int64_t now)
+queue_retry(struct db *db, int64_t id, const char *error, int first_delay, int64_t now)
 {
 	static const char sql_get[] = "SELECT attempts, give_up_at FROM messages WHERE id = ?";
 	static const char sql[] = "UPDATE messages SET status = 'queued', error = ?2, "
@@ -267,8 +280,8 @@ queue_retry(struct db *db, int64_t id, const char *error, int64_t now)
 		give_up = sqlite3_column_int64(st, 1);
 	}
 	sqlite3_reset(st);
-	delay = (int64_t)QUEUE_BACKOFF_FIRST << (attempts > 1 ? (attempts - 1 > 10 ? 10 :
-	    attempts - 1) : 0);
+	delay = (int64_t)(first_delay > 0 ? first_delay : QUEUE_BACKOFF_FIRST) <<
+	    (attempts > 1 ? (attempts - 1 > 10 ? 10 : attempts - 1) : 0);
 	if (delay > QUEUE_BACKOFF_MAX)
 		delay = QUEUE_BACKOFF_MAX;
 	if (attempts >= QUEUE_MAX_ATTEMPTS || (give_up && now + delay > give_up)) {
@@ -432,6 +445,23 @@ queue_resend(struct db *db, int64_t id, int64_t now, struct error *err)
 		db_step_done(db, st);
 	}
 	return 0;
+}
+
+int
+queue_cancel_contact(struct db *db, int64_t contact_id)
+{
+	static const char sql[] = "UPDATE messages SET status = 'cancelled', "
+	    "error = 'STOP reçu' WHERE status = 'queued' AND kind <> 'system' AND "
+	    "(contact_id = ?1 OR to_number IN (SELECT number FROM contact_phones "
+	    "WHERE contact_id = ?1))";
+	sqlite3_stmt *st = db_stmt(db, sql);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, contact_id);
+	if (db_step_done(db, st) < 0)
+		return -1;
+	return sqlite3_changes(db_handle(db));
 }
 
 int

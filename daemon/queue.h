@@ -17,6 +17,7 @@
  *   queued     cancelled   queue_claim_next()   contact opted out meanwhile
  *                          queue_cancel()
  *                          queue_forget_contact()  the contact was erased
+ *                          queue_cancel_contact()  the contact sent STOP
  *   sending    sent        queue_mark_sent()    every part accepted (+CMGS)
  *   sending    queued      queue_retry()        temporary error, backoff
  *   sending    failed      queue_retry()        too many attempts / too late
@@ -50,8 +51,14 @@
 
 #define QUEUE_BODY_MAX_PARTS 10		/* longer texts are refused */
 #define QUEUE_MAX_ATTEMPTS 8
-#define QUEUE_BACKOFF_FIRST 30		/* seconds, doubled at each attempt */
+#define QUEUE_BACKOFF_FIRST 30		/* seconds, default first delay, doubled each time */
 #define QUEUE_BACKOFF_MAX 3600
+
+enum queue_kind {
+	QUEUE_DIRECT,		/* one SMS a person sent now: goes first */
+	QUEUE_CAMPAIGN,		/* from the scheduler: after direct ones */
+	QUEUE_SYSTEM,		/* answer to STOP, START, AIDE: sent even after STOP */
+};
 
 struct queue_msg {
 	int64_t id;
@@ -63,6 +70,7 @@ struct queue_msg {
 	int concat_ref;			/* 1-255, the same for every attempt */
 	unsigned sent_parts;		/* bit i set: part i+1 already accepted */
 	int64_t contact_id;		/* 0 for a bare number */
+	enum queue_kind kind;
 };
 
 void queue_msg_clear(struct queue_msg *m);
@@ -70,10 +78,18 @@ void queue_msg_clear(struct queue_msg *m);
 /*
  * Queues a message for to (E.164), optionally for a contact.  Refused
  * (409 "opted_out") when the contact, or the contact owning the number,
- * has opted out; 400 for an empty, invalid or too long body.
+ * has opted out, unless kind is QUEUE_SYSTEM; 400 for an empty, invalid
+ * or too long body.
  */
 int queue_add(struct db *db, const char *to, int64_t contact_id, const char *body,
-    int priority, const char *created_by, int64_t now, int64_t *id, struct error *err);
+    enum queue_kind kind, const char *created_by, int64_t now, int64_t *id,
+    struct error *err);
+
+/*
+ * Cancels every queued message to a contact or to one of their numbers
+ * (STOP), but for system answers.  Returns how many, or -1.
+ */
+int queue_cancel_contact(struct db *db, int64_t contact_id);
 
 /*
  * Claims the most urgent due message for modem.  Returns 1 and fills *m,
@@ -88,8 +104,12 @@ int queue_part_sent(struct db *db, int64_t id, int seq, const char *modem,
     int reference, int64_t now);
 
 int queue_mark_sent(struct db *db, int64_t id, int64_t now);
-/* Temporary failure: back to queued after a backoff, or failed when exhausted. */
-int queue_retry(struct db *db, int64_t id, const char *error, int64_t now);
+/*
+ * Temporary failure: back to queued after first_delay seconds doubled at
+ * each attempt (capped at QUEUE_BACKOFF_MAX; 0 means QUEUE_BACKOFF_FIRST),
+ * or failed after QUEUE_MAX_ATTEMPTS or past the give-up time.
+ */
+int queue_retry(struct db *db, int64_t id, const char *error, int first_delay, int64_t now);
 /* Permanent failure. */
 int queue_fail(struct db *db, int64_t id, const char *error, int64_t now);
 

@@ -249,7 +249,7 @@ ctl_send(struct db *db, int argc, char **argv, int64_t now)
 		return ctl_fail("%s: not a phone number: %s", argv[0], reason);
 	if (!phone_kind_can_sms(kind))
 		return ctl_fail("%s: a landline or service number cannot receive SMS", argv[0]);
-	if (queue_add(db, to, contacts_find_by_number(db, to), argv[1], 0, "rappelctl", now,
+	if (queue_add(db, to, contacts_find_by_number(db, to), argv[1], QUEUE_DIRECT, "rappelctl", now,
 	    &id, &err) < 0)
 		return ctl_fail("send: %s", err.message);
 	audit_record(db, &ctl_actor, now, "send", "message", id, NULL);

@@ -12,7 +12,9 @@ CREATE TABLE messages (
 	encoding     TEXT NOT NULL CHECK (encoding IN ('gsm7', 'ucs2')),
 	parts        INTEGER NOT NULL,        -- expected parts, from sms_analyze()
 	concat_ref   INTEGER NOT NULL,        -- concatenation reference, kept across retries
-	priority     INTEGER NOT NULL DEFAULT 1,  -- 0 direct, 1 bulk: lower goes first
+	kind         TEXT NOT NULL DEFAULT 'direct' CHECK (kind IN ('direct', 'campaign',
+	             'system')),              -- system: STOP/START/AIDE answers, never blocked by STOP
+	priority     INTEGER NOT NULL DEFAULT 1,  -- 0 direct and system, 1 campaign: lower first
 	status       TEXT NOT NULL DEFAULT 'queued' CHECK (status IN ('queued', 'sending',
 	             'sent', 'delivered', 'failed', 'uncertain', 'cancelled')),
 	attempts     INTEGER NOT NULL DEFAULT 0,
@@ -61,6 +63,10 @@ CREATE TABLE replies (
 	handled      INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX replies_from ON replies (from_number, received_at);
+
+-- The reply that opted a contact out (RGPD proof: when and what was sent).
+ALTER TABLE contacts ADD COLUMN opt_out_reply_id INTEGER REFERENCES replies (id)
+	ON DELETE SET NULL;
 
 -- Parts of multi-part incoming SMS.  A part waits (reply_id NULL) until
 -- its siblings are in, in any order and however late; once joined it is

@@ -8,6 +8,7 @@
 #include "contacts.h"
 #include "inbox.h"
 #include "queue.h"
+#include "replies.h"
 #include "test_db.h"
 #include "test_main.h"
 
@@ -103,7 +104,7 @@ START_TEST(queue_test_priority_and_due)
 	ck_assert_int_eq(queue_claim_next(t.db, "modem", T0 + 4, &m), 1);
 	ck_assert_int_eq(m.id, bulk);		/* the direct one is not due yet */
 	queue_msg_clear(&m);
-	ck_assert_int_eq(queue_retry(t.db, bulk, "test", T0 + 5), 0);
+	ck_assert_int_eq(queue_retry(t.db, bulk, "test", 0, T0 + 5), 0);
 	ck_assert_int_eq(queue_claim_next(t.db, "modem", T0 + 100, &m), 1);
 	ck_assert_int_eq(m.id, direct);		/* direct before bulk */
 	queue_msg_clear(&m);
@@ -122,7 +123,7 @@ START_TEST(queue_test_retry_backoff_gives_up)
 	id = queue_test_add(t.db, "Bonjour", 1, T0);
 	ck_assert_int_eq(queue_claim_next(t.db, "modem", now, &m), 1);
 	queue_msg_clear(&m);
-	ck_assert_int_eq(queue_retry(t.db, id, "+CMS ERROR: 500", now), 0);
+	ck_assert_int_eq(queue_retry(t.db, id, "+CMS ERROR: 500", 0, now), 0);
 	ck_assert_str_eq(queue_test_status(t.db, id), "queued");
 	/* not before the backoff */
 	ck_assert_int_eq(queue_claim_next(t.db, "modem", now + QUEUE_BACKOFF_FIRST - 1, &m), 0);
@@ -131,7 +132,7 @@ START_TEST(queue_test_retry_backoff_gives_up)
 		ck_assert_int_eq(queue_claim_next(t.db, "modem", now, &m), 1);
 		ck_assert_int_eq(m.attempts, i);
 		queue_msg_clear(&m);
-		ck_assert_int_eq(queue_retry(t.db, id, "+CMS ERROR: 500", now), 0);
+		ck_assert_int_eq(queue_retry(t.db, id, "+CMS ERROR: 500", 0, now), 0);
 		now += QUEUE_BACKOFF_MAX;
 	}
 	ck_assert_str_eq(queue_test_status(t.db, id), "failed");
@@ -189,7 +190,7 @@ START_TEST(queue_test_partial_multipart_resumes)
 	queue_msg_clear(&m);
 	ck_assert_int_eq(queue_part_sent(t.db, id, 1, "modem", 7, T0), 0);
 	ck_assert_int_eq(queue_part_sent(t.db, id, 2, "modem", 8, T0), 0);
-	ck_assert_int_eq(queue_retry(t.db, id, "+CMS ERROR: 500", T0), 0);
+	ck_assert_int_eq(queue_retry(t.db, id, "+CMS ERROR: 500", 0, T0), 0);
 	ck_assert_int_eq(queue_claim_next(t.db, "modem", T0 + 3600, &m), 1);
 	ck_assert_uint_eq(m.sent_parts, 0x3);	/* parts 1 and 2 are not sent again */
 	ck_assert_int_eq(m.concat_ref, ref);	/* and part 3 joins them */
@@ -334,6 +335,68 @@ START_TEST(queue_test_erasure_forgets_texts)
 }
 END_TEST
 
+START_TEST(replies_test_stop_start_help)
+{
+	static const struct replies_centre centre = { "Centre social Jacques Brel",
+		"03 21 00 00 00" };
+	struct test_db t;
+	struct contact c = { 0 };
+	struct error err = { 0 };
+	struct queue_msg m;
+	enum intent intent;
+	bool queued;
+	int64_t bulk, reply;
+
+	test_db_open(&t);
+	c.first_name = strdup("Zoé");
+	ck_assert_int_eq(contact_add_phone(&c, "06 39 98 00 01", "", true, "phone", NULL,
+	    &err), 0);
+	ck_assert_int_eq(contacts_save(t.db, &c, &queue_actor, T0, &err), 0);
+	bulk = queue_test_add(t.db, "Atelier jeudi", 1, T0);
+
+	/* STOP: opted out at once, queued reminder cancelled, one confirmation */
+	reply = inbox_test_store(t.db, "Stop.", -1, 1, 1, T0, T0 + 1);
+	ck_assert_int_eq(replies_process(t.db, &centre, reply, T0 + 2, &intent, &queued), 0);
+	ck_assert_int_eq(intent, INTENT_STOP);
+	ck_assert(queued);
+	ck_assert_str_eq(queue_test_status(t.db, bulk), "cancelled");
+	ck_assert_int_eq(queue_test_value(t.db, "SELECT opted_out_at FROM contacts"), T0 + 2);
+	ck_assert_int_eq(queue_test_value(t.db, "SELECT opt_out_reply_id FROM contacts"), reply);
+	ck_assert_int_eq(queue_test_value(t.db, "SELECT handled FROM replies"), 1);
+	/* the confirmation goes out although the contact opted out */
+	ck_assert_int_eq(queue_claim_next(t.db, "modem", T0 + 3, &m), 1);
+	ck_assert_ptr_nonnull(strstr(m.body, "Vous ne recevrez plus de SMS de Centre social "
+	    "Jacques Brel. Envoyez START"));
+	queue_msg_clear(&m);
+	/* and nothing else does */
+	ck_assert_int_eq(queue_add(t.db, "+33639980001", 0, "x", 0, "t", T0, &bulk, &err), -1);
+
+	/* START: back in, with a confirmation */
+	reply = inbox_test_store(t.db, "START", -1, 1, 1, T0 + 100, T0 + 101);
+	ck_assert_int_eq(replies_process(t.db, &centre, reply, T0 + 102, &intent, &queued), 0);
+	ck_assert_int_eq(intent, INTENT_START);
+	ck_assert_int_eq(queue_test_value(t.db, "SELECT opted_out_at IS NULL FROM contacts"), 1);
+
+	/* AIDE: the centre's name and phone */
+	reply = inbox_test_store(t.db, "AIDE", -1, 1, 1, T0 + 200, T0 + 201);
+	ck_assert_int_eq(replies_process(t.db, &centre, reply, T0 + 202, &intent, &queued), 0);
+	ck_assert_int_eq(intent, INTENT_HELP);
+	ck_assert_int_eq(queue_test_value(t.db, "SELECT count(*) FROM messages WHERE kind = "
+	    "'system' AND body LIKE '%appelez le 03 21 00 00 00%'"), 1);
+
+	/* unclear: for a person */
+	reply = inbox_test_store(t.db, "oui mais je serai en retard", -1, 1, 1, T0 + 300,
+	    T0 + 301);
+	ck_assert_int_eq(replies_process(t.db, &centre, reply, T0 + 302, &intent, &queued), 0);
+	ck_assert_int_eq(intent, INTENT_OTHER);
+	ck_assert(!queued);
+	ck_assert_int_eq(queue_test_value(t.db, "SELECT handled FROM replies ORDER BY id DESC"),
+	    0);
+	contact_clear(&c);
+	test_db_close(&t);
+}
+END_TEST
+
 static Suite *
 queue_suite(void)
 {
@@ -357,6 +420,9 @@ queue_suite(void)
 	tc = tcase_create("inbox");
 	tcase_add_test(tc, inbox_test_single_and_duplicate);
 	tcase_add_test(tc, inbox_test_parts_out_of_order_hours_apart);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("replies");
+	tcase_add_test(tc, replies_test_stop_start_help);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -23,6 +23,9 @@ path = $dir/rappel.db
 
 [http]
 listen = 127.0.0.1:$port
+
+[modem]
+device = simulator          ; the built-in simulated modem: nothing leaves the box
 CONF
 
 ctl() { "$build/rappelctl" -c "$dir/rappel.conf" "$@"; }
@@ -40,10 +43,14 @@ cat <<MSG
   Login:     $login
   Password:  $password
   Database:  $dir/rappel.db
+  Modem:     built-in simulator (what it "sends" is logged in the
+             sent.jsonl file named in the daemon's log below)
 
   Try:  curl -c /tmp/rappel.cookies -d '{"login":"$login","password":"$password"}' \\
              http://127.0.0.1:$port/api/v1/session
         curl -b /tmp/rappel.cookies http://127.0.0.1:$port/api/v1/contacts
+        $build/rappelctl -c $dir/rappel.conf send "06 12 34 56 78" "Bonjour"
+        curl -b /tmp/rappel.cookies http://127.0.0.1:$port/api/v1/status
 
   Ctrl-C stops the daemon.
 

@@ -1,0 +1,603 @@
+/*
+ * check_modem — the modem layer end to end: the real rappeld, libgammu's
+ * AT driver, and the modem simulator (tools/modemsim) on a pseudo-terminal
+ * owned by this test process, which can inject SMS and faults.
+ */
+#include <check.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "e2e.h"
+#include "modemsim.h"
+#include "test_main.h"
+
+#define MODEM_TEST_WAIT_MS 60000	/* upper bound for anything to happen */
+
+static struct e2e E;
+static struct e2e_client A;
+static struct modemsim *SIM;
+static char SIM_DIR[64], SIM_LINK[128], SIM_LOG[128];
+
+static void
+sim_start(const char *pin, bool registered)
+{
+	struct modemsim_options opt = { 0 };
+
+	snprintf(SIM_DIR, sizeof(SIM_DIR), "/tmp/rappel-sim-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(SIM_DIR));
+	snprintf(SIM_LINK, sizeof(SIM_LINK), "%s/ttyUSB0", SIM_DIR);
+	snprintf(SIM_LOG, sizeof(SIM_LOG), "%s/modem.jsonl", SIM_DIR);
+	opt.link_path = SIM_LINK;
+	opt.log_path = SIM_LOG;
+	opt.log_commands = true;
+	opt.pin = pin;
+	SIM = modemsim_new(&opt);
+	ck_assert_ptr_nonnull(SIM);
+	modemsim_set_registered(SIM, registered);
+	ck_assert_int_eq(modemsim_start(SIM), 0);
+}
+
+/* Starts the simulator and rappeld with a [modem] on it. */
+static void
+start(const char *sim_pin, const char *conf_pin, bool registered)
+{
+	char extra[512];
+
+	sim_start(sim_pin, registered);
+	snprintf(extra, sizeof(extra),
+	    "[sending]\nretry_delay = 1\n\n[modem]\ndevice = %s\n%s%s%s", SIM_LINK,
+	    conf_pin ? "pin = " : "", conf_pin ? conf_pin : "", conf_pin ? "\n" : "");
+	e2e_start_with(&E, extra);
+	e2e_client_init(&A);
+	ck_assert_int_eq(e2e_login(&E, &A, E2E_ADMIN, E2E_ADMIN_PW), 200);
+}
+
+static void
+setup(void)
+{
+	start(NULL, NULL, true);
+}
+
+static void
+teardown(void)
+{
+	char cmd[128];
+
+	e2e_client_free(&A);
+	e2e_stop(&E);
+	modemsim_free(SIM);
+	SIM = NULL;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", SIM_DIR);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static void
+sleep_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
+
+	nanosleep(&ts, NULL);
+}
+
+/* GET path as admin, 200 expected; the caller json_decref()s. */
+static json_t *
+get(const char *path)
+{
+	struct e2e_resp r;
+	json_t *j;
+
+	ck_assert_int_eq(e2e_call(&E, &A, "GET", path, NULL, &r), 200);
+	j = json_incref(r.json);
+	e2e_resp_free(&r);
+	return j;
+}
+
+static size_t
+count(const char *path)
+{
+	json_t *j = get(path);
+	size_t n = json_array_size(j);
+
+	json_decref(j);
+	return n;
+}
+
+/* The first modem's state in /status. */
+static const char *
+modem_state(void)
+{
+	static char state[32];
+	json_t *j = get("/api/v1/status");
+	json_t *m = json_array_get(json_object_get(j, "modems"), 0);
+
+	snprintf(state, sizeof(state), "%s", m ? json_string_value(json_object_get(m,
+	    "state")) : "");
+	json_decref(j);
+	return state;
+}
+
+static bool
+wait_state(const char *want, int ms)
+{
+	int waited;
+
+	for (waited = 0; waited < ms; waited += 100) {
+		if (strcmp(modem_state(), want) == 0)
+			return true;
+		sleep_ms(100);
+	}
+	return false;
+}
+
+/* Waits until GET path lists n items; false on time-out. */
+static bool
+wait_count(const char *path, size_t n, int ms)
+{
+	int waited;
+
+	for (waited = 0; waited < ms; waited += 100) {
+		if (count(path) == n)
+			return true;
+		sleep_ms(100);
+	}
+	e2e_dump_log(&E);	/* a time-out fails the test: show why */
+	return false;
+}
+
+/* POSTs /messages; returns the id. */
+static json_int_t
+send_sms(const char *to, const char *body)
+{
+	json_t *req = json_pack("{s:s, s:s}", "to", to, "body", body);
+	char *text = json_dumps(req, 0);
+	struct e2e_resp r;
+	json_int_t id;
+
+	ck_assert_int_eq(e2e_call(&E, &A, "POST", "/api/v1/messages", text, &r), 201);
+	id = json_integer_value(json_object_get(r.json, "id"));
+	e2e_resp_free(&r);
+	free(text);
+	json_decref(req);
+	return id;
+}
+
+static json_t *
+message(json_int_t id)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/api/v1/messages/%lld", (long long)id);
+	return get(path);
+}
+
+/* Every event of the simulator's log with that name, as a JSON array. */
+static json_t *
+sim_events(const char *event)
+{
+	json_t *all = json_array();
+	char line[65536];
+	FILE *f = fopen(SIM_LOG, "r");
+
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof(line), f)) {
+		json_t *o = json_loads(line, 0, NULL);
+		if (o && strcmp(json_string_value(json_object_get(o, "event")), event) == 0)
+			json_array_append(all, o);
+		json_decref(o);
+	}
+	fclose(f);
+	return all;
+}
+
+/*
+ * The texts the simulator received, parts joined by concatenation
+ * reference, as a JSON object text → number of times received.
+ */
+static json_t *
+sim_received_texts(void)
+{
+	json_t *submits = sim_events("submit"), *partial = json_object(), *texts = json_object();
+	json_t *o;
+	size_t i;
+
+	json_array_foreach(submits, i, o) {
+		json_t *udh = json_object_get(o, "udh");
+		const char *text = json_string_value(json_object_get(o, "text"));
+		char key[96], *joined;
+		json_t *parts;
+		int total, seq;
+
+		if (!json_is_object(udh)) {
+			json_object_set_new(texts, text, json_integer(json_integer_value(
+			    json_object_get(texts, text)) + 1));
+			continue;
+		}
+		total = (int)json_integer_value(json_object_get(udh, "parts"));
+		seq = (int)json_integer_value(json_object_get(udh, "seq"));
+		snprintf(key, sizeof(key), "%s/%lld/%d",
+		    json_string_value(json_object_get(o, "to")),
+		    (long long)json_integer_value(json_object_get(udh, "ref")), total);
+		if ((parts = json_object_get(partial, key)) == NULL) {
+			parts = json_array();
+			for (int k = 0; k < total; k++)
+				json_array_append_new(parts, json_null());
+			json_object_set_new(partial, key, parts);
+		}
+		json_array_set_new(parts, (size_t)(seq - 1), json_string(text));
+		joined = NULL;
+		{
+			size_t k, len = 0;
+			json_t *p;
+			bool complete = true;
+			json_array_foreach(parts, k, p) {
+				if (!json_is_string(p))
+					complete = false;
+				else
+					len += json_string_length(p);
+			}
+			if (complete) {
+				joined = calloc(1, len + 1);
+				json_array_foreach(parts, k, p)
+					strcat(joined, json_string_value(p));
+				json_object_set_new(texts, joined, json_integer(json_integer_value(
+				    json_object_get(texts, joined)) + 1));
+				free(joined);
+				json_object_del(partial, key);
+			}
+		}
+	}
+	json_decref(submits);
+	json_decref(partial);
+	return texts;
+}
+
+static long long
+received_times(json_t *texts, const char *body)
+{
+	return json_integer_value(json_object_get(texts, body));
+}
+
+/* ---- tests ---- */
+
+START_TEST(test_send_encodings)
+{
+	char french[512];
+	static const char accents[] = "Fête du quartier à côté de l'école : reçu !";
+	static const char arabic[] = "مرحبا، ورشة الخميس الساعة الثانية";
+	json_int_t ids[4];
+	json_t *m, *texts, *submits, *o;
+	size_t i;
+	int srr = 0;
+
+	snprintf(french, sizeof(french), "%s", "Bonjour, le centre social vous rappelle "
+	    "l'atelier numérique de jeudi à 14h : créer son adresse électronique, envoyer "
+	    "une pièce jointe, trouver les démarches de la CAF en ligne. Apportez votre "
+	    "téléphone et vos identifiants si vous les avez. Répondez OUI si vous venez, NON "
+	    "sinon. En cas de problème appelez le 03 21 00 00 00. Le café sera offert par "
+	    "les bénévoles. A jeudi, l'équipe !");
+	ck_assert_int_ge(strlen(french), 380);
+	ids[0] = send_sms("06 12 34 56 78", "Rappel : RDV CAF mardi 14h. Répondez OUI.");
+	ids[1] = send_sms("06 12 34 56 78", french);
+	ids[2] = send_sms("06 12 34 56 78", accents);
+	ids[3] = send_sms("+33 6 12 34 56 79", arabic);
+	ck_assert_msg(wait_count("/api/v1/messages?status=sent", 4, MODEM_TEST_WAIT_MS),
+	    "not all sent");
+
+	m = message(ids[0]);
+	ck_assert_str_eq(json_string_value(json_object_get(m, "encoding")), "gsm7");
+	ck_assert_int_eq(json_integer_value(json_object_get(m, "parts")), 1);
+	ck_assert_str_eq(json_string_value(json_object_get(m, "modem")), "modem");
+	json_decref(m);
+	m = message(ids[1]);
+	ck_assert_str_eq(json_string_value(json_object_get(m, "encoding")), "gsm7");
+	ck_assert_int_eq(json_integer_value(json_object_get(m, "parts")), 3);
+	json_decref(m);
+	m = message(ids[2]);	/* ê ô ç are not GSM-7 */
+	ck_assert_str_eq(json_string_value(json_object_get(m, "encoding")), "ucs2");
+	json_decref(m);
+	m = message(ids[3]);
+	ck_assert_str_eq(json_string_value(json_object_get(m, "encoding")), "ucs2");
+	json_decref(m);
+
+	/* what the modem received, decoded independently of libgammu */
+	texts = sim_received_texts();
+	ck_assert_int_eq(received_times(texts, "Rappel : RDV CAF mardi 14h. Répondez OUI."), 1);
+	ck_assert_int_eq(received_times(texts, french), 1);
+	ck_assert_int_eq(received_times(texts, accents), 1);
+	ck_assert_int_eq(received_times(texts, arabic), 1);
+	json_decref(texts);
+	submits = sim_events("submit");
+	ck_assert_uint_eq(json_array_size(submits), 6);	/* 1 + 3 + 1 + 1 parts */
+	json_array_foreach(submits, i, o) {
+		const char *enc = json_string_value(json_object_get(o, "encoding"));
+		const char *text = json_string_value(json_object_get(o, "text"));
+		ck_assert_str_eq(json_string_value(json_object_get(o, "to")),
+		    strcmp(text, arabic) == 0 ? "+33612345679" : "+33612345678");
+		ck_assert_str_eq(enc, strcmp(text, accents) == 0 || strcmp(text, arabic) == 0 ?
+		    "ucs2" : "gsm7");
+		srr += json_is_true(json_object_get(o, "status_report"));
+	}
+	ck_assert_int_eq(srr, 6);	/* a delivery report is asked for every part */
+	json_decref(submits);
+}
+END_TEST
+
+START_TEST(test_batch_200)
+{
+	char body[64];
+	json_t *texts;
+	int i;
+
+	for (i = 1; i <= 200; i++) {
+		snprintf(body, sizeof(body), "Message de test n° %d", i);
+		send_sms("06 12 34 56 78", body);
+	}
+	ck_assert_msg(wait_count("/api/v1/messages?status=sent", 200, MODEM_TEST_WAIT_MS),
+	    "not all 200 sent");
+	texts = sim_received_texts();
+	ck_assert_uint_eq(json_object_size(texts), 200);
+	for (i = 1; i <= 200; i++) {
+		snprintf(body, sizeof(body), "Message de test n° %d", i);
+		ck_assert_int_eq(received_times(texts, body), 1);
+	}
+	json_decref(texts);
+}
+END_TEST
+
+START_TEST(test_receive_replies)
+{
+	static const char longtext[] = "Bonjour, merci pour le message. Je viendrai à "
+	    "l'atelier de jeudi avec ma fille, elle a neuf ans. Est-ce qu'il faut apporter "
+	    "quelque chose ? Nous avons un ordinateur mais il est très lent. Merci encore "
+	    "et à jeudi, bonne journée à toute l'équipe du centre.";
+	static const int order[] = { 3, 1, 2 };
+	struct modemsim_incoming in = { 0 };
+	struct e2e_resp r;
+	json_t *list, *o;
+	size_t i;
+	bool seen_long = false, seen_yes = false;
+
+	ck_assert_int_eq(e2e_call(&E, &A, "POST", "/api/v1/contacts",
+	    "{\"first_name\":\"Awa\",\"last_name\":\"Diallo\",\"phone\":\"06 12 34 56 78\"}",
+	    &r), 201);
+	e2e_resp_free(&r);
+	ck_assert(wait_state("ready", 10000));
+	ck_assert_int_eq(modemsim_inject_sms(SIM, "+33612345678", "Oui merci", MODEMSIM_GSM7),
+	    1);
+	in.from = "+33612345678";
+	in.text = longtext;
+	in.encoding = MODEMSIM_GSM7;
+	in.parts = 3;
+	in.order = order;
+	ck_assert_int_eq(modemsim_inject(SIM, &in), 3);
+	ck_assert_msg(wait_count("/api/v1/replies", 2, MODEM_TEST_WAIT_MS), "replies missing");
+	list = get("/api/v1/replies");
+	json_array_foreach(list, i, o) {
+		const char *body = json_string_value(json_object_get(o, "body"));
+		ck_assert_str_eq(json_string_value(json_object_get(o, "from")), "+33612345678");
+		ck_assert_int_eq(json_integer_value(json_object_get(o, "contact_id")), 1);
+		if (strcmp(body, longtext) == 0)
+			seen_long = true;
+		if (strcmp(body, "Oui merci") == 0) {
+			seen_yes = true;
+			ck_assert_str_eq(json_string_value(json_object_get(o, "intent")), "yes");
+		}
+	}
+	ck_assert(seen_long && seen_yes);
+	json_decref(list);
+	/* stored, then deleted from the SIM */
+	for (i = 0; i < 100 && modemsim_sim_used(SIM) > 0; i++)
+		sleep_ms(100);
+	ck_assert_int_eq(modemsim_sim_used(SIM), 0);
+}
+END_TEST
+
+START_TEST(test_delivery_report)
+{
+	json_int_t id = send_sms("06 12 34 56 78", "Rappel : atelier couture demain 9h.");
+	json_t *submits, *m;
+	int ref, waited;
+
+	ck_assert(wait_count("/api/v1/messages?status=sent", 1, MODEM_TEST_WAIT_MS));
+	submits = sim_events("submit");
+	ck_assert_uint_eq(json_array_size(submits), 1);
+	ref = (int)json_integer_value(json_object_get(json_array_get(submits, 0), "cmgs_ref"));
+	json_decref(submits);
+	ck_assert_int_eq(modemsim_inject_report(SIM, ref, true), 0);
+	for (waited = 0; waited < MODEM_TEST_WAIT_MS; waited += 200) {
+		m = message(id);
+		if (strcmp(json_string_value(json_object_get(m, "status")), "delivered") == 0) {
+			ck_assert(json_is_string(json_object_get(m, "delivered_at")));
+			json_decref(m);
+			return;
+		}
+		json_decref(m);
+		sleep_ms(200);
+	}
+	ck_abort_msg("the delivery report was not matched");
+}
+END_TEST
+
+START_TEST(test_cms_error_every_third)
+{
+	char body[64];
+	json_t *texts, *errors;
+	int i;
+
+	modemsim_set_cms_error(SIM, 3, 500);
+	for (i = 1; i <= 9; i++) {
+		snprintf(body, sizeof(body), "Essai %d avec erreurs du réseau", i);
+		send_sms("06 12 34 56 78", body);
+	}
+	ck_assert_msg(wait_count("/api/v1/messages?status=sent", 9, MODEM_TEST_WAIT_MS),
+	    "not all sent despite retries");
+	errors = sim_events("submit_error");
+	ck_assert_uint_ge(json_array_size(errors), 3);
+	json_decref(errors);
+	texts = sim_received_texts();
+	for (i = 1; i <= 9; i++) {
+		snprintf(body, sizeof(body), "Essai %d avec erreurs du réseau", i);
+		ck_assert_int_eq(received_times(texts, body), 1);	/* none lost, none twice */
+	}
+	json_decref(texts);
+	ck_assert_uint_eq(count("/api/v1/messages?status=failed"), 0);
+}
+END_TEST
+
+START_TEST(test_unplug_replug)
+{
+	char body[64];
+	json_t *list, *texts, *o;
+	struct timespec t0, t1;
+	size_t i, sent = 0, uncertain = 0, before;
+	double reconnect;
+	int waited;
+
+	modemsim_set_latency(SIM, 0, 100);
+	for (i = 1; i <= 30; i++) {
+		snprintf(body, sizeof(body), "Lot débranché %zu", i);
+		send_sms("06 12 34 56 78", body);
+	}
+	for (waited = 0; count("/api/v1/messages?status=sent") < 8 && waited < 30000;
+	    waited += 50)
+		sleep_ms(50);
+	ck_assert_int_eq(modemsim_unplug(SIM), 0);
+	sleep_ms(1500);
+	ck_assert_int_eq(modemsim_replug(SIM), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	before = count("/api/v1/messages?status=sent");
+	/* sending again: the worker noticed, reopened the same path, went on */
+	for (waited = 0; count("/api/v1/messages?status=sent") == before && waited < 10000;
+	    waited += 50)
+		sleep_ms(50);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (count("/api/v1/messages?status=sent") == before)
+		e2e_dump_log(&E);
+	ck_assert_msg(count("/api/v1/messages?status=sent") > before,
+	    "not sending again within 10 s of the replug");
+	reconnect = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	printf("modem: sending again %.1f s after the replug\n", reconnect);
+	ck_assert_str_eq(modem_state(), "ready");
+	/* every message ends sent, or uncertain when it was in the modem at the unplug */
+	for (waited = 0; waited < MODEM_TEST_WAIT_MS; waited += 200) {
+		if (count("/api/v1/messages?status=queued") == 0 &&
+		    count("/api/v1/messages?status=sending") == 0)
+			break;
+		sleep_ms(200);
+	}
+	list = get("/api/v1/messages");
+	texts = sim_received_texts();
+	json_array_foreach(list, i, o) {
+		const char *status = json_string_value(json_object_get(o, "status"));
+		const char *b = json_string_value(json_object_get(o, "body"));
+		if (strcmp(status, "sent") == 0) {
+			sent++;
+			ck_assert_int_eq(received_times(texts, b), 1);
+		} else {
+			if (strcmp(status, "uncertain") != 0)
+				e2e_dump_log(&E);
+			ck_assert_msg(strcmp(status, "uncertain") == 0, "message %s is %s", b,
+			    status);
+			uncertain++;
+			ck_assert_int_le(received_times(texts, b), 1);
+		}
+	}
+	printf("modem: after unplug/replug %zu sent, %zu uncertain\n", sent, uncertain);
+	ck_assert_uint_eq(sent + uncertain, 30);
+	ck_assert_uint_le(uncertain, 1);
+	json_decref(texts);
+	json_decref(list);
+}
+END_TEST
+
+static int
+pin_attempts(void)
+{
+	json_t *cmds = sim_events("at"), *o;
+	size_t i;
+	int n = 0;
+
+	json_array_foreach(cmds, i, o)
+		if (strncasecmp(json_string_value(json_object_get(o, "cmd")), "AT+CPIN=", 8) == 0)
+			n++;
+	json_decref(cmds);
+	return n;
+}
+
+START_TEST(test_pin_right)
+{
+	teardown();
+	start("1234", "1234", true);
+	ck_assert_msg(wait_state("ready", 15000), "state %s", modem_state());
+	ck_assert_int_eq(pin_attempts(), 1);
+}
+END_TEST
+
+START_TEST(test_pin_wrong_tried_once)
+{
+	teardown();
+	start("1234", "9999", true);
+	ck_assert_msg(wait_state("pin_refused", 15000), "state %s", modem_state());
+	sleep_ms(3000);
+	ck_assert_int_eq(pin_attempts(), 1);	/* never a second try */
+	ck_assert_str_eq(modem_state(), "pin_refused");
+}
+END_TEST
+
+START_TEST(test_no_registration_waits)
+{
+	json_int_t id;
+	json_t *m;
+
+	teardown();
+	start(NULL, NULL, false);
+	ck_assert_msg(wait_state("no_network", 15000), "state %s", modem_state());
+	id = send_sms("06 12 34 56 78", "Rappel : permanence logement vendredi.");
+	sleep_ms(3000);
+	m = message(id);
+	ck_assert_str_eq(json_string_value(json_object_get(m, "status")), "queued");
+	json_decref(m);
+	modemsim_set_registered(SIM, true);
+	ck_assert(wait_count("/api/v1/messages?status=sent", 1, MODEM_TEST_WAIT_MS));
+}
+END_TEST
+
+static Suite *
+modem_suite(void)
+{
+	Suite *s = suite_create("modem");
+	TCase *tc;
+
+	tc = tcase_create("send");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_send_encodings);
+	tcase_add_test(tc, test_batch_200);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("receive");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_receive_replies);
+	tcase_add_test(tc, test_delivery_report);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("faults");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_cms_error_every_third);
+	tcase_add_test(tc, test_unplug_replug);
+	tcase_add_test(tc, test_no_registration_waits);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("pin");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_pin_right);
+	tcase_add_test(tc, test_pin_wrong_tried_once);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+TEST_MAIN(modem_suite)

@@ -1,0 +1,206 @@
+/*
+ * control — line commands that drive a running simulator.  See
+ * modemsim_command() in modemsim.h.  Pure parsing on top of the public
+ * functions, which do the locking.
+ */
+#include "modemsim.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Longest word of a command (a phone number, an order list). */
+#define MSIM_CTL_WORD 64
+
+/* Most parts an order list may name. */
+#define MSIM_CTL_MAX_ORDER 16
+
+/* Copies the next space-separated word of *pp into w; -1 when none. */
+static int
+msim_ctl_word(const char **pp, char w[MSIM_CTL_WORD])
+{
+	const char *p = *pp;
+	size_t n = 0;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p == '\0')
+		return -1;
+	while (*p != '\0' && *p != ' ' && *p != '\t' && n + 1 < MSIM_CTL_WORD)
+		w[n++] = *p++;
+	w[n] = '\0';
+	while (*p == ' ' || *p == '\t')
+		p++;
+	*pp = p;
+	return 0;
+}
+
+/* A non-negative integer word; -1 when it is not one. */
+static int
+msim_ctl_int(const char *w)
+{
+	char *end;
+	long v;
+
+	if (!isdigit((unsigned char)w[0]))
+		return -1;
+	v = strtol(w, &end, 10);
+	return *end == '\0' && v <= 1000000 ? (int)v : -1;
+}
+
+static int
+msim_ctl_encoding(const char *w, enum modemsim_encoding *enc)
+{
+	if (strcmp(w, "gsm7") == 0)
+		*enc = MODEMSIM_GSM7;
+	else if (strcmp(w, "ucs2") == 0)
+		*enc = MODEMSIM_UCS2;
+	else
+		return -1;
+	return 0;
+}
+
+/* "3,1,2" into order[] and *n; or "3" alone: *n = 3, no order. */
+static int
+msim_ctl_order(const char *w, int *order, int *n, bool *given)
+{
+	const char *p = w;
+	char *end;
+	long v;
+
+	*n = 0;
+	*given = strchr(w, ',') != NULL;
+	if (!*given) {
+		*n = msim_ctl_int(w);
+		return *n >= 1 && *n <= MSIM_CTL_MAX_ORDER ? 0 : -1;
+	}
+	while (*p != '\0' && *n < MSIM_CTL_MAX_ORDER) {
+		v = strtol(p, &end, 10);
+		if (end == p || (*end != ',' && *end != '\0'))
+			return -1;
+		order[(*n)++] = (int)v;
+		p = *end == ',' ? end + 1 : end;
+	}
+	return *p == '\0' ? 0 : -1;
+}
+
+/* inject / inject-parts */
+static int
+msim_ctl_inject(struct modemsim *ms, const char *p, bool parts, char *reply, size_t sz)
+{
+	struct modemsim_incoming in;
+	char from[MSIM_CTL_WORD], enc[MSIM_CTL_WORD], ord[MSIM_CTL_WORD];
+	int order[MSIM_CTL_MAX_ORDER], n = 0, rc;
+	bool given = false;
+
+	memset(&in, 0, sizeof(in));
+	if (msim_ctl_word(&p, from) == -1 || msim_ctl_word(&p, enc) == -1 ||
+	    msim_ctl_encoding(enc, &in.encoding) == -1 ||
+	    (parts && (msim_ctl_word(&p, ord) == -1 ||
+	    msim_ctl_order(ord, order, &n, &given) == -1)) || *p == '\0') {
+		snprintf(reply, sz, "error usage: inject%s FROM gsm7|ucs2%s TEXT",
+		    parts ? "-parts" : "", parts ? " ORDER" : "");
+		return -1;
+	}
+	in.from = from;
+	in.text = p;
+	in.parts = n;
+	in.order = given ? order : NULL;
+	if ((rc = modemsim_inject(ms, &in)) < 0) {
+		snprintf(reply, sz, "error inject: %s", strerror(errno));
+		return -1;
+	}
+	snprintf(reply, sz, "ok parts=%d", rc);
+	return 0;
+}
+
+/* Commands with one or two integer arguments. */
+static int
+msim_ctl_numbers(struct modemsim *ms, const char *cmd, const char *p, char *reply,
+    size_t sz)
+{
+	char w1[MSIM_CTL_WORD] = "", w2[MSIM_CTL_WORD] = "";
+	int a, b;
+
+	msim_ctl_word(&p, w1);
+	msim_ctl_word(&p, w2);
+	a = msim_ctl_int(w1);
+	b = w2[0] ? msim_ctl_int(w2) : 0;
+	if (a < 0 || b < 0) {
+		snprintf(reply, sz, "error usage: %s N [M]", cmd);
+		return -1;
+	}
+	if (strcmp(cmd, "latency") == 0)
+		modemsim_set_latency(ms, a, b);
+	else if (strcmp(cmd, "cms-every") == 0)
+		modemsim_set_cms_error(ms, a, b);
+	else if (strcmp(cmd, "register") == 0)
+		modemsim_set_registered(ms, a != 0);
+	else
+		modemsim_set_mute(ms, a != 0);
+	snprintf(reply, sz, "ok");
+	return 0;
+}
+
+static int
+msim_ctl_report(struct modemsim *ms, const char *p, char *reply, size_t sz)
+{
+	char w1[MSIM_CTL_WORD] = "", w2[MSIM_CTL_WORD] = "";
+	int ref;
+
+	msim_ctl_word(&p, w1);
+	msim_ctl_word(&p, w2);
+	ref = msim_ctl_int(w1);
+	if (ref < 0 || ref > 255 || (strcmp(w2, "delivered") != 0 && strcmp(w2, "failed") != 0)) {
+		snprintf(reply, sz, "error usage: report REF delivered|failed");
+		return -1;
+	}
+	if (modemsim_inject_report(ms, ref, strcmp(w2, "delivered") == 0) == -1) {
+		snprintf(reply, sz, "error report: SIM full");
+		return -1;
+	}
+	snprintf(reply, sz, "ok");
+	return 0;
+}
+
+/* unplug / replug */
+static int
+msim_ctl_plug(struct modemsim *ms, bool on, char *reply, size_t sz)
+{
+	if ((on ? modemsim_replug(ms) : modemsim_unplug(ms)) == -1) {
+		snprintf(reply, sz, "error already %s", on ? "plugged" : "unplugged");
+		return -1;
+	}
+	snprintf(reply, sz, "ok");
+	return 0;
+}
+
+int
+modemsim_command(struct modemsim *ms, const char *line, char *reply, size_t replysz)
+{
+	char cmd[MSIM_CTL_WORD];
+	const char *p = line;
+
+	if (msim_ctl_word(&p, cmd) == -1) {
+		snprintf(reply, replysz, "error empty command");
+		return -1;
+	}
+	if (strcmp(cmd, "inject") == 0 || strcmp(cmd, "inject-parts") == 0)
+		return msim_ctl_inject(ms, p, cmd[6] == '-', reply, replysz);
+	if (strcmp(cmd, "report") == 0)
+		return msim_ctl_report(ms, p, reply, replysz);
+	if (strcmp(cmd, "latency") == 0 || strcmp(cmd, "cms-every") == 0 ||
+	    strcmp(cmd, "register") == 0 || strcmp(cmd, "mute") == 0)
+		return msim_ctl_numbers(ms, cmd, p, reply, replysz);
+	if (strcmp(cmd, "unplug") == 0 || strcmp(cmd, "replug") == 0)
+		return msim_ctl_plug(ms, cmd[0] == 'r', reply, replysz);
+	if (strcmp(cmd, "status") == 0) {
+		snprintf(reply, replysz, "ok submits=%d sim=%d", modemsim_submit_count(ms),
+		    modemsim_sim_used(ms));
+		return 0;
+	}
+	snprintf(reply, replysz, "error unknown command: %s", cmd);
+	return -1;
+}
