@@ -34,7 +34,7 @@ listen = 127.0.0.1:$port
 device = $dir/ttyUSB0
 send_pause_ms = $pause
 CONF
-	"$sim" --link "$dir/ttyUSB0" --log "$dir/sim.log" --log-at --latency "0,$latency" &
+	"$sim" --link "$dir/ttyUSB0" --log "$dir/sim.log" --log-at --latency "0,$latency" >/dev/null &
 	simpid=$!
 	sleep 0.3
 	i=1

@@ -10,6 +10,9 @@
  *   no_network   connected, not registered: messages wait
  *   ready        registered, sending and receiving
  *   reconnecting lost the device or it stopped answering; retrying
+ *   benched      MODEM_BENCH_FAILURES sends failed in a row: it claims no
+ *                message for MODEM_BENCH_S seconds and the other modems
+ *                take the queue; it still receives
  *
  * Send path.  libgammu's ATGEN_SendSMS sleeps 100 + 500 + 100 ms around
  * every PDU it writes, which caps a sender at about 1.4 PDU/s whatever
@@ -46,6 +49,8 @@
 #define MODEM_SEND_TIMEOUT_S 60		/* wait for +CMGS at most this long */
 #define MODEM_MAX_TIMEOUTS 3		/* in a row, then reconnect */
 #define MODEM_BACKOFF_MAX_S 30
+#define MODEM_BENCH_FAILURES 3		/* failed sends in a row, then ... */
+#define MODEM_BENCH_S 300		/* ... no sending for this long */
 
 enum modem_state {
 	MODEM_CONNECTING,
@@ -53,6 +58,7 @@ enum modem_state {
 	MODEM_NO_NETWORK,
 	MODEM_READY,
 	MODEM_RECONNECTING,
+	MODEM_BENCHED,
 	MODEM_STOPPED,
 };
 
@@ -62,6 +68,7 @@ static const char *const modem_state_names[] = {
 	[MODEM_NO_NETWORK] = "no_network",
 	[MODEM_READY] = "ready",
 	[MODEM_RECONNECTING] = "reconnecting",
+	[MODEM_BENCHED] = "benched",
 	[MODEM_STOPPED] = "stopped",
 };
 
@@ -95,6 +102,8 @@ struct modem {
 	char operator[64];
 	char last_error[256];
 	long sent_total;
+	int send_failures;		/* in a row; MODEM_BENCH_FAILURES benches the modem */
+	int64_t benched_until;		/* no claiming before this time */
 	pthread_mutex_t sm_lock;	/* held to create or free sm, and by the watcher */
 	dev_t dev_rdev;			/* the device node connected to, to notice */
 	ino_t dev_ino;			/* that it went away or was replaced (USB reset) */
@@ -457,7 +466,9 @@ modem_health(struct modem *m)
 	EncodeUTF8(name, ni.NetworkName);
 	snprintf(m->operator, sizeof(m->operator), "%s", name[0] ? name : ni.NetworkCode);
 	free(name);
-	if (ni.State == GSM_HomeNetwork || ni.State == GSM_RoamingNetwork)
+	if (m->state == MODEM_BENCHED)
+		modem_publish(m);	/* stays benched until its time is up */
+	else if (ni.State == GSM_HomeNetwork || ni.State == GSM_RoamingNetwork)
 		modem_set_state(m, MODEM_READY);
 	else
 		modem_set_state(m, MODEM_NO_NETWORK);
@@ -745,6 +756,15 @@ modem_send(struct modem *m, struct queue_msg *msg)
 			    m->pool->now());
 	}
 	now = m->pool->now();
+	m->send_failures = r == MODEM_SEND_OK || r == MODEM_SEND_PERMFAIL ? 0 :
+	    m->send_failures + 1;
+	if (m->send_failures >= MODEM_BENCH_FAILURES) {
+		m->benched_until = now + MODEM_BENCH_S;
+		m->send_failures = 0;
+		log_warn("modem: %s failed %d sends in a row; benched for %d s", m->cfg->name,
+		    MODEM_BENCH_FAILURES, MODEM_BENCH_S);
+		modem_set_state(m, MODEM_BENCHED);
+	}
 	switch (r) {
 	case MODEM_SEND_OK:
 		queue_mark_sent(m->db, msg->id, now);
@@ -787,6 +807,15 @@ modem_step(struct modem *m)
 		m->next_sweep = now + MODEM_SWEEP_S;
 		if (m->sm == NULL)
 			return;
+	}
+	if (m->state == MODEM_BENCHED) {
+		if (now < m->benched_until) {
+			modem_wait(m, MODEM_POLL_MS * 4);
+			return;
+		}
+		m->next_health = 0;	/* back: the health check makes it ready */
+		modem_set_state(m, MODEM_NO_NETWORK);
+		return;
 	}
 	if (m->state != MODEM_READY) {
 		modem_wait(m, MODEM_POLL_MS * 4);

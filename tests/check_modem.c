@@ -566,6 +566,81 @@ START_TEST(test_no_registration_waits)
 }
 END_TEST
 
+START_TEST(test_two_modems_spread_and_bench)
+{
+	struct modemsim_options opt = { 0 };
+	struct modemsim *sim2;
+	char link2[160], log2[160], extra[512], body[64];
+	json_t *list, *st, *o;
+	size_t i, by1 = 0, by2 = 0;
+	int waited;
+
+	/* a second modem beside the first, both in rappel.conf */
+	teardown();
+	sim_start(NULL, true);
+	snprintf(link2, sizeof(link2), "%s/ttyUSB1", SIM_DIR);
+	snprintf(log2, sizeof(log2), "%s/modem2.jsonl", SIM_DIR);
+	opt.link_path = link2;
+	opt.log_path = log2;
+	sim2 = modemsim_new(&opt);
+	ck_assert_ptr_nonnull(sim2);
+	ck_assert_int_eq(modemsim_start(sim2), 0);
+	snprintf(extra, sizeof(extra), "[sending]\nretry_delay = 1\n\n[modem]\ndevice = %s\n\n"
+	    "[modem.2]\ndevice = %s\n", SIM_LINK, link2);
+	e2e_start_with(&E, extra);
+	e2e_client_init(&A);
+	ck_assert_int_eq(e2e_login(&E, &A, E2E_ADMIN, E2E_ADMIN_PW), 200);
+	for (waited = 0; waited < 20000; waited += 200) {
+		st = get("/api/v1/status");
+		i = 0;
+		json_array_foreach(json_object_get(st, "modems"), i, o)
+			if (strcmp(json_string_value(json_object_get(o, "state")), "ready") != 0)
+				break;
+		by1 = json_array_size(json_object_get(st, "modems"));
+		json_decref(st);
+		if (by1 == 2 && i == 2)
+			break;
+		sleep_ms(200);
+	}
+	ck_assert_msg(waited < 20000, "both modems not ready");
+
+	/* the queue is shared: both modems send */
+	modemsim_set_latency(SIM, 0, 200);
+	modemsim_set_latency(sim2, 0, 200);
+	for (i = 1; i <= 12; i++) {
+		snprintf(body, sizeof(body), "Deux modems %zu", i);
+		send_sms("06 12 34 56 78", body);
+	}
+	ck_assert(wait_count("/api/v1/messages?status=sent", 12, MODEM_TEST_WAIT_MS));
+	list = get("/api/v1/messages");
+	by1 = by2 = 0;
+	json_array_foreach(list, i, o) {
+		const char *modem = json_string_value(json_object_get(o, "modem"));
+		by1 += strcmp(modem, "modem") == 0;
+		by2 += strcmp(modem, "modem.2") == 0;
+	}
+	json_decref(list);
+	printf("modem: 12 messages spread %zu / %zu\n", by1, by2);
+	ck_assert_uint_gt(by1, 0);
+	ck_assert_uint_gt(by2, 0);
+
+	/* the first modem now fails every send: it is benched, the second sends all */
+	modemsim_set_cms_error(SIM, 1, 500);
+	for (i = 1; i <= 12; i++) {
+		snprintf(body, sizeof(body), "Un modem en panne %zu", i);
+		send_sms("06 12 34 56 78", body);
+	}
+	ck_assert(wait_count("/api/v1/messages?status=sent", 24, MODEM_TEST_WAIT_MS));
+	ck_assert_uint_eq(count("/api/v1/messages?status=failed"), 0);
+	st = get("/api/v1/status");
+	json_array_foreach(json_object_get(st, "modems"), i, o)
+		if (strcmp(json_string_value(json_object_get(o, "name")), "modem") == 0)
+			ck_assert_str_eq(json_string_value(json_object_get(o, "state")), "benched");
+	json_decref(st);
+	modemsim_free(sim2);
+}
+END_TEST
+
 static Suite *
 modem_suite(void)
 {
@@ -590,6 +665,11 @@ modem_suite(void)
 	tcase_add_test(tc, test_cms_error_every_third);
 	tcase_add_test(tc, test_unplug_replug);
 	tcase_add_test(tc, test_no_registration_waits);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("two modems");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_two_modems_spread_and_bench);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("pin");
 	tcase_add_checked_fixture(tc, setup, teardown);
