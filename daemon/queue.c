@@ -238,28 +238,30 @@ queue_mark_sent(struct db *db, int64_t id, int64_t now)
 	return 0;
 }
 
+/* sending → failed or uncertain, with the reason; compare-and-set. */
 static int
-queue_set_failed(struct db *db, int64_t id, const char *error, int64_t now)
+queue_end_sending(struct db *db, int64_t id, const char *status, const char *error)
 {
-	static const char sql[] = "UPDATE messages SET status = 'failed', error = ?2 "
+	static const char sql[] = "UPDATE messages SET status = ?3, error = ?2 "
 	    "WHERE id = ?1 AND status = 'sending'";
 	sqlite3_stmt *st = db_stmt(db, sql);
 
-	(void)now;
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_text(st, 2, error, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, status, -1, SQLITE_STATIC);
 	if (db_step_done(db, st) < 0 || sqlite3_changes(db_handle(db)) != 1)
 		return -1;
-	log_warn("queue: failed id=%lld error=\"%s\"", (long long)id, error);
+	log_warn("queue: %s id=%lld error=\"%s\"", status, (long long)id, error);
 	return 0;
 }
 
 int
 queue_fail(struct db *db, int64_t id, const char *error, int64_t now)
 {
-	return queue_set_failed(db, id, error, now);
+	(void)now;
+	return queue_end_sending(db, id, "failed", error);
 }
 
 int
@@ -287,7 +289,7 @@ queue_retry(struct db *db, int64_t id, const char *error, int first_delay, int64
 	if (attempts >= QUEUE_MAX_ATTEMPTS || (give_up && now + delay > give_up)) {
 		char why[300];
 		snprintf(why, sizeof(why), "%s (abandonné après %d essais)", error, attempts);
-		return queue_set_failed(db, id, why, now);
+		return queue_end_sending(db, id, "failed", why);
 	}
 	if ((st = db_stmt(db, sql)) == NULL)
 		return -1;
@@ -304,19 +306,8 @@ queue_retry(struct db *db, int64_t id, const char *error, int first_delay, int64
 int
 queue_uncertain(struct db *db, int64_t id, const char *error, int64_t now)
 {
-	static const char sql[] = "UPDATE messages SET status = 'uncertain', error = ?2 "
-	    "WHERE id = ?1 AND status = 'sending'";
-	sqlite3_stmt *st = db_stmt(db, sql);
-
 	(void)now;
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, error, -1, SQLITE_STATIC);
-	if (db_step_done(db, st) < 0 || sqlite3_changes(db_handle(db)) != 1)
-		return -1;
-	log_warn("queue: uncertain id=%lld error=\"%s\"", (long long)id, error);
-	return 0;
+	return queue_end_sending(db, id, "uncertain", error);
 }
 
 int
