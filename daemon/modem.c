@@ -42,6 +42,7 @@
 #include "phone.h"
 #include "queue.h"
 #include "replies.h"
+#include "window.h"
 
 #define MODEM_POLL_MS 500		/* idle wait between reads of the port */
 #define MODEM_SWEEP_S 30		/* read the whole SIM this often */
@@ -785,6 +786,25 @@ modem_send(struct modem *m, struct queue_msg *msg)
 
 /* ---- the worker ---- */
 
+/*
+ * True when this modem may hand over a message now: inside the sending
+ * hours and days, and under its per-minute and per-day limits.  Outside,
+ * messages wait in the queue; they are never dropped.
+ */
+static bool
+modem_may_send(struct modem *m, int64_t now)
+{
+	const struct config *cfg = m->pool->cfg;
+	int minute, day;
+
+	if (window_next_allowed(cfg, now) != now)
+		return false;
+	minute = queue_parts_since(m->db, m->cfg->name, now - 60);
+	day = queue_parts_since(m->db, m->cfg->name, window_day_start(now));
+	return minute >= 0 && day >= 0 && minute < cfg->max_per_minute &&
+	    day < cfg->max_per_day;
+}
+
 static void
 modem_step(struct modem *m)
 {
@@ -822,7 +842,7 @@ modem_step(struct modem *m)
 		m->next_health = 0;	/* no network: look again soon */
 		return;
 	}
-	if (queue_claim_next(m->db, m->cfg->name, now, &msg) == 1) {
+	if (modem_may_send(m, now) && queue_claim_next(m->db, m->cfg->name, now, &msg) == 1) {
 		modem_send(m, &msg);
 		queue_msg_clear(&msg);
 		return;		/* straight to the next one */

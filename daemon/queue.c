@@ -480,6 +480,24 @@ queue_forget_contact(struct db *db, int64_t contact_id)
 }
 
 int
+queue_parts_since(struct db *db, const char *modem, int64_t since)
+{
+	static const char sql[] = "SELECT count(*) FROM message_parts "
+	    "WHERE modem = ? AND sent_at >= ?";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int n = -1;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, modem, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, since);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return n;
+}
+
+int
 queue_count(struct db *db, const char *status)
 {
 	static const char sql[] = "SELECT count(*) FROM messages WHERE status = ?";

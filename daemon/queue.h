@@ -141,6 +141,9 @@ int queue_resend(struct db *db, int64_t id, int64_t now, struct error *err);
  */
 int queue_forget_contact(struct db *db, int64_t contact_id);
 
+/* SMS parts a modem handed over since a time (for the rate limits), or -1. */
+int queue_parts_since(struct db *db, const char *modem, int64_t since);
+
 /* Counts messages in a status, or -1. */
 int queue_count(struct db *db, const char *status);
 

@@ -16,6 +16,9 @@
 #include "test_main.h"
 
 #define MODEM_TEST_WAIT_MS 60000	/* upper bound for anything to happen */
+/* Tests may run at any hour, and fast; test_rate_and_hours checks the limits. */
+#define SENDING_ANYTIME "retry_delay = 1\nhours = 00:00-24:00\n" \
+	"days = mon,tue,wed,thu,fri,sat,sun\nmax_per_minute = 600\nmax_per_day = 100000\n"
 
 static struct e2e E;
 static struct e2e_client A;
@@ -41,19 +44,26 @@ sim_start(const char *pin, bool registered)
 	ck_assert_int_eq(modemsim_start(SIM), 0);
 }
 
-/* Starts the simulator and rappeld with a [modem] on it. */
+/* Starts the simulator and rappeld with a [modem] on it and a [sending]. */
 static void
-start(const char *sim_pin, const char *conf_pin, bool registered)
+start_sending(const char *sim_pin, const char *conf_pin, bool registered,
+    const char *sending)
 {
-	char extra[512];
+	char extra[768];
 
 	sim_start(sim_pin, registered);
 	snprintf(extra, sizeof(extra),
-	    "[sending]\nretry_delay = 1\n\n[modem]\ndevice = %s\n%s%s%s", SIM_LINK,
+	    "[sending]\n%s\n[modem]\ndevice = %s\n%s%s%s", sending, SIM_LINK,
 	    conf_pin ? "pin = " : "", conf_pin ? conf_pin : "", conf_pin ? "\n" : "");
 	e2e_start_with(&E, extra);
 	e2e_client_init(&A);
 	ck_assert_int_eq(e2e_login(&E, &A, E2E_ADMIN, E2E_ADMIN_PW), 200);
+}
+
+static void
+start(const char *sim_pin, const char *conf_pin, bool registered)
+{
+	start_sending(sim_pin, conf_pin, registered, SENDING_ANYTIME);
 }
 
 static void
@@ -585,7 +595,7 @@ START_TEST(test_two_modems_spread_and_bench)
 	sim2 = modemsim_new(&opt);
 	ck_assert_ptr_nonnull(sim2);
 	ck_assert_int_eq(modemsim_start(sim2), 0);
-	snprintf(extra, sizeof(extra), "[sending]\nretry_delay = 1\n\n[modem]\ndevice = %s\n\n"
+	snprintf(extra, sizeof(extra), "[sending]\n" SENDING_ANYTIME "\n[modem]\ndevice = %s\n\n"
 	    "[modem.2]\ndevice = %s\n", SIM_LINK, link2);
 	e2e_start_with(&E, extra);
 	e2e_client_init(&A);
@@ -641,6 +651,50 @@ START_TEST(test_two_modems_spread_and_bench)
 }
 END_TEST
 
+START_TEST(test_rate_limit_waits)
+{
+	int i;
+
+	teardown();
+	start_sending(NULL, NULL, true, "retry_delay = 1\nhours = 00:00-24:00\n"
+	    "days = mon,tue,wed,thu,fri,sat,sun\nmax_per_minute = 2\n");
+	ck_assert(wait_state("ready", 15000));
+	for (i = 0; i < 5; i++)
+		send_sms("06 12 34 56 78", "Rappel limité");
+	ck_assert(wait_count("/api/v1/messages?status=sent", 2, MODEM_TEST_WAIT_MS));
+	sleep_ms(4000);
+	/* two per minute: the others wait their turn, none is dropped */
+	ck_assert_uint_eq(count("/api/v1/messages?status=sent"), 2);
+	ck_assert_uint_eq(count("/api/v1/messages?status=queued"), 3);
+}
+END_TEST
+
+START_TEST(test_outside_sending_days_waits)
+{
+	static const char *const names[] = { "sun", "mon", "tue", "wed", "thu", "fri", "sat" };
+	char sending[256];
+	time_t t = time(NULL);
+	struct tm tm;
+	json_int_t id;
+	json_t *m;
+
+	/* only tomorrow (the daemon's zone is Europe/Paris) */
+	setenv("TZ", "Europe/Paris", 1);
+	tzset();
+	localtime_r(&t, &tm);
+	snprintf(sending, sizeof(sending), "retry_delay = 1\nhours = 00:00-24:00\n"
+	    "days = %s\nmax_per_minute = 600\n", names[(tm.tm_wday + 1) % 7]);
+	teardown();
+	start_sending(NULL, NULL, true, sending);
+	ck_assert(wait_state("ready", 15000));
+	id = send_sms("06 12 34 56 78", "Pas aujourd'hui");
+	sleep_ms(3000);
+	m = message(id);
+	ck_assert_str_eq(json_string_value(json_object_get(m, "status")), "queued");
+	json_decref(m);
+}
+END_TEST
+
 static Suite *
 modem_suite(void)
 {
@@ -665,6 +719,12 @@ modem_suite(void)
 	tcase_add_test(tc, test_cms_error_every_third);
 	tcase_add_test(tc, test_unplug_replug);
 	tcase_add_test(tc, test_no_registration_waits);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("limits");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_rate_limit_waits);
+	tcase_add_test(tc, test_outside_sending_days_waits);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("two modems");
 	tcase_add_checked_fixture(tc, setup, teardown);

@@ -24,6 +24,10 @@ path = $dir/rappel.db
 [http]
 listen = 127.0.0.1:$port
 
+[sending]
+hours = 00:00-24:00         ; the demo sends at any hour; a centre would not
+days = mon,tue,wed,thu,fri,sat,sun
+
 [modem]
 device = simulator          ; the built-in simulated modem: nothing leaves the box
 CONF
