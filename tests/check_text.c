@@ -67,6 +67,24 @@ START_TEST(text_test_time_paris)
 }
 END_TEST
 
+START_TEST(text_test_buf_printf)
+{
+	struct buf b = { 0 };
+	char big[600];
+
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	buf_printf(&b, "%s=%d;", "court", 42);
+	ck_assert_str_eq(b.data, "court=42;");
+	buf_printf(&b, "[%s]", big);		/* longer than the stack pass */
+	ck_assert_uint_eq(b.len, 9 + 2 + 599);
+	ck_assert_int_eq(b.data[9], '[');
+	ck_assert_int_eq(b.data[b.len - 1], ']');
+	ck_assert_int_eq(b.data[b.len], '\0');
+	buf_free(&b);
+}
+END_TEST
+
 static Suite *
 text_suite(void)
 {
@@ -80,6 +98,9 @@ text_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("time");
 	tcase_add_test(tc, text_test_time_paris);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("buf");
+	tcase_add_test(tc, text_test_buf_printf);
 	suite_add_tcase(s, tc);
 	return s;
 }
