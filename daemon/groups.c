@@ -90,7 +90,7 @@ out:
 
 int
 groups_find_or_create(struct db *db, const char *name, const struct audit_actor *actor,
-    int64_t now, int64_t *id, struct error *err)
+    int64_t now, int64_t *id, bool *created, struct error *err)
 {
 	char *trimmed = text_trim_dup(name);
 	int64_t existing = groups_find(db, trimmed);
@@ -100,6 +100,8 @@ groups_find_or_create(struct db *db, const char *name, const struct audit_actor 
 		*id = existing;
 	else
 		rc = groups_create(db, trimmed, actor, now, id, err);
+	if (created)
+		*created = existing == 0 && rc == 0;
 	free(trimmed);
 	return rc;
 }

@@ -27,9 +27,12 @@ int groups_delete(struct db *db, int64_t id, const struct audit_actor *actor,
 /* Replaces the members of a group; unknown contact ids fail with 400. */
 int groups_set_members(struct db *db, int64_t id, const int64_t *contact_ids, size_t n,
     const struct audit_actor *actor, int64_t now, struct error *err);
-/* Finds a group by name (case-insensitive), creating it when missing. */
+/*
+ * Finds a group by name (case-insensitive), creating it when missing;
+ * *created (may be NULL) says which.
+ */
 int groups_find_or_create(struct db *db, const char *name, const struct audit_actor *actor,
-    int64_t now, int64_t *id, struct error *err);
+    int64_t now, int64_t *id, bool *created, struct error *err);
 
 /* {"id", "name", "contact_ids": [...]} for one group, or NULL + 404. */
 json_t *groups_get_json(struct db *db, int64_t id, struct error *err);

@@ -210,26 +210,16 @@ import_add_groups(struct import_ctx *ctx, struct contact *c, const char *cell,
 		fatal("import: out of memory");
 	for (tok = strtok_r(copy, ",;|/", &save); tok; tok = strtok_r(NULL, ",;|/", &save)) {
 		char *name = text_trim_dup(tok);
-		bool existed;
+		bool created = false;
 		if (name[0] == '\0') {
 			free(name);
 			continue;
 		}
-		existed = false;
-		{
-			static const char sql[] = "SELECT id FROM groups WHERE name = ?";
-			sqlite3_stmt *st = db_stmt(ctx->db, sql);
-			if (st) {
-				sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-				existed = sqlite3_step(st) == SQLITE_ROW;
-				sqlite3_reset(st);
-			}
-		}
-		rc = groups_find_or_create(ctx->db, name, ctx->actor, ctx->now, &id, err);
+		rc = groups_find_or_create(ctx->db, name, ctx->actor, ctx->now, &id, &created, err);
 		free(name);
 		if (rc < 0)
 			break;
-		if (!existed)
+		if (created)
 			ctx->groups_created++;
 		if (!import_has_group(c, id)) {
 			c->group_ids = realloc(c->group_ids, (c->ngroups + 1) * sizeof(int64_t));

@@ -62,6 +62,27 @@ inbox_insert_reply(struct db *db, const struct inbox_sms *sms, const char *body,
 	return 0;
 }
 
+/*
+ * The statements on incoming_parts all start with the same parameters:
+ * ?1 from_number, ?2 concat_ref, ?3 total (one multi-part message), then
+ * ?4 seq and ?5 sent_at (one of its parts).
+ */
+static void
+inbox_bind_message(sqlite3_stmt *st, const struct inbox_sms *sms)
+{
+	sqlite3_bind_text(st, 1, sms->from, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, sms->concat_ref);
+	sqlite3_bind_int(st, 3, sms->total);
+}
+
+static void
+inbox_bind_part(sqlite3_stmt *st, const struct inbox_sms *sms, int seq, int64_t sent_at)
+{
+	inbox_bind_message(st, sms);
+	sqlite3_bind_int(st, 4, seq);
+	sqlite3_bind_int64(st, 5, sent_at);
+}
+
 /* Joins the waiting parts of (from, ref, total) when all are in; 1 done, 0 not yet, -1. */
 static int
 inbox_try_join(struct db *db, const struct inbox_sms *sms, int64_t now, int64_t *reply_id)
@@ -85,9 +106,7 @@ inbox_try_join(struct db *db, const struct inbox_sms *sms, int64_t now, int64_t 
 
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_text(st, 1, sms->from, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, sms->concat_ref);
-	sqlite3_bind_int(st, 3, sms->total);
+	inbox_bind_message(st, sms);
 	while (sqlite3_step(st) == SQLITE_ROW && n < 255)
 		stamps[++n] = sqlite3_column_int64(st, 1);	/* seq n, 1-based, in order */
 	sqlite3_reset(st);
@@ -96,11 +115,7 @@ inbox_try_join(struct db *db, const struct inbox_sms *sms, int64_t now, int64_t 
 	for (i = 1; i <= n && rc == 0; i++) {
 		if ((st = db_stmt(db, sql_body)) == NULL)
 			return -1;
-		sqlite3_bind_text(st, 1, sms->from, -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 2, sms->concat_ref);
-		sqlite3_bind_int(st, 3, sms->total);
-		sqlite3_bind_int(st, 4, i);
-		sqlite3_bind_int64(st, 5, stamps[i]);
+		inbox_bind_part(st, sms, i, stamps[i]);
 		if (sqlite3_step(st) == SQLITE_ROW)
 			buf_puts(&body, (const char *)sqlite3_column_text(st, 0));
 		else
@@ -117,11 +132,7 @@ inbox_try_join(struct db *db, const struct inbox_sms *sms, int64_t now, int64_t 
 	for (i = 1; i <= n; i++) {
 		if ((st = db_stmt(db, *reply_id ? sql_mark : sql_drop)) == NULL)
 			return -1;
-		sqlite3_bind_text(st, 1, sms->from, -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 2, sms->concat_ref);
-		sqlite3_bind_int(st, 3, sms->total);
-		sqlite3_bind_int(st, 4, i);
-		sqlite3_bind_int64(st, 5, stamps[i]);
+		inbox_bind_part(st, sms, i, stamps[i]);
 		if (*reply_id)
 			sqlite3_bind_int64(st, 6, *reply_id);
 		if (db_step_done(db, st) < 0)
@@ -140,11 +151,7 @@ inbox_store_part(struct db *db, const struct inbox_sms *sms, int64_t now, int64_
 
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_text(st, 1, sms->from, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, sms->concat_ref);
-	sqlite3_bind_int(st, 3, sms->total);
-	sqlite3_bind_int(st, 4, sms->seq);
-	sqlite3_bind_int64(st, 5, sms->sent_at);
+	inbox_bind_part(st, sms, sms->seq, sms->sent_at);
 	sqlite3_bind_text(st, 6, sms->body, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 7, now);
 	sqlite3_bind_text(st, 8, sms->modem, -1, SQLITE_STATIC);

@@ -190,6 +190,19 @@ modem_set_error(struct modem *m, const char *what, GSM_Error e)
 
 /* ---- waiting ---- */
 
+/* The CLOCK_REALTIME moment ms from now, for pthread_cond_timedwait(). */
+static void
+modem_deadline(int ms, struct timespec *until)
+{
+	clock_gettime(CLOCK_REALTIME, until);
+	until->tv_sec += ms / 1000;
+	until->tv_nsec += (long)(ms % 1000) * 1000000;
+	if (until->tv_nsec >= 1000000000) {
+		until->tv_sec++;
+		until->tv_nsec -= 1000000000;
+	}
+}
+
 /* Sleeps up to ms, or less when woken or stopping.  Returns false when stopping. */
 static bool
 modem_wait(struct modem *m, int ms)
@@ -198,13 +211,7 @@ modem_wait(struct modem *m, int ms)
 	struct timespec until;
 	bool go_on;
 
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += ms / 1000;
-	until.tv_nsec += (long)(ms % 1000) * 1000000;
-	if (until.tv_nsec >= 1000000000) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000;
-	}
+	modem_deadline(ms, &until);
 	pthread_mutex_lock(&pool->lock);
 	while (!pool->stopping && !pool->woken)
 		if (pthread_cond_timedwait(&pool->wake, &pool->lock, &until) == ETIMEDOUT)
@@ -935,12 +942,7 @@ modem_watch(void *arg)
 		pthread_mutex_lock(&pool->lock);
 		if (!pool->stopping) {
 			struct timespec until;
-			clock_gettime(CLOCK_REALTIME, &until);
-			until.tv_nsec += (long)MODEM_POLL_MS * 1000000;
-			if (until.tv_nsec >= 1000000000) {
-				until.tv_sec++;
-				until.tv_nsec -= 1000000000;
-			}
+			modem_deadline(MODEM_POLL_MS, &until);
 			pthread_cond_timedwait(&pool->wake, &pool->lock, &until);
 		}
 		if (pool->stopping) {

@@ -8,19 +8,6 @@
 #include "test_db.h"
 #include "test_main.h"
 
-static int
-db_test_pragma(struct db *db, const char *sql)
-{
-	sqlite3_stmt *st;
-	int v = -1;
-
-	ck_assert_int_eq(sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}
-
 START_TEST(db_test_fresh_is_migrated)
 {
 	struct test_db t;
@@ -31,7 +18,7 @@ START_TEST(db_test_fresh_is_migrated)
 	ck_assert_int_eq(db_version(t.db), db_latest_version());
 	/* a second run applies nothing */
 	ck_assert_int_eq(db_migrate(t.db, err, sizeof(err)), 0);
-	ck_assert_int_eq(db_test_pragma(t.db, "SELECT count(*) FROM sqlite_master "
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM sqlite_master "
 	    "WHERE name IN ('users', 'contacts', 'contact_phones', 'groups', "
 	    "'group_members', 'audit_log', 'sessions', 'api_tokens')"), 8);
 	test_db_close(&t);
@@ -44,8 +31,8 @@ START_TEST(db_test_pragmas)
 	sqlite3_stmt *st;
 
 	test_db_open(&t);
-	ck_assert_int_eq(db_test_pragma(t.db, "PRAGMA foreign_keys"), 1);
-	ck_assert_int_eq(db_test_pragma(t.db, "PRAGMA synchronous"), 2);	/* FULL */
+	ck_assert_int_eq(test_db_int(t.db, "PRAGMA foreign_keys"), 1);
+	ck_assert_int_eq(test_db_int(t.db, "PRAGMA synchronous"), 2);	/* FULL */
 	ck_assert_int_eq(sqlite3_prepare_v2(db_handle(t.db), "PRAGMA journal_mode", -1, &st,
 	    NULL), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
@@ -84,7 +71,7 @@ START_TEST(db_test_backup)
 	copy = db_open(dest, err, sizeof(err));
 	ck_assert_ptr_nonnull(copy);
 	ck_assert_int_eq(db_version(copy), db_latest_version());
-	ck_assert_int_eq(db_test_pragma(copy, "SELECT count(*) FROM groups "
+	ck_assert_int_eq(test_db_int(copy, "SELECT count(*) FROM groups "
 	    "WHERE name = 'Seniors du jeudi'"), 1);
 	db_close(copy);
 	ck_assert_int_eq(db_backup(t.db, "/nonexistent/dir/x.db", err, sizeof(err)), -1);
@@ -104,7 +91,7 @@ START_TEST(db_test_savepoints_nest)
 	ck_assert_int_eq(db_exec(t.db, "INSERT INTO groups (name, created_at) VALUES ('b', 1)"), 0);
 	db_rollback_to(t.db, "inner");
 	ck_assert_int_eq(db_commit(t.db), 0);
-	ck_assert_int_eq(db_test_pragma(t.db, "SELECT count(*) FROM groups"), 1);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM groups"), 1);
 	test_db_close(&t);
 }
 END_TEST

@@ -48,19 +48,6 @@ import_test_file(struct db *db, const char *name, bool dry_run, struct error *er
 }
 
 static long long
-import_test_count(struct db *db, const char *sql)
-{
-	sqlite3_stmt *st;
-	long long v = -1;
-
-	ck_assert_int_eq(sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}
-
-static long long
 import_test_int(json_t *res, const char *key)
 {
 	return json_integer_value(json_object_get(res, key));
@@ -81,10 +68,10 @@ START_TEST(import_test_excel_idempotent)
 	ck_assert_str_eq(json_string_value(json_object_get(res, "encoding")), "utf-8-bom");
 	ck_assert_str_eq(json_string_value(json_object_get(res, "delimiter")), ";");
 	json_decref(res);
-	ck_assert_int_eq(import_test_count(t.db, "SELECT count(*) FROM contacts"), 12);
-	ck_assert_int_eq(import_test_count(t.db, "SELECT count(*) FROM contacts "
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM contacts"), 12);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM contacts "
 	    "WHERE first_name = 'Éloïse' AND consent_at IS NOT NULL"), 1);
-	ck_assert_int_eq(import_test_count(t.db, "SELECT count(*) FROM groups "
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM groups "
 	    "WHERE name = 'Seniors du jeudi'"), 1);
 
 	/* the same file again: nothing created, nothing duplicated */
@@ -93,8 +80,8 @@ START_TEST(import_test_excel_idempotent)
 	ck_assert_int_eq(import_test_int(res, "created"), 0);
 	ck_assert_int_eq(import_test_int(res, "unchanged"), 12);
 	json_decref(res);
-	ck_assert_int_eq(import_test_count(t.db, "SELECT count(*) FROM contacts"), 12);
-	ck_assert_int_eq(import_test_count(t.db, "SELECT count(*) FROM contact_phones"), 12);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM contacts"), 12);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM contact_phones"), 12);
 	test_db_close(&t);
 }
 END_TEST
@@ -111,7 +98,7 @@ START_TEST(import_test_windows1252)
 	ck_assert_str_eq(json_string_value(json_object_get(res, "encoding")), "windows-1252");
 	ck_assert_int_eq(import_test_int(res, "created"), 6);
 	json_decref(res);
-	ck_assert_int_eq(import_test_count(t.db, "SELECT count(*) FROM contacts WHERE "
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM contacts WHERE "
 	    "first_name IN ('Hélène', 'Françoise', 'Jérôme', 'Cécile', 'Gaël', 'Benoît')"), 6);
 	test_db_close(&t);
 }
@@ -138,7 +125,7 @@ START_TEST(import_test_bad_lines)
 		ck_assert(strlen(json_string_value(json_object_get(e, "reason"))) > 10);
 	}
 	json_decref(res);
-	ck_assert_int_eq(import_test_count(t.db, "SELECT count(*) FROM contacts"), 10);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM contacts"), 10);
 	test_db_close(&t);
 }
 END_TEST
@@ -155,9 +142,9 @@ START_TEST(import_test_dry_run)
 	ck_assert_int_eq(import_test_int(res, "created"), 8);
 	ck_assert(json_is_true(json_object_get(res, "dry_run")));
 	json_decref(res);
-	ck_assert_int_eq(import_test_count(t.db, "SELECT count(*) FROM contacts"), 0);
-	ck_assert_int_eq(import_test_count(t.db, "SELECT count(*) FROM groups"), 0);
-	ck_assert_int_eq(import_test_count(t.db, "SELECT count(*) FROM audit_log"), 0);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM contacts"), 0);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM groups"), 0);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM audit_log"), 0);
 	test_db_close(&t);
 }
 END_TEST
@@ -175,7 +162,7 @@ START_TEST(import_test_refused_whole)
 	ck_assert_ptr_null(import_contacts(t.db, no_phone, sizeof(no_phone) - 1, false,
 	    &import_actor, T0, &err));
 	ck_assert_ptr_nonnull(strstr(err.message, "téléphone"));
-	ck_assert_int_eq(import_test_count(t.db, "SELECT count(*) FROM contacts"), 0);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM contacts"), 0);
 	test_db_close(&t);
 }
 END_TEST
@@ -191,13 +178,13 @@ START_TEST(import_test_dropped_zero_and_quotes)
 	ck_assert_msg(res != NULL, "%s", err.message);
 	ck_assert_int_eq(import_test_int(res, "created"), 3);
 	json_decref(res);
-	ck_assert_int_eq(import_test_count(t.db, "SELECT count(*) FROM contact_phones "
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM contact_phones "
 	    "WHERE number LIKE '+336%' OR number LIKE '+337%'"), 3);
 	res = import_test_file(t.db, "contacts_quoted_newlines.csv", false, &err);
 	ck_assert_msg(res != NULL, "%s", err.message);
 	ck_assert_int_eq(import_test_int(res, "created"), 4);
 	json_decref(res);
-	ck_assert_int_eq(import_test_count(t.db, "SELECT count(*) FROM contacts "
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM contacts "
 	    "WHERE notes LIKE '%' || char(10) || '%'"), 2);
 	test_db_close(&t);
 }
@@ -227,11 +214,11 @@ START_TEST(import_test_export_roundtrip)
 	ck_assert_int_eq(import_test_int(res, "created"), 12);
 	ck_assert_int_eq(import_test_int(res, "skipped"), 0);
 	json_decref(res);
-	ck_assert_int_eq(import_test_count(t2.db, "SELECT count(*) FROM group_members"),
-	    import_test_count(t.db, "SELECT count(*) FROM group_members"));
-	ck_assert_int_eq(import_test_count(t2.db, "SELECT count(*) FROM contacts "
+	ck_assert_int_eq(test_db_int(t2.db, "SELECT count(*) FROM group_members"),
+	    test_db_int(t.db, "SELECT count(*) FROM group_members"));
+	ck_assert_int_eq(test_db_int(t2.db, "SELECT count(*) FROM contacts "
 	    "WHERE consent_at IS NOT NULL"),
-	    import_test_count(t.db, "SELECT count(*) FROM contacts WHERE consent_at IS NOT NULL"));
+	    test_db_int(t.db, "SELECT count(*) FROM contacts WHERE consent_at IS NOT NULL"));
 	/* and into the original base: nothing new */
 	res = import_contacts(t.db, out.data, out.len, false, &import_actor, T0, &err);
 	ck_assert_int_eq(import_test_int(res, "created"), 0);
@@ -255,13 +242,13 @@ START_TEST(import_test_erase_keeps_counts)
 	ck_assert_int_eq(contacts_erase(t.db, 1, &import_actor, T0, &err), 0);
 	ck_assert_int_eq(contacts_erase(t.db, 1, &import_actor, T0, &err), -1);
 	ck_assert_int_eq(err.status, 404);
-	ck_assert_int_eq(import_test_count(t.db, "SELECT count(*) FROM contacts WHERE id = 1"), 0);
-	ck_assert_int_eq(import_test_count(t.db, "SELECT count(*) FROM contact_phones "
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM contacts WHERE id = 1"), 0);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM contact_phones "
 	    "WHERE contact_id = 1"), 0);
-	ck_assert_int_eq(import_test_count(t.db, "SELECT count(*) FROM group_members "
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM group_members "
 	    "WHERE contact_id = 1"), 0);
-	ck_assert_int_eq(import_test_count(t.db, "SELECT sum(count) FROM erasure_counts"), 1);
-	ck_assert_int_eq(import_test_count(t.db, "SELECT count(*) FROM audit_log "
+	ck_assert_int_eq(test_db_int(t.db, "SELECT sum(count) FROM erasure_counts"), 1);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM audit_log "
 	    "WHERE action = 'erase' AND entity_id = 1"), 1);
 	test_db_close(&t);
 }

@@ -16,19 +16,6 @@
 
 static const struct audit_actor queue_actor = { 0, "test" };
 
-static long long
-queue_test_value(struct db *db, const char *sql)
-{
-	sqlite3_stmt *st;
-	long long v = -1;
-
-	ck_assert_int_eq(sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}
-
 static const char *
 queue_test_status(struct db *db, int64_t id)
 {
@@ -136,7 +123,7 @@ START_TEST(queue_test_retry_backoff_gives_up)
 		now += QUEUE_BACKOFF_MAX;
 	}
 	ck_assert_str_eq(queue_test_status(t.db, id), "failed");
-	ck_assert_int_eq(queue_test_value(t.db, "SELECT error LIKE '%abandonné après 8 essais%' "
+	ck_assert_int_eq(test_db_int(t.db, "SELECT error LIKE '%abandonné après 8 essais%' "
 	    "FROM messages"), 1);
 	/* a person may resend it */
 	ck_assert_int_eq(queue_resend(t.db, id, now, NULL), 0);
@@ -250,7 +237,7 @@ START_TEST(queue_test_refuses_bad_bodies)
 	ck_assert_int_eq(queue_add(t.db, "+33639980001", 0, big, 0, "t", T0, &id, &err), -1);
 	ck_assert_int_eq(queue_add(t.db, "+33639980001", 0, "caf\xe9", 0, "t", T0, &id, &err),
 	    -1);
-	ck_assert_int_eq(queue_test_value(t.db, "SELECT count(*) FROM messages"), 0);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM messages"), 0);
 	test_db_close(&t);
 }
 END_TEST
@@ -276,7 +263,7 @@ START_TEST(inbox_test_single_and_duplicate)
 	ck_assert_int_eq(inbox_test_store(t.db, "OUI", -1, 1, 1, T0, T0 + 60), 0);
 	/* the same words sent again later: a new reply */
 	ck_assert_int_gt(inbox_test_store(t.db, "OUI", -1, 1, 1, T0 + 600, T0 + 605), 0);
-	ck_assert_int_eq(queue_test_value(t.db, "SELECT count(*) FROM replies"), 2);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM replies"), 2);
 	test_db_close(&t);
 }
 END_TEST
@@ -289,22 +276,22 @@ START_TEST(inbox_test_parts_out_of_order_hours_apart)
 	test_db_open(&t);
 	ck_assert_int_eq(inbox_test_store(t.db, "c'est tout.", 77, 3, 3, T0 + 2, T0), 0);
 	ck_assert_int_eq(inbox_test_store(t.db, "Bonjour, ", 77, 3, 1, T0, T0 + 3 * 3600), 0);
-	ck_assert_int_eq(queue_test_value(t.db, "SELECT count(*) FROM replies"), 0);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM replies"), 0);
 	id = inbox_test_store(t.db, "je viendrai, ", 77, 3, 2, T0 + 1, T0 + 5 * 3600);
 	ck_assert_int_gt(id, 0);
-	ck_assert_int_eq(queue_test_value(t.db, "SELECT count(*) FROM replies WHERE body = "
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM replies WHERE body = "
 	    "'Bonjour, je viendrai, c''est tout.'"), 1);
-	ck_assert_int_eq(queue_test_value(t.db, "SELECT sent_at FROM replies"), T0);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT sent_at FROM replies"), T0);
 	/* part 2 read again from the SIM: nothing new */
 	ck_assert_int_eq(inbox_test_store(t.db, "je viendrai, ", 77, 3, 2, T0 + 1, T0 + 6 * 3600),
 	    0);
-	ck_assert_int_eq(queue_test_value(t.db, "SELECT count(*) FROM replies"), 1);
-	ck_assert_int_eq(queue_test_value(t.db, "SELECT count(*) FROM incoming_parts "
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM replies"), 1);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM incoming_parts "
 	    "WHERE reply_id IS NULL"), 0);
 	/* a new message that reuses reference 77 is not taken for a copy */
 	ck_assert_int_eq(inbox_test_store(t.db, "A", 77, 2, 1, T0 + 9000, T0 + 9001), 0);
 	ck_assert_int_gt(inbox_test_store(t.db, "B", 77, 2, 2, T0 + 9000, T0 + 9002), 0);
-	ck_assert_int_eq(queue_test_value(t.db, "SELECT count(*) FROM replies"), 2);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM replies"), 2);
 	test_db_close(&t);
 }
 END_TEST
@@ -326,9 +313,9 @@ START_TEST(queue_test_erasure_forgets_texts)
 	inbox_test_store(t.db, "OUI", -1, 1, 1, T0, T0 + 5);
 	ck_assert_int_eq(contacts_erase(t.db, c.id, &queue_actor, T0 + 10, &err), 0);
 	ck_assert_str_eq(queue_test_status(t.db, id), "cancelled");
-	ck_assert_int_eq(queue_test_value(t.db, "SELECT count(*) FROM messages WHERE body IS NULL "
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM messages WHERE body IS NULL "
 	    "AND to_number = '' AND contact_id IS NULL"), 1);
-	ck_assert_int_eq(queue_test_value(t.db, "SELECT count(*) FROM replies WHERE body IS NULL "
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM replies WHERE body IS NULL "
 	    "AND from_number = ''"), 1);
 	contact_clear(&c);
 	test_db_close(&t);
@@ -360,9 +347,9 @@ START_TEST(replies_test_stop_start_help)
 	ck_assert_int_eq(intent, INTENT_STOP);
 	ck_assert(queued);
 	ck_assert_str_eq(queue_test_status(t.db, bulk), "cancelled");
-	ck_assert_int_eq(queue_test_value(t.db, "SELECT opted_out_at FROM contacts"), T0 + 2);
-	ck_assert_int_eq(queue_test_value(t.db, "SELECT opt_out_reply_id FROM contacts"), reply);
-	ck_assert_int_eq(queue_test_value(t.db, "SELECT handled FROM replies"), 1);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT opted_out_at FROM contacts"), T0 + 2);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT opt_out_reply_id FROM contacts"), reply);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT handled FROM replies"), 1);
 	/* the confirmation goes out although the contact opted out */
 	ck_assert_int_eq(queue_claim_next(t.db, "modem", T0 + 3, &m), 1);
 	ck_assert_ptr_nonnull(strstr(m.body, "Vous ne recevrez plus de SMS de Centre social "
@@ -375,13 +362,13 @@ START_TEST(replies_test_stop_start_help)
 	reply = inbox_test_store(t.db, "START", -1, 1, 1, T0 + 100, T0 + 101);
 	ck_assert_int_eq(replies_process(t.db, &centre, reply, T0 + 102, &intent, &queued), 0);
 	ck_assert_int_eq(intent, INTENT_START);
-	ck_assert_int_eq(queue_test_value(t.db, "SELECT opted_out_at IS NULL FROM contacts"), 1);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT opted_out_at IS NULL FROM contacts"), 1);
 
 	/* AIDE: the centre's name and phone */
 	reply = inbox_test_store(t.db, "AIDE", -1, 1, 1, T0 + 200, T0 + 201);
 	ck_assert_int_eq(replies_process(t.db, &centre, reply, T0 + 202, &intent, &queued), 0);
 	ck_assert_int_eq(intent, INTENT_HELP);
-	ck_assert_int_eq(queue_test_value(t.db, "SELECT count(*) FROM messages WHERE kind = "
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM messages WHERE kind = "
 	    "'system' AND body LIKE '%appelez le 03 21 00 00 00%'"), 1);
 
 	/* unclear: for a person */
@@ -390,7 +377,7 @@ START_TEST(replies_test_stop_start_help)
 	ck_assert_int_eq(replies_process(t.db, &centre, reply, T0 + 302, &intent, &queued), 0);
 	ck_assert_int_eq(intent, INTENT_OTHER);
 	ck_assert(!queued);
-	ck_assert_int_eq(queue_test_value(t.db, "SELECT handled FROM replies ORDER BY id DESC"),
+	ck_assert_int_eq(test_db_int(t.db, "SELECT handled FROM replies ORDER BY id DESC"),
 	    0);
 	contact_clear(&c);
 	test_db_close(&t);

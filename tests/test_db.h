@@ -31,6 +31,21 @@ test_db_open(struct test_db *t)
 	ck_assert_msg(db_migrate(t->db, err, sizeof(err)) >= 0, "%s", err);
 }
 
+/* The first column of the first row of sql, as an integer; -1 without a row. */
+static inline long long
+test_db_int(struct db *db, const char *sql)
+{
+	sqlite3_stmt *st;
+	long long v = -1;
+
+	ck_assert_msg(sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL) == SQLITE_OK,
+	    "%s: %s", sql, sqlite3_errmsg(db_handle(db)));
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
 static inline void
 test_db_close(struct test_db *t)
 {
