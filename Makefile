@@ -14,7 +14,7 @@ TEST_BUILD ?= build-test
 DEMO_DIR   ?= $(BUILD)/demo
 DEMO_PORT  ?= 8080
 
-.PHONY: all deps build demo check clean
+.PHONY: all deps build demo check bench clean
 
 all: build
 
@@ -47,6 +47,10 @@ $(TEST_BUILD)/build.ninja:
 check: deps $(TEST_BUILD)/build.ninja
 	ninja -C $(TEST_BUILD)
 	meson test -C $(TEST_BUILD) --verbose --print-errorlogs --num-processes 2
+
+bench: build
+	$(BUILD)/bench/bench_queue 3000 5
+	sh bench/bench_send.sh $(BUILD)
 
 demo: build
 	@sh tools/demo.sh $(BUILD) $(DEMO_DIR) $(DEMO_PORT)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "timeutil.h"
 
 static const struct http_route api_routes[] = {
 	{ "GET", "/healthz", api_healthz, HTTP_PUBLIC },
@@ -34,6 +35,28 @@ static const struct http_route api_routes[] = {
 	{ "DELETE", "/api/v1/users/{id}", api_users_delete, HTTP_ADMIN },
 	{ "GET", "/api/v1/audit", api_audit_list, HTTP_ADMIN },
 
+	{ "GET", "/api/v1/events", api_events_list, 0 },
+	{ "POST", "/api/v1/events", api_events_create, 0 },
+	{ "GET", "/api/v1/events/{id}", api_events_get, 0 },
+	{ "PATCH", "/api/v1/events/{id}", api_events_update, 0 },
+	{ "DELETE", "/api/v1/events/{id}", api_events_delete, 0 },
+	{ "GET", "/api/v1/events/{id}/occurrences", api_events_occurrences, 0 },
+	{ "PATCH", "/api/v1/events/{id}/occurrences/{id}", api_events_occurrence_update, 0 },
+	{ "GET", "/api/v1/events/{id}/rsvps", api_events_rsvps, 0 },
+	{ "PUT", "/api/v1/events/{id}/rsvps/{id}", api_events_rsvp_set, 0 },
+	{ "GET", "/api/v1/events/{id}/report.csv", api_events_report, 0 },
+	{ "GET", "/api/v1/reports/sessions.csv", api_reports_sessions, 0 },
+
+	{ "GET", "/api/v1/campaigns", api_campaigns_list, 0 },
+	{ "POST", "/api/v1/campaigns", api_campaigns_create, 0 },
+	{ "POST", "/api/v1/campaigns/preview", api_campaigns_preview, 0 },
+	{ "GET", "/api/v1/campaigns/{id}", api_campaigns_get, 0 },
+	{ "PATCH", "/api/v1/campaigns/{id}", api_campaigns_update, 0 },
+	{ "DELETE", "/api/v1/campaigns/{id}", api_campaigns_delete, 0 },
+	{ "POST", "/api/v1/campaigns/{id}/schedule", api_campaigns_schedule, 0 },
+	{ "POST", "/api/v1/campaigns/{id}/cancel", api_campaigns_cancel, 0 },
+	{ "GET", "/api/v1/campaigns/{id}/runs", api_campaigns_runs, 0 },
+
 	{ "GET", "/api/v1/messages", api_messages_list, 0 },
 	{ "POST", "/api/v1/messages", api_messages_create, HTTP_STAFF },
 	{ "GET", "/api/v1/messages/{id}", api_messages_get, 0 },
@@ -42,6 +65,8 @@ static const struct http_route api_routes[] = {
 	{ "GET", "/api/v1/status", api_status, 0 },
 	{ "GET", "/api/v1/replies", api_replies_list, HTTP_STAFF },
 	{ "PATCH", "/api/v1/replies/{id}", api_replies_update, HTTP_STAFF },
+	{ "GET", "/api/v1/inbox", api_inbox, HTTP_STAFF },
+	{ "GET", "/api/v1/inbox/thread", api_inbox_thread, HTTP_STAFF },
 };
 
 /* Matches path against pattern, reading {id} segments into ids. */
@@ -113,6 +138,44 @@ api_get_string(json_t *obj, const char *key, bool required, const char **out,
 		return error_set(err, 400, "invalid_type", key,
 		    "Le champ « %s » doit être un texte.", key);
 	*out = json_string_value(v);
+	return 0;
+}
+
+int
+api_get_text(json_t *obj, const char *key, bool empty_is_null, char **dst,
+    struct error *err)
+{
+	const char *v;
+
+	if (!json_object_get(obj, key))
+		return 0;
+	if (api_get_string(obj, key, false, &v, err) < 0)
+		return -1;
+	free(*dst);
+	*dst = NULL;
+	if (empty_is_null && (v == NULL || v[0] == '\0'))
+		return 0;
+	if ((*dst = strdup(v ? v : "")) == NULL)
+		fatal("api: out of memory");
+	return 0;
+}
+
+int
+api_get_time(json_t *obj, const char *key, int64_t *out, struct error *err)
+{
+	const char *v;
+
+	if (!json_object_get(obj, key))
+		return 0;
+	if (api_get_string(obj, key, false, &v, err) < 0)
+		return -1;
+	if (v == NULL || v[0] == '\0') {
+		*out = 0;
+		return 0;
+	}
+	if (time_parse(v, out) < 0)
+		return error_set(err, 400, "invalid", key, "Date invalide : « %s » "
+		    "(attendu 2026-12-03T14:00:00+01:00 ou 2026-12-03).", v);
 	return 0;
 }
 

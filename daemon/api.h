@@ -21,6 +21,19 @@
  */
 int api_get_string(json_t *obj, const char *key, bool required, const char **out,
     struct error *err);
+/*
+ * When obj has key, replaces *dst (freed) with a copy of its string; null
+ * (and "" when empty_is_null) gives NULL, or "" when not empty_is_null.
+ * Another type: -1 with a 400 naming the field.
+ */
+int api_get_text(json_t *obj, const char *key, bool empty_is_null, char **dst,
+    struct error *err);
+
+/*
+ * Reads obj[key], an ISO 8601 time (time_parse), into *out when present;
+ * null or "" give 0.  Another value: -1 with a 400 naming the field.
+ */
+int api_get_time(json_t *obj, const char *key, int64_t *out, struct error *err);
 /* Reads a boolean; absent leaves *out unchanged and *present false. */
 int api_get_bool(json_t *obj, const char *key, bool *out, bool *present, struct error *err);
 /* Reads an array of positive integer ids, duplicates dropped; caller frees *ids. */
@@ -56,6 +69,28 @@ int api_users_update(struct http_req *req);
 int api_users_delete(struct http_req *req);
 int api_audit_list(struct http_req *req);
 
+int api_events_list(struct http_req *req);
+int api_events_create(struct http_req *req);
+int api_events_get(struct http_req *req);
+int api_events_update(struct http_req *req);
+int api_events_delete(struct http_req *req);
+int api_events_occurrences(struct http_req *req);
+int api_events_occurrence_update(struct http_req *req);
+int api_events_rsvps(struct http_req *req);
+int api_events_rsvp_set(struct http_req *req);
+int api_events_report(struct http_req *req);
+int api_reports_sessions(struct http_req *req);
+
+int api_campaigns_list(struct http_req *req);
+int api_campaigns_create(struct http_req *req);
+int api_campaigns_preview(struct http_req *req);
+int api_campaigns_get(struct http_req *req);
+int api_campaigns_update(struct http_req *req);
+int api_campaigns_delete(struct http_req *req);
+int api_campaigns_schedule(struct http_req *req);
+int api_campaigns_cancel(struct http_req *req);
+int api_campaigns_runs(struct http_req *req);
+
 int api_messages_list(struct http_req *req);
 int api_messages_create(struct http_req *req);
 int api_messages_get(struct http_req *req);
@@ -64,5 +99,7 @@ int api_messages_cancel(struct http_req *req);
 int api_status(struct http_req *req);
 int api_replies_list(struct http_req *req);
 int api_replies_update(struct http_req *req);
+int api_inbox(struct http_req *req);
+int api_inbox_thread(struct http_req *req);
 
 #endif

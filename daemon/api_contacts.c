@@ -15,22 +15,6 @@ static const char *const api_contact_keys[] = {
 	"consent_at", "consent_source", "opted_out", "notes", NULL
 };
 
-static int
-api_contact_set_text(json_t *body, const char *key, char **dst, struct error *err)
-{
-	const char *v;
-
-	if (!json_object_get(body, key))
-		return 0;
-	if (api_get_string(body, key, false, &v, err) < 0)
-		return -1;
-	free(*dst);
-	*dst = strdup(v ? v : "");
-	if (*dst == NULL)
-		fatal("api: out of memory");
-	return 0;
-}
-
 /* Reads "phones": [{"number", "label", "sms"}, ...] into c (replacing). */
 static int
 api_contact_set_phones(struct contact *c, json_t *list, json_t *warnings, struct error *err)
@@ -82,25 +66,6 @@ api_contact_set_main_phone(struct contact *c, const char *typed, json_t *warning
 	return 0;
 }
 
-static int
-api_contact_set_time(json_t *body, const char *key, int64_t *dst, struct error *err)
-{
-	const char *v;
-
-	if (!json_object_get(body, key))
-		return 0;
-	if (api_get_string(body, key, false, &v, err) < 0)
-		return -1;
-	if (v == NULL || v[0] == '\0') {
-		*dst = 0;
-		return 0;
-	}
-	if (time_parse(v, dst) < 0)
-		return error_set(err, 400, "invalid", key, "Date invalide : « %s » "
-		    "(attendu 2026-12-03T14:00:00+01:00 ou 2026-12-03).", v);
-	return 0;
-}
-
 /* Applies the fields present in body to c (create or PATCH). */
 static int
 api_contact_apply(struct http_req *req, struct contact *c, json_t *warnings,
@@ -114,11 +79,11 @@ api_contact_apply(struct http_req *req, struct contact *c, json_t *warnings,
 		return error_set(err, 400, "invalid_json", NULL,
 		    "Le corps de la requête doit être un objet JSON.");
 	if (api_check_keys(body, api_contact_keys, err) < 0 ||
-	    api_contact_set_text(body, "first_name", &c->first_name, err) < 0 ||
-	    api_contact_set_text(body, "last_name", &c->last_name, err) < 0 ||
-	    api_contact_set_text(body, "notes", &c->notes, err) < 0 ||
-	    api_contact_set_text(body, "consent_source", &c->consent_source, err) < 0 ||
-	    api_contact_set_time(body, "consent_at", &c->consent_at, err) < 0 ||
+	    api_get_text(body, "first_name", false, &c->first_name, err) < 0 ||
+	    api_get_text(body, "last_name", false, &c->last_name, err) < 0 ||
+	    api_get_text(body, "notes", false, &c->notes, err) < 0 ||
+	    api_get_text(body, "consent_source", false, &c->consent_source, err) < 0 ||
+	    api_get_time(body, "consent_at", &c->consent_at, err) < 0 ||
 	    api_get_bool(body, "opted_out", &opted_out, &present, err) < 0)
 		return -1;
 	if (present)

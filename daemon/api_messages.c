@@ -266,12 +266,12 @@ api_status(struct http_req *req)
 }
 
 #define API_REPLY_COLUMNS "id, from_number, contact_id, body, received_at, intent, " \
-	"message_id, event_id, handled, sent_at"
+	"message_id, event_id, handled, sent_at, event_occurrence"
 
 static json_t *
 api_reply_json(sqlite3_stmt *st)
 {
-	return json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:o}",
+	return json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:o, s:o}",
 	    "id", (json_int_t)sqlite3_column_int64(st, 0),
 	    "from", api_text_or_null(st, 1),
 	    "contact_id", api_int_or_null(st, 2),
@@ -281,7 +281,8 @@ api_reply_json(sqlite3_stmt *st)
 	    "message_id", api_int_or_null(st, 6),
 	    "event_id", api_int_or_null(st, 7),
 	    "handled", sqlite3_column_int(st, 8) != 0,
-	    "sent_at", api_time_or_null(st, 9));
+	    "sent_at", api_time_or_null(st, 9),
+	    "occurrence", api_int_or_null(st, 10));
 }
 
 /* GET /api/v1/replies?handled=0|1&contact_id= — unhandled first, newest first. */
@@ -347,4 +348,93 @@ api_replies_update(struct http_req *req)
 		sqlite3_reset(st);
 	}
 	return http_reply_json(req, 200, r ? r : json_object());
+}
+
+/*
+ * GET /api/v1/inbox — conversations, one per contact (or per number for
+ * senders who are not contacts), those with replies to handle first:
+ * {unhandled, threads: [{contact_id, first_name, last_name, number,
+ * unhandled, last_at, last_body, last_intent}]}.
+ */
+int
+api_inbox(struct http_req *req)
+{
+	static const char sql[] = "WITH t AS (SELECT max(id) AS last_id, "
+	    "sum(handled = 0) AS unhandled, max(received_at) AS last_at FROM replies "
+	    "WHERE from_number <> '' OR contact_id IS NOT NULL "
+	    "GROUP BY coalesce(contact_id, from_number)) "
+	    "SELECT l.contact_id, c.first_name, c.last_name, coalesce((SELECT number "
+	    "FROM contact_phones p WHERE p.contact_id = l.contact_id ORDER BY position "
+	    "LIMIT 1), l.from_number), t.unhandled, t.last_at, l.body, l.intent "
+	    "FROM t JOIN replies l ON l.id = t.last_id LEFT JOIN contacts c ON "
+	    "c.id = l.contact_id ORDER BY t.unhandled > 0 DESC, t.last_at DESC LIMIT 500";
+	sqlite3_stmt *st = db_stmt(req->app->db, sql);
+	json_t *threads = json_array();
+	json_int_t unhandled = 0;
+
+	if (st == NULL) {
+		json_decref(threads);
+		return http_reply_fail(req, 500, "internal", NULL, "Erreur interne.");
+	}
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		unhandled += sqlite3_column_int64(st, 4);
+		json_array_append_new(threads, json_pack("{s:o, s:o, s:o, s:o, s:I, s:o, s:o, s:o}",
+		    "contact_id", api_int_or_null(st, 0),
+		    "first_name", api_text_or_null(st, 1),
+		    "last_name", api_text_or_null(st, 2),
+		    "number", api_text_or_null(st, 3),
+		    "unhandled", (json_int_t)sqlite3_column_int64(st, 4),
+		    "last_at", api_time_or_null(st, 5),
+		    "last_body", api_text_or_null(st, 6),
+		    "last_intent", api_text_or_null(st, 7)));
+	}
+	sqlite3_reset(st);
+	return http_reply_json(req, 200, json_pack("{s:I, s:o}", "unhandled", unhandled,
+	    "threads", threads));
+}
+
+/*
+ * GET /api/v1/inbox/thread?contact_id=|number= — what was sent to and
+ * received from one person, oldest first: [{direction: "out"|"in", id,
+ * at, body, status (out), intent and handled (in)}].
+ */
+int
+api_inbox_thread(struct http_req *req)
+{
+	static const char sql[] = "SELECT 'out', id, coalesce(sent_at, queued_at), body, "
+	    "status, NULL, NULL FROM messages WHERE (?1 <> 0 AND contact_id = ?1) OR "
+	    "(?1 = 0 AND to_number = ?2) "
+	    "UNION ALL SELECT 'in', id, received_at, body, NULL, intent, handled FROM replies "
+	    "WHERE (?1 <> 0 AND contact_id = ?1) OR (?1 = 0 AND from_number = ?2) "
+	    "ORDER BY 3, 1 DESC, 2 LIMIT 1000";
+	const char *number = http_arg(req, "number");
+	sqlite3_stmt *st;
+	int64_t contact;
+	json_t *list, *item;
+
+	if (api_messages_int_arg(req, "contact_id", &contact) < 0 ||
+	    (contact == 0 && (number == NULL || number[0] == '\0')))
+		return http_reply_fail(req, 400, "missing_field", "contact_id",
+		    "Indiquez « contact_id » ou « number ».");
+	if ((st = db_stmt(req->app->db, sql)) == NULL)
+		return http_reply_fail(req, 500, "internal", NULL, "Erreur interne.");
+	sqlite3_bind_int64(st, 1, contact);
+	sqlite3_bind_text(st, 2, number ? number : "", -1, SQLITE_STATIC);
+	list = json_array();
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		item = json_pack("{s:s, s:I, s:o, s:o}",
+		    "direction", sqlite3_column_text(st, 0),
+		    "id", (json_int_t)sqlite3_column_int64(st, 1),
+		    "at", api_time_or_null(st, 2),
+		    "body", api_text_or_null(st, 3));
+		if (sqlite3_column_type(st, 4) != SQLITE_NULL)
+			json_object_set_new(item, "status", api_text_or_null(st, 4));
+		else
+			json_object_set_new(item, "intent", api_text_or_null(st, 5));
+		if (sqlite3_column_type(st, 6) != SQLITE_NULL)
+			json_object_set_new(item, "handled", json_boolean(sqlite3_column_int(st, 6)));
+		json_array_append_new(list, item);
+	}
+	sqlite3_reset(st);
+	return http_reply_json(req, 200, list);
 }

@@ -13,6 +13,7 @@
 #include "ratelimit.h"
 
 struct modem_pool;
+struct scheduler;
 
 struct app {
 	const struct config *cfg;
@@ -21,6 +22,7 @@ struct app {
 	struct ratelimit *login_by_name;
 	int64_t (*now)(void);		/* the clock; main.c passes the real one */
 	struct modem_pool *modems;	/* woken when a message is queued; may be NULL */
+	struct scheduler *sched;	/* poked when a campaign or atelier changes; may be NULL */
 };
 
 #endif

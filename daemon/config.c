@@ -170,7 +170,7 @@ static const char *const config_keys_centre[] = { "name", "phone", "timezone", N
 static const char *const config_keys_database[] = { "path", NULL };
 static const char *const config_keys_http[] = { "listen", "tls_cert", "tls_key", NULL };
 static const char *const config_keys_sending[] = { "hours", "days", "max_per_minute",
-	"max_per_day", "retry_delay", NULL };
+	"max_per_day", "retry_delay", "reply_days", NULL };
 static const char *const config_keys_modem[] = { "device", "connection", "pin",
 	"send_pause_ms", NULL };
 
@@ -270,6 +270,10 @@ config_set_sending(struct config_state *st, const char *name, const char *value)
 		if (config_parse_int(value, 1, 3600, &cfg->retry_delay) < 0)
 			return config_fail(st, "[sending] retry_delay: expected seconds from 1 "
 			    "to 3600, got '%s'", value);
+	} else if (strcmp(name, "reply_days") == 0) {
+		if (config_parse_int(value, 1, 90, &cfg->reply_days) < 0)
+			return config_fail(st, "[sending] reply_days: expected days from 1 "
+			    "to 90, got '%s'", value);
 	} else {
 		if (config_parse_int(value, 1, 100000, &cfg->max_per_day) < 0)
 			return config_fail(st, "[sending] max_per_day: expected a number "
@@ -368,6 +372,7 @@ config_new_defaults(const char *name)
 	cfg->max_per_minute = 6;
 	cfg->max_per_day = 500;
 	cfg->retry_delay = 30;
+	cfg->reply_days = 7;
 	return cfg;
 }
 

@@ -46,6 +46,7 @@ struct config {
 	int max_per_minute;	/* default 6 */
 	int max_per_day;	/* default 500 */
 	int retry_delay;	/* seconds before the first retry, doubled after; default 30 */
+	int reply_days;		/* days a message without an atelier takes OUI/NON; default 7 */
 
 	size_t nmodems;
 	struct config_modem modems[CONFIG_MAX_MODEMS];

@@ -118,24 +118,6 @@ contact_validate(struct contact *c, struct error *err)
 	return 0;
 }
 
-static void
-contacts_bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
-{
-	if (s)
-		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, i);
-}
-
-static void
-contacts_bind_time_or_null(sqlite3_stmt *st, int i, int64_t t)
-{
-	if (t)
-		sqlite3_bind_int64(st, i, t);
-	else
-		sqlite3_bind_null(st, i);
-}
-
 int64_t
 contacts_find_by_number(struct db *db, const char *e164)
 {
@@ -168,9 +150,9 @@ contacts_write_row(struct db *db, struct contact *c, int64_t now, struct error *
 	sqlite3_bind_text(st, 1, c->first_name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, c->last_name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, c->language, -1, SQLITE_STATIC);
-	contacts_bind_time_or_null(st, 4, c->consent_at);
-	contacts_bind_text_or_null(st, 5, c->consent_source);
-	contacts_bind_time_or_null(st, 6, c->opted_out_at);
+	db_bind_int_or_null(st, 4, c->consent_at);
+	db_bind_text_or_null(st, 5, c->consent_source);
+	db_bind_int_or_null(st, 6, c->opted_out_at);
 	sqlite3_bind_text(st, 7, c->notes, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 8, now);
 	if (c->id)
@@ -470,17 +452,6 @@ contacts_search(struct db *db, const char *q, int64_t group_id, size_t *n)
 	return ids;
 }
 
-static json_t *
-contacts_time_json(int64_t t)
-{
-	char iso[TIME_ISO_MAX];
-
-	if (t == 0)
-		return json_null();
-	time_format_iso(t, iso);
-	return json_string(iso);
-}
-
 json_t *
 contact_to_json(const struct contact *c)
 {
@@ -501,10 +472,10 @@ contact_to_json(const struct contact *c)
 	    "phones", phones,
 	    "language", c->language,
 	    "group_ids", groups,
-	    "consent_at", contacts_time_json(c->consent_at),
+	    "consent_at", time_json(c->consent_at),
 	    "consent_source", c->consent_source,
-	    "opted_out_at", contacts_time_json(c->opted_out_at),
+	    "opted_out_at", time_json(c->opted_out_at),
 	    "notes", c->notes ? c->notes : "",
-	    "created_at", contacts_time_json(c->created_at),
-	    "updated_at", contacts_time_json(c->updated_at));
+	    "created_at", time_json(c->created_at),
+	    "updated_at", time_json(c->updated_at));
 }

@@ -354,3 +354,43 @@ db_errmsg(struct db *db)
 {
 	return sqlite3_errmsg(db->handle);
 }
+
+void
+db_bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+void
+db_bind_int_or_null(sqlite3_stmt *st, int i, int64_t v)
+{
+	if (v)
+		sqlite3_bind_int64(st, i, v);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+int64_t *
+db_collect_ids(sqlite3_stmt *st, size_t *n)
+{
+	int64_t *ids = malloc(sizeof(*ids)), *grown;
+	size_t cap = 1;
+
+	if (ids == NULL)
+		fatal("db: out of memory");
+	*n = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap *= 2;
+			if ((grown = realloc(ids, cap * sizeof(*ids))) == NULL)
+				fatal("db: out of memory");
+			ids = grown;
+		}
+		ids[(*n)++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_reset(st);
+	return ids;
+}

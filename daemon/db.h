@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct db;
 
@@ -66,6 +67,17 @@ void db_rollback_to(struct db *db, const char *name);
 
 /* Runs sql with no result rows (DDL, PRAGMA ...); 0 or -1 (logged). */
 int db_exec(struct db *db, const char *sql);
+
+/* Binds s, or SQL NULL when s is NULL (SQLITE_STATIC: s must outlive the step). */
+void db_bind_text_or_null(sqlite3_stmt *st, int i, const char *s);
+/* Binds v, or SQL NULL when v is 0. */
+void db_bind_int_or_null(sqlite3_stmt *st, int i, int64_t v);
+
+/*
+ * Steps st (bound by the caller) to its end and returns the integers of
+ * its first column in a malloc'd array of *n (never NULL), then resets st.
+ */
+int64_t *db_collect_ids(sqlite3_stmt *st, size_t *n);
 
 /* Copies column i of the current row; NULL for SQL NULL.  Caller frees. */
 char *db_column_strdup(sqlite3_stmt *st, int i);

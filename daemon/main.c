@@ -23,6 +23,7 @@
 #include "log.h"
 #include "modem.h"
 #include "queue.h"
+#include "scheduler.h"
 #include "timeutil.h"
 
 #define MAIN_LOGIN_SLOTS 1024
@@ -136,11 +137,13 @@ main(int argc, char **argv)
 	app.now = main_now;
 	app.login_by_addr = ratelimit_new(MAIN_LOGIN_SLOTS, 20, 15 * 60, 15 * 60);
 	app.login_by_name = ratelimit_new(MAIN_LOGIN_SLOTS, 5, 15 * 60, 15 * 60);
-	if ((http = http_start(&app, err, sizeof(err))) == NULL)
-		fatal("http: %s", err);
 	if ((modems = modem_pool_start(cfg, main_now, err, sizeof(err))) == NULL)
 		fatal("modem: %s", err);
 	app.modems = modems;
+	if ((app.sched = scheduler_start(&app, err, sizeof(err))) == NULL)
+		fatal("scheduler: %s", err);
+	if ((http = http_start(&app, err, sizeof(err))) == NULL)
+		fatal("http: %s", err);
 	if (cfg->nmodems == 0)
 		log_warn("modem: no [modem] section: messages are queued but not sent");
 	sd_notify(0, "READY=1\nSTATUS=serving");
@@ -171,12 +174,14 @@ main(int argc, char **argv)
 		cfg = fresh;
 		atomic_thread_fence(memory_order_seq_cst);
 		app.cfg = cfg;
+		scheduler_poke(app.sched);
 		log_info("config: reloaded %s", path);
 	}
 
 	log_info("rappeld: stopping signal=%s", strsignal(sig));
 	sd_notify(0, "STOPPING=1");
 	http_stop(http);
+	scheduler_stop(app.sched);
 	modem_pool_stop(modems);
 	db_close(db);
 	ratelimit_free(app.login_by_addr);

@@ -566,11 +566,9 @@ modem_store(struct modem *m, GSM_SMSMessage *sms)
 	free(body);
 	if (rc == 0 && id > 0) {
 		/* stored first, then understood: a failure here loses nothing */
-		struct replies_centre centre = { m->pool->cfg->centre_name,
-			m->pool->cfg->centre_phone };
 		enum intent intent;
 		bool queued;
-		replies_process(m->db, &centre, id, m->pool->now(), &intent, &queued);
+		replies_process(m->db, m->pool->cfg, id, m->pool->now(), &intent, &queued);
 	}
 	return rc;
 }

@@ -90,6 +90,50 @@ queue_add(struct db *db, const char *to, int64_t contact_id, const char *body,
 	return 0;
 }
 
+int
+queue_add_campaign(struct db *db, const struct queue_campaign_msg *m, int64_t now,
+    struct error *err)
+{
+	static const char sql[] = "INSERT OR IGNORE INTO messages (campaign_id, occurrence, "
+	    "contact_id, to_number, body, encoding, parts, concat_ref, kind, priority, "
+	    "not_before, give_up_at, queued_at, created_by, event_id, event_occurrence, "
+	    "reply_until) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'campaign', 1, ?9, ?10, "
+	    "?11, 'scheduler', ?12, ?13, ?14)";
+	struct sms_info info;
+	sqlite3_stmt *st;
+
+	if (m->body == NULL || m->body[0] == '\0')
+		return error_set(err, 400, "invalid", "body", "Le message est vide.");
+	if (sms_analyze(m->body, &info) < 0)
+		return error_set(err, 400, "invalid", "body", "Texte mal encodé (UTF-8 attendu).");
+	if (info.parts > QUEUE_BODY_MAX_PARTS)
+		return error_set(err, 400, "invalid", "body", "Message trop long : %zu SMS "
+		    "(%d au plus).", info.parts, QUEUE_BODY_MAX_PARTS);
+	if ((st = db_stmt(db, sql)) == NULL)
+		return error_set(err, 500, "internal", NULL, "Erreur interne.");
+	sqlite3_bind_int64(st, 1, m->campaign_id);
+	sqlite3_bind_text(st, 2, m->occurrence, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, m->contact_id);
+	sqlite3_bind_text(st, 4, m->to, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, m->body, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, sms_encoding_name(info.encoding), -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 7, (int)info.parts);
+	sqlite3_bind_int(st, 8, (int)randombytes_uniform(255) + 1);
+	sqlite3_bind_int64(st, 9, m->not_before);
+	if (m->give_up_at)
+		sqlite3_bind_int64(st, 10, m->give_up_at);
+	sqlite3_bind_int64(st, 11, now);
+	if (m->event_id)
+		sqlite3_bind_int64(st, 12, m->event_id);
+	if (m->event_occurrence)
+		sqlite3_bind_int64(st, 13, m->event_occurrence);
+	if (m->reply_until)
+		sqlite3_bind_int64(st, 14, m->reply_until);
+	if (db_step_done(db, st) < 0)
+		return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+	return sqlite3_changes(db_handle(db)) == 1 ? 1 : 0;
+}
+
 /* Compare-and-set of status; 0 when exactly one row changed, else -1. */
 static int
 queue_cas(struct db *db, int64_t id, const char *from, const char *to)
@@ -132,7 +176,7 @@ static int
 queue_peek(struct db *db, int64_t now, struct queue_msg *m)
 {
 	static const char sql[] = "SELECT id, to_number, body, encoding, parts, attempts, "
-	    "concat_ref, contact_id, kind = 'system' FROM messages "
+	    "concat_ref, contact_id, kind = 'system', ifnull(give_up_at, 0) FROM messages "
 	    "WHERE status = 'queued' AND not_before <= ? "
 	    "ORDER BY priority, not_before, id LIMIT 1";
 	sqlite3_stmt *st = db_stmt(db, sql);
@@ -153,11 +197,28 @@ queue_peek(struct db *db, int64_t now, struct queue_msg *m)
 		m->concat_ref = sqlite3_column_int(st, 6);
 		m->contact_id = sqlite3_column_int64(st, 7);
 		m->kind = sqlite3_column_int(st, 8) ? QUEUE_SYSTEM : QUEUE_DIRECT;
+		m->give_up_at = sqlite3_column_int64(st, 9);
 	}
 	sqlite3_reset(st);
 	if (rc == SQLITE_ROW)
 		return 1;
 	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* queued → failed: the time after which it is pointless has passed. */
+static int
+queue_give_up(struct db *db, int64_t id)
+{
+	static const char sql[] = "UPDATE messages SET status = 'failed', "
+	    "error = 'trop tard : l''atelier a commencé' WHERE id = ? AND status = 'queued'";
+	sqlite3_stmt *st = db_stmt(db, sql);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	if (db_step_done(db, st) < 0 || sqlite3_changes(db_handle(db)) != 1)
+		return -1;
+	return 0;
 }
 
 int
@@ -178,6 +239,13 @@ queue_claim_next(struct db *db, const char *modem, int64_t now, struct queue_msg
 			if (queue_cas(db, m->id, "queued", "cancelled") == 0)
 				log_info("queue: cancelled id=%lld reason=opted-out",
 				    (long long)m->id);
+			queue_msg_clear(m);
+			continue;
+		}
+		if (m->give_up_at && now >= m->give_up_at) {
+			/* a reminder for an atelier that has started is pointless */
+			if (queue_give_up(db, m->id) == 0)
+				log_info("queue: failed id=%lld reason=too-late", (long long)m->id);
 			queue_msg_clear(m);
 			continue;
 		}
@@ -453,6 +521,42 @@ queue_cancel_contact(struct db *db, int64_t contact_id)
 	if (db_step_done(db, st) < 0)
 		return -1;
 	return sqlite3_changes(db_handle(db));
+}
+
+/*
+ * Cancels the queued messages of campaign_id, or of event_id (and of its
+ * session key when not 0); one of the two ids is not 0.  Returns how many.
+ */
+static int
+queue_cancel_matching(struct db *db, int64_t campaign_id, int64_t event_id, int64_t key,
+    const char *reason)
+{
+	static const char sql[] = "UPDATE messages SET status = 'cancelled', error = ?4 "
+	    "WHERE status = 'queued' AND (?1 = 0 OR campaign_id = ?1) AND "
+	    "(?2 = 0 OR event_id = ?2) AND (?3 = 0 OR event_occurrence = ?3)";
+	sqlite3_stmt *st = db_stmt(db, sql);
+
+	if (st == NULL || (campaign_id == 0 && event_id == 0))
+		return -1;
+	sqlite3_bind_int64(st, 1, campaign_id);
+	sqlite3_bind_int64(st, 2, event_id);
+	sqlite3_bind_int64(st, 3, key);
+	sqlite3_bind_text(st, 4, reason, -1, SQLITE_STATIC);
+	if (db_step_done(db, st) < 0)
+		return -1;
+	return sqlite3_changes(db_handle(db));
+}
+
+int
+queue_cancel_campaign(struct db *db, int64_t campaign_id, const char *reason)
+{
+	return queue_cancel_matching(db, campaign_id, 0, 0, reason);
+}
+
+int
+queue_cancel_event(struct db *db, int64_t event_id, int64_t key, const char *reason)
+{
+	return queue_cancel_matching(db, 0, event_id, key, reason);
 }
 
 int

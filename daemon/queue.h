@@ -13,11 +13,18 @@
  *   from       to          by
  *   --------   ---------   -------------------------------------------
  *   (none)     queued      queue_add()
+ *                          queue_add_campaign()  at most once per (campaign,
+ *                                               occurrence, contact)
  *   queued     sending     queue_claim_next()   a modem took it
+ *   queued     failed      queue_claim_next()   past its give-up time
  *   queued     cancelled   queue_claim_next()   contact opted out meanwhile
  *                          queue_cancel()
  *                          queue_forget_contact()  the contact was erased
  *                          queue_cancel_contact()  the contact sent STOP
+ *                          queue_cancel_campaign() the campaign was cancelled
+ *                          queue_cancel_event()    the atelier, or one of
+ *                                                  its occurrences, was
+ *                                                  cancelled or moved
  *   sending    sent        queue_mark_sent()    every part accepted (+CMGS)
  *   sending    queued      queue_retry()        temporary error, backoff
  *   sending    failed      queue_retry()        too many attempts / too late
@@ -71,6 +78,7 @@ struct queue_msg {
 	unsigned sent_parts;		/* bit i set: part i+1 already accepted */
 	int64_t contact_id;		/* 0 for a bare number */
 	enum queue_kind kind;
+	int64_t give_up_at;		/* 0: never */
 };
 
 void queue_msg_clear(struct queue_msg *m);
@@ -84,6 +92,36 @@ void queue_msg_clear(struct queue_msg *m);
 int queue_add(struct db *db, const char *to, int64_t contact_id, const char *body,
     enum queue_kind kind, const char *created_by, int64_t now, int64_t *id,
     struct error *err);
+
+/* A message of a campaign, as the scheduler makes it. */
+struct queue_campaign_msg {
+	int64_t campaign_id;
+	const char *occurrence;		/* the campaign occurrence's key */
+	int64_t contact_id;
+	const char *to;			/* E.164 */
+	const char *body;		/* rendered */
+	int64_t not_before;		/* when it is due */
+	int64_t give_up_at;		/* 0: never */
+	int64_t event_id;		/* 0 when not about an atelier */
+	int64_t event_occurrence;	/* recur_key of the atelier's occurrence, or 0 */
+	int64_t reply_until;		/* 0: asks for no reply */
+};
+
+/*
+ * Queues m unless a message for the same (campaign, occurrence, contact)
+ * exists: returns 1 when queued, 0 when it already was, -1 with *err
+ * (400 for a body that cannot be sent).  The caller checked opt-out when
+ * it chose the recipients; queue_claim_next() checks it again.
+ */
+int queue_add_campaign(struct db *db, const struct queue_campaign_msg *m, int64_t now,
+    struct error *err);
+
+/*
+ * Cancels the queued messages of a campaign; or of an atelier, or of one
+ * of its occurrences when key is not 0.  Returns how many, or -1.
+ */
+int queue_cancel_campaign(struct db *db, int64_t campaign_id, const char *reason);
+int queue_cancel_event(struct db *db, int64_t event_id, int64_t key, const char *reason);
 
 /*
  * Cancels every queued message to a contact or to one of their numbers

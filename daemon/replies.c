@@ -10,18 +10,32 @@
 #include "audit.h"
 #include "buf.h"
 #include "log.h"
+#include "campaigns.h"
+#include "contacts.h"
+#include "events.h"
 #include "queue.h"
+#include "rsvp.h"
 
 struct replies_row {
 	char from[32];
 	int64_t contact_id;
 	char *body;
+	int64_t received_at;
+};
+
+/* The message a reply answers, when one is open. */
+struct replies_route {
+	int64_t message_id;
+	int64_t campaign_id;
+	int64_t event_id;
+	int64_t key;		/* the atelier session */
 };
 
 static int
 replies_load(struct db *db, int64_t id, struct replies_row *r)
 {
-	static const char sql[] = "SELECT from_number, contact_id, body FROM replies WHERE id = ?";
+	static const char sql[] = "SELECT from_number, contact_id, body, received_at "
+	    "FROM replies WHERE id = ?";
 	sqlite3_stmt *st = db_stmt(db, sql);
 	int rc = -1;
 
@@ -33,16 +47,47 @@ replies_load(struct db *db, int64_t id, struct replies_row *r)
 		snprintf(r->from, sizeof(r->from), "%s", sqlite3_column_text(st, 0));
 		r->contact_id = sqlite3_column_int64(st, 1);
 		r->body = db_column_strdup(st, 2);
+		r->received_at = sqlite3_column_int64(st, 3);
 		rc = 0;
 	}
 	sqlite3_reset(st);
 	return rc;
 }
 
+/* Finds the latest message to contact that asks for a reply still open at `at`. */
 static int
-replies_set_intent(struct db *db, int64_t id, enum intent intent, bool handled)
+replies_find_route(struct db *db, int64_t contact_id, int64_t at, struct replies_route *rt)
 {
-	static const char sql[] = "UPDATE replies SET intent = ?2, handled = ?3 WHERE id = ?1";
+	static const char sql[] = "SELECT id, ifnull(campaign_id, 0), ifnull(event_id, 0), "
+	    "ifnull(event_occurrence, 0) FROM messages WHERE contact_id = ?1 AND "
+	    "reply_until > ?2 AND status IN ('sending', 'sent', 'delivered', 'uncertain') "
+	    "ORDER BY coalesce(sent_at, claimed_at, queued_at) DESC, id DESC LIMIT 1";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	memset(rt, 0, sizeof(*rt));
+	if (st == NULL)
+		return -1;
+	if (contact_id == 0)
+		return 0;
+	sqlite3_bind_int64(st, 1, contact_id);
+	sqlite3_bind_int64(st, 2, at);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		rt->message_id = sqlite3_column_int64(st, 0);
+		rt->campaign_id = sqlite3_column_int64(st, 1);
+		rt->event_id = sqlite3_column_int64(st, 2);
+		rt->key = sqlite3_column_int64(st, 3);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int
+replies_set_intent(struct db *db, int64_t id, enum intent intent, bool handled,
+    const struct replies_route *rt)
+{
+	static const char sql[] = "UPDATE replies SET intent = ?2, handled = ?3, "
+	    "message_id = ?4, event_id = ?5, event_occurrence = ?6 WHERE id = ?1";
 	sqlite3_stmt *st = db_stmt(db, sql);
 
 	if (st == NULL)
@@ -50,7 +95,61 @@ replies_set_intent(struct db *db, int64_t id, enum intent intent, bool handled)
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_text(st, 2, intent_name(intent), -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 3, handled);
+	db_bind_int_or_null(st, 4, rt->message_id);
+	db_bind_int_or_null(st, 5, rt->event_id);
+	db_bind_int_or_null(st, 6, rt->key);
 	return db_step_done(db, st);
+}
+
+/* The campaign's acknowledgement of a yes or no, when it has one. */
+static int
+replies_acknowledge(struct db *db, const struct config *cfg, const struct replies_row *r,
+    const struct replies_route *rt, int64_t now, bool *queued)
+{
+	struct campaign c;
+	struct campaign_recipient who = { 0 };
+	struct contact ct;
+	struct event e = { 0 };
+	struct event_occ o = { 0 };
+	struct error err = { 0 };
+	struct buf text = { 0 };
+	int64_t id;
+	int rc = 0;
+
+	if (campaigns_load(db, rt->campaign_id, &c, &err) < 0)
+		return 0;
+	if (c.ack_body && c.ack_body[0] && contacts_load(db, r->contact_id, &ct, &err) == 0 &&
+	    events_load(db, rt->event_id, &e, &err) == 0 &&
+	    events_occurrence_get(db, &e, rt->key, &o, &err) == 0) {
+		who.contact_id = ct.id;
+		who.first_name = ct.first_name;
+		who.last_name = ct.last_name;
+		snprintf(who.language, sizeof(who.language), "%s", ct.language);
+		snprintf(who.number, sizeof(who.number), "%.*s", (int)sizeof(who.number) - 1, r->from);
+		if (campaign_render(&c, c.ack_body, cfg, &e, o.starts_at, &who, &text) == 0) {
+			buf_putc(&text, '\0');
+			rc = queue_add(db, r->from, r->contact_id, text.data, QUEUE_DIRECT,
+			    "system", now, &id, &err);
+			*queued = rc == 0;
+			rc = rc < 0 && err.status >= 500 ? -1 : 0;
+		}
+		contact_clear(&ct);
+	}
+	buf_free(&text);
+	event_clear(&e);
+	campaign_clear(&c);
+	return rc;
+}
+
+/* yes/no to an open question about an atelier: the RSVP. */
+static int
+replies_rsvp(struct db *db, const struct config *cfg, int64_t id, const struct replies_row *r,
+    const struct replies_route *rt, enum intent intent, int64_t now, bool *queued)
+{
+	if (rsvp_set_answer(db, rt->event_id, rt->key, r->contact_id,
+	    intent == INTENT_YES ? RSVP_YES : RSVP_NO, "sms", id, NULL, now) < 0)
+		return -1;
+	return replies_acknowledge(db, cfg, r, rt, now, queued);
 }
 
 static int
@@ -87,7 +186,7 @@ replies_answer(struct db *db, const struct replies_row *r, const char *text, int
 
 /* Acts on intent; *queued when an answer was queued.  0 or -1. */
 static int
-replies_act(struct db *db, const struct replies_centre *centre, int64_t id,
+replies_act(struct db *db, const struct config *cfg, int64_t id,
     const struct replies_row *r, enum intent intent, int64_t now, bool *queued)
 {
 	static const struct audit_actor system_actor = { 0, "system" };
@@ -104,7 +203,7 @@ replies_act(struct db *db, const struct replies_centre *centre, int64_t id,
 		log_info("replies: opted out contact=%lld cancelled=%d",
 		    (long long)r->contact_id, n);
 		buf_printf(&text, "Vous ne recevrez plus de SMS de %s. Envoyez START pour "
-		    "reprendre.", centre->name);
+		    "reprendre.", cfg->centre_name);
 		break;
 	case INTENT_START:
 		if (replies_set_opt_out(db, r->contact_id, 0, now) < 0 ||
@@ -113,11 +212,11 @@ replies_act(struct db *db, const struct replies_centre *centre, int64_t id,
 			return -1;
 		log_info("replies: opted in again contact=%lld", (long long)r->contact_id);
 		buf_printf(&text, "C'est noté : vous recevez à nouveau les SMS de %s.",
-		    centre->name);
+		    cfg->centre_name);
 		break;
 	case INTENT_HELP:
 		buf_printf(&text, "%s : pour toute question, appelez le %s. Envoyez STOP pour "
-		    "ne plus recevoir de SMS.", centre->name, centre->phone);
+		    "ne plus recevoir de SMS.", cfg->centre_name, cfg->centre_phone);
 		break;
 	default:
 		return 0;
@@ -128,10 +227,31 @@ replies_act(struct db *db, const struct replies_centre *centre, int64_t id,
 	return rc;
 }
 
-int
-replies_process(struct db *db, const struct replies_centre *centre, int64_t id,
-    int64_t now, enum intent *intent, bool *queued)
+/* Whether a person needs to look at a reply with this intent and route. */
+static bool
+replies_for_a_person(const struct replies_row *r, enum intent intent,
+    const struct replies_route *rt)
 {
+	switch (intent) {
+	case INTENT_STOP:
+	case INTENT_START:
+		/* an unknown sender's STOP or START changes nobody: a person looks */
+		return r->contact_id == 0;
+	case INTENT_HELP:
+		return false;
+	case INTENT_YES:
+	case INTENT_NO:
+		return rt->event_id == 0;
+	default:
+		return true;
+	}
+}
+
+int
+replies_process(struct db *db, const struct config *cfg, int64_t id, int64_t now,
+    enum intent *intent, bool *queued)
+{
+	struct replies_route rt;
 	struct replies_row r;
 	bool handled;
 
@@ -139,17 +259,16 @@ replies_process(struct db *db, const struct replies_centre *centre, int64_t id,
 	*intent = INTENT_OTHER;
 	if (db_begin(db) < 0)
 		return -1;
-	if (replies_load(db, id, &r) < 0)
+	if (replies_load(db, id, &r) < 0 ||
+	    replies_find_route(db, r.contact_id, r.received_at, &rt) < 0)
 		goto fail;
 	*intent = intent_classify(r.body);
-	/* an unknown sender's STOP or START changes nobody: a person looks */
-	if (r.contact_id == 0 && (*intent == INTENT_STOP || *intent == INTENT_START))
-		handled = false;
-	else
-		handled = *intent == INTENT_STOP || *intent == INTENT_START ||
-		    *intent == INTENT_HELP;
-	if (replies_set_intent(db, id, *intent, handled) < 0 ||
-	    (handled && replies_act(db, centre, id, &r, *intent, now, queued) < 0))
+	handled = !replies_for_a_person(&r, *intent, &rt);
+	if (replies_set_intent(db, id, *intent, handled, &rt) < 0 ||
+	    (handled && (*intent == INTENT_YES || *intent == INTENT_NO) &&
+	    replies_rsvp(db, cfg, id, &r, &rt, *intent, now, queued) < 0) ||
+	    (handled && *intent != INTENT_YES && *intent != INTENT_NO &&
+	    replies_act(db, cfg, id, &r, *intent, now, queued) < 0))
 		goto fail;
 	free(r.body);
 	if (db_commit(db) < 0) {
@@ -157,7 +276,8 @@ replies_process(struct db *db, const struct replies_centre *centre, int64_t id,
 		*queued = false;
 		return -1;
 	}
-	log_info("replies: id=%lld intent=%s", (long long)id, intent_name(*intent));
+	log_info("replies: id=%lld intent=%s message=%lld event=%lld", (long long)id,
+	    intent_name(*intent), (long long)rt.message_id, (long long)rt.event_id);
 	return 0;
 fail:
 	free(r.body);

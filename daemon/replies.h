@@ -7,8 +7,13 @@
  *          confirmation SMS says how to come back.
  *   start  the contact is opted back in, with a confirmation.
  *   help   an automatic answer with the centre's name and phone.
- *   yes/no, other, or an unknown sender: left for a person (handled = 0);
- *          yes/no are counted on the atelier when campaigns ask for them.
+ *   yes/no to the latest message that asked this contact for a reply and
+ *          is still open (reply_until): the answer is the contact's RSVP
+ *          for that atelier session (the latest answer wins; the history
+ *          is kept), with the campaign's acknowledgement when it has one.
+ *   other, yes/no with no open question or not about an atelier, or an
+ *          unknown sender: left for a person (handled = 0), linked to the
+ *          message it answers when there is one.
  *
  * The confirmations are QUEUE_SYSTEM messages: they go out even though
  * the contact has just opted out.
@@ -19,19 +24,16 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "config.h"
 #include "db.h"
 #include "intent.h"
 
-struct replies_centre {
-	const char *name;	/* [centre] name */
-	const char *phone;	/* [centre] phone */
-};
-
 /*
  * Classifies reply id, records its intent and acts on it, in one
- * transaction.  *queued is set when an answer SMS was queued.  0 or -1.
+ * transaction; cfg gives the centre's name and phone for the answers.
+ * *queued is set when an answer SMS was queued.  0 or -1.
  */
-int replies_process(struct db *db, const struct replies_centre *centre, int64_t id,
-    int64_t now, enum intent *intent, bool *queued);
+int replies_process(struct db *db, const struct config *cfg, int64_t id, int64_t now,
+    enum intent *intent, bool *queued);
 
 #endif

@@ -3,6 +3,8 @@
  */
 #include "sms.h"
 
+#include "text.h"
+
 #include <string.h>
 
 #define SMS_GSM7_SINGLE 160
@@ -56,40 +58,6 @@ sms_gsm7_septets(uint32_t cp)
 	return 0;
 }
 
-/* Decodes one UTF-8 character at *p; advances *p.  -1 when invalid. */
-static int
-sms_utf8_next(const unsigned char **p, uint32_t *cp)
-{
-	const unsigned char *s = *p;
-	size_t n, i;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		n = 0;
-	} else if (s[0] >= 0xC2 && s[0] <= 0xDF) {
-		*cp = s[0] & 0x1F;
-		n = 1;
-	} else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
-		*cp = s[0] & 0x0F;
-		n = 2;
-	} else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
-		*cp = s[0] & 0x07;
-		n = 3;
-	} else {
-		return -1;
-	}
-	for (i = 1; i <= n; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return -1;
-		*cp = (*cp << 6) | (s[i] & 0x3F);
-	}
-	if ((n == 2 && (*cp < 0x800 || (*cp >= 0xD800 && *cp <= 0xDFFF))) ||
-	    (n == 3 && (*cp < 0x10000 || *cp > 0x10FFFF)))
-		return -1;
-	*p = s + n + 1;
-	return 0;
-}
-
 /*
  * Counts parts of units that come in indivisible groups (weights): fills
  * a part of size multi greedily, unless the total fits in single.
@@ -122,7 +90,7 @@ sms_analyze(const char *text, struct sms_info *info)
 
 	memset(info, 0, sizeof(*info));
 	while (*p) {
-		if (sms_utf8_next(&p, &cp) < 0)
+		if (text_utf8_next(&p, &cp) < 0)
 			return -1;
 		info->chars++;
 		septets = sms_gsm7_septets(cp);

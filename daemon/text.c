@@ -105,3 +105,61 @@ text_trim_dup(const char *s)
 		fatal("text: out of memory");
 	return p;
 }
+
+int
+text_utf8_next(const unsigned char **p, uint32_t *cp)
+{
+	const unsigned char *s = *p;
+	size_t n, i;
+
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		n = 0;
+	} else if (s[0] >= 0xC2 && s[0] <= 0xDF) {
+		*cp = s[0] & 0x1F;
+		n = 1;
+	} else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
+		*cp = s[0] & 0x0F;
+		n = 2;
+	} else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
+		*cp = s[0] & 0x07;
+		n = 3;
+	} else {
+		return -1;
+	}
+	for (i = 1; i <= n; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return -1;
+		*cp = (*cp << 6) | (s[i] & 0x3F);
+	}
+	if ((n == 2 && (*cp < 0x800 || (*cp >= 0xD800 && *cp <= 0xDFFF))) ||
+	    (n == 3 && (*cp < 0x10000 || *cp > 0x10FFFF)))
+		return -1;
+	*p = s + n + 1;
+	return 0;
+}
+
+void
+text_utf8_put(struct buf *out, uint32_t cp)
+{
+	char b[4];
+
+	if (cp < 0x80) {
+		buf_putc(out, (char)cp);
+	} else if (cp < 0x800) {
+		b[0] = (char)(0xC0 | (cp >> 6));
+		b[1] = (char)(0x80 | (cp & 0x3F));
+		buf_append(out, b, 2);
+	} else if (cp < 0x10000) {
+		b[0] = (char)(0xE0 | (cp >> 12));
+		b[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		b[2] = (char)(0x80 | (cp & 0x3F));
+		buf_append(out, b, 3);
+	} else {
+		b[0] = (char)(0xF0 | (cp >> 18));
+		b[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+		b[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		b[3] = (char)(0x80 | (cp & 0x3F));
+		buf_append(out, b, 4);
+	}
+}

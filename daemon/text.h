@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "buf.h"
 
@@ -15,6 +16,16 @@
  * œ→oe, ß→ss), other characters unchanged.
  */
 void text_fold(const char *s, struct buf *out);
+
+/*
+ * Decodes the UTF-8 character at *p into *cp and moves *p past it.
+ * Returns 0, or -1 at an invalid sequence (overlong, surrogate, beyond
+ * U+10FFFF, truncated), leaving *p.  *p must not point at the final NUL.
+ */
+int text_utf8_next(const unsigned char **p, uint32_t *cp);
+
+/* Appends code point cp to out as UTF-8. */
+void text_utf8_put(struct buf *out, uint32_t cp);
 
 /* True when s is valid UTF-8 (no overlong forms, no surrogates). */
 bool text_utf8_valid(const char *s, size_t len);

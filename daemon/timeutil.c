@@ -30,6 +30,17 @@ time_format_iso(int64_t t, char out[TIME_ISO_MAX])
 	    off < 0 ? '-' : '+', abs(off) / 60, abs(off) % 60);
 }
 
+json_t *
+time_json(int64_t t)
+{
+	char iso[TIME_ISO_MAX];
+
+	if (t == 0)
+		return json_null();
+	time_format_iso(t, iso);
+	return json_string(iso);
+}
+
 static int
 time_valid_date(int y, int mo, int d)
 {

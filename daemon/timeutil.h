@@ -6,6 +6,7 @@
 #ifndef RAPPEL_TIMEUTIL_H
 #define RAPPEL_TIMEUTIL_H
 
+#include <jansson.h>
 #include <stdint.h>
 
 #define TIME_ISO_MAX 32
@@ -19,6 +20,9 @@ void time_format_iso(int64_t t, char out[TIME_ISO_MAX]);
  * 0 and *t, or -1.
  */
 int time_parse(const char *s, int64_t *t);
+
+/* t as an ISO string for the API, or JSON null when t is 0. */
+json_t *time_json(int64_t t);
 
 /* Sets the process time zone (TZ) to name, e.g. "Europe/Paris". */
 void time_set_zone(const char *name);

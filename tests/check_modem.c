@@ -695,6 +695,206 @@ START_TEST(test_outside_sending_days_waits)
 }
 END_TEST
 
+/* POST as admin, expecting want; returns the answer's JSON (to decref). */
+static json_t *
+post(const char *path, const char *body, long want)
+{
+	struct e2e_resp r;
+	json_t *j;
+
+	e2e_call(&E, &A, "POST", path, body, &r);
+	ck_assert_msg(r.status == want, "POST %s: %ld: %s", path, r.status, r.body);
+	j = json_incref(r.json);
+	e2e_resp_free(&r);
+	return j;
+}
+
+/* The reply from number, once stored and understood. */
+static json_t *
+reply_from(const char *number)
+{
+	json_t *list = get("/api/v1/replies"), *o, *found = NULL;
+	size_t i;
+
+	json_array_foreach(list, i, o)
+		if (strcmp(json_string_value(json_object_get(o, "from")), number) == 0)
+			found = json_incref(o);
+	json_decref(list);
+	ck_assert_msg(found != NULL, "no reply from %s", number);
+	return found;
+}
+
+static void
+assert_rsvp_count(json_t *rsvps, const char *what, json_int_t want)
+{
+	json_int_t got = json_integer_value(json_object_get(json_object_get(rsvps, "counts"),
+	    what));
+
+	ck_assert_msg(got == want, "%s: %lld, want %lld", what, (long long)got,
+	    (long long)want);
+}
+
+/*
+ * Issue 5: an invitation to 10 contacts goes out through the modem; the
+ * families answer in their own words at the modem; the answers are
+ * counted on the atelier, STOP is honoured, the rest goes to the inbox.
+ */
+START_TEST(test_invitation_replies)
+{
+	static const char *const answers[][2] = {
+		{ "+33612340001", "oui" },
+		{ "+33612340002", "Non merci" },
+		{ "+33612340003", "STOP" },
+		{ "+33612340004", "ok \xf0\x9f\x91\x8d" },
+		{ "+33612340005", "c'est à quelle heure ?" },
+		{ "+33699999999", "Oui" },	/* not a contact */
+	};
+	char body[1024], start[32], later[32], path[128];
+	json_int_t ids[10], group, event, invitation, reminder;
+	json_t *j, *rsvps, *inbox;
+	time_t t;
+	struct tm tm;
+	size_t i;
+
+	for (i = 0; i < 10; i++) {
+		snprintf(body, sizeof(body), "{\"first_name\":\"Habitant%zu\",\"last_name\":"
+		    "\"Test\",\"phone\":\"+3361234%04zu\"}", i + 1, i + 1);
+		j = post("/api/v1/contacts", body, 201);
+		ids[i] = json_integer_value(json_object_get(j, "id"));
+		json_decref(j);
+	}
+	snprintf(body, sizeof(body), "{\"name\":\"Atelier cuisine\",\"contact_ids\":[%lld,"
+	    "%lld,%lld,%lld,%lld,%lld,%lld,%lld,%lld,%lld]}", (long long)ids[0],
+	    (long long)ids[1], (long long)ids[2], (long long)ids[3], (long long)ids[4],
+	    (long long)ids[5], (long long)ids[6], (long long)ids[7], (long long)ids[8],
+	    (long long)ids[9]);
+	j = post("/api/v1/groups", body, 201);
+	group = json_integer_value(json_object_get(j, "id"));
+	json_decref(j);
+	t = time(NULL) + 5 * 24 * 3600;
+	gmtime_r(&t, &tm);
+	strftime(start, sizeof(start), "%Y-%m-%dT%H:%M:00Z", &tm);
+	snprintf(body, sizeof(body), "{\"title\":\"Cuisine\",\"place\":\"Salle 1\","
+	    "\"starts_at\":\"%s\",\"group_ids\":[%lld]}", start, (long long)group);
+	j = post("/api/v1/events", body, 201);
+	event = json_integer_value(json_object_get(j, "id"));
+	json_decref(j);
+
+	/* the invitation, due a week before: late, so at once */
+	snprintf(body, sizeof(body), "{\"name\":\"Invitation\",\"body\":\"{prenom}, "
+	    "atelier {atelier} {date} à {heure}. Répondez OUI ou NON. {centre}\","
+	    "\"audience\":{\"event_id\":%lld},\"ask_reply\":true,\"ack_body\":"
+	    "\"Merci, c'est noté ! {centre}\",\"schedule\":{\"before_event\":[\"-7d\"]}}",
+	    (long long)event);
+	j = post("/api/v1/campaigns", body, 201);
+	invitation = json_integer_value(json_object_get(j, "id"));
+	json_decref(j);
+	snprintf(path, sizeof(path), "/api/v1/campaigns/%lld/schedule", (long long)invitation);
+	json_decref(post(path, NULL, 200));
+	snprintf(path, sizeof(path), "/api/v1/messages?campaign_id=%lld&status=sent",
+	    (long long)invitation);
+	ck_assert_msg(wait_count(path, 10, MODEM_TEST_WAIT_MS), "invitations not sent");
+	ck_assert_uint_eq(json_array_size(j = sim_events("submit")), 10);
+	json_decref(j);
+
+	/* a reminder for everyone, sent slowly (2 s each) while the answers come in */
+	modemsim_set_latency(SIM, 0, 2000);
+	t = time(NULL);
+	gmtime_r(&t, &tm);
+	strftime(later, sizeof(later), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	snprintf(body, sizeof(body), "{\"name\":\"Rappel\",\"body\":\"Rappel : atelier "
+	    "{atelier} {date}. {centre}\",\"audience\":{\"event_id\":%lld},"
+	    "\"schedule\":{\"at\":\"%s\"}}", (long long)event, later);
+	j = post("/api/v1/campaigns", body, 201);
+	reminder = json_integer_value(json_object_get(j, "id"));
+	json_decref(j);
+	snprintf(path, sizeof(path), "/api/v1/campaigns/%lld/schedule", (long long)reminder);
+	json_decref(post(path, NULL, 200));
+	snprintf(path, sizeof(path), "/api/v1/messages?campaign_id=%lld", (long long)reminder);
+	ck_assert_msg(wait_count(path, 10, MODEM_TEST_WAIT_MS), "reminders not queued");
+
+	/* the families answer */
+	for (i = 0; i < sizeof(answers) / sizeof(answers[0]); i++)
+		ck_assert_int_eq(modemsim_inject_sms(SIM, answers[i][0], answers[i][1],
+		    i == 3 || i == 4 ? MODEMSIM_UCS2 : MODEMSIM_GSM7), 1);
+	ck_assert_msg(wait_count("/api/v1/replies", 6, MODEM_TEST_WAIT_MS), "replies missing");
+	/* 10 invitations, 2 + 1 acknowledgements, the STOP confirmation, 9 reminders */
+	ck_assert_msg(wait_count("/api/v1/messages?status=sent", 23, 3 * MODEM_TEST_WAIT_MS),
+	    "acknowledgements or reminders not sent");
+
+	snprintf(path, sizeof(path), "/api/v1/events/%lld/rsvps", (long long)event);
+	rsvps = get(path);
+	assert_rsvp_count(rsvps, "invited", 10);
+	assert_rsvp_count(rsvps, "yes", 2);
+	assert_rsvp_count(rsvps, "no", 1);
+	assert_rsvp_count(rsvps, "none", 7);
+	json_decref(rsvps);
+
+	/* STOP: opted out with the text as proof, the queued reminder cancelled */
+	snprintf(path, sizeof(path), "/api/v1/contacts/%lld", (long long)ids[2]);
+	j = get(path);
+	ck_assert(json_is_string(json_object_get(j, "opted_out_at")));
+	json_decref(j);
+	snprintf(path, sizeof(path), "/api/v1/messages?campaign_id=%lld&contact_id=%lld",
+	    (long long)reminder, (long long)ids[2]);
+	j = get(path);
+	ck_assert_uint_eq(json_array_size(j), 1);
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(j, 0), "status")),
+	    "cancelled");
+	json_decref(j);
+	j = sim_events("submit");
+	{
+		bool confirmation = false, ack = false;
+		json_t *o;
+		json_array_foreach(j, i, o) {
+			const char *text = json_string_value(json_object_get(o, "text"));
+			const char *to = json_string_value(json_object_get(o, "to"));
+			if (strcmp(to, "+33612340003") == 0 && strstr(text, "Vous ne recevrez plus"))
+				confirmation = true;
+			if (strcmp(to, "+33612340001") == 0 && strstr(text, "Merci, c'est noté"))
+				ack = true;
+		}
+		ck_assert(confirmation && ack);
+	}
+	json_decref(j);
+
+	/* what needs a person: the question and the stranger, with their numbers */
+	j = reply_from("+33612340005");
+	ck_assert_str_eq(json_string_value(json_object_get(j, "intent")), "other");
+	ck_assert(json_is_false(json_object_get(j, "handled")));
+	ck_assert_int_eq(json_integer_value(json_object_get(j, "event_id")), event);
+	json_decref(j);
+	j = reply_from("+33699999999");
+	ck_assert(json_is_false(json_object_get(j, "handled")));
+	ck_assert(json_is_null(json_object_get(j, "contact_id")));
+	json_decref(j);
+	j = reply_from("+33612340004");
+	ck_assert_str_eq(json_string_value(json_object_get(j, "intent")), "yes");
+	ck_assert(json_is_true(json_object_get(j, "handled")));
+	json_decref(j);
+	inbox = get("/api/v1/inbox");
+	ck_assert_int_eq(json_integer_value(json_object_get(inbox, "unhandled")), 2);
+	{
+		bool stranger = false;
+		json_t *o;
+		json_array_foreach(json_object_get(inbox, "threads"), i, o)
+			if (strcmp(json_string_value(json_object_get(o, "number")),
+			    "+33699999999") == 0 &&
+			    json_integer_value(json_object_get(o, "unhandled")) == 1)
+				stranger = true;
+		ck_assert(stranger);
+	}
+	json_decref(inbox);
+	/* the thread with the one who asked: invitation, question, reminder */
+	snprintf(path, sizeof(path), "/api/v1/inbox/thread?contact_id=%lld", (long long)ids[4]);
+	j = get(path);
+	ck_assert_uint_eq(json_array_size(j), 3);
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(j, 0), "direction")),
+	    "out");
+	json_decref(j);
+}
+END_TEST
+
 static Suite *
 modem_suite(void)
 {
@@ -712,6 +912,7 @@ modem_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_receive_replies);
 	tcase_add_test(tc, test_delivery_report);
+	tcase_add_test(tc, test_invitation_replies);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("faults");
 	tcase_add_checked_fixture(tc, setup, teardown);

@@ -324,8 +324,9 @@ END_TEST
 
 START_TEST(replies_test_stop_start_help)
 {
-	static const struct replies_centre centre = { "Centre social Jacques Brel",
-		"03 21 00 00 00" };
+	char cfgerr[256] = "";
+	struct config *centre = config_load_string("[centre]\nname = Centre social Jacques "
+	    "Brel\nphone = 03 21 00 00 00\n", "test.conf", cfgerr, sizeof(cfgerr));
 	struct test_db t;
 	struct contact c = { 0 };
 	struct error err = { 0 };
@@ -343,7 +344,7 @@ START_TEST(replies_test_stop_start_help)
 
 	/* STOP: opted out at once, queued reminder cancelled, one confirmation */
 	reply = inbox_test_store(t.db, "Stop.", -1, 1, 1, T0, T0 + 1);
-	ck_assert_int_eq(replies_process(t.db, &centre, reply, T0 + 2, &intent, &queued), 0);
+	ck_assert_int_eq(replies_process(t.db, centre, reply, T0 + 2, &intent, &queued), 0);
 	ck_assert_int_eq(intent, INTENT_STOP);
 	ck_assert(queued);
 	ck_assert_str_eq(queue_test_status(t.db, bulk), "cancelled");
@@ -360,13 +361,13 @@ START_TEST(replies_test_stop_start_help)
 
 	/* START: back in, with a confirmation */
 	reply = inbox_test_store(t.db, "START", -1, 1, 1, T0 + 100, T0 + 101);
-	ck_assert_int_eq(replies_process(t.db, &centre, reply, T0 + 102, &intent, &queued), 0);
+	ck_assert_int_eq(replies_process(t.db, centre, reply, T0 + 102, &intent, &queued), 0);
 	ck_assert_int_eq(intent, INTENT_START);
 	ck_assert_int_eq(test_db_int(t.db, "SELECT opted_out_at IS NULL FROM contacts"), 1);
 
 	/* AIDE: the centre's name and phone */
 	reply = inbox_test_store(t.db, "AIDE", -1, 1, 1, T0 + 200, T0 + 201);
-	ck_assert_int_eq(replies_process(t.db, &centre, reply, T0 + 202, &intent, &queued), 0);
+	ck_assert_int_eq(replies_process(t.db, centre, reply, T0 + 202, &intent, &queued), 0);
 	ck_assert_int_eq(intent, INTENT_HELP);
 	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM messages WHERE kind = "
 	    "'system' AND body LIKE '%appelez le 03 21 00 00 00%'"), 1);
@@ -374,11 +375,12 @@ START_TEST(replies_test_stop_start_help)
 	/* unclear: for a person */
 	reply = inbox_test_store(t.db, "oui mais je serai en retard", -1, 1, 1, T0 + 300,
 	    T0 + 301);
-	ck_assert_int_eq(replies_process(t.db, &centre, reply, T0 + 302, &intent, &queued), 0);
+	ck_assert_int_eq(replies_process(t.db, centre, reply, T0 + 302, &intent, &queued), 0);
 	ck_assert_int_eq(intent, INTENT_OTHER);
 	ck_assert(!queued);
 	ck_assert_int_eq(test_db_int(t.db, "SELECT handled FROM replies ORDER BY id DESC"),
 	    0);
+	config_free(centre);
 	contact_clear(&c);
 	test_db_close(&t);
 }

@@ -1,0 +1,475 @@
+/*
+ * api_events — /api/v1/events: ateliers, their occurrences.
+ *
+ * An animateur sees and changes only the ateliers they run (owner_id);
+ * admins and référents see every one.  Changes that move or cancel an
+ * occurrence also cancel its queued messages and, when a campaign asks,
+ * queue a cancellation notice, in the same transaction; the scheduler is
+ * then poked to look again.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+#include "events.h"
+#include "links.h"
+#include "log.h"
+#include "modem.h"
+#include "reports.h"
+#include "rsvp.h"
+#include "scheduler.h"
+#include "timeutil.h"
+
+#define API_EVENTS_RANGE_DEFAULT (92 * 24 * 3600)	/* occurrences listed without ?to= */
+
+static const char *const api_event_keys[] = {
+	"title", "place", "starts_at", "ends_at", "capacity", "rrule", "group_ids",
+	"contact_ids", "owner_id", NULL
+};
+
+static bool
+api_events_is_animateur(const struct http_req *req)
+{
+	return req->user.role == AUTH_ROLE_ANIMATEUR;
+}
+
+/*
+ * Loads the event of the path, refusing (404, as if it did not exist) an
+ * animateur who does not run it.  0, or -1 after answering.
+ */
+static int
+api_events_load(struct http_req *req, struct event *e, int *answer)
+{
+	struct error err = { 0 };
+
+	if (events_load(req->app->db, req->ids[0], e, &err) == 0 &&
+	    (!api_events_is_animateur(req) || e->owner_id == req->user.id))
+		return 0;
+	if (err.status == 0)
+		error_set(&err, 404, "not_found", NULL, "Cet atelier n'existe pas.");
+	event_clear(e);
+	*answer = http_reply_error(req, &err);
+	return -1;
+}
+
+int
+api_events_list(struct http_req *req)
+{
+	const char *all = http_arg(req, "cancelled");
+
+	return http_reply_json(req, 200, events_list_json(req->app->db,
+	    api_events_is_animateur(req) ? req->user.id : 0,
+	    all && strcmp(all, "1") == 0, req->now));
+}
+
+int
+api_events_get(struct http_req *req)
+{
+	struct event e;
+	json_t *j;
+	int answer;
+
+	if (api_events_load(req, &e, &answer) < 0)
+		return answer;
+	j = events_to_json(req->app->db, &e, req->now);
+	event_clear(&e);
+	return http_reply_json(req, 200, j);
+}
+
+static int
+api_events_set_int(json_t *body, const char *key, int64_t *dst, struct error *err)
+{
+	json_t *v = json_object_get(body, key);
+
+	if (v == NULL)
+		return 0;
+	if (json_is_null(v)) {
+		*dst = 0;
+		return 0;
+	}
+	if (!json_is_integer(v) || json_integer_value(v) <= 0)
+		return error_set(err, 400, "invalid_type", key,
+		    "Le champ « %s » doit être un nombre positif.", key);
+	*dst = json_integer_value(v);
+	return 0;
+}
+
+/* Applies the fields present in the body to e. */
+static int
+api_events_apply(struct http_req *req, struct event *e, struct error *err)
+{
+	json_t *body = req->json;
+	int64_t capacity = e->capacity, owner = e->owner_id;
+
+	if (api_check_keys(body, api_event_keys, err) < 0 ||
+	    api_get_text(body, "title", true, &e->title, err) < 0 ||
+	    api_get_text(body, "place", true, &e->place, err) < 0 ||
+	    api_get_text(body, "rrule", true, &e->rrule, err) < 0 ||
+	    api_get_time(body, "starts_at", &e->starts_at, err) < 0 ||
+	    api_get_time(body, "ends_at", &e->ends_at, err) < 0 ||
+	    api_events_set_int(body, "capacity", &capacity, err) < 0 ||
+	    api_events_set_int(body, "owner_id", &owner, err) < 0)
+		return -1;
+	if (capacity > 1000)
+		return error_set(err, 400, "invalid", "capacity", "Capacité trop grande.");
+	e->capacity = (int)capacity;
+	if (owner != e->owner_id && api_events_is_animateur(req))
+		return error_set(err, 403, "forbidden", "owner_id",
+		    "Seul un référent ou un administrateur confie un atelier à quelqu'un d'autre.");
+	e->owner_id = owner;
+	return 0;
+}
+
+/* Creates (path without id) or changes an event; answers. */
+static int
+api_events_write(struct http_req *req, bool creating)
+{
+	struct error err = { 0 };
+	struct audit_actor actor = api_actor(req);
+	struct event e = { 0 };
+	struct event_invitees inv = { 0 };
+	int64_t *groups = NULL, *contacts = NULL;
+	bool set_inv;
+	json_t *j = NULL;
+	int answer;
+
+	if (req->json == NULL)
+		return http_reply_fail(req, 400, "invalid_json", NULL,
+		    "Le corps de la requête doit être un objet JSON.");
+	if (!creating && api_events_load(req, &e, &answer) < 0)
+		return answer;
+	if (creating)
+		e.owner_id = req->user.id;
+	set_inv = creating || json_object_get(req->json, "group_ids") ||
+	    json_object_get(req->json, "contact_ids");
+	if (api_events_apply(req, &e, &err) < 0 ||
+	    api_get_ids(req->json, "group_ids", &groups, &inv.ngroups, &err) < 0 ||
+	    api_get_ids(req->json, "contact_ids", &contacts, &inv.ncontacts, &err) < 0)
+		goto out;
+	/* a PATCH with one of the two lists keeps the other */
+	if (!creating && set_inv && !json_object_get(req->json, "group_ids"))
+		groups = links_ids(req->app->db, LINKS_EVENT_GROUPS, e.id, &inv.ngroups);
+	if (!creating && set_inv && !json_object_get(req->json, "contact_ids"))
+		contacts = links_ids(req->app->db, LINKS_EVENT_CONTACTS, e.id, &inv.ncontacts);
+	inv.group_ids = groups;
+	inv.contact_ids = contacts;
+	if (db_begin(req->app->db) < 0) {
+		error_set(&err, 500, "internal", NULL, "Erreur de la base de données.");
+		goto out;
+	}
+	if (events_write(req->app->db, &e, set_inv ? &inv : NULL, &actor, req->now, &err) < 0 ||
+	    db_commit(req->app->db) < 0) {
+		db_rollback(req->app->db);
+		if (err.status == 0)
+			error_set(&err, 500, "internal", NULL, "Erreur de la base de données.");
+		goto out;
+	}
+	scheduler_poke(req->app->sched);
+	j = events_to_json(req->app->db, &e, req->now);
+out:
+	free(groups);
+	free(contacts);
+	event_clear(&e);
+	if (j == NULL)
+		return http_reply_error(req, &err);
+	return http_reply_json(req, creating ? 201 : 200, j);
+}
+
+int
+api_events_create(struct http_req *req)
+{
+	return api_events_write(req, true);
+}
+
+int
+api_events_update(struct http_req *req)
+{
+	return api_events_write(req, false);
+}
+
+int
+api_events_delete(struct http_req *req)
+{
+	struct error err = { 0 };
+	struct audit_actor actor = api_actor(req);
+	struct event e;
+	int answer, notices;
+
+	if (api_events_load(req, &e, &answer) < 0)
+		return answer;
+	if (db_begin(req->app->db) < 0) {
+		event_clear(&e);
+		return http_reply_fail(req, 500, "internal", NULL, "Erreur de la base de données.");
+	}
+	if ((notices = scheduler_event_cancelled(req->app->db, req->app->cfg, &e, &actor,
+	    req->now)) < 0 ||
+	    events_cancel(req->app->db, e.id, &actor, req->now, &err) < 0 ||
+	    db_commit(req->app->db) < 0) {
+		db_rollback(req->app->db);
+		event_clear(&e);
+		if (err.status == 0)
+			error_set(&err, 500, "internal", NULL, "Erreur de la base de données.");
+		return http_reply_error(req, &err);
+	}
+	log_info("events: cancelled id=%lld by=%s notices=%d", (long long)e.id,
+	    req->user.login, notices);
+	event_clear(&e);
+	scheduler_poke(req->app->sched);
+	modem_pool_wake(req->app->modems);
+	return http_reply_empty(req, 204);
+}
+
+int
+api_events_occurrences(struct http_req *req)
+{
+	struct event_occ *occ;
+	struct event e;
+	int64_t from = req->now - 24 * 3600, to = 0;
+	struct error err = { 0 };
+	json_t *list;
+	int answer, n, i;
+
+	if (api_events_load(req, &e, &answer) < 0)
+		return answer;
+	if ((http_arg(req, "from") && time_parse(http_arg(req, "from"), &from) < 0) ||
+	    (http_arg(req, "to") && time_parse(http_arg(req, "to"), &to) < 0)) {
+		event_clear(&e);
+		error_set(&err, 400, "invalid", http_arg(req, "from") ? "from" : "to",
+		    "Date invalide (attendu 2026-12-03 ou 2026-12-03T14:00:00+01:00).");
+		return http_reply_error(req, &err);
+	}
+	if (to == 0)
+		to = from + API_EVENTS_RANGE_DEFAULT;
+	if ((occ = calloc(EVENT_OCC_LIST_MAX, sizeof(*occ))) == NULL)
+		fatal("api: out of memory");
+	n = events_occurrences(req->app->db, &e, from, to, occ, EVENT_OCC_LIST_MAX);
+	list = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append_new(list, event_occ_to_json(&occ[i]));
+	free(occ);
+	event_clear(&e);
+	return http_reply_json(req, 200, list);
+}
+
+static const char *const api_occ_keys[] = { "starts_at", "ends_at", "cancelled", NULL };
+
+int
+api_events_occurrence_update(struct http_req *req)
+{
+	struct error err = { 0 };
+	struct audit_actor actor = api_actor(req);
+	struct event_occ want = { 0 }, before, after;
+	struct event e;
+	bool present;
+	int answer, notices = 0;
+
+	if (req->json == NULL)
+		return http_reply_fail(req, 400, "invalid_json", NULL,
+		    "Le corps de la requête doit être un objet JSON.");
+	if (api_events_load(req, &e, &answer) < 0)
+		return answer;
+	if (events_occurrence_get(req->app->db, &e, req->ids[1], &before, &err) < 0)
+		goto fail;
+	want.cancelled = before.cancelled;
+	if (api_check_keys(req->json, api_occ_keys, &err) < 0 ||
+	    api_get_time(req->json, "starts_at", &want.starts_at, &err) < 0 ||
+	    api_get_time(req->json, "ends_at", &want.ends_at, &err) < 0 ||
+	    api_get_bool(req->json, "cancelled", &want.cancelled, &present, &err) < 0)
+		goto fail;
+	if (want.starts_at == 0 && !present) {
+		error_set(&err, 400, "missing_field", "starts_at",
+		    "Indiquez la nouvelle date (starts_at) ou l'annulation (cancelled).");
+		goto fail;
+	}
+	if (db_begin(req->app->db) < 0) {
+		error_set(&err, 500, "internal", NULL, "Erreur de la base de données.");
+		goto fail;
+	}
+	if (events_occurrence_change(req->app->db, &e, req->ids[1], &want, &actor, req->now,
+	    &before, &after, &err) < 0 ||
+	    (notices = scheduler_occurrence_changed(req->app->db, req->app->cfg, &e, &before,
+	    &after, req->now)) < 0 ||
+	    db_commit(req->app->db) < 0) {
+		db_rollback(req->app->db);
+		if (err.status == 0)
+			error_set(&err, 500, "internal", NULL, "Erreur de la base de données.");
+		goto fail;
+	}
+	event_clear(&e);
+	scheduler_poke(req->app->sched);
+	if (notices > 0)
+		modem_pool_wake(req->app->modems);
+	return http_reply_json(req, 200, event_occ_to_json(&after));
+fail:
+	event_clear(&e);
+	return http_reply_error(req, &err);
+}
+
+/* The session named by ?occurrence= (default: the current or next one); -1 after answering. */
+static int
+api_events_session(struct http_req *req, const struct event *e, struct event_occ *o,
+    int *answer)
+{
+	const char *key = http_arg(req, "occurrence");
+	char *end = NULL;
+	long long k = key ? strtoll(key, &end, 10) : 0;
+
+	if ((key && (*end != '\0' || k <= 0)) ||
+	    rsvp_session(req->app->db, e, k, req->now, o) < 0) {
+		*answer = http_reply_fail(req, 404, "not_found", "occurrence",
+		    "Cette séance n'existe pas dans le calendrier de l'atelier.");
+		return -1;
+	}
+	return 0;
+}
+
+int
+api_events_rsvps(struct http_req *req)
+{
+	struct event_occ o;
+	struct event e;
+	json_t *j;
+	int answer;
+
+	if (api_events_load(req, &e, &answer) < 0)
+		return answer;
+	if (api_events_session(req, &e, &o, &answer) < 0) {
+		event_clear(&e);
+		return answer;
+	}
+	j = rsvp_session_json(req->app->db, &e, &o);
+	event_clear(&e);
+	return http_reply_json(req, 200, j);
+}
+
+static const char *const api_rsvp_keys[] = { "answer", "present", NULL };
+
+/* Reads {"answer", "present"} into *answer (-1: absent) and *present (-2: absent). */
+static int
+api_events_rsvp_body(json_t *body, int *answer, int *present, struct error *err)
+{
+	const char *s;
+	enum rsvp_answer a;
+	json_t *p;
+
+	*answer = -1;
+	*present = -2;
+	if (api_check_keys(body, api_rsvp_keys, err) < 0 ||
+	    api_get_string(body, "answer", false, &s, err) < 0)
+		return -1;
+	if (s && rsvp_answer_parse(s, &a) < 0)
+		return error_set(err, 400, "invalid", "answer",
+		    "« answer » vaut \"yes\", \"no\" ou \"none\".");
+	if (s)
+		*answer = (int)a;
+	if ((p = json_object_get(body, "present")) != NULL) {
+		if (!json_is_boolean(p) && !json_is_null(p))
+			return error_set(err, 400, "invalid_type", "present",
+			    "« present » vaut true, false ou null.");
+		*present = json_is_null(p) ? -1 : json_is_true(p);
+	}
+	if (*answer < 0 && *present == -2)
+		return error_set(err, 400, "missing_field", "answer",
+		    "Indiquez la réponse (answer) ou la présence (present).");
+	return 0;
+}
+
+int
+api_events_rsvp_set(struct http_req *req)
+{
+	struct error err = { 0 };
+	struct audit_actor actor = api_actor(req);
+	struct event_occ o;
+	struct event e;
+	char details[96];
+	int answer, a, present;
+
+	if (req->json == NULL)
+		return http_reply_fail(req, 400, "invalid_json", NULL,
+		    "Le corps de la requête doit être un objet JSON.");
+	if (api_events_load(req, &e, &answer) < 0)
+		return answer;
+	if (api_events_session(req, &e, &o, &answer) < 0) {
+		event_clear(&e);
+		return answer;
+	}
+	if (api_events_rsvp_body(req->json, &a, &present, &err) < 0)
+		goto fail;
+	if (!events_invites(req->app->db, e.id, req->ids[1]) &&
+	    !rsvp_known(req->app->db, e.id, o.key, req->ids[1])) {
+		error_set(&err, 404, "not_found", "contact_id",
+		    "Ce contact n'est pas invité à cet atelier.");
+		goto fail;
+	}
+	snprintf(details, sizeof(details), "{\"occurrence\":%lld,\"contact_id\":%lld}",
+	    (long long)o.key, (long long)req->ids[1]);
+	if (db_begin(req->app->db) < 0 ||
+	    (a >= 0 && rsvp_set_answer(req->app->db, e.id, o.key, req->ids[1],
+	    (enum rsvp_answer)a, "manual", 0, req->user.login, req->now) < 0) ||
+	    (present >= -1 && rsvp_set_present(req->app->db, e.id, o.key, req->ids[1],
+	    present, req->now) < 0) ||
+	    audit_record(req->app->db, &actor, req->now, "rsvp", "event", e.id, details) < 0 ||
+	    db_commit(req->app->db) < 0) {
+		db_rollback(req->app->db);
+		error_set(&err, 500, "internal", NULL, "Erreur de la base de données.");
+		goto fail;
+	}
+	event_clear(&e);
+	return api_events_rsvps(req);
+fail:
+	event_clear(&e);
+	return http_reply_error(req, &err);
+}
+
+/* ?from= and ?to= of a report; default: the last twelve months to now + 3 months. */
+static int
+api_events_period(struct http_req *req, int64_t *from, int64_t *to, int *answer)
+{
+	const char *f = http_arg(req, "from"), *t = http_arg(req, "to");
+
+	*from = req->now - 366 * 24 * 3600;
+	*to = req->now + 92 * 24 * 3600;
+	if ((f && time_parse(f, from) < 0) || (t && time_parse(t, to) < 0)) {
+		*answer = http_reply_fail(req, 400, "invalid", f && time_parse(f, from) < 0 ?
+		    "from" : "to", "Date invalide (attendu 2026-12-03 ou 03/12/2026).");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+api_events_csv(struct http_req *req, int64_t event_id, int64_t owner_id)
+{
+	struct buf out = { 0 };
+	int64_t from, to;
+	size_t len;
+	int answer;
+
+	if (api_events_period(req, &from, &to, &answer) < 0)
+		return answer;
+	if (reports_sessions_csv(req->app->db, event_id, owner_id, from, to, &out) < 0) {
+		buf_free(&out);
+		return http_reply_fail(req, 500, "internal", NULL, "Erreur de la base de données.");
+	}
+	http_add_header(req, "Content-Disposition", "attachment; filename=\"presences.csv\"");
+	len = out.len;
+	return http_reply_raw(req, 200, "text/csv; charset=utf-8", buf_steal(&out), len);
+}
+
+int
+api_events_report(struct http_req *req)
+{
+	struct event e;
+	int answer;
+
+	if (api_events_load(req, &e, &answer) < 0)
+		return answer;
+	event_clear(&e);
+	return api_events_csv(req, req->ids[0], 0);
+}
+
+int
+api_reports_sessions(struct http_req *req)
+{
+	return api_events_csv(req, 0, api_events_is_animateur(req) ? req->user.id : 0);
+}

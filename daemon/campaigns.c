@@ -1,0 +1,576 @@
+/*
+ * campaigns — stored campaigns, their audience and their text.  See
+ * campaigns.h.
+ */
+#include "campaigns.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "links.h"
+#include "log.h"
+#include "recur.h"
+#include "template.h"
+#include "text.h"
+#include "timeutil.h"
+#include "translit.h"
+
+static char *
+campaigns_dup(const char *s)
+{
+	char *d;
+
+	if (s == NULL)
+		return NULL;
+	if ((d = strdup(s)) == NULL)
+		fatal("campaigns: out of memory");
+	return d;
+}
+
+void
+campaign_clear(struct campaign *c)
+{
+	size_t i;
+
+	free(c->name);
+	free(c->body);
+	free(c->body_en);
+	free(c->body_ar);
+	free(c->ack_body);
+	free(c->cancel_body);
+	free(c->group_ids);
+	free(c->contact_ids);
+	free(c->rrule);
+	for (i = 0; i < c->noffsets; i++)
+		free(c->offsets[i]);
+	memset(c, 0, sizeof(*c));
+}
+
+void
+campaign_audience_clear(struct campaign_audience *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->n; i++) {
+		free(a->list[i].first_name);
+		free(a->list[i].last_name);
+	}
+	free(a->list);
+	memset(a, 0, sizeof(*a));
+}
+
+static const char *const campaigns_schedules[] = {
+	[CAMPAIGN_UNSCHEDULED] = NULL,
+	[CAMPAIGN_AT] = "at",
+	[CAMPAIGN_RRULE] = "rrule",
+	[CAMPAIGN_BEFORE_EVENT] = "before_event",
+};
+
+static enum campaign_schedule
+campaigns_schedule_parse(const char *s)
+{
+	size_t i;
+
+	for (i = 1; s && i < sizeof(campaigns_schedules) / sizeof(campaigns_schedules[0]); i++)
+		if (strcmp(s, campaigns_schedules[i]) == 0)
+			return (enum campaign_schedule)i;
+	return CAMPAIGN_UNSCHEDULED;
+}
+
+/* Reads the JSON text of offsets ["-1d@18:00", ...] into c. */
+static void
+campaigns_offsets_parse(struct campaign *c, const char *text)
+{
+	json_t *list = text ? json_loads(text, 0, NULL) : NULL, *v;
+	size_t i;
+
+	json_array_foreach(list, i, v) {
+		if (c->noffsets < CAMPAIGN_OFFSETS_MAX && json_is_string(v))
+			c->offsets[c->noffsets++] = campaigns_dup(json_string_value(v));
+	}
+	json_decref(list);
+}
+
+static char *
+campaigns_offsets_text(const struct campaign *c)
+{
+	json_t *list = json_array();
+	char *text;
+	size_t i;
+
+	for (i = 0; i < c->noffsets; i++)
+		json_array_append_new(list, json_string(c->offsets[i]));
+	text = json_dumps(list, JSON_COMPACT);
+	json_decref(list);
+	if (text == NULL)
+		fatal("campaigns: out of memory");
+	return text;
+}
+
+int
+campaigns_load(struct db *db, int64_t id, struct campaign *c, struct error *err)
+{
+	static const char sql[] = "SELECT name, body, body_en, body_ar, ack_body, "
+	    "cancel_body, event_id, schedule_kind, at, rrule, dtstart, offsets, ask_reply, "
+	    "transliterate, status, owner_id, scheduled_at, created_at, updated_at "
+	    "FROM campaigns WHERE id = ?";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	char *offsets;
+
+	memset(c, 0, sizeof(*c));
+	if (st == NULL)
+		return error_set(err, 500, "internal", NULL, "Erreur interne.");
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return error_set(err, 404, "not_found", NULL, "Cette campagne n'existe pas.");
+	}
+	c->id = id;
+	c->name = db_column_strdup(st, 0);
+	c->body = db_column_strdup(st, 1);
+	c->body_en = db_column_strdup(st, 2);
+	c->body_ar = db_column_strdup(st, 3);
+	c->ack_body = db_column_strdup(st, 4);
+	c->cancel_body = db_column_strdup(st, 5);
+	c->event_id = sqlite3_column_int64(st, 6);
+	c->schedule = campaigns_schedule_parse((const char *)sqlite3_column_text(st, 7));
+	c->at = sqlite3_column_int64(st, 8);
+	c->rrule = db_column_strdup(st, 9);
+	c->dtstart = sqlite3_column_int64(st, 10);
+	offsets = db_column_strdup(st, 11);
+	c->ask_reply = sqlite3_column_int(st, 12) != 0;
+	c->transliterate = sqlite3_column_int(st, 13) != 0;
+	snprintf(c->status, sizeof(c->status), "%s", sqlite3_column_text(st, 14));
+	c->owner_id = sqlite3_column_int64(st, 15);
+	c->scheduled_at = sqlite3_column_int64(st, 16);
+	c->created_at = sqlite3_column_int64(st, 17);
+	c->updated_at = sqlite3_column_int64(st, 18);
+	sqlite3_reset(st);
+	campaigns_offsets_parse(c, offsets);
+	free(offsets);
+	c->group_ids = links_ids(db, LINKS_CAMPAIGN_GROUPS, id, &c->ngroups);
+	c->contact_ids = links_ids(db, LINKS_CAMPAIGN_CONTACTS, id, &c->ncontacts);
+	return 0;
+}
+
+/* Checks one template field; a variable of an atelier needs one. */
+static int
+campaigns_check_body(const struct campaign *c, const char *tmpl, const char *field,
+    bool required, struct error *err)
+{
+	unsigned uses = 0;
+
+	if (tmpl == NULL || tmpl[0] == '\0') {
+		if (required)
+			return error_set(err, 400, "missing_field", field,
+			    "Le texte du message est obligatoire.");
+		return 0;
+	}
+	if (strlen(tmpl) > CAMPAIGN_BODY_MAX)
+		return error_set(err, 400, "invalid", field, "Texte trop long (%d caractères "
+		    "au plus).", CAMPAIGN_BODY_MAX);
+	if (template_check(tmpl, field, &uses, err) < 0)
+		return -1;
+	if ((uses & TEMPLATE_EVENT_VARS) && c->event_id == 0)
+		return error_set(err, 400, "needs_event", field, "Les variables {atelier}, "
+		    "{date}, {heure} et {lieu} demandent de choisir un atelier.");
+	return 0;
+}
+
+static int
+campaigns_check_schedule(const struct campaign *c, struct error *err)
+{
+	struct recur_offset o;
+	size_t i;
+
+	switch (c->schedule) {
+	case CAMPAIGN_UNSCHEDULED:
+		return 0;
+	case CAMPAIGN_AT:
+		if (c->at <= 0)
+			return error_set(err, 400, "missing_field", "schedule",
+			    "Indiquez la date et l'heure d'envoi.");
+		return 0;
+	case CAMPAIGN_RRULE:
+		if (c->dtstart <= 0)
+			return error_set(err, 400, "missing_field", "schedule",
+			    "Indiquez la date du premier envoi (dtstart).");
+		return recur_check(c->rrule, "schedule", err);
+	case CAMPAIGN_BEFORE_EVENT:
+		if (c->event_id == 0)
+			return error_set(err, 400, "needs_event", "schedule",
+			    "Des rappels avant un atelier demandent de choisir l'atelier.");
+		if (c->noffsets == 0)
+			return error_set(err, 400, "missing_field", "schedule",
+			    "Indiquez au moins un rappel (par exemple « -1d@18:00 »).");
+		for (i = 0; i < c->noffsets; i++)
+			if (recur_offset_parse(c->offsets[i], "schedule", &o, err) < 0)
+				return -1;
+		return 0;
+	}
+	return 0;
+}
+
+static bool
+campaigns_event_exists(struct db *db, int64_t id)
+{
+	static const char sql[] = "SELECT 1 FROM events WHERE id = ? AND cancelled_at IS NULL";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	bool yes;
+
+	if (st == NULL)
+		return false;
+	sqlite3_bind_int64(st, 1, id);
+	yes = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	return yes;
+}
+
+int
+campaign_validate(struct db *db, const struct campaign *c, struct error *err)
+{
+	if (c->name == NULL || c->name[0] == '\0')
+		return error_set(err, 400, "missing_field", "name",
+		    "Donnez un nom à la campagne.");
+	if (strlen(c->name) > CAMPAIGN_NAME_MAX || !text_utf8_valid(c->name, strlen(c->name)))
+		return error_set(err, 400, "invalid", "name", "Nom trop long ou mal encodé.");
+	if (c->event_id && !campaigns_event_exists(db, c->event_id))
+		return error_set(err, 400, "invalid", "event_id",
+		    "L'atelier n° %lld n'existe pas ou est annulé.", (long long)c->event_id);
+	if (campaigns_check_body(c, c->body, "body", true, err) < 0 ||
+	    campaigns_check_body(c, c->body_en, "bodies.en", false, err) < 0 ||
+	    campaigns_check_body(c, c->body_ar, "bodies.ar", false, err) < 0 ||
+	    campaigns_check_body(c, c->ack_body, "ack_body", false, err) < 0 ||
+	    campaigns_check_body(c, c->cancel_body, "cancel_body", false, err) < 0)
+		return -1;
+	if (c->cancel_body && c->cancel_body[0] && c->event_id == 0)
+		return error_set(err, 400, "needs_event", "cancel_body",
+		    "Un message d'annulation demande de choisir un atelier.");
+	return campaigns_check_schedule(c, err);
+}
+
+static int
+campaigns_write_row(struct db *db, struct campaign *c, int64_t now, struct error *err)
+{
+	static const char sql_insert[] = "INSERT INTO campaigns (name, body, body_en, "
+	    "body_ar, ack_body, cancel_body, event_id, schedule_kind, at, rrule, dtstart, "
+	    "offsets, ask_reply, transliterate, owner_id, created_at, updated_at) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16)";
+	static const char sql_update[] = "UPDATE campaigns SET name = ?1, body = ?2, "
+	    "body_en = ?3, body_ar = ?4, ack_body = ?5, cancel_body = ?6, event_id = ?7, "
+	    "schedule_kind = ?8, at = ?9, rrule = ?10, dtstart = ?11, offsets = ?12, "
+	    "ask_reply = ?13, transliterate = ?14, owner_id = ?15, updated_at = ?16 "
+	    "WHERE id = ?17 AND status IN ('draft', 'scheduled', 'running')";
+	sqlite3_stmt *st = db_stmt(db, c->id ? sql_update : sql_insert);
+	char *offsets = campaigns_offsets_text(c);
+	int rc;
+
+	if (st == NULL) {
+		free(offsets);
+		return error_set(err, 500, "internal", NULL, "Erreur interne.");
+	}
+	sqlite3_bind_text(st, 1, c->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, c->body, -1, SQLITE_STATIC);
+	db_bind_text_or_null(st, 3, c->body_en);
+	db_bind_text_or_null(st, 4, c->body_ar);
+	db_bind_text_or_null(st, 5, c->ack_body);
+	db_bind_text_or_null(st, 6, c->cancel_body);
+	db_bind_int_or_null(st, 7, c->event_id);
+	db_bind_text_or_null(st, 8, campaigns_schedules[c->schedule]);
+	db_bind_int_or_null(st, 9, c->schedule == CAMPAIGN_AT ? c->at : 0);
+	db_bind_text_or_null(st, 10, c->schedule == CAMPAIGN_RRULE ? c->rrule : NULL);
+	db_bind_int_or_null(st, 11, c->schedule == CAMPAIGN_RRULE ? c->dtstart : 0);
+	db_bind_text_or_null(st, 12, c->schedule == CAMPAIGN_BEFORE_EVENT ? offsets : NULL);
+	sqlite3_bind_int(st, 13, c->ask_reply);
+	sqlite3_bind_int(st, 14, c->transliterate);
+	db_bind_int_or_null(st, 15, c->owner_id);
+	sqlite3_bind_int64(st, 16, now);
+	if (c->id)
+		sqlite3_bind_int64(st, 17, c->id);
+	rc = db_step_done(db, st);
+	free(offsets);
+	if (rc < 0)
+		return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+	if (c->id == 0) {
+		c->id = sqlite3_last_insert_rowid(db_handle(db));
+		c->created_at = now;
+		snprintf(c->status, sizeof(c->status), "draft");
+	} else if (sqlite3_changes(db_handle(db)) != 1) {
+		return error_set(err, 409, "finished", NULL,
+		    "Cette campagne est terminée ou annulée : elle ne peut plus changer.");
+	}
+	c->updated_at = now;
+	return 0;
+}
+
+int
+campaigns_write(struct db *db, struct campaign *c, const struct audit_actor *actor,
+    int64_t now, struct error *err)
+{
+	bool creating = c->id == 0;
+
+	if (db_savepoint(db, "campaigns_write") < 0)
+		return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+	if (campaigns_write_row(db, c, now, err) < 0 ||
+	    links_set(db, LINKS_CAMPAIGN_GROUPS, c->id, c->group_ids, c->ngroups,
+	    "group_ids", err) < 0 ||
+	    links_set(db, LINKS_CAMPAIGN_CONTACTS, c->id, c->contact_ids, c->ncontacts,
+	    "contact_ids", err) < 0)
+		goto fail;
+	if (audit_record(db, actor, now, creating ? "create" : "update", "campaign", c->id,
+	    NULL) < 0) {
+		error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+		goto fail;
+	}
+	return db_release(db, "campaigns_write");
+fail:
+	db_rollback_to(db, "campaigns_write");
+	if (creating)
+		c->id = 0;
+	return -1;
+}
+
+int
+campaigns_set_status(struct db *db, int64_t id, const char *from, const char *to,
+    const struct audit_actor *actor, int64_t now, struct error *err)
+{
+	static const char sql[] = "UPDATE campaigns SET status = ?2, updated_at = ?3, "
+	    "scheduled_at = CASE WHEN ?2 = 'scheduled' THEN ?3 ELSE scheduled_at END "
+	    "WHERE id = ?1 AND instr(' ' || ?4 || ' ', ' ' || status || ' ') > 0";
+	sqlite3_stmt *st = db_stmt(db, sql);
+
+	if (st == NULL)
+		return error_set(err, 500, "internal", NULL, "Erreur interne.");
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, now);
+	sqlite3_bind_text(st, 4, from, -1, SQLITE_STATIC);
+	if (db_step_done(db, st) < 0)
+		return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+	if (sqlite3_changes(db_handle(db)) != 1)
+		return error_set(err, 409, "wrong_status", NULL,
+		    "Impossible : la campagne n'est pas dans le bon état.");
+	if (actor && audit_record(db, actor, now, to, "campaign", id, NULL) < 0)
+		return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+	log_info("campaigns: id=%lld status=%s", (long long)id, to);
+	return 0;
+}
+
+static char *
+campaigns_ids_text(const int64_t *ids, size_t n)
+{
+	json_t *list = json_array();
+	char *text;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		json_array_append_new(list, json_integer(ids[i]));
+	text = json_dumps(list, JSON_COMPACT);
+	json_decref(list);
+	if (text == NULL)
+		fatal("campaigns: out of memory");
+	return text;
+}
+
+static void
+campaigns_audience_add(struct campaign_audience *a, sqlite3_stmt *st, size_t *cap)
+{
+	struct campaign_recipient *r, *grown;
+
+	if (a->n == *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		if ((grown = realloc(a->list, *cap * sizeof(*grown))) == NULL)
+			fatal("campaigns: out of memory");
+		a->list = grown;
+	}
+	r = &a->list[a->n++];
+	r->contact_id = sqlite3_column_int64(st, 0);
+	r->first_name = campaigns_dup((const char *)sqlite3_column_text(st, 1));
+	r->last_name = campaigns_dup((const char *)sqlite3_column_text(st, 2));
+	snprintf(r->language, sizeof(r->language), "%s", sqlite3_column_text(st, 3));
+	snprintf(r->number, sizeof(r->number), "%s", sqlite3_column_text(st, 5));
+}
+
+int
+campaign_audience(struct db *db, const struct campaign *c, struct campaign_audience *a)
+{
+	static const char sql[] = "WITH ids(id) AS ("
+	    "SELECT contact_id FROM group_members WHERE group_id IN "
+	    "(SELECT value FROM json_each(?1)) "
+	    "UNION SELECT value FROM json_each(?2) "
+	    "UNION SELECT contact_id FROM event_contacts WHERE event_id = ?3 "
+	    "UNION SELECT gm.contact_id FROM event_groups eg JOIN group_members gm "
+	    "ON gm.group_id = eg.group_id WHERE eg.event_id = ?3) "
+	    "SELECT c.id, c.first_name, c.last_name, c.language, c.opted_out_at IS NOT NULL, "
+	    "(SELECT number FROM contact_phones p WHERE p.contact_id = c.id AND p.sms = 1 "
+	    "ORDER BY position LIMIT 1) FROM ids JOIN contacts c ON c.id = ids.id "
+	    "ORDER BY c.last_name, c.first_name, c.id";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	char *groups = campaigns_ids_text(c->group_ids, c->ngroups);
+	char *contacts = campaigns_ids_text(c->contact_ids, c->ncontacts);
+	size_t cap = 0;
+	int rc;
+
+	memset(a, 0, sizeof(*a));
+	if (st == NULL) {
+		free(groups);
+		free(contacts);
+		return -1;
+	}
+	sqlite3_bind_text(st, 1, groups, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, contacts, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, c->event_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_int(st, 4))
+			a->opted_out++;
+		else if (sqlite3_column_type(st, 5) == SQLITE_NULL)
+			a->no_mobile++;
+		else
+			campaigns_audience_add(a, st, &cap);
+	}
+	sqlite3_reset(st);
+	free(groups);
+	free(contacts);
+	if (rc != SQLITE_DONE) {
+		log_err("campaigns: audience of id=%lld: %s", (long long)c->id, db_errmsg(db));
+		campaign_audience_clear(a);
+		return -1;
+	}
+	return 0;
+}
+
+/* The body for a language, and the language the text is then written in. */
+static const char *
+campaigns_body_for(const struct campaign *c, const char *language, const char **written_in)
+{
+	if (strcmp(language, "en") == 0 && c->body_en && c->body_en[0]) {
+		*written_in = "en";
+		return c->body_en;
+	}
+	if (strcmp(language, "ar") == 0 && c->body_ar && c->body_ar[0]) {
+		*written_in = "ar";
+		return c->body_ar;
+	}
+	*written_in = "fr";
+	return c->body;
+}
+
+int
+campaign_render(const struct campaign *c, const char *tmpl, const struct config *cfg,
+    const struct event *e, int64_t when, const struct campaign_recipient *r,
+    struct buf *out)
+{
+	struct template_values v = { 0 };
+	struct buf raw = { 0 };
+	int rc;
+
+	if (tmpl == NULL)
+		tmpl = campaigns_body_for(c, r->language, &v.language);
+	else
+		v.language = strcmp(r->language, "en") == 0 ? "en" : "fr";
+	v.prenom = r->first_name;
+	v.nom = r->last_name;
+	v.centre = cfg->centre_name;
+	v.tel_centre = cfg->centre_phone;
+	if (e) {
+		v.atelier = e->title;
+		v.lieu = e->place;
+		v.when = when;
+	}
+	if ((rc = template_render(tmpl, &v, &raw)) == 0) {
+		buf_putc(&raw, '\0');
+		translit_gsm7(raw.data, c->transliterate, out);
+	}
+	buf_free(&raw);
+	return rc;
+}
+
+static json_t *
+campaigns_ids_json(const int64_t *ids, size_t n)
+{
+	json_t *list = json_array();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		json_array_append_new(list, json_integer(ids[i]));
+	return list;
+}
+
+static json_t *
+campaigns_schedule_json(const struct campaign *c)
+{
+	json_t *offsets;
+	size_t i;
+
+	switch (c->schedule) {
+	case CAMPAIGN_AT:
+		return json_pack("{s:o}", "at", time_json(c->at));
+	case CAMPAIGN_RRULE:
+		return json_pack("{s:s, s:o}", "rrule", c->rrule, "dtstart",
+		    time_json(c->dtstart));
+	case CAMPAIGN_BEFORE_EVENT:
+		offsets = json_array();
+		for (i = 0; i < c->noffsets; i++)
+			json_array_append_new(offsets, json_string(c->offsets[i]));
+		return json_pack("{s:o}", "before_event", offsets);
+	case CAMPAIGN_UNSCHEDULED:
+		break;
+	}
+	return json_null();
+}
+
+json_t *
+campaign_to_json(const struct campaign *c)
+{
+	json_t *audience = json_pack("{s:o, s:o, s:o}",
+	    "group_ids", campaigns_ids_json(c->group_ids, c->ngroups),
+	    "contact_ids", campaigns_ids_json(c->contact_ids, c->ncontacts),
+	    "event_id", c->event_id ? json_integer(c->event_id) : json_null());
+	json_t *bodies = json_pack("{s:s?, s:s?}", "en", c->body_en, "ar", c->body_ar);
+
+	return json_pack("{s:I, s:s, s:s, s:o, s:o, s:o, s:b, s:b, s:s?, s:s?, s:s, "
+	    "s:o, s:o, s:o, s:o}",
+	    "id", (json_int_t)c->id,
+	    "name", c->name,
+	    "body", c->body,
+	    "bodies", bodies,
+	    "audience", audience,
+	    "schedule", campaigns_schedule_json(c),
+	    "ask_reply", c->ask_reply,
+	    "transliterate", c->transliterate,
+	    "ack_body", c->ack_body,
+	    "cancel_body", c->cancel_body,
+	    "status", c->status,
+	    "owner_id", c->owner_id ? json_integer(c->owner_id) : json_null(),
+	    "scheduled_at", time_json(c->scheduled_at),
+	    "created_at", time_json(c->created_at),
+	    "updated_at", time_json(c->updated_at));
+}
+
+json_t *
+campaigns_list_json(struct db *db, int64_t event_id, int64_t owner_id)
+{
+	static const char sql[] = "SELECT id FROM campaigns WHERE (?1 = 0 OR event_id = ?1) "
+	    "AND (?2 = 0 OR owner_id = ?2 OR event_id IN (SELECT id FROM events "
+	    "WHERE owner_id = ?2)) ORDER BY id DESC";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	json_t *list = json_array();
+	struct campaign c;
+	struct error err;
+	int64_t *ids;
+	size_t n, i;
+
+	if (st == NULL)
+		return list;
+	sqlite3_bind_int64(st, 1, event_id);
+	sqlite3_bind_int64(st, 2, owner_id);
+	ids = db_collect_ids(st, &n);
+	for (i = 0; i < n; i++) {
+		if (campaigns_load(db, ids[i], &c, &err) == 0)
+			json_array_append_new(list, campaign_to_json(&c));
+		campaign_clear(&c);
+	}
+	free(ids);
+	return list;
+}

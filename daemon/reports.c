@@ -1,0 +1,163 @@
+/*
+ * reports — attendance figures as CSV.  See reports.h.
+ */
+#include "reports.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "csv.h"
+#include "events.h"
+#include "log.h"
+#include "recur.h"
+#include "rsvp.h"
+
+#define REPORTS_SEP ';'
+#define REPORTS_OCCS_MAX 2000	/* sessions of one atelier in one report */
+
+static void
+reports_row(struct buf *out, const char *const *fields, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (i)
+			buf_putc(out, REPORTS_SEP);
+		csv_write_field(out, fields[i], REPORTS_SEP);
+	}
+	buf_puts(out, "\r\n");
+}
+
+static void
+reports_int(char *dst, size_t len, int v)
+{
+	snprintf(dst, len, "%d", v);
+}
+
+/* One line per session of e in [from, to); adds to *sum. */
+static int
+reports_event(struct db *db, const struct event *e, int64_t from, int64_t to,
+    struct rsvp_counts *sum, struct buf *out)
+{
+	struct event_occ *occ = calloc(REPORTS_OCCS_MAX, sizeof(*occ));
+	struct rsvp_counts c;
+	char date[16], hour[8], n[6][12];
+	const char *f[11];
+	struct tm tm;
+	time_t t;
+	int nocc, i, j;
+
+	if (occ == NULL)
+		fatal("reports: out of memory");
+	nocc = events_occurrences(db, e, from, to, occ, REPORTS_OCCS_MAX);
+	for (i = 0; i < nocc; i++) {
+		if (rsvp_counts(db, e->id, occ[i].key, &c) < 0) {
+			free(occ);
+			return -1;
+		}
+		t = (time_t)occ[i].starts_at;
+		localtime_r(&t, &tm);
+		strftime(date, sizeof(date), "%d/%m/%Y", &tm);
+		strftime(hour, sizeof(hour), "%H:%M", &tm);
+		reports_int(n[0], sizeof(n[0]), c.invited);
+		reports_int(n[1], sizeof(n[1]), c.delivered);
+		reports_int(n[2], sizeof(n[2]), c.yes);
+		reports_int(n[3], sizeof(n[3]), c.no);
+		reports_int(n[4], sizeof(n[4]), c.none);
+		reports_int(n[5], sizeof(n[5]), c.present);
+		f[0] = e->title;
+		f[1] = e->place;
+		f[2] = date;
+		f[3] = hour;
+		f[4] = occ[i].cancelled ? "annulée" : occ[i].moved ? "déplacée" : "prévue";
+		for (j = 0; j < 6; j++)
+			f[5 + j] = n[j];
+		reports_row(out, f, 11);
+		if (!occ[i].cancelled) {
+			sum->invited += c.invited;
+			sum->delivered += c.delivered;
+			sum->yes += c.yes;
+			sum->no += c.no;
+			sum->none += c.none;
+			sum->present += c.present;
+		}
+	}
+	free(occ);
+	return nocc < 0 ? -1 : 0;
+}
+
+/* Different people marked present in the sessions of [from, to). */
+static int
+reports_people(struct db *db, int64_t event_id, int64_t owner_id, int64_t from, int64_t to)
+{
+	static const char sql[] = "SELECT count(DISTINCT r.contact_id) FROM rsvps r "
+	    "JOIN events e ON e.id = r.event_id WHERE r.present = 1 AND "
+	    "(?1 = 0 OR e.id = ?1) AND (?2 = 0 OR e.owner_id = ?2) AND "
+	    "r.occurrence >= ?3 AND r.occurrence < ?4";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int n = -1;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, event_id);
+	sqlite3_bind_int64(st, 2, owner_id);
+	sqlite3_bind_int64(st, 3, recur_key(from));
+	sqlite3_bind_int64(st, 4, recur_key(to));
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return n;
+}
+
+int
+reports_sessions_csv(struct db *db, int64_t event_id, int64_t owner_id, int64_t from,
+    int64_t to, struct buf *out)
+{
+	static const char *const header[] = { "Atelier", "Lieu", "Date", "Heure", "Séance",
+		"Invités", "SMS reçus", "Oui", "Non", "Sans réponse", "Présents" };
+	static const char sql[] = "SELECT id FROM events WHERE (?1 = 0 OR id = ?1) AND "
+	    "(?2 = 0 OR owner_id = ?2) ORDER BY title COLLATE NOCASE, id";
+	struct rsvp_counts sum = { 0 };
+	sqlite3_stmt *st = db_stmt(db, sql);
+	struct error err;
+	struct event e;
+	char n[7][12];
+	const char *f[11] = { "Total", "", "", "", "" };
+	int64_t *ids;
+	size_t nids, i;
+	int rc = 0, people;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, event_id);
+	sqlite3_bind_int64(st, 2, owner_id);
+	ids = db_collect_ids(st, &nids);
+	buf_puts(out, "\xef\xbb\xbf");
+	reports_row(out, header, 11);
+	for (i = 0; rc == 0 && i < nids; i++) {
+		if (events_load(db, ids[i], &e, &err) < 0)
+			rc = -1;
+		else
+			rc = reports_event(db, &e, from, to, &sum, out);
+		event_clear(&e);
+	}
+	free(ids);
+	if (rc < 0 || (people = reports_people(db, event_id, owner_id, from, to)) < 0)
+		return -1;
+	reports_int(n[0], sizeof(n[0]), sum.invited);
+	reports_int(n[1], sizeof(n[1]), sum.delivered);
+	reports_int(n[2], sizeof(n[2]), sum.yes);
+	reports_int(n[3], sizeof(n[3]), sum.no);
+	reports_int(n[4], sizeof(n[4]), sum.none);
+	reports_int(n[5], sizeof(n[5]), sum.present);
+	for (i = 0; i < 6; i++)
+		f[5 + i] = n[i];
+	reports_row(out, f, 11);
+	reports_int(n[6], sizeof(n[6]), people);
+	f[0] = "Personnes différentes présentes";
+	for (i = 1; i < 11; i++)
+		f[i] = i == 10 ? n[6] : "";
+	reports_row(out, f, 11);
+	return 0;
+}

@@ -1,0 +1,25 @@
+/*
+ * reports — the figures centres give their funders: per atelier session,
+ * how many were invited, reached, said yes or no, and came; and how many
+ * different people came over a period.  CSV as Excel opens it (UTF-8 with
+ * BOM, ';').
+ */
+#ifndef RAPPEL_REPORTS_H
+#define RAPPEL_REPORTS_H
+
+#include <stdint.h>
+
+#include "buf.h"
+#include "db.h"
+
+/*
+ * Appends the sessions starting in [from, to) of atelier event_id (0:
+ * every atelier, only those of owner_id when not 0), one line each
+ * (Atelier;Lieu;Date;Heure;Séance;Invités;SMS reçus;Oui;Non;Sans
+ * réponse;Présents), then a total line and the number of different
+ * people marked present.  0 or -1.
+ */
+int reports_sessions_csv(struct db *db, int64_t event_id, int64_t owner_id, int64_t from,
+    int64_t to, struct buf *out);
+
+#endif

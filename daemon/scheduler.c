@@ -1,0 +1,625 @@
+/*
+ * scheduler — campaigns to messages.  See scheduler.h for the rules.
+ */
+#include "scheduler.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+#include "modem.h"
+#include "queue.h"
+#include "recur.h"
+
+#define SCHEDULER_OCC_KEY_MAX 96	/* "202612031400>202612041400 -21d@10:00" */
+#define SCHEDULER_ITEMS_MAX 256		/* candidates looked at per campaign and pass */
+#define SCHEDULER_GRACE 60		/* an "at" this close to scheduling is still sent */
+#define SCHEDULER_EVENT_OCCS 64		/* coming occurrences of an atelier looked at */
+#define SCHEDULER_EVENT_HORIZON (5 * 366 * 24 * 3600)	/* ... within five years */
+
+/* One occurrence of a campaign that is, or will be, due. */
+struct scheduler_item {
+	char key[SCHEDULER_OCC_KEY_MAX];	/* messages.occurrence */
+	int64_t due;
+	int64_t give_up_at;
+	int64_t reply_until;
+	struct event_occ occ;		/* the atelier occurrence, when about one */
+	bool has_occ;
+	int64_t group;			/* items of one group: only the latest due is sent late */
+};
+
+struct scheduler_plan {
+	struct scheduler_item items[SCHEDULER_ITEMS_MAX];
+	size_t n;
+	int64_t next_due;		/* first due time after now, 0: none */
+	bool finished;			/* nothing will be due any more */
+};
+
+/* True when the campaign already did something with occurrence key. */
+static int
+scheduler_has_run(struct db *db, int64_t campaign_id, const char *key)
+{
+	static const char sql[] = "SELECT 1 FROM campaign_runs WHERE campaign_id = ? "
+	    "AND occurrence = ?";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, campaign_id);
+	sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int
+scheduler_record(struct db *db, int64_t campaign_id, const struct scheduler_item *it,
+    const char *state, size_t queued, size_t left_out, int64_t now)
+{
+	static const char sql[] = "INSERT OR IGNORE INTO campaign_runs (campaign_id, "
+	    "occurrence, due_at, state, queued, left_out, done_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
+	sqlite3_stmt *st = db_stmt(db, sql);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, campaign_id);
+	sqlite3_bind_text(st, 2, it->key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, it->due);
+	sqlite3_bind_text(st, 4, state, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, (int64_t)queued);
+	sqlite3_bind_int64(st, 6, (int64_t)left_out);
+	sqlite3_bind_int64(st, 7, now);
+	return db_step_done(db, st);
+}
+
+static void
+scheduler_plan_add(struct scheduler_plan *p, const struct scheduler_item *it, int64_t now)
+{
+	if (it->due > now) {
+		if (p->next_due == 0 || it->due < p->next_due)
+			p->next_due = it->due;
+		return;
+	}
+	if (p->n < SCHEDULER_ITEMS_MAX)
+		p->items[p->n++] = *it;
+}
+
+static void
+scheduler_plan_at(const struct campaign *c, int64_t window, int64_t now,
+    struct scheduler_plan *p)
+{
+	struct scheduler_item it = { .due = c->at, .group = 1 };
+
+	snprintf(it.key, sizeof(it.key), "once");
+	if (c->ask_reply)
+		it.reply_until = c->at + window;
+	scheduler_plan_add(p, &it, now);
+	p->finished = c->at <= now;
+}
+
+static void
+scheduler_plan_rrule(const struct campaign *c, int64_t window, int64_t now,
+    struct scheduler_plan *p)
+{
+	int64_t from = c->scheduled_at - SCHEDULER_GRACE, due[SCHEDULER_ITEMS_MAX], next;
+	struct scheduler_item it = { .group = 1 };
+	int n, i;
+
+	if (from < now - SCHEDULER_LOOKBACK)
+		from = now - SCHEDULER_LOOKBACK;
+	n = recur_expand(c->rrule, c->dtstart, from, now + 1, due, SCHEDULER_ITEMS_MAX);
+	for (i = 0; i < n; i++) {
+		it.due = due[i];
+		snprintf(it.key, sizeof(it.key), "%lld", (long long)recur_key(due[i]));
+		it.reply_until = c->ask_reply ? due[i] + window : 0;
+		scheduler_plan_add(p, &it, now);
+	}
+	next = recur_next(c->rrule, c->dtstart, now + 1);
+	if (next > 0) {
+		it.due = next;
+		scheduler_plan_add(p, &it, now);
+	}
+	p->finished = next < 0;
+}
+
+/* The messages.occurrence of a reminder: the atelier occurrence, moved or not, and the offset. */
+static void
+scheduler_event_key(const struct event_occ *o, const char *offset, char *key, size_t len)
+{
+	if (o->moved)
+		snprintf(key, len, "%lld>%lld %s", (long long)o->key,
+		    (long long)recur_key(o->starts_at), offset);
+	else
+		snprintf(key, len, "%lld %s", (long long)o->key, offset);
+}
+
+static int
+scheduler_plan_event(struct db *db, const struct campaign *c, const struct event *e,
+    int64_t now, struct scheduler_plan *p)
+{
+	struct recur_offset off[CAMPAIGN_OFFSETS_MAX];
+	struct event_occ occ[SCHEDULER_EVENT_OCCS];
+	struct scheduler_item it;
+	size_t i, j;
+	int n;
+
+	for (i = 0; i < c->noffsets; i++)
+		if (recur_offset_parse(c->offsets[i], "schedule", &off[i], NULL) < 0)
+			return -1;
+	/* the coming occurrences, not started yet: their reminders are due or will be */
+	if ((n = events_occurrences(db, e, now + 1, now + SCHEDULER_EVENT_HORIZON, occ,
+	    SCHEDULER_EVENT_OCCS)) < 0)
+		return -1;
+	for (j = 0; j < (size_t)n; j++) {
+		if (occ[j].cancelled)
+			continue;
+		for (i = 0; i < c->noffsets; i++) {
+			memset(&it, 0, sizeof(it));
+			it.due = recur_offset_apply(&off[i], occ[j].starts_at);
+			if (it.due >= occ[j].starts_at)
+				continue;	/* a reminder after the start is no reminder */
+			scheduler_event_key(&occ[j], c->offsets[i], it.key, sizeof(it.key));
+			it.give_up_at = occ[j].starts_at;
+			it.reply_until = c->ask_reply ? occ[j].starts_at : 0;
+			it.occ = occ[j];
+			it.has_occ = true;
+			it.group = occ[j].key;
+			scheduler_plan_add(p, &it, now);
+		}
+	}
+	/* nothing more when the atelier has no occurrence left */
+	p->finished = e->cancelled_at != 0 || n == 0;
+	return 0;
+}
+
+/* Queues one occurrence for every recipient, in one transaction. */
+static int
+scheduler_queue_item(struct db *db, const struct config *cfg, const struct campaign *c,
+    const struct event *e, const struct scheduler_item *it, int64_t now)
+{
+	struct campaign_audience a;
+	struct queue_campaign_msg m = { 0 };
+	struct buf text = { 0 };
+	struct error err = { 0 };
+	size_t i, queued = 0, left_out;
+	int rc;
+
+	if (campaign_audience(db, c, &a) < 0)
+		return -1;
+	left_out = a.opted_out + a.no_mobile;
+	m.campaign_id = c->id;
+	m.occurrence = it->key;
+	m.not_before = it->due;
+	m.give_up_at = it->give_up_at;
+	m.reply_until = it->reply_until;
+	if (it->has_occ) {
+		m.event_id = e->id;
+		m.event_occurrence = it->occ.key;
+	}
+	for (i = 0; i < a.n; i++) {
+		buf_reset(&text);
+		if (campaign_render(c, NULL, cfg, e, it->has_occ ? it->occ.starts_at : 0,
+		    &a.list[i], &text) < 0) {
+			left_out++;
+			continue;
+		}
+		buf_putc(&text, '\0');
+		m.contact_id = a.list[i].contact_id;
+		m.to = a.list[i].number;
+		m.body = text.data;
+		if ((rc = queue_add_campaign(db, &m, now, &err)) < 0 && err.status >= 500)
+			break;
+		if (rc < 0) {
+			log_warn("scheduler: campaign=%lld contact=%lld left out: %s",
+			    (long long)c->id, (long long)m.contact_id, err.message);
+			left_out++;
+		}
+		queued += rc == 1;
+		rc = 0;
+	}
+	buf_free(&text);
+	campaign_audience_clear(&a);
+	if (rc < 0 || scheduler_record(db, c->id, it, "queued", queued, left_out, now) < 0)
+		return -1;
+	log_info("scheduler: campaign=%lld occurrence=\"%s\" queued=%zu left_out=%zu",
+	    (long long)c->id, it->key, queued, left_out);
+	return (int)queued;
+}
+
+/* Latest due time among the items of group g. */
+static int64_t
+scheduler_group_latest(const struct scheduler_plan *p, int64_t g)
+{
+	int64_t latest = 0;
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		if (p->items[i].group == g && p->items[i].due > latest)
+			latest = p->items[i].due;
+	return latest;
+}
+
+/* What to do with a due item: queue it, or record why not.  NULL: queue. */
+static const char *
+scheduler_verdict(const struct campaign *c, const struct scheduler_plan *p,
+    const struct scheduler_item *it, int64_t now)
+{
+	if (it->due != scheduler_group_latest(p, it->group))
+		return "skipped";
+	if (c->schedule != CAMPAIGN_BEFORE_EVENT && now - it->due > SCHEDULER_LATE_MAX)
+		return "missed";
+	return NULL;
+}
+
+/* Handles one due item in its own transaction; messages queued or -1. */
+static int
+scheduler_item_run(struct db *db, const struct config *cfg, const struct campaign *c,
+    const struct event *e, const struct scheduler_plan *p, const struct scheduler_item *it,
+    int64_t now)
+{
+	const char *verdict;
+	int rc, queued = 0;
+
+	if (db_begin(db) < 0)
+		return -1;
+	if ((rc = scheduler_has_run(db, c->id, it->key)) != 0) {
+		db_rollback(db);
+		return rc < 0 ? -1 : 0;
+	}
+	if ((verdict = scheduler_verdict(c, p, it, now)) != NULL) {
+		rc = scheduler_record(db, c->id, it, verdict, 0, 0, now);
+		log_warn("scheduler: campaign=%lld occurrence=\"%s\" %s (due %lld s ago)",
+		    (long long)c->id, it->key, verdict, (long long)(now - it->due));
+	} else if ((queued = scheduler_queue_item(db, cfg, c, e, it, now)) < 0) {
+		rc = -1;
+	} else if (strcmp(c->status, "scheduled") == 0) {
+		rc = campaigns_set_status(db, c->id, "scheduled", "running", NULL, now, NULL);
+	}
+	if (rc < 0 || db_commit(db) < 0) {
+		db_rollback(db);
+		return -1;
+	}
+	return queued;
+}
+
+int
+scheduler_run_campaign(struct db *db, const struct config *cfg, int64_t id, int64_t now,
+    int64_t *next_due)
+{
+	struct scheduler_plan *plan;
+	struct campaign c;
+	struct event e = { 0 };
+	struct error err;
+	int total = 0, rc = 0;
+	size_t i;
+
+	if (campaigns_load(db, id, &c, &err) < 0)
+		return -1;
+	if (c.event_id && events_load(db, c.event_id, &e, &err) < 0) {
+		campaign_clear(&c);
+		return -1;
+	}
+	if ((plan = calloc(1, sizeof(*plan))) == NULL)
+		fatal("scheduler: out of memory");
+	if (c.schedule == CAMPAIGN_AT)
+		scheduler_plan_at(&c, cfg->reply_days * (int64_t)86400, now, plan);
+	else if (c.schedule == CAMPAIGN_RRULE)
+		scheduler_plan_rrule(&c, cfg->reply_days * (int64_t)86400, now, plan);
+	else if (c.schedule == CAMPAIGN_BEFORE_EVENT)
+		rc = scheduler_plan_event(db, &c, &e, now, plan);
+	for (i = 0; rc == 0 && i < plan->n; i++) {
+		if ((rc = scheduler_item_run(db, cfg, &c, c.event_id ? &e : NULL, plan,
+		    &plan->items[i], now)) > 0)
+			total += rc;
+		if (rc > 0 && strcmp(c.status, "scheduled") == 0)
+			snprintf(c.status, sizeof(c.status), "running");
+		rc = rc < 0 ? -1 : 0;
+	}
+	if (rc == 0 && plan->finished && plan->next_due == 0)
+		campaigns_set_status(db, c.id, "scheduled running", "done", NULL, now, NULL);
+	if (plan->next_due && (*next_due == 0 || plan->next_due < *next_due))
+		*next_due = plan->next_due;
+	free(plan);
+	campaign_clear(&c);
+	event_clear(&e);
+	return rc < 0 ? -1 : total;
+}
+
+int
+scheduler_run(struct db *db, const struct config *cfg, int64_t now, int64_t *next_due)
+{
+	static const char sql[] = "SELECT id FROM campaigns "
+	    "WHERE status IN ('scheduled', 'running') ORDER BY id";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int64_t *ids;
+	size_t n, i;
+	int total = 0, rc;
+
+	*next_due = 0;
+	if (st == NULL)
+		return -1;
+	ids = db_collect_ids(st, &n);
+	for (i = 0; i < n; i++) {
+		if ((rc = scheduler_run_campaign(db, cfg, ids[i], now, next_due)) < 0) {
+			log_err("scheduler: campaign=%lld: pass failed; retried at the next one",
+			    (long long)ids[i]);
+			continue;
+		}
+		total += rc;
+	}
+	free(ids);
+	return total;
+}
+
+/*
+ * Queues c's cancel_body to those c wrote to about occurrence o of e
+ * (messages handed to a modem or sent).  Returns notices queued, or -1.
+ */
+static int
+scheduler_notify_cancel(struct db *db, const struct config *cfg, const struct campaign *c,
+    const struct event *e, const struct event_occ *o, int64_t now)
+{
+	static const char sql[] = "SELECT DISTINCT ct.id, ct.first_name, ct.last_name, "
+	    "ct.language, m.to_number FROM messages m JOIN contacts ct ON ct.id = m.contact_id "
+	    "WHERE m.campaign_id = ?1 AND m.event_occurrence = ?2 AND m.status IN "
+	    "('sending', 'sent', 'delivered', 'uncertain') AND ct.opted_out_at IS NULL "
+	    "GROUP BY ct.id";
+	struct queue_campaign_msg m = { 0 };
+	struct campaign_recipient r;
+	struct buf text = { 0 };
+	struct error err;
+	char key[SCHEDULER_OCC_KEY_MAX];
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int queued = 0, rc = 0;
+
+	if (st == NULL)
+		return -1;
+	snprintf(key, sizeof(key), "%lld cancelled", (long long)o->key);
+	m.campaign_id = c->id;
+	m.occurrence = key;
+	m.not_before = now;
+	m.event_id = e->id;
+	m.event_occurrence = o->key;
+	sqlite3_bind_int64(st, 1, c->id);
+	sqlite3_bind_int64(st, 2, o->key);
+	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+		r.contact_id = sqlite3_column_int64(st, 0);
+		r.first_name = (char *)sqlite3_column_text(st, 1);
+		r.last_name = (char *)sqlite3_column_text(st, 2);
+		snprintf(r.language, sizeof(r.language), "%s", sqlite3_column_text(st, 3));
+		snprintf(r.number, sizeof(r.number), "%s", sqlite3_column_text(st, 4));
+		buf_reset(&text);
+		if (campaign_render(c, c->cancel_body, cfg, e, o->starts_at, &r, &text) < 0)
+			continue;
+		buf_putc(&text, '\0');
+		m.contact_id = r.contact_id;
+		m.to = r.number;
+		m.body = text.data;
+		if ((rc = queue_add_campaign(db, &m, now, &err)) > 0)
+			queued++;
+		rc = rc < 0 && err.status >= 500 ? -1 : 0;
+	}
+	sqlite3_reset(st);
+	buf_free(&text);
+	return rc < 0 ? -1 : queued;
+}
+
+/* The campaigns about event_id that may have written about its sessions. */
+static int64_t *
+scheduler_event_campaigns(struct db *db, int64_t event_id, size_t *n)
+{
+	static const char sql[] = "SELECT id FROM campaigns WHERE event_id = ? AND status IN "
+	    "('scheduled', 'running', 'done')";
+	sqlite3_stmt *st = db_stmt(db, sql);
+
+	*n = 0;
+	if (st == NULL)
+		return NULL;
+	sqlite3_bind_int64(st, 1, event_id);
+	return db_collect_ids(st, n);
+}
+
+/* Cancellation notices of every campaign about e for occurrence o. */
+static int
+scheduler_notify_all(struct db *db, const struct config *cfg, const struct event *e,
+    const struct event_occ *o, int64_t now)
+{
+	struct campaign c;
+	struct error err;
+	int64_t *ids;
+	size_t n, i;
+	int total = 0, rc = 0;
+
+	if ((ids = scheduler_event_campaigns(db, e->id, &n)) == NULL)
+		return -1;
+	for (i = 0; rc >= 0 && i < n; i++) {
+		if (campaigns_load(db, ids[i], &c, &err) < 0) {
+			rc = -1;
+			break;
+		}
+		if (c.cancel_body && c.cancel_body[0] &&
+		    (rc = scheduler_notify_cancel(db, cfg, &c, e, o, now)) > 0)
+			total += rc;
+		campaign_clear(&c);
+	}
+	free(ids);
+	return rc < 0 ? -1 : total;
+}
+
+int
+scheduler_occurrence_changed(struct db *db, const struct config *cfg,
+    const struct event *e, const struct event_occ *before, const struct event_occ *after,
+    int64_t now)
+{
+	bool cancelled = after->cancelled && !before->cancelled;
+	bool moved = after->starts_at != before->starts_at;
+	int n;
+
+	if (!cancelled && !moved)
+		return 0;
+	n = queue_cancel_event(db, e->id, before->key, cancelled ? "séance annulée" :
+	    "séance déplacée");
+	if (n < 0)
+		return -1;
+	log_info("scheduler: event=%lld occurrence=%lld %s, %d queued message(s) cancelled",
+	    (long long)e->id, (long long)before->key, cancelled ? "cancelled" : "moved", n);
+	if (!cancelled || before->starts_at <= now)
+		return 0;
+	return scheduler_notify_all(db, cfg, e, before, now);
+}
+
+int
+scheduler_event_cancelled(struct db *db, const struct config *cfg,
+    const struct event *e, const struct audit_actor *actor, int64_t now)
+{
+	static const char sql[] = "SELECT id FROM campaigns WHERE event_id = ? AND status IN "
+	    "('draft', 'scheduled', 'running')";
+	struct event_occ occ[SCHEDULER_EVENT_OCCS];
+	sqlite3_stmt *st;
+	struct error err;
+	int64_t *ids;
+	size_t nids, j;
+	int n, total = 0, rc = 0, i;
+
+	n = events_occurrences(db, e, now + 1, now + SCHEDULER_EVENT_HORIZON, occ,
+	    SCHEDULER_EVENT_OCCS);
+	for (i = 0; i < n; i++) {
+		if (occ[i].cancelled)
+			continue;
+		if ((rc = scheduler_notify_all(db, cfg, e, &occ[i], now)) < 0)
+			return -1;
+		total += rc;
+	}
+	if (n < 0 || queue_cancel_event(db, e->id, 0, "atelier annulé") < 0 ||
+	    (st = db_stmt(db, sql)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, e->id);
+	ids = db_collect_ids(st, &nids);
+	for (j = 0; rc >= 0 && j < nids; j++)
+		rc = campaigns_set_status(db, ids[j], "draft scheduled running", "cancelled",
+		    actor, now, &err);
+	free(ids);
+	return rc < 0 ? -1 : total;
+}
+
+int
+scheduler_campaign_cancel(struct db *db, int64_t id, const struct audit_actor *actor,
+    int64_t now, size_t *cancelled, struct error *err)
+{
+	int n;
+
+	/* a done campaign may still have messages waiting for the sending hours */
+	if (campaigns_set_status(db, id, "draft scheduled running done", "cancelled", actor,
+	    now, err) < 0)
+		return -1;
+	if ((n = queue_cancel_campaign(db, id, "campagne annulée")) < 0)
+		return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+	if (cancelled)
+		*cancelled = (size_t)n;
+	log_info("scheduler: campaign=%lld cancelled, %d queued message(s) cancelled",
+	    (long long)id, n);
+	return 0;
+}
+
+/* The thread. */
+
+struct scheduler {
+	struct app *app;
+	struct db *db;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	bool poked;
+	bool stopping;
+};
+
+static void *
+scheduler_main(void *arg)
+{
+	struct scheduler *s = arg;
+	const struct config *cfg;
+	struct timespec until;
+	int64_t now, next_due;
+	int queued;
+
+	pthread_mutex_lock(&s->lock);
+	while (!s->stopping) {
+		s->poked = false;
+		pthread_mutex_unlock(&s->lock);
+		atomic_thread_fence(memory_order_seq_cst);
+		cfg = s->app->cfg;	/* main.c swaps it on SIGHUP, never frees it */
+		now = s->app->now();
+		queued = scheduler_run(s->db, cfg, now, &next_due);
+		if (queued > 0)
+			modem_pool_wake(s->app->modems);
+		if (next_due == 0 || next_due > now + SCHEDULER_IDLE_MAX)
+			next_due = now + SCHEDULER_IDLE_MAX;
+		log_debug("scheduler: pass queued=%d next in %lld s", queued,
+		    (long long)(next_due - now));
+		pthread_mutex_lock(&s->lock);
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += (time_t)(next_due - now);
+		while (!s->poked && !s->stopping &&
+		    pthread_cond_timedwait(&s->wake, &s->lock, &until) != ETIMEDOUT)
+			;
+	}
+	pthread_mutex_unlock(&s->lock);
+	return NULL;
+}
+
+struct scheduler *
+scheduler_start(struct app *app, char *err, size_t errlen)
+{
+	struct scheduler *s = calloc(1, sizeof(*s));
+
+	if (s == NULL)
+		fatal("scheduler: out of memory");
+	s->app = app;
+	if ((s->db = db_open(app->cfg->db_path, err, errlen)) == NULL) {
+		free(s);
+		return NULL;
+	}
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->wake, NULL);
+	if (pthread_create(&s->thread, NULL, scheduler_main, s) != 0) {
+		snprintf(err, errlen, "cannot start the scheduler thread");
+		db_close(s->db);
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void
+scheduler_poke(struct scheduler *s)
+{
+	if (s == NULL)
+		return;
+	pthread_mutex_lock(&s->lock);
+	s->poked = true;
+	pthread_cond_signal(&s->wake);
+	pthread_mutex_unlock(&s->lock);
+}
+
+void
+scheduler_stop(struct scheduler *s)
+{
+	if (s == NULL)
+		return;
+	pthread_mutex_lock(&s->lock);
+	s->stopping = true;
+	pthread_cond_signal(&s->wake);
+	pthread_mutex_unlock(&s->lock);
+	pthread_join(s->thread, NULL);
+	pthread_mutex_destroy(&s->lock);
+	pthread_cond_destroy(&s->wake);
+	db_close(s->db);
+	free(s);
+}

@@ -1,0 +1,505 @@
+/*
+ * check_campaigns — ateliers and campaigns end to end: the real rappeld
+ * (no modem: messages stay queued), driven over HTTP as staff would.
+ */
+#include <check.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "e2e.h"
+#include "test_main.h"
+
+static struct e2e E;
+static struct e2e_client A;	/* admin */
+
+static void
+setup(void)
+{
+	e2e_start(&E);
+	e2e_client_init(&A);
+	ck_assert_int_eq(e2e_login(&E, &A, E2E_ADMIN, E2E_ADMIN_PW), 200);
+}
+
+static void
+teardown(void)
+{
+	e2e_client_free(&A);
+	e2e_stop(&E);
+}
+
+/* POST/PATCH as c, asserting the status; returns the JSON answer (to decref). */
+static json_t *
+call(struct e2e_client *c, const char *method, const char *path, const char *body,
+    long want)
+{
+	struct e2e_resp r;
+	json_t *j;
+
+	e2e_call(&E, c, method, path, body, &r);
+	ck_assert_msg(r.status == want, "%s %s: %ld (want %ld): %s", method, path, r.status,
+	    want, r.body);
+	j = json_incref(r.json);
+	e2e_resp_free(&r);
+	return j;
+}
+
+static json_int_t
+id_of(json_t *j)
+{
+	json_int_t id = json_integer_value(json_object_get(j, "id"));
+
+	json_decref(j);
+	return id;
+}
+
+/* A group of 4: three mobiles (Zoé in English) and one landline. */
+static json_int_t
+make_group(void)
+{
+	json_int_t ids[4];
+	char body[256];
+
+	ids[0] = id_of(call(&A, "POST", "/api/v1/contacts",
+	    "{\"first_name\":\"Awa\",\"last_name\":\"Diallo\",\"phone\":\"06 12 34 56 01\"}", 201));
+	ids[1] = id_of(call(&A, "POST", "/api/v1/contacts",
+	    "{\"first_name\":\"Élodie\",\"last_name\":\"Petit\",\"phone\":\"06 12 34 56 02\"}", 201));
+	ids[2] = id_of(call(&A, "POST", "/api/v1/contacts", "{\"first_name\":\"Zoé\","
+	    "\"last_name\":\"Smith\",\"phone\":\"06 12 34 56 03\",\"language\":\"en\"}", 201));
+	ids[3] = id_of(call(&A, "POST", "/api/v1/contacts",
+	    "{\"first_name\":\"Fixe\",\"last_name\":\"Maison\",\"phone\":\"03 21 00 00 09\"}", 201));
+	snprintf(body, sizeof(body), "{\"name\":\"Seniors\",\"contact_ids\":[%lld,%lld,%lld,%lld]}",
+	    (long long)ids[0], (long long)ids[1], (long long)ids[2], (long long)ids[3]);
+	return id_of(call(&A, "POST", "/api/v1/groups", body, 201));
+}
+
+static void
+iso_in(int seconds, char *out, size_t len)
+{
+	time_t t = time(NULL) + seconds;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* Waits until GET path answers an array of n items (10 s at most); returns the array. */
+static json_t *
+wait_for(const char *path, size_t n)
+{
+	json_t *j = NULL;
+	int i;
+
+	for (i = 0; i < 100; i++) {
+		json_decref(j);
+		j = call(&A, "GET", path, NULL, 200);
+		if (json_array_size(j) == n)
+			return j;
+		usleep(100 * 1000);
+	}
+	ck_abort_msg("%s: %zu items, want %zu", path, json_array_size(j), n);
+	return NULL;
+}
+
+START_TEST(test_event_weekly)
+{
+	json_t *j, *occ;
+	json_int_t id;
+	char path[128];
+
+	j = call(&A, "POST", "/api/v1/events", "{\"title\":\"Atelier informatique\","
+	    "\"place\":\"Salle 2\",\"starts_at\":\"2026-10-15T14:00:00+02:00\","
+	    "\"ends_at\":\"2026-10-15T16:00:00+02:00\",\"capacity\":8,"
+	    "\"rrule\":\"FREQ=WEEKLY;BYDAY=TH;COUNT=10\"}", 201);
+	ck_assert_str_eq(json_string_value(json_object_get(j, "rrule")),
+	    "FREQ=WEEKLY;BYDAY=TH;COUNT=10");
+	id = id_of(j);
+	snprintf(path, sizeof(path), "/api/v1/events/%lld/occurrences?from=2026-10-01&to=2027-01-01",
+	    (long long)id);
+	occ = call(&A, "GET", path, NULL, 200);
+	ck_assert_uint_eq(json_array_size(occ), 10);
+	/* 14:00 local before and after the end of summer time */
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(occ, 0), "starts_at")),
+	    "2026-10-15T14:00:00+02:00");
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(occ, 9), "starts_at")),
+	    "2026-12-17T14:00:00+01:00");
+	ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(occ, 9),
+	    "occurrence")), 202612171400);
+	json_decref(occ);
+
+	/* one session cancelled, one moved */
+	snprintf(path, sizeof(path), "/api/v1/events/%lld/occurrences/202611051400", (long long)id);
+	json_decref(call(&A, "PATCH", path, "{\"cancelled\":true}", 200));
+	snprintf(path, sizeof(path), "/api/v1/events/%lld/occurrences/202611121400", (long long)id);
+	j = call(&A, "PATCH", path, "{\"starts_at\":\"2026-11-13T10:00:00+01:00\"}", 200);
+	ck_assert(json_is_true(json_object_get(j, "moved")));
+	ck_assert_str_eq(json_string_value(json_object_get(j, "ends_at")),
+	    "2026-11-13T12:00:00+01:00");
+	json_decref(j);
+	snprintf(path, sizeof(path), "/api/v1/events/%lld/occurrences?from=2026-11-01&to=2026-11-20",
+	    (long long)id);
+	occ = call(&A, "GET", path, NULL, 200);
+	ck_assert_uint_eq(json_array_size(occ), 3);
+	ck_assert(json_is_true(json_object_get(json_array_get(occ, 0), "cancelled")));
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(occ, 1), "starts_at")),
+	    "2026-11-13T10:00:00+01:00");
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(occ, 2), "starts_at")),
+	    "2026-11-19T14:00:00+01:00");
+	json_decref(occ);
+	/* not a session of this atelier */
+	snprintf(path, sizeof(path), "/api/v1/events/%lld/occurrences/202611061400", (long long)id);
+	json_decref(call(&A, "PATCH", path, "{\"cancelled\":true}", 404));
+}
+END_TEST
+
+START_TEST(test_event_refused)
+{
+	struct e2e_resp r;
+
+	ck_assert_int_eq(e2e_call(&E, &A, "POST", "/api/v1/events", "{\"title\":\"X\","
+	    "\"starts_at\":\"2026-10-15T14:00:00+02:00\",\"rrule\":\"FREQ=SOMETIMES\"}", &r), 400);
+	ck_assert_str_eq(e2e_error_field(&r), "rrule");
+	e2e_resp_free(&r);
+	ck_assert_int_eq(e2e_call(&E, &A, "POST", "/api/v1/events", "{\"title\":\"X\","
+	    "\"starts_at\":\"2026-10-15T14:00:00+02:00\",\"ends_at\":\"2026-10-15T13:00:00+02:00\"}",
+	    &r), 400);
+	ck_assert_str_eq(e2e_error_field(&r), "ends_at");
+	e2e_resp_free(&r);
+	ck_assert_int_eq(e2e_call(&E, &A, "POST", "/api/v1/events", "{\"starts_at\":"
+	    "\"2026-10-15T14:00:00+02:00\"}", &r), 400);
+	ck_assert_str_eq(e2e_error_field(&r), "title");
+	e2e_resp_free(&r);
+	json_t *list = call(&A, "GET", "/api/v1/events", NULL, 200);
+	ck_assert_uint_eq(json_array_size(list), 0);
+	json_decref(list);
+}
+END_TEST
+
+/* An animateur sees and writes about their own ateliers only. */
+START_TEST(test_event_roles)
+{
+	struct e2e_client anim;
+	json_int_t theirs, mine;
+	json_t *list;
+	char path[64], body[256];
+
+	theirs = id_of(call(&A, "POST", "/api/v1/events", "{\"title\":\"Conseil\","
+	    "\"starts_at\":\"2026-12-03T18:00:00+01:00\"}", 201));
+	e2e_client_init(&anim);
+	ck_assert_int_eq(e2e_login(&E, &anim, E2E_ANIMATEUR, E2E_ANIMATEUR_PW), 200);
+	mine = id_of(call(&anim, "POST", "/api/v1/events", "{\"title\":\"Couture\","
+	    "\"starts_at\":\"2026-12-04T14:00:00+01:00\"}", 201));
+	list = call(&anim, "GET", "/api/v1/events", NULL, 200);
+	ck_assert_uint_eq(json_array_size(list), 1);
+	ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(list, 0), "id")), mine);
+	json_decref(list);
+	snprintf(path, sizeof(path), "/api/v1/events/%lld", (long long)theirs);
+	json_decref(call(&anim, "GET", path, NULL, 404));
+	json_decref(call(&anim, "PATCH", path, "{\"title\":\"Pris\"}", 404));
+	json_decref(call(&anim, "DELETE", path, NULL, 404));
+	snprintf(body, sizeof(body), "{\"name\":\"x\",\"body\":\"Bonjour\",\"audience\":"
+	    "{\"event_id\":%lld}}", (long long)theirs);
+	json_decref(call(&anim, "POST", "/api/v1/campaigns", body, 403));
+	snprintf(body, sizeof(body), "{\"name\":\"x\",\"body\":\"Bonjour\",\"audience\":"
+	    "{\"event_id\":%lld}}", (long long)mine);
+	json_decref(call(&anim, "POST", "/api/v1/campaigns", body, 201));
+	list = call(&A, "GET", "/api/v1/events", NULL, 200);
+	ck_assert_uint_eq(json_array_size(list), 2);
+	json_decref(list);
+	e2e_client_free(&anim);
+}
+END_TEST
+
+START_TEST(test_campaign_refused)
+{
+	struct e2e_resp r;
+
+	ck_assert_int_eq(e2e_call(&E, &A, "POST", "/api/v1/campaigns", "{\"name\":\"x\","
+	    "\"body\":\"Bonjour {prenom}, RDV à {ville}\"}", &r), 400);
+	ck_assert_str_eq(e2e_error_code(&r), "unknown_variable");
+	ck_assert_str_eq(e2e_error_field(&r), "body");
+	ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(json_object_get(r.json,
+	    "error"), "message")), "{ville}"));
+	e2e_resp_free(&r);
+	ck_assert_int_eq(e2e_call(&E, &A, "POST", "/api/v1/campaigns", "{\"name\":\"x\","
+	    "\"body\":\"Atelier le {date}\"}", &r), 400);
+	ck_assert_str_eq(e2e_error_code(&r), "needs_event");
+	e2e_resp_free(&r);
+	ck_assert_int_eq(e2e_call(&E, &A, "POST", "/api/v1/campaigns", "{\"name\":\"x\","
+	    "\"body\":\"Bonjour\",\"schedule\":{\"before_event\":[\"-1d@18:00\"]}}", &r), 400);
+	ck_assert_str_eq(e2e_error_field(&r), "schedule");
+	e2e_resp_free(&r);
+	ck_assert_int_eq(e2e_call(&E, &A, "POST", "/api/v1/campaigns", "{\"name\":\"x\","
+	    "\"body\":\"Bonjour\",\"schedule\":{\"at\":\"2020-01-01T10:00:00+01:00\"}}", &r), 201);
+	e2e_resp_free(&r);
+	/* scheduling a time that has passed */
+	ck_assert_int_eq(e2e_call(&E, &A, "POST", "/api/v1/campaigns/1/schedule", NULL, &r), 400);
+	ck_assert_str_eq(e2e_error_code(&r), "in_the_past");
+	e2e_resp_free(&r);
+}
+END_TEST
+
+START_TEST(test_campaign_preview)
+{
+	json_int_t g = make_group();
+	json_t *p, *s, *t;
+	char body[1024];
+
+	/* "ê" forces UCS-2: 70 characters a part, and the transliterated cost is shown */
+	snprintf(body, sizeof(body), "{\"body\":\"Bonjour {prenom}, la fête du quartier a lieu "
+	    "samedi à 15h. Venez nombreux avec vos enfants ! Répondez OUI ou NON. {centre}\","
+	    "\"bodies\":{\"en\":\"Hello {prenom}, neighbourhood party on Saturday at 3pm. "
+	    "{centre}\"},\"audience\":{\"group_ids\":[%lld]},\"samples\":3}", (long long)g);
+	p = call(&A, "POST", "/api/v1/campaigns/preview", body, 200);
+	ck_assert_int_eq(json_integer_value(json_object_get(p, "recipients")), 3);
+	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(p, "left_out"),
+	    "no_mobile")), 1);
+	s = json_object_get(p, "samples");
+	ck_assert_uint_eq(json_array_size(s), 3);
+	t = json_array_get(s, 0);
+	ck_assert_str_eq(json_string_value(json_object_get(t, "text")), "Bonjour Awa, la fête du "
+	    "quartier a lieu samedi à 15h. Venez nombreux avec vos enfants ! Répondez OUI ou NON. "
+	    "Centre social des tests");
+	ck_assert_str_eq(json_string_value(json_object_get(t, "encoding")), "ucs2");
+	ck_assert_int_eq(json_integer_value(json_object_get(t, "parts")), 2);
+	t = json_array_get(s, 2);
+	ck_assert_str_eq(json_string_value(json_object_get(t, "language")), "en");
+	ck_assert_str_eq(json_string_value(json_object_get(t, "encoding")), "gsm7");
+	ck_assert_int_eq(json_integer_value(json_object_get(t, "parts")), 1);
+	/* 2 + 3 ("Élodie" is longer) + 1 SMS; transliterated, one each */
+	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(p, "cost"),
+	    "sms_total")), 6);
+	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(p, "transliterated"),
+	    "saving_per_occurrence")), 3);
+	json_decref(p);
+}
+END_TEST
+
+/* Scheduled for now: one message per mobile recipient, at once; the campaign is done. */
+START_TEST(test_campaign_now)
+{
+	json_int_t g = make_group(), id;
+	json_t *c, *m;
+	char body[512], at[32], path[128];
+	size_t i;
+
+	iso_in(0, at, sizeof(at));
+	snprintf(body, sizeof(body), "{\"name\":\"Fête\",\"body\":\"Bonjour {prenom}, fête "
+	    "samedi. {centre}\",\"audience\":{\"group_ids\":[%lld]},\"schedule\":{\"at\":\"%s\"}}",
+	    (long long)g, at);
+	c = call(&A, "POST", "/api/v1/campaigns", body, 201);
+	ck_assert_str_eq(json_string_value(json_object_get(c, "status")), "draft");
+	id = id_of(c);
+	snprintf(path, sizeof(path), "/api/v1/campaigns/%lld/schedule", (long long)id);
+	json_decref(call(&A, "POST", path, NULL, 200));
+	snprintf(path, sizeof(path), "/api/v1/messages?campaign_id=%lld", (long long)id);
+	m = wait_for(path, 3);
+	for (i = 0; i < 3; i++)
+		ck_assert_str_eq(json_string_value(json_object_get(json_array_get(m, i), "status")),
+		    "queued");
+	json_decref(m);
+	snprintf(path, sizeof(path), "/api/v1/campaigns/%lld", (long long)id);
+	c = call(&A, "GET", path, NULL, 200);
+	ck_assert_str_eq(json_string_value(json_object_get(c, "status")), "done");
+	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(c, "messages"),
+	    "queued")), 3);
+	json_decref(c);
+	snprintf(path, sizeof(path), "/api/v1/campaigns/%lld/runs", (long long)id);
+	m = call(&A, "GET", path, NULL, 200);
+	ck_assert_uint_eq(json_array_size(m), 1);
+	ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(m, 0), "left_out")), 1);
+	json_decref(m);
+
+	/* a restart queues nothing again */
+	e2e_kill(&E);
+	e2e_launch(&E);
+	ck_assert_int_eq(e2e_login(&E, &A, E2E_ADMIN, E2E_ADMIN_PW), 200);
+	snprintf(path, sizeof(path), "/api/v1/messages?campaign_id=%lld", (long long)id);
+	sleep(1);
+	json_decref(wait_for(path, 3));
+}
+END_TEST
+
+/* Cancel stops what is queued; a done or cancelled campaign no longer changes. */
+START_TEST(test_campaign_cancel)
+{
+	json_int_t g = make_group(), id;
+	json_t *m;
+	char body[512], at[32], path[128];
+	size_t i;
+
+	iso_in(0, at, sizeof(at));
+	snprintf(body, sizeof(body), "{\"name\":\"Fête\",\"body\":\"Bonjour {prenom}\","
+	    "\"audience\":{\"group_ids\":[%lld]},\"schedule\":{\"at\":\"%s\"}}", (long long)g, at);
+	id = id_of(call(&A, "POST", "/api/v1/campaigns", body, 201));
+	snprintf(path, sizeof(path), "/api/v1/campaigns/%lld/schedule", (long long)id);
+	json_decref(call(&A, "POST", path, NULL, 200));
+	json_decref(call(&A, "POST", path, NULL, 409));
+	snprintf(path, sizeof(path), "/api/v1/messages?campaign_id=%lld", (long long)id);
+	json_decref(wait_for(path, 3));
+	snprintf(path, sizeof(path), "/api/v1/campaigns/%lld/cancel", (long long)id);
+	json_decref(call(&A, "POST", path, NULL, 200));
+	snprintf(path, sizeof(path), "/api/v1/messages?campaign_id=%lld", (long long)id);
+	m = call(&A, "GET", path, NULL, 200);
+	for (i = 0; i < json_array_size(m); i++)
+		ck_assert_str_eq(json_string_value(json_object_get(json_array_get(m, i), "status")),
+		    "cancelled");
+	json_decref(m);
+	snprintf(path, sizeof(path), "/api/v1/campaigns/%lld", (long long)id);
+	json_decref(call(&A, "PATCH", path, "{\"body\":\"Autre\"}", 409));
+
+	/* a scheduled campaign cancelled before its time never queues anything */
+	iso_in(3600, at, sizeof(at));
+	snprintf(body, sizeof(body), "{\"name\":\"Plus tard\",\"body\":\"Bonjour\","
+	    "\"audience\":{\"group_ids\":[%lld]},\"schedule\":{\"at\":\"%s\"}}", (long long)g, at);
+	id = id_of(call(&A, "POST", "/api/v1/campaigns", body, 201));
+	snprintf(path, sizeof(path), "/api/v1/campaigns/%lld/schedule", (long long)id);
+	json_decref(call(&A, "POST", path, NULL, 200));
+	snprintf(path, sizeof(path), "/api/v1/campaigns/%lld/cancel", (long long)id);
+	json_decref(call(&A, "POST", path, NULL, 200));
+	snprintf(path, sizeof(path), "/api/v1/messages?campaign_id=%lld", (long long)id);
+	m = call(&A, "GET", path, NULL, 200);
+	ck_assert_uint_eq(json_array_size(m), 0);
+	json_decref(m);
+
+	/* a draft can be deleted */
+	id = id_of(call(&A, "POST", "/api/v1/campaigns", "{\"name\":\"Brouillon\","
+	    "\"body\":\"Bonjour\"}", 201));
+	snprintf(path, sizeof(path), "/api/v1/campaigns/%lld", (long long)id);
+	ck_assert_int_eq(e2e_status(&E, &A, "DELETE", path, NULL), 204);
+	ck_assert_int_eq(e2e_status(&E, &A, "GET", path, NULL), 404);
+}
+END_TEST
+
+/* An invitation relative to an atelier, scheduled late: it goes at once with the date in French. */
+START_TEST(test_campaign_before_event)
+{
+	json_int_t g = make_group(), ev, id;
+	json_t *m;
+	char body[1024], start[32], path[128];
+	const char *text;
+
+	iso_in(3 * 24 * 3600, start, sizeof(start));
+	snprintf(body, sizeof(body), "{\"title\":\"Cuisine\",\"place\":\"Salle 1\","
+	    "\"starts_at\":\"%s\",\"group_ids\":[%lld]}", start, (long long)g);
+	ev = id_of(call(&A, "POST", "/api/v1/events", body, 201));
+	snprintf(body, sizeof(body), "{\"name\":\"Invitation cuisine\",\"body\":\"{prenom}, "
+	    "atelier {atelier} {date} à {heure}, {lieu}. Répondez OUI ou NON. {centre}\","
+	    "\"audience\":{\"event_id\":%lld},\"ask_reply\":true,"
+	    "\"schedule\":{\"before_event\":[\"-7d@10:00\",\"-1d@18:00\"]}}", (long long)ev);
+	id = id_of(call(&A, "POST", "/api/v1/campaigns", body, 201));
+	snprintf(path, sizeof(path), "/api/v1/campaigns/%lld/schedule", (long long)id);
+	json_decref(call(&A, "POST", path, NULL, 200));
+	snprintf(path, sizeof(path), "/api/v1/messages?campaign_id=%lld", (long long)id);
+	m = wait_for(path, 3);
+	text = json_string_value(json_object_get(json_array_get(m, 0), "body"));
+	ck_assert_msg(strstr(text, "atelier Cuisine ") && strstr(text, ", Salle 1. Répondez"),
+	    "%s", text);
+	json_decref(m);
+	/* cancelling the atelier cancels what is queued and the campaign */
+	snprintf(path, sizeof(path), "/api/v1/events/%lld", (long long)ev);
+	ck_assert_int_eq(e2e_status(&E, &A, "DELETE", path, NULL), 204);
+	snprintf(path, sizeof(path), "/api/v1/messages?campaign_id=%lld&status=cancelled",
+	    (long long)id);
+	json_decref(wait_for(path, 3));
+	snprintf(path, sizeof(path), "/api/v1/campaigns/%lld", (long long)id);
+	m = call(&A, "GET", path, NULL, 200);
+	ck_assert_str_eq(json_string_value(json_object_get(m, "status")), "cancelled");
+	json_decref(m);
+}
+END_TEST
+
+/* Staff mark answers and attendance by hand; the funders' CSV adds them up. */
+START_TEST(test_rsvps_and_report)
+{
+	json_int_t g = make_group(), ev, stranger;
+	json_t *r, *counts;
+	struct e2e_resp resp;
+	char body[512], path[160];
+
+	snprintf(body, sizeof(body), "{\"title\":\"Repair café\",\"place\":\"Atelier\","
+	    "\"starts_at\":\"2026-11-07T14:00:00+01:00\",\"ends_at\":"
+	    "\"2026-11-07T17:00:00+01:00\",\"rrule\":\"FREQ=WEEKLY;COUNT=2\","
+	    "\"group_ids\":[%lld]}", (long long)g);
+	ev = id_of(call(&A, "POST", "/api/v1/events", body, 201));
+	stranger = id_of(call(&A, "POST", "/api/v1/contacts",
+	    "{\"first_name\":\"Sans\",\"last_name\":\"Invitation\",\"phone\":\"0612345699\"}",
+	    201));
+	/* first session: Awa said yes on the phone and came, Élodie said no */
+	snprintf(path, sizeof(path), "/api/v1/events/%lld/rsvps/1?occurrence=202611071400",
+	    (long long)ev);
+	json_decref(call(&A, "PUT", path, "{\"answer\":\"yes\",\"present\":true}", 200));
+	snprintf(path, sizeof(path), "/api/v1/events/%lld/rsvps/2?occurrence=202611071400",
+	    (long long)ev);
+	r = call(&A, "PUT", path, "{\"answer\":\"no\"}", 200);
+	counts = json_object_get(r, "counts");
+	ck_assert_int_eq(json_integer_value(json_object_get(counts, "invited")), 4);
+	ck_assert_int_eq(json_integer_value(json_object_get(counts, "yes")), 1);
+	ck_assert_int_eq(json_integer_value(json_object_get(counts, "no")), 1);
+	ck_assert_int_eq(json_integer_value(json_object_get(counts, "none")), 2);
+	ck_assert_int_eq(json_integer_value(json_object_get(counts, "present")), 1);
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(r,
+	    "rsvps"), 0), "first_name")), "Awa");
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(r,
+	    "rsvps"), 0), "via")), "manual");
+	json_decref(r);
+	/* second session: Awa came again */
+	snprintf(path, sizeof(path), "/api/v1/events/%lld/rsvps/1?occurrence=202611141400",
+	    (long long)ev);
+	json_decref(call(&A, "PUT", path, "{\"present\":true}", 200));
+	/* refused: not invited, not a session, a bad answer */
+	snprintf(path, sizeof(path), "/api/v1/events/%lld/rsvps/%lld?occurrence=202611071400",
+	    (long long)ev, (long long)stranger);
+	json_decref(call(&A, "PUT", path, "{\"answer\":\"yes\"}", 404));
+	snprintf(path, sizeof(path), "/api/v1/events/%lld/rsvps/1?occurrence=202611081400",
+	    (long long)ev);
+	json_decref(call(&A, "PUT", path, "{\"answer\":\"yes\"}", 404));
+	snprintf(path, sizeof(path), "/api/v1/events/%lld/rsvps/1?occurrence=202611071400",
+	    (long long)ev);
+	json_decref(call(&A, "PUT", path, "{\"answer\":\"peut-être\"}", 400));
+
+	ck_assert_int_eq(e2e_call(&E, &A, "GET", "/api/v1/reports/sessions.csv?from=2026-11-01"
+	    "&to=2026-12-01", NULL, &resp), 200);
+	ck_assert_ptr_nonnull(strstr(resp.body, "Atelier;Lieu;Date;Heure;Séance;Invités;"
+	    "SMS reçus;Oui;Non;Sans réponse;Présents\r\n"));
+	ck_assert_ptr_nonnull(strstr(resp.body, "Repair café;Atelier;07/11/2026;14:00;prévue;"
+	    "4;0;1;1;2;1\r\n"));
+	ck_assert_ptr_nonnull(strstr(resp.body, "Repair café;Atelier;14/11/2026;14:00;prévue;"
+	    "4;0;0;0;4;1\r\n"));
+	ck_assert_ptr_nonnull(strstr(resp.body, "Total;;;;;8;0;1;1;6;2\r\n"));
+	ck_assert_ptr_nonnull(strstr(resp.body, "Personnes différentes présentes;;;;;;;;;;1\r\n"));
+	e2e_resp_free(&resp);
+	snprintf(path, sizeof(path), "/api/v1/events/%lld/report.csv?from=2026-11-10",
+	    (long long)ev);
+	ck_assert_int_eq(e2e_call(&E, &A, "GET", path, NULL, &resp), 200);
+	ck_assert_ptr_null(strstr(resp.body, "07/11/2026"));
+	ck_assert_ptr_nonnull(strstr(resp.body, "14/11/2026"));
+	e2e_resp_free(&resp);
+}
+END_TEST
+
+static Suite *
+campaigns_suite(void)
+{
+	Suite *s = suite_create("campaigns");
+	TCase *tc = tcase_create("campaigns");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_event_weekly);
+	tcase_add_test(tc, test_event_refused);
+	tcase_add_test(tc, test_event_roles);
+	tcase_add_test(tc, test_campaign_refused);
+	tcase_add_test(tc, test_campaign_preview);
+	tcase_add_test(tc, test_campaign_now);
+	tcase_add_test(tc, test_campaign_cancel);
+	tcase_add_test(tc, test_campaign_before_event);
+	tcase_add_test(tc, test_rsvps_and_report);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+TEST_MAIN(campaigns_suite)

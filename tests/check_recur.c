@@ -1,0 +1,239 @@
+/*
+ * check_recur — recurrence rules (libical), reminder offsets and
+ * occurrence keys in Europe/Paris, across both daylight-saving changes of
+ * 2026 (29 March and 25 October).
+ */
+#include <check.h>
+#include <string.h>
+
+#include "recur.h"
+#include "test_main.h"
+#include "timeutil.h"
+
+static int64_t
+rt(const char *iso)
+{
+	int64_t t;
+
+	ck_assert_msg(time_parse(iso, &t) == 0, "bad time %s", iso);
+	return t;
+}
+
+static const char *
+riso(int64_t t)
+{
+	static char iso[4][TIME_ISO_MAX];
+	static int i;
+
+	i = (i + 1) % 4;
+	time_format_iso(t, iso[i]);
+	return iso[i];
+}
+
+static void
+recur_setup(void)
+{
+	time_set_zone("Europe/Paris");
+}
+
+/* "Every Thursday at 14:00 for 10 sessions", across the end of summer time. */
+START_TEST(recur_test_weekly_count)
+{
+	int64_t out[32];
+	int n, i;
+
+	n = recur_expand("FREQ=WEEKLY;BYDAY=TH;COUNT=10", rt("2026-10-15T14:00:00+02:00"),
+	    rt("2026-01-01T00:00:00+01:00"), rt("2028-01-01T00:00:00+01:00"), out, 32);
+	ck_assert_int_eq(n, 10);
+	ck_assert_str_eq(riso(out[0]), "2026-10-15T14:00:00+02:00");
+	ck_assert_str_eq(riso(out[1]), "2026-10-22T14:00:00+02:00");
+	ck_assert_str_eq(riso(out[2]), "2026-10-29T14:00:00+01:00");
+	ck_assert_str_eq(riso(out[9]), "2026-12-17T14:00:00+01:00");
+	for (i = 1; i < n; i++)
+		ck_assert_int_gt(out[i], out[i - 1]);
+	/* after the tenth, nothing */
+	ck_assert_int_eq(recur_next("FREQ=WEEKLY;BYDAY=TH;COUNT=10",
+	    rt("2026-10-15T14:00:00+02:00"), out[9] + 1), -1);
+}
+END_TEST
+
+/* A weekly 10:00 stays at 10:00 local when summer time begins. */
+START_TEST(recur_test_weekly_spring)
+{
+	int64_t out[4];
+
+	ck_assert_int_eq(recur_expand("FREQ=WEEKLY", rt("2026-03-23T10:00:00+01:00"),
+	    rt("2026-03-01T00:00:00+01:00"), rt("2026-04-10T00:00:00+02:00"), out, 4), 3);
+	ck_assert_str_eq(riso(out[0]), "2026-03-23T10:00:00+01:00");
+	ck_assert_str_eq(riso(out[1]), "2026-03-30T10:00:00+02:00");
+	ck_assert_int_eq(out[1] - out[0], 7 * 24 * 3600 - 3600);
+	ck_assert_str_eq(riso(out[2]), "2026-04-06T10:00:00+02:00");
+}
+END_TEST
+
+/* "Every 2nd Friday of the month", "every two weeks", UNTIL. */
+START_TEST(recur_test_monthly_interval_until)
+{
+	int64_t out[8];
+
+	ck_assert_int_eq(recur_expand("FREQ=MONTHLY;BYDAY=2FR", rt("2026-11-13T18:00:00+01:00"),
+	    0, rt("2027-03-01T00:00:00+01:00"), out, 8), 4);
+	ck_assert_str_eq(riso(out[1]), "2026-12-11T18:00:00+01:00");
+	ck_assert_str_eq(riso(out[2]), "2027-01-08T18:00:00+01:00");
+	ck_assert_str_eq(riso(out[3]), "2027-02-12T18:00:00+01:00");
+	ck_assert_int_eq(recur_expand("FREQ=WEEKLY;INTERVAL=2;BYDAY=SA",
+	    rt("2026-11-28T10:00:00+01:00"), 0, rt("2026-12-31T00:00:00+01:00"), out, 8), 3);
+	ck_assert_str_eq(riso(out[1]), "2026-12-12T10:00:00+01:00");
+	ck_assert_str_eq(riso(out[2]), "2026-12-26T10:00:00+01:00");
+	ck_assert_int_eq(recur_expand("FREQ=DAILY;UNTIL=20261203T235959",
+	    rt("2026-12-01T09:00:00+01:00"), 0, rt("2027-01-01T00:00:00+01:00"), out, 8), 3);
+	/* the 31st only in months that have one */
+	ck_assert_int_eq(recur_expand("FREQ=MONTHLY;BYMONTHDAY=31", rt("2027-01-31T09:00:00+01:00"),
+	    0, rt("2027-06-01T00:00:00+02:00"), out, 8), 3);
+	ck_assert_str_eq(riso(out[1]), "2027-03-31T09:00:00+02:00");
+}
+END_TEST
+
+/* [from, to) is half-open, max is respected, no rule is dtstart alone. */
+START_TEST(recur_test_window)
+{
+	int64_t start = rt("2026-12-03T14:00:00+01:00"), out[3];
+
+	ck_assert_int_eq(recur_expand("FREQ=DAILY", start, start, start + 3 * 86400, out, 8), 3);
+	ck_assert_int_eq(recur_expand("FREQ=DAILY", start, start + 1, start + 3 * 86400 + 1,
+	    out, 8), 3);
+	ck_assert_str_eq(riso(out[0]), "2026-12-04T14:00:00+01:00");
+	ck_assert_int_eq(recur_expand("FREQ=DAILY", start, 0, start + 100 * 86400, out, 3), 3);
+	ck_assert_int_eq(recur_expand(NULL, start, 0, start + 1, out, 3), 1);
+	ck_assert_int_eq(recur_expand("", start, start + 1, start + 2, out, 3), 0);
+	ck_assert_int_eq(recur_next("FREQ=WEEKLY", start, start + 1), start + 7 * 86400);
+	ck_assert_int_eq(recur_next(NULL, start, start + 1), -1);
+}
+END_TEST
+
+START_TEST(recur_test_invalid)
+{
+	static const char *const bad[] = { "FREQ=SOMETIMES", "FREQ=HOURLY", "FREQ=MINUTELY;COUNT=3",
+		"BYDAY=TH", "", "garbage", "RRULE:FREQ=WEEKLY" };
+	struct error err;
+	int64_t out[2];
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memset(&err, 0, sizeof(err));
+		ck_assert_msg(recur_check(bad[i], "rrule", &err) == -1, "%s accepted", bad[i]);
+		ck_assert_int_eq(err.status, 400);
+		ck_assert_str_eq(err.field, "rrule");
+		ck_assert_int_gt(strlen(err.message), 10);
+	}
+	ck_assert_int_eq(recur_expand("FREQ=HOURLY", 0, 0, 100000, out, 2), -1);
+	ck_assert_int_eq(recur_check("FREQ=WEEKLY;BYDAY=TH;COUNT=10", "rrule", &err), 0);
+	ck_assert_int_eq(recur_check("FREQ=MONTHLY;BYDAY=2FR", "rrule", &err), 0);
+}
+END_TEST
+
+static int64_t
+recur_test_apply(const char *offset, const char *start)
+{
+	struct recur_offset o;
+	struct error err = { 0 };
+
+	ck_assert_msg(recur_offset_parse(offset, "schedule", &o, &err) == 0, "%s: %s", offset,
+	    err.message);
+	return recur_offset_apply(&o, rt(start));
+}
+
+START_TEST(recur_test_offsets)
+{
+	/* the day before at 18:00, for Monday 30 March: Sunday, already summer time */
+	ck_assert_str_eq(riso(recur_test_apply("-1d@18:00", "2026-03-30T14:00:00+02:00")),
+	    "2026-03-29T18:00:00+02:00");
+	/* calendar days keep the local time; hours are exact */
+	ck_assert_str_eq(riso(recur_test_apply("P1D", "2026-03-30T10:00:00+02:00")),
+	    "2026-03-29T10:00:00+02:00");
+	ck_assert_str_eq(riso(recur_test_apply("-P1D", "2026-03-30T10:00:00+02:00")),
+	    "2026-03-29T10:00:00+02:00");
+	ck_assert_str_eq(riso(recur_test_apply("PT2H", "2026-03-29T04:00:00+02:00")),
+	    "2026-03-29T01:00:00+01:00");
+	ck_assert_str_eq(riso(recur_test_apply("P1DT2H30M", "2026-12-03T14:00:00+01:00")),
+	    "2026-12-02T11:30:00+01:00");
+	ck_assert_str_eq(riso(recur_test_apply("-3w@10:00", "2026-12-03T14:00:00+01:00")),
+	    "2026-11-12T10:00:00+01:00");
+	ck_assert_str_eq(riso(recur_test_apply("P1W", "2026-11-05T14:00:00+01:00")),
+	    "2026-10-29T14:00:00+01:00");
+	ck_assert_str_eq(riso(recur_test_apply("0d@09:00", "2026-12-03T14:00:00+01:00")),
+	    "2026-12-03T09:00:00+01:00");
+	ck_assert_str_eq(riso(recur_test_apply("-1d", "2026-10-26T14:00:00+01:00")),
+	    "2026-10-25T14:00:00+01:00");
+	ck_assert_str_eq(riso(recur_test_apply("-7d@10:00", "2026-11-01T10:00:00+01:00")),
+	    "2026-10-25T10:00:00+01:00");
+}
+END_TEST
+
+/* A local time that does not exist moves on by the gap; one that exists twice is the first. */
+START_TEST(recur_test_dst_edges)
+{
+	ck_assert_str_eq(riso(recur_test_apply("0d@02:30", "2026-03-29T10:00:00+02:00")),
+	    "2026-03-29T03:30:00+02:00");
+	ck_assert_str_eq(riso(recur_test_apply("0d@02:30", "2026-10-25T10:00:00+01:00")),
+	    "2026-10-25T02:30:00+02:00");
+	ck_assert_str_eq(riso(recur_key_time(202603290230)), "2026-03-29T03:30:00+02:00");
+	ck_assert_str_eq(riso(recur_key_time(202610250230)), "2026-10-25T02:30:00+02:00");
+}
+END_TEST
+
+START_TEST(recur_test_bad_offsets)
+{
+	static const char *const bad[] = { "2d@10:00", "+1d", "-d@10:00", "-2d@25:00",
+		"-2d@10:60", "-2d@10", "-2d@10:0", "P", "PT", "P1H", "PT1D", "-2x", "",
+		"-400d", "P2DX", "1d" };
+	struct recur_offset o;
+	struct error err;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memset(&err, 0, sizeof(err));
+		ck_assert_msg(recur_offset_parse(bad[i], "schedule", &o, &err) == -1,
+		    "%s accepted", bad[i]);
+		ck_assert_str_eq(err.field, "schedule");
+		ck_assert_ptr_nonnull(strstr(err.message, "-1d@18:00"));
+	}
+	ck_assert_int_eq(recur_offset_parse(NULL, "schedule", &o, &err), -1);
+}
+END_TEST
+
+START_TEST(recur_test_keys)
+{
+	int64_t t = rt("2026-12-03T14:00:00+01:00");
+
+	ck_assert_int_eq(recur_key(t), 202612031400);
+	ck_assert_int_eq(recur_key_time(202612031400), t);
+	ck_assert_int_eq(recur_key(rt("2026-07-14T09:05:00+02:00")), 202607140905);
+	ck_assert_int_eq(recur_key_time(202613011400), -1);
+	ck_assert_int_eq(recur_key_time(202602301400), -1);
+	ck_assert_int_eq(recur_key_time(202612031460), -1);
+	ck_assert_int_eq(recur_key_time(42), -1);
+}
+END_TEST
+
+static Suite *
+recur_suite(void)
+{
+	Suite *s = suite_create("recur");
+	TCase *tc = tcase_create("recur");
+
+	tcase_add_checked_fixture(tc, recur_setup, NULL);
+	tcase_add_test(tc, recur_test_weekly_count);
+	tcase_add_test(tc, recur_test_weekly_spring);
+	tcase_add_test(tc, recur_test_monthly_interval_until);
+	tcase_add_test(tc, recur_test_window);
+	tcase_add_test(tc, recur_test_invalid);
+	tcase_add_test(tc, recur_test_offsets);
+	tcase_add_test(tc, recur_test_dst_edges);
+	tcase_add_test(tc, recur_test_bad_offsets);
+	tcase_add_test(tc, recur_test_keys);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+TEST_MAIN(recur_suite)

@@ -1,0 +1,685 @@
+/*
+ * check_scheduler — campaigns turned into messages on a real database,
+ * with the clock moved by hand: one-off, recurring and atelier-relative
+ * schedules, late passes, moved and cancelled occurrences, daylight
+ * saving in Europe/Paris, and the unique key that makes a second pass
+ * harmless.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "campaigns.h"
+#include "contacts.h"
+#include "events.h"
+#include "groups.h"
+#include "inbox.h"
+#include "intent.h"
+#include "queue.h"
+#include "replies.h"
+#include "scheduler.h"
+#include "test_db.h"
+#include "test_main.h"
+#include "timeutil.h"
+
+static const struct audit_actor sched_actor = { 0, "test" };
+
+static struct config *
+sched_config(void)
+{
+	char err[256] = "";
+	struct config *cfg = config_load_string("[centre]\nname = Centre Brel\n"
+	    "phone = 03 21 00 00 00\n", "test.conf", err, sizeof(err));
+
+	ck_assert_msg(cfg != NULL, "%s", err);
+	return cfg;
+}
+
+static int64_t
+sched_time(const char *iso)
+{
+	int64_t t;
+
+	ck_assert_msg(time_parse(iso, &t) == 0, "bad time %s", iso);
+	return t;
+}
+
+static const char *
+sched_iso(int64_t t)
+{
+	static char iso[TIME_ISO_MAX];
+
+	time_format_iso(t, iso);
+	return iso;
+}
+
+static int64_t
+sched_contact(struct db *db, const char *first, const char *number, const char *language)
+{
+	struct contact c = { 0 };
+	struct error err = { 0 };
+	int64_t id;
+
+	c.first_name = strdup(first);
+	c.last_name = strdup("Martin");
+	snprintf(c.language, sizeof(c.language), "%s", language);
+	ck_assert_int_eq(contact_add_phone(&c, number, NULL, true, "phone", NULL, &err), 0);
+	ck_assert_msg(contact_validate(&c, &err) == 0, "%s", err.message);
+	ck_assert_msg(contacts_save(db, &c, &sched_actor, 1, &err) == 0, "%s", err.message);
+	id = c.id;
+	contact_clear(&c);
+	return id;
+}
+
+/* Three contacts in a group: Awa, Bruno (English), Chloé; and Denis who sent STOP. */
+static int64_t
+sched_group(struct db *db, int64_t ids[3])
+{
+	struct error err = { 0 };
+	int64_t g, denis;
+	int64_t all[4];
+
+	ids[0] = sched_contact(db, "Awa", "06 12 34 56 01", "fr");
+	ids[1] = sched_contact(db, "Bruno", "06 12 34 56 02", "en");
+	ids[2] = sched_contact(db, "Chloé", "06 12 34 56 03", "fr");
+	denis = sched_contact(db, "Denis", "06 12 34 56 04", "fr");
+	ck_assert_int_eq(db_exec(db, "UPDATE contacts SET opted_out_at = 1 WHERE "
+	    "first_name = 'Denis'"), 0);
+	memcpy(all, ids, 3 * sizeof(*ids));
+	all[3] = denis;
+	ck_assert_int_eq(groups_create(db, "Seniors", &sched_actor, 1, &g, &err), 0);
+	ck_assert_int_eq(groups_set_members(db, g, all, 4, &sched_actor, 1, &err), 0);
+	return g;
+}
+
+static int64_t
+sched_event(struct db *db, const char *title, const char *start, const char *rrule,
+    int64_t group)
+{
+	struct event e = { 0 };
+	struct event_invitees inv = { &group, 1, NULL, 0 };
+	struct error err = { 0 };
+	int64_t id;
+
+	e.title = strdup(title);
+	e.place = strdup("salle 2");
+	e.rrule = rrule ? strdup(rrule) : NULL;
+	e.starts_at = sched_time(start);
+	e.ends_at = e.starts_at + 2 * 3600;
+	ck_assert_msg(events_write(db, &e, &inv, &sched_actor, 1, &err) == 0, "%s", err.message);
+	id = e.id;
+	event_clear(&e);
+	return id;
+}
+
+/* A campaign to group, scheduled at `scheduled`; schedule set by the caller's fill. */
+static int64_t
+sched_campaign(struct db *db, struct campaign *c, int64_t group, int64_t scheduled)
+{
+	struct error err = { 0 };
+	int64_t id;
+
+	c->group_ids = calloc(1, sizeof(int64_t));
+	c->group_ids[0] = group;
+	c->ngroups = 1;
+	if (c->name == NULL)
+		c->name = strdup("Rappel");
+	ck_assert_msg(campaign_validate(db, c, &err) == 0, "%s", err.message);
+	ck_assert_msg(campaigns_write(db, c, &sched_actor, scheduled, &err) == 0, "%s",
+	    err.message);
+	ck_assert_int_eq(campaigns_set_status(db, c->id, "draft", "scheduled", &sched_actor,
+	    scheduled, &err), 0);
+	id = c->id;
+	campaign_clear(c);
+	return id;
+}
+
+static long long
+sched_count(struct db *db, const char *where)
+{
+	char sql[512];
+
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM messages WHERE %s", where);
+	return test_db_int(db, sql);
+}
+
+static const char *
+sched_text(struct db *db, const char *sql)
+{
+	static char out[1024];
+	sqlite3_stmt *st;
+
+	ck_assert_int_eq(sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL), SQLITE_OK);
+	out[0] = '\0';
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		snprintf(out, sizeof(out), "%s", sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return out;
+}
+
+static const char *
+sched_status(struct db *db, int64_t campaign)
+{
+	char sql[128];
+
+	snprintf(sql, sizeof(sql), "SELECT status FROM campaigns WHERE id = %lld",
+	    (long long)campaign);
+	return sched_text(db, sql);
+}
+
+static int
+sched_run(struct db *db, const struct config *cfg, const char *now, int64_t *next)
+{
+	int64_t dummy;
+	int n = scheduler_run(db, cfg, sched_time(now), next ? next : &dummy);
+
+	ck_assert_int_ge(n, 0);
+	return n;
+}
+
+START_TEST(sched_test_once)
+{
+	struct config *cfg = sched_config();
+	struct campaign c = { 0 };
+	struct test_db t;
+	int64_t ids[3], g, id, next;
+
+	time_set_zone("Europe/Paris");
+	test_db_open(&t);
+	g = sched_group(t.db, ids);
+	c.body = strdup("Bonjour {prenom}, RDV CAF mardi à 14h au {centre}. Infos : {tel_centre}");
+	c.body_en = strdup("Hello {prenom}, CAF meeting Tuesday 2pm. {centre}");
+	c.schedule = CAMPAIGN_AT;
+	c.at = sched_time("2026-12-01T10:00:00+01:00");
+	id = sched_campaign(t.db, &c, g, sched_time("2026-11-30T09:00:00+01:00"));
+
+	/* before its time: nothing, and the pass says when to wake up */
+	ck_assert_int_eq(sched_run(t.db, cfg, "2026-12-01T09:59:00+01:00", &next), 0);
+	ck_assert_str_eq(sched_iso(next), "2026-12-01T10:00:00+01:00");
+	ck_assert_str_eq(sched_status(t.db, id), "scheduled");
+
+	/* at its time: one message per recipient but Denis (STOP) */
+	ck_assert_int_eq(sched_run(t.db, cfg, "2026-12-01T10:00:00+01:00", &next), 3);
+	ck_assert_int_eq(next, 0);
+	ck_assert_int_eq(sched_count(t.db, "campaign_id IS NOT NULL AND status = 'queued'"), 3);
+	ck_assert_str_eq(sched_text(t.db, "SELECT body FROM messages WHERE to_number = "
+	    "'+33612345601'"), "Bonjour Awa, RDV CAF mardi à 14h au Centre Brel. "
+	    "Infos : 03 21 00 00 00");
+	ck_assert_str_eq(sched_text(t.db, "SELECT body FROM messages WHERE to_number = "
+	    "'+33612345602'"), "Hello Bruno, CAF meeting Tuesday 2pm. Centre Brel");
+	ck_assert_int_eq(test_db_int(t.db, "SELECT left_out FROM campaign_runs"), 1);
+	ck_assert_str_eq(sched_status(t.db, id), "done");
+
+	/* a second pass, later, queues nothing more */
+	ck_assert_int_eq(sched_run(t.db, cfg, "2026-12-01T10:05:00+01:00", NULL), 0);
+	ck_assert_int_eq(sched_count(t.db, "1"), 3);
+	test_db_close(&t);
+	config_free(cfg);
+}
+END_TEST
+
+/* A crash after the messages were written but before the run was recorded cannot happen
+ * (one transaction); still, messages already there are never queued twice. */
+START_TEST(sched_test_unique_key)
+{
+	struct config *cfg = sched_config();
+	struct campaign c = { 0 };
+	struct test_db t;
+	int64_t ids[3], g, id;
+	char sql[256];
+
+	time_set_zone("Europe/Paris");
+	test_db_open(&t);
+	g = sched_group(t.db, ids);
+	c.body = strdup("Bonjour {prenom}");
+	c.schedule = CAMPAIGN_AT;
+	c.at = sched_time("2026-12-01T10:00:00+01:00");
+	id = sched_campaign(t.db, &c, g, sched_time("2026-11-30T09:00:00+01:00"));
+	ck_assert_int_eq(sched_run(t.db, cfg, "2026-12-01T10:00:00+01:00", NULL), 3);
+	snprintf(sql, sizeof(sql), "DELETE FROM campaign_runs; UPDATE campaigns SET status = "
+	    "'running' WHERE id = %lld", (long long)id);
+	ck_assert_int_eq(sqlite3_exec(db_handle(t.db), sql, NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(sched_run(t.db, cfg, "2026-12-01T10:01:00+01:00", NULL), 0);
+	ck_assert_int_eq(sched_count(t.db, "1"), 3);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM campaign_runs"), 1);
+	test_db_close(&t);
+	config_free(cfg);
+}
+END_TEST
+
+/* Every Monday at 10:00 stays at 10:00 local across the 29 March 2026 change. */
+START_TEST(sched_test_weekly_dst)
+{
+	static const char *const mondays[] = {
+		"2026-03-16T10:00:00+01:00", "2026-03-23T10:00:00+01:00",
+		"2026-03-30T10:00:00+02:00", "2026-04-06T10:00:00+02:00",
+	};
+	struct config *cfg = sched_config();
+	struct campaign c = { 0 };
+	struct test_db t;
+	int64_t ids[3], g, next;
+	size_t i;
+
+	time_set_zone("Europe/Paris");
+	test_db_open(&t);
+	g = sched_group(t.db, ids);
+	c.body = strdup("Atelier informatique ce lundi. {centre}");
+	c.schedule = CAMPAIGN_RRULE;
+	c.rrule = strdup("FREQ=WEEKLY;BYDAY=MO;COUNT=4");
+	c.dtstart = sched_time(mondays[0]);
+	sched_campaign(t.db, &c, g, sched_time("2026-03-10T09:00:00+01:00"));
+	ck_assert_int_eq(sched_run(t.db, cfg, "2026-03-10T09:00:00+01:00", &next), 0);
+	for (i = 0; i < 4; i++) {
+		ck_assert_str_eq(sched_iso(next), mondays[i]);
+		ck_assert_int_eq(sched_run(t.db, cfg, mondays[i], &next), 3);
+	}
+	ck_assert_int_eq(next, 0);
+	ck_assert_int_eq(sched_count(t.db, "1"), 12);
+	ck_assert_str_eq(sched_text(t.db, "SELECT group_concat(DISTINCT occurrence) FROM "
+	    "(SELECT occurrence FROM messages ORDER BY not_before)"),
+	    "202603161000,202603231000,202603301000,202604061000");
+	ck_assert_str_eq(sched_text(t.db, "SELECT status FROM campaigns"), "done");
+	test_db_close(&t);
+	config_free(cfg);
+}
+END_TEST
+
+/* rappeld was off for three weeks: only the latest occurrence goes, once. */
+START_TEST(sched_test_late_pass)
+{
+	struct config *cfg = sched_config();
+	struct campaign c = { 0 };
+	struct test_db t;
+	int64_t ids[3], g, next;
+
+	time_set_zone("Europe/Paris");
+	test_db_open(&t);
+	g = sched_group(t.db, ids);
+	c.body = strdup("Permanence CAF ce mardi. {centre}");
+	c.schedule = CAMPAIGN_RRULE;
+	c.rrule = strdup("FREQ=WEEKLY;BYDAY=TU");
+	c.dtstart = sched_time("2026-11-03T09:00:00+01:00");
+	sched_campaign(t.db, &c, g, sched_time("2026-11-01T09:00:00+01:00"));
+	/* Tuesday 24 November 15:00: the 3rd, 10th and 17th passed, the 24th is still worth it */
+	ck_assert_int_eq(sched_run(t.db, cfg, "2026-11-24T15:00:00+01:00", &next), 3);
+	ck_assert_str_eq(sched_iso(next), "2026-12-01T09:00:00+01:00");
+	ck_assert_int_eq(sched_count(t.db, "occurrence = '202611240900'"), 3);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM campaign_runs WHERE "
+	    "state = 'skipped'"), 3);
+	/* one day and a half late is too late: recorded as missed, nothing sent */
+	ck_assert_int_eq(sched_run(t.db, cfg, "2026-12-02T21:00:00+01:00", NULL), 0);
+	ck_assert_str_eq(sched_text(t.db, "SELECT state FROM campaign_runs WHERE "
+	    "occurrence = '202612010900'"), "missed");
+	ck_assert_int_eq(sched_count(t.db, "1"), 3);
+	test_db_close(&t);
+	config_free(cfg);
+}
+END_TEST
+
+static int64_t
+sched_event_campaign(struct db *db, int64_t event, int64_t group, const char *offsets[],
+    size_t n, const char *scheduled)
+{
+	struct campaign c = { 0 };
+	size_t i;
+
+	c.body = strdup("{prenom}, atelier {atelier} {date} à {heure}, {lieu}. "
+	    "Répondez OUI ou NON. {centre}");
+	c.event_id = event;
+	c.ask_reply = true;
+	c.cancel_body = strdup("L'atelier {atelier} du {date} est annulé. {centre}");
+	c.schedule = CAMPAIGN_BEFORE_EVENT;
+	for (i = 0; i < n; i++)
+		c.offsets[c.noffsets++] = strdup(offsets[i]);
+	(void)group;
+	return sched_campaign(db, &c, group, sched_time(scheduled));
+}
+
+START_TEST(sched_test_before_event)
+{
+	const char *offsets[] = { "-7d@10:00", "-1d@18:00" };
+	struct config *cfg = sched_config();
+	struct test_db t;
+	int64_t ids[3], g, ev, next, start = sched_time("2026-12-03T14:00:00+01:00");
+	char sql[256];
+
+	time_set_zone("Europe/Paris");
+	test_db_open(&t);
+	g = sched_group(t.db, ids);
+	ev = sched_event(t.db, "Cuisine", "2026-12-03T14:00:00+01:00", NULL, g);
+	/* invitees come from the atelier: the campaign's own group is the same here */
+	sched_event_campaign(t.db, ev, g, offsets, 2, "2026-11-20T09:00:00+01:00");
+	ck_assert_int_eq(sched_run(t.db, cfg, "2026-11-20T09:00:00+01:00", &next), 0);
+	ck_assert_str_eq(sched_iso(next), "2026-11-26T10:00:00+01:00");
+	ck_assert_int_eq(sched_run(t.db, cfg, "2026-11-26T10:00:00+01:00", &next), 3);
+	ck_assert_str_eq(sched_iso(next), "2026-12-02T18:00:00+01:00");
+	ck_assert_str_eq(sched_text(t.db, "SELECT body FROM messages WHERE to_number = "
+	    "'+33612345601'"), "Awa, atelier Cuisine jeudi 3 décembre à 14h, salle 2. "
+	    "Répondez OUI ou NON. Centre Brel");
+	/* a reminder gives up when the atelier starts, and takes replies until then */
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM messages WHERE give_up_at = %lld AND "
+	    "reply_until = %lld AND event_id = %lld AND event_occurrence = 202612031400",
+	    (long long)start, (long long)start, (long long)ev);
+	ck_assert_int_eq(test_db_int(t.db, sql), 3);
+	ck_assert_int_eq(sched_run(t.db, cfg, "2026-12-02T18:00:00+01:00", &next), 3);
+	ck_assert_int_eq(sched_count(t.db, "occurrence = '202612031400 -1d@18:00'"), 3);
+	ck_assert_int_eq(next, 0);
+	/* running until the session has started; then nothing is left to queue */
+	ck_assert_str_eq(sched_text(t.db, "SELECT status FROM campaigns"), "running");
+	ck_assert_int_eq(sched_run(t.db, cfg, "2026-12-03T14:00:00+01:00", NULL), 0);
+	ck_assert_str_eq(sched_text(t.db, "SELECT status FROM campaigns"), "done");
+	test_db_close(&t);
+	config_free(cfg);
+}
+END_TEST
+
+/* Scheduled two days before: the invitation due last week goes now, once; not two at once. */
+START_TEST(sched_test_late_invitation)
+{
+	const char *offsets[] = { "-21d@10:00", "-7d@10:00", "-1d@18:00" };
+	struct config *cfg = sched_config();
+	struct test_db t;
+	int64_t ids[3], g, ev, next;
+
+	time_set_zone("Europe/Paris");
+	test_db_open(&t);
+	g = sched_group(t.db, ids);
+	ev = sched_event(t.db, "Cuisine", "2026-12-03T14:00:00+01:00", NULL, g);
+	sched_event_campaign(t.db, ev, g, offsets, 3, "2026-12-01T11:00:00+01:00");
+	ck_assert_int_eq(sched_run(t.db, cfg, "2026-12-01T11:00:00+01:00", &next), 3);
+	ck_assert_int_eq(sched_count(t.db, "occurrence = '202612031400 -7d@10:00'"), 3);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM campaign_runs WHERE "
+	    "state = 'skipped' AND occurrence = '202612031400 -21d@10:00'"), 1);
+	ck_assert_str_eq(sched_iso(next), "2026-12-02T18:00:00+01:00");
+	test_db_close(&t);
+	config_free(cfg);
+}
+END_TEST
+
+/* The atelier moves: queued reminders for the old time are cancelled and made again. */
+START_TEST(sched_test_moved_occurrence)
+{
+	const char *offsets[] = { "-1d@18:00" };
+	struct config *cfg = sched_config();
+	struct event_occ want = { 0 }, before, after;
+	struct error err = { 0 };
+	struct test_db t;
+	struct event e;
+	int64_t ids[3], g, ev, next;
+
+	time_set_zone("Europe/Paris");
+	test_db_open(&t);
+	g = sched_group(t.db, ids);
+	ev = sched_event(t.db, "Couture", "2026-12-03T14:00:00+01:00", "FREQ=WEEKLY;COUNT=3", g);
+	sched_event_campaign(t.db, ev, g, offsets, 1, "2026-11-20T09:00:00+01:00");
+	ck_assert_int_eq(sched_run(t.db, cfg, "2026-12-02T18:00:00+01:00", &next), 3);
+	ck_assert_str_eq(sched_iso(next), "2026-12-09T18:00:00+01:00");
+
+	/* still queued (say, outside sending hours) when the session moves to Friday 9:30 */
+	ck_assert_int_eq(events_load(t.db, ev, &e, &err), 0);
+	want.starts_at = sched_time("2026-12-04T09:30:00+01:00");
+	ck_assert_int_eq(events_occurrence_change(t.db, &e, 202612031400, &want, &sched_actor,
+	    sched_time("2026-12-02T18:30:00+01:00"), &before, &after, &err), 0);
+	ck_assert(after.moved);
+	ck_assert_int_eq(scheduler_occurrence_changed(t.db, cfg, &e, &before, &after,
+	    sched_time("2026-12-02T18:30:00+01:00")), 0);
+	ck_assert_int_eq(sched_count(t.db, "status = 'cancelled'"), 3);
+	/* the reminder for the new time: Thursday 18:00 */
+	ck_assert_int_eq(sched_run(t.db, cfg, "2026-12-02T18:31:00+01:00", &next), 0);
+	ck_assert_str_eq(sched_iso(next), "2026-12-03T18:00:00+01:00");
+	ck_assert_int_eq(sched_run(t.db, cfg, "2026-12-03T18:00:00+01:00", &next), 3);
+	ck_assert_str_eq(sched_text(t.db, "SELECT body FROM messages WHERE status = 'queued' "
+	    "AND to_number = '+33612345603'"), "Chloé, atelier Couture vendredi 4 décembre à "
+	    "9h30, salle 2. Répondez OUI ou NON. Centre Brel");
+	ck_assert_int_eq(sched_count(t.db, "occurrence = '202612031400>202612040930 -1d@18:00'"),
+	    3);
+	event_clear(&e);
+	test_db_close(&t);
+	config_free(cfg);
+}
+END_TEST
+
+/* Cancelled session: no reminder for it, and a notice to those already told. */
+START_TEST(sched_test_cancelled_occurrence)
+{
+	const char *offsets[] = { "-7d@10:00", "-1d@18:00" };
+	struct config *cfg = sched_config();
+	struct event_occ want = { 0 }, before, after;
+	struct error err = { 0 };
+	struct queue_msg m;
+	struct test_db t;
+	struct event e;
+	int64_t ids[3], g, ev, next, now;
+
+	time_set_zone("Europe/Paris");
+	test_db_open(&t);
+	g = sched_group(t.db, ids);
+	ev = sched_event(t.db, "Couture", "2026-12-03T14:00:00+01:00", "FREQ=WEEKLY;COUNT=2", g);
+	sched_event_campaign(t.db, ev, g, offsets, 2, "2026-11-20T09:00:00+01:00");
+	ck_assert_int_eq(sched_run(t.db, cfg, "2026-11-26T10:00:00+01:00", NULL), 3);
+	/* two of the three invitations went out */
+	now = sched_time("2026-11-26T10:01:00+01:00");
+	for (int i = 0; i < 2; i++) {
+		ck_assert_int_eq(queue_claim_next(t.db, "modem", now, &m), 1);
+		ck_assert_int_eq(queue_mark_sent(t.db, m.id, now), 0);
+		queue_msg_clear(&m);
+	}
+	ck_assert_int_eq(events_load(t.db, ev, &e, &err), 0);
+	want.cancelled = true;
+	now = sched_time("2026-11-28T12:00:00+01:00");
+	ck_assert_int_eq(events_occurrence_change(t.db, &e, 202612031400, &want, &sched_actor,
+	    now, &before, &after, &err), 0);
+	ck_assert_int_eq(scheduler_occurrence_changed(t.db, cfg, &e, &before, &after, now), 2);
+	ck_assert_int_eq(sched_count(t.db, "status = 'cancelled' AND error = 'séance annulée'"),
+	    1);
+	ck_assert_str_eq(sched_text(t.db, "SELECT body FROM messages WHERE occurrence = "
+	    "'202612031400 cancelled' LIMIT 1"), "L'atelier Couture du jeudi 3 décembre est "
+	    "annulé. Centre Brel");
+	/* the day-before reminder of the cancelled session never comes; the next week's does */
+	ck_assert_int_eq(sched_run(t.db, cfg, "2026-11-28T12:01:00+01:00", &next), 0);
+	ck_assert_str_eq(sched_iso(next), "2026-12-03T10:00:00+01:00");
+	ck_assert_int_eq(sched_run(t.db, cfg, "2026-12-02T18:00:00+01:00", NULL), 0);
+	ck_assert_int_eq(sched_count(t.db, "occurrence LIKE '202612031400 -1d%'"), 0);
+	event_clear(&e);
+	test_db_close(&t);
+	config_free(cfg);
+}
+END_TEST
+
+/* Cancelling a campaign stops what is not yet with a modem; the rest stays. */
+START_TEST(sched_test_cancel_campaign)
+{
+	struct config *cfg = sched_config();
+	struct campaign c = { 0 };
+	struct error err = { 0 };
+	struct queue_msg m;
+	struct test_db t;
+	int64_t ids[3], g, id, now = sched_time("2026-12-01T10:00:00+01:00");
+	size_t n = 0;
+
+	time_set_zone("Europe/Paris");
+	test_db_open(&t);
+	g = sched_group(t.db, ids);
+	c.body = strdup("Bonjour {prenom}");
+	c.schedule = CAMPAIGN_AT;
+	c.at = now;
+	id = sched_campaign(t.db, &c, g, now - 3600);
+	ck_assert_int_eq(sched_run(t.db, cfg, "2026-12-01T10:00:00+01:00", NULL), 3);
+	ck_assert_int_eq(queue_claim_next(t.db, "modem", now, &m), 1);
+	queue_msg_clear(&m);
+	ck_assert_int_eq(scheduler_campaign_cancel(t.db, id, &sched_actor, now, &n, &err), 0);
+	ck_assert_int_eq(n, 2);
+	ck_assert_int_eq(sched_count(t.db, "status = 'sending'"), 1);
+	ck_assert_int_eq(sched_count(t.db, "status = 'cancelled'"), 2);
+	ck_assert_str_eq(sched_status(t.db, id), "cancelled");
+	/* and nothing can be done to it any more */
+	ck_assert_int_eq(scheduler_campaign_cancel(t.db, id, &sched_actor, now, &n, &err), -1);
+	ck_assert_int_eq(err.status, 409);
+	test_db_close(&t);
+	config_free(cfg);
+}
+END_TEST
+
+/* A reminder still waiting when the atelier starts is never sent. */
+START_TEST(sched_test_give_up)
+{
+	const char *offsets[] = { "-1d@18:00" };
+	struct config *cfg = sched_config();
+	struct queue_msg m;
+	struct test_db t;
+	int64_t ids[3], g, ev;
+
+	time_set_zone("Europe/Paris");
+	test_db_open(&t);
+	g = sched_group(t.db, ids);
+	ev = sched_event(t.db, "Cuisine", "2026-12-03T14:00:00+01:00", NULL, g);
+	sched_event_campaign(t.db, ev, g, offsets, 1, "2026-11-20T09:00:00+01:00");
+	ck_assert_int_eq(sched_run(t.db, cfg, "2026-12-02T18:00:00+01:00", NULL), 3);
+	ck_assert_int_eq(queue_claim_next(t.db, "modem", sched_time("2026-12-03T14:00:00+01:00"),
+	    &m), 0);
+	ck_assert_int_eq(sched_count(t.db, "status = 'failed' AND error LIKE 'trop tard%'"), 3);
+	test_db_close(&t);
+	config_free(cfg);
+}
+END_TEST
+
+/* A reminder at a local time that does not exist moves forward by the gap. */
+START_TEST(sched_test_dst_gap)
+{
+	const char *offsets[] = { "0d@02:30" };
+	struct config *cfg = sched_config();
+	struct test_db t;
+	int64_t ids[3], g, ev, next;
+
+	time_set_zone("Europe/Paris");
+	test_db_open(&t);
+	g = sched_group(t.db, ids);
+	ev = sched_event(t.db, "Randonnée", "2026-03-29T10:00:00+02:00", NULL, g);
+	sched_event_campaign(t.db, ev, g, offsets, 1, "2026-03-20T09:00:00+01:00");
+	ck_assert_int_eq(sched_run(t.db, cfg, "2026-03-28T12:00:00+01:00", &next), 0);
+	ck_assert_str_eq(sched_iso(next), "2026-03-29T03:30:00+02:00");
+	test_db_close(&t);
+	config_free(cfg);
+}
+END_TEST
+
+/* Unknown variables and atelier variables without an atelier are refused on save. */
+START_TEST(sched_test_validate)
+{
+	struct campaign c = { 0 };
+	struct error err = { 0 };
+	struct test_db t;
+
+	time_set_zone("Europe/Paris");
+	test_db_open(&t);
+	c.name = strdup("x");
+	c.body = strdup("Bonjour {prenom}, rendez-vous à {ville}");
+	ck_assert_int_eq(campaign_validate(t.db, &c, &err), -1);
+	ck_assert_str_eq(err.field, "body");
+	ck_assert_ptr_nonnull(strstr(err.message, "{ville}"));
+	free(c.body);
+	c.body = strdup("Atelier {atelier} le {date}");
+	memset(&err, 0, sizeof(err));
+	ck_assert_int_eq(campaign_validate(t.db, &c, &err), -1);
+	ck_assert_str_eq(err.code, "needs_event");
+	free(c.body);
+	c.body = strdup("Bonjour");
+	c.schedule = CAMPAIGN_BEFORE_EVENT;
+	c.offsets[c.noffsets++] = strdup("-1d@18:00");
+	memset(&err, 0, sizeof(err));
+	ck_assert_int_eq(campaign_validate(t.db, &c, &err), -1);
+	ck_assert_str_eq(err.field, "schedule");
+	campaign_clear(&c);
+	test_db_close(&t);
+}
+END_TEST
+
+static int64_t
+sched_reply(struct db *db, const struct config *cfg, const char *from, const char *body,
+    const char *at, enum intent *intent)
+{
+	struct inbox_sms sms = { "modem", from, body, 0, -1, 1, 1 };
+	int64_t id = 0, now = sched_time(at);
+	bool queued;
+
+	sms.sent_at = now;
+	ck_assert_int_eq(inbox_store(db, &sms, now, &id), 0);
+	ck_assert_int_gt(id, 0);
+	ck_assert_int_eq(replies_process(db, cfg, id, now, intent, &queued), 0);
+	return id;
+}
+
+/* OUI/NON to an invitation: the RSVP of that session, the latest wins, until it starts. */
+START_TEST(sched_test_rsvp_routing)
+{
+	const char *offsets[] = { "-7d@10:00" };
+	struct config *cfg = sched_config();
+	struct queue_msg m;
+	struct test_db t;
+	enum intent intent;
+	int64_t ids[3], g, ev, now;
+	int i;
+
+	time_set_zone("Europe/Paris");
+	test_db_open(&t);
+	g = sched_group(t.db, ids);
+	ev = sched_event(t.db, "Cuisine", "2026-12-03T14:00:00+01:00", "FREQ=WEEKLY;COUNT=2", g);
+	sched_event_campaign(t.db, ev, g, offsets, 1, "2026-11-20T09:00:00+01:00");
+	ck_assert_int_eq(sched_run(t.db, cfg, "2026-11-26T10:00:00+01:00", NULL), 3);
+	now = sched_time("2026-11-26T10:01:00+01:00");
+	for (i = 0; i < 3; i++) {
+		ck_assert_int_eq(queue_claim_next(t.db, "modem", now, &m), 1);
+		ck_assert_int_eq(queue_mark_sent(t.db, m.id, now), 0);
+		queue_msg_clear(&m);
+	}
+	/* Awa says yes, then no: the latest wins, both are kept */
+	sched_reply(t.db, cfg, "+33612345601", "Oui merci", "2026-11-26T12:00:00+01:00", &intent);
+	ck_assert_int_eq(intent, INTENT_YES);
+	sched_reply(t.db, cfg, "+33612345601", "non désolée", "2026-11-27T12:00:00+01:00",
+	    &intent);
+	ck_assert_int_eq(intent, INTENT_NO);
+	ck_assert_str_eq(sched_text(t.db, "SELECT answer FROM rsvps WHERE occurrence = "
+	    "202612031400"), "no");
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM rsvp_history"), 2);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM replies WHERE handled = 1 AND "
+	    "event_occurrence = 202612031400"), 2);
+	/* Bruno's yes after the session started goes to a person */
+	sched_reply(t.db, cfg, "+33612345602", "yes", "2026-12-03T15:00:00+01:00", &intent);
+	ck_assert_int_eq(intent, INTENT_YES);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT handled FROM replies ORDER BY id DESC"), 0);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM rsvps WHERE contact_id = 2"), 0);
+	/* a question is linked to the invitation it answers, for a person */
+	sched_reply(t.db, cfg, "+33612345603", "c'est où ?", "2026-11-26T13:00:00+01:00",
+	    &intent);
+	ck_assert_int_eq(intent, INTENT_OTHER);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT event_id IS NOT NULL AND handled = 0 FROM "
+	    "replies ORDER BY id DESC"), 1);
+	test_db_close(&t);
+	config_free(cfg);
+}
+END_TEST
+
+static Suite *
+scheduler_suite(void)
+{
+	Suite *s = suite_create("scheduler");
+	TCase *tc = tcase_create("scheduler");
+
+	tcase_add_test(tc, sched_test_once);
+	tcase_add_test(tc, sched_test_unique_key);
+	tcase_add_test(tc, sched_test_weekly_dst);
+	tcase_add_test(tc, sched_test_late_pass);
+	tcase_add_test(tc, sched_test_before_event);
+	tcase_add_test(tc, sched_test_late_invitation);
+	tcase_add_test(tc, sched_test_moved_occurrence);
+	tcase_add_test(tc, sched_test_cancelled_occurrence);
+	tcase_add_test(tc, sched_test_cancel_campaign);
+	tcase_add_test(tc, sched_test_give_up);
+	tcase_add_test(tc, sched_test_dst_gap);
+	tcase_add_test(tc, sched_test_validate);
+	tcase_add_test(tc, sched_test_rsvp_routing);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+TEST_MAIN(scheduler_suite)
