@@ -7,7 +7,7 @@
 DEBIAN_PACKAGES = gcc meson ninja-build pkg-config check libsqlite3-dev sqlite3 \
 	libmicrohttpd-dev libsodium-dev libjansson-dev libical-dev libgammu-dev \
 	libsystemd-dev libinih-dev libcurl4-openssl-dev curl ca-certificates \
-	gammu gammu-smsd
+	gammu gammu-smsd chromium
 
 BUILD      ?= build
 TEST_BUILD ?= build-test
@@ -23,6 +23,7 @@ deps:
 	for p in $(DEBIAN_PACKAGES); do \
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
 	done; \
+	command -v node >/dev/null && command -v npm >/dev/null || missing="$$missing nodejs npm"; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ]; then \
 			echo "Installing:$$missing"; \
@@ -44,7 +45,11 @@ $(TEST_BUILD)/build.ninja:
 	meson setup $(TEST_BUILD) --buildtype=debug -Db_sanitize=address,undefined \
 		-Db_lundef=false -Dwerror=true
 
-check: deps $(TEST_BUILD)/build.ninja
+# The browser tests' playwright-core and axe-core, pinned in package-lock.json.
+tests/browser/node_modules/.package-lock.json: tests/browser/package-lock.json
+	cd tests/browser && npm ci --no-audit --no-fund
+
+check: deps tests/browser/node_modules/.package-lock.json $(TEST_BUILD)/build.ninja
 	ninja -C $(TEST_BUILD)
 	meson test -C $(TEST_BUILD) --verbose --print-errorlogs --num-processes 2
 

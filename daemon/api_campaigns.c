@@ -20,6 +20,7 @@
 #include "translit.h"
 
 #define API_PREVIEW_SAMPLES_MAX 20
+#define API_AT_GRACE 600		/* an "at" this far in the past is still sent at once */
 #define API_COST_OCCURRENCES_MAX 1000	/* beyond, a campaign is "without end" */
 
 static const char *const api_campaign_keys[] = {
@@ -288,6 +289,11 @@ api_campaigns_write(struct http_req *req, bool creating)
 		    "des campagnes sur les ateliers qu'il anime.");
 		goto out;
 	}
+	if (api_campaigns_is_animateur(req) && (c.ngroups || c.ncontacts)) {
+		error_set(&err, 403, "forbidden", "audience", "Un animateur écrit aux invités "
+		    "de ses ateliers : la campagne part aux invités de l'atelier choisi.");
+		goto out;
+	}
 	if (db_begin(req->app->db) < 0) {
 		error_set(&err, 500, "internal", NULL, "Erreur de la base de données.");
 		goto out;
@@ -338,7 +344,7 @@ api_campaigns_change(struct http_req *req, const char *what)
 	if (strcmp(what, "schedule") == 0 && (campaign_validate(req->app->db, &c, &err) < 0 ||
 	    (c.schedule == CAMPAIGN_UNSCHEDULED && error_set(&err, 400, "missing_field",
 	    "schedule", "Choisissez quand envoyer la campagne.") < 0) ||
-	    (c.schedule == CAMPAIGN_AT && c.at < req->now - 60 && error_set(&err, 400,
+	    (c.schedule == CAMPAIGN_AT && c.at < req->now - API_AT_GRACE && error_set(&err, 400,
 	    "in_the_past", "schedule", "L'heure d'envoi est passée.") < 0))) {
 		campaign_clear(&c);
 		return http_reply_error(req, &err);

@@ -154,6 +154,9 @@ api_contacts_get(struct http_req *req)
 	struct contact c;
 	struct error err = { 0 };
 
+	if (req->user.role == AUTH_ROLE_ANIMATEUR &&
+	    !contacts_invited_by(req->app->db, req->ids[0], req->user.id))
+		return http_reply_fail(req, 404, "not_found", NULL, "Ce contact n'existe pas.");
 	if (contacts_load(req->app->db, req->ids[0], &c, &err) < 0)
 		return http_reply_error(req, &err);
 	return api_contact_reply(req, 200, &c, NULL);
@@ -205,7 +208,9 @@ api_contacts_list(struct http_req *req)
 			return http_reply_fail(req, 400, "invalid", "group_id",
 			    "« group_id » doit être un numéro de groupe.");
 	}
-	ids = contacts_search(req->app->db, q, group_id, &n);
+	/* an animateur sees the people invited to the ateliers they run */
+	ids = contacts_search(req->app->db, q, group_id,
+	    req->user.role == AUTH_ROLE_ANIMATEUR ? req->user.id : 0, &n);
 	if (n == (size_t)-1)
 		return http_reply_fail(req, 500, "internal", NULL, "Erreur de la base de données.");
 	list = json_array();

@@ -150,10 +150,38 @@ api_messages_create(struct http_req *req)
 	return http_reply_json(req, 201, m);
 }
 
+/* An animateur's scope: the messages about the ateliers they run. */
+#define API_MESSAGE_OF_OWNER "event_id IN (SELECT id FROM events WHERE owner_id = ?5)"
+
+static int64_t
+api_messages_owner(const struct http_req *req)
+{
+	return req->user.role == AUTH_ROLE_ANIMATEUR ? req->user.id : 0;
+}
+
+/* True when the user may see message id. */
+static bool
+api_messages_visible(struct http_req *req, int64_t id)
+{
+	static const char sql[] = "SELECT 1 FROM messages WHERE id = ?1 AND "
+	    "(?5 = 0 OR " API_MESSAGE_OF_OWNER ")";
+	sqlite3_stmt *st = db_stmt(req->app->db, sql);
+	bool yes;
+
+	if (st == NULL)
+		return false;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 5, api_messages_owner(req));
+	yes = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	return yes;
+}
+
 int
 api_messages_get(struct http_req *req)
 {
-	json_t *m = api_message_get(req->app->db, req->ids[0]);
+	json_t *m = api_messages_visible(req, req->ids[0]) ?
+	    api_message_get(req->app->db, req->ids[0]) : NULL;
 
 	if (m == NULL)
 		return http_reply_fail(req, 404, "not_found", NULL, "Ce message n'existe pas.");
@@ -180,7 +208,8 @@ api_messages_list(struct http_req *req)
 {
 	static const char sql[] = "SELECT " API_MESSAGE_COLUMNS " FROM messages WHERE "
 	    "(?1 IS NULL OR status = ?1) AND (?2 = 0 OR campaign_id = ?2) "
-	    "AND (?3 = 0 OR contact_id = ?3) ORDER BY id DESC LIMIT ?4";
+	    "AND (?3 = 0 OR contact_id = ?3) AND (?5 = 0 OR " API_MESSAGE_OF_OWNER ") "
+	    "ORDER BY id DESC LIMIT ?4";
 	static const char *const statuses[] = { "queued", "sending", "sent", "delivered",
 		"failed", "uncertain", "cancelled", NULL };
 	const char *status = http_arg(req, "status");
@@ -210,6 +239,7 @@ api_messages_list(struct http_req *req)
 	sqlite3_bind_int64(st, 2, campaign);
 	sqlite3_bind_int64(st, 3, contact);
 	sqlite3_bind_int64(st, 4, limit ? limit : 1000);
+	sqlite3_bind_int64(st, 5, api_messages_owner(req));
 	list = json_array();
 	while (sqlite3_step(st) == SQLITE_ROW)
 		json_array_append_new(list, api_message_json(st));
@@ -239,6 +269,25 @@ api_messages_cancel(struct http_req *req)
 	return http_reply_json(req, 200, api_message_get(req->app->db, req->ids[0]));
 }
 
+/* The [sending] settings, as the panel shows them. */
+static json_t *
+api_status_sending(const struct config *cfg)
+{
+	static const char *const days[] = { "mon", "tue", "wed", "thu", "fri", "sat", "sun" };
+	json_t *d = json_array();
+	char hours[16];
+	size_t i;
+
+	for (i = 0; i < 7; i++)
+		if (cfg->send_days & (1u << i))
+			json_array_append_new(d, json_string(days[i]));
+	snprintf(hours, sizeof(hours), "%02d:%02d-%02d:%02d", cfg->send_start_min / 60 % 100,
+	    cfg->send_start_min % 60, cfg->send_end_min / 60 % 100, cfg->send_end_min % 60);
+	return json_pack("{s:s, s:o, s:i, s:i, s:i}", "hours", hours, "days", d,
+	    "max_per_minute", cfg->max_per_minute, "max_per_day", cfg->max_per_day,
+	    "reply_days", cfg->reply_days);
+}
+
 int
 api_status(struct http_req *req)
 {
@@ -261,8 +310,11 @@ api_status(struct http_req *req)
 	for (i = 0; i < sizeof(counted) / sizeof(counted[0]); i++)
 		json_object_set_new(queue, counted[i],
 		    json_integer(queue_count(req->app->db, counted[i])));
-	return http_reply_json(req, 200, json_pack("{s:s, s:o, s:o}", "version", RAPPEL_VERSION,
-	    "modems", modems, "queue", queue));
+	return http_reply_json(req, 200, json_pack("{s:s, s:o, s:o, s:o, s:o}", "version",
+	    RAPPEL_VERSION, "modems", modems, "queue", queue,
+	    "centre", json_pack("{s:s, s:s, s:s}", "name", req->app->cfg->centre_name,
+	    "phone", req->app->cfg->centre_phone, "timezone", req->app->cfg->timezone),
+	    "sending", api_status_sending(req->app->cfg)));
 }
 
 #define API_REPLY_COLUMNS "id, from_number, contact_id, body, received_at, intent, " \

@@ -99,8 +99,10 @@ api_session_login(struct http_req *req)
 int
 api_session_get(struct http_req *req)
 {
-	return http_reply_json(req, 200, json_pack("{s:o}", "user",
-	    api_session_user_json(&req->user)));
+	/* the panel, reloaded, learns its CSRF token again from its cookie */
+	return http_reply_json(req, 200, json_pack("{s:o, s:s?}", "user",
+	    api_session_user_json(&req->user), "csrf_token", req->via_session ? req->csrf :
+	    NULL));
 }
 
 int

@@ -391,8 +391,31 @@ contacts_like_escape(const char *s, struct buf *out)
 	}
 }
 
+/* Contacts invited to the ateliers of user ?4, directly or by a group. */
+#define CONTACTS_INVITED_BY "SELECT ec.contact_id FROM event_contacts ec JOIN events e " \
+	"ON e.id = ec.event_id WHERE e.owner_id = ?4 UNION SELECT gm.contact_id FROM " \
+	"event_groups eg JOIN events e ON e.id = eg.event_id JOIN group_members gm ON " \
+	"gm.group_id = eg.group_id WHERE e.owner_id = ?4"
+
+bool
+contacts_invited_by(struct db *db, int64_t contact_id, int64_t owner_id)
+{
+	static const char sql[] = "SELECT 1 WHERE ?1 IN (" CONTACTS_INVITED_BY ")";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	bool yes;
+
+	if (st == NULL)
+		return false;
+	sqlite3_bind_int64(st, 1, contact_id);
+	sqlite3_bind_int64(st, 4, owner_id);
+	yes = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	return yes;
+}
+
 int64_t *
-contacts_search(struct db *db, const char *q, int64_t group_id, size_t *n)
+contacts_search(struct db *db, const char *q, int64_t group_id, int64_t owner_id,
+    size_t *n)
 {
 	static const char sql[] = "SELECT c.id FROM contacts c WHERE "
 	    "(?1 IS NULL OR fold(c.first_name || ' ' || c.last_name) LIKE ?1 ESCAPE '\\' "
@@ -401,6 +424,7 @@ contacts_search(struct db *db, const char *q, int64_t group_id, size_t *n)
 	    "     WHERE p.contact_id = c.id AND p.number LIKE ?2 ESCAPE '\\'))) "
 	    "AND (?3 = 0 OR EXISTS (SELECT 1 FROM group_members g "
 	    "     WHERE g.contact_id = c.id AND g.group_id = ?3)) "
+	    "AND (?4 = 0 OR c.id IN (" CONTACTS_INVITED_BY ")) "
 	    "ORDER BY c.last_name COLLATE NOCASE, c.first_name COLLATE NOCASE, c.id";
 	struct buf folded = { 0 }, pattern = { 0 }, digits = { 0 };
 	sqlite3_stmt *st = db_stmt(db, sql);
@@ -430,6 +454,7 @@ contacts_search(struct db *db, const char *q, int64_t group_id, size_t *n)
 		}
 	}
 	sqlite3_bind_int64(st, 3, group_id);
+	sqlite3_bind_int64(st, 4, owner_id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (count == cap) {
 			cap = cap ? cap * 2 : 64;

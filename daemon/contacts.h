@@ -87,11 +87,16 @@ int contacts_erase(struct db *db, int64_t id, const struct audit_actor *actor,
 
 /*
  * Lists the ids of contacts matching q (name without case or accents, or
- * digits of a number; NULL for all) and group_id (0 for all), sorted by
+ * digits of a number; NULL for all) and group_id (0 for all), and, when
+ * owner_id is not 0, invited to an atelier that user runs; sorted by
  * name.  Returns a malloc'd array of *n ids (NULL when none); -1 → NULL
  * and *n = (size_t)-1.
  */
-int64_t *contacts_search(struct db *db, const char *q, int64_t group_id, size_t *n);
+int64_t *contacts_search(struct db *db, const char *q, int64_t group_id, int64_t owner_id,
+    size_t *n);
+
+/* True when contact_id is invited to an atelier run by user owner_id. */
+bool contacts_invited_by(struct db *db, int64_t contact_id, int64_t owner_id);
 
 /* Renders c as the API's JSON object. */
 json_t *contact_to_json(const struct contact *c);

@@ -17,4 +17,7 @@ struct embedded_file {
 /* SQL migrations, sorted by name (sql/NNN_*.sql). */
 extern const struct embedded_file embedded_sql[];
 
+/* The panel (the files of web/) and, for each, NAME.gz: the same, gzip -9. */
+extern const struct embedded_file embedded_web[];
+
 #endif

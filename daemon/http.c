@@ -24,6 +24,7 @@
 #include <strings.h>
 
 #include "log.h"
+#include "web.h"
 
 #define HTTP_CONNECTION_LIMIT 64
 #define HTTP_TIMEOUT_S 30
@@ -35,15 +36,23 @@ struct http_server {
 	char *tls_key;
 };
 
+/*
+ * Every answer: no sniffing, no framing, and a policy that allows only
+ * this server's own files (no inline script or style, no other origin).
+ * The panel's files are revalidated with their ETag; the rest is never
+ * stored.
+ */
 static void
-http_header_security(struct MHD_Response *resp)
+http_header_security(struct MHD_Response *resp, bool cacheable)
 {
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
 	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
 	MHD_add_response_header(resp, "Content-Security-Policy",
-	    "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
-	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+	    "connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; "
+	    "form-action 'self'");
+	MHD_add_response_header(resp, "Cache-Control", cacheable ? "no-cache" : "no-store");
 }
 
 void
@@ -65,7 +74,7 @@ http_queue(struct http_req *req, unsigned status, struct MHD_Response *resp)
 
 	if (resp == NULL)
 		fatal("http: cannot create a response");
-	http_header_security(resp);
+	http_header_security(resp, req->cacheable);
 	for (i = 0; i + 1 < req->nheaders; i += 2)
 		MHD_add_response_header(resp, req->headers[i], req->headers[i + 1]);
 	r = MHD_queue_response(req->conn, status, resp);
@@ -84,6 +93,17 @@ http_reply_raw(struct http_req *req, unsigned status, const char *content_type,
 {
 	struct MHD_Response *resp = MHD_create_response_from_buffer(len, data,
 	    MHD_RESPMEM_MUST_FREE);
+
+	MHD_add_response_header(resp, "Content-Type", content_type);
+	return http_queue(req, status, resp);
+}
+
+int
+http_reply_static(struct http_req *req, unsigned status, const char *content_type,
+    const void *data, size_t len)
+{
+	struct MHD_Response *resp = MHD_create_response_from_buffer(len, (void *)data,
+	    MHD_RESPMEM_PERSISTENT);
 
 	MHD_add_response_header(resp, "Content-Type", content_type);
 	return http_queue(req, status, resp);
@@ -190,6 +210,7 @@ http_authenticate(struct http_req *req)
 	req->authenticated = true;
 	req->via_session = true;
 	snprintf(req->session_token, sizeof(req->session_token), "%s", cookie);
+	snprintf(req->csrf, sizeof(req->csrf), "%s", csrf);
 	if (strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0)
 		return;
 	sent = http_header(req, "X-CSRF-Token");
@@ -219,6 +240,8 @@ http_dispatch(struct http_req *req)
 	if (req->too_large)
 		return http_reply_fail(req, 413, "too_large", NULL,
 		    "La requête est trop volumineuse.");
+	if (web_wants(req->method, req->path))
+		return web_serve(req);
 	req->route = api_route_find(req->method, req->path, req->ids, &path_known);
 	if (req->route == NULL || !(req->route->flags & HTTP_PUBLIC))
 		http_authenticate(req);

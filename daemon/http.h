@@ -47,7 +47,9 @@ struct http_req {
 	bool csrf_refused;		/* valid cookie, missing or wrong X-CSRF-Token */
 	struct auth_user user;
 	char session_token[AUTH_TOKEN_LEN + 1];
+	char csrf[AUTH_TOKEN_LEN + 1];	/* the session's CSRF token, for GET /session */
 	bool answered;
+	bool cacheable;			/* a panel file: revalidated, not "no-store" */
 	int nheaders;
 	char *headers[8];		/* name, value, name, value ... (owned) */
 };
@@ -86,6 +88,9 @@ int http_reply_fail(struct http_req *req, unsigned status, const char *code,
 int http_reply_raw(struct http_req *req, unsigned status, const char *content_type,
     char *data, size_t len);	/* takes ownership of data (malloc'd) */
 int http_reply_empty(struct http_req *req, unsigned status);
+/* Answers with a static buffer (not freed), for the panel's files. */
+int http_reply_static(struct http_req *req, unsigned status, const char *content_type,
+    const void *data, size_t len);
 /* Adds a header to the next reply of req (at most 4). */
 void http_add_header(struct http_req *req, const char *name, const char *value);
 

@@ -557,7 +557,7 @@ import_export_contacts(struct db *db, struct buf *out)
 	int64_t *ids;
 	size_t n, i;
 
-	ids = contacts_search(db, NULL, 0, &n);
+	ids = contacts_search(db, NULL, 0, 0, &n);
 	if (n == (size_t)-1)
 		return -1;
 	buf_puts(out, "\xEF\xBB\xBF" "Prénom;Nom;Téléphone;Autres numéros;Groupes;Langue;"

@@ -179,6 +179,32 @@ scheduler_plan_event(struct db *db, const struct campaign *c, const struct event
 	return 0;
 }
 
+/*
+ * A campaign "at" a time or on a rule that is about an atelier speaks of
+ * its next session after the item is due: that session gives {date} and
+ * {heure}, takes the replies, and the message gives up when it starts.
+ */
+static void
+scheduler_attach_session(struct db *db, const struct campaign *c, const struct event *e,
+    struct scheduler_item *it)
+{
+	struct event_occ occ[8];
+	int n, i;
+
+	if (e == NULL || it->has_occ)
+		return;
+	n = events_occurrences(db, e, it->due, it->due + SCHEDULER_EVENT_HORIZON, occ, 8);
+	for (i = 0; i < n; i++) {
+		if (occ[i].cancelled)
+			continue;
+		it->occ = occ[i];
+		it->has_occ = true;
+		it->give_up_at = occ[i].starts_at;
+		it->reply_until = c->ask_reply ? occ[i].starts_at : 0;
+		return;
+	}
+}
+
 /* Queues one occurrence for every recipient, in one transaction. */
 static int
 scheduler_queue_item(struct db *db, const struct config *cfg, const struct campaign *c,
@@ -261,7 +287,7 @@ scheduler_verdict(const struct campaign *c, const struct scheduler_plan *p,
 /* Handles one due item in its own transaction; messages queued or -1. */
 static int
 scheduler_item_run(struct db *db, const struct config *cfg, const struct campaign *c,
-    const struct event *e, const struct scheduler_plan *p, const struct scheduler_item *it,
+    const struct event *e, const struct scheduler_plan *p, struct scheduler_item *it,
     int64_t now)
 {
 	const char *verdict;
@@ -269,6 +295,7 @@ scheduler_item_run(struct db *db, const struct config *cfg, const struct campaig
 
 	if (db_begin(db) < 0)
 		return -1;
+	scheduler_attach_session(db, c, e, it);
 	if ((rc = scheduler_has_run(db, c->id, it->key)) != 0) {
 		db_rollback(db);
 		return rc < 0 ? -1 : 0;

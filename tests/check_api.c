@@ -228,7 +228,11 @@ START_TEST(test_unauthenticated_401)
 		{ "DELETE", "/api/v1/session" },
 		{ "GET", "/api/v1/nothing-here" },
 		{ "PUT", "/api/v1/contacts" },
-		{ "GET", "/etc/passwd" },
+		{ "GET", "/api/v1/events" },
+		{ "POST", "/api/v1/campaigns" },
+		{ "POST", "/api/v1/campaigns/preview" },
+		{ "GET", "/api/v1/inbox" },
+		{ "GET", "/api/v1/reports/sessions.csv" },
 	};
 	struct e2e_client c;
 	struct e2e_resp r;
@@ -248,6 +252,36 @@ START_TEST(test_unauthenticated_401)
 	ck_assert_int_eq(e2e_login(&E, &A, E2E_ADMIN, E2E_ADMIN_PW), 200);
 	ck_assert_uint_eq(contacts_count(), 0);
 	ck_assert_uint_eq(count_of("/api/v1/groups"), 0);
+	e2e_client_free(&c);
+}
+END_TEST
+
+/* The panel's files are public; nothing else outside /api/ is served. */
+START_TEST(test_panel_files)
+{
+	static const char *const refused[] = { "/etc/passwd", "/../../etc/passwd",
+		"/%2e%2e/%2e%2e/etc/passwd", "/app.js/../../rappel.conf", "/app.js.gz",
+		"/web/app.js", "/rappel.db" };
+	struct e2e_client c;
+	struct e2e_resp r;
+	char v[256];
+	size_t i;
+
+	e2e_client_init(&c);
+	ck_assert_int_eq(e2e_call(&E, &c, "GET", "/", NULL, &r), 200);
+	ck_assert_ptr_nonnull(strstr(r.body, "<script src=\"app.js\" defer></script>"));
+	ck_assert(e2e_header(&r, "Content-Security-Policy", v, sizeof(v)));
+	ck_assert_ptr_nonnull(strstr(v, "script-src 'self'"));
+	ck_assert_ptr_null(strstr(v, "unsafe-inline"));
+	ck_assert(e2e_header(&r, "X-Frame-Options", v, sizeof(v)));
+	ck_assert(e2e_header(&r, "ETag", v, sizeof(v)));
+	e2e_resp_free(&r);
+	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		ck_assert_msg(e2e_call(&E, &c, "GET", refused[i], NULL, &r) == 404, "%s: %ld",
+		    refused[i], r.status);
+		ck_assert_ptr_null(strstr(r.body, "root:"));
+		e2e_resp_free(&r);
+	}
 	e2e_client_free(&c);
 }
 END_TEST
@@ -911,6 +945,17 @@ START_TEST(test_roles)
 	snprintf(path, sizeof(path), "/api/v1/contacts/%lld", (long long)id);
 	e2e_client_init(&anim);
 	ck_assert_int_eq(e2e_login(&E, &anim, E2E_ANIMATEUR, E2E_ANIMATEUR_PW), 200);
+	/* an animateur sees only the people invited to the ateliers they run */
+	ck_assert_int_eq(e2e_call(&E, &anim, "GET", "/api/v1/contacts", NULL, &r), 200);
+	ck_assert_uint_eq(json_array_size(r.json), 0);
+	e2e_resp_free(&r);
+	ck_assert_int_eq(e2e_status(&E, &anim, "GET", path, NULL), 404);
+	{
+		char body[160];
+		snprintf(body, sizeof(body), "{\"title\":\"Couture\",\"starts_at\":"
+		    "\"2026-12-03T14:00:00+01:00\",\"contact_ids\":[%lld]}", (long long)id);
+		ck_assert_int_eq(e2e_status(&E, &anim, "POST", "/api/v1/events", body), 201);
+	}
 	ck_assert_int_eq(e2e_call(&E, &anim, "GET", "/api/v1/contacts", NULL, &r), 200);
 	ck_assert_uint_eq(json_array_size(r.json), 1);
 	e2e_resp_free(&r);
@@ -1388,6 +1433,7 @@ api_suite(void)
 	tc = tcase(s, "public", false);
 	tcase_add_test(tc, test_healthz_public);
 	tcase_add_test(tc, test_unauthenticated_401);
+	tcase_add_test(tc, test_panel_files);
 	tc = tcase(s, "routing", true);
 	tcase_add_test(tc, test_unknown_path_and_method);
 

@@ -206,6 +206,21 @@ START_TEST(test_event_roles)
 	snprintf(body, sizeof(body), "{\"name\":\"x\",\"body\":\"Bonjour\",\"audience\":"
 	    "{\"event_id\":%lld}}", (long long)mine);
 	json_decref(call(&anim, "POST", "/api/v1/campaigns", body, 201));
+	/* their invitees only: no group or contact beyond the atelier's */
+	snprintf(body, sizeof(body), "{\"name\":\"x\",\"body\":\"Bonjour\",\"audience\":"
+	    "{\"event_id\":%lld,\"group_ids\":[%lld]}}", (long long)mine, (long long)make_group());
+	json_decref(call(&anim, "POST", "/api/v1/campaigns", body, 403));
+	/* other people's messages stay hidden */
+	json_int_t msg = id_of(call(&A, "POST", "/api/v1/messages",
+	    "{\"to\":\"06 12 34 56 78\",\"body\":\"RDV CAF mardi 14h\"}", 201));
+	list = call(&A, "GET", "/api/v1/messages", NULL, 200);
+	ck_assert_uint_eq(json_array_size(list), 1);
+	json_decref(list);
+	list = call(&anim, "GET", "/api/v1/messages", NULL, 200);
+	ck_assert_uint_eq(json_array_size(list), 0);
+	json_decref(list);
+	snprintf(path, sizeof(path), "/api/v1/messages/%lld", (long long)msg);
+	json_decref(call(&anim, "GET", path, NULL, 404));
 	list = call(&A, "GET", "/api/v1/events", NULL, 200);
 	ck_assert_uint_eq(json_array_size(list), 2);
 	json_decref(list);

@@ -659,6 +659,34 @@ START_TEST(sched_test_rsvp_routing)
 }
 END_TEST
 
+/* "At" a time, about an atelier: the text and the replies are about its next session. */
+START_TEST(sched_test_at_about_event)
+{
+	struct config *cfg = sched_config();
+	struct campaign c = { 0 };
+	struct test_db t;
+	int64_t ids[3], g, ev;
+
+	time_set_zone("Europe/Paris");
+	test_db_open(&t);
+	g = sched_group(t.db, ids);
+	ev = sched_event(t.db, "Cuisine", "2026-12-03T14:00:00+01:00", "FREQ=WEEKLY;COUNT=3", g);
+	c.body = strdup("{prenom}, atelier {atelier} {date} à {heure}.");
+	c.event_id = ev;
+	c.ask_reply = true;
+	c.schedule = CAMPAIGN_AT;
+	c.at = sched_time("2026-12-05T10:00:00+01:00");
+	sched_campaign(t.db, &c, g, sched_time("2026-12-01T09:00:00+01:00"));
+	ck_assert_int_eq(sched_run(t.db, cfg, "2026-12-05T10:00:00+01:00", NULL), 3);
+	ck_assert_str_eq(sched_text(t.db, "SELECT body FROM messages WHERE to_number = "
+	    "'+33612345601'"), "Awa, atelier Cuisine jeudi 10 décembre à 14h.");
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM messages WHERE "
+	    "event_occurrence = 202612101400 AND reply_until = give_up_at"), 3);
+	test_db_close(&t);
+	config_free(cfg);
+}
+END_TEST
+
 static Suite *
 scheduler_suite(void)
 {
@@ -678,6 +706,7 @@ scheduler_suite(void)
 	tcase_add_test(tc, sched_test_dst_gap);
 	tcase_add_test(tc, sched_test_validate);
 	tcase_add_test(tc, sched_test_rsvp_routing);
+	tcase_add_test(tc, sched_test_at_about_event);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -43,6 +43,7 @@ cat <<MSG
 
   rappel demo
   -----------
+  Panel:     http://127.0.0.1:$port/   (open it in a browser)
   API:       http://127.0.0.1:$port/api/v1/   (health: /healthz)
   Login:     $login
   Password:  $password
