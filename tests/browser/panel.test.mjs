@@ -302,6 +302,45 @@ test('réponses, messages, groupes, utilisateurs, paramètres accessibles', asyn
   return page;
 });
 
+test('HTTPS avec le certificat de la configuration ; cookie Secure', async () => {
+  const tdir = join(dir, 'tls');
+  mkdirSync(tdir);
+  const cert = join(tdir, 'cert.pem'), key = join(tdir, 'key.pem'), tconf = join(tdir, 'rappel.conf');
+  await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1',
+    '-keyout', key, '-out', cert]);
+  const tport = await freePort();
+  writeFileSync(tconf, `[centre]\nname = Centre social Jacques Brel\nphone = 03 21 00 00 00\n` +
+    `[database]\npath = ${join(tdir, 'rappel.db')}\n[http]\nlisten = 127.0.0.1:${tport}\n` +
+    `tls_cert = ${cert}\ntls_key = ${key}\n`);
+  const ctl = execFile(RAPPELCTL, ['-c', tconf, 'user', 'add', ADMIN[0], '--role', 'admin']);
+  ctl.stdin.end(`${ADMIN[1]}\n${ADMIN[1]}\n`);
+  await new Promise((r) => ctl.on('exit', r));
+  const tls = spawn(RAPPELD, ['-c', tconf], { stdio: ['ignore', 'ignore', 'pipe'] });
+  tls.stderr.on('data', (d) => { daemonLog += d; });
+  try {
+    const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1366, height: 768 } });
+    const page = await context.newPage();
+    for (let i = 0; i < 50; i++) {
+      try { await page.goto(`https://127.0.0.1:${tport}/`); break; } catch (e) { await sleep(100); }
+    }
+    await page.getByLabel('Identifiant').fill(ADMIN[0]);
+    await page.getByLabel('Mot de passe').fill(ADMIN[1]);
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await page.waitForSelector('body[data-ready="#/tableau"]');
+    const cookies = await context.cookies();
+    const session = cookies.find((c) => c.name === 'rappel_session');
+    expect(session && session.secure && session.httpOnly && session.sameSite === 'Strict',
+      'the session cookie is Secure, HttpOnly and SameSite=Strict over HTTPS');
+    expect(page.url().startsWith('https://'), 'served over HTTPS');
+    await page.screenshot({ path: join(SHOTS, 'https.png') });
+    await context.close();
+  } finally {
+    tls.kill('SIGTERM');
+    await new Promise((r) => tls.on('exit', r));
+  }
+  return null;
+});
+
 /* ---- runner ----------------------------------------------------------- */
 
 let passed = 0, failed = 0;
