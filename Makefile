@@ -7,7 +7,7 @@
 DEBIAN_PACKAGES = gcc meson ninja-build pkg-config check libsqlite3-dev sqlite3 \
 	libmicrohttpd-dev libsodium-dev libjansson-dev libical-dev libgammu-dev \
 	libsystemd-dev libinih-dev libcurl4-openssl-dev curl ca-certificates \
-	gammu gammu-smsd chromium openssl
+	gammu gammu-smsd chromium openssl systemd
 
 BUILD      ?= build
 TEST_BUILD ?= build-test

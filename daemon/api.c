@@ -11,6 +11,7 @@
 
 static const struct http_route api_routes[] = {
 	{ "GET", "/healthz", api_healthz, HTTP_PUBLIC },
+	{ "GET", "/metrics", api_metrics, HTTP_ADMIN },
 	{ "POST", "/api/v1/session", api_session_login, HTTP_PUBLIC },
 	{ "GET", "/api/v1/session", api_session_get, 0 },
 	{ "DELETE", "/api/v1/session", api_session_logout, 0 },
@@ -97,6 +98,13 @@ api_match(const char *pattern, const char *path, int64_t ids[2])
 	if (*path == '/' && path[1] == '\0')	/* tolerate one trailing slash */
 		path++;
 	return *pattern == '\0' && *path == '\0';
+}
+
+const struct http_route *
+api_route_table(size_t *n)
+{
+	*n = sizeof(api_routes) / sizeof(api_routes[0]);
+	return api_routes;
 }
 
 const struct http_route *

@@ -55,6 +55,15 @@ http_header_security(struct MHD_Response *resp, bool cacheable)
 	MHD_add_response_header(resp, "Cache-Control", cacheable ? "no-cache" : "no-store");
 }
 
+/* Answers by status class, for /metrics; the HTTP thread writes, any thread reads. */
+static _Atomic uint64_t http_counts[6];
+
+uint64_t
+http_requests_count(int status_class)
+{
+	return status_class >= 0 && status_class < 6 ? http_counts[status_class] : 0;
+}
+
 void
 http_add_header(struct http_req *req, const char *name, const char *value)
 {
@@ -79,6 +88,8 @@ http_queue(struct http_req *req, unsigned status, struct MHD_Response *resp)
 		MHD_add_response_header(resp, req->headers[i], req->headers[i + 1]);
 	r = MHD_queue_response(req->conn, status, resp);
 	MHD_destroy_response(resp);
+	if (status >= 100 && status < 600)
+		http_counts[status / 100]++;
 	req->answered = true;
 	if (status >= 500)
 		log_err("http: %s %s status=%u", req->method, req->path, status);

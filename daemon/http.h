@@ -75,6 +75,9 @@ struct http_route {
 const struct http_route *api_route_find(const char *method, const char *path,
     int64_t ids[2], bool *path_known);
 
+/* Every route of the table, in order (*n of them), for tests that walk them all. */
+const struct http_route *api_route_table(size_t *n);
+
 /* Starts serving on cfg->http_addr.  NULL with a reason in err. */
 struct http_server *http_start(struct app *app, char *err, size_t errlen);
 /* Stops accepting, finishes the running request, frees. NULL is a no-op. */
@@ -93,6 +96,9 @@ int http_reply_static(struct http_req *req, unsigned status, const char *content
     const void *data, size_t len);
 /* Adds a header to the next reply of req (at most 4). */
 void http_add_header(struct http_req *req, const char *name, const char *value);
+
+/* HTTP answers sent since start with status class (1 for 1xx ... 5 for 5xx). */
+uint64_t http_requests_count(int status_class);
 
 /* A query-string argument, or NULL. */
 const char *http_arg(struct http_req *req, const char *name);

@@ -43,6 +43,44 @@ main_usage(FILE *out)
 	    "  -v               log debug lines too\n", CONFIG_DEFAULT_PATH);
 }
 
+#define MAIN_STATUS_PERIOD 30	/* seconds between STATUS= updates without a watchdog */
+
+/* How long the main loop waits for a signal: half the watchdog period, or 30 s. */
+static struct timespec
+main_tick(uint64_t watchdog_usec)
+{
+	struct timespec ts = { MAIN_STATUS_PERIOD, 0 };
+
+	if (watchdog_usec) {
+		ts.tv_sec = (time_t)(watchdog_usec / 2 / 1000000);
+		ts.tv_nsec = (long)(watchdog_usec / 2 % 1000000 * 1000);
+	}
+	return ts;
+}
+
+/*
+ * Pets systemd's watchdog (when asked) and says in STATUS= how the modems
+ * and the queue are, as `systemctl status rappel` shows it.  A database
+ * that does not answer stops the petting: systemd then restarts rappeld.
+ */
+static void
+main_notify_status(struct db *db, bool watchdog)
+{
+	static const char sql[] = "SELECT group_concat(name || ' ' || state, ', ') "
+	    "FROM modem_status";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int queued = queue_count(db, "queued"), failed = queue_count(db, "failed");
+	char modems[160] = "no modem";
+
+	if (st == NULL || queued < 0)
+		return;
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		snprintf(modems, sizeof(modems), "%s", sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	sd_notifyf(0, "%sSTATUS=%s; %d queued, %d failed", watchdog ? "WATCHDOG=1\n" : "",
+	    modems, queued, failed);
+}
+
 /* Says which changed settings need a restart; they keep their old value. */
 static void
 main_reload_warn(const struct config *old, const struct config *new)
@@ -74,6 +112,8 @@ main(int argc, char **argv)
 	struct modem_pool *modems;
 	struct db *db;
 	sigset_t sigs;
+	uint64_t watchdog_usec;
+	struct db *status_db;		/* the main thread's own connection */
 	char err[512];
 	int opt, sig;
 
@@ -149,9 +189,18 @@ main(int argc, char **argv)
 	sd_notify(0, "READY=1\nSTATUS=serving");
 	log_info("rappeld: ready");
 
+	if ((status_db = db_open(cfg->db_path, err, sizeof(err))) == NULL)
+		fatal("db: %s", err);
+	if (sd_watchdog_enabled(0, &watchdog_usec) <= 0)
+		watchdog_usec = 0;
 	for (;;) {
-		if (sigwait(&sigs, &sig) != 0)
+		struct timespec tick = main_tick(watchdog_usec);
+		sig = sigtimedwait(&sigs, NULL, &tick);
+		if (sig < 0) {
+			/* no signal: tell systemd we are alive and how things are */
+			main_notify_status(status_db, watchdog_usec != 0);
 			continue;
+		}
 		if (sig != SIGHUP)
 			break;
 		struct config *fresh = config_load(path, err, sizeof(err));
@@ -183,6 +232,7 @@ main(int argc, char **argv)
 	http_stop(http);
 	scheduler_stop(app.sched);
 	modem_pool_stop(modems);
+	db_close(status_db);
 	db_close(db);
 	ratelimit_free(app.login_by_addr);
 	ratelimit_free(app.login_by_name);

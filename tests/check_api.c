@@ -8,8 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include "e2e.h"
+#include "http.h"
 #include "test_main.h"
 
 static struct e2e E;
@@ -1424,6 +1428,117 @@ tcase(Suite *s, const char *name, bool admin)
 	return tc;
 }
 
+/* Prometheus metrics: an admin's token reads them; others are refused. */
+START_TEST(test_metrics)
+{
+	struct e2e_client bot, ref;
+	struct e2e_resp r;
+	char out[512], ct[128];
+
+	ck_assert_int_eq(e2e_login(&E, &A, E2E_ADMIN, E2E_ADMIN_PW), 200);
+	ck_assert_int_eq(e2e_status(&E, &A, "POST", "/api/v1/messages",
+	    "{\"to\":\"06 12 34 56 78\",\"body\":\"Bonjour\"}"), 201);
+	ck_assert_int_eq(e2e_ctl(&E, NULL, out, sizeof(out), "token", "create", E2E_ADMIN, NULL), 0);
+	out[strcspn(out, "\n")] = '\0';
+	e2e_client_init(&bot);
+	snprintf(bot.bearer, sizeof(bot.bearer), "%.100s", out);
+	ck_assert_int_eq(e2e_call(&E, &bot, "GET", "/metrics", NULL, &r), 200);
+	ck_assert(e2e_header(&r, "Content-Type", ct, sizeof(ct)));
+	ck_assert_ptr_nonnull(strstr(ct, "text/plain; version=0.0.4"));
+	ck_assert_ptr_nonnull(strstr(r.body, "# TYPE rappel_messages gauge\n"));
+	ck_assert_ptr_nonnull(strstr(r.body, "rappel_messages{status=\"queued\"} 1\n"));
+	ck_assert_ptr_nonnull(strstr(r.body, "rappel_replies_unhandled 0\n"));
+	ck_assert_ptr_nonnull(strstr(r.body, "rappel_http_requests_total{code=\"2xx\"} "));
+	ck_assert_ptr_nonnull(strstr(r.body, "rappel_queue_oldest_seconds "));
+	e2e_resp_free(&r);
+	e2e_client_free(&bot);
+	/* not for a référent, nor without credentials */
+	e2e_client_init(&ref);
+	ck_assert_int_eq(e2e_status(&E, &ref, "GET", "/metrics", NULL), 401);
+	ck_assert_int_eq(e2e_login(&E, &ref, E2E_REFERENT, E2E_REFERENT_PW), 200);
+	ck_assert_int_eq(e2e_status(&E, &ref, "GET", "/metrics", NULL), 403);
+	e2e_client_free(&ref);
+}
+END_TEST
+
+/* Under systemd: READY=1, then the watchdog petted with a STATUS= line. */
+START_TEST(test_sd_notify_watchdog)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	char buf[512], all[4096] = "";
+	struct timeval tv = { 1, 0 };
+	int fd, i;
+	ssize_t n;
+
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "/tmp/rappel-notify-%d", (int)getpid());
+	unlink(sun.sun_path);
+	ck_assert_int_ge(fd = socket(AF_UNIX, SOCK_DGRAM, 0), 0);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setenv("NOTIFY_SOCKET", sun.sun_path, 1);
+	setenv("WATCHDOG_USEC", "1000000", 1);
+	e2e_start(&E);
+	unsetenv("NOTIFY_SOCKET");
+	unsetenv("WATCHDOG_USEC");
+	for (i = 0; i < 10 && !strstr(all, "WATCHDOG=1"); i++)
+		if ((n = recv(fd, buf, sizeof(buf) - 1, 0)) > 0) {
+			buf[n] = '\0';
+			strncat(all, buf, sizeof(all) - strlen(all) - 2);
+			strcat(all, "\n");
+		}
+	close(fd);
+	unlink(sun.sun_path);
+	ck_assert_msg(strstr(all, "READY=1") != NULL, "no READY=1 in: %s", all);
+	ck_assert_msg(strstr(all, "WATCHDOG=1") != NULL, "no WATCHDOG=1 in: %s", all);
+	ck_assert_msg(strstr(all, "STATUS=no modem; 0 queued, 0 failed") != NULL,
+	    "no STATUS in: %s", all);
+	e2e_stop(&E);
+}
+END_TEST
+
+/* The router's own table: every route but the public ones needs credentials, and
+ * every state-changing one a CSRF token with a session cookie. */
+START_TEST(test_every_route_guarded)
+{
+	const struct http_route *routes;
+	struct e2e_client anon, nocsrf;
+	struct e2e_resp r;
+	char path[256], *p;
+	size_t n, i, checked = 0;
+
+	routes = api_route_table(&n);
+	e2e_client_init(&anon);
+	e2e_client_init(&nocsrf);
+	ck_assert_int_eq(e2e_login(&E, &nocsrf, E2E_ADMIN, E2E_ADMIN_PW), 200);
+	nocsrf.omit_csrf = true;
+	for (i = 0; i < n; i++) {
+		if (routes[i].flags & HTTP_PUBLIC)
+			continue;
+		snprintf(path, sizeof(path), "%s", routes[i].pattern);
+		while ((p = strstr(path, "{id}")) != NULL) {
+			p[0] = '1';	/* "{id}" becomes "1" */
+			memmove(p + 1, p + 4, strlen(p + 4) + 1);
+		}
+		e2e_call(&E, &anon, routes[i].method, path, strcmp(routes[i].method, "GET") &&
+		    strcmp(routes[i].method, "DELETE") ? "{}" : NULL, &r);
+		ck_assert_msg(r.status == 401, "%s %s without credentials: %ld", routes[i].method,
+		    path, r.status);
+		e2e_resp_free(&r);
+		if (strcmp(routes[i].method, "GET") != 0) {
+			e2e_call(&E, &nocsrf, routes[i].method, path, "{}", &r);
+			ck_assert_msg(r.status == 403, "%s %s without CSRF token: %ld",
+			    routes[i].method, path, r.status);
+			e2e_resp_free(&r);
+		}
+		checked++;
+	}
+	ck_assert_uint_ge(checked, 50);
+	printf("api: %zu routes refused without credentials or CSRF token\n", checked);
+	e2e_client_free(&anon);
+	e2e_client_free(&nocsrf);
+}
+END_TEST
+
 static Suite *
 api_suite(void)
 {
@@ -1434,6 +1549,8 @@ api_suite(void)
 	tcase_add_test(tc, test_healthz_public);
 	tcase_add_test(tc, test_unauthenticated_401);
 	tcase_add_test(tc, test_panel_files);
+	tcase_add_test(tc, test_metrics);
+	tcase_add_test(tc, test_every_route_guarded);
 	tc = tcase(s, "routing", true);
 	tcase_add_test(tc, test_unknown_path_and_method);
 
@@ -1476,6 +1593,10 @@ api_suite(void)
 	tcase_add_test(tc, test_users_admin_only);
 	tc = tcase(s, "config", false);
 	tcase_add_test(tc, test_config_errors);
+	tc = tcase_create("systemd");	/* starts its own daemon, under a fake systemd */
+	tcase_set_timeout(tc, 60);
+	suite_add_tcase(s, tc);
+	tcase_add_test(tc, test_sd_notify_watchdog);
 	return s;
 }
 
