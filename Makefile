@@ -55,6 +55,7 @@ check: deps tests/browser/node_modules/.package-lock.json $(TEST_BUILD)/build.ni
 
 bench: build
 	$(BUILD)/bench/bench_queue 3000 5
+	sh bench/bench_queue.sh $(BUILD) 3000 3
 	sh bench/bench_send.sh $(BUILD)
 
 demo: build
