@@ -7,14 +7,15 @@
 DEBIAN_PACKAGES = gcc meson ninja-build pkg-config check libsqlite3-dev sqlite3 \
 	libmicrohttpd-dev libsodium-dev libjansson-dev libical-dev libgammu-dev \
 	libsystemd-dev libinih-dev libcurl4-openssl-dev curl ca-certificates \
-	gammu gammu-smsd chromium openssl systemd
+	gammu gammu-smsd chromium openssl systemd \
+	debhelper dpkg-dev
 
 BUILD      ?= build
 TEST_BUILD ?= build-test
 DEMO_DIR   ?= $(BUILD)/demo
 DEMO_PORT  ?= 8080
 
-.PHONY: all deps build demo check bench clean
+.PHONY: all deps build demo check package-test bench clean
 
 all: build
 
@@ -52,6 +53,11 @@ tests/browser/node_modules/.package-lock.json: tests/browser/package-lock.json
 check: deps tests/browser/node_modules/.package-lock.json $(TEST_BUILD)/build.ninja
 	ninja -C $(TEST_BUILD)
 	meson test -C $(TEST_BUILD) --verbose --print-errorlogs --num-processes 2
+
+# The Debian package: built with dpkg-buildpackage, run unpacked, and (as
+# root, where no rappel package is installed) installed and purged.
+package-test: deps
+	sh tests/package_test.sh
 
 bench: build
 	$(BUILD)/bench/bench_queue 3000 5

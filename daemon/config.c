@@ -171,6 +171,8 @@ static const char *const config_keys_database[] = { "path", NULL };
 static const char *const config_keys_http[] = { "listen", "tls_cert", "tls_key", NULL };
 static const char *const config_keys_sending[] = { "hours", "days", "max_per_minute",
 	"max_per_day", "retry_delay", "reply_days", NULL };
+static const char *const config_keys_backup[] = { "dir", "time", "keep", NULL };
+static const char *const config_keys_retention[] = { "months", NULL };
 static const char *const config_keys_modem[] = { "device", "connection", "pin",
 	"send_pause_ms", NULL };
 
@@ -185,6 +187,10 @@ config_section_keys(const char *section)
 		return config_keys_http;
 	if (strcmp(section, "sending") == 0)
 		return config_keys_sending;
+	if (strcmp(section, "backup") == 0)
+		return config_keys_backup;
+	if (strcmp(section, "retention") == 0)
+		return config_keys_retention;
 	if (strcmp(section, "modem") == 0 || strncmp(section, "modem.", 6) == 0)
 		return config_keys_modem;
 	return NULL;
@@ -283,6 +289,38 @@ config_set_sending(struct config_state *st, const char *name, const char *value)
 }
 
 static int
+config_set_backup(struct config_state *st, const char *name, const char *value)
+{
+	struct config *cfg = st->cfg;
+
+	if (strcmp(name, "dir") == 0) {
+		if (value[0] != '/')
+			return config_fail(st, "[backup] dir: expected an absolute path such as "
+			    "/media/rappel-sauvegarde, got '%s'", value);
+		config_set_str(&cfg->backup_dir, value);
+	} else if (strcmp(name, "time") == 0) {
+		if (config_parse_hhmm(value, strlen(value), &cfg->backup_time_min) < 0 ||
+		    cfg->backup_time_min == 24 * 60)
+			return config_fail(st, "[backup] time: expected HH:MM such as 02:30, "
+			    "got '%s'", value);
+	} else {
+		if (config_parse_int(value, 1, 365, &cfg->backup_keep) < 0)
+			return config_fail(st, "[backup] keep: expected a number of copies "
+			    "from 1 to 365, got '%s'", value);
+	}
+	return 1;
+}
+
+static int
+config_set_retention(struct config_state *st, const char *value)
+{
+	if (config_parse_int(value, 0, 120, &st->cfg->retention_months) < 0)
+		return config_fail(st, "[retention] months: expected a number of months "
+		    "from 1 to 120, or 0 to keep everything, got '%s'", value);
+	return 1;
+}
+
+static int
 config_set_modem(struct config_state *st, const char *name, const char *value)
 {
 	struct config_modem *m = st->modem;
@@ -350,6 +388,10 @@ config_on_entry(void *user, const char *section, const char *name, const char *v
 	}
 	if (strcmp(section, "sending") == 0)
 		return config_set_sending(st, name, value);
+	if (strcmp(section, "backup") == 0)
+		return config_set_backup(st, name, value);
+	if (strcmp(section, "retention") == 0)
+		return config_set_retention(st, value);
 	return config_set_modem(st, name, value);
 }
 
@@ -373,6 +415,9 @@ config_new_defaults(const char *name)
 	cfg->max_per_day = 500;
 	cfg->retry_delay = 30;
 	cfg->reply_days = 7;
+	cfg->backup_time_min = 2 * 60 + 30;
+	cfg->backup_keep = 14;
+	cfg->retention_months = 24;
 	return cfg;
 }
 
@@ -478,5 +523,6 @@ config_free(struct config *cfg)
 	free(cfg->http_listen);
 	free(cfg->tls_cert);
 	free(cfg->tls_key);
+	free(cfg->backup_dir);
 	free(cfg);
 }

@@ -48,6 +48,13 @@ struct config {
 	int retry_delay;	/* seconds before the first retry, doubled after; default 30 */
 	int reply_days;		/* days a message without an atelier takes OUI/NON; default 7 */
 
+	char *backup_dir;	/* nightly backups go here; NULL: none */
+	int backup_time_min;	/* minutes after local midnight, default 02:30 */
+	int backup_keep;	/* nightly copies kept, default 14 */
+
+	int retention_months;	/* messages and replies older are anonymised; 0: never;
+				   default 24 */
+
 	size_t nmodems;
 	struct config_modem modems[CONFIG_MAX_MODEMS];
 };

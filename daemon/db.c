@@ -10,9 +10,13 @@
  */
 #include "db.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include "embedded.h"
 #include "log.h"
@@ -186,23 +190,13 @@ db_migrate(struct db *db, char *err, size_t errlen)
 }
 
 int
-db_backup(struct db *db, const char *dest, char *err, size_t errlen)
+db_copy(sqlite3 *from, sqlite3 *to, const char *dest, char *err, size_t errlen)
 {
-	sqlite3 *out = NULL;
-	sqlite3_backup *bk;
+	sqlite3_backup *bk = sqlite3_backup_init(to, "main", from, "main");
 	int rc;
 
-	rc = sqlite3_open_v2(dest, &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
-	if (rc != SQLITE_OK) {
-		snprintf(err, errlen, "cannot create %s: %s", dest,
-		    out ? sqlite3_errmsg(out) : sqlite3_errstr(rc));
-		sqlite3_close(out);
-		return -1;
-	}
-	bk = sqlite3_backup_init(out, "main", db->handle, "main");
 	if (bk == NULL) {
-		snprintf(err, errlen, "cannot back up to %s: %s", dest, sqlite3_errmsg(out));
-		sqlite3_close(out);
+		snprintf(err, errlen, "cannot copy to %s: %s", dest, sqlite3_errmsg(to));
 		return -1;
 	}
 	/* Copy in steps so that writers are not blocked for long. */
@@ -213,7 +207,31 @@ db_backup(struct db *db, const char *dest, char *err, size_t errlen)
 	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
 	sqlite3_backup_finish(bk);
 	if (rc != SQLITE_DONE) {
-		snprintf(err, errlen, "backup to %s failed: %s", dest, sqlite3_errstr(rc));
+		snprintf(err, errlen, "copy to %s failed: %s", dest, sqlite3_errstr(rc));
+		return -1;
+	}
+	return 0;
+}
+
+int
+db_backup(struct db *db, const char *dest, char *err, size_t errlen)
+{
+	sqlite3 *out = NULL;
+	int rc;
+
+	err[0] = '\0';
+	rc = sqlite3_open_v2(dest, &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "cannot create %s: %s", dest,
+		    out ? sqlite3_errmsg(out) : sqlite3_errstr(rc));
+		sqlite3_close(out);
+		return -1;
+	}
+	/* one self-contained file (no -wal beside it), for a stick or a mail */
+	if (db_copy(db->handle, out, dest, err, errlen) < 0 ||
+	    sqlite3_exec(out, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL) != SQLITE_OK) {
+		if (err[0] == '\0')
+			snprintf(err, errlen, "%s: %s", dest, sqlite3_errmsg(out));
 		sqlite3_close(out);
 		return -1;
 	}
@@ -393,4 +411,26 @@ db_collect_ids(sqlite3_stmt *st, size_t *n)
 	}
 	sqlite3_reset(st);
 	return ids;
+}
+
+int
+db_lock(const char *path, char *err, size_t errlen)
+{
+	char lock[4096];
+	int fd;
+
+	snprintf(lock, sizeof(lock), "%s.lock", path);
+	/* read-only and 0644: whoever creates it (root, rappel), both can lock it */
+	if ((fd = open(lock, O_RDONLY | O_CREAT | O_CLOEXEC, 0644)) < 0) {
+		snprintf(err, errlen, "cannot open %s: %s", lock, strerror(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		snprintf(err, errlen, errno == EWOULDBLOCK ? "%s is in use by a running rappeld "
+		    "(or a restore): stop it first (systemctl stop rappel)" : "cannot lock %s: %s",
+		    path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
 }

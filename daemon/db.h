@@ -41,8 +41,23 @@ int db_version(struct db *db);
  */
 int db_migrate(struct db *db, char *err, size_t errlen);
 
-/* Copies the live database to dest with the online backup API; 0 or -1. */
+/*
+ * Copies the live database to dest with the online backup API, straight
+ * into dest (see backup_write() for a copy that is whole or absent).
+ * 0 or -1 with a reason in err.
+ */
 int db_backup(struct db *db, const char *dest, char *err, size_t errlen);
+
+/* The online backup API from one open handle to another; dest names `to` in err. */
+int db_copy(sqlite3 *from, sqlite3 *to, const char *dest, char *err, size_t errlen);
+
+/*
+ * Takes the lock that says "a rappeld (or a restore) uses the database at
+ * path": flock() on "PATH.lock", held until the returned descriptor is
+ * closed or the process ends (also when killed).  Returns the descriptor,
+ * or -1 with a reason in err (notably when another process holds it).
+ */
+int db_lock(const char *path, char *err, size_t errlen);
 
 /*
  * Returns a prepared statement for sql, reset and with bindings cleared,

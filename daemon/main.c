@@ -15,9 +15,11 @@
 #include <string.h>
 #include <systemd/sd-daemon.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "app.h"
 #include "config.h"
+#include "daily.h"
 #include "db.h"
 #include "http.h"
 #include "log.h"
@@ -115,7 +117,8 @@ main(int argc, char **argv)
 	uint64_t watchdog_usec;
 	struct db *status_db;		/* the main thread's own connection */
 	char err[512];
-	int opt, sig;
+	int opt, sig, lock;
+	int64_t daily_at;
 
 	while ((opt = getopt_long(argc, argv, "c:vh", longopts, NULL)) != -1) {
 		switch (opt) {
@@ -162,6 +165,9 @@ main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	/* one rappeld per database; held until exit, released by the kernel if killed */
+	if ((lock = db_lock(cfg->db_path, err, sizeof(err))) < 0)
+		fatal("db: %s", err);
 	if ((db = db_open(cfg->db_path, err, sizeof(err))) == NULL)
 		fatal("db: %s", err);
 	if (db_migrate(db, err, sizeof(err)) < 0)
@@ -193,12 +199,15 @@ main(int argc, char **argv)
 		fatal("db: %s", err);
 	if (sd_watchdog_enabled(0, &watchdog_usec) <= 0)
 		watchdog_usec = 0;
+	daily_at = daily_run(status_db, cfg, main_now());
 	for (;;) {
 		struct timespec tick = main_tick(watchdog_usec);
 		sig = sigtimedwait(&sigs, NULL, &tick);
 		if (sig < 0) {
 			/* no signal: tell systemd we are alive and how things are */
 			main_notify_status(status_db, watchdog_usec != 0);
+			if (main_now() >= daily_at)
+				daily_at = daily_run(status_db, cfg, main_now());
 			continue;
 		}
 		if (sig != SIGHUP)
@@ -224,6 +233,7 @@ main(int argc, char **argv)
 		atomic_thread_fence(memory_order_seq_cst);
 		app.cfg = cfg;
 		scheduler_poke(app.sched);
+		daily_at = daily_next(main_now(), cfg->backup_time_min);
 		log_info("config: reloaded %s", path);
 	}
 
@@ -239,6 +249,7 @@ main(int argc, char **argv)
 	for (i = 0; i < nretired; i++)
 		config_free(retired[i]);
 	config_free(cfg);
+	close(lock);
 	log_info("rappeld: stopped");
 	return 0;
 }

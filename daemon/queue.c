@@ -397,6 +397,27 @@ queue_recover(struct db *db, int64_t now)
 	return n;
 }
 
+int
+queue_hold_restored(struct db *db, int64_t now)
+{
+	static const char sql[] = "UPDATE messages SET status = 'uncertain', error = "
+	    "'base restaurée depuis une sauvegarde : a pu partir après elle, vérifiez avant "
+	    "de renvoyer' WHERE status = 'sending' OR (status = 'queued' AND not_before <= ?)";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int n;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, now);
+	if (db_step_done(db, st) < 0)
+		return -1;
+	n = sqlite3_changes(db_handle(db));
+	if (n > 0)
+		log_warn("queue: %d message(s) due before the restore marked uncertain, "
+		    "not resent", n);
+	return n;
+}
+
 /* Sets the message delivered or failed once every part has a final report. */
 static int
 queue_settle(struct db *db, int64_t id, int64_t now)

@@ -31,6 +31,9 @@
  *                          queue_fail()         permanent error
  *   sending    uncertain   queue_recover()      at start: was with a modem
  *                                               when the process died
+ *   queued     uncertain   queue_hold_restored() a backup was restored: it was
+ *   sending                                     due before now, so it may have
+ *                                               gone out after the backup
  *                          queue_uncertain()    handed to the modem, which
  *                                               never answered
  *   sent       delivered   queue_report()       every part reported delivered
@@ -153,6 +156,14 @@ int queue_fail(struct db *db, int64_t id, const char *error, int64_t now);
 
 /* The modem took the PDU and never answered: a person must decide. */
 int queue_uncertain(struct db *db, int64_t id, const char *error, int64_t now);
+
+/*
+ * After a restore (rappelctl restore): every message due before now and
+ * still queued or with a modem in the restored copy may have been sent
+ * between the backup and the restore; it becomes uncertain, for a person
+ * to decide.  Messages due later stay queued.  Returns how many, or -1.
+ */
+int queue_hold_restored(struct db *db, int64_t now);
 
 /* At start: messages left in "sending" become "uncertain".  Returns how many. */
 int queue_recover(struct db *db, int64_t now);

@@ -39,6 +39,7 @@ struct scheduler_plan {
 	size_t n;
 	int64_t next_due;		/* first due time after now, 0: none */
 	bool finished;			/* nothing will be due any more */
+	bool restored;			/* after a restore: record what is due as missed */
 };
 
 /* True when the campaign already did something with occurrence key. */
@@ -277,6 +278,8 @@ static const char *
 scheduler_verdict(const struct campaign *c, const struct scheduler_plan *p,
     const struct scheduler_item *it, int64_t now)
 {
+	if (p->restored)
+		return "missed";
 	if (it->due != scheduler_group_latest(p, it->group))
 		return "skipped";
 	if (c->schedule != CAMPAIGN_BEFORE_EVENT && now - it->due > SCHEDULER_LATE_MAX)
@@ -316,9 +319,10 @@ scheduler_item_run(struct db *db, const struct config *cfg, const struct campaig
 	return queued;
 }
 
-int
-scheduler_run_campaign(struct db *db, const struct config *cfg, int64_t id, int64_t now,
-    int64_t *next_due)
+/* scheduler_run_campaign(), or with restored set scheduler_restored() for one campaign. */
+static int
+scheduler_pass_campaign(struct db *db, const struct config *cfg, int64_t id, int64_t now,
+    int64_t *next_due, bool restored)
 {
 	struct scheduler_plan *plan;
 	struct campaign c;
@@ -335,6 +339,7 @@ scheduler_run_campaign(struct db *db, const struct config *cfg, int64_t id, int6
 	}
 	if ((plan = calloc(1, sizeof(*plan))) == NULL)
 		fatal("scheduler: out of memory");
+	plan->restored = restored;
 	if (c.schedule == CAMPAIGN_AT)
 		scheduler_plan_at(&c, cfg->reply_days * (int64_t)86400, now, plan);
 	else if (c.schedule == CAMPAIGN_RRULE)
@@ -360,7 +365,16 @@ scheduler_run_campaign(struct db *db, const struct config *cfg, int64_t id, int6
 }
 
 int
-scheduler_run(struct db *db, const struct config *cfg, int64_t now, int64_t *next_due)
+scheduler_run_campaign(struct db *db, const struct config *cfg, int64_t id, int64_t now,
+    int64_t *next_due)
+{
+	return scheduler_pass_campaign(db, cfg, id, now, next_due, false);
+}
+
+/* One pass over every scheduled or running campaign. */
+static int
+scheduler_pass(struct db *db, const struct config *cfg, int64_t now, int64_t *next_due,
+    bool restored)
 {
 	static const char sql[] = "SELECT id FROM campaigns "
 	    "WHERE status IN ('scheduled', 'running') ORDER BY id";
@@ -374,7 +388,8 @@ scheduler_run(struct db *db, const struct config *cfg, int64_t now, int64_t *nex
 		return -1;
 	ids = db_collect_ids(st, &n);
 	for (i = 0; i < n; i++) {
-		if ((rc = scheduler_run_campaign(db, cfg, ids[i], now, next_due)) < 0) {
+		if ((rc = scheduler_pass_campaign(db, cfg, ids[i], now, next_due,
+		    restored)) < 0) {
 			log_err("scheduler: campaign=%lld: pass failed; retried at the next one",
 			    (long long)ids[i]);
 			continue;
@@ -383,6 +398,20 @@ scheduler_run(struct db *db, const struct config *cfg, int64_t now, int64_t *nex
 	}
 	free(ids);
 	return total;
+}
+
+int
+scheduler_run(struct db *db, const struct config *cfg, int64_t now, int64_t *next_due)
+{
+	return scheduler_pass(db, cfg, now, next_due, false);
+}
+
+int
+scheduler_restored(struct db *db, const struct config *cfg, int64_t now)
+{
+	int64_t next_due;
+
+	return scheduler_pass(db, cfg, now, &next_due, true) < 0 ? -1 : 0;
 }
 
 /*

@@ -56,6 +56,14 @@
 int scheduler_run(struct db *db, const struct config *cfg, int64_t now, int64_t *next_due);
 
 /*
+ * After a restore (rappelctl restore): every occurrence due at now that
+ * the restored copy has not run yet may have been sent between the backup
+ * and the restore; it is recorded as "missed", never queued.  Later ones
+ * go out as usual.  0 or -1.
+ */
+int scheduler_restored(struct db *db, const struct config *cfg, int64_t now);
+
+/*
  * Queues the occurrences of campaign id due at now (scheduler_run for one
  * campaign); *next_due as above, or left alone when none.  Returns
  * messages queued, or -1.

@@ -3,6 +3,7 @@
  * database for every test, driven over HTTP (tests/e2e.h).
  */
 #include <check.h>
+#include <dirent.h>
 #include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -1496,6 +1497,98 @@ START_TEST(test_sd_notify_watchdog)
 }
 END_TEST
 
+/* The first nightly copy's name in dir into out, or false when there is none yet. */
+static bool
+nightly_copy(const char *dir, char *out, size_t size)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	bool found = false;
+
+	ck_assert_ptr_nonnull(d);
+	while (!found && (de = readdir(d)) != NULL)
+		if (strncmp(de->d_name, "rappel-", 7) == 0 && strstr(de->d_name, ".db.tmp") == NULL) {
+			snprintf(out, size, "%s/%s", dir, de->d_name);
+			found = true;
+		}
+	closedir(d);
+	return found;
+}
+
+/* "rappelctl -c CONF restore FILE", its standard error with its output. */
+static int
+ctl_restore(const char *file, char *out, size_t size)
+{
+	char *argv[] = { (char *)getenv("RAPPELCTL"), (char *)"-c", E.conf,
+		(char *)"restore", (char *)file, NULL };
+
+	ck_assert_ptr_nonnull(argv[0]);
+	return e2e_run(NULL, out, size, true, argv);
+}
+
+/*
+ * [backup]: the nightly copy is made at start when its time has passed;
+ * rappelctl restore is refused while rappeld runs, then puts a copy back
+ * and holds the message that was due in it (it may have gone out after
+ * the backup): uncertain, not resent.
+ */
+START_TEST(test_nightly_backup_restore)
+{
+	struct e2e_client c;
+	struct e2e_resp r;
+	char stick[64], conf[256], copy[320], manual[256], out[2048], cmd[128];
+	json_t *m;
+	int rc, i;
+
+	snprintf(stick, sizeof(stick), "/tmp/rappel-stick-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(stick));
+	snprintf(conf, sizeof(conf), "[backup]\ndir = %s\ntime = 00:00\nkeep = 2\n", stick);
+	e2e_start_with(&E, conf);
+	for (i = 0; i < 100 && !nightly_copy(stick, copy, sizeof(copy)); i++)
+		usleep(100 * 1000);
+	ck_assert_msg(nightly_copy(stick, copy, sizeof(copy)), "no nightly copy in %s", stick);
+
+	/* a message due now, then a copy that holds it */
+	rc = e2e_ctl(&E, NULL, out, sizeof(out), "send", "06 39 98 00 42",
+	    "Rappel : RDV CAF mardi 14h au centre.", NULL);
+	ck_assert_msg(rc == 0, "send: %s", out);
+	snprintf(manual, sizeof(manual), "%s/avant-panne.db", E.dir);
+	rc = e2e_ctl(&E, NULL, out, sizeof(out), "backup", manual, NULL);
+	ck_assert_msg(rc == 0, "backup: %s", out);
+
+	/* not while rappeld runs */
+	rc = ctl_restore(copy, out, sizeof(out));
+	ck_assert_int_eq(rc, 1);
+	ck_assert_msg(strstr(out, "in use by a running rappeld") != NULL, "%s", out);
+	/* a file that is not a copy */
+	e2e_kill(&E);
+	rc = ctl_restore(E.conf, out, sizeof(out));
+	ck_assert_int_eq(rc, 1);
+	ck_assert_msg(strstr(out, "not a sound SQLite database") != NULL, "%s", out);
+
+	rc = ctl_restore(manual, out, sizeof(out));
+	ck_assert_msg(rc == 0, "restore: %s", out);
+	ck_assert_msg(strstr(out, "the previous database is kept as") != NULL, "%s", out);
+	ck_assert_msg(strstr(out, "1 message(s) due before now") != NULL, "%s", out);
+
+	e2e_launch(&E);
+	e2e_client_init(&c);
+	ck_assert_int_eq(e2e_login(&E, &c, E2E_ADMIN, E2E_ADMIN_PW), 200);
+	ck_assert_int_eq(e2e_call(&E, &c, "GET", "/api/v1/messages", NULL, &r), 200);
+	ck_assert_uint_eq(json_array_size(r.json), 1);
+	m = json_array_get(r.json, 0);
+	ck_assert_str_eq(json_string_value(json_object_get(m, "status")), "uncertain");
+	ck_assert_str_eq(json_string_value(json_object_get(m, "to")), "+33639980042");
+	ck_assert_msg(strstr(json_string_value(json_object_get(m, "error")), "restaurée"),
+	    "%s", r.body);
+	e2e_resp_free(&r);
+	e2e_client_free(&c);
+	e2e_stop(&E);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", stick);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 /* The router's own table: every route but the public ones needs credentials, and
  * every state-changing one a CSRF token with a session cookie. */
 START_TEST(test_every_route_guarded)
@@ -1597,6 +1690,10 @@ api_suite(void)
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	tcase_add_test(tc, test_sd_notify_watchdog);
+	tc = tcase_create("backup");	/* starts its own daemon, with [backup] */
+	tcase_set_timeout(tc, 60);
+	suite_add_tcase(s, tc);
+	tcase_add_test(tc, test_nightly_backup_restore);
 	return s;
 }
 

@@ -29,6 +29,14 @@ static const char config_full[] =
     "max_per_minute = 4\n"
     "max_per_day = 300\n"
     "\n"
+    "[backup]\n"
+    "dir = /media/rappel-sauvegarde\n"
+    "time = 03:15\n"
+    "keep = 7\n"
+    "\n"
+    "[retention]\n"
+    "months = 12\n"
+    "\n"
     "[modem]\n"
     "device = /dev/ttyUSB0\n"
     "pin = 1234\n"
@@ -64,6 +72,10 @@ START_TEST(config_test_full)
 	ck_assert_uint_eq(cfg->send_days, 0x1f);
 	ck_assert_int_eq(cfg->max_per_minute, 4);
 	ck_assert_int_eq(cfg->max_per_day, 300);
+	ck_assert_str_eq(cfg->backup_dir, "/media/rappel-sauvegarde");
+	ck_assert_int_eq(cfg->backup_time_min, 3 * 60 + 15);
+	ck_assert_int_eq(cfg->backup_keep, 7);
+	ck_assert_int_eq(cfg->retention_months, 12);
 	ck_assert_uint_eq(cfg->nmodems, 2);
 	ck_assert_str_eq(cfg->modems[0].name, "modem");
 	ck_assert_str_eq(cfg->modems[0].device, "/dev/ttyUSB0");
@@ -94,6 +106,10 @@ START_TEST(config_test_defaults)
 	ck_assert_int_eq(cfg->max_per_day, 500);
 	ck_assert_uint_eq(cfg->nmodems, 0);
 	ck_assert_ptr_null(cfg->tls_cert);
+	ck_assert_ptr_null(cfg->backup_dir);	/* no nightly backup unless asked */
+	ck_assert_int_eq(cfg->backup_time_min, 2 * 60 + 30);
+	ck_assert_int_eq(cfg->backup_keep, 14);
+	ck_assert_int_eq(cfg->retention_months, 24);
 	config_free(cfg);
 }
 END_TEST
@@ -121,6 +137,14 @@ START_TEST(config_test_errors_name_line)
 	config_expect_error("[centre]\nname = X\nphone = 01\n[modem]\ndevice = /dev/x\npin = 12\n",
 	    "test.conf:6: [modem] pin: expected 4 to 8 digits");
 	config_expect_error("name = X\n", "test.conf:1: key 'name' outside of any section");
+	config_expect_error("[centre]\nname = X\nphone = 01\n[backup]\ndir = sauvegardes\n",
+	    "test.conf:5: [backup] dir: expected an absolute path");
+	config_expect_error("[centre]\nname = X\nphone = 01\n[backup]\ntime = 25:00\n",
+	    "test.conf:5: [backup] time: expected HH:MM");
+	config_expect_error("[centre]\nname = X\nphone = 01\n[backup]\nkeep = 0\n",
+	    "test.conf:5: [backup] keep: expected a number of copies from 1 to 365");
+	config_expect_error("[centre]\nname = X\nphone = 01\n[retention]\nmonths = -3\n",
+	    "test.conf:5: [retention] months");
 }
 END_TEST
 
@@ -149,12 +173,12 @@ START_TEST(config_test_file)
 	ck_assert_int_ge(fd, 0);
 	f = fdopen(fd, "w");
 	fputs(config_full, f);
-	fputs("[sending]\n", f);	/* line 25: a section given twice */
+	fputs("[sending]\n", f);	/* line 33: a section given twice */
 	fputs("bogus = 1\n", f);
 	fclose(f);
 	cfg = config_load(path, err, sizeof(err));
 	ck_assert_ptr_null(cfg);
-	ck_assert_msg(strstr(err, path) && strstr(err, ":26: unknown key 'bogus'"), "%s", err);
+	ck_assert_msg(strstr(err, path) && strstr(err, ":34: unknown key 'bogus'"), "%s", err);
 	unlink(path);
 }
 END_TEST
