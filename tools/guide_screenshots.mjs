@@ -43,7 +43,7 @@ const CONTACTS = `Prénom;Nom;Téléphone;Groupes;Langue;Consentement;Notes
 Awa;Diallo;06 39 98 00 01;Atelier numérique;fr;12/09/2026;
 Karim;Benali;06 39 98 00 02;Atelier numérique, Parents;fr;12/09/2026;
 Éloïse;Martin;06 39 98 00 03;Atelier numérique;fr;15/09/2026;Vient avec sa voisine
-Jean-Pierre;Lefèvre;06 39 98 00 04;Atelier numérique, Seniors du jeudi;fr;03/10/2026;Malentendant : préfère les SMS
+Jean-Pierre;Lefèvre;06 39 98 00 04;Atelier numérique, Seniors du jeudi;fr;03/10/2026;Préfère les SMS aux appels
 Fatou;Ndiaye;06 39 98 00 05;Atelier numérique;fr;03/10/2026;
 Yasmine;El Amrani;06 39 98 00 06;Atelier numérique, Cours de français;ar;07/10/2026;
 Monique;Girard;06 39 98 00 07;Seniors du jeudi;fr;20/09/2026;
@@ -78,6 +78,15 @@ async function ctl(args, input) {
   return new Promise((ok, fail) => child.on('exit', (c) => c === 0 ? ok(text) : fail(new Error('rappelctl ' + args.join(' ') + ': ' + c))));
 }
 
+/* The configuration; the demo sends at any hour, the pictures show a centre's settings. */
+function writeConf(sending) {
+  writeFileSync(conf, `[centre]\nname = Centre social Jacques Brel\nphone = 03 21 00 00 00\ntimezone = Europe/Paris\n` +
+    `[database]\npath = ${join(dir, 'rappel.db')}\n[http]\nlisten = 127.0.0.1:${port}\n` +
+    `[sending]\n${sending}\n[modem]\ndevice = ${link}\n`);
+}
+const SEND_ALWAYS = 'hours = 00:00-24:00\ndays = mon,tue,wed,thu,fri,sat,sun\nmax_per_minute = 600';
+const SEND_CENTRE = 'hours = 08:30-19:30\ndays = mon,tue,wed,thu,fri,sat\nmax_per_minute = 6\nmax_per_day = 500';
+
 async function start() {
   for (const f of [RAPPELD, RAPPELCTL, MODEMSIM])
     if (!existsSync(f)) throw new Error(f + ' is missing: run meson setup build && ninja -C build');
@@ -85,10 +94,7 @@ async function start() {
   sim = spawn(MODEMSIM, ['--link', link, '--control', ctlSock, '--log', simlog, '--operator', 'Orange F'],
     { stdio: 'ignore' });
   for (let i = 0; i < 100 && !existsSync(link); i++) await sleep(50);
-  writeFileSync(conf, `[centre]\nname = Centre social Jacques Brel\nphone = 03 21 00 00 00\ntimezone = Europe/Paris\n` +
-    `[database]\npath = ${join(dir, 'rappel.db')}\n[http]\nlisten = 127.0.0.1:${port}\n` +
-    `[sending]\nhours = 00:00-24:00\ndays = mon,tue,wed,thu,fri,sat,sun\nmax_per_minute = 600\n` +
-    `[modem]\ndevice = ${link}\n`);
+  writeConf(SEND_ALWAYS);
   await ctl(['migrate']);
   await ctl(['user', 'add', ADMIN[0], '--role', 'admin'], `${ADMIN[1]}\n${ADMIN[1]}\n`);
   await ctl(['user', 'add', 'sophie.referente', '--role', 'referent'], 'sophie-mot-de-passe\nsophie-mot-de-passe\n');
@@ -197,6 +203,10 @@ async function fillDemo() {
       await api('PUT', `/events/${numerique.id}/rsvps/${who(p).id}?occurrence=${past[0].occurrence}`, { present: true });
   /* a direct message, as the settings page's test would send */
   await api('POST', '/messages', { contact_id: who('Nadia').id, body: 'Bonjour Nadia, votre dossier CAF est prêt. Passez au centre quand vous voulez. Centre social Jacques Brel' });
+  /* from now on, the sending hours of a real centre (SIGHUP re-reads them) */
+  writeConf(SEND_CENTRE);
+  daemon.kill('SIGHUP');
+  await waitFor('the reload', async () => (await api('GET', '/status')).sending.max_per_minute === 6);
   return { numerique, invitation, contacts, who, done };
 }
 
@@ -288,6 +298,9 @@ async function screenshots(demo) {
   await go(page, '#/utilisateurs');
   await shot(page, 'utilisateurs');
   await go(page, '#/parametres');
+  /* the simulator's link is in a temporary directory: show the path a real modem has */
+  await page.evaluate((l) => { for (const p of document.querySelectorAll('main p'))
+    p.textContent = p.textContent.replace(l, '/dev/serial/by-id/usb-HUAWEI_Mobile_E3131-if00-port0'); }, link);
   await shot(page, 'parametres');
   await context.close();
 }
