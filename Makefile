@@ -15,7 +15,7 @@ TEST_BUILD ?= build-test
 DEMO_DIR   ?= $(BUILD)/demo
 DEMO_PORT  ?= 8080
 
-.PHONY: all deps build demo check package-test bench clean
+.PHONY: all deps build demo check package-test bench screenshots clean
 
 all: build
 
@@ -66,6 +66,10 @@ bench: build
 
 demo: build
 	@sh tools/demo.sh $(BUILD) $(DEMO_DIR) $(DEMO_PORT)
+
+# The guide's pictures (docs/images/*.png), from a demo in headless Chromium.
+screenshots: build tests/browser/node_modules/.package-lock.json
+	node tools/guide_screenshots.mjs $(BUILD) docs/images
 
 clean:
 	rm -rf $(BUILD) $(TEST_BUILD)
