@@ -5,6 +5,8 @@
 #include <check.h>
 #include <dirent.h>
 #include <jansson.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1231,6 +1233,92 @@ START_TEST(test_backup)
 }
 END_TEST
 
+/* SQL metacharacters in what users type are stored and found literally. */
+START_TEST(test_sql_metacharacters)
+{
+	static const char *const names[] = { "Robert'); DROP TABLE contacts;--", "100% _réel_",
+		"O'Brien \"Bob\" \\ ; --", NULL };
+	struct e2e_resp r;
+	json_int_t id;
+	char path[160], *q;
+	size_t i;
+
+	for (i = 0; names[i]; i++) {
+		char phone[16];
+
+		snprintf(phone, sizeof(phone), "063998020%zu", i);	/* no "100" in them */
+		id = create_contact(names[i], "Test", phone);
+		snprintf(path, sizeof(path), "/api/v1/contacts/%lld", (long long)id);
+		ck_assert_int_eq(e2e_call(&E, &A, "GET", path, NULL, &r), 200);
+		ck_assert_str_eq(json_string_value(json_object_get(r.json, "first_name")), names[i]);
+		e2e_resp_free(&r);
+	}
+	ck_assert_uint_eq(contacts_count(), 3);	/* the table is still there */
+	/* % and _ are letters in a search, not wildcards */
+	q = curl_easy_escape(NULL, "100%", 0);
+	snprintf(path, sizeof(path), "/api/v1/contacts?q=%s", q);
+	curl_free(q);
+	ck_assert_int_eq(e2e_call(&E, &A, "GET", path, NULL, &r), 200);
+	ck_assert_uint_eq(json_array_size(r.json), 1);
+	e2e_resp_free(&r);
+	ck_assert_int_eq(e2e_call(&E, &A, "GET", "/api/v1/contacts?q=_", NULL, &r), 200);
+	ck_assert_uint_eq(json_array_size(r.json), 1);
+	e2e_resp_free(&r);
+	ck_assert_int_eq(e2e_call(&E, &A, "GET", "/api/v1/contacts?q=%27%29%3B", NULL, &r), 200);
+	ck_assert_uint_eq(json_array_size(r.json), 1);
+	e2e_resp_free(&r);
+}
+END_TEST
+
+/* A TCP connection to the daemon that sends text and never ends its request. */
+static int
+slow_client(int port, const char *text)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+		.sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(connect(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	return fd;
+}
+
+/*
+ * Slow clients (half a request line, headers without their end, a body
+ * announced and never sent) do not block the others, and are closed by
+ * the daemon after its timeout.
+ */
+START_TEST(test_slow_clients)
+{
+	static const char *const starts[] = { "GET /api/v1/cont", "GET /healthz HTTP/1.1\r\n"
+		"Host: x\r\n", "POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: "
+		"application/json\r\nContent-Length: 50\r\n\r\n{\"lo" };
+	int fds[30], i, closed = 0, waited;
+	struct pollfd p;
+	char buf[256];
+
+	for (i = 0; i < 30; i++)
+		fds[i] = slow_client(E.port, starts[i % 3]);
+	/* the others are served at once */
+	for (i = 0; i < 5; i++)
+		ck_assert_int_eq(e2e_status(&E, &A, "GET", "/api/v1/contacts", NULL), 200);
+	/* and the slow ones are closed within the timeout (30 s) and a margin */
+	for (i = 0; i < 30; i++) {
+		p.fd = fds[i];
+		p.events = POLLIN;
+		for (waited = 0; waited < 45; waited++)
+			if (poll(&p, 1, 1000) == 1)
+				break;
+		if (waited < 45 && read(fds[i], buf, sizeof(buf)) >= 0)
+			closed++;
+		close(fds[i]);
+	}
+	ck_assert_int_eq(closed, 30);
+	ck_assert_int_eq(e2e_status(&E, &A, "GET", "/api/v1/contacts", NULL), 200);
+}
+END_TEST
+
 /* ---- 11. configuration errors ----------------------------------------- */
 
 START_TEST(test_config_errors)
@@ -1659,6 +1747,7 @@ api_suite(void)
 	tc = tcase(s, "contacts", true);
 	tcase_add_test(tc, test_contact_create_get_patch);
 	tcase_add_test(tc, test_contact_search);
+	tcase_add_test(tc, test_sql_metacharacters);
 	tcase_add_test(tc, test_contact_duplicate_phone);
 	tcase_add_test(tc, test_contact_landline_warning);
 	tcase_add_test(tc, test_contact_household);
@@ -1690,6 +1779,9 @@ api_suite(void)
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	tcase_add_test(tc, test_sd_notify_watchdog);
+	tc = tcase(s, "slow clients", true);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_slow_clients);
 	tc = tcase_create("backup");	/* starts its own daemon, with [backup] */
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
