@@ -288,6 +288,33 @@ api_status_sending(const struct config *cfg)
 	    "reply_days", cfg->reply_days);
 }
 
+/* [backup] and the outcome of the last nightly copy (daily.c records it). */
+static json_t *
+api_status_backup(struct http_req *req)
+{
+	static const char sql[] = "SELECT at, action, details FROM audit_log "
+	    "WHERE entity = 'database' AND action IN ('backup', 'backup_failed') "
+	    "ORDER BY id DESC LIMIT 1";
+	const struct config *cfg = req->app->cfg;
+	sqlite3_stmt *st = db_stmt(req->app->db, sql);
+	json_t *last = json_null(), *d;
+	char at[8];
+
+	if (st && sqlite3_step(st) == SQLITE_ROW) {
+		d = json_loads((const char *)sqlite3_column_text(st, 2), 0, NULL);
+		last = json_pack("{s:o, s:b, s:O?, s:O?}", "at", api_time_or_null(st, 0), "ok",
+		    strcmp((const char *)sqlite3_column_text(st, 1), "backup") == 0, "file",
+		    json_object_get(d, "file"), "error", json_object_get(d, "error"));
+		json_decref(d);
+	}
+	if (st)
+		sqlite3_reset(st);
+	snprintf(at, sizeof(at), "%02d:%02d", cfg->backup_time_min / 60 % 100,
+	    cfg->backup_time_min % 60);
+	return json_pack("{s:s?, s:s, s:i, s:o, s:i}", "dir", cfg->backup_dir, "time", at,
+	    "keep", cfg->backup_keep, "last", last, "retention_months", cfg->retention_months);
+}
+
 int
 api_status(struct http_req *req)
 {
@@ -310,8 +337,8 @@ api_status(struct http_req *req)
 	for (i = 0; i < sizeof(counted) / sizeof(counted[0]); i++)
 		json_object_set_new(queue, counted[i],
 		    json_integer(queue_count(req->app->db, counted[i])));
-	return http_reply_json(req, 200, json_pack("{s:s, s:o, s:o, s:o, s:o}", "version",
-	    RAPPEL_VERSION, "modems", modems, "queue", queue,
+	return http_reply_json(req, 200, json_pack("{s:s, s:o, s:o, s:o, s:o, s:o}", "version",
+	    RAPPEL_VERSION, "modems", modems, "queue", queue, "backup", api_status_backup(req),
 	    "centre", json_pack("{s:s, s:s, s:s}", "name", req->app->cfg->centre_name,
 	    "phone", req->app->cfg->centre_phone, "timezone", req->app->cfg->timezone),
 	    "sending", api_status_sending(req->app->cfg)));

@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include <jansson.h>
+
+#include "audit.h"
 #include "backup.h"
 #include "log.h"
 #include "retention.h"
@@ -44,6 +47,23 @@ daily_passed(int64_t now, int minutes_of_day)
 	return tm.tm_hour * 60 + tm.tm_min >= minutes_of_day;
 }
 
+/*
+ * The nightly copy's outcome in the audit log ("backup" or
+ * "backup_failed" on "database"), where GET /api/v1/status finds it.
+ */
+static void
+daily_record_backup(struct db *db, int64_t now, int rc, const char *file, const char *error)
+{
+	static const struct audit_actor system_actor = { 0, "system" };
+	json_t *d = json_pack("{s:s?, s:s?}", "file", file, "error", rc < 0 ? error : NULL);
+	char *details = json_dumps(d, JSON_COMPACT);
+
+	audit_record(db, &system_actor, now, rc < 0 ? "backup_failed" : "backup", "database", 0,
+	    details);
+	free(details);
+	json_decref(d);
+}
+
 int64_t
 daily_run(struct db *db, const struct config *cfg, int64_t now)
 {
@@ -60,6 +80,8 @@ daily_run(struct db *db, const struct config *cfg, int64_t now)
 			log_err("backup: nightly copy failed: %s", err);
 		else if (rc > 0)
 			log_info("backup: nightly copy written file=%s", path);
+		if (rc != 0)
+			daily_record_backup(db, now, rc, path, err);
 		free(path);
 	}
 	return daily_next(now, cfg->backup_time_min);

@@ -1635,6 +1635,23 @@ START_TEST(test_nightly_backup_restore)
 	for (i = 0; i < 100 && !nightly_copy(stick, copy, sizeof(copy)); i++)
 		usleep(100 * 1000);
 	ck_assert_msg(nightly_copy(stick, copy, sizeof(copy)), "no nightly copy in %s", stick);
+	/* the dashboard's source: the last copy and its outcome */
+	e2e_client_init(&c);
+	ck_assert_int_eq(e2e_login(&E, &c, E2E_ADMIN, E2E_ADMIN_PW), 200);
+	for (i = 0; i < 50; i++) {
+		ck_assert_int_eq(e2e_call(&E, &c, "GET", "/api/v1/status", NULL, &r), 200);
+		m = json_object_get(json_object_get(r.json, "backup"), "last");
+		if (json_is_object(m))
+			break;
+		e2e_resp_free(&r);
+		usleep(100 * 1000);
+	}
+	ck_assert_msg(json_is_true(json_object_get(m, "ok")), "%s", r.body);
+	ck_assert_str_eq(json_string_value(json_object_get(m, "file")), copy);
+	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(r.json, "backup"),
+	    "keep")), 2);
+	e2e_resp_free(&r);
+	e2e_client_free(&c);
 
 	/* a message due now, then a copy that holds it */
 	rc = e2e_ctl(&E, NULL, out, sizeof(out), "send", "06 39 98 00 42",
@@ -1674,6 +1691,36 @@ START_TEST(test_nightly_backup_restore)
 	e2e_stop(&E);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", stick);
 	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
+/* A nightly copy that cannot be made (no stick) is an error the status shows. */
+START_TEST(test_nightly_backup_failure)
+{
+	struct e2e_client c;
+	struct e2e_resp r;
+	json_t *last = NULL;
+	const char *error;
+	int i;
+
+	e2e_start_with(&E, "[backup]\ndir = /nonexistent/rappel-sauvegarde\ntime = 00:00\n");
+	e2e_client_init(&c);
+	ck_assert_int_eq(e2e_login(&E, &c, E2E_ADMIN, E2E_ADMIN_PW), 200);
+	for (i = 0; i < 50; i++) {
+		ck_assert_int_eq(e2e_call(&E, &c, "GET", "/api/v1/status", NULL, &r), 200);
+		last = json_object_get(json_object_get(r.json, "backup"), "last");
+		if (json_is_object(last))
+			break;
+		e2e_resp_free(&r);
+		usleep(100 * 1000);
+	}
+	ck_assert_msg(json_is_object(last), "no backup outcome in the status");
+	ck_assert(json_is_false(json_object_get(last, "ok")));
+	error = json_string_value(json_object_get(last, "error"));
+	ck_assert_msg(error && strstr(error, "USB stick"), "%s", r.body);
+	e2e_resp_free(&r);
+	e2e_client_free(&c);
+	e2e_stop(&E);
 }
 END_TEST
 
@@ -1786,6 +1833,7 @@ api_suite(void)
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	tcase_add_test(tc, test_nightly_backup_restore);
+	tcase_add_test(tc, test_nightly_backup_failure);
 	return s;
 }
 
