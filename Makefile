@@ -15,7 +15,7 @@ TEST_BUILD ?= build-test
 DEMO_DIR   ?= $(BUILD)/demo
 DEMO_PORT  ?= 8080
 
-.PHONY: all deps build demo check package-test bench screenshots clean
+.PHONY: all deps build demo check package-test chaos bench screenshots clean
 
 all: build
 
@@ -58,6 +58,13 @@ check: deps tests/browser/node_modules/.package-lock.json $(TEST_BUILD)/build.ni
 # root, where no rappel package is installed) installed and purged.
 package-test: deps
 	sh tests/package_test.sh
+
+# The long chaos run: 50 SIGKILLs during a 1,000-message campaign with
+# replies flowing in (make check runs 20).
+chaos: build
+	RAPPELD=$(BUILD)/rappeld RAPPELCTL=$(BUILD)/rappelctl \
+	MODEMSIM=$(BUILD)/tools/modemsim/modemsim RAPPEL_CRASH_KILLS=50 \
+	CK_DEFAULT_TIMEOUT=1800 $(BUILD)/tests/check_crash
 
 bench: build
 	$(BUILD)/bench/bench_queue 3000 5

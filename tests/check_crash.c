@@ -18,14 +18,18 @@
  *     sending, failed or cancelled;
  *   - the network received each sent or delivered message exactly once,
  *     with its text, and no text it did not queue;
- *   - no number received its text twice unless its message is uncertain.
+ *   - no number received its text twice unless its message is uncertain;
+ *   - every reply the network delivered meanwhile (two per kill, sent to
+ *     the modem while rappeld runs or while it is down, so they wait on
+ *     the SIM) is stored exactly once.
  *
  * What the network received is the simulator's own record: every SMS-
  * SUBMIT it accepted, decoded independently of libgammu, is one "submit"
  * line of its JSON-lines log (to, text); the count is checked against
  * the simulator's "status" control command (submits=N).
  *
- * RAPPEL_CRASH_SEED=N replays the same moments (the seed is printed).
+ * RAPPEL_CRASH_SEED=N replays the same moments (the seed is printed);
+ * RAPPEL_CRASH_KILLS=N kills N times instead of 20 (make chaos: 50).
  * Environment: RAPPELD, RAPPELCTL and MODEMSIM (paths of the programs).
  */
 #include <check.h>
@@ -48,7 +52,9 @@
 #include "test_main.h"
 
 #define CRASH_MESSAGES 1000		/* contacts, hence messages */
-#define CRASH_KILLS 20			/* SIGKILLs during the campaign */
+#define CRASH_KILLS 20			/* SIGKILLs during the campaign, by default */
+#define CRASH_REPLIES_PER_KILL 2	/* SMS the residents send meanwhile */
+#define CRASH_REPLIES_WAIT_MS 120000	/* most we wait for the last replies to be stored */
 #define CRASH_DELAY_MIN_MS 200		/* a kill comes this long ... */
 #define CRASH_DELAY_MAX_MS 3000		/* ... to this long after the reference moment */
 #define CRASH_RESUME_WAIT_MS 15000	/* most we wait for sending to resume */
@@ -157,6 +163,42 @@ crash_sim_submits(void)
 	ck_assert_msg(rc == 0, "modemsim --send status: %d: %s", rc, out);
 	ck_assert_ptr_nonnull(p = strstr(out, "submits="));
 	return strtol(p + 8, NULL, 10);
+}
+
+/* The network delivers an SMS from a resident to the modem. */
+static void
+crash_sim_inject(const char *from, const char *text)
+{
+	char out[256];
+	char *argv[] = { (char *)crash_env("MODEMSIM"), (char *)"--send", SIM_SOCK,
+		(char *)"inject", (char *)from, (char *)"gsm7", (char *)text, NULL };
+	int rc = e2e_run(NULL, out, sizeof(out), true, argv);
+
+	ck_assert_msg(rc == 0 && strncmp(out, "ok", 2) == 0, "inject: %d: %s", rc, out);
+}
+
+/* Replies stored with body text (all of them when text is NULL). */
+static long long
+crash_replies(const char *text)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	long long n = -1;
+
+	if (sqlite3_open_v2(E.db, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+		sqlite3_close(db);
+		return -1;
+	}
+	sqlite3_busy_timeout(db, 5000);
+	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM replies WHERE ?1 IS NULL OR body = ?1",
+	    -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			n = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(db);
+	return n;
 }
 
 /* SIGTERM; the simulator must stop cleanly. */
@@ -439,7 +481,10 @@ START_TEST(test_kill_during_campaign)
 	const char *env_seed = getenv("RAPPEL_CRASH_SEED");
 	unsigned seed = env_seed ? (unsigned)strtoul(env_seed, NULL, 10) :
 	    (unsigned)time(NULL) ^ (unsigned)getpid();
+	const char *env_kills = getenv("RAPPEL_CRASH_KILLS");
+	int kills = env_kills ? atoi(env_kills) : CRASH_KILLS, injected = 0, r;
 	struct crash_counts n, at_kill;
+	char from[32], text[64];
 	long long campaign, t0 = crash_now_ms(), until, mid_send = 0, uncertain_at_kills = 0;
 	long submits, logged, uncertain_received, dup_uncertain, before;
 	char extra[512];
@@ -456,7 +501,8 @@ START_TEST(test_kill_during_campaign)
 	crash_contacts();
 	campaign = crash_campaign();
 
-	for (kill = 1; kill <= CRASH_KILLS; kill++) {
+	ck_assert_int_gt(kills, 0);
+	for (kill = 1; kill <= kills; kill++) {
 		/*
 		 * One kill in four comes during start-up (recovery, the
 		 * scheduler's transaction, the modem's initialisation); the
@@ -467,7 +513,17 @@ START_TEST(test_kill_during_campaign)
 		before = crash_sim_submits();
 		if (!from_start)
 			crash_wait_resumed(campaign, before);
-		crash_sleep_ms(delay);
+		/* replies flow in: one while rappeld runs, one just before the kill */
+		for (r = 0; r < CRASH_REPLIES_PER_KILL; r++) {
+			if (r == CRASH_REPLIES_PER_KILL - 1)
+				crash_sleep_ms(delay);
+			snprintf(from, sizeof(from), "+336%08d", CRASH_NUMBER_BASE +
+			    rand() % CRASH_MESSAGES);
+			snprintf(text, sizeof(text), injected % 2 ? "OUI %d" : "Merci, à jeudi (%d)",
+			    injected);
+			crash_sim_inject(from, text);
+			injected++;
+		}
 		e2e_kill(&E);
 		crash_check_after_kill(kill, campaign, &at_kill);
 		mid_send += crash_sim_submits() > before;
@@ -487,6 +543,16 @@ START_TEST(test_kill_during_campaign)
 		e2e_dump_log(&E);
 	ck_assert_msg(crash_finished(campaign), "the campaign did not finish within %d s",
 	    CRASH_DONE_WAIT_MS / 1000);
+	/* every reply is stored once, none lost on the SIM or in a kill */
+	until = crash_now_ms() + CRASH_REPLIES_WAIT_MS;
+	while (crash_replies(NULL) < injected && crash_now_ms() < until)
+		crash_sleep_ms(250);
+	ck_assert_int_eq(crash_replies(NULL), injected);
+	for (r = 0; r < injected; r++) {
+		snprintf(text, sizeof(text), r % 2 ? "OUI %d" : "Merci, à jeudi (%d)", r);
+		ck_assert_msg(crash_replies(text) == 1, "reply \"%s\" stored %lld times", text,
+		    crash_replies(text));
+	}
 
 	/* the database, read directly, and what the network received */
 	{
@@ -510,9 +576,10 @@ START_TEST(test_kill_during_campaign)
 
 	printf("crash: %d kills (%lld while sending), %lld messages: %lld sent, %lld delivered, "
 	    "%lld uncertain (%ld of them received), 0 sent received twice, %ld uncertain "
-	    "received twice; %ld SMS received in all; %.1f s\n", CRASH_KILLS, mid_send,
+	    "received twice; %ld SMS received in all; %d replies stored once each; %.1f s\n",
+	    kills, mid_send,
 	    n.total, n.sent, n.delivered, n.uncertain, uncertain_received, dup_uncertain,
-	    submits, (double)(crash_now_ms() - t0) / 1000);
+	    submits, injected, (double)(crash_now_ms() - t0) / 1000);
 
 	snprintf(extra, sizeof(extra), "rm -rf '%s'", SIM_DIR);
 	ck_assert_int_eq(system(extra), 0);
