@@ -64,7 +64,7 @@ package-test: deps
 chaos: build
 	RAPPELD=$(BUILD)/rappeld RAPPELCTL=$(BUILD)/rappelctl \
 	MODEMSIM=$(BUILD)/tools/modemsim/modemsim RAPPEL_CRASH_KILLS=50 \
-	CK_DEFAULT_TIMEOUT=1800 $(BUILD)/tests/check_crash
+	CK_TIMEOUT_MULTIPLIER=3 $(BUILD)/tests/check_crash
 
 bench: build
 	$(BUILD)/bench/bench_queue 3000 5

@@ -32,6 +32,7 @@ struct db_cached {
 
 struct db {
 	sqlite3 *handle;
+	bool full;		/* a write failed with SQLITE_FULL since db_take_full() */
 	size_t ncached;
 	struct db_cached cache[DB_STMT_CACHE];
 };
@@ -275,7 +276,10 @@ db_exec(struct db *db, const char *sql)
 {
 	char *msg = NULL;
 
-	if (sqlite3_exec(db->handle, sql, NULL, NULL, &msg) != SQLITE_OK) {
+	int rc = sqlite3_exec(db->handle, sql, NULL, NULL, &msg);
+
+	if (rc != SQLITE_OK) {
+		db->full |= (rc & 0xff) == SQLITE_FULL;
 		log_err("db: %s: %s", sql, msg ? msg : "?");
 		sqlite3_free(msg);
 		return -1;
@@ -353,6 +357,7 @@ db_step_done(struct db *db, sqlite3_stmt *st)
 		sqlite3_reset(st);
 		return 0;
 	}
+	db->full |= (rc & 0xff) == SQLITE_FULL;
 	/* Constraint failures are expected input errors: the caller maps them. */
 	if ((rc & 0xff) != SQLITE_CONSTRAINT)
 		log_err("db: statement failed: %s: %s", sqlite3_errmsg(db->handle),
@@ -433,4 +438,13 @@ db_lock(const char *path, char *err, size_t errlen)
 		return -1;
 	}
 	return fd;
+}
+
+bool
+db_take_full(struct db *db)
+{
+	bool full = db->full;
+
+	db->full = false;
+	return full;
 }

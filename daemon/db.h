@@ -80,6 +80,13 @@ int db_savepoint(struct db *db, const char *name);
 int db_release(struct db *db, const char *name);
 void db_rollback_to(struct db *db, const char *name);
 
+/*
+ * Whether a write through db_step_done() or db_exec() failed because the
+ * disk is full since the last call; clears the flag.  Lets a caller that
+ * only saw -1 tell "disk full" (space to free) from other failures.
+ */
+bool db_take_full(struct db *db);
+
 /* Runs sql with no result rows (DDL, PRAGMA ...); 0 or -1 (logged). */
 int db_exec(struct db *db, const char *sql);
 

@@ -123,8 +123,18 @@ http_reply_static(struct http_req *req, unsigned status, const char *content_typ
 int
 http_reply_json(struct http_req *req, unsigned status, json_t *body)
 {
-	char *text = json_dumps(body, JSON_COMPACT);
+	char *text;
 
+	/* a write that failed on a full disk: say so, and what to do */
+	if (status == 500 && req->app && req->app->db && db_take_full(req->app->db)) {
+		log_err("http: %s %s refused: the disk is full", req->method, req->path);
+		json_decref(body);
+		status = 507;
+		body = json_pack("{s:{s:s, s:s}}", "error", "code", "disk_full", "message",
+		    "Le disque de rappel est plein : rien n'a été enregistré. Libérez de la "
+		    "place (anciennes sauvegardes, journaux), puis réessayez.");
+	}
+	text = json_dumps(body, JSON_COMPACT);
 	json_decref(body);
 	if (text == NULL)
 		fatal("http: cannot serialise JSON");
@@ -144,6 +154,7 @@ http_reply_empty(struct http_req *req, unsigned status)
 int
 http_reply_error(struct http_req *req, const struct error *err)
 {
+
 	json_t *e = json_pack("{s:s, s:s}", "code", err->code ? err->code : "internal",
 	    "message", err->message);
 
