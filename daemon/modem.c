@@ -48,6 +48,7 @@
 #define MODEM_SWEEP_S 30		/* read the whole SIM this often */
 #define MODEM_HEALTH_S 60		/* signal and registration this often */
 #define MODEM_SEND_TIMEOUT_S 60		/* wait for +CMGS at most this long */
+#define MODEM_CALL_MAX_S 30		/* a libgammu call may run this long, then is aborted */
 #define MODEM_MAX_TIMEOUTS 3		/* in a row, then reconnect */
 #define MODEM_BACKOFF_MAX_S 30
 #define MODEM_BENCH_FAILURES 3		/* failed sends in a row, then ... */
@@ -92,6 +93,9 @@ struct modem {
 	enum modem_state state;
 	bool pin_refused;		/* once refused, the PIN is never tried again */
 	int timeouts;			/* in a row */
+	_Atomic int64_t call_deadline;	/* CLOCK_MONOTONIC s; the watcher aborts a
+					   libgammu call still running then; 0: none */
+	_Atomic bool aborted;		/* the watcher did: libgammu's state is suspect */
 	int backoff;			/* seconds before the next reconnection */
 	int64_t next_sweep, next_health;
 	bool incoming;			/* the modem announced an SMS */
@@ -430,14 +434,46 @@ modem_connect(struct modem *m)
 	return 0;
 }
 
+/* Seconds of CLOCK_MONOTONIC, for the watcher's deadlines. */
+static int64_t
+modem_mono_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec;
+}
+
+/*
+ * Around a libgammu call that talks to the modem: libgammu can wait
+ * without end for an answer that line noise replaced (the "> " prompt of
+ * AT+CMGS, a reply to AT+CPMS); past MODEM_CALL_MAX_S the watcher aborts
+ * the call, and modem_trouble() then reconnects.
+ */
+static void
+modem_call_begin(struct modem *m)
+{
+	m->call_deadline = modem_mono_s() + MODEM_CALL_MAX_S;
+}
+
+static void
+modem_call_end(struct modem *m)
+{
+	m->call_deadline = 0;
+}
+
 /* Counts a failure; true when the connection must be dropped. */
 static bool
 modem_trouble(struct modem *m, const char *what, GSM_Error e)
 {
+	bool aborted = m->aborted;
+
+	m->aborted = false;
 	modem_set_error(m, what, e);
 	if (e == ERR_TIMEOUT)
 		m->timeouts++;
-	if (modem_is_device_error(e) || m->timeouts >= MODEM_MAX_TIMEOUTS ||
+	/* after an abort libgammu's parser may be lost in noise: start afresh */
+	if (aborted || modem_is_device_error(e) || m->timeouts >= MODEM_MAX_TIMEOUTS ||
 	    modem_device_gone(m)) {
 		modem_disconnect(m);
 		modem_set_state(m, MODEM_RECONNECTING);
@@ -457,13 +493,19 @@ modem_health(struct modem *m)
 	GSM_Error e;
 	char *name;
 
-	if ((e = GSM_GetSignalQuality(m->sm, &sq)) == ERR_NONE) {
+	modem_call_begin(m);
+	e = GSM_GetSignalQuality(m->sm, &sq);
+	modem_call_end(m);
+	if (e == ERR_NONE) {
 		m->signal = sq.SignalPercent;
 	} else if (modem_trouble(m, "cannot read the signal", e)) {
 		return;
 	}
 	memset(&ni, 0, sizeof(ni));
-	if ((e = GSM_GetNetworkInfo(m->sm, &ni)) != ERR_NONE) {
+	modem_call_begin(m);
+	e = GSM_GetNetworkInfo(m->sm, &ni);
+	modem_call_end(m);
+	if (e != ERR_NONE) {
 		modem_trouble(m, "cannot read the network state", e);
 		return;
 	}
@@ -594,7 +636,9 @@ modem_sweep(struct modem *m)
 	while (n < MODEM_SWEEP_MAX) {
 		if (n > 0)
 			list[n] = list[n - 1];	/* GetNextSMS continues from the last location */
+		modem_call_begin(m);
 		e = GSM_GetNextSMS(m->sm, &list[n], start);
+		modem_call_end(m);
 		start = false;
 		if (e == ERR_EMPTY || e == ERR_INVALIDLOCATION)
 			break;
@@ -609,7 +653,9 @@ modem_sweep(struct modem *m)
 		for (j = 0; j < list[i].Number; j++) {
 			if (modem_store(m, &list[i].SMS[j]) < 0)
 				continue;	/* stays on the SIM, read again later */
+			modem_call_begin(m);
 			e = GSM_DeleteSMS(m->sm, &list[i].SMS[j]);
+			modem_call_end(m);
 			if (e != ERR_NONE && modem_trouble(m, "cannot delete an SMS", e))
 				break;
 		}
@@ -667,7 +713,9 @@ modem_send_part(struct modem *m, GSM_SMSMessage *sms, char *why, size_t whylen)
 	m->send_status = -1;
 	m->send_ref = -1;
 	modem_in_send = true;
+	modem_call_begin(m);
 	e = GSM_SendSMS(m->sm, sms);
+	modem_call_end(m);
 	modem_in_send = false;
 	if (e != ERR_NONE) {
 		/* the PDU was not (completely) written: nothing went out */
@@ -951,8 +999,16 @@ modem_watch(void *arg)
 		for (i = 0; i < pool->nmodems; i++) {
 			struct modem *m = &pool->modems[i];
 			pthread_mutex_lock(&m->sm_lock);
-			if (m->sm != NULL && m->dev_ino != 0 && modem_device_gone(m))
+			if (m->sm != NULL && m->dev_ino != 0 && modem_device_gone(m)) {
 				GSM_AbortOperation(m->sm);
+			} else if (m->sm != NULL && m->call_deadline != 0 &&
+			    modem_mono_s() > m->call_deadline) {
+				log_warn("modem: %s does not answer sensibly; call aborted after "
+				    "%d s", m->cfg->name, MODEM_CALL_MAX_S);
+				m->call_deadline = 0;
+				m->aborted = true;
+				GSM_AbortOperation(m->sm);
+			}
 			pthread_mutex_unlock(&m->sm_lock);
 		}
 	}

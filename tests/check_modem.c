@@ -524,6 +524,69 @@ START_TEST(test_unplug_replug)
 }
 END_TEST
 
+
+/*
+ * A modem that answers line noise, then stops answering altogether, then
+ * comes back: rappeld never hangs (its API answers throughout), loses
+ * nothing (each message sent once, or uncertain when the noise or the
+ * silence came while it held the PDU), and sends the rest afterwards.
+ */
+START_TEST(test_garbage_and_mute)
+{
+	char body[64];
+	json_t *list, *texts, *o;
+	size_t i, sent = 0, uncertain = 0, before;
+	int waited, probes;
+
+	for (i = 1; i <= 12; i++) {
+		snprintf(body, sizeof(body), "Lot brouillé %zu", i);
+		send_sms("06 12 34 56 78", body);
+	}
+	for (waited = 0; count("/api/v1/messages?status=sent") < 3 && waited < 30000;
+	    waited += 50)
+		sleep_ms(50);
+	modemsim_set_garbage(SIM, 2);
+	sleep_ms(3000);
+	modemsim_set_mute(SIM, true);
+	/* the API answers while the modem is silent */
+	for (probes = 0; probes < 10; probes++) {
+		ck_assert_int_eq(e2e_status(&E, &A, "GET", "/api/v1/status", NULL), 200);
+		sleep_ms(1000);
+	}
+	before = count("/api/v1/messages?status=sent");
+	modemsim_set_mute(SIM, false);
+	/* a PDU whose answer was noise waits MODEM_SEND_TIMEOUT_S (60 s), then is uncertain */
+	for (waited = 0; waited < 3 * MODEM_TEST_WAIT_MS; waited += 200) {
+		if (count("/api/v1/messages?status=queued") == 0 &&
+		    count("/api/v1/messages?status=sending") == 0)
+			break;
+		sleep_ms(200);
+	}
+	list = get("/api/v1/messages");
+	texts = sim_received_texts();
+	json_array_foreach(list, i, o) {
+		const char *status = json_string_value(json_object_get(o, "status"));
+		const char *b = json_string_value(json_object_get(o, "body"));
+
+		if (strcmp(status, "sent") == 0) {
+			sent++;
+			ck_assert_int_eq(received_times(texts, b), 1);
+			continue;
+		}
+		if (strcmp(status, "uncertain") != 0)
+			e2e_dump_log(&E);
+		ck_assert_msg(strcmp(status, "uncertain") == 0, "message %s is %s", b, status);
+		uncertain++;
+		ck_assert_int_le(received_times(texts, b), 1);
+	}
+	printf("modem: after noise and silence %zu sent, %zu uncertain\n", sent, uncertain);
+	ck_assert_uint_eq(sent + uncertain, 12);
+	ck_assert_uint_gt(sent, before);	/* it went on once the modem answered */
+	json_decref(texts);
+	json_decref(list);
+}
+END_TEST
+
 static int
 pin_attempts(void)
 {
@@ -920,6 +983,11 @@ modem_suite(void)
 	tcase_add_test(tc, test_cms_error_every_third);
 	tcase_add_test(tc, test_unplug_replug);
 	tcase_add_test(tc, test_no_registration_waits);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("noise");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 360);
+	tcase_add_test(tc, test_garbage_and_mute);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("limits");
 	tcase_add_checked_fixture(tc, setup, teardown);

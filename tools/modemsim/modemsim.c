@@ -34,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -67,6 +68,7 @@ struct modemsim {
 	int		 cmd_ms;	/* latency before each reply */
 	int		 send_ms;	/* latency before each send's reply */
 	bool		 mute;
+	int		 garbage;	/* AT+CMGS still to be answered by noise */
 
 	struct msim_at	*at;
 	struct msim_log	*log;
@@ -268,6 +270,18 @@ modemsim_run_pending(struct modemsim *ms, enum msim_at_event ev)
 	}
 	if (ms->mute) {
 		msim_at_reset_input(ms->at);
+		return;
+	}
+	if (ms->garbage > 0 && ev != MSIM_AT_SEND &&
+	    strncasecmp(ms->at->line, "AT+CMGS", 7) == 0) {
+		/* line noise instead of the answer: the command is not carried out */
+		static const char noise[] = "\r\n\xff\xfe\x13%$#@~\x7f+C?\x80\r\n";
+
+		ms->garbage--;
+		msim_at_reset_input(ms->at);
+		msim_log_event(ms->log, "garbage", json_pack("{s:i}", "left", ms->garbage));
+		msim_buf_add(&ms->out, noise, sizeof(noise) - 1);
+		modemsim_flush_out(ms);
 		return;
 	}
 	msim_at_execute(ms->at, time(NULL), &ms->out);
@@ -518,6 +532,14 @@ modemsim_set_mute(struct modemsim *ms, bool on)
 	ms->mute = on;
 	msim_log_event(ms->log, "mute", json_pack("{s:b}", "mute", on));
 	modemsim_wakeup(ms);
+	pthread_mutex_unlock(&ms->lock);
+}
+
+void
+modemsim_set_garbage(struct modemsim *ms, int replies)
+{
+	pthread_mutex_lock(&ms->lock);
+	ms->garbage = replies > 0 ? replies : 0;
 	pthread_mutex_unlock(&ms->lock);
 }
 

@@ -16,7 +16,7 @@
  * "udh" is null for a single message; 8-bit messages have "data" (hex)
  * instead of "text".  Other events: "start", "at" (each command line,
  * when log_commands), "submit_error" (with "cms_error"), "bad_pdu",
- * "inject", "report", "delete", "pin", "register", "mute", "unplug",
+ * "inject", "report", "delete", "pin", "register", "mute", "garbage", "unplug",
  * "replug".
  *
  * Faults: latency before each reply and each send, +CMS ERROR on every
@@ -100,6 +100,13 @@ void modemsim_set_cms_error(struct modemsim *ms, int every, int code);
 /* Network registration; off: +CREG stat 0, sends fail with +CMS ERROR: 331. */
 void modemsim_set_registered(struct modemsim *ms, bool on);
 
+/*
+ * The next `replies` AT+CMGS commands are answered with line noise (no
+ * "> " prompt, no OK, no ERROR) instead of being carried out: the SMS
+ * does not reach the network, and the client must not wait forever.
+ */
+void modemsim_set_garbage(struct modemsim *ms, int replies);
+
 /* A mute modem reads and discards everything and never answers. */
 void modemsim_set_mute(struct modemsim *ms, bool on);
 
@@ -144,6 +151,7 @@ int modemsim_inject_report(struct modemsim *ms, int ref, bool delivered);
  *	cms-every N [CODE]
  *	register 0|1
  *	mute 0|1
+ *	garbage N		the next N AT+CMGS are answered by line noise
  *	unplug
  *	replug
  *	status
