@@ -25,6 +25,7 @@
 #include "queue.h"
 #include "scheduler.h"
 #include "timeutil.h"
+#include "webhook.h"
 
 #define MAIN_LOGIN_SLOTS 1024
 
@@ -110,6 +111,7 @@ main(int argc, char **argv)
 	struct app app = { 0 };
 	struct http_server *http;
 	struct modem_pool *modems;
+	struct webhook *hooks;
 	struct db *db;
 	sigset_t sigs;
 	uint64_t watchdog_usec;
@@ -182,6 +184,8 @@ main(int argc, char **argv)
 	app.modems = modems;
 	if ((app.sched = scheduler_start(&app, err, sizeof(err))) == NULL)
 		fatal("scheduler: %s", err);
+	if ((hooks = webhook_start(&app, err, sizeof(err))) == NULL)
+		fatal("webhook: %s", err);
 	if ((http = http_start(&app, err, sizeof(err))) == NULL)
 		fatal("http: %s", err);
 	if (cfg->nmodems == 0)
@@ -224,6 +228,7 @@ main(int argc, char **argv)
 		atomic_thread_fence(memory_order_seq_cst);
 		app.cfg = cfg;
 		scheduler_poke(app.sched);
+		webhook_poke();
 		log_info("config: reloaded %s", path);
 	}
 
@@ -232,6 +237,7 @@ main(int argc, char **argv)
 	http_stop(http);
 	scheduler_stop(app.sched);
 	modem_pool_stop(modems);
+	webhook_stop(hooks);
 	db_close(status_db);
 	db_close(db);
 	ratelimit_free(app.login_by_addr);
