@@ -170,13 +170,16 @@ main(int argc, char **argv)
 		fatal("db: %s", err);
 	log_info("rappeld: starting version=%s schema=%d database=%s", RAPPEL_VERSION,
 	    db_version(db), cfg->db_path);
+	app.cfg = cfg;
+	app.db = db;
+	app.now = main_now;
+	/* first, so that every change from now on is reported to today's webhooks */
+	if ((hooks = webhook_start(&app, err, sizeof(err))) == NULL)
+		fatal("webhook: %s", err);
 	/* before any modem runs: what was with a modem when we died is uncertain */
 	if (queue_recover(db, main_now()) < 0)
 		fatal("queue: cannot recover the messages of the last run");
 
-	app.cfg = cfg;
-	app.db = db;
-	app.now = main_now;
 	app.login_by_addr = ratelimit_new(MAIN_LOGIN_SLOTS, 20, 15 * 60, 15 * 60);
 	app.login_by_name = ratelimit_new(MAIN_LOGIN_SLOTS, 5, 15 * 60, 15 * 60);
 	if ((modems = modem_pool_start(cfg, main_now, err, sizeof(err))) == NULL)
@@ -184,8 +187,6 @@ main(int argc, char **argv)
 	app.modems = modems;
 	if ((app.sched = scheduler_start(&app, err, sizeof(err))) == NULL)
 		fatal("scheduler: %s", err);
-	if ((hooks = webhook_start(&app, err, sizeof(err))) == NULL)
-		fatal("webhook: %s", err);
 	if ((http = http_start(&app, err, sizeof(err))) == NULL)
 		fatal("http: %s", err);
 	if (cfg->nmodems == 0)

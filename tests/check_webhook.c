@@ -213,6 +213,53 @@ START_TEST(test_transitions_noticed)
 }
 END_TEST
 
+/* The other transitions: recovery, resend, failure, delivery report. */
+START_TEST(test_more_transitions)
+{
+	struct config *cfg = hook_config(HOOK_TWO);
+	struct test_db t;
+	struct queue_msg m;
+	json_t *j;
+	int64_t a;
+
+	test_db_open(&t);
+	ck_assert_int_eq(webhook_sync(t.db, cfg, T0), 0);
+	a = hook_add(t.db, "+33639980001", 0);
+	ck_assert_int_eq(queue_claim_next(t.db, "modem", T0, &m), 1);
+	queue_msg_clear(&m);
+	ck_assert_int_eq(queue_recover(t.db, T0 + 1), 1);
+	ck_assert_ptr_nonnull(j = hook_row(t.db, "webhook", a, "uncertain"));
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(j, "message"),
+	    "previous_status")), "sending");
+	json_decref(j);
+	ck_assert_int_eq(queue_resend(t.db, a, T0 + 2, NULL), 0);
+	ck_assert_int_eq(queue_claim_next(t.db, "modem", T0 + 2, &m), 1);
+	queue_msg_clear(&m);
+	ck_assert_int_eq(queue_fail(t.db, a, "numéro inconnu", T0 + 3), 0);
+	ck_assert_ptr_nonnull(j = hook_row(t.db, "webhook", a, "failed"));
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(j, "message"),
+	    "error")), "numéro inconnu");
+	json_decref(j);
+	ck_assert_int_eq(queue_resend(t.db, a, T0 + 4, NULL), 0);
+	/* two resends: one from uncertain, one from failed */
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM webhook_deliveries WHERE "
+	    "json_extract(payload, '$.message.status') = 'queued' AND "
+	    "json_extract(payload, '$.message.previous_status') IN ('uncertain', 'failed')"), 2);
+	ck_assert_int_eq(queue_claim_next(t.db, "modem", T0 + 4, &m), 1);
+	queue_msg_clear(&m);
+	ck_assert_int_eq(queue_part_sent(t.db, a, 1, "modem", 12, T0 + 5), 0);
+	ck_assert_int_eq(queue_mark_sent(t.db, a, T0 + 5), 0);
+	ck_assert_int_eq(queue_report(t.db, "modem", 12, "+33639980001", true, T0 + 9), 1);
+	ck_assert_ptr_nonnull(j = hook_row(t.db, "webhook", a, "delivered"));
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(j, "message"),
+	    "previous_status")), "sent");
+	json_decref(j);
+	ck_assert_int_eq(hook_rows(t.db), 6);
+	test_db_close(&t);
+	config_free(cfg);
+}
+END_TEST
+
 /* The notice and the change are one transaction: no notice, no change. */
 START_TEST(test_same_transaction)
 {
@@ -749,6 +796,10 @@ START_TEST(test_e2e_dead_receiver_does_not_block)
 	ck_assert_int_ge(json_integer_value(json_object_get(json_array_get(
 	    json_object_get(r.json, "webhooks"), 0), "pending")), 5);
 	e2e_resp_free(&r);
+	ck_assert_int_eq(e2e_call(&E, &A, "GET", "/metrics", NULL, &r), 200);
+	ck_assert_msg(strstr(r.body, "\nrappel_webhook_notifications{webhook=\"webhook\","
+	    "status=\"pending\"} 5\n") != NULL, "%s", r.body);
+	e2e_resp_free(&r);
 	stop_all();		/* e2e_stop asserts a clean exit */
 	close(fd);
 }
@@ -767,6 +818,7 @@ webhook_suite(void)
 	tc = tcase_create("outbox");
 	tcase_add_test(tc, test_no_webhook_no_row);
 	tcase_add_test(tc, test_transitions_noticed);
+	tcase_add_test(tc, test_more_transitions);
 	tcase_add_test(tc, test_same_transaction);
 	tcase_add_test(tc, test_bulk_and_erasure);
 	tcase_add_test(tc, test_sync_removed);
