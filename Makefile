@@ -56,6 +56,7 @@ check: deps tests/browser/node_modules/.package-lock.json $(TEST_BUILD)/build.ni
 bench: build
 	$(BUILD)/bench/bench_queue 3000 5
 	sh bench/bench_send.sh $(BUILD)
+	sh bench/bench_webhook.sh $(BUILD)
 
 demo: build
 	@sh tools/demo.sh $(BUILD) $(DEMO_DIR) $(DEMO_PORT)

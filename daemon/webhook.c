@@ -237,11 +237,6 @@ webhook_status_json(struct db *db, const struct config *cfg)
 
 /* The delivery thread. */
 
-struct webhook_target {
-	const struct config_webhook *cfg;	/* in a config main.c never frees */
-	int64_t held_until;		/* a delivery failed: nothing before then */
-};
-
 struct webhook {
 	struct app *app;
 	struct db *db;
@@ -249,9 +244,7 @@ struct webhook {
 	pthread_t thread;
 	bool stop;			/* under webhook_lock */
 	atomic_bool stopping;		/* the same, for curl's progress callback */
-	const struct config *synced;	/* the configuration webhook_events reflects */
-	struct webhook_target targets[CONFIG_MAX_WEBHOOKS];
-	size_t ntargets;
+	const struct config *synced;	/* what webhook_events reflects; never freed */
 	int64_t purged_at;
 };
 
@@ -261,6 +254,7 @@ struct webhook_row {
 	char event[32];
 	char *payload;			/* owned */
 	int attempts;			/* before this one */
+	int64_t next_at;
 };
 
 static size_t
@@ -336,13 +330,17 @@ webhook_post(struct webhook *w, const struct config_webhook *t, const struct web
 	return rc == CURLE_OK && code >= 200 && code <= 299;
 }
 
-/* The oldest row due for t; 1 with *row filled, 0 when none, -1. */
+/*
+ * The oldest pending row of t, due or not: a webhook gets its rows in
+ * order, so a row waiting for its retry holds the ones behind it.
+ * 1 with *row filled, 0 when none, -1.
+ */
 static int
-webhook_next_row(struct db *db, const struct config_webhook *t, int64_t now,
-    struct webhook_row *row)
+webhook_head_row(struct db *db, const struct config_webhook *t, struct webhook_row *row)
 {
-	static const char sql[] = "SELECT id, event, payload, attempts FROM webhook_deliveries "
-	    "WHERE status = 'pending' AND webhook = ? AND next_at <= ? ORDER BY id LIMIT 1";
+	static const char sql[] = "SELECT id, event, payload, attempts, next_at "
+	    "FROM webhook_deliveries WHERE status = 'pending' AND webhook = ? "
+	    "ORDER BY id LIMIT 1";
 	sqlite3_stmt *st = db_stmt(db, sql);
 	int rc;
 
@@ -350,13 +348,13 @@ webhook_next_row(struct db *db, const struct config_webhook *t, int64_t now,
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_text(st, 1, t->name, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, now);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		row->id = sqlite3_column_int64(st, 0);
 		snprintf(row->event, sizeof(row->event), "%s", sqlite3_column_text(st, 1));
 		row->payload = db_column_strdup(st, 2);
 		row->attempts = sqlite3_column_int(st, 3);
+		row->next_at = sqlite3_column_int64(st, 4);
 	}
 	sqlite3_reset(st);
 	if (rc == SQLITE_ROW)
@@ -410,47 +408,34 @@ webhook_record(struct webhook *w, const struct config_webhook *t,
 	return next;
 }
 
-/* Delivers t's due rows in order until one fails (then t is held) or none is left. */
-static void
-webhook_run_target(struct webhook *w, struct webhook_target *t)
+/*
+ * Delivers t's rows in order while they are due.  Returns when t next
+ * has something to do, or 0 when nothing is pending (or on stop).
+ */
+static int64_t
+webhook_run_target(struct webhook *w, const struct config_webhook *t)
 {
 	struct webhook_row row;
 	char error[WEBHOOK_ERROR_MAX];
-	int64_t next;
+	int64_t next = 0;
 	bool ok;
 
-	while (!atomic_load(&w->stopping) &&
-	    webhook_next_row(w->db, t->cfg, w->app->now(), &row) == 1) {
-		ok = webhook_post(w, t->cfg, &row, error, sizeof(error));
-		if (atomic_load(&w->stopping) && !ok) {
+	while (!atomic_load(&w->stopping) && webhook_head_row(w->db, t, &row) == 1) {
+		if (row.next_at > w->app->now()) {
+			free(row.payload);
+			return row.next_at;
+		}
+		ok = webhook_post(w, t, &row, error, sizeof(error));
+		if (!ok && atomic_load(&w->stopping)) {
 			free(row.payload);	/* abandoned by the stop: not an attempt */
-			return;
+			return 0;
 		}
-		next = webhook_record(w, t->cfg, &row, ok ? NULL : error, w->app->now());
+		next = webhook_record(w, t, &row, ok ? NULL : error, w->app->now());
 		free(row.payload);
-		if (!ok && next) {
-			t->held_until = next;
-			return;
-		}
+		if (next)
+			return next;	/* wait for the retry: the others stay behind it */
 	}
-}
-
-/* When t next has something to do (0: nothing pending). */
-static int64_t
-webhook_target_due(struct webhook *w, const struct webhook_target *t)
-{
-	static const char sql[] = "SELECT min(next_at) FROM webhook_deliveries "
-	    "WHERE status = 'pending' AND webhook = ?";
-	sqlite3_stmt *st = db_stmt(w->db, sql);
-	int64_t due = 0;
-
-	if (st == NULL)
-		return 0;
-	sqlite3_bind_text(st, 1, t->cfg->name, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
-		due = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return due && due < t->held_until ? t->held_until : due;
+	return 0;
 }
 
 /* Deletes the rows kept long enough. */
@@ -470,20 +455,13 @@ webhook_purge(struct webhook *w, int64_t now)
 		log_info("webhook: purged %d old notification(s)", sqlite3_changes(db_handle(w->db)));
 }
 
-/* Follows a new configuration: webhook_events and the targets. */
+/* Follows a new configuration into webhook_events. */
 static void
 webhook_follow_config(struct webhook *w, const struct config *cfg, int64_t now)
 {
-	size_t i;
-
 	if (cfg == w->synced || webhook_sync(w->db, cfg, now) < 0)
 		return;
 	w->synced = cfg;
-	w->ntargets = cfg->nwebhooks;
-	for (i = 0; i < cfg->nwebhooks; i++) {
-		w->targets[i].cfg = &cfg->webhooks[i];
-		w->targets[i].held_until = 0;
-	}
 	if (cfg->nwebhooks)
 		log_info("webhook: %zu webhook(s) configured", cfg->nwebhooks);
 }
@@ -500,16 +478,13 @@ webhook_pass(struct webhook *w)
 	cfg = w->app->cfg;	/* main.c swaps it on SIGHUP, never frees it */
 	now = w->app->now();
 	webhook_follow_config(w, cfg, now);
-	for (i = 0; i < w->ntargets; i++)
-		if (w->targets[i].held_until <= now)
-			webhook_run_target(w, &w->targets[i]);
+	next = now + WEBHOOK_POLL;
+	for (i = 0; w->synced && i < w->synced->nwebhooks; i++)
+		if ((due = webhook_run_target(w, &w->synced->webhooks[i])) != 0 && due < next)
+			next = due;
 	now = w->app->now();
 	if (now - w->purged_at >= WEBHOOK_PURGE_PERIOD)
 		webhook_purge(w, now);
-	next = now + WEBHOOK_POLL;
-	for (i = 0; i < w->ntargets; i++)
-		if ((due = webhook_target_due(w, &w->targets[i])) != 0 && due < next)
-			next = due;
 	return next;
 }
 

@@ -17,8 +17,9 @@
  * A 2xx answer within WEBHOOK_TIMEOUT seconds is success.  Anything else
  * is retried after retry_base seconds, doubled each time up to
  * WEBHOOK_BACKOFF_MAX; after WEBHOOK_MAX_ATTEMPTS the row is "failed".
- * A failing webhook is held until its retry is due: its other rows wait
- * behind it instead of each spending a time-out.  Delivery is at least
+ * Each webhook gets its rows in the order they were written: a row
+ * waiting for its retry holds the ones behind it (so a dead receiver
+ * costs one time-out per retry, not one per row).  Delivery is at least
  * once (a crash after the POST and before the row is marked sends it
  * again): receivers deduplicate on X-Rappel-Delivery.
  *

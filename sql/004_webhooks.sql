@@ -30,6 +30,7 @@ CREATE TABLE webhook_deliveries (
 	tried_at     INTEGER,                 -- time of the latest attempt
 	done_at      INTEGER                  -- when it became done or failed
 );
-CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, webhook, next_at);
+-- the oldest pending row of a webhook (rowid order within the index key)
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, webhook);
 CREATE INDEX webhook_deliveries_contact ON webhook_deliveries (contact_id);
 CREATE INDEX webhook_deliveries_webhook ON webhook_deliveries (webhook, tried_at);
