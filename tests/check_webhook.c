@@ -133,6 +133,37 @@ hook_row(struct db *db, const char *webhook, int64_t id, const char *status)
 	return j;
 }
 
+/* The notice of message id becoming status to "webhook" has message.field == want. */
+static void
+hook_expect(struct db *db, int64_t id, const char *status, const char *field,
+    const char *want)
+{
+	json_t *j = hook_row(db, "webhook", id, status);
+
+	ck_assert_msg(j != NULL, "no %s notice for message %lld", status, (long long)id);
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(j, "message"),
+	    field)), want);
+	json_decref(j);
+}
+
+/* A fresh database where HOOK_TWO's webhooks listen; close with hook_close(). */
+static struct config *
+hook_open(struct test_db *t)
+{
+	struct config *cfg = hook_config(HOOK_TWO);
+
+	test_db_open(t);
+	ck_assert_int_eq(webhook_sync(t->db, cfg, T0), 0);
+	return cfg;
+}
+
+static void
+hook_close(struct test_db *t, struct config *cfg)
+{
+	test_db_close(t);
+	config_free(cfg);
+}
+
 static long long
 hook_rows(struct db *db)
 {
@@ -157,15 +188,13 @@ END_TEST
 
 START_TEST(test_transitions_noticed)
 {
-	struct config *cfg = hook_config(HOOK_TWO);
 	struct test_db t;
+	struct config *cfg = hook_open(&t);
 	struct queue_msg m;
 	int64_t a, b;
 	json_t *j, *msg;
 
 	time_set_zone("Europe/Paris");
-	test_db_open(&t);
-	ck_assert_int_eq(webhook_sync(t.db, cfg, T0), 0);
 	ck_assert(webhook_wanted(t.db, WEBHOOK_MESSAGE_STATUS));
 	ck_assert(webhook_wanted(t.db, WEBHOOK_REPLY_RECEIVED));
 	a = hook_add(t.db, "+33639980001", 0);
@@ -200,46 +229,32 @@ START_TEST(test_transitions_noticed)
 	ck_assert(json_is_null(json_object_get(msg, "contact_id")));
 	ck_assert(json_is_null(json_object_get(msg, "error")));
 	json_decref(j);
-	j = hook_row(t.db, "webhook", b, "cancelled");
-	ck_assert_ptr_nonnull(j);
-	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(j, "message"),
-	    "previous_status")), "queued");
-	json_decref(j);
+	hook_expect(t.db, b, "cancelled", "previous_status", "queued");
 	/* webhook.2 listens to replies only */
 	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM webhook_deliveries "
 	    "WHERE webhook <> 'webhook' OR event <> 'message.status' OR status <> 'pending'"), 0);
-	test_db_close(&t);
-	config_free(cfg);
+	hook_close(&t, cfg);
 }
 END_TEST
 
 /* The other transitions: recovery, resend, failure, delivery report. */
 START_TEST(test_more_transitions)
 {
-	struct config *cfg = hook_config(HOOK_TWO);
 	struct test_db t;
+	struct config *cfg = hook_open(&t);
 	struct queue_msg m;
-	json_t *j;
 	int64_t a;
 
-	test_db_open(&t);
-	ck_assert_int_eq(webhook_sync(t.db, cfg, T0), 0);
 	a = hook_add(t.db, "+33639980001", 0);
 	ck_assert_int_eq(queue_claim_next(t.db, "modem", T0, &m), 1);
 	queue_msg_clear(&m);
 	ck_assert_int_eq(queue_recover(t.db, T0 + 1), 1);
-	ck_assert_ptr_nonnull(j = hook_row(t.db, "webhook", a, "uncertain"));
-	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(j, "message"),
-	    "previous_status")), "sending");
-	json_decref(j);
+	hook_expect(t.db, a, "uncertain", "previous_status", "sending");
 	ck_assert_int_eq(queue_resend(t.db, a, T0 + 2, NULL), 0);
 	ck_assert_int_eq(queue_claim_next(t.db, "modem", T0 + 2, &m), 1);
 	queue_msg_clear(&m);
 	ck_assert_int_eq(queue_fail(t.db, a, "numéro inconnu", T0 + 3), 0);
-	ck_assert_ptr_nonnull(j = hook_row(t.db, "webhook", a, "failed"));
-	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(j, "message"),
-	    "error")), "numéro inconnu");
-	json_decref(j);
+	hook_expect(t.db, a, "failed", "error", "numéro inconnu");
 	ck_assert_int_eq(queue_resend(t.db, a, T0 + 4, NULL), 0);
 	/* two resends: one from uncertain, one from failed */
 	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM webhook_deliveries WHERE "
@@ -250,26 +265,20 @@ START_TEST(test_more_transitions)
 	ck_assert_int_eq(queue_part_sent(t.db, a, 1, "modem", 12, T0 + 5), 0);
 	ck_assert_int_eq(queue_mark_sent(t.db, a, T0 + 5), 0);
 	ck_assert_int_eq(queue_report(t.db, "modem", 12, "+33639980001", true, T0 + 9), 1);
-	ck_assert_ptr_nonnull(j = hook_row(t.db, "webhook", a, "delivered"));
-	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(j, "message"),
-	    "previous_status")), "sent");
-	json_decref(j);
+	hook_expect(t.db, a, "delivered", "previous_status", "sent");
 	ck_assert_int_eq(hook_rows(t.db), 6);
-	test_db_close(&t);
-	config_free(cfg);
+	hook_close(&t, cfg);
 }
 END_TEST
 
 /* The notice and the change are one transaction: no notice, no change. */
 START_TEST(test_same_transaction)
 {
-	struct config *cfg = hook_config(HOOK_TWO);
 	struct test_db t;
+	struct config *cfg = hook_open(&t);
 	struct queue_msg m;
 	int64_t a;
 
-	test_db_open(&t);
-	ck_assert_int_eq(webhook_sync(t.db, cfg, T0), 0);
 	a = hook_add(t.db, "+33639980001", 0);
 	ck_assert_int_eq(queue_claim_next(t.db, "modem", T0, &m), 1);
 	queue_msg_clear(&m);
@@ -280,21 +289,18 @@ START_TEST(test_same_transaction)
 	ck_assert_int_eq(db_exec(t.db, "DROP TRIGGER no_outbox"), 0);
 	ck_assert_int_eq(queue_mark_sent(t.db, a, T0 + 2), 0);
 	ck_assert_int_eq(hook_rows(t.db), 1);
-	test_db_close(&t);
-	config_free(cfg);
+	hook_close(&t, cfg);
 }
 END_TEST
 
 /* STOP cancels in bulk: one notice each; erasure removes the person's notices. */
 START_TEST(test_bulk_and_erasure)
 {
-	struct config *cfg = hook_config(HOOK_TWO);
 	struct test_db t;
+	struct config *cfg = hook_open(&t);
 	json_t *j;
 	int64_t a;
 
-	test_db_open(&t);
-	ck_assert_int_eq(webhook_sync(t.db, cfg, T0), 0);
 	ck_assert_int_eq(db_exec(t.db, "INSERT INTO contacts (id, first_name, last_name, "
 	    "created_at, updated_at) VALUES (7, 'Awa', 'Diallo', 0, 0)"), 0);
 	hook_add(t.db, "+33639980001", 7);
@@ -310,8 +316,7 @@ START_TEST(test_bulk_and_erasure)
 	ck_assert_ptr_nonnull(j);
 	ck_assert(json_is_null(json_object_get(json_object_get(j, "message"), "to")));
 	json_decref(j);
-	test_db_close(&t);
-	config_free(cfg);
+	hook_close(&t, cfg);
 }
 END_TEST
 
@@ -525,28 +530,10 @@ stop_all(void)
 		receiver_stop();
 }
 
-static void
-sleep_ms(int ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
-
-	nanosleep(&ts, NULL);
-}
-
 static json_int_t
 send_sms(const char *to, const char *body)
 {
-	json_t *req = json_pack("{s:s, s:s}", "to", to, "body", body);
-	char *text = json_dumps(req, 0);
-	struct e2e_resp r;
-	json_int_t id;
-
-	ck_assert_int_eq(e2e_call(&E, &A, "POST", "/api/v1/messages", text, &r), 201);
-	id = json_integer_value(json_object_get(r.json, "id"));
-	e2e_resp_free(&r);
-	free(text);
-	json_decref(req);
-	return id;
+	return e2e_send_sms(&E, &A, to, body);
 }
 
 /*
@@ -578,7 +565,7 @@ wait_request(const char *path, const char *key, const char *field, const char *v
 		pthread_mutex_unlock(&R.lock);
 		if (found.body)
 			return found;
-		sleep_ms(100);
+		e2e_sleep_ms(100);
 	}
 	e2e_dump_log(&E);
 	ck_abort_msg("no request on %s with %s.%s = %s", path, key, field, value);
@@ -623,15 +610,36 @@ count_requests(const char *path, const char *event)
 	return n;
 }
 
-/* No log line holds the number in full. */
+/* Waits until rappeld's log has a line with what in it; fails the test if never. */
+static void
+wait_log(const char *what)
+{
+	int waited;
+	char *log;
+	bool found;
+
+	for (waited = 0; waited < HOOK_WAIT_MS; waited += 100) {
+		log = e2e_read_file(E.log, NULL);
+		found = log && strstr(log, what);
+		free(log);
+		if (found)
+			return;
+		e2e_sleep_ms(100);
+	}
+	e2e_dump_log(&E);
+	ck_abort_msg("the log never said \"%s\"", what);
+}
+
+/* Once a delivery is recorded, no log line holds the number in full. */
 static void
 assert_log_masks(const char *digits)
 {
-	char *log = e2e_read_file(E.log, NULL);
+	char *log;
 
+	wait_log("webhook: delivered");
+	log = e2e_read_file(E.log, NULL);
 	ck_assert_ptr_nonnull(log);
 	ck_assert_msg(strstr(log, digits) == NULL, "the log shows %s in full", digits);
-	ck_assert_msg(strstr(log, "webhook: delivered") != NULL, "no delivery logged");
 	free(log);
 }
 
@@ -740,20 +748,15 @@ START_TEST(test_e2e_retry)
 			break;
 		json_decref(st);
 		st = NULL;
-		sleep_ms(100);
+		e2e_sleep_ms(100);
 	}
 	ck_assert_ptr_nonnull(st);
 	ck_assert_int_eq(json_integer_value(json_object_get(h, "failed")), 0);
 	ck_assert(json_is_null(json_object_get(h, "last_error")));
 	ck_assert(json_is_string(json_object_get(h, "last_attempt_at")));
 	json_decref(st);
-	{
-		char *log = e2e_read_file(E.log, NULL);
-		ck_assert_ptr_nonnull(log);
-		ck_assert_msg(strstr(log, "webhook: retry id=") && strstr(log, "error=\"HTTP 500\""),
-		    "retries not logged");
-		free(log);
-	}
+	wait_log("error=\"HTTP 500\"");
+	wait_log("webhook: retry id=");
 	stop_all();
 }
 END_TEST
@@ -788,7 +791,7 @@ START_TEST(test_e2e_dead_receiver_does_not_block)
 		sent = json_array_size(r.json);
 		e2e_resp_free(&r);
 		if (sent < 5)
-			sleep_ms(100);
+			e2e_sleep_ms(100);
 	}
 	ck_assert_uint_eq(sent, 5);
 	ck_assert_int_eq(e2e_call(&E, &A, "GET", "/api/v1/status", NULL, &r), 200);
