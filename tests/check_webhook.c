@@ -10,6 +10,7 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -761,6 +762,49 @@ START_TEST(test_e2e_retry)
 }
 END_TEST
 
+/* A webhook added to the configuration with SIGHUP (systemctl reload) is used at once. */
+START_TEST(test_e2e_reload_adds_webhook)
+{
+	struct hook_req q;
+	json_int_t before, after;
+	struct e2e_resp r;
+	int waited;
+	size_t sent = 0;
+	json_t *j;
+	FILE *f;
+
+	receiver_start(0);
+	start_with_hooks("");
+	before = send_sms("0612345678", "Avant");
+	for (waited = 0; waited < HOOK_WAIT_MS && sent < 1; waited += 100) {
+		ck_assert_int_eq(e2e_call(&E, &A, "GET", "/api/v1/messages?status=sent", NULL,
+		    &r), 200);
+		sent = json_array_size(r.json);
+		e2e_resp_free(&r);
+		e2e_sleep_ms(100);
+	}
+	ck_assert_uint_eq(sent, 1);
+	ck_assert_ptr_nonnull(f = fopen(E.conf, "a"));
+	fprintf(f, "\n[webhook]\nurl = http://127.0.0.1:%d/all\nsecret = %s\n", R.port,
+	    HOOK_SECRET);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_int_eq(kill(E.pid, SIGHUP), 0);
+	wait_log("webhook: 1 webhook(s) configured");
+	after = send_sms("0612345678", "Après");
+	q = wait_request("/all", "message", "status", "sent", 200);
+	assert_signed(&q, HOOK_SECRET);
+	j = json_loads(q.body, 0, NULL);
+	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(j, "message"), "id")),
+	    after);
+	json_decref(j);
+	free(q.body);
+	/* the message sent before the reload was not reported */
+	ck_assert_int_ne(before, after);
+	ck_assert_uint_eq(count_requests("/all", "message.status"), 1);
+	stop_all();
+}
+END_TEST
+
 /*
  * A receiver that accepts the connection and never answers: the messages
  * are sent all the same, and rappeld still stops cleanly.
@@ -831,6 +875,7 @@ webhook_suite(void)
 	tcase_add_test(tc, test_e2e_message_status);
 	tcase_add_test(tc, test_e2e_reply_received);
 	tcase_add_test(tc, test_e2e_retry);
+	tcase_add_test(tc, test_e2e_reload_adds_webhook);
 	tcase_add_test(tc, test_e2e_dead_receiver_does_not_block);
 	suite_add_tcase(s, tc);
 	return s;
