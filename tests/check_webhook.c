@@ -113,6 +113,19 @@ hook_add(struct db *db, const char *to, int64_t contact)
 	return id;
 }
 
+/* A modem takes the next message due at now; returns its id. */
+static int64_t
+hook_claim(struct db *db, int64_t now)
+{
+	struct queue_msg m;
+	int64_t id;
+
+	ck_assert_int_eq(queue_claim_next(db, "modem", now, &m), 1);
+	id = m.id;
+	queue_msg_clear(&m);
+	return id;
+}
+
 /* The payload of the only delivery of message id to webhook, parsed. */
 static json_t *
 hook_row(struct db *db, const char *webhook, int64_t id, const char *status)
@@ -174,13 +187,11 @@ hook_rows(struct db *db)
 START_TEST(test_no_webhook_no_row)
 {
 	struct test_db t;
-	struct queue_msg m;
 	int64_t id;
 
 	test_db_open(&t);
 	id = hook_add(t.db, "+33639980001", 0);
-	ck_assert_int_eq(queue_claim_next(t.db, "modem", T0, &m), 1);
-	queue_msg_clear(&m);
+	hook_claim(t.db, T0);
 	ck_assert_int_eq(queue_mark_sent(t.db, id, T0 + 1), 0);
 	ck_assert_int_eq(hook_rows(t.db), 0);
 	test_db_close(&t);
@@ -191,7 +202,6 @@ START_TEST(test_transitions_noticed)
 {
 	struct test_db t;
 	struct config *cfg = hook_open(&t);
-	struct queue_msg m;
 	int64_t a, b;
 	json_t *j, *msg;
 
@@ -201,18 +211,14 @@ START_TEST(test_transitions_noticed)
 	a = hook_add(t.db, "+33639980001", 0);
 	b = hook_add(t.db, "+33639980002", 0);
 	ck_assert_int_eq(hook_rows(t.db), 0);		/* being queued is not a change */
-	ck_assert_int_eq(queue_claim_next(t.db, "modem", T0, &m), 1);
-	ck_assert_int_eq(m.id, a);
-	queue_msg_clear(&m);
+	ck_assert_int_eq(hook_claim(t.db, T0), a);
 	ck_assert_int_eq(hook_rows(t.db), 0);		/* nor being taken by a modem */
 	ck_assert_int_eq(queue_retry(t.db, a, "+CMS ERROR: 500", 1, T0), 0);
 	ck_assert_int_eq(hook_rows(t.db), 0);		/* nor a retry */
 	ck_assert_int_eq(queue_cancel(t.db, b, T0 + 4, NULL), 0);
 	ck_assert_int_eq(queue_cancel(t.db, b, T0 + 4, NULL), -1);	/* refused: no notice */
 	ck_assert_int_eq(hook_rows(t.db), 1);
-	ck_assert_int_eq(queue_claim_next(t.db, "modem", T0 + 5, &m), 1);
-	ck_assert_int_eq(m.id, a);
-	queue_msg_clear(&m);
+	ck_assert_int_eq(hook_claim(t.db, T0 + 5), a);
 	ck_assert_int_eq(queue_mark_sent(t.db, a, T0 + 6), 0);
 	ck_assert_int_eq(queue_mark_sent(t.db, a, T0 + 7), -1);	/* refused: no notice */
 	ck_assert_int_eq(hook_rows(t.db), 2);
@@ -243,17 +249,14 @@ START_TEST(test_more_transitions)
 {
 	struct test_db t;
 	struct config *cfg = hook_open(&t);
-	struct queue_msg m;
 	int64_t a;
 
 	a = hook_add(t.db, "+33639980001", 0);
-	ck_assert_int_eq(queue_claim_next(t.db, "modem", T0, &m), 1);
-	queue_msg_clear(&m);
+	hook_claim(t.db, T0);
 	ck_assert_int_eq(queue_recover(t.db, T0 + 1), 1);
 	hook_expect(t.db, a, "uncertain", "previous_status", "sending");
 	ck_assert_int_eq(queue_resend(t.db, a, T0 + 2, NULL), 0);
-	ck_assert_int_eq(queue_claim_next(t.db, "modem", T0 + 2, &m), 1);
-	queue_msg_clear(&m);
+	hook_claim(t.db, T0 + 2);
 	ck_assert_int_eq(queue_fail(t.db, a, "numéro inconnu", T0 + 3), 0);
 	hook_expect(t.db, a, "failed", "error", "numéro inconnu");
 	ck_assert_int_eq(queue_resend(t.db, a, T0 + 4, NULL), 0);
@@ -261,8 +264,7 @@ START_TEST(test_more_transitions)
 	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM webhook_deliveries WHERE "
 	    "json_extract(payload, '$.message.status') = 'queued' AND "
 	    "json_extract(payload, '$.message.previous_status') IN ('uncertain', 'failed')"), 2);
-	ck_assert_int_eq(queue_claim_next(t.db, "modem", T0 + 4, &m), 1);
-	queue_msg_clear(&m);
+	hook_claim(t.db, T0 + 4);
 	ck_assert_int_eq(queue_part_sent(t.db, a, 1, "modem", 12, T0 + 5), 0);
 	ck_assert_int_eq(queue_mark_sent(t.db, a, T0 + 5), 0);
 	ck_assert_int_eq(queue_report(t.db, "modem", 12, "+33639980001", true, T0 + 9), 1);
@@ -277,12 +279,10 @@ START_TEST(test_same_transaction)
 {
 	struct test_db t;
 	struct config *cfg = hook_open(&t);
-	struct queue_msg m;
 	int64_t a;
 
 	a = hook_add(t.db, "+33639980001", 0);
-	ck_assert_int_eq(queue_claim_next(t.db, "modem", T0, &m), 1);
-	queue_msg_clear(&m);
+	hook_claim(t.db, T0);
 	ck_assert_int_eq(db_exec(t.db, "CREATE TEMP TRIGGER no_outbox BEFORE INSERT ON "
 	    "webhook_deliveries BEGIN SELECT RAISE(ABORT, 'outbox full'); END"), 0);
 	ck_assert_int_eq(queue_mark_sent(t.db, a, T0 + 1), -1);
