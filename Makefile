@@ -70,6 +70,7 @@ bench: build
 	$(BUILD)/bench/bench_queue 3000 5
 	sh bench/bench_queue.sh $(BUILD) 3000 3
 	sh bench/bench_send.sh $(BUILD)
+	sh bench/bench_webhook.sh $(BUILD)
 
 demo: build
 	@sh tools/demo.sh $(BUILD) $(DEMO_DIR) $(DEMO_PORT)

@@ -12,6 +12,7 @@
 #include "modem.h"
 #include "queue.h"
 #include "timeutil.h"
+#include "webhook.h"
 
 #define API_MESSAGE_COLUMNS "id, campaign_id, contact_id, to_number, body, encoding, " \
 	"parts, status, attempts, error, queued_at, sent_at, delivered_at, modem"
@@ -264,7 +265,7 @@ api_messages_cancel(struct http_req *req)
 {
 	struct error err = { 0 };
 
-	if (queue_cancel(req->app->db, req->ids[0], &err) < 0)
+	if (queue_cancel(req->app->db, req->ids[0], req->now, &err) < 0)
 		return http_reply_error(req, &err);
 	return http_reply_json(req, 200, api_message_get(req->app->db, req->ids[0]));
 }
@@ -337,11 +338,13 @@ api_status(struct http_req *req)
 	for (i = 0; i < sizeof(counted) / sizeof(counted[0]); i++)
 		json_object_set_new(queue, counted[i],
 		    json_integer(queue_count(req->app->db, counted[i])));
-	return http_reply_json(req, 200, json_pack("{s:s, s:o, s:o, s:o, s:o, s:o}", "version",
-	    RAPPEL_VERSION, "modems", modems, "queue", queue, "backup", api_status_backup(req),
+	return http_reply_json(req, 200, json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o}",
+	    "version", RAPPEL_VERSION, "modems", modems, "queue", queue,
+	    "backup", api_status_backup(req),
 	    "centre", json_pack("{s:s, s:s, s:s}", "name", req->app->cfg->centre_name,
 	    "phone", req->app->cfg->centre_phone, "timezone", req->app->cfg->timezone),
-	    "sending", api_status_sending(req->app->cfg)));
+	    "sending", api_status_sending(req->app->cfg),
+	    "webhooks", webhook_status_json(req->app->db, req->app->cfg)));
 }
 
 #define API_REPLY_COLUMNS "id, from_number, contact_id, body, received_at, intent, " \

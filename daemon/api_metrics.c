@@ -2,7 +2,8 @@
  * api_metrics — GET /metrics in the Prometheus text format (version
  * 0.0.4), for an admin's token or session: messages by status, replies
  * by intent, the age of the oldest message waiting, each modem's state,
- * signal and count, campaigns by status, and HTTP answers by class.
+ * signal and count, campaigns by status, webhook notifications waiting
+ * or given up, and HTTP answers by class.
  * Label values come from the database's own vocabularies (statuses,
  * intents, modem section names) and are escaped all the same.
  */
@@ -43,6 +44,23 @@ api_metrics_rows(struct db *db, struct buf *out, const char *sql, const char *na
 		buf_printf(out, "%s{%s=\"", name, label);
 		api_metrics_label(out, (const char *)sqlite3_column_text(st, 0));
 		buf_printf(out, "\"} %lld\n", (long long)sqlite3_column_int64(st, 1));
+	}
+	if (st)
+		sqlite3_reset(st);
+}
+
+/* rappel_webhook_notifications{webhook="...",status="..."} per row of sql. */
+static void
+api_metrics_webhooks(struct db *db, struct buf *out, const char *sql)
+{
+	sqlite3_stmt *st = db_stmt(db, sql);
+
+	while (st && sqlite3_step(st) == SQLITE_ROW) {
+		buf_puts(out, "rappel_webhook_notifications{webhook=\"");
+		api_metrics_label(out, (const char *)sqlite3_column_text(st, 0));
+		buf_puts(out, "\",status=\"");
+		api_metrics_label(out, (const char *)sqlite3_column_text(st, 1));
+		buf_printf(out, "\"} %lld\n", (long long)sqlite3_column_int64(st, 2));
 	}
 	if (st)
 		sqlite3_reset(st);
@@ -122,6 +140,10 @@ api_metrics(struct http_req *req)
 	buf_printf(&out, "rappel_contacts %lld\n", api_metrics_int(db,
 	    "SELECT count(*) FROM contacts", req->now));
 	api_metrics_modems(db, &out);
+	api_metrics_head(&out, "rappel_webhook_notifications", "gauge",
+	    "Webhook notifications waiting or given up, by webhook and status.");
+	api_metrics_webhooks(db, &out, "SELECT webhook, status, count(*) FROM webhook_deliveries "
+	    "WHERE status IN ('pending', 'failed') GROUP BY webhook, status");
 	api_metrics_head(&out, "rappel_http_requests_total", "counter",
 	    "HTTP answers since start, by status class.");
 	for (i = 0; i < 5; i++)

@@ -31,6 +31,10 @@ struct config_state {
 	unsigned seen;		/* bit per key of the current section, for duplicates */
 	char section[64];
 	struct config_modem *modem;	/* current [modem*] section, or NULL */
+	struct config_webhook *webhook;	/* current [webhook*] section, or NULL */
+	/* the numbered sections ([modem.2], [webhook] ...) met so far */
+	char numbered[CONFIG_MAX_MODEMS + CONFIG_MAX_WEBHOOKS][64];
+	size_t nnumbered;
 };
 
 static char *
@@ -175,6 +179,17 @@ static const char *const config_keys_backup[] = { "dir", "time", "keep", NULL };
 static const char *const config_keys_retention[] = { "months", NULL };
 static const char *const config_keys_modem[] = { "device", "connection", "pin",
 	"send_pause_ms", NULL };
+static const char *const config_keys_webhook[] = { "url", "secret", "events",
+	"retry_base", NULL };
+
+/* True when section is base or "base.SOMETHING". */
+static bool
+config_is_numbered(const char *section, const char *base)
+{
+	size_t n = strlen(base);
+
+	return strncmp(section, base, n) == 0 && (section[n] == '\0' || section[n] == '.');
+}
 
 static const char *const *
 config_section_keys(const char *section)
@@ -191,8 +206,10 @@ config_section_keys(const char *section)
 		return config_keys_backup;
 	if (strcmp(section, "retention") == 0)
 		return config_keys_retention;
-	if (strcmp(section, "modem") == 0 || strncmp(section, "modem.", 6) == 0)
+	if (config_is_numbered(section, "modem"))
 		return config_keys_modem;
+	if (config_is_numbered(section, "webhook"))
+		return config_keys_webhook;
 	return NULL;
 }
 
@@ -207,30 +224,55 @@ config_key_index(const char *const *keys, const char *name)
 	return -1;
 }
 
+/*
+ * A numbered section, [base], [base.2] ...: refuses [base.] and [base.1],
+ * a section met twice and one more than max (what: "modems").  1 or 0.
+ */
+static int
+config_numbered_ok(struct config_state *st, const char *section, const char *base,
+    size_t count, size_t max, const char *what)
+{
+	size_t i, n = strlen(base);
+
+	if (section[n] == '.' && (section[n + 1] == '\0' || strcmp(section + n + 1, "1") == 0))
+		return config_fail(st, "bad %s section name [%s] (use [%s], [%s.2], ...)",
+		    base, section, base, base);
+	for (i = 0; i < st->nnumbered; i++)
+		if (strcmp(st->numbered[i], section) == 0)
+			return config_fail(st, "section [%s] appears twice", section);
+	if (count == max)
+		return config_fail(st, "too many %s (at most %zu)", what, max);
+	snprintf(st->numbered[st->nnumbered++], sizeof(st->numbered[0]), "%s", section);
+	return 1;
+}
+
 static int
 config_begin_section(struct config_state *st, const char *section)
 {
 	struct config *cfg = st->cfg;
-	size_t i;
 
 	snprintf(st->section, sizeof(st->section), "%s", section);
 	st->seen = 0;
 	st->modem = NULL;
+	st->webhook = NULL;
 	if (config_section_keys(section) == NULL)
 		return config_fail(st, "unknown section [%s]", section);
-	if (strncmp(section, "modem", 5) != 0)
-		return 1;
-	if (strcmp(section, "modem.") == 0 || strcmp(section, "modem.1") == 0)
-		return config_fail(st, "bad modem section name [%s] (use [modem], [modem.2], ...)",
-		    section);
-	for (i = 0; i < cfg->nmodems; i++)
-		if (strcmp(cfg->modems[i].name, section) == 0)
-			return config_fail(st, "section [%s] appears twice", section);
-	if (cfg->nmodems == CONFIG_MAX_MODEMS)
-		return config_fail(st, "too many modems (at most %d)", CONFIG_MAX_MODEMS);
-	st->modem = &cfg->modems[cfg->nmodems++];
-	st->modem->name = config_strdup(section);
-	st->modem->connection = config_strdup("at115200");
+	if (config_is_numbered(section, "modem")) {
+		if (!config_numbered_ok(st, section, "modem", cfg->nmodems, CONFIG_MAX_MODEMS,
+		    "modems"))
+			return 0;
+		st->modem = &cfg->modems[cfg->nmodems++];
+		st->modem->name = config_strdup(section);
+		st->modem->connection = config_strdup("at115200");
+	} else if (config_is_numbered(section, "webhook")) {
+		if (!config_numbered_ok(st, section, "webhook", cfg->nwebhooks,
+		    CONFIG_MAX_WEBHOOKS, "webhooks"))
+			return 0;
+		st->webhook = &cfg->webhooks[cfg->nwebhooks++];
+		st->webhook->name = config_strdup(section);
+		st->webhook->events = CONFIG_WEBHOOK_MESSAGE_STATUS | CONFIG_WEBHOOK_REPLY_RECEIVED;
+		st->webhook->retry_base = CONFIG_WEBHOOK_RETRY_BASE;
+	}
 	return 1;
 }
 
@@ -345,6 +387,77 @@ config_set_modem(struct config_state *st, const char *name, const char *value)
 	return 1;
 }
 
+/* "http://HOST..." or "https://HOST...", printable, without spaces. */
+static bool
+config_url_ok(const char *value)
+{
+	size_t skip, i;
+
+	if (strncmp(value, "http://", 7) == 0)
+		skip = 7;
+	else if (strncmp(value, "https://", 8) == 0)
+		skip = 8;
+	else
+		return false;
+	if (value[skip] == '\0' || value[skip] == '/' || strlen(value) > 2000)
+		return false;
+	for (i = 0; value[i]; i++)
+		if ((unsigned char)value[i] <= ' ' || value[i] == 0x7f)
+			return false;
+	return true;
+}
+
+/* "message.status, reply.received" into CONFIG_WEBHOOK_* bits; 0 or -1. */
+static int
+config_parse_events(const char *value, unsigned *events)
+{
+	char copy[128], *tok, *save = NULL;
+	unsigned set = 0;
+
+	if (strlen(value) >= sizeof(copy))
+		return -1;
+	strcpy(copy, value);
+	for (tok = strtok_r(copy, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
+		if (strcmp(tok, "message.status") == 0)
+			set |= CONFIG_WEBHOOK_MESSAGE_STATUS;
+		else if (strcmp(tok, "reply.received") == 0)
+			set |= CONFIG_WEBHOOK_REPLY_RECEIVED;
+		else
+			return -1;
+	}
+	if (set == 0)
+		return -1;
+	*events = set;
+	return 0;
+}
+
+static int
+config_set_webhook(struct config_state *st, const char *name, const char *value)
+{
+	struct config_webhook *w = st->webhook;
+
+	if (strcmp(name, "url") == 0) {
+		if (!config_url_ok(value))
+			return config_fail(st, "[%s] url: expected an address starting with "
+			    "http:// or https://, got '%s'", st->section, value);
+		config_set_str(&w->url, value);
+	} else if (strcmp(name, "secret") == 0) {
+		if (strlen(value) < CONFIG_WEBHOOK_SECRET_MIN)
+			return config_fail(st, "[%s] secret: too short (at least %d characters)",
+			    st->section, CONFIG_WEBHOOK_SECRET_MIN);
+		config_set_str(&w->secret, value);
+	} else if (strcmp(name, "events") == 0) {
+		if (config_parse_events(value, &w->events) < 0)
+			return config_fail(st, "[%s] events: expected a list of message.status "
+			    "and reply.received, got '%s'", st->section, value);
+	} else {
+		if (config_parse_int(value, 1, 3600, &w->retry_base) < 0)
+			return config_fail(st, "[%s] retry_base: expected seconds from 1 to "
+			    "3600, got '%s'", st->section, value);
+	}
+	return 1;
+}
+
 static int
 config_on_entry(void *user, const char *section, const char *name, const char *value)
 {
@@ -392,6 +505,8 @@ config_on_entry(void *user, const char *section, const char *name, const char *v
 		return config_set_backup(st, name, value);
 	if (strcmp(section, "retention") == 0)
 		return config_set_retention(st, value);
+	if (st->webhook)
+		return config_set_webhook(st, name, value);
 	return config_set_modem(st, name, value);
 }
 
@@ -445,6 +560,13 @@ config_validate(struct config *cfg, char *err, size_t errlen)
 		if (cfg->modems[i].device == NULL) {
 			snprintf(err, errlen, "%s: [%s] device is required", cfg->path,
 			    cfg->modems[i].name);
+			return -1;
+		}
+	}
+	for (i = 0; i < cfg->nwebhooks; i++) {
+		if (cfg->webhooks[i].url == NULL || cfg->webhooks[i].secret == NULL) {
+			snprintf(err, errlen, "%s: [%s] %s is required", cfg->path,
+			    cfg->webhooks[i].name, cfg->webhooks[i].url ? "secret" : "url");
 			return -1;
 		}
 	}
@@ -514,6 +636,13 @@ config_free(struct config *cfg)
 		free(cfg->modems[i].device);
 		free(cfg->modems[i].connection);
 		free(cfg->modems[i].pin);
+	}
+	for (i = 0; i < cfg->nwebhooks; i++) {
+		free(cfg->webhooks[i].name);
+		free(cfg->webhooks[i].url);
+		if (cfg->webhooks[i].secret)
+			explicit_bzero(cfg->webhooks[i].secret, strlen(cfg->webhooks[i].secret));
+		free(cfg->webhooks[i].secret);
 	}
 	free(cfg->path);
 	free(cfg->centre_name);

@@ -16,6 +16,13 @@
 
 #define CONFIG_DEFAULT_PATH "/etc/rappel/rappel.conf"
 #define CONFIG_MAX_MODEMS 8
+#define CONFIG_MAX_WEBHOOKS 8
+
+/* Events a webhook listens to (bits of config_webhook.events). */
+#define CONFIG_WEBHOOK_MESSAGE_STATUS 0x1	/* "message.status" */
+#define CONFIG_WEBHOOK_REPLY_RECEIVED 0x2	/* "reply.received" */
+#define CONFIG_WEBHOOK_SECRET_MIN 16		/* characters */
+#define CONFIG_WEBHOOK_RETRY_BASE 10		/* seconds, default first retry delay */
 
 struct config_modem {
 	char *name;		/* "modem", "modem.2", ... (the section name) */
@@ -23,6 +30,14 @@ struct config_modem {
 	char *connection;	/* Gammu connection name, default "at115200" */
 	char *pin;		/* NULL when not set */
 	int send_pause_ms;	/* cap on libgammu's sleeps around a PDU, default 0 */
+};
+
+struct config_webhook {
+	char *name;		/* "webhook", "webhook.2", ... (the section name) */
+	char *url;		/* http:// or https:// */
+	char *secret;		/* HMAC-SHA256 key, at least CONFIG_WEBHOOK_SECRET_MIN */
+	unsigned events;	/* CONFIG_WEBHOOK_* bits, default both */
+	int retry_base;		/* seconds before the first retry, doubled after */
 };
 
 struct config {
@@ -57,6 +72,9 @@ struct config {
 
 	size_t nmodems;
 	struct config_modem modems[CONFIG_MAX_MODEMS];
+
+	size_t nwebhooks;
+	struct config_webhook webhooks[CONFIG_MAX_WEBHOOKS];
 };
 
 /*

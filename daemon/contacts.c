@@ -358,7 +358,7 @@ contacts_erase(struct db *db, int64_t id, const struct audit_actor *actor,
 	if (db_savepoint(db, "contact_erase") < 0)
 		return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
 	/* before the row goes: messages and replies point at it until then */
-	if (queue_forget_contact(db, id) < 0 || (st = db_stmt(db, sql_delete)) == NULL)
+	if (queue_forget_contact(db, id, now) < 0 || (st = db_stmt(db, sql_delete)) == NULL)
 		goto fail;
 	sqlite3_bind_int64(st, 1, id);
 	if (db_step_done(db, st) < 0)

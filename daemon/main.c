@@ -27,6 +27,7 @@
 #include "queue.h"
 #include "scheduler.h"
 #include "timeutil.h"
+#include "webhook.h"
 
 #define MAIN_LOGIN_SLOTS 1024
 
@@ -112,6 +113,7 @@ main(int argc, char **argv)
 	struct app app = { 0 };
 	struct http_server *http;
 	struct modem_pool *modems;
+	struct webhook *hooks;
 	struct db *db;
 	sigset_t sigs;
 	uint64_t watchdog_usec;
@@ -174,13 +176,16 @@ main(int argc, char **argv)
 		fatal("db: %s", err);
 	log_info("rappeld: starting version=%s schema=%d database=%s", RAPPEL_VERSION,
 	    db_version(db), cfg->db_path);
+	app.cfg = cfg;
+	app.db = db;
+	app.now = main_now;
+	/* first, so that every change from now on is reported to today's webhooks */
+	if ((hooks = webhook_start(&app, err, sizeof(err))) == NULL)
+		fatal("webhook: %s", err);
 	/* before any modem runs: what was with a modem when we died is uncertain */
 	if (queue_recover(db, main_now()) < 0)
 		fatal("queue: cannot recover the messages of the last run");
 
-	app.cfg = cfg;
-	app.db = db;
-	app.now = main_now;
 	app.login_by_addr = ratelimit_new(MAIN_LOGIN_SLOTS, 20, 15 * 60, 15 * 60);
 	app.login_by_name = ratelimit_new(MAIN_LOGIN_SLOTS, 5, 15 * 60, 15 * 60);
 	if ((modems = modem_pool_start(cfg, main_now, err, sizeof(err))) == NULL)
@@ -234,6 +239,7 @@ main(int argc, char **argv)
 		app.cfg = cfg;
 		scheduler_poke(app.sched);
 		daily_at = daily_next(main_now(), cfg->backup_time_min);
+		webhook_poke();
 		log_info("config: reloaded %s", path);
 	}
 
@@ -242,6 +248,7 @@ main(int argc, char **argv)
 	http_stop(http);
 	scheduler_stop(app.sched);
 	modem_pool_stop(modems);
+	webhook_stop(hooks);
 	db_close(status_db);
 	db_close(db);
 	ratelimit_free(app.login_by_addr);

@@ -13,8 +13,10 @@
 #include "contacts.h"
 #include "log.h"
 #include "text.h"
+#include "webhook.h"
 
 #define QUEUE_REPORT_WINDOW (3 * 24 * 3600)	/* a report older than this matches nothing */
+#define QUEUE_HOOK "queue_hook"		/* savepoint of a change and its notices */
 
 void
 queue_msg_clear(struct queue_msg *m)
@@ -134,21 +136,155 @@ queue_add_campaign(struct db *db, const struct queue_campaign_msg *m, int64_t no
 	return sqlite3_changes(db_handle(db)) == 1 ? 1 : 0;
 }
 
-/* Compare-and-set of status; 0 when exactly one row changed, else -1. */
-static int
-queue_cas(struct db *db, int64_t id, const char *from, const char *to)
+/*
+ * Notices of status changes for webhooks (webhook.h).  Every transition
+ * but queued -> sending and the retry sending -> queued is reported.
+ * When a webhook listens, the change and its notices run in one savepoint:
+ * both are committed or neither.  Call queue_hook_begin() before the
+ * change's first statement (it reads, then the change writes) and
+ * queue_hook_end() after it.
+ */
+static bool
+queue_hook_begin(struct db *db)
 {
-	static const char sql[] = "UPDATE messages SET status = ?3 WHERE id = ?1 AND status = ?2";
+	return webhook_wanted(db, WEBHOOK_MESSAGE_STATUS) && db_savepoint(db, QUEUE_HOOK) == 0;
+}
+
+/* Enqueues message.status for message id, which has just left status from. */
+static int
+queue_notify(struct db *db, int64_t id, const char *from, int64_t now)
+{
+	static const char sql[] = "SELECT campaign_id, contact_id, nullif(to_number, ''), "
+	    "status, error FROM messages WHERE id = ?";
 	sqlite3_stmt *st = db_stmt(db, sql);
+	json_t *data = NULL;
+	int64_t contact = 0;
+	int i;
 
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, from, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, to, -1, SQLITE_STATIC);
-	if (db_step_done(db, st) < 0 || sqlite3_changes(db_handle(db)) != 1)
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		json_t *col[5];
+		for (i = 0; i < 5; i++) {
+			switch (sqlite3_column_type(st, i)) {
+			case SQLITE_NULL:
+				col[i] = json_null();
+				break;
+			case SQLITE_INTEGER:
+				col[i] = json_integer(sqlite3_column_int64(st, i));
+				break;
+			default:
+				col[i] = json_string((const char *)sqlite3_column_text(st, i));
+			}
+		}
+		contact = sqlite3_column_int64(st, 1);
+		data = json_pack("{s:I, s:o, s:o, s:o, s:o, s:s, s:o}", "id", (json_int_t)id,
+		    "campaign_id", col[0], "contact_id", col[1], "to", col[2], "status", col[3],
+		    "previous_status", from, "error", col[4]);
+	}
+	sqlite3_reset(st);
+	return webhook_enqueue(db, WEBHOOK_MESSAGE_STATUS, contact, data, now);
+}
+
+/*
+ * Ends what queue_hook_begin() opened (nothing when hook is false).  rc is
+ * the change's result: when it is below 0 the savepoint is rolled back;
+ * else the notices of the n messages ids, which left status from, are
+ * written and the savepoint released.  Returns rc, or -1 when a notice
+ * could not be written (then the change is undone too).
+ */
+static int
+queue_hook_end(struct db *db, bool hook, int rc, const int64_t *ids, size_t n,
+    const char *from, int64_t now)
+{
+	size_t i;
+
+	if (!hook)
+		return rc;
+	for (i = 0; rc >= 0 && i < n; i++)
+		if (queue_notify(db, ids[i], from, now) < 0)
+			rc = -1;
+	if (rc < 0 || db_release(db, QUEUE_HOOK) < 0) {
+		db_rollback_to(db, QUEUE_HOOK);
 		return -1;
-	return 0;
+	}
+	return rc;
+}
+
+/*
+ * Steps st, an UPDATE ... RETURNING id bound by the caller, to its end.
+ * Returns how many rows it changed with their ids in *ids (the caller
+ * frees), or -1 (*ids NULL).
+ */
+static int
+queue_step_ids(struct db *db, sqlite3_stmt *st, int64_t **ids)
+{
+	size_t n = 0, cap = 0;
+	int64_t *grown;
+	int rc;
+
+	*ids = NULL;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			if ((grown = realloc(*ids, cap * sizeof(**ids))) == NULL)
+				fatal("queue: out of memory");
+			*ids = grown;
+		}
+		(*ids)[n++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		log_err("queue: statement failed: %s: %s", db_errmsg(db), sqlite3_sql(st));
+		free(*ids);
+		*ids = NULL;
+		return -1;
+	}
+	return (int)n;
+}
+
+/* A bulk change (st: UPDATE ... RETURNING id, bound) from status from, with notices. */
+static int
+queue_change_many(struct db *db, sqlite3_stmt *st, bool hook, const char *from, int64_t now)
+{
+	int64_t *ids;
+	int n = queue_step_ids(db, st, &ids);
+
+	n = queue_hook_end(db, hook, n, ids, n > 0 ? (size_t)n : 0, from, now);
+	free(ids);
+	return n;
+}
+
+/*
+ * Runs st (bound by the caller), a change of message id from status from,
+ * with its notice: 0 when it changed that one row, else -1.
+ */
+static int
+queue_change_one(struct db *db, sqlite3_stmt *st, bool hook, int64_t id, const char *from,
+    int64_t now)
+{
+	int rc = -1;
+
+	if (st != NULL && db_step_done(db, st) == 0 && sqlite3_changes(db_handle(db)) == 1)
+		rc = 0;
+	return queue_hook_end(db, hook, rc, &id, 1, from, now);
+}
+
+/* Compare-and-set of status; 0 when exactly one row changed, else -1. */
+static int
+queue_cas(struct db *db, int64_t id, const char *from, const char *to, int64_t now)
+{
+	static const char sql[] = "UPDATE messages SET status = ?3 WHERE id = ?1 AND status = ?2";
+	bool hook = queue_hook_begin(db);
+	sqlite3_stmt *st = db_stmt(db, sql);
+
+	if (st != NULL) {
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_text(st, 2, from, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, to, -1, SQLITE_STATIC);
+	}
+	return queue_change_one(db, st, hook, id, from, now);
 }
 
 static unsigned
@@ -207,18 +343,16 @@ queue_peek(struct db *db, int64_t now, struct queue_msg *m)
 
 /* queued → failed: the time after which it is pointless has passed. */
 static int
-queue_give_up(struct db *db, int64_t id)
+queue_give_up(struct db *db, int64_t id, int64_t now)
 {
 	static const char sql[] = "UPDATE messages SET status = 'failed', "
 	    "error = 'trop tard : l''atelier a commencé' WHERE id = ? AND status = 'queued'";
+	bool hook = queue_hook_begin(db);
 	sqlite3_stmt *st = db_stmt(db, sql);
 
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	if (db_step_done(db, st) < 0 || sqlite3_changes(db_handle(db)) != 1)
-		return -1;
-	return 0;
+	if (st != NULL)
+		sqlite3_bind_int64(st, 1, id);
+	return queue_change_one(db, st, hook, id, "queued", now);
 }
 
 int
@@ -236,7 +370,7 @@ queue_claim_next(struct db *db, const char *modem, int64_t now, struct queue_msg
 		if (m->body == NULL || (m->kind != QUEUE_SYSTEM &&
 		    queue_opted_out(db, m->contact_id, m->to))) {
 			/* checked again just before sending: STOP wins */
-			if (queue_cas(db, m->id, "queued", "cancelled") == 0)
+			if (queue_cas(db, m->id, "queued", "cancelled", now) == 0)
 				log_info("queue: cancelled id=%lld reason=opted-out",
 				    (long long)m->id);
 			queue_msg_clear(m);
@@ -244,7 +378,7 @@ queue_claim_next(struct db *db, const char *modem, int64_t now, struct queue_msg
 		}
 		if (m->give_up_at && now >= m->give_up_at) {
 			/* a reminder for an atelier that has started is pointless */
-			if (queue_give_up(db, m->id) == 0)
+			if (queue_give_up(db, m->id, now) == 0)
 				log_info("queue: failed id=%lld reason=too-late", (long long)m->id);
 			queue_msg_clear(m);
 			continue;
@@ -292,13 +426,14 @@ queue_mark_sent(struct db *db, int64_t id, int64_t now)
 {
 	static const char sql[] = "UPDATE messages SET status = 'sent', sent_at = ?2, "
 	    "error = NULL WHERE id = ?1 AND status = 'sending'";
+	bool hook = queue_hook_begin(db);
 	sqlite3_stmt *st = db_stmt(db, sql);
 
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, now);
-	if (db_step_done(db, st) < 0 || sqlite3_changes(db_handle(db)) != 1) {
+	if (st != NULL) {
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int64(st, 2, now);
+	}
+	if (queue_change_one(db, st, hook, id, "sending", now) < 0) {
 		log_err("queue: id=%lld was not sending when marked sent", (long long)id);
 		return -1;
 	}
@@ -308,18 +443,20 @@ queue_mark_sent(struct db *db, int64_t id, int64_t now)
 
 /* sending → failed or uncertain, with the reason; compare-and-set. */
 static int
-queue_end_sending(struct db *db, int64_t id, const char *status, const char *error)
+queue_end_sending(struct db *db, int64_t id, const char *status, const char *error,
+    int64_t now)
 {
 	static const char sql[] = "UPDATE messages SET status = ?3, error = ?2 "
 	    "WHERE id = ?1 AND status = 'sending'";
+	bool hook = queue_hook_begin(db);
 	sqlite3_stmt *st = db_stmt(db, sql);
 
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, error, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, status, -1, SQLITE_STATIC);
-	if (db_step_done(db, st) < 0 || sqlite3_changes(db_handle(db)) != 1)
+	if (st != NULL) {
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_text(st, 2, error, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, status, -1, SQLITE_STATIC);
+	}
+	if (queue_change_one(db, st, hook, id, "sending", now) < 0)
 		return -1;
 	log_warn("queue: %s id=%lld error=\"%s\"", status, (long long)id, error);
 	return 0;
@@ -328,8 +465,7 @@ queue_end_sending(struct db *db, int64_t id, const char *status, const char *err
 int
 queue_fail(struct db *db, int64_t id, const char *error, int64_t now)
 {
-	(void)now;
-	return queue_end_sending(db, id, "failed", error);
+	return queue_end_sending(db, id, "failed", error, now);
 }
 
 int
@@ -357,7 +493,7 @@ queue_retry(struct db *db, int64_t id, const char *error, int first_delay, int64
 	if (attempts >= QUEUE_MAX_ATTEMPTS || (give_up && now + delay > give_up)) {
 		char why[300];
 		snprintf(why, sizeof(why), "%s (abandonné après %d essais)", error, attempts);
-		return queue_end_sending(db, id, "failed", why);
+		return queue_end_sending(db, id, "failed", why, now);
 	}
 	if ((st = db_stmt(db, sql)) == NULL)
 		return -1;
@@ -374,8 +510,7 @@ queue_retry(struct db *db, int64_t id, const char *error, int first_delay, int64
 int
 queue_uncertain(struct db *db, int64_t id, const char *error, int64_t now)
 {
-	(void)now;
-	return queue_end_sending(db, id, "uncertain", error);
+	return queue_end_sending(db, id, "uncertain", error, now);
 }
 
 int
@@ -383,14 +518,17 @@ queue_recover(struct db *db, int64_t now)
 {
 	static const char sql[] = "UPDATE messages SET status = 'uncertain', error = "
 	    "'interrompu pendant l''envoi : vérifiez avant de renvoyer' "
-	    "WHERE status = 'sending'";
+	    "WHERE status = 'sending' RETURNING id";
+	bool hook = queue_hook_begin(db);
 	sqlite3_stmt *st = db_stmt(db, sql);
 	int n;
 
-	(void)now;
-	if (st == NULL || db_step_done(db, st) < 0)
+	if (st == NULL) {
+		queue_hook_end(db, hook, -1, NULL, 0, NULL, now);
 		return -1;
-	n = sqlite3_changes(db_handle(db));
+	}
+	if ((n = queue_change_many(db, st, hook, "sending", now)) < 0)
+		return -1;
 	if (n > 0)
 		log_warn("queue: %d message(s) were with a modem when rappeld stopped; "
 		    "marked uncertain, not resent", n);
@@ -400,18 +538,31 @@ queue_recover(struct db *db, int64_t now)
 int
 queue_hold_restored(struct db *db, int64_t now)
 {
-	static const char sql[] = "UPDATE messages SET status = 'uncertain', error = "
-	    "'base restaurée depuis une sauvegarde : a pu partir après elle, vérifiez avant "
-	    "de renvoyer' WHERE status = 'sending' OR (status = 'queued' AND not_before <= ?)";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int n;
+	static const char *const sql[2] = {
+		"UPDATE messages SET status = 'uncertain', error = 'base restaurée depuis une "
+		"sauvegarde : a pu partir après elle, vérifiez avant de renvoyer' "
+		"WHERE status = 'sending' RETURNING id",
+		"UPDATE messages SET status = 'uncertain', error = 'base restaurée depuis une "
+		"sauvegarde : a pu partir après elle, vérifiez avant de renvoyer' "
+		"WHERE status = 'queued' AND not_before <= ?1 RETURNING id",
+	};
+	static const char *const from[2] = { "sending", "queued" };
+	sqlite3_stmt *st;
+	int n = 0, rc, i;
+	bool hook;
 
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, now);
-	if (db_step_done(db, st) < 0)
-		return -1;
-	n = sqlite3_changes(db_handle(db));
+	for (i = 0; i < 2; i++) {
+		hook = queue_hook_begin(db);
+		if ((st = db_stmt(db, sql[i])) == NULL) {
+			queue_hook_end(db, hook, -1, NULL, 0, NULL, now);
+			return -1;
+		}
+		if (i == 1)
+			sqlite3_bind_int64(st, 1, now);
+		if ((rc = queue_change_many(db, st, hook, from[i], now)) < 0)
+			return -1;
+		n += rc;
+	}
 	if (n > 0)
 		log_warn("queue: %d message(s) due before the restore marked uncertain, "
 		    "not resent", n);
@@ -430,6 +581,7 @@ queue_settle(struct db *db, int64_t id, int64_t now)
 	sqlite3_stmt *st = db_stmt(db, sql_parts);
 	int parts = 0, delivered = 0, failed = 0;
 	const char *to = NULL;
+	bool hook;
 
 	if (st == NULL)
 		return -1;
@@ -444,17 +596,19 @@ queue_settle(struct db *db, int64_t id, int64_t now)
 		to = "failed";
 	else if (parts > 0 && delivered >= parts)
 		to = "delivered";
-	if (to == NULL || (st = db_stmt(db, sql_set)) == NULL)
+	if (to == NULL)
 		return 0;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC);
-	if (strcmp(to, "delivered") == 0)
-		sqlite3_bind_int64(st, 3, now);
-	if (db_step_done(db, st) < 0)
-		return -1;
-	if (sqlite3_changes(db_handle(db)) == 1)
+	hook = queue_hook_begin(db);
+	if ((st = db_stmt(db, sql_set)) != NULL) {
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC);
+		if (strcmp(to, "delivered") == 0)
+			sqlite3_bind_int64(st, 3, now);
+	}
+	/* -1 here is also "not sent any more" (a second report): not an error */
+	if (queue_change_one(db, st, hook, id, "sent", now) == 0)
 		log_info("queue: %s id=%lld", to, (long long)id);
-	return 0;
+	return st == NULL ? -1 : 0;
 }
 
 int
@@ -496,9 +650,9 @@ queue_report(struct db *db, const char *modem, int reference, const char *number
 }
 
 int
-queue_cancel(struct db *db, int64_t id, struct error *err)
+queue_cancel(struct db *db, int64_t id, int64_t now, struct error *err)
 {
-	if (queue_cas(db, id, "queued", "cancelled") < 0)
+	if (queue_cas(db, id, "queued", "cancelled", now) < 0)
 		return error_set(err, 409, "not_cancellable", NULL, "Ce message n'est plus en "
 		    "attente : il a déjà été confié au modem.");
 	return 0;
@@ -508,15 +662,27 @@ int
 queue_resend(struct db *db, int64_t id, int64_t now, struct error *err)
 {
 	static const char sql[] = "UPDATE messages SET status = 'queued', not_before = ?2, "
-	    "attempts = 0, error = NULL WHERE id = ?1 AND status IN ('failed', 'uncertain')";
+	    "attempts = 0, error = NULL WHERE id = ?1 AND status = ?3";
 	static const char sql_parts[] = "DELETE FROM message_parts WHERE message_id = ?";
-	sqlite3_stmt *st = db_stmt(db, sql);
+	static const char *const from[] = { "failed", "uncertain" };
+	sqlite3_stmt *st;
+	bool hook;
+	size_t i;
+	int rc = -1;
 
-	if (st == NULL)
-		return error_set(err, 500, "internal", NULL, "Erreur interne.");
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, now);
-	if (db_step_done(db, st) < 0 || sqlite3_changes(db_handle(db)) != 1)
+	/* one compare-and-set per state it may leave, so the notice names it */
+	for (i = 0; rc < 0 && i < sizeof(from) / sizeof(from[0]); i++) {
+		hook = queue_hook_begin(db);
+		if ((st = db_stmt(db, sql)) != NULL) {
+			sqlite3_bind_int64(st, 1, id);
+			sqlite3_bind_int64(st, 2, now);
+			sqlite3_bind_text(st, 3, from[i], -1, SQLITE_STATIC);
+		}
+		rc = queue_change_one(db, st, hook, id, from[i], now);
+		if (st == NULL)
+			return error_set(err, 500, "internal", NULL, "Erreur interne.");
+	}
+	if (rc < 0)
 		return error_set(err, 409, "not_resendable", NULL, "Seul un message en échec "
 		    "ou incertain peut être renvoyé.");
 	/* a deliberate resend sends the whole message again */
@@ -527,21 +693,28 @@ queue_resend(struct db *db, int64_t id, int64_t now, struct error *err)
 	return 0;
 }
 
+/* Runs st (bound, or NULL after a failed prepare): queued -> cancelled in bulk. */
+static int
+queue_cancel_many(struct db *db, sqlite3_stmt *st, bool hook, int64_t now)
+{
+	if (st == NULL)
+		return queue_hook_end(db, hook, -1, NULL, 0, NULL, now);
+	return queue_change_many(db, st, hook, "queued", now);
+}
+
 int
-queue_cancel_contact(struct db *db, int64_t contact_id)
+queue_cancel_contact(struct db *db, int64_t contact_id, int64_t now)
 {
 	static const char sql[] = "UPDATE messages SET status = 'cancelled', "
 	    "error = 'STOP reçu' WHERE status = 'queued' AND kind <> 'system' AND "
 	    "(contact_id = ?1 OR to_number IN (SELECT number FROM contact_phones "
-	    "WHERE contact_id = ?1))";
+	    "WHERE contact_id = ?1)) RETURNING id";
+	bool hook = queue_hook_begin(db);
 	sqlite3_stmt *st = db_stmt(db, sql);
 
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, contact_id);
-	if (db_step_done(db, st) < 0)
-		return -1;
-	return sqlite3_changes(db_handle(db));
+	if (st != NULL)
+		sqlite3_bind_int64(st, 1, contact_id);
+	return queue_cancel_many(db, st, hook, now);
 }
 
 /*
@@ -550,58 +723,78 @@ queue_cancel_contact(struct db *db, int64_t contact_id)
  */
 static int
 queue_cancel_matching(struct db *db, int64_t campaign_id, int64_t event_id, int64_t key,
-    const char *reason)
+    const char *reason, int64_t now)
 {
 	static const char sql[] = "UPDATE messages SET status = 'cancelled', error = ?4 "
 	    "WHERE status = 'queued' AND (?1 = 0 OR campaign_id = ?1) AND "
-	    "(?2 = 0 OR event_id = ?2) AND (?3 = 0 OR event_occurrence = ?3)";
-	sqlite3_stmt *st = db_stmt(db, sql);
+	    "(?2 = 0 OR event_id = ?2) AND (?3 = 0 OR event_occurrence = ?3) RETURNING id";
+	bool hook;
+	sqlite3_stmt *st;
 
-	if (st == NULL || (campaign_id == 0 && event_id == 0))
+	if (campaign_id == 0 && event_id == 0)
 		return -1;
-	sqlite3_bind_int64(st, 1, campaign_id);
-	sqlite3_bind_int64(st, 2, event_id);
-	sqlite3_bind_int64(st, 3, key);
-	sqlite3_bind_text(st, 4, reason, -1, SQLITE_STATIC);
-	if (db_step_done(db, st) < 0)
-		return -1;
-	return sqlite3_changes(db_handle(db));
+	hook = queue_hook_begin(db);
+	if ((st = db_stmt(db, sql)) != NULL) {
+		sqlite3_bind_int64(st, 1, campaign_id);
+		sqlite3_bind_int64(st, 2, event_id);
+		sqlite3_bind_int64(st, 3, key);
+		sqlite3_bind_text(st, 4, reason, -1, SQLITE_STATIC);
+	}
+	return queue_cancel_many(db, st, hook, now);
 }
 
 int
-queue_cancel_campaign(struct db *db, int64_t campaign_id, const char *reason)
+queue_cancel_campaign(struct db *db, int64_t campaign_id, const char *reason, int64_t now)
 {
-	return queue_cancel_matching(db, campaign_id, 0, 0, reason);
+	return queue_cancel_matching(db, campaign_id, 0, 0, reason, now);
 }
 
 int
-queue_cancel_event(struct db *db, int64_t event_id, int64_t key, const char *reason)
+queue_cancel_event(struct db *db, int64_t event_id, int64_t key, const char *reason,
+    int64_t now)
 {
-	return queue_cancel_matching(db, 0, event_id, key, reason);
+	return queue_cancel_matching(db, 0, event_id, key, reason, now);
 }
 
 int
-queue_forget_contact(struct db *db, int64_t contact_id)
+queue_forget_contact(struct db *db, int64_t contact_id, int64_t now)
 {
+	static const char sql_cancel[] = "UPDATE messages SET status = 'cancelled' "
+	    "WHERE contact_id = ?1 AND status = 'queued' RETURNING id";
 	static const char *const sql[] = {
 		"DELETE FROM incoming_parts WHERE reply_id IN "
 		"(SELECT id FROM replies WHERE contact_id = ?1)",
-		"UPDATE messages SET status = 'cancelled' WHERE contact_id = ?1 "
-		"AND status = 'queued'",
 		"UPDATE messages SET body = NULL, to_number = '' WHERE contact_id = ?1",
 		"UPDATE replies SET body = NULL, from_number = '' WHERE contact_id = ?1",
 	};
 	sqlite3_stmt *st;
+	int64_t *ids = NULL;
 	size_t i;
+	bool hook;
+	int n;
 
-	for (i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
-		if ((st = db_stmt(db, sql[i])) == NULL)
-			return -1;
+	/* first a write: the notices already written hold their number and texts */
+	if (webhook_forget_contact(db, contact_id) < 0)
+		return -1;
+	hook = queue_hook_begin(db);
+	n = -1;
+	if ((st = db_stmt(db, sql_cancel)) != NULL) {
 		sqlite3_bind_int64(st, 1, contact_id);
-		if (db_step_done(db, st) < 0)
-			return -1;
+		n = queue_step_ids(db, st, &ids);
 	}
-	return 0;
+	for (i = 0; n >= 0 && i < sizeof(sql) / sizeof(sql[0]); i++) {
+		if ((st = db_stmt(db, sql[i])) == NULL)
+			n = -1;
+		else {
+			sqlite3_bind_int64(st, 1, contact_id);
+			if (db_step_done(db, st) < 0)
+				n = -1;
+		}
+	}
+	/* the notices of the cancellations, written once the number is gone */
+	n = queue_hook_end(db, hook, n, ids, n > 0 ? (size_t)n : 0, "queued", now);
+	free(ids);
+	return n < 0 ? -1 : 0;
 }
 
 int

@@ -41,6 +41,10 @@
  *   uncertain  queued      queue_resend()       a person chose to resend
  *   failed     queued      queue_resend()
  *
+ * Webhooks: every transition above but queued -> sending and sending ->
+ * queued (a retry) writes a "message.status" notice (webhook.h) in the
+ * same transaction as the change, when a webhook listens to that event.
+ *
  * Invariants:
  *   - a message in "sending" has claimed_at and modem set;
  *   - a part is recorded in message_parts once the modem accepted it, so a
@@ -123,14 +127,15 @@ int queue_add_campaign(struct db *db, const struct queue_campaign_msg *m, int64_
  * Cancels the queued messages of a campaign; or of an atelier, or of one
  * of its occurrences when key is not 0.  Returns how many, or -1.
  */
-int queue_cancel_campaign(struct db *db, int64_t campaign_id, const char *reason);
-int queue_cancel_event(struct db *db, int64_t event_id, int64_t key, const char *reason);
+int queue_cancel_campaign(struct db *db, int64_t campaign_id, const char *reason, int64_t now);
+int queue_cancel_event(struct db *db, int64_t event_id, int64_t key, const char *reason,
+    int64_t now);
 
 /*
  * Cancels every queued message to a contact or to one of their numbers
  * (STOP), but for system answers.  Returns how many, or -1.
  */
-int queue_cancel_contact(struct db *db, int64_t contact_id);
+int queue_cancel_contact(struct db *db, int64_t contact_id, int64_t now);
 
 /*
  * Claims the most urgent due message for modem.  Returns 1 and fills *m,
@@ -179,16 +184,17 @@ int queue_report(struct db *db, const char *modem, int reference, const char *nu
     bool delivered, int64_t now);
 
 /* Cancels a queued message (409 when it is already with a modem or done). */
-int queue_cancel(struct db *db, int64_t id, struct error *err);
+int queue_cancel(struct db *db, int64_t id, int64_t now, struct error *err);
 /* Puts a failed or uncertain message back in the queue, on purpose. */
 int queue_resend(struct db *db, int64_t id, int64_t now, struct error *err);
 
 /*
  * RGPD erasure of a contact: cancels their queued messages and removes the
  * text and number of every message and reply of theirs, keeping the rows
- * (anonymous counts).  Runs inside the caller's transaction.  0 or -1.
+ * (anonymous counts), and deletes their webhook notices.  Runs inside the
+ * caller's transaction.  0 or -1.
  */
-int queue_forget_contact(struct db *db, int64_t contact_id);
+int queue_forget_contact(struct db *db, int64_t contact_id, int64_t now);
 
 /* SMS parts a modem handed over since a time (for the rate limits), or -1. */
 int queue_parts_since(struct db *db, const char *modem, int64_t since);

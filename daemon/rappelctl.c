@@ -585,7 +585,7 @@ ctl_setup_test_sms(struct db *db, struct config *cfg)
 		return 0;
 	}
 	if (strcmp(status, "queued") == 0 || strcmp(status, "sending") == 0)
-		queue_cancel(db, id, &e);
+		queue_cancel(db, id, ctl_now(), &e);
 	return ctl_fail("setup: the test SMS was not sent (%s%s%s%s%s); the configuration is "
 	    "written, see docs/installation-raspberry-pi.md", status, error[0] ? ": " : "",
 	    error, modem_error[0] ? "; modem: " : "", modem_error);

@@ -15,6 +15,7 @@
 #include "events.h"
 #include "queue.h"
 #include "rsvp.h"
+#include "webhook.h"
 
 struct replies_row {
 	char from[32];
@@ -99,6 +100,24 @@ replies_set_intent(struct db *db, int64_t id, enum intent intent, bool handled,
 	db_bind_int_or_null(st, 5, rt->event_id);
 	db_bind_int_or_null(st, 6, rt->key);
 	return db_step_done(db, st);
+}
+
+/* The reply.received notice for webhooks, once the intent is known. */
+static int
+replies_notify(struct db *db, int64_t id, const struct replies_row *r, enum intent intent,
+    const struct replies_route *rt, int64_t now)
+{
+	json_t *data;
+
+	if (!webhook_wanted(db, WEBHOOK_REPLY_RECEIVED))
+		return 0;
+	data = json_pack("{s:I, s:s, s:o, s:s?, s:s, s:o, s:o}", "id", (json_int_t)id,
+	    "from", r->from,
+	    "contact_id", r->contact_id ? json_integer(r->contact_id) : json_null(),
+	    "body", r->body, "intent", intent_name(intent),
+	    "message_id", rt->message_id ? json_integer(rt->message_id) : json_null(),
+	    "event_id", rt->event_id ? json_integer(rt->event_id) : json_null());
+	return webhook_enqueue(db, WEBHOOK_REPLY_RECEIVED, r->contact_id, data, now);
 }
 
 /* The campaign's acknowledgement of a yes or no, when it has one. */
@@ -195,7 +214,7 @@ replies_act(struct db *db, const struct config *cfg, int64_t id,
 
 	switch (intent) {
 	case INTENT_STOP:
-		if ((n = queue_cancel_contact(db, r->contact_id)) < 0 ||
+		if ((n = queue_cancel_contact(db, r->contact_id, now)) < 0 ||
 		    replies_set_opt_out(db, r->contact_id, id, now) < 0 ||
 		    audit_record(db, &system_actor, now, "opt_out", "contact", r->contact_id,
 		    NULL) < 0)
@@ -265,6 +284,7 @@ replies_process(struct db *db, const struct config *cfg, int64_t id, int64_t now
 	*intent = intent_classify(r.body);
 	handled = !replies_for_a_person(&r, *intent, &rt);
 	if (replies_set_intent(db, id, *intent, handled, &rt) < 0 ||
+	    replies_notify(db, id, &r, *intent, &rt, now) < 0 ||
 	    (handled && (*intent == INTENT_YES || *intent == INTENT_NO) &&
 	    replies_rsvp(db, cfg, id, &r, &rt, *intent, now, queued) < 0) ||
 	    (handled && *intent != INTENT_YES && *intent != INTENT_NO &&

@@ -521,7 +521,7 @@ scheduler_occurrence_changed(struct db *db, const struct config *cfg,
 	if (!cancelled && !moved)
 		return 0;
 	n = queue_cancel_event(db, e->id, before->key, cancelled ? "séance annulée" :
-	    "séance déplacée");
+	    "séance déplacée", now);
 	if (n < 0)
 		return -1;
 	log_info("scheduler: event=%lld occurrence=%lld %s, %d queued message(s) cancelled",
@@ -553,7 +553,7 @@ scheduler_event_cancelled(struct db *db, const struct config *cfg,
 			return -1;
 		total += rc;
 	}
-	if (n < 0 || queue_cancel_event(db, e->id, 0, "atelier annulé") < 0 ||
+	if (n < 0 || queue_cancel_event(db, e->id, 0, "atelier annulé", now) < 0 ||
 	    (st = db_stmt(db, sql)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, e->id);
@@ -575,7 +575,7 @@ scheduler_campaign_cancel(struct db *db, int64_t id, const struct audit_actor *a
 	if (campaigns_set_status(db, id, "draft scheduled running done", "cancelled", actor,
 	    now, err) < 0)
 		return -1;
-	if ((n = queue_cancel_campaign(db, id, "campagne annulée")) < 0)
+	if ((n = queue_cancel_campaign(db, id, "campagne annulée", now)) < 0)
 		return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
 	if (cancelled)
 		*cancelled = (size_t)n;

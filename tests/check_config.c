@@ -163,6 +163,89 @@ START_TEST(config_test_errors_whole_file)
 }
 END_TEST
 
+#define CONFIG_CENTRE "[centre]\nname = X\nphone = 01\n"
+#define CONFIG_HOOK_OK "url = https://crm.centre.example/rappel\nsecret = 0123456789abcdef\n"
+
+START_TEST(config_test_webhooks)
+{
+	char err[512] = "";
+	struct config *cfg = config_load_string(CONFIG_CENTRE
+	    "[webhook]\n" CONFIG_HOOK_OK
+	    "[webhook.2]\nurl = http://10.0.0.5:8000/sms?source=rappel\n"
+	    "secret = another-secret-of-24-char\nevents = reply.received\nretry_base = 1\n",
+	    "test.conf", err, sizeof(err));
+
+	ck_assert_msg(cfg != NULL, "%s", err);
+	ck_assert_uint_eq(cfg->nwebhooks, 2);
+	ck_assert_str_eq(cfg->webhooks[0].name, "webhook");
+	ck_assert_str_eq(cfg->webhooks[0].url, "https://crm.centre.example/rappel");
+	ck_assert_str_eq(cfg->webhooks[0].secret, "0123456789abcdef");
+	/* by default both events, first retry after 10 s */
+	ck_assert_uint_eq(cfg->webhooks[0].events,
+	    CONFIG_WEBHOOK_MESSAGE_STATUS | CONFIG_WEBHOOK_REPLY_RECEIVED);
+	ck_assert_int_eq(cfg->webhooks[0].retry_base, 10);
+	ck_assert_str_eq(cfg->webhooks[1].name, "webhook.2");
+	ck_assert_str_eq(cfg->webhooks[1].url, "http://10.0.0.5:8000/sms?source=rappel");
+	ck_assert_uint_eq(cfg->webhooks[1].events, CONFIG_WEBHOOK_REPLY_RECEIVED);
+	ck_assert_int_eq(cfg->webhooks[1].retry_base, 1);
+	config_free(cfg);
+
+	cfg = config_load_string(CONFIG_CENTRE "[webhook]\n" CONFIG_HOOK_OK
+	    "events = message.status, reply.received\n", "test.conf", err, sizeof(err));
+	ck_assert_msg(cfg != NULL, "%s", err);
+	ck_assert_uint_eq(cfg->webhooks[0].events,
+	    CONFIG_WEBHOOK_MESSAGE_STATUS | CONFIG_WEBHOOK_REPLY_RECEIVED);
+	config_free(cfg);
+}
+END_TEST
+
+START_TEST(config_test_webhook_errors)
+{
+	char text[4096];
+	size_t i, n = 0;
+
+	config_expect_error(CONFIG_CENTRE "[webhook]\nurl = ftp://x/y\n",
+	    "test.conf:5: [webhook] url: expected an address starting with http:// or "
+	    "https://, got 'ftp://x/y'");
+	config_expect_error(CONFIG_CENTRE "[webhook]\nurl = https://\n",
+	    "test.conf:5: [webhook] url: expected");
+	config_expect_error(CONFIG_CENTRE "[webhook]\nurl = http://a b/\n",
+	    "test.conf:5: [webhook] url: expected");
+	config_expect_error(CONFIG_CENTRE "[webhook]\nurl = http://a/\nsecret = court\n",
+	    "test.conf:6: [webhook] secret: too short (at least 16 characters)");
+	config_expect_error(CONFIG_CENTRE "[webhook.3]\n" CONFIG_HOOK_OK "events = sms.sent\n",
+	    "test.conf:7: [webhook.3] events: expected a list of message.status and "
+	    "reply.received, got 'sms.sent'");
+	config_expect_error(CONFIG_CENTRE "[webhook]\n" CONFIG_HOOK_OK "events = ,\n",
+	    "test.conf:7: [webhook] events: expected");
+	config_expect_error(CONFIG_CENTRE "[webhook]\n" CONFIG_HOOK_OK "retry_base = 0\n",
+	    "test.conf:7: [webhook] retry_base: expected seconds from 1 to 3600, got '0'");
+	config_expect_error(CONFIG_CENTRE "[webhook]\n" CONFIG_HOOK_OK "token = x\n",
+	    "test.conf:7: unknown key 'token' in section [webhook]");
+	config_expect_error(CONFIG_CENTRE "[webhook.1]\n" CONFIG_HOOK_OK,
+	    "test.conf:5: bad webhook section name [webhook.1] (use [webhook], [webhook.2], ...)");
+	config_expect_error(CONFIG_CENTRE "[webhook]\n" CONFIG_HOOK_OK "[modem]\ndevice = x\n"
+	    "[webhook]\nevents = message.status\n",
+	    "test.conf:10: section [webhook] appears twice");
+	config_expect_error(CONFIG_CENTRE "[webhook]\nsecret = 0123456789abcdef\n",
+	    "test.conf: [webhook] url is required");
+	config_expect_error(CONFIG_CENTRE "[webhook.2]\nurl = http://a/\n",
+	    "test.conf: [webhook.2] secret is required");
+
+	n = (size_t)snprintf(text, sizeof(text), CONFIG_CENTRE);
+	n += (size_t)snprintf(text + n, sizeof(text) - n, "[webhook]\n" CONFIG_HOOK_OK);
+	for (i = 2; i <= CONFIG_MAX_WEBHOOKS + 1; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "[webhook.%zu]\n" CONFIG_HOOK_OK,
+		    i);
+	config_expect_error(text, "too many webhooks (at most 8)");
+	/* the modems' rules are the same as before */
+	config_expect_error(CONFIG_CENTRE "[modem.1]\ndevice = x\n",
+	    "test.conf:5: bad modem section name [modem.1] (use [modem], [modem.2], ...)");
+	config_expect_error(CONFIG_CENTRE "[modem]\ndevice = x\n[sending]\nmax_per_day = 9\n"
+	    "[modem]\npin = 1234\n", "test.conf:9: section [modem] appears twice");
+}
+END_TEST
+
 START_TEST(config_test_file)
 {
 	char path[] = "/tmp/rappel-config-XXXXXX", err[512] = "";
@@ -216,6 +299,10 @@ config_suite(void)
 	tc = tcase_create("errors");
 	tcase_add_test(tc, config_test_errors_name_line);
 	tcase_add_test(tc, config_test_errors_whole_file);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("webhooks");
+	tcase_add_test(tc, config_test_webhooks);
+	tcase_add_test(tc, config_test_webhook_errors);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("sending hours");
 	tcase_add_test(tc, config_test_hours);

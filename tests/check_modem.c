@@ -85,14 +85,6 @@ teardown(void)
 	ck_assert_int_eq(system(cmd), 0);
 }
 
-static void
-sleep_ms(int ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
-
-	nanosleep(&ts, NULL);
-}
-
 /* GET path as admin, 200 expected; the caller json_decref()s. */
 static json_t *
 get(const char *path)
@@ -138,7 +130,7 @@ wait_state(const char *want, int ms)
 	for (waited = 0; waited < ms; waited += 100) {
 		if (strcmp(modem_state(), want) == 0)
 			return true;
-		sleep_ms(100);
+		e2e_sleep_ms(100);
 	}
 	return false;
 }
@@ -152,7 +144,7 @@ wait_count(const char *path, size_t n, int ms)
 	for (waited = 0; waited < ms; waited += 100) {
 		if (count(path) == n)
 			return true;
-		sleep_ms(100);
+		e2e_sleep_ms(100);
 	}
 	e2e_dump_log(&E);	/* a time-out fails the test: show why */
 	return false;
@@ -162,17 +154,7 @@ wait_count(const char *path, size_t n, int ms)
 static json_int_t
 send_sms(const char *to, const char *body)
 {
-	json_t *req = json_pack("{s:s, s:s}", "to", to, "body", body);
-	char *text = json_dumps(req, 0);
-	struct e2e_resp r;
-	json_int_t id;
-
-	ck_assert_int_eq(e2e_call(&E, &A, "POST", "/api/v1/messages", text, &r), 201);
-	id = json_integer_value(json_object_get(r.json, "id"));
-	e2e_resp_free(&r);
-	free(text);
-	json_decref(req);
-	return id;
+	return e2e_send_sms(&E, &A, to, body);
 }
 
 static json_t *
@@ -401,7 +383,7 @@ START_TEST(test_receive_replies)
 	json_decref(list);
 	/* stored, then deleted from the SIM */
 	for (i = 0; i < 100 && modemsim_sim_used(SIM) > 0; i++)
-		sleep_ms(100);
+		e2e_sleep_ms(100);
 	ck_assert_int_eq(modemsim_sim_used(SIM), 0);
 }
 END_TEST
@@ -426,7 +408,7 @@ START_TEST(test_delivery_report)
 			return;
 		}
 		json_decref(m);
-		sleep_ms(200);
+		e2e_sleep_ms(200);
 	}
 	ck_abort_msg("the delivery report was not matched");
 }
@@ -474,16 +456,16 @@ START_TEST(test_unplug_replug)
 	}
 	for (waited = 0; count("/api/v1/messages?status=sent") < 8 && waited < 30000;
 	    waited += 50)
-		sleep_ms(50);
+		e2e_sleep_ms(50);
 	ck_assert_int_eq(modemsim_unplug(SIM), 0);
-	sleep_ms(1500);
+	e2e_sleep_ms(1500);
 	ck_assert_int_eq(modemsim_replug(SIM), 0);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	before = count("/api/v1/messages?status=sent");
 	/* sending again: the worker noticed, reopened the same path, went on */
 	for (waited = 0; count("/api/v1/messages?status=sent") == before && waited < 10000;
 	    waited += 50)
-		sleep_ms(50);
+		e2e_sleep_ms(50);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (count("/api/v1/messages?status=sent") == before)
 		e2e_dump_log(&E);
@@ -497,7 +479,7 @@ START_TEST(test_unplug_replug)
 		if (count("/api/v1/messages?status=queued") == 0 &&
 		    count("/api/v1/messages?status=sending") == 0)
 			break;
-		sleep_ms(200);
+		e2e_sleep_ms(200);
 	}
 	list = get("/api/v1/messages");
 	texts = sim_received_texts();
@@ -544,14 +526,14 @@ START_TEST(test_garbage_and_mute)
 	}
 	for (waited = 0; count("/api/v1/messages?status=sent") < 3 && waited < 30000;
 	    waited += 50)
-		sleep_ms(50);
+		e2e_sleep_ms(50);
 	modemsim_set_garbage(SIM, 2);
-	sleep_ms(3000);
+	e2e_sleep_ms(3000);
 	modemsim_set_mute(SIM, true);
 	/* the API answers while the modem is silent */
 	for (probes = 0; probes < 10; probes++) {
 		ck_assert_int_eq(e2e_status(&E, &A, "GET", "/api/v1/status", NULL), 200);
-		sleep_ms(1000);
+		e2e_sleep_ms(1000);
 	}
 	before = count("/api/v1/messages?status=sent");
 	modemsim_set_mute(SIM, false);
@@ -560,7 +542,7 @@ START_TEST(test_garbage_and_mute)
 		if (count("/api/v1/messages?status=queued") == 0 &&
 		    count("/api/v1/messages?status=sending") == 0)
 			break;
-		sleep_ms(200);
+		e2e_sleep_ms(200);
 	}
 	list = get("/api/v1/messages");
 	texts = sim_received_texts();
@@ -615,7 +597,7 @@ START_TEST(test_pin_wrong_tried_once)
 	teardown();
 	start("1234", "9999", true);
 	ck_assert_msg(wait_state("pin_refused", 15000), "state %s", modem_state());
-	sleep_ms(3000);
+	e2e_sleep_ms(3000);
 	ck_assert_int_eq(pin_attempts(), 1);	/* never a second try */
 	ck_assert_str_eq(modem_state(), "pin_refused");
 }
@@ -630,7 +612,7 @@ START_TEST(test_no_registration_waits)
 	start(NULL, NULL, false);
 	ck_assert_msg(wait_state("no_network", 15000), "state %s", modem_state());
 	id = send_sms("06 12 34 56 78", "Rappel : permanence logement vendredi.");
-	sleep_ms(3000);
+	e2e_sleep_ms(3000);
 	m = message(id);
 	ck_assert_str_eq(json_string_value(json_object_get(m, "status")), "queued");
 	json_decref(m);
@@ -673,7 +655,7 @@ START_TEST(test_two_modems_spread_and_bench)
 		json_decref(st);
 		if (by1 == 2 && i == 2)
 			break;
-		sleep_ms(200);
+		e2e_sleep_ms(200);
 	}
 	ck_assert_msg(waited < 20000, "both modems not ready");
 
@@ -725,7 +707,7 @@ START_TEST(test_rate_limit_waits)
 	for (i = 0; i < 5; i++)
 		send_sms("06 12 34 56 78", "Rappel limité");
 	ck_assert(wait_count("/api/v1/messages?status=sent", 2, MODEM_TEST_WAIT_MS));
-	sleep_ms(4000);
+	e2e_sleep_ms(4000);
 	/* two per minute: the others wait their turn, none is dropped */
 	ck_assert_uint_eq(count("/api/v1/messages?status=sent"), 2);
 	ck_assert_uint_eq(count("/api/v1/messages?status=queued"), 3);
@@ -751,7 +733,7 @@ START_TEST(test_outside_sending_days_waits)
 	start_sending(NULL, NULL, true, sending);
 	ck_assert(wait_state("ready", 15000));
 	id = send_sms("06 12 34 56 78", "Pas aujourd'hui");
-	sleep_ms(3000);
+	e2e_sleep_ms(3000);
 	m = message(id);
 	ck_assert_str_eq(json_string_value(json_object_get(m, "status")), "queued");
 	json_decref(m);

@@ -148,7 +148,7 @@ START_TEST(queue_test_recover_uncertain)
 	ck_assert_str_eq(queue_test_status(t.db, id), "uncertain");
 	/* never claimed again by itself */
 	ck_assert_int_eq(queue_claim_next(t.db, "modem", T0 + 999999, &m), 0);
-	ck_assert_int_eq(queue_cancel(t.db, id, &err), -1);
+	ck_assert_int_eq(queue_cancel(t.db, id, T0 + 60, &err), -1);
 	ck_assert_int_eq(err.status, 409);
 	ck_assert_int_eq(queue_resend(t.db, id, T0 + 120, &err), 0);
 	ck_assert_int_eq(queue_claim_next(t.db, "modem", T0 + 120, &m), 1);

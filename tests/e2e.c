@@ -33,7 +33,7 @@ e2e_env(const char *name)
 	return v;
 }
 
-static void
+void
 e2e_sleep_ms(long ms)
 {
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
@@ -628,4 +628,20 @@ const char *
 e2e_error_field(const struct e2e_resp *r)
 {
 	return e2e_error_member(r, "field");
+}
+
+json_int_t
+e2e_send_sms(const struct e2e *e, struct e2e_client *c, const char *to, const char *body)
+{
+	json_t *req = json_pack("{s:s, s:s}", "to", to, "body", body);
+	char *text = json_dumps(req, 0);
+	struct e2e_resp r;
+	json_int_t id;
+
+	ck_assert_int_eq(e2e_call(e, c, "POST", "/api/v1/messages", text, &r), 201);
+	id = json_integer_value(json_object_get(r.json, "id"));
+	e2e_resp_free(&r);
+	free(text);
+	json_decref(req);
+	return id;
 }

@@ -118,6 +118,13 @@ bool e2e_header(const struct e2e_resp *r, const char *name, char *out, size_t ou
 long e2e_login(const struct e2e *e, struct e2e_client *c, const char *login,
     const char *password);
 
+/* POSTs /api/v1/messages {to, body} (201 expected); returns the message's id. */
+json_int_t e2e_send_sms(const struct e2e *e, struct e2e_client *c, const char *to,
+    const char *body);
+
+/* Sleeps ms milliseconds, through signals. */
+void e2e_sleep_ms(long ms);
+
 /* r->json.error.code (or "" when absent). */
 const char *e2e_error_code(const struct e2e_resp *r);
 /* r->json.error.field (or "" when absent). */
