@@ -48,7 +48,7 @@ const EN = {
   ' — signal {n} %': ' — signal {n} %', '{name} : {state}': '{name}: {state}',
   /* contacts */
   'Ajouter un contact': 'Add a contact', 'Importer un fichier CSV': 'Import a CSV file', 'Exporter': 'Export',
-  '{n} contact(s)': '{n} contact(s)', 'SMS': 'SMS', 'oui': 'yes', 'STOP depuis le {date}': 'STOP since {date}',
+  '{n} contact(s)': '{n} contact(s)', 'SMS': 'SMS', 'oui': 'yes', 'pas de portable': 'no mobile', 'STOP depuis le {date}': 'STOP since {date}',
   'Autres numéros du foyer': 'Other numbers of the household', 'Ajouter un numéro': 'Add a number',
   'Numéro {n}': 'Number {n}', 'Qui (mère, fils…)': 'Who (mother, son…)', 'reçoit les SMS': 'gets the SMS',
   '06 12 34 56 78, +33 6 …': '06 12 34 56 78, +33 6 …', 'Appeler': 'Call',
@@ -114,6 +114,8 @@ const EN = {
   ' · le caractère « {bad} » oblige l\u2019encodage coûteux (70 caractères par SMS)':
     ' · the character “{bad}” forces the costly encoding (70 characters per SMS)',
   'Utiliser la version sans accents': 'Use the version without accents',
+  'Les signes typographiques (\u2019 « » – …) sont toujours remplacés par \' " - ... : ils ne coûtent rien.':
+    'Typographic signs (\u2019 « » – …) are always replaced by \' " - ...: they cost nothing.',
   'Remplacer les accents (ê → e, ç → c…) pour payer moins de SMS': 'Replace accents (ê → e, ç → c…) to pay for fewer SMS',
   'Demander une réponse OUI / NON': 'Ask for a YES / NO reply',
   '{n} destinataire(s)': '{n} recipient(s)', ', {n} ont demandé STOP': ', {n} asked for STOP',
@@ -442,7 +444,7 @@ async function pageContacts(params) {
       h('td', {}, c.phone || '—'),
       h('td', {}, c.group_ids.map((id) => groupName[id]).join(', ')),
       h('td', {}, c.opted_out_at ? h('span', { class: 'badge no' }, t('STOP depuis le {date}', { date: fmtDay(c.opted_out_at) }))
-        : t('oui'))))))));
+        : (c.phones || []).some((x) => x.sms) ? t('oui') : h('span', { class: 'badge problem' }, t('pas de portable')))))))));
 }
 
 /* Where consent was given: the stored value (French) and its label. */
@@ -868,6 +870,7 @@ async function pageCampaignNew(params) {
       VARIABLES.map((v) => h('button', { type: 'button', class: 'secondary', onclick: () => insert(v) }, '{' + v + '}'))),
     counter,
     h('label', { class: 'inline' }, translit, t('Remplacer les accents (ê → e, ç → c…) pour payer moins de SMS')),
+    h('p', { class: 'muted' }, t('Les signes typographiques (\u2019 « » – …) sont toujours remplacés par \' " - ... : ils ne coûtent rien.')),
     h('label', { class: 'inline' }, askReply, t('Demander une réponse OUI / NON')),
     field(t('Envoi'), when), field(t('Date et heure'), at), h('fieldset', {}, h('legend', {}, t('Rappels')), oboxes),
     h('h2', {}, t('Aperçu')), field(t('Pour'), previewFor), h('button', { type: 'button', class: 'secondary', onclick: doPreview }, t('Aperçu')),

@@ -293,6 +293,7 @@ test('un fixe : l\u2019avertissement de l\u2019API s\u2019affiche en clair', asy
   const text = await page.locator('#toast').innerText();
   expect(!text.includes('[object Object]'), 'the warning is its message, not "[object Object]": ' + text);
   expect(text.includes('+33321123456'), 'the warning names the number: ' + text);
+  await page.getByRole('row').filter({ has: page.getByRole('link', { name: 'Josiane Fixe' }) }).getByText('pas de portable').waitFor();
   return page;
 });
 
