@@ -6,30 +6,208 @@
  */
 'use strict';
 
-/* ---- language ---------------------------------------------------- */
-
+/* ---- language ----------------------------------------------------
+ * The panel is written in French.  t('texte {n}', {n: 3}) gives the
+ * English text of EN when the English switch is on, and fills {name}
+ * from vars in both languages.  A text missing from EN stays French.
+ * Server messages are French; those the panel knows are in EN too.
+ */
 const EN = {
+  /* chrome, sign in */
+  'Aller au contenu': 'Skip to content', 'Menu principal': 'Main menu',
   'Connexion': 'Sign in', 'Identifiant': 'Login', 'Mot de passe': 'Password',
-  'Se connecter': 'Sign in', 'Déconnexion': 'Sign out', 'Tableau de bord': 'Dashboard',
-  'Contacts': 'Contacts', 'Groupes': 'Groups', 'Ateliers': 'Workshops',
+  'Se connecter': 'Sign in', 'Déconnexion': 'Sign out', 'English': 'Français', 'Erreur': 'Error',
+  'Erreur {status}': 'Error {status}',
+  'Tableau de bord': 'Dashboard', 'Contacts': 'Contacts', 'Groupes': 'Groups', 'Ateliers': 'Workshops',
   'Campagnes': 'Campaigns', 'Réponses': 'Replies', 'Messages': 'Messages',
-  'Utilisateurs': 'Users', 'Paramètres': 'Settings', 'Enregistrer': 'Save',
-  'Annuler': 'Cancel', 'Supprimer': 'Delete', 'Rechercher': 'Search',
+  'Utilisateurs': 'Users', 'Paramètres': 'Settings',
+  /* common */
+  'Enregistrer': 'Save', 'Annuler': 'Cancel', 'Supprimer': 'Delete', 'Rechercher': 'Search',
   'Prénom': 'First name', 'Nom': 'Last name', 'Téléphone': 'Phone', 'Langue': 'Language',
-  'Groupe': 'Group', 'Tous': 'All', 'Notes': 'Notes', 'Ajouter un contact': 'Add a contact',
-  'Importer un fichier CSV': 'Import a CSV file', 'Exporter': 'Export',
+  'Groupe': 'Group', 'Tous': 'All', 'Notes': 'Notes', 'Oui': 'Yes', 'Non': 'No', 'Statut': 'Status',
+  'Texte': 'Text', 'Titre': 'Title', 'Lieu': 'Place', 'Début': 'Start', 'Fin': 'End',
+  'Capacité': 'Capacity', 'Récurrence': 'Recurrence', 'Invités': 'Invitees', 'Atelier': 'Workshop',
+  'Envoyer': 'Send', 'Créer': 'Create',
+  /* dashboard */
   'Prochains ateliers': 'Next workshops', 'Réponses à traiter': 'Replies to handle',
-  'Modem': 'Modem', 'File d\u2019attente': 'Queue', 'Problèmes': 'Problems',
-  'Aucun problème.': 'No problem.', 'Titre': 'Title', 'Lieu': 'Place', 'Début': 'Start',
-  'Fin': 'End', 'Capacité': 'Capacity', 'Récurrence': 'Recurrence', 'Invités': 'Invitees',
-  'Nouvel atelier': 'New workshop', 'Nouvelle campagne': 'New campaign', 'Texte': 'Text',
-  'Atelier': 'Workshop', 'Envoi': 'Sending', 'Aperçu': 'Preview', 'Programmer': 'Schedule',
-  'Oui': 'Yes', 'Non': 'No', 'Sans réponse': 'No answer', 'Présent': 'Present',
-  'Répondre': 'Reply', 'Traité': 'Handled', 'Renvoyer': 'Resend', 'Statut': 'Status',
-  'Semaine': 'Week', 'Séances': 'Sessions', 'English': 'Français',
+  'Modem': 'Modem', 'File d\u2019attente': 'Queue', 'Problèmes': 'Problems', 'Aucun problème.': 'No problem.',
+  '{n} à traiter': '{n} to handle', 'Aucun atelier à venir.': 'No workshop coming up.',
+  'Sans réponse': 'No answer', 'Aucun modem.': 'No modem.',
+  'En attente : {queued} · en cours : {sending} · en échec : {failed} · incertains : {uncertain}':
+    'Waiting: {queued} · sending: {sending} · failed: {failed} · uncertain: {uncertain}',
+  'Le modem « {name} » est {state}{error} : vérifiez qu\u2019il est branché et que la carte SIM est en place.':
+    'The modem “{name}” is {state}{error}: check that it is plugged in and that the SIM card is in place.',
+  'Le signal du modem « {name} » est faible ({n} %) : rapprochez-le d\u2019une fenêtre.':
+    'The signal of the modem “{name}” is weak ({n} %): move it closer to a window.',
+  'Aucun modem n\u2019est configuré : les SMS attendent dans la file. Ajoutez une section [modem] à la configuration.':
+    'No modem is configured: the SMS wait in the queue. Add a [modem] section to the configuration.',
+  '{n} message(s) en échec : voyez la page Messages pour les renvoyer.':
+    '{n} message(s) failed: see the Messages page to resend them.',
+  '{n} message(s) incertain(s) (coupure pendant l\u2019envoi) : vérifiez avec la personne avant de renvoyer.':
+    '{n} uncertain message(s) (power cut while sending): check with the person before resending.',
+  ' — signal {n} %': ' — signal {n} %', '{name} : {state}': '{name}: {state}',
+  /* contacts */
+  'Ajouter un contact': 'Add a contact', 'Importer un fichier CSV': 'Import a CSV file', 'Exporter': 'Export',
+  '{n} contact(s)': '{n} contact(s)', 'SMS': 'SMS', 'oui': 'yes', 'pas de portable': 'no mobile', 'STOP depuis le {date}': 'STOP since {date}',
+  'Autres numéros du foyer': 'Other numbers of the household', 'Ajouter un numéro': 'Add a number',
+  'Numéro {n}': 'Number {n}', 'Qui (mère, fils…)': 'Who (mother, son…)', 'reçoit les SMS': 'gets the SMS',
+  '06 12 34 56 78, +33 6 …': '06 12 34 56 78, +33 6 …', 'Appeler': 'Call',
+  'Consentement': 'Consent', 'Date du consentement': 'Date of consent', 'Recueilli comment': 'Given how',
+  'non indiqué': 'not given', 'formulaire papier signé': 'signed paper form', 'à l\u2019accueil, à l\u2019oral': 'at the desk, orally',
+  'par téléphone': 'by phone', 'par SMS': 'by SMS', 'import d\u2019un fichier': 'imported from a file',
+  'Ne plus recevoir de SMS (STOP)': 'No more SMS (STOP)',
+  'La personne ne reçoit plus aucun SMS de campagne. Décochez seulement si elle le redemande.':
+    'The person gets no campaign SMS any more. Untick only if they ask for them again.',
+  'Contact enregistré.': 'Contact saved.', 'Contact effacé.': 'Contact erased.',
+  'Effacer ce contact et ses messages (RGPD) ?': 'Erase this contact and their messages (GDPR)?',
+  'Ce numéro est un fixe : il ne peut pas recevoir de SMS.': 'This number is a landline: it cannot receive SMS.',
+  'Ce numéro spécial ne peut pas recevoir de SMS.': 'This special number cannot receive SMS.',
+  'français': 'French', 'anglais': 'English', 'arabe': 'Arabic',
+  /* import */
+  'Fichier': 'File', 'Vérifier le fichier': 'Check the file', 'Choisissez un fichier.': 'Choose a file.',
+  'Importer les lignes acceptées': 'Import the accepted lines', 'Lignes refusées': 'Refused lines',
+  'Ligne': 'Line', 'Raison': 'Reason',
+  'Aperçu : {created} créé(s), {updated} mis à jour, {skipped} ignoré(s), {errors} ligne(s) refusée(s).':
+    'Preview: {created} created, {updated} updated, {skipped} skipped, {errors} line(s) refused.',
+  'Importé : {created} créé(s), {updated} mis à jour, {skipped} ignoré(s), {errors} ligne(s) refusée(s).':
+    'Imported: {created} created, {updated} updated, {skipped} skipped, {errors} line(s) refused.',
+  'Un fichier enregistré par Excel ou LibreOffice (CSV, « ; » ou « , »), avec une ligne d\u2019en-tête : Prénom, Nom, Téléphone, Groupes, Langue…':
+    'A file saved by Excel or LibreOffice (CSV, “;” or “,”), with a header line: Prénom, Nom, Téléphone, Groupes, Langue…',
+  /* groups */
+  'Nouveau groupe': 'New group', 'Supprimer le groupe « {name} » ? Ses contacts restent.':
+    'Delete the group “{name}”? Its contacts stay.',
+  /* ateliers */
+  'Nouvel atelier': 'New workshop', 'Présences (CSV)': 'Attendance (CSV)', 'Prochaine séance': 'Next session',
+  'Semaine du {date}': 'Week of {date}', '← précédente': '← previous', 'suivante →': 'next →', ' (annulée)': ' (cancelled)',
+  'une séance': 'one session', 'chaque jour': 'every day', 'un {day} sur deux': 'every other {day}',
+  'chaque {day}': 'every {day}', 'le {nth} {day} du mois': 'the {nth} {day} of the month', 'dernier': 'last',
+  ', {n} séances': ', {n} sessions',
+  'Une seule fois': 'Once', 'Chaque semaine, même jour': 'Every week, same day',
+  'Toutes les deux semaines': 'Every other week', 'Chaque mois, même rang (ex. 2e vendredi)': 'Every month, same rank (e.g. 2nd Friday)',
+  'sans fin': 'no end', 'Une séance.': 'One session.', 'Chaque {day}.': 'Every {day}.',
+  'Un {day} sur deux.': 'Every other {day}.', 'Le {nth} {day} du mois.': 'The {nth} {day} of the month.',
+  ' {n} séances.': ' {n} sessions.',
+  'Indiquez la date et l\u2019heure de la première séance.': 'Give the date and time of the first session.',
+  'Première séance': 'First session', 'Durée (minutes)': 'Length (minutes)', 'Nombre de séances': 'Number of sessions',
+  'Invités (groupes)': 'Invitees (groups)', 'Séance': 'Session', '{n} places': '{n} places',
+  'Rétablir cette séance ?': 'Restore this session?',
+  'Annuler cette séance ? Les rappels en attente sont annulés.': 'Cancel this session? The waiting reminders are cancelled.',
+  'Rétablir la séance': 'Restore the session', 'Annuler la séance': 'Cancel the session', 'Inviter par SMS': 'Invite by SMS',
+  'Invités {n}': 'Invitees {n}', 'Oui {n}': 'Yes {n}', 'Non {n}': 'No {n}', 'Sans réponse {n}': 'No answer {n}',
+  'SMS reçus {n}': 'SMS received {n}', 'Présents {n}': 'Present {n}', 'Réponse': 'Answer', 'Présent': 'Present',
+  'Réponse de {name}': 'Answer of {name}', 'Présent : {name}': 'Present: {name}',
+  'Invités : {groups}': 'Invitees: {groups}', 'aucun groupe': 'no group', 'Groupes invités': 'Invited groups',
+  'Invités enregistrés.': 'Invitees saved.', 'Enregistrer les invités': 'Save the invitees',
+  /* campaigns */
+  'Nouvelle campagne': 'New campaign', 'Aucun': 'None', 'Ses invités reçoivent la campagne.': 'Its invitees get the campaign.',
+  'Groupes destinataires': 'Recipient groups', 'Variables': 'Variables', 'Envoi': 'Sending', 'Aperçu': 'Preview',
+  'Programmer': 'Schedule', 'Date et heure': 'Date and time', 'Rappels': 'Reminders', 'Pour': 'For',
+  'les premiers destinataires': 'the first recipients', 'Enregistrer le brouillon': 'Save the draft',
+  'Maintenant (dans les heures d\u2019envoi)': 'Now (within the sending hours)', 'À une date et une heure': 'At a date and time',
+  'Chaque semaine, à partir de la date et l\u2019heure': 'Every week, from the date and time',
+  'Chaque mois, même rang (ex. 1er lundi), à partir de la date': 'Every month, same rank (e.g. 1st Monday), from the date',
+  'Rappels avant chaque séance de l\u2019atelier': 'Reminders before each session of the workshop',
+  '3 semaines avant, à 10h': '3 weeks before, at 10:00', '1 semaine avant, à 10h': '1 week before, at 10:00',
+  '2 jours avant, à 10h': '2 days before, at 10:00', 'la veille à 18h': 'the day before at 18:00', 'le jour même à 9h': 'the same day at 9:00',
+  '{chars} caractères · {parts} SMS · reste {left} dans le dernier SMS':
+    '{chars} characters · {parts} SMS · {left} left in the last SMS',
+  ' · le caractère « {bad} » oblige l\u2019encodage coûteux (70 caractères par SMS)':
+    ' · the character “{bad}” forces the costly encoding (70 characters per SMS)',
+  'Utiliser la version sans accents': 'Use the version without accents',
+  'Les signes typographiques (\u2019 « » – …) sont toujours remplacés par \' " - ... : ils ne coûtent rien.':
+    'Typographic signs (\u2019 « » – …) are always replaced by \' " - ...: they cost nothing.',
+  'Remplacer les accents (ê → e, ç → c…) pour payer moins de SMS': 'Replace accents (ê → e, ç → c…) to pay for fewer SMS',
+  'Demander une réponse OUI / NON': 'Ask for a YES / NO reply',
+  '{n} destinataire(s)': '{n} recipient(s)', ', {n} ont demandé STOP': ', {n} asked for STOP',
+  ', {n} sans portable': ', {n} without a mobile', ' · coût : ': ' · cost: ', '{n} SMS par envoi': '{n} SMS per sending',
+  '{n} SMS au total': '{n} SMS in all', 'Sans accents, vous économiseriez {n} SMS par envoi.':
+    'Without accents, you would save {n} SMS per sending.',
+  'Campagne programmée.': 'Campaign scheduled.', 'Brouillon enregistré.': 'Draft saved.', 'Campagne': 'Campaign',
+  'Statut : {status}': 'Status: {status}',
+  'Annuler la campagne ? Les messages pas encore partis ne partiront pas.': 'Cancel the campaign? The messages not sent yet will not go.',
+  /* messages, replies */
+  'À': 'To', 'Envoyé': 'Sent', 'Renvoyer': 'Resend',
+  'Ce message a peut-être déjà été reçu. Le renvoyer quand même ?': 'This message may have been received already. Resend it anyway?',
+  'Conversation': 'Conversation', 'Marquer traité': 'Mark as handled', 'Répondre': 'Reply', 'Réponse envoyée.': 'Reply sent.',
+  '{n} réponse(s) à traiter': '{n} reply(ies) to handle', 'Personne': 'Person', 'Dernier message': 'Last message', 'À traiter': 'To handle',
+  /* users */
+  '10 caractères au moins': '10 characters at least', 'Rôle': 'Role', 'Créer le compte': 'Create the account',
+  ' (désactivé)': ' (disabled)', 'Réactiver': 'Enable', 'Désactiver': 'Disable',
+  /* settings */
+  'Centre et envoi': 'Centre and sending', 'Nom du centre': 'Name of the centre', 'Téléphone du centre': 'Phone of the centre',
+  'Fuseau horaire': 'Time zone', 'Heures d\u2019envoi': 'Sending hours', 'Jours d\u2019envoi': 'Sending days',
+  'SMS par minute et par modem': 'SMS per minute and per modem', 'SMS par jour et par modem': 'SMS per day and per modem',
+  'Réponses OUI/NON attendues (hors atelier)': 'YES/NO replies awaited (without a workshop)', '{n} jours': '{n} days',
+  'Modems': 'Modems',
+  'Le nom et le téléphone du centre, les heures d\u2019envoi et les débits se règlent dans /etc/rappel/rappel.conf (rechargé par « systemctl reload rappel »).':
+    'The name and phone of the centre, the sending hours and the rates are set in /etc/rappel/rappel.conf (reloaded by “systemctl reload rappel”).',
+  'SMS de test en file.': 'Test SMS queued.', 'SMS de test': 'Test SMS', 'Envoyer un SMS de test': 'Send a test SMS',
+  'Version {v}': 'Version {v}',
+  /* server messages the panel knows */
+  'Identifiant ou mot de passe incorrect.': 'Wrong login or password.',
+  'La requête est trop volumineuse.': 'The request is too large.',
+  'Jeton CSRF absent ou invalide : rechargez la page et recommencez.': 'CSRF token missing or invalid: reload the page and try again.',
+  'Ce contact n\'existe pas.': 'This contact does not exist.', 'Cet atelier n\'existe pas.': 'This workshop does not exist.',
+  'Cette campagne n\'existe pas.': 'This campaign does not exist.', 'Ce groupe n\'existe pas.': 'This group does not exist.',
+  'Cet utilisateur n\'existe pas.': 'This user does not exist.', 'Ce message n\'existe pas.': 'This message does not exist.',
+  'Cette réponse n\'existe pas.': 'This reply does not exist.', 'L\'heure d\'envoi est passée.': 'The sending time is past.',
 };
-let lang = localStorage.getItem('rappel.lang') || 'fr';
-function t(s) { return lang === 'en' && EN[s] ? EN[s] : s; }
+let lang = localStorage.getItem('rappel.lang') === 'en' ? 'en' : 'fr';
+function t(s, vars) {
+  const text = lang === 'en' && Object.prototype.hasOwnProperty.call(EN, s) ? EN[s] : s;
+  return vars ? text.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? String(vars[k]) : m)) : text;
+}
+const locale = () => (lang === 'en' ? 'en-GB' : 'fr-FR');
+function setLang(l) {
+  lang = l;
+  localStorage.setItem('rappel.lang', lang);
+  document.documentElement.lang = lang;
+  route();
+}
+/* The switch to the other language, named in that language. */
+const langSwitch = () => h('button', { type: 'button', class: 'lang', lang: lang === 'fr' ? 'en' : 'fr',
+  onclick: () => setLang(lang === 'fr' ? 'en' : 'fr') }, t('English'));
+
+/*
+ * Every state the API gives (messages, campaigns, modems, replies,
+ * answers, roles ...) as staff read it: kind.value -> [French, English].
+ * label(kind, value) falls back to the value itself, never to nothing.
+ */
+const LABELS = {
+  'message.queued': ['en attente', 'waiting'], 'message.sending': ['en cours d\u2019envoi', 'sending'],
+  'message.sent': ['envoyé', 'sent'], 'message.delivered': ['reçu', 'delivered'], 'message.failed': ['échec', 'failed'],
+  'message.uncertain': ['incertain', 'uncertain'], 'message.cancelled': ['annulé', 'cancelled'],
+  'campaign.draft': ['brouillon', 'draft'], 'campaign.scheduled': ['programmée', 'scheduled'],
+  'campaign.running': ['en cours', 'running'], 'campaign.done': ['terminée', 'done'], 'campaign.cancelled': ['annulée', 'cancelled'],
+  'modem.connecting': ['connexion en cours', 'connecting'], 'modem.pin_refused': ['code PIN refusé', 'PIN refused'],
+  'modem.no_network': ['sans réseau', 'no network'], 'modem.ready': ['prêt', 'ready'],
+  'modem.reconnecting': ['en reconnexion', 'reconnecting'], 'modem.benched': ['en pause après des échecs', 'paused after failures'],
+  'modem.stopped': ['arrêté', 'stopped'],
+  'intent.yes': ['OUI', 'YES'], 'intent.no': ['NON', 'NO'], 'intent.stop': ['STOP', 'STOP'],
+  'intent.start': ['reprise des SMS (START)', 'SMS again (START)'], 'intent.help': ['aide demandée', 'help asked'],
+  'intent.other': ['à lire', 'to read'],
+  'answer.yes': ['Oui', 'Yes'], 'answer.no': ['Non', 'No'], 'answer.none': ['—', '—'],
+  'via.sms': ['par SMS', 'by SMS'], 'via.manual': ['à la main', 'by hand'],
+  'role.admin': ['administrateur', 'administrator'], 'role.referent': ['référent', 'referent'],
+  'role.animateur': ['animateur', 'workshop leader'],
+  'encoding.gsm7': ['GSM-7 (160 caractères par SMS)', 'GSM-7 (160 characters per SMS)'],
+  'encoding.ucs2': ['UCS-2 (70 caractères par SMS)', 'UCS-2 (70 characters per SMS)'],
+  'language.fr': ['français', 'French'], 'language.en': ['anglais', 'English'], 'language.ar': ['arabe', 'Arabic'],
+};
+function label(kind, value) {
+  if (value === null || value === undefined || value === '') return '—';
+  const l = LABELS[kind + '.' + value];
+  return l ? l[lang === 'en' ? 1 : 0] : String(value);
+}
+const DAY_NAMES = { fr: ['dimanche', 'lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi'],
+  en: ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'] };
+const dayName = (i) => DAY_NAMES[lang][i];
+/* 1 -> "1er" / "1st", -1 -> "dernier" / "last". */
+function ordinal(n) {
+  if (n < 0) return t('dernier');
+  if (lang === 'en') return n + ({ 1: 'st', 2: 'nd', 3: 'rd' }[n] || 'th');
+  return n + (n === 1 ? 'er' : 'e');
+}
 
 /* ---- DOM --------------------------------------------------------- */
 
@@ -62,19 +240,21 @@ function field(label, control, hint) {
 function fill(el, ...children) {
   el.replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
 }
-function toast(text) {
+function toast(text, ms) {
   const el = $('#toast');
   el.textContent = text;
   clearTimeout(toast.timer);
-  toast.timer = setTimeout(() => { el.textContent = ''; }, 4000);
+  toast.timer = setTimeout(() => { el.textContent = ''; }, ms || 4000);
 }
 function page(title, ...content) {
   const main = $('#main');
   main.replaceChildren(h('h1', {}, title), ...content);
   document.title = title + ' — rappel';
 }
-const fmtDate = (iso) => iso ? new Date(iso).toLocaleString(lang === 'en' ? 'en-GB' : 'fr-FR',
+const fmtDate = (iso) => iso ? new Date(iso).toLocaleString(locale(),
   { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }) : '—';
+const fmtDay = (iso) => iso ? new Date(iso).toLocaleDateString(locale(), { day: 'numeric', month: 'short', year: 'numeric' }) : '—';
+const checked = (boxes) => boxes.map((b) => b.firstChild).filter((x) => x.checked).map((x) => x.value);
 
 /* ---- API --------------------------------------------------------- */
 
@@ -82,7 +262,7 @@ const session = { user: null, csrf: sessionStorage.getItem('rappel.csrf') || '' 
 
 class ApiError extends Error {
   constructor(status, body) {
-    super((body && body.error && body.error.message) || ('Erreur ' + status));
+    super((body && body.error && body.error.message) || t('Erreur {status}', { status }));
     this.status = status;
     this.field = body && body.error && body.error.field;
     this.code = body && body.error && body.error.code;
@@ -114,7 +294,7 @@ async function api(method, path, body, raw) {
 
 /* Shows an API error next to a form (and on the field it names). */
 function showError(box, err) {
-  box.textContent = err.message;
+  box.textContent = t(err.message);
   box.className = 'error';
   if (err.field) {
     const el = document.querySelector('[name="' + CSS.escape(err.field) + '"]');
@@ -140,18 +320,18 @@ const isStaff = () => session.user && session.user.role !== 'animateur';
 const isAdmin = () => session.user && session.user.role === 'admin';
 
 function renderChrome() {
+  $('.skip').textContent = t('Aller au contenu');
+  $('#nav').setAttribute('aria-label', t('Menu principal'));
   const top = $('#top');
   top.hidden = !session.user;
   if (!session.user) return;
   const here = location.hash.split('?')[0];
   $('#nav').replaceChildren(...MENU.filter(([, , who]) =>
     !who || (who === 'staff' && isStaff()) || (who === 'admin' && isAdmin()))
-    .map(([href, label]) => h('a', { href, 'aria-current': here.startsWith(href) ? 'page' : null }, t(label))));
+    .map(([href, text]) => h('a', { href, 'aria-current': here.startsWith(href) ? 'page' : null }, t(text))));
   $('#who').replaceChildren(
-    h('span', {}, session.user.login + ' (' + session.user.role + ')'),
-    h('button', { type: 'button', onclick: () => { lang = lang === 'fr' ? 'en' : 'fr';
-      localStorage.setItem('rappel.lang', lang); document.documentElement.lang = lang; route(); } }, t('English')),
-    h('button', { type: 'button', onclick: logout }, t('Déconnexion')));
+    h('span', {}, session.user.login + ' (' + label('role', session.user.role) + ')'),
+    langSwitch(), h('button', { type: 'button', onclick: logout }, t('Déconnexion')));
 }
 
 async function logout() {
@@ -178,11 +358,15 @@ function pageLogin() {
       location.hash = '#/tableau';
     } catch (e) { showError(err, e); }
   } }, h('h1', {}, t('Connexion')), field(t('Identifiant'), login), field(t('Mot de passe'), password),
-  err, h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('Se connecter'))));
+  err, h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('Se connecter')), langSwitch()));
   $('#main').replaceChildren(form);
-  document.title = 'Connexion — rappel';
+  document.title = t('Connexion') + ' — rappel';
   login.focus();
 }
+
+/* A modem in one line: name, state, operator, signal. */
+const modemLine = (m) => t('{name} : {state}', { name: m.name, state: label('modem', m.state) }) + (m.operator ? ' — ' + m.operator : '') +
+  (m.signal_percent !== null && m.signal_percent !== undefined ? t(' — signal {n} %', { n: m.signal_percent }) : '');
 
 async function pageDashboard() {
   const [status, events, inbox] = await Promise.all([api('GET', '/status'),
@@ -199,23 +383,25 @@ async function pageDashboard() {
       h('td', {}, String(r.counts.none)));
   }));
   for (const m of status.modems) {
-    if (m.state !== 'ready') problems.push('Le modem « ' + m.name + ' » est ' + m.state +
-      (m.last_error ? ' (' + m.last_error + ')' : '') + ' : vérifiez qu\u2019il est branché et que la carte SIM est en place.');
-    else if (m.signal_percent !== null && m.signal_percent < 20) problems.push('Le signal du modem « ' + m.name + ' » est faible (' + m.signal_percent + ' %) : rapprochez-le d\u2019une fenêtre.');
+    if (m.state !== 'ready') {
+      problems.push(t('Le modem « {name} » est {state}{error} : vérifiez qu\u2019il est branché et que la carte SIM est en place.',
+        { name: m.name, state: label('modem', m.state), error: m.last_error ? ' (' + m.last_error + ')' : '' }));
+    } else if (m.signal_percent !== null && m.signal_percent < 20) {
+      problems.push(t('Le signal du modem « {name} » est faible ({n} %) : rapprochez-le d\u2019une fenêtre.',
+        { name: m.name, n: m.signal_percent }));
+    }
   }
-  if (!status.modems.length) problems.push('Aucun modem n\u2019est configuré : les SMS attendent dans la file. Ajoutez une section [modem] à la configuration.');
-  if (status.queue.failed) problems.push(status.queue.failed + ' message(s) en échec : voyez la page Messages pour les renvoyer.');
-  if (status.queue.uncertain) problems.push(status.queue.uncertain + ' message(s) incertain(s) (coupure pendant l\u2019envoi) : vérifiez avec la personne avant de renvoyer.');
+  if (!status.modems.length) problems.push(t('Aucun modem n\u2019est configuré : les SMS attendent dans la file. Ajoutez une section [modem] à la configuration.'));
+  if (status.queue.failed) problems.push(t('{n} message(s) en échec : voyez la page Messages pour les renvoyer.', { n: status.queue.failed }));
+  if (status.queue.uncertain) problems.push(t('{n} message(s) incertain(s) (coupure pendant l\u2019envoi) : vérifiez avec la personne avant de renvoyer.', { n: status.queue.uncertain }));
   page(t('Tableau de bord'),
     h('div', { class: 'grid' },
       h('section', { class: 'card' }, h('h2', {}, t('Réponses à traiter')),
-        inbox ? h('p', {}, h('a', { href: '#/reponses' }, String(inbox.unhandled) + ' à traiter')) : h('p', { class: 'muted' }, '—')),
-      h('section', { class: 'card' }, h('h2', {}, t('Modem')),
-        ...status.modems.map((m) => h('p', {}, m.name + ' : ' + m.state + (m.operator ? ' — ' + m.operator : '') +
-          (m.signal_percent !== null && m.signal_percent !== undefined ? ' — signal ' + m.signal_percent + ' %' : '')))),
+        inbox ? h('p', {}, h('a', { href: '#/reponses' }, t('{n} à traiter', { n: inbox.unhandled }))) : h('p', { class: 'muted' }, '—')),
+      h('section', { class: 'card', id: 'modems' }, h('h2', {}, t('Modem')),
+        status.modems.length ? status.modems.map((m) => h('p', {}, modemLine(m))) : h('p', { class: 'muted' }, t('Aucun modem.'))),
       h('section', { class: 'card' }, h('h2', {}, t('File d\u2019attente')),
-        h('p', {}, 'En attente : ' + status.queue.queued + ' · en cours : ' + status.queue.sending +
-          ' · en échec : ' + status.queue.failed + ' · incertains : ' + status.queue.uncertain))),
+        h('p', {}, t('En attente : {queued} · en cours : {sending} · en échec : {failed} · incertains : {uncertain}', status.queue)))),
     h('section', { class: 'card' }, h('h2', {}, t('Problèmes')),
       problems.length ? h('ul', { class: 'problems' }, problems.map((p) => h('li', {}, h('span', { class: 'badge problem' }, '!'), ' ', p)))
         : h('p', { class: 'ok' }, t('Aucun problème.'))),
@@ -223,7 +409,7 @@ async function pageDashboard() {
       next.length ? h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {},
         h('th', {}, t('Atelier')), h('th', {}, t('Début')), h('th', {}, t('Oui')), h('th', {}, t('Non')),
         h('th', {}, t('Sans réponse')))), h('tbody', {}, rows)))
-        : h('p', { class: 'muted' }, 'Aucun atelier à venir.')));
+        : h('p', { class: 'muted' }, t('Aucun atelier à venir.'))));
 }
 
 /* ---- contacts and groups ----------------------------------------- */
@@ -250,15 +436,19 @@ async function pageContacts(params) {
       isStaff() ? h('a', { class: 'button', href: '#/contacts/nouveau' }, t('Ajouter un contact')) : null,
       isStaff() ? h('a', { class: 'button secondary', href: '#/contacts/import' }, t('Importer un fichier CSV')) : null,
       isStaff() ? h('a', { class: 'button secondary', href: '/api/v1/contacts/export', download: 'contacts.csv' }, t('Exporter')) : null),
-    h('p', { class: 'muted' }, list.length + ' contact(s)'),
+    h('p', { class: 'muted' }, t('{n} contact(s)', { n: list.length })),
     h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('Nom')),
-      h('th', {}, t('Téléphone')), h('th', {}, t('Groupes')), h('th', {}, 'SMS'))),
+      h('th', {}, t('Téléphone')), h('th', {}, t('Groupes')), h('th', {}, t('SMS')))),
     h('tbody', {}, list.map((c) => h('tr', {},
       h('td', {}, h('a', { href: '#/contacts/' + c.id }, (c.first_name + ' ' + c.last_name).trim())),
       h('td', {}, c.phone || '—'),
       h('td', {}, c.group_ids.map((id) => groupName[id]).join(', ')),
-      h('td', {}, c.opted_out_at ? h('span', { class: 'badge no' }, 'STOP') : 'oui')))))));
+      h('td', {}, c.opted_out_at ? h('span', { class: 'badge no' }, t('STOP depuis le {date}', { date: fmtDay(c.opted_out_at) }))
+        : (c.phones || []).some((x) => x.sms) ? t('oui') : h('span', { class: 'badge problem' }, t('pas de portable')))))))));
 }
+
+/* Where consent was given: the stored value (French) and its label. */
+const CONSENT_SOURCES = ['formulaire papier signé', 'à l\u2019accueil, à l\u2019oral', 'par téléphone', 'par SMS', 'import d\u2019un fichier'];
 
 async function pageContact(id) {
   const groups = await api('GET', '/groups');
@@ -266,19 +456,26 @@ async function pageContact(id) {
   const first = h('input', { type: 'text', name: 'first_name', value: c.first_name, autocomplete: 'off' });
   const last = h('input', { type: 'text', name: 'last_name', value: c.last_name, autocomplete: 'off' });
   const phone = h('input', { type: 'tel', name: 'phone', value: c.phone || '' });
-  const language = h('select', { name: 'language' }, [['fr', 'français'], ['en', 'anglais'], ['ar', 'arabe']]
-    .map(([v, l]) => h('option', { value: v, selected: c.language === v }, l)));
+  const language = h('select', { name: 'language' }, ['fr', 'en', 'ar']
+    .map((v) => h('option', { value: v, selected: c.language === v }, label('language', v))));
   const notes = h('textarea', { name: 'notes' }, c.notes || '');
   const boxes = groups.map((g) => h('label', { class: 'inline' }, h('input', { type: 'checkbox', value: g.id,
     checked: c.group_ids.includes(g.id) }), g.name));
+  /* consent (RGPD) and opt-out */
+  const consentAt = h('input', { type: 'date', name: 'consent_at', value: c.consent_at ? c.consent_at.slice(0, 10) : '' });
+  const sources = CONSENT_SOURCES.includes(c.consent_source || '') || !c.consent_source ? CONSENT_SOURCES
+    : [...CONSENT_SOURCES, c.consent_source];
+  const consentSource = h('select', { name: 'consent_source' }, h('option', { value: '' }, t('non indiqué')),
+    sources.map((s) => h('option', { value: s, selected: s === c.consent_source }, t(s))));
+  const optedOut = h('input', { type: 'checkbox', name: 'opted_out', checked: !!c.opted_out_at });
   /* the household: other numbers (a parent, a relative), each taking SMS or not */
   const household = h('div', {});
   const addNumber = (p) => {
     const n = household.children.length + 2;
     household.append(h('div', { class: 'toolbar household' },
-      field('Numéro ' + n, h('input', { type: 'tel', value: p ? p.number : '' })),
-      field('Qui (mère, fils…)', h('input', { type: 'text', value: p ? p.label : '' })),
-      h('label', { class: 'inline' }, h('input', { type: 'checkbox', checked: p ? p.sms : true }), 'reçoit les SMS')));
+      field(t('Numéro {n}', { n }), h('input', { type: 'tel', value: p ? p.number : '' })),
+      field(t('Qui (mère, fils…)'), h('input', { type: 'text', value: p ? p.label : '' })),
+      h('label', { class: 'inline' }, h('input', { type: 'checkbox', checked: p ? p.sms : true }), t('reçoit les SMS'))));
   };
   (c.phones || []).slice(1).forEach(addNumber);
   const err = errorBox();
@@ -287,26 +484,34 @@ async function pageContact(id) {
     const others = [...household.children].map((row) => row.querySelectorAll('input'))
       .filter((i) => i[0].value.trim()).map((i) => ({ number: i[0].value, label: i[1].value, sms: i[2].checked }));
     const body = { first_name: first.value, last_name: last.value, language: language.value, notes: notes.value,
-      group_ids: boxes.map((b) => b.firstChild).filter((x) => x.checked).map((x) => Number(x.value)) };
+      group_ids: checked(boxes).map(Number), opted_out: optedOut.checked };
+    if (consentAt.value !== (c.consent_at || '').slice(0, 10)) body.consent_at = consentAt.value;
+    if (consentSource.value !== (c.consent_source || '')) body.consent_source = consentSource.value;
     if (others.length || (c.phones || []).length > 1) body.phones = [{ number: phone.value, label: '', sms: true }, ...others];
     else body.phone = phone.value;
     try {
       const r = await api(id ? 'PATCH' : 'POST', id ? '/contacts/' + id : '/contacts', body);
-      toast('Contact enregistré.' + (r.warnings && r.warnings.length ? ' ' + r.warnings.join(' ') : ''));
+      const warnings = (r.warnings || []).map((w) => (w.number ? w.number + ' : ' : '') + t(w.message));
+      toast([t('Contact enregistré.'), ...warnings].join(' '), warnings.length ? 10000 : 4000);
       location.hash = '#/contacts';
     } catch (e) { showError(err, e); }
-  } }, field(t('Prénom'), first), field(t('Nom'), last), field(t('Téléphone'), phone, '06 12 34 56 78, +33 6 …'),
-  h('fieldset', {}, h('legend', {}, 'Autres numéros du foyer'), household,
-    h('button', { type: 'button', class: 'secondary', onclick: () => addNumber(null) }, 'Ajouter un numéro')),
-  field(t('Langue'), language), h('fieldset', {}, h('legend', {}, t('Groupes')), boxes), field(t('Notes'), notes), err,
+  } }, field(t('Prénom'), first), field(t('Nom'), last), field(t('Téléphone'), phone, t('06 12 34 56 78, +33 6 …')),
+  h('fieldset', {}, h('legend', {}, t('Autres numéros du foyer')), household,
+    h('button', { type: 'button', class: 'secondary', onclick: () => addNumber(null) }, t('Ajouter un numéro'))),
+  field(t('Langue'), language), h('fieldset', {}, h('legend', {}, t('Groupes')), boxes),
+  h('fieldset', {}, h('legend', {}, t('Consentement')), field(t('Date du consentement'), consentAt),
+    field(t('Recueilli comment'), consentSource)),
+  h('div', {}, h('label', { class: 'inline' }, optedOut, t('Ne plus recevoir de SMS (STOP)')),
+    h('div', { class: 'muted' }, t('La personne ne reçoit plus aucun SMS de campagne. Décochez seulement si elle le redemande.'))),
+  field(t('Notes'), notes), err,
   h('div', { class: 'actions' }, h('button', { type: 'submit', disabled: !isStaff() }, t('Enregistrer')),
     id && isStaff() ? h('button', { type: 'button', class: 'danger', onclick: async () => {
-      if (!confirm('Effacer ce contact et ses messages (RGPD) ?')) return;
+      if (!confirm(t('Effacer ce contact et ses messages (RGPD) ?'))) return;
       await api('DELETE', '/contacts/' + id);
-      toast('Contact effacé.');
+      toast(t('Contact effacé.'));
       location.hash = '#/contacts';
     } }, t('Supprimer')) : null,
-    c.phone ? h('a', { class: 'button secondary', href: 'tel:' + c.phone }, 'Appeler') : null));
+    c.phone ? h('a', { class: 'button secondary', href: 'tel:' + c.phone }, t('Appeler')) : null));
   page(id ? (c.first_name + ' ' + c.last_name).trim() : t('Ajouter un contact'), form);
   first.focus();
 }
@@ -316,21 +521,23 @@ function pageImport() {
   const out = h('div', {});
   const err = errorBox();
   let data = null;
-  const report = (r, dry) => fill(out, 
-    h('p', { class: r.errors.length ? 'warn' : 'ok' }, (dry ? 'Aperçu : ' : 'Importé : ') + r.created + ' créé(s), ' +
-      r.updated + ' mis à jour, ' + r.skipped + ' ignoré(s), ' + r.errors.length + ' ligne(s) refusée(s).'),
-    r.errors.length ? h('table', { 'aria-label': 'Lignes refusées' }, h('thead', {}, h('tr', {}, h('th', {}, 'Ligne'), h('th', {}, 'Raison'))),
-      h('tbody', {}, r.errors.map((e) => h('tr', {}, h('td', {}, String(e.line)), h('td', {}, e.reason))))) : null,
+  const report = (r, dry) => fill(out,
+    h('p', { class: r.errors.length ? 'warn' : 'ok' },
+      t(dry ? 'Aperçu : {created} créé(s), {updated} mis à jour, {skipped} ignoré(s), {errors} ligne(s) refusée(s).'
+        : 'Importé : {created} créé(s), {updated} mis à jour, {skipped} ignoré(s), {errors} ligne(s) refusée(s).',
+      { created: r.created, updated: r.updated, skipped: r.skipped, errors: r.errors.length })),
+    r.errors.length ? h('table', { 'aria-label': t('Lignes refusées') }, h('thead', {}, h('tr', {}, h('th', {}, t('Ligne')), h('th', {}, t('Raison')))),
+      h('tbody', {}, r.errors.map((e) => h('tr', {}, h('td', {}, String(e.line)), h('td', {}, t(e.reason)))))) : null,
     dry ? h('div', { class: 'actions' }, h('button', { type: 'button', onclick: async () => {
       try { report(await api('POST', '/contacts/import', data, true), false); } catch (e) { showError(err, e); }
-    } }, 'Importer les lignes acceptées')) : null);
+    } }, t('Importer les lignes acceptées'))) : null);
   page(t('Importer un fichier CSV'), h('div', { class: 'card' },
-    h('p', {}, 'Un fichier enregistré par Excel ou LibreOffice (CSV, « ; » ou « , »), avec une ligne d\u2019en-tête : Prénom, Nom, Téléphone, Groupes, Langue…'),
-    field('Fichier', file), err, h('div', { class: 'actions' }, h('button', { type: 'button', onclick: async () => {
-      if (!file.files.length) { err.textContent = 'Choisissez un fichier.'; return; }
+    h('p', {}, t('Un fichier enregistré par Excel ou LibreOffice (CSV, « ; » ou « , »), avec une ligne d\u2019en-tête : Prénom, Nom, Téléphone, Groupes, Langue…')),
+    field(t('Fichier'), file), err, h('div', { class: 'actions' }, h('button', { type: 'button', onclick: async () => {
+      if (!file.files.length) { err.textContent = t('Choisissez un fichier.'); return; }
       data = await file.files[0].arrayBuffer();
       try { report(await api('POST', '/contacts/import?dry_run=1', data, true), true); } catch (e) { showError(err, e); }
-    } }, 'Vérifier le fichier')), out));
+    } }, t('Vérifier le fichier'))), out));
 }
 
 async function pageGroups() {
@@ -341,19 +548,18 @@ async function pageGroups() {
     isStaff() ? h('form', { class: 'card toolbar', onsubmit: async (ev) => {
       ev.preventDefault();
       try { await api('POST', '/groups', { name: name.value }); route(); } catch (e) { showError(err, e); }
-    } }, field('Nouveau groupe', name), h('button', { type: 'submit' }, 'Créer'), err) : null,
+    } }, field(t('Nouveau groupe'), name), h('button', { type: 'submit' }, t('Créer')), err) : null,
     h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('Nom')), h('th', {}, t('Contacts')), h('th', {}, ''))),
       h('tbody', {}, groups.map((g) => h('tr', {}, h('td', {}, h('a', { href: '#/contacts?group_id=' + g.id }, g.name)),
         h('td', {}, String(g.contact_ids.length)),
         h('td', {}, isStaff() ? h('button', { type: 'button', class: 'secondary', onclick: async () => {
-          if (confirm('Supprimer le groupe « ' + g.name + ' » ? Ses contacts restent.')) { await api('DELETE', '/groups/' + g.id); route(); }
+          if (confirm(t('Supprimer le groupe « {name} » ? Ses contacts restent.', { name: g.name }))) { await api('DELETE', '/groups/' + g.id); route(); }
         } }, t('Supprimer')) : null))))));
 }
 
 /* ---- ateliers ---------------------------------------------------- */
 
 const DAYS = ['SU', 'MO', 'TU', 'WE', 'TH', 'FR', 'SA'];
-const DAY_FR = ['dimanche', 'lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi'];
 /* The RRULE of a preset for a first session on date d. */
 function presetRule(preset, d, count) {
   const day = DAYS[d.getDay()], nth = Math.floor((d.getDate() - 1) / 7) + 1;
@@ -363,20 +569,19 @@ function presetRule(preset, d, count) {
 }
 /* An RRULE in words: "chaque jeudi, 10 séances", "le 2e vendredi du mois". */
 function describeRule(rule) {
-  if (!rule) return 'une séance';
+  if (!rule) return t('une séance');
   const p = Object.fromEntries(rule.split(';').map((x) => x.split('=')));
   const m = (p.BYDAY || '').match(/^(-?\d)?([A-Z]{2})$/);
-  const day = m ? DAY_FR[DAYS.indexOf(m[2])] : null;
+  const day = m ? dayName(DAYS.indexOf(m[2])) : null;
   let text = rule;
-  if (p.FREQ === 'DAILY') text = 'chaque jour';
-  else if (p.FREQ === 'WEEKLY' && day) text = (p.INTERVAL === '2' ? 'un ' + day + ' sur deux' : 'chaque ' + day);
-  else if (p.FREQ === 'MONTHLY' && day && m[1]) text = 'le ' + m[1] + (m[1] === '1' ? 'er ' : 'e ') + day + ' du mois';
-  return text + (p.COUNT ? ', ' + p.COUNT + ' séances' : '');
+  if (p.FREQ === 'DAILY') text = t('chaque jour');
+  else if (p.FREQ === 'WEEKLY' && day) text = t(p.INTERVAL === '2' ? 'un {day} sur deux' : 'chaque {day}', { day });
+  else if (p.FREQ === 'MONTHLY' && day && m[1]) text = t('le {nth} {day} du mois', { nth: ordinal(Number(m[1])), day });
+  return text + (p.COUNT ? t(', {n} séances', { n: p.COUNT }) : '');
 }
-const STATUS_FR = { queued: 'en attente', sending: 'en cours', sent: 'envoyé', delivered: 'reçu', failed: 'échec',
-  uncertain: 'incertain', cancelled: 'annulé', draft: 'brouillon', scheduled: 'programmée', running: 'en cours',
-  done: 'terminée' };
-const statusText = (s) => (lang === 'fr' && STATUS_FR[s]) || s || '—';
+
+/* The local date of d as YYYY-MM-DD (toISOString() would give the UTC one). */
+const localDay = (d) => d.getFullYear() + '-' + String(d.getMonth() + 1).padStart(2, '0') + '-' + String(d.getDate()).padStart(2, '0');
 
 /* "2026-12-03T14:00" (datetime-local) to ISO with the browser's offset. */
 function localToIso(v) {
@@ -387,32 +592,34 @@ function localToIso(v) {
 
 async function pageEvents(params) {
   const events = await api('GET', '/events');
-  const weekStart = new Date(params.get('semaine') || Date.now());
+  const weekStart = params.get('semaine') ? new Date(params.get('semaine') + 'T00:00') : new Date();
+  if (Number.isNaN(weekStart.getTime())) weekStart.setTime(Date.now());
   weekStart.setHours(0, 0, 0, 0);
   weekStart.setDate(weekStart.getDate() - ((weekStart.getDay() + 6) % 7));
-  const weekEnd = new Date(weekStart.getTime() + 7 * 86400000);
-  const days = [...Array(7)].map((_, i) => new Date(weekStart.getTime() + i * 86400000));
+  const dayAfter = (n) => new Date(weekStart.getFullYear(), weekStart.getMonth(), weekStart.getDate() + n);
+  const weekEnd = dayAfter(7);
+  const days = [...Array(7)].map((_, i) => dayAfter(i));
   const sessions = (await Promise.all(events.map((e) => api('GET', '/events/' + e.id + '/occurrences?from=' +
-    weekStart.toISOString().slice(0, 10) + '&to=' + weekEnd.toISOString().slice(0, 10))
+    localDay(weekStart) + '&to=' + localDay(weekEnd))
     .then((list) => list.map((o) => ({ e, o })))))).flat();
-  const shift = (n) => '#/ateliers?semaine=' + new Date(weekStart.getTime() + n * 86400000).toISOString().slice(0, 10);
+  const shift = (n) => '#/ateliers?semaine=' + localDay(dayAfter(n));
   page(t('Ateliers'),
     h('div', { class: 'actions' }, h('a', { class: 'button', href: '#/ateliers/nouveau' }, t('Nouvel atelier')),
-      h('a', { class: 'button secondary', href: '/api/v1/reports/sessions.csv', download: 'presences.csv' }, 'Présences (CSV)')),
+      h('a', { class: 'button secondary', href: '/api/v1/reports/sessions.csv', download: 'presences.csv' }, t('Présences (CSV)'))),
     h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('Atelier')), h('th', {}, t('Lieu')),
-      h('th', {}, 'Prochaine séance'), h('th', {}, t('Récurrence')))),
+      h('th', {}, t('Prochaine séance')), h('th', {}, t('Récurrence')))),
     h('tbody', {}, events.map((e) => h('tr', {}, h('td', {}, h('a', { href: '#/ateliers/' + e.id }, e.title)),
       h('td', {}, e.place), h('td', {}, e.next_occurrence ? fmtDate(e.next_occurrence.starts_at) : '—'),
       h('td', {}, describeRule(e.rrule))))))),
-    h('h2', {}, t('Semaine') + ' du ' + weekStart.toLocaleDateString('fr-FR')),
-    h('div', { class: 'actions' }, h('a', { class: 'button secondary', href: shift(-7) }, '← précédente'),
-      h('a', { class: 'button secondary', href: shift(7) }, 'suivante →')),
+    h('h2', {}, t('Semaine du {date}', { date: weekStart.toLocaleDateString(locale()) })),
+    h('div', { class: 'actions' }, h('a', { class: 'button secondary', href: shift(-7) }, t('← précédente')),
+      h('a', { class: 'button secondary', href: shift(7) }, t('suivante →'))),
     h('div', { class: 'week' }, days.map((d) => h('div', { class: 'day' },
-      h('h3', {}, d.toLocaleDateString('fr-FR', { weekday: 'long', day: 'numeric', month: 'short' })),
+      h('h3', {}, d.toLocaleDateString(locale(), { weekday: 'long', day: 'numeric', month: 'short' })),
       sessions.filter(({ o }) => new Date(o.starts_at).toDateString() === d.toDateString())
         .map(({ e, o }) => h('a', { class: 'chip', href: '#/ateliers/' + e.id + '?seance=' + o.occurrence },
-          new Date(o.starts_at).toLocaleTimeString('fr-FR', { hour: '2-digit', minute: '2-digit' }) + ' ' + e.title +
-          (o.cancelled ? ' (annulée)' : '')))))));
+          new Date(o.starts_at).toLocaleTimeString(locale(), { hour: '2-digit', minute: '2-digit' }) + ' ' + e.title +
+          (o.cancelled ? t(' (annulée)') : '')))))));
 }
 
 async function pageEventNew() {
@@ -424,37 +631,36 @@ async function pageEventNew() {
   const capacity = h('input', { type: 'number', name: 'capacity', min: 1 });
   const preset = h('select', { name: 'rrule' }, [['none', 'Une seule fois'], ['weekly', 'Chaque semaine, même jour'],
     ['biweekly', 'Toutes les deux semaines'], ['monthly', 'Chaque mois, même rang (ex. 2e vendredi)']]
-    .map(([v, l]) => h('option', { value: v }, l)));
-  const count = h('input', { type: 'number', name: 'count', min: 1, max: 100, placeholder: 'sans fin' });
+    .map(([v, l]) => h('option', { value: v }, t(l))));
+  const count = h('input', { type: 'number', name: 'count', min: 1, max: 100, placeholder: t('sans fin') });
   const boxes = groups.map((g) => h('label', { class: 'inline' }, h('input', { type: 'checkbox', value: g.id }), g.name));
   const err = errorBox();
   const explain = h('p', { class: 'muted', 'aria-live': 'polite' });
   const update = () => {
     if (!start.value) { explain.textContent = ''; return; }
-    const d = new Date(start.value), nth = Math.floor((d.getDate() - 1) / 7) + 1;
-    explain.textContent = { none: 'Une séance.', weekly: 'Chaque ' + DAY_FR[d.getDay()] + '.',
-      biweekly: 'Un ' + DAY_FR[d.getDay()] + ' sur deux.', monthly: 'Le ' + nth + (nth === 1 ? 'er ' : 'e ') + DAY_FR[d.getDay()] + ' du mois.' }[preset.value] +
-      (count.value && preset.value !== 'none' ? ' ' + count.value + ' séances.' : '');
+    const d = new Date(start.value), nth = Math.floor((d.getDate() - 1) / 7) + 1, day = dayName(d.getDay());
+    explain.textContent = t({ none: 'Une séance.', weekly: 'Chaque {day}.', biweekly: 'Un {day} sur deux.',
+      monthly: 'Le {nth} {day} du mois.' }[preset.value], { day, nth: ordinal(nth) }) +
+      (count.value && preset.value !== 'none' ? t(' {n} séances.', { n: count.value }) : '');
   };
   [start, preset, count].forEach((x) => x.addEventListener('input', update));
   page(t('Nouvel atelier'), h('form', { class: 'card', onsubmit: async (ev) => {
     ev.preventDefault();
-    if (!start.value) { err.textContent = 'Indiquez la date et l\u2019heure de la première séance.'; start.focus(); return; }
+    if (!start.value) { err.textContent = t('Indiquez la date et l\u2019heure de la première séance.'); start.focus(); return; }
     const s = localToIso(start.value);
     const end = new Date(new Date(start.value).getTime() + Number(minutes.value || 60) * 60000);
     const endLocal = end.getFullYear() + '-' + String(end.getMonth() + 1).padStart(2, '0') + '-' + String(end.getDate()).padStart(2, '0') +
       'T' + String(end.getHours()).padStart(2, '0') + ':' + String(end.getMinutes()).padStart(2, '0');
     const body = { title: title.value, place: place.value, starts_at: s, ends_at: localToIso(endLocal),
       rrule: presetRule(preset.value, new Date(start.value), count.value) || null,
-      capacity: capacity.value ? Number(capacity.value) : null,
-      group_ids: boxes.map((b) => b.firstChild).filter((x) => x.checked).map((x) => Number(x.value)) };
+      capacity: capacity.value ? Number(capacity.value) : null, group_ids: checked(boxes).map(Number) };
     try {
       const e = await api('POST', '/events', body);
       location.hash = '#/ateliers/' + e.id;
     } catch (e) { showError(err, e); }
-  } }, field(t('Titre'), title), field(t('Lieu'), place), field('Première séance', start),
-  field('Durée (minutes)', minutes), field(t('Récurrence'), preset), field('Nombre de séances', count), explain,
-  field(t('Capacité'), capacity), h('fieldset', {}, h('legend', {}, t('Invités') + ' (groupes)'), boxes), err,
+  } }, field(t('Titre'), title), field(t('Lieu'), place), field(t('Première séance'), start),
+  field(t('Durée (minutes)'), minutes), field(t('Récurrence'), preset), field(t('Nombre de séances'), count), explain,
+  field(t('Capacité'), capacity), h('fieldset', {}, h('legend', {}, t('Invités (groupes)')), boxes), err,
   h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('Enregistrer')))));
   title.focus();
 }
@@ -466,35 +672,36 @@ async function pageEvent(id, params) {
   const r = await api('GET', '/events/' + id + '/rsvps' + (key ? '?occurrence=' + key : ''));
   const k = r.session.occurrence;
   const choose = h('select', { name: 'occurrence', onchange: (ev) => { location.hash = '#/ateliers/' + id + '?seance=' + ev.target.value; } },
-    occ.map((o) => h('option', { value: o.occurrence, selected: o.occurrence === k }, fmtDate(o.starts_at) + (o.cancelled ? ' (annulée)' : ''))));
+    occ.map((o) => h('option', { value: o.occurrence, selected: o.occurrence === k }, fmtDate(o.starts_at) + (o.cancelled ? t(' (annulée)') : ''))));
   const c = r.counts;
   const set = async (cid, body) => {
-    try { await api('PUT', '/events/' + id + '/rsvps/' + cid + '?occurrence=' + k, body); route(); } catch (err) { toast(err.message); }
+    try { await api('PUT', '/events/' + id + '/rsvps/' + cid + '?occurrence=' + k, body); route(); } catch (err) { toast(t(err.message)); }
   };
   page(e.title,
     h('p', {}, e.place ? e.place + ' · ' : '', describeRule(e.rrule),
-      e.capacity ? ' · ' + e.capacity + ' places' : ''),
-    h('div', { class: 'toolbar' }, field('Séance', choose),
+      e.capacity ? ' · ' + t('{n} places', { n: e.capacity }) : ''),
+    h('div', { class: 'toolbar' }, field(t('Séance'), choose),
       h('button', { type: 'button', class: 'secondary', onclick: async () => {
-        if (!confirm(r.session.cancelled ? 'Rétablir cette séance ?' : 'Annuler cette séance ? Les rappels en attente sont annulés.')) return;
+        if (!confirm(t(r.session.cancelled ? 'Rétablir cette séance ?' : 'Annuler cette séance ? Les rappels en attente sont annulés.'))) return;
         await api('PATCH', '/events/' + id + '/occurrences/' + k, { cancelled: !r.session.cancelled });
         route();
-      } }, r.session.cancelled ? 'Rétablir la séance' : 'Annuler la séance'),
-      h('a', { class: 'button secondary', href: '/api/v1/events/' + id + '/report.csv', download: 'atelier.csv' }, 'Présences (CSV)'),
-      h('a', { class: 'button', href: '#/campagnes/nouvelle?atelier=' + id }, 'Inviter par SMS')),
-    h('p', { 'aria-live': 'polite', id: 'counts' }, 'Invités ' + c.invited + ' · ',
-      h('span', { class: 'badge yes' }, t('Oui') + ' ' + c.yes), ' ', h('span', { class: 'badge no' }, t('Non') + ' ' + c.no),
-      ' · ' + t('Sans réponse') + ' ' + c.none + ' · SMS reçus ' + c.delivered + ' · ' + t('Présent') + 's ' + c.present),
+      } }, t(r.session.cancelled ? 'Rétablir la séance' : 'Annuler la séance')),
+      h('a', { class: 'button secondary', href: '/api/v1/events/' + id + '/report.csv', download: 'atelier.csv' }, t('Présences (CSV)')),
+      h('a', { class: 'button', href: '#/campagnes/nouvelle?atelier=' + id }, t('Inviter par SMS'))),
+    h('p', { 'aria-live': 'polite', id: 'counts' }, t('Invités {n}', { n: c.invited }) + ' · ',
+      h('span', { class: 'badge yes' }, t('Oui {n}', { n: c.yes })), ' ', h('span', { class: 'badge no' }, t('Non {n}', { n: c.no })),
+      ' · ' + t('Sans réponse {n}', { n: c.none }) + ' · ' + t('SMS reçus {n}', { n: c.delivered }) + ' · ' +
+      t('Présents {n}', { n: c.present })),
     inviteesForm(e, groups),
     h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('Nom')), h('th', {}, t('Téléphone')),
-      h('th', {}, 'Réponse'), h('th', {}, 'SMS'), h('th', {}, t('Présent')))),
+      h('th', {}, t('Réponse')), h('th', {}, t('SMS')), h('th', {}, t('Présent')))),
     h('tbody', {}, r.rsvps.map((p) => h('tr', {}, h('td', {}, (p.first_name + ' ' + p.last_name).trim()),
       h('td', {}, p.phone || '—'),
-      h('td', {}, h('select', { 'aria-label': 'Réponse de ' + p.first_name, onchange: (ev) => set(p.contact_id, { answer: ev.target.value }) },
-        [['none', '—'], ['yes', t('Oui')], ['no', t('Non')]].map(([v, l]) => h('option', { value: v, selected: p.answer === v }, l))),
-        p.via === 'sms' ? h('span', { class: 'muted' }, ' par SMS') : null),
-      h('td', {}, statusText(p.message_status)),
-      h('td', {}, h('input', { type: 'checkbox', 'aria-label': 'Présent : ' + p.first_name, checked: p.present === true,
+      h('td', {}, h('select', { 'aria-label': t('Réponse de {name}', { name: p.first_name }), onchange: (ev) => set(p.contact_id, { answer: ev.target.value }) },
+        ['none', 'yes', 'no'].map((v) => h('option', { value: v, selected: p.answer === v }, label('answer', v)))),
+        p.via && p.answer !== 'none' ? h('span', { class: 'muted' }, ' ' + label('via', p.via)) : null),
+      h('td', {}, label('message', p.message_status)),
+      h('td', {}, h('input', { type: 'checkbox', 'aria-label': t('Présent : {name}', { name: p.first_name }), checked: p.present === true,
         onchange: (ev) => set(p.contact_id, { present: ev.target.checked }) }))))))));
 }
 
@@ -503,54 +710,80 @@ function inviteesForm(e, groups) {
   const boxes = groups.map((g) => h('label', { class: 'inline' }, h('input', { type: 'checkbox', value: g.id,
     checked: e.group_ids.includes(g.id) }), g.name));
   const err = errorBox();
-  return h('details', { class: 'card' }, h('summary', {}, t('Invités') + ' : ' +
-    (groups.filter((g) => e.group_ids.includes(g.id)).map((g) => g.name).join(', ') || 'aucun groupe')),
+  return h('details', { class: 'card' }, h('summary', {}, t('Invités : {groups}', { groups:
+    groups.filter((g) => e.group_ids.includes(g.id)).map((g) => g.name).join(', ') || t('aucun groupe') })),
   h('form', { onsubmit: async (ev) => {
     ev.preventDefault();
     try {
-      await api('PATCH', '/events/' + e.id, { group_ids: boxes.map((b) => b.firstChild).filter((x) => x.checked).map((x) => Number(x.value)) });
-      toast('Invités enregistrés.');
+      await api('PATCH', '/events/' + e.id, { group_ids: checked(boxes).map(Number) });
+      toast(t('Invités enregistrés.'));
       route();
     } catch (x) { showError(err, x); }
-  } }, h('fieldset', {}, h('legend', {}, 'Groupes invités'), boxes), err,
-  h('button', { type: 'submit' }, 'Enregistrer les invités')));
+  } }, h('fieldset', {}, h('legend', {}, t('Groupes invités')), boxes), err,
+  h('button', { type: 'submit' }, t('Enregistrer les invités'))));
 }
 
 /* ---- campaigns: the composer ------------------------------------- */
 
-/* GSM 03.38: basic table and extension table (2 septets). */
-const GSM7 = '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\u001bÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
-const GSM7_EXT = '^{}\\[~]|€\f';
-/* What a text costs: encoding, parts, characters left, the first character forcing UCS-2. */
-function smsCount(text) {
-  let septets = 0, units = 0, bad = null;
-  for (const ch of text) {
-    units += ch.codePointAt(0) > 0xffff ? 2 : 1;
-    if (GSM7.includes(ch) && ch !== '\u001b') septets += 1;
-    else if (GSM7_EXT.includes(ch)) septets += 2;
-    else if (bad === null) bad = ch;
-  }
-  const gsm = bad === null, n = gsm ? septets : units;
-  const single = gsm ? 160 : 70, multi = gsm ? 153 : 67;
-  const parts = n <= single ? 1 : Math.ceil(n / multi);
-  const left = parts === 1 ? single - n : parts * multi - n;
-  return { encoding: gsm ? 'gsm7' : 'ucs2', parts, left, chars: [...text].length, bad };
-}
-
-/* What the server's transliteration does (translit.c), for the live counter. */
+/*
+ * What the server sends and what it costs, mirrored from daemon/translit.c
+ * and daemon/sms.c so that the live counter agrees with the preview.
+ */
+/* GSM 03.38: basic table (ESC excluded) and extension table (2 septets). */
+const GSM7 = '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
+const GSM7_EXT = '\f^{}\\[~]|€';
+const gsm7Septets = (ch) => (GSM7.includes(ch) ? 1 : GSM7_EXT.includes(ch) ? 2 : 0);
+/* Signs always replaced (translit_signs[]; U+2000..U+200A are spaces too). */
 const SIGNS = { '\u2018': "'", '\u2019': "'", '\u201a': "'", '\u201b': "'", '\u2032': "'", '\u00b4': "'",
   '\u201c': '"', '\u201d': '"', '\u201e': '"', '\u00ab': '"', '\u00bb': '"', '\u2033': '"', '\u2026': '...',
   '\u2010': '-', '\u2011': '-', '\u2012': '-', '\u2013': '-', '\u2014': '-', '\u2212': '-', '\u2022': '-',
   '\u00a0': ' ', '\u202f': ' ', '\u205f': ' ', '\u3000': ' ', '\u200b': '', '\u200c': '', '\u200d': '',
-  '\u2060': '', '\ufeff': '', '\u00ad': '', '\u0153': 'oe', '\u0152': 'OE' };
-function gsmFriendly(text) {
+  '\u2060': '', '\ufeff': '', '\u00ad': '' };
+/* Base letters of U+00C0..U+00FF (translit_latin1[]); '' keeps the letter. */
+const LATIN1 = ['A', 'A', 'A', 'A', 'A', 'A', 'AE', 'C', 'E', 'E', 'E', 'E', 'I', 'I', 'I', 'I',
+  'D', 'N', 'O', 'O', 'O', 'O', 'O', '', 'O', 'U', 'U', 'U', 'U', 'Y', 'TH', 'ss',
+  'a', 'a', 'a', 'a', 'a', 'a', 'ae', 'c', 'e', 'e', 'e', 'e', 'i', 'i', 'i', 'i',
+  'd', 'n', 'o', 'o', 'o', 'o', 'o', '', 'o', 'u', 'u', 'u', 'u', 'y', 'th', 'y'];
+function signOf(ch) {
+  const cp = ch.codePointAt(0);
+  if (cp >= 0x2000 && cp <= 0x200a) return ' ';
+  return Object.prototype.hasOwnProperty.call(SIGNS, ch) ? SIGNS[ch] : null;
+}
+function letterOf(ch) {
+  const cp = ch.codePointAt(0);
+  if (gsm7Septets(ch)) return null;
+  if (cp >= 0xc0 && cp <= 0xff && LATIN1[cp - 0xc0]) return LATIN1[cp - 0xc0];
+  return { 0x152: 'OE', 0x153: 'oe', 0x178: 'Y' }[cp] || null;
+}
+/* translit_gsm7(): typographic signs always, accented letters when accents. */
+function gsmFriendly(text, accents) {
   let out = '';
   for (const ch of text) {
-    if (ch in SIGNS) out += SIGNS[ch];
-    else if (GSM7.includes(ch) || GSM7_EXT.includes(ch)) out += ch;
-    else out += ch.normalize('NFD').replace(/[\u0300-\u036f]/g, '') || ch;
+    let to = signOf(ch);
+    if (to === null && accents) to = letterOf(ch);
+    out += to === null ? ch : to;
   }
   return out;
+}
+/* sms_analyze(): encoding, parts (a part never splits an escape or a surrogate pair), room left. */
+function smsCount(text) {
+  const g = { total: 0, parts: 1, used: 0 }, u = { total: 0, parts: 1, used: 0 };
+  const add = (c, w, multi) => {
+    c.total += w;
+    if (c.used + w > multi) { c.parts++; c.used = 0; }
+    c.used += w;
+  };
+  let bad = null, chars = 0;
+  for (const ch of text) {
+    chars++;
+    const septets = gsm7Septets(ch);
+    if (septets === 0 && bad === null) bad = ch;
+    if (bad === null) add(g, septets, 153);
+    add(u, ch.codePointAt(0) > 0xffff ? 2 : 1, 67);
+  }
+  const gsm = bad === null, c = gsm ? g : u, single = gsm ? 160 : 70, multi = gsm ? 153 : 67;
+  const parts = c.total <= single ? 1 : c.parts;
+  return { encoding: gsm ? 'gsm7' : 'ucs2', parts, left: parts === 1 ? single - c.total : multi - c.used, chars, bad };
 }
 
 const VARIABLES = ['prenom', 'nom', 'atelier', 'date', 'heure', 'lieu', 'centre', 'tel_centre'];
@@ -560,21 +793,20 @@ const OFFSETS = [['-21d@10:00', '3 semaines avant, à 10h'], ['-7d@10:00', '1 se
 async function pageCampaignNew(params) {
   const [events, groups, contacts] = await Promise.all([api('GET', '/events'), api('GET', '/groups'), api('GET', '/contacts')]);
   const name = h('input', { type: 'text', name: 'name' });
-  const event = h('select', { name: 'event_id' }, h('option', { value: '' }, 'Aucun'),
+  const event = h('select', { name: 'event_id' }, h('option', { value: '' }, t('Aucun')),
     events.map((e) => h('option', { value: e.id, selected: String(e.id) === params.get('atelier') }, e.title)));
   const body = h('textarea', { name: 'body', rows: 5 });
   const counter = h('div', { class: 'counter', 'aria-live': 'polite', id: 'counter' });
   const translit = h('input', { type: 'checkbox', name: 'transliterate' });
   const askReply = h('input', { type: 'checkbox', name: 'ask_reply', checked: true });
   const gboxes = groups.map((g) => h('label', { class: 'inline' }, h('input', { type: 'checkbox', value: g.id }), g.name));
-  const when = h('select', { name: 'when' }, h('option', { value: 'now' }, 'Maintenant (dans les heures d\u2019envoi)'),
-    h('option', { value: 'at' }, 'À une date et une heure'),
-    h('option', { value: 'weekly' }, 'Chaque semaine, à partir de la date et l\u2019heure'),
-    h('option', { value: 'monthly' }, 'Chaque mois, même rang (ex. 1er lundi), à partir de la date'),
-    h('option', { value: 'before' }, 'Rappels avant chaque séance de l\u2019atelier'));
+  const when = h('select', { name: 'when' }, [['now', 'Maintenant (dans les heures d\u2019envoi)'], ['at', 'À une date et une heure'],
+    ['weekly', 'Chaque semaine, à partir de la date et l\u2019heure'],
+    ['monthly', 'Chaque mois, même rang (ex. 1er lundi), à partir de la date'],
+    ['before', 'Rappels avant chaque séance de l\u2019atelier']].map(([v, l]) => h('option', { value: v }, t(l))));
   const at = h('input', { type: 'datetime-local', name: 'at' });
-  const oboxes = OFFSETS.map(([v, l]) => h('label', { class: 'inline' }, h('input', { type: 'checkbox', value: v }), l));
-  const previewFor = h('select', { name: 'contact_id' }, h('option', { value: '' }, 'les premiers destinataires'),
+  const oboxes = OFFSETS.map(([v, l]) => h('label', { class: 'inline' }, h('input', { type: 'checkbox', value: v }), t(l)));
+  const previewFor = h('select', { name: 'contact_id' }, h('option', { value: '' }, t('les premiers destinataires')),
     contacts.map((c) => h('option', { value: c.id }, (c.first_name + ' ' + c.last_name).trim())));
   const preview = h('div', { 'aria-live': 'polite', id: 'preview' });
   const err = errorBox();
@@ -586,35 +818,40 @@ async function pageCampaignNew(params) {
     count();
   };
   function count() {
-    const c = smsCount(translit.checked ? gsmFriendly(body.value) : body.value);
+    const c = smsCount(gsmFriendly(body.value, translit.checked));
+    const accentsHelp = c.encoding === 'ucs2' && !translit.checked && smsCount(gsmFriendly(body.value, true)).encoding === 'gsm7';
     counter.className = 'counter' + (c.encoding === 'ucs2' ? ' ucs2' : '');
-    fill(counter, c.chars + ' caractères · ' + c.parts + ' SMS · reste ' + c.left + ' dans le dernier SMS' +
-      (c.encoding === 'ucs2' ? ' · le caractère « ' + c.bad + ' » oblige l\u2019encodage coûteux (70 caractères par SMS)' : ''),
-      c.encoding === 'ucs2' && !translit.checked ? h('button', { type: 'button', class: 'secondary', onclick: () => { translit.checked = true; count(); doPreview(); } },
-        'Utiliser la version sans accents') : null);
+    counter.dataset.encoding = c.encoding;
+    counter.dataset.parts = c.parts;
+    counter.dataset.chars = c.chars;
+    fill(counter, t('{chars} caractères · {parts} SMS · reste {left} dans le dernier SMS', c) +
+      (c.encoding === 'ucs2' ? t(' · le caractère « {bad} » oblige l\u2019encodage coûteux (70 caractères par SMS)', c) : ''),
+      accentsHelp ? h('button', { type: 'button', class: 'secondary', onclick: () => { translit.checked = true; count(); doPreview(); } },
+        t('Utiliser la version sans accents')) : null);
   }
   body.addEventListener('input', count);
-  const sel = (boxes) => boxes.map((b) => b.firstChild).filter((x) => x.checked).map((x) => x.value);
   const campaign = () => {
-    const c = { name: name.value || 'Campagne', body: body.value, ask_reply: askReply.checked, transliterate: translit.checked,
-      audience: { group_ids: sel(gboxes).map(Number), event_id: event.value ? Number(event.value) : null } };
+    const c = { name: name.value || t('Campagne'), body: body.value, ask_reply: askReply.checked, transliterate: translit.checked,
+      audience: { group_ids: checked(gboxes).map(Number), event_id: event.value ? Number(event.value) : null } };
     if (when.value === 'now') c.schedule = { at: new Date().toISOString() };
     if (when.value === 'at' && at.value) c.schedule = { at: localToIso(at.value) };
     if ((when.value === 'weekly' || when.value === 'monthly') && at.value)
       c.schedule = { rrule: presetRule(when.value, new Date(at.value), ''), dtstart: localToIso(at.value) };
-    if (when.value === 'before' && sel(oboxes).length) c.schedule = { before_event: sel(oboxes) };
+    if (when.value === 'before' && checked(oboxes).length) c.schedule = { before_event: checked(oboxes) };
     if (askReply.checked) c.ack_body = 'Merci, c\u2019est noté ! {centre}';
     return c;
   };
   async function doPreview() {
     try {
       const p = await api('POST', '/campaigns/preview', Object.assign(campaign(), previewFor.value ? { contact_id: Number(previewFor.value) } : {}));
-      fill(preview, h('p', {}, p.recipients + ' destinataire(s)' + (p.left_out.opted_out ? ', ' + p.left_out.opted_out + ' ont demandé STOP' : '') +
-        (p.left_out.no_mobile ? ', ' + p.left_out.no_mobile + ' sans portable' : '') + ' · coût : ' +
-        (p.cost.sms_total === null ? p.cost.sms_per_occurrence + ' SMS par envoi' : p.cost.sms_total + ' SMS au total')),
-      p.transliterated ? h('p', { class: 'warn' }, 'Sans accents, vous économiseriez ' + p.transliterated.saving_per_occurrence + ' SMS par envoi.') : null,
-      ...p.samples.map((s) => h('div', { class: 'card' }, h('strong', {}, s.name + ' (' + s.language + ')'), h('p', {}, s.text),
-        h('p', { class: 'muted' }, s.parts + ' SMS · ' + s.encoding))));
+      fill(preview, h('p', {}, t('{n} destinataire(s)', { n: p.recipients }) +
+        (p.left_out.opted_out ? t(', {n} ont demandé STOP', { n: p.left_out.opted_out }) : '') +
+        (p.left_out.no_mobile ? t(', {n} sans portable', { n: p.left_out.no_mobile }) : '') + t(' · coût : ') +
+        (p.cost.sms_total === null ? t('{n} SMS par envoi', { n: p.cost.sms_per_occurrence }) : t('{n} SMS au total', { n: p.cost.sms_total }))),
+      p.transliterated ? h('p', { class: 'warn' }, t('Sans accents, vous économiseriez {n} SMS par envoi.', { n: p.transliterated.saving_per_occurrence })) : null,
+      ...p.samples.map((s) => h('div', { class: 'card sample', 'data-encoding': s.encoding, 'data-parts': s.parts, 'data-chars': s.chars },
+        h('strong', {}, s.name + ' (' + label('language', s.language) + ')'), h('p', {}, s.text),
+        h('p', { class: 'muted' }, s.parts + ' SMS · ' + label('encoding', s.encoding)))));
       err.textContent = '';
     } catch (e) { showError(err, e); }
   }
@@ -622,24 +859,25 @@ async function pageCampaignNew(params) {
     try {
       const c = await api('POST', '/campaigns', campaign());
       if (schedule) await api('POST', '/campaigns/' + c.id + '/schedule');
-      toast(schedule ? 'Campagne programmée.' : 'Brouillon enregistré.');
+      toast(t(schedule ? 'Campagne programmée.' : 'Brouillon enregistré.'));
       location.hash = '#/campagnes/' + c.id;
     } catch (e) { showError(err, e); }
   }
   page(t('Nouvelle campagne'), h('form', { class: 'card', onsubmit: (ev) => { ev.preventDefault(); save(true); } },
-    field(t('Nom'), name), field(t('Atelier'), event, 'Ses invités reçoivent la campagne.'),
-    isStaff() ? h('fieldset', {}, h('legend', {}, 'Groupes destinataires'), gboxes) : null,
-    field(t('Texte'), body), h('div', { class: 'actions', role: 'group', 'aria-label': 'Variables' },
+    field(t('Nom'), name), field(t('Atelier'), event, t('Ses invités reçoivent la campagne.')),
+    isStaff() ? h('fieldset', {}, h('legend', {}, t('Groupes destinataires')), gboxes) : null,
+    field(t('Texte'), body), h('div', { class: 'actions', role: 'group', 'aria-label': t('Variables') },
       VARIABLES.map((v) => h('button', { type: 'button', class: 'secondary', onclick: () => insert(v) }, '{' + v + '}'))),
     counter,
-    h('label', { class: 'inline' }, translit, 'Remplacer les accents (ê → e, ç → c…) pour payer moins de SMS'),
-    h('label', { class: 'inline' }, askReply, 'Demander une réponse OUI / NON'),
-    field(t('Envoi'), when), field('Date et heure', at), h('fieldset', {}, h('legend', {}, 'Rappels'), oboxes),
-    h('h2', {}, t('Aperçu')), field('Pour', previewFor), h('button', { type: 'button', class: 'secondary', onclick: doPreview }, t('Aperçu')),
+    h('label', { class: 'inline' }, translit, t('Remplacer les accents (ê → e, ç → c…) pour payer moins de SMS')),
+    h('p', { class: 'muted' }, t('Les signes typographiques (\u2019 « » – …) sont toujours remplacés par \' " - ... : ils ne coûtent rien.')),
+    h('label', { class: 'inline' }, askReply, t('Demander une réponse OUI / NON')),
+    field(t('Envoi'), when), field(t('Date et heure'), at), h('fieldset', {}, h('legend', {}, t('Rappels')), oboxes),
+    h('h2', {}, t('Aperçu')), field(t('Pour'), previewFor), h('button', { type: 'button', class: 'secondary', onclick: doPreview }, t('Aperçu')),
     preview, err,
-    h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary', onclick: () => save(false) }, 'Enregistrer le brouillon'),
+    h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary', onclick: () => save(false) }, t('Enregistrer le brouillon')),
       h('button', { type: 'submit' }, t('Programmer')))));
-  translit.addEventListener('change', count);
+  translit.addEventListener('change', () => { count(); if (preview.firstChild) doPreview(); });
   count();
   name.focus();
 }
@@ -647,22 +885,22 @@ async function pageCampaignNew(params) {
 async function pageCampaigns() {
   const list = await api('GET', '/campaigns');
   page(t('Campagnes'), h('div', { class: 'actions' }, h('a', { class: 'button', href: '#/campagnes/nouvelle' }, t('Nouvelle campagne'))),
-    h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('Nom')), h('th', {}, t('Statut')), h('th', {}, 'Messages'))),
+    h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('Nom')), h('th', {}, t('Statut')), h('th', {}, t('Envoi')))),
       h('tbody', {}, list.map((c) => h('tr', {}, h('td', {}, h('a', { href: '#/campagnes/' + c.id }, c.name)),
-        h('td', {}, statusText(c.status)), h('td', {}, c.schedule && c.schedule.at ? fmtDate(c.schedule.at) : '')))))));
+        h('td', {}, label('campaign', c.status)), h('td', {}, c.schedule && c.schedule.at ? fmtDate(c.schedule.at) : '')))))));
 }
 
 async function pageCampaign(id) {
   const [c, msgs] = await Promise.all([api('GET', '/campaigns/' + id), api('GET', '/messages?campaign_id=' + id)]);
-  page(c.name, h('p', {}, 'Statut : ' + statusText(c.status) + ' · ' +
-    Object.entries(c.messages).map(([k, v]) => statusText(k) + ' ' + v).join(', ')),
+  page(c.name, h('p', {}, t('Statut : {status}', { status: label('campaign', c.status) }) + ' · ' +
+    Object.entries(c.messages).map(([k, v]) => label('message', k) + ' ' + v).join(', ')),
     h('div', { class: 'card' }, h('p', {}, c.body)),
     h('div', { class: 'actions' },
       c.status === 'draft' ? h('button', { type: 'button', onclick: async () => {
-        try { await api('POST', '/campaigns/' + id + '/schedule'); route(); } catch (e) { toast(e.message); }
+        try { await api('POST', '/campaigns/' + id + '/schedule'); route(); } catch (e) { toast(t(e.message)); }
       } }, t('Programmer')) : null,
       ['draft', 'scheduled', 'running', 'done'].includes(c.status) ? h('button', { type: 'button', class: 'danger', onclick: async () => {
-        if (confirm('Annuler la campagne ? Les messages pas encore partis ne partiront pas.')) { await api('POST', '/campaigns/' + id + '/cancel'); route(); }
+        if (confirm(t('Annuler la campagne ? Les messages pas encore partis ne partiront pas.'))) { await api('POST', '/campaigns/' + id + '/cancel'); route(); }
       } }, t('Annuler')) : null),
     messageTable(msgs));
 }
@@ -670,12 +908,12 @@ async function pageCampaign(id) {
 /* ---- replies, messages, users, settings -------------------------- */
 
 function messageTable(msgs) {
-  return h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, 'À'), h('th', {}, t('Texte')),
-    h('th', {}, t('Statut')), h('th', {}, 'Envoyé'), h('th', {}, ''))),
+  return h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('À')), h('th', {}, t('Texte')),
+    h('th', {}, t('Statut')), h('th', {}, t('Envoyé')), h('th', {}, ''))),
   h('tbody', {}, msgs.map((m) => h('tr', {}, h('td', {}, m.to), h('td', {}, m.body || '—'),
-    h('td', {}, statusText(m.status) + (m.error ? ' (' + m.error + ')' : '')), h('td', {}, fmtDate(m.sent_at)),
+    h('td', {}, label('message', m.status) + (m.error ? ' (' + m.error + ')' : '')), h('td', {}, fmtDate(m.sent_at)),
     h('td', {}, ['failed', 'uncertain'].includes(m.status) && isStaff() ? h('button', { type: 'button', class: 'secondary', onclick: async () => {
-      if (m.status === 'uncertain' && !confirm('Ce message a peut-être déjà été reçu. Le renvoyer quand même ?')) return;
+      if (m.status === 'uncertain' && !confirm(t('Ce message a peut-être déjà été reçu. Le renvoyer quand même ?'))) return;
       await api('POST', '/messages/' + m.id + '/resend');
       route();
     } }, t('Renvoyer')) : null))))));
@@ -689,36 +927,37 @@ async function pageReplies(params) {
     const msgs = await api('GET', '/inbox/thread?' + (cid ? 'contact_id=' + cid : 'number=' + encodeURIComponent(num)));
     const text = h('textarea', { name: 'reply', rows: 3 });
     const err = errorBox();
-    thread = h('section', { class: 'card', 'aria-label': 'Conversation' },
+    thread = h('section', { class: 'card', 'aria-label': t('Conversation') },
       h('ul', { class: 'thread' }, msgs.map((m) => h('li', { class: m.direction }, h('div', {}, m.body || '—'),
-        h('div', { class: 'muted' }, fmtDate(m.at) + (m.intent ? ' · ' + m.intent : '') + (m.status ? ' · ' + m.status : '')),
+        h('div', { class: 'muted' }, fmtDate(m.at) + (m.intent ? ' · ' + label('intent', m.intent) : '') +
+          (m.status ? ' · ' + label('message', m.status) : '')),
         m.direction === 'in' && m.handled === false ? h('button', { type: 'button', class: 'secondary', onclick: async () => {
           await api('PATCH', '/replies/' + m.id, { handled: true });
           route();
-        } }, 'Marquer traité') : null))),
+        } }, t('Marquer traité')) : null))),
       h('form', { onsubmit: async (ev) => {
         ev.preventDefault();
         try {
           await api('POST', '/messages', cid ? { contact_id: Number(cid), body: text.value } : { to: num, body: text.value });
-          toast('Réponse envoyée.');
+          toast(t('Réponse envoyée.'));
           route();
         } catch (e) { showError(err, e); }
-      } }, field(t('Répondre'), text), err, h('button', { type: 'submit' }, 'Envoyer')));
+      } }, field(t('Répondre'), text), err, h('button', { type: 'submit' }, t('Envoyer'))));
   }
-  page(t('Réponses'), h('p', {}, inbox.unhandled + ' réponse(s) à traiter'),
-    h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, 'Personne'), h('th', {}, 'Dernier message'),
-      h('th', {}, 'À traiter'))),
+  page(t('Réponses'), h('p', {}, t('{n} réponse(s) à traiter', { n: inbox.unhandled })),
+    h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('Personne')), h('th', {}, t('Dernier message')),
+      h('th', {}, t('À traiter')))),
     h('tbody', {}, inbox.threads.map((th) => h('tr', {},
       h('td', {}, h('a', { href: '#/reponses?' + (th.contact_id ? 'contact=' + th.contact_id : 'numero=' + encodeURIComponent(th.number)) },
         th.first_name ? (th.first_name + ' ' + (th.last_name || '')).trim() : th.number), ' ', h('span', { class: 'muted' }, th.number)),
-      h('td', {}, (th.last_body || '') + ' · ' + fmtDate(th.last_at)),
+      h('td', {}, (th.last_body || '') + (th.last_intent ? ' (' + label('intent', th.last_intent) + ')' : '') + ' · ' + fmtDate(th.last_at)),
       h('td', {}, th.unhandled ? h('span', { class: 'badge problem' }, String(th.unhandled)) : '0')))))), thread);
 }
 
 async function pageMessages(params) {
   const status = h('select', { name: 'status', onchange: (ev) => { location.hash = '#/messages?statut=' + ev.target.value; } },
     ['', 'queued', 'sending', 'sent', 'delivered', 'failed', 'uncertain', 'cancelled'].map((s) =>
-      h('option', { value: s, selected: s === (params.get('statut') || '') }, s ? statusText(s) : t('Tous'))));
+      h('option', { value: s, selected: s === (params.get('statut') || '') }, s ? label('message', s) : t('Tous'))));
   const msgs = await api('GET', '/messages?limit=300' + (params.get('statut') ? '&status=' + params.get('statut') : ''));
   page(t('Messages'), h('div', { class: 'toolbar' }, field(t('Statut'), status)), messageTable(msgs));
 }
@@ -727,42 +966,41 @@ async function pageUsers() {
   const users = await api('GET', '/users');
   const login = h('input', { type: 'text', name: 'login' });
   const password = h('input', { type: 'password', name: 'password', autocomplete: 'new-password' });
-  const role = h('select', { name: 'role' }, ['referent', 'animateur', 'admin'].map((r) => h('option', { value: r }, r)));
+  const role = h('select', { name: 'role' }, ['referent', 'animateur', 'admin'].map((r) => h('option', { value: r }, label('role', r))));
   const err = errorBox();
   page(t('Utilisateurs'), h('form', { class: 'card', onsubmit: async (ev) => {
     ev.preventDefault();
     try { await api('POST', '/users', { login: login.value, password: password.value, role: role.value }); route(); } catch (e) { showError(err, e); }
-  } }, field(t('Identifiant'), login), field(t('Mot de passe'), password, '10 caractères au moins'), field('Rôle', role), err,
-  h('button', { type: 'submit' }, 'Créer le compte')),
-  h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('Identifiant')), h('th', {}, 'Rôle'), h('th', {}, ''))),
-    h('tbody', {}, users.map((u) => h('tr', {}, h('td', {}, u.login), h('td', {}, u.role + (u.disabled ? ' (désactivé)' : '')),
+  } }, field(t('Identifiant'), login), field(t('Mot de passe'), password, t('10 caractères au moins')), field(t('Rôle'), role), err,
+  h('button', { type: 'submit' }, t('Créer le compte'))),
+  h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('Identifiant')), h('th', {}, t('Rôle')), h('th', {}, ''))),
+    h('tbody', {}, users.map((u) => h('tr', {}, h('td', {}, u.login), h('td', {}, label('role', u.role) + (u.disabled ? t(' (désactivé)') : '')),
       h('td', {}, h('button', { type: 'button', class: 'secondary', onclick: async () => {
-        try { await api('PATCH', '/users/' + u.id, { disabled: !u.disabled }); route(); } catch (e) { toast(e.message); }
-      } }, u.disabled ? 'Réactiver' : 'Désactiver')))))));
+        try { await api('PATCH', '/users/' + u.id, { disabled: !u.disabled }); route(); } catch (e) { toast(t(e.message)); }
+      } }, t(u.disabled ? 'Réactiver' : 'Désactiver'))))))));
 }
 
 async function pageSettings() {
   const status = await api('GET', '/status');
   const to = h('input', { type: 'tel', name: 'to' });
   const err = errorBox();
-  const DAYS_FR = { mon: 'lundi', tue: 'mardi', wed: 'mercredi', thu: 'jeudi', fri: 'vendredi', sat: 'samedi', sun: 'dimanche' };
-  const row = (k, v) => h('tr', {}, h('th', { scope: 'row' }, k), h('td', {}, v));
-  page(t('Paramètres'), h('section', { class: 'card' }, h('h2', {}, 'Centre et envoi'),
+  const DAY_INDEX = { sun: 0, mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6 };
+  const row = (k, v) => h('tr', {}, h('th', { scope: 'row' }, t(k)), h('td', {}, v));
+  page(t('Paramètres'), h('section', { class: 'card' }, h('h2', {}, t('Centre et envoi')),
     h('table', {}, h('tbody', {}, row('Nom du centre', status.centre.name), row('Téléphone du centre', status.centre.phone),
       row('Fuseau horaire', status.centre.timezone), row('Heures d\u2019envoi', status.sending.hours),
-      row('Jours d\u2019envoi', status.sending.days.map((d) => DAYS_FR[d]).join(', ')),
+      row('Jours d\u2019envoi', status.sending.days.map((d) => dayName(DAY_INDEX[d])).join(', ')),
       row('SMS par minute et par modem', String(status.sending.max_per_minute)),
       row('SMS par jour et par modem', String(status.sending.max_per_day)),
-      row('Réponses OUI/NON attendues (hors atelier)', status.sending.reply_days + ' jours')))),
-  h('section', { class: 'card' }, h('h2', {}, 'Modems'),
-    ...status.modems.map((m) => h('p', {}, m.name + ' — ' + m.device + ' — ' + m.state +
-      (m.operator ? ' — ' + m.operator : '') + (m.signal_percent !== null ? ' — signal ' + m.signal_percent + ' %' : '')))),
-  h('p', { class: 'muted' }, 'Le nom et le téléphone du centre, les heures d\u2019envoi et les débits se règlent dans /etc/rappel/rappel.conf (rechargé par « systemctl reload rappel »).'),
+      row('Réponses OUI/NON attendues (hors atelier)', t('{n} jours', { n: status.sending.reply_days }))))),
+  h('section', { class: 'card' }, h('h2', {}, t('Modems')),
+    ...status.modems.map((m) => h('p', {}, modemLine(m) + ' — ' + m.device))),
+  h('p', { class: 'muted' }, t('Le nom et le téléphone du centre, les heures d\u2019envoi et les débits se règlent dans /etc/rappel/rappel.conf (rechargé par « systemctl reload rappel »).')),
   isStaff() ? h('form', { class: 'card', onsubmit: async (ev) => {
     ev.preventDefault();
-    try { await api('POST', '/messages', { to: to.value, body: 'Test de rappel : ce SMS est bien arrivé.' }); toast('SMS de test en file.'); } catch (e) { showError(err, e); }
-  } }, h('h2', {}, 'SMS de test'), field(t('Téléphone'), to), err, h('button', { type: 'submit' }, 'Envoyer un SMS de test')) : null,
-  h('p', { class: 'muted' }, 'Version ' + status.version));
+    try { await api('POST', '/messages', { to: to.value, body: 'Test de rappel : ce SMS est bien arrivé.' }); toast(t('SMS de test en file.')); } catch (e) { showError(err, e); }
+  } }, h('h2', {}, t('SMS de test')), field(t('Téléphone'), to), err, h('button', { type: 'submit' }, t('Envoyer un SMS de test'))) : null,
+  h('p', { class: 'muted' }, t('Version {v}', { v: status.version })));
 }
 
 /* ---- router ------------------------------------------------------ */
@@ -791,13 +1029,14 @@ async function route() {
   if (!session.user || path === '#/connexion') {
     if (session.user) { location.hash = '#/tableau'; return; }
     pageLogin();
+    document.body.dataset.ready = '#/connexion';
     return;
   }
   for (const [re, fn] of ROUTES) {
     const m = path.match(re);
     if (m) {
       try { await fn(params, m); } catch (e) {
-        if (e.status !== 401) page('Erreur', h('p', { class: 'error', role: 'alert' }, e.message));
+        if (e.status !== 401) page(t('Erreur'), h('p', { class: 'error', role: 'alert' }, t(e.message)));
       }
       $('#main').focus({ preventScroll: true });
       document.body.dataset.ready = path;

@@ -222,9 +222,17 @@ test('atelier hebdomadaire', async () => {
   await page.getByRole('button', { name: 'Enregistrer les invités' }).click();
   await page.locator('#counts').getByText('Invités 3').waitFor();
   await axe(page, 'atelier');
-  await go(page, '#/ateliers');
+  /* the week view of the first session (it may be next week), then the week after */
+  await go(page, '#/ateliers?semaine=' + local.slice(0, 10));
   await page.locator('.week .chip', { hasText: 'Atelier informatique' }).first().waitFor();
   await axe(page, 'ateliers');
+  const [y, m, dd] = local.slice(0, 10).split('-').map(Number);
+  const first = new Date(Date.UTC(y, m - 1, dd));
+  const nextMonday = new Date(first.getTime() + (7 - (first.getUTCDay() + 6) % 7) * 86400000);
+  const frDay = (x) => String(x.getUTCDate()).padStart(2, '0') + '/' + String(x.getUTCMonth() + 1).padStart(2, '0') + '/' + x.getUTCFullYear();
+  await page.getByRole('link', { name: 'suivante →' }).click();
+  await page.getByRole('heading', { name: 'Semaine du ' + frDay(nextMonday) }).waitFor();
+  await page.locator('.week .chip', { hasText: 'Atelier informatique' }).first().waitFor();
   return page;
 });
 
@@ -272,6 +280,197 @@ test('OUI au modem : le compte de l\u2019atelier change', async () => {
   expect(ok, 'the yes is counted on the atelier page');
   await page.locator('td .muted', { hasText: 'par SMS' }).waitFor();
   return page;
+});
+
+test('un fixe : l\u2019avertissement de l\u2019API s\u2019affiche en clair', async () => {
+  const page = state.admin;
+  await go(page, '#/contacts/nouveau');
+  await page.getByLabel('Prénom').fill('Josiane');
+  await page.getByLabel('Nom', { exact: true }).fill('Fixe');
+  await page.getByLabel('Téléphone').fill('03 21 12 34 56');
+  await page.getByRole('button', { name: 'Enregistrer' }).click();
+  await page.locator('#toast').getByText('Ce numéro est un fixe : il ne peut pas recevoir de SMS.').waitFor();
+  const text = await page.locator('#toast').innerText();
+  expect(!text.includes('[object Object]'), 'the warning is its message, not "[object Object]": ' + text);
+  expect(text.includes('+33321123456'), 'the warning names the number: ' + text);
+  await page.getByRole('row').filter({ has: page.getByRole('link', { name: 'Josiane Fixe' }) }).getByText('pas de portable').waitFor();
+  return page;
+});
+
+test('consentement et STOP sur la fiche ; STOP dans la liste', async () => {
+  const page = state.admin;
+  await go(page, '#/contacts');
+  await page.getByRole('link', { name: 'Karim Benali' }).click();
+  await page.waitForFunction(() => /^#\/contacts\/\d+$/.test(location.hash) && document.body.dataset.ready === location.hash);
+  const karim = page.url().match(/contacts\/(\d+)/)[1];
+  await page.getByRole('group', { name: 'Consentement' }).getByLabel('Date du consentement').fill('2026-11-20');
+  await page.getByLabel('Recueilli comment').selectOption('formulaire papier signé');
+  await page.getByLabel('Ne plus recevoir de SMS (STOP)').check();
+  await axe(page, 'contact avec consentement');
+  await page.getByRole('button', { name: 'Enregistrer' }).click();
+  await page.getByRole('heading', { name: 'Contacts' }).waitFor();
+  const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: 'Karim Benali' }) });
+  await row.getByText(/^STOP depuis le /).waitFor();
+  expect(await page.getByRole('row').filter({ has: page.getByRole('link', { name: 'Awa Diallo' }) }).getByText('STOP').count() === 0,
+    'Awa did not opt out');
+  /* the API has it too: opted out, consent dated and sourced */
+  const c = await page.evaluate((id) => window.api('GET', '/contacts/' + id), karim);
+  expect(c.opted_out_at && c.consent_at && c.consent_at.startsWith('2026-11-20') && c.consent_source === 'formulaire papier signé',
+    'consent and STOP saved: ' + JSON.stringify(c));
+  /* a campaign leaves Karim out */
+  const p = await page.evaluate((ev) => window.api('POST', '/campaigns/preview', { name: 'x', body: 'Bonjour',
+    audience: { event_id: Number(ev) } }), state.event);
+  expect(p.left_out.opted_out === 1, 'the preview counts one STOP: ' + JSON.stringify(p.left_out));
+  /* the form shows what was saved; unticking gives the SMS back */
+  await go(page, '#/contacts/' + karim);
+  expect(await page.getByLabel('Date du consentement').inputValue() === '2026-11-20', 'consent date shown');
+  expect(await page.getByLabel('Recueilli comment').inputValue() === 'formulaire papier signé', 'consent source shown');
+  expect(await page.getByLabel('Ne plus recevoir de SMS (STOP)').isChecked(), 'STOP shown ticked');
+  await page.getByLabel('Ne plus recevoir de SMS (STOP)').uncheck();
+  await page.getByRole('button', { name: 'Enregistrer' }).click();
+  await page.getByRole('heading', { name: 'Contacts' }).waitFor();
+  expect(await row.getByText('STOP').count() === 0, 'STOP cleared in the list');
+  return page;
+});
+
+test('compteur : les signes typographiques comptent comme le serveur', async () => {
+  const page = state.admin;
+  await go(page, `#/campagnes/nouvelle?atelier=${state.event}`);
+  await page.getByLabel('Nom', { exact: true }).fill('Rappel typographique');
+  const text = 'L\u2019atelier « informatique » reprend jeudi \u2013 venez nombreux\u2026 Inscrivez-vous à l\u2019accueil du centre, ' +
+    'ou répondez OUI ou NON à ce message pour nous dire si vous venez. Merci et à jeudi !';
+  const counted = async () => {
+    const s = await page.locator('#counter').innerText();
+    const m = s.match(/^(\d+) caractères · (\d+) SMS/);
+    expect(m, 'the counter reads "N caractères · N SMS": ' + s);
+    return { chars: Number(m[1]), parts: Number(m[2]), costly: s.includes('encodage coûteux'), text: s };
+  };
+  const previewed = async () => {
+    await page.evaluate(() => document.getElementById('preview').replaceChildren());
+    await page.getByRole('button', { name: 'Aperçu', exact: true }).click();
+    const sample = page.locator('#preview .sample').first();
+    await sample.waitFor();
+    const s = await sample.locator('.muted').innerText();
+    const m = s.match(/^(\d+) SMS · (GSM-7|UCS-2)/);
+    expect(m, 'the sample reads "N SMS · GSM-7|UCS-2": ' + s);
+    return { parts: Number(m[1]), encoding: m[2] === 'GSM-7' ? 'gsm7' : 'ucs2', chars: Number(await sample.getAttribute('data-chars')) };
+  };
+  await page.getByLabel('Texte').fill(text);
+  expect(!(await page.getByLabel(/Remplacer les accents/).isChecked()), 'accents not replaced');
+  let c = await counted();
+  expect(!c.costly && c.parts === 2, 'with ’ « » – … and the box unticked the text is GSM-7 in 2 SMS: ' + c.text);
+  let p = await previewed();
+  expect(p.encoding === 'gsm7' && p.parts === c.parts && p.chars === c.chars,
+    'the preview agrees with the counter: ' + JSON.stringify({ c, p }));
+  /* an accent GSM-7 lacks: both say UCS-2 unticked, GSM-7 ticked */
+  await page.getByLabel('Texte').fill(text + ' Fête œcuménique.');
+  c = await counted();
+  p = await previewed();
+  expect(c.costly && p.encoding === 'ucs2' && p.parts === c.parts && p.chars === c.chars,
+    'unticked, ê and œ cost UCS-2 on both sides: ' + JSON.stringify({ c, p }));
+  await page.getByLabel(/Remplacer les accents/).check();
+  c = await counted();
+  await page.locator('#preview .sample .muted', { hasText: /GSM-7/ }).first().waitFor();
+  p = await previewed();
+  expect(!c.costly && p.encoding === 'gsm7' && p.parts === c.parts && p.chars === c.chars,
+    'ticked, both agree on GSM-7: ' + JSON.stringify({ c, p }));
+  return page;
+});
+
+test('les états sont en français, jamais en anglais brut', async () => {
+  const page = state.admin;
+  const RAW = /(?<![\p{L}\d_])(queued|sending|sent|delivered|failed|uncertain|cancelled|draft|scheduled|running|done|connecting|pin_refused|no_network|ready|reconnecting|benched|stopped|other|yes|no|none|stop|start|help|manual|sms|referent|gsm7|ucs2)(?![\p{L}\d_])/u;
+  await inject('+33612345601', 'peut etre, je vous redis');
+  let ok = false;
+  for (let i = 0; i < 100 && !ok; i++) {
+    await sleep(200);
+    ok = (await page.evaluate(() => window.api('GET', '/inbox'))).unhandled > 0;
+  }
+  expect(ok, 'the unclear reply reached the inbox');
+  for (const [hash, shown] of [['#/tableau', 'prêt'], ['#/messages', 'envoyé'], ['#/campagnes', 'terminée'],
+    ['#/campagnes/1', 'Statut : terminée'], ['#/reponses?contact=1', 'à lire'], [`#/ateliers/${state.event}`, 'par SMS'],
+    ['#/utilisateurs', 'administrateur'], ['#/parametres', 'prêt']]) {
+    await go(page, hash);
+    const main = await page.locator('main').innerText();
+    expect(main.includes(shown), hash + ' shows « ' + shown + ' »');
+    const raw = main.match(RAW);
+    expect(!raw, hash + ' shows the raw state « ' + (raw && raw[0]) + ' »: ' + main);
+  }
+  /* one table for every state the API gives */
+  const missing = await page.evaluate(() => {
+    const all = { message: ['queued', 'sending', 'sent', 'delivered', 'failed', 'uncertain', 'cancelled'],
+      campaign: ['draft', 'scheduled', 'running', 'done', 'cancelled'],
+      modem: ['connecting', 'pin_refused', 'no_network', 'ready', 'reconnecting', 'benched', 'stopped'],
+      intent: ['yes', 'no', 'stop', 'start', 'help', 'other'], via: ['sms', 'manual'], role: ['admin', 'referent'] };  /* "animateur" is French already */
+    return Object.entries(all).flatMap(([k, vs]) => vs.filter((v) => window.label(k, v) === v).map((v) => k + '.' + v));
+  });
+  expect(!missing.length, 'a French label for ' + missing.join(', '));
+  return page;
+});
+
+test('en anglais : chaque page, ses boutons et ses messages', async () => {
+  const page = await newPage(null);
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  await page.getByLabel('Login').fill(ADMIN[0]);
+  await page.getByLabel('Password').fill('mauvais mot de passe');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByText('Wrong login or password.').waitFor();
+  await page.getByLabel('Password').fill(ADMIN[1]);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForSelector('body[data-ready="#/tableau"]');
+  /* French words and letters no English label has (user data here has none) */
+  const FRENCH = /[àâçéèêëîïôùûœ«»]|\b(le|la|les|de|du|des|un|une|et|au|aux|pour|par|sur|avec|sans|dans|ou|est|Enregistrer|Ajouter|Supprimer|Annuler|Rechercher|Envoyer|Créer|Importer|Exporter|Programmer|Renvoyer|Répondre|Marquer|Tous|Oui|Non|Nom|Prénom|Groupes?|Ateliers|Campagnes?|Paramètres|Utilisateurs|Réponses?|Statut|Texte|Lieu|Titre|Séances?|Semaine|Fichier|Langue|Rôle|Aucun|Connexion|Déconnexion|Tableau|Invités|Rappels|Envoi|Aperçu|Fin|Début|Pour|Numéro|Qui|Consentement|Personne|Vérifier|Appeler|Présent|Désactiver|suivante|précédente)\b/;
+  const labelsOf = () => page.evaluate(() => {
+    const english = (sel) => [...document.querySelectorAll(sel)].filter((el) => !el.closest('[lang="fr"]'));
+    return english('h1, h2, h3, button, label, th, legend, summary, a.button, nav a, option, .skip').map((el) => el.textContent.trim())
+      .concat(english('[aria-label]').map((el) => el.getAttribute('aria-label')), document.title).filter(Boolean);
+  });
+  const pages = [
+    ['#/tableau', ['Dashboard', 'Problems', 'Replies to handle', 'Next workshops']],
+    ['#/contacts', ['Add a contact', 'Import a CSV file', 'Search']],
+    ['#/contacts/nouveau', ['Consent', 'No more SMS (STOP)', 'Other numbers of the household', 'Save']],
+    ['#/contacts/1', ['Add a number', 'Date of consent', 'Delete', 'Call']],
+    ['#/contacts/import', ['Import a CSV file', 'Check the file', 'File']],
+    ['#/groupes', ['Groups', 'New group', 'Create']],
+    ['#/ateliers', ['Workshops', 'New workshop', 'Attendance (CSV)', 'next →']],
+    ['#/ateliers/nouveau', ['New workshop', 'First session', 'Number of sessions', 'Invitees (groups)']],
+    [`#/ateliers/${state.event}`, ['Invite by SMS', 'Cancel the session', 'Save the invitees', 'Invited groups']],
+    ['#/campagnes', ['Campaigns', 'New campaign']],
+    [`#/campagnes/nouvelle?atelier=${state.event}`, ['New campaign', 'Save the draft', 'Schedule', 'Recipient groups', 'Ask for a YES / NO reply']],
+    ['#/campagnes/1', ['Cancel']],
+    ['#/reponses?contact=1', ['Replies', 'Reply', 'Send', 'Mark as handled']],
+    ['#/messages', ['Messages', 'Status', 'All']],
+    ['#/utilisateurs', ['Users', 'Create the account', 'Role', 'administrator']],
+    ['#/parametres', ['Settings', 'Centre and sending', 'Sending hours', 'Send a test SMS']],
+    ['#/ateliers/999999', ['Error']],
+  ];
+  for (const [hash, strings] of pages) {
+    await go(page, hash);
+    const labels = await labelsOf();
+    for (const s of strings) expect(labels.includes(s), hash + ': « ' + s + ' » in English; labels: ' + labels.join(' | '));
+    const french = labels.filter((l) => FRENCH.test(l.replace(/\([^)]*→[^)]*\)/g, '')));  /* (ê → e) is an example */
+    expect(!french.length, hash + ': French left: ' + french.join(' | '));
+    await axe(page, 'English ' + hash);
+    await page.screenshot({ path: join(SHOTS, 'english-' + hash.slice(2).replace(/[^a-z0-9]+/g, '-') + '.png'), fullPage: true });
+  }
+  /* messages, counters and server errors too */
+  await go(page, '#/ateliers/999999');
+  await page.getByText('This workshop does not exist.').waitFor();
+  await go(page, `#/campagnes/nouvelle?atelier=${state.event}`);
+  await page.getByLabel('Text', { exact: true }).fill('Bonjour, fête !');
+  await page.locator('#counter').getByText(/^15 characters · 1 SMS · 55 left in the last SMS · the character “ê” forces/).waitFor();
+  await page.getByRole('button', { name: 'Use the version without accents' }).click();
+  await page.locator('#preview').getByText(/^3 recipient\(s\)/).waitFor();
+  await go(page, '#/campagnes/1');
+  await page.getByText(/^Status: done · /).waitFor();
+  await go(page, '#/tableau');
+  await page.locator('#modems').getByText(/^modem: ready/).waitFor();
+  /* and back to French */
+  await page.getByRole('button', { name: 'Français' }).click();
+  await page.getByRole('heading', { name: 'Tableau de bord' }).waitFor();
+  await page.context().close();
+  return null;
 });
 
 test('un animateur ne voit pas l\u2019atelier d\u2019un autre', async () => {
