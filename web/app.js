@@ -43,6 +43,10 @@ const EN = {
     'No modem is configured: the SMS wait in the queue. Add a [modem] section to the configuration.',
   '{n} message(s) en échec : voyez la page Messages pour les renvoyer.':
     '{n} message(s) failed: see the Messages page to resend them.',
+  'La sauvegarde de la nuit a échoué ({error}) : vérifiez que la clé USB est branchée et qu\u2019il reste de la place.':
+    'Last night\u2019s backup failed ({error}): check that the USB stick is plugged in and has room left.',
+  'Aucune sauvegarde depuis plus de deux jours : vérifiez que la clé USB est branchée et que le boîtier reste allumé la nuit.':
+    'No backup for more than two days: check that the USB stick is plugged in and that the box stays on at night.',
   '{n} message(s) incertain(s) (coupure pendant l\u2019envoi) : vérifiez avec la personne avant de renvoyer.':
     '{n} uncertain message(s) (power cut while sending): check with the person before resending.',
   ' — signal {n} %': ' — signal {n} %', '{name} : {state}': '{name}: {state}',
@@ -394,6 +398,15 @@ async function pageDashboard() {
   if (!status.modems.length) problems.push(t('Aucun modem n\u2019est configuré : les SMS attendent dans la file. Ajoutez une section [modem] à la configuration.'));
   if (status.queue.failed) problems.push(t('{n} message(s) en échec : voyez la page Messages pour les renvoyer.', { n: status.queue.failed }));
   if (status.queue.uncertain) problems.push(t('{n} message(s) incertain(s) (coupure pendant l\u2019envoi) : vérifiez avec la personne avant de renvoyer.', { n: status.queue.uncertain }));
+  const backup = status.backup;
+  if (backup && backup.dir) {
+    if (backup.last && !backup.last.ok) {
+      problems.push(t('La sauvegarde de la nuit a échoué ({error}) : vérifiez que la clé USB est branchée et qu\u2019il reste de la place.',
+        { error: backup.last.error || '' }));
+    } else if (!backup.last || Date.now() - Date.parse(backup.last.at) > 2 * 86400 * 1000) {
+      problems.push(t('Aucune sauvegarde depuis plus de deux jours : vérifiez que la clé USB est branchée et que le boîtier reste allumé la nuit.'));
+    }
+  }
   page(t('Tableau de bord'),
     h('div', { class: 'grid' },
       h('section', { class: 'card' }, h('h2', {}, t('Réponses à traiter')),
