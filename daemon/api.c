@@ -64,6 +64,8 @@ static const struct http_route api_routes[] = {
 	{ "POST", "/api/v1/messages/{id}/resend", api_messages_resend, HTTP_STAFF },
 	{ "POST", "/api/v1/messages/{id}/cancel", api_messages_cancel, HTTP_STAFF },
 	{ "GET", "/api/v1/status", api_status, 0 },
+	{ "GET", "/api/v1/settings", api_settings_get, HTTP_ADMIN },
+	{ "PATCH", "/api/v1/settings", api_settings_update, HTTP_ADMIN },
 	{ "GET", "/api/v1/replies", api_replies_list, HTTP_STAFF },
 	{ "PATCH", "/api/v1/replies/{id}", api_replies_update, HTTP_STAFF },
 	{ "GET", "/api/v1/inbox", api_inbox, HTTP_STAFF },

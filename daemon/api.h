@@ -45,6 +45,8 @@ struct audit_actor api_actor(const struct http_req *req);
 
 /* Handlers, by file. */
 int api_healthz(struct http_req *req);
+int api_settings_get(struct http_req *req);
+int api_settings_update(struct http_req *req);
 int api_metrics(struct http_req *req);
 int api_session_login(struct http_req *req);
 int api_session_logout(struct http_req *req);

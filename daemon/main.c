@@ -26,6 +26,7 @@
 #include "modem.h"
 #include "queue.h"
 #include "scheduler.h"
+#include "settings.h"
 #include "timeutil.h"
 #include "webhook.h"
 
@@ -174,6 +175,14 @@ main(int argc, char **argv)
 		fatal("db: %s", err);
 	if (db_migrate(db, err, sizeof(err)) < 0)
 		fatal("db: %s", err);
+	/* the settings changed from the panel, laid over the file */
+	{
+		struct config *full = settings_load_config(path, db, err, sizeof(err));
+		if (full == NULL)
+			fatal("config: %s", err);
+		config_free(cfg);
+		cfg = full;
+	}
 	log_info("rappeld: starting version=%s schema=%d database=%s", RAPPEL_VERSION,
 	    db_version(db), cfg->db_path);
 	app.cfg = cfg;
@@ -217,7 +226,7 @@ main(int argc, char **argv)
 		}
 		if (sig != SIGHUP)
 			break;
-		struct config *fresh = config_load(path, err, sizeof(err));
+		struct config *fresh = settings_load_config(path, status_db, err, sizeof(err));
 		if (fresh == NULL) {
 			log_err("config: reload refused, keeping the running one: %s", err);
 			continue;

@@ -29,6 +29,7 @@
 #include "phone.h"
 #include "queue.h"
 #include "scheduler.h"
+#include "settings.h"
 #include "setup.h"
 #include "modem.h"
 #include "timeutil.h"
@@ -644,6 +645,9 @@ ctl_setup(const char *path, int argc, char **argv)
 	    (db = db_open(cfg->db_path, err, sizeof(err))) == NULL ||
 	    db_migrate(db, err, sizeof(err)) < 0) {
 		ctl_fail("%s", err);
+	} else if (settings_forget_section(db, "centre") < 0) {
+		/* what was just answered wins over a name changed in the panel */
+		ctl_fail("cannot clear the centre's settings of the panel");
 	} else if (ctl_setup_admin(db, ctl_now()) == 0 &&
 	    (cfg->nmodems == 0 || ctl_setup_test_sms(db, cfg) == 0)) {
 		printf("done: start rappel with \"systemctl restart rappel\", then open "

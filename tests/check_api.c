@@ -1319,6 +1319,104 @@ START_TEST(test_slow_clients)
 }
 END_TEST
 
+/* The centre's status as GET /status shows it: name and sending hours, into out. */
+static void
+status_centre(struct e2e_client *c, char *name, size_t nsize, char *hours, size_t hsize)
+{
+	struct e2e_resp r;
+
+	ck_assert_int_eq(e2e_call(&E, c, "GET", "/api/v1/status", NULL, &r), 200);
+	snprintf(name, nsize, "%s", json_string_value(json_object_get(json_object_get(r.json,
+	    "centre"), "name")));
+	snprintf(hours, hsize, "%s", json_string_value(json_object_get(json_object_get(r.json,
+	    "sending"), "hours")));
+	e2e_resp_free(&r);
+}
+
+/*
+ * Paramètres: an admin changes the centre's name and the sending hours
+ * from the panel; bad values are refused with the field and nothing is
+ * stored; rappeld applies the change at once and after a restart; the
+ * configuration file is never written; null gives the file's value back.
+ */
+START_TEST(test_settings)
+{
+	struct e2e_client ref;
+	struct e2e_resp r;
+	char name[128], hours[32], *before, *after;
+	size_t len;
+	int i;
+
+	e2e_client_init(&ref);
+	ck_assert_int_eq(e2e_login(&E, &ref, E2E_REFERENT, E2E_REFERENT_PW), 200);
+	ck_assert_int_eq(e2e_status(&E, &ref, "GET", "/api/v1/settings", NULL), 403);
+	ck_assert_int_eq(e2e_status(&E, &ref, "PATCH", "/api/v1/settings",
+	    "{\"centre_name\":\"Pirate\"}"), 403);
+	e2e_client_free(&ref);
+	before = e2e_read_file(E.conf, &len);
+
+	ck_assert_int_eq(e2e_call(&E, &A, "PATCH", "/api/v1/settings",
+	    "{\"centre_name\":\"Maison des Tilleuls\",\"hours\":\"19:00-08:00\"}", &r), 400);
+	ck_assert_str_eq(e2e_error_field(&r), "hours");
+	e2e_resp_free(&r);
+	ck_assert_int_eq(e2e_call(&E, &A, "PATCH", "/api/v1/settings",
+	    "{\"centre_name\":\"Centre ; social\"}", &r), 400);
+	ck_assert_str_eq(e2e_error_field(&r), "centre_name");
+	e2e_resp_free(&r);
+	ck_assert_int_eq(e2e_call(&E, &A, "PATCH", "/api/v1/settings",
+	    "{\"max_per_minute\":0}", &r), 400);
+	ck_assert_str_eq(e2e_error_field(&r), "max_per_minute");
+	e2e_resp_free(&r);
+	ck_assert_int_eq(e2e_call(&E, &A, "PATCH", "/api/v1/settings", "{\"modem\":\"x\"}", &r),
+	    400);
+	ck_assert_str_eq(e2e_error_code(&r), "unknown_field");
+	e2e_resp_free(&r);
+	ck_assert_int_eq(e2e_call(&E, &A, "GET", "/api/v1/settings", NULL, &r), 200);
+	ck_assert_uint_eq(json_array_size(json_object_get(r.json, "overridden")), 0);
+	ck_assert_str_eq(json_string_value(json_object_get(r.json, "centre_name")),
+	    "Centre social des tests");
+	e2e_resp_free(&r);
+
+	ck_assert_int_eq(e2e_call(&E, &A, "PATCH", "/api/v1/settings",
+	    "{\"centre_name\":\"Maison des Tilleuls\",\"hours\":\"09:00-18:00\","
+	    "\"days\":[\"mon\",\"tue\",\"thu\"],\"max_per_minute\":4}", &r), 200);
+	ck_assert_str_eq(json_string_value(json_object_get(r.json, "centre_name")),
+	    "Maison des Tilleuls");
+	ck_assert_uint_eq(json_array_size(json_object_get(r.json, "days")), 3);
+	ck_assert_uint_eq(json_array_size(json_object_get(r.json, "overridden")), 4);
+	e2e_resp_free(&r);
+	for (i = 0; i < 50; i++) {
+		status_centre(&A, name, sizeof(name), hours, sizeof(hours));
+		if (strcmp(name, "Maison des Tilleuls") == 0)
+			break;
+		usleep(100 * 1000);
+	}
+	ck_assert_str_eq(name, "Maison des Tilleuls");	/* applied without a restart */
+	ck_assert_str_eq(hours, "09:00-18:00");
+	after = e2e_read_file(E.conf, &len);
+	ck_assert_str_eq(after, before);		/* the file is the installer's */
+	free(after);
+
+	e2e_kill(&E);
+	e2e_launch(&E);
+	ck_assert_int_eq(e2e_login(&E, &A, E2E_ADMIN, E2E_ADMIN_PW), 200);
+	status_centre(&A, name, sizeof(name), hours, sizeof(hours));
+	ck_assert_str_eq(name, "Maison des Tilleuls");	/* kept across a restart */
+
+	ck_assert_int_eq(e2e_status(&E, &A, "PATCH", "/api/v1/settings",
+	    "{\"centre_name\":null}"), 200);
+	for (i = 0; i < 50; i++) {
+		status_centre(&A, name, sizeof(name), hours, sizeof(hours));
+		if (strcmp(name, "Centre social des tests") == 0)
+			break;
+		usleep(100 * 1000);
+	}
+	ck_assert_str_eq(name, "Centre social des tests");	/* the file's again */
+	ck_assert_str_eq(hours, "09:00-18:00");
+	free(before);
+}
+END_TEST
+
 /* ---- 11. configuration errors ----------------------------------------- */
 
 START_TEST(test_config_errors)
@@ -1820,6 +1918,7 @@ api_suite(void)
 	tcase_add_test(tc, test_backup);
 	tc = tcase(s, "users", true);
 	tcase_add_test(tc, test_users_admin_only);
+	tcase_add_test(tc, test_settings);
 	tc = tcase(s, "config", false);
 	tcase_add_test(tc, test_config_errors);
 	tc = tcase_create("systemd");	/* starts its own daemon, under a fake systemd */

@@ -142,9 +142,13 @@ const EN = {
   'Fuseau horaire': 'Time zone', 'Heures d\u2019envoi': 'Sending hours', 'Jours d\u2019envoi': 'Sending days',
   'SMS par minute et par modem': 'SMS per minute and per modem', 'SMS par jour et par modem': 'SMS per day and per modem',
   'Réponses OUI/NON attendues (hors atelier)': 'YES/NO replies awaited (without a workshop)', '{n} jours': '{n} days',
-  'Modems': 'Modems',
-  'Le nom et le téléphone du centre, les heures d\u2019envoi et les débits se règlent dans /etc/rappel/rappel.conf (rechargé par « systemctl reload rappel »).':
-    'The name and phone of the centre, the sending hours and the rates are set in /etc/rappel/rappel.conf (reloaded by “systemctl reload rappel”).',
+  'Modems': 'Modems', 'Réglages enregistrés.': 'Settings saved.',
+  'Nom du centre (il signe chaque SMS)': 'Name of the centre (it signs every SMS)', 'De': 'From', 'À': 'To',
+  'Réponses OUI/NON attendues (hors atelier), en jours': 'YES/NO replies awaited (without a workshop), in days',
+  'Enregistrer les réglages': 'Save the settings',
+  'Ces réglages remplacent ceux du fichier {file}. Les modems, le réseau et les sauvegardes se règlent dans ce fichier.':
+    'These settings replace those of the file {file}. The modems, the network and the backups are set in that file.',
+  'Seul un administrateur peut changer ces réglages.': 'Only an administrator can change these settings.',
   'SMS de test en file.': 'Test SMS queued.', 'SMS de test': 'Test SMS', 'Envoyer un SMS de test': 'Send a test SMS',
   'Version {v}': 'Version {v}',
   /* server messages the panel knows */
@@ -252,7 +256,7 @@ function toast(text, ms) {
 }
 function page(title, ...content) {
   const main = $('#main');
-  main.replaceChildren(h('h1', {}, title), ...content);
+  main.replaceChildren(h('h1', {}, title), ...content.filter((c) => c != null));
   document.title = title + ' — rappel';
 }
 const fmtDate = (iso) => iso ? new Date(iso).toLocaleString(locale(),
@@ -993,13 +997,45 @@ async function pageUsers() {
       } }, t(u.disabled ? 'Réactiver' : 'Désactiver'))))))));
 }
 
+/* The form an admin changes the centre and the sending with (PATCH /settings). */
+function settingsForm(cur) {
+  const ORDER = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+  const DAY_INDEX = { sun: 0, mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6 };
+  const [start, end] = cur.hours.split('-');
+  const name = h('input', { name: 'centre_name', value: cur.centre_name, required: true, maxlength: 120 });
+  const phone = h('input', { name: 'centre_phone', type: 'tel', value: cur.centre_phone, required: true });
+  const from = h('input', { name: 'hours', type: 'time', value: start, required: true });
+  const until = h('input', { name: 'hours_end', type: 'time', value: end === '24:00' ? '23:59' : end, required: true });
+  const days = ORDER.map((d) => h('input', { type: 'checkbox', name: 'days', value: d, checked: cur.days.includes(d) }));
+  const perMinute = h('input', { name: 'max_per_minute', type: 'number', min: 1, max: 600, value: cur.max_per_minute, required: true });
+  const perDay = h('input', { name: 'max_per_day', type: 'number', min: 1, max: 100000, value: cur.max_per_day, required: true });
+  const replyDays = h('input', { name: 'reply_days', type: 'number', min: 1, max: 90, value: cur.reply_days, required: true });
+  const err = errorBox();
+  return h('form', { class: 'card', onsubmit: async (ev) => {
+    ev.preventDefault();
+    const body = { centre_name: name.value, centre_phone: phone.value, hours: from.value + '-' + until.value,
+      days: days.filter((c) => c.checked).map((c) => c.value), max_per_minute: Number(perMinute.value),
+      max_per_day: Number(perDay.value), reply_days: Number(replyDays.value) };
+    try { await api('PATCH', '/settings', body); toast(t('Réglages enregistrés.')); route(); } catch (e) { showError(err, e); }
+  } }, h('h2', {}, t('Centre et envoi')),
+    field(t('Nom du centre (il signe chaque SMS)'), name), field(t('Téléphone du centre'), phone),
+    h('fieldset', {}, h('legend', {}, t('Heures d\u2019envoi')), field(t('De'), from), field(t('À'), until)),
+    h('fieldset', {}, h('legend', {}, t('Jours d\u2019envoi')),
+      ...days.map((c, i) => h('label', { class: 'inline' }, c, ' ', dayName(DAY_INDEX[ORDER[i]])))),
+    field(t('SMS par minute et par modem'), perMinute), field(t('SMS par jour et par modem'), perDay),
+    field(t('Réponses OUI/NON attendues (hors atelier), en jours'), replyDays),
+    err, h('button', { type: 'submit' }, t('Enregistrer les réglages')),
+    h('p', { class: 'muted' }, t('Ces réglages remplacent ceux du fichier {file}. Les modems, le réseau et les sauvegardes se règlent dans ce fichier.', { file: cur.file })));
+}
+
 async function pageSettings() {
-  const status = await api('GET', '/status');
+  const [status, settings] = await Promise.all([api('GET', '/status'),
+    isAdmin() ? api('GET', '/settings') : Promise.resolve(null)]);
   const to = h('input', { type: 'tel', name: 'to' });
   const err = errorBox();
   const DAY_INDEX = { sun: 0, mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6 };
   const row = (k, v) => h('tr', {}, h('th', { scope: 'row' }, t(k)), h('td', {}, v));
-  page(t('Paramètres'), h('section', { class: 'card' }, h('h2', {}, t('Centre et envoi')),
+  page(t('Paramètres'), settings ? settingsForm(settings) : h('section', { class: 'card' }, h('h2', {}, t('Centre et envoi')),
     h('table', {}, h('tbody', {}, row('Nom du centre', status.centre.name), row('Téléphone du centre', status.centre.phone),
       row('Fuseau horaire', status.centre.timezone), row('Heures d\u2019envoi', status.sending.hours),
       row('Jours d\u2019envoi', status.sending.days.map((d) => dayName(DAY_INDEX[d])).join(', ')),
@@ -1008,7 +1044,7 @@ async function pageSettings() {
       row('Réponses OUI/NON attendues (hors atelier)', t('{n} jours', { n: status.sending.reply_days }))))),
   h('section', { class: 'card' }, h('h2', {}, t('Modems')),
     ...status.modems.map((m) => h('p', {}, modemLine(m) + ' — ' + m.device))),
-  h('p', { class: 'muted' }, t('Le nom et le téléphone du centre, les heures d\u2019envoi et les débits se règlent dans /etc/rappel/rappel.conf (rechargé par « systemctl reload rappel »).')),
+  settings ? null : h('p', { class: 'muted' }, t('Seul un administrateur peut changer ces réglages.')),
   isStaff() ? h('form', { class: 'card', onsubmit: async (ev) => {
     ev.preventDefault();
     try { await api('POST', '/messages', { to: to.value, body: 'Test de rappel : ce SMS est bien arrivé.' }); toast(t('SMS de test en file.')); } catch (e) { showError(err, e); }

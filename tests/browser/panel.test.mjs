@@ -506,6 +506,43 @@ test('réponses, messages, groupes, utilisateurs, paramètres accessibles', asyn
   return page;
 });
 
+test('paramètres : le nom du centre et les heures changés depuis le panneau', async () => {
+  const page = state.admin;
+  await go(page, '#/parametres');
+  await page.getByRole('heading', { name: 'Centre et envoi' }).waitFor();
+  /* a start after the end is refused, with the field */
+  await page.getByLabel('De', { exact: true }).fill('20:00');
+  await page.getByLabel('À', { exact: true }).fill('08:00');
+  await page.getByRole('button', { name: 'Enregistrer les réglages' }).click();
+  await page.getByText("Heures d'envoi : écrivez le début et la fin").waitFor();
+  await page.getByLabel('De', { exact: true }).fill('09:00');
+  await page.getByLabel('À', { exact: true }).fill('18:30');
+  await page.getByLabel('Nom du centre (il signe chaque SMS)').fill('Maison des Tilleuls <b>');
+  await page.getByRole('button', { name: 'Enregistrer les réglages' }).click();
+  await page.getByText('Réglages enregistrés.').waitFor();
+  await axe(page, 'paramètres');
+  /* rappeld uses them at once: the status says so */
+  let status;
+  for (let i = 0; i < 50; i++) {
+    status = await page.evaluate(async () => (await fetch('/api/v1/status')).json());
+    if (status.centre.name === 'Maison des Tilleuls <b>') break;
+    await sleep(100);
+  }
+  expect(status.centre.name === 'Maison des Tilleuls <b>', 'centre name not applied: ' + status.centre.name);
+  expect(status.sending.hours === '09:00-18:30', 'hours not applied: ' + status.sending.hours);
+  await go(page, '#/parametres');
+  expect(await page.getByLabel('Nom du centre (il signe chaque SMS)').inputValue() === 'Maison des Tilleuls <b>',
+    'the form does not show the saved name');
+  expect(await page.locator('b').count() === 0, 'the name was shown as HTML');
+  expect(await page.getByText('null', { exact: true }).count() === 0, 'a "null" is shown on the page');
+  await page.screenshot({ path: join(SHOTS, 'parametres-enregistres.png'), fullPage: true });
+  /* put the demo's name back for the tests that follow */
+  await page.getByLabel('Nom du centre (il signe chaque SMS)').fill('Centre social Jacques Brel');
+  await page.getByRole('button', { name: 'Enregistrer les réglages' }).click();
+  await page.getByText('Réglages enregistrés.').waitFor();
+  return page;
+});
+
 test('HTTPS avec le certificat de la configuration ; cookie Secure', async () => {
   const tdir = join(dir, 'tls');
   mkdirSync(tdir);

@@ -1,0 +1,308 @@
+/*
+ * settings — panel-edited settings laid over the configuration file (see
+ * settings.h).
+ */
+#include "settings.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "log.h"
+
+enum settings_kind { SETTINGS_TEXT, SETTINGS_INT, SETTINGS_DAYS };
+
+/* What the panel may change: its name, where it goes in the file, and the French error. */
+static const struct settings_key {
+	const char *name;
+	const char *section;
+	const char *key;
+	enum settings_kind kind;
+	const char *refused;
+} settings_keys[] = {
+	{ "centre_name", "centre", "name", SETTINGS_TEXT, "Écrivez le nom du centre." },
+	{ "centre_phone", "centre", "phone", SETTINGS_TEXT,
+	  "Écrivez le téléphone du centre." },
+	{ "hours", "sending", "hours", SETTINGS_TEXT,
+	  "Heures d'envoi : écrivez le début et la fin, par exemple 08:30-19:30." },
+	{ "days", "sending", "days", SETTINGS_DAYS, "Choisissez au moins un jour d'envoi." },
+	{ "max_per_minute", "sending", "max_per_minute", SETTINGS_INT,
+	  "SMS par minute : un nombre de 1 à 600." },
+	{ "max_per_day", "sending", "max_per_day", SETTINGS_INT,
+	  "SMS par jour : un nombre de 1 à 100000." },
+	{ "reply_days", "sending", "reply_days", SETTINGS_INT,
+	  "Attente des réponses : de 1 à 90 jours." },
+};
+#define SETTINGS_NKEYS (sizeof(settings_keys) / sizeof(settings_keys[0]))
+
+static const struct settings_key *
+settings_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < SETTINGS_NKEYS; i++)
+		if (strcmp(settings_keys[i].name, name) == 0)
+			return &settings_keys[i];
+	return NULL;
+}
+
+/* The stored overrides as an object name -> value (text as in the file), or NULL. */
+static json_t *
+settings_stored(struct db *db)
+{
+	static const char sql[] = "SELECT section, key, value FROM settings";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	json_t *map = json_object();
+	const char *section, *key;
+	size_t i;
+
+	if (st == NULL) {
+		json_decref(map);
+		return NULL;
+	}
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		section = (const char *)sqlite3_column_text(st, 0);
+		key = (const char *)sqlite3_column_text(st, 1);
+		for (i = 0; i < SETTINGS_NKEYS; i++)
+			if (strcmp(settings_keys[i].section, section) == 0 &&
+			    strcmp(settings_keys[i].key, key) == 0)
+				json_object_set_new(map, settings_keys[i].name,
+				    json_string((const char *)sqlite3_column_text(st, 2)));
+	}
+	sqlite3_reset(st);
+	return map;
+}
+
+/* The file's text with the overrides of map laid over it, into out. */
+static int
+settings_text(const char *path, json_t *map, struct buf *out, char *err, size_t errlen)
+{
+	const char *last = "";
+	char chunk[4096];
+	size_t n, i;
+	FILE *f = fopen(path, "r");
+
+	if (f == NULL) {
+		snprintf(err, errlen, "%s: cannot read", path);
+		return -1;
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_append(out, chunk, n);
+	fclose(f);
+	buf_puts(out, "\n");
+	for (i = 0; i < SETTINGS_NKEYS; i++) {
+		const struct settings_key *k = &settings_keys[i];
+		json_t *v = json_object_get(map, k->name);
+
+		if (v == NULL)
+			continue;
+		if (strcmp(last, k->section) != 0)
+			buf_printf(out, "[%s]\n", k->section);
+		last = k->section;
+		buf_printf(out, "%s = %s\n", k->key, json_string_value(v));
+	}
+	return 0;
+}
+
+/* config_load_string() of the file with map laid over it. */
+static struct config *
+settings_load_map(const char *path, json_t *map, char *err, size_t errlen)
+{
+	struct buf text = { 0 };
+	struct config *cfg = NULL;
+
+	if (settings_text(path, map, &text, err, errlen) == 0)
+		cfg = config_load_string(text.data, path, err, errlen);
+	buf_free(&text);
+	return cfg;
+}
+
+struct config *
+settings_load_config(const char *path, struct db *db, char *err, size_t errlen)
+{
+	struct config *cfg = config_load(path, err, errlen);
+	json_t *map;
+
+	if (cfg == NULL)
+		return NULL;
+	if ((map = settings_stored(db)) == NULL) {
+		snprintf(err, errlen, "cannot read the settings table");
+		config_free(cfg);
+		return NULL;
+	}
+	if (json_object_size(map) > 0) {
+		config_free(cfg);
+		cfg = settings_load_map(path, map, err, errlen);
+	}
+	json_decref(map);
+	return cfg;
+}
+
+json_t *
+settings_json(struct db *db, const struct config *cfg)
+{
+	static const char *const days[] = { "mon", "tue", "wed", "thu", "fri", "sat", "sun" };
+	json_t *d = json_array(), *overridden = json_array(), *map = settings_stored(db);
+	const char *name;
+	json_t *v;
+	char hours[16];
+	size_t i;
+
+	for (i = 0; i < 7; i++)
+		if (cfg->send_days & (1u << i))
+			json_array_append_new(d, json_string(days[i]));
+	snprintf(hours, sizeof(hours), "%02d:%02d-%02d:%02d", cfg->send_start_min / 60 % 100,
+	    cfg->send_start_min % 60, cfg->send_end_min / 60 % 100, cfg->send_end_min % 60);
+	json_object_foreach(map, name, v)
+		json_array_append_new(overridden, json_string(name));
+	json_decref(map);
+	return json_pack("{s:s, s:s, s:s, s:o, s:i, s:i, s:i, s:o, s:s}", "centre_name",
+	    cfg->centre_name, "centre_phone", cfg->centre_phone, "hours", hours, "days", d,
+	    "max_per_minute", cfg->max_per_minute, "max_per_day", cfg->max_per_day,
+	    "reply_days", cfg->reply_days, "overridden", overridden, "file", cfg->path);
+}
+
+/* v as the text the file would hold, into out; -1 when it cannot be one. */
+static int
+settings_value(const struct settings_key *k, json_t *v, struct buf *out)
+{
+	const char *s;
+	size_t i;
+
+	switch (k->kind) {
+	case SETTINGS_INT:
+		if (!json_is_integer(v))
+			return -1;
+		buf_printf(out, "%lld", (long long)json_integer_value(v));
+		return 0;
+	case SETTINGS_DAYS:
+		if (!json_is_array(v) || json_array_size(v) == 0)
+			return -1;
+		for (i = 0; i < json_array_size(v); i++) {
+			if ((s = json_string_value(json_array_get(v, i))) == NULL ||
+			    strspn(s, "abcdefghijklmnopqrstuvwxyz") != strlen(s) || !s[0])
+				return -1;
+			buf_printf(out, "%s%s", i ? "," : "", s);
+		}
+		return 0;
+	default:
+		if ((s = json_string_value(v)) == NULL)
+			return -1;
+		s += strspn(s, " \t");
+		/* what inih would read back otherwise: a comment, another line */
+		if (!s[0] || strpbrk(s, ";#\r\n") || s[strlen(s) - 1] == ' ')
+			return -1;
+		buf_puts(out, s);
+		return 0;
+	}
+}
+
+/* Stores map's names among changes (NULL value: delete); 0 or -1. */
+static int
+settings_store(struct db *db, json_t *changes, json_t *map, const char *login, int64_t now)
+{
+	static const char sql_set[] = "INSERT INTO settings (section, key, value, updated_at, "
+	    "updated_by) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (section, key) DO UPDATE "
+	    "SET value = ?3, updated_at = ?4, updated_by = ?5";
+	static const char sql_del[] = "DELETE FROM settings WHERE section = ?1 AND key = ?2";
+	const struct settings_key *k;
+	const char *name;
+	json_t *v, *stored;
+	sqlite3_stmt *st;
+
+	json_object_foreach(changes, name, v) {
+		k = settings_find(name);
+		stored = json_object_get(map, name);
+		if ((st = db_stmt(db, stored ? sql_set : sql_del)) == NULL)
+			return -1;
+		sqlite3_bind_text(st, 1, k->section, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, k->key, -1, SQLITE_STATIC);
+		if (stored) {
+			sqlite3_bind_text(st, 3, json_string_value(stored), -1, SQLITE_STATIC);
+			sqlite3_bind_int64(st, 4, now);
+			sqlite3_bind_text(st, 5, login, -1, SQLITE_STATIC);
+		}
+		if (db_step_done(db, st) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int
+settings_update(struct db *db, const char *path, json_t *changes,
+    const struct audit_actor *actor, int64_t now, struct error *err)
+{
+	const struct settings_key *k;
+	struct buf value = { 0 }, at = { 0 };
+	struct config *cfg = NULL;
+	json_t *map, *v;
+	const char *name;
+	char why[512];
+	size_t i;
+	int rc = -1;
+
+	if (!json_is_object(changes))
+		return error_set(err, 400, "invalid_json", NULL,
+		    "Le corps de la requête doit être un objet JSON.");
+	if ((map = settings_stored(db)) == NULL)
+		return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+	json_object_foreach(changes, name, v) {
+		if ((k = settings_find(name)) == NULL) {
+			error_set(err, 400, "unknown_field", name, "Ce réglage ne se change pas ici.");
+			goto done;
+		}
+		if (json_is_null(v)) {
+			json_object_del(map, name);
+			continue;
+		}
+		buf_reset(&value);
+		if (settings_value(k, v, &value) < 0) {
+			error_set(err, 400, "invalid", name, "%s", k->refused);
+			goto done;
+		}
+		json_object_set_new(map, name, json_string(value.data));
+	}
+	if ((cfg = settings_load_map(path, map, why, sizeof(why))) == NULL) {
+		/* the file's own reader refused it: name the setting it refers to */
+		for (i = 0; i < SETTINGS_NKEYS; i++) {
+			buf_reset(&at);
+			buf_printf(&at, "[%s] %s", settings_keys[i].section, settings_keys[i].key);
+			if (strstr(why, at.data) && json_object_get(changes, settings_keys[i].name)) {
+				error_set(err, 400, "invalid", settings_keys[i].name, "%s",
+				    settings_keys[i].refused);
+				goto done;
+			}
+		}
+		log_err("settings: the configuration is refused: %s", why);
+		error_set(err, 500, "internal", NULL, "Le fichier de configuration est refusé.");
+		goto done;
+	}
+	if (db_begin(db) < 0 || settings_store(db, changes, map, actor->name, now) < 0 ||
+	    audit_record(db, actor, now, "update", "settings", 0, NULL) < 0 ||
+	    db_commit(db) < 0) {
+		db_rollback(db);
+		error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+		goto done;
+	}
+	log_info("settings: changed by=%s", actor->name);
+	rc = 0;
+done:
+	config_free(cfg);
+	json_decref(map);
+	buf_free(&value);
+	buf_free(&at);
+	return rc;
+}
+
+int
+settings_forget_section(struct db *db, const char *section)
+{
+	static const char sql[] = "DELETE FROM settings WHERE section = ?";
+	sqlite3_stmt *st = db_stmt(db, sql);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, section, -1, SQLITE_STATIC);
+	return db_step_done(db, st);
+}
