@@ -59,12 +59,15 @@ check: deps tests/browser/node_modules/.package-lock.json $(TEST_BUILD)/build.ni
 package-test: deps
 	sh tests/package_test.sh
 
-# The long chaos run: 50 SIGKILLs during a 1,000-message campaign with
-# replies flowing in (make check runs 20).
+# The long chaos runs: 50 SIGKILLs during a 1,000-message campaign with
+# replies flowing in (make check runs 20), and 20 USB unplug/replug
+# cycles during one batch (make check runs 1).
 chaos: build
 	RAPPELD=$(BUILD)/rappeld RAPPELCTL=$(BUILD)/rappelctl \
 	MODEMSIM=$(BUILD)/tools/modemsim/modemsim RAPPEL_CRASH_KILLS=50 \
 	CK_TIMEOUT_MULTIPLIER=3 $(BUILD)/tests/check_crash
+	RAPPELD=$(BUILD)/rappeld RAPPELCTL=$(BUILD)/rappelctl RAPPEL_UNPLUG_CYCLES=20 \
+	CK_RUN_CASE=faults CK_TIMEOUT_MULTIPLIER=8 $(BUILD)/tests/check_modem
 
 bench: build
 	$(BUILD)/bench/bench_queue 3000 5

@@ -11,6 +11,7 @@
 #include "log.h"
 #include "modem.h"
 #include "queue.h"
+#include "settings.h"
 #include "timeutil.h"
 #include "webhook.h"
 
@@ -270,25 +271,6 @@ api_messages_cancel(struct http_req *req)
 	return http_reply_json(req, 200, api_message_get(req->app->db, req->ids[0]));
 }
 
-/* The [sending] settings, as the panel shows them. */
-static json_t *
-api_status_sending(const struct config *cfg)
-{
-	static const char *const days[] = { "mon", "tue", "wed", "thu", "fri", "sat", "sun" };
-	json_t *d = json_array();
-	char hours[16];
-	size_t i;
-
-	for (i = 0; i < 7; i++)
-		if (cfg->send_days & (1u << i))
-			json_array_append_new(d, json_string(days[i]));
-	snprintf(hours, sizeof(hours), "%02d:%02d-%02d:%02d", cfg->send_start_min / 60 % 100,
-	    cfg->send_start_min % 60, cfg->send_end_min / 60 % 100, cfg->send_end_min % 60);
-	return json_pack("{s:s, s:o, s:i, s:i, s:i}", "hours", hours, "days", d,
-	    "max_per_minute", cfg->max_per_minute, "max_per_day", cfg->max_per_day,
-	    "reply_days", cfg->reply_days);
-}
-
 /* [backup] and the outcome of the last nightly copy (daily.c records it). */
 static json_t *
 api_status_backup(struct http_req *req)
@@ -343,7 +325,7 @@ api_status(struct http_req *req)
 	    "backup", api_status_backup(req),
 	    "centre", json_pack("{s:s, s:s, s:s}", "name", req->app->cfg->centre_name,
 	    "phone", req->app->cfg->centre_phone, "timezone", req->app->cfg->timezone),
-	    "sending", api_status_sending(req->app->cfg),
+	    "sending", settings_sending_json(req->app->cfg),
 	    "webhooks", webhook_status_json(req->app->db, req->app->cfg)));
 }
 

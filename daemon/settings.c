@@ -140,12 +140,10 @@ settings_load_config(const char *path, struct db *db, char *err, size_t errlen)
 }
 
 json_t *
-settings_json(struct db *db, const struct config *cfg)
+settings_sending_json(const struct config *cfg)
 {
 	static const char *const days[] = { "mon", "tue", "wed", "thu", "fri", "sat", "sun" };
-	json_t *d = json_array(), *overridden = json_array(), *map = settings_stored(db);
-	const char *name;
-	json_t *v;
+	json_t *d = json_array();
 	char hours[16];
 	size_t i;
 
@@ -154,13 +152,26 @@ settings_json(struct db *db, const struct config *cfg)
 			json_array_append_new(d, json_string(days[i]));
 	snprintf(hours, sizeof(hours), "%02d:%02d-%02d:%02d", cfg->send_start_min / 60 % 100,
 	    cfg->send_start_min % 60, cfg->send_end_min / 60 % 100, cfg->send_end_min % 60);
+	return json_pack("{s:s, s:o, s:i, s:i, s:i}", "hours", hours, "days", d,
+	    "max_per_minute", cfg->max_per_minute, "max_per_day", cfg->max_per_day,
+	    "reply_days", cfg->reply_days);
+}
+
+json_t *
+settings_json(struct db *db, const struct config *cfg)
+{
+	json_t *out = settings_sending_json(cfg), *overridden = json_array();
+	json_t *map = settings_stored(db), *v;
+	const char *name;
+
 	json_object_foreach(map, name, v)
 		json_array_append_new(overridden, json_string(name));
 	json_decref(map);
-	return json_pack("{s:s, s:s, s:s, s:o, s:i, s:i, s:i, s:o, s:s}", "centre_name",
-	    cfg->centre_name, "centre_phone", cfg->centre_phone, "hours", hours, "days", d,
-	    "max_per_minute", cfg->max_per_minute, "max_per_day", cfg->max_per_day,
-	    "reply_days", cfg->reply_days, "overridden", overridden, "file", cfg->path);
+	json_object_set_new(out, "centre_name", json_string(cfg->centre_name));
+	json_object_set_new(out, "centre_phone", json_string(cfg->centre_phone));
+	json_object_set_new(out, "overridden", overridden);
+	json_object_set_new(out, "file", json_string(cfg->path));
+	return out;
 }
 
 /* v as the text the file would hold, into out; -1 when it cannot be one. */

@@ -28,6 +28,9 @@
 struct config *settings_load_config(const char *path, struct db *db, char *err,
     size_t errlen);
 
+/* [sending] as the panel shows it: {hours, days: [...], max_per_minute, max_per_day, reply_days}. */
+json_t *settings_sending_json(const struct config *cfg);
+
 /*
  * The settings as the panel edits them: {centre_name, centre_phone,
  * hours, days: [...], max_per_minute, max_per_day, reply_days} from cfg,

@@ -440,69 +440,99 @@ START_TEST(test_cms_error_every_third)
 }
 END_TEST
 
-START_TEST(test_unplug_replug)
+/*
+ * Waits until nothing is queued or with the modem, then checks every
+ * message: sent and received exactly once by the network, or uncertain
+ * and received at most once.  Counts both into *sent and *uncertain.
+ */
+static void
+expect_sent_or_uncertain(int wait_ms, size_t *sent, size_t *uncertain)
 {
-	char body[64];
 	json_t *list, *texts, *o;
-	struct timespec t0, t1;
-	size_t i, sent = 0, uncertain = 0, before;
-	double reconnect;
+	size_t i;
 	int waited;
 
-	modemsim_set_latency(SIM, 0, 100);
-	for (i = 1; i <= 30; i++) {
-		snprintf(body, sizeof(body), "Lot débranché %zu", i);
-		send_sms("06 12 34 56 78", body);
-	}
-	for (waited = 0; count("/api/v1/messages?status=sent") < 8 && waited < 30000;
-	    waited += 50)
-		e2e_sleep_ms(50);
-	ck_assert_int_eq(modemsim_unplug(SIM), 0);
-	e2e_sleep_ms(1500);
-	ck_assert_int_eq(modemsim_replug(SIM), 0);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	before = count("/api/v1/messages?status=sent");
-	/* sending again: the worker noticed, reopened the same path, went on */
-	for (waited = 0; count("/api/v1/messages?status=sent") == before && waited < 10000;
-	    waited += 50)
-		e2e_sleep_ms(50);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	if (count("/api/v1/messages?status=sent") == before)
-		e2e_dump_log(&E);
-	ck_assert_msg(count("/api/v1/messages?status=sent") > before,
-	    "not sending again within 10 s of the replug");
-	reconnect = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-	printf("modem: sending again %.1f s after the replug\n", reconnect);
-	ck_assert_str_eq(modem_state(), "ready");
-	/* every message ends sent, or uncertain when it was in the modem at the unplug */
-	for (waited = 0; waited < MODEM_TEST_WAIT_MS; waited += 200) {
+	for (waited = 0; waited < wait_ms; waited += 200) {
 		if (count("/api/v1/messages?status=queued") == 0 &&
 		    count("/api/v1/messages?status=sending") == 0)
 			break;
 		e2e_sleep_ms(200);
 	}
+	*sent = *uncertain = 0;
 	list = get("/api/v1/messages");
 	texts = sim_received_texts();
 	json_array_foreach(list, i, o) {
 		const char *status = json_string_value(json_object_get(o, "status"));
 		const char *b = json_string_value(json_object_get(o, "body"));
+
 		if (strcmp(status, "sent") == 0) {
-			sent++;
+			(*sent)++;
 			ck_assert_int_eq(received_times(texts, b), 1);
-		} else {
-			if (strcmp(status, "uncertain") != 0)
-				e2e_dump_log(&E);
-			ck_assert_msg(strcmp(status, "uncertain") == 0, "message %s is %s", b,
-			    status);
-			uncertain++;
-			ck_assert_int_le(received_times(texts, b), 1);
+			continue;
 		}
+		if (strcmp(status, "uncertain") != 0)
+			e2e_dump_log(&E);
+		ck_assert_msg(strcmp(status, "uncertain") == 0, "message %s is %s", b, status);
+		(*uncertain)++;
+		ck_assert_int_le(received_times(texts, b), 1);
 	}
-	printf("modem: after unplug/replug %zu sent, %zu uncertain\n", sent, uncertain);
-	ck_assert_uint_eq(sent + uncertain, 30);
-	ck_assert_uint_le(uncertain, 1);
 	json_decref(texts);
 	json_decref(list);
+}
+
+/*
+ * USB unplugged and plugged in again while sending: each time, sending
+ * goes on within 10 s, and every message ends sent once or uncertain
+ * (it was in the modem at the unplug).  RAPPEL_UNPLUG_CYCLES=N (make
+ * chaos: 20) repeats the unplug N times during one batch.
+ */
+START_TEST(test_unplug_replug)
+{
+	const char *env = getenv("RAPPEL_UNPLUG_CYCLES");
+	int cycles = env ? atoi(env) : 1, cycle, waited;
+	size_t i, sent = 0, uncertain = 0, before, total;
+	double reconnect, worst = 0;
+	struct timespec t0, t1;
+	char body[64];
+
+	ck_assert_int_gt(cycles, 0);
+	total = 30 + 10 * (size_t)cycles;
+	modemsim_set_latency(SIM, 0, 100);
+	for (i = 1; i <= total; i++) {
+		snprintf(body, sizeof(body), "Lot débranché %zu", i);
+		send_sms("06 12 34 56 78", body);
+	}
+	for (cycle = 1; cycle <= cycles; cycle++) {
+		before = count("/api/v1/messages?status=sent");
+		for (waited = 0; count("/api/v1/messages?status=sent") < before + 3 &&
+		    waited < 30000; waited += 50)
+			e2e_sleep_ms(50);
+		ck_assert_int_eq(modemsim_unplug(SIM), 0);
+		e2e_sleep_ms(1500);
+		ck_assert_int_eq(modemsim_replug(SIM), 0);
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		before = count("/api/v1/messages?status=sent");
+		/* sending again: the worker noticed, reopened the same path, went on */
+		for (waited = 0; count("/api/v1/messages?status=sent") == before &&
+		    waited < 10000; waited += 50)
+			e2e_sleep_ms(50);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		if (count("/api/v1/messages?status=sent") == before)
+			e2e_dump_log(&E);
+		ck_assert_msg(count("/api/v1/messages?status=sent") > before,
+		    "cycle %d: not sending again within 10 s of the replug", cycle);
+		reconnect = (double)(t1.tv_sec - t0.tv_sec) +
+		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+		worst = reconnect > worst ? reconnect : worst;
+		ck_assert_str_eq(modem_state(), "ready");
+	}
+	printf("modem: %d unplug(s); sending again at most %.1f s after a replug\n", cycles,
+	    worst);
+	/* every message ends sent, or uncertain when it was in the modem at an unplug */
+	expect_sent_or_uncertain(MODEM_TEST_WAIT_MS, &sent, &uncertain);
+	printf("modem: after unplug/replug %zu sent, %zu uncertain\n", sent, uncertain);
+	ck_assert_uint_eq(sent + uncertain, total);
+	ck_assert_uint_le(uncertain, (size_t)cycles);
 }
 END_TEST
 
@@ -516,7 +546,6 @@ END_TEST
 START_TEST(test_garbage_and_mute)
 {
 	char body[64];
-	json_t *list, *texts, *o;
 	size_t i, sent = 0, uncertain = 0, before;
 	int waited, probes;
 
@@ -538,34 +567,10 @@ START_TEST(test_garbage_and_mute)
 	before = count("/api/v1/messages?status=sent");
 	modemsim_set_mute(SIM, false);
 	/* a PDU whose answer was noise waits MODEM_SEND_TIMEOUT_S (60 s), then is uncertain */
-	for (waited = 0; waited < 3 * MODEM_TEST_WAIT_MS; waited += 200) {
-		if (count("/api/v1/messages?status=queued") == 0 &&
-		    count("/api/v1/messages?status=sending") == 0)
-			break;
-		e2e_sleep_ms(200);
-	}
-	list = get("/api/v1/messages");
-	texts = sim_received_texts();
-	json_array_foreach(list, i, o) {
-		const char *status = json_string_value(json_object_get(o, "status"));
-		const char *b = json_string_value(json_object_get(o, "body"));
-
-		if (strcmp(status, "sent") == 0) {
-			sent++;
-			ck_assert_int_eq(received_times(texts, b), 1);
-			continue;
-		}
-		if (strcmp(status, "uncertain") != 0)
-			e2e_dump_log(&E);
-		ck_assert_msg(strcmp(status, "uncertain") == 0, "message %s is %s", b, status);
-		uncertain++;
-		ck_assert_int_le(received_times(texts, b), 1);
-	}
+	expect_sent_or_uncertain(3 * MODEM_TEST_WAIT_MS, &sent, &uncertain);
 	printf("modem: after noise and silence %zu sent, %zu uncertain\n", sent, uncertain);
 	ck_assert_uint_eq(sent + uncertain, 12);
 	ck_assert_uint_gt(sent, before);	/* it went on once the modem answered */
-	json_decref(texts);
-	json_decref(list);
 }
 END_TEST
 
