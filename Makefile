@@ -7,14 +7,21 @@
 DEBIAN_PACKAGES = gcc meson ninja-build pkg-config check libsqlite3-dev sqlite3 \
 	libmicrohttpd-dev libsodium-dev libjansson-dev libical-dev libgammu-dev \
 	libsystemd-dev libinih-dev libcurl4-openssl-dev curl ca-certificates \
-	gammu gammu-smsd chromium openssl systemd
+	gammu gammu-smsd chromium openssl systemd clang libclang-rt-14-dev
 
 BUILD      ?= build
 TEST_BUILD ?= build-test
 DEMO_DIR   ?= $(BUILD)/demo
 DEMO_PORT  ?= 8080
+FUZZ_BUILD ?= build-fuzz
+# make fuzz: FUZZ_SECONDS per target; make fuzz-smoke (part of make check):
+# FUZZ_SMOKE_SECONDS.  FUZZ_JOBS targets run at a time (the machine's 2 cores).
+FUZZ_SECONDS ?= 300
+FUZZ_SMOKE_SECONDS ?= 30
+FUZZ_JOBS ?= 2
+FUZZ_TARGETS = config csv template phone intent json pdu
 
-.PHONY: all deps build demo check bench clean
+.PHONY: all deps build demo check bench clean fuzz fuzz-build fuzz-smoke
 
 all: build
 
@@ -52,6 +59,20 @@ tests/browser/node_modules/.package-lock.json: tests/browser/package-lock.json
 check: deps tests/browser/node_modules/.package-lock.json $(TEST_BUILD)/build.ninja
 	ninja -C $(TEST_BUILD)
 	meson test -C $(TEST_BUILD) --verbose --print-errorlogs --num-processes 2
+	$(MAKE) fuzz-smoke
+
+# The libFuzzer targets of tests/fuzz/, with clang (see README, "Fuzzing").
+$(FUZZ_BUILD)/build.ninja:
+	CC=clang meson setup $(FUZZ_BUILD) -Dfuzz=true -Db_lundef=false -Dwerror=true
+
+fuzz-build: deps $(FUZZ_BUILD)/build.ninja
+	ninja -C $(FUZZ_BUILD) $(FUZZ_TARGETS:%=tests/fuzz/fuzz_%)
+
+fuzz: fuzz-build
+	@sh tools/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_JOBS) $(FUZZ_TARGETS)
+
+fuzz-smoke: fuzz-build
+	@sh tools/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SMOKE_SECONDS) $(FUZZ_JOBS) $(FUZZ_TARGETS)
 
 bench: build
 	$(BUILD)/bench/bench_queue 3000 5
@@ -61,4 +82,4 @@ demo: build
 	@sh tools/demo.sh $(BUILD) $(DEMO_DIR) $(DEMO_PORT)
 
 clean:
-	rm -rf $(BUILD) $(TEST_BUILD)
+	rm -rf $(BUILD) $(TEST_BUILD) $(FUZZ_BUILD)

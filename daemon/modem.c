@@ -525,9 +525,14 @@ modem_number(const unsigned char *ucs2, char *out, size_t size)
 	free(raw);
 }
 
-/* Stores one SMS read from the SIM.  0 when it may be deleted from the SIM. */
+/*
+ * Stores one SMS that modem name read from the SIM: a delivery report
+ * updates its message, anything else goes to the inbox and is then
+ * understood.  0 when it may be deleted from the SIM.
+ */
 static int
-modem_store(struct modem *m, GSM_SMSMessage *sms)
+modem_store_sms(struct db *db, const struct config *cfg, const char *name,
+    GSM_SMSMessage *sms, int64_t now)
 {
 	struct inbox_sms in = { 0 };
 	char from[64];
@@ -540,15 +545,15 @@ modem_store(struct modem *m, GSM_SMSMessage *sms)
 		/* TP-ST: 0x00-0x1F done, 0x20-0x3F still trying, 0x40+ failed */
 		if (sms->DeliveryStatus >= 0x20 && sms->DeliveryStatus < 0x40)
 			return 0;
-		rc = queue_report(m->db, m->cfg->name, sms->MessageReference, from,
-		    sms->DeliveryStatus < 0x20, m->pool->now());
+		rc = queue_report(db, name, sms->MessageReference, from,
+		    sms->DeliveryStatus < 0x20, now);
 		if (rc == 0)
-			log_info("modem: %s report for unknown reference=%d", m->cfg->name,
+			log_info("modem: %s report for unknown reference=%d", name,
 			    sms->MessageReference);
 		return rc < 0 ? -1 : 0;
 	}
 	body = modem_utf8(sms->Text);
-	in.modem = m->cfg->name;
+	in.modem = name;
 	in.from = from;
 	in.body = body;
 	in.sent_at = modem_time(&sms->DateTime);
@@ -562,14 +567,38 @@ modem_store(struct modem *m, GSM_SMSMessage *sms)
 		in.total = sms->UDH.AllParts;
 		in.seq = sms->UDH.PartNumber;
 	}
-	rc = inbox_store(m->db, &in, m->pool->now(), &id);
+	rc = inbox_store(db, &in, now, &id);
 	free(body);
 	if (rc == 0 && id > 0) {
 		/* stored first, then understood: a failure here loses nothing */
 		enum intent intent;
 		bool queued;
-		replies_process(m->db, m->pool->cfg, id, m->pool->now(), &intent, &queued);
+		replies_process(db, cfg, id, now, &intent, &queued);
 	}
+	return rc;
+}
+
+static int
+modem_store(struct modem *m, GSM_SMSMessage *sms)
+{
+	return modem_store_sms(m->db, m->pool->cfg, m->cfg->name, sms, m->pool->now());
+}
+
+int
+modem_store_pdu(struct db *db, const struct config *cfg, const char *name,
+    const unsigned char *pdu, size_t len, int64_t now)
+{
+	GSM_SMSMessage *sms;
+	size_t end = 0;
+	int rc = -1;
+
+	if (len > MODEM_PDU_MAX)
+		return -1;
+	if ((sms = calloc(1, sizeof(*sms))) == NULL)
+		fatal("modem: out of memory");
+	if (GSM_DecodePDUFrame(GSM_GetGlobalDebug(), sms, pdu, len, &end, TRUE) == ERR_NONE)
+		rc = modem_store_sms(db, cfg, name, sms, now);
+	free(sms);
 	return rc;
 }
 

@@ -1,0 +1,99 @@
+/*
+ * fuzz_pdu — SMS PDUs from a modem.  The input is one PDU in octets, the
+ * SMSC address first, as +CMGL / +CMGR give it in hex:
+ *   - rappeld's side: libgammu decodes it as its AT driver does when a
+ *     worker reads the SIM, and the worker's code stores it
+ *     (modem_store_pdu: sender number, text, time, concatenation, then
+ *     inbox_store and replies_process, which may opt a contact out or
+ *     queue an answer).  The database is put back after each input.
+ *   - the simulator's side: tools/modemsim/pdu.c decodes the same octets
+ *     as the hex an AT+CMGS would carry (SMS-SUBMIT, also DELIVER and
+ *     STATUS-REPORT), with and without the announced length; what it
+ *     decodes, it can encode again, and that decodes to the same address
+ *     and text (the same status for a report).
+ */
+#include "config.h"
+#include "contacts.h"
+#include "fuzz.h"
+#include "modem.h"
+#include "pdu.h"
+
+static struct db *fuzz_db;
+static sqlite3 *fuzz_snapshot;
+static struct config *fuzz_cfg;
+
+static const char fuzz_pdu_conf[] =
+    "[centre]\nname = Centre social Jacques Brel\nphone = 03 21 00 00 00\n";
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	struct audit_actor actor = { 0, "fuzz" };
+	struct contact c = { 0 };
+	struct error err = { 0 };
+	char cerr[256];
+
+	(void)argc;
+	(void)argv;
+	fuzz_setup();
+	fuzz_db = fuzz_db_open();
+	fuzz_cfg = config_load_string(fuzz_pdu_conf, "fuzz.conf", cerr, sizeof(cerr));
+	fuzz_assert(fuzz_cfg != NULL);
+	/* the sender of the seeds' replies */
+	fuzz_assert(contact_add_phone(&c, "+33639980001", NULL, true, "phone", NULL, &err) == 0);
+	c.first_name = strdup("Éloïse");
+	c.last_name = strdup("Martin");
+	snprintf(c.language, sizeof(c.language), "fr");
+	fuzz_assert(contacts_save(fuzz_db, &c, &actor, FUZZ_NOW, &err) == 0);
+	contact_clear(&c);
+	fuzz_snapshot = fuzz_db_snapshot(fuzz_db);
+	return 0;
+}
+
+/* The simulator's decoder, then its encoder on what it decoded. */
+static void
+fuzz_pdu_modemsim(const char *hex, int tpdu_len)
+{
+	struct msim_sms sms, again;
+	char out[MSIM_PDU_HEX_MAX];
+	const char *why = NULL;
+	int n;
+
+	if (msim_pdu_decode(hex, tpdu_len, &sms, &why) < 0) {
+		fuzz_assert(why != NULL);
+		return;
+	}
+	fuzz_assert(strlen(sms.text) < MSIM_TEXT_MAX && sms.udh_len <= MSIM_UD_MAX);
+	if (sms.alphabet == MSIM_ALPHA_8BIT)
+		return;		/* encoded from data, not text */
+	if ((n = msim_pdu_encode(&sms, out, sizeof(out))) < 0)
+		return;		/* decoded text that does not fit its alphabet again */
+	fuzz_assert(msim_pdu_decode(out, n, &again, &why) == 0);
+	fuzz_assert(again.type == sms.type && strcmp(again.addr, sms.addr) == 0);
+	if (sms.type == MSIM_PDU_STATUS_REPORT)
+		fuzz_assert(again.status == sms.status && again.mr == sms.mr);
+	else	/* the encoder writes no user data in a report */
+		fuzz_assert(strcmp(again.text, sms.text) == 0);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *hex;
+
+	if (size > MODEM_PDU_MAX)
+		return 0;
+	modem_store_pdu(fuzz_db, fuzz_cfg, "modem", data, size, FUZZ_NOW);
+	fuzz_assert(sqlite3_get_autocommit(db_handle(fuzz_db)));
+	fuzz_db_restore(fuzz_db, fuzz_snapshot);
+
+	hex = malloc(2 * size + 1);
+	if (hex == NULL)
+		abort();
+	msim_hex_encode(data, size, hex);
+	fuzz_pdu_modemsim(hex, -1);
+	if (size > 0 && (size_t)data[0] + 1 <= size)
+		fuzz_pdu_modemsim(hex, (int)(size - 1 - data[0]));
+	free(hex);
+	return 0;
+}
