@@ -42,6 +42,7 @@
 #include "phone.h"
 #include "queue.h"
 #include "replies.h"
+#include "text.h"
 #include "window.h"
 
 #define MODEM_POLL_MS 500		/* idle wait between reads of the port */
@@ -484,15 +485,33 @@ modem_health(struct modem *m)
 
 /* ---- receiving ---- */
 
+/*
+ * libgammu's text (UTF-16 big-endian, ending with two zero octets) as
+ * UTF-8; the caller frees it.  A surrogate that is not half of a pair (a
+ * phone that cut an emoji between two parts, or a broken PDU) becomes
+ * U+FFFD: libgammu's EncodeUTF8() would write it as is, which is not
+ * UTF-8, and jansson then refuses the reply (it vanished from the API).
+ */
 static char *
 modem_utf8(const unsigned char *ucs2)
 {
-	char *s = malloc(UnicodeLength(ucs2) * 4 + 1);
+	struct buf out = { 0 };
+	uint32_t cp, lo;
+	size_t i;
 
-	if (s == NULL)
-		fatal("modem: out of memory");
-	EncodeUTF8(s, ucs2);
-	return s;
+	for (i = 0; ucs2[i] || ucs2[i + 1]; i += 2) {
+		cp = (uint32_t)ucs2[i] << 8 | ucs2[i + 1];
+		lo = (ucs2[i + 2] || ucs2[i + 3]) ? (uint32_t)ucs2[i + 2] << 8 | ucs2[i + 3] : 0;
+		if (cp >= 0xD800 && cp < 0xDC00 && lo >= 0xDC00 && lo < 0xE000) {
+			cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+			i += 2;
+		} else if (cp >= 0xD800 && cp < 0xE000) {
+			cp = 0xFFFD;
+		}
+		text_utf8_put(&out, cp);
+	}
+	buf_append(&out, "", 1);
+	return buf_steal(&out);
 }
 
 static int64_t

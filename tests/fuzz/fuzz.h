@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
+#include "contacts.h"
 #include "db.h"
 #include "log.h"
 #include "timeutil.h"
@@ -57,6 +59,58 @@ fuzz_setup(void)
 {
 	log_set_level(LOG_LEVEL_ERR);
 	time_set_zone("Europe/Paris");
+}
+
+/* The LLVMFuzzerInitialize() of a target that needs nothing else. */
+#define FUZZ_INIT_DEFAULT()                                                \
+	int                                                                \
+	LLVMFuzzerInitialize(int *argc, char ***argv)                      \
+	{                                                                  \
+		(void)argc;                                                \
+		(void)argv;                                                \
+		fuzz_setup();                                              \
+		return 0;                                                  \
+	}
+
+/* A centre's configuration: name and phone, the rest by default. */
+static inline struct config *
+fuzz_config(void)
+{
+	static const char text[] =
+	    "[centre]\nname = Centre social Jacques Brel\nphone = 03 21 00 00 00\n";
+	char err[256];
+	struct config *cfg = config_load_string(text, "fuzz.conf", err, sizeof(err));
+
+	if (cfg == NULL)
+		abort();
+	return cfg;
+}
+
+/* Adds Éloïse Martin, French, at number, in group (0: none); returns her id. */
+static inline int64_t
+fuzz_contact_add(struct db *db, const char *number, int64_t group)
+{
+	struct audit_actor actor = { 0, "fuzz" };
+	struct contact c = { 0 };
+	struct error err = { 0 };
+	int64_t id;
+
+	if (contact_add_phone(&c, number, "mère", true, "phone", NULL, &err) < 0)
+		abort();
+	c.first_name = strdup("Éloïse");
+	c.last_name = strdup("Martin");
+	snprintf(c.language, sizeof(c.language), "fr");
+	if (group) {
+		if ((c.group_ids = calloc(1, sizeof(*c.group_ids))) == NULL)
+			abort();
+		c.group_ids[0] = group;
+		c.ngroups = 1;
+	}
+	if (contacts_save(db, &c, &actor, FUZZ_NOW, &err) < 0)
+		abort();
+	id = c.id;
+	contact_clear(&c);
+	return id;
 }
 
 /* The database in memory, migrated; aborts when it cannot be made. */

@@ -28,15 +28,11 @@ static struct db *fuzz_db;
 static struct config *fuzz_cfg;
 static int64_t fuzz_admin, fuzz_animateur, fuzz_contact, fuzz_event;
 
-static const char fuzz_json_conf[] =
-    "[centre]\nname = Centre social Jacques Brel\nphone = 03 21 00 00 00\n";
-
 /* A centre with two users, a group, a contact in it and a weekly atelier. */
 static void
 fuzz_json_fill(void)
 {
 	struct audit_actor actor = { 0, "fuzz" };
-	struct contact c = { 0 };
 	struct event e = { 0 };
 	struct error err = { 0 };
 	struct event_invitees inv = { 0 };
@@ -48,17 +44,7 @@ fuzz_json_fill(void)
 	fuzz_assert(auth_user_add(fuzz_db, "animateur", AUTH_ROLE_ANIMATEUR,
 	    "rappel-fuzz-2026", FUZZ_NOW, &fuzz_animateur, &reason) == 0);
 	fuzz_assert(groups_create(fuzz_db, "Parents", &actor, FUZZ_NOW, &group, &err) == 0);
-	fuzz_assert(contact_add_phone(&c, "06 39 98 00 01", "mère", true, "phone", NULL,
-	    &err) == 0);
-	c.first_name = strdup("Éloïse");
-	c.last_name = strdup("Martin");
-	snprintf(c.language, sizeof(c.language), "fr");
-	c.group_ids = calloc(1, sizeof(*c.group_ids));
-	c.group_ids[0] = group;
-	c.ngroups = 1;
-	fuzz_assert(contacts_save(fuzz_db, &c, &actor, FUZZ_NOW, &err) == 0);
-	fuzz_contact = c.id;
-	contact_clear(&c);
+	fuzz_contact = fuzz_contact_add(fuzz_db, "06 39 98 00 01", group);
 	e.title = strdup("Atelier cuisine");
 	e.place = strdup("Salle polyvalente");
 	e.rrule = strdup("FREQ=WEEKLY;BYDAY=TH;COUNT=10");
@@ -75,14 +61,11 @@ fuzz_json_fill(void)
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	char err[256];
-
 	(void)argc;
 	(void)argv;
 	fuzz_setup();
 	fuzz_db = fuzz_db_open();
-	fuzz_cfg = config_load_string(fuzz_json_conf, "fuzz.conf", err, sizeof(err));
-	fuzz_assert(fuzz_cfg != NULL);
+	fuzz_cfg = fuzz_config();
 	fuzz_json_fill();
 	return 0;
 }

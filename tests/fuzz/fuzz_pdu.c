@@ -6,7 +6,8 @@
  *     SIM, and the worker's code stores it
  *     (modem_store_pdu: sender number, text, time, concatenation, then
  *     inbox_store and replies_process, which may opt a contact out or
- *     queue an answer).  The database is put back after each input.
+ *     queue an answer); what it stored must be UTF-8.  The database is
+ *     put back after each input.
  *   - the simulator's side: tools/modemsim/pdu.c decodes the same octets
  *     as the hex an AT+CMGS would carry (SMS-SUBMIT, also DELIVER and
  *     STATUS-REPORT), with and without the announced length; what it
@@ -18,37 +19,46 @@
 #include "fuzz.h"
 #include "modem.h"
 #include "pdu.h"
+#include "text.h"
 
 static struct db *fuzz_db;
 static sqlite3 *fuzz_snapshot;
 static struct config *fuzz_cfg;
 
-static const char fuzz_pdu_conf[] =
-    "[centre]\nname = Centre social Jacques Brel\nphone = 03 21 00 00 00\n";
-
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	struct audit_actor actor = { 0, "fuzz" };
-	struct contact c = { 0 };
-	struct error err = { 0 };
-	char cerr[256];
-
 	(void)argc;
 	(void)argv;
 	fuzz_setup();
 	fuzz_db = fuzz_db_open();
-	fuzz_cfg = config_load_string(fuzz_pdu_conf, "fuzz.conf", cerr, sizeof(cerr));
-	fuzz_assert(fuzz_cfg != NULL);
-	/* the sender of the seeds' replies */
-	fuzz_assert(contact_add_phone(&c, "+33639980001", NULL, true, "phone", NULL, &err) == 0);
-	c.first_name = strdup("Éloïse");
-	c.last_name = strdup("Martin");
-	snprintf(c.language, sizeof(c.language), "fr");
-	fuzz_assert(contacts_save(fuzz_db, &c, &actor, FUZZ_NOW, &err) == 0);
-	contact_clear(&c);
+	fuzz_cfg = fuzz_config();
+	fuzz_contact_add(fuzz_db, "+33639980001", 0);	/* the sender of the seeds' replies */
 	fuzz_snapshot = fuzz_db_snapshot(fuzz_db);
 	return 0;
+}
+
+/*
+ * What the worker stored is text the API sends back in JSON strings,
+ * which must be UTF-8: each reply's sender and body, each waiting part.
+ */
+static void
+fuzz_pdu_check_stored(void)
+{
+	static const char sql[] = "SELECT from_number, body FROM replies UNION ALL "
+	    "SELECT from_number, body FROM incoming_parts";
+	sqlite3_stmt *st;
+	int i;
+
+	fuzz_assert(sqlite3_prepare_v2(db_handle(fuzz_db), sql, -1, &st, NULL) == SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		for (i = 0; i < 2; i++) {
+			const char *t = (const char *)sqlite3_column_text(st, i);
+			if (t)
+				fuzz_assert(text_utf8_valid(t, strlen(t)));
+		}
+	}
+	sqlite3_finalize(st);
 }
 
 /* The simulator's decoder, then its encoder on what it decoded. */
@@ -118,6 +128,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* -1: libgammu refuses it (stricter than the simulator on TOA) */
 		modem_store_pdu(fuzz_db, fuzz_cfg, "modem", data, size, FUZZ_NOW);
 		fuzz_assert(sqlite3_get_autocommit(db_handle(fuzz_db)));
+		fuzz_pdu_check_stored();
 		fuzz_db_restore(fuzz_db, fuzz_snapshot);
 	}
 	free(hex);

@@ -9,14 +9,7 @@
 #include "fuzz.h"
 #include "phone.h"
 
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	fuzz_setup();
-	return 0;
-}
+FUZZ_INIT_DEFAULT()
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

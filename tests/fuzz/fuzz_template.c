@@ -18,14 +18,7 @@ static const char *const fuzz_languages[] = { "fr", "en", "ar", NULL };
 static const int64_t fuzz_whens[] = { 0, FUZZ_NOW + 4 * 3600 + 1800, FUZZ_NOW + 86400,
 	1792890000LL };
 
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	fuzz_setup();
-	return 0;
-}
+FUZZ_INIT_DEFAULT()
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
