@@ -12,8 +12,8 @@
  *   PUT /events/{id}/rsvps/{c}   api_events_rsvp_body
  *   POST/PATCH /users            api_users_role
  *   POST/PATCH /groups           the name and member ids, groups_create
- * An error is always a 4xx naming a known field or none; the database
- * is left outside any transaction.
+ * An error is always a 4xx; what is saved can be shown (the API's JSON
+ * of it is complete); the database is left outside any transaction.
  */
 #include "api.h"
 #include "auth.h"
@@ -23,6 +23,7 @@
 #include "events.h"
 #include "fuzz.h"
 #include "groups.h"
+#include "text.h"
 
 static struct db *fuzz_db;
 static struct config *fuzz_cfg;
@@ -78,6 +79,28 @@ fuzz_json_refused(const struct error *err)
 	fuzz_assert(err->code != NULL && err->message[0] != '\0');
 }
 
+/* The API's answer about what it saved: there is one (all its text is UTF-8). */
+static void
+fuzz_json_shown(json_t *j)
+{
+	fuzz_assert(j != NULL);
+	json_decref(j);
+}
+
+/* What the API answers about a contact it saved: every field, every number. */
+static void
+fuzz_json_contact_shown(const struct contact *c)
+{
+	json_t *j = contact_to_json(c);
+	size_t i;
+
+	fuzz_assert(j != NULL);
+	fuzz_assert(json_array_size(json_object_get(j, "phones")) == c->nphones);
+	for (i = 0; i < c->nphones; i++)
+		fuzz_assert(text_utf8_valid(c->phones[i].label, strlen(c->phones[i].label)));
+	json_decref(j);
+}
+
 /* Runs a module's write in a transaction that is then rolled back. */
 static void
 fuzz_json_begin(void)
@@ -105,7 +128,7 @@ fuzz_json_contact(struct http_req *req, int64_t id)
 	if (api_contact_apply(req, &c, warnings, &err) == 0) {
 		fuzz_json_begin();
 		if (contacts_save(fuzz_db, &c, &actor, req->now, &err) == 0)
-			json_decref(contact_to_json(&c));
+			fuzz_json_contact_shown(&c);
 		else
 			fuzz_json_refused(&err);
 		fuzz_json_rollback();
@@ -140,7 +163,7 @@ fuzz_json_event(struct http_req *req, int64_t id)
 	inv.contact_ids = contacts;
 	fuzz_json_begin();
 	if (events_write(fuzz_db, &e, &inv, &actor, req->now, &err) == 0)
-		json_decref(events_to_json(fuzz_db, &e, req->now));
+		fuzz_json_shown(events_to_json(fuzz_db, &e, req->now));
 	else
 		fuzz_json_refused(&err);
 	fuzz_json_rollback();
@@ -192,7 +215,7 @@ fuzz_json_campaign(struct http_req *req)
 	fuzz_json_render(&c);
 	fuzz_json_begin();
 	if (campaigns_write(fuzz_db, &c, &actor, req->now, &err) == 0)
-		json_decref(campaign_to_json(&c));
+		fuzz_json_shown(campaign_to_json(&c));
 	else
 		fuzz_json_refused(&err);
 	fuzz_json_rollback();
@@ -217,7 +240,7 @@ fuzz_json_group(struct http_req *req)
 	fuzz_json_begin();
 	if (groups_create(fuzz_db, name, &actor, req->now, &id, &err) == 0 &&
 	    groups_set_members(fuzz_db, id, members, n, &actor, req->now, &err) == 0)
-		json_decref(groups_get_json(fuzz_db, id, &err));
+		fuzz_json_shown(groups_get_json(fuzz_db, id, &err));
 	else
 		fuzz_json_refused(&err);
 	fuzz_json_rollback();
