@@ -46,7 +46,8 @@ struct audit_actor api_actor(const struct http_req *req);
 /*
  * The body readers of the write routes: each applies the fields present
  * in a request body (a JSON object, as http.c parsed it) to a record,
- * without the database, and answers -1 with a 400 naming the field.
+ * without the database, and answers -1 with a 400 naming the field (403
+ * for what the user's role forbids).
  * Strings they store are owned by the record (its *_clear() frees them).
  * The handlers call them before the module's own checks; the fuzz target
  * tests/fuzz/fuzz_json.c calls them directly.
