@@ -7,15 +7,23 @@
 DEBIAN_PACKAGES = gcc meson ninja-build pkg-config check libsqlite3-dev sqlite3 \
 	libmicrohttpd-dev libsodium-dev libjansson-dev libical-dev libgammu-dev \
 	libsystemd-dev libinih-dev libcurl4-openssl-dev curl ca-certificates \
-	gammu gammu-smsd chromium openssl systemd \
+	gammu gammu-smsd chromium openssl systemd clang libclang-rt-14-dev \
 	debhelper dpkg-dev
 
 BUILD      ?= build
 TEST_BUILD ?= build-test
 DEMO_DIR   ?= $(BUILD)/demo
 DEMO_PORT  ?= 8080
+FUZZ_BUILD ?= build-fuzz
+# make fuzz: FUZZ_SECONDS per target; make fuzz-smoke (part of make check):
+# FUZZ_SMOKE_SECONDS.  FUZZ_JOBS targets run at a time (the machine's 2 cores).
+FUZZ_SECONDS ?= 300
+FUZZ_SMOKE_SECONDS ?= 30
+FUZZ_JOBS ?= 2
+FUZZ_TARGETS = config csv template phone intent json pdu
 
-.PHONY: all deps build demo check package-test chaos bench screenshots clean
+.PHONY: all deps build demo check package-test chaos bench screenshots clean fuzz \
+	fuzz-build fuzz-smoke
 
 all: build
 
@@ -53,6 +61,20 @@ tests/browser/node_modules/.package-lock.json: tests/browser/package-lock.json
 check: deps tests/browser/node_modules/.package-lock.json $(TEST_BUILD)/build.ninja
 	ninja -C $(TEST_BUILD)
 	meson test -C $(TEST_BUILD) --verbose --print-errorlogs --num-processes 2
+	$(MAKE) fuzz-smoke
+
+# The libFuzzer targets of tests/fuzz/, with clang (see README, "Fuzzing").
+$(FUZZ_BUILD)/build.ninja:
+	CC=clang meson setup $(FUZZ_BUILD) -Dfuzz=true -Db_lundef=false -Dwerror=true
+
+fuzz-build: deps $(FUZZ_BUILD)/build.ninja
+	ninja -C $(FUZZ_BUILD) $(FUZZ_TARGETS:%=tests/fuzz/fuzz_%)
+
+fuzz: fuzz-build
+	@sh tools/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_JOBS) $(FUZZ_TARGETS)
+
+fuzz-smoke: fuzz-build
+	@sh tools/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SMOKE_SECONDS) $(FUZZ_JOBS) $(FUZZ_TARGETS)
 
 # The Debian package: built with dpkg-buildpackage, run unpacked, and (as
 # root, where no rappel package is installed) installed and purged.
@@ -83,4 +105,4 @@ screenshots: build tests/browser/node_modules/.package-lock.json
 	node tools/guide_screenshots.mjs $(BUILD) docs/images
 
 clean:
-	rm -rf $(BUILD) $(TEST_BUILD)
+	rm -rf $(BUILD) $(TEST_BUILD) $(FUZZ_BUILD)

@@ -43,6 +43,29 @@ int api_check_keys(json_t *obj, const char *const *allowed, struct error *err);
 
 struct audit_actor api_actor(const struct http_req *req);
 
+/*
+ * The body readers of the write routes: each applies the fields present
+ * in a request body (a JSON object, as http.c parsed it) to a record,
+ * without the database, and answers -1 with a 400 naming the field (403
+ * for what the user's role forbids).
+ * Strings they store are owned by the record (its *_clear() frees them).
+ * The handlers call them before the module's own checks; the fuzz target
+ * tests/fuzz/fuzz_json.c calls them directly.
+ */
+struct campaign;
+struct contact;
+struct event;
+/* req->json into c; warnings (may be NULL) gets the numbers that take no SMS. */
+int api_contact_apply(struct http_req *req, struct contact *c, json_t *warnings,
+    struct error *err);
+/* req->json into e; an animateur (req->user) cannot give the atelier away. */
+int api_events_apply(struct http_req *req, struct event *e, struct error *err);
+/* {"answer", "present"} into *answer (-1: absent) and *present (-2: absent, -1: null). */
+int api_events_rsvp_body(json_t *body, int *answer, int *present, struct error *err);
+int api_campaigns_apply(json_t *body, struct campaign *c, struct error *err);
+/* body's "role" into *role, *present false when absent or null. */
+int api_users_role(json_t *body, enum auth_role *role, bool *present, struct error *err);
+
 /* Handlers, by file. */
 int api_healthz(struct http_req *req);
 int api_settings_get(struct http_req *req);

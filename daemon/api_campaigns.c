@@ -199,8 +199,8 @@ api_campaigns_apply_schedule(json_t *s, struct campaign *c, struct error *err)
 	return 0;
 }
 
-/* Applies the fields present in body to c. */
-static int
+/* Applies the fields present in body to c; see api.h. */
+int
 api_campaigns_apply(json_t *body, struct campaign *c, struct error *err)
 {
 	bool present;

@@ -66,8 +66,8 @@ api_contact_set_main_phone(struct contact *c, const char *typed, json_t *warning
 	return 0;
 }
 
-/* Applies the fields present in body to c (create or PATCH). */
-static int
+/* Applies the fields present in body to c (create or PATCH); see api.h. */
+int
 api_contact_apply(struct http_req *req, struct contact *c, json_t *warnings,
     struct error *err)
 {

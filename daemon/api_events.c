@@ -94,8 +94,8 @@ api_events_set_int(json_t *body, const char *key, int64_t *dst, struct error *er
 	return 0;
 }
 
-/* Applies the fields present in the body to e. */
-static int
+/* Applies the fields present in the body to e; see api.h. */
+int
 api_events_apply(struct http_req *req, struct event *e, struct error *err)
 {
 	json_t *body = req->json;
@@ -344,8 +344,8 @@ api_events_rsvps(struct http_req *req)
 
 static const char *const api_rsvp_keys[] = { "answer", "present", NULL };
 
-/* Reads {"answer", "present"} into *answer (-1: absent) and *present (-2: absent). */
-static int
+/* See api.h. */
+int
 api_events_rsvp_body(json_t *body, int *answer, int *present, struct error *err)
 {
 	const char *s;

@@ -47,7 +47,8 @@ api_users_list(struct http_req *req)
 	return http_reply_json(req, 200, list);
 }
 
-static int
+/* See api.h. */
+int
 api_users_role(json_t *body, enum auth_role *role, bool *present, struct error *err)
 {
 	const char *name;

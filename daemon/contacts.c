@@ -58,7 +58,10 @@ contact_add_phone(struct contact *c, const char *typed, const char *label,
 		    "Un contact a au plus %d numéros.", CONTACT_PHONES_MAX);
 	p = &c->phones[c->nphones++];
 	snprintf(p->number, sizeof(p->number), "%s", e164);
-	snprintf(p->label, sizeof(p->label), "%s", label ? label : "");
+	/* a long label is cut between two characters, never inside one */
+	label = label ? label : "";
+	snprintf(p->label, sizeof(p->label), "%.*s",
+	    (int)text_utf8_cut(label, sizeof(p->label) - 1), label);
 	p->sms = sms_wanted && phone_kind_can_sms(kind);
 	if (sms_wanted && !p->sms && warnings) {
 		json_array_append_new(warnings, json_pack("{s:s, s:s, s:s}",

@@ -362,7 +362,8 @@ http_on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	*con_cls = NULL;
 }
 
-static void
+/* libmicrohttpd's messages; fmt is its own format string. */
+static void __attribute__((format(printf, 2, 0)))
 http_on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	char line[512];

@@ -24,7 +24,7 @@ log_set_prefix(bool on)
 	log_prefix = on;
 }
 
-static void
+static void __attribute__((format(printf, 2, 0)))
 log_vwrite(enum log_level level, const char *fmt, va_list ap)
 {
 	char line[2048];

@@ -42,6 +42,7 @@
 #include "phone.h"
 #include "queue.h"
 #include "replies.h"
+#include "text.h"
 #include "window.h"
 
 #define MODEM_POLL_MS 500		/* idle wait between reads of the port */
@@ -526,15 +527,33 @@ modem_health(struct modem *m)
 
 /* ---- receiving ---- */
 
+/*
+ * libgammu's text (UTF-16 big-endian, ending with two zero octets) as
+ * UTF-8; the caller frees it.  A surrogate that is not half of a pair (a
+ * phone that cut an emoji between two parts, or a broken PDU) becomes
+ * U+FFFD: libgammu's EncodeUTF8() would write it as is, which is not
+ * UTF-8, and jansson then refuses the reply (it vanished from the API).
+ */
 static char *
 modem_utf8(const unsigned char *ucs2)
 {
-	char *s = malloc(UnicodeLength(ucs2) * 4 + 1);
+	struct buf out = { 0 };
+	uint32_t cp, lo;
+	size_t i;
 
-	if (s == NULL)
-		fatal("modem: out of memory");
-	EncodeUTF8(s, ucs2);
-	return s;
+	for (i = 0; ucs2[i] || ucs2[i + 1]; i += 2) {
+		cp = (uint32_t)ucs2[i] << 8 | ucs2[i + 1];
+		lo = (ucs2[i + 2] || ucs2[i + 3]) ? (uint32_t)ucs2[i + 2] << 8 | ucs2[i + 3] : 0;
+		if (cp >= 0xD800 && cp < 0xDC00 && lo >= 0xDC00 && lo < 0xE000) {
+			cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+			i += 2;
+		} else if (cp >= 0xD800 && cp < 0xE000) {
+			cp = 0xFFFD;
+		}
+		text_utf8_put(&out, cp);
+	}
+	buf_append(&out, "", 1);
+	return buf_steal(&out);
 }
 
 static int64_t
@@ -567,9 +586,14 @@ modem_number(const unsigned char *ucs2, char *out, size_t size)
 	free(raw);
 }
 
-/* Stores one SMS read from the SIM.  0 when it may be deleted from the SIM. */
+/*
+ * Stores one SMS that modem name read from the SIM: a delivery report
+ * updates its message, anything else goes to the inbox and is then
+ * understood.  0 when it may be deleted from the SIM.
+ */
 static int
-modem_store(struct modem *m, GSM_SMSMessage *sms)
+modem_store_sms(struct db *db, const struct config *cfg, const char *name,
+    GSM_SMSMessage *sms, int64_t now)
 {
 	struct inbox_sms in = { 0 };
 	char from[64];
@@ -582,15 +606,15 @@ modem_store(struct modem *m, GSM_SMSMessage *sms)
 		/* TP-ST: 0x00-0x1F done, 0x20-0x3F still trying, 0x40+ failed */
 		if (sms->DeliveryStatus >= 0x20 && sms->DeliveryStatus < 0x40)
 			return 0;
-		rc = queue_report(m->db, m->cfg->name, sms->MessageReference, from,
-		    sms->DeliveryStatus < 0x20, m->pool->now());
+		rc = queue_report(db, name, sms->MessageReference, from,
+		    sms->DeliveryStatus < 0x20, now);
 		if (rc == 0)
-			log_info("modem: %s report for unknown reference=%d", m->cfg->name,
+			log_info("modem: %s report for unknown reference=%d", name,
 			    sms->MessageReference);
 		return rc < 0 ? -1 : 0;
 	}
 	body = modem_utf8(sms->Text);
-	in.modem = m->cfg->name;
+	in.modem = name;
 	in.from = from;
 	in.body = body;
 	in.sent_at = modem_time(&sms->DateTime);
@@ -604,14 +628,38 @@ modem_store(struct modem *m, GSM_SMSMessage *sms)
 		in.total = sms->UDH.AllParts;
 		in.seq = sms->UDH.PartNumber;
 	}
-	rc = inbox_store(m->db, &in, m->pool->now(), &id);
+	rc = inbox_store(db, &in, now, &id);
 	free(body);
 	if (rc == 0 && id > 0) {
 		/* stored first, then understood: a failure here loses nothing */
 		enum intent intent;
 		bool queued;
-		replies_process(m->db, m->pool->cfg, id, m->pool->now(), &intent, &queued);
+		replies_process(db, cfg, id, now, &intent, &queued);
 	}
+	return rc;
+}
+
+static int
+modem_store(struct modem *m, GSM_SMSMessage *sms)
+{
+	return modem_store_sms(m->db, m->pool->cfg, m->cfg->name, sms, m->pool->now());
+}
+
+int
+modem_store_pdu(struct db *db, const struct config *cfg, const char *name,
+    const unsigned char *pdu, size_t len, int64_t now)
+{
+	GSM_SMSMessage *sms;
+	size_t end = 0;
+	int rc = -1;
+
+	if (len > MODEM_PDU_MAX)
+		return -1;
+	if ((sms = calloc(1, sizeof(*sms))) == NULL)
+		fatal("modem: out of memory");
+	if (GSM_DecodePDUFrame(GSM_GetGlobalDebug(), sms, pdu, len, &end, TRUE) == ERR_NONE)
+		rc = modem_store_sms(db, cfg, name, sms, now);
+	free(sms);
 	return rc;
 }
 

@@ -19,9 +19,11 @@
 #ifndef RAPPEL_MODEM_H
 #define RAPPEL_MODEM_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "config.h"
+#include "db.h"
 
 struct modem_pool;
 
@@ -36,5 +38,20 @@ struct modem_pool *modem_pool_start(const struct config *cfg, int64_t (*now)(voi
 void modem_pool_wake(struct modem_pool *pool);
 /* Stops every worker after its current step and frees.  NULL is a no-op. */
 void modem_pool_stop(struct modem_pool *pool);
+
+/* Octets of a PDU as +CMGL / +CMGR give it (libgammu's AT driver reads at most this). */
+#define MODEM_PDU_MAX 300
+
+/*
+ * Decodes pdu (len octets, the SMSC address first, as +CMGL / +CMGR show
+ * it in hex) with libgammu, as the AT driver does when a worker reads the
+ * SIM, and stores it as the worker does for modem name: an SMS-DELIVER
+ * goes to the inbox and is understood (replies_process), a delivery
+ * report updates its message.  0 when stored (the worker would delete it
+ * from the SIM), -1 when the PDU cannot be decoded or on a database
+ * error.  For tests and the fuzz target tests/fuzz/fuzz_pdu.c.
+ */
+int modem_store_pdu(struct db *db, const struct config *cfg, const char *name,
+    const unsigned char *pdu, size_t len, int64_t now);
 
 #endif

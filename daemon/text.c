@@ -89,6 +89,19 @@ text_utf8_valid(const char *s, size_t len)
 	return true;
 }
 
+size_t
+text_utf8_cut(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (n <= max)
+		return n;
+	/* s[max] is the first byte left out: not a continuation byte */
+	for (n = max; n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80; n--)
+		;
+	return n;
+}
+
 char *
 text_trim_dup(const char *s)
 {

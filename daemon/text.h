@@ -30,6 +30,12 @@ void text_utf8_put(struct buf *out, uint32_t cp);
 /* True when s is valid UTF-8 (no overlong forms, no surrogates). */
 bool text_utf8_valid(const char *s, size_t len);
 
+/*
+ * The length of the longest prefix of s (UTF-8) of at most max bytes that
+ * does not end inside a character: where to cut s to fit a buffer.
+ */
+size_t text_utf8_cut(const char *s, size_t max);
+
 /* Copies s without leading and trailing ASCII spaces; caller frees. */
 char *text_trim_dup(const char *s);
 

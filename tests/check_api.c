@@ -744,6 +744,36 @@ START_TEST(test_contact_household)
 }
 END_TEST
 
+/*
+ * A label longer than the 63 bytes kept is cut between two characters:
+ * cut inside "é" it was not UTF-8, and the number vanished from the
+ * contact's "phones" (found by tests/fuzz/fuzz_json.c's check that what
+ * is saved can be shown; the input is in tests/fuzz/regressions/json/).
+ */
+START_TEST(test_contact_long_label)
+{
+	struct e2e_resp r;
+	json_t *phones;
+	const char *label;
+	char path[64];
+
+	ck_assert_int_eq(e2e_call(&E, &A, "POST", "/api/v1/contacts",
+	    "{\"first_name\":\"Awa\",\"phones\":[{\"number\":\"06 39 98 00 20\",\"label\":"
+	    "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaé (grand-mère)\"}]}",
+	    &r), 201);
+	snprintf(path, sizeof(path), "/api/v1/contacts/%lld", (long long)member_int(r.json, "id"));
+	e2e_resp_free(&r);
+	ck_assert_int_eq(e2e_call(&E, &A, "GET", path, NULL, &r), 200);
+	phones = json_object_get(r.json, "phones");
+	ck_assert_uint_eq(json_array_size(phones), 1);
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(phones, 0), "number")),
+	    "+33639980020");
+	label = json_string_value(json_object_get(json_array_get(phones, 0), "label"));
+	ck_assert_str_eq(label, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+	e2e_resp_free(&r);
+}
+END_TEST
+
 START_TEST(test_contact_validation)
 {
 	static const struct {
@@ -1896,6 +1926,7 @@ api_suite(void)
 	tcase_add_test(tc, test_contact_duplicate_phone);
 	tcase_add_test(tc, test_contact_landline_warning);
 	tcase_add_test(tc, test_contact_household);
+	tcase_add_test(tc, test_contact_long_label);
 	tcase_add_test(tc, test_contact_validation);
 	tcase_add_test(tc, test_contact_delete);
 	tcase_add_test(tc, test_contact_body_too_large);

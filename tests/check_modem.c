@@ -11,8 +11,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "e2e.h"
+#include "modem.h"
 #include "modemsim.h"
+#include "pdu.h"
+#include "test_db.h"
 #include "test_main.h"
 
 #define MODEM_TEST_WAIT_MS 60000	/* upper bound for anything to happen */
@@ -945,6 +949,48 @@ START_TEST(test_invitation_replies)
 }
 END_TEST
 
+/*
+ * A UCS-2 reply with surrogates that are not pairs (a phone cutting an
+ * emoji between two parts does this) is stored as UTF-8, with U+FFFD for
+ * each lone half, so that the API can show it.  Found by
+ * tests/fuzz/fuzz_pdu.c (tests/fuzz/regressions/pdu/): the reply was
+ * stored as libgammu wrote it, not UTF-8, and vanished from the inbox.
+ */
+START_TEST(test_pdu_lone_surrogates)
+{
+	/* SMSC, DELIVER from +33639980001, UCS-2, "OK <D83D> merci <D83D DC4D> <DC4D>" */
+	static const char hex[] = "07913386094000F0040B913336990800F10008622130110000401E"
+	    "004F004B0020D83D0020006D00650072006300690020D83DDC4D0020DC4D";
+	static const char conf[] = "[centre]\nname = Centre social\nphone = 03 21 00 00 00\n";
+	struct test_db t;
+	struct config *cfg;
+	unsigned char pdu[MODEM_PDU_MAX];
+	sqlite3_stmt *st;
+	const char *body;
+	char err[256];
+	json_t *j;
+	int n;
+
+	test_db_open(&t);
+	ck_assert_ptr_nonnull(cfg = config_load_string(conf, "test.conf", err, sizeof(err)));
+	n = msim_hex_decode(hex, strlen(hex), pdu, sizeof(pdu));
+	ck_assert_int_gt(n, 0);
+	ck_assert_int_eq(modem_store_pdu(t.db, cfg, "modem", pdu, (size_t)n, 1796292000), 0);
+	ck_assert_int_eq(sqlite3_prepare_v2(db_handle(t.db), "SELECT from_number, body FROM replies",
+	    -1, &st, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	ck_assert_str_eq((const char *)sqlite3_column_text(st, 0), "+33639980001");
+	body = (const char *)sqlite3_column_text(st, 1);
+	ck_assert_str_eq(body, "OK \xEF\xBF\xBD merci \xF0\x9F\x91\x8D \xEF\xBF\xBD");
+	/* what GET /api/v1/replies does with it */
+	ck_assert_ptr_nonnull(j = json_string(body));
+	json_decref(j);
+	sqlite3_finalize(st);
+	config_free(cfg);
+	test_db_close(&t);
+}
+END_TEST
+
 static Suite *
 modem_suite(void)
 {
@@ -992,6 +1038,9 @@ modem_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_pin_right);
 	tcase_add_test(tc, test_pin_wrong_tried_once);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("pdu");
+	tcase_add_test(tc, test_pdu_lone_surrogates);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -773,7 +773,7 @@ setup_gammu_pin(void)
  * Runs `gammu -c gammurc ARGS` (a shell fragment) and returns its exit
  * status; its output (stdout and stderr) goes into out.
  */
-static int
+static int __attribute__((format(printf, 3, 4)))
 gammu(char *out, size_t sz, const char *fmt, ...)
 {
 	char args[1024], cmd[1400];

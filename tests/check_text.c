@@ -41,6 +41,18 @@ START_TEST(text_test_utf8)
 }
 END_TEST
 
+/* Cutting to fit a buffer never splits a character (contact phone labels). */
+START_TEST(text_test_utf8_cut)
+{
+	ck_assert_uint_eq(text_utf8_cut("abc", 10), 3);
+	ck_assert_uint_eq(text_utf8_cut("abcdef", 4), 4);
+	ck_assert_uint_eq(text_utf8_cut("ab\xC3\xA9", 3), 2);	/* "abé" */
+	ck_assert_uint_eq(text_utf8_cut("ab\xC3\xA9", 4), 4);
+	ck_assert_uint_eq(text_utf8_cut("\xF0\x9F\x91\x8Dx", 3), 0);	/* 👍 */
+	ck_assert_uint_eq(text_utf8_cut("\xF0\x9F\x91\x8Dx", 4), 4);
+}
+END_TEST
+
 START_TEST(text_test_time_paris)
 {
 	char iso[TIME_ISO_MAX];
@@ -95,6 +107,7 @@ text_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("utf8");
 	tcase_add_test(tc, text_test_utf8);
+	tcase_add_test(tc, text_test_utf8_cut);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("time");
 	tcase_add_test(tc, text_test_time_paris);
