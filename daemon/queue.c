@@ -539,12 +539,12 @@ int
 queue_hold_restored(struct db *db, int64_t now)
 {
 	static const char *const sql[2] = {
-		"UPDATE messages SET status = 'uncertain', error = 'base restaurée depuis une "
+		("UPDATE messages SET status = 'uncertain', error = 'base restaurée depuis une "
 		"sauvegarde : a pu partir après elle, vérifiez avant de renvoyer' "
-		"WHERE status = 'sending' RETURNING id",
-		"UPDATE messages SET status = 'uncertain', error = 'base restaurée depuis une "
+		"WHERE status = 'sending' RETURNING id"),
+		("UPDATE messages SET status = 'uncertain', error = 'base restaurée depuis une "
 		"sauvegarde : a pu partir après elle, vérifiez avant de renvoyer' "
-		"WHERE status = 'queued' AND not_before <= ?1 RETURNING id",
+		"WHERE status = 'queued' AND not_before <= ?1 RETURNING id"),
 	};
 	static const char *const from[2] = { "sending", "queued" };
 	sqlite3_stmt *st;
@@ -762,8 +762,8 @@ queue_forget_contact(struct db *db, int64_t contact_id, int64_t now)
 	static const char sql_cancel[] = "UPDATE messages SET status = 'cancelled' "
 	    "WHERE contact_id = ?1 AND status = 'queued' RETURNING id";
 	static const char *const sql[] = {
-		"DELETE FROM incoming_parts WHERE reply_id IN "
-		"(SELECT id FROM replies WHERE contact_id = ?1)",
+		("DELETE FROM incoming_parts WHERE reply_id IN "
+		"(SELECT id FROM replies WHERE contact_id = ?1)"),
 		"UPDATE messages SET body = NULL, to_number = '' WHERE contact_id = ?1",
 		"UPDATE replies SET body = NULL, from_number = '' WHERE contact_id = ?1",
 	};
