@@ -7,7 +7,8 @@
 DEBIAN_PACKAGES = gcc meson ninja-build pkg-config check libsqlite3-dev sqlite3 \
 	libmicrohttpd-dev libsodium-dev libjansson-dev libical-dev libgammu-dev \
 	libsystemd-dev libinih-dev libcurl4-openssl-dev curl ca-certificates \
-	gammu gammu-smsd chromium openssl systemd
+	gammu gammu-smsd chromium openssl systemd \
+	smstools libdbd-sqlite3 wrk python3
 
 BUILD      ?= build
 TEST_BUILD ?= build-test
@@ -53,9 +54,14 @@ check: deps tests/browser/node_modules/.package-lock.json $(TEST_BUILD)/build.ni
 	ninja -C $(TEST_BUILD)
 	meson test -C $(TEST_BUILD) --verbose --print-errorlogs --num-processes 2
 
+# BENCH_PEERS_ARGS shortens the side-by-side run, e.g.
+#   make bench BENCH_PEERS_ARGS="--messages 100 --slow 5 --idle 20 --idle-at 60"
+BENCH_PEERS_ARGS ?=
+
 bench: build
 	$(BUILD)/bench/bench_queue 3000 5
 	sh bench/bench_send.sh $(BUILD)
+	sh bench/bench_peers.sh $(BUILD) $(BENCH_PEERS_ARGS)
 
 demo: build
 	@sh tools/demo.sh $(BUILD) $(DEMO_DIR) $(DEMO_PORT)
