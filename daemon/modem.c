@@ -44,9 +44,13 @@
 #include "replies.h"
 #include "window.h"
 
-#define MODEM_POLL_MS 500		/* idle wait between reads of the port */
-#define MODEM_SWEEP_S 30		/* read the whole SIM this often */
-#define MODEM_HEALTH_S 60		/* signal and registration this often */
+#define MODEM_POLL_MS 500		/* idle wait between looks at the queue */
+#define MODEM_LISTEN_MIN_MS 10		/* a read of the port returning sooner than this
+					   with nothing read counts as a failed one */
+#define MODEM_SWEEP_S 120		/* read the whole SIM this often (+CMTI announces
+					   each SMS; the sweep catches what it missed) */
+#define MODEM_HEALTH_S 180		/* signal and registration this often (GSM_GetNetworkInfo
+					   alone is 8 AT commands) */
 #define MODEM_SEND_TIMEOUT_S 60		/* wait for +CMGS at most this long */
 #define MODEM_MAX_TIMEOUTS 3		/* in a row, then reconnect */
 #define MODEM_BACKOFF_MAX_S 30
@@ -220,6 +224,55 @@ modem_wait(struct modem *m, int ms)
 	go_on = !pool->stopping;
 	pthread_mutex_unlock(&pool->lock);
 	return go_on;
+}
+
+/* True when the pool was woken (the wake is consumed, as modem_wait() does) or stops. */
+static bool
+modem_woken(struct modem *m)
+{
+	struct modem_pool *pool = m->pool;
+	bool woken;
+
+	pthread_mutex_lock(&pool->lock);
+	woken = pool->woken || pool->stopping;
+	pool->woken = false;
+	pthread_mutex_unlock(&pool->lock);
+	return woken;
+}
+
+static int64_t
+modem_monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * The idle wait of a connected modem: up to ms, it keeps reading the port
+ * instead of sleeping.  Each libgammu read waits up to 50 ms for data
+ * (a select() in its serial layer), so an SMS the modem announces with
+ * +CMTI is seen at once and stored by the next step, not one poll later.
+ * Returns early when an SMS was announced, the pool was woken or stops,
+ * or a read fails at once (a device that went away: the next step sees
+ * it).  No AT command is written here.
+ */
+static void
+modem_listen(struct modem *m, int ms)
+{
+	int64_t until = modem_monotonic_ms() + ms, t0;
+
+	for (;;) {
+		t0 = modem_monotonic_ms();
+		if (GSM_ReadDevice(m->sm, FALSE) <= 0 &&
+		    modem_monotonic_ms() - t0 < MODEM_LISTEN_MIN_MS) {
+			modem_wait(m, MODEM_LISTEN_MIN_MS);	/* not waiting in the read */
+			return;
+		}
+		if (m->incoming || modem_woken(m) || modem_monotonic_ms() >= until)
+			return;
+	}
 }
 
 static bool
@@ -852,7 +905,7 @@ modem_step(struct modem *m)
 		queue_msg_clear(&msg);
 		return;		/* straight to the next one */
 	}
-	modem_wait(m, MODEM_POLL_MS);
+	modem_listen(m, MODEM_POLL_MS);
 }
 
 static void *
