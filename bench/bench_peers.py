@@ -294,6 +294,12 @@ class Rappel(Program):
 
 class Gammu(Program):
     name = "gammu-smsd"
+    tuning = ("LoopSleep = 0 for the sending runs (1 message per loop, so the default "
+              "1 s caps it at 1 msg/s), LoopSleep = 1 (the default) for idle and incoming; "
+              "CommTimeout = 1, ReceiveFrequency = 1, StatusFrequency = 60, "
+              "CheckBattery = 0, CheckSecurity = 0, CheckSignal = 1, debuglevel = 0, "
+              "SQLite backend (libdbi sqlite3 driver, Debian's sqlite.sql schema), queued "
+              "with gammu-smsd-inject (-unicode for texts outside GSM-7)")
 
     def __init__(self, d, sim, args, loopsleep):
         super().__init__(d, sim, args)
@@ -331,14 +337,6 @@ class Gammu(Program):
 
     def stored(self):
         return sqlite_count(self.db, "SELECT count(*) FROM inbox")
-
-
-GAMMU_TUNING = ("LoopSleep = 0 for the sending runs (1 message per loop, so the default "
-                "1 s caps it at 1 msg/s), LoopSleep = 1 (the default) for idle and incoming; "
-                "CommTimeout = 1, ReceiveFrequency = 1, StatusFrequency = 60, "
-                "CheckBattery = 0, CheckSecurity = 0, CheckSignal = 1, debuglevel = 0, "
-                "SQLite backend (Debian's sqlite.sql schema), queued with gammu-smsd-inject "
-                "(-unicode for texts outside GSM-7)")
 
 
 class Smstools(Program):
@@ -588,13 +586,22 @@ def main():
     ap.add_argument("--results", default=None)
     ap.add_argument("--keep", action="store_true")
     ap.add_argument("--json", default=None, help="write the raw figures there")
+    ap.add_argument("--from-json", default=None,
+                    help="print the table of an earlier --json file instead of running")
     args = ap.parse_args()
     args.build = os.path.abspath(args.build)
     names = args.only.split(",")
     skip = set(args.skip.split(",")) - {""}
     label = {"rappeld": "rappeld", "gammu": "gammu-smsd", "smstools": "smstools3"}
     R = {n: {} for n in names}
-    for n in names:
+    panel = None
+    if args.from_json:
+        with open(args.from_json) as f:
+            saved = json.load(f)
+        R, panel = saved["results"], saved["panel"]
+        names = [n for n in names if n in R]
+        skip |= {"send", "slow", "idle", "panel"}
+    for n in names if not args.from_json else []:
         if "send" not in skip:
             print("bench_peers: %s, %d messages, zero latency ..." % (n, args.messages),
                   file=sys.stderr, flush=True)
@@ -607,7 +614,6 @@ def main():
             print("bench_peers: %s, idle %g s and %d incoming ..." % (
                 n, args.idle, args.incoming), file=sys.stderr, flush=True)
             R[n]["idle"] = run_idle(n, args)
-    panel = None
     if "rappeld" in names and "panel" not in skip:
         print("bench_peers: rappeld alone, queue and panel ...", file=sys.stderr, flush=True)
         panel = run_rappel_only(args)
@@ -617,6 +623,11 @@ def main():
                            R[n][phase].get(key) is not None else None) for n in names}
 
     rows = []
+    shown = {k for k in ("send", "slow", "idle") if k not in skip}
+    if args.from_json:
+        shown = {k for k, ph in (("send", "fast"), ("slow", "slow"), ("idle", "idle"))
+                 if all(ph in R[n] for n in names)}
+    skip = {"send", "slow", "idle"} - shown
     if "send" not in skip:
         N = args.messages
         rows += [
@@ -659,6 +670,8 @@ def main():
         for n in names:
             extra.append("idle AT commands of %s: %s" % (label[n], ", ".join(
                 "%s x%d" % kv for kv in sorted(R[n]["idle"]["idle_cmds"].items()))))
+    classes = {"rappeld": Rappel, "gammu": Gammu, "smstools": Smstools}
+    extra += ["", "Tuning:"] + ["- %s: %s" % (label[n], classes[n].tuning) for n in names]
     if panel:
         extra += [
             "",
@@ -675,6 +688,7 @@ def main():
             "| RSS after the load: anonymous / file-backed (shared libraries) | %.1f / %.1f MiB |" % (
                 panel.get("RssAnon", 0) / 1024.0, panel.get("RssFile", 0) / 1024.0),
         ]
+    extra += targets(R, panel, names, args)
     head = ["bench_peers: %s, %s, %d CPUs, %s" % (
         time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), platform.node(),
         os.cpu_count(), cpu_model()), ""]
@@ -686,6 +700,56 @@ def main():
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"results": R, "panel": panel}, f, indent=1, default=str)
+
+
+def targets(R, panel, names, args):
+    """The issue's targets for rappeld: met or missed, and where the peers stand."""
+    def get(n, phase, key):
+        return R.get(n, {}).get(phase, {}).get(key)
+
+    def med(n):
+        lat = get(n, "idle", "incoming")
+        return statistics.median(lat) * 1000 if lat else None
+
+    N = args.messages
+    checks = [
+        ("zero-latency msg/s >= 2x smstools3's", lambda n: get(n, "fast", "msg_s"),
+         lambda v: get("smstools", "fast", "msg_s") is not None and
+         v >= 2 * get("smstools", "fast", "msg_s"), "high", "%.2f msg/s"),
+        ("modem capacity used at %d ms/send >= 99.5 %%" % args.send_ms,
+         lambda n: (get(n, "slow", "capacity") or 0) * 100 if get(n, "slow", "capacity")
+         else None, lambda v: v >= 99.5, "high", "%.2f %%"),
+        ("CPU <= 0.5 ms per message", lambda n: get(n, "fast", "cpu") * 1000 / N
+         if get(n, "fast", "cpu") is not None else None, lambda v: v <= 0.5, "low", "%.3f ms"),
+        ("idle CPU <= 0.03 s per minute", lambda n: get(n, "idle", "idle_cpu_min"),
+         lambda v: v <= 0.03, "low", "%.4f s"),
+        ("idle AT commands <= 6 per minute", lambda n: get(n, "idle", "idle_at_min"),
+         lambda v: v <= 6, "low", "%.1f"),
+        ("incoming SMS stored <= 100 ms after it arrives (median)", med,
+         lambda v: v <= 100, "low", "%.1f ms"),
+        ("<= 8 KiB written to disk per SMS", lambda n: get(n, "fast", "write_bytes") / 1024 / N
+         if get(n, "fast", "write_bytes") is not None else None, lambda v: v <= 8, "low",
+         "%.2f KiB"),
+    ]
+    out = ["", "Targets (rappeld):"]
+    for what, val, ok, better, f in checks:
+        v = val("rappeld") if "rappeld" in names else None
+        if v is None or ("smstools" in what and get("smstools", "fast", "msg_s") is None):
+            continue
+        peers = [(n, val(n)) for n in names if n != "rappeld" and val(n) is not None]
+        ahead = all((v > pv if better == "high" else v < pv) for _, pv in peers)
+        out.append("- %s: %s — %s%s" % (what, f % v, "met" if ok(v) else "MISSED",
+                                         "" if not peers else ", ahead of every peer" if ahead
+                                         else ", NOT ahead of every peer"))
+    if panel:
+        for what, v, ok in [
+                ("<= 200 ms to queue %d" % args.contacts, panel["queue_ms"],
+                 panel["queue_ms"] <= 200),
+                ("panel p99 <= 50 ms", panel["p99"], panel["p99"] <= 50),
+                ("<= 8 MB RSS with the panel and %d contacts" % args.contacts,
+                 panel["rss_after"] / 1024.0, panel["rss_after"] <= 8 * 1000 * 1000 / 1024)]:
+            out.append("- %s: %.1f — %s" % (what, v, "met" if ok else "MISSED"))
+    return out
 
 
 def cpu_model():

@@ -24,13 +24,18 @@
  */
 #include "modem.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <gammu.h>
+#include <limits.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -45,8 +50,8 @@
 #include "window.h"
 
 #define MODEM_POLL_MS 500		/* idle wait between looks at the queue */
-#define MODEM_LISTEN_MIN_MS 10		/* a read of the port returning sooner than this
-					   with nothing read counts as a failed one */
+#define MODEM_HANGUP_MS 10		/* pause when the port reports a hang-up, so the
+					   idle wait does not spin until the step sees it */
 #define MODEM_SWEEP_S 120		/* read the whole SIM this often (+CMTI announces
 					   each SMS; the sweep catches what it missed) */
 #define MODEM_HEALTH_S 180		/* signal and registration this often (GSM_GetNetworkInfo
@@ -112,6 +117,7 @@ struct modem {
 	pthread_mutex_t sm_lock;	/* held to create or free sm, and by the watcher */
 	dev_t dev_rdev;			/* the device node connected to, to notice */
 	ino_t dev_ino;			/* that it went away or was replaced (USB reset) */
+	int port_fd;			/* libgammu's descriptor of the device, for poll(); -1: unknown */
 	struct modemsim *sim;		/* device = simulator: the built-in modem */
 	char sim_dir[64];
 };
@@ -123,6 +129,7 @@ struct modem_pool {
 	pthread_cond_t wake;
 	bool stopping;
 	bool woken;
+	int wake_fd;			/* eventfd written with every wake, for poll(); -1: none */
 	pthread_t watcher;		/* aborts libgammu calls on a vanished device */
 	bool watching;
 	size_t nmodems;
@@ -226,7 +233,7 @@ modem_wait(struct modem *m, int ms)
 	return go_on;
 }
 
-/* True when the pool was woken (the wake is consumed, as modem_wait() does) or stops. */
+/* Consumes a wake (as modem_wait() does); true when there was one or the pool stops. */
 static bool
 modem_woken(struct modem *m)
 {
@@ -240,39 +247,69 @@ modem_woken(struct modem *m)
 	return woken;
 }
 
-static int64_t
-modem_monotonic_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /*
- * The idle wait of a connected modem: up to ms, it keeps reading the port
- * instead of sleeping.  Each libgammu read waits up to 50 ms for data
- * (a select() in its serial layer), so an SMS the modem announces with
- * +CMTI is seen at once and stored by the next step, not one poll later.
- * Returns early when an SMS was announced, the pool was woken or stops,
- * or a read fails at once (a device that went away: the next step sees
- * it).  No AT command is written here.
+ * The idle wait of a ready modem: up to ms in poll() on the device and on
+ * the pool's wake eventfd, so an SMS the modem announces with +CMTI is
+ * read (GSM_ReadDevice() runs the callback) the moment it arrives and
+ * stored by the next step, and a wake (a message queued, stopping) ends
+ * the wait at once.  No AT command is written here.  Without the
+ * descriptors it sleeps like modem_wait().
  */
 static void
 modem_listen(struct modem *m, int ms)
 {
-	int64_t until = modem_monotonic_ms() + ms, t0;
+	struct pollfd p[2] = {
+		{ .fd = m->port_fd, .events = POLLIN },
+		{ .fd = m->pool->wake_fd, .events = POLLIN },
+	};
+	uint64_t count;
 
-	for (;;) {
-		t0 = modem_monotonic_ms();
-		if (GSM_ReadDevice(m->sm, FALSE) <= 0 &&
-		    modem_monotonic_ms() - t0 < MODEM_LISTEN_MIN_MS) {
-			modem_wait(m, MODEM_LISTEN_MIN_MS);	/* not waiting in the read */
-			return;
-		}
-		if (m->incoming || modem_woken(m) || modem_monotonic_ms() >= until)
-			return;
+	if (m->port_fd < 0 || m->pool->wake_fd < 0) {
+		modem_wait(m, ms);
+		return;
 	}
+	if (poll(p, 2, ms) <= 0)
+		return;
+	if (p[1].revents & POLLIN) {
+		if (read(m->pool->wake_fd, &count, sizeof(count)) < 0)
+			count = 0;	/* another modem took it: nothing to do */
+		modem_woken(m);
+	}
+	if (p[0].revents & POLLIN)
+		GSM_ReadDevice(m->sm, FALSE);
+	else if (p[0].revents & (POLLHUP | POLLERR | POLLNVAL))
+		modem_wait(m, MODEM_HANGUP_MS);	/* gone: the next step reconnects */
+}
+
+/*
+ * The descriptor libgammu opened the device with: gammu.h has no accessor,
+ * so it is the open descriptor that names the same file (/proc/self/fd).
+ * Any descriptor of that tty will do for poll(): they share one input
+ * queue.  -1 when none is found.
+ */
+static int
+modem_port_fd(const char *device)
+{
+	char want[PATH_MAX], link[PATH_MAX], path[sizeof("/proc/self/fd/") + NAME_MAX];
+	struct dirent *de;
+	DIR *dir;
+	ssize_t n;
+	int fd = -1;
+
+	if (realpath(device, want) == NULL || (dir = opendir("/proc/self/fd")) == NULL)
+		return -1;
+	while (fd < 0 && (de = readdir(dir)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/fd/%s", de->d_name);
+		if ((n = readlink(path, link, sizeof(link) - 1)) < 0)
+			continue;
+		link[n] = '\0';
+		if (strcmp(link, want) == 0)
+			fd = atoi(de->d_name);
+	}
+	closedir(dir);
+	return fd;
 }
 
 static bool
@@ -342,6 +379,7 @@ modem_disconnect(struct modem *m)
 	pthread_mutex_lock(&m->sm_lock);
 	m->sm = NULL;
 	m->dev_ino = 0;		/* nothing for the watcher until the next connection */
+	m->port_fd = -1;
 	m->dev_rdev = 0;
 	pthread_mutex_unlock(&m->sm_lock);
 	if (GSM_IsConnected(sm))
@@ -474,6 +512,7 @@ modem_connect(struct modem *m)
 	}
 	m->smsc.Location = 0;
 	modem_remember_device(m);
+	m->port_fd = modem_port_fd(m->device);
 	m->timeouts = 0;
 	m->backoff = 0;
 	m->next_sweep = 0;
@@ -1023,11 +1062,13 @@ modem_pool_start(const struct config *cfg, int64_t (*now)(void), char *err, size
 	pool->now = now;
 	pthread_mutex_init(&pool->lock, NULL);
 	pthread_cond_init(&pool->wake, NULL);
+	pool->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);	/* -1: modem_listen() sleeps */
 	for (i = 0; i < cfg->nmodems; i++) {
 		struct modem *m = &pool->modems[i];
 		m->pool = pool;
 		m->cfg = &cfg->modems[i];
 		m->signal = -1;
+		m->port_fd = -1;
 		m->state = MODEM_CONNECTING;
 		pthread_mutex_init(&m->sm_lock, NULL);
 		snprintf(m->device, sizeof(m->device), "%s", m->cfg->device);
@@ -1061,6 +1102,16 @@ fail:
 	return NULL;
 }
 
+/* Ends a modem_listen() in progress (or the next one): the eventfd stays readable. */
+static void
+modem_pool_kick(struct modem_pool *pool)
+{
+	uint64_t one = 1;
+
+	if (pool->wake_fd >= 0 && write(pool->wake_fd, &one, sizeof(one)) < 0)
+		log_debug("modem: cannot write the wake eventfd: %s", strerror(errno));
+}
+
 void
 modem_pool_wake(struct modem_pool *pool)
 {
@@ -1070,6 +1121,7 @@ modem_pool_wake(struct modem_pool *pool)
 	pool->woken = true;
 	pthread_cond_broadcast(&pool->wake);
 	pthread_mutex_unlock(&pool->lock);
+	modem_pool_kick(pool);
 }
 
 void
@@ -1083,6 +1135,7 @@ modem_pool_stop(struct modem_pool *pool)
 	pool->stopping = true;
 	pthread_cond_broadcast(&pool->wake);
 	pthread_mutex_unlock(&pool->lock);
+	modem_pool_kick(pool);
 	if (pool->watching)
 		pthread_join(pool->watcher, NULL);
 	for (i = 0; i < pool->nmodems; i++) {
@@ -1099,6 +1152,8 @@ modem_pool_stop(struct modem_pool *pool)
 		}
 	}
 	pthread_cond_destroy(&pool->wake);
+	if (pool->wake_fd >= 0)
+		close(pool->wake_fd);
 	pthread_mutex_destroy(&pool->lock);
 	free(pool);
 }

@@ -4,8 +4,8 @@
  * and its own database connection.  A worker connects, enters the PIN at
  * most once per start, then loops without busy-waiting:
  *
- *   - reads what the modem says (new SMS, delivery reports), and keeps
- *     reading it while idle, so an announced SMS is handled at once;
+ *   - reads what the modem says (new SMS, delivery reports); while idle
+ *     it waits in poll() on the port, so an announced SMS is handled at once;
  *   - sweeps the SIM for SMS every 120 s and whenever one is announced:
  *     each is stored in the database, then deleted from the SIM;
  *   - polls signal and registration every 180 s;
