@@ -86,17 +86,24 @@ def message(i):
 
 
 def reassemble(submits):
-    """Texts of the messages in a list of simulator submit events."""
-    singles, parts = [], {}
+    """Texts of the messages in a list of simulator submit events, in order.
+
+    Parts join by (number, reference) until a part number comes again: a
+    reference is 8 bits, so it is reused for later messages to one number."""
+    done, open_ = [], {}
     for e in submits:
-        if e.get("udh"):
-            u = e["udh"]
-            parts.setdefault((e["to"], u["ref"]), {})[u["seq"]] = e.get("text", "")
-        else:
-            singles.append(e.get("text", ""))
-    for segs in parts.values():
-        singles.append("".join(segs[k] for k in sorted(segs)))
-    return singles
+        u = e.get("udh")
+        if not u:
+            done.append(e.get("text", ""))
+            continue
+        key = (e["to"], u["ref"])
+        if key in open_ and u["seq"] in open_[key]:
+            segs = open_.pop(key)
+            done.append("".join(segs[k] for k in sorted(segs)))
+        open_.setdefault(key, {})[u["seq"]] = e.get("text", "")
+    for segs in open_.values():
+        done.append("".join(segs[k] for k in sorted(segs)))
+    return done
 
 
 # ---- /proc ----

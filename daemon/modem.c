@@ -49,7 +49,10 @@
 #include "replies.h"
 #include "window.h"
 
-#define MODEM_POLL_MS 500		/* idle wait between looks at the queue */
+#define MODEM_POLL_MS 500		/* wait between looks at a device or a state */
+#define MODEM_IDLE_MS 1000		/* a ready modem's wait between looks at the queue:
+					   the API and the scheduler wake it at once, an
+					   SMS announced by the modem ends it too */
 #define MODEM_HANGUP_MS 10		/* pause when the port reports a hang-up, so the
 					   idle wait does not spin until the step sees it */
 #define MODEM_SWEEP_S 120		/* read the whole SIM this often (+CMTI announces
@@ -944,7 +947,7 @@ modem_step(struct modem *m)
 		queue_msg_clear(&msg);
 		return;		/* straight to the next one */
 	}
-	modem_listen(m, MODEM_POLL_MS);
+	modem_listen(m, MODEM_IDLE_MS);
 }
 
 static void *
