@@ -285,6 +285,21 @@ modem_listen(struct modem *m, int ms)
 }
 
 /*
+ * Lets libgammu read what the modem said unasked (+CMTI, a status report).
+ * Its read waits 50 ms when there is nothing, which cost that much after
+ * every message sent; with the device's descriptor, poll() says at once.
+ */
+static void
+modem_read_pending(struct modem *m)
+{
+	struct pollfd p = { .fd = m->port_fd, .events = POLLIN };
+
+	if (m->port_fd >= 0 && poll(&p, 1, 0) == 0)
+		return;		/* nothing waiting */
+	GSM_ReadDevice(m->sm, FALSE);
+}
+
+/*
  * The descriptor libgammu opened the device with: gammu.h has no accessor,
  * so it is the open descriptor that names the same file (/proc/self/fd).
  * Any descriptor of that tty will do for poll(): they share one input
@@ -915,7 +930,7 @@ modem_step(struct modem *m)
 		modem_trouble(m, "the device went away", ERR_DEVICENOTEXIST);
 		return;
 	}
-	GSM_ReadDevice(m->sm, FALSE);
+	modem_read_pending(m);
 	if (now >= m->next_health) {
 		modem_health(m);
 		m->next_health = now + MODEM_HEALTH_S;
