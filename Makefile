@@ -8,7 +8,7 @@ DEBIAN_PACKAGES = gcc meson ninja-build pkg-config check libsqlite3-dev sqlite3 
 	libmicrohttpd-dev libsodium-dev libjansson-dev libical-dev libgammu-dev \
 	libsystemd-dev libinih-dev libcurl4-openssl-dev curl ca-certificates \
 	gammu gammu-smsd chromium openssl systemd clang libclang-rt-14-dev \
-	debhelper dpkg-dev
+	debhelper dpkg-dev smstools libdbd-sqlite3 wrk python3
 
 BUILD      ?= build
 TEST_BUILD ?= build-test
@@ -91,11 +91,16 @@ chaos: build
 	RAPPELD=$(BUILD)/rappeld RAPPELCTL=$(BUILD)/rappelctl RAPPEL_UNPLUG_CYCLES=20 \
 	CK_RUN_CASE=faults CK_TIMEOUT_MULTIPLIER=8 $(BUILD)/tests/check_modem
 
+# BENCH_PEERS_ARGS shortens the side-by-side run, e.g.
+#   make bench BENCH_PEERS_ARGS="--messages 100 --slow 5 --idle 20 --idle-at 60"
+BENCH_PEERS_ARGS ?=
+
 bench: build
 	$(BUILD)/bench/bench_queue 3000 5
 	sh bench/bench_queue.sh $(BUILD) 3000 3
 	sh bench/bench_send.sh $(BUILD)
 	sh bench/bench_webhook.sh $(BUILD)
+	sh bench/bench_peers.sh $(BUILD) $(BENCH_PEERS_ARGS)
 
 demo: build
 	@sh tools/demo.sh $(BUILD) $(DEMO_DIR) $(DEMO_PORT)

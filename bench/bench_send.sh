@@ -30,6 +30,11 @@ phone = 03 21 00 00 00
 path = $dir/rappel.db
 [http]
 listen = 127.0.0.1:$port
+[sending]
+hours = 00:00-23:59
+days = mon,tue,wed,thu,fri,sat,sun
+max_per_minute = 6000
+max_per_day = 100000
 [modem]
 device = $dir/ttyUSB0
 send_pause_ms = $pause

@@ -208,11 +208,16 @@ api_contacts_list(struct http_req *req)
 			return http_reply_fail(req, 400, "invalid", "group_id",
 			    "« group_id » doit être un numéro de groupe.");
 	}
+	/* one snapshot (and one lock) for the search and the 3 loads per contact */
+	if (db_begin_read(req->app->db) < 0)
+		return http_reply_fail(req, 500, "internal", NULL, "Erreur de la base de données.");
 	/* an animateur sees the people invited to the ateliers they run */
 	ids = contacts_search(req->app->db, q, group_id,
 	    req->user.role == AUTH_ROLE_ANIMATEUR ? req->user.id : 0, &n);
-	if (n == (size_t)-1)
+	if (n == (size_t)-1) {
+		db_rollback(req->app->db);
 		return http_reply_fail(req, 500, "internal", NULL, "Erreur de la base de données.");
+	}
 	list = json_array();
 	for (i = 0; i < n; i++) {
 		struct contact c;
@@ -222,6 +227,7 @@ api_contacts_list(struct http_req *req)
 		}
 	}
 	free(ids);
+	db_commit(req->app->db);
 	return http_reply_json(req, 200, list);
 }
 

@@ -70,6 +70,13 @@ sqlite3_stmt *db_stmt(struct db *db, const char *sql);
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK; 0 or -1 (logged). */
 int db_begin(struct db *db);
 int db_commit(struct db *db);
+
+/*
+ * BEGIN (deferred): a read transaction, one snapshot and one lock for
+ * the many statements of a listing instead of one per statement.  End
+ * it with db_commit(); 0 or -1 (logged).
+ */
+int db_begin_read(struct db *db);
 void db_rollback(struct db *db);
 
 /*

@@ -24,13 +24,18 @@
  */
 #include "modem.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <gammu.h>
+#include <limits.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -45,9 +50,16 @@
 #include "text.h"
 #include "window.h"
 
-#define MODEM_POLL_MS 500		/* idle wait between reads of the port */
-#define MODEM_SWEEP_S 30		/* read the whole SIM this often */
-#define MODEM_HEALTH_S 60		/* signal and registration this often */
+#define MODEM_POLL_MS 500		/* wait between looks at a device or a state */
+#define MODEM_IDLE_MS 1000		/* a ready modem's wait between looks at the queue:
+					   the API and the scheduler wake it at once, an
+					   SMS announced by the modem ends it too */
+#define MODEM_HANGUP_MS 10		/* pause when the port reports a hang-up, so the
+					   idle wait does not spin until the step sees it */
+#define MODEM_SWEEP_S 120		/* read the whole SIM this often (+CMTI announces
+					   each SMS; the sweep catches what it missed) */
+#define MODEM_HEALTH_S 180		/* signal and registration this often (GSM_GetNetworkInfo
+					   alone is 8 AT commands) */
 #define MODEM_SEND_TIMEOUT_S 60		/* wait for +CMGS at most this long */
 #define MODEM_CALL_MAX_S 30		/* a libgammu call may run this long, then is aborted */
 #define MODEM_MAX_TIMEOUTS 3		/* in a row, then reconnect */
@@ -113,6 +125,7 @@ struct modem {
 	pthread_mutex_t sm_lock;	/* held to create or free sm, and by the watcher */
 	dev_t dev_rdev;			/* the device node connected to, to notice */
 	ino_t dev_ino;			/* that it went away or was replaced (USB reset) */
+	int port_fd;			/* libgammu's descriptor of the device, for poll(); -1: unknown */
 	struct modemsim *sim;		/* device = simulator: the built-in modem */
 	char sim_dir[64];
 };
@@ -124,6 +137,7 @@ struct modem_pool {
 	pthread_cond_t wake;
 	bool stopping;
 	bool woken;
+	int wake_fd;			/* eventfd written with every wake, for poll(); -1: none */
 	pthread_t watcher;		/* aborts libgammu calls on a vanished device */
 	bool watching;
 	size_t nmodems;
@@ -227,6 +241,100 @@ modem_wait(struct modem *m, int ms)
 	return go_on;
 }
 
+/* Consumes a wake (as modem_wait() does); true when there was one or the pool stops. */
+static bool
+modem_woken(struct modem *m)
+{
+	struct modem_pool *pool = m->pool;
+	bool woken;
+
+	pthread_mutex_lock(&pool->lock);
+	woken = pool->woken || pool->stopping;
+	pool->woken = false;
+	pthread_mutex_unlock(&pool->lock);
+	return woken;
+}
+
+/*
+ * The idle wait of a ready modem: up to ms in poll() on the device and on
+ * the pool's wake eventfd, so an SMS the modem announces with +CMTI is
+ * read (GSM_ReadDevice() runs the callback) the moment it arrives and
+ * stored by the next step, and a wake (a message queued, stopping) ends
+ * the wait at once.  No AT command is written here.  Without the
+ * descriptors it sleeps like modem_wait().
+ */
+static void
+modem_listen(struct modem *m, int ms)
+{
+	struct pollfd p[2] = {
+		{ .fd = m->port_fd, .events = POLLIN },
+		{ .fd = m->pool->wake_fd, .events = POLLIN },
+	};
+	uint64_t count;
+
+	if (m->port_fd < 0 || m->pool->wake_fd < 0) {
+		modem_wait(m, ms);
+		return;
+	}
+	if (poll(p, 2, ms) <= 0)
+		return;
+	if (p[1].revents & POLLIN) {
+		if (read(m->pool->wake_fd, &count, sizeof(count)) < 0)
+			count = 0;	/* another modem took it: nothing to do */
+		modem_woken(m);
+	}
+	if (p[0].revents & POLLIN)
+		GSM_ReadDevice(m->sm, FALSE);
+	else if (p[0].revents & (POLLHUP | POLLERR | POLLNVAL))
+		modem_wait(m, MODEM_HANGUP_MS);	/* gone: the next step reconnects */
+}
+
+/*
+ * Lets libgammu read what the modem said unasked (+CMTI, a status report).
+ * Its read waits 50 ms when there is nothing, which cost that much after
+ * every message sent; with the device's descriptor, poll() says at once.
+ */
+static void
+modem_read_pending(struct modem *m)
+{
+	struct pollfd p = { .fd = m->port_fd, .events = POLLIN };
+
+	if (m->port_fd >= 0 && poll(&p, 1, 0) == 0)
+		return;		/* nothing waiting */
+	GSM_ReadDevice(m->sm, FALSE);
+}
+
+/*
+ * The descriptor libgammu opened the device with: gammu.h has no accessor,
+ * so it is the open descriptor that names the same file (/proc/self/fd).
+ * Any descriptor of that tty will do for poll(): they share one input
+ * queue.  -1 when none is found.
+ */
+static int
+modem_port_fd(const char *device)
+{
+	char want[PATH_MAX], link[PATH_MAX], path[sizeof("/proc/self/fd/") + NAME_MAX];
+	struct dirent *de;
+	DIR *dir;
+	ssize_t n;
+	int fd = -1;
+
+	if (realpath(device, want) == NULL || (dir = opendir("/proc/self/fd")) == NULL)
+		return -1;
+	while (fd < 0 && (de = readdir(dir)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/fd/%s", de->d_name);
+		if ((n = readlink(path, link, sizeof(link) - 1)) < 0)
+			continue;
+		link[n] = '\0';
+		if (strcmp(link, want) == 0)
+			fd = atoi(de->d_name);
+	}
+	closedir(dir);
+	return fd;
+}
+
 static bool
 modem_stopping(struct modem *m)
 {
@@ -294,6 +402,7 @@ modem_disconnect(struct modem *m)
 	pthread_mutex_lock(&m->sm_lock);
 	m->sm = NULL;
 	m->dev_ino = 0;		/* nothing for the watcher until the next connection */
+	m->port_fd = -1;
 	m->dev_rdev = 0;
 	pthread_mutex_unlock(&m->sm_lock);
 	if (GSM_IsConnected(sm))
@@ -426,6 +535,7 @@ modem_connect(struct modem *m)
 	}
 	m->smsc.Location = 0;
 	modem_remember_device(m);
+	m->port_fd = modem_port_fd(m->device);
 	m->timeouts = 0;
 	m->backoff = 0;
 	m->next_sweep = 0;
@@ -916,7 +1026,7 @@ modem_step(struct modem *m)
 		modem_trouble(m, "the device went away", ERR_DEVICENOTEXIST);
 		return;
 	}
-	GSM_ReadDevice(m->sm, FALSE);
+	modem_read_pending(m);
 	if (now >= m->next_health) {
 		modem_health(m);
 		m->next_health = now + MODEM_HEALTH_S;
@@ -948,7 +1058,7 @@ modem_step(struct modem *m)
 		queue_msg_clear(&msg);
 		return;		/* straight to the next one */
 	}
-	modem_wait(m, MODEM_POLL_MS);
+	modem_listen(m, MODEM_IDLE_MS);
 }
 
 static void *
@@ -1074,11 +1184,13 @@ modem_pool_start(const struct config *cfg, int64_t (*now)(void), char *err, size
 	pool->now = now;
 	pthread_mutex_init(&pool->lock, NULL);
 	pthread_cond_init(&pool->wake, NULL);
+	pool->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);	/* -1: modem_listen() sleeps */
 	for (i = 0; i < cfg->nmodems; i++) {
 		struct modem *m = &pool->modems[i];
 		m->pool = pool;
 		m->cfg = &cfg->modems[i];
 		m->signal = -1;
+		m->port_fd = -1;
 		m->state = MODEM_CONNECTING;
 		pthread_mutex_init(&m->sm_lock, NULL);
 		snprintf(m->device, sizeof(m->device), "%s", m->cfg->device);
@@ -1112,6 +1224,16 @@ fail:
 	return NULL;
 }
 
+/* Ends a modem_listen() in progress (or the next one): the eventfd stays readable. */
+static void
+modem_pool_kick(struct modem_pool *pool)
+{
+	uint64_t one = 1;
+
+	if (pool->wake_fd >= 0 && write(pool->wake_fd, &one, sizeof(one)) < 0)
+		log_debug("modem: cannot write the wake eventfd: %s", strerror(errno));
+}
+
 void
 modem_pool_wake(struct modem_pool *pool)
 {
@@ -1121,6 +1243,7 @@ modem_pool_wake(struct modem_pool *pool)
 	pool->woken = true;
 	pthread_cond_broadcast(&pool->wake);
 	pthread_mutex_unlock(&pool->lock);
+	modem_pool_kick(pool);
 }
 
 void
@@ -1134,6 +1257,7 @@ modem_pool_stop(struct modem_pool *pool)
 	pool->stopping = true;
 	pthread_cond_broadcast(&pool->wake);
 	pthread_mutex_unlock(&pool->lock);
+	modem_pool_kick(pool);
 	if (pool->watching)
 		pthread_join(pool->watcher, NULL);
 	for (i = 0; i < pool->nmodems; i++) {
@@ -1150,6 +1274,8 @@ modem_pool_stop(struct modem_pool *pool)
 		}
 	}
 	pthread_cond_destroy(&pool->wake);
+	if (pool->wake_fd >= 0)
+		close(pool->wake_fd);
 	pthread_mutex_destroy(&pool->lock);
 	free(pool);
 }

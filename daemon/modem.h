@@ -4,10 +4,11 @@
  * and its own database connection.  A worker connects, enters the PIN at
  * most once per start, then loops without busy-waiting:
  *
- *   - reads what the modem says (new SMS, delivery reports);
- *   - sweeps the SIM for SMS every 30 s and whenever one is announced:
+ *   - reads what the modem says (new SMS, delivery reports); while idle
+ *     it waits in poll() on the port, so an announced SMS is handled at once;
+ *   - sweeps the SIM for SMS every 120 s and whenever one is announced:
  *     each is stored in the database, then deleted from the SIM;
- *   - polls signal and registration every 60 s;
+ *   - polls signal and registration every 180 s;
  *   - claims the next due message from the queue and sends its parts.
  *
  * After QUEUE-independent trouble (N timeouts in a row, a device error,

@@ -119,7 +119,7 @@ START_TEST(config_test_errors_name_line)
 	config_expect_error("[centre]\nname = X\nphone = 01\ncolour = blue\n",
 	    "test.conf:4: unknown key 'colour' in section [centre]");
 	config_expect_error("[centre]\nname = X\nphone = 01\n[sending]\n\nmax_per_minute = six\n",
-	    "test.conf:6: [sending] max_per_minute: expected a number from 1 to 600, got 'six'");
+	    "test.conf:6: [sending] max_per_minute: expected a number from 1 to 6000, got 'six'");
 	config_expect_error("[centre]\nname = X\nname = Y\n",
 	    "test.conf:3: key 'name' appears twice");
 	config_expect_error("[centre]\nname = X\nphone = 01\n[smtp]\nhost = x\n",
