@@ -61,10 +61,11 @@
 #define CRASH_DONE_WAIT_MS 600000	/* most we wait for the campaign to finish */
 #define CRASH_SIM_START_MS 10000	/* most the simulator takes to open its pty */
 #define CRASH_NUMBER_BASE 20000000	/* contact i has +336(BASE + i) */
+#define CRASH_SEND_MS "40"		/* the simulated network's time per PDU */
 
 /* Sending at any hour, as fast as [sending] allows, no libgammu sleeps. */
 #define CRASH_CONF "[sending]\nretry_delay = 1\nhours = 00:00-24:00\n" \
-	"days = mon,tue,wed,thu,fri,sat,sun\nmax_per_minute = 600\n" \
+	"days = mon,tue,wed,thu,fri,sat,sun\nmax_per_minute = 6000\n" \
 	"max_per_day = 100000\n\n[modem]\ndevice = %s\nsend_pause_ms = 0\n"
 
 static struct e2e E;
@@ -135,8 +136,9 @@ crash_sim_start(void)
 			dup2(fd, STDERR_FILENO);
 		close(out[0]);
 		close(out[1]);
+		/* 40 ms per PDU: the campaign takes about a minute, kills land mid-send */
 		execl(prog, prog, "--link", SIM_LINK, "--control", SIM_SOCK, "--log", SIM_LOG,
-		    (char *)NULL);
+		    "--latency", "0," CRASH_SEND_MS, (char *)NULL);
 		fprintf(stderr, "crash: cannot run %s: %s\n", prog, strerror(errno));
 		_exit(127);
 	}
