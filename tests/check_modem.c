@@ -553,6 +553,8 @@ START_TEST(test_garbage_and_mute)
 	size_t i, sent = 0, uncertain = 0, before;
 	int waited, probes;
 
+	/* 300 ms per PDU: the batch is still going when the noise comes */
+	modemsim_set_latency(SIM, 0, 300);
 	for (i = 1; i <= 12; i++) {
 		snprintf(body, sizeof(body), "Lot brouillé %zu", i);
 		send_sms("06 12 34 56 78", body);
