@@ -655,3 +655,27 @@ config_free(struct config *cfg)
 	free(cfg->backup_dir);
 	free(cfg);
 }
+
+/* NULL-safe string equality. */
+static bool
+config_str_eq(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+bool
+config_modems_equal(const struct config *a, const struct config *b)
+{
+	size_t i;
+
+	if (a->nmodems != b->nmodems)
+		return false;
+	for (i = 0; i < a->nmodems; i++) {
+		const struct config_modem *x = &a->modems[i], *y = &b->modems[i];
+		if (!config_str_eq(x->name, y->name) || !config_str_eq(x->device, y->device) ||
+		    !config_str_eq(x->connection, y->connection) ||
+		    !config_str_eq(x->pin, y->pin) || x->send_pause_ms != y->send_pause_ms)
+			return false;
+	}
+	return true;
+}

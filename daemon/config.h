@@ -88,6 +88,9 @@ struct config *config_load(const char *path, char *err, size_t errlen);
 struct config *config_load_string(const char *text, const char *name,
     char *err, size_t errlen);
 
+/* True when a and b have the same [modem] sections (a change needs a restart). */
+bool config_modems_equal(const struct config *a, const struct config *b);
+
 /* config_free(NULL) does nothing. */
 void config_free(struct config *cfg);
 

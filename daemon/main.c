@@ -96,6 +96,8 @@ main_reload_warn(const struct config *old, const struct config *new)
 		log_warn("config: [http] changed; restart rappeld to use it");
 	if (strcmp(old->timezone, new->timezone) != 0)
 		log_warn("config: [centre] timezone changed; restart rappeld to use it");
+	if (!config_modems_equal(old, new))
+		log_warn("config: [modem] sections changed; restart rappeld to use them");
 }
 
 int
@@ -246,6 +248,8 @@ main(int argc, char **argv)
 		cfg = fresh;
 		atomic_thread_fence(memory_order_seq_cst);
 		app.cfg = cfg;
+		modem_pool_set_config(modems, cfg);
+		modem_pool_wake(modems);	/* the new hours may allow sending now */
 		scheduler_poke(app.sched);
 		daily_at = daily_next(main_now(), cfg->backup_time_min);
 		webhook_poke();

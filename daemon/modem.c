@@ -131,7 +131,8 @@ struct modem {
 };
 
 struct modem_pool {
-	const struct config *cfg;
+	const struct config *cfg;	/* at start: the [modem] sections (m->cfg) */
+	_Atomic(const struct config *) live;	/* the current one: hours, rates, retries */
 	int64_t (*now)(void);
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
@@ -752,7 +753,7 @@ modem_store_sms(struct db *db, const struct config *cfg, const char *name,
 static int
 modem_store(struct modem *m, GSM_SMSMessage *sms)
 {
-	return modem_store_sms(m->db, m->pool->cfg, m->cfg->name, sms, m->pool->now());
+	return modem_store_sms(m->db, m->pool->live, m->cfg->name, sms, m->pool->now());
 }
 
 int
@@ -983,7 +984,7 @@ modem_send(struct modem *m, struct queue_msg *msg)
 		m->sent_total++;
 		break;
 	case MODEM_SEND_TEMPFAIL:
-		queue_retry(m->db, msg->id, why, m->pool->cfg->retry_delay, now);
+		queue_retry(m->db, msg->id, why, m->pool->live->retry_delay, now);
 		break;
 	case MODEM_SEND_PERMFAIL:
 		queue_fail(m->db, msg->id, why, now);
@@ -1005,7 +1006,7 @@ modem_send(struct modem *m, struct queue_msg *msg)
 static bool
 modem_may_send(struct modem *m, int64_t now)
 {
-	const struct config *cfg = m->pool->cfg;
+	const struct config *cfg = m->pool->live;
 	int minute, day;
 
 	if (window_next_allowed(cfg, now) != now)
@@ -1181,6 +1182,7 @@ modem_pool_start(const struct config *cfg, int64_t (*now)(void), char *err, size
 	if (pool == NULL)
 		fatal("modem: out of memory");
 	pool->cfg = cfg;
+	pool->live = cfg;
 	pool->now = now;
 	pthread_mutex_init(&pool->lock, NULL);
 	pthread_cond_init(&pool->wake, NULL);
@@ -1232,6 +1234,13 @@ modem_pool_kick(struct modem_pool *pool)
 
 	if (pool->wake_fd >= 0 && write(pool->wake_fd, &one, sizeof(one)) < 0)
 		log_debug("modem: cannot write the wake eventfd: %s", strerror(errno));
+}
+
+void
+modem_pool_set_config(struct modem_pool *pool, const struct config *cfg)
+{
+	if (pool != NULL)
+		pool->live = cfg;
 }
 
 void

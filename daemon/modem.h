@@ -35,6 +35,14 @@ struct modem_pool;
  */
 struct modem_pool *modem_pool_start(const struct config *cfg, int64_t (*now)(void),
     char *err, size_t errlen);
+/*
+ * A reloaded configuration (SIGHUP, or the panel's settings): the workers
+ * use its sending hours, days, rates and retry delay from their next
+ * step.  The [modem] sections stay those given at start (a change needs a
+ * restart).  cfg must outlive the pool, as the first one; pool may be NULL.
+ */
+void modem_pool_set_config(struct modem_pool *pool, const struct config *cfg);
+
 /* Tells idle workers to look at the queue now.  pool may be NULL. */
 void modem_pool_wake(struct modem_pool *pool);
 /* Stops every worker after its current step and frees.  NULL is a no-op. */

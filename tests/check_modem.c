@@ -748,6 +748,13 @@ START_TEST(test_outside_sending_days_waits)
 	m = message(id);
 	ck_assert_str_eq(json_string_value(json_object_get(m, "status")), "queued");
 	json_decref(m);
+
+	/* today added from the panel: the modem sends it without a restart */
+	snprintf(sending, sizeof(sending), "{\"days\":[\"%s\",\"%s\"]}", names[tm.tm_wday],
+	    names[(tm.tm_wday + 1) % 7]);
+	ck_assert_int_eq(e2e_status(&E, &A, "PATCH", "/api/v1/settings", sending), 200);
+	ck_assert_msg(wait_count("/api/v1/messages?status=sent", 1, 15000),
+	    "not sent once today was allowed");
 }
 END_TEST
 
