@@ -268,10 +268,9 @@ backup_move_aside(const char *path, const char *kept, const char *suffix)
 }
 
 int
-backup_restore(const char *src, const char *db_path, int64_t now, char **kept,
-    char *err, size_t errlen)
+backup_restore(const char *src, const char *db_path, int64_t now, struct backup_info *info,
+    char **kept, char *err, size_t errlen)
 {
-	struct backup_info info;
 	char aside[PATH_MAX], stamp[32], shm[PATH_MAX], dir[PATH_MAX];
 	time_t t = (time_t)now;
 	struct tm tm;
@@ -280,7 +279,7 @@ backup_restore(const char *src, const char *db_path, int64_t now, char **kept,
 	int rc;
 
 	*kept = NULL;
-	if (backup_check_file(src, &info, err, errlen) < 0)
+	if (backup_check_file(src, info, err, errlen) < 0)
 		return -1;
 	localtime_r(&t, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);

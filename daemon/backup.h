@@ -54,14 +54,14 @@ int backup_check_file(const char *path, struct backup_info *info, char *err, siz
 
 /*
  * Replaces the database at db_path with the copy at src (checked first
- * with backup_check_file()).  The database being replaced, when there is
+ * with backup_check_file(), which fills *info).  The database being replaced, when there is
  * one, is renamed to "DB_PATH.avant-restauration-YYYYMMDD-HHMMSS" (its
  * WAL with it), whose path goes to *kept (malloc'd; NULL when there was
  * no database).  The restored database is then migrated.  The caller
  * makes sure no rappeld uses db_path (db_lock()).  0 or -1 with err;
  * after a failure before the rename nothing changed.
  */
-int backup_restore(const char *src, const char *db_path, int64_t now, char **kept,
-    char *err, size_t errlen);
+int backup_restore(const char *src, const char *db_path, int64_t now,
+    struct backup_info *info, char **kept, char *err, size_t errlen);
 
 #endif

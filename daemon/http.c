@@ -154,7 +154,6 @@ http_reply_empty(struct http_req *req, unsigned status)
 int
 http_reply_error(struct http_req *req, const struct error *err)
 {
-
 	json_t *e = json_pack("{s:s, s:s}", "code", err->code ? err->code : "internal",
 	    "message", err->message);
 

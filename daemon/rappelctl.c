@@ -357,11 +357,9 @@ ctl_restore(const struct config *cfg, const char *src, int64_t now)
 	struct db *db = NULL;
 	int lock, held = -1, rc = 1;
 
-	if (backup_check_file(src, &info, err, sizeof(err)) < 0)
-		return ctl_fail("%s", err);
 	if ((lock = db_lock(cfg->db_path, err, sizeof(err))) < 0)
 		return ctl_fail("%s", err);
-	if (backup_restore(src, cfg->db_path, now, &kept, err, sizeof(err)) < 0) {
+	if (backup_restore(src, cfg->db_path, now, &info, &kept, err, sizeof(err)) < 0) {
 		ctl_fail("%s", err);
 		goto done;
 	}

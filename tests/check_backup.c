@@ -191,7 +191,9 @@ START_TEST(backup_test_restore)
 	backup_test_contacts(t.db, 1);		/* written after the backup */
 	db_close(t.db);
 
-	ck_assert_msg(backup_restore(copy, t.path, T0, &kept, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(backup_restore(copy, t.path, T0, &info, &kept, err, sizeof(err)) == 0,
+	    "%s", err);
+	ck_assert_int_eq(info.contacts, 2);	/* what the copy held, as checked */
 	ck_assert_ptr_nonnull(kept);
 	ck_assert_msg(strstr(kept, ".avant-restauration-20261204-100000") != NULL, "%s", kept);
 	/* the database that was replaced is kept whole, with its last contact */
@@ -207,7 +209,7 @@ START_TEST(backup_test_restore)
 	    "pragma_journal_mode"), 1);
 
 	/* a bad copy changes nothing */
-	ck_assert_int_eq(backup_restore("/nonexistent.db", t.path, T0, &kept, err,
+	ck_assert_int_eq(backup_restore("/nonexistent.db", t.path, T0, &info, &kept, err,
 	    sizeof(err)), -1);
 	ck_assert_ptr_null(kept);
 	db = db_open(t.path, err, sizeof(err));
