@@ -23,16 +23,12 @@ api_settings_update(struct http_req *req)
 	struct audit_actor actor = api_actor(req);
 	struct error err = { 0 };
 	struct config *cfg;
-	char why[512];
 	json_t *body;
 
+	/* cfg: what the reload will read, to answer with it at once */
 	if (settings_update(req->app->db, req->app->cfg->path, req->json, &actor, req->now,
-	    &err) < 0)
+	    &cfg, &err) < 0)
 		return http_reply_error(req, &err);
-	/* what the reload will read, to answer with it at once */
-	if ((cfg = settings_load_config(req->app->cfg->path, req->app->db, why,
-	    sizeof(why))) == NULL)
-		return http_reply_fail(req, 500, "internal", NULL, "Erreur de la configuration.");
 	body = settings_json(req->app->db, cfg);
 	config_free(cfg);
 	kill(getpid(), SIGHUP);

@@ -242,7 +242,7 @@ settings_store(struct db *db, json_t *changes, json_t *map, const char *login, i
 
 int
 settings_update(struct db *db, const char *path, json_t *changes,
-    const struct audit_actor *actor, int64_t now, struct error *err)
+    const struct audit_actor *actor, int64_t now, struct config **out, struct error *err)
 {
 	const struct settings_key *k;
 	struct buf value = { 0 }, at = { 0 };
@@ -297,6 +297,10 @@ settings_update(struct db *db, const char *path, json_t *changes,
 		goto done;
 	}
 	log_info("settings: changed by=%s", actor->name);
+	if (out != NULL) {
+		*out = cfg;
+		cfg = NULL;
+	}
 	rc = 0;
 done:
 	config_free(cfg);
