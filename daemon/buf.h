@@ -25,6 +25,8 @@ void buf_putc(struct buf *b, char c);
 void buf_printf(struct buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void buf_reset(struct buf *b);
+/* Appends the whole file at path; 0, or -1 with errno set (b may hold part of it). */
+int buf_read_file(struct buf *b, const char *path);
 /* Returns the data (never NULL: "" when empty) and leaves b empty. */
 char *buf_steal(struct buf *b);
 void buf_free(struct buf *b);

@@ -380,17 +380,12 @@ static char *
 http_read_file(const char *path, char *err, size_t errlen)
 {
 	struct buf b = { 0 };
-	char chunk[4096];
-	size_t n;
-	FILE *f = fopen(path, "rb");
 
-	if (f == NULL) {
+	if (buf_read_file(&b, path) < 0) {
 		snprintf(err, errlen, "cannot read %s", path);
+		buf_free(&b);
 		return NULL;
 	}
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_append(&b, chunk, n);
-	fclose(f);
 	return buf_steal(&b);
 }
 

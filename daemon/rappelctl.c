@@ -211,19 +211,16 @@ ctl_import(struct db *db, int argc, char **argv, int64_t now)
 {
 	struct buf data = { 0 };
 	struct error err = { 0 };
-	char chunk[8192];
 	bool dry_run = argc == 3 && strcmp(argv[2], "--dry-run") == 0;
 	json_t *res, *e;
-	size_t n, i;
-	FILE *f;
+	size_t i;
 
 	if (argc < 2 || strcmp(argv[0], "contacts") != 0 || (argc == 3 && !dry_run) || argc > 3)
 		return ctl_fail("usage: import contacts FILE.csv [--dry-run]");
-	if ((f = fopen(argv[1], "rb")) == NULL)
+	if (buf_read_file(&data, argv[1]) < 0) {
+		buf_free(&data);
 		return ctl_fail("%s: %s", argv[1], strerror(errno));
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_append(&data, chunk, n);
-	fclose(f);
+	}
 	res = import_contacts(db, data.data ? data.data : "", data.len, dry_run, &ctl_actor,
 	    now, &err);
 	buf_free(&data);

@@ -79,17 +79,12 @@ static int
 settings_text(const char *path, json_t *map, struct buf *out, char *err, size_t errlen)
 {
 	const char *last = "";
-	char chunk[4096];
-	size_t n, i;
-	FILE *f = fopen(path, "r");
+	size_t i;
 
-	if (f == NULL) {
+	if (buf_read_file(out, path) < 0) {
 		snprintf(err, errlen, "%s: cannot read", path);
 		return -1;
 	}
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_append(out, chunk, n);
-	fclose(f);
 	buf_puts(out, "\n");
 	for (i = 0; i < SETTINGS_NKEYS; i++) {
 		const struct settings_key *k = &settings_keys[i];

@@ -247,10 +247,10 @@ setup_write_config(const char *path, const struct setup_answers *a, char *err, s
 {
 	struct buf text = { 0 }, kept = { 0 };
 	char tz[64] = "Europe/Paris", tmp[PATH_MAX], aside[PATH_MAX], dir[PATH_MAX], why[512];
-	char *old = NULL;
+	struct buf oldtext = { 0 };
+	const char *old = NULL;	/* the file as it was, when there is one */
 	struct config *cfg = NULL;
 	struct stat sb;
-	size_t len;
 	FILE *f;
 	int rc = -1;
 
@@ -259,12 +259,8 @@ setup_write_config(const char *path, const struct setup_answers *a, char *err, s
 		    "; # [ ] or a line break");
 		return -1;
 	}
-	if ((f = fopen(path, "r")) != NULL) {
-		if ((old = malloc(1 << 20)) == NULL)
-			abort();
-		len = fread(old, 1, (1 << 20) - 1, f);
-		old[len] = '\0';
-		fclose(f);
+	if (buf_read_file(&oldtext, path) == 0) {
+		old = oldtext.data ? oldtext.data : "";
 		setup_keep_lines(old, &kept, tz);
 	} else {
 		buf_puts(&kept, setup_defaults);
@@ -324,7 +320,7 @@ fail_tmp:
 	unlink(tmp);
 done:
 	config_free(cfg);
-	free(old);
+	buf_free(&oldtext);
 	buf_free(&text);
 	buf_free(&kept);
 	return rc;
