@@ -182,9 +182,11 @@ backup_nightly(struct db *db, const char *dir, int keep, int64_t now, char **pat
 		snprintf(err, errlen, "%s: path too long", dir);
 		return -1;
 	}
+	errno = 0;
 	if (stat(dir, &sb) < 0 || !S_ISDIR(sb.st_mode)) {
+		/* errno is set only when stat() failed; sb is filled only when it did not */
 		snprintf(err, errlen, "%s: %s (is the USB stick plugged in?)", dir,
-		    errno && !S_ISDIR(sb.st_mode) ? strerror(errno) : "not a directory");
+		    errno ? strerror(errno) : "not a directory");
 		return -1;
 	}
 	if (stat(dest, &sb) == 0)
