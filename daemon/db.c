@@ -72,7 +72,13 @@ db_open(const char *path, char *err, size_t errlen)
 	sqlite3_create_function(db->handle, "fold", 1,
 	    SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, db_sql_fold, NULL, NULL);
 	sqlite3_busy_timeout(db->handle, DB_BUSY_TIMEOUT_MS);
+	/*
+	 * page_size applies to a new database only: 1 KiB pages make the few
+	 * rows a message's trip through the queue changes cost a quarter of
+	 * the disk writes of the default 4 KiB (an SD card's life).
+	 */
 	if (sqlite3_exec(db->handle,
+	    "PRAGMA page_size = 1024;"
 	    "PRAGMA journal_mode = WAL;"
 	    "PRAGMA synchronous = FULL;"
 	    "PRAGMA foreign_keys = ON;"
@@ -303,6 +309,48 @@ int
 db_commit(struct db *db)
 {
 	return db_exec(db, "COMMIT");
+}
+
+int
+db_begin_lazy(struct db *db)
+{
+	if (db_exec(db, "PRAGMA synchronous = NORMAL") < 0)
+		return -1;
+	if (db_begin(db) < 0) {
+		db_exec(db, "PRAGMA synchronous = FULL");
+		return -1;
+	}
+	return 0;
+}
+
+int
+db_commit_lazy(struct db *db)
+{
+	int rc = db_commit(db);
+
+	if (rc < 0)
+		db_rollback(db);
+	/* refused inside a transaction: the rollback above makes sure there is none */
+	if (db_exec(db, "PRAGMA synchronous = FULL") < 0)
+		return -1;
+	return rc;
+}
+
+int
+db_sync(struct db *db)
+{
+	sqlite3_file *wal = NULL;
+	int rc;
+
+	/* in WAL mode the "journal" is the write-ahead log; absent before any write */
+	rc = sqlite3_file_control(db->handle, "main", SQLITE_FCNTL_JOURNAL_POINTER, &wal);
+	if (rc != SQLITE_OK || wal == NULL || wal->pMethods == NULL)
+		return 0;
+	if ((rc = wal->pMethods->xSync(wal, SQLITE_SYNC_NORMAL)) != SQLITE_OK) {
+		log_err("db: cannot flush the write-ahead log: %s", sqlite3_errstr(rc));
+		return -1;
+	}
+	return 0;
 }
 
 void

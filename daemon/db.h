@@ -80,6 +80,20 @@ int db_begin_read(struct db *db);
 void db_rollback(struct db *db);
 
 /*
+ * A write transaction whose COMMIT is not flushed to the disk: BEGIN
+ * IMMEDIATE with synchronous = NORMAL, then COMMIT and back to FULL.  A
+ * process that is killed loses nothing of it; a power cut may lose it
+ * until the next durable commit of any connection, or db_sync(), flushes
+ * it.  For bookkeeping whose loss is safe (a message sent but still
+ * 'sending' is recovered as uncertain, never resent).  0 or -1 (logged).
+ */
+int db_begin_lazy(struct db *db);
+int db_commit_lazy(struct db *db);
+
+/* Flushes the write-ahead log to the disk (fdatasync); 0 or -1 (logged). */
+int db_sync(struct db *db);
+
+/*
  * SAVEPOINT name / RELEASE name / ROLLBACK TO name + RELEASE name: a
  * transaction that nests inside a caller's.  name is a literal.
  */

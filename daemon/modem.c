@@ -66,6 +66,8 @@
 #define MODEM_BACKOFF_MAX_S 30
 #define MODEM_BENCH_FAILURES 3		/* failed sends in a row, then ... */
 #define MODEM_BENCH_S 300		/* ... no sending for this long */
+#define MODEM_PUBLISH_S 5		/* sent_total goes to modem_status at most this often
+					   while sending; a state change goes at once */
 
 enum modem_state {
 	MODEM_CONNECTING,
@@ -95,6 +97,21 @@ enum modem_send_result {
 	MODEM_SEND_UNKNOWN,	/* handed to the modem, no answer: uncertain */
 };
 
+/*
+ * The parts this modem handed over in the last minute (a count per
+ * second) and today, counted in memory as they go: counting them in
+ * message_parts for every message read more of the table each time.
+ * Loaded from message_parts when the worker starts.
+ */
+#define MODEM_RATE_SLOTS 61		/* now - 60 .. now, as "sent_at >= now - 60" */
+struct modem_rate {
+	bool loaded;
+	int64_t second[MODEM_RATE_SLOTS];
+	int count[MODEM_RATE_SLOTS];
+	int64_t day;			/* window_day_start() of day_parts */
+	int day_parts;
+};
+
 struct modem {
 	struct modem_pool *pool;
 	const struct config_modem *cfg;
@@ -120,6 +137,9 @@ struct modem {
 	char operator[64];
 	char last_error[256];
 	long sent_total;
+	int64_t published_at;		/* last modem_status write */
+	bool unsynced;			/* a lazy commit is not yet on the disk */
+	struct modem_rate rate;		/* parts sent lately, for the rate limits */
 	int send_failures;		/* in a row; MODEM_BENCH_FAILURES benches the modem */
 	int64_t benched_until;		/* no claiming before this time */
 	pthread_mutex_t sm_lock;	/* held to create or free sm, and by the watcher */
@@ -188,7 +208,8 @@ modem_publish(struct modem *m)
 	if (m->last_error[0])
 		sqlite3_bind_text(st, 6, m->last_error, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 7, m->sent_total);
-	sqlite3_bind_int64(st, 8, m->pool->now());
+	m->published_at = m->pool->now();
+	sqlite3_bind_int64(st, 8, m->published_at);
 	db_step_done(m->db, st);
 }
 
@@ -943,41 +964,98 @@ modem_encode(struct modem *m, const struct queue_msg *msg, GSM_MultiSMSMessage *
 	return 0;
 }
 
-/* Sends a claimed message; every outcome goes through the queue. */
+/* ---- rate limits ---- */
+
 static void
-modem_send(struct modem *m, struct queue_msg *msg)
+modem_rate_add(struct modem_rate *r, int64_t at, int parts)
 {
-	GSM_MultiSMSMessage multi;
-	enum modem_send_result r = MODEM_SEND_OK;
-	char why[256] = "";
-	int64_t now;
+	size_t slot = (size_t)(at % MODEM_RATE_SLOTS);
+	int64_t day = window_day_start(at);
+
+	if (r->second[slot] != at) {
+		r->second[slot] = at;
+		r->count[slot] = 0;
+	}
+	r->count[slot] += parts;
+	if (r->day != day) {
+		r->day = day;
+		r->day_parts = 0;
+	}
+	r->day_parts += parts;
+}
+
+/* What message_parts says this modem sent; the last minute's as if sent now. */
+static bool
+modem_rate_load(struct modem *m, int64_t now)
+{
+	struct modem_rate *r = &m->rate;
+	int minute, day;
+
+	if (r->loaded)
+		return true;
+	minute = queue_parts_since(m->db, m->cfg->name, now - 60);
+	day = queue_parts_since(m->db, m->cfg->name, window_day_start(now));
+	if (minute < 0 || day < 0)
+		return false;
+	memset(r, 0, sizeof(*r));
+	modem_rate_add(r, now, minute);
+	r->day_parts = day;
+	r->loaded = true;
+	return true;
+}
+
+/*
+ * True when this modem may hand over a message now: inside the sending
+ * hours and days, and under its per-minute and per-day limits.  Outside,
+ * messages wait in the queue; they are never dropped.
+ */
+static bool
+modem_may_send(struct modem *m, int64_t now)
+{
+	const struct config *cfg = m->pool->live;
+	const struct modem_rate *r = &m->rate;
+	int minute = 0;
+	size_t i;
+
+	if (window_next_allowed(cfg, now) != now || !modem_rate_load(m, now))
+		return false;
+	for (i = 0; i < MODEM_RATE_SLOTS; i++)
+		if (r->second[i] >= now - 60 && r->second[i] <= now)
+			minute += r->count[i];
+	return minute < cfg->max_per_minute &&
+	    (r->day != window_day_start(now) ? 0 : r->day_parts) < cfg->max_per_day;
+}
+
+/* ---- a message's outcome ---- */
+
+/* A part the network accepted, recorded with the message's outcome. */
+struct modem_part {
+	int seq;
+	int reference;
+	int64_t at;
+};
+
+/*
+ * Records what became of a claimed message: the parts the network
+ * accepted and the outcome r, in one transaction.  A message sent is
+ * committed lazily (not flushed): the claim of the next one, or the idle
+ * step, flushes it.  Were it lost in a power cut, the message would still
+ * be 'sending', which the next start marks uncertain: never resent.  The
+ * claim itself is durable before the modem gets the message, so nothing
+ * is ever sent twice unknowingly.
+ */
+static void
+modem_record(struct modem *m, const struct queue_msg *msg, const struct modem_part *parts,
+    int nparts, enum modem_send_result r, const char *why, int64_t now)
+{
+	bool lazy = r == MODEM_SEND_OK;
+	bool tx = (lazy ? db_begin_lazy(m->db) : db_begin(m->db)) == 0;
 	int i;
 
-	if (modem_encode(m, msg, &multi) < 0) {
-		queue_fail(m->db, msg->id, "texte impossible à encoder", m->pool->now());
-		return;
-	}
-	if (multi.Number != msg->parts)
-		log_warn("modem: message id=%lld has %d parts, %d expected", (long long)msg->id,
-		    multi.Number, msg->parts);
-	for (i = 0; i < multi.Number && r == MODEM_SEND_OK; i++) {
-		if (i < 32 && (msg->sent_parts & (1u << i)))
-			continue;	/* accepted in an earlier attempt */
-		r = modem_send_part(m, &multi.SMS[i], why, sizeof(why));
-		if (r == MODEM_SEND_OK)
-			queue_part_sent(m->db, msg->id, i + 1, m->cfg->name, m->send_ref,
-			    m->pool->now());
-	}
-	now = m->pool->now();
-	m->send_failures = r == MODEM_SEND_OK || r == MODEM_SEND_PERMFAIL ? 0 :
-	    m->send_failures + 1;
-	if (m->send_failures >= MODEM_BENCH_FAILURES) {
-		m->benched_until = now + MODEM_BENCH_S;
-		m->send_failures = 0;
-		log_warn("modem: %s failed %d sends in a row; benched for %d s", m->cfg->name,
-		    MODEM_BENCH_FAILURES, MODEM_BENCH_S);
-		modem_set_state(m, MODEM_BENCHED);
-	}
+	/* without a transaction (busy for too long) each write commits on its own */
+	for (i = 0; i < nparts; i++)
+		queue_part_sent(m->db, msg->id, parts[i].seq, m->cfg->name, parts[i].reference,
+		    parts[i].at);
 	switch (r) {
 	case MODEM_SEND_OK:
 		queue_mark_sent(m->db, msg->id, now);
@@ -993,28 +1071,67 @@ modem_send(struct modem *m, struct queue_msg *msg)
 		queue_uncertain(m->db, msg->id, why, now);
 		break;
 	}
-	modem_publish(m);
+	/* the count of messages sent: not worth a write per message */
+	if (r != MODEM_SEND_OK || now - m->published_at >= MODEM_PUBLISH_S)
+		modem_publish(m);
+	if (tx) {
+		if (lazy)
+			db_commit_lazy(m->db);
+		else
+			db_commit(m->db);
+	}
+	if (lazy)
+		m->unsynced = true;
+}
+
+/* Sends a claimed message; every outcome goes through the queue. */
+static void
+modem_send(struct modem *m, struct queue_msg *msg)
+{
+	GSM_MultiSMSMessage multi;
+	struct modem_part parts[GSM_MAX_MULTI_SMS];
+	enum modem_send_result r = MODEM_SEND_OK;
+	char why[256] = "";
+	int64_t now;
+	int i, nparts = 0;
+
+	if (modem_encode(m, msg, &multi) < 0) {
+		queue_fail(m->db, msg->id, "texte impossible à encoder", m->pool->now());
+		return;
+	}
+	if (multi.Number != msg->parts)
+		log_warn("modem: message id=%lld has %d parts, %d expected", (long long)msg->id,
+		    multi.Number, msg->parts);
+	for (i = 0; i < multi.Number && r == MODEM_SEND_OK; i++) {
+		if (i < 32 && (msg->sent_parts & (1u << i)))
+			continue;	/* accepted in an earlier attempt */
+		r = modem_send_part(m, &multi.SMS[i], why, sizeof(why));
+		if (r == MODEM_SEND_OK) {
+			parts[nparts++] = (struct modem_part){ i + 1, m->send_ref, m->pool->now() };
+			modem_rate_add(&m->rate, parts[nparts - 1].at, 1);
+		}
+	}
+	now = m->pool->now();
+	m->send_failures = r == MODEM_SEND_OK || r == MODEM_SEND_PERMFAIL ? 0 :
+	    m->send_failures + 1;
+	if (m->send_failures >= MODEM_BENCH_FAILURES) {
+		m->benched_until = now + MODEM_BENCH_S;
+		m->send_failures = 0;
+		log_warn("modem: %s failed %d sends in a row; benched for %d s", m->cfg->name,
+		    MODEM_BENCH_FAILURES, MODEM_BENCH_S);
+		modem_set_state(m, MODEM_BENCHED);
+	}
+	modem_record(m, msg, parts, nparts, r, why, now);
 }
 
 /* ---- the worker ---- */
 
-/*
- * True when this modem may hand over a message now: inside the sending
- * hours and days, and under its per-minute and per-day limits.  Outside,
- * messages wait in the queue; they are never dropped.
- */
-static bool
-modem_may_send(struct modem *m, int64_t now)
+/* Puts the last lazy commit on the disk, when there is one. */
+static void
+modem_sync(struct modem *m)
 {
-	const struct config *cfg = m->pool->live;
-	int minute, day;
-
-	if (window_next_allowed(cfg, now) != now)
-		return false;
-	minute = queue_parts_since(m->db, m->cfg->name, now - 60);
-	day = queue_parts_since(m->db, m->cfg->name, window_day_start(now));
-	return minute >= 0 && day >= 0 && minute < cfg->max_per_minute &&
-	    day < cfg->max_per_day;
+	if (m->unsynced && db_sync(m->db) == 0)
+		m->unsynced = false;
 }
 
 static void
@@ -1024,6 +1141,7 @@ modem_step(struct modem *m)
 	int64_t now = m->pool->now();
 
 	if (modem_device_gone(m) || !GSM_IsConnected(m->sm)) {
+		modem_sync(m);
 		modem_trouble(m, "the device went away", ERR_DEVICENOTEXIST);
 		return;
 	}
@@ -1041,6 +1159,7 @@ modem_step(struct modem *m)
 			return;
 	}
 	if (m->state == MODEM_BENCHED) {
+		modem_sync(m);
 		if (now < m->benched_until) {
 			modem_wait(m, MODEM_POLL_MS * 4);
 			return;
@@ -1050,15 +1169,19 @@ modem_step(struct modem *m)
 		return;
 	}
 	if (m->state != MODEM_READY) {
+		modem_sync(m);
 		modem_wait(m, MODEM_POLL_MS * 4);
 		m->next_health = 0;	/* no network: look again soon */
 		return;
 	}
 	if (modem_may_send(m, now) && queue_claim_next(m->db, m->cfg->name, now, &msg) == 1) {
+		/* the claim's durable commit flushed the last message's outcome too */
+		m->unsynced = false;
 		modem_send(m, &msg);
 		queue_msg_clear(&msg);
 		return;		/* straight to the next one */
 	}
+	modem_sync(m);
 	modem_listen(m, MODEM_IDLE_MS);
 }
 

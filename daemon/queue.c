@@ -518,7 +518,8 @@ queue_recover(struct db *db, int64_t now)
 {
 	static const char sql[] = "UPDATE messages SET status = 'uncertain', error = "
 	    "'interrompu pendant l''envoi : vérifiez avant de renvoyer' "
-	    "WHERE status = 'sending' RETURNING id";
+	    "WHERE status IN ('sending', 'failed', 'uncertain') AND status = 'sending' "
+	    "RETURNING id";
 	bool hook = queue_hook_begin(db);
 	sqlite3_stmt *st = db_stmt(db, sql);
 	int n;
@@ -541,7 +542,8 @@ queue_hold_restored(struct db *db, int64_t now)
 	static const char *const sql[2] = {
 		("UPDATE messages SET status = 'uncertain', error = 'base restaurée depuis une "
 		"sauvegarde : a pu partir après elle, vérifiez avant de renvoyer' "
-		"WHERE status = 'sending' RETURNING id"),
+		"WHERE status IN ('sending', 'failed', 'uncertain') AND status = 'sending' "
+		"RETURNING id"),
 		("UPDATE messages SET status = 'uncertain', error = 'base restaurée depuis une "
 		"sauvegarde : a pu partir après elle, vérifiez avant de renvoyer' "
 		"WHERE status = 'queued' AND not_before <= ?1 RETURNING id"),
@@ -818,8 +820,15 @@ queue_parts_since(struct db *db, const char *modem, int64_t since)
 int
 queue_count(struct db *db, const char *status)
 {
-	static const char sql[] = "SELECT count(*) FROM messages WHERE status = ?";
-	sqlite3_stmt *st = db_stmt(db, sql);
+	/* worded so that the partial indexes of sql/006 are used */
+	static const char sql_queued[] = "SELECT count(*) FROM messages "
+	    "WHERE status = 'queued' AND ?1 IS NOT NULL";
+	static const char sql_open[] = "SELECT count(*) FROM messages "
+	    "WHERE status IN ('sending', 'failed', 'uncertain') AND status = ?1";
+	static const char sql_other[] = "SELECT count(*) FROM messages WHERE status = ?1";
+	sqlite3_stmt *st = db_stmt(db, strcmp(status, "queued") == 0 ? sql_queued :
+	    strcmp(status, "sending") == 0 || strcmp(status, "failed") == 0 ||
+	    strcmp(status, "uncertain") == 0 ? sql_open : sql_other);
 	int n = -1;
 
 	if (st == NULL)
