@@ -21,6 +21,7 @@
 #define AUTH_PASSWORD_MIN 10		/* characters (UTF-8 bytes) */
 #define AUTH_PASSWORD_MAX 256
 #define AUTH_SESSION_IDLE (8 * 3600)	/* seconds without a request */
+#define AUTH_TOUCH_S 60			/* last-seen dates move at most this often */
 #define AUTH_SESSION_MAX (7 * 24 * 3600)	/* absolute lifetime */
 
 enum auth_role {
@@ -80,7 +81,10 @@ int auth_check_password(struct db *db, const char *login, const char *password,
 /* Creates an API token for a user; token receives AUTH_TOKEN_LEN+1 bytes. */
 int auth_token_create(struct db *db, int64_t user_id, const char *label, int64_t now,
     char token[AUTH_TOKEN_LEN + 1]);
-/* 0 and *out when the token is valid and its user enabled; else -1. */
+/*
+ * 0 and *out when the token is valid and its user enabled; else -1.  Its
+ * last_used_at is moved to now when AUTH_TOUCH_S old or more.
+ */
 int auth_token_check(struct db *db, const char *token, int64_t now, struct auth_user *out);
 
 /* Creates a session; fills its token (for the cookie) and CSRF token. */
@@ -88,7 +92,8 @@ int auth_session_create(struct db *db, int64_t user_id, int64_t now,
     char token[AUTH_TOKEN_LEN + 1], char csrf[AUTH_TOKEN_LEN + 1]);
 /*
  * 0 with *out and csrf filled when the session exists, is neither idle nor
- * too old, and its user is enabled; its last_seen_at is moved to now.
+ * too old, and its user is enabled; its last_seen_at is moved to now when
+ * it is AUTH_TOUCH_S old or more.
  */
 int auth_session_check(struct db *db, const char *token, int64_t now,
     struct auth_user *out, char csrf[AUTH_TOKEN_LEN + 1]);

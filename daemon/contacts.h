@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "audit.h"
+#include "buf.h"
 #include "db.h"
 #include "error.h"
 #include "phone.h"
@@ -94,6 +95,14 @@ int contacts_erase(struct db *db, int64_t id, const struct audit_actor *actor,
  */
 int64_t *contacts_search(struct db *db, const char *q, int64_t group_id, int64_t owner_id,
     size_t *n);
+
+/*
+ * Appends to out the JSON array of the contacts contacts_search() finds,
+ * each as contact_to_json() renders it.  0, or -1 (logged) with out
+ * holding a partial array.
+ */
+int contacts_list_json(struct db *db, const char *q, int64_t group_id, int64_t owner_id,
+    struct buf *out);
 
 /* True when contact_id is invited to an atelier run by user owner_id. */
 bool contacts_invited_by(struct db *db, int64_t contact_id, int64_t owner_id);

@@ -21,9 +21,10 @@
 #include "embedded.h"
 #include "log.h"
 #include "text.h"
+#include "timeutil.h"
 
 #define DB_BUSY_TIMEOUT_MS 5000
-#define DB_STMT_CACHE 128	/* distinct statements per connection */
+#define DB_STMT_CACHE 256	/* distinct statements per connection */
 
 struct db_cached {
 	const char *sql;	/* key: the caller's literal */
@@ -53,6 +54,22 @@ db_sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_text(ctx, out.data, (int)out.len, free);
 }
 
+/* SQL function iso_time(unix): time_format_iso(), NULL for NULL or 0 (as time_json()). */
+static void
+db_sql_iso_time(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	char iso[TIME_ISO_MAX];
+	int64_t t = sqlite3_value_int64(argv[0]);
+
+	(void)argc;
+	if (t == 0) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	time_format_iso(t, iso);
+	sqlite3_result_text(ctx, iso, -1, SQLITE_TRANSIENT);
+}
+
 struct db *
 db_open(const char *path, char *err, size_t errlen)
 {
@@ -71,6 +88,9 @@ db_open(const char *path, char *err, size_t errlen)
 	sqlite3_extended_result_codes(db->handle, 1);
 	sqlite3_create_function(db->handle, "fold", 1,
 	    SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, db_sql_fold, NULL, NULL);
+	/* not deterministic: the answer follows the time zone */
+	sqlite3_create_function(db->handle, "iso_time", 1, SQLITE_UTF8, NULL,
+	    db_sql_iso_time, NULL, NULL);
 	sqlite3_busy_timeout(db->handle, DB_BUSY_TIMEOUT_MS);
 	/*
 	 * page_size applies to a new database only: 1 KiB pages make the few
@@ -348,6 +368,25 @@ db_sync(struct db *db)
 		return 0;
 	if ((rc = wal->pMethods->xSync(wal, SQLITE_SYNC_NORMAL)) != SQLITE_OK) {
 		log_err("db: cannot flush the write-ahead log: %s", sqlite3_errstr(rc));
+		return -1;
+	}
+	return 0;
+}
+
+int
+db_stamp(struct db *db, struct db_stamp *out)
+{
+	sqlite3_stmt *st = db_stmt(db, "PRAGMA data_version");
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	out->others = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	out->own = sqlite3_total_changes64(db->handle);
+	if (rc != SQLITE_ROW) {
+		log_err("db: data_version failed: %s", sqlite3_errmsg(db->handle));
 		return -1;
 	}
 	return 0;

@@ -94,6 +94,18 @@ int db_commit_lazy(struct db *db);
 int db_sync(struct db *db);
 
 /*
+ * Where the database stands, as seen by this connection: two stamps are
+ * equal only when nothing was written since, by this connection (rows it
+ * changed) or by any other, in this process or another (PRAGMA
+ * data_version).  For answers kept while the data they show is unchanged.
+ * Take it before the reads it guards.  0 or -1 (logged).
+ */
+struct db_stamp {
+	int64_t others, own;
+};
+int db_stamp(struct db *db, struct db_stamp *out);
+
+/*
  * SAVEPOINT name / RELEASE name / ROLLBACK TO name + RELEASE name: a
  * transaction that nests inside a caller's.  name is a literal.
  */

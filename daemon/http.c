@@ -29,11 +29,24 @@
 #define HTTP_CONNECTION_LIMIT 64
 #define HTTP_TIMEOUT_S 30
 
+/*
+ * The answer a handler chose to keep (http_reply_keep()): one
+ * MHD_Response, reference-counted by libmicrohttpd, sent as it is to every
+ * client asking for the same key while the database stamp stays the same.
+ * Only the HTTP thread touches it, and http_stop() once that has ended.
+ */
+struct http_kept {
+	char *key;
+	struct db_stamp stamp;
+	struct MHD_Response *resp;
+};
+
 struct http_server {
 	struct MHD_Daemon *mhd;
 	struct app *app;
 	char *tls_cert;
 	char *tls_key;
+	struct http_kept kept;
 };
 
 /*
@@ -75,19 +88,12 @@ http_add_header(struct http_req *req, const char *name, const char *value)
 		fatal("http: out of memory");
 }
 
+/* Queues resp, which keeps its headers, and counts and logs the answer. */
 static int
-http_queue(struct http_req *req, unsigned status, struct MHD_Response *resp)
+http_send(struct http_req *req, unsigned status, struct MHD_Response *resp)
 {
-	enum MHD_Result r;
-	int i;
+	enum MHD_Result r = MHD_queue_response(req->conn, status, resp);
 
-	if (resp == NULL)
-		fatal("http: cannot create a response");
-	http_header_security(resp, req->cacheable);
-	for (i = 0; i + 1 < req->nheaders; i += 2)
-		MHD_add_response_header(resp, req->headers[i], req->headers[i + 1]);
-	r = MHD_queue_response(req->conn, status, resp);
-	MHD_destroy_response(resp);
 	if (status >= 100 && status < 600)
 		http_counts[status / 100]++;
 	req->answered = true;
@@ -96,6 +102,77 @@ http_queue(struct http_req *req, unsigned status, struct MHD_Response *resp)
 	else
 		log_debug("http: %s %s status=%u", req->method, req->path, status);
 	return r;
+}
+
+static int
+http_queue(struct http_req *req, unsigned status, struct MHD_Response *resp)
+{
+	int r, i;
+
+	if (resp == NULL)
+		fatal("http: cannot create a response");
+	http_header_security(resp, req->cacheable);
+	for (i = 0; i + 1 < req->nheaders; i += 2)
+		MHD_add_response_header(resp, req->headers[i], req->headers[i + 1]);
+	r = http_send(req, status, resp);
+	MHD_destroy_response(resp);
+	return r;
+}
+
+static void
+http_kept_clear(struct http_kept *k)
+{
+	if (k->resp)
+		MHD_destroy_response(k->resp);	/* freed once the last client has it */
+	free(k->key);
+	memset(k, 0, sizeof(*k));
+}
+
+int
+http_reply_kept(struct http_req *req, const char *key, struct db_stamp *stamp)
+{
+	struct http_kept *k = &req->srv->kept;
+
+	if (db_stamp(req->app->db, stamp) < 0) {
+		stamp->own = -1;	/* matches nothing: the answer will not be kept */
+		return -1;
+	}
+	if (k->resp == NULL || strcmp(k->key, key) != 0 || k->stamp.own != stamp->own ||
+	    k->stamp.others != stamp->others)
+		return -1;
+	return http_send(req, 200, k->resp);
+}
+
+/* http_reply_keep() without a stamp: answered, not kept. */
+static int
+http_queue_kept_not(struct http_req *req, struct MHD_Response *resp)
+{
+	int r = http_send(req, 200, resp);
+
+	MHD_destroy_response(resp);
+	return r;
+}
+
+int
+http_reply_keep(struct http_req *req, const char *key, const struct db_stamp *stamp,
+    char *json, size_t len)
+{
+	struct http_kept *k = &req->srv->kept;
+	struct MHD_Response *resp = MHD_create_response_from_buffer(len, json,
+	    MHD_RESPMEM_MUST_FREE);
+
+	if (resp == NULL)
+		fatal("http: cannot create a response");
+	MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
+	http_header_security(resp, false);
+	http_kept_clear(k);
+	if (stamp->own < 0)
+		return http_queue_kept_not(req, resp);
+	if ((k->key = strdup(key)) == NULL)
+		fatal("http: out of memory");
+	k->stamp = *stamp;
+	k->resp = resp;
+	return http_send(req, 200, resp);
 }
 
 int
@@ -315,6 +392,7 @@ http_on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		if (req == NULL || (req->path = strdup(url)) == NULL)
 			fatal("http: out of memory");
 		req->conn = conn;
+		req->srv = srv;
 		req->app = srv->app;
 		snprintf(req->method, sizeof(req->method), "%s", method);
 		clen = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
@@ -438,6 +516,7 @@ http_stop(struct http_server *srv)
 	if (srv == NULL)
 		return;
 	MHD_stop_daemon(srv->mhd);
+	http_kept_clear(&srv->kept);
 	free(srv->tls_cert);
 	free(srv->tls_key);
 	free(srv);

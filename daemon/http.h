@@ -32,6 +32,7 @@ typedef int (*http_handler)(struct http_req *req);
 
 struct http_req {
 	struct MHD_Connection *conn;
+	struct http_server *srv;
 	struct app *app;
 	const struct http_route *route;
 	char method[8];
@@ -94,6 +95,20 @@ int http_reply_empty(struct http_req *req, unsigned status);
 /* Answers with a static buffer (not freed), for the panel's files. */
 int http_reply_static(struct http_req *req, unsigned status, const char *content_type,
     const void *data, size_t len);
+/*
+ * Kept answers, for a large listing read far more often than the data
+ * under it changes.  http_reply_kept() fills *stamp (db_stamp()) and
+ * answers 200 with the body last kept for key if it was kept under the same
+ * stamp; else it returns -1 and the handler builds the JSON body, under
+ * that stamp, and answers with http_reply_keep(), which keeps it (in place
+ * of the one kept before) and takes ownership of json (malloc'd).  The
+ * answer carries no header of http_add_header().  key must name everything
+ * the body depends on besides the database: the query, the user's scope.
+ */
+int http_reply_kept(struct http_req *req, const char *key, struct db_stamp *stamp);
+int http_reply_keep(struct http_req *req, const char *key, const struct db_stamp *stamp,
+    char *json, size_t len);
+
 /* Adds a header to the next reply of req (at most 4). */
 void http_add_header(struct http_req *req, const char *name, const char *value);
 

@@ -637,6 +637,95 @@ START_TEST(test_contact_search)
 }
 END_TEST
 
+/*
+ * The list, written by SQLite in one statement and kept until the database
+ * changes, shows each contact exactly as GET /contacts/{id} does, and is
+ * never served stale: not after a change through the API, not after one
+ * by another process, not for another search or another user's scope.
+ */
+START_TEST(test_contact_list_kept)
+{
+	static const char csv[] = "Prénom;Nom;Téléphone\nNoël;Importé;06 39 98 00 30\n";
+	struct e2e_client anim;
+	struct e2e_resp r;
+	json_t *list, *item;
+	char path[128], out[4096], file[1024];
+	json_int_t gid, gid2, odd;
+	size_t i;
+
+	gid = create_group("Couture");
+	gid2 = create_group("Cuisine");
+	snprintf(out, sizeof(out), "{\"first_name\":\"Zoé \\\"la\\\" \\\\ </script> 🌻\","
+	    "\"last_name\":\"d'Arc\\u0009Lefèvre\",\"notes\":\"ligne 1\\nligne 2 « ok »\","
+	    "\"consent_at\":\"2026-11-02T10:00:00+01:00\",\"consent_source\":\"fiche papier\","
+	    "\"language\":\"ar\",\"group_ids\":[%lld,%lld],\"phones\":["
+	    "{\"number\":\"06 39 98 00 21\",\"label\":\"fils\",\"sms\":true},"
+	    "{\"number\":\"01 44 55 66 77\",\"label\":\"fixe\",\"sms\":true},"
+	    "{\"number\":\"06 39 98 00 20\",\"label\":\"mère\",\"sms\":true}]}",
+	    (long long)gid2, (long long)gid);
+	ck_assert_int_eq(e2e_call(&E, &A, "POST", "/api/v1/contacts", out, &r), 201);
+	odd = member_int(r.json, "id");
+	e2e_resp_free(&r);
+	create_contact("Jean", "Dupont", "06 12 34 56 78");
+	create_contact("Awa", "Diallo", "07 00 00 00 04");
+
+	/* every item is the contact's own GET, key for key */
+	list = get_json("/api/v1/contacts");
+	ck_assert_uint_eq(json_array_size(list), 3);
+	json_array_foreach(list, i, item) {
+		snprintf(path, sizeof(path), "/api/v1/contacts/%lld",
+		    (long long)member_int(item, "id"));
+		ck_assert_int_eq(e2e_call(&E, &A, "GET", path, NULL, &r), 200);
+		ck_assert_msg(json_equal(item, r.json), "list item %s differs from %s",
+		    json_dumps(item, JSON_COMPACT), r.body);
+		e2e_resp_free(&r);
+	}
+	item = json_array_get(list, 0);		/* d'Arc… sorts before Diallo */
+	ck_assert_int_eq(member_int(item, "id"), odd);
+	ck_assert_uint_eq(json_array_size(json_object_get(item, "phones")), 3);
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(
+	    json_object_get(item, "phones"), 2), "label")), "mère");
+	ck_assert(json_is_false(json_object_get(json_array_get(
+	    json_object_get(item, "phones"), 1), "sms")));
+	ck_assert_int_eq(json_integer_value(json_array_get(json_object_get(item, "group_ids"),
+	    0)), gid < gid2 ? gid : gid2);
+	ck_assert(json_is_null(json_object_get(json_array_get(list, 1), "consent_source")));
+	json_decref(list);
+
+	/* a change through the API shows at once */
+	snprintf(path, sizeof(path), "/api/v1/contacts/%lld", (long long)odd);
+	ck_assert_int_eq(e2e_status(&E, &A, "PATCH", path, "{\"first_name\":\"Zoé\"}"), 200);
+	list = get_json("/api/v1/contacts");
+	ck_assert_ptr_nonnull(find_by(list, "first_name", "Zoé"));
+	json_decref(list);
+
+	/* another search, another answer; then the whole list again */
+	ck_assert_uint_eq(count_of("/api/v1/contacts?q=dupont"), 1);
+	snprintf(path, sizeof(path), "/api/v1/contacts?group_id=%lld", (long long)gid);
+	ck_assert_uint_eq(count_of(path), 1);
+	ck_assert_uint_eq(contacts_count(), 3);
+
+	/* another process writes (rappelctl, its own connection) */
+	e2e_write_file(&E, "more.csv", csv, file, sizeof(file));
+	ck_assert_int_eq(e2e_ctl(&E, NULL, out, sizeof(out), "import", "contacts", file,
+	    NULL), 0);
+	list = get_json("/api/v1/contacts");
+	ck_assert_uint_eq(json_array_size(list), 4);
+	ck_assert_ptr_nonnull(find_by(list, "first_name", "Noël"));
+	json_decref(list);
+
+	/* the admin's list just kept is not an animateur's */
+	e2e_client_init(&anim);
+	ck_assert_int_eq(e2e_login(&E, &anim, E2E_ANIMATEUR, E2E_ANIMATEUR_PW), 200);
+	ck_assert_uint_eq(contacts_count(), 4);
+	ck_assert_int_eq(e2e_call(&E, &anim, "GET", "/api/v1/contacts", NULL, &r), 200);
+	ck_assert_uint_eq(json_array_size(r.json), 0);
+	e2e_resp_free(&r);
+	ck_assert_uint_eq(contacts_count(), 4);
+	e2e_client_free(&anim);
+}
+END_TEST
+
 START_TEST(test_contact_duplicate_phone)
 {
 	struct e2e_resp r;
@@ -1922,6 +2011,7 @@ api_suite(void)
 	tc = tcase(s, "contacts", true);
 	tcase_add_test(tc, test_contact_create_get_patch);
 	tcase_add_test(tc, test_contact_search);
+	tcase_add_test(tc, test_contact_list_kept);
 	tcase_add_test(tc, test_sql_metacharacters);
 	tcase_add_test(tc, test_contact_duplicate_phone);
 	tcase_add_test(tc, test_contact_landline_warning);

@@ -10,6 +10,21 @@
 
 #define T0 1800000000
 
+/* One integer column of the row of table with that id (a test-only query). */
+static int64_t
+auth_test_column(struct db *db, const char *sql, int64_t id)
+{
+	sqlite3_stmt *st;
+	int64_t v;
+
+	ck_assert_int_eq(sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_int64(st, 1, id);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
 START_TEST(auth_test_user_and_password)
 {
 	struct test_db t;
@@ -95,6 +110,14 @@ START_TEST(auth_test_tokens)
 	ck_assert_str_ne(token, other);
 	ck_assert_int_eq(auth_token_check(t.db, token, T0 + 1, &u), 0);
 	ck_assert_str_eq(u.login, "script");
+	/* last use: written on first use, then at most once per AUTH_TOUCH_S */
+#define LAST_USED "SELECT last_used_at FROM api_tokens WHERE label = 'cron' AND user_id = ?"
+	ck_assert_int_eq(auth_test_column(t.db, LAST_USED, id), T0 + 1);
+	ck_assert_int_eq(auth_token_check(t.db, token, T0 + AUTH_TOUCH_S, &u), 0);
+	ck_assert_int_eq(auth_test_column(t.db, LAST_USED, id), T0 + 1);
+	ck_assert_int_eq(auth_token_check(t.db, token, T0 + 1 + AUTH_TOUCH_S, &u), 0);
+	ck_assert_int_eq(auth_test_column(t.db, LAST_USED, id), T0 + 1 + AUTH_TOUCH_S);
+#undef LAST_USED
 	token[5] = token[5] == 'A' ? 'B' : 'A';
 	ck_assert_int_eq(auth_token_check(t.db, token, T0 + 1, &u), -1);
 	ck_assert_int_eq(auth_token_check(t.db, "short", T0 + 1, &u), -1);
@@ -121,6 +144,14 @@ START_TEST(auth_test_sessions)
 	ck_assert_int_eq(auth_session_check(t.db, token, now + 60, &u, seen), 0);
 	ck_assert_str_eq(seen, csrf);
 	ck_assert_int_eq(u.role, AUTH_ROLE_ANIMATEUR);
+	/* last seen moves at most once per AUTH_TOUCH_S, not on every click */
+#define LAST_SEEN "SELECT last_seen_at FROM sessions WHERE user_id = ?"
+	ck_assert_int_eq(auth_test_column(t.db, LAST_SEEN, id), T0 + 60);
+	ck_assert_int_eq(auth_session_check(t.db, token, T0 + 59 + AUTH_TOUCH_S, &u, seen), 0);
+	ck_assert_int_eq(auth_test_column(t.db, LAST_SEEN, id), T0 + 60);
+	ck_assert_int_eq(auth_session_check(t.db, token, T0 + 60 + AUTH_TOUCH_S, &u, seen), 0);
+	ck_assert_int_eq(auth_test_column(t.db, LAST_SEEN, id), T0 + 60 + AUTH_TOUCH_S);
+#undef LAST_SEEN
 	/* activity keeps it alive past the idle limit ... */
 	for (now = T0; now < T0 + 3 * AUTH_SESSION_IDLE; now += AUTH_SESSION_IDLE / 2)
 		ck_assert_int_eq(auth_session_check(t.db, token, now, &u, seen), 0);
