@@ -5,7 +5,9 @@
 #include "webhook.h"
 
 #include <curl/curl.h>
+#include <dlfcn.h>
 #include <errno.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdatomic.h>
@@ -237,10 +239,34 @@ webhook_status_json(struct db *db, const struct config *cfg)
 
 /* The delivery thread. */
 
+/*
+ * libcurl, opened at the first delivery instead of linked: with the TLS,
+ * Kerberos, LDAP and SSH libraries it brings, it was 7 of rappeld's 19 MiB
+ * resident (OpenSSL's initialisation alone 2.3), for a feature most
+ * centres never turn on.  Once opened it stays loaded (OpenSSL cannot be
+ * unloaded safely).  Only the delivery thread uses it.
+ */
+#define WEBHOOK_LIBCURL "libcurl.so.4"
+
+struct webhook_curl {
+	CURLcode (*global_init)(long flags);
+	void (*global_cleanup)(void);
+	CURL *(*easy_init)(void);
+	void (*easy_cleanup)(CURL *curl);
+	void (*easy_reset)(CURL *curl);
+	CURLcode (*easy_setopt)(CURL *curl, CURLoption option, ...);
+	CURLcode (*easy_perform)(CURL *curl);
+	CURLcode (*easy_getinfo)(CURL *curl, CURLINFO info, ...);
+	const char *(*easy_strerror)(CURLcode code);
+	struct curl_slist *(*slist_append)(struct curl_slist *list, const char *s);
+	void (*slist_free_all)(struct curl_slist *list);
+};
+
 struct webhook {
 	struct app *app;
 	struct db *db;
-	CURL *curl;
+	struct webhook_curl lib;	/* filled by webhook_curl_open() */
+	CURL *curl;			/* NULL until then */
 	pthread_t thread;
 	bool stop;			/* under webhook_lock */
 	atomic_bool stopping;		/* the same, for curl's progress callback */
@@ -280,6 +306,53 @@ webhook_progress(void *user, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ul
 }
 
 /*
+ * Opens libcurl and its easy handle, once.  0, or -1 with the reason in
+ * error (the delivery is then retried like a failed one).
+ */
+static int
+webhook_curl_open(struct webhook *w, char *error, size_t errlen)
+{
+#define WEBHOOK_SYM(f) { "curl_" #f, offsetof(struct webhook_curl, f) }
+	static const struct {
+		const char *name;
+		size_t offset;
+	} syms[] = {
+		WEBHOOK_SYM(global_init), WEBHOOK_SYM(global_cleanup), WEBHOOK_SYM(easy_init),
+		WEBHOOK_SYM(easy_cleanup), WEBHOOK_SYM(easy_reset), WEBHOOK_SYM(easy_setopt),
+		WEBHOOK_SYM(easy_perform), WEBHOOK_SYM(easy_getinfo), WEBHOOK_SYM(easy_strerror),
+		WEBHOOK_SYM(slist_append), WEBHOOK_SYM(slist_free_all),
+	};
+#undef WEBHOOK_SYM
+	void *lib, *sym;
+	size_t i;
+
+	if (w->curl != NULL)
+		return 0;
+	if ((lib = dlopen(WEBHOOK_LIBCURL, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+		snprintf(error, errlen, "cannot load %s: %s", WEBHOOK_LIBCURL, dlerror());
+		log_err("webhook: %s", error);
+		return -1;
+	}
+	for (i = 0; i < sizeof(syms) / sizeof(syms[0]); i++) {
+		if ((sym = dlsym(lib, syms[i].name)) == NULL) {
+			snprintf(error, errlen, "%s has no %s", WEBHOOK_LIBCURL, syms[i].name);
+			log_err("webhook: %s", error);
+			return -1;
+		}
+		/* POSIX: a function's address fits in a void * */
+		memcpy((char *)&w->lib + syms[i].offset, &sym, sizeof(sym));
+	}
+	if (w->lib.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK ||
+	    (w->curl = w->lib.easy_init()) == NULL) {
+		snprintf(error, errlen, "cannot initialise libcurl");
+		log_err("webhook: %s", error);
+		return -1;
+	}
+	log_info("webhook: %s loaded", WEBHOOK_LIBCURL);
+	return 0;
+}
+
+/*
  * POSTs row to t.  Returns true on a 2xx answer; otherwise false with the
  * reason ("HTTP 500", or curl's message) in error.
  */
@@ -293,38 +366,40 @@ webhook_post(struct webhook *w, const struct config_webhook *t, const struct web
 	long code = 0;
 	CURLcode rc;
 
+	if (webhook_curl_open(w, error, errlen) < 0)
+		return false;
 	webhook_sign(t->secret, row->payload, len, sig);
-	headers = curl_slist_append(headers, "Content-Type: application/json");
-	headers = curl_slist_append(headers, "Expect:");
+	headers = w->lib.slist_append(headers, "Content-Type: application/json");
+	headers = w->lib.slist_append(headers, "Expect:");
 	snprintf(line, sizeof(line), "X-Rappel-Event: %s", row->event);
-	headers = curl_slist_append(headers, line);
+	headers = w->lib.slist_append(headers, line);
 	snprintf(line, sizeof(line), "X-Rappel-Delivery: %lld", (long long)row->id);
-	headers = curl_slist_append(headers, line);
+	headers = w->lib.slist_append(headers, line);
 	snprintf(line, sizeof(line), "X-Rappel-Signature: %s", sig);
-	headers = curl_slist_append(headers, line);
+	headers = w->lib.slist_append(headers, line);
 
-	curl_easy_reset(w->curl);
-	curl_easy_setopt(w->curl, CURLOPT_URL, t->url);
-	curl_easy_setopt(w->curl, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(w->curl, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(w->curl, CURLOPT_TIMEOUT, (long)WEBHOOK_TIMEOUT);
-	curl_easy_setopt(w->curl, CURLOPT_USERAGENT, "rappel/" RAPPEL_VERSION);
-	curl_easy_setopt(w->curl, CURLOPT_HTTPHEADER, headers);
-	curl_easy_setopt(w->curl, CURLOPT_POSTFIELDS, row->payload);
-	curl_easy_setopt(w->curl, CURLOPT_POSTFIELDSIZE, (long)len);
-	curl_easy_setopt(w->curl, CURLOPT_WRITEFUNCTION, webhook_discard);
-	curl_easy_setopt(w->curl, CURLOPT_ERRORBUFFER, curl_error);
-	curl_easy_setopt(w->curl, CURLOPT_NOPROGRESS, 0L);
-	curl_easy_setopt(w->curl, CURLOPT_XFERINFOFUNCTION, webhook_progress);
-	curl_easy_setopt(w->curl, CURLOPT_XFERINFODATA, w);
-	rc = curl_easy_perform(w->curl);
+	w->lib.easy_reset(w->curl);
+	w->lib.easy_setopt(w->curl, CURLOPT_URL, t->url);
+	w->lib.easy_setopt(w->curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	w->lib.easy_setopt(w->curl, CURLOPT_NOSIGNAL, 1L);
+	w->lib.easy_setopt(w->curl, CURLOPT_TIMEOUT, (long)WEBHOOK_TIMEOUT);
+	w->lib.easy_setopt(w->curl, CURLOPT_USERAGENT, "rappel/" RAPPEL_VERSION);
+	w->lib.easy_setopt(w->curl, CURLOPT_HTTPHEADER, headers);
+	w->lib.easy_setopt(w->curl, CURLOPT_POSTFIELDS, row->payload);
+	w->lib.easy_setopt(w->curl, CURLOPT_POSTFIELDSIZE, (long)len);
+	w->lib.easy_setopt(w->curl, CURLOPT_WRITEFUNCTION, webhook_discard);
+	w->lib.easy_setopt(w->curl, CURLOPT_ERRORBUFFER, curl_error);
+	w->lib.easy_setopt(w->curl, CURLOPT_NOPROGRESS, 0L);
+	w->lib.easy_setopt(w->curl, CURLOPT_XFERINFOFUNCTION, webhook_progress);
+	w->lib.easy_setopt(w->curl, CURLOPT_XFERINFODATA, w);
+	rc = w->lib.easy_perform(w->curl);
 	if (rc == CURLE_OK)
-		curl_easy_getinfo(w->curl, CURLINFO_RESPONSE_CODE, &code);
-	curl_easy_setopt(w->curl, CURLOPT_HTTPHEADER, NULL);
-	curl_easy_setopt(w->curl, CURLOPT_ERRORBUFFER, NULL);
-	curl_slist_free_all(headers);
+		w->lib.easy_getinfo(w->curl, CURLINFO_RESPONSE_CODE, &code);
+	w->lib.easy_setopt(w->curl, CURLOPT_HTTPHEADER, NULL);
+	w->lib.easy_setopt(w->curl, CURLOPT_ERRORBUFFER, NULL);
+	w->lib.slist_free_all(headers);
 	if (rc != CURLE_OK)
-		snprintf(error, errlen, "%s", curl_error[0] ? curl_error : curl_easy_strerror(rc));
+		snprintf(error, errlen, "%s", curl_error[0] ? curl_error : w->lib.easy_strerror(rc));
 	else if (code < 200 || code > 299)
 		snprintf(error, errlen, "HTTP %ld", code);
 	return rc == CURLE_OK && code >= 200 && code <= 299;
@@ -535,12 +610,6 @@ webhook_start(struct app *app, char *err, size_t errlen)
 		fatal("webhook: out of memory");
 	w->app = app;
 	atomic_init(&w->stopping, false);
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK ||
-	    (w->curl = curl_easy_init()) == NULL) {
-		snprintf(err, errlen, "cannot initialise libcurl");
-		free(w);
-		return NULL;
-	}
 	if ((w->db = db_open(app->cfg->db_path, err, errlen)) == NULL)
 		goto fail;
 	/* at once, so that the first changes are already recorded */
@@ -552,8 +621,6 @@ webhook_start(struct app *app, char *err, size_t errlen)
 	return w;
 fail:
 	db_close(w->db);
-	curl_easy_cleanup(w->curl);
-	curl_global_cleanup();
 	free(w);
 	return NULL;
 }
@@ -570,7 +637,9 @@ webhook_stop(struct webhook *w)
 	pthread_mutex_unlock(&webhook_lock);
 	pthread_join(w->thread, NULL);
 	db_close(w->db);
-	curl_easy_cleanup(w->curl);
-	curl_global_cleanup();
+	if (w->curl != NULL) {
+		w->lib.easy_cleanup(w->curl);
+		w->lib.global_cleanup();
+	}
 	free(w);
 }

@@ -101,8 +101,8 @@ struct webhook;
 /*
  * Starts the delivery thread with its own connection to app->cfg's
  * database; it reads app->cfg at each pass (main.c swaps it on SIGHUP and
- * calls webhook_poke) and uses app->now.  Call from the main thread: it
- * initialises libcurl.  NULL with a reason in err.
+ * calls webhook_poke) and uses app->now.  libcurl is loaded by the thread
+ * at its first delivery, not before.  NULL with a reason in err.
  */
 struct webhook *webhook_start(struct app *app, char *err, size_t errlen);
 /* Wakes the delivery thread (the configuration changed, a row was written). */

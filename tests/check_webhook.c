@@ -762,7 +762,27 @@ START_TEST(test_e2e_retry)
 }
 END_TEST
 
-/* A webhook added to the configuration with SIGHUP (systemctl reload) is used at once. */
+/* True when the process pid has a file whose name contains name mapped. */
+static bool
+maps_have(pid_t pid, const char *name)
+{
+	char path[64], line[1024];
+	bool found = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+	ck_assert_ptr_nonnull(f = fopen(path, "r"));
+	while (!found && fgets(line, sizeof(line), f))
+		found = strstr(line, name) != NULL;
+	fclose(f);
+	return found;
+}
+
+/*
+ * A webhook added to the configuration with SIGHUP (systemctl reload) is
+ * used at once; libcurl (7 MiB resident with what it loads) is loaded only
+ * then, at the first delivery.
+ */
 START_TEST(test_e2e_reload_adds_webhook)
 {
 	struct hook_req q;
@@ -784,6 +804,7 @@ START_TEST(test_e2e_reload_adds_webhook)
 		e2e_sleep_ms(100);
 	}
 	ck_assert_uint_eq(sent, 1);
+	ck_assert_msg(!maps_have(E.pid, "libcurl"), "libcurl loaded with no webhook");
 	ck_assert_ptr_nonnull(f = fopen(E.conf, "a"));
 	fprintf(f, "\n[webhook]\nurl = http://127.0.0.1:%d/all\nsecret = %s\n", R.port,
 	    HOOK_SECRET);
@@ -798,6 +819,7 @@ START_TEST(test_e2e_reload_adds_webhook)
 	    after);
 	json_decref(j);
 	free(q.body);
+	ck_assert(maps_have(E.pid, "libcurl.so.4"));
 	/* the message sent before the reload was not reported */
 	ck_assert_int_ne(before, after);
 	ck_assert_uint_eq(count_requests("/all", "message.status"), 1);
