@@ -93,12 +93,14 @@ db_open(const char *path, char *err, size_t errlen)
 	    db_sql_iso_time, NULL, NULL);
 	sqlite3_busy_timeout(db->handle, DB_BUSY_TIMEOUT_MS);
 	/*
-	 * page_size applies to a new database only: 1 KiB pages make the few
-	 * rows a message's trip through the queue changes cost a quarter of
-	 * the disk writes of the default 4 KiB (an SD card's life).
+	 * page_size applies to a new database only.  A message's trip through
+	 * the queue changes a few small rows and index entries, each on its own
+	 * page, and every page changed is a whole WAL frame: with 512-byte
+	 * pages a campaign writes 9.7 KiB per SMS (bench_peers), against 12.1
+	 * with 1 KiB and about 30 with the default 4 KiB (an SD card's life).
 	 */
 	if (sqlite3_exec(db->handle,
-	    "PRAGMA page_size = 1024;"
+	    "PRAGMA page_size = 512;"
 	    "PRAGMA journal_mode = WAL;"
 	    "PRAGMA synchronous = FULL;"
 	    "PRAGMA foreign_keys = ON;"

@@ -1036,21 +1036,40 @@ struct modem_part {
 };
 
 /*
- * Records what became of a claimed message: the parts the network
- * accepted and the outcome r, in one transaction.  A message sent is
- * committed lazily (not flushed): the claim of the next one, or the idle
- * step, flushes it.  Were it lost in a power cut, the message would still
- * be 'sending', which the next start marks uncertain: never resent.  The
- * claim itself is durable before the modem gets the message, so nothing
- * is ever sent twice unknowingly.
+ * True when the worker may claim the next message in the transaction that
+ * records the last one's outcome: ready, within the hours and limits, and
+ * nothing else due first (a stop, the health check, the SIM sweep, an
+ * announced SMS to read).
  */
-static void
-modem_record(struct modem *m, const struct queue_msg *msg, const struct modem_part *parts,
-    int nparts, enum modem_send_result r, const char *why, int64_t now)
+static bool
+modem_may_chain(struct modem *m, int64_t now)
 {
-	bool lazy = r == MODEM_SEND_OK;
+	return !modem_stopping(m) && m->state == MODEM_READY && !m->incoming &&
+	    now < m->next_health && now < m->next_sweep && modem_may_send(m, now);
+}
+
+/*
+ * Records what became of a claimed message: the parts the network
+ * accepted and the outcome r, in one transaction.  When the message went
+ * out and modem_may_chain(), the next message is claimed in that same
+ * transaction, committed durably before the modem gets it: 1 with *next
+ * filled (the caller clears it).  Otherwise 0, and a message sent is
+ * committed lazily (not flushed): the next claim, or the idle step,
+ * flushes it.  Were that lost in a power cut, the message would still be
+ * 'sending', which the next start marks uncertain: never resent.  A claim
+ * is always durable before the modem gets its message, so nothing is ever
+ * sent twice unknowingly.  One durable commit per message instead of two
+ * halves the disk writes of a campaign (an SD card's life).
+ */
+static int
+modem_record(struct modem *m, const struct queue_msg *msg, const struct modem_part *parts,
+    int nparts, enum modem_send_result r, const char *why, int64_t now,
+    struct queue_msg *next)
+{
+	bool chain = r == MODEM_SEND_OK && modem_may_chain(m, now);
+	bool lazy = r == MODEM_SEND_OK && !chain;
 	bool tx = (lazy ? db_begin_lazy(m->db) : db_begin(m->db)) == 0;
-	int i;
+	int i, claimed = 0;
 
 	/* without a transaction (busy for too long) each write commits on its own */
 	for (i = 0; i < nparts; i++)
@@ -1074,19 +1093,31 @@ modem_record(struct modem *m, const struct queue_msg *msg, const struct modem_pa
 	/* the count of messages sent: not worth a write per message */
 	if (r != MODEM_SEND_OK || now - m->published_at >= MODEM_PUBLISH_S)
 		modem_publish(m);
+	if (chain && tx)
+		claimed = queue_claim_next(m->db, m->cfg->name, now, next) == 1;
 	if (tx) {
-		if (lazy)
+		if (lazy) {
 			db_commit_lazy(m->db);
-		else
-			db_commit(m->db);
+		} else if (db_commit(m->db) < 0) {
+			db_rollback(m->db);	/* the claim with the rest: not sent */
+			if (claimed)
+				queue_msg_clear(next);
+			claimed = 0;
+		}
 	}
 	if (lazy)
 		m->unsynced = true;
+	else if (chain && tx)
+		m->unsynced = false;	/* flushed with the claim */
+	return claimed;
 }
 
-/* Sends a claimed message; every outcome goes through the queue. */
-static void
-modem_send(struct modem *m, struct queue_msg *msg)
+/*
+ * Sends a claimed message; every outcome goes through the queue.  1 with
+ * the next message claimed in *next (modem_record()), else 0.
+ */
+static int
+modem_send(struct modem *m, struct queue_msg *msg, struct queue_msg *next)
 {
 	GSM_MultiSMSMessage multi;
 	struct modem_part parts[GSM_MAX_MULTI_SMS];
@@ -1097,7 +1128,7 @@ modem_send(struct modem *m, struct queue_msg *msg)
 
 	if (modem_encode(m, msg, &multi) < 0) {
 		queue_fail(m->db, msg->id, "texte impossible à encoder", m->pool->now());
-		return;
+		return 0;
 	}
 	if (multi.Number != msg->parts)
 		log_warn("modem: message id=%lld has %d parts, %d expected", (long long)msg->id,
@@ -1121,7 +1152,7 @@ modem_send(struct modem *m, struct queue_msg *msg)
 		    MODEM_BENCH_FAILURES, MODEM_BENCH_S);
 		modem_set_state(m, MODEM_BENCHED);
 	}
-	modem_record(m, msg, parts, nparts, r, why, now);
+	return modem_record(m, msg, parts, nparts, r, why, now, next);
 }
 
 /* ---- the worker ---- */
@@ -1137,7 +1168,7 @@ modem_sync(struct modem *m)
 static void
 modem_step(struct modem *m)
 {
-	struct queue_msg msg;
+	struct queue_msg msg, next;
 	int64_t now = m->pool->now();
 
 	if (modem_device_gone(m) || !GSM_IsConnected(m->sm)) {
@@ -1177,9 +1208,14 @@ modem_step(struct modem *m)
 	if (modem_may_send(m, now) && queue_claim_next(m->db, m->cfg->name, now, &msg) == 1) {
 		/* the claim's durable commit flushed the last message's outcome too */
 		m->unsynced = false;
-		modem_send(m, &msg);
+		/* then each outcome is committed with the next claim while nothing else is due */
+		while (modem_send(m, &msg, &next) == 1) {
+			queue_msg_clear(&msg);
+			msg = next;
+			modem_read_pending(m);	/* an announced SMS ends the run */
+		}
 		queue_msg_clear(&msg);
-		return;		/* straight to the next one */
+		return;
 	}
 	modem_sync(m);
 	modem_listen(m, MODEM_IDLE_MS);

@@ -392,6 +392,39 @@ START_TEST(test_receive_replies)
 }
 END_TEST
 
+/*
+ * An SMS that arrives during a campaign is stored while the campaign is
+ * still going, not after: the worker goes from one message straight to the
+ * next, but an announced SMS ends that run.
+ */
+START_TEST(test_reply_during_batch)
+{
+	char body[64];
+	size_t sent = 0, replies = 0;
+	int i, waited;
+
+	ck_assert(wait_state("ready", 10000));
+	modemsim_set_latency(SIM, 0, 50);	/* 100 messages: at least 5 s of sending */
+	for (i = 1; i <= 100; i++) {
+		snprintf(body, sizeof(body), "Atelier cuisine n° %d", i);
+		send_sms("06 12 34 56 78", body);
+	}
+	for (waited = 0; count("/api/v1/messages?status=sent") < 5 && waited < 30000;
+	    waited += 20)
+		e2e_sleep_ms(20);
+	ck_assert_int_eq(modemsim_inject_sms(SIM, "+33698765432", "OUI", MODEMSIM_GSM7), 1);
+	for (waited = 0; (replies = count("/api/v1/replies")) == 0 && waited < 30000;
+	    waited += 20)
+		e2e_sleep_ms(20);
+	sent = count("/api/v1/messages?status=sent");
+	printf("modem: the reply was stored after %d ms, %zu of 100 sent\n", waited, sent);
+	ck_assert_uint_eq(replies, 1);
+	ck_assert_uint_lt(sent, 100);
+	ck_assert_msg(wait_count("/api/v1/messages?status=sent", 100, MODEM_TEST_WAIT_MS),
+	    "not all 100 sent");
+}
+END_TEST
+
 START_TEST(test_delivery_report)
 {
 	json_int_t id = send_sms("06 12 34 56 78", "Rappel : atelier couture demain 9h.");
@@ -1016,6 +1049,7 @@ modem_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_receive_replies);
+	tcase_add_test(tc, test_reply_during_batch);
 	tcase_add_test(tc, test_delivery_report);
 	tcase_add_test(tc, test_invitation_replies);
 	suite_add_tcase(s, tc);
