@@ -30,6 +30,7 @@
 #include <limits.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -51,6 +52,9 @@
 #include "window.h"
 
 #define MODEM_POLL_MS 500		/* wait between looks at a device or a state */
+#define MODEM_WATCH_QUIET 2		/* looks without a libgammu call before the
+					   watcher rests */
+#define MODEM_WATCH_REST_MS 60000	/* a resting watcher's wait when not roused */
 #define MODEM_IDLE_MS 1000		/* a ready modem's wait between looks at the queue:
 					   the API and the scheduler wake it at once, an
 					   SMS announced by the modem ends it too */
@@ -126,6 +130,7 @@ struct modem {
 	_Atomic int64_t call_deadline;	/* CLOCK_MONOTONIC s; the watcher aborts a
 					   libgammu call still running then; 0: none */
 	_Atomic bool aborted;		/* the watcher did: libgammu's state is suspect */
+	_Atomic unsigned calls;		/* modem_call_begin()s so far, for the watcher */
 	int backoff;			/* seconds before the next reconnection */
 	int64_t next_sweep, next_health;
 	bool incoming;			/* the modem announced an SMS */
@@ -161,6 +166,8 @@ struct modem_pool {
 	int wake_fd;			/* eventfd written with every wake, for poll(); -1: none */
 	pthread_t watcher;		/* aborts libgammu calls on a vanished device */
 	bool watching;
+	pthread_cond_t watch_wake;	/* with lock: rouses the watcher */
+	_Atomic bool watch_resting;	/* the watcher waits for a call to begin */
 	size_t nmodems;
 	struct modem modems[CONFIG_MAX_MODEMS];
 };
@@ -581,12 +588,22 @@ modem_mono_s(void)
  * Around a libgammu call that talks to the modem: libgammu can wait
  * without end for an answer that line noise replaced (the "> " prompt of
  * AT+CMGS, a reply to AT+CPMS); past MODEM_CALL_MAX_S the watcher aborts
- * the call, and modem_trouble() then reconnects.
+ * the call, and modem_trouble() then reconnects.  A resting watcher is
+ * roused: it looks every MODEM_POLL_MS again while calls go on.
  */
 static void
 modem_call_begin(struct modem *m)
 {
+	struct modem_pool *pool = m->pool;
+
 	m->call_deadline = modem_mono_s() + MODEM_CALL_MAX_S;
+	atomic_fetch_add(&m->calls, 1);
+	/* seq_cst: either the watcher sees the new count, or this sees it resting */
+	if (atomic_load(&pool->watch_resting)) {
+		pthread_mutex_lock(&pool->lock);
+		pthread_cond_signal(&pool->watch_wake);
+		pthread_mutex_unlock(&pool->lock);
+	}
 }
 
 static void
@@ -1290,16 +1307,41 @@ modem_start_simulator(struct modem *m, char *err, size_t errlen)
 }
 
 /*
+ * True when no modem began a libgammu call since the last look (seen[],
+ * updated) and none is in one.
+ */
+static bool
+modem_watch_quiet(struct modem_pool *pool, unsigned *seen)
+{
+	bool quiet = true;
+	size_t i;
+
+	for (i = 0; i < pool->nmodems; i++) {
+		unsigned calls = atomic_load(&pool->modems[i].calls);
+		if (calls != seen[i] || pool->modems[i].call_deadline != 0)
+			quiet = false;
+		seen[i] = calls;
+	}
+	return quiet;
+}
+
+/*
  * The watcher: libgammu waits up to tens of seconds for an answer from a
  * device that was unplugged (its reads just fail).  Every MODEM_POLL_MS
  * this thread looks at each connected modem's device path and, when it is
  * gone or names another node, aborts the running libgammu call
  * (GSM_AbortOperation() is thread-safe), so the worker notices at once.
+ * After MODEM_WATCH_QUIET looks without a call it rests until a worker
+ * begins one (modem_call_begin()): an idle worker, waiting in poll() on
+ * its port, sees an unplug itself.  Twice a second was half of an idle
+ * rappeld's CPU.
  */
 static void *
 modem_watch(void *arg)
 {
 	struct modem_pool *pool = arg;
+	unsigned seen[CONFIG_MAX_MODEMS] = { 0 };
+	int quiet = 0;
 	size_t i;
 
 	for (;;) {
@@ -1307,13 +1349,21 @@ modem_watch(void *arg)
 		if (!pool->stopping) {
 			struct timespec until;
 			modem_deadline(MODEM_POLL_MS, &until);
-			pthread_cond_timedwait(&pool->wake, &pool->lock, &until);
+			if (quiet >= MODEM_WATCH_QUIET) {
+				atomic_store(&pool->watch_resting, true);
+				/* looked at again once resting shows: a call may just have begun */
+				if (modem_watch_quiet(pool, seen))
+					modem_deadline(MODEM_WATCH_REST_MS, &until);
+			}
+			pthread_cond_timedwait(&pool->watch_wake, &pool->lock, &until);
+			atomic_store(&pool->watch_resting, false);
 		}
 		if (pool->stopping) {
 			pthread_mutex_unlock(&pool->lock);
 			return NULL;
 		}
 		pthread_mutex_unlock(&pool->lock);
+		quiet = modem_watch_quiet(pool, seen) ? quiet + 1 : 0;
 		for (i = 0; i < pool->nmodems; i++) {
 			struct modem *m = &pool->modems[i];
 			pthread_mutex_lock(&m->sm_lock);
@@ -1345,6 +1395,7 @@ modem_pool_start(const struct config *cfg, int64_t (*now)(void), char *err, size
 	pool->now = now;
 	pthread_mutex_init(&pool->lock, NULL);
 	pthread_cond_init(&pool->wake, NULL);
+	pthread_cond_init(&pool->watch_wake, NULL);
 	pool->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);	/* -1: modem_listen() sleeps */
 	for (i = 0; i < cfg->nmodems; i++) {
 		struct modem *m = &pool->modems[i];
@@ -1424,6 +1475,7 @@ modem_pool_stop(struct modem_pool *pool)
 	pthread_mutex_lock(&pool->lock);
 	pool->stopping = true;
 	pthread_cond_broadcast(&pool->wake);
+	pthread_cond_signal(&pool->watch_wake);
 	pthread_mutex_unlock(&pool->lock);
 	modem_pool_kick(pool);
 	if (pool->watching)
@@ -1442,6 +1494,7 @@ modem_pool_stop(struct modem_pool *pool)
 		}
 	}
 	pthread_cond_destroy(&pool->wake);
+	pthread_cond_destroy(&pool->watch_wake);
 	if (pool->wake_fd >= 0)
 		close(pool->wake_fd);
 	pthread_mutex_destroy(&pool->lock);
