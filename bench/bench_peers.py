@@ -539,6 +539,19 @@ def run_rappel_only(args):
             for line in f:
                 if line.startswith(("RssAnon:", "RssFile:")):
                     res[line.split(":")[0]] = int(line.split()[1])
+        # the list is kept until the database changes: the cost of one
+        # request right after a change (a contact imported by rappelctl)
+        one = os.path.join(d, "one.csv")
+        rebuilt = []
+        for i in range(7):
+            with open(one, "w") as f:
+                f.write("Prénom;Nom;Téléphone\nNouvelle;Personne%d;07 00 00 00 %02d\n" % (i, i))
+            p.ctl("import", "contacts", one)
+            out = subprocess.run(["curl", "-sf", "-o", "/dev/null", "-w", "%{time_total}",
+                                  "-H", "Authorization: Bearer " + token, url],
+                                 check=True, capture_output=True, text=True).stdout
+            rebuilt.append(float(out) * 1000)
+        res["rebuilt_ms"] = statistics.median(rebuilt)
     finally:
         p.stop()
         sim.stop()
@@ -689,6 +702,8 @@ def main():
                 panel["listed"], panel["body_kib"], panel["p50"]),
             "| same, p99 | %.2f ms |" % panel["p99"],
             "| same, requests/s | %.0f |" % panel["rps"],
+            "| one request right after a change (list rebuilt; curl time_total, median of 7) | %s |" % (
+                "%.1f ms" % panel["rebuilt_ms"] if panel.get("rebuilt_ms") else "-"),
             "| RSS with %d contacts, before / after the load | %.1f / %.1f MiB |" % (
                 args.contacts, panel["rss_before"] / 1024.0, panel["rss_after"] / 1024.0),
             "| peak RSS (VmHWM) | %.1f MiB |" % (panel["hwm"] / 1024.0),
