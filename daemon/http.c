@@ -134,23 +134,13 @@ http_reply_kept(struct http_req *req, const char *key, struct db_stamp *stamp)
 	struct http_kept *k = &req->srv->kept;
 
 	if (db_stamp(req->app->db, stamp) < 0) {
-		stamp->own = -1;	/* matches nothing: the answer will not be kept */
+		stamp->own = -1;	/* no stamp reads -1: the answer kept under it is never served */
 		return -1;
 	}
 	if (k->resp == NULL || strcmp(k->key, key) != 0 || k->stamp.own != stamp->own ||
 	    k->stamp.others != stamp->others)
 		return -1;
 	return http_send(req, 200, k->resp);
-}
-
-/* http_reply_keep() without a stamp: answered, not kept. */
-static int
-http_queue_kept_not(struct http_req *req, struct MHD_Response *resp)
-{
-	int r = http_send(req, 200, resp);
-
-	MHD_destroy_response(resp);
-	return r;
 }
 
 int
@@ -166,8 +156,7 @@ http_reply_keep(struct http_req *req, const char *key, const struct db_stamp *st
 	MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
 	http_header_security(resp, false);
 	http_kept_clear(k);
-	if (stamp->own < 0)
-		return http_queue_kept_not(req, resp);
+	/* under a stamp that could not be read (own -1) it is kept but never served */
 	if ((k->key = strdup(key)) == NULL)
 		fatal("http: out of memory");
 	k->stamp = *stamp;

@@ -1229,7 +1229,6 @@ modem_step(struct modem *m)
 		while (modem_send(m, &msg, &next) == 1) {
 			queue_msg_clear(&msg);
 			msg = next;
-			modem_read_pending(m);	/* an announced SMS ends the run */
 		}
 		queue_msg_clear(&msg);
 		return;

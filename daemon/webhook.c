@@ -7,10 +7,10 @@
 #include <curl/curl.h>
 #include <dlfcn.h>
 #include <errno.h>
-#include <stddef.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -337,6 +337,7 @@ webhook_curl_open(struct webhook *w, char *error, size_t errlen)
 		if ((sym = dlsym(lib, syms[i].name)) == NULL) {
 			snprintf(error, errlen, "%s has no %s", WEBHOOK_LIBCURL, syms[i].name);
 			log_err("webhook: %s", error);
+			dlclose(lib);	/* nothing of it has run yet */
 			return -1;
 		}
 		/* POSIX: a function's address fits in a void * */
