@@ -15,6 +15,9 @@
 #include "text.h"
 #include "webhook.h"
 
+/* A part's key in message_parts is message_id * 16 + seq (sql/007): id's parts. */
+#define QUEUE_PARTS_OF(id) "id BETWEEN " id " * 16 AND " id " * 16 + 15"
+_Static_assert(QUEUE_BODY_MAX_PARTS < 16, "a message's parts share message_parts keys");
 #define QUEUE_REPORT_WINDOW (3 * 24 * 3600)	/* a report older than this matches nothing */
 #define QUEUE_HOOK "queue_hook"		/* savepoint of a change and its notices */
 
@@ -290,7 +293,7 @@ queue_cas(struct db *db, int64_t id, const char *from, const char *to, int64_t n
 static unsigned
 queue_sent_parts(struct db *db, int64_t id)
 {
-	static const char sql[] = "SELECT seq FROM message_parts WHERE message_id = ?";
+	static const char sql[] = "SELECT seq FROM message_parts WHERE " QUEUE_PARTS_OF("?1");
 	sqlite3_stmt *st = db_stmt(db, sql);
 	unsigned mask = 0;
 	int seq;
@@ -313,7 +316,7 @@ queue_peek(struct db *db, int64_t now, struct queue_msg *m)
 {
 	static const char sql[] = "SELECT id, to_number, body, encoding, parts, attempts, "
 	    "concat_ref, contact_id, kind = 'system', ifnull(give_up_at, 0) FROM messages "
-	    "WHERE status = 'queued' AND not_before <= ? "
+	    "WHERE status IN ('queued', 'sending') AND status = 'queued' AND not_before <= ? "
 	    "ORDER BY priority, not_before, id LIMIT 1";
 	sqlite3_stmt *st = db_stmt(db, sql);
 	int rc;
@@ -406,8 +409,9 @@ int
 queue_part_sent(struct db *db, int64_t id, int seq, const char *modem, int reference,
     int64_t now)
 {
-	static const char sql[] = "INSERT OR REPLACE INTO message_parts (message_id, seq, "
-	    "modem, reference, sent_at, report) VALUES (?, ?, ?, ?, ?, 'pending')";
+	static const char sql[] = "INSERT OR REPLACE INTO message_parts (id, message_id, "
+	    "seq, modem, reference, sent_at, report) VALUES (?1 * 16 + ?2, ?1, ?2, ?3, ?4, ?5, "
+	    "'pending')";
 	sqlite3_stmt *st = db_stmt(db, sql);
 
 	if (st == NULL)
@@ -518,7 +522,7 @@ queue_recover(struct db *db, int64_t now)
 {
 	static const char sql[] = "UPDATE messages SET status = 'uncertain', error = "
 	    "'interrompu pendant l''envoi : vérifiez avant de renvoyer' "
-	    "WHERE status IN ('sending', 'failed', 'uncertain') AND status = 'sending' "
+	    "WHERE status IN ('queued', 'sending') AND status = 'sending' "
 	    "RETURNING id";
 	bool hook = queue_hook_begin(db);
 	sqlite3_stmt *st = db_stmt(db, sql);
@@ -542,11 +546,12 @@ queue_hold_restored(struct db *db, int64_t now)
 	static const char *const sql[2] = {
 		("UPDATE messages SET status = 'uncertain', error = 'base restaurée depuis une "
 		"sauvegarde : a pu partir après elle, vérifiez avant de renvoyer' "
-		"WHERE status IN ('sending', 'failed', 'uncertain') AND status = 'sending' "
+		"WHERE status IN ('queued', 'sending') AND status = 'sending' "
 		"RETURNING id"),
 		("UPDATE messages SET status = 'uncertain', error = 'base restaurée depuis une "
 		"sauvegarde : a pu partir après elle, vérifiez avant de renvoyer' "
-		"WHERE status = 'queued' AND not_before <= ?1 RETURNING id"),
+		"WHERE status IN ('queued', 'sending') AND status = 'queued' AND not_before <= ?1 "
+		"RETURNING id"),
 	};
 	static const char *const from[2] = { "sending", "queued" };
 	sqlite3_stmt *st;
@@ -577,7 +582,7 @@ queue_settle(struct db *db, int64_t id, int64_t now)
 {
 	static const char sql_parts[] = "SELECT m.parts, "
 	    "sum(p.report = 'delivered'), sum(p.report = 'failed') "
-	    "FROM messages m JOIN message_parts p ON p.message_id = m.id WHERE m.id = ?";
+	    "FROM messages m JOIN message_parts p ON p." QUEUE_PARTS_OF("m.id") " WHERE m.id = ?";
 	static const char sql_set[] = "UPDATE messages SET status = ?2, delivered_at = ?3 "
 	    "WHERE id = ?1 AND status = 'sent'";
 	sqlite3_stmt *st = db_stmt(db, sql_parts);
@@ -617,15 +622,15 @@ int
 queue_report(struct db *db, const char *modem, int reference, const char *number,
     bool delivered, int64_t now)
 {
-	static const char sql_find[] = "SELECT p.message_id, p.seq FROM message_parts p "
-	    "JOIN messages m ON m.id = p.message_id WHERE p.modem = ?1 AND p.reference = ?2 "
-	    "AND m.to_number = ?3 AND p.sent_at >= ?4 AND p.report = 'pending' "
-	    "ORDER BY p.sent_at DESC LIMIT 1";
-	static const char sql_set[] = "UPDATE message_parts SET report = ?3, report_at = ?4 "
-	    "WHERE message_id = ?1 AND seq = ?2";
+	/* back from the newest part through message_parts_sent (sql/007) */
+	static const char sql_find[] = "SELECT p.id, p.message_id FROM message_parts p "
+	    "INDEXED BY message_parts_sent CROSS JOIN messages m ON m.id = p.message_id "
+	    "WHERE p.sent_at >= ?4 AND p.reference = ?2 AND p.modem = ?1 "
+	    "AND p.report = 'pending' AND m.to_number = ?3 ORDER BY p.sent_at DESC LIMIT 1";
+	static const char sql_set[] = "UPDATE message_parts SET report = ?2, report_at = ?3 "
+	    "WHERE id = ?1";
 	sqlite3_stmt *st = db_stmt(db, sql_find);
-	int64_t id = 0;
-	int seq = 0;
+	int64_t part = 0, id = 0;
 
 	if (st == NULL)
 		return -1;
@@ -634,18 +639,17 @@ queue_report(struct db *db, const char *modem, int reference, const char *number
 	sqlite3_bind_text(st, 3, number, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, now - QUEUE_REPORT_WINDOW);
 	if (sqlite3_step(st) == SQLITE_ROW) {
-		id = sqlite3_column_int64(st, 0);
-		seq = sqlite3_column_int(st, 1);
+		part = sqlite3_column_int64(st, 0);
+		id = sqlite3_column_int64(st, 1);
 	}
 	sqlite3_reset(st);
 	if (id == 0)
 		return 0;
 	if ((st = db_stmt(db, sql_set)) == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int(st, 2, seq);
-	sqlite3_bind_text(st, 3, delivered ? "delivered" : "failed", -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, now);
+	sqlite3_bind_int64(st, 1, part);
+	sqlite3_bind_text(st, 2, delivered ? "delivered" : "failed", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, now);
 	if (db_step_done(db, st) < 0 || queue_settle(db, id, now) < 0)
 		return -1;
 	return 1;
@@ -665,7 +669,7 @@ queue_resend(struct db *db, int64_t id, int64_t now, struct error *err)
 {
 	static const char sql[] = "UPDATE messages SET status = 'queued', not_before = ?2, "
 	    "attempts = 0, error = NULL WHERE id = ?1 AND status = ?3";
-	static const char sql_parts[] = "DELETE FROM message_parts WHERE message_id = ?";
+	static const char sql_parts[] = "DELETE FROM message_parts WHERE " QUEUE_PARTS_OF("?1");
 	static const char *const from[] = { "failed", "uncertain" };
 	sqlite3_stmt *st;
 	bool hook;
@@ -708,9 +712,9 @@ int
 queue_cancel_contact(struct db *db, int64_t contact_id, int64_t now)
 {
 	static const char sql[] = "UPDATE messages SET status = 'cancelled', "
-	    "error = 'STOP reçu' WHERE status = 'queued' AND kind <> 'system' AND "
-	    "(contact_id = ?1 OR to_number IN (SELECT number FROM contact_phones "
-	    "WHERE contact_id = ?1)) RETURNING id";
+	    "error = 'STOP reçu' WHERE status IN ('queued', 'sending') AND status = 'queued' "
+	    "AND kind <> 'system' AND (contact_id = ?1 OR to_number IN "
+	    "(SELECT number FROM contact_phones WHERE contact_id = ?1)) RETURNING id";
 	bool hook = queue_hook_begin(db);
 	sqlite3_stmt *st = db_stmt(db, sql);
 
@@ -728,8 +732,9 @@ queue_cancel_matching(struct db *db, int64_t campaign_id, int64_t event_id, int6
     const char *reason, int64_t now)
 {
 	static const char sql[] = "UPDATE messages SET status = 'cancelled', error = ?4 "
-	    "WHERE status = 'queued' AND (?1 = 0 OR campaign_id = ?1) AND "
-	    "(?2 = 0 OR event_id = ?2) AND (?3 = 0 OR event_occurrence = ?3) RETURNING id";
+	    "WHERE status IN ('queued', 'sending') AND status = 'queued' AND "
+	    "(?1 = 0 OR campaign_id = ?1) AND (?2 = 0 OR event_id = ?2) AND "
+	    "(?3 = 0 OR event_occurrence = ?3) RETURNING id";
 	bool hook;
 	sqlite3_stmt *st;
 
@@ -820,14 +825,14 @@ queue_parts_since(struct db *db, const char *modem, int64_t since)
 int
 queue_count(struct db *db, const char *status)
 {
-	/* worded so that the partial indexes of sql/006 are used */
-	static const char sql_queued[] = "SELECT count(*) FROM messages "
-	    "WHERE status = 'queued' AND ?1 IS NOT NULL";
+	/* worded so that the partial indexes of sql/007 are used */
+	static const char sql_due[] = "SELECT count(*) FROM messages "
+	    "WHERE status IN ('queued', 'sending') AND status = ?1";
 	static const char sql_open[] = "SELECT count(*) FROM messages "
-	    "WHERE status IN ('sending', 'failed', 'uncertain') AND status = ?1";
+	    "WHERE status IN ('failed', 'uncertain') AND status = ?1";
 	static const char sql_other[] = "SELECT count(*) FROM messages WHERE status = ?1";
-	sqlite3_stmt *st = db_stmt(db, strcmp(status, "queued") == 0 ? sql_queued :
-	    strcmp(status, "sending") == 0 || strcmp(status, "failed") == 0 ||
+	sqlite3_stmt *st = db_stmt(db, strcmp(status, "queued") == 0 ||
+	    strcmp(status, "sending") == 0 ? sql_due : strcmp(status, "failed") == 0 ||
 	    strcmp(status, "uncertain") == 0 ? sql_open : sql_other);
 	int n = -1;
 

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "db.h"
+#include "embedded.h"
+#include "queue.h"
 #include "test_db.h"
 #include "test_main.h"
 
@@ -22,6 +24,62 @@ START_TEST(db_test_fresh_is_migrated)
 	    "WHERE name IN ('users', 'contacts', 'contact_phones', 'groups', "
 	    "'group_members', 'audit_log', 'sessions', 'api_tokens')"), 8);
 	test_db_close(&t);
+}
+END_TEST
+
+/*
+ * A database of the previous version, with a message sent in two parts
+ * and one delivery report in: after the upgrade (sql/007, parts keyed by
+ * message and number) the parts are all there, and the second report
+ * still finds its part.
+ */
+START_TEST(db_test_upgrade_keeps_message_parts)
+{
+	static const char fill[] =
+	    "PRAGMA user_version = 6;"
+	    "INSERT INTO messages (id, to_number, body, encoding, parts, concat_ref, status, "
+	    " not_before, queued_at, sent_at) VALUES (5, '+33639980001', 'Rappel', 'gsm7', 2, 9, "
+	    " 'sent', 1800000000, 1800000000, 1800000010);"
+	    "INSERT INTO message_parts (message_id, seq, modem, reference, sent_at, report, "
+	    " report_at) VALUES (5, 1, 'modem', 200, 1800000005, 'delivered', 1800000020),"
+	    " (5, 2, 'modem', 201, 1800000010, 'pending', NULL);";
+	char dir[] = "/tmp/rappel-test-XXXXXX", path[64], err[256] = "";
+	struct db *db;
+	sqlite3 *raw;
+	sqlite3_stmt *st;
+	int i;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/rappel.db", dir);
+	ck_assert_int_eq(sqlite3_open(path, &raw), SQLITE_OK);
+	for (i = 0; i < 6; i++)
+		ck_assert_msg(sqlite3_exec(raw, (const char *)embedded_sql[i].data, NULL, NULL,
+		    NULL) == SQLITE_OK, "%s: %s", embedded_sql[i].name, sqlite3_errmsg(raw));
+	ck_assert_msg(sqlite3_exec(raw, fill, NULL, NULL, NULL) == SQLITE_OK, "%s",
+	    sqlite3_errmsg(raw));
+	sqlite3_close(raw);
+
+	db = db_open(path, err, sizeof(err));
+	ck_assert_msg(db != NULL, "%s", err);
+	ck_assert_msg(db_migrate(db, err, sizeof(err)) >= 1, "%s", err);
+	ck_assert_int_eq(db_version(db), db_latest_version());
+	ck_assert_int_eq(test_db_int(db, "SELECT count(*) FROM message_parts "
+	    "WHERE message_id = 5 AND id = 5 * 16 + seq"), 2);
+	ck_assert_int_eq(test_db_int(db, "SELECT report_at FROM message_parts WHERE id = 81"),
+	    1800000020);
+	ck_assert_int_eq(test_db_int(db, "SELECT count(*) FROM sqlite_master "
+	    "WHERE name = 'message_parts_ref'"), 0);
+	ck_assert_int_eq(queue_report(db, "modem", 201, "+33639980001", true, 1800000030), 1);
+	ck_assert_int_eq(test_db_int(db, "SELECT status = 'delivered' FROM messages "
+	    "WHERE id = 5"), 1);
+	ck_assert_int_eq(sqlite3_prepare_v2(db_handle(db), "PRAGMA integrity_check", -1, &st,
+	    NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	ck_assert_str_eq((const char *)sqlite3_column_text(st, 0), "ok");
+	sqlite3_finalize(st);
+	db_close(db);
+	snprintf(err, sizeof(err), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(err), 0);
 }
 END_TEST
 
@@ -120,6 +178,7 @@ db_suite(void)
 	tc = tcase_create("migrations");
 	tcase_add_test(tc, db_test_fresh_is_migrated);
 	tcase_add_test(tc, db_test_refuses_newer);
+	tcase_add_test(tc, db_test_upgrade_keeps_message_parts);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("pragmas");
 	tcase_add_test(tc, db_test_pragmas);

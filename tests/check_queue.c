@@ -189,6 +189,55 @@ START_TEST(queue_test_partial_multipart_resumes)
 	ck_assert_str_eq(queue_test_status(t.db, id), "sent");	/* part 3 not yet */
 	ck_assert_int_eq(queue_report(t.db, "modem", 9, "+33639980001", false, T0 + 3700), 1);
 	ck_assert_str_eq(queue_test_status(t.db, id), "failed");
+	/* a person's resend sends every part again, under a new reference */
+	ck_assert_int_eq(queue_resend(t.db, id, T0 + 3800, NULL), 0);
+	ck_assert_int_eq(queue_claim_next(t.db, "modem", T0 + 3800, &m), 1);
+	ck_assert_int_eq(m.id, id);
+	ck_assert_uint_eq(m.sent_parts, 0);
+	queue_msg_clear(&m);
+	ck_assert_int_eq(queue_report(t.db, "modem", 7, "+33639980001", true, T0 + 3801), 0);
+	test_db_close(&t);
+}
+END_TEST
+
+/*
+ * A reference is one byte: after 255 parts it comes again.  A report goes
+ * to the newest part still waiting for one with that reference, to that
+ * number, from that modem; the others stay as they were.
+ */
+START_TEST(queue_test_report_finds_newest_part)
+{
+	struct test_db t;
+	struct queue_msg m;
+	int64_t id[3];
+	int i;
+
+	test_db_open(&t);
+	for (i = 0; i < 3; i++)
+		id[i] = queue_test_add(t.db, "Rappel : atelier cuisine jeudi 9h.", 1, T0);
+	for (i = 0; i < 3; i++) {
+		ck_assert_int_eq(queue_claim_next(t.db, "modem", T0 + 60 * i, &m), 1);
+		ck_assert_int_eq(m.id, id[i]);
+		queue_msg_clear(&m);
+		ck_assert_int_eq(queue_part_sent(t.db, id[i], 1, "modem", i < 2 ? 42 : 43,
+		    T0 + 60 * i), 0);
+		ck_assert_int_eq(queue_mark_sent(t.db, id[i], T0 + 60 * i), 0);
+	}
+	ck_assert_int_eq(queue_report(t.db, "modem", 42, "+33639980001", true, T0 + 200), 1);
+	ck_assert_str_eq(queue_test_status(t.db, id[1]), "delivered");
+	ck_assert_str_eq(queue_test_status(t.db, id[0]), "sent");
+	/* the same reference again: the older part, already reported ones skipped */
+	ck_assert_int_eq(queue_report(t.db, "modem", 42, "+33639980001", false, T0 + 201), 1);
+	ck_assert_str_eq(queue_test_status(t.db, id[0]), "failed");
+	ck_assert_str_eq(queue_test_status(t.db, id[1]), "delivered");
+	ck_assert_int_eq(queue_report(t.db, "modem", 42, "+33639980001", true, T0 + 202), 0);
+	/* three days after its part was sent, a report matches nothing */
+	ck_assert_int_eq(queue_report(t.db, "modem", 43, "+33639980001", true,
+	    T0 + 120 + 3 * 24 * 3600 + 1), 0);
+	ck_assert_str_eq(queue_test_status(t.db, id[2]), "sent");
+	ck_assert_int_eq(queue_report(t.db, "modem", 43, "+33639980001", true,
+	    T0 + 120 + 3 * 24 * 3600), 1);
+	ck_assert_str_eq(queue_test_status(t.db, id[2]), "delivered");
 	test_db_close(&t);
 }
 END_TEST
@@ -401,6 +450,7 @@ queue_suite(void)
 	tc = tcase_create("retries");
 	tcase_add_test(tc, queue_test_retry_backoff_gives_up);
 	tcase_add_test(tc, queue_test_partial_multipart_resumes);
+	tcase_add_test(tc, queue_test_report_finds_newest_part);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("opt-out and erasure");
 	tcase_add_test(tc, queue_test_opt_out);
