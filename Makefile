@@ -100,6 +100,7 @@ bench: build
 	sh bench/bench_queue.sh $(BUILD) 3000 3
 	sh bench/bench_send.sh $(BUILD)
 	sh bench/bench_webhook.sh $(BUILD)
+	$(BUILD)/bench/bench_rss_floor
 	sh bench/bench_peers.sh $(BUILD) $(BENCH_PEERS_ARGS)
 
 demo: build

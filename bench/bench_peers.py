@@ -40,7 +40,7 @@ same disk (ext4 under /var/tmp):
 
 rappeld alone: bench_queue (3,000-recipient campaign), wrk on
 GET /api/v1/contacts with 3,000 contacts at 50 connections, rappeld's
-RSS afterwards.
+RSS halfway through the load and 1 s after it.
 """
 import argparse
 import json
@@ -523,9 +523,12 @@ def run_rappel_only(args):
         res["body_kib"] = len(body.encode()) / 1024.0
         time.sleep(1)
         res["rss_before"] = p.sample()["rss"]
-        w = subprocess.run(["wrk", "-t2", "-c50", "-d%ds" % args.panel_s, "--latency",
-                            "-H", "Authorization: Bearer " + token, url],
-                           capture_output=True, text=True).stdout
+        load = subprocess.Popen(["wrk", "-t2", "-c50", "-d%ds" % args.panel_s, "--latency",
+                                 "-H", "Authorization: Bearer " + token, url],
+                                stdout=subprocess.PIPE, text=True)
+        time.sleep(args.panel_s / 2.0)
+        res["rss_during"] = p.sample()["rss"]
+        w = load.communicate()[0]
         res["wrk"] = w
         for pct in ("50", "99"):
             m = re.search(r"^\s+%s(?:\.000)?%%\s+([0-9.]+)(us|ms|s)" % pct, w, re.M)
@@ -533,6 +536,7 @@ def run_rappel_only(args):
             res["p" + pct] = v / 1000 if m.group(2) == "us" else v * 1000 if m.group(2) == "s" else v
         m = re.search(r"Requests/sec:\s+([0-9.]+)", w)
         res["rps"] = float(m.group(1))
+        time.sleep(1)   # rappeld gives memory back once the last client has gone
         s = p.sample()
         res["rss_after"], res["hwm"] = s["rss"], s["hwm"]
         with open("/proc/%d/status" % p.proc.pid) as f:
@@ -704,8 +708,10 @@ def main():
             "| same, requests/s | %.0f |" % panel["rps"],
             "| one request right after a change (list rebuilt; curl time_total, median of 7) | %s |" % (
                 "%.1f ms" % panel["rebuilt_ms"] if panel.get("rebuilt_ms") else "-"),
-            "| RSS with %d contacts, before / after the load | %.1f / %.1f MiB |" % (
-                args.contacts, panel["rss_before"] / 1024.0, panel["rss_after"] / 1024.0),
+            "| RSS with %d contacts, before / during / 1 s after the load | %.1f / %s / %.1f MiB |" % (
+                args.contacts, panel["rss_before"] / 1024.0,
+                "%.1f" % (panel["rss_during"] / 1024.0) if "rss_during" in panel else "-",
+                panel["rss_after"] / 1024.0),
             "| peak RSS (VmHWM) | %.1f MiB |" % (panel["hwm"] / 1024.0),
             "| RSS after the load: anonymous / file-backed (shared libraries) | %.1f / %.1f MiB |" % (
                 panel.get("RssAnon", 0) / 1024.0, panel.get("RssFile", 0) / 1024.0),
@@ -764,12 +770,14 @@ def targets(R, panel, names, args):
                                          "" if not peers else ", ahead of every peer" if ahead
                                          else ", NOT ahead of every peer"))
     if panel:
+        rss_panel = max(panel.get("rss_during", 0), panel["rss_after"])
         for what, v, ok in [
                 ("<= 200 ms to queue %d" % args.contacts, panel["queue_ms"],
                  panel["queue_ms"] <= 200),
                 ("panel p99 <= 50 ms", panel["p99"], panel["p99"] <= 50),
-                ("<= 8 MB RSS with the panel and %d contacts" % args.contacts,
-                 panel["rss_after"] / 1024.0, panel["rss_after"] <= 8 * 1000 * 1000 / 1024)]:
+                # during the load: the arenas are full then, whatever is given back after
+                ("<= 8 MB RSS with the panel and %d contacts (during the load, MiB)" % args.contacts,
+                 rss_panel / 1024.0, rss_panel <= 8 * 1000 * 1000 / 1024)]:
             out.append("- %s: %.1f — %s" % (what, v, "met" if ok else "MISSED"))
     return out
 
