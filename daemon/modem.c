@@ -37,6 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -58,6 +59,11 @@
 #define MODEM_IDLE_MS 1000		/* a ready modem's wait between looks at the queue:
 					   the API and the scheduler wake it at once, an
 					   SMS announced by the modem ends it too */
+#define MODEM_IDLE_WATCHED_MS 5000	/* the same when a commit by another process
+					   (rappelctl send) ends it too: what is left to
+					   notice is the time passing (a message's
+					   not_before, the sending hours), a few
+					   seconds late at most */
 #define MODEM_HANGUP_MS 10		/* pause when the port reports a hang-up, so the
 					   idle wait does not spin until the step sees it */
 #define MODEM_SWEEP_S 120		/* read the whole SIM this often (+CMTI announces
@@ -164,6 +170,8 @@ struct modem_pool {
 	bool stopping;
 	bool woken;
 	int wake_fd;			/* eventfd written with every wake, for poll(); -1: none */
+	int change_fd;			/* inotify on the database's WAL, written by every
+					   commit of any process, for poll(); -1: none */
 	pthread_t watcher;		/* aborts libgammu calls on a vanished device */
 	bool watching;
 	pthread_cond_t watch_wake;	/* with lock: rouses the watcher */
@@ -295,23 +303,28 @@ modem_woken(struct modem *m)
 static void
 modem_listen(struct modem *m, int ms)
 {
-	struct pollfd p[2] = {
+	struct pollfd p[3] = {
 		{ .fd = m->port_fd, .events = POLLIN },
 		{ .fd = m->pool->wake_fd, .events = POLLIN },
+		{ .fd = m->pool->change_fd, .events = POLLIN },
 	};
+	char events[sizeof(struct inotify_event) + NAME_MAX + 1];
 	uint64_t count;
 
 	if (m->port_fd < 0 || m->pool->wake_fd < 0) {
 		modem_wait(m, ms);
 		return;
 	}
-	if (poll(p, 2, ms) <= 0)
+	if (poll(p, m->pool->change_fd >= 0 ? 3 : 2, ms) <= 0)
 		return;
 	if (p[1].revents & POLLIN) {
 		if (read(m->pool->wake_fd, &count, sizeof(count)) < 0)
 			count = 0;	/* another modem took it: nothing to do */
 		modem_woken(m);
 	}
+	/* the database changed: the step after this one looks at the queue */
+	while ((p[2].revents & POLLIN) && read(m->pool->change_fd, events, sizeof(events)) > 0)
+		;
 	if (p[0].revents & POLLIN)
 		GSM_ReadDevice(m->sm, FALSE);
 	else if (p[0].revents & (POLLHUP | POLLERR | POLLNVAL))
@@ -1234,7 +1247,7 @@ modem_step(struct modem *m)
 		return;
 	}
 	modem_sync(m);
-	modem_listen(m, MODEM_IDLE_MS);
+	modem_listen(m, m->pool->change_fd >= 0 ? MODEM_IDLE_WATCHED_MS : MODEM_IDLE_MS);
 }
 
 static void *
@@ -1381,6 +1394,31 @@ modem_watch(void *arg)
 	}
 }
 
+/*
+ * Every commit, by rappeld or by another process such as rappelctl send,
+ * writes to the database's WAL file: an inotify watch on it lets an idle
+ * worker look at the queue at once instead of at its next timeout.  The
+ * file lives as long as a connection is open, and rappeld keeps its own.
+ * -1 when it cannot be watched: the shorter timeout is used instead.
+ */
+static int
+modem_watch_commits(const char *db_path)
+{
+	char wal[PATH_MAX];
+	int fd;
+
+	if (db_path == NULL || (size_t)snprintf(wal, sizeof(wal), "%s-wal", db_path) >=
+	    sizeof(wal) || (fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) < 0)
+		return -1;
+	if (inotify_add_watch(fd, wal, IN_MODIFY) < 0) {
+		log_info("modem: cannot watch %s for commits (%s): looking at the queue "
+		    "every %d ms", wal, strerror(errno), MODEM_IDLE_MS);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 struct modem_pool *
 modem_pool_start(const struct config *cfg, int64_t (*now)(void), char *err, size_t errlen)
 {
@@ -1396,6 +1434,7 @@ modem_pool_start(const struct config *cfg, int64_t (*now)(void), char *err, size
 	pthread_cond_init(&pool->wake, NULL);
 	pthread_cond_init(&pool->watch_wake, NULL);
 	pool->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);	/* -1: modem_listen() sleeps */
+	pool->change_fd = modem_watch_commits(cfg->db_path);
 	for (i = 0; i < cfg->nmodems; i++) {
 		struct modem *m = &pool->modems[i];
 		m->pool = pool;
@@ -1496,6 +1535,8 @@ modem_pool_stop(struct modem_pool *pool)
 	pthread_cond_destroy(&pool->watch_wake);
 	if (pool->wake_fd >= 0)
 		close(pool->wake_fd);
+	if (pool->change_fd >= 0)
+		close(pool->change_fd);
 	pthread_mutex_destroy(&pool->lock);
 	free(pool);
 }

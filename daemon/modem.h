@@ -5,7 +5,9 @@
  * most once per start, then loops without busy-waiting:
  *
  *   - reads what the modem says (new SMS, delivery reports); while idle
- *     it waits in poll() on the port, so an announced SMS is handled at once;
+ *     it waits in poll() on the port, so an announced SMS is handled at
+ *     once, and on the database's WAL file, so a message queued by another
+ *     process (rappelctl send) is too;
  *   - sweeps the SIM for SMS every 120 s and whenever one is announced:
  *     each is stored in the database, then deleted from the SIM;
  *   - polls signal and registration every 180 s;

@@ -322,6 +322,37 @@ START_TEST(test_send_encodings)
 }
 END_TEST
 
+/*
+ * rappelctl send queues from another process: no wake-up of rappeld's
+ * reaches the idle worker, only its commit to the database, which the
+ * worker watches.  Its idle wait is 5 s; each message goes out long
+ * before, three times, so that a watch that never fires cannot pass by
+ * luck (a message queued late in a wait).
+ */
+START_TEST(test_send_from_rappelctl)
+{
+	struct timespec t0, t1;
+	char out[512], text[64];
+	long ms;
+	int i;
+
+	ck_assert(wait_state("ready", MODEM_TEST_WAIT_MS));
+	for (i = 1; i <= 3; i++) {
+		e2e_sleep_ms(700 * i);	/* the worker waits, idle */
+		snprintf(text, sizeof(text), "Rappel : atelier tricot lundi 14h (%d).", i);
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		ck_assert_msg(e2e_ctl(&E, NULL, out, sizeof(out), "send", "06 12 34 56 78", text,
+		    NULL) == 0, "send: %s", out);
+		ck_assert(wait_count("/api/v1/messages?status=sent", (size_t)i, MODEM_TEST_WAIT_MS));
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+		printf("modem: a message queued by rappelctl was sent after %ld ms\n", ms);
+		ck_assert_msg(ms < 2000, "message %d sent after %ld ms: the commit did not "
+		    "wake the worker", i, ms);
+	}
+}
+END_TEST
+
 START_TEST(test_batch_200)
 {
 	char body[64];
@@ -1044,6 +1075,7 @@ modem_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_send_encodings);
 	tcase_add_test(tc, test_batch_200);
+	tcase_add_test(tc, test_send_from_rappelctl);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("receive");
 	tcase_add_checked_fixture(tc, setup, teardown);
