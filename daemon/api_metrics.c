@@ -12,6 +12,7 @@
 
 #include "api.h"
 #include "buf.h"
+#include "queue.h"
 
 /* Appends a label value with \ " and newline escaped, as the format asks. */
 static void
@@ -125,7 +126,7 @@ api_metrics(struct http_req *req)
 	    "How long the oldest due message has been waiting, 0 when none.");
 	buf_printf(&out, "rappel_queue_oldest_seconds %lld\n", api_metrics_int(db,
 	    "SELECT ifnull(?1 - min(not_before), 0) FROM messages "
-	    "WHERE status IN ('queued', 'sending') AND status = 'queued' AND not_before <= ?1", req->now));
+	    "WHERE " QUEUE_SQL_DUE("'queued'") " AND not_before <= ?1", req->now));
 	api_metrics_head(&out, "rappel_replies", "gauge", "Incoming SMS by intent.");
 	api_metrics_rows(db, &out, "SELECT ifnull(intent, 'unknown'), count(*) FROM replies "
 	    "GROUP BY intent", "rappel_replies", "intent");

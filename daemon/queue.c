@@ -316,7 +316,7 @@ queue_peek(struct db *db, int64_t now, struct queue_msg *m)
 {
 	static const char sql[] = "SELECT id, to_number, body, encoding, parts, attempts, "
 	    "concat_ref, contact_id, kind = 'system', ifnull(give_up_at, 0) FROM messages "
-	    "WHERE status IN ('queued', 'sending') AND status = 'queued' AND not_before <= ? "
+	    "WHERE " QUEUE_SQL_DUE("'queued'") " AND not_before <= ? "
 	    "ORDER BY priority, not_before, id LIMIT 1";
 	sqlite3_stmt *st = db_stmt(db, sql);
 	int rc;
@@ -522,8 +522,7 @@ queue_recover(struct db *db, int64_t now)
 {
 	static const char sql[] = "UPDATE messages SET status = 'uncertain', error = "
 	    "'interrompu pendant l''envoi : vérifiez avant de renvoyer' "
-	    "WHERE status IN ('queued', 'sending') AND status = 'sending' "
-	    "RETURNING id";
+	    "WHERE " QUEUE_SQL_DUE("'sending'") " RETURNING id";
 	bool hook = queue_hook_begin(db);
 	sqlite3_stmt *st = db_stmt(db, sql);
 	int n;
@@ -546,12 +545,10 @@ queue_hold_restored(struct db *db, int64_t now)
 	static const char *const sql[2] = {
 		("UPDATE messages SET status = 'uncertain', error = 'base restaurée depuis une "
 		"sauvegarde : a pu partir après elle, vérifiez avant de renvoyer' "
-		"WHERE status IN ('queued', 'sending') AND status = 'sending' "
-		"RETURNING id"),
+		"WHERE " QUEUE_SQL_DUE("'sending'") " RETURNING id"),
 		("UPDATE messages SET status = 'uncertain', error = 'base restaurée depuis une "
 		"sauvegarde : a pu partir après elle, vérifiez avant de renvoyer' "
-		"WHERE status IN ('queued', 'sending') AND status = 'queued' AND not_before <= ?1 "
-		"RETURNING id"),
+		"WHERE " QUEUE_SQL_DUE("'queued'") " AND not_before <= ?1 RETURNING id"),
 	};
 	static const char *const from[2] = { "sending", "queued" };
 	sqlite3_stmt *st;
@@ -712,9 +709,9 @@ int
 queue_cancel_contact(struct db *db, int64_t contact_id, int64_t now)
 {
 	static const char sql[] = "UPDATE messages SET status = 'cancelled', "
-	    "error = 'STOP reçu' WHERE status IN ('queued', 'sending') AND status = 'queued' "
-	    "AND kind <> 'system' AND (contact_id = ?1 OR to_number IN "
-	    "(SELECT number FROM contact_phones WHERE contact_id = ?1)) RETURNING id";
+	    "error = 'STOP reçu' WHERE " QUEUE_SQL_DUE("'queued'") " AND kind <> 'system' "
+	    "AND (contact_id = ?1 OR to_number IN (SELECT number FROM contact_phones "
+	    "WHERE contact_id = ?1)) RETURNING id";
 	bool hook = queue_hook_begin(db);
 	sqlite3_stmt *st = db_stmt(db, sql);
 
@@ -732,7 +729,7 @@ queue_cancel_matching(struct db *db, int64_t campaign_id, int64_t event_id, int6
     const char *reason, int64_t now)
 {
 	static const char sql[] = "UPDATE messages SET status = 'cancelled', error = ?4 "
-	    "WHERE status IN ('queued', 'sending') AND status = 'queued' AND "
+	    "WHERE " QUEUE_SQL_DUE("'queued'") " AND "
 	    "(?1 = 0 OR campaign_id = ?1) AND (?2 = 0 OR event_id = ?2) AND "
 	    "(?3 = 0 OR event_occurrence = ?3) RETURNING id";
 	bool hook;
@@ -825,9 +822,9 @@ queue_parts_since(struct db *db, const char *modem, int64_t since)
 int
 queue_count(struct db *db, const char *status)
 {
-	/* worded so that the partial indexes of sql/007 are used */
+	/* worded so that the partial indexes of sql/007 are used (see QUEUE_SQL_DUE) */
 	static const char sql_due[] = "SELECT count(*) FROM messages "
-	    "WHERE status IN ('queued', 'sending') AND status = ?1";
+	    "WHERE " QUEUE_SQL_DUE("?1");
 	static const char sql_open[] = "SELECT count(*) FROM messages "
 	    "WHERE status IN ('failed', 'uncertain') AND status = ?1";
 	static const char sql_other[] = "SELECT count(*) FROM messages WHERE status = ?1";

@@ -64,6 +64,13 @@
 #include "sms.h"
 
 #define QUEUE_BODY_MAX_PARTS 10		/* longer texts are refused */
+/*
+ * SQL terms for messages in status (a literal or a parameter) that let
+ * SQLite use messages_due, whose rows are the queued and the claimed
+ * messages (sql/007): a partial index is used only when the query's WHERE
+ * implies the index's own.
+ */
+#define QUEUE_SQL_DUE(status) "status IN ('queued', 'sending') AND status = " status
 #define QUEUE_MAX_ATTEMPTS 8
 #define QUEUE_BACKOFF_FIRST 30		/* seconds, default first delay, doubled each time */
 #define QUEUE_BACKOFF_MAX 3600

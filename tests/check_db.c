@@ -43,15 +43,16 @@ START_TEST(db_test_upgrade_keeps_message_parts)
 	    "INSERT INTO message_parts (message_id, seq, modem, reference, sent_at, report, "
 	    " report_at) VALUES (5, 1, 'modem', 200, 1800000005, 'delivered', 1800000020),"
 	    " (5, 2, 'modem', 201, 1800000010, 'pending', NULL);";
-	char dir[] = "/tmp/rappel-test-XXXXXX", path[64], err[256] = "";
-	struct db *db;
+	struct test_db t;
+	char err[256] = "";
 	sqlite3 *raw;
 	sqlite3_stmt *st;
 	int i;
 
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/rappel.db", dir);
-	ck_assert_int_eq(sqlite3_open(path, &raw), SQLITE_OK);
+	snprintf(t.dir, sizeof(t.dir), "/tmp/rappel-test-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(t.dir));
+	snprintf(t.path, sizeof(t.path), "%s/rappel.db", t.dir);
+	ck_assert_int_eq(sqlite3_open(t.path, &raw), SQLITE_OK);
 	for (i = 0; i < 6; i++)
 		ck_assert_msg(sqlite3_exec(raw, (const char *)embedded_sql[i].data, NULL, NULL,
 		    NULL) == SQLITE_OK, "%s: %s", embedded_sql[i].name, sqlite3_errmsg(raw));
@@ -59,27 +60,25 @@ START_TEST(db_test_upgrade_keeps_message_parts)
 	    sqlite3_errmsg(raw));
 	sqlite3_close(raw);
 
-	db = db_open(path, err, sizeof(err));
-	ck_assert_msg(db != NULL, "%s", err);
-	ck_assert_msg(db_migrate(db, err, sizeof(err)) >= 1, "%s", err);
-	ck_assert_int_eq(db_version(db), db_latest_version());
-	ck_assert_int_eq(test_db_int(db, "SELECT count(*) FROM message_parts "
+	t.db = db_open(t.path, err, sizeof(err));
+	ck_assert_msg(t.db != NULL, "%s", err);
+	ck_assert_msg(db_migrate(t.db, err, sizeof(err)) >= 1, "%s", err);
+	ck_assert_int_eq(db_version(t.db), db_latest_version());
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM message_parts "
 	    "WHERE message_id = 5 AND id = 5 * 16 + seq"), 2);
-	ck_assert_int_eq(test_db_int(db, "SELECT report_at FROM message_parts WHERE id = 81"),
+	ck_assert_int_eq(test_db_int(t.db, "SELECT report_at FROM message_parts WHERE id = 81"),
 	    1800000020);
-	ck_assert_int_eq(test_db_int(db, "SELECT count(*) FROM sqlite_master "
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM sqlite_master "
 	    "WHERE name = 'message_parts_ref'"), 0);
-	ck_assert_int_eq(queue_report(db, "modem", 201, "+33639980001", true, 1800000030), 1);
-	ck_assert_int_eq(test_db_int(db, "SELECT status = 'delivered' FROM messages "
+	ck_assert_int_eq(queue_report(t.db, "modem", 201, "+33639980001", true, 1800000030), 1);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT status = 'delivered' FROM messages "
 	    "WHERE id = 5"), 1);
-	ck_assert_int_eq(sqlite3_prepare_v2(db_handle(db), "PRAGMA integrity_check", -1, &st,
+	ck_assert_int_eq(sqlite3_prepare_v2(db_handle(t.db), "PRAGMA integrity_check", -1, &st,
 	    NULL), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
 	ck_assert_str_eq((const char *)sqlite3_column_text(st, 0), "ok");
 	sqlite3_finalize(st);
-	db_close(db);
-	snprintf(err, sizeof(err), "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(err), 0);
+	test_db_close(&t);
 }
 END_TEST
 
