@@ -306,6 +306,7 @@ api_status(struct http_req *req)
 	static const char *const counted[] = { "queued", "sending", "failed", "uncertain" };
 	sqlite3_stmt *st = db_stmt(req->app->db, sql);
 	json_t *modems = json_array(), *queue = json_object();
+	long long free_bytes;
 	size_t i;
 
 	while (st && sqlite3_step(st) == SQLITE_ROW)
@@ -320,8 +321,11 @@ api_status(struct http_req *req)
 	for (i = 0; i < sizeof(counted) / sizeof(counted[0]); i++)
 		json_object_set_new(queue, counted[i],
 		    json_integer(queue_count(req->app->db, counted[i])));
-	return http_reply_json(req, 200, json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o}",
-	    "version", RAPPEL_VERSION, "modems", modems, "queue", queue,
+	free_bytes = db_free_bytes(req->app->cfg->db_path);
+	return http_reply_json(req, 200, json_pack("{s:s, s:o, s:o, s:{s:o, s:b}, s:o, s:o, "
+	    "s:o, s:o}", "version", RAPPEL_VERSION, "modems", modems, "queue", queue,
+	    "disk", "free_bytes", free_bytes < 0 ? json_null() : json_integer(free_bytes),
+	    "full", free_bytes >= 0 && free_bytes < DB_DISK_FULL_BYTES,
 	    "backup", api_status_backup(req),
 	    "centre", json_pack("{s:s, s:s, s:s}", "name", req->app->cfg->centre_name,
 	    "phone", req->app->cfg->centre_phone, "timezone", req->app->cfg->timezone),

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -460,6 +461,24 @@ db_step_done(struct db *db, sqlite3_stmt *st)
 		    sqlite3_sql(st));
 	sqlite3_reset(st);
 	return -1;
+}
+
+long long
+db_free_bytes(const char *path)
+{
+	char dir[4096], *slash;
+	struct statvfs vfs;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	if ((slash = strrchr(dir, '/')) == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	if (statvfs(dir, &vfs) < 0)
+		return -1;
+	return (long long)vfs.f_bavail * (long long)vfs.f_frsize;
 }
 
 int

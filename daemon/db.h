@@ -120,6 +120,14 @@ void db_rollback_to(struct db *db, const char *name);
  */
 bool db_take_full(struct db *db);
 
+/*
+ * Bytes an unprivileged process may still write on the filesystem that
+ * holds the database file at path, or -1 when it cannot be told.
+ */
+long long db_free_bytes(const char *path);
+/* Below this, the database's disk is full: writes are about to fail. */
+#define DB_DISK_FULL_BYTES (1024 * 1024)
+
 /* Runs sql with no result rows (DDL, PRAGMA ...); 0 or -1 (logged). */
 int db_exec(struct db *db, const char *sql);
 

@@ -25,6 +25,7 @@
 #include "log.h"
 #include "modem.h"
 #include "queue.h"
+#include "router.h"
 #include "scheduler.h"
 #include "settings.h"
 #include "timeutil.h"
@@ -116,6 +117,7 @@ main(int argc, char **argv)
 	struct app app = { 0 };
 	struct http_server *http;
 	struct modem_pool *modems;
+	struct router *router;
 	struct webhook *hooks;
 	struct db *db;
 	sigset_t sigs;
@@ -202,6 +204,10 @@ main(int argc, char **argv)
 	if ((modems = modem_pool_start(cfg, main_now, err, sizeof(err))) == NULL)
 		fatal("modem: %s", err);
 	app.modems = modems;
+	/* its first pass decides what the last run stored and left undecided */
+	if ((router = router_start(&app, err, sizeof(err))) == NULL)
+		fatal("router: %s", err);
+	modem_pool_on_received(modems, router_poke_cb, router);
 	if ((app.sched = scheduler_start(&app, err, sizeof(err))) == NULL)
 		fatal("scheduler: %s", err);
 	if ((http = http_start(&app, err, sizeof(err))) == NULL)
@@ -260,6 +266,8 @@ main(int argc, char **argv)
 	sd_notify(0, "STOPPING=1");
 	http_stop(http);
 	scheduler_stop(app.sched);
+	modem_pool_on_received(modems, NULL, NULL);
+	router_stop(router);
 	modem_pool_stop(modems);
 	webhook_stop(hooks);
 	db_close(status_db);

@@ -5,8 +5,9 @@
  *
  * Worker states (modem_status.state):
  *   connecting   opening the device, identifying the modem
- *   pin_refused  the PIN was wrong or missing: stopped, never retried
- *                (a SIM locks after three wrong PINs)
+ *   pin_refused  the PIN was wrong or missing, or refused by this SIM in an
+ *                earlier run (pin.h): stopped, never retried (a SIM
+ *                locks after three wrong PINs)
  *   no_network   connected, not registered: messages wait
  *   ready        registered, sending and receiving
  *   reconnecting lost the device or it stopped answering; retrying
@@ -30,6 +31,7 @@
 #include <limits.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -47,8 +49,8 @@
 #include "log.h"
 #include "modemsim.h"
 #include "phone.h"
+#include "pin.h"
 #include "queue.h"
-#include "replies.h"
 #include "text.h"
 #include "window.h"
 
@@ -76,6 +78,8 @@
 #define MODEM_BACKOFF_MAX_S 30
 #define MODEM_BENCH_FAILURES 3		/* failed sends in a row, then ... */
 #define MODEM_BENCH_S 300		/* ... no sending for this long */
+#define MODEM_CLAIM_BACKOFF_MAX_S 30	/* most wait after a claim the database refused */
+#define MODEM_DB_LOG_S 60		/* a database refusal is logged this often at most */
 #define MODEM_PUBLISH_S 5		/* sent_total goes to modem_status at most this often
 					   while sending; a state change goes at once */
 
@@ -122,6 +126,28 @@ struct modem_rate {
 	int day_parts;
 };
 
+/* A part the network accepted, recorded with the message's outcome. */
+struct modem_part {
+	int seq;
+	int reference;
+	int64_t at;
+};
+
+/*
+ * What became of a message the modem was given, kept in memory until the
+ * database takes it (a full disk, a database busy for too long): the
+ * message stays 'sending' meanwhile, never claimed again.
+ */
+struct modem_outcome {
+	bool pending;
+	int64_t id;
+	int result;			/* enum modem_send_result */
+	char why[256];
+	int64_t at;
+	int nparts;
+	struct modem_part parts[GSM_MAX_MULTI_SMS];
+};
+
 struct modem {
 	struct modem_pool *pool;
 	const struct config_modem *cfg;
@@ -152,6 +178,11 @@ struct modem {
 	bool unsynced;			/* a lazy commit is not yet on the disk */
 	struct modem_rate rate;		/* parts sent lately, for the rate limits */
 	int send_failures;		/* in a row; MODEM_BENCH_FAILURES benches the modem */
+	struct modem_outcome outcome;	/* not yet committed, see modem_record() */
+	int db_backoff;			/* s; after the database refused a write, 0 else */
+	int64_t db_retry_at;		/* no claim before this time */
+	int64_t db_logged_at;		/* the last refusal logged */
+	long db_failures;		/* refusals in a row */
 	int64_t benched_until;		/* no claiming before this time */
 	pthread_mutex_t sm_lock;	/* held to create or free sm, and by the watcher */
 	dev_t dev_rdev;			/* the device node connected to, to notice */
@@ -165,6 +196,9 @@ struct modem_pool {
 	const struct config *cfg;	/* at start: the [modem] sections (m->cfg) */
 	_Atomic(const struct config *) live;	/* the current one: hours, rates, retries */
 	int64_t (*now)(void);
+	void (*received)(void *);	/* with lock: a reply was stored, see */
+					/* modem_pool_on_received() */
+	void *received_arg;
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
 	bool stopping;
@@ -480,13 +514,43 @@ modem_device_gone(struct modem *m)
 	return sb.st_rdev != m->dev_rdev || sb.st_ino != m->dev_ino;
 }
 
-/* Enters the PIN when the SIM asks for one: at most once per start. */
+/* What the dashboard and rappelctl status say of a PIN that will not be tried. */
+#define MODEM_PIN_HINT "Corrigez « pin » dans la section [%s] de rappel.conf, puis " \
+	"redémarrez rappel (systemctl restart rappel) : le nouveau code sera essayé une fois."
+
+/* Stops the worker for good (this run) with a French explanation for a person. */
+static int
+modem_pin_stop(struct modem *m, const char *log_what, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int
+modem_pin_stop(struct modem *m, const char *log_what, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(m->last_error, sizeof(m->last_error), fmt, ap);
+	va_end(ap);
+	log_err("modem: %s %s", m->cfg->name, log_what);
+	m->pin_refused = true;
+	modem_set_state(m, MODEM_PIN_REFUSED);
+	return -1;
+}
+
+/*
+ * Enters the PIN when the SIM asks for one, unless that PIN was refused
+ * by this SIM before, in this run or any earlier one (pin.h): a SIM locks
+ * after three wrong PINs, and a Pi reboots.  The attempt is on the disk
+ * before the PIN is sent.
+ */
 static int
 modem_unlock(struct modem *m)
 {
 	GSM_SecurityCodeType status;
 	GSM_SecurityCode code;
+	char imei[GSM_MAX_IMEI_LENGTH + 1] = "", sim[PIN_SIM_MAX], why[128];
 	GSM_Error e = GSM_GetSecurityStatus(m->sm, &status);
+	int refused;
 
 	if (e == ERR_NOTSUPPORTED || e == ERR_NOTIMPLEMENTED || (e == ERR_NONE &&
 	    status == SEC_None))
@@ -495,27 +559,53 @@ modem_unlock(struct modem *m)
 		modem_set_error(m, "cannot read the SIM state", e);
 		return -1;
 	}
-	if (status != SEC_Pin || m->cfg->pin == NULL || m->pin_refused) {
-		snprintf(m->last_error, sizeof(m->last_error), "%s",
-		    status != SEC_Pin ? "the SIM asks for a PUK or another code" :
-		    m->cfg->pin == NULL ? "the SIM asks for a PIN and none is configured" :
-		    "the PIN was refused; not trying again (set the right pin and restart)");
-		log_err("modem: %s %s", m->cfg->name, m->last_error);
-		modem_set_state(m, MODEM_PIN_REFUSED);
-		return -1;
+	if (status == SEC_Puk)
+		return modem_pin_stop(m, "the SIM is locked and asks for its PUK",
+		    "Carte SIM bloquée : elle demande son code PUK (8 chiffres, fourni par "
+		    "l'opérateur). Débloquez-la dans un téléphone, puis rebranchez-la.");
+	if (status != SEC_Pin)
+		return modem_pin_stop(m, "the SIM asks for a code other than its PIN",
+		    "La carte SIM demande un code autre que son PIN : mettez-la dans un "
+		    "téléphone pour voir lequel.");
+	if (m->cfg->pin == NULL)
+		return modem_pin_stop(m, "the SIM asks for a PIN and none is configured",
+		    "La carte SIM demande son code PIN. " MODEM_PIN_HINT, m->cfg->name);
+	if (m->pin_refused)
+		return modem_pin_stop(m, "the PIN was refused; not trying again",
+		    "Code PIN refusé par la carte SIM. " MODEM_PIN_HINT, m->cfg->name);
+	if (GSM_GetIMEI(m->sm, imei) != ERR_NONE)
+		imei[0] = '\0';
+	pin_sim_name(imei, m->device, sim);
+	if ((refused = pin_refused(m->db, sim, m->cfg->pin, why, sizeof(why))) != 0) {
+		if (refused < 0)
+			return modem_pin_stop(m, "cannot read the PINs refused before; not "
+			    "trying one", "Code PIN non essayé : la base de données ne répond "
+			    "pas. Redémarrez rappel.");
+		return modem_pin_stop(m, strcmp(why, PIN_INTERRUPTED) == 0 ?
+		    "this PIN's last attempt got no answer; not trying it again" :
+		    "this PIN was refused by this SIM before; not trying it again",
+		    "Ce code PIN a déjà été %s par cette carte SIM : rappel ne l'essaie plus "
+		    "(la carte se bloque après 3 codes faux). " MODEM_PIN_HINT,
+		    strcmp(why, PIN_INTERRUPTED) == 0 ? "essayé sans réponse" : "refusé",
+		    m->cfg->name);
 	}
+	if (pin_attempt_begin(m->db, sim, m->cfg->pin, m->cfg->name, m->pool->now()) < 0)
+		return modem_pin_stop(m, "cannot record the PIN attempt; not trying it",
+		    "Code PIN non essayé : la base de données ne répond pas. Redémarrez rappel.");
 	memset(&code, 0, sizeof(code));
 	code.Type = SEC_Pin;
 	snprintf(code.Code, sizeof(code.Code), "%s", m->cfg->pin);
 	e = GSM_EnterSecurityCode(m->sm, &code);
 	if (e != ERR_NONE) {
-		m->pin_refused = true;
-		snprintf(m->last_error, sizeof(m->last_error), "the PIN was refused (%s); "
-		    "not trying again: a SIM locks after three wrong PINs", GSM_ErrorString(e));
-		log_err("modem: %s %s", m->cfg->name, m->last_error);
-		modem_set_state(m, MODEM_PIN_REFUSED);
-		return -1;
+		snprintf(why, sizeof(why), "refused (%s)", GSM_ErrorString(e));
+		pin_attempt_end(m->db, sim, m->cfg->pin, false, why);
+		log_err("modem: %s the PIN was %s sim=%s; never tried again on this SIM",
+		    m->cfg->name, why, sim);
+		return modem_pin_stop(m, "the PIN was refused",
+		    "Code PIN refusé par la carte SIM : rappel ne l'essaiera plus (la carte se "
+		    "bloque après 3 codes faux). " MODEM_PIN_HINT, m->cfg->name);
 	}
+	pin_attempt_end(m->db, sim, m->cfg->pin, true, NULL);
 	log_info("modem: %s PIN accepted", m->cfg->name);
 	return 0;
 }
@@ -750,12 +840,13 @@ modem_number(const unsigned char *ucs2, char *out, size_t size)
 
 /*
  * Stores one SMS that modem name read from the SIM: a delivery report
- * updates its message, anything else goes to the inbox and is then
- * understood.  0 when it may be deleted from the SIM.
+ * updates its message, anything else goes to the inbox, undecided, for
+ * the reply router (*stored set when a reply was completed).  0 when it
+ * may be deleted from the SIM.
  */
 static int
-modem_store_sms(struct db *db, const struct config *cfg, const char *name,
-    GSM_SMSMessage *sms, int64_t now)
+modem_store_sms(struct db *db, const char *name, GSM_SMSMessage *sms, int64_t now,
+    bool *stored)
 {
 	struct inbox_sms in = { 0 };
 	char from[64];
@@ -769,7 +860,7 @@ modem_store_sms(struct db *db, const struct config *cfg, const char *name,
 		if (sms->DeliveryStatus >= 0x20 && sms->DeliveryStatus < 0x40)
 			return 0;
 		rc = queue_report(db, name, sms->MessageReference, from,
-		    sms->DeliveryStatus < 0x20, now);
+		    (int)sms->DeliveryStatus, now);
 		if (rc == 0)
 			log_info("modem: %s report for unknown reference=%d", name,
 			    sms->MessageReference);
@@ -792,27 +883,24 @@ modem_store_sms(struct db *db, const struct config *cfg, const char *name,
 	}
 	rc = inbox_store(db, &in, now, &id);
 	free(body);
-	if (rc == 0 && id > 0) {
-		/* stored first, then understood: a failure here loses nothing */
-		enum intent intent;
-		bool queued;
-		replies_process(db, cfg, id, now, &intent, &queued);
-	}
+	if (rc == 0 && id > 0)
+		*stored = true;
 	return rc;
 }
 
 static int
-modem_store(struct modem *m, GSM_SMSMessage *sms)
+modem_store(struct modem *m, GSM_SMSMessage *sms, bool *stored)
 {
-	return modem_store_sms(m->db, m->pool->live, m->cfg->name, sms, m->pool->now());
+	return modem_store_sms(m->db, m->cfg->name, sms, m->pool->now(), stored);
 }
 
 int
-modem_store_pdu(struct db *db, const struct config *cfg, const char *name,
-    const unsigned char *pdu, size_t len, int64_t now)
+modem_store_pdu(struct db *db, const char *name, const unsigned char *pdu, size_t len,
+    int64_t now)
 {
 	GSM_SMSMessage *sms;
 	size_t end = 0;
+	bool stored = false;
 	int rc = -1;
 
 	if (len > MODEM_PDU_MAX)
@@ -820,9 +908,20 @@ modem_store_pdu(struct db *db, const struct config *cfg, const char *name,
 	if ((sms = calloc(1, sizeof(*sms))) == NULL)
 		fatal("modem: out of memory");
 	if (GSM_DecodePDUFrame(GSM_GetGlobalDebug(), sms, pdu, len, &end, TRUE) == ERR_NONE)
-		rc = modem_store_sms(db, cfg, name, sms, now);
+		rc = modem_store_sms(db, name, sms, now, &stored);
 	free(sms);
 	return rc;
+}
+
+/* Tells the pool's listener (the reply router) that replies were stored. */
+static void
+modem_pool_received(struct modem_pool *pool)
+{
+	/* under the lock, so that modem_pool_on_received(NULL) ends every call */
+	pthread_mutex_lock(&pool->lock);
+	if (pool->received)
+		pool->received(pool->received_arg);
+	pthread_mutex_unlock(&pool->lock);
 }
 
 #define MODEM_SWEEP_MAX 64	/* SMS handled per sweep; the rest wait for the next */
@@ -837,7 +936,7 @@ modem_sweep(struct modem *m)
 {
 	GSM_MultiSMSMessage *list = calloc(MODEM_SWEEP_MAX, sizeof(*list));
 	GSM_Error e;
-	bool start = true;
+	bool start = true, stored = false;
 	int n = 0, i, j;
 
 	if (list == NULL)
@@ -861,7 +960,7 @@ modem_sweep(struct modem *m)
 	}
 	for (i = 0; i < n && m->sm; i++) {
 		for (j = 0; j < list[i].Number; j++) {
-			if (modem_store(m, &list[i].SMS[j]) < 0)
+			if (modem_store(m, &list[i].SMS[j], &stored) < 0)
 				continue;	/* stays on the SIM, read again later */
 			modem_call_begin(m);
 			e = GSM_DeleteSMS(m->sm, &list[i].SMS[j]);
@@ -871,6 +970,8 @@ modem_sweep(struct modem *m)
 		}
 	}
 	free(list);
+	if (stored)
+		modem_pool_received(m->pool);
 }
 
 /* ---- sending ---- */
@@ -1058,13 +1159,6 @@ modem_may_send(struct modem *m, int64_t now)
 
 /* ---- a message's outcome ---- */
 
-/* A part the network accepted, recorded with the message's outcome. */
-struct modem_part {
-	int seq;
-	int reference;
-	int64_t at;
-};
-
 /*
  * True when the worker may claim the next message in the transaction that
  * records the last one's outcome: ready, within the hours and limits, and
@@ -1079,6 +1173,109 @@ modem_may_chain(struct modem *m, int64_t now)
 }
 
 /*
+ * The database refused a write (a claim, an outcome): no claim for 1 s,
+ * 2 s ... MODEM_CLAIM_BACKOFF_MAX_S, logged once a minute at most.
+ */
+static void
+modem_db_refused(struct modem *m, const char *what, int64_t now)
+{
+	bool full = db_take_full(m->db);
+
+	m->db_failures++;
+	m->db_backoff = m->db_backoff ? m->db_backoff * 2 : 1;
+	if (m->db_backoff > MODEM_CLAIM_BACKOFF_MAX_S)
+		m->db_backoff = MODEM_CLAIM_BACKOFF_MAX_S;
+	m->db_retry_at = now + m->db_backoff;
+	if (m->db_logged_at == 0 || now - m->db_logged_at >= MODEM_DB_LOG_S) {
+		log_err("modem: %s cannot %s: %s; trying again in %d s failures=%ld",
+		    m->cfg->name, what, full ? "the disk is full" : db_errmsg(m->db),
+		    m->db_backoff, m->db_failures);
+		m->db_logged_at = now;
+	}
+}
+
+/* The database took a write again. */
+static void
+modem_db_ok(struct modem *m)
+{
+	if (m->db_failures)
+		log_info("modem: %s the database takes writes again after failures=%ld",
+		    m->cfg->name, m->db_failures);
+	m->db_failures = 0;
+	m->db_backoff = 0;
+	m->db_retry_at = 0;
+	m->db_logged_at = 0;
+}
+
+/* The outcome o in the caller's transaction; 0, or -1 when a write failed. */
+static int
+modem_write_outcome(struct modem *m, const struct modem_outcome *o)
+{
+	int i, rc = 0;
+
+	for (i = 0; i < o->nparts && rc == 0; i++)
+		rc = queue_part_sent(m->db, o->id, o->parts[i].seq, m->cfg->name,
+		    o->parts[i].reference, o->parts[i].at);
+	if (rc < 0)
+		return -1;
+	switch ((enum modem_send_result)o->result) {
+	case MODEM_SEND_OK:
+		return queue_mark_sent(m->db, o->id, o->at);
+	case MODEM_SEND_TEMPFAIL:
+		return queue_retry(m->db, o->id, o->why, m->pool->live->retry_delay, o->at);
+	case MODEM_SEND_PERMFAIL:
+		return queue_fail(m->db, o->id, o->why, o->at);
+	case MODEM_SEND_UNKNOWN:
+		return queue_uncertain(m->db, o->id, o->why, o->at);
+	}
+	return -1;
+}
+
+/*
+ * The outcome could not be committed: kept, to be written by
+ * modem_flush_outcome() once the database takes it, unless the message is
+ * no longer 'sending' (then there is nothing left to record).
+ */
+static void
+modem_keep_outcome(struct modem *m, const struct modem_outcome *o, int64_t now)
+{
+	if (queue_is_sending(m->db, o->id) == 0) {
+		log_err("modem: %s message id=%lld left 'sending' meanwhile; its outcome is "
+		    "dropped", m->cfg->name, (long long)o->id);
+		m->outcome.pending = false;
+		return;
+	}
+	if (&m->outcome != o)
+		m->outcome = *o;
+	m->outcome.pending = true;
+	modem_db_refused(m, "record what became of a message", now);
+}
+
+/*
+ * Writes the kept outcome, when there is one; true when none is left.
+ * Until it is written, the worker claims nothing.
+ */
+static bool
+modem_flush_outcome(struct modem *m, int64_t now)
+{
+	if (!m->outcome.pending)
+		return true;
+	if (now < m->db_retry_at && !modem_stopping(m))
+		return false;
+	if (db_begin(m->db) == 0 && modem_write_outcome(m, &m->outcome) == 0 &&
+	    db_commit(m->db) == 0) {
+		log_info("modem: %s outcome of message id=%lld recorded late", m->cfg->name,
+		    (long long)m->outcome.id);
+		m->outcome.pending = false;
+		modem_db_ok(m);
+		return true;
+	}
+	db_rollback(m->db);
+	modem_keep_outcome(m, &m->outcome, now);
+	return !m->outcome.pending;
+}
+
+/*
  * Records what became of a claimed message: the parts the network
  * accepted and the outcome r, in one transaction.  When the message went
  * out and modem_may_chain(), the next message is claimed in that same
@@ -1090,6 +1287,12 @@ modem_may_chain(struct modem *m, int64_t now)
  * is always durable before the modem gets its message, so nothing is ever
  * sent twice unknowingly.  One durable commit per message instead of two
  * halves the disk writes of a campaign (an SD card's life).
+ *
+ * When the database refuses the transaction (a full disk, busy for too
+ * long), nothing of it is written, the claim neither: the outcome is kept
+ * in m->outcome and written as soon as the database takes it
+ * (modem_flush_outcome()), so the message does not stay 'sending' until
+ * the next start.
  */
 static int
 modem_record(struct modem *m, const struct queue_msg *msg, const struct modem_part *parts,
@@ -1098,46 +1301,34 @@ modem_record(struct modem *m, const struct queue_msg *msg, const struct modem_pa
 {
 	bool chain = r == MODEM_SEND_OK && modem_may_chain(m, now);
 	bool lazy = r == MODEM_SEND_OK && !chain;
-	bool tx = (lazy ? db_begin_lazy(m->db) : db_begin(m->db)) == 0;
-	int i, claimed = 0;
+	struct modem_outcome o = { .id = msg->id, .result = r, .at = now, .nparts = nparts };
+	bool ok;
+	int claimed = 0;
 
-	/* without a transaction (busy for too long) each write commits on its own */
-	for (i = 0; i < nparts; i++)
-		queue_part_sent(m->db, msg->id, parts[i].seq, m->cfg->name, parts[i].reference,
-		    parts[i].at);
-	switch (r) {
-	case MODEM_SEND_OK:
-		queue_mark_sent(m->db, msg->id, now);
+	snprintf(o.why, sizeof(o.why), "%s", why);
+	memcpy(o.parts, parts, (size_t)nparts * sizeof(*parts));
+	if (r == MODEM_SEND_OK)
 		m->sent_total++;
-		break;
-	case MODEM_SEND_TEMPFAIL:
-		queue_retry(m->db, msg->id, why, m->pool->live->retry_delay, now);
-		break;
-	case MODEM_SEND_PERMFAIL:
-		queue_fail(m->db, msg->id, why, now);
-		break;
-	case MODEM_SEND_UNKNOWN:
-		queue_uncertain(m->db, msg->id, why, now);
-		break;
-	}
+	ok = (lazy ? db_begin_lazy(m->db) : db_begin(m->db)) == 0 &&
+	    modem_write_outcome(m, &o) == 0;
 	/* the count of messages sent: not worth a write per message */
-	if (r != MODEM_SEND_OK || now - m->published_at >= MODEM_PUBLISH_S)
+	if (ok && (r != MODEM_SEND_OK || now - m->published_at >= MODEM_PUBLISH_S))
 		modem_publish(m);
-	if (chain && tx)
+	if (ok && chain)
 		claimed = queue_claim_next(m->db, m->cfg->name, now, next) == 1;
-	if (tx) {
-		if (lazy) {
-			db_commit_lazy(m->db);
-		} else if (db_commit(m->db) < 0) {
-			db_rollback(m->db);	/* the claim with the rest: not sent */
-			if (claimed)
-				queue_msg_clear(next);
-			claimed = 0;
-		}
+	if (ok)
+		ok = (lazy ? db_commit_lazy(m->db) : db_commit(m->db)) == 0;
+	if (!ok) {
+		db_rollback(m->db);	/* the claim with the rest: not sent */
+		if (claimed)
+			queue_msg_clear(next);
+		modem_keep_outcome(m, &o, now);
+		return 0;
 	}
+	modem_db_ok(m);
 	if (lazy)
 		m->unsynced = true;
-	else if (chain && tx)
+	else if (chain)
 		m->unsynced = false;	/* flushed with the claim */
 	return claimed;
 }
@@ -1200,6 +1391,7 @@ modem_step(struct modem *m)
 {
 	struct queue_msg msg, next;
 	int64_t now = m->pool->now();
+	int claim = 0;
 
 	if (modem_device_gone(m) || !GSM_IsConnected(m->sm)) {
 		modem_sync(m);
@@ -1235,7 +1427,14 @@ modem_step(struct modem *m)
 		m->next_health = 0;	/* no network: look again soon */
 		return;
 	}
-	if (modem_may_send(m, now) && queue_claim_next(m->db, m->cfg->name, now, &msg) == 1) {
+	if (!modem_flush_outcome(m, now) || now < m->db_retry_at) {
+		/* the database refused a write: not a busy loop (a full disk) */
+		modem_wait(m, (int)(m->db_retry_at > now ? m->db_retry_at - now : 1) * 1000);
+		return;
+	}
+	if (modem_may_send(m, now) && (claim = queue_claim_next(m->db, m->cfg->name, now,
+	    &msg)) == 1) {
+		modem_db_ok(m);
 		/* the claim's durable commit flushed the last message's outcome too */
 		m->unsynced = false;
 		/* then each outcome is committed with the next claim while nothing else is due */
@@ -1244,6 +1443,10 @@ modem_step(struct modem *m)
 			msg = next;
 		}
 		queue_msg_clear(&msg);
+		return;
+	}
+	if (claim < 0) {
+		modem_db_refused(m, "claim a message", now);
 		return;
 	}
 	modem_sync(m);
@@ -1280,6 +1483,8 @@ modem_run(void *arg)
 		}
 		modem_step(m);
 	}
+	/* a last try; else the message stays 'sending', uncertain at the next start */
+	modem_flush_outcome(m, m->pool->now());
 	modem_disconnect(m);
 	m->state = MODEM_STOPPED;
 	modem_publish(m);
@@ -1472,6 +1677,17 @@ modem_pool_start(const struct config *cfg, int64_t (*now)(void), char *err, size
 fail:
 	modem_pool_stop(pool);
 	return NULL;
+}
+
+void
+modem_pool_on_received(struct modem_pool *pool, void (*fn)(void *), void *arg)
+{
+	if (pool == NULL)
+		return;
+	pthread_mutex_lock(&pool->lock);
+	pool->received = fn;
+	pool->received_arg = arg;
+	pthread_mutex_unlock(&pool->lock);
 }
 
 /* Ends a modem_listen() in progress (or the next one): the eventfd stays readable. */

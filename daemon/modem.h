@@ -9,7 +9,9 @@
  *     once, and on the database's WAL file, so a message queued by another
  *     process (rappelctl send) is too;
  *   - sweeps the SIM for SMS every 120 s and whenever one is announced:
- *     each is stored in the database, then deleted from the SIM;
+ *     each is stored in the database, then deleted from the SIM; a reply
+ *     is stored undecided and understood by the reply router (router.h),
+ *     which the worker tells through modem_pool_on_received();
  *   - polls signal and registration every 180 s;
  *   - claims the next due message from the queue and sends its parts.
  *
@@ -45,6 +47,14 @@ struct modem_pool *modem_pool_start(const struct config *cfg, int64_t (*now)(voi
  */
 void modem_pool_set_config(struct modem_pool *pool, const struct config *cfg);
 
+/*
+ * fn(arg) is called (from a worker thread, with the pool's lock held:
+ * fn must not call into the pool) after a sweep stored one or more
+ * replies; NULL stops it, and once this returns no call is running.
+ * pool may be NULL.
+ */
+void modem_pool_on_received(struct modem_pool *pool, void (*fn)(void *), void *arg);
+
 /* Tells idle workers to look at the queue now.  pool may be NULL. */
 void modem_pool_wake(struct modem_pool *pool);
 /* Stops every worker after its current step and frees.  NULL is a no-op. */
@@ -57,12 +67,12 @@ void modem_pool_stop(struct modem_pool *pool);
  * Decodes pdu (len octets, the SMSC address first, as +CMGL / +CMGR show
  * it in hex) with libgammu, as the AT driver does when a worker reads the
  * SIM, and stores it as the worker does for modem name: an SMS-DELIVER
- * goes to the inbox and is understood (replies_process), a delivery
- * report updates its message.  0 when stored (the worker would delete it
+ * goes to the inbox, undecided (replies_process_pending() understands
+ * it), a delivery report updates its message.  0 when stored (the worker would delete it
  * from the SIM), -1 when the PDU cannot be decoded or on a database
  * error.  For tests and the fuzz target tests/fuzz/fuzz_pdu.c.
  */
-int modem_store_pdu(struct db *db, const struct config *cfg, const char *name,
-    const unsigned char *pdu, size_t len, int64_t now);
+int modem_store_pdu(struct db *db, const char *name, const unsigned char *pdu, size_t len,
+    int64_t now);
 
 #endif

@@ -12,6 +12,7 @@
 
 #include "contacts.h"
 #include "log.h"
+#include "sms.h"
 #include "text.h"
 #include "webhook.h"
 
@@ -445,6 +446,22 @@ queue_mark_sent(struct db *db, int64_t id, int64_t now)
 	return 0;
 }
 
+int
+queue_is_sending(struct db *db, int64_t id)
+{
+	static const char sql[] = "SELECT status = 'sending' FROM messages WHERE id = ?1";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	rc = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : rc == SQLITE_DONE ? 0 : -1;
+	sqlite3_reset(st);
+	return rc;
+}
+
 /* sending → failed or uncertain, with the reason; compare-and-set. */
 static int
 queue_end_sending(struct db *db, int64_t id, const char *status, const char *error,
@@ -578,13 +595,15 @@ static int
 queue_settle(struct db *db, int64_t id, int64_t now)
 {
 	static const char sql_parts[] = "SELECT m.parts, "
-	    "sum(p.report = 'delivered'), sum(p.report = 'failed') "
+	    "sum(p.report = 'delivered'), sum(p.report = 'failed'), "
+	    "max(CASE WHEN p.report = 'failed' THEN p.report_status END) "
 	    "FROM messages m JOIN message_parts p ON p." QUEUE_PARTS_OF("m.id") " WHERE m.id = ?";
-	static const char sql_set[] = "UPDATE messages SET status = ?2, delivered_at = ?3 "
-	    "WHERE id = ?1 AND status = 'sent'";
+	static const char sql_set[] = "UPDATE messages SET status = ?2, delivered_at = ?3, "
+	    "error = ?4 WHERE id = ?1 AND status = 'sent'";
 	sqlite3_stmt *st = db_stmt(db, sql_parts);
-	int parts = 0, delivered = 0, failed = 0;
+	int parts = 0, delivered = 0, failed = 0, code = -1;
 	const char *to = NULL;
+	char why[200] = "";
 	bool hook;
 
 	if (st == NULL)
@@ -594,10 +613,19 @@ queue_settle(struct db *db, int64_t id, int64_t now)
 		parts = sqlite3_column_int(st, 0);
 		delivered = sqlite3_column_int(st, 1);
 		failed = sqlite3_column_int(st, 2);
+		if (sqlite3_column_type(st, 3) != SQLITE_NULL)
+			code = sqlite3_column_int(st, 3);
 	}
 	sqlite3_reset(st);
-	if (failed > 0)
+	if (failed > 0) {
 		to = "failed";
+		/* what the network said, in French, and its code for the operator */
+		if (code >= 0)
+			snprintf(why, sizeof(why), "non remis : %s (code réseau 0x%02X)",
+			    sms_report_reason(code), (unsigned)code);
+		else
+			snprintf(why, sizeof(why), "non remis : échec signalé par l'opérateur");
+	}
 	else if (parts > 0 && delivered >= parts)
 		to = "delivered";
 	if (to == NULL)
@@ -608,6 +636,8 @@ queue_settle(struct db *db, int64_t id, int64_t now)
 		sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC);
 		if (strcmp(to, "delivered") == 0)
 			sqlite3_bind_int64(st, 3, now);
+		else
+			sqlite3_bind_text(st, 4, why, -1, SQLITE_STATIC);
 	}
 	/* -1 here is also "not sent any more" (a second report): not an error */
 	if (queue_change_one(db, st, hook, id, "sent", now) == 0)
@@ -617,15 +647,15 @@ queue_settle(struct db *db, int64_t id, int64_t now)
 
 int
 queue_report(struct db *db, const char *modem, int reference, const char *number,
-    bool delivered, int64_t now)
+    int tp_status, int64_t now)
 {
 	/* back from the newest part through message_parts_sent (sql/007) */
 	static const char sql_find[] = "SELECT p.id, p.message_id FROM message_parts p "
 	    "INDEXED BY message_parts_sent CROSS JOIN messages m ON m.id = p.message_id "
 	    "WHERE p.sent_at >= ?4 AND p.reference = ?2 AND p.modem = ?1 "
 	    "AND p.report = 'pending' AND m.to_number = ?3 ORDER BY p.sent_at DESC LIMIT 1";
-	static const char sql_set[] = "UPDATE message_parts SET report = ?2, report_at = ?3 "
-	    "WHERE id = ?1";
+	static const char sql_set[] = "UPDATE message_parts SET report = ?2, report_at = ?3, "
+	    "report_status = ?4 WHERE id = ?1";
 	sqlite3_stmt *st = db_stmt(db, sql_find);
 	int64_t part = 0, id = 0;
 
@@ -645,8 +675,9 @@ queue_report(struct db *db, const char *modem, int reference, const char *number
 	if ((st = db_stmt(db, sql_set)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, part);
-	sqlite3_bind_text(st, 2, delivered ? "delivered" : "failed", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, tp_status < 0x20 ? "delivered" : "failed", -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, now);
+	sqlite3_bind_int(st, 4, tp_status);
 	if (db_step_done(db, st) < 0 || queue_settle(db, id, now) < 0)
 		return -1;
 	return 1;

@@ -157,6 +157,9 @@ int queue_part_sent(struct db *db, int64_t id, int seq, const char *modem,
     int reference, int64_t now);
 
 int queue_mark_sent(struct db *db, int64_t id, int64_t now);
+
+/* 1 when message id is with a modem (sending), 0 when not, -1 on error. */
+int queue_is_sending(struct db *db, int64_t id);
 /*
  * Temporary failure: back to queued after first_delay seconds doubled at
  * each attempt (capped at QUEUE_BACKOFF_MAX; 0 means QUEUE_BACKOFF_FIRST),
@@ -181,14 +184,18 @@ int queue_hold_restored(struct db *db, int64_t now);
 int queue_recover(struct db *db, int64_t now);
 
 /*
- * A delivery report from modem for reference, sent to number: finds the
- * part sent by that modem with that reference to that number in the last
- * three days (the newest), records the report and, when the message's
- * parts are all in, sets it delivered or failed.  Returns 1 when matched,
+ * A delivery report from modem for reference, sent to number, with the
+ * network's status tp_status (TP-ST: 0x00-0x1F delivered, 0x40 and above
+ * failed; the caller drops 0x20-0x3F, "still trying"): finds the part
+ * sent by that modem with that reference to that number in the last three
+ * days (the newest), records the report and its status and, when the
+ * message's parts are all in, sets it delivered or failed, a failure with
+ * the reason in French and the code ("non remis : numéro injoignable
+ * (inexistant ou résilié) — code réseau 0x43").  Returns 1 when matched,
  * 0 when not, -1 on error.
  */
 int queue_report(struct db *db, const char *modem, int reference, const char *number,
-    bool delivered, int64_t now);
+    int tp_status, int64_t now);
 
 /* Cancels a queued message (409 when it is already with a modem or done). */
 int queue_cancel(struct db *db, int64_t id, int64_t now, struct error *err);

@@ -32,11 +32,12 @@ struct replies_route {
 	int64_t key;		/* the atelier session */
 };
 
+/* Loads reply id while it is undecided: 1, 0 when decided already (or gone), -1. */
 static int
 replies_load(struct db *db, int64_t id, struct replies_row *r)
 {
 	static const char sql[] = "SELECT from_number, contact_id, body, received_at "
-	    "FROM replies WHERE id = ?";
+	    "FROM replies WHERE id = ? AND intent IS NULL";
 	sqlite3_stmt *st = db_stmt(db, sql);
 	int rc = -1;
 
@@ -44,12 +45,19 @@ replies_load(struct db *db, int64_t id, struct replies_row *r)
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	switch (sqlite3_step(st)) {
+	case SQLITE_ROW:
 		snprintf(r->from, sizeof(r->from), "%s", sqlite3_column_text(st, 0));
 		r->contact_id = sqlite3_column_int64(st, 1);
 		r->body = db_column_strdup(st, 2);
 		r->received_at = sqlite3_column_int64(st, 3);
+		rc = 1;
+		break;
+	case SQLITE_DONE:
 		rc = 0;
+		break;
+	default:
+		break;
 	}
 	sqlite3_reset(st);
 	return rc;
@@ -87,8 +95,10 @@ static int
 replies_set_intent(struct db *db, int64_t id, enum intent intent, bool handled,
     const struct replies_route *rt)
 {
+	/* undecided -> decided, compare-and-set like the outgoing queue */
 	static const char sql[] = "UPDATE replies SET intent = ?2, handled = ?3, "
-	    "message_id = ?4, event_id = ?5, event_occurrence = ?6 WHERE id = ?1";
+	    "message_id = ?4, event_id = ?5, event_occurrence = ?6 "
+	    "WHERE id = ?1 AND intent IS NULL";
 	sqlite3_stmt *st = db_stmt(db, sql);
 
 	if (st == NULL)
@@ -99,7 +109,13 @@ replies_set_intent(struct db *db, int64_t id, enum intent intent, bool handled,
 	db_bind_int_or_null(st, 4, rt->message_id);
 	db_bind_int_or_null(st, 5, rt->event_id);
 	db_bind_int_or_null(st, 6, rt->key);
-	return db_step_done(db, st);
+	if (db_step_done(db, st) < 0)
+		return -1;
+	if (sqlite3_changes(db_handle(db)) != 1) {
+		log_err("replies: id=%lld was decided meanwhile", (long long)id);
+		return -1;
+	}
+	return 0;
 }
 
 /* The reply.received notice for webhooks, once the intent is known. */
@@ -273,13 +289,18 @@ replies_process(struct db *db, const struct config *cfg, int64_t id, int64_t now
 	struct replies_route rt;
 	struct replies_row r;
 	bool handled;
+	int found;
 
 	*queued = false;
 	*intent = INTENT_OTHER;
 	if (db_begin(db) < 0)
 		return -1;
-	if (replies_load(db, id, &r) < 0 ||
-	    replies_find_route(db, r.contact_id, r.received_at, &rt) < 0)
+	if ((found = replies_load(db, id, &r)) <= 0) {
+		/* decided already (by an earlier pass), or a database error */
+		db_rollback(db);
+		return found;
+	}
+	if (replies_find_route(db, r.contact_id, r.received_at, &rt) < 0)
 		goto fail;
 	*intent = intent_classify(r.body);
 	handled = !replies_for_a_person(&r, *intent, &rt);
@@ -303,6 +324,38 @@ fail:
 	free(r.body);
 	db_rollback(db);
 	*queued = false;
-	log_err("replies: cannot process reply id=%lld", (long long)id);
+	log_err("replies: cannot process reply id=%lld; kept undecided, tried again later",
+	    (long long)id);
 	return -1;
+}
+
+int
+replies_process_pending(struct db *db, const struct config *cfg, int64_t now, int max,
+    bool *queued)
+{
+	static const char sql[] = "SELECT id FROM replies INDEXED BY replies_undecided "
+	    "WHERE intent IS NULL ORDER BY id LIMIT ?1";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	enum intent intent;
+	int64_t *ids;
+	size_t n, i;
+	int done = 0, failed = 0;
+	bool q;
+
+	*queued = false;
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int(st, 1, max);
+	ids = db_collect_ids(st, &n);
+	/* oldest first: a STOP is applied before a later START of the same number */
+	for (i = 0; i < n && failed == 0; i++) {
+		if (replies_process(db, cfg, ids[i], now, &intent, &q) < 0) {
+			failed = 1;
+			break;
+		}
+		*queued = *queued || q;
+		done++;
+	}
+	free(ids);
+	return failed ? -1 : done;
 }

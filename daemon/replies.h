@@ -29,11 +29,35 @@
 #include "intent.h"
 
 /*
+ * Replies are a queue, like messages (sql/008):
+ *
+ *   undecided (intent IS NULL) --replies_process()--> decided (intent set)
+ *
+ * inbox_store() commits a reply undecided; replies_process() classifies
+ * it, records its intent and acts on it in one transaction whose first
+ * write is the compare-and-set "intent IS NULL -> intent", so a reply is
+ * acted on once, and a crash or a failure between the two leaves it
+ * undecided, to be taken again by replies_process_pending() (at start-up
+ * and after every store, by the router thread, see router.h).
+ */
+
+/*
  * Classifies reply id, records its intent and acts on it, in one
  * transaction; cfg gives the centre's name and phone for the answers.
- * *queued is set when an answer SMS was queued.  0 or -1.
+ * *queued is set when an answer SMS was queued.  0 when done, or when
+ * the reply was decided already (then nothing happens and *intent is
+ * INTENT_OTHER); -1 on a database error (the reply stays undecided).
  */
 int replies_process(struct db *db, const struct config *cfg, int64_t id, int64_t now,
     enum intent *intent, bool *queued);
+
+/*
+ * replies_process() on up to max undecided replies, oldest first; stops
+ * at the first failure.  *queued is set when an answer SMS was queued.
+ * Returns how many were decided, or -1 when one failed (those before it
+ * stay decided).
+ */
+int replies_process_pending(struct db *db, const struct config *cfg, int64_t now, int max,
+    bool *queued);
 
 #endif

@@ -115,3 +115,41 @@ sms_analyze(const char *text, struct sms_info *info)
 	}
 	return 0;
 }
+
+const char *
+sms_report_reason(int st)
+{
+	/* permanent errors 0x40-0x49, temporary ones the centre gave up on 0x60-0x65 */
+	static const char *const permanent[] = {
+		"erreur de procédure du réseau",
+		"destinataire incompatible (ce numéro ne reçoit pas de SMS)",
+		"refusé par le téléphone du destinataire",
+		"numéro injoignable (inexistant ou résilié)",
+		"qualité de service indisponible",
+		"pas d'interconnexion avec le réseau du destinataire",
+		"délai de validité dépassé : téléphone éteint ou hors réseau trop longtemps",
+		"supprimé par l'expéditeur",
+		"supprimé par l'opérateur",
+		"message inconnu de l'opérateur",
+	};
+	static const char *const gave_up[] = {
+		"réseau encombré ; l'opérateur a abandonné",
+		"téléphone du destinataire occupé ; l'opérateur a abandonné",
+		"téléphone du destinataire sans réponse ; l'opérateur a abandonné",
+		"service refusé ; l'opérateur a abandonné",
+		"qualité de service indisponible ; l'opérateur a abandonné",
+		"erreur du téléphone du destinataire ; l'opérateur a abandonné",
+	};
+
+	if (st >= 0x00 && st < 0x20)
+		return "";
+	if (st >= 0x40 && st < 0x40 + (int)(sizeof(permanent) / sizeof(permanent[0])))
+		return permanent[st - 0x40];
+	if (st >= 0x60 && st < 0x60 + (int)(sizeof(gave_up) / sizeof(gave_up[0])))
+		return gave_up[st - 0x60];
+	if (st >= 0x20 && st < 0x40)
+		return "l'opérateur essaie encore";
+	if (st >= 0x60 && st < 0x80)
+		return "échec temporaire ; l'opérateur a abandonné";
+	return "échec définitif signalé par l'opérateur";
+}

@@ -31,6 +31,14 @@ struct sms_info {
 	uint32_t first_ucs2;	/* first character that forced UCS-2, else 0 */
 };
 
+/*
+ * What a delivery report's status (TP-Status, 3GPP TS 23.040 9.2.3.15)
+ * means, in French for the panel: "" for 0x00-0x1F (delivered), else a
+ * short reason such as "numéro injoignable (inexistant ou résilié)".
+ * Never NULL; a static string.
+ */
+const char *sms_report_reason(int tp_status);
+
 /* "gsm7" or "ucs2". */
 const char *sms_encoding_name(enum sms_encoding e);
 

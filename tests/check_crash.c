@@ -588,6 +588,169 @@ START_TEST(test_kill_during_campaign)
 }
 END_TEST
 
+/* ---- replies are a queue: every stored reply reaches a decision ---- */
+
+#define STOPS 200			/* contacts, each sending STOP once */
+#define STOPS_NUMBER_BASE 40000000	/* contact i has +336(BASE + i) */
+#define STOPS_KILLS 8			/* SIGKILLs while they arrive */
+#define STOPS_WAIT_MS 120000		/* most we wait for the last decisions */
+
+/* Imports n contacts +336(base + i), first names of their own. */
+static void
+crash_import(int n, int base)
+{
+	struct buf csv = { 0 };
+	char path[256], out[4096], name[32];
+	int i, rc;
+
+	buf_puts(&csv, "Prénom;Nom;Téléphone\n");
+	for (i = 0; i < n; i++) {
+		crash_first_name(i, name, sizeof(name));
+		buf_printf(&csv, "%s;Stop;+336%08d\n", name, base + i);
+	}
+	e2e_write_file(&E, "stops.csv", csv.data, path, sizeof(path));
+	buf_free(&csv);
+	rc = e2e_ctl(&E, NULL, out, sizeof(out), "import", "contacts", path, NULL);
+	ck_assert_msg(rc == 0, "import: %s", out);
+}
+
+/* The network delivers an SMS; false when the SIM is full (rappeld down or busy). */
+static bool
+crash_sim_try_inject(const char *from, const char *text)
+{
+	char out[256];
+	char *argv[] = { (char *)crash_env("MODEMSIM"), (char *)"--send", SIM_SOCK,
+		(char *)"inject", (char *)from, (char *)"gsm7", (char *)text, NULL };
+	int rc = e2e_run(NULL, out, sizeof(out), true, argv);
+
+	if (rc == 0 && strncmp(out, "ok", 2) == 0)
+		return true;
+	ck_assert_msg(strstr(out, "No space left") != NULL, "inject: %d: %s", rc, out);
+	return false;
+}
+
+/* One integer from the database (rappeld may be running), or -1. */
+static long long
+crash_db_int(const char *sql)
+{
+	sqlite3 *db = crash_db_open();
+	sqlite3_stmt *st;
+	long long v = -1;
+
+	ck_assert_msg(sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK, "%s: %s", sql,
+	    sqlite3_errmsg(db));
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	ck_assert_int_eq(sqlite3_close(db), SQLITE_OK);
+	return v;
+}
+
+/* Waits until sql gives want; false after ms. */
+static bool
+crash_wait_int(const char *sql, long long want, long ms)
+{
+	long long until = crash_now_ms() + ms;
+
+	while (crash_db_int(sql) != want && crash_now_ms() < until)
+		crash_sleep_ms(100);
+	return crash_db_int(sql) == want;
+}
+
+/*
+ * A reply stored and not yet understood when rappeld died (kill -9
+ * between the inbox's commit and the router's): at the next start it is
+ * decided, a STOP applied.  Written into the database by hand, as the
+ * inbox leaves it, while rappeld is down.
+ */
+START_TEST(test_undecided_reply_decided_at_start)
+{
+	sqlite3 *db;
+	char extra[512];
+	char *msg = NULL;
+
+	crash_sim_start();
+	snprintf(extra, sizeof(extra), CRASH_CONF, SIM_LINK);
+	e2e_start_with(&E, extra);
+	crash_import(1, STOPS_NUMBER_BASE);
+	e2e_kill(&E);
+	ck_assert_int_eq(sqlite3_open(E.db, &db), SQLITE_OK);
+	ck_assert_msg(sqlite3_exec(db, "INSERT INTO replies (from_number, contact_id, body, "
+	    "received_at, modem, dedupe_key) SELECT '+33640000000', id, 'Stop', 1796292000, "
+	    "'modem', 'test-undecided' FROM contacts", NULL, NULL, &msg) == SQLITE_OK,
+	    "%s", msg);
+	ck_assert_int_eq(sqlite3_close(db), SQLITE_OK);
+	ck_assert_int_eq(crash_db_int("SELECT count(*) FROM replies WHERE intent IS NULL"), 1);
+
+	e2e_launch(&E);
+	ck_assert_msg(crash_wait_int("SELECT count(*) FROM contacts WHERE opted_out_at IS NOT "
+	    "NULL", 1, 10000), "the STOP left undecided was not applied at start");
+	ck_assert_int_eq(crash_db_int("SELECT count(*) FROM replies WHERE intent = 'stop'"), 1);
+	ck_assert_int_eq(crash_db_int("SELECT count(*) FROM messages WHERE kind = 'system' AND "
+	    "body LIKE 'Vous ne recevrez plus de SMS%'"), 1);
+	e2e_stop(&E);
+	crash_sim_stop();
+	snprintf(extra, sizeof(extra), "rm -rf '%s'", SIM_DIR);
+	ck_assert_int_eq(system(extra), 0);
+}
+END_TEST
+
+/*
+ * 200 contacts each send STOP while rappeld is killed 8 times: every
+ * STOP is stored once, decided once, and every contact ends opted out
+ * with one confirmation.
+ */
+START_TEST(test_kill_during_stops)
+{
+	char extra[512], from[32];
+	int i, kills = 0, next_kill, full = 0;
+	long long t0 = crash_now_ms();
+
+	srand((unsigned)time(NULL) ^ (unsigned)getpid());
+	crash_sim_start();
+	snprintf(extra, sizeof(extra), CRASH_CONF, SIM_LINK);
+	e2e_start_with(&E, extra);
+	crash_import(STOPS, STOPS_NUMBER_BASE);
+	next_kill = 5 + rand() % (STOPS / STOPS_KILLS);
+	for (i = 0; i < STOPS; i++) {
+		snprintf(from, sizeof(from), "+336%08d", STOPS_NUMBER_BASE + i);
+		while (!crash_sim_try_inject(from, i % 3 ? "STOP" : "Stop svp")) {
+			full++;
+			crash_sleep_ms(50);	/* the SIM is full: rappeld reads it */
+		}
+		if (i == next_kill && kills < STOPS_KILLS) {
+			/* while it reads, stores and decides the burst */
+			crash_sleep_ms(rand() % 40);
+			e2e_kill(&E);
+			kills++;
+			e2e_launch(&E);
+			next_kill = i + 5 + rand() % (STOPS / STOPS_KILLS);
+		}
+	}
+	ck_assert_msg(crash_wait_int("SELECT count(*) FROM contacts WHERE opted_out_at IS NOT "
+	    "NULL", STOPS, STOPS_WAIT_MS), "%lld of %d contacts opted out, %lld replies "
+	    "stored, %lld undecided", crash_db_int("SELECT count(*) FROM contacts WHERE "
+	    "opted_out_at IS NOT NULL"), STOPS, crash_db_int("SELECT count(*) FROM replies"),
+	    crash_db_int("SELECT count(*) FROM replies WHERE intent IS NULL"));
+	ck_assert_int_eq(crash_db_int("SELECT count(*) FROM replies"), STOPS);
+	ck_assert_int_eq(crash_db_int("SELECT count(*) FROM replies WHERE intent = 'stop'"),
+	    STOPS);
+	ck_assert_int_eq(crash_db_int("SELECT count(DISTINCT from_number) FROM replies"), STOPS);
+	/* decided once each: one confirmation per contact */
+	ck_assert_int_eq(crash_db_int("SELECT count(*) FROM messages WHERE kind = 'system'"),
+	    STOPS);
+	ck_assert_int_eq(crash_db_int("SELECT count(DISTINCT to_number) FROM messages WHERE "
+	    "kind = 'system'"), STOPS);
+	e2e_stop(&E);
+	crash_sim_stop();
+	printf("crash: %d STOPs from %d contacts, %d kills, SIM full %d times: all stored "
+	    "once, decided once, opted out; %.1f s\n", STOPS, STOPS, kills, full,
+	    (double)(crash_now_ms() - t0) / 1000);
+	snprintf(extra, sizeof(extra), "rm -rf '%s'", SIM_DIR);
+	ck_assert_int_eq(system(extra), 0);
+}
+END_TEST
+
 static Suite *
 crash_suite(void)
 {
@@ -596,6 +759,11 @@ crash_suite(void)
 
 	tcase_set_timeout(tc, 880);
 	tcase_add_test(tc, test_kill_during_campaign);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("replies");
+	tcase_set_timeout(tc, 300);
+	tcase_add_test(tc, test_undecided_reply_decided_at_start);
+	tcase_add_test(tc, test_kill_during_stops);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -70,7 +70,7 @@ START_TEST(db_test_upgrade_keeps_message_parts)
 	    1800000020);
 	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM sqlite_master "
 	    "WHERE name = 'message_parts_ref'"), 0);
-	ck_assert_int_eq(queue_report(t.db, "modem", 201, "+33639980001", true, 1800000030), 1);
+	ck_assert_int_eq(queue_report(t.db, "modem", 201, "+33639980001", 0x00, 1800000030), 1);
 	ck_assert_int_eq(test_db_int(t.db, "SELECT status = 'delivered' FROM messages "
 	    "WHERE id = 5"), 1);
 	ck_assert_int_eq(sqlite3_prepare_v2(db_handle(t.db), "PRAGMA integrity_check", -1, &st,

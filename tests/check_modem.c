@@ -5,9 +5,11 @@
  */
 #include <check.h>
 #include <jansson.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -456,6 +458,74 @@ START_TEST(test_reply_during_batch)
 }
 END_TEST
 
+/* Whether rappeld's log holds text. */
+static bool
+grep_log(const char *text)
+{
+	size_t len;
+	char *log = e2e_read_file(E.log, &len);
+	bool found = log && strstr(log, text) != NULL;
+
+	free(log);
+	return found;
+}
+
+/*
+ * The modem sent a message, and the database refuses to record it (here
+ * another process holds its write lock for 25 s, as a full disk would
+ * refuse the write): the message must not stay 'sending' until the next
+ * restart; its outcome is written once the database takes it again.
+ */
+START_TEST(test_outcome_recorded_when_database_returns)
+{
+	sqlite3 *db;
+	json_int_t id;
+	json_t *m, *submits;
+	const char *status = "";
+	int waited;
+
+	ck_assert(wait_state("ready", 10000));
+	modemsim_set_latency(SIM, 0, 2000);
+	id = send_sms("06 12 34 56 78", "Rappel : permanence CAF mardi 14h.");
+	for (waited = 0; waited < 10000; waited += 50) {
+		m = message(id);
+		status = json_string_value(json_object_get(m, "status"));
+		if (strcmp(status, "sending") == 0) {
+			json_decref(m);
+			break;
+		}
+		json_decref(m);
+		e2e_sleep_ms(50);
+	}
+	ck_assert_int_lt(waited, 10000);
+	/* the modem has it for 2 s; the database refuses every write for 25 s */
+	ck_assert_int_eq(sqlite3_open(E.db, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	e2e_sleep_ms(25000);
+	ck_assert_int_eq(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_close(db), SQLITE_OK);
+	submits = sim_events("submit");
+	ck_assert_uint_eq(json_array_size(submits), 1);	/* the network has it */
+	json_decref(submits);
+	for (waited = 0; waited < 45000; waited += 200) {
+		m = message(id);
+		if (strcmp(json_string_value(json_object_get(m, "status")), "sent") == 0) {
+			json_decref(m);
+			break;
+		}
+		json_decref(m);
+		e2e_sleep_ms(200);
+	}
+	m = message(id);
+	ck_assert_msg(strcmp(json_string_value(json_object_get(m, "status")), "sent") == 0,
+	    "still %s after the database came back", json_string_value(json_object_get(m,
+	    "status")));
+	json_decref(m);
+	printf("modem: outcome recorded %d ms after the database took writes again\n", waited);
+	ck_assert(grep_log("recorded late"));
+}
+END_TEST
+
 START_TEST(test_delivery_report)
 {
 	json_int_t id = send_sms("06 12 34 56 78", "Rappel : atelier couture demain 9h.");
@@ -479,6 +549,37 @@ START_TEST(test_delivery_report)
 		e2e_sleep_ms(200);
 	}
 	ck_abort_msg("the delivery report was not matched");
+}
+END_TEST
+
+/* A report that says "failed" keeps the network's reason, shown in French. */
+START_TEST(test_failed_report_says_why)
+{
+	json_int_t id = send_sms("06 12 34 56 78", "Rappel : atelier couture demain 9h.");
+	json_t *submits, *m;
+	const char *error = NULL;
+	int ref, waited;
+
+	ck_assert(wait_count("/api/v1/messages?status=sent", 1, MODEM_TEST_WAIT_MS));
+	submits = sim_events("submit");
+	ref = (int)json_integer_value(json_object_get(json_array_get(submits, 0), "cmgs_ref"));
+	json_decref(submits);
+	/* TP-Status 0x46: the validity period expired (phone off too long) */
+	ck_assert_int_eq(modemsim_inject_report(SIM, ref, false), 0);
+	for (waited = 0; waited < MODEM_TEST_WAIT_MS; waited += 200) {
+		m = message(id);
+		if (strcmp(json_string_value(json_object_get(m, "status")), "failed") == 0) {
+			error = json_string_value(json_object_get(m, "error"));
+			ck_assert_ptr_nonnull(error);
+			ck_assert_msg(strstr(error, "délai de validité dépassé") != NULL &&
+			    strstr(error, "0x46") != NULL, "error: %s", error);
+			json_decref(m);
+			return;
+		}
+		json_decref(m);
+		e2e_sleep_ms(200);
+	}
+	ck_abort_msg("the failed report was not recorded");
 }
 END_TEST
 
@@ -675,6 +776,100 @@ START_TEST(test_pin_wrong_tried_once)
 	e2e_sleep_ms(3000);
 	ck_assert_int_eq(pin_attempts(), 1);	/* never a second try */
 	ck_assert_str_eq(modem_state(), "pin_refused");
+}
+END_TEST
+
+/* The first modem's last_error in /status ("" when none). */
+static const char *
+modem_last_error(void)
+{
+	static char text[512];
+	json_t *j = get("/api/v1/status");
+	json_t *m = json_array_get(json_object_get(j, "modems"), 0);
+	const char *e = m ? json_string_value(json_object_get(m, "last_error")) : NULL;
+
+	snprintf(text, sizeof(text), "%s", e ? e : "");
+	json_decref(j);
+	return text;
+}
+
+/* Waits until the first modem's last_error holds text; false on time-out. */
+static bool
+wait_last_error(const char *text, int ms)
+{
+	int waited;
+
+	for (waited = 0; waited < ms; waited += 100) {
+		if (strstr(modem_last_error(), text) != NULL)
+			return true;
+		e2e_sleep_ms(100);
+	}
+	return false;
+}
+
+/* rappeld again on the same database, as after a crash or a reboot. */
+static void
+restart_rappeld(bool clean)
+{
+	e2e_client_free(&A);
+	if (clean) {
+		kill(E.pid, SIGTERM);
+		waitpid(E.pid, NULL, 0);
+		E.pid = 0;
+	} else {
+		e2e_kill(&E);
+	}
+	e2e_launch(&E);
+	e2e_client_init(&A);
+	ck_assert_int_eq(e2e_login(&E, &A, E2E_ADMIN, E2E_ADMIN_PW), 200);
+}
+
+/*
+ * A wrong PIN is tried once, ever: four starts (crashes, a clean stop, a
+ * reboot) send one AT+CPIN, so the SIM keeps two tries and never asks for
+ * its PUK.  A corrected PIN in rappel.conf gets its one try.
+ */
+START_TEST(test_pin_wrong_never_again)
+{
+	char out[4096], *conf, *at;
+	size_t len;
+	int run;
+	FILE *f;
+
+	teardown();
+	start("1234", "9999", true);
+	ck_assert_msg(wait_state("pin_refused", 15000), "state %s", modem_state());
+	ck_assert_int_eq(pin_attempts(), 1);
+	ck_assert_msg(strstr(modem_last_error(), "Code PIN refusé") != NULL, "%s",
+	    modem_last_error());
+	for (run = 2; run <= 4; run++) {
+		restart_rappeld(run == 3);
+		/* the state of this run, not the last one's still in modem_status */
+		ck_assert_msg(wait_last_error("déjà été refusé", 15000) ||
+		    pin_attempts() > 1, "start %d: %s: %s", run, modem_state(),
+		    modem_last_error());
+		ck_assert_str_eq(modem_state(), "pin_refused");
+		e2e_sleep_ms(1000);
+		ck_assert_msg(pin_attempts() == 1, "start %d: %d PIN attempts", run,
+		    pin_attempts());
+	}
+	/* rappelctl status says it in French, with what to do */
+	ck_assert_int_eq(e2e_ctl(&E, NULL, out, sizeof(out), "status", NULL), 0);
+	ck_assert_msg(strstr(out, "rappel.conf") != NULL && strstr(out, "PIN") != NULL,
+	    "%s", out);
+
+	/* the right PIN in the configuration: tried once, accepted */
+	ck_assert_ptr_nonnull(conf = e2e_read_file(E.conf, &len));
+	ck_assert_ptr_nonnull(at = strstr(conf, "pin = 9999"));
+	memcpy(at, "pin = 1234", 10);
+	ck_assert_ptr_nonnull(f = fopen(E.conf, "w"));
+	ck_assert_int_eq(fputs(conf, f) >= 0, 1);
+	ck_assert_int_eq(fclose(f), 0);
+	free(conf);
+	restart_rappeld(true);
+	ck_assert_msg(wait_state("ready", 15000), "state %s: %s", modem_state(),
+	    modem_last_error());
+	ck_assert_int_eq(pin_attempts(), 2);
 }
 END_TEST
 
@@ -1048,7 +1243,7 @@ START_TEST(test_pdu_lone_surrogates)
 	ck_assert_ptr_nonnull(cfg = config_load_string(conf, "test.conf", err, sizeof(err)));
 	n = msim_hex_decode(hex, strlen(hex), pdu, sizeof(pdu));
 	ck_assert_int_gt(n, 0);
-	ck_assert_int_eq(modem_store_pdu(t.db, cfg, "modem", pdu, (size_t)n, 1796292000), 0);
+	ck_assert_int_eq(modem_store_pdu(t.db, "modem", pdu, (size_t)n, 1796292000), 0);
 	ck_assert_int_eq(sqlite3_prepare_v2(db_handle(t.db), "SELECT from_number, body FROM replies",
 	    -1, &st, NULL), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
@@ -1083,6 +1278,7 @@ modem_suite(void)
 	tcase_add_test(tc, test_receive_replies);
 	tcase_add_test(tc, test_reply_during_batch);
 	tcase_add_test(tc, test_delivery_report);
+	tcase_add_test(tc, test_failed_report_says_why);
 	tcase_add_test(tc, test_invitation_replies);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("faults");
@@ -1091,6 +1287,7 @@ modem_suite(void)
 	tcase_add_test(tc, test_cms_error_every_third);
 	tcase_add_test(tc, test_unplug_replug);
 	tcase_add_test(tc, test_no_registration_waits);
+	tcase_add_test(tc, test_outcome_recorded_when_database_returns);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("noise");
 	tcase_add_checked_fixture(tc, setup, teardown);
@@ -1113,6 +1310,7 @@ modem_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_pin_right);
 	tcase_add_test(tc, test_pin_wrong_tried_once);
+	tcase_add_test(tc, test_pin_wrong_never_again);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("pdu");
 	tcase_add_test(tc, test_pdu_lone_surrogates);

@@ -67,9 +67,9 @@ START_TEST(queue_test_lifecycle)
 	ck_assert_int_eq(queue_mark_sent(t.db, id, T0 + 3), 0);
 	ck_assert_str_eq(queue_test_status(t.db, id), "sent");
 	/* a report from another modem, or for another number, matches nothing */
-	ck_assert_int_eq(queue_report(t.db, "modem.2", 42, "+33639980001", true, T0 + 9), 0);
-	ck_assert_int_eq(queue_report(t.db, "modem", 42, "+33639980002", true, T0 + 9), 0);
-	ck_assert_int_eq(queue_report(t.db, "modem", 42, "+33639980001", true, T0 + 10), 1);
+	ck_assert_int_eq(queue_report(t.db, "modem.2", 42, "+33639980001", 0x00, T0 + 9), 0);
+	ck_assert_int_eq(queue_report(t.db, "modem", 42, "+33639980002", 0x00, T0 + 9), 0);
+	ck_assert_int_eq(queue_report(t.db, "modem", 42, "+33639980001", 0x00, T0 + 10), 1);
 	ck_assert_str_eq(queue_test_status(t.db, id), "delivered");
 	/* a state change that does not start from the expected state is refused */
 	ck_assert_int_eq(queue_mark_sent(t.db, id, T0 + 11), -1);
@@ -184,18 +184,23 @@ START_TEST(queue_test_partial_multipart_resumes)
 	queue_msg_clear(&m);
 	ck_assert_int_eq(queue_part_sent(t.db, id, 3, "modem", 9, T0 + 3600), 0);
 	ck_assert_int_eq(queue_mark_sent(t.db, id, T0 + 3600), 0);
-	ck_assert_int_eq(queue_report(t.db, "modem", 7, "+33639980001", true, T0 + 3700), 1);
-	ck_assert_int_eq(queue_report(t.db, "modem", 8, "+33639980001", true, T0 + 3700), 1);
+	ck_assert_int_eq(queue_report(t.db, "modem", 7, "+33639980001", 0x00, T0 + 3700), 1);
+	ck_assert_int_eq(queue_report(t.db, "modem", 8, "+33639980001", 0x00, T0 + 3700), 1);
 	ck_assert_str_eq(queue_test_status(t.db, id), "sent");	/* part 3 not yet */
-	ck_assert_int_eq(queue_report(t.db, "modem", 9, "+33639980001", false, T0 + 3700), 1);
+	ck_assert_int_eq(queue_report(t.db, "modem", 9, "+33639980001", 0x46, T0 + 3700), 1);
 	ck_assert_str_eq(queue_test_status(t.db, id), "failed");
+	/* the network's reason is kept, with its code */
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM messages WHERE error LIKE "
+	    "'non remis : délai de validité dépassé%(code réseau 0x46)'"), 1);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT report_status FROM message_parts WHERE "
+	    "seq = 3"), 0x46);
 	/* a person's resend sends every part again, under a new reference */
 	ck_assert_int_eq(queue_resend(t.db, id, T0 + 3800, NULL), 0);
 	ck_assert_int_eq(queue_claim_next(t.db, "modem", T0 + 3800, &m), 1);
 	ck_assert_int_eq(m.id, id);
 	ck_assert_uint_eq(m.sent_parts, 0);
 	queue_msg_clear(&m);
-	ck_assert_int_eq(queue_report(t.db, "modem", 7, "+33639980001", true, T0 + 3801), 0);
+	ck_assert_int_eq(queue_report(t.db, "modem", 7, "+33639980001", 0x00, T0 + 3801), 0);
 	test_db_close(&t);
 }
 END_TEST
@@ -223,19 +228,19 @@ START_TEST(queue_test_report_finds_newest_part)
 		    T0 + 60 * i), 0);
 		ck_assert_int_eq(queue_mark_sent(t.db, id[i], T0 + 60 * i), 0);
 	}
-	ck_assert_int_eq(queue_report(t.db, "modem", 42, "+33639980001", true, T0 + 200), 1);
+	ck_assert_int_eq(queue_report(t.db, "modem", 42, "+33639980001", 0x00, T0 + 200), 1);
 	ck_assert_str_eq(queue_test_status(t.db, id[1]), "delivered");
 	ck_assert_str_eq(queue_test_status(t.db, id[0]), "sent");
 	/* the same reference again: the older part, already reported ones skipped */
-	ck_assert_int_eq(queue_report(t.db, "modem", 42, "+33639980001", false, T0 + 201), 1);
+	ck_assert_int_eq(queue_report(t.db, "modem", 42, "+33639980001", 0x46, T0 + 201), 1);
 	ck_assert_str_eq(queue_test_status(t.db, id[0]), "failed");
 	ck_assert_str_eq(queue_test_status(t.db, id[1]), "delivered");
-	ck_assert_int_eq(queue_report(t.db, "modem", 42, "+33639980001", true, T0 + 202), 0);
+	ck_assert_int_eq(queue_report(t.db, "modem", 42, "+33639980001", 0x00, T0 + 202), 0);
 	/* three days after its part was sent, a report matches nothing */
-	ck_assert_int_eq(queue_report(t.db, "modem", 43, "+33639980001", true,
+	ck_assert_int_eq(queue_report(t.db, "modem", 43, "+33639980001", 0x00,
 	    T0 + 120 + 3 * 24 * 3600 + 1), 0);
 	ck_assert_str_eq(queue_test_status(t.db, id[2]), "sent");
-	ck_assert_int_eq(queue_report(t.db, "modem", 43, "+33639980001", true,
+	ck_assert_int_eq(queue_report(t.db, "modem", 43, "+33639980001", 0x00,
 	    T0 + 120 + 3 * 24 * 3600), 1);
 	ck_assert_str_eq(queue_test_status(t.db, id[2]), "delivered");
 	test_db_close(&t);
@@ -435,6 +440,49 @@ START_TEST(replies_test_stop_start_help)
 }
 END_TEST
 
+/* Replies are a queue: undecided until decided once, oldest first. */
+START_TEST(replies_test_undecided_queue)
+{
+	char cfgerr[256] = "";
+	struct config *centre = config_load_string("[centre]\nname = Centre social\n"
+	    "phone = 03 21 00 00 00\n", "test.conf", cfgerr, sizeof(cfgerr));
+	struct test_db t;
+	struct contact c = { 0 };
+	struct error err = { 0 };
+	enum intent intent;
+	bool queued;
+	int64_t stop, start;
+
+	test_db_open(&t);
+	c.first_name = strdup("Zoé");
+	ck_assert_int_eq(contact_add_phone(&c, "06 39 98 00 01", "", true, "phone", NULL,
+	    &err), 0);
+	ck_assert_int_eq(contacts_save(t.db, &c, &queue_actor, T0, &err), 0);
+	/* stored, and nothing decided them (a crash came in between) */
+	stop = inbox_test_store(t.db, "STOP", -1, 1, 1, T0, T0 + 1);
+	start = inbox_test_store(t.db, "START", -1, 1, 1, T0 + 10, T0 + 11);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM replies WHERE intent IS NULL"),
+	    2);
+	/* taken in order: the STOP, then the START; both confirmed once */
+	ck_assert_int_eq(replies_process_pending(t.db, centre, T0 + 20, 64, &queued), 2);
+	ck_assert(queued);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT opted_out_at IS NULL FROM contacts"), 1);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM messages WHERE kind = 'system'"),
+	    2);
+	/* a decided reply is never acted on again: no second confirmation */
+	ck_assert_int_eq(replies_process(t.db, centre, stop, T0 + 30, &intent, &queued), 0);
+	ck_assert(!queued);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT opted_out_at IS NULL FROM contacts"), 1);
+	ck_assert_int_eq(replies_process_pending(t.db, centre, T0 + 30, 64, &queued), 0);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM messages WHERE kind = 'system'"),
+	    2);
+	ck_assert_int_gt(start, stop);
+	config_free(centre);
+	contact_clear(&c);
+	test_db_close(&t);
+}
+END_TEST
+
 static Suite *
 queue_suite(void)
 {
@@ -462,6 +510,7 @@ queue_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("replies");
 	tcase_add_test(tc, replies_test_stop_start_help);
+	tcase_add_test(tc, replies_test_undecided_queue);
 	suite_add_tcase(s, tc);
 	return s;
 }

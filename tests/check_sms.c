@@ -180,6 +180,22 @@ START_TEST(sms_test_septet_table)
 }
 END_TEST
 
+/* TP-Status of delivery reports (3GPP TS 23.040 9.2.3.15), in French. */
+START_TEST(sms_test_report_reasons)
+{
+	ck_assert_str_eq(sms_report_reason(0x00), "");
+	ck_assert_str_eq(sms_report_reason(0x02), "");
+	ck_assert_ptr_nonnull(strstr(sms_report_reason(0x43), "injoignable"));
+	ck_assert_ptr_nonnull(strstr(sms_report_reason(0x46), "délai de validité"));
+	ck_assert_ptr_nonnull(strstr(sms_report_reason(0x49), "inconnu"));
+	ck_assert_ptr_nonnull(strstr(sms_report_reason(0x61), "occupé"));
+	/* codes the standard reserves or leaves to operators still say something */
+	ck_assert_ptr_nonnull(strstr(sms_report_reason(0x55), "définitif"));
+	ck_assert_ptr_nonnull(strstr(sms_report_reason(0x70), "temporaire"));
+	ck_assert_ptr_nonnull(strstr(sms_report_reason(0xFF), "définitif"));
+}
+END_TEST
+
 static Suite *
 sms_suite(void)
 {
@@ -198,6 +214,7 @@ sms_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("input");
 	tcase_add_test(tc, sms_test_invalid_utf8);
+	tcase_add_test(tc, sms_test_report_reasons);
 	suite_add_tcase(s, tc);
 	return s;
 }

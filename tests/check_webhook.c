@@ -267,7 +267,7 @@ START_TEST(test_more_transitions)
 	hook_claim(t.db, T0 + 4);
 	ck_assert_int_eq(queue_part_sent(t.db, a, 1, "modem", 12, T0 + 5), 0);
 	ck_assert_int_eq(queue_mark_sent(t.db, a, T0 + 5), 0);
-	ck_assert_int_eq(queue_report(t.db, "modem", 12, "+33639980001", true, T0 + 9), 1);
+	ck_assert_int_eq(queue_report(t.db, "modem", 12, "+33639980001", 0x00, T0 + 9), 1);
 	hook_expect(t.db, a, "delivered", "previous_status", "sent");
 	ck_assert_int_eq(hook_rows(t.db), 6);
 	hook_close(&t, cfg);

@@ -50,6 +50,9 @@ const EN = {
   '{n} message(s) incertain(s) (coupure pendant l\u2019envoi) : vérifiez avec la personne avant de renvoyer.':
     '{n} uncertain message(s) (power cut while sending): check with the person before resending.',
   ' — signal {n} %': ' — signal {n} %', '{name} : {state}': '{name}: {state}',
+  'Le modem « {name} » est arrêté : {error}': 'The modem “{name}” is stopped: {error}',
+  'Le disque de rappel est plein : les SMS ne partent plus et les réponses attendent sur la carte SIM. Libérez de la place (anciennes sauvegardes, journaux) : l\u2019envoi reprend tout seul.':
+    'rappel\u2019s disk is full: no SMS goes out and replies wait on the SIM card. Free some space (old backups, logs): sending resumes by itself.',
   /* contacts */
   'Ajouter un contact': 'Add a contact', 'Importer un fichier CSV': 'Import a CSV file', 'Exporter': 'Export',
   '{n} contact(s)': '{n} contact(s)', 'SMS': 'SMS', 'oui': 'yes', 'pas de portable': 'no mobile', 'STOP depuis le {date}': 'STOP since {date}',
@@ -390,8 +393,13 @@ async function pageDashboard() {
       h('td', {}, h('span', { class: 'badge no' }, String(r.counts.no))),
       h('td', {}, String(r.counts.none)));
   }));
+  if (status.disk && status.disk.full) {
+    problems.push(t('Le disque de rappel est plein : les SMS ne partent plus et les réponses attendent sur la carte SIM. Libérez de la place (anciennes sauvegardes, journaux) : l\u2019envoi reprend tout seul.'));
+  }
   for (const m of status.modems) {
-    if (m.state !== 'ready') {
+    if (m.state === 'pin_refused' && m.last_error) {
+      problems.push(t('Le modem « {name} » est arrêté : {error}', { name: m.name, error: m.last_error }));
+    } else if (m.state !== 'ready') {
       problems.push(t('Le modem « {name} » est {state}{error} : vérifiez qu\u2019il est branché et que la carte SIM est en place.',
         { name: m.name, state: label('modem', m.state), error: m.last_error ? ' (' + m.last_error + ')' : '' }));
     } else if (m.signal_percent !== null && m.signal_percent < 20) {

@@ -5,8 +5,9 @@
  *     libgammu decodes it as its AT driver does when a worker reads the
  *     SIM, and the worker's code stores it
  *     (modem_store_pdu: sender number, text, time, concatenation, then
- *     inbox_store and replies_process, which may opt a contact out or
- *     queue an answer); what it stored must be UTF-8.  The database is
+ *     inbox_store), and the reply router's replies_process_pending(),
+ *     which may opt a contact out or queue an answer; what it stored
+ *     must be UTF-8.  The database is
  *     put back after each input.
  *   - the simulator's side: tools/modemsim/pdu.c decodes the same octets
  *     as the hex an AT+CMGS would carry (SMS-SUBMIT, also DELIVER and
@@ -18,6 +19,7 @@
 #include "contacts.h"
 #include "fuzz.h"
 #include "modem.h"
+#include "replies.h"
 #include "pdu.h"
 #include "text.h"
 
@@ -126,7 +128,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_pdu_modemsim(hex, tpdu_len);
 	if (fuzz_pdu_well_formed(hex, tpdu_len)) {
 		/* -1: libgammu refuses it (stricter than the simulator on TOA) */
-		modem_store_pdu(fuzz_db, fuzz_cfg, "modem", data, size, FUZZ_NOW);
+		bool queued;
+
+		modem_store_pdu(fuzz_db, "modem", data, size, FUZZ_NOW);
+		fuzz_assert(sqlite3_get_autocommit(db_handle(fuzz_db)));
+		/* what the reply router then does with it; nothing stays undecided */
+		fuzz_assert(replies_process_pending(fuzz_db, fuzz_cfg, FUZZ_NOW, 8, &queued) >= 0);
 		fuzz_assert(sqlite3_get_autocommit(db_handle(fuzz_db)));
 		fuzz_pdu_check_stored();
 		fuzz_db_restore(fuzz_db, fuzz_snapshot);
