@@ -7,6 +7,7 @@
 #include <jansson.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -134,6 +135,19 @@ create_contact(const char *first, const char *last, const char *phone)
 	ck_assert_int_gt(id, 0);
 	e2e_resp_free(&r);
 	return id;
+}
+
+/* Runs sql on the daemon's database, behind its back (what a bug or a hand would do). */
+static void
+db_exec_behind(const char *sql)
+{
+	sqlite3 *db;
+	char *msg = NULL;
+
+	ck_assert_int_eq(sqlite3_open(E.db, &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	ck_assert_msg(sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK, "%s: %s", sql, msg);
+	sqlite3_close(db);
 }
 
 static json_int_t
@@ -907,6 +921,35 @@ START_TEST(test_contact_validation)
 	}
 	ck_assert_uint_eq(contacts_count(), 0);
 }
+END_TEST
+
+/*
+ * Issue 17: no request stops the daemon.  An answer whose JSON cannot be
+ * written (a name that is not UTF-8, put in the database behind rappeld's
+ * back) is a 500 with the usual error body, logged, and rappeld goes on.
+ */
+START_TEST(test_unserialisable_answer_500)
+{
+	struct e2e_resp r;
+	json_int_t id = create_contact("Hélène", "Martin", "06 12 34 56 78");
+	char sql[128], path[64], *log;
+	size_t len;
+
+	/* "Mart\xe9n": Latin-1, not UTF-8 */
+	snprintf(sql, sizeof(sql), "UPDATE contacts SET last_name = CAST(X'4D617274E96E' AS TEXT) "
+	    "WHERE id = %lld", (long long)id);
+	db_exec_behind(sql);
+	snprintf(path, sizeof(path), "/api/v1/contacts/%lld", (long long)id);
+	ck_assert_int_eq(e2e_call(&E, &A, "GET", path, NULL, &r), 500);
+	assert_error_body(&r, "internal");
+	e2e_resp_free(&r);
+	ck_assert_int_eq(e2e_status(&E, &A, "GET", "/healthz", NULL), 200);
+	ck_assert_int_eq(e2e_status(&E, &A, "GET", "/api/v1/status", NULL), 200);
+	log = e2e_read_file(E.log, &len);
+	ck_assert_ptr_nonnull(log);
+	ck_assert_msg(strstr(log, "cannot serialise") != NULL, "not logged: %s", log);
+	free(log);
+}	/* teardown: e2e_stop() asserts a clean exit */
 END_TEST
 
 START_TEST(test_contact_delete)
@@ -2019,6 +2062,7 @@ api_suite(void)
 	tcase_add_test(tc, test_contact_long_label);
 	tcase_add_test(tc, test_contact_validation);
 	tcase_add_test(tc, test_contact_delete);
+	tcase_add_test(tc, test_unserialisable_answer_500);
 	tcase_add_test(tc, test_contact_body_too_large);
 
 	tc = tcase(s, "groups", true);
