@@ -2,28 +2,43 @@
  * config — INI configuration, parsed with inih and validated here.
  *
  * inih calls config_on_entry() for each "key = value"; the first handler
- * that returns 0 makes ini_parse() return its line number, so each
+ * that returns 0 makes ini_parse_stream() return its line number, so each
  * handler writes its reason into the parse state and returns 0 on error.
  * Checks that span keys (tls_cert without tls_key, ...) run after parsing
  * and name the line of the key they refer to.
+ *
+ * inih reads the lines through config_read(), which counts them, so a
+ * handler knows its line (st->line) for a warning or for later checks
+ * (config_check_paths()).  Every value is made UTF-8 text before it is
+ * looked at (config_value_text()).
  */
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <ini.h>
+#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <netdb.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "log.h"
+#include "phone.h"
+#include "text.h"
 
 /* What inih reports for a line it could not parse itself. */
 #define CONFIG_REASON_SYNTAX "syntax error (expected \"[section]\" or \"key = value\")"
+
+/* The hint, in French for the centre's staff, given with every complaint about the encoding. */
+#define CONFIG_HINT_UTF8 "Enregistrez le fichier en UTF-8 : dans le Bloc-notes, " \
+	"Fichier > Enregistrer sous, Encodage : UTF-8"
 
 struct config_state {
 	struct config *cfg;
@@ -35,6 +50,14 @@ struct config_state {
 	/* the numbered sections ([modem.2], [webhook] ...) met so far */
 	char numbered[CONFIG_MAX_MODEMS + CONFIG_MAX_WEBHOOKS][64];
 	size_t nnumbered;
+	int line;		/* the line inih is on, as it numbers them */
+};
+
+/* Where config_read() takes the lines from: a file, or else a string. */
+struct config_reader {
+	FILE *file;
+	const char *text;	/* what is left of the string */
+	struct config_state *st;
 };
 
 static char *
@@ -234,7 +257,9 @@ config_numbered_ok(struct config_state *st, const char *section, const char *bas
 {
 	size_t i, n = strlen(base);
 
-	if (section[n] == '.' && (section[n + 1] == '\0' || strcmp(section + n + 1, "1") == 0))
+	if (section[n] == '.' && (section[n + 1] == '\0' || strcmp(section + n + 1, "1") == 0 ||
+	    strspn(section + n + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789_-") != strlen(section + n + 1)))
 		return config_fail(st, "bad %s section name [%s] (use [%s], [%s.2], ...)",
 		    base, section, base, base);
 	for (i = 0; i < st->nnumbered; i++)
@@ -280,12 +305,16 @@ static int
 config_set_centre(struct config_state *st, const char *name, const char *value)
 {
 	struct config *cfg = st->cfg;
-
-	char zone[PATH_MAX];
+	char zone[PATH_MAX], e164[PHONE_E164_MAX];
+	const char *why;
 
 	if (strcmp(name, "name") == 0) {
 		config_set_str(&cfg->centre_name, value);
 	} else if (strcmp(name, "phone") == 0) {
+		/* kept as typed: that is how {tel_centre} writes it */
+		if (phone_normalize(value, e164, NULL, &why) < 0)
+			return config_fail(st, "[centre] phone: not a phone number: '%s' (%s)",
+			    value, why);
 		config_set_str(&cfg->centre_phone, value);
 	} else {
 		snprintf(zone, sizeof(zone), "/usr/share/zoneinfo/%s", value);
@@ -458,12 +487,88 @@ config_set_webhook(struct config_state *st, const char *name, const char *value)
 	return 1;
 }
 
+/*
+ * value as UTF-8 text into out: as it is when it is UTF-8, else read as
+ * Windows-1252 (Notepad's "ANSI"), with a warning naming the line.  Then
+ * control characters are refused: C0 (tab too in the centre's name, which
+ * signs the SMS), DEL and C1.  1, or 0 with the reason.
+ */
+static int
+config_value_text(struct config_state *st, const char *section, const char *name,
+    const char *value, struct buf *out)
+{
+	bool tab_ok = strcmp(section, "centre") != 0 || strcmp(name, "name") != 0;
+	size_t len = strlen(value);
+	const unsigned char *p;
+	uint32_t cp;
+	int undefined;
+
+	if (text_utf8_valid(value, len)) {
+		buf_append(out, value, len);
+	} else if ((undefined = text_from_cp1252(value, len, out)) != 0) {
+		return config_fail(st, "[%s] %s: %s (%s)", section, name, undefined < 0 ?
+		    "not UTF-8, and Windows-1252 cannot be read on this system" :
+		    "neither UTF-8 nor Windows-1252 text", CONFIG_HINT_UTF8);
+	} else {
+		log_warn("config: %s:%d: [%s] %s is not UTF-8: read as Windows-1252 (%s)",
+		    st->cfg->path, st->line, section, name, CONFIG_HINT_UTF8);
+	}
+	for (p = (const unsigned char *)out->data; *p;) {
+		if (text_utf8_next(&p, &cp) < 0)
+			break;		/* cannot happen: valid above */
+		if ((cp < 0x20 && !(cp == '\t' && tab_ok)) || (cp >= 0x7f && cp <= 0x9f))
+			return config_fail(st, "[%s] %s: control character U+%04X is not "
+			    "allowed", section, name, (unsigned)cp);
+	}
+	return 1;
+}
+
+/* Sets key name of section to value (UTF-8, checked); 1, or 0 with the reason. */
+static int
+config_set_value(struct config_state *st, const char *section, const char *name,
+    const char *value)
+{
+	if (strcmp(section, "centre") == 0)
+		return config_set_centre(st, name, value);
+	if (strcmp(section, "database") == 0) {
+		config_set_str(&st->cfg->db_path, value);
+		st->cfg->db_path_line = st->line;
+		return 1;
+	}
+	if (strcmp(section, "http") == 0) {
+		if (strcmp(name, "listen") == 0) {
+			if (config_parse_listen(value, &st->cfg->http_addr,
+			    &st->cfg->http_addrlen) < 0)
+				return config_fail(st, "[http] listen: expected ADDRESS:PORT "
+				    "such as 127.0.0.1:8080 or [::]:8080, got '%s'", value);
+			config_set_str(&st->cfg->http_listen, value);
+		} else if (value[0] && strcmp(name, "tls_cert") == 0) {
+			config_set_str(&st->cfg->tls_cert, value);
+			st->cfg->tls_cert_line = st->line;
+		} else if (value[0]) {
+			config_set_str(&st->cfg->tls_key, value);
+			st->cfg->tls_key_line = st->line;
+		}
+		return 1;
+	}
+	if (strcmp(section, "sending") == 0)
+		return config_set_sending(st, name, value);
+	if (strcmp(section, "backup") == 0)
+		return config_set_backup(st, name, value);
+	if (strcmp(section, "retention") == 0)
+		return config_set_retention(st, value);
+	if (st->webhook)
+		return config_set_webhook(st, name, value);
+	return config_set_modem(st, name, value);
+}
+
 static int
 config_on_entry(void *user, const char *section, const char *name, const char *value)
 {
 	struct config_state *st = user;
 	const char *const *keys;
-	int idx;
+	struct buf text = { 0 };
+	int idx, ok;
 
 	if (st->reason[0])
 		return 0;
@@ -481,33 +586,10 @@ config_on_entry(void *user, const char *section, const char *name, const char *v
 	if (value[0] == '\0' && strcmp(name, "tls_cert") != 0 && strcmp(name, "tls_key") != 0)
 		return config_fail(st, "[%s] %s: empty value", section, name);
 
-	if (strcmp(section, "centre") == 0)
-		return config_set_centre(st, name, value);
-	if (strcmp(section, "database") == 0) {
-		config_set_str(&st->cfg->db_path, value);
-		return 1;
-	}
-	if (strcmp(section, "http") == 0) {
-		if (strcmp(name, "listen") == 0) {
-			if (config_parse_listen(value, &st->cfg->http_addr,
-			    &st->cfg->http_addrlen) < 0)
-				return config_fail(st, "[http] listen: expected ADDRESS:PORT "
-				    "such as 127.0.0.1:8080 or [::]:8080, got '%s'", value);
-			config_set_str(&st->cfg->http_listen, value);
-		} else if (value[0])
-			config_set_str(strcmp(name, "tls_cert") == 0 ?
-			    &st->cfg->tls_cert : &st->cfg->tls_key, value);
-		return 1;
-	}
-	if (strcmp(section, "sending") == 0)
-		return config_set_sending(st, name, value);
-	if (strcmp(section, "backup") == 0)
-		return config_set_backup(st, name, value);
-	if (strcmp(section, "retention") == 0)
-		return config_set_retention(st, value);
-	if (st->webhook)
-		return config_set_webhook(st, name, value);
-	return config_set_modem(st, name, value);
+	ok = config_value_text(st, section, name, value, &text) &&
+	    config_set_value(st, section, name, text.data);
+	buf_free(&text);
+	return ok;
 }
 
 static struct config *
@@ -600,15 +682,51 @@ config_inih_setup(void)
 	ini_allow_multiline = false;
 }
 
+/*
+ * An fgets() for inih, from a file or a string, that counts the lines it
+ * hands out as inih does (a line longer than ini_max_line counts twice).
+ * A file saved as UTF-16 (Notepad's "Unicode") is refused at its first line.
+ */
+static char *
+config_read(char *str, int num, void *stream)
+{
+	struct config_reader *r = stream;
+	size_t n = 0;
+
+	if (num < 2)
+		return NULL;
+	if (r->file != NULL) {
+		if (fgets(str, num, r->file) == NULL)
+			return NULL;
+	} else {
+		if (*r->text == '\0')
+			return NULL;
+		while (n < (size_t)num - 1 && r->text[n] != '\0')
+			if (r->text[n++] == '\n')
+				break;
+		memcpy(str, r->text, n);
+		str[n] = '\0';
+		r->text += n;
+	}
+	if (++r->st->line == 1 && (strncmp(str, "\xFF\xFE", 2) == 0 ||
+	    strncmp(str, "\xFE\xFF", 2) == 0))
+		config_fail(r->st, "the file is UTF-16 text (%s)", CONFIG_HINT_UTF8);
+	return str;
+}
+
 struct config *
 config_load(const char *path, char *err, size_t errlen)
 {
 	struct config_state st = { 0 };
+	struct config_reader r = { NULL, NULL, &st };
 	int line;
 
 	st.cfg = config_new_defaults(path);
 	config_inih_setup();
-	line = ini_parse(path, config_on_entry, &st);
+	if ((r.file = fopen(path, "r")) == NULL)
+		return config_finish(st.cfg, &st, -1, err, errlen);
+	line = ini_parse_stream(config_read, &r, config_on_entry, &st);
+	fclose(r.file);
 	return config_finish(st.cfg, &st, line, err, errlen);
 }
 
@@ -616,12 +734,77 @@ struct config *
 config_load_string(const char *text, const char *name, char *err, size_t errlen)
 {
 	struct config_state st = { 0 };
+	struct config_reader r = { NULL, text, &st };
 	int line;
 
 	st.cfg = config_new_defaults(name);
 	config_inih_setup();
-	line = ini_parse_string(text, config_on_entry, &st);
+	line = ini_parse_stream(config_read, &r, config_on_entry, &st);
 	return config_finish(st.cfg, &st, line, err, errlen);
+}
+
+/* "FILE:LINE" of a key, or "FILE" for a key the file does not set (line 0). */
+static void
+config_where(const struct config *cfg, int line, char *out, size_t size)
+{
+	if (line > 0)
+		snprintf(out, size, "%s:%d", cfg->path, line);
+	else
+		snprintf(out, size, "%s", cfg->path);
+}
+
+/*
+ * 0 when path is a regular file this process can open for reading; else
+ * an errno value, or -1 for something else than a file.
+ */
+static int
+config_file_readable(const char *path)
+{
+	struct stat sb;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC), e = 0;
+
+	if (fd < 0)
+		return errno;
+	if (fstat(fd, &sb) < 0)
+		e = errno;
+	else if (!S_ISREG(sb.st_mode))
+		e = -1;
+	close(fd);
+	return e;
+}
+
+int
+config_check_paths(const struct config *cfg, char *err, size_t errlen)
+{
+	const char *names[2] = { "tls_cert", "tls_key" };
+	const char *files[2] = { cfg->tls_cert, cfg->tls_key };
+	const int lines[2] = { cfg->tls_cert_line, cfg->tls_key_line };
+	char copy[PATH_MAX], where[PATH_MAX + 16];
+	const char *dir;
+	struct stat sb;
+	int i, e;
+
+	snprintf(copy, sizeof(copy), "%s", cfg->db_path);
+	dir = dirname(copy);
+	config_where(cfg, cfg->db_path_line, where, sizeof(where));
+	if (stat(dir, &sb) < 0) {
+		snprintf(err, errlen, "%s: [database] path: directory %s: %s", where, dir,
+		    strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(sb.st_mode)) {
+		snprintf(err, errlen, "%s: [database] path: %s is not a directory", where, dir);
+		return -1;
+	}
+	for (i = 0; i < 2; i++) {
+		if (files[i] == NULL || (e = config_file_readable(files[i])) == 0)
+			continue;
+		config_where(cfg, lines[i], where, sizeof(where));
+		snprintf(err, errlen, "%s: [http] %s: cannot read %s: %s", where, names[i],
+		    files[i], e < 0 ? "not a file" : strerror(e));
+		return -1;
+	}
+	return 0;
 }
 
 void

@@ -6,6 +6,13 @@
  * error names the file, the line and the reason, e.g.
  *   "/etc/rappel/rappel.conf:12: [sending] max_per_minute: not a number: 'six'"
  * Parsing the file with inih, validating here.
+ *
+ * Every value is text: UTF-8, or else read as Windows-1252 (what Notepad
+ * saves as "ANSI"), with a warning naming the file and the line; a value
+ * that is neither is refused, with a French hint to save the file as
+ * UTF-8.  Control characters are refused in every value (tab is allowed,
+ * but in [centre] name).  [centre] phone must be a phone number
+ * (phone_normalize()); it is kept as typed.
  */
 #ifndef RAPPEL_CONFIG_H
 #define RAPPEL_CONFIG_H
@@ -54,6 +61,8 @@ struct config {
 	socklen_t http_addrlen;
 	char *tls_cert;		/* NULL unless set; both or neither */
 	char *tls_key;
+	/* lines of the file that set db_path, tls_cert, tls_key; 0: not in the file */
+	int db_path_line, tls_cert_line, tls_key_line;
 
 	int send_start_min;	/* minutes after local midnight, default 08:30 */
 	int send_end_min;	/* default 19:30; start < end */
@@ -84,9 +93,19 @@ struct config {
  */
 struct config *config_load(const char *path, char *err, size_t errlen);
 
-/* Same, from a string; name is used in error messages.  For tests. */
+/* Same, from a string; name is used in error messages (and its lines are the string's). */
 struct config *config_load_string(const char *text, const char *name,
     char *err, size_t errlen);
+
+/*
+ * Checks what cfg names on this machine: the directory of [database]
+ * path exists, and the files of [http] tls_cert and tls_key can be read
+ * by this process.  0, or -1 with "FILE:LINE: reason" (English) in err.
+ * rappeld runs it at start and for --check-config; config_load() does
+ * not, so that a file can be written and read where these paths are not
+ * there yet (rappelctl setup, tests).
+ */
+int config_check_paths(const struct config *cfg, char *err, size_t errlen);
 
 /* True when a and b have the same [modem] sections (a change needs a restart). */
 bool config_modems_equal(const struct config *a, const struct config *b);

@@ -17,8 +17,6 @@
  */
 #include "csv.h"
 
-#include <errno.h>
-#include <iconv.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -27,6 +25,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "text.h"
 
 /* U+FFFD REPLACEMENT CHARACTER, for bytes that mean nothing. */
 #define CSV_REPLACEMENT "\xEF\xBF\xBD"
@@ -153,40 +152,6 @@ csv_utf8_repair(const char *data, size_t len, struct buf *out)
 			i += n;
 		}
 	}
-}
-
-/*
- * Converts Windows-1252 data to UTF-8 into out.  The five bytes that
- * Windows-1252 leaves undefined (0x81 0x8D 0x8F 0x90 0x9D), which
- * glibc refuses, become U+FFFD.  Returns 0, or -1 when iconv cannot
- * convert from Windows-1252 at all (gconv modules missing).
- */
-static int
-csv_from_cp1252(const char *data, size_t len, struct buf *out)
-{
-	iconv_t cd;
-	char *in = (char *)data, *start, *o;
-	size_t inleft = len, outleft = len * 3;	/* a byte gives at most 3 */
-
-	if ((cd = iconv_open("UTF-8", "WINDOWS-1252")) == (iconv_t)-1)
-		return -1;
-	start = o = csv_realloc(NULL, outleft + 1, 1);
-	while (inleft > 0) {
-		if (iconv(cd, &in, &inleft, &o, &outleft) != (size_t)-1)
-			break;
-		if (errno != EILSEQ && errno != EINVAL)
-			break;		/* E2BIG cannot happen */
-		memcpy(o, CSV_REPLACEMENT, 3);
-		o += 3;
-		outleft -= 3;
-		in++;
-		inleft--;
-	}
-	iconv_close(cd);
-	buf_reset(out);
-	buf_append(out, start, (size_t)(o - start));
-	free(start);
-	return 0;
 }
 
 static bool
@@ -420,7 +385,8 @@ csv_prepare(struct csv_doc *doc, const char *data, size_t len,
 		csv_utf8_repair(data, len, tmp);
 	} else {
 		doc->encoding = CSV_WINDOWS_1252;
-		if (csv_from_cp1252(data, len, tmp) == -1) {
+		buf_reset(tmp);
+		if (text_from_cp1252(data, len, tmp) == -1) {
 			csv_err(err, errlen, "conversion depuis Windows-1252 "
 			    "impossible sur ce système");
 			return -1;

@@ -188,6 +188,28 @@ http_reply_static(struct http_req *req, unsigned status, const char *content_typ
 	return http_queue(req, status, resp);
 }
 
+/*
+ * The answer when a JSON body could not be built or written (text that is
+ * not UTF-8, say): a 500 with the usual error body, or plain text if even
+ * that cannot be made.  Logged; never an exit, whatever the request.
+ */
+static int
+http_reply_unserialisable(struct http_req *req)
+{
+	static const char plain[] = "Erreur interne : la réponse n'a pas pu être écrite.\n";
+	json_t *body = json_pack("{s:{s:s, s:s}}", "error", "code", "internal", "message",
+	    "Erreur interne : la réponse n'a pas pu être écrite. Si cela se reproduit, "
+	    "signalez-le à la personne qui a installé rappel.");
+	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+
+	json_decref(body);
+	log_err("http: %s %s: cannot serialise the JSON answer", req->method, req->path);
+	if (text == NULL)
+		return http_reply_static(req, 500, "text/plain; charset=utf-8", plain,
+		    sizeof(plain) - 1);
+	return http_reply_raw(req, 500, "application/json; charset=utf-8", text, strlen(text));
+}
+
 int
 http_reply_json(struct http_req *req, unsigned status, json_t *body)
 {
@@ -202,10 +224,11 @@ http_reply_json(struct http_req *req, unsigned status, json_t *body)
 		    "Le disque de rappel est plein : rien n'a été enregistré. Libérez de la "
 		    "place (anciennes sauvegardes, journaux), puis réessayez.");
 	}
-	text = json_dumps(body, JSON_COMPACT);
+	/* NULL body: a json_pack() of the handler failed, on text that is not UTF-8 */
+	text = body ? json_dumps(body, JSON_COMPACT) : NULL;
 	json_decref(body);
 	if (text == NULL)
-		fatal("http: cannot serialise JSON");
+		return http_reply_unserialisable(req);
 	return http_reply_raw(req, status, "application/json; charset=utf-8", text,
 	    strlen(text));
 }

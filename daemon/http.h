@@ -84,8 +84,12 @@ struct http_server *http_start(struct app *app, char *err, size_t errlen);
 /* Stops accepting, finishes the running request, frees. NULL is a no-op. */
 void http_stop(struct http_server *srv);
 
-/* Answers. Each returns an MHD_Result for the handler to return. */
-int http_reply_json(struct http_req *req, unsigned status, json_t *body);	/* steals body */
+/*
+ * Answers. Each returns an MHD_Result for the handler to return.
+ * http_reply_json() steals body, which may be NULL (a failed json_pack()):
+ * a body that cannot be written is answered 500 "internal" and logged.
+ */
+int http_reply_json(struct http_req *req, unsigned status, json_t *body);
 int http_reply_error(struct http_req *req, const struct error *err);
 int http_reply_fail(struct http_req *req, unsigned status, const char *code,
     const char *field, const char *fmt, ...) __attribute__((format(printf, 5, 6)));

@@ -153,8 +153,11 @@ main(int argc, char **argv)
 		main_usage(stderr);
 		return 2;
 	}
-	if ((cfg = config_load(path, err, sizeof(err))) == NULL) {
+	/* what the file names must be there too: checked here, not by rappelctl */
+	if ((cfg = config_load(path, err, sizeof(err))) == NULL ||
+	    config_check_paths(cfg, err, sizeof(err)) < 0) {
 		log_err("config: %s", err);
+		config_free(cfg);
 		return 1;
 	}
 	if (check_only) {

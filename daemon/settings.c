@@ -23,7 +23,7 @@ static const struct settings_key {
 } settings_keys[] = {
 	{ "centre_name", "centre", "name", SETTINGS_TEXT, "Écrivez le nom du centre." },
 	{ "centre_phone", "centre", "phone", SETTINGS_TEXT,
-	  "Écrivez le téléphone du centre." },
+	  "Écrivez le téléphone du centre, par exemple 03 21 00 00 00." },
 	{ "hours", "sending", "hours", SETTINGS_TEXT,
 	  "Heures d'envoi : écrivez le début et la fin, par exemple 08:30-19:30." },
 	{ "days", "sending", "days", SETTINGS_DAYS, "Choisissez au moins un jour d'envoi." },
@@ -113,10 +113,26 @@ settings_load_map(const char *path, json_t *map, char *err, size_t errlen)
 	return cfg;
 }
 
+/* The setting among names (an object keyed by settings_keys' names) that why is about, or NULL. */
+static const struct settings_key *
+settings_named_in(const char *why, json_t *names)
+{
+	char at[64];
+	size_t i;
+
+	for (i = 0; i < SETTINGS_NKEYS; i++) {
+		snprintf(at, sizeof(at), "[%s] %s", settings_keys[i].section, settings_keys[i].key);
+		if (strstr(why, at) && json_object_get(names, settings_keys[i].name))
+			return &settings_keys[i];
+	}
+	return NULL;
+}
+
 struct config *
 settings_load_config(const char *path, struct db *db, char *err, size_t errlen)
 {
 	struct config *cfg = config_load(path, err, errlen);
+	const struct settings_key *k;
 	json_t *map;
 
 	if (cfg == NULL)
@@ -126,9 +142,19 @@ settings_load_config(const char *path, struct db *db, char *err, size_t errlen)
 		config_free(cfg);
 		return NULL;
 	}
-	if (json_object_size(map) > 0) {
+	/*
+	 * A stored setting the reader refuses (stored by an older rappeld,
+	 * whose rules were looser) is left out: the file's value applies.
+	 */
+	while (cfg != NULL && json_object_size(map) > 0) {
 		config_free(cfg);
-		cfg = settings_load_map(path, map, err, errlen);
+		if ((cfg = settings_load_map(path, map, err, errlen)) != NULL ||
+		    (k = settings_named_in(err, map)) == NULL)
+			break;
+		log_warn("settings: the stored %s is refused, the file's value applies: %s",
+		    k->name, err);
+		json_object_del(map, k->name);
+		cfg = config_load(path, err, errlen);	/* the file alone, if map is empty now */
 	}
 	json_decref(map);
 	return cfg;
@@ -240,12 +266,11 @@ settings_update(struct db *db, const char *path, json_t *changes,
     const struct audit_actor *actor, int64_t now, struct config **out, struct error *err)
 {
 	const struct settings_key *k;
-	struct buf value = { 0 }, at = { 0 };
+	struct buf value = { 0 };
 	struct config *cfg = NULL;
 	json_t *map, *v;
 	const char *name;
 	char why[512];
-	size_t i;
 	int rc = -1;
 
 	if (!json_is_object(changes))
@@ -271,14 +296,9 @@ settings_update(struct db *db, const char *path, json_t *changes,
 	}
 	if ((cfg = settings_load_map(path, map, why, sizeof(why))) == NULL) {
 		/* the file's own reader refused it: name the setting it refers to */
-		for (i = 0; i < SETTINGS_NKEYS; i++) {
-			buf_reset(&at);
-			buf_printf(&at, "[%s] %s", settings_keys[i].section, settings_keys[i].key);
-			if (strstr(why, at.data) && json_object_get(changes, settings_keys[i].name)) {
-				error_set(err, 400, "invalid", settings_keys[i].name, "%s",
-				    settings_keys[i].refused);
-				goto done;
-			}
+		if ((k = settings_named_in(why, changes)) != NULL) {
+			error_set(err, 400, "invalid", k->name, "%s", k->refused);
+			goto done;
 		}
 		log_err("settings: the configuration is refused: %s", why);
 		error_set(err, 500, "internal", NULL, "Le fichier de configuration est refusé.");
@@ -301,7 +321,6 @@ done:
 	config_free(cfg);
 	json_decref(map);
 	buf_free(&value);
-	buf_free(&at);
 	return rc;
 }
 

@@ -24,6 +24,8 @@
  * Reads the configuration file at path with the stored settings of db
  * laid over it.  Returns a new config (config_free()), or NULL with the
  * reason in err (the file's errors name its lines, as config_load()).
+ * A stored setting the file's reader refuses (one an older rappeld
+ * accepted) is left out with a warning in the log: the file's value applies.
  */
 struct config *settings_load_config(const char *path, struct db *db, char *err,
     size_t errlen);

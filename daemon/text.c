@@ -3,6 +3,8 @@
  */
 #include "text.h"
 
+#include <errno.h>
+#include <iconv.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -100,6 +102,36 @@ text_utf8_cut(const char *s, size_t max)
 	for (n = max; n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80; n--)
 		;
 	return n;
+}
+
+int
+text_from_cp1252(const char *data, size_t len, struct buf *out)
+{
+	iconv_t cd;
+	char *in = (char *)data, *start, *o;
+	size_t inleft = len, outleft = len * 3;	/* a byte gives at most 3 */
+	int undefined = 0;
+
+	if ((cd = iconv_open("UTF-8", "WINDOWS-1252")) == (iconv_t)-1)
+		return -1;
+	if ((start = o = malloc(outleft + 1)) == NULL)
+		fatal("text: out of memory");
+	while (inleft > 0) {
+		if (iconv(cd, &in, &inleft, &o, &outleft) != (size_t)-1)
+			break;
+		if (errno != EILSEQ && errno != EINVAL)
+			break;		/* E2BIG cannot happen */
+		memcpy(o, "\xEF\xBF\xBD", 3);	/* U+FFFD */
+		o += 3;
+		outleft -= 3;
+		in++;
+		inleft--;
+		undefined++;
+	}
+	iconv_close(cd);
+	buf_append(out, start, (size_t)(o - start));
+	free(start);
+	return undefined;
 }
 
 char *

@@ -36,6 +36,15 @@ bool text_utf8_valid(const char *s, size_t len);
  */
 size_t text_utf8_cut(const char *s, size_t max);
 
+/*
+ * Appends len bytes of Windows-1252 text (what Windows calls "ANSI") to
+ * out as UTF-8.  The five bytes Windows-1252 leaves undefined (0x81 0x8D
+ * 0x8F 0x90 0x9D) become U+FFFD.  Returns how many of those there were,
+ * or -1, out unchanged, when this system cannot convert from
+ * Windows-1252 (iconv's modules missing).
+ */
+int text_from_cp1252(const char *data, size_t len, struct buf *out);
+
 /* Copies s without leading and trailing ASCII spaces; caller frees. */
 char *text_trim_dup(const char *s);
 

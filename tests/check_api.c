@@ -7,6 +7,7 @@
 #include <jansson.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -134,6 +135,19 @@ create_contact(const char *first, const char *last, const char *phone)
 	ck_assert_int_gt(id, 0);
 	e2e_resp_free(&r);
 	return id;
+}
+
+/* Runs sql on the daemon's database, behind its back (what a bug or a hand would do). */
+static void
+db_exec_behind(const char *sql)
+{
+	sqlite3 *db;
+	char *msg = NULL;
+
+	ck_assert_int_eq(sqlite3_open(E.db, &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	ck_assert_msg(sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK, "%s: %s", sql, msg);
+	sqlite3_close(db);
 }
 
 static json_int_t
@@ -909,6 +923,35 @@ START_TEST(test_contact_validation)
 }
 END_TEST
 
+/*
+ * Issue 17: no request stops the daemon.  An answer whose JSON cannot be
+ * written (a name that is not UTF-8, put in the database behind rappeld's
+ * back) is a 500 with the usual error body, logged, and rappeld goes on.
+ */
+START_TEST(test_unserialisable_answer_500)
+{
+	struct e2e_resp r;
+	json_int_t id = create_contact("Hélène", "Martin", "06 12 34 56 78");
+	char sql[128], path[64], *log;
+	size_t len;
+
+	/* "Mart\xe9n": Latin-1, not UTF-8 */
+	snprintf(sql, sizeof(sql), "UPDATE contacts SET last_name = CAST(X'4D617274E96E' AS TEXT) "
+	    "WHERE id = %lld", (long long)id);
+	db_exec_behind(sql);
+	snprintf(path, sizeof(path), "/api/v1/contacts/%lld", (long long)id);
+	ck_assert_int_eq(e2e_call(&E, &A, "GET", path, NULL, &r), 500);
+	assert_error_body(&r, "internal");
+	e2e_resp_free(&r);
+	ck_assert_int_eq(e2e_status(&E, &A, "GET", "/healthz", NULL), 200);
+	ck_assert_int_eq(e2e_status(&E, &A, "GET", "/api/v1/status", NULL), 200);
+	log = e2e_read_file(E.log, &len);
+	ck_assert_ptr_nonnull(log);
+	ck_assert_msg(strstr(log, "cannot serialise") != NULL, "not logged: %s", log);
+	free(log);
+}	/* teardown: e2e_stop() asserts a clean exit */
+END_TEST
+
 START_TEST(test_contact_delete)
 {
 	struct e2e_resp r;
@@ -1536,6 +1579,59 @@ START_TEST(test_settings)
 }
 END_TEST
 
+/*
+ * Issue 17: the panel's settings go through the file's reader, so what
+ * the file refuses is refused from the panel too (control characters in
+ * the name, a phone that is not a number), with the field.  A stored
+ * setting that a stricter rappeld refuses does not stop it from starting:
+ * the file's value applies, and the log says so.
+ */
+START_TEST(test_settings_refused_text)
+{
+	static const struct {
+		const char *body, *field;
+	} bad[] = {
+		{ "{\"centre_name\":\"Centre\\u0007social\"}", "centre_name" },
+		{ "{\"centre_name\":\"Centre\\tsocial\"}", "centre_name" },
+		{ "{\"centre_name\":\"Centre \\u0085social\"}", "centre_name" },
+		{ "{\"centre_phone\":\"01\"}", "centre_phone" },
+		{ "{\"centre_phone\":\"appelez l'accueil\"}", "centre_phone" },
+	};
+	struct e2e_resp r;
+	char name[128], hours[32], *log;
+	size_t i, len;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ck_assert_int_eq(e2e_call(&E, &A, "PATCH", "/api/v1/settings", bad[i].body, &r),
+		    400);
+		ck_assert_str_eq(e2e_error_field(&r), bad[i].field);
+		e2e_resp_free(&r);
+	}
+	ck_assert_int_eq(e2e_call(&E, &A, "GET", "/api/v1/settings", NULL, &r), 200);
+	ck_assert_uint_eq(json_array_size(json_object_get(r.json, "overridden")), 0);
+	e2e_resp_free(&r);
+
+	/* stored by an older rappeld that took anything */
+	e2e_kill(&E);
+	db_exec_behind("INSERT INTO settings (section, key, value, updated_at, updated_by) "
+	    "VALUES ('centre', 'phone', '01', 0, 'admin'), "
+	    "('centre', 'name', 'Maison des Tilleuls', 0, 'admin')");
+	e2e_launch(&E);
+	ck_assert_int_eq(e2e_login(&E, &A, E2E_ADMIN, E2E_ADMIN_PW), 200);
+	status_centre(&A, name, sizeof(name), hours, sizeof(hours));
+	ck_assert_str_eq(name, "Maison des Tilleuls");	/* the other setting still applies */
+	ck_assert_int_eq(e2e_call(&E, &A, "GET", "/api/v1/settings", NULL, &r), 200);
+	ck_assert_str_eq(json_string_value(json_object_get(r.json, "centre_phone")),
+	    "03 21 00 00 00");
+	e2e_resp_free(&r);
+	log = e2e_read_file(E.log, &len);
+	ck_assert_ptr_nonnull(log);
+	ck_assert_msg(strstr(log, "settings: the stored centre_phone is refused") != NULL,
+	    "not logged: %s", log);
+	free(log);
+}
+END_TEST
+
 /* ---- 11. configuration errors ----------------------------------------- */
 
 START_TEST(test_config_errors)
@@ -1941,6 +2037,106 @@ START_TEST(test_nightly_backup_failure)
 }
 END_TEST
 
+/* Runs rappeld (with --check-config when check) on path; output in out, exit status back. */
+static int
+run_rappeld(const char *path, bool check, char *out, size_t outsize)
+{
+	char *checking[] = { (char *)getenv("RAPPELD"), (char *)"--check-config", (char *)"-c",
+		(char *)path, NULL };
+	char *starting[] = { (char *)getenv("RAPPELD"), (char *)"-c", (char *)path, NULL };
+
+	ck_assert_ptr_nonnull(checking[0]);
+	return e2e_run(NULL, out, outsize, true, check ? checking : starting);
+}
+
+/*
+ * Issue 17: what --check-config used to accept and rappeld could not use
+ * is refused, by --check-config and at start, with the file, the line and
+ * the reason: text that is not UTF-8 nor Windows-1252 (with a French
+ * hint), control characters, a centre phone that is not a number, a
+ * database directory or TLS files that are not there.
+ */
+START_TEST(test_config_refused_values)
+{
+	static const struct {
+		const char *name, *phone, *dbdir;
+		bool tls;	/* tls_cert and tls_key, not there */
+		const char *want, *also;
+	} bad[] = {
+		{ "Centre \x81", "03 21 00 00 00", "", false, ":2: [centre] name: neither UTF-8",
+		  "Enregistrez le fichier en UTF-8" },
+		{ "Centre\x07", "03 21 00 00 00", "", false, ":2: [centre] name: control character",
+		  NULL },
+		{ "Centre", "01", "", false, ":3: [centre] phone: not a phone number", NULL },
+		{ "Centre", "03 21 00 00 00", "/absent", false, ":5: [database] path: ", "absent" },
+		{ "Centre", "03 21 00 00 00", "", true, ":8: [http] tls_cert: cannot read ",
+		  "cert.pem" },
+	};
+	char conf[1024], tls[512], path[256], out[4096], pem[256];
+	size_t i;
+	int rc;
+	FILE *f;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(tls, sizeof(tls), "tls_cert = %s/cert.pem\ntls_key = %s/cert.pem\n",
+		    E.dir, E.dir);
+		snprintf(conf, sizeof(conf), "[centre]\nname = %s\nphone = %s\n[database]\n"
+		    "path = %s%s/x.db\n[http]\nlisten = 127.0.0.1:1\n%s", bad[i].name,
+		    bad[i].phone, E.dir, bad[i].dbdir, bad[i].tls ? tls : "");
+		e2e_write_file(&E, "refused.conf", conf, path, sizeof(path));
+		rc = run_rappeld(path, true, out, sizeof(out));
+		ck_assert_msg(rc != 0 && rc < 128, "case %zu: --check-config: exit %d: %s", i, rc,
+		    out);
+		ck_assert_msg(strstr(out, "refused.conf") && strstr(out, bad[i].want),
+		    "case %zu: no '%s' in: %s", i, bad[i].want, out);
+		ck_assert_msg(bad[i].also == NULL || strstr(out, bad[i].also),
+		    "case %zu: no '%s' in: %s", i, bad[i].also, out);
+		rc = run_rappeld(path, false, out, sizeof(out));
+		ck_assert_msg(rc != 0 && rc < 128, "case %zu: rappeld: exit %d: %s", i, rc, out);
+		ck_assert_msg(strstr(out, "refused.conf") && strstr(out, bad[i].want),
+		    "case %zu: rappeld: no '%s' in: %s", i, bad[i].want, out);
+	}
+	/* the same, with the TLS files there: accepted */
+	snprintf(pem, sizeof(pem), "%s/cert.pem", E.dir);
+	ck_assert_ptr_nonnull(f = fopen(pem, "w"));
+	fclose(f);
+	rc = run_rappeld(path, true, out, sizeof(out));
+	ck_assert_msg(rc == 0, "--check-config: exit %d: %s", rc, out);
+}
+END_TEST
+
+/*
+ * Issue 17: a configuration saved as "ANSI" (Windows-1252) by Notepad no
+ * longer stops rappeld at the first GET /status: its values are read as
+ * Windows-1252, and --check-config says so with the line.
+ */
+START_TEST(test_config_windows1252)
+{
+	struct e2e e;
+	struct e2e_client c;
+	struct e2e_resp r;
+	char out[4096], want[192];
+	int rc;
+
+	/* lines 12 and 13 of the file, after e2e's own */
+	e2e_start_with(&e, "[centre]\nname = Centre social J\xe9r\xf4me\n");
+	e2e_client_init(&c);
+	ck_assert_int_eq(e2e_login(&e, &c, E2E_ADMIN, E2E_ADMIN_PW), 200);
+	ck_assert_int_eq(e2e_call(&e, &c, "GET", "/api/v1/status", NULL, &r), 200);
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(r.json, "centre"),
+	    "name")), "Centre social Jérôme");
+	e2e_resp_free(&r);
+	e2e_client_free(&c);
+	rc = run_rappeld(e.conf, true, out, sizeof(out));
+	ck_assert_msg(rc == 0, "--check-config: exit %d: %s", rc, out);
+	snprintf(want, sizeof(want), "%s:13: [centre] name is not UTF-8: read as Windows-1252",
+	    e.conf);
+	ck_assert_msg(strstr(out, want) && strstr(out, "Enregistrez le fichier en UTF-8"),
+	    "no '%s' in: %s", want, out);
+	e2e_stop(&e);
+}
+END_TEST
+
 /* The router's own table: every route but the public ones needs credentials, and
  * every state-changing one a CSRF token with a session cookie. */
 START_TEST(test_every_route_guarded)
@@ -2019,6 +2215,7 @@ api_suite(void)
 	tcase_add_test(tc, test_contact_long_label);
 	tcase_add_test(tc, test_contact_validation);
 	tcase_add_test(tc, test_contact_delete);
+	tcase_add_test(tc, test_unserialisable_answer_500);
 	tcase_add_test(tc, test_contact_body_too_large);
 
 	tc = tcase(s, "groups", true);
@@ -2040,8 +2237,14 @@ api_suite(void)
 	tc = tcase(s, "users", true);
 	tcase_add_test(tc, test_users_admin_only);
 	tcase_add_test(tc, test_settings);
+	tcase_add_test(tc, test_settings_refused_text);
 	tc = tcase(s, "config", false);
 	tcase_add_test(tc, test_config_errors);
+	tcase_add_test(tc, test_config_refused_values);
+	tc = tcase_create("config encoding");	/* starts its own daemon */
+	tcase_set_timeout(tc, 60);
+	suite_add_tcase(s, tc);
+	tcase_add_test(tc, test_config_windows1252);
 	tc = tcase_create("systemd");	/* starts its own daemon, under a fake systemd */
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);

@@ -45,6 +45,8 @@ static const char config_full[] =
     "device = simulator\n"
     "connection = at19200\n";
 
+#define CONFIG_CENTRE "[centre]\nname = X\nphone = 03 21 00 00 00\n"
+
 /* Loads text and expects an error that contains want. */
 static void
 config_expect_error(const char *text, const char *want)
@@ -92,7 +94,7 @@ END_TEST
 START_TEST(config_test_defaults)
 {
 	char err[512] = "";
-	struct config *cfg = config_load_string("[centre]\nname = X\nphone = 01\n",
+	struct config *cfg = config_load_string(CONFIG_CENTRE,
 	    "test.conf", err, sizeof(err));
 
 	ck_assert_msg(cfg != NULL, "%s", err);
@@ -116,34 +118,34 @@ END_TEST
 
 START_TEST(config_test_errors_name_line)
 {
-	config_expect_error("[centre]\nname = X\nphone = 01\ncolour = blue\n",
+	config_expect_error(CONFIG_CENTRE "colour = blue\n",
 	    "test.conf:4: unknown key 'colour' in section [centre]");
-	config_expect_error("[centre]\nname = X\nphone = 01\n[sending]\n\nmax_per_minute = six\n",
+	config_expect_error(CONFIG_CENTRE "[sending]\n\nmax_per_minute = six\n",
 	    "test.conf:6: [sending] max_per_minute: expected a number from 1 to 6000, got 'six'");
 	config_expect_error("[centre]\nname = X\nname = Y\n",
 	    "test.conf:3: key 'name' appears twice");
-	config_expect_error("[centre]\nname = X\nphone = 01\n[smtp]\nhost = x\n",
+	config_expect_error(CONFIG_CENTRE "[smtp]\nhost = x\n",
 	    "test.conf:5: unknown section [smtp]");
-	config_expect_error("[centre]\nname = X\nphone = 01\nthis is not a key\n",
+	config_expect_error(CONFIG_CENTRE "this is not a key\n",
 	    "test.conf:4: syntax error");
-	config_expect_error("[centre]\nname = X\nphone = 01\n[sending]\nhours = 19:00-08:00\n",
+	config_expect_error(CONFIG_CENTRE "[sending]\nhours = 19:00-08:00\n",
 	    "test.conf:5: [sending] hours");
-	config_expect_error("[centre]\nname = X\nphone = 01\n[sending]\ndays = lundi\n",
+	config_expect_error(CONFIG_CENTRE "[sending]\ndays = lundi\n",
 	    "test.conf:5: [sending] days");
-	config_expect_error("[centre]\nname = X\nphone = 01\n[http]\nlisten = localhost\n",
+	config_expect_error(CONFIG_CENTRE "[http]\nlisten = localhost\n",
 	    "test.conf:5: [http] listen");
-	config_expect_error("[centre]\nname = X\nphone = 01\ntimezone = Mars/Olympus\n",
+	config_expect_error(CONFIG_CENTRE "timezone = Mars/Olympus\n",
 	    "test.conf:4: [centre] timezone: unknown time zone 'Mars/Olympus'");
-	config_expect_error("[centre]\nname = X\nphone = 01\n[modem]\ndevice = /dev/x\npin = 12\n",
+	config_expect_error(CONFIG_CENTRE "[modem]\ndevice = /dev/x\npin = 12\n",
 	    "test.conf:6: [modem] pin: expected 4 to 8 digits");
 	config_expect_error("name = X\n", "test.conf:1: key 'name' outside of any section");
-	config_expect_error("[centre]\nname = X\nphone = 01\n[backup]\ndir = sauvegardes\n",
+	config_expect_error(CONFIG_CENTRE "[backup]\ndir = sauvegardes\n",
 	    "test.conf:5: [backup] dir: expected an absolute path");
-	config_expect_error("[centre]\nname = X\nphone = 01\n[backup]\ntime = 25:00\n",
+	config_expect_error(CONFIG_CENTRE "[backup]\ntime = 25:00\n",
 	    "test.conf:5: [backup] time: expected HH:MM");
-	config_expect_error("[centre]\nname = X\nphone = 01\n[backup]\nkeep = 0\n",
+	config_expect_error(CONFIG_CENTRE "[backup]\nkeep = 0\n",
 	    "test.conf:5: [backup] keep: expected a number of copies from 1 to 365");
-	config_expect_error("[centre]\nname = X\nphone = 01\n[retention]\nmonths = -3\n",
+	config_expect_error(CONFIG_CENTRE "[retention]\nmonths = -3\n",
 	    "test.conf:5: [retention] months");
 }
 END_TEST
@@ -152,18 +154,18 @@ START_TEST(config_test_errors_whole_file)
 {
 	char err[512] = "";
 
-	config_expect_error("[centre]\nphone = 01\n", "test.conf: [centre] name is required");
+	config_expect_error("[centre]\nphone = 03 21 00 00 00\n",
+	    "test.conf: [centre] name is required");
 	config_expect_error("[centre]\nname = X\n", "test.conf: [centre] phone is required");
-	config_expect_error("[centre]\nname = X\nphone = 01\n[modem]\npin = 1234\n",
+	config_expect_error(CONFIG_CENTRE "[modem]\npin = 1234\n",
 	    "test.conf: [modem] device is required");
-	config_expect_error("[centre]\nname = X\nphone = 01\n[http]\ntls_cert = /a.pem\n",
+	config_expect_error(CONFIG_CENTRE "[http]\ntls_cert = /a.pem\n",
 	    "tls_cert and tls_key go together");
 	ck_assert_ptr_null(config_load("/nonexistent/rappel.conf", err, sizeof(err)));
 	ck_assert_msg(strstr(err, "/nonexistent/rappel.conf: cannot read") != NULL, "%s", err);
 }
 END_TEST
 
-#define CONFIG_CENTRE "[centre]\nname = X\nphone = 01\n"
 #define CONFIG_HOOK_OK "url = https://crm.centre.example/rappel\nsecret = 0123456789abcdef\n"
 
 START_TEST(config_test_webhooks)
@@ -266,6 +268,158 @@ START_TEST(config_test_file)
 }
 END_TEST
 
+/*
+ * A file saved by Notepad as "ANSI": a value that is not UTF-8 is read
+ * as Windows-1252 (with a warning in the log); one that is not
+ * Windows-1252 either is refused with the line and a French hint.
+ */
+START_TEST(config_test_windows1252)
+{
+	char err[512] = "";
+	struct config *cfg = config_load_string("[centre]\nname = Centre social J\xe9r\xf4me \x80\n"
+	    "phone = 03 21 00 00 00\n[modem]\ndevice = /dev/ttyUSB0\n", "test.conf", err,
+	    sizeof(err));
+
+	ck_assert_msg(cfg != NULL, "%s", err);
+	ck_assert_str_eq(cfg->centre_name, "Centre social Jérôme €");
+	config_free(cfg);
+	/* UTF-8 is taken as it is */
+	cfg = config_load_string("[centre]\nname = Centre social Jérôme €\n"
+	    "phone = 03 21 00 00 00\n", "test.conf", err, sizeof(err));
+	ck_assert_msg(cfg != NULL, "%s", err);
+	ck_assert_str_eq(cfg->centre_name, "Centre social Jérôme €");
+	config_free(cfg);
+	/* 0x81 is in no Windows-1252 text */
+	config_expect_error("[centre]\nname = Centre \x81\nphone = 03 21 00 00 00\n",
+	    "test.conf:2: [centre] name: neither UTF-8 nor Windows-1252");
+	config_expect_error("[centre]\nname = Centre \x81\nphone = 03 21 00 00 00\n",
+	    "Enregistrez le fichier en UTF-8");
+	config_expect_error(CONFIG_CENTRE "[modem]\ndevice = /dev/tty\x9d\n",
+	    "test.conf:5: [modem] device: neither UTF-8 nor Windows-1252");
+	/* Notepad's "Unicode": its NUL bytes end the text after the byte order mark */
+	config_expect_error("\xff\xfe[\0c\0", "test.conf:1: the file is UTF-16 text (Enregistrez");
+}
+END_TEST
+
+/* Control characters: refused in every value, tab only in the centre's name. */
+START_TEST(config_test_control_characters)
+{
+	char err[512] = "";
+	struct config *cfg;
+
+	config_expect_error("[centre]\nname = Centre\x07 social\nphone = 03 21 00 00 00\n",
+	    "test.conf:2: [centre] name: control character U+0007");
+	config_expect_error("[centre]\nname = Centre\tsocial\nphone = 03 21 00 00 00\n",
+	    "test.conf:2: [centre] name: control character U+0009");
+	config_expect_error("[centre]\nname = Centre\x7f\nphone = 03 21 00 00 00\n",
+	    "test.conf:2: [centre] name: control character U+007F");
+	config_expect_error("[centre]\nname = Centre \xc2\x85 social\nphone = 03 21 00 00 00\n",
+	    "test.conf:2: [centre] name: control character U+0085");
+	config_expect_error(CONFIG_CENTRE "[modem]\ndevice = /dev/tty\x1b[0m\n",
+	    "test.conf:5: [modem] device: control character U+001B");
+	config_expect_error(CONFIG_CENTRE "[modem.\x01]\ndevice = x\n",
+	    "test.conf:5: bad modem section name");
+	config_expect_error(CONFIG_CENTRE "[webhook.\xe9]\n" CONFIG_HOOK_OK,
+	    "test.conf:5: bad webhook section name");
+	/* a tab between the digits of a number is only a separator */
+	cfg = config_load_string("[centre]\nname = X\nphone = 03\t21 00 00 00\n", "test.conf",
+	    err, sizeof(err));
+	ck_assert_msg(cfg != NULL, "%s", err);
+	config_free(cfg);
+	cfg = config_load_string(CONFIG_CENTRE "[modem.orange-2]\ndevice = x\n", "test.conf",
+	    err, sizeof(err));
+	ck_assert_msg(cfg != NULL, "%s", err);
+	config_free(cfg);
+}
+END_TEST
+
+/* The centre's call-back number is a phone number. */
+START_TEST(config_test_centre_phone)
+{
+	static const char *const good[] = { "03 21 00 00 00", "+33 3 21 00 00 00",
+		"06.39.98.00.00", "+32 2 123 45 67" };
+	char text[256], err[512] = "";
+	struct config *cfg;
+	size_t i;
+
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		snprintf(text, sizeof(text), "[centre]\nname = X\nphone = %s\n", good[i]);
+		cfg = config_load_string(text, "test.conf", err, sizeof(err));
+		ck_assert_msg(cfg != NULL, "%s: %s", good[i], err);
+		ck_assert_str_eq(cfg->centre_phone, good[i]);	/* kept as typed */
+		config_free(cfg);
+	}
+	config_expect_error("[centre]\nname = X\nphone = 01\n",
+	    "test.conf:3: [centre] phone: not a phone number: '01' (");
+	config_expect_error("[centre]\nname = X\nphone = accueil\n", "test.conf:3: [centre] phone");
+}
+END_TEST
+
+/* Writes text to path and loads it, which must succeed. */
+static struct config *
+config_load_written(const char *path, const char *text)
+{
+	char err[512] = "";
+	struct config *cfg;
+	FILE *f = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	ck_assert_int_eq(fclose(f), 0);
+	cfg = config_load(path, err, sizeof(err));
+	ck_assert_msg(cfg != NULL, "%s", err);
+	return cfg;
+}
+
+/* What the file names must be there: the database's directory, the TLS files. */
+START_TEST(config_test_paths)
+{
+	char dir[] = "/tmp/rappel-config-XXXXXX", path[256], pem[256], text[1024], err[512];
+	struct config *cfg;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/rappel.conf", dir);
+	snprintf(pem, sizeof(pem), "%s/cert.pem", dir);
+	ck_assert_ptr_nonnull(f = fopen(pem, "w"));
+	fclose(f);
+
+	snprintf(text, sizeof(text), CONFIG_CENTRE "[database]\npath = %s/rappel.db\n"
+	    "[http]\ntls_cert = %s\ntls_key = %s\n", dir, pem, pem);
+	cfg = config_load_written(path, text);
+	ck_assert_msg(config_check_paths(cfg, err, sizeof(err)) == 0, "%s", err);
+	config_free(cfg);
+
+	snprintf(text, sizeof(text), CONFIG_CENTRE "[database]\npath = %s/absent/rappel.db\n",
+	    dir);
+	cfg = config_load_written(path, text);
+	ck_assert_int_eq(config_check_paths(cfg, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, path) && strstr(err, ":5: [database] path: ") &&
+	    strstr(err, "/absent"), "%s", err);
+	config_free(cfg);
+
+	snprintf(text, sizeof(text), CONFIG_CENTRE "[database]\npath = %s/rappel.db\n"
+	    "[http]\ntls_cert = %s\ntls_key = %s/key.pem\n", dir, pem, dir);
+	cfg = config_load_written(path, text);
+	ck_assert_int_eq(config_check_paths(cfg, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, path) && strstr(err, ":8: [http] tls_key: cannot read ") &&
+	    strstr(err, "key.pem"), "%s", err);
+	config_free(cfg);
+
+	/* a directory is not a certificate */
+	snprintf(text, sizeof(text), CONFIG_CENTRE "[database]\npath = %s/rappel.db\n"
+	    "[http]\ntls_cert = %s\ntls_key = %s\n", dir, dir, pem);
+	cfg = config_load_written(path, text);
+	ck_assert_int_eq(config_check_paths(cfg, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, ":7: [http] tls_cert: cannot read "), "%s", err);
+	config_free(cfg);
+
+	unlink(path);
+	unlink(pem);
+	ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
 START_TEST(config_test_hours)
 {
 	int s, e;
@@ -299,6 +453,14 @@ config_suite(void)
 	tc = tcase_create("errors");
 	tcase_add_test(tc, config_test_errors_name_line);
 	tcase_add_test(tc, config_test_errors_whole_file);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("text");
+	tcase_add_test(tc, config_test_windows1252);
+	tcase_add_test(tc, config_test_control_characters);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("checked values");
+	tcase_add_test(tc, config_test_centre_phone);
+	tcase_add_test(tc, config_test_paths);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("webhooks");
 	tcase_add_test(tc, config_test_webhooks);

@@ -103,7 +103,7 @@ END_TEST
 START_TEST(setup_test_rewrite_keeps_the_rest)
 {
 	static const char before[] =
-	    "[centre]\nname = Ancien nom\nphone = 01\ntimezone = Europe/Brussels\n\n"
+	    "[centre]\nname = Ancien nom\nphone = 03 21 00 00 00\ntimezone = Europe/Brussels\n\n"
 	    "[database]\npath = /srv/rappel.db\n\n"
 	    "[http]\nlisten = 127.0.0.1:9090\ntls_cert = /etc/rappel/c.pem\n"
 	    "tls_key = /etc/rappel/k.pem\n\n"

@@ -53,6 +53,22 @@ START_TEST(text_test_utf8_cut)
 }
 END_TEST
 
+/* Windows-1252 ("ANSI") to UTF-8, for CSV files and the configuration. */
+START_TEST(text_test_from_cp1252)
+{
+	struct buf out = { 0 };
+
+	buf_puts(&out, "<");
+	ck_assert_int_eq(text_from_cp1252("J\xe9r\xf4me \x80\x9c", 10, &out), 0);
+	ck_assert_str_eq(out.data, "<Jérôme €œ");	/* appended */
+	buf_reset(&out);
+	/* 0x81 and 0x9D are undefined: U+FFFD, and counted */
+	ck_assert_int_eq(text_from_cp1252("a\x81" "b\x9d", 4, &out), 2);
+	ck_assert_str_eq(out.data, "a\xEF\xBF\xBD" "b\xEF\xBF\xBD");
+	buf_free(&out);
+}
+END_TEST
+
 START_TEST(text_test_time_paris)
 {
 	char iso[TIME_ISO_MAX];
@@ -108,6 +124,7 @@ text_suite(void)
 	tc = tcase_create("utf8");
 	tcase_add_test(tc, text_test_utf8);
 	tcase_add_test(tc, text_test_utf8_cut);
+	tcase_add_test(tc, text_test_from_cp1252);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("time");
 	tcase_add_test(tc, text_test_time_paris);

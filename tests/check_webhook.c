@@ -92,7 +92,7 @@ hook_config(const char *webhooks)
 	char text[1024], err[256] = "";
 	struct config *cfg;
 
-	snprintf(text, sizeof(text), "[centre]\nname = C\nphone = 01\n%s", webhooks);
+	snprintf(text, sizeof(text), "[centre]\nname = C\nphone = 03 21 00 00 00\n%s", webhooks);
 	cfg = config_load_string(text, "test.conf", err, sizeof(err));
 	ck_assert_msg(cfg != NULL, "%s", err);
 	return cfg;

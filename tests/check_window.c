@@ -17,7 +17,8 @@ window_test_config(const char *sending)
 	char text[512], err[256] = "";
 	struct config *cfg;
 
-	snprintf(text, sizeof(text), "[centre]\nname = X\nphone = 01\n[sending]\n%s", sending);
+	snprintf(text, sizeof(text), "[centre]\nname = X\nphone = 03 21 00 00 00\n[sending]\n%s",
+	    sending);
 	cfg = config_load_string(text, "test.conf", err, sizeof(err));
 	ck_assert_msg(cfg != NULL, "%s", err);
 	return cfg;
