@@ -344,7 +344,11 @@ ctl_drop_root(const char *db_path, char *err, size_t errlen)
 /*
  * restore FILE: with the database's lock held (no rappeld), the copy is
  * checked and put in place, then what may have gone out between the
- * backup and now is held for a person instead of being sent again.
+ * backup and now is held for a person instead of being sent again, in
+ * one transaction: messages due marked uncertain, campaign occurrences
+ * due recorded as missed (scheduler_restored(), whose items nest in it),
+ * the audit entry.  When any of it fails none of it is kept, and the
+ * exit status and message say not to start rappeld on that database.
  */
 static int
 ctl_restore(const struct config *cfg, const char *src, int64_t now)
@@ -369,8 +373,9 @@ ctl_restore(const struct config *cfg, const char *src, int64_t now)
 	    audit_record(db, &ctl_actor, now, "restore", "database", 0, NULL) < 0 ||
 	    db_commit(db) < 0) {
 		db_rollback(db);
-		ctl_fail("%s restored, but holding its due messages failed: do not start "
-		    "rappeld, restore again", cfg->db_path);
+		ctl_fail("%s restored, but holding what was due since the backup failed (see "
+		    "above): do not start rappeld, it could send those messages again; "
+		    "restore again", cfg->db_path);
 		goto done;
 	}
 	printf("restored %s from %s (schema %d, %lld contacts, %lld messages)\n",

@@ -7,12 +7,15 @@
 #include <jansson.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sqlite3.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "e2e.h"
@@ -1984,6 +1987,118 @@ START_TEST(test_every_route_guarded)
 }
 END_TEST
 
+/* ---- rappelctl: a failed step is a failed command ---------------------- */
+
+/*
+ * "rappelctl -c CONF ARGS..." (NULL-terminated) with in on its standard
+ * input; its standard error with its output in out.  The exit status.
+ */
+static int
+ctl_run(const char *in, char *out, size_t size, ...)
+{
+	char *argv[16];
+	const char *arg;
+	va_list ap;
+	int n = 0;
+
+	argv[n++] = getenv("RAPPELCTL");
+	ck_assert_ptr_nonnull(argv[0]);
+	argv[n++] = (char *)"-c";
+	argv[n++] = E.conf;
+	va_start(ap, size);
+	while ((arg = va_arg(ap, const char *)) != NULL && n < 15)
+		argv[n++] = (char *)arg;
+	va_end(ap);
+	argv[n] = NULL;
+	return e2e_run(in, out, size, true, argv);
+}
+
+/* Runs sql (no rows) on the database file, from a connection of the test's own. */
+static void
+db_file_exec(const char *sql)
+{
+	sqlite3 *h;
+	char *msg = NULL;
+
+	ck_assert_int_eq(sqlite3_open(E.db, &h), SQLITE_OK);
+	ck_assert_msg(sqlite3_exec(h, sql, NULL, NULL, &msg) == SQLITE_OK, "%s: %s", sql,
+	    msg ? msg : "?");
+	sqlite3_close(h);
+}
+
+/* The first column of sql's first row in the database file, as text ("" without). */
+static const char *
+db_file_text(const char *sql)
+{
+	static char text[512];
+	sqlite3 *h;
+	sqlite3_stmt *st;
+
+	ck_assert_int_eq(sqlite3_open(E.db, &h), SQLITE_OK);
+	ck_assert_msg(sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK, "%s: %s", sql,
+	    sqlite3_errmsg(h));
+	text[0] = '\0';
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		snprintf(text, sizeof(text), "%s", sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	return text;
+}
+
+/*
+ * restore: a copy that is not there changes nothing; a copy whose due
+ * campaign cannot be recorded as missed is put in place but nothing of
+ * the holding is kept, and the exit status and message say not to start
+ * rappeld.  Before the fix that restore exited 0 (the failure was only
+ * logged) with the message held and the campaign not.
+ */
+START_TEST(test_ctl_restore_failures)
+{
+	char out[4096], body[512], at[32], backup[256], missing[256];
+	struct e2e_resp r;
+	json_int_t contact, campaign;
+	time_t t = time(NULL);
+	struct tm tm;
+	int rc;
+
+	/* a message in the queue (no modem here), a campaign due that cannot be recorded */
+	rc = e2e_ctl(&E, NULL, out, sizeof(out), "send", "06 39 98 00 42", "Rappel : RDV CAF.",
+	    NULL);
+	ck_assert_msg(rc == 0, "send: %s", out);
+	db_file_exec("CREATE TRIGGER runs_refused BEFORE INSERT ON campaign_runs "
+	    "BEGIN SELECT RAISE(ABORT, 'campaign_runs refused'); END");
+	contact = create_contact("Awa", "Diallo", "06 39 98 00 43");
+	gmtime_r(&t, &tm);
+	strftime(at, sizeof(at), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	snprintf(body, sizeof(body), "{\"name\":\"RDV\",\"body\":\"Rappel : RDV CAF.\","
+	    "\"audience\":{\"contact_ids\":[%lld]},\"schedule\":{\"at\":\"%s\"}}",
+	    (long long)contact, at);
+	ck_assert_int_eq(e2e_call(&E, &A, "POST", "/api/v1/campaigns", body, &r), 201);
+	campaign = json_integer_value(json_object_get(r.json, "id"));
+	e2e_resp_free(&r);
+	snprintf(body, sizeof(body), "/api/v1/campaigns/%lld/schedule", (long long)campaign);
+	ck_assert_int_eq(e2e_status(&E, &A, "POST", body, NULL), 200);
+	snprintf(backup, sizeof(backup), "%s/before.db", E.dir);
+	rc = e2e_ctl(&E, NULL, out, sizeof(out), "backup", backup, NULL);
+	ck_assert_msg(rc == 0, "backup: %s", out);
+	e2e_halt(&E);
+
+	snprintf(missing, sizeof(missing), "%s/absent.db", E.dir);
+	rc = ctl_run(NULL, out, sizeof(out), "restore", missing, NULL);
+	ck_assert_msg(rc == 1 && strstr(out, "No such file"), "restore: %d %s", rc, out);
+	ck_assert_str_eq(db_file_text("SELECT count(*) FROM messages WHERE status = 'queued'"),
+	    "1");
+
+	rc = ctl_run(NULL, out, sizeof(out), "restore", backup, NULL);
+	ck_assert_msg(rc == 1 && strstr(out, "do not start rappeld"), "restore: %d %s", rc, out);
+	ck_assert_str_eq(db_file_text("SELECT count(*) FROM messages WHERE status = 'queued'"),
+	    "1");
+	ck_assert_str_eq(db_file_text("SELECT count(*) FROM campaign_runs"), "0");
+	ck_assert_str_eq(db_file_text("SELECT count(*) FROM audit_log WHERE action = "
+	    "'restore'"), "0");
+}
+END_TEST
+
 static Suite *
 api_suite(void)
 {
@@ -2040,6 +2155,8 @@ api_suite(void)
 	tc = tcase(s, "users", true);
 	tcase_add_test(tc, test_users_admin_only);
 	tcase_add_test(tc, test_settings);
+	tc = tcase(s, "rappelctl", true);
+	tcase_add_test(tc, test_ctl_restore_failures);
 	tc = tcase(s, "config", false);
 	tcase_add_test(tc, test_config_errors);
 	tc = tcase_create("systemd");	/* starts its own daemon, under a fake systemd */
