@@ -185,8 +185,9 @@ auth_user_set_disabled(struct db *db, const char *login, bool disabled, int64_t 
 	static const char sql_tokens[] = "UPDATE api_tokens SET revoked_at = ? "
 	    "WHERE revoked_at IS NULL AND user_id = (SELECT id FROM users WHERE login = ?)";
 	sqlite3_stmt *st;
+	bool nested;
 
-	if (db_begin(db) < 0)
+	if (db_begin_nested(db, "auth_disable", &nested) < 0)
 		return -1;
 	if ((st = db_stmt(db, sql_user)) == NULL)
 		goto fail;
@@ -208,9 +209,9 @@ auth_user_set_disabled(struct db *db, const char *login, bool disabled, int64_t 
 		if (db_step_done(db, st) < 0)
 			goto fail;
 	}
-	return db_commit(db);
+	return db_end_nested(db, "auth_disable", nested, true);
 fail:
-	db_rollback(db);
+	db_end_nested(db, "auth_disable", nested, false);
 	return -1;
 }
 

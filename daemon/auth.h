@@ -58,7 +58,11 @@ int auth_user_add(struct db *db, const char *login, enum auth_role role,
     const char *password, int64_t now, int64_t *id, const char **reason);
 int auth_user_set_password(struct db *db, const char *login, const char *password,
     const char **reason);
-/* Disables (or re-enables) a user; disabling also ends its sessions and tokens. */
+/*
+ * Disables (or re-enables) a user; disabling also ends its sessions and
+ * tokens.  All or nothing: its own transaction, or a savepoint of the
+ * caller's.  0, or -1 (no such login, database error).
+ */
 int auth_user_set_disabled(struct db *db, const char *login, bool disabled, int64_t now);
 /* Changes a user's role; 0, or -1 when there is no such user. */
 int auth_user_set_role(struct db *db, int64_t id, enum auth_role role);

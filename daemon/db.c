@@ -431,6 +431,25 @@ db_rollback_to(struct db *db, const char *name)
 	db_exec_named(db, "RELEASE", name);
 }
 
+int
+db_begin_nested(struct db *db, const char *name, bool *nested)
+{
+	*nested = !sqlite3_get_autocommit(db->handle);
+	return *nested ? db_savepoint(db, name) : db_begin(db);
+}
+
+int
+db_end_nested(struct db *db, const char *name, bool nested, bool keep)
+{
+	if (keep && (nested ? db_release(db, name) : db_commit(db)) == 0)
+		return 0;
+	if (nested)
+		db_rollback_to(db, name);
+	else
+		db_rollback(db);
+	return -1;
+}
+
 char *
 db_column_strdup(sqlite3_stmt *st, int i)
 {
@@ -516,11 +535,12 @@ db_collect_ids(sqlite3_stmt *st, size_t *n)
 {
 	int64_t *ids = malloc(sizeof(*ids)), *grown;
 	size_t cap = 1;
+	int rc;
 
 	if (ids == NULL)
 		fatal("db: out of memory");
 	*n = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (*n == cap) {
 			cap *= 2;
 			if ((grown = realloc(ids, cap * sizeof(*ids))) == NULL)
@@ -528,6 +548,13 @@ db_collect_ids(sqlite3_stmt *st, size_t *n)
 			ids = grown;
 		}
 		ids[(*n)++] = sqlite3_column_int64(st, 0);
+	}
+	if (rc != SQLITE_DONE) {
+		log_err("db: statement failed: %s: %s", sqlite3_errmsg(sqlite3_db_handle(st)),
+		    sqlite3_sql(st));
+		free(ids);
+		ids = NULL;
+		*n = 0;
 	}
 	sqlite3_reset(st);
 	return ids;

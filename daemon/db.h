@@ -114,6 +114,20 @@ int db_release(struct db *db, const char *name);
 void db_rollback_to(struct db *db, const char *name);
 
 /*
+ * A write transaction that nests: BEGIN IMMEDIATE when db is in none,
+ * else SAVEPOINT name inside the caller's transaction (whose COMMIT then
+ * makes it durable).  *nested says which, for db_end_nested().  name is
+ * a literal.  0 or -1 (logged).
+ */
+int db_begin_nested(struct db *db, const char *name, bool *nested);
+/*
+ * Ends what db_begin_nested() began: with keep, COMMIT or RELEASE name;
+ * without keep, or when that fails, ROLLBACK or ROLLBACK TO name.  0 when
+ * kept, -1 otherwise.
+ */
+int db_end_nested(struct db *db, const char *name, bool nested, bool keep);
+
+/*
  * Whether a write through db_step_done() or db_exec() failed because the
  * disk is full since the last call; clears the flag.  Lets a caller that
  * only saw -1 tell "disk full" (space to free) from other failures.
@@ -138,7 +152,8 @@ void db_bind_int_or_null(sqlite3_stmt *st, int i, int64_t v);
 
 /*
  * Steps st (bound by the caller) to its end and returns the integers of
- * its first column in a malloc'd array of *n (never NULL), then resets st.
+ * its first column in a malloc'd array of *n, then resets st.  NULL with
+ * *n = 0 when a step fails (logged): never a part of the rows.
  */
 int64_t *db_collect_ids(sqlite3_stmt *st, size_t *n);
 

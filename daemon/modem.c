@@ -1604,7 +1604,12 @@ modem_watch(void *arg)
  * writes to the database's WAL file: an inotify watch on it lets an idle
  * worker look at the queue at once instead of at its next timeout.  The
  * file lives as long as a connection is open, and rappeld keeps its own.
- * -1 when it cannot be watched: the shorter timeout is used instead.
+ * The first write of a commit comes before the commit can be read (the
+ * WAL is flushed, then its index updated): a look then may find nothing,
+ * and a command's only commit would wait for the timeout.  The close of
+ * the file by a process that wrote to it (rappelctl ending) comes after,
+ * so it is watched too.  -1 when it cannot be watched: the shorter
+ * timeout is used instead.
  */
 static int
 modem_watch_commits(const char *db_path)
@@ -1615,7 +1620,7 @@ modem_watch_commits(const char *db_path)
 	if (db_path == NULL || (size_t)snprintf(wal, sizeof(wal), "%s-wal", db_path) >=
 	    sizeof(wal) || (fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) < 0)
 		return -1;
-	if (inotify_add_watch(fd, wal, IN_MODIFY) < 0) {
+	if (inotify_add_watch(fd, wal, IN_MODIFY | IN_CLOSE_WRITE) < 0) {
 		log_info("modem: cannot watch %s for commits (%s): looking at the queue "
 		    "every %d ms", wal, strerror(errno), MODEM_IDLE_MS);
 		close(fd);

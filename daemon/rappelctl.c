@@ -74,6 +74,37 @@ ctl_fail(const char *fmt, ...)
 	return 1;
 }
 
+/*
+ * A command's change is one transaction with its audit entry: ctl_begin()
+ * opens it; ctl_commit() records the entry and commits, and
+ * ctl_rollback() gives up.  Each returns 0, or 1 (the exit status) with
+ * "WHAT: ...; nothing changed" on standard error.
+ */
+static int
+ctl_begin(struct db *db, const char *what)
+{
+	return db_begin(db) < 0 ? ctl_fail("%s: database error; nothing changed", what) : 0;
+}
+
+static int
+ctl_commit(struct db *db, const char *what, int64_t now, const char *action,
+    const char *entity, int64_t entity_id)
+{
+	if (audit_record(db, &ctl_actor, now, action, entity, entity_id, NULL) < 0 ||
+	    db_commit(db) < 0) {
+		db_rollback(db);
+		return ctl_fail("%s: database error; nothing changed", what);
+	}
+	return 0;
+}
+
+static int
+ctl_rollback(struct db *db, const char *what, const char *reason)
+{
+	db_rollback(db);
+	return ctl_fail("%s: %s; nothing changed", what, reason);
+}
+
 /* Reads one line (without its newline); prompts without echo on a tty. */
 static int
 ctl_read_password(const char *prompt, char *out, size_t size)
@@ -131,15 +162,20 @@ ctl_user(struct db *db, int argc, char **argv, int64_t now)
 	if (strcmp(argv[0], "list") == 0) {
 		sqlite3_stmt *st = db_stmt(db, "SELECT login, role, disabled_at IS NOT NULL "
 		    "FROM users ORDER BY login");
+		int rc;
+
 		if (st == NULL)
-			return 1;
+			return ctl_fail("user list: database error");
 		printf("%-24s %-10s %s\n", "LOGIN", "ROLE", "STATE");
-		while (sqlite3_step(st) == SQLITE_ROW)
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 			printf("%-24s %-10s %s\n", sqlite3_column_text(st, 0),
 			    sqlite3_column_text(st, 1),
 			    sqlite3_column_int(st, 2) ? "disabled" : "active");
+		if (rc != SQLITE_DONE)
+			ctl_fail("user list: %s; the list above is incomplete",
+			    sqlite3_errmsg(db_handle(db)));
 		sqlite3_reset(st);
-		return 0;
+		return rc == SQLITE_DONE ? 0 : 1;
 	}
 	if (argc < 2)
 		return ctl_fail("user %s: missing LOGIN", argv[0]);
@@ -152,30 +188,37 @@ ctl_user(struct db *db, int argc, char **argv, int64_t now)
 		}
 		if (role_name == NULL || auth_role_parse(role_name, &role) < 0)
 			return ctl_fail("user add: --role must be admin, referent or animateur");
-		if (ctl_new_password(pw, sizeof(pw)) != 0)
+		if (ctl_new_password(pw, sizeof(pw)) != 0 || ctl_begin(db, "user add") != 0)
 			return 1;
 		if (auth_user_add(db, argv[1], role, pw, now, &id, &reason) < 0)
-			return ctl_fail("user add: %s", reason);
-		audit_record(db, &ctl_actor, now, "create", "user", id, NULL);
+			return ctl_rollback(db, "user add", reason);
+		if (ctl_commit(db, "user add", now, "create", "user", id) != 0)
+			return 1;
 		printf("user %s added (%s)\n", argv[1], role_name);
 		return 0;
 	}
 	if (auth_user_find(db, argv[1], &u) < 0)
 		return ctl_fail("%s: no such user", argv[1]);
 	if (strcmp(argv[0], "passwd") == 0) {
-		if (ctl_new_password(pw, sizeof(pw)) != 0)
+		if (ctl_new_password(pw, sizeof(pw)) != 0 || ctl_begin(db, "user passwd") != 0)
 			return 1;
 		if (auth_user_set_password(db, argv[1], pw, &reason) < 0)
-			return ctl_fail("user passwd: %s", reason);
-		audit_record(db, &ctl_actor, now, "password", "user", u.id, NULL);
+			return ctl_rollback(db, "user passwd", reason);
+		if (ctl_commit(db, "user passwd", now, "password", "user", u.id) != 0)
+			return 1;
 		printf("password of %s changed\n", argv[1]);
 		return 0;
 	}
 	if (strcmp(argv[0], "disable") == 0 || strcmp(argv[0], "enable") == 0) {
 		bool off = strcmp(argv[0], "disable") == 0;
+		const char *what = off ? "user disable" : "user enable";
+
+		if (ctl_begin(db, what) != 0)
+			return 1;
 		if (auth_user_set_disabled(db, argv[1], off, now) < 0)
-			return ctl_fail("user %s: database error", argv[0]);
-		audit_record(db, &ctl_actor, now, off ? "disable" : "enable", "user", u.id, NULL);
+			return ctl_rollback(db, what, "database error");
+		if (ctl_commit(db, what, now, off ? "disable" : "enable", "user", u.id) != 0)
+			return 1;
 		printf("user %s %s\n", argv[1], off ? "disabled" : "enabled");
 		return 0;
 	}
@@ -199,9 +242,12 @@ ctl_token(struct db *db, int argc, char **argv, int64_t now)
 		return ctl_fail("%s: no such user", argv[1]);
 	if (u.disabled)
 		return ctl_fail("%s: the account is disabled", argv[1]);
+	if (ctl_begin(db, "token create") != 0)
+		return 1;
 	if (auth_token_create(db, u.id, label, now, token) < 0)
-		return ctl_fail("token create: database error");
-	audit_record(db, &ctl_actor, now, "create", "token", u.id, NULL);
+		return ctl_rollback(db, "token create", "database error");
+	if (ctl_commit(db, "token create", now, "create", "token", u.id) != 0)
+		return 1;
 	printf("%s\n", token);
 	return 0;
 }
@@ -213,7 +259,7 @@ ctl_import(struct db *db, int argc, char **argv, int64_t now)
 	struct error err = { 0 };
 	bool dry_run = argc == 3 && strcmp(argv[2], "--dry-run") == 0;
 	json_t *res, *e;
-	size_t i;
+	size_t i, refused;
 
 	if (argc < 2 || strcmp(argv[0], "contacts") != 0 || (argc == 3 && !dry_run) || argc > 3)
 		return ctl_fail("usage: import contacts FILE.csv [--dry-run]");
@@ -240,7 +286,12 @@ ctl_import(struct db *db, int argc, char **argv, int64_t now)
 		printf("line %lld: warning: %s\n",
 		    (long long)json_integer_value(json_object_get(e, "line")),
 		    json_string_value(json_object_get(e, "message")));
+	refused = json_array_size(json_object_get(res, "errors"));
 	json_decref(res);
+	/* the good lines are kept; the exit status says that not all were */
+	if (refused > 0)
+		return ctl_fail("%s: %zu line(s) %s", argv[1], refused,
+		    dry_run ? "would not be imported" : "not imported");
 	return 0;
 }
 
@@ -259,10 +310,13 @@ ctl_send(struct db *db, int argc, char **argv, int64_t now)
 		return ctl_fail("%s: not a phone number: %s", argv[0], reason);
 	if (!phone_kind_can_sms(kind))
 		return ctl_fail("%s: a landline or service number cannot receive SMS", argv[0]);
+	if (ctl_begin(db, "send") != 0)
+		return 1;
 	if (queue_add(db, to, contacts_find_by_number(db, to), argv[1], QUEUE_DIRECT, "rappelctl", now,
 	    &id, &err) < 0)
-		return ctl_fail("send: %s", err.message);
-	audit_record(db, &ctl_actor, now, "send", "message", id, NULL);
+		return ctl_rollback(db, "send", err.message);
+	if (ctl_commit(db, "send", now, "send", "message", id) != 0)
+		return 1;
 	printf("message %lld queued\n", (long long)id);
 	return 0;
 }
@@ -275,14 +329,19 @@ ctl_status(struct db *db, const struct config *cfg)
 		{ "groups", "SELECT count(*) FROM groups" },
 		{ "users", "SELECT count(*) FROM users WHERE disabled_at IS NULL" },
 	};
+	bool ok;
 	size_t i;
+	int n, rc;
 
-	printf("database: %s (schema %d of %d)\n", cfg->db_path, db_version(db),
-	    db_latest_version());
+	n = db_version(db);
+	ok = n >= 0;
+	printf("database: %s (schema %d of %d)\n", cfg->db_path, n, db_latest_version());
 	for (i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
 		sqlite3_stmt *st = db_stmt(db, counts[i][1]);
 		if (st && sqlite3_step(st) == SQLITE_ROW)
 			printf("%s: %lld\n", counts[i][0], (long long)sqlite3_column_int64(st, 0));
+		else
+			ok = false;
 		if (st)
 			sqlite3_reset(st);
 	}
@@ -290,15 +349,19 @@ ctl_status(struct db *db, const struct config *cfg)
 		static const char *const states[] = { "queued", "sending", "sent", "delivered",
 			"failed", "uncertain" };
 		printf("messages:");
-		for (i = 0; i < sizeof(states) / sizeof(states[0]); i++)
-			printf(" %s=%d", states[i], queue_count(db, states[i]));
+		for (i = 0; i < sizeof(states) / sizeof(states[0]); i++) {
+			n = queue_count(db, states[i]);
+			ok = ok && n >= 0;
+			printf(" %s=%d", states[i], n);
+		}
 		printf("\n");
 	}
 	printf("modems configured: %zu\n", cfg->nmodems);
 	{
 		sqlite3_stmt *st = db_stmt(db, "SELECT name, state, signal_percent, operator, "
 		    "last_error, sent_total FROM modem_status ORDER BY name");
-		while (st && sqlite3_step(st) == SQLITE_ROW) {
+		rc = SQLITE_ERROR;
+		while (st && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 			const unsigned char *op = sqlite3_column_text(st, 3);
 			const unsigned char *le = sqlite3_column_text(st, 4);
 			printf("modem %s: %s, signal %d%%, operator %s, sent %lld%s%s\n",
@@ -307,9 +370,12 @@ ctl_status(struct db *db, const struct config *cfg)
 			    (long long)sqlite3_column_int64(st, 5), le ? ", last error: " : "",
 			    le ? (const char *)le : "");
 		}
+		ok = ok && rc == SQLITE_DONE;
 		if (st)
 			sqlite3_reset(st);
 	}
+	if (!ok)
+		return ctl_fail("status: database error; the figures above are incomplete");
 	return 0;
 }
 
@@ -344,7 +410,11 @@ ctl_drop_root(const char *db_path, char *err, size_t errlen)
 /*
  * restore FILE: with the database's lock held (no rappeld), the copy is
  * checked and put in place, then what may have gone out between the
- * backup and now is held for a person instead of being sent again.
+ * backup and now is held for a person instead of being sent again, in
+ * one transaction: messages due marked uncertain, campaign occurrences
+ * due recorded as missed (scheduler_restored(), whose items nest in it),
+ * the audit entry.  When any of it fails none of it is kept, and the
+ * exit status and message say not to start rappeld on that database.
  */
 static int
 ctl_restore(const struct config *cfg, const char *src, int64_t now)
@@ -369,8 +439,9 @@ ctl_restore(const struct config *cfg, const char *src, int64_t now)
 	    audit_record(db, &ctl_actor, now, "restore", "database", 0, NULL) < 0 ||
 	    db_commit(db) < 0) {
 		db_rollback(db);
-		ctl_fail("%s restored, but holding its due messages failed: do not start "
-		    "rappeld, restore again", cfg->db_path);
+		ctl_fail("%s restored, but holding what was due since the backup failed (see "
+		    "above): do not start rappeld, it could send those messages again; "
+		    "restore again", cfg->db_path);
 		goto done;
 	}
 	printf("restored %s from %s (schema %d, %lld contacts, %lld messages)\n",
@@ -509,16 +580,20 @@ ctl_setup_admin(struct db *db, int64_t now)
 		return ctl_fail("setup: no answer on standard input");
 	if (strcmp(pw, again) != 0)
 		return ctl_fail("setup: the two passwords differ");
+	if (ctl_begin(db, "setup") != 0)
+		return 1;
 	if (auth_user_find(db, login, &u) == 0) {
 		if (auth_user_set_password(db, login, pw, &reason) < 0)
-			return ctl_fail("setup: %s", reason);
-		audit_record(db, &ctl_actor, now, "password", "user", u.id, NULL);
+			return ctl_rollback(db, "setup", reason);
+		if (ctl_commit(db, "setup", now, "password", "user", u.id) != 0)
+			return 1;
 		fprintf(stderr, "Le mot de passe du compte %s est changé.\n", login);
 		return 0;
 	}
 	if (auth_user_add(db, login, AUTH_ROLE_ADMIN, pw, now, &id, &reason) < 0)
-		return ctl_fail("setup: %s", reason);
-	audit_record(db, &ctl_actor, now, "create", "user", id, NULL);
+		return ctl_rollback(db, "setup", reason);
+	if (ctl_commit(db, "setup", now, "create", "user", id) != 0)
+		return 1;
 	fprintf(stderr, "Compte administrateur %s créé.\n", login);
 	return 0;
 }
@@ -709,8 +784,12 @@ main(int argc, char **argv)
 	if (db_migrate(db, err, sizeof(err)) < 0) {
 		rc = ctl_fail("%s", err);
 	} else if (strcmp(argv[0], "migrate") == 0) {
-		printf("schema at version %d\n", db_version(db));
-		rc = 0;
+		if ((rc = db_version(db)) < 0) {
+			rc = ctl_fail("migrate: cannot read the schema version");
+		} else {
+			printf("schema at version %d\n", rc);
+			rc = 0;
+		}
 	} else if (strcmp(argv[0], "user") == 0) {
 		rc = ctl_user(db, argc - 1, argv + 1, now);
 	} else if (strcmp(argv[0], "token") == 0) {

@@ -22,6 +22,7 @@
 #define SCHEDULER_GRACE 60		/* an "at" this close to scheduling is still sent */
 #define SCHEDULER_EVENT_OCCS 64		/* coming occurrences of an atelier looked at */
 #define SCHEDULER_EVENT_HORIZON (5 * 366 * 24 * 3600)	/* ... within five years */
+#define SCHEDULER_SAVEPOINT "scheduler_item"	/* an item inside a caller's transaction */
 
 /* One occurrence of a campaign that is, or will be, due. */
 struct scheduler_item {
@@ -287,7 +288,10 @@ scheduler_verdict(const struct campaign *c, const struct scheduler_plan *p,
 	return NULL;
 }
 
-/* Handles one due item in its own transaction; messages queued or -1. */
+/*
+ * Handles one due item in its own transaction, or in a savepoint of the
+ * caller's (rappelctl restore); messages queued or -1.
+ */
 static int
 scheduler_item_run(struct db *db, const struct config *cfg, const struct campaign *c,
     const struct event *e, const struct scheduler_plan *p, struct scheduler_item *it,
@@ -295,12 +299,13 @@ scheduler_item_run(struct db *db, const struct config *cfg, const struct campaig
 {
 	const char *verdict;
 	int rc, queued = 0;
+	bool nested;
 
-	if (db_begin(db) < 0)
+	if (db_begin_nested(db, SCHEDULER_SAVEPOINT, &nested) < 0)
 		return -1;
 	scheduler_attach_session(db, c, e, it);
 	if ((rc = scheduler_has_run(db, c->id, it->key)) != 0) {
-		db_rollback(db);
+		db_end_nested(db, SCHEDULER_SAVEPOINT, nested, false);
 		return rc < 0 ? -1 : 0;
 	}
 	if ((verdict = scheduler_verdict(c, p, it, now)) != NULL) {
@@ -312,10 +317,8 @@ scheduler_item_run(struct db *db, const struct config *cfg, const struct campaig
 	} else if (strcmp(c->status, "scheduled") == 0) {
 		rc = campaigns_set_status(db, c->id, "scheduled", "running", NULL, now, NULL);
 	}
-	if (rc < 0 || db_commit(db) < 0) {
-		db_rollback(db);
+	if (db_end_nested(db, SCHEDULER_SAVEPOINT, nested, rc == 0) < 0)
 		return -1;
-	}
 	return queued;
 }
 
@@ -327,7 +330,7 @@ scheduler_pass_campaign(struct db *db, const struct config *cfg, int64_t id, int
 	struct scheduler_plan *plan;
 	struct campaign c;
 	struct event e = { 0 };
-	struct error err;
+	struct error err = { 0 };
 	int total = 0, rc = 0;
 	size_t i;
 
@@ -354,8 +357,11 @@ scheduler_pass_campaign(struct db *db, const struct config *cfg, int64_t id, int
 			snprintf(c.status, sizeof(c.status), "running");
 		rc = rc < 0 ? -1 : 0;
 	}
-	if (rc == 0 && plan->finished && plan->next_due == 0)
-		campaigns_set_status(db, c.id, "scheduled running", "done", NULL, now, NULL);
+	/* a campaign cancelled meanwhile is no failure; a database error is */
+	if (rc == 0 && plan->finished && plan->next_due == 0 &&
+	    campaigns_set_status(db, c.id, "scheduled running", "done", NULL, now, &err) < 0 &&
+	    err.status >= 500)
+		rc = -1;
 	if (plan->next_due && (*next_due == 0 || plan->next_due < *next_due))
 		*next_due = plan->next_due;
 	free(plan);
@@ -371,10 +377,14 @@ scheduler_run_campaign(struct db *db, const struct config *cfg, int64_t id, int6
 	return scheduler_pass_campaign(db, cfg, id, now, next_due, false);
 }
 
-/* One pass over every scheduled or running campaign. */
+/*
+ * One pass over every scheduled or running campaign: messages queued, or
+ * -1 when the campaigns cannot be listed.  A campaign whose pass fails is
+ * logged, counted in *failed and left for the next pass; the others go on.
+ */
 static int
 scheduler_pass(struct db *db, const struct config *cfg, int64_t now, int64_t *next_due,
-    bool restored)
+    bool restored, size_t *failed)
 {
 	static const char sql[] = "SELECT id FROM campaigns "
 	    "WHERE status IN ('scheduled', 'running') ORDER BY id";
@@ -384,14 +394,15 @@ scheduler_pass(struct db *db, const struct config *cfg, int64_t now, int64_t *ne
 	int total = 0, rc;
 
 	*next_due = 0;
-	if (st == NULL)
+	*failed = 0;
+	if (st == NULL || (ids = db_collect_ids(st, &n)) == NULL)
 		return -1;
-	ids = db_collect_ids(st, &n);
 	for (i = 0; i < n; i++) {
 		if ((rc = scheduler_pass_campaign(db, cfg, ids[i], now, next_due,
 		    restored)) < 0) {
-			log_err("scheduler: campaign=%lld: pass failed; retried at the next one",
-			    (long long)ids[i]);
+			log_err("scheduler: campaign=%lld: pass failed%s", (long long)ids[i],
+			    restored ? "" : "; retried at the next one");
+			(*failed)++;
 			continue;
 		}
 		total += rc;
@@ -403,15 +414,20 @@ scheduler_pass(struct db *db, const struct config *cfg, int64_t now, int64_t *ne
 int
 scheduler_run(struct db *db, const struct config *cfg, int64_t now, int64_t *next_due)
 {
-	return scheduler_pass(db, cfg, now, next_due, false);
+	size_t failed;
+
+	return scheduler_pass(db, cfg, now, next_due, false, &failed);
 }
 
 int
 scheduler_restored(struct db *db, const struct config *cfg, int64_t now)
 {
 	int64_t next_due;
+	size_t failed;
 
-	return scheduler_pass(db, cfg, now, &next_due, true) < 0 ? -1 : 0;
+	if (scheduler_pass(db, cfg, now, &next_due, true, &failed) < 0 || failed > 0)
+		return -1;
+	return 0;
 }
 
 /*
@@ -557,7 +573,8 @@ scheduler_event_cancelled(struct db *db, const struct config *cfg,
 	    (st = db_stmt(db, sql)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, e->id);
-	ids = db_collect_ids(st, &nids);
+	if ((ids = db_collect_ids(st, &nids)) == NULL)
+		return -1;
 	for (j = 0; rc >= 0 && j < nids; j++)
 		rc = campaigns_set_status(db, ids[j], "draft scheduled running", "cancelled",
 		    actor, now, &err);

@@ -49,9 +49,11 @@
 #define SCHEDULER_IDLE_MAX 3600		/* the thread re-reads the database at least hourly */
 
 /*
- * One pass at now: queues every occurrence due.  *next_due receives the
- * next time something becomes due (0 when nothing is scheduled).
- * Returns the number of messages queued, or -1 on a database error.
+ * One pass at now: queues every occurrence due, each in its own
+ * transaction.  *next_due receives the next time something becomes due
+ * (0 when nothing is scheduled).  Returns the number of messages queued,
+ * or -1 when the campaigns cannot be listed; a campaign whose pass fails
+ * is logged and retried at the next pass, the others are not held up.
  */
 int scheduler_run(struct db *db, const struct config *cfg, int64_t now, int64_t *next_due);
 
@@ -59,7 +61,9 @@ int scheduler_run(struct db *db, const struct config *cfg, int64_t now, int64_t 
  * After a restore (rappelctl restore): every occurrence due at now that
  * the restored copy has not run yet may have been sent between the backup
  * and the restore; it is recorded as "missed", never queued.  Later ones
- * go out as usual.  0 or -1.
+ * go out as usual.  May run inside the caller's transaction (each
+ * occurrence is then a savepoint of it).  0, or -1 when any campaign
+ * failed (logged): the caller then rolls its transaction back.
  */
 int scheduler_restored(struct db *db, const struct config *cfg, int64_t now);
 

@@ -8,12 +8,14 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <sqlite3.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "e2e.h"
@@ -2180,6 +2182,221 @@ START_TEST(test_every_route_guarded)
 }
 END_TEST
 
+/* ---- rappelctl: a failed step is a failed command ---------------------- */
+
+/*
+ * "rappelctl -c CONF ARGS..." (NULL-terminated) with in on its standard
+ * input; its standard error with its output in out.  The exit status.
+ */
+static int
+ctl_run(const char *in, char *out, size_t size, ...)
+{
+	char *argv[16];
+	const char *arg;
+	va_list ap;
+	int n = 0;
+
+	argv[n++] = getenv("RAPPELCTL");
+	ck_assert_ptr_nonnull(argv[0]);
+	argv[n++] = (char *)"-c";
+	argv[n++] = E.conf;
+	va_start(ap, size);
+	while ((arg = va_arg(ap, const char *)) != NULL && n < 15)
+		argv[n++] = (char *)arg;
+	va_end(ap);
+	argv[n] = NULL;
+	return e2e_run(in, out, size, true, argv);
+}
+
+/* Runs sql (no rows) on the database file, from a connection of the test's own. */
+static void
+db_file_exec(const char *sql)
+{
+	sqlite3 *h;
+	char *msg = NULL;
+
+	ck_assert_int_eq(sqlite3_open(E.db, &h), SQLITE_OK);
+	ck_assert_msg(sqlite3_exec(h, sql, NULL, NULL, &msg) == SQLITE_OK, "%s: %s", sql,
+	    msg ? msg : "?");
+	sqlite3_close(h);
+}
+
+/* The first column of sql's first row in the database file, as text ("" without). */
+static const char *
+db_file_text(const char *sql)
+{
+	static char text[512];
+	sqlite3 *h;
+	sqlite3_stmt *st;
+
+	ck_assert_int_eq(sqlite3_open(E.db, &h), SQLITE_OK);
+	ck_assert_msg(sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK, "%s: %s", sql,
+	    sqlite3_errmsg(h));
+	text[0] = '\0';
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		snprintf(text, sizeof(text), "%s", sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	return text;
+}
+
+/*
+ * Issue 17: each command's change and its audit entry land together or
+ * not at all, and the exit status says which.  The audit log refuses
+ * every entry here (a trigger; a full disk does the same).  Before the
+ * fix the user was added, the password changed, the user disabled, the
+ * token made and the message queued, each without its entry, and
+ * rappelctl exited 0; so did an import that refused a line.
+ */
+START_TEST(test_ctl_audit_refused)
+{
+	static const char pw[] = "nouveau-mot-de-passe-9\nnouveau-mot-de-passe-9\n";
+	char out[2048], hash[256], file[256];
+	int rc;
+
+	e2e_halt(&E);
+	db_file_exec("CREATE TRIGGER audit_refused BEFORE INSERT ON audit_log "
+	    "BEGIN SELECT RAISE(ABORT, 'audit log refused'); END");
+	snprintf(hash, sizeof(hash), "%s", db_file_text("SELECT password_hash FROM users "
+	    "WHERE login = 'referente'"));
+
+	rc = ctl_run(pw, out, sizeof(out), "user", "add", "nouvelle", "--role", "referent",
+	    NULL);
+	ck_assert_msg(rc == 1 && strstr(out, "nothing changed"), "user add: %d %s", rc, out);
+	ck_assert_str_eq(db_file_text("SELECT count(*) FROM users WHERE login = 'nouvelle'"),
+	    "0");
+	rc = ctl_run(pw, out, sizeof(out), "user", "passwd", E2E_REFERENT, NULL);
+	ck_assert_msg(rc == 1 && strstr(out, "nothing changed"), "user passwd: %d %s", rc, out);
+	ck_assert_str_eq(db_file_text("SELECT password_hash FROM users WHERE login = "
+	    "'referente'"), hash);
+	rc = ctl_run(NULL, out, sizeof(out), "user", "disable", E2E_REFERENT, NULL);
+	ck_assert_msg(rc == 1 && strstr(out, "nothing changed"), "user disable: %d %s", rc,
+	    out);
+	ck_assert_str_eq(db_file_text("SELECT disabled_at IS NULL FROM users WHERE login = "
+	    "'referente'"), "1");
+	rc = ctl_run(NULL, out, sizeof(out), "token", "create", E2E_ADMIN, NULL);
+	ck_assert_msg(rc == 1 && strstr(out, "nothing changed"), "token create: %d %s", rc,
+	    out);
+	ck_assert_str_eq(db_file_text("SELECT count(*) FROM api_tokens"), "0");
+	rc = ctl_run(NULL, out, sizeof(out), "send", "06 39 98 00 42", "Rappel : RDV CAF.",
+	    NULL);
+	ck_assert_msg(rc == 1 && strstr(out, "nothing changed"), "send: %d %s", rc, out);
+	ck_assert_str_eq(db_file_text("SELECT count(*) FROM messages"), "0");
+	e2e_write_file(&E, "one.csv", "Prénom;Nom;Téléphone\nNoël;Importé;06 39 98 00 30\n",
+	    file, sizeof(file));
+	rc = ctl_run(NULL, out, sizeof(out), "import", "contacts", file, NULL);
+	ck_assert_msg(rc == 1, "import: %d %s", rc, out);
+	ck_assert_str_eq(db_file_text("SELECT count(*) FROM contacts"), "0");
+
+	/* the same commands go through once the audit log takes entries again */
+	db_file_exec("DROP TRIGGER audit_refused");
+	rc = ctl_run(pw, out, sizeof(out), "user", "add", "nouvelle", "--role", "referent",
+	    NULL);
+	ck_assert_msg(rc == 0, "user add: %d %s", rc, out);
+	rc = ctl_run(NULL, out, sizeof(out), "user", "disable", "nouvelle", NULL);
+	ck_assert_msg(rc == 0, "user disable: %d %s", rc, out);
+	ck_assert_str_eq(db_file_text("SELECT group_concat(action, ',') FROM (SELECT action "
+	    "FROM audit_log WHERE actor = 'rappelctl' AND entity = 'user' ORDER BY id DESC "
+	    "LIMIT 2)"), "disable,create");
+	/* an import keeps its good lines, and its exit status says one was refused */
+	e2e_write_file(&E, "two.csv", "Prénom;Nom;Téléphone\nNoël;Importé;06 39 98 00 30\n"
+	    "Sans;Numéro;\n", file, sizeof(file));
+	rc = ctl_run(NULL, out, sizeof(out), "import", "contacts", file, NULL);
+	ck_assert_msg(rc == 1 && strstr(out, "1 line(s) not imported"), "import: %d %s", rc,
+	    out);
+	ck_assert_str_eq(db_file_text("SELECT count(*) FROM contacts"), "1");
+}
+END_TEST
+
+/*
+ * A database whose users table is damaged: "user list" and "status" print
+ * what they can and exit 1.  Before the fix both exited 0, "user list"
+ * with an empty list and "status" without its users line.
+ */
+START_TEST(test_ctl_damaged_table)
+{
+	char out[4096];
+	long page, root;
+	unsigned char junk[65536];
+	FILE *f;
+	int rc;
+
+	rc = ctl_run(NULL, out, sizeof(out), "user", "list", NULL);
+	ck_assert_msg(rc == 0 && strstr(out, E2E_REFERENT), "user list: %d %s", rc, out);
+	e2e_halt(&E);
+	db_file_exec("PRAGMA wal_checkpoint(TRUNCATE)");
+	page = strtol(db_file_text("PRAGMA page_size"), NULL, 10);
+	root = strtol(db_file_text("SELECT rootpage FROM sqlite_schema WHERE type = 'table' "
+	    "AND name = 'users'"), NULL, 10);
+	ck_assert(page > 0 && (size_t)page <= sizeof(junk) && root > 1);
+	memset(junk, 0xff, (size_t)page);
+	ck_assert_ptr_nonnull(f = fopen(E.db, "r+b"));
+	ck_assert_int_eq(fseek(f, (root - 1) * page, SEEK_SET), 0);
+	ck_assert_uint_eq(fwrite(junk, 1, (size_t)page, f), (size_t)page);
+	ck_assert_int_eq(fclose(f), 0);
+
+	rc = ctl_run(NULL, out, sizeof(out), "user", "list", NULL);
+	ck_assert_msg(rc == 1 && strstr(out, "incomplete"), "user list: %d %s", rc, out);
+	rc = ctl_run(NULL, out, sizeof(out), "status", NULL);
+	ck_assert_msg(rc == 1 && strstr(out, "contacts: 0\n") && strstr(out, "incomplete"),
+	    "status: %d %s", rc, out);
+}
+END_TEST
+
+/*
+ * restore: a copy that is not there changes nothing; a copy whose due
+ * campaign cannot be recorded as missed is put in place but nothing of
+ * the holding is kept, and the exit status and message say not to start
+ * rappeld.  Before the fix that restore exited 0 (the failure was only
+ * logged) with the message held and the campaign not.
+ */
+START_TEST(test_ctl_restore_failures)
+{
+	char out[4096], body[512], at[32], backup[256], missing[256];
+	struct e2e_resp r;
+	json_int_t contact, campaign;
+	time_t t = time(NULL);
+	struct tm tm;
+	int rc;
+
+	/* a message in the queue (no modem here), a campaign due that cannot be recorded */
+	rc = e2e_ctl(&E, NULL, out, sizeof(out), "send", "06 39 98 00 42", "Rappel : RDV CAF.",
+	    NULL);
+	ck_assert_msg(rc == 0, "send: %s", out);
+	db_file_exec("CREATE TRIGGER runs_refused BEFORE INSERT ON campaign_runs "
+	    "BEGIN SELECT RAISE(ABORT, 'campaign_runs refused'); END");
+	contact = create_contact("Awa", "Diallo", "06 39 98 00 43");
+	gmtime_r(&t, &tm);
+	strftime(at, sizeof(at), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	snprintf(body, sizeof(body), "{\"name\":\"RDV\",\"body\":\"Rappel : RDV CAF.\","
+	    "\"audience\":{\"contact_ids\":[%lld]},\"schedule\":{\"at\":\"%s\"}}",
+	    (long long)contact, at);
+	ck_assert_int_eq(e2e_call(&E, &A, "POST", "/api/v1/campaigns", body, &r), 201);
+	campaign = json_integer_value(json_object_get(r.json, "id"));
+	e2e_resp_free(&r);
+	snprintf(body, sizeof(body), "/api/v1/campaigns/%lld/schedule", (long long)campaign);
+	ck_assert_int_eq(e2e_status(&E, &A, "POST", body, NULL), 200);
+	snprintf(backup, sizeof(backup), "%s/before.db", E.dir);
+	rc = e2e_ctl(&E, NULL, out, sizeof(out), "backup", backup, NULL);
+	ck_assert_msg(rc == 0, "backup: %s", out);
+	e2e_halt(&E);
+
+	snprintf(missing, sizeof(missing), "%s/absent.db", E.dir);
+	rc = ctl_run(NULL, out, sizeof(out), "restore", missing, NULL);
+	ck_assert_msg(rc == 1 && strstr(out, "No such file"), "restore: %d %s", rc, out);
+	ck_assert_str_eq(db_file_text("SELECT count(*) FROM messages WHERE status = 'queued'"),
+	    "1");
+
+	rc = ctl_run(NULL, out, sizeof(out), "restore", backup, NULL);
+	ck_assert_msg(rc == 1 && strstr(out, "do not start rappeld"), "restore: %d %s", rc, out);
+	ck_assert_str_eq(db_file_text("SELECT count(*) FROM messages WHERE status = 'queued'"),
+	    "1");
+	ck_assert_str_eq(db_file_text("SELECT count(*) FROM campaign_runs"), "0");
+	ck_assert_str_eq(db_file_text("SELECT count(*) FROM audit_log WHERE action = "
+	    "'restore'"), "0");
+}
+END_TEST
+
 static Suite *
 api_suite(void)
 {
@@ -2238,6 +2455,10 @@ api_suite(void)
 	tcase_add_test(tc, test_users_admin_only);
 	tcase_add_test(tc, test_settings);
 	tcase_add_test(tc, test_settings_refused_text);
+	tc = tcase(s, "rappelctl", true);
+	tcase_add_test(tc, test_ctl_audit_refused);
+	tcase_add_test(tc, test_ctl_damaged_table);
+	tcase_add_test(tc, test_ctl_restore_failures);
 	tc = tcase(s, "config", false);
 	tcase_add_test(tc, test_config_errors);
 	tcase_add_test(tc, test_config_refused_values);

@@ -1217,6 +1217,124 @@ START_TEST(test_invitation_replies)
 }
 END_TEST
 
+/* The integer of sql's first row in the database file at path, opened read-only. */
+static long long
+file_db_int(const char *path, const char *sql)
+{
+	char uri[256];
+	sqlite3 *h;
+	sqlite3_stmt *st;
+	long long v = -1;
+
+	snprintf(uri, sizeof(uri), "file:%s?immutable=1", path);
+	ck_assert_int_eq(sqlite3_open_v2(uri, &h, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL),
+	    SQLITE_OK);
+	ck_assert_msg(sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK, "%s: %s", sql,
+	    sqlite3_errmsg(h));
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	return v;
+}
+
+/*
+ * Issue 17: a campaign "at" a few seconds ahead to one contact and a
+ * message waiting for the network; rappelctl backup at once; both go out;
+ * rappeld stopped, the copy restored, rappeld started: nothing goes out a
+ * second time.  The occurrence, due since the backup, is recorded as
+ * missed; the message, queued in the copy, is uncertain; restore says so
+ * and exits 0.  Before the fix restore printed "BEGIN IMMEDIATE: cannot
+ * start a transaction within a transaction" and "pass failed", exited 0,
+ * and the restarted rappeld sent the campaign's SMS again.
+ */
+START_TEST(test_restore_sends_nothing_again)
+{
+	static const char direct[] = "Rappel : permanence logement vendredi 10h.";
+	char body[512], at[32], path[128], backup[192], out[4096], sent_text[512];
+	char *argv[] = { NULL, (char *)"-c", E.conf, (char *)"restore", backup, NULL };
+	json_int_t contact, campaign, msg;
+	json_t *j, *texts;
+	time_t t;
+	struct tm tm;
+
+	teardown();
+	start(NULL, NULL, false);	/* no network yet: the message waits in the queue */
+	ck_assert_msg(wait_state("no_network", 15000), "state %s", modem_state());
+	msg = send_sms("06 12 34 56 78", direct);
+	j = post("/api/v1/contacts", "{\"first_name\":\"Awa\",\"last_name\":\"Diallo\","
+	    "\"phone\":\"06 12 34 56 78\"}", 201);
+	contact = json_integer_value(json_object_get(j, "id"));
+	json_decref(j);
+	t = time(NULL) + 5;
+	gmtime_r(&t, &tm);
+	strftime(at, sizeof(at), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	snprintf(body, sizeof(body), "{\"name\":\"RDV CAF\",\"body\":\"Rappel : RDV CAF mardi "
+	    "14h au centre.\",\"audience\":{\"contact_ids\":[%lld]},\"schedule\":{\"at\":\"%s\"}}",
+	    (long long)contact, at);
+	j = post("/api/v1/campaigns", body, 201);
+	campaign = json_integer_value(json_object_get(j, "id"));
+	json_decref(j);
+	snprintf(path, sizeof(path), "/api/v1/campaigns/%lld/schedule", (long long)campaign);
+	json_decref(post(path, NULL, 200));
+	snprintf(backup, sizeof(backup), "%s/before.db", E.dir);
+	ck_assert_msg(e2e_ctl(&E, NULL, out, sizeof(out), "backup", backup, NULL) == 0,
+	    "backup: %s", out);
+	ck_assert_msg(file_db_int(backup, "SELECT count(*) FROM campaign_runs") == 0,
+	    "the backup was taken after the campaign's time: the test is too slow here");
+
+	/* both go out, once */
+	modemsim_set_registered(SIM, true);
+	ck_assert(wait_count("/api/v1/messages?status=sent", 2, MODEM_TEST_WAIT_MS));
+	snprintf(path, sizeof(path), "/api/v1/messages?campaign_id=%lld", (long long)campaign);
+	j = get(path);
+	ck_assert_uint_eq(json_array_size(j), 1);
+	snprintf(sent_text, sizeof(sent_text), "%s",
+	    json_string_value(json_object_get(json_array_get(j, 0), "body")));
+	json_decref(j);
+	texts = sim_received_texts();
+	ck_assert_int_eq(received_times(texts, direct), 1);
+	ck_assert_int_eq(received_times(texts, sent_text), 1);
+	json_decref(texts);
+
+	e2e_halt(&E);
+	argv[0] = (char *)getenv("RAPPELCTL");
+	ck_assert_ptr_nonnull(argv[0]);
+	ck_assert_msg(e2e_run(NULL, out, sizeof(out), true, argv) == 0, "restore: %s", out);
+	ck_assert_msg(strstr(out, "pass failed") == NULL && strstr(out, "BEGIN") == NULL,
+	    "restore: %s", out);
+	ck_assert_msg(strstr(out, "1 message(s) due before now") != NULL, "restore: %s", out);
+	e2e_launch(&E);
+	ck_assert_int_eq(e2e_login(&E, &A, E2E_ADMIN, E2E_ADMIN_PW), 200);
+	ck_assert(wait_state("ready", 15000));
+	e2e_sleep_ms(3000);	/* a ready modem looks at the queue every second */
+
+	/* what the network received: still each once */
+	texts = sim_received_texts();
+	ck_assert_msg(received_times(texts, sent_text) == 1, "the campaign's SMS went out "
+	    "%lld times", received_times(texts, sent_text));
+	ck_assert_int_eq(received_times(texts, direct), 1);
+	json_decref(texts);
+	/* the occurrence is missed, nothing of the campaign is queued */
+	snprintf(path, sizeof(path), "/api/v1/campaigns/%lld/runs", (long long)campaign);
+	j = get(path);
+	ck_assert_uint_eq(json_array_size(j), 1);
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(j, 0), "state")),
+	    "missed");
+	json_decref(j);
+	snprintf(path, sizeof(path), "/api/v1/messages?campaign_id=%lld", (long long)campaign);
+	ck_assert_uint_eq(count(path), 0);
+	snprintf(path, sizeof(path), "/api/v1/campaigns/%lld", (long long)campaign);
+	j = get(path);
+	ck_assert_str_eq(json_string_value(json_object_get(j, "status")), "done");
+	json_decref(j);
+	/* the message of the copy is held for a person */
+	j = message(msg);
+	ck_assert_str_eq(json_string_value(json_object_get(j, "status")), "uncertain");
+	json_decref(j);
+}
+END_TEST
+
 /*
  * A UCS-2 reply with surrogates that are not pairs (a phone cutting an
  * emoji between two parts does this) is stored as UTF-8, with U+FFFD for
@@ -1311,6 +1429,11 @@ modem_suite(void)
 	tcase_add_test(tc, test_pin_right);
 	tcase_add_test(tc, test_pin_wrong_tried_once);
 	tcase_add_test(tc, test_pin_wrong_never_again);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("restore");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_restore_sends_nothing_again);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("pdu");
 	tcase_add_test(tc, test_pdu_lone_surrogates);

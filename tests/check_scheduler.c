@@ -687,6 +687,75 @@ START_TEST(sched_test_at_about_event)
 }
 END_TEST
 
+/* A campaign "at" when, to the group, scheduled the day before; its id. */
+static int64_t
+sched_at(struct db *db, int64_t group, const char *when)
+{
+	struct campaign c = { 0 };
+
+	c.body = strdup("Rappel : RDV CAF mardi 14h. {centre}");
+	c.schedule = CAMPAIGN_AT;
+	c.at = sched_time(when);
+	return sched_campaign(db, &c, group, c.at - 24 * 3600);
+}
+
+/*
+ * Issue 17: rappelctl restore runs scheduler_restored() inside its own
+ * transaction.  Each occurrence due is recorded as missed in it, nothing
+ * is queued, and a campaign that fails makes the whole call fail (the
+ * caller rolls everything back); the daemon's pass goes on with the
+ * others.  Before the fix each item's BEGIN failed inside the caller's
+ * transaction, nothing was recorded, and scheduler_restored() said 0.
+ */
+START_TEST(sched_test_restored_in_transaction)
+{
+	struct config *cfg = sched_config();
+	struct test_db t;
+	int64_t ids[3], g, a, b, later, bad, good;
+	char sql[256];
+
+	time_set_zone("Europe/Paris");
+	test_db_open(&t);
+	g = sched_group(t.db, ids);
+	a = sched_at(t.db, g, "2026-12-01T10:00:00+01:00");
+	b = sched_at(t.db, g, "2026-12-01T10:05:00+01:00");
+	later = sched_at(t.db, g, "2026-12-01T12:00:00+01:00");
+	ck_assert_int_eq(db_begin(t.db), 0);
+	ck_assert_int_eq(scheduler_restored(t.db, cfg, sched_time("2026-12-01T10:30:00+01:00")),
+	    0);
+	ck_assert_int_eq(db_commit(t.db), 0);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM campaign_runs WHERE "
+	    "state = 'missed'"), 2);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM campaign_runs"), 2);
+	ck_assert_int_eq(sched_count(t.db, "1"), 0);
+	ck_assert_str_eq(sched_status(t.db, a), "done");
+	ck_assert_str_eq(sched_status(t.db, b), "done");
+	ck_assert_str_eq(sched_status(t.db, later), "scheduled");
+
+	/* one campaign cannot be recorded: the call fails, the caller undoes all */
+	bad = sched_at(t.db, g, "2026-12-01T11:00:00+01:00");
+	good = sched_at(t.db, g, "2026-12-01T11:00:00+01:00");
+	snprintf(sql, sizeof(sql), "CREATE TRIGGER refuse BEFORE INSERT ON campaign_runs "
+	    "WHEN NEW.campaign_id = %lld BEGIN SELECT RAISE(ABORT, 'refused'); END",
+	    (long long)bad);
+	ck_assert_int_eq(db_exec(t.db, sql), 0);
+	ck_assert_int_eq(db_begin(t.db), 0);
+	ck_assert_int_eq(scheduler_restored(t.db, cfg, sched_time("2026-12-01T11:30:00+01:00")),
+	    -1);
+	snprintf(sql, sizeof(sql), "SELECT state FROM campaign_runs WHERE campaign_id = %lld",
+	    (long long)good);
+	ck_assert_str_eq(sched_text(t.db, sql), "missed");	/* the others went on */
+	db_rollback(t.db);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM campaign_runs"), 2);
+	/* rappeld's pass, on its own: the good one is queued, the bad one retried later */
+	ck_assert_int_eq(sched_run(t.db, cfg, "2026-12-01T11:30:00+01:00", NULL), 3);
+	ck_assert_str_eq(sched_status(t.db, bad), "scheduled");
+	ck_assert_str_eq(sched_status(t.db, good), "done");
+	test_db_close(&t);
+	config_free(cfg);
+}
+END_TEST
+
 static Suite *
 scheduler_suite(void)
 {
@@ -707,6 +776,7 @@ scheduler_suite(void)
 	tcase_add_test(tc, sched_test_validate);
 	tcase_add_test(tc, sched_test_rsvp_routing);
 	tcase_add_test(tc, sched_test_at_about_event);
+	tcase_add_test(tc, sched_test_restored_in_transaction);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -369,6 +369,24 @@ e2e_kill(struct e2e *e)
 }
 
 void
+e2e_halt(struct e2e *e)
+{
+	int status = 0;
+
+	if (e->pid <= 0)
+		return;
+	kill(e->pid, SIGTERM);
+	while (waitpid(e->pid, &status, 0) < 0 && errno == EINTR)
+		;
+	e->pid = 0;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		e2e_dump_log(e);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	    "rappeld did not stop cleanly: %s %d", WIFEXITED(status) ? "exit status" : "signal",
+	    WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+}
+
+void
 e2e_stop(struct e2e *e)
 {
 	int status = 0;

@@ -70,6 +70,8 @@ void e2e_start_with(struct e2e *e, const char *extra_conf);
 void e2e_launch(struct e2e *e);
 /* Kills rappeld with SIGKILL, as a power cut would (no clean stop). */
 void e2e_kill(struct e2e *e);
+/* SIGTERM, waits, keeps the directory (e2e_launch() starts it again); asserts exit status 0. */
+void e2e_halt(struct e2e *e);
 /* SIGTERM, waits, removes the directory; asserts exit status 0. */
 void e2e_stop(struct e2e *e);
 /* Prints the daemon's log on stderr. */
