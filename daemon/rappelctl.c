@@ -27,6 +27,7 @@
 #include "import.h"
 #include "log.h"
 #include "phone.h"
+#include "pin.h"
 #include "queue.h"
 #include "scheduler.h"
 #include "settings.h"
@@ -53,6 +54,7 @@ ctl_usage(FILE *out)
 	    "  restore FILE                         replace the database with a copy\n"
 	    "                                       (rappeld stopped)\n"
 	    "  migrate                              apply pending schema migrations\n"
+	    "  pin forget [MODEM]                   try a PIN the SIM refused once more\n"
 	    "  setup [--devices DIR]                first-run assistant (rappeld stopped):\n"
 	    "                                       modem, centre, admin account, test SMS\n"
 	    "Passwords are read from the terminal, or from standard input (one per line).\n");
@@ -376,6 +378,29 @@ ctl_status(struct db *db, const struct config *cfg)
 	}
 	if (!ok)
 		return ctl_fail("status: database error; the figures above are incomplete");
+	return 0;
+}
+
+/*
+ * pin forget [MODEM]: the PINs refused (or tried without an answer) by
+ * the SIM of MODEM, or of every modem, may be tried once more.  For a new
+ * SIM, or a PIN known to be right after an attempt a power cut cut short.
+ */
+static int
+ctl_pin(struct db *db, int argc, char **argv, int64_t now)
+{
+	int n;
+
+	if (argc < 1 || argc > 2 || strcmp(argv[0], "forget") != 0)
+		return ctl_fail("usage: pin forget [MODEM]");
+	if (ctl_begin(db, "pin forget") != 0)
+		return 1;
+	if ((n = pin_forget(db, argc == 2 ? argv[1] : NULL)) < 0)
+		return ctl_rollback(db, "pin forget", "database error");
+	if (ctl_commit(db, "pin forget", now, "pin_forget", "modem", 0) != 0)
+		return 1;
+	printf("%d refused PIN(s) forgotten; restart rappel to try the configured PIN once\n",
+	    n);
 	return 0;
 }
 
@@ -800,6 +825,8 @@ main(int argc, char **argv)
 		rc = ctl_send(db, argc - 1, argv + 1, now);
 	} else if (strcmp(argv[0], "status") == 0) {
 		rc = ctl_status(db, cfg);
+	} else if (strcmp(argv[0], "pin") == 0) {
+		rc = ctl_pin(db, argc - 1, argv + 1, now);
 	} else if (strcmp(argv[0], "backup") == 0 && argc == 2) {
 		rc = backup_write(db, argv[1], err, sizeof(err)) < 0 ? ctl_fail("%s", err) : 0;
 		if (rc == 0)

@@ -857,6 +857,9 @@ START_TEST(test_pin_wrong_never_again)
 	ck_assert_int_eq(e2e_ctl(&E, NULL, out, sizeof(out), "status", NULL), 0);
 	ck_assert_msg(strstr(out, "rappel.conf") != NULL && strstr(out, "PIN") != NULL,
 	    "%s", out);
+	/* a person may clear it (a new SIM): one refusal remembered */
+	ck_assert_int_eq(e2e_ctl(&E, NULL, out, sizeof(out), "pin", "forget", NULL), 0);
+	ck_assert_msg(strstr(out, "1 refused PIN(s) forgotten") != NULL, "%s", out);
 
 	/* the right PIN in the configuration: tried once, accepted */
 	ck_assert_ptr_nonnull(conf = e2e_read_file(E.conf, &len));
