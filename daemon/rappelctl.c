@@ -26,6 +26,7 @@
 #include "db.h"
 #include "import.h"
 #include "log.h"
+#include "optout.h"
 #include "phone.h"
 #include "queue.h"
 #include "scheduler.h"
@@ -294,6 +295,7 @@ ctl_status(struct db *db, const struct config *cfg)
 			printf(" %s=%d", states[i], queue_count(db, states[i]));
 		printf("\n");
 	}
+	printf("opted-out numbers (STOP): %d\n", optout_count(db));
 	printf("modems configured: %zu\n", cfg->nmodems);
 	{
 		sqlite3_stmt *st = db_stmt(db, "SELECT name, state, signal_percent, operator, "
