@@ -112,6 +112,27 @@ api_contact_apply(struct http_req *req, struct contact *c, json_t *warnings,
 	return 0;
 }
 
+/*
+ * After a save: says which of c's numbers sent STOP (optout.h), and that
+ * c is opted out because of its first number when it was not before
+ * (was_out: c's opt-out as the request left it, before the save).
+ */
+static void
+api_contact_warn_opt_outs(const struct contact *c, int64_t was_out, json_t *warnings)
+{
+	size_t i;
+
+	for (i = 0; i < c->nphones; i++) {
+		if (c->phones[i].opted_out_at == 0 || (i == 0 && was_out))
+			continue;
+		json_array_append_new(warnings, json_pack("{s:s, s:s, s:s}",
+		    "field", i == 0 ? "phone" : "phones", "number", c->phones[i].number,
+		    "message", i == 0 ? "Ce numéro a demandé à ne plus recevoir de SMS (STOP) : "
+		    "le contact est enregistré comme ne voulant plus de SMS." :
+		    "Ce numéro a demandé à ne plus recevoir de SMS (STOP) : il n'en recevra pas."));
+	}
+}
+
 static int
 api_contact_reply(struct http_req *req, unsigned status, struct contact *c, json_t *warnings)
 {
@@ -140,10 +161,14 @@ api_contacts_create(struct http_req *req)
 	struct error err = { 0 };
 	struct audit_actor actor = api_actor(req);
 	json_t *warnings = json_array();
+	int64_t was_out;
 
-	if (api_contact_apply(req, &c, warnings, &err) < 0 ||
-	    contacts_save(req->app->db, &c, &actor, req->now, &err) < 0)
+	if (api_contact_apply(req, &c, warnings, &err) < 0)
 		return api_contact_fail(req, &c, warnings, &err);
+	was_out = c.opted_out_at;
+	if (contacts_save(req->app->db, &c, &actor, req->now, &err) < 0)
+		return api_contact_fail(req, &c, warnings, &err);
+	api_contact_warn_opt_outs(&c, was_out, warnings);
 	log_info("contacts: created id=%lld by=%s", (long long)c.id, req->user.login);
 	return api_contact_reply(req, 201, &c, warnings);
 }
@@ -169,14 +194,18 @@ api_contacts_update(struct http_req *req)
 	struct error err = { 0 };
 	struct audit_actor actor = api_actor(req);
 	json_t *warnings = json_array();
+	int64_t was_out;
 
 	if (contacts_load(req->app->db, req->ids[0], &c, &err) < 0) {
 		json_decref(warnings);
 		return http_reply_error(req, &err);
 	}
-	if (api_contact_apply(req, &c, warnings, &err) < 0 ||
-	    contacts_save(req->app->db, &c, &actor, req->now, &err) < 0)
+	if (api_contact_apply(req, &c, warnings, &err) < 0)
 		return api_contact_fail(req, &c, warnings, &err);
+	was_out = c.opted_out_at;
+	if (contacts_save(req->app->db, &c, &actor, req->now, &err) < 0)
+		return api_contact_fail(req, &c, warnings, &err);
+	api_contact_warn_opt_outs(&c, was_out, warnings);
 	log_info("contacts: updated id=%lld by=%s", (long long)c.id, req->user.login);
 	return api_contact_reply(req, 200, &c, warnings);
 }

@@ -10,6 +10,7 @@
 #include "contacts.h"
 #include "log.h"
 #include "modem.h"
+#include "optout.h"
 #include "queue.h"
 #include "settings.h"
 #include "timeutil.h"
@@ -82,7 +83,10 @@ api_message_get(struct db *db, int64_t id)
 	return m;
 }
 
-/* The number to write to: "to" as typed, or the contact's first SMS number. */
+/*
+ * The number to write to: "to" as typed, or the contact's first number
+ * that takes SMS and has not opted out (queue_add() refuses opt-outs).
+ */
 static int
 api_message_recipient(struct http_req *req, char to[PHONE_E164_MAX], int64_t *contact_id,
     struct error *err)
@@ -92,7 +96,7 @@ api_message_recipient(struct http_req *req, char to[PHONE_E164_MAX], int64_t *co
 	enum phone_kind kind;
 	const char *reason = NULL;
 	json_t *cid = json_object_get(req->json, "contact_id");
-	size_t i;
+	size_t i, j;
 
 	*contact_id = 0;
 	if (cid) {
@@ -103,8 +107,14 @@ api_message_recipient(struct http_req *req, char to[PHONE_E164_MAX], int64_t *co
 			err->field = "contact_id";
 			return -1;
 		}
-		for (i = 0; i < c.nphones && !c.phones[i].sms; i++)
+		/* the first that takes SMS and did not send STOP, else the first (refused) */
+		for (i = 0; i < c.nphones && !(c.phones[i].sms && !c.phones[i].opted_out_at); i++)
 			;
+		for (j = 0; i == c.nphones && j < c.nphones; j++)
+			if (c.phones[j].sms) {
+				i = j;
+				break;
+			}
 		if (i == c.nphones) {
 			contact_clear(&c);
 			return error_set(err, 400, "no_sms_number", "contact_id",
@@ -422,7 +432,8 @@ api_replies_update(struct http_req *req)
  * GET /api/v1/inbox — conversations, one per contact (or per number for
  * senders who are not contacts), those with replies to handle first:
  * {unhandled, threads: [{contact_id, first_name, last_name, number,
- * unhandled, last_at, last_body, last_intent}]}.
+ * unhandled, last_at, last_body, last_intent, opted_out_at}]}; opted_out_at
+ * is the contact's opt-out, or the number's for one who is no contact.
  */
 int
 api_inbox(struct http_req *req)
@@ -433,7 +444,9 @@ api_inbox(struct http_req *req)
 	    "GROUP BY coalesce(contact_id, from_number)) "
 	    "SELECT l.contact_id, c.first_name, c.last_name, coalesce((SELECT number "
 	    "FROM contact_phones p WHERE p.contact_id = l.contact_id ORDER BY position "
-	    "LIMIT 1), l.from_number), t.unhandled, t.last_at, l.body, l.intent "
+	    "LIMIT 1), l.from_number), t.unhandled, t.last_at, l.body, l.intent, "
+	    "CASE WHEN c.id IS NOT NULL THEN c.opted_out_at ELSE "
+	    OPTOUT_SQL_SINCE("l.from_number") " END "
 	    "FROM t JOIN replies l ON l.id = t.last_id LEFT JOIN contacts c ON "
 	    "c.id = l.contact_id ORDER BY t.unhandled > 0 DESC, t.last_at DESC LIMIT 500";
 	sqlite3_stmt *st = db_stmt(req->app->db, sql);
@@ -446,7 +459,8 @@ api_inbox(struct http_req *req)
 	}
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		unhandled += sqlite3_column_int64(st, 4);
-		json_array_append_new(threads, json_pack("{s:o, s:o, s:o, s:o, s:I, s:o, s:o, s:o}",
+		json_array_append_new(threads, json_pack("{s:o, s:o, s:o, s:o, s:I, s:o, s:o, s:o, "
+		    "s:o}",
 		    "contact_id", api_int_or_null(st, 0),
 		    "first_name", api_text_or_null(st, 1),
 		    "last_name", api_text_or_null(st, 2),
@@ -454,7 +468,8 @@ api_inbox(struct http_req *req)
 		    "unhandled", (json_int_t)sqlite3_column_int64(st, 4),
 		    "last_at", api_time_or_null(st, 5),
 		    "last_body", api_text_or_null(st, 6),
-		    "last_intent", api_text_or_null(st, 7)));
+		    "last_intent", api_text_or_null(st, 7),
+		    "opted_out_at", api_time_or_null(st, 8)));
 	}
 	sqlite3_reset(st);
 	return http_reply_json(req, 200, json_pack("{s:I, s:o}", "unhandled", unhandled,

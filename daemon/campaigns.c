@@ -10,6 +10,7 @@
 
 #include "links.h"
 #include "log.h"
+#include "optout.h"
 #include "recur.h"
 #include "template.h"
 #include "text.h"
@@ -404,7 +405,9 @@ campaign_audience(struct db *db, const struct campaign *c, struct campaign_audie
 	    "ON gm.group_id = eg.group_id WHERE eg.event_id = ?3) "
 	    "SELECT c.id, c.first_name, c.last_name, c.language, c.opted_out_at IS NOT NULL, "
 	    "(SELECT number FROM contact_phones p WHERE p.contact_id = c.id AND p.sms = 1 "
-	    "ORDER BY position LIMIT 1) FROM ids JOIN contacts c ON c.id = ids.id "
+	    "AND NOT " OPTOUT_SQL_IS_OUT("p.number") " ORDER BY position LIMIT 1), "
+	    "EXISTS (SELECT 1 FROM contact_phones p WHERE p.contact_id = c.id AND p.sms = 1) "
+	    "FROM ids JOIN contacts c ON c.id = ids.id "
 	    "ORDER BY c.last_name, c.first_name, c.id";
 	sqlite3_stmt *st = db_stmt(db, sql);
 	char *groups = campaigns_ids_text(c->group_ids, c->ngroups);
@@ -422,7 +425,9 @@ campaign_audience(struct db *db, const struct campaign *c, struct campaign_audie
 	sqlite3_bind_text(st, 2, contacts, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, c->event_id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (sqlite3_column_int(st, 4))
+		/* opted out: the contact, or every number of theirs that takes SMS */
+		if (sqlite3_column_int(st, 4) || (sqlite3_column_type(st, 5) == SQLITE_NULL &&
+		    sqlite3_column_int(st, 6)))
 			a->opted_out++;
 		else if (sqlite3_column_type(st, 5) == SQLITE_NULL)
 			a->no_mobile++;

@@ -74,13 +74,14 @@ struct campaign_recipient {
 	char *first_name;		/* owned */
 	char *last_name;
 	char language[3];
-	char number[PHONE_E164_MAX];	/* first number that takes SMS */
+	char number[PHONE_E164_MAX];	/* first number that takes SMS and is not opted out */
 };
 
 struct campaign_audience {
 	struct campaign_recipient *list;	/* owned, sorted by name */
 	size_t n;
-	size_t opted_out;		/* left out: STOP */
+	size_t opted_out;		/* left out: STOP, from the contact or every number
+					   of theirs that takes SMS */
 	size_t no_mobile;		/* left out: no number that takes SMS */
 };
 

@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "log.h"
+#include "optout.h"
 #include "queue.h"
 #include "text.h"
 #include "timeutil.h"
@@ -238,17 +239,73 @@ contacts_write_groups(struct db *db, struct contact *c, struct error *err)
 	return 0;
 }
 
+/* When contact id is stored as opted out (0 when not, or not stored), or -1. */
+static int64_t
+contacts_stored_opt_out(struct db *db, int64_t id)
+{
+	static const char sql[] = "SELECT ifnull(opted_out_at, 0) FROM contacts WHERE id = ?";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int64_t at = 0;
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		at = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? at : -1;
+}
+
+/*
+ * Brings c's opt-out and its first number's together (contacts.h), before
+ * c is written; was_out is c's stored opt-out (0 for a new contact).
+ * Then fills each number's opted_out_at.  0 or -1.
+ */
+static int
+contacts_sync_opt_out(struct db *db, struct contact *c, int64_t was_out)
+{
+	const char *first = c->phones[0].number;
+	int64_t since;
+	size_t i;
+
+	if (was_out && c->opted_out_at == 0) {
+		/* a person lifted it: the number can be written to again */
+		if (optout_remove(db, first) < 0)
+			return -1;
+	} else if ((since = optout_since(db, first)) < 0) {
+		return -1;
+	} else if (since && c->opted_out_at == 0) {
+		c->opted_out_at = since;	/* the number sent STOP before */
+	} else if (since == 0 && c->opted_out_at &&
+	    optout_add(db, first, c->opted_out_at, 0, OPTOUT_SOURCE_PANEL) < 0) {
+		return -1;
+	}
+	for (i = 0; i < c->nphones; i++)
+		if ((c->phones[i].opted_out_at = optout_since(db, c->phones[i].number)) < 0)
+			return -1;
+	return 0;
+}
+
 int
 contacts_save(struct db *db, struct contact *c, const struct audit_actor *actor,
     int64_t now, struct error *err)
 {
 	bool creating = c->id == 0;
+	/* reads come first: alone, take the write lock at once (no busy upgrade) */
+	bool alone = sqlite3_get_autocommit(db_handle(db)) != 0;
+	int64_t was_out = 0;
 
 	if (contact_validate(c, err) < 0)
 		return -1;
-	if (db_savepoint(db, "contact_save") < 0)
+	if ((alone && db_begin(db) < 0) || db_savepoint(db, "contact_save") < 0) {
+		if (alone)
+			db_rollback(db);
 		return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
-	if (contacts_write_row(db, c, now, err) < 0 ||
+	}
+	if ((!creating && (was_out = contacts_stored_opt_out(db, c->id)) < 0) ||
+	    contacts_sync_opt_out(db, c, was_out) < 0 ||
+	    contacts_write_row(db, c, now, err) < 0 ||
 	    contacts_write_phones(db, c, err) < 0 ||
 	    contacts_write_groups(db, c, err) < 0 ||
 	    audit_record(db, actor, now, creating ? "create" : "update", "contact",
@@ -258,11 +315,19 @@ contacts_save(struct db *db, struct contact *c, const struct audit_actor *actor,
 		error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
 		goto fail;
 	}
+	if (alone && db_commit(db) < 0) {
+		db_rollback(db);
+		if (creating)
+			c->id = 0;
+		return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+	}
 	return 0;
 fail:
 	if (err && err->status == 0)
 		error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
 	db_rollback_to(db, "contact_save");
+	if (alone)
+		db_rollback(db);
 	if (creating)
 		c->id = 0;
 	return -1;
@@ -271,7 +336,8 @@ fail:
 static int
 contacts_load_phones(struct db *db, struct contact *c)
 {
-	static const char sql[] = "SELECT number, label, sms FROM contact_phones "
+	static const char sql[] = "SELECT number, label, sms, ifnull("
+	    OPTOUT_SQL_SINCE("contact_phones.number") ", 0) FROM contact_phones "
 	    "WHERE contact_id = ? ORDER BY position";
 	sqlite3_stmt *st = db_stmt(db, sql);
 
@@ -283,6 +349,7 @@ contacts_load_phones(struct db *db, struct contact *c)
 		snprintf(p->number, sizeof(p->number), "%s", sqlite3_column_text(st, 0));
 		snprintf(p->label, sizeof(p->label), "%s", sqlite3_column_text(st, 1));
 		p->sms = sqlite3_column_int(st, 2) != 0;
+		p->opted_out_at = sqlite3_column_int64(st, 3);
 	}
 	sqlite3_reset(st);
 	return 0;
@@ -349,6 +416,58 @@ contacts_load(struct db *db, int64_t id, struct contact *c, struct error *err)
 }
 
 int
+contacts_carry_opt_outs(struct db *db, int64_t now)
+{
+	static const char sql[] = "UPDATE contacts SET opted_out_at = "
+	    OPTOUT_SQL_SINCE("(SELECT number FROM contact_phones p WHERE "
+	    "p.contact_id = contacts.id AND p.position = 0)") ", updated_at = ?1 "
+	    "WHERE opted_out_at IS NULL AND id IN (SELECT contact_id FROM contact_phones p "
+	    "WHERE p.position = 0 AND " OPTOUT_SQL_IS_OUT("p.number") ")";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int n;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, now);
+	if (db_step_done(db, st) < 0)
+		return -1;
+	if ((n = sqlite3_changes(db_handle(db))) > 0)
+		log_info("contacts: opted out count=%d reason=first-number-sent-stop", n);
+	return n;
+}
+
+/*
+ * Before an erasure: when contact id is opted out, their first number
+ * stays opted out.  contacts_save() keeps it so already; this covers the
+ * contacts opted out before opt-outs were kept by number.  0 or -1.
+ */
+static int
+contacts_keep_opt_out(struct db *db, int64_t id)
+{
+	static const char sql[] = "SELECT c.opted_out_at, p.number FROM contacts c "
+	    "JOIN contact_phones p ON p.contact_id = c.id AND p.position = 0 "
+	    "WHERE c.id = ? AND c.opted_out_at IS NOT NULL";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	char number[PHONE_E164_MAX] = "";
+	int64_t at = 0, since;
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		at = sqlite3_column_int64(st, 0);
+		snprintf(number, sizeof(number), "%s", sqlite3_column_text(st, 1));
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return rc == SQLITE_DONE ? 0 : -1;
+	if ((since = optout_since(db, number)) != 0)
+		return since < 0 ? -1 : 0;
+	return optout_add(db, number, at, 0, OPTOUT_SOURCE_PANEL);
+}
+
+int
 contacts_erase(struct db *db, int64_t id, const struct audit_actor *actor,
     int64_t now, struct error *err)
 {
@@ -361,7 +480,8 @@ contacts_erase(struct db *db, int64_t id, const struct audit_actor *actor,
 	if (db_savepoint(db, "contact_erase") < 0)
 		return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
 	/* before the row goes: messages and replies point at it until then */
-	if (queue_forget_contact(db, id, now) < 0 || (st = db_stmt(db, sql_delete)) == NULL)
+	if (queue_forget_contact(db, id, now) < 0 || contacts_keep_opt_out(db, id) < 0 ||
+	    (st = db_stmt(db, sql_delete)) == NULL)
 		goto fail;
 	sqlite3_bind_int64(st, 1, id);
 	if (db_step_done(db, st) < 0)
@@ -507,7 +627,8 @@ contacts_search(struct db *db, const char *q, int64_t group_id, int64_t owner_id
 	"'phone', (SELECT number FROM contact_phones WHERE contact_id = c.id " \
 	"          ORDER BY position LIMIT 1), " \
 	"'phones', json((SELECT json_group_array(json_object('number', p.number, " \
-	"    'label', p.label, 'sms', json(CASE p.sms WHEN 0 THEN 'false' ELSE 'true' END))) " \
+	"    'label', p.label, 'sms', json(CASE p.sms WHEN 0 THEN 'false' ELSE 'true' END), " \
+	"    'opted_out_at', iso_time(" OPTOUT_SQL_SINCE("p.number") "))) " \
 	"  FROM (SELECT number, label, sms FROM contact_phones WHERE contact_id = c.id " \
 	"        ORDER BY position) p)), " \
 	"'language', c.language, " \
@@ -551,9 +672,9 @@ contact_to_json(const struct contact *c)
 	size_t i;
 
 	for (i = 0; i < c->nphones; i++)
-		json_array_append_new(phones, json_pack("{s:s, s:s, s:b}",
+		json_array_append_new(phones, json_pack("{s:s, s:s, s:b, s:o}",
 		    "number", c->phones[i].number, "label", c->phones[i].label,
-		    "sms", c->phones[i].sms));
+		    "sms", c->phones[i].sms, "opted_out_at", time_json(c->phones[i].opted_out_at)));
 	for (i = 0; i < c->ngroups; i++)
 		json_array_append_new(groups, json_integer(c->group_ids[i]));
 	return json_pack("{s:I, s:s, s:s, s:s?, s:o, s:s, s:o, s:o, s:s?, s:o, s:s, s:o, s:o}",

@@ -7,6 +7,14 @@
  * Numbers are stored as E.164; French landlines and service numbers are
  * accepted but never flagged for SMS (a warning says so).
  *
+ * Opt-outs (optout.h): a number that sent STOP is opted out whoever has
+ * it.  A contact whose first number is opted out is opted out too, with
+ * that number's date, when saved; a contact who is opted out has their
+ * first number opted out (so the opt-out outlives them); a person who
+ * lifts a contact's opt-out lifts their first number's.  A household's
+ * other number that sent STOP is refused on its own: the contact is not
+ * opted out for it.
+ *
  * Writes take an audit actor and record themselves in the audit log in the
  * same transaction.  On error they change nothing and fill *err.
  */
@@ -31,6 +39,8 @@ struct contact_phone {
 	char number[PHONE_E164_MAX];	/* E.164 */
 	char label[64];			/* "", "mère", "fils" ... */
 	bool sms;
+	int64_t opted_out_at;		/* this number sent STOP (optout.h), 0 = not;
+					   set by contacts_load() and contacts_save() */
 };
 
 struct contact {
@@ -69,9 +79,23 @@ int contact_validate(struct contact *c, struct error *err);
  * savepoint (so it nests inside a caller's transaction).  A number already used by
  * another contact fails with status 409, code "duplicate_phone" and
  * err->existing_id.  Unknown group ids fail with 400.
+ *
+ * Opt-outs, as said at the top: when c->opted_out_at is 0 and c's first
+ * number is opted out, c->opted_out_at becomes that number's date; but
+ * when c was stored opted out and c->opted_out_at is now 0 (a person
+ * lifted it), the first number's opt-out is lifted too.  When c is opted
+ * out, its first number is.  Every c->phones[i].opted_out_at is set.
  */
 int contacts_save(struct db *db, struct contact *c, const struct audit_actor *actor,
     int64_t now, struct error *err);
+
+/*
+ * Opts out every contact whose first number is opted out and who is not,
+ * with the number's date: what contacts_save() does for one contact, for
+ * the contacts saved before the opt-outs were kept by number (sql/008
+ * back-fills them from past STOPs).  Returns how many, or -1.
+ */
+int contacts_carry_opt_outs(struct db *db, int64_t now);
 
 /* Loads contact id into c.  0, or -1 with a 404 in *err. */
 int contacts_load(struct db *db, int64_t id, struct contact *c, struct error *err);
@@ -81,7 +105,10 @@ int64_t contacts_find_by_number(struct db *db, const char *e164);
 
 /*
  * Erases a contact (RGPD): the row, its numbers and memberships; the
- * audit log keeps the id only and the daily erasure count goes up.
+ * audit log keeps the id only and the daily erasure count goes up.  The
+ * opt-outs of their numbers (optout.h) stay, and when they were opted
+ * out their first number is kept as opted out: the person asked not to
+ * be written to.
  */
 int contacts_erase(struct db *db, int64_t id, const struct audit_actor *actor,
     int64_t now, struct error *err);

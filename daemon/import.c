@@ -320,7 +320,7 @@ import_row(struct import_ctx *ctx, const struct csv_row *row)
 	enum phone_kind kind;
 	const char *reason = NULL;
 	json_t *prev;
-	int64_t existing;
+	int64_t existing, was_out = 0;
 	bool changed = false;
 
 	if (import_row_blank(row))
@@ -372,6 +372,7 @@ import_row(struct import_ctx *ctx, const struct csv_row *row)
 	}
 	if (import_fill(ctx, row, &c, &changed) < 0 || db_savepoint(ctx->db, "import_row") < 0)
 		goto out;
+	was_out = c.opted_out_at;
 	if (import_add_groups(ctx, &c, import_field(ctx, row, IMPORT_GROUPS), &changed,
 	    &err) < 0 || (changed && contacts_save(ctx->db, &c, ctx->actor, ctx->now,
 	    &err) < 0)) {
@@ -384,6 +385,10 @@ import_row(struct import_ctx *ctx, const struct csv_row *row)
 		json_array_append_new(ctx->warnings, json_pack("{s:I, s:s}", "line",
 		    (json_int_t)row->line, "message",
 		    "numéro fixe ou spécial : enregistré, mais il ne recevra pas de SMS"));
+	if (c.opted_out_at && !was_out)
+		json_array_append_new(ctx->warnings, json_pack("{s:I, s:s}", "line",
+		    (json_int_t)row->line, "message", "ce numéro a demandé à ne plus recevoir "
+		    "de SMS (STOP) : le contact est enregistré comme ne voulant plus de SMS"));
 	if (!existing)
 		ctx->created++;
 	else if (changed)

@@ -19,6 +19,7 @@
 
 #include "app.h"
 #include "config.h"
+#include "contacts.h"
 #include "daily.h"
 #include "db.h"
 #include "http.h"
@@ -201,6 +202,10 @@ main(int argc, char **argv)
 	/* before any modem runs: what was with a modem when we died is uncertain */
 	if (queue_recover(db, main_now()) < 0)
 		fatal("queue: cannot recover the messages of the last run");
+	/* a contact whose first number sent STOP is opted out (contacts.h) */
+	if (contacts_carry_opt_outs(db, main_now()) < 0)
+		log_warn("contacts: opt-outs not carried to contacts; their numbers are "
+		    "still refused");
 
 	app.login_by_addr = ratelimit_new(MAIN_LOGIN_SLOTS, 20, 15 * 60, 15 * 60);
 	app.login_by_name = ratelimit_new(MAIN_LOGIN_SLOTS, 5, 15 * 60, 15 * 60);

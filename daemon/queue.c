@@ -12,6 +12,7 @@
 
 #include "contacts.h"
 #include "log.h"
+#include "optout.h"
 #include "sms.h"
 #include "text.h"
 #include "webhook.h"
@@ -29,22 +30,30 @@ queue_msg_clear(struct queue_msg *m)
 	memset(m, 0, sizeof(*m));
 }
 
-/* True when the contact (or the contact owning number) has opted out. */
-static bool
+/* Who asked for no more SMS, for a message to number for contact_id. */
+enum queue_opt_out {
+	QUEUE_IN,		/* nobody: it may go */
+	QUEUE_OUT_CONTACT,	/* the contact, or the contact owning number */
+	QUEUE_OUT_NUMBER,	/* the number itself (optout.h) */
+};
+
+static enum queue_opt_out
 queue_opted_out(struct db *db, int64_t contact_id, const char *number)
 {
 	static const char sql[] = "SELECT 1 FROM contacts c WHERE c.opted_out_at IS NOT NULL "
 	    "AND (c.id = ?1 OR c.id = (SELECT contact_id FROM contact_phones WHERE number = ?2))";
 	sqlite3_stmt *st = db_stmt(db, sql);
-	bool out = false;
+	bool out;
 
 	if (st == NULL)
-		return true;	/* when in doubt, do not send */
+		return QUEUE_OUT_CONTACT;	/* when in doubt, do not send */
 	sqlite3_bind_int64(st, 1, contact_id);
 	sqlite3_bind_text(st, 2, number, -1, SQLITE_STATIC);
 	out = sqlite3_step(st) == SQLITE_ROW;
 	sqlite3_reset(st);
-	return out;
+	if (out)
+		return QUEUE_OUT_CONTACT;
+	return optout_is_out(db, number) ? QUEUE_OUT_NUMBER : QUEUE_IN;
 }
 
 static const char *const queue_kinds[] = {
@@ -71,9 +80,17 @@ queue_add(struct db *db, const char *to, int64_t contact_id, const char *body,
 	if (info.parts > QUEUE_BODY_MAX_PARTS)
 		return error_set(err, 400, "invalid", "body", "Message trop long : %zu SMS "
 		    "(%d au plus).", info.parts, QUEUE_BODY_MAX_PARTS);
-	if (kind != QUEUE_SYSTEM && queue_opted_out(db, contact_id, to))
+	switch (kind == QUEUE_SYSTEM ? QUEUE_IN : queue_opted_out(db, contact_id, to)) {
+	case QUEUE_OUT_CONTACT:
 		return error_set(err, 409, "opted_out", "to", "Ce contact a demandé à ne plus "
 		    "recevoir de SMS (STOP).");
+	case QUEUE_OUT_NUMBER:
+		return error_set(err, 409, "opted_out", "to", "Le numéro %s a demandé à ne plus "
+		    "recevoir de SMS (STOP) : il en recevra de nouveau s'il envoie START.",
+		    to);
+	case QUEUE_IN:
+		break;
+	}
 	if ((st = db_stmt(db, sql)) == NULL)
 		return error_set(err, 500, "internal", NULL, "Erreur interne.");
 	if (contact_id)
@@ -372,7 +389,7 @@ queue_claim_next(struct db *db, const char *modem, int64_t now, struct queue_msg
 		if ((rc = queue_peek(db, now, m)) <= 0)
 			return rc;
 		if (m->body == NULL || (m->kind != QUEUE_SYSTEM &&
-		    queue_opted_out(db, m->contact_id, m->to))) {
+		    queue_opted_out(db, m->contact_id, m->to) != QUEUE_IN)) {
 			/* checked again just before sending: STOP wins */
 			if (queue_cas(db, m->id, "queued", "cancelled", now) == 0)
 				log_info("queue: cancelled id=%lld reason=opted-out",
@@ -748,6 +765,20 @@ queue_cancel_contact(struct db *db, int64_t contact_id, int64_t now)
 
 	if (st != NULL)
 		sqlite3_bind_int64(st, 1, contact_id);
+	return queue_cancel_many(db, st, hook, now);
+}
+
+int
+queue_cancel_number(struct db *db, const char *number, int64_t now)
+{
+	static const char sql[] = "UPDATE messages SET status = 'cancelled', "
+	    "error = 'STOP reçu' WHERE " QUEUE_SQL_DUE("'queued'") " AND kind <> 'system' "
+	    "AND to_number = ?1 RETURNING id";
+	bool hook = queue_hook_begin(db);
+	sqlite3_stmt *st = db_stmt(db, sql);
+
+	if (st != NULL)
+		sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
 	return queue_cancel_many(db, st, hook, now);
 }
 

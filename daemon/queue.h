@@ -17,10 +17,12 @@
  *                                               occurrence, contact)
  *   queued     sending     queue_claim_next()   a modem took it
  *   queued     failed      queue_claim_next()   past its give-up time
- *   queued     cancelled   queue_claim_next()   contact opted out meanwhile
+ *   queued     cancelled   queue_claim_next()   contact or number opted out
+ *                                               meanwhile
  *                          queue_cancel()
  *                          queue_forget_contact()  the contact was erased
  *                          queue_cancel_contact()  the contact sent STOP
+ *                          queue_cancel_number()   a number sent STOP
  *                          queue_cancel_campaign() the campaign was cancelled
  *                          queue_cancel_event()    the atelier, or one of
  *                                                  its occurrences, was
@@ -100,8 +102,8 @@ void queue_msg_clear(struct queue_msg *m);
 /*
  * Queues a message for to (E.164), optionally for a contact.  Refused
  * (409 "opted_out") when the contact, or the contact owning the number,
- * has opted out, unless kind is QUEUE_SYSTEM; 400 for an empty, invalid
- * or too long body.
+ * has opted out, or the number itself has (optout.h), unless kind is
+ * QUEUE_SYSTEM; 400 for an empty, invalid or too long body.
  */
 int queue_add(struct db *db, const char *to, int64_t contact_id, const char *body,
     enum queue_kind kind, const char *created_by, int64_t now, int64_t *id,
@@ -143,12 +145,14 @@ int queue_cancel_event(struct db *db, int64_t event_id, int64_t key, const char 
  * (STOP), but for system answers.  Returns how many, or -1.
  */
 int queue_cancel_contact(struct db *db, int64_t contact_id, int64_t now);
+/* The same for every queued message to number (E.164), whoever it is for. */
+int queue_cancel_number(struct db *db, const char *number, int64_t now);
 
 /*
  * Claims the most urgent due message for modem.  Returns 1 and fills *m,
  * 0 when nothing is due, -1 on a database error.  A message whose contact
- * has opted out since it was queued is cancelled instead, and the next one
- * is tried.
+ * or number has opted out since it was queued is cancelled instead (but a
+ * QUEUE_SYSTEM answer), and the next one is tried.
  */
 int queue_claim_next(struct db *db, const char *modem, int64_t now, struct queue_msg *m);
 

@@ -26,6 +26,7 @@
 #include "db.h"
 #include "import.h"
 #include "log.h"
+#include "optout.h"
 #include "phone.h"
 #include "pin.h"
 #include "queue.h"
@@ -358,6 +359,7 @@ ctl_status(struct db *db, const struct config *cfg)
 		}
 		printf("\n");
 	}
+	printf("opted-out numbers (STOP): %d\n", optout_count(db));
 	printf("modems configured: %zu\n", cfg->nmodems);
 	{
 		sqlite3_stmt *st = db_stmt(db, "SELECT name, state, signal_percent, operator, "

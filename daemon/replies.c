@@ -13,6 +13,7 @@
 #include "campaigns.h"
 #include "contacts.h"
 #include "events.h"
+#include "optout.h"
 #include "queue.h"
 #include "rsvp.h"
 #include "webhook.h"
@@ -219,33 +220,135 @@ replies_answer(struct db *db, const struct replies_row *r, const char *text, int
 	return 0;
 }
 
-/* Acts on intent; *queued when an answer was queued.  0 or -1. */
+/*
+ * Whether r comes from its contact's first number: the contact's own, so
+ * that their STOP or START is the contact's (household numbers speak for
+ * themselves only).  *contact_out is when the contact is opted out.
+ * 1, 0 (also for no contact), or -1.
+ */
 static int
-replies_act(struct db *db, const struct config *cfg, int64_t id,
-    const struct replies_row *r, enum intent intent, int64_t now, bool *queued)
+replies_from_first_number(struct db *db, const struct replies_row *r, int64_t *contact_out)
+{
+	struct contact c;
+	struct error err = { 0 };
+	int first;
+
+	*contact_out = 0;
+	if (r->contact_id == 0)
+		return 0;
+	if (contacts_load(db, r->contact_id, &c, &err) < 0)
+		return err.status == 404 ? 0 : -1;	/* erased since: the number alone */
+	first = c.nphones > 0 && strcmp(c.phones[0].number, r->from) == 0;
+	*contact_out = c.opted_out_at;
+	contact_clear(&c);
+	return first;
+}
+
+/* A reply the daemon acted on that a person should still see (handled = 0). */
+static int
+replies_leave_for_a_person(struct db *db, int64_t id)
+{
+	static const char sql[] = "UPDATE replies SET handled = 0 WHERE id = ?";
+	sqlite3_stmt *st = db_stmt(db, sql);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	return db_step_done(db, st);
+}
+
+/*
+ * STOP (reply id): the number is opted out, whoever it is (optout.h), and
+ * its queued messages cancelled; from a contact's first number, the
+ * contact is opted out too and all their queued messages cancelled.
+ * 0 or -1.
+ */
+static int
+replies_stop(struct db *db, int64_t id, const struct replies_row *r, int64_t now)
 {
 	static const struct audit_actor system_actor = { 0, "system" };
-	struct buf text = { 0 };
-	int rc = 0, n;
+	int64_t contact_out;
+	char masked[24];
+	int first, n;
 
-	switch (intent) {
-	case INTENT_STOP:
+	if ((first = replies_from_first_number(db, r, &contact_out)) < 0 ||
+	    optout_add(db, r->from, now, id, OPTOUT_SOURCE_SMS) < 0)
+		return -1;
+	if (first) {
 		if ((n = queue_cancel_contact(db, r->contact_id, now)) < 0 ||
 		    replies_set_opt_out(db, r->contact_id, id, now) < 0 ||
 		    audit_record(db, &system_actor, now, "opt_out", "contact", r->contact_id,
 		    NULL) < 0)
 			return -1;
-		log_info("replies: opted out contact=%lld cancelled=%d",
-		    (long long)r->contact_id, n);
-		buf_printf(&text, "Vous ne recevrez plus de SMS de %s. Envoyez START pour "
-		    "reprendre.", cfg->centre_name);
-		break;
-	case INTENT_START:
+	} else if ((n = queue_cancel_number(db, r->from, now)) < 0 ||
+	    audit_record(db, &system_actor, now, "opt_out", "reply", id, NULL) < 0) {
+		return -1;
+	}
+	log_mask_phone(r->from, masked, sizeof(masked));
+	log_info("replies: opted out number=%s contact=%lld whole=%d cancelled=%d", masked,
+	    (long long)r->contact_id, first, n);
+	return 0;
+}
+
+/*
+ * START (reply id): the number's opt-out is lifted; from a contact's first
+ * number, the contact's too.  *answer is false when no confirmation is
+ * due and a person should look instead: a number that had not opted out
+ * and is no contact's, or a household number whose contact stays opted
+ * out (their own STOP covers every number of theirs).  0 or -1.
+ */
+static int
+replies_start(struct db *db, int64_t id, const struct replies_row *r, int64_t now,
+    bool *answer)
+{
+	static const struct audit_actor system_actor = { 0, "system" };
+	int64_t contact_out;
+	char masked[24];
+	int first, lifted;
+
+	*answer = false;
+	if ((first = replies_from_first_number(db, r, &contact_out)) < 0 ||
+	    (lifted = optout_remove(db, r->from)) < 0)
+		return -1;
+	if (first) {
 		if (replies_set_opt_out(db, r->contact_id, 0, now) < 0 ||
 		    audit_record(db, &system_actor, now, "opt_in", "contact", r->contact_id,
 		    NULL) < 0)
 			return -1;
-		log_info("replies: opted in again contact=%lld", (long long)r->contact_id);
+	} else if (lifted && audit_record(db, &system_actor, now, "opt_in", "reply", id,
+	    NULL) < 0) {
+		return -1;
+	}
+	*answer = first || (r->contact_id ? contact_out == 0 : lifted);
+	if (!*answer && replies_leave_for_a_person(db, id) < 0)
+		return -1;
+	log_mask_phone(r->from, masked, sizeof(masked));
+	log_info("replies: opted in number=%s contact=%lld whole=%d lifted=%d%s", masked,
+	    (long long)r->contact_id, first, lifted, *answer ? "" : " for=person");
+	return 0;
+}
+
+/* Acts on intent; *queued when an answer was queued.  0 or -1. */
+static int
+replies_act(struct db *db, const struct config *cfg, int64_t id,
+    const struct replies_row *r, enum intent intent, int64_t now, bool *queued)
+{
+	struct buf text = { 0 };
+	bool answer = true;
+	int rc = 0;
+
+	switch (intent) {
+	case INTENT_STOP:
+		if (replies_stop(db, id, r, now) < 0)
+			return -1;
+		buf_printf(&text, "Vous ne recevrez plus de SMS de %s. Envoyez START pour "
+		    "reprendre.", cfg->centre_name);
+		break;
+	case INTENT_START:
+		if (replies_start(db, id, r, now, &answer) < 0)
+			return -1;
+		if (!answer)
+			return 0;
 		buf_printf(&text, "C'est noté : vous recevez à nouveau les SMS de %s.",
 		    cfg->centre_name);
 		break;
@@ -270,8 +373,12 @@ replies_for_a_person(const struct replies_row *r, enum intent intent,
 	switch (intent) {
 	case INTENT_STOP:
 	case INTENT_START:
-		/* an unknown sender's STOP or START changes nobody: a person looks */
-		return r->contact_id == 0;
+		/*
+		 * kept by number, whoever sent it (replies_start() may still ask
+		 * a person); a sender that is no phone number (a short code, a
+		 * name) can be neither kept nor answered: a person looks
+		 */
+		return r->from[0] != '+';
 	case INTENT_HELP:
 		return false;
 	case INTENT_YES:

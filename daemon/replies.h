@@ -2,10 +2,16 @@
  * replies — acting on a reply once it is stored: what it means (intent.c)
  * and what follows.
  *
- *   stop   the contact is opted out at once, with the reply kept as proof
- *          (date and text); their queued messages are cancelled; one
- *          confirmation SMS says how to come back.
- *   start  the contact is opted back in, with a confirmation.
+ *   stop   the number is opted out at once, whoever it is in the
+ *          contacts (optout.h), with the reply kept as proof (date and
+ *          text), and what is queued to it is cancelled; from a contact's
+ *          first number the contact is opted out too, and all their queued
+ *          messages cancelled (a household's other number stops itself
+ *          only); one confirmation SMS says how to come back.
+ *   start  the number is opted back in, and the contact with it from their
+ *          first number, with a confirmation; left for a person, with no
+ *          confirmation, when it was no contact's and had not opted out, or
+ *          when it is a household number whose contact opted out themselves.
  *   help   an automatic answer with the centre's name and phone.
  *   yes/no to the latest message that asked this contact for a reply and
  *          is still open (reply_until): the answer is the contact's RSVP

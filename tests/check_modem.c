@@ -1028,6 +1028,8 @@ post(const char *path, const char *body, long want)
 	json_t *j;
 
 	e2e_call(&E, &A, "POST", path, body, &r);
+	if (r.status != want)
+		e2e_dump_log(&E);
 	ck_assert_msg(r.status == want, "POST %s: %ld: %s", path, r.status, r.body);
 	j = json_incref(r.json);
 	e2e_resp_free(&r);
@@ -1338,6 +1340,232 @@ START_TEST(test_restore_sends_nothing_again)
 }
 END_TEST
 
+/* Waits until n replies are stored and understood (their intent known). */
+static bool
+wait_understood(size_t n, int ms)
+{
+	json_t *list, *o;
+	size_t i, understood;
+	int waited;
+
+	for (waited = 0; waited < ms; waited += 100) {
+		list = get("/api/v1/replies");
+		understood = 0;
+		json_array_foreach(list, i, o)
+			if (json_is_string(json_object_get(o, "intent")))
+				understood++;
+		json_decref(list);
+		if (understood == n)
+			return true;
+		e2e_sleep_ms(100);
+	}
+	e2e_dump_log(&E);
+	return false;
+}
+
+/* Calls method path with body as admin; returns the status, and the JSON in *out. */
+static long
+call(const char *method, const char *path, const char *body, json_t **out)
+{
+	struct e2e_resp r;
+	long status = e2e_call(&E, &A, method, path, body, &r);
+
+	if (status >= 400 && out == NULL)
+		fprintf(stderr, "%s %s: %ld %s\n", method, path, status, r.body);
+	if (out)
+		*out = json_incref(r.json);
+	e2e_resp_free(&r);
+	return status;
+}
+
+/* POSTs /messages {to, body}; returns the status, 409 with code opted_out checked. */
+static long
+try_send(const char *to, const char *body)
+{
+	char json[256];
+	json_t *j = NULL;
+	long status;
+
+	snprintf(json, sizeof(json), "{\"to\":\"%s\",\"body\":\"%s\"}", to, body);
+	status = call("POST", "/api/v1/messages", json, &j);
+	if (status == 409)
+		ck_assert_str_eq(json_string_value(json_object_get(json_object_get(j, "error"),
+		    "code")), "opted_out");
+	json_decref(j);
+	return status;
+}
+
+/* Whether the simulated network received a text containing part, sent to number. */
+static bool
+sim_sent_to(const char *number, const char *part)
+{
+	json_t *submits = sim_events("submit"), *o;
+	bool found = false;
+	size_t i;
+
+	json_array_foreach(submits, i, o)
+		if (strcmp(json_string_value(json_object_get(o, "to")), number) == 0 &&
+		    strstr(json_string_value(json_object_get(o, "text")), part))
+			found = true;
+	json_decref(submits);
+	return found;
+}
+
+static bool
+wait_sim_sent_to(const char *number, const char *part, int ms)
+{
+	int waited;
+
+	for (waited = 0; waited < ms; waited += 100) {
+		if (sim_sent_to(number, part))
+			return true;
+		e2e_sleep_ms(100);
+	}
+	e2e_dump_log(&E);
+	return false;
+}
+
+/*
+ * Issue 17: STOP from a number that is no contact's is kept by number and
+ * honoured: a message typed to it is refused, a contact created later
+ * with it is opted out (with the STOP's date), erasing that contact keeps
+ * the opt-out, and START from the number lifts it.
+ */
+START_TEST(test_stop_from_a_stranger)
+{
+	char path[64];
+	json_int_t id;
+	json_t *j;
+
+	ck_assert(wait_state("ready", 10000));
+	ck_assert_int_eq(modemsim_inject_sms(SIM, "+33699887766", "STOP", MODEMSIM_GSM7), 1);
+	ck_assert(wait_understood(1, MODEM_TEST_WAIT_MS));
+	ck_assert_int_eq(try_send("06 99 88 77 66", "Bonjour"), 409);
+	ck_assert(wait_sim_sent_to("+33699887766", "Vous ne recevrez plus de SMS",
+	    MODEM_TEST_WAIT_MS));
+
+	/* a contact created later with that number */
+	j = post("/api/v1/contacts", "{\"first_name\":\"Inès\",\"last_name\":\"Martin\","
+	    "\"phone\":\"+33 6 99 88 77 66\",\"opted_out\":false}", 201);
+	ck_assert_msg(json_is_string(json_object_get(j, "opted_out_at")), "not opted out");
+	id = json_integer_value(json_object_get(j, "id"));
+	json_decref(j);
+	snprintf(path, sizeof(path), "/api/v1/contacts/%lld", (long long)id);
+	j = get(path);
+	ck_assert(json_is_string(json_object_get(j, "opted_out_at")));
+	json_decref(j);
+	snprintf(path, sizeof(path), "{\"contact_id\":%lld,\"body\":\"Bonjour\"}", (long long)id);
+	ck_assert_int_eq(call("POST", "/api/v1/messages", path, NULL), 409);
+
+	/* erased (RGPD): the opt-out stays with the number */
+	snprintf(path, sizeof(path), "/api/v1/contacts/%lld", (long long)id);
+	ck_assert_int_eq(call("DELETE", path, NULL, NULL), 204);
+	ck_assert_int_eq(try_send("0699887766", "Bonjour"), 409);
+
+	/* START from the number lifts it */
+	ck_assert_int_eq(modemsim_inject_sms(SIM, "+33699887766", "Start", MODEMSIM_GSM7), 1);
+	ck_assert(wait_understood(2, MODEM_TEST_WAIT_MS));
+	ck_assert(wait_sim_sent_to("+33699887766", "vous recevez à nouveau",
+	    MODEM_TEST_WAIT_MS));
+	ck_assert_int_eq(try_send("06 99 88 77 66", "Bonjour"), 201);
+}
+END_TEST
+
+/*
+ * Issue 17: STOP from a household's second number opts that number out,
+ * wherever it goes: messages to it are refused, through the contact or
+ * typed, and when it becomes another contact's.  The contact's own first
+ * number did not stop: it still gets SMS.  START from the number lifts it.
+ */
+START_TEST(test_stop_from_a_household_number)
+{
+	char path[64], body[128];
+	json_int_t awa, fatou;
+	json_t *j;
+
+	j = post("/api/v1/contacts", "{\"first_name\":\"Awa\",\"last_name\":\"Diallo\","
+	    "\"phones\":[{\"number\":\"06 12 34 56 78\"},{\"number\":\"06 12 34 56 79\","
+	    "\"label\":\"mère\",\"sms\":true}]}", 201);
+	awa = json_integer_value(json_object_get(j, "id"));
+	json_decref(j);
+	ck_assert(wait_state("ready", 10000));
+	ck_assert_int_eq(modemsim_inject_sms(SIM, "+33612345679", "stop", MODEMSIM_GSM7), 1);
+	ck_assert(wait_understood(1, MODEM_TEST_WAIT_MS));
+	ck_assert_int_eq(try_send("06 12 34 56 79", "Bonjour"), 409);
+
+	/* Awa herself did not stop: her number still gets SMS, the mother's is marked */
+	snprintf(path, sizeof(path), "/api/v1/contacts/%lld", (long long)awa);
+	j = get(path);
+	ck_assert_msg(json_is_null(json_object_get(j, "opted_out_at")), "Awa opted out");
+	ck_assert(json_is_string(json_object_get(json_array_get(json_object_get(j, "phones"), 1),
+	    "opted_out_at")));
+	ck_assert(json_is_null(json_object_get(json_array_get(json_object_get(j, "phones"), 0),
+	    "opted_out_at")));
+	json_decref(j);
+	ck_assert_int_eq(try_send("06 12 34 56 78", "Bonjour Awa"), 201);
+	snprintf(body, sizeof(body), "{\"contact_id\":%lld,\"body\":\"Bonjour\"}", (long long)awa);
+	ck_assert_int_eq(call("POST", "/api/v1/messages", body, &j), 201);
+	ck_assert_str_eq(json_string_value(json_object_get(j, "to")), "+33612345678");
+	json_decref(j);
+
+	/* the mother gets a contact of her own: opted out, with the STOP's date */
+	ck_assert_int_eq(call("PATCH", path, "{\"phones\":[{\"number\":\"06 12 34 56 78\"}]}",
+	    NULL), 200);
+	j = post("/api/v1/contacts", "{\"first_name\":\"Fatou\",\"last_name\":\"Diallo\","
+	    "\"phone\":\"06 12 34 56 79\"}", 201);
+	ck_assert_msg(json_is_string(json_object_get(j, "opted_out_at")), "Fatou not opted out");
+	fatou = json_integer_value(json_object_get(j, "id"));
+	json_decref(j);
+	ck_assert_int_eq(try_send("+33612345679", "Bonjour"), 409);
+
+	/* START from her number lifts it, for her contact too */
+	ck_assert_int_eq(modemsim_inject_sms(SIM, "+33612345679", "START", MODEMSIM_GSM7), 1);
+	ck_assert(wait_understood(2, MODEM_TEST_WAIT_MS));
+	snprintf(path, sizeof(path), "/api/v1/contacts/%lld", (long long)fatou);
+	j = get(path);
+	ck_assert(json_is_null(json_object_get(j, "opted_out_at")));
+	json_decref(j);
+	ck_assert_int_eq(try_send("06 12 34 56 79", "Bonjour Fatou"), 201);
+}
+END_TEST
+
+/*
+ * Issue 17: a message to a number queued before that number's STOP
+ * arrived is not sent.
+ */
+START_TEST(test_stop_cancels_what_was_queued)
+{
+	char body[64], path[64];
+	const char *status = "";
+	json_int_t id;
+	json_t *j = NULL;
+	int i, waited;
+
+	ck_assert(wait_state("ready", 10000));
+	modemsim_set_latency(SIM, 0, 1500);	/* 4 messages first: at least 6 s */
+	for (i = 1; i <= 4; i++) {
+		snprintf(body, sizeof(body), "Atelier cuisine n° %d", i);
+		send_sms("06 12 34 56 78", body);
+	}
+	id = send_sms("06 99 88 77 66", "Rappel : atelier jeudi 14h");
+	ck_assert_int_eq(modemsim_inject_sms(SIM, "+33699887766", "STOP", MODEMSIM_GSM7), 1);
+	snprintf(path, sizeof(path), "/api/v1/messages/%lld", (long long)id);
+	for (waited = 0; waited < MODEM_TEST_WAIT_MS; waited += 100) {
+		json_decref(j);
+		j = get(path);
+		status = json_string_value(json_object_get(j, "status"));
+		if (strcmp(status, "queued") != 0 && strcmp(status, "sending") != 0)
+			break;
+		e2e_sleep_ms(100);
+	}
+	ck_assert_str_eq(status, "cancelled");
+	json_decref(j);
+	ck_assert_msg(wait_count("/api/v1/messages?status=sent", 5, MODEM_TEST_WAIT_MS),
+	    "the 4 messages and the confirmation not sent");
+	ck_assert(!sim_sent_to("+33699887766", "Rappel : atelier"));
+}
+END_TEST
+
 /*
  * A UCS-2 reply with surrogates that are not pairs (a phone cutting an
  * emoji between two parts does this) is stored as UTF-8, with U+FFFD for
@@ -1401,6 +1629,13 @@ modem_suite(void)
 	tcase_add_test(tc, test_delivery_report);
 	tcase_add_test(tc, test_failed_report_says_why);
 	tcase_add_test(tc, test_invitation_replies);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("opt-out by number");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_stop_from_a_stranger);
+	tcase_add_test(tc, test_stop_from_a_household_number);
+	tcase_add_test(tc, test_stop_cancels_what_was_queued);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("faults");
 	tcase_add_checked_fixture(tc, setup, teardown);

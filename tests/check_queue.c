@@ -194,6 +194,7 @@ START_TEST(queue_test_partial_multipart_resumes)
 	    "'non remis : délai de validité dépassé%(code réseau 0x46)'"), 1);
 	ck_assert_int_eq(test_db_int(t.db, "SELECT report_status FROM message_parts WHERE "
 	    "seq = 3"), 0x46);
+
 	/* a person's resend sends every part again, under a new reference */
 	ck_assert_int_eq(queue_resend(t.db, id, T0 + 3800, NULL), 0);
 	ck_assert_int_eq(queue_claim_next(t.db, "modem", T0 + 3800, &m), 1);
@@ -271,6 +272,57 @@ START_TEST(queue_test_opt_out)
 	    &err), -1);
 	ck_assert_int_eq(err.status, 409);
 	ck_assert_str_eq(err.code, "opted_out");
+	contact_clear(&c);
+	test_db_close(&t);
+}
+END_TEST
+
+/*
+ * Issue 17: an opt-out belongs to the number (opt_outs), whoever has it in
+ * the contacts.  A message queued before the STOP is cancelled when a
+ * modem would take it; a new one is refused; the STOP's confirmation (a
+ * system message) still goes out.
+ */
+START_TEST(queue_test_opt_out_by_number)
+{
+	struct test_db t;
+	struct contact c = { 0 };
+	struct error err = { 0 };
+	struct queue_msg m;
+	int64_t before, confirmation, id;
+
+	test_db_open(&t);
+	before = queue_test_add(t.db, "Atelier jeudi", QUEUE_DIRECT, T0);
+	ck_assert_int_eq(queue_add(t.db, "+33639980001", 0, "Vous ne recevrez plus de SMS.",
+	    QUEUE_SYSTEM, "system", T0, &confirmation, &err), 0);
+	/* the STOP, from a number that is no contact's */
+	ck_assert_int_eq(sqlite3_exec(db_handle(t.db), "INSERT INTO opt_outs (number, "
+	    "opted_out_at, source) VALUES ('+33639980001', 1800000001, 'sms')", NULL, NULL,
+	    NULL), SQLITE_OK);
+	ck_assert_int_eq(queue_claim_next(t.db, "modem", T0 + 2, &m), 1);
+	ck_assert_int_eq(m.id, confirmation);
+	queue_msg_clear(&m);
+	ck_assert_str_eq(queue_test_status(t.db, before), "cancelled");
+	ck_assert_int_eq(queue_claim_next(t.db, "modem", T0 + 2, &m), 0);
+	ck_assert_int_eq(queue_add(t.db, "+33639980001", 0, "Bonjour", QUEUE_DIRECT, "test",
+	    T0 + 3, &id, &err), -1);
+	ck_assert_int_eq(err.status, 409);
+	ck_assert_str_eq(err.code, "opted_out");
+	ck_assert_int_eq(queue_add(t.db, "+33639980001", 0, "C'est noté.", QUEUE_SYSTEM,
+	    "system", T0 + 3, &id, &err), 0);
+
+	/* the number in a household: refused for it, not for the contact's own */
+	c.first_name = strdup("Zoé");
+	ck_assert_int_eq(contact_add_phone(&c, "06 39 98 00 02", "", true, "phone", NULL,
+	    &err), 0);
+	ck_assert_int_eq(contact_add_phone(&c, "06 39 98 00 01", "mère", true, "phones", NULL,
+	    &err), 0);
+	ck_assert_int_eq(contacts_save(t.db, &c, &queue_actor, T0 + 4, &err), 0);
+	ck_assert_int_eq(queue_add(t.db, "+33639980001", c.id, "Bonjour", QUEUE_DIRECT, "test",
+	    T0 + 5, &id, &err), -1);
+	ck_assert_str_eq(err.code, "opted_out");
+	ck_assert_int_eq(queue_add(t.db, "+33639980002", c.id, "Bonjour", QUEUE_DIRECT, "test",
+	    T0 + 5, &id, &err), 0);
 	contact_clear(&c);
 	test_db_close(&t);
 }
@@ -440,6 +492,159 @@ START_TEST(replies_test_stop_start_help)
 }
 END_TEST
 
+/* Stores an SMS from number and processes it; returns the reply's id. */
+static int64_t
+replies_test_receive(struct db *db, const struct config *cfg, const char *from,
+    const char *body, int64_t at, bool *queued)
+{
+	struct inbox_sms sms = { "modem", from, body, at, -1, 1, 1 };
+	enum intent intent;
+	int64_t id = -1;
+
+	ck_assert_int_eq(inbox_store(db, &sms, at, &id), 0);
+	ck_assert_int_gt(id, 0);
+	ck_assert_int_eq(replies_process(db, cfg, id, at + 1, &intent, queued), 0);
+	return id;
+}
+
+/*
+ * Issue 17: STOP and START by number.  A stranger's STOP is kept and
+ * confirmed; a START with nothing to lift goes to a person; a household
+ * number cannot lift the contact's own STOP (a person looks, no
+ * confirmation); a sender that is no number is left to a person.
+ */
+START_TEST(replies_test_stop_start_by_number)
+{
+	char cfgerr[256] = "";
+	struct config *centre = config_load_string("[centre]\nname = Centre social\n"
+	    "phone = 03 21 00 00 00\n", "test.conf", cfgerr, sizeof(cfgerr));
+	struct test_db t;
+	struct contact c = { 0 };
+	struct error err = { 0 };
+	bool queued;
+	int64_t id;
+
+	test_db_open(&t);
+	/* a stranger: kept, confirmed, handled */
+	id = replies_test_receive(t.db, centre, "+33699887766", "STOP", T0, &queued);
+	ck_assert(queued);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM opt_outs WHERE number = "
+	    "'+33699887766' AND source = 'sms' AND opted_out_at = 1800000001"), 1);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT reply_id FROM opt_outs"), id);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT handled FROM replies ORDER BY id DESC"), 1);
+	/* a START from a number that never stopped: a person looks, no answer */
+	replies_test_receive(t.db, centre, "+33699887700", "START", T0 + 10, &queued);
+	ck_assert(!queued);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT handled FROM replies ORDER BY id DESC"), 0);
+	/* a sender that is no number: nothing kept */
+	replies_test_receive(t.db, centre, "Orange", "STOP", T0 + 20, &queued);
+	ck_assert(!queued);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM opt_outs"), 1);
+
+	/* Zoé stops from her own number; her mother's START does not lift it */
+	c.first_name = strdup("Zoé");
+	ck_assert_int_eq(contact_add_phone(&c, "06 39 98 00 02", "", true, "phone", NULL,
+	    &err), 0);
+	ck_assert_int_eq(contact_add_phone(&c, "06 39 98 00 01", "mère", true, "phones", NULL,
+	    &err), 0);
+	ck_assert_int_eq(contacts_save(t.db, &c, &queue_actor, T0 + 30, &err), 0);
+	replies_test_receive(t.db, centre, "+33639980002", "STOP", T0 + 40, &queued);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT opted_out_at FROM contacts"), T0 + 41);
+	replies_test_receive(t.db, centre, "+33639980001", "START", T0 + 50, &queued);
+	ck_assert(!queued);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT opted_out_at FROM contacts"), T0 + 41);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT handled FROM replies ORDER BY id DESC"), 0);
+	/* her own START does */
+	replies_test_receive(t.db, centre, "+33639980002", "START", T0 + 60, &queued);
+	ck_assert(queued);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT opted_out_at IS NULL FROM contacts"), 1);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM opt_outs WHERE number = "
+	    "'+33639980002'"), 0);
+	config_free(centre);
+	contact_clear(&c);
+	test_db_close(&t);
+}
+END_TEST
+
+/*
+ * Issue 17: a contact saved with a number that sent STOP is opted out with
+ * its date; a person who unticks it lifts the number too; erasing an
+ * opted-out contact keeps their number opted out.
+ */
+START_TEST(contacts_test_opt_out_carried)
+{
+	struct test_db t;
+	struct contact c = { 0 }, d = { 0 };
+	struct error err = { 0 };
+
+	test_db_open(&t);
+	ck_assert_int_eq(sqlite3_exec(db_handle(t.db), "INSERT INTO opt_outs (number, "
+	    "opted_out_at, source) VALUES ('+33639980001', 1700000000, 'sms'), "
+	    "('+33639980003', 1700000003, 'sms')", NULL, NULL, NULL), SQLITE_OK);
+	c.first_name = strdup("Zoé");
+	ck_assert_int_eq(contact_add_phone(&c, "06 39 98 00 01", "", true, "phone", NULL,
+	    &err), 0);
+	ck_assert_int_eq(contact_add_phone(&c, "06 39 98 00 03", "fils", true, "phones", NULL,
+	    &err), 0);
+	ck_assert_int_eq(contacts_save(t.db, &c, &queue_actor, T0, &err), 0);
+	ck_assert_int_eq(c.opted_out_at, 1700000000);
+	ck_assert_int_eq(c.phones[1].opted_out_at, 1700000003);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT opted_out_at FROM contacts"), 1700000000);
+	/* unticked by a person: the first number is lifted, the son's is not */
+	c.opted_out_at = 0;
+	ck_assert_int_eq(contacts_save(t.db, &c, &queue_actor, T0 + 1, &err), 0);
+	ck_assert_int_eq(c.opted_out_at, 0);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM opt_outs WHERE number = "
+	    "'+33639980001'"), 0);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM opt_outs WHERE number = "
+	    "'+33639980003'"), 1);
+	/* ticked again, then erased: the number stays opted out */
+	c.opted_out_at = T0 + 2;
+	ck_assert_int_eq(contacts_save(t.db, &c, &queue_actor, T0 + 2, &err), 0);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT opted_out_at FROM opt_outs WHERE number = "
+	    "'+33639980001' AND source = 'panel'"), T0 + 2);
+	ck_assert_int_eq(contacts_erase(t.db, c.id, &queue_actor, T0 + 3, &err), 0);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM opt_outs"), 2);
+	/* a contact opted out before opt-outs were kept by number: kept at erasure */
+	d.first_name = strdup("Denis");
+	ck_assert_int_eq(contact_add_phone(&d, "06 39 98 00 04", "", true, "phone", NULL,
+	    &err), 0);
+	ck_assert_int_eq(contacts_save(t.db, &d, &queue_actor, T0 + 4, &err), 0);
+	ck_assert_int_eq(sqlite3_exec(db_handle(t.db), "UPDATE contacts SET opted_out_at = 5",
+	    NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(contacts_erase(t.db, d.id, &queue_actor, T0 + 5, &err), 0);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT opted_out_at FROM opt_outs WHERE number = "
+	    "'+33639980004'"), 5);
+	contact_clear(&c);
+	contact_clear(&d);
+	test_db_close(&t);
+}
+END_TEST
+
+/* Issue 17: at start, contacts whose first number sent STOP before are opted out. */
+START_TEST(contacts_test_carry_at_start)
+{
+	struct test_db t;
+	struct contact c = { 0 };
+	struct error err = { 0 };
+
+	test_db_open(&t);
+	c.first_name = strdup("Zoé");
+	ck_assert_int_eq(contact_add_phone(&c, "06 39 98 00 01", "", true, "phone", NULL,
+	    &err), 0);
+	ck_assert_int_eq(contacts_save(t.db, &c, &queue_actor, T0, &err), 0);
+	/* what sql/008 back-fills from a STOP received before the contact existed */
+	ck_assert_int_eq(sqlite3_exec(db_handle(t.db), "INSERT INTO opt_outs (number, "
+	    "opted_out_at, source) VALUES ('+33639980001', 1700000000, 'migration')", NULL,
+	    NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(contacts_carry_opt_outs(t.db, T0 + 1), 1);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT opted_out_at FROM contacts"), 1700000000);
+	ck_assert_int_eq(contacts_carry_opt_outs(t.db, T0 + 2), 0);
+	contact_clear(&c);
+	test_db_close(&t);
+}
+END_TEST
+
 /* Replies are a queue: undecided until decided once, oldest first. */
 START_TEST(replies_test_undecided_queue)
 {
@@ -502,7 +707,10 @@ queue_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("opt-out and erasure");
 	tcase_add_test(tc, queue_test_opt_out);
+	tcase_add_test(tc, queue_test_opt_out_by_number);
 	tcase_add_test(tc, queue_test_erasure_forgets_texts);
+	tcase_add_test(tc, contacts_test_opt_out_carried);
+	tcase_add_test(tc, contacts_test_carry_at_start);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("inbox");
 	tcase_add_test(tc, inbox_test_single_and_duplicate);
@@ -510,6 +718,7 @@ queue_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("replies");
 	tcase_add_test(tc, replies_test_stop_start_help);
+	tcase_add_test(tc, replies_test_stop_start_by_number);
 	tcase_add_test(tc, replies_test_undecided_queue);
 	suite_add_tcase(s, tc);
 	return s;

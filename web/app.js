@@ -58,6 +58,8 @@ const EN = {
   '{n} contact(s)': '{n} contact(s)', 'SMS': 'SMS', 'oui': 'yes', 'pas de portable': 'no mobile', 'STOP depuis le {date}': 'STOP since {date}',
   'Autres numéros du foyer': 'Other numbers of the household', 'Ajouter un numéro': 'Add a number',
   'Numéro {n}': 'Number {n}', 'Qui (mère, fils…)': 'Who (mother, son…)', 'reçoit les SMS': 'gets the SMS',
+  'Ce numéro a demandé STOP le {date} : il ne reçoit plus de SMS.': 'This number sent STOP on {date}: it gets no more SMS.',
+  'STOP le {date}': 'STOP on {date}',
   '06 12 34 56 78, +33 6 …': '06 12 34 56 78, +33 6 …', 'Appeler': 'Call',
   'Consentement': 'Consent', 'Date du consentement': 'Date of consent', 'Recueilli comment': 'Given how',
   'non indiqué': 'not given', 'formulaire papier signé': 'signed paper form', 'à l\u2019accueil, à l\u2019oral': 'at the desk, orally',
@@ -137,6 +139,12 @@ const EN = {
   'Ce message a peut-être déjà été reçu. Le renvoyer quand même ?': 'This message may have been received already. Resend it anyway?',
   'Conversation': 'Conversation', 'Marquer traité': 'Mark as handled', 'Répondre': 'Reply', 'Réponse envoyée.': 'Reply sent.',
   '{n} réponse(s) à traiter': '{n} reply(ies) to handle', 'Personne': 'Person', 'Dernier message': 'Last message', 'À traiter': 'To handle',
+  'STOP depuis le {date} : aucun SMS ne peut être envoyé à ce numéro. Il en recevra de nouveau s\u2019il envoie START.':
+    'STOP since {date}: no SMS can be sent to this number. It will get SMS again if it sends START.',
+  'Numéros sans fiche qui ont demandé STOP': 'Numbers without a contact that sent STOP',
+  'Ils ne reçoivent plus aucun SMS. Une fiche créée avec l\u2019un de ces numéros sera marquée STOP.':
+    'They get no more SMS. A contact created with one of these numbers will be marked STOP.',
+  'Numéro': 'Number', 'Depuis le': 'Since',
   /* users */
   '10 caractères au moins': '10 characters at least', 'Rôle': 'Role', 'Créer le compte': 'Create the account',
   ' (désactivé)': ' (disabled)', 'Réactiver': 'Enable', 'Désactiver': 'Disable',
@@ -493,6 +501,8 @@ async function pageContact(id) {
   const consentSource = h('select', { name: 'consent_source' }, h('option', { value: '' }, t('non indiqué')),
     sources.map((s) => h('option', { value: s, selected: s === c.consent_source }, t(s))));
   const optedOut = h('input', { type: 'checkbox', name: 'opted_out', checked: !!c.opted_out_at });
+  /* a number that sent STOP is refused whoever has it (the first one opts the contact out) */
+  const mainOut = c.phones && c.phones[0] ? c.phones[0].opted_out_at : null;
   /* the household: other numbers (a parent, a relative), each taking SMS or not */
   const household = h('div', {});
   const addNumber = (p) => {
@@ -500,7 +510,8 @@ async function pageContact(id) {
     household.append(h('div', { class: 'toolbar household' },
       field(t('Numéro {n}', { n }), h('input', { type: 'tel', value: p ? p.number : '' })),
       field(t('Qui (mère, fils…)'), h('input', { type: 'text', value: p ? p.label : '' })),
-      h('label', { class: 'inline' }, h('input', { type: 'checkbox', checked: p ? p.sms : true }), t('reçoit les SMS'))));
+      h('label', { class: 'inline' }, h('input', { type: 'checkbox', checked: p ? p.sms : true }), t('reçoit les SMS')),
+      p && p.opted_out_at ? h('span', { class: 'badge no' }, t('STOP le {date}', { date: fmtDay(p.opted_out_at) })) : null));
   };
   (c.phones || []).slice(1).forEach(addNumber);
   const err = errorBox();
@@ -521,6 +532,7 @@ async function pageContact(id) {
       location.hash = '#/contacts';
     } catch (e) { showError(err, e); }
   } }, field(t('Prénom'), first), field(t('Nom'), last), field(t('Téléphone'), phone, t('06 12 34 56 78, +33 6 …')),
+  mainOut ? h('p', { class: 'badge no' }, t('Ce numéro a demandé STOP le {date} : il ne reçoit plus de SMS.', { date: fmtDay(mainOut) })) : null,
   h('fieldset', {}, h('legend', {}, t('Autres numéros du foyer')), household,
     h('button', { type: 'button', class: 'secondary', onclick: () => addNumber(null) }, t('Ajouter un numéro'))),
   field(t('Langue'), language), h('fieldset', {}, h('legend', {}, t('Groupes')), boxes),
@@ -949,6 +961,8 @@ async function pageReplies(params) {
   const cid = params.get('contact'), num = params.get('numero');
   let thread = null;
   if (cid || num) {
+    const cur = inbox.threads.find((th) => (cid ? String(th.contact_id) === cid : !th.contact_id && th.number === num));
+    const out = cur && cur.opted_out_at;
     const msgs = await api('GET', '/inbox/thread?' + (cid ? 'contact_id=' + cid : 'number=' + encodeURIComponent(num)));
     const text = h('textarea', { name: 'reply', rows: 3 });
     const err = errorBox();
@@ -967,16 +981,28 @@ async function pageReplies(params) {
           toast(t('Réponse envoyée.'));
           route();
         } catch (e) { showError(err, e); }
-      } }, field(t('Répondre'), text), err, h('button', { type: 'submit' }, t('Envoyer'))));
+      } }, out ? h('p', { class: 'badge no', role: 'note' }, t('STOP depuis le {date} : aucun SMS ne peut être envoyé à ce numéro. Il en recevra de nouveau s\u2019il envoie START.',
+        { date: fmtDay(out) })) : null,
+      field(t('Répondre'), text), err, h('button', { type: 'submit', disabled: !!out }, t('Envoyer'))));
   }
+  /* numbers that are no contact's and sent STOP: kept by number (a new contact with one is opted out) */
+  const strangers = inbox.threads.filter((th) => !th.contact_id && th.opted_out_at);
+  const stopped = strangers.length ? h('section', { 'aria-labelledby': 'stop-numbers' },
+    h('h2', { id: 'stop-numbers' }, t('Numéros sans fiche qui ont demandé STOP')),
+    h('p', { class: 'muted' }, t('Ils ne reçoivent plus aucun SMS. Une fiche créée avec l\u2019un de ces numéros sera marquée STOP.')),
+    h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('Numéro')), h('th', {}, t('Depuis le')))),
+      h('tbody', {}, strangers.map((th) => h('tr', {},
+        h('td', {}, h('a', { href: '#/reponses?numero=' + encodeURIComponent(th.number) }, th.number)),
+        h('td', {}, fmtDay(th.opted_out_at)))))))) : null;
   page(t('Réponses'), h('p', {}, t('{n} réponse(s) à traiter', { n: inbox.unhandled })),
     h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('Personne')), h('th', {}, t('Dernier message')),
       h('th', {}, t('À traiter')))),
     h('tbody', {}, inbox.threads.map((th) => h('tr', {},
       h('td', {}, h('a', { href: '#/reponses?' + (th.contact_id ? 'contact=' + th.contact_id : 'numero=' + encodeURIComponent(th.number)) },
-        th.first_name ? (th.first_name + ' ' + (th.last_name || '')).trim() : th.number), ' ', h('span', { class: 'muted' }, th.number)),
+        th.first_name ? (th.first_name + ' ' + (th.last_name || '')).trim() : th.number), ' ', h('span', { class: 'muted' }, th.number),
+        th.opted_out_at ? [' ', h('span', { class: 'badge no' }, t('STOP depuis le {date}', { date: fmtDay(th.opted_out_at) }))] : null),
       h('td', {}, (th.last_body || '') + (th.last_intent ? ' (' + label('intent', th.last_intent) + ')' : '') + ' · ' + fmtDate(th.last_at)),
-      h('td', {}, th.unhandled ? h('span', { class: 'badge problem' }, String(th.unhandled)) : '0')))))), thread);
+      h('td', {}, th.unhandled ? h('span', { class: 'badge problem' }, String(th.unhandled)) : '0')))))), thread, stopped);
 }
 
 async function pageMessages(params) {

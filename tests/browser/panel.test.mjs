@@ -338,6 +338,38 @@ test('consentement et STOP sur la fiche ; STOP dans la liste', async () => {
   return page;
 });
 
+test('STOP d\u2019un numéro sans fiche : montré, gardé pour la fiche créée ensuite', async () => {
+  const page = state.admin;
+  await inject('+33699887766', 'STOP');
+  let ok = false;
+  for (let i = 0; i < 100 && !ok; i++) {
+    await sleep(200);
+    ok = (await page.evaluate(() => window.api('GET', '/inbox'))).threads
+      .some((th) => th.number === '+33699887766' && th.opted_out_at);
+  }
+  expect(ok, 'the STOP is kept for the number');
+  await go(page, '#/reponses');
+  const list = page.getByRole('region', { name: 'Numéros sans fiche qui ont demandé STOP' });
+  await list.getByRole('link', { name: '+33699887766' }).click();
+  await page.waitForFunction(() => location.hash.startsWith('#/reponses?numero=') && document.body.dataset.ready === '#/reponses');
+  await page.getByText(/^STOP depuis le .*aucun SMS ne peut être envoyé à ce numéro/).waitFor();
+  expect(await page.getByRole('button', { name: 'Envoyer' }).isDisabled(), 'sending to the number is disabled');
+  await axe(page, 'réponses avec un STOP');
+  /* a contact created later with that number is opted out, and the panel says why */
+  await go(page, '#/contacts/nouveau');
+  await page.getByLabel('Prénom').fill('Sarah');
+  await page.getByLabel('Nom', { exact: true }).fill('Martin');
+  await page.getByLabel('Téléphone').fill('06 99 88 77 66');
+  await page.getByRole('button', { name: 'Enregistrer' }).click();
+  await page.locator('#toast').getByText('Ce numéro a demandé à ne plus recevoir de SMS (STOP)').waitFor();
+  const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: 'Sarah Martin' }) });
+  await row.getByText(/^STOP depuis le /).waitFor();
+  await row.getByRole('link', { name: 'Sarah Martin' }).click();
+  await page.getByText(/^Ce numéro a demandé STOP le .* il ne reçoit plus de SMS\.$/).waitFor();
+  expect(await page.getByLabel('Ne plus recevoir de SMS (STOP)').isChecked(), 'STOP shown ticked');
+  return page;
+});
+
 test('compteur : les signes typographiques comptent comme le serveur', async () => {
   const page = state.admin;
   await go(page, `#/campagnes/nouvelle?atelier=${state.event}`);
