@@ -588,7 +588,7 @@ api_campaigns_preview(struct http_req *req)
 		error_set(&err, 500, "internal", NULL, "Erreur de la base de données.");
 		goto out;
 	}
-	if (api_preview_render(&c, req->app->cfg, c.event_id ? &e : NULL, when, &a, only,
+	if (api_preview_render(&c, req->cfg, c.event_id ? &e : NULL, when, &a, only,
 	    nsamples, samples, &sum, &err) < 0)
 		goto out;
 	occurrences = api_preview_occurrences(req->app->db, &c, c.event_id ? &e : NULL,
@@ -604,7 +604,7 @@ api_campaigns_preview(struct http_req *req)
 	if (!c.transliterate) {
 		/* what the accents cost: the same campaign transliterated */
 		c.transliterate = true;
-		if (api_preview_render(&c, req->app->cfg, c.event_id ? &e : NULL, when, &a, 0,
+		if (api_preview_render(&c, req->cfg, c.event_id ? &e : NULL, when, &a, 0,
 		    0, NULL, &alt, &err) == 0 && alt.sms < sum.sms)
 			json_object_set_new(j, "transliterated", json_pack("{s:o, s:I}",
 			    "cost", api_preview_cost(alt.sms, occurrences),

@@ -201,7 +201,7 @@ api_events_delete(struct http_req *req)
 		event_clear(&e);
 		return http_reply_fail(req, 500, "internal", NULL, "Erreur de la base de données.");
 	}
-	if ((notices = scheduler_event_cancelled(req->app->db, req->app->cfg, &e, &actor,
+	if ((notices = scheduler_event_cancelled(req->app->db, req->cfg, &e, &actor,
 	    req->now)) < 0 ||
 	    events_cancel(req->app->db, e.id, &actor, req->now, &err) < 0 ||
 	    db_commit(req->app->db) < 0) {
@@ -287,7 +287,7 @@ api_events_occurrence_update(struct http_req *req)
 	}
 	if (events_occurrence_change(req->app->db, &e, req->ids[1], &want, &actor, req->now,
 	    &before, &after, &err) < 0 ||
-	    (notices = scheduler_occurrence_changed(req->app->db, req->app->cfg, &e, &before,
+	    (notices = scheduler_occurrence_changed(req->app->db, req->cfg, &e, &before,
 	    &after, req->now)) < 0 ||
 	    db_commit(req->app->db) < 0) {
 		db_rollback(req->app->db);

@@ -288,7 +288,7 @@ api_status_backup(struct http_req *req)
 	static const char sql[] = "SELECT at, action, details FROM audit_log "
 	    "WHERE entity = 'database' AND action IN ('backup', 'backup_failed') "
 	    "ORDER BY id DESC LIMIT 1";
-	const struct config *cfg = req->app->cfg;
+	const struct config *cfg = req->cfg;
 	sqlite3_stmt *st = db_stmt(req->app->db, sql);
 	json_t *last = json_null(), *d;
 	char at[8];
@@ -331,16 +331,16 @@ api_status(struct http_req *req)
 	for (i = 0; i < sizeof(counted) / sizeof(counted[0]); i++)
 		json_object_set_new(queue, counted[i],
 		    json_integer(queue_count(req->app->db, counted[i])));
-	free_bytes = db_free_bytes(req->app->cfg->db_path);
+	free_bytes = db_free_bytes(req->cfg->db_path);
 	return http_reply_json(req, 200, json_pack("{s:s, s:o, s:o, s:{s:o, s:b}, s:o, s:o, "
 	    "s:o, s:o}", "version", RAPPEL_VERSION, "modems", modems, "queue", queue,
 	    "disk", "free_bytes", free_bytes < 0 ? json_null() : json_integer(free_bytes),
 	    "full", free_bytes >= 0 && free_bytes < DB_DISK_FULL_BYTES,
 	    "backup", api_status_backup(req),
-	    "centre", json_pack("{s:s, s:s, s:s}", "name", req->app->cfg->centre_name,
-	    "phone", req->app->cfg->centre_phone, "timezone", req->app->cfg->timezone),
-	    "sending", settings_sending_json(req->app->cfg),
-	    "webhooks", webhook_status_json(req->app->db, req->app->cfg)));
+	    "centre", json_pack("{s:s, s:s, s:s}", "name", req->cfg->centre_name,
+	    "phone", req->cfg->centre_phone, "timezone", req->cfg->timezone),
+	    "sending", settings_sending_json(req->cfg),
+	    "webhooks", webhook_status_json(req->app->db, req->cfg)));
 }
 
 #define API_REPLY_COLUMNS "id, from_number, contact_id, body, received_at, intent, " \

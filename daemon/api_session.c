@@ -89,7 +89,7 @@ api_session_login(struct http_req *req)
 	actor = (struct audit_actor){ user.id, user.login };
 	audit_record(req->app->db, &actor, req->now, "login", "session", 0, NULL);
 	snprintf(cookie, sizeof(cookie), "%s=%s; Path=/; HttpOnly; SameSite=Strict%s",
-	    HTTP_SESSION_COOKIE, token, req->app->cfg->tls_cert ? "; Secure" : "");
+	    HTTP_SESSION_COOKIE, token, req->cfg->tls_cert ? "; Secure" : "");
 	http_add_header(req, "Set-Cookie", cookie);
 	log_info("auth: login user=%s addr=%s", user.login, req->addr);
 	return http_reply_json(req, 200, json_pack("{s:s, s:o}", "csrf_token", csrf,

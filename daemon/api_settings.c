@@ -1,20 +1,19 @@
 /*
  * api_settings — GET/PATCH /api/v1/settings (admin): the settings staff
- * change from the panel (settings.h).  A change is stored, then rappeld
- * is asked to reload (SIGHUP to itself): main.c reads the file with the
- * settings laid over it, as at start.
+ * change from the panel (settings.h).  A change is stored, then put in
+ * force in this process (app_reload(): the file read again with the
+ * settings laid over it, as at start), and the answer is what is in force
+ * afterwards, or an error saying it was not applied.
  */
-#include <signal.h>
-#include <unistd.h>
-
 #include "api.h"
 #include "app.h"
+#include "log.h"
 #include "settings.h"
 
 int
 api_settings_get(struct http_req *req)
 {
-	return http_reply_json(req, 200, settings_json(req->app->db, req->app->cfg));
+	return http_reply_json(req, 200, settings_json(req->app->db, req->cfg));
 }
 
 int
@@ -22,15 +21,23 @@ api_settings_update(struct http_req *req)
 {
 	struct audit_actor actor = api_actor(req);
 	struct error err = { 0 };
+	const struct config *applied;
 	struct config *cfg;
+	char why[512];
 	json_t *body;
 
-	/* cfg: what the reload will read, to answer with it at once */
-	if (settings_update(req->app->db, req->app->cfg->path, req->json, &actor, req->now,
+	/* cfg: what the reload will read; checked before anything is stored */
+	if (settings_update(req->app->db, req->cfg->path, req->json, &actor, req->now,
 	    &cfg, &err) < 0)
 		return http_reply_error(req, &err);
-	body = settings_json(req->app->db, cfg);
 	config_free(cfg);
-	kill(getpid(), SIGHUP);
+	if (app_reload(req->app, req->app->db, &applied, why, sizeof(why)) < 0) {
+		log_err("settings: saved but not applied: %s", why);
+		return http_reply_fail(req, 500, "not_applied", NULL, "Les réglages sont "
+		    "enregistrés mais n'ont pas pu être appliqués (%s). Corrigez le fichier de "
+		    "configuration, puis redémarrez rappel.", why);
+	}
+	body = settings_json(req->app->db, applied);
+	config_free(applied);
 	return http_reply_json(req, 200, body);
 }

@@ -20,6 +20,7 @@
 #include <ini.h>
 #include <libgen.h>
 #include <limits.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -599,6 +600,7 @@ config_new_defaults(const char *name)
 
 	if (cfg == NULL)
 		fatal("config: out of memory");
+	atomic_init(&cfg->refs, 1);
 	cfg->path = config_strdup(name);
 	cfg->timezone = config_strdup("Europe/Paris");
 	cfg->db_path = config_strdup("/var/lib/rappel/rappel.db");
@@ -807,12 +809,21 @@ config_check_paths(const struct config *cfg, char *err, size_t errlen)
 	return 0;
 }
 
-void
-config_free(struct config *cfg)
+const struct config *
+config_ref(const struct config *cfg)
 {
+	/* refs is the one field a snapshot changes: atomic, on a heap object */
+	atomic_fetch_add(&((struct config *)cfg)->refs, 1);
+	return cfg;
+}
+
+void
+config_free(const struct config *snapshot)
+{
+	struct config *cfg = (struct config *)snapshot;
 	size_t i;
 
-	if (cfg == NULL)
+	if (cfg == NULL || atomic_fetch_sub(&cfg->refs, 1) > 1)
 		return;
 	for (i = 0; i < cfg->nmodems; i++) {
 		free(cfg->modems[i].name);

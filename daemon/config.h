@@ -47,7 +47,14 @@ struct config_webhook {
 	int retry_base;		/* seconds before the first retry, doubled after */
 };
 
+/*
+ * A configuration is a snapshot: never changed once loaded, shared by
+ * reference between threads.  config_load*() return one reference;
+ * config_ref() adds one; config_free() drops one and frees the snapshot
+ * with the last.  A reload makes a new snapshot (app_config_set()).
+ */
 struct config {
+	_Atomic long refs;	/* references; the snapshot is freed at 0 */
 	char *path;		/* the file this was read from */
 
 	char *centre_name;
@@ -110,8 +117,10 @@ int config_check_paths(const struct config *cfg, char *err, size_t errlen);
 /* True when a and b have the same [modem] sections (a change needs a restart). */
 bool config_modems_equal(const struct config *a, const struct config *b);
 
-/* config_free(NULL) does nothing. */
-void config_free(struct config *cfg);
+/* Another reference to cfg (a snapshot), for a reader that may outlive a reload. */
+const struct config *config_ref(const struct config *cfg);
+/* Drops a reference; the last frees cfg.  config_free(NULL) does nothing. */
+void config_free(const struct config *cfg);
 
 /* Parses "ADDRESS:PORT" ("[::]:8080" for IPv6), numeric only; 0 or -1. */
 int config_parse_listen(const char *value, struct sockaddr_storage *addr, socklen_t *len);

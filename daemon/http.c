@@ -427,6 +427,7 @@ http_on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	if (req->answered)
 		return MHD_YES;
 	req->now = srv->app->now();
+	req->cfg = app_config(srv->app);	/* this request's snapshot, to the end */
 	http_client_addr(req);
 	r = http_dispatch(req);
 	return r == MHD_YES ? MHD_YES : MHD_NO;
@@ -448,6 +449,7 @@ http_on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		free(req->headers[i]);
 	json_decref(req->json);
 	buf_free(&req->body);
+	config_free(req->cfg);
 	free(req->path);
 	free(req);
 	*con_cls = NULL;
@@ -508,9 +510,8 @@ http_read_file(const char *path, char *err, size_t errlen)
 }
 
 struct http_server *
-http_start(struct app *app, char *err, size_t errlen)
+http_start(struct app *app, const struct config *cfg, char *err, size_t errlen)
 {
-	const struct config *cfg = app->cfg;
 	struct http_server *srv = calloc(1, sizeof(*srv));
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
 

@@ -34,6 +34,9 @@ struct http_req {
 	struct MHD_Connection *conn;
 	struct http_server *srv;
 	struct app *app;
+	const struct config *cfg;	/* the configuration in force when the request
+					   was dispatched (a reference, released at
+					   completion); NULL before */
 	const struct http_route *route;
 	char method[8];
 	char *path;			/* owned copy of the URL path */
@@ -79,8 +82,12 @@ const struct http_route *api_route_find(const char *method, const char *path,
 /* Every route of the table, in order (*n of them), for tests that walk them all. */
 const struct http_route *api_route_table(size_t *n);
 
-/* Starts serving on cfg->http_addr.  NULL with a reason in err. */
-struct http_server *http_start(struct app *app, char *err, size_t errlen);
+/*
+ * Starts serving on cfg->http_addr, with cfg's TLS files (what a reload
+ * cannot change).  NULL with a reason in err.
+ */
+struct http_server *http_start(struct app *app, const struct config *cfg, char *err,
+    size_t errlen);
 /* Stops accepting, finishes the running request, frees. NULL is a no-op. */
 void http_stop(struct http_server *srv);
 

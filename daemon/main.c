@@ -87,19 +87,18 @@ main_notify_status(struct db *db, bool watchdog)
 	    modems, queued, failed);
 }
 
-/* Says which changed settings need a restart; they keep their old value. */
+/*
+ * After app_reload() put a new configuration in force: the threads that
+ * keep their own reference are told.
+ */
 static void
-main_reload_warn(const struct config *old, const struct config *new)
+main_reloaded(struct app *app, const struct config *before, const struct config *now)
 {
-	if (strcmp(old->db_path, new->db_path) != 0)
-		log_warn("config: [database] path changed; restart rappeld to use it");
-	if (strcmp(old->http_listen, new->http_listen) != 0 ||
-	    (old->tls_cert == NULL) != (new->tls_cert == NULL))
-		log_warn("config: [http] changed; restart rappeld to use it");
-	if (strcmp(old->timezone, new->timezone) != 0)
-		log_warn("config: [centre] timezone changed; restart rappeld to use it");
-	if (!config_modems_equal(old, new))
-		log_warn("config: [modem] sections changed; restart rappeld to use them");
+	(void)before;
+	modem_pool_set_config(app->modems, now);
+	modem_pool_wake(app->modems);	/* the new hours may allow sending now */
+	scheduler_poke(app->sched);
+	webhook_poke();
 }
 
 int
@@ -113,8 +112,9 @@ main(int argc, char **argv)
 	};
 	const char *path = CONFIG_DEFAULT_PATH;
 	bool check_only = false;
-	struct config *cfg, *retired[64];
-	size_t nretired = 0, i;
+	struct config *cfg;
+	const struct config *now_cfg;
+	unsigned long generation;
 	struct app app = { 0 };
 	struct http_server *http;
 	struct modem_pool *modems;
@@ -193,9 +193,10 @@ main(int argc, char **argv)
 	}
 	log_info("rappeld: starting version=%s schema=%d database=%s", RAPPEL_VERSION,
 	    db_version(db), cfg->db_path);
-	app.cfg = cfg;
+	app_init(&app, (struct config *)config_ref(cfg));	/* cfg: main's own reference */
 	app.db = db;
 	app.now = main_now;
+	app.reloaded = main_reloaded;
 	/* first, so that every change from now on is reported to today's webhooks */
 	if ((hooks = webhook_start(&app, err, sizeof(err))) == NULL)
 		fatal("webhook: %s", err);
@@ -218,7 +219,7 @@ main(int argc, char **argv)
 	modem_pool_on_received(modems, router_poke_cb, router);
 	if ((app.sched = scheduler_start(&app, err, sizeof(err))) == NULL)
 		fatal("scheduler: %s", err);
-	if ((http = http_start(&app, err, sizeof(err))) == NULL)
+	if ((http = http_start(&app, cfg, err, sizeof(err))) == NULL)
 		fatal("http: %s", err);
 	if (cfg->nmodems == 0)
 		log_warn("modem: no [modem] section: messages are queued but not sent");
@@ -230,44 +231,27 @@ main(int argc, char **argv)
 	if (sd_watchdog_enabled(0, &watchdog_usec) <= 0)
 		watchdog_usec = 0;
 	daily_at = daily_run(status_db, cfg, main_now());
+	generation = app_config_generation(&app);
 	for (;;) {
 		struct timespec tick = main_tick(watchdog_usec);
 		sig = sigtimedwait(&sigs, NULL, &tick);
+		if (sig == SIGHUP && app_reload(&app, status_db, NULL, err, sizeof(err)) < 0)
+			log_err("config: reload refused, keeping the running one: %s", err);
+		else if (sig >= 0 && sig != SIGHUP)
+			break;
+		now_cfg = app_config(&app);
+		if (generation != app_config_generation(&app)) {
+			/* reloaded (here or from the panel): the backup time may have moved */
+			generation = app_config_generation(&app);
+			daily_at = daily_next(main_now(), now_cfg->backup_time_min);
+		}
 		if (sig < 0) {
 			/* no signal: tell systemd we are alive and how things are */
 			main_notify_status(status_db, watchdog_usec != 0);
 			if (main_now() >= daily_at)
-				daily_at = daily_run(status_db, cfg, main_now());
-			continue;
+				daily_at = daily_run(status_db, now_cfg, main_now());
 		}
-		if (sig != SIGHUP)
-			break;
-		struct config *fresh = settings_load_config(path, status_db, err, sizeof(err));
-		if (fresh == NULL) {
-			log_err("config: reload refused, keeping the running one: %s", err);
-			continue;
-		}
-		main_reload_warn(cfg, fresh);
-		/*
-		 * The HTTP thread may be reading the old configuration: it is
-		 * retired, not freed, until exit.  Settings that need a restart
-		 * were reported above and are not used from the new one.
-		 */
-		if (nretired == sizeof(retired) / sizeof(retired[0])) {
-			log_warn("config: too many reloads; restart rappeld");
-			config_free(fresh);
-			continue;
-		}
-		retired[nretired++] = cfg;
-		cfg = fresh;
-		atomic_thread_fence(memory_order_seq_cst);
-		app.cfg = cfg;
-		modem_pool_set_config(modems, cfg);
-		modem_pool_wake(modems);	/* the new hours may allow sending now */
-		scheduler_poke(app.sched);
-		daily_at = daily_next(main_now(), cfg->backup_time_min);
-		webhook_poke();
-		log_info("config: reloaded %s", path);
+		config_free(now_cfg);
 	}
 
 	log_info("rappeld: stopping signal=%s", strsignal(sig));
@@ -282,8 +266,7 @@ main(int argc, char **argv)
 	db_close(db);
 	ratelimit_free(app.login_by_addr);
 	ratelimit_free(app.login_by_name);
-	for (i = 0; i < nretired; i++)
-		config_free(retired[i]);
+	app_clear(&app);
 	config_free(cfg);
 	close(lock);
 	log_info("rappeld: stopped");

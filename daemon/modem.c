@@ -190,11 +190,16 @@ struct modem {
 	int port_fd;			/* libgammu's descriptor of the device, for poll(); -1: unknown */
 	struct modemsim *sim;		/* device = simulator: the built-in modem */
 	char sim_dir[64];
+	const struct config *live;	/* the worker's reference to pool->live, taken
+					   at each step (modem_follow_config()) */
+	unsigned long live_gen;
 };
 
 struct modem_pool {
-	const struct config *cfg;	/* at start: the [modem] sections (m->cfg) */
-	_Atomic(const struct config *) live;	/* the current one: hours, rates, retries */
+	const struct config *cfg;	/* at start, a reference: the [modem] sections */
+	const struct config *live;	/* with lock, a reference: the one in force
+					   (hours, rates, retries) */
+	unsigned long live_gen;		/* with lock: modem_pool_set_config()s so far */
 	int64_t (*now)(void);
 	void (*received)(void *);	/* with lock: a reply was stored, see */
 					/* modem_pool_on_received() */
@@ -1143,7 +1148,7 @@ modem_rate_load(struct modem *m, int64_t now)
 static bool
 modem_may_send(struct modem *m, int64_t now)
 {
-	const struct config *cfg = m->pool->live;
+	const struct config *cfg = m->live;
 	const struct modem_rate *r = &m->rate;
 	int minute = 0;
 	size_t i;
@@ -1222,7 +1227,7 @@ modem_write_outcome(struct modem *m, const struct modem_outcome *o)
 	case MODEM_SEND_OK:
 		return queue_mark_sent(m->db, o->id, o->at);
 	case MODEM_SEND_TEMPFAIL:
-		return queue_retry(m->db, o->id, o->why, m->pool->live->retry_delay, o->at);
+		return queue_retry(m->db, o->id, o->why, m->live->retry_delay, o->at);
 	case MODEM_SEND_PERMFAIL:
 		return queue_fail(m->db, o->id, o->why, o->at);
 	case MODEM_SEND_UNKNOWN:
@@ -1386,6 +1391,22 @@ modem_sync(struct modem *m)
 		m->unsynced = false;
 }
 
+/* The worker takes the configuration in force when it changed (a reload). */
+static void
+modem_follow_config(struct modem *m)
+{
+	const struct config *old = NULL;
+
+	pthread_mutex_lock(&m->pool->lock);
+	if (m->live_gen != m->pool->live_gen) {
+		old = m->live;
+		m->live = config_ref(m->pool->live);
+		m->live_gen = m->pool->live_gen;
+	}
+	pthread_mutex_unlock(&m->pool->lock);
+	config_free(old);
+}
+
 static void
 modem_step(struct modem *m)
 {
@@ -1459,7 +1480,9 @@ modem_run(void *arg)
 	struct modem *m = arg;
 
 	modem_send_pause_us = (unsigned)m->cfg->send_pause_ms * 1000;
+	modem_follow_config(m);
 	while (!modem_stopping(m)) {
+		modem_follow_config(m);
 		if (m->state == MODEM_PIN_REFUSED) {
 			modem_wait(m, 60 * 1000);	/* stays stopped: no second PIN */
 			continue;
@@ -1486,6 +1509,8 @@ modem_run(void *arg)
 	/* a last try; else the message stays 'sending', uncertain at the next start */
 	modem_flush_outcome(m, m->pool->now());
 	modem_disconnect(m);
+	config_free(m->live);
+	m->live = NULL;
 	m->state = MODEM_STOPPED;
 	modem_publish(m);
 	return NULL;
@@ -1637,8 +1662,9 @@ modem_pool_start(const struct config *cfg, int64_t (*now)(void), char *err, size
 
 	if (pool == NULL)
 		fatal("modem: out of memory");
-	pool->cfg = cfg;
-	pool->live = cfg;
+	pool->cfg = config_ref(cfg);
+	pool->live = config_ref(cfg);
+	pool->live_gen = 1;
 	pool->now = now;
 	pthread_mutex_init(&pool->lock, NULL);
 	pthread_cond_init(&pool->wake, NULL);
@@ -1708,8 +1734,16 @@ modem_pool_kick(struct modem_pool *pool)
 void
 modem_pool_set_config(struct modem_pool *pool, const struct config *cfg)
 {
-	if (pool != NULL)
-		pool->live = cfg;
+	const struct config *old;
+
+	if (pool == NULL)
+		return;
+	pthread_mutex_lock(&pool->lock);
+	old = pool->live;
+	pool->live = config_ref(cfg);
+	pool->live_gen++;
+	pthread_mutex_unlock(&pool->lock);
+	config_free(old);
 }
 
 void
@@ -1759,5 +1793,7 @@ modem_pool_stop(struct modem_pool *pool)
 	if (pool->change_fd >= 0)
 		close(pool->change_fd);
 	pthread_mutex_destroy(&pool->lock);
+	config_free(pool->live);
+	config_free(pool->cfg);
 	free(pool);
 }

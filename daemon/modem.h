@@ -34,7 +34,8 @@ struct modem_pool;
 
 /*
  * Starts one worker per modem of cfg, each with its own connection to the
- * database at cfg->db_path.  cfg must outlive the pool.  Returns the pool
+ * database at cfg->db_path; the pool keeps a reference to cfg (its
+ * [modem] sections stay those of cfg until a restart).  Returns the pool
  * (possibly with no workers), or NULL with a reason in err.
  */
 struct modem_pool *modem_pool_start(const struct config *cfg, int64_t (*now)(void),
@@ -43,7 +44,7 @@ struct modem_pool *modem_pool_start(const struct config *cfg, int64_t (*now)(voi
  * A reloaded configuration (SIGHUP, or the panel's settings): the workers
  * use its sending hours, days, rates and retry delay from their next
  * step.  The [modem] sections stay those given at start (a change needs a
- * restart).  cfg must outlive the pool, as the first one; pool may be NULL.
+ * restart).  The pool takes a reference to cfg; pool may be NULL.
  */
 void modem_pool_set_config(struct modem_pool *pool, const struct config *cfg);
 

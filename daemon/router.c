@@ -44,9 +44,9 @@ router_pass(struct router *r)
 	int n;
 
 	do {
-		atomic_thread_fence(memory_order_seq_cst);
-		cfg = r->app->cfg;	/* main.c swaps it on SIGHUP, never frees it */
+		cfg = app_config(r->app);	/* this batch's snapshot */
 		n = replies_process_pending(r->db, cfg, r->app->now(), ROUTER_BATCH, &queued);
+		config_free(cfg);
 		any = any || queued;
 	} while (n == ROUTER_BATCH && !r->stopping);
 	if (any)
@@ -110,11 +110,15 @@ struct router *
 router_start(struct app *app, char *err, size_t errlen)
 {
 	struct router *r = calloc(1, sizeof(*r));
+	const struct config *cfg;
 
 	if (r == NULL)
 		fatal("router: out of memory");
+	cfg = app_config(app);
 	r->app = app;
-	if ((r->db = db_open(app->cfg->db_path, err, errlen)) == NULL) {
+	r->db = db_open(cfg->db_path, err, errlen);
+	config_free(cfg);
+	if (r->db == NULL) {
 		free(r);
 		return NULL;
 	}

@@ -21,8 +21,8 @@
 struct router;
 
 /*
- * Starts the thread with its own connection to app->cfg's database; it
- * reads app->cfg at each pass and uses app->now.  NULL with a reason in
+ * Starts the thread with its own connection to the database; it takes
+ * app_config() for each batch and uses app->now.  NULL with a reason in
  * err.
  */
 struct router *router_start(struct app *app, char *err, size_t errlen);

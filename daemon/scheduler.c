@@ -626,10 +626,10 @@ scheduler_main(void *arg)
 	while (!s->stopping) {
 		s->poked = false;
 		pthread_mutex_unlock(&s->lock);
-		atomic_thread_fence(memory_order_seq_cst);
-		cfg = s->app->cfg;	/* main.c swaps it on SIGHUP, never frees it */
+		cfg = app_config(s->app);	/* this pass's snapshot */
 		now = s->app->now();
 		queued = scheduler_run(s->db, cfg, now, &next_due);
+		config_free(cfg);
 		if (queued > 0)
 			modem_pool_wake(s->app->modems);
 		if (next_due == 0 || next_due > now + SCHEDULER_IDLE_MAX)
@@ -651,11 +651,15 @@ struct scheduler *
 scheduler_start(struct app *app, char *err, size_t errlen)
 {
 	struct scheduler *s = calloc(1, sizeof(*s));
+	const struct config *cfg;
 
 	if (s == NULL)
 		fatal("scheduler: out of memory");
+	cfg = app_config(app);
 	s->app = app;
-	if ((s->db = db_open(app->cfg->db_path, err, errlen)) == NULL) {
+	s->db = db_open(cfg->db_path, err, errlen);
+	config_free(cfg);
+	if (s->db == NULL) {
 		free(s);
 		return NULL;
 	}

@@ -107,7 +107,7 @@ struct scheduler;
 
 /*
  * Starts the scheduler thread with its own connection to cfg's database;
- * it reads app->cfg at each pass, uses app->now, and wakes app->modems
+ * it takes app_config() at each pass, uses app->now, and wakes app->modems
  * when it queued something.  NULL with a reason in err.
  */
 struct scheduler *scheduler_start(struct app *app, char *err, size_t errlen);

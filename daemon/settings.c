@@ -335,3 +335,34 @@ settings_forget_section(struct db *db, const char *section)
 	sqlite3_bind_text(st, 1, section, -1, SQLITE_STATIC);
 	return db_step_done(db, st);
 }
+
+/* *field = a copy of running's value, when they differ; true when they did. */
+static bool
+settings_keep_str(char **field, const char *running)
+{
+	if ((*field == NULL && running == NULL) || (*field && running &&
+	    strcmp(*field, running) == 0))
+		return false;
+	free(*field);
+	*field = NULL;
+	if (running && (*field = strdup(running)) == NULL)
+		fatal("settings: out of memory");
+	return true;
+}
+
+void
+settings_keep_running(struct config *fresh, const struct config *running)
+{
+	if (settings_keep_str(&fresh->db_path, running->db_path))
+		log_warn("config: [database] path changed; restart rappeld to use it");
+	if (settings_keep_str(&fresh->http_listen, running->http_listen) |
+	    settings_keep_str(&fresh->tls_cert, running->tls_cert) |
+	    settings_keep_str(&fresh->tls_key, running->tls_key))
+		log_warn("config: [http] changed; restart rappeld to use it");
+	fresh->http_addr = running->http_addr;
+	fresh->http_addrlen = running->http_addrlen;
+	if (settings_keep_str(&fresh->timezone, running->timezone))
+		log_warn("config: [centre] timezone changed; restart rappeld to use it");
+	if (!config_modems_equal(running, fresh))
+		log_warn("config: [modem] sections changed; restart rappeld to use them");
+}

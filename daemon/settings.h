@@ -54,4 +54,12 @@ int settings_update(struct db *db, const char *path, json_t *changes,
 /* Removes the overrides of section ("centre" ...): the file's values apply again. */
 int settings_forget_section(struct db *db, const char *section);
 
+/*
+ * For a reload: what fresh changes that only a restart applies (the
+ * database path, [http] listen and TLS files, the time zone, the [modem]
+ * sections) is logged, and fresh keeps running's values for the first
+ * four (the modem workers keep the sections they started with).
+ */
+void settings_keep_running(struct config *fresh, const struct config *running);
+
 #endif

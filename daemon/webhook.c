@@ -270,7 +270,7 @@ struct webhook {
 	pthread_t thread;
 	bool stop;			/* under webhook_lock */
 	atomic_bool stopping;		/* the same, for curl's progress callback */
-	const struct config *synced;	/* what webhook_events reflects; never freed */
+	const struct config *synced;	/* what webhook_events reflects; a reference */
 	int64_t purged_at;
 };
 
@@ -537,7 +537,8 @@ webhook_follow_config(struct webhook *w, const struct config *cfg, int64_t now)
 {
 	if (cfg == w->synced || webhook_sync(w->db, cfg, now) < 0)
 		return;
-	w->synced = cfg;
+	config_free(w->synced);
+	w->synced = config_ref(cfg);
 	if (cfg->nwebhooks)
 		log_info("webhook: %zu webhook(s) configured", cfg->nwebhooks);
 }
@@ -550,10 +551,10 @@ webhook_pass(struct webhook *w)
 	int64_t now, due, next;
 	size_t i;
 
-	atomic_thread_fence(memory_order_seq_cst);
-	cfg = w->app->cfg;	/* main.c swaps it on SIGHUP, never frees it */
+	cfg = app_config(w->app);
 	now = w->app->now();
 	webhook_follow_config(w, cfg, now);
+	config_free(cfg);	/* w->synced holds what the pass needs */
 	next = now + WEBHOOK_POLL;
 	for (i = 0; w->synced && i < w->synced->nwebhooks; i++)
 		if ((due = webhook_run_target(w, &w->synced->webhooks[i])) != 0 && due < next)
@@ -606,21 +607,27 @@ struct webhook *
 webhook_start(struct app *app, char *err, size_t errlen)
 {
 	struct webhook *w = calloc(1, sizeof(*w));
+	const struct config *cfg = NULL;
 
 	if (w == NULL)
 		fatal("webhook: out of memory");
 	w->app = app;
 	atomic_init(&w->stopping, false);
-	if ((w->db = db_open(app->cfg->db_path, err, errlen)) == NULL)
+	cfg = app_config(app);
+	if ((w->db = db_open(cfg->db_path, err, errlen)) == NULL)
 		goto fail;
 	/* at once, so that the first changes are already recorded */
-	webhook_follow_config(w, app->cfg, app->now());
+	webhook_follow_config(w, cfg, app->now());
+	config_free(cfg);
+	cfg = NULL;
 	if (pthread_create(&w->thread, NULL, webhook_main, w) != 0) {
 		snprintf(err, errlen, "cannot start the webhook thread");
 		goto fail;
 	}
 	return w;
 fail:
+	config_free(cfg);
+	config_free(w->synced);
 	db_close(w->db);
 	free(w);
 	return NULL;
@@ -638,6 +645,7 @@ webhook_stop(struct webhook *w)
 	pthread_mutex_unlock(&webhook_lock);
 	pthread_join(w->thread, NULL);
 	db_close(w->db);
+	config_free(w->synced);
 	if (w->curl != NULL) {
 		w->lib.easy_cleanup(w->curl);
 		w->lib.global_cleanup();

@@ -99,9 +99,9 @@ json_t *webhook_status_json(struct db *db, const struct config *cfg);
 struct webhook;
 
 /*
- * Starts the delivery thread with its own connection to app->cfg's
- * database; it reads app->cfg at each pass (main.c swaps it on SIGHUP and
- * calls webhook_poke) and uses app->now.  libcurl is loaded by the thread
+ * Starts the delivery thread with its own connection to the database; it
+ * takes app_config() at each pass (a reload calls webhook_poke) and uses
+ * app->now.  libcurl is loaded by the thread
  * at its first delivery, not before.  NULL with a reason in err.
  */
 struct webhook *webhook_start(struct app *app, char *err, size_t errlen);

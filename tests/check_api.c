@@ -7,6 +7,7 @@
 #include <jansson.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <signal.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -1498,6 +1499,40 @@ status_centre(struct e2e_client *c, char *name, size_t nsize, char *hours, size_
 }
 
 /*
+ * Saving Paramètres 80 times: each save is in force when its answer
+ * comes (GET /status shows it at once), the 65th and later ones too, and
+ * SIGHUP reloads still work after them.
+ */
+START_TEST(test_settings_saved_many_times)
+{
+	char name[128], hours[32], body[128], want[64];
+	FILE *f;
+	int i;
+
+	for (i = 1; i <= 80; i++) {
+		snprintf(want, sizeof(want), "Centre numéro %d", i);
+		snprintf(body, sizeof(body), "{\"centre_name\":\"%s\"}", want);
+		ck_assert_int_eq(e2e_status(&E, &A, "PATCH", "/api/v1/settings", body), 200);
+		status_centre(&A, name, sizeof(name), hours, sizeof(hours));
+		ck_assert_msg(strcmp(name, want) == 0, "save %d: /status shows \"%s\"", i, name);
+	}
+	/* a change of the file, then SIGHUP: the panel's name stays, the hours change */
+	ck_assert_ptr_nonnull(f = fopen(E.conf, "a"));
+	fputs("\n[sending]\nhours = 10:00-17:00\n", f);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_int_eq(kill(E.pid, SIGHUP), 0);
+	for (i = 0; i < 50; i++) {
+		status_centre(&A, name, sizeof(name), hours, sizeof(hours));
+		if (strcmp(hours, "10:00-17:00") == 0)
+			break;
+		usleep(100 * 1000);
+	}
+	ck_assert_str_eq(hours, "10:00-17:00");
+	ck_assert_str_eq(name, "Centre numéro 80");
+}
+END_TEST
+
+/*
  * Paramètres: an admin changes the centre's name and the sending hours
  * from the panel; bad values are refused with the field and nothing is
  * stored; rappeld applies the change at once and after a restart; the
@@ -2454,6 +2489,7 @@ api_suite(void)
 	tc = tcase(s, "users", true);
 	tcase_add_test(tc, test_users_admin_only);
 	tcase_add_test(tc, test_settings);
+	tcase_add_test(tc, test_settings_saved_many_times);
 	tcase_add_test(tc, test_settings_refused_text);
 	tc = tcase(s, "rappelctl", true);
 	tcase_add_test(tc, test_ctl_audit_refused);
