@@ -11,8 +11,8 @@
  *   no_network   connected, not registered: messages wait
  *   ready        registered, sending and receiving
  *   reconnecting lost the device or it stopped answering; retrying
- *   benched      MODEM_BENCH_FAILURES sends failed in a row: it claims no
- *                message for MODEM_BENCH_S seconds and the other modems
+ *   benched      SENDPOLICY_BENCH_FAILURES sends failed in a row: it claims no
+ *                message for SENDPOLICY_BENCH_S seconds and the other modems
  *                take the queue; it still receives
  *
  * Send path.  libgammu's ATGEN_SendSMS sleeps 100 + 500 + 100 ms around
@@ -51,6 +51,7 @@
 #include "phone.h"
 #include "pin.h"
 #include "queue.h"
+#include "sendpolicy.h"
 #include "text.h"
 #include "window.h"
 
@@ -76,8 +77,6 @@
 #define MODEM_CALL_MAX_S 30		/* a libgammu call may run this long, then is aborted */
 #define MODEM_MAX_TIMEOUTS 3		/* in a row, then reconnect */
 #define MODEM_BACKOFF_MAX_S 30
-#define MODEM_BENCH_FAILURES 3		/* failed sends in a row, then ... */
-#define MODEM_BENCH_S 300		/* ... no sending for this long */
 #define MODEM_CLAIM_BACKOFF_MAX_S 30	/* most wait after a claim the database refused */
 #define MODEM_DB_LOG_S 60		/* a database refusal is logged this often at most */
 #define MODEM_PUBLISH_S 5		/* sent_total goes to modem_status at most this often
@@ -103,28 +102,7 @@ static const char *const modem_state_names[] = {
 	[MODEM_STOPPED] = "stopped",
 };
 
-/* How a send ended; mapped from libgammu's answers in one place. */
-enum modem_send_result {
-	MODEM_SEND_OK,
-	MODEM_SEND_TEMPFAIL,	/* try again later */
-	MODEM_SEND_PERMFAIL,	/* never going to work (invalid number ...) */
-	MODEM_SEND_UNKNOWN,	/* handed to the modem, no answer: uncertain */
-};
 
-/*
- * The parts this modem handed over in the last minute (a count per
- * second) and today, counted in memory as they go: counting them in
- * message_parts for every message read more of the table each time.
- * Loaded from message_parts when the worker starts.
- */
-#define MODEM_RATE_SLOTS 61		/* now - 60 .. now, as "sent_at >= now - 60" */
-struct modem_rate {
-	bool loaded;
-	int64_t second[MODEM_RATE_SLOTS];
-	int count[MODEM_RATE_SLOTS];
-	int64_t day;			/* window_day_start() of day_parts */
-	int day_parts;
-};
 
 /* A part the network accepted, recorded with the message's outcome. */
 struct modem_part {
@@ -141,7 +119,7 @@ struct modem_part {
 struct modem_outcome {
 	bool pending;
 	int64_t id;
-	int result;			/* enum modem_send_result */
+	int result;			/* enum sendpolicy_result */
 	char why[256];
 	int64_t at;
 	int nparts;
@@ -176,14 +154,13 @@ struct modem {
 	long sent_total;
 	int64_t published_at;		/* last modem_status write */
 	bool unsynced;			/* a lazy commit is not yet on the disk */
-	struct modem_rate rate;		/* parts sent lately, for the rate limits */
-	int send_failures;		/* in a row; MODEM_BENCH_FAILURES benches the modem */
+	struct sendpolicy policy;	/* rates and bench (sendpolicy.h) */
+	bool policy_loaded;		/* its counts read from message_parts */
 	struct modem_outcome outcome;	/* not yet committed, see modem_record() */
 	int db_backoff;			/* s; after the database refused a write, 0 else */
 	int64_t db_retry_at;		/* no claim before this time */
 	int64_t db_logged_at;		/* the last refusal logged */
 	long db_failures;		/* refusals in a row */
-	int64_t benched_until;		/* no claiming before this time */
 	pthread_mutex_t sm_lock;	/* held to create or free sm, and by the watcher */
 	dev_t dev_rdev;			/* the device node connected to, to notice */
 	ino_t dev_ino;			/* that it went away or was replaced (USB reset) */
@@ -981,31 +958,6 @@ modem_sweep(struct modem *m)
 
 /* ---- sending ---- */
 
-/* +CMS ERROR codes (3GPP TS 24.011 / 27.005) that no retry will fix. */
-static bool
-modem_cms_permanent(int code)
-{
-	static const int permanent[] = {
-		1,	/* unassigned (unallocated) number */
-		8,	/* operator determined barring */
-		10,	/* call barred */
-		21,	/* short message transfer rejected */
-		28,	/* unidentified subscriber */
-		29,	/* facility rejected */
-		30,	/* unknown subscriber */
-		50,	/* requested facility not subscribed */
-		96,	/* invalid mandatory information */
-		304,	/* invalid PDU mode parameter */
-		305,	/* invalid text mode parameter */
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(permanent) / sizeof(permanent[0]); i++)
-		if (permanent[i] == code)
-			return true;
-	return false;
-}
-
 /* Waits for the status of the PDU just written; the callback fills m->send_*. */
 static GSM_Error
 modem_wait_send_status(struct modem *m)
@@ -1020,7 +972,7 @@ modem_wait_send_status(struct modem *m)
 	return m->send_done ? ERR_NONE : ERR_TIMEOUT;
 }
 
-static enum modem_send_result
+static enum sendpolicy_result
 modem_send_part(struct modem *m, GSM_SMSMessage *sms, char *why, size_t whylen)
 {
 	GSM_Error e;
@@ -1037,23 +989,22 @@ modem_send_part(struct modem *m, GSM_SMSMessage *sms, char *why, size_t whylen)
 		/* the PDU was not (completely) written: nothing went out */
 		snprintf(why, whylen, "modem: %s", GSM_ErrorString(e));
 		modem_trouble(m, "cannot send", e);
-		return MODEM_SEND_TEMPFAIL;
+		return SENDPOLICY_TEMPFAIL;
 	}
 	e = modem_wait_send_status(m);
 	if (e != ERR_NONE) {
 		snprintf(why, whylen, "pas de réponse du modem après l'envoi (%s)",
 		    GSM_ErrorString(e));
 		modem_trouble(m, "no answer after sending", e);
-		return MODEM_SEND_UNKNOWN;
+		return SENDPOLICY_UNKNOWN;
 	}
 	if (m->send_status != 0) {
 		snprintf(why, whylen, "refusé par le réseau (+CMS ERROR: %d)", m->send_status);
 		log_warn("modem: %s send refused cms=%d", m->cfg->name, m->send_status);
-		return modem_cms_permanent(m->send_status) ? MODEM_SEND_PERMFAIL :
-		    MODEM_SEND_TEMPFAIL;
+		return sendpolicy_cms(m->send_status);
 	}
 	m->timeouts = 0;
-	return MODEM_SEND_OK;
+	return SENDPOLICY_OK;
 }
 
 /* Encodes msg into PDUs with libgammu; 0 or -1. */
@@ -1102,41 +1053,20 @@ modem_encode(struct modem *m, const struct queue_msg *msg, GSM_MultiSMSMessage *
 
 /* ---- rate limits ---- */
 
-static void
-modem_rate_add(struct modem_rate *r, int64_t at, int parts)
-{
-	size_t slot = (size_t)(at % MODEM_RATE_SLOTS);
-	int64_t day = window_day_start(at);
-
-	if (r->second[slot] != at) {
-		r->second[slot] = at;
-		r->count[slot] = 0;
-	}
-	r->count[slot] += parts;
-	if (r->day != day) {
-		r->day = day;
-		r->day_parts = 0;
-	}
-	r->day_parts += parts;
-}
-
 /* What message_parts says this modem sent; the last minute's as if sent now. */
 static bool
-modem_rate_load(struct modem *m, int64_t now)
+modem_policy_load(struct modem *m, int64_t now)
 {
-	struct modem_rate *r = &m->rate;
 	int minute, day;
 
-	if (r->loaded)
+	if (m->policy_loaded)
 		return true;
 	minute = queue_parts_since(m->db, m->cfg->name, now - 60);
 	day = queue_parts_since(m->db, m->cfg->name, window_day_start(now));
 	if (minute < 0 || day < 0)
 		return false;
-	memset(r, 0, sizeof(*r));
-	modem_rate_add(r, now, minute);
-	r->day_parts = day;
-	r->loaded = true;
+	sendpolicy_init(&m->policy, now, minute, day);
+	m->policy_loaded = true;
 	return true;
 }
 
@@ -1148,18 +1078,7 @@ modem_rate_load(struct modem *m, int64_t now)
 static bool
 modem_may_send(struct modem *m, int64_t now)
 {
-	const struct config *cfg = m->live;
-	const struct modem_rate *r = &m->rate;
-	int minute = 0;
-	size_t i;
-
-	if (window_next_allowed(cfg, now) != now || !modem_rate_load(m, now))
-		return false;
-	for (i = 0; i < MODEM_RATE_SLOTS; i++)
-		if (r->second[i] >= now - 60 && r->second[i] <= now)
-			minute += r->count[i];
-	return minute < cfg->max_per_minute &&
-	    (r->day != window_day_start(now) ? 0 : r->day_parts) < cfg->max_per_day;
+	return modem_policy_load(m, now) && sendpolicy_may_send(&m->policy, m->live, now);
 }
 
 /* ---- a message's outcome ---- */
@@ -1187,9 +1106,7 @@ modem_db_refused(struct modem *m, const char *what, int64_t now)
 	bool full = db_take_full(m->db);
 
 	m->db_failures++;
-	m->db_backoff = m->db_backoff ? m->db_backoff * 2 : 1;
-	if (m->db_backoff > MODEM_CLAIM_BACKOFF_MAX_S)
-		m->db_backoff = MODEM_CLAIM_BACKOFF_MAX_S;
+	m->db_backoff = sendpolicy_backoff(m->db_backoff, MODEM_CLAIM_BACKOFF_MAX_S);
 	m->db_retry_at = now + m->db_backoff;
 	if (m->db_logged_at == 0 || now - m->db_logged_at >= MODEM_DB_LOG_S) {
 		log_err("modem: %s cannot %s: %s; trying again in %d s failures=%ld",
@@ -1223,14 +1140,14 @@ modem_write_outcome(struct modem *m, const struct modem_outcome *o)
 		    o->parts[i].reference, o->parts[i].at);
 	if (rc < 0)
 		return -1;
-	switch ((enum modem_send_result)o->result) {
-	case MODEM_SEND_OK:
+	switch ((enum sendpolicy_result)o->result) {
+	case SENDPOLICY_OK:
 		return queue_mark_sent(m->db, o->id, o->at);
-	case MODEM_SEND_TEMPFAIL:
+	case SENDPOLICY_TEMPFAIL:
 		return queue_retry(m->db, o->id, o->why, m->live->retry_delay, o->at);
-	case MODEM_SEND_PERMFAIL:
+	case SENDPOLICY_PERMFAIL:
 		return queue_fail(m->db, o->id, o->why, o->at);
-	case MODEM_SEND_UNKNOWN:
+	case SENDPOLICY_UNKNOWN:
 		return queue_uncertain(m->db, o->id, o->why, o->at);
 	}
 	return -1;
@@ -1301,23 +1218,23 @@ modem_flush_outcome(struct modem *m, int64_t now)
  */
 static int
 modem_record(struct modem *m, const struct queue_msg *msg, const struct modem_part *parts,
-    int nparts, enum modem_send_result r, const char *why, int64_t now,
+    int nparts, enum sendpolicy_result r, const char *why, int64_t now,
     struct queue_msg *next)
 {
-	bool chain = r == MODEM_SEND_OK && modem_may_chain(m, now);
-	bool lazy = r == MODEM_SEND_OK && !chain;
+	bool chain = r == SENDPOLICY_OK && modem_may_chain(m, now);
+	bool lazy = r == SENDPOLICY_OK && !chain;
 	struct modem_outcome o = { .id = msg->id, .result = r, .at = now, .nparts = nparts };
 	bool ok;
 	int claimed = 0;
 
 	snprintf(o.why, sizeof(o.why), "%s", why);
 	memcpy(o.parts, parts, (size_t)nparts * sizeof(*parts));
-	if (r == MODEM_SEND_OK)
+	if (r == SENDPOLICY_OK)
 		m->sent_total++;
 	ok = (lazy ? db_begin_lazy(m->db) : db_begin(m->db)) == 0 &&
 	    modem_write_outcome(m, &o) == 0;
 	/* the count of messages sent: not worth a write per message */
-	if (ok && (r != MODEM_SEND_OK || now - m->published_at >= MODEM_PUBLISH_S))
+	if (ok && (r != SENDPOLICY_OK || now - m->published_at >= MODEM_PUBLISH_S))
 		modem_publish(m);
 	if (ok && chain)
 		claimed = queue_claim_next(m->db, m->cfg->name, now, next) == 1;
@@ -1347,7 +1264,7 @@ modem_send(struct modem *m, struct queue_msg *msg, struct queue_msg *next)
 {
 	GSM_MultiSMSMessage multi;
 	struct modem_part parts[GSM_MAX_MULTI_SMS];
-	enum modem_send_result r = MODEM_SEND_OK;
+	enum sendpolicy_result r = SENDPOLICY_OK;
 	char why[256] = "";
 	int64_t now;
 	int i, nparts = 0;
@@ -1359,23 +1276,19 @@ modem_send(struct modem *m, struct queue_msg *msg, struct queue_msg *next)
 	if (multi.Number != msg->parts)
 		log_warn("modem: message id=%lld has %d parts, %d expected", (long long)msg->id,
 		    multi.Number, msg->parts);
-	for (i = 0; i < multi.Number && r == MODEM_SEND_OK; i++) {
+	for (i = 0; i < multi.Number && r == SENDPOLICY_OK; i++) {
 		if (i < 32 && (msg->sent_parts & (1u << i)))
 			continue;	/* accepted in an earlier attempt */
 		r = modem_send_part(m, &multi.SMS[i], why, sizeof(why));
-		if (r == MODEM_SEND_OK) {
+		if (r == SENDPOLICY_OK) {
 			parts[nparts++] = (struct modem_part){ i + 1, m->send_ref, m->pool->now() };
-			modem_rate_add(&m->rate, parts[nparts - 1].at, 1);
+			sendpolicy_count(&m->policy, parts[nparts - 1].at, 1);
 		}
 	}
 	now = m->pool->now();
-	m->send_failures = r == MODEM_SEND_OK || r == MODEM_SEND_PERMFAIL ? 0 :
-	    m->send_failures + 1;
-	if (m->send_failures >= MODEM_BENCH_FAILURES) {
-		m->benched_until = now + MODEM_BENCH_S;
-		m->send_failures = 0;
+	if (sendpolicy_sent(&m->policy, r, now)) {
 		log_warn("modem: %s failed %d sends in a row; benched for %d s", m->cfg->name,
-		    MODEM_BENCH_FAILURES, MODEM_BENCH_S);
+		    SENDPOLICY_BENCH_FAILURES, SENDPOLICY_BENCH_S);
 		modem_set_state(m, MODEM_BENCHED);
 	}
 	return modem_record(m, msg, parts, nparts, r, why, now, next);
@@ -1434,7 +1347,7 @@ modem_step(struct modem *m)
 	}
 	if (m->state == MODEM_BENCHED) {
 		modem_sync(m);
-		if (now < m->benched_until) {
+		if (sendpolicy_benched(&m->policy, now)) {
 			modem_wait(m, MODEM_POLL_MS * 4);
 			return;
 		}
@@ -1497,9 +1410,7 @@ modem_run(void *arg)
 		if (m->sm == NULL && modem_connect(m) < 0) {
 			if (m->state == MODEM_PIN_REFUSED)
 				continue;
-			m->backoff = m->backoff ? m->backoff * 2 : 1;
-			if (m->backoff > MODEM_BACKOFF_MAX_S)
-				m->backoff = MODEM_BACKOFF_MAX_S;
+			m->backoff = sendpolicy_backoff(m->backoff, MODEM_BACKOFF_MAX_S);
 			modem_set_state(m, MODEM_RECONNECTING);
 			modem_wait(m, m->backoff * 1000);
 			continue;
