@@ -10,6 +10,7 @@
 #include "contacts.h"
 #include "log.h"
 #include "modem.h"
+#include "modemstatus.h"
 #include "optout.h"
 #include "queue.h"
 #include "settings.h"
@@ -311,23 +312,24 @@ api_status_backup(struct http_req *req)
 int
 api_status(struct http_req *req)
 {
-	static const char sql[] = "SELECT name, device, state, signal_percent, operator, "
-	    "last_error, sent_total, updated_at FROM modem_status ORDER BY name";
 	static const char *const counted[] = { "queued", "sending", "failed", "uncertain" };
-	sqlite3_stmt *st = db_stmt(req->app->db, sql);
 	json_t *modems = json_array(), *queue = json_object();
+	struct modemstatus *ms;
 	long long free_bytes;
-	size_t i;
+	size_t i, n;
 
-	while (st && sqlite3_step(st) == SQLITE_ROW)
-		json_array_append_new(modems, json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:o}",
-		    "name", api_text_or_null(st, 0), "device", api_text_or_null(st, 1),
-		    "state", api_text_or_null(st, 2), "signal_percent", api_int_or_null(st, 3),
-		    "operator", api_text_or_null(st, 4), "last_error", api_text_or_null(st, 5),
-		    "sent_total", (json_int_t)sqlite3_column_int64(st, 6),
-		    "updated_at", api_time_or_null(st, 7)));
-	if (st)
-		sqlite3_reset(st);
+	if (modemstatus_read(req->app->db, &ms, &n) < 0)
+		n = 0;
+	for (i = 0; i < n; i++)
+		json_array_append_new(modems, json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:I, "
+		    "s:o}", "name", ms[i].name, "device", ms[i].device, "state", ms[i].state,
+		    "signal_percent", ms[i].signal >= 0 ? json_integer(ms[i].signal) :
+		    json_null(), "operator", ms[i].operator[0] ? json_string(ms[i].operator) :
+		    json_null(), "last_error", ms[i].last_error[0] ?
+		    json_string(ms[i].last_error) : json_null(),
+		    "sent_total", (json_int_t)ms[i].sent_total,
+		    "updated_at", time_json(ms[i].updated_at)));
+	free(ms);
 	for (i = 0; i < sizeof(counted) / sizeof(counted[0]); i++)
 		json_object_set_new(queue, counted[i],
 		    json_integer(queue_count(req->app->db, counted[i])));

@@ -9,9 +9,11 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "api.h"
 #include "buf.h"
+#include "modemstatus.h"
 #include "queue.h"
 
 /* Appends a label value with \ " and newline escaped, as the format asks. */
@@ -70,26 +72,26 @@ api_metrics_webhooks(struct db *db, struct buf *out, const char *sql)
 static void
 api_metrics_modems(struct db *db, struct buf *out)
 {
-	static const char sql[] = "SELECT name, state = 'ready', ifnull(signal_percent, -1), "
-	    "sent_total FROM modem_status ORDER BY name";
 	static const char *const names[] = { "rappel_modem_up", "rappel_modem_signal_percent",
 		"rappel_modem_sent_total" };
-	sqlite3_stmt *st;
+	struct modemstatus *ms;
+	size_t i, n;
 	int col;
 
 	api_metrics_head(out, names[0], "gauge", "1 when the modem is ready to send.");
 	api_metrics_head(out, names[1], "gauge", "Signal strength, -1 when unknown.");
 	api_metrics_head(out, names[2], "counter", "SMS parts the modem accepted.");
-	for (col = 1; col <= 3; col++) {
-		if ((st = db_stmt(db, sql)) == NULL)
-			return;
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			buf_printf(out, "%s{modem=\"", names[col - 1]);
-			api_metrics_label(out, (const char *)sqlite3_column_text(st, 0));
-			buf_printf(out, "\"} %lld\n", (long long)sqlite3_column_int64(st, col));
+	if (modemstatus_read(db, &ms, &n) < 0)
+		return;
+	for (col = 0; col < 3; col++) {
+		for (i = 0; i < n; i++) {
+			buf_printf(out, "%s{modem=\"", names[col]);
+			api_metrics_label(out, ms[i].name);
+			buf_printf(out, "\"} %lld\n", col == 0 ? (long long)(strcmp(ms[i].state,
+			    "ready") == 0) : col == 1 ? (long long)ms[i].signal : ms[i].sent_total);
 		}
-		sqlite3_reset(st);
 	}
+	free(ms);
 }
 
 static long long

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "buf.h"
 #include "config.h"
 #include "contacts.h"
 #include "daily.h"
@@ -25,6 +26,7 @@
 #include "http.h"
 #include "log.h"
 #include "modem.h"
+#include "modemstatus.h"
 #include "queue.h"
 #include "router.h"
 #include "scheduler.h"
@@ -72,19 +74,19 @@ main_tick(uint64_t watchdog_usec)
 static void
 main_notify_status(struct db *db, bool watchdog)
 {
-	static const char sql[] = "SELECT group_concat(name || ' ' || state, ', ') "
-	    "FROM modem_status";
-	sqlite3_stmt *st = db_stmt(db, sql);
 	int queued = queue_count(db, "queued"), failed = queue_count(db, "failed");
-	char modems[160] = "no modem";
+	struct modemstatus *ms;
+	struct buf modems = { 0 };
+	size_t i, n;
 
-	if (st == NULL || queued < 0)
+	if (queued < 0 || modemstatus_read(db, &ms, &n) < 0)
 		return;
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-		snprintf(modems, sizeof(modems), "%s", sqlite3_column_text(st, 0));
-	sqlite3_reset(st);
+	for (i = 0; i < n; i++)
+		buf_printf(&modems, "%s%s %s", i ? ", " : "", ms[i].name, ms[i].state);
+	free(ms);
 	sd_notifyf(0, "%sSTATUS=%s; %d queued, %d failed", watchdog ? "WATCHDOG=1\n" : "",
-	    modems, queued, failed);
+	    n ? modems.data : "no modem", queued, failed);
+	buf_free(&modems);
 }
 
 /*

@@ -48,6 +48,7 @@
 #include "inbox.h"
 #include "log.h"
 #include "modemsim.h"
+#include "modemstatus.h"
 #include "phone.h"
 #include "pin.h"
 #include "queue.h"
@@ -220,28 +221,16 @@ usleep(useconds_t usec)
 static void
 modem_publish(struct modem *m)
 {
-	static const char sql[] = "INSERT INTO modem_status (name, device, state, "
-	    "signal_percent, operator, last_error, sent_total, updated_at) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (name) DO UPDATE SET "
-	    "device = ?2, state = ?3, signal_percent = ?4, operator = ?5, last_error = ?6, "
-	    "sent_total = ?7, updated_at = ?8";
-	sqlite3_stmt *st = db_stmt(m->db, sql);
+	struct modemstatus s = { .signal = m->signal, .sent_total = m->sent_total };
 
-	if (st == NULL)
-		return;
-	sqlite3_bind_text(st, 1, m->cfg->name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, m->cfg->device, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, modem_state_names[m->state], -1, SQLITE_STATIC);
-	if (m->signal >= 0)
-		sqlite3_bind_int(st, 4, m->signal);
-	if (m->operator[0])
-		sqlite3_bind_text(st, 5, m->operator, -1, SQLITE_STATIC);
-	if (m->last_error[0])
-		sqlite3_bind_text(st, 6, m->last_error, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 7, m->sent_total);
+	snprintf(s.name, sizeof(s.name), "%s", m->cfg->name);
+	snprintf(s.device, sizeof(s.device), "%s", m->cfg->device);
+	snprintf(s.state, sizeof(s.state), "%s", modem_state_names[m->state]);
+	snprintf(s.operator, sizeof(s.operator), "%s", m->operator);
+	snprintf(s.last_error, sizeof(s.last_error), "%s", m->last_error);
 	m->published_at = m->pool->now();
-	sqlite3_bind_int64(st, 8, m->published_at);
-	db_step_done(m->db, st);
+	s.updated_at = m->published_at;
+	modemstatus_write(m->db, &s);
 }
 
 static void

@@ -464,6 +464,25 @@ queue_mark_sent(struct db *db, int64_t id, int64_t now)
 }
 
 int
+queue_message_state(struct db *db, int64_t id, char *status, size_t statuslen,
+    char *error, size_t errorlen)
+{
+	static const char sql[] = "SELECT status, ifnull(error, '') FROM messages WHERE id = ?1";
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		snprintf(status, statuslen, "%s", sqlite3_column_text(st, 0));
+		snprintf(error, errorlen, "%s", sqlite3_column_text(st, 1));
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
 queue_is_sending(struct db *db, int64_t id)
 {
 	static const char sql[] = "SELECT status = 'sending' FROM messages WHERE id = ?1";

@@ -162,6 +162,13 @@ int queue_part_sent(struct db *db, int64_t id, int seq, const char *modem,
 
 int queue_mark_sent(struct db *db, int64_t id, int64_t now);
 
+/*
+ * Message id's status and error ("" when none) into the buffers: 1, 0
+ * when there is no such message, -1 on error.
+ */
+int queue_message_state(struct db *db, int64_t id, char *status, size_t statuslen,
+    char *error, size_t errorlen);
+
 /* 1 when message id is with a modem (sending), 0 when not, -1 on error. */
 int queue_is_sending(struct db *db, int64_t id);
 /*

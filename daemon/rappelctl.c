@@ -34,6 +34,7 @@
 #include "settings.h"
 #include "setup.h"
 #include "modem.h"
+#include "modemstatus.h"
 #include "timeutil.h"
 
 static const struct audit_actor ctl_actor = { 0, "rappelctl" };
@@ -334,7 +335,7 @@ ctl_status(struct db *db, const struct config *cfg)
 	};
 	bool ok;
 	size_t i;
-	int n, rc;
+	int n;
 
 	n = db_version(db);
 	ok = n >= 0;
@@ -362,21 +363,21 @@ ctl_status(struct db *db, const struct config *cfg)
 	printf("opted-out numbers (STOP): %d\n", optout_count(db));
 	printf("modems configured: %zu\n", cfg->nmodems);
 	{
-		sqlite3_stmt *st = db_stmt(db, "SELECT name, state, signal_percent, operator, "
-		    "last_error, sent_total FROM modem_status ORDER BY name");
-		rc = SQLITE_ERROR;
-		while (st && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-			const unsigned char *op = sqlite3_column_text(st, 3);
-			const unsigned char *le = sqlite3_column_text(st, 4);
-			printf("modem %s: %s, signal %d%%, operator %s, sent %lld%s%s\n",
-			    sqlite3_column_text(st, 0), sqlite3_column_text(st, 1),
-			    sqlite3_column_int(st, 2), op ? (const char *)op : "-",
-			    (long long)sqlite3_column_int64(st, 5), le ? ", last error: " : "",
-			    le ? (const char *)le : "");
+		struct modemstatus *ms;
+		char signal[16];
+		size_t m, nms;
+
+		if (modemstatus_read(db, &ms, &nms) < 0)
+			ok = false;
+		for (m = 0; m < nms; m++) {
+			snprintf(signal, sizeof(signal), ms[m].signal >= 0 ? "%d%%" : "?",
+			    ms[m].signal);
+			printf("modem %s: %s, signal %s, operator %s, sent %lld%s%s\n",
+			    ms[m].name, ms[m].state, signal, ms[m].operator[0] ?
+			    ms[m].operator : "-", ms[m].sent_total, ms[m].last_error[0] ?
+			    ", last error: " : "", ms[m].last_error);
 		}
-		ok = ok && rc == SQLITE_DONE;
-		if (st)
-			sqlite3_reset(st);
+		free(ms);
 	}
 	if (!ok)
 		return ctl_fail("status: database error; the figures above are incomplete");
@@ -632,16 +633,13 @@ ctl_setup_admin(struct db *db, int64_t now)
 static int
 ctl_setup_test_sms(struct db *db, struct config *cfg)
 {
-	static const char sql[] = "SELECT m.status, coalesce(m.error, ''), "
-	    "coalesce(s.last_error, ''), coalesce(s.state, '') FROM messages m "
-	    "LEFT JOIN modem_status s ON s.name = 'modem' WHERE m.id = ?";
 	char number[64], to[PHONE_E164_MAX], text[320], err[512], status[32] = "queued";
 	char error[256] = "", modem_error[256] = "", state[32] = "";
+	struct modemstatus ms;
 	struct modem_pool *pool;
 	struct error e = { 0 };
 	enum phone_kind kind;
 	const char *reason;
-	sqlite3_stmt *st;
 	int64_t id;
 	int waited;
 
@@ -661,16 +659,13 @@ ctl_setup_test_sms(struct db *db, struct config *cfg)
 		return ctl_fail("setup: %s", err);
 	fprintf(stderr, "Envoi du SMS d'essai ...\n");
 	for (waited = 0; waited < CTL_TEST_WAIT_S * 2; waited++) {
-		if ((st = db_stmt(db, sql)) == NULL)
+		if (queue_message_state(db, id, status, sizeof(status), error,
+		    sizeof(error)) < 0)
 			break;
-		sqlite3_bind_int64(st, 1, id);
-		if (sqlite3_step(st) == SQLITE_ROW) {
-			snprintf(status, sizeof(status), "%s", sqlite3_column_text(st, 0));
-			snprintf(error, sizeof(error), "%s", sqlite3_column_text(st, 1));
-			snprintf(modem_error, sizeof(modem_error), "%s", sqlite3_column_text(st, 2));
-			snprintf(state, sizeof(state), "%s", sqlite3_column_text(st, 3));
+		if (modemstatus_get(db, "modem", &ms) == 1) {
+			snprintf(modem_error, sizeof(modem_error), "%s", ms.last_error);
+			snprintf(state, sizeof(state), "%s", ms.state);
 		}
-		sqlite3_reset(st);
 		if (strcmp(status, "queued") != 0 && strcmp(status, "sending") != 0)
 			break;
 		if (strcmp(state, "pin_refused") == 0)
