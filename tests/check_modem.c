@@ -876,6 +876,17 @@ START_TEST(test_pin_wrong_never_again)
 }
 END_TEST
 
+/* GET /metrics (as admin) holds line. */
+static void
+metrics_expect(const char *line)
+{
+	struct e2e_resp r;
+
+	ck_assert_int_eq(e2e_call(&E, &A, "GET", "/metrics", NULL, &r), 200);
+	ck_assert_msg(strstr(r.body, line) != NULL, "no \"%s\" in:\n%s", line, r.body);
+	e2e_resp_free(&r);
+}
+
 START_TEST(test_no_registration_waits)
 {
 	json_int_t id;
@@ -889,8 +900,11 @@ START_TEST(test_no_registration_waits)
 	m = message(id);
 	ck_assert_str_eq(json_string_value(json_object_get(m, "status")), "queued");
 	json_decref(m);
+	metrics_expect("rappel_modem_up{modem=\"modem\"} 0");
 	modemsim_set_registered(SIM, true);
 	ck_assert(wait_count("/api/v1/messages?status=sent", 1, MODEM_TEST_WAIT_MS));
+	ck_assert(wait_state("ready", 5000));
+	metrics_expect("rappel_modem_up{modem=\"modem\"} 1");
 }
 END_TEST
 
