@@ -330,12 +330,9 @@ api_campaigns_update(struct http_req *req)
 static int
 api_campaigns_change(struct http_req *req, const char *what)
 {
-	static const char sql_delete[] = "DELETE FROM campaigns WHERE id = ? "
-	    "AND status = 'draft'";
 	struct error err = { 0 };
 	struct audit_actor actor = api_actor(req);
 	struct campaign c;
-	sqlite3_stmt *st;
 	int answer, rc = 0;
 	json_t *j;
 
@@ -356,15 +353,12 @@ api_campaigns_change(struct http_req *req, const char *what)
 	if (strcmp(what, "schedule") == 0)
 		rc = campaigns_set_status(req->app->db, c.id, "draft", "scheduled", &actor,
 		    req->now, &err);
-	else if (strcmp(what, "delete") == 0 && strcmp(c.status, "draft") == 0 &&
-	    (st = db_stmt(req->app->db, sql_delete)) != NULL) {
-		sqlite3_bind_int64(st, 1, c.id);
-		rc = db_step_done(req->app->db, st) < 0 || audit_record(req->app->db, &actor,
-		    req->now, "delete", "campaign", c.id, NULL) < 0 ? error_set(&err, 500,
+	else if (strcmp(what, "delete") == 0 && strcmp(c.status, "draft") == 0)
+		rc = campaigns_delete_draft(req->app->db, c.id) < 0 || audit_record(req->app->db,
+		    &actor, req->now, "delete", "campaign", c.id, NULL) < 0 ? error_set(&err, 500,
 		    "internal", NULL, "Erreur de la base de données.") : 0;
-	} else {
+	else
 		rc = scheduler_campaign_cancel(req->app->db, c.id, &actor, req->now, NULL, &err);
-	}
 	if (rc < 0 || db_commit(req->app->db) < 0) {
 		db_rollback(req->app->db);
 		campaign_clear(&c);

@@ -14,7 +14,6 @@
 #include "events.h"
 #include "links.h"
 #include "log.h"
-#include "modem.h"
 #include "reports.h"
 #include "rsvp.h"
 #include "scheduler.h"
@@ -215,7 +214,6 @@ api_events_delete(struct http_req *req)
 	    req->user.login, notices);
 	event_clear(&e);
 	scheduler_poke(req->app->sched);
-	modem_pool_wake(req->app->modems);
 	return http_reply_empty(req, 204);
 }
 
@@ -297,8 +295,6 @@ api_events_occurrence_update(struct http_req *req)
 	}
 	event_clear(&e);
 	scheduler_poke(req->app->sched);
-	if (notices > 0)
-		modem_pool_wake(req->app->modems);
 	return http_reply_json(req, 200, event_occ_to_json(&after));
 fail:
 	event_clear(&e);

@@ -9,10 +9,10 @@
 #include "api.h"
 #include "contacts.h"
 #include "log.h"
-#include "modem.h"
 #include "modemstatus.h"
 #include "optout.h"
 #include "queue.h"
+#include "replies.h"
 #include "settings.h"
 #include "timeutil.h"
 #include "webhook.h"
@@ -157,7 +157,6 @@ api_messages_create(struct http_req *req)
 	    queue_add(req->app->db, to, contact_id, body, QUEUE_DIRECT, req->user.login, req->now, &id,
 	    &err) < 0)
 		return http_reply_error(req, &err);
-	modem_pool_wake(req->app->modems);
 	if ((m = api_message_get(req->app->db, id)) == NULL)
 		return http_reply_fail(req, 500, "internal", NULL, "Erreur interne.");
 	return http_reply_json(req, 201, m);
@@ -268,7 +267,6 @@ api_messages_resend(struct http_req *req)
 	if (queue_resend(req->app->db, req->ids[0], req->now, &err) < 0)
 		return http_reply_error(req, &err);
 	log_info("queue: resend id=%lld by=%s", (long long)req->ids[0], req->user.login);
-	modem_pool_wake(req->app->modems);
 	return http_reply_json(req, 200, api_message_get(req->app->db, req->ids[0]));
 }
 
@@ -396,7 +394,6 @@ int
 api_replies_update(struct http_req *req)
 {
 	static const char *const keys[] = { "handled", NULL };
-	static const char sql[] = "UPDATE replies SET handled = ?2 WHERE id = ?1";
 	static const char sql_get[] = "SELECT " API_REPLY_COLUMNS " FROM replies WHERE id = ?";
 	struct error err = { 0 };
 	bool handled = false, present = false;
@@ -411,14 +408,14 @@ api_replies_update(struct http_req *req)
 			    "Envoyez {\"handled\": true} ou false.");
 		return http_reply_error(req, &err);
 	}
-	if ((st = db_stmt(req->app->db, sql)) == NULL)
-		return http_reply_fail(req, 500, "internal", NULL, "Erreur interne.");
-	sqlite3_bind_int64(st, 1, req->ids[0]);
-	sqlite3_bind_int(st, 2, handled);
-	if (db_step_done(req->app->db, st) < 0)
+	switch (replies_set_handled(req->app->db, req->ids[0], handled)) {
+	case -1:
 		return http_reply_fail(req, 500, "internal", NULL, "Erreur de la base de données.");
-	if (sqlite3_changes(db_handle(req->app->db)) != 1)
+	case 0:
 		return http_reply_fail(req, 404, "not_found", NULL, "Cette réponse n'existe pas.");
+	default:
+		break;
+	}
 	audit_record(req->app->db, &actor, req->now, handled ? "handled" : "unhandled", "reply",
 	    req->ids[0], NULL);
 	if ((st = db_stmt(req->app->db, sql_get)) != NULL) {

@@ -579,3 +579,17 @@ campaigns_list_json(struct db *db, int64_t event_id, int64_t owner_id)
 	free(ids);
 	return list;
 }
+
+int
+campaigns_delete_draft(struct db *db, int64_t id)
+{
+	static const char sql[] = "DELETE FROM campaigns WHERE id = ?1 AND status = 'draft'";
+	sqlite3_stmt *st = db_stmt(db, sql);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	if (db_step_done(db, st) < 0)
+		return -1;
+	return sqlite3_changes(db_handle(db)) == 1 ? 1 : 0;
+}

@@ -107,6 +107,13 @@ int campaigns_write(struct db *db, struct campaign *c, const struct audit_actor 
     int64_t now, struct error *err);
 
 /*
+ * Deletes campaign id while it is a draft (nothing was ever queued from
+ * it), in the caller's transaction.  1 when deleted, 0 when it is no
+ * draft (or gone), -1 on a database error.
+ */
+int campaigns_delete_draft(struct db *db, int64_t id);
+
+/*
  * Changes the status from one of those in from (a space-separated list)
  * to to; scheduled_at is set when to is "scheduled".  409 when the
  * campaign is in another status.

@@ -692,3 +692,21 @@ contact_to_json(const struct contact *c)
 	    "created_at", time_json(c->created_at),
 	    "updated_at", time_json(c->updated_at));
 }
+
+int
+contacts_set_opt_out(struct db *db, int64_t contact_id, int64_t reply_id, int64_t now)
+{
+	static const char sql_out[] = "UPDATE contacts SET opted_out_at = ?2, "
+	    "opt_out_reply_id = ?3, updated_at = ?2 WHERE id = ?1";
+	static const char sql_in[] = "UPDATE contacts SET opted_out_at = NULL, "
+	    "opt_out_reply_id = NULL, updated_at = ?2 WHERE id = ?1";
+	sqlite3_stmt *st = db_stmt(db, reply_id ? sql_out : sql_in);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, contact_id);
+	sqlite3_bind_int64(st, 2, now);
+	if (reply_id)
+		sqlite3_bind_int64(st, 3, reply_id);
+	return db_step_done(db, st);
+}

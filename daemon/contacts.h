@@ -97,6 +97,13 @@ int contacts_save(struct db *db, struct contact *c, const struct audit_actor *ac
  */
 int contacts_carry_opt_outs(struct db *db, int64_t now);
 
+/*
+ * A STOP (reply_id, kept as proof) opts contact_id out at now; with
+ * reply_id 0 a START lifts the contact's opt-out.  In the caller's
+ * transaction; 0 or -1.
+ */
+int contacts_set_opt_out(struct db *db, int64_t contact_id, int64_t reply_id, int64_t now);
+
 /* Loads contact id into c.  0, or -1 with a 404 in *err. */
 int contacts_load(struct db *db, int64_t id, struct contact *c, struct error *err);
 

@@ -32,9 +32,13 @@ struct db_cached {
 	sqlite3_stmt *stmt;
 };
 
+#define DB_AFTER_MAX 4		/* distinct db_after_commit() functions per transaction */
+
 struct db {
 	sqlite3 *handle;
 	bool full;		/* a write failed with SQLITE_FULL since db_take_full() */
+	void (*after[DB_AFTER_MAX])(void);	/* to call once the transaction commits */
+	size_t nafter;
 	size_t ncached;
 	struct db_cached cache[DB_STMT_CACHE];
 };
@@ -301,6 +305,38 @@ db_stmt(struct db *db, const char *sql)
 	return st;
 }
 
+/* The transaction is over: committed, the db_after_commit() functions run. */
+static void
+db_fire_after(struct db *db)
+{
+	void (*after[DB_AFTER_MAX])(void);
+	size_t i, n = db->nafter;
+
+	if (n == 0 || !sqlite3_get_autocommit(db->handle))
+		return;
+	memcpy(after, db->after, n * sizeof(after[0]));
+	db->nafter = 0;
+	for (i = 0; i < n; i++)
+		after[i]();
+}
+
+void
+db_after_commit(struct db *db, void (*fn)(void))
+{
+	size_t i;
+
+	if (sqlite3_get_autocommit(db->handle)) {
+		fn();	/* the write that asked committed on its own */
+		return;
+	}
+	for (i = 0; i < db->nafter; i++)
+		if (db->after[i] == fn)
+			return;
+	if (db->nafter == DB_AFTER_MAX)
+		fatal("db: more than %d functions to call after a commit", DB_AFTER_MAX);
+	db->after[db->nafter++] = fn;
+}
+
 int
 db_exec(struct db *db, const char *sql)
 {
@@ -314,6 +350,7 @@ db_exec(struct db *db, const char *sql)
 		sqlite3_free(msg);
 		return -1;
 	}
+	db_fire_after(db);	/* after COMMIT, or the RELEASE of the outermost savepoint */
 	return 0;
 }
 
@@ -399,6 +436,7 @@ db_stamp(struct db *db, struct db_stamp *out)
 void
 db_rollback(struct db *db)
 {
+	db->nafter = 0;		/* nothing was committed */
 	if (!sqlite3_get_autocommit(db->handle))
 		db_exec(db, "ROLLBACK");
 }
@@ -471,6 +509,7 @@ db_step_done(struct db *db, sqlite3_stmt *st)
 
 	if (rc == SQLITE_DONE || rc == SQLITE_ROW) {
 		sqlite3_reset(st);
+		db_fire_after(db);	/* a write outside a transaction commits at once */
 		return 0;
 	}
 	db->full |= (rc & 0xff) == SQLITE_FULL;

@@ -90,6 +90,15 @@ void db_rollback(struct db *db);
 int db_begin_lazy(struct db *db);
 int db_commit_lazy(struct db *db);
 
+/*
+ * Calls fn once the caller's transaction has committed (at once when
+ * there is none: the write committed on its own), from the thread that
+ * commits; forgotten when it rolls back.  A function asked twice in one
+ * transaction runs once.  For telling other threads that committed data
+ * waits for them (queue.h: queue_on_commit()).
+ */
+void db_after_commit(struct db *db, void (*fn)(void));
+
 /* Flushes the write-ahead log to the disk (fdatasync); 0 or -1 (logged). */
 int db_sync(struct db *db);
 

@@ -89,6 +89,12 @@ main_notify_status(struct db *db, bool watchdog)
 	buf_free(&modems);
 }
 
+static void
+main_wake_modems(void *pool)
+{
+	modem_pool_wake(pool);
+}
+
 /*
  * After app_reload() put a new configuration in force: the threads that
  * keep their own reference are told.
@@ -215,6 +221,8 @@ main(int argc, char **argv)
 	if ((modems = modem_pool_start(cfg, main_now, err, sizeof(err))) == NULL)
 		fatal("modem: %s", err);
 	app.modems = modems;
+	/* a message queued by any thread wakes the modems once it is committed */
+	queue_on_commit(main_wake_modems, modems);
 	/* its first pass decides what the last run stored and left undecided */
 	if ((router = router_start(&app, err, sizeof(err))) == NULL)
 		fatal("router: %s", err);

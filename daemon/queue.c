@@ -62,6 +62,25 @@ static const char *const queue_kinds[] = {
 	[QUEUE_SYSTEM] = "system",
 };
 
+/* Who hears of messages queued (queue_on_commit()); set before threads start. */
+static void (*queue_listener)(void *);
+static void *queue_listener_arg;
+
+void
+queue_on_commit(void (*fn)(void *), void *arg)
+{
+	queue_listener = fn;
+	queue_listener_arg = arg;
+}
+
+/* db_after_commit()'s call: a message waits for a modem. */
+static void
+queue_wake_listener(void)
+{
+	if (queue_listener)
+		queue_listener(queue_listener_arg);
+}
+
 int
 queue_add(struct db *db, const char *to, int64_t contact_id, const char *body,
     enum queue_kind kind, const char *created_by, int64_t now, int64_t *id,
@@ -110,6 +129,7 @@ queue_add(struct db *db, const char *to, int64_t contact_id, const char *body,
 	*id = sqlite3_last_insert_rowid(db_handle(db));
 	log_info("queue: queued id=%lld parts=%zu encoding=%s", (long long)*id, info.parts,
 	    sms_encoding_name(info.encoding));
+	db_after_commit(db, queue_wake_listener);
 	return 0;
 }
 
@@ -154,7 +174,10 @@ queue_add_campaign(struct db *db, const struct queue_campaign_msg *m, int64_t no
 		sqlite3_bind_int64(st, 14, m->reply_until);
 	if (db_step_done(db, st) < 0)
 		return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
-	return sqlite3_changes(db_handle(db)) == 1 ? 1 : 0;
+	if (sqlite3_changes(db_handle(db)) != 1)
+		return 0;	/* queued before: never twice */
+	db_after_commit(db, queue_wake_listener);
+	return 1;
 }
 
 /*
@@ -760,6 +783,7 @@ queue_resend(struct db *db, int64_t id, int64_t now, struct error *err)
 		sqlite3_bind_int64(st, 1, id);
 		db_step_done(db, st);
 	}
+	db_after_commit(db, queue_wake_listener);
 	return 0;
 }
 

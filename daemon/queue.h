@@ -224,6 +224,14 @@ int queue_forget_contact(struct db *db, int64_t contact_id, int64_t now);
 /* SMS parts a modem handed over since a time (for the rate limits), or -1. */
 int queue_parts_since(struct db *db, const char *modem, int64_t since);
 
+/*
+ * fn(arg) is called once a transaction that queued a message (or put one
+ * back in the queue) has committed, from the committing thread; the
+ * producers (API, scheduler, reply router, rappelctl) need not wake the
+ * modems themselves.  Process-wide; set once, before threads start.
+ */
+void queue_on_commit(void (*fn)(void *), void *arg);
+
 /* Counts messages in a status, or -1. */
 int queue_count(struct db *db, const char *status);
 

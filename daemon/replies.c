@@ -189,24 +189,6 @@ replies_rsvp(struct db *db, const struct config *cfg, int64_t id, const struct r
 }
 
 static int
-replies_set_opt_out(struct db *db, int64_t contact_id, int64_t reply_id, int64_t now)
-{
-	static const char sql_out[] = "UPDATE contacts SET opted_out_at = ?2, "
-	    "opt_out_reply_id = ?3, updated_at = ?2 WHERE id = ?1";
-	static const char sql_in[] = "UPDATE contacts SET opted_out_at = NULL, "
-	    "opt_out_reply_id = NULL, updated_at = ?2 WHERE id = ?1";
-	sqlite3_stmt *st = db_stmt(db, reply_id ? sql_out : sql_in);
-
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, contact_id);
-	sqlite3_bind_int64(st, 2, now);
-	if (reply_id)
-		sqlite3_bind_int64(st, 3, reply_id);
-	return db_step_done(db, st);
-}
-
-static int
 replies_answer(struct db *db, const struct replies_row *r, const char *text, int64_t now)
 {
 	struct error err = { 0 };
@@ -244,17 +226,26 @@ replies_from_first_number(struct db *db, const struct replies_row *r, int64_t *c
 	return first;
 }
 
-/* A reply the daemon acted on that a person should still see (handled = 0). */
-static int
-replies_leave_for_a_person(struct db *db, int64_t id)
+int
+replies_set_handled(struct db *db, int64_t id, bool handled)
 {
-	static const char sql[] = "UPDATE replies SET handled = 0 WHERE id = ?";
+	static const char sql[] = "UPDATE replies SET handled = ?2 WHERE id = ?1";
 	sqlite3_stmt *st = db_stmt(db, sql);
 
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
-	return db_step_done(db, st);
+	sqlite3_bind_int(st, 2, handled);
+	if (db_step_done(db, st) < 0)
+		return -1;
+	return sqlite3_changes(db_handle(db)) == 1 ? 1 : 0;
+}
+
+/* A reply the daemon acted on that a person should still see (handled = 0). */
+static int
+replies_leave_for_a_person(struct db *db, int64_t id)
+{
+	return replies_set_handled(db, id, false) < 0 ? -1 : 0;
 }
 
 /*
@@ -276,7 +267,7 @@ replies_stop(struct db *db, int64_t id, const struct replies_row *r, int64_t now
 		return -1;
 	if (first) {
 		if ((n = queue_cancel_contact(db, r->contact_id, now)) < 0 ||
-		    replies_set_opt_out(db, r->contact_id, id, now) < 0 ||
+		    contacts_set_opt_out(db, r->contact_id, id, now) < 0 ||
 		    audit_record(db, &system_actor, now, "opt_out", "contact", r->contact_id,
 		    NULL) < 0)
 			return -1;
@@ -311,7 +302,7 @@ replies_start(struct db *db, int64_t id, const struct replies_row *r, int64_t no
 	    (lifted = optout_remove(db, r->from)) < 0)
 		return -1;
 	if (first) {
-		if (replies_set_opt_out(db, r->contact_id, 0, now) < 0 ||
+		if (contacts_set_opt_out(db, r->contact_id, 0, now) < 0 ||
 		    audit_record(db, &system_actor, now, "opt_in", "contact", r->contact_id,
 		    NULL) < 0)
 			return -1;

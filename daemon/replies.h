@@ -66,4 +66,10 @@ int replies_process(struct db *db, const struct config *cfg, int64_t id, int64_t
 int replies_process_pending(struct db *db, const struct config *cfg, int64_t now, int max,
     bool *queued);
 
+/*
+ * A person marks reply id handled or not (the inbox).  1 when done, 0
+ * when there is no such reply, -1 on a database error.
+ */
+int replies_set_handled(struct db *db, int64_t id, bool handled);
+
 #endif

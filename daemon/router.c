@@ -12,7 +12,6 @@
 #include <time.h>
 
 #include "log.h"
-#include "modem.h"
 #include "replies.h"
 
 #define ROUTER_BATCH 64			/* replies per transaction-set before looking
@@ -40,17 +39,15 @@ static int
 router_pass(struct router *r)
 {
 	const struct config *cfg;
-	bool queued = false, any = false;
+	bool queued = false;
 	int n;
 
 	do {
 		cfg = app_config(r->app);	/* this batch's snapshot */
 		n = replies_process_pending(r->db, cfg, r->app->now(), ROUTER_BATCH, &queued);
 		config_free(cfg);
-		any = any || queued;
 	} while (n == ROUTER_BATCH && !r->stopping);
-	if (any)
-		modem_pool_wake(r->app->modems);	/* the answers go out now */
+	/* the answers queued wake the modems as they commit (queue_on_commit()) */
 	return n < 0 ? -1 : 0;
 }
 

@@ -13,7 +13,6 @@
 #include <time.h>
 
 #include "log.h"
-#include "modem.h"
 #include "queue.h"
 #include "recur.h"
 
@@ -630,8 +629,6 @@ scheduler_main(void *arg)
 		now = s->app->now();
 		queued = scheduler_run(s->db, cfg, now, &next_due);
 		config_free(cfg);
-		if (queued > 0)
-			modem_pool_wake(s->app->modems);
 		if (next_due == 0 || next_due > now + SCHEDULER_IDLE_MAX)
 			next_due = now + SCHEDULER_IDLE_MAX;
 		log_debug("scheduler: pass queued=%d next in %lld s", queued,

@@ -353,11 +353,14 @@ settings_keep_str(char **field, const char *running)
 void
 settings_keep_running(struct config *fresh, const struct config *running)
 {
+	int http = 0;
+
 	if (settings_keep_str(&fresh->db_path, running->db_path))
 		log_warn("config: [database] path changed; restart rappeld to use it");
-	if (settings_keep_str(&fresh->http_listen, running->http_listen) |
-	    settings_keep_str(&fresh->tls_cert, running->tls_cert) |
-	    settings_keep_str(&fresh->tls_key, running->tls_key))
+	http += settings_keep_str(&fresh->http_listen, running->http_listen);
+	http += settings_keep_str(&fresh->tls_cert, running->tls_cert);
+	http += settings_keep_str(&fresh->tls_key, running->tls_key);
+	if (http)
 		log_warn("config: [http] changed; restart rappeld to use it");
 	fresh->http_addr = running->http_addr;
 	fresh->http_addrlen = running->http_addrlen;

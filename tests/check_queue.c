@@ -688,6 +688,46 @@ START_TEST(replies_test_undecided_queue)
 }
 END_TEST
 
+static int queue_test_wakes;
+
+static void
+queue_test_wake(void *arg)
+{
+	(void)arg;
+	queue_test_wakes++;
+}
+
+/* The modems hear of a queued message once it is committed, never before. */
+START_TEST(queue_test_notifies_on_commit)
+{
+	struct test_db t;
+	int64_t id;
+
+	test_db_open(&t);
+	queue_on_commit(queue_test_wake, NULL);
+	queue_test_wakes = 0;
+	queue_test_add(t.db, "Sans transaction", 0, T0);	/* commits on its own */
+	ck_assert_int_eq(queue_test_wakes, 1);
+	ck_assert_int_eq(db_begin(t.db), 0);
+	id = queue_test_add(t.db, "Un", 0, T0);
+	queue_test_add(t.db, "Deux", 0, T0);
+	ck_assert_int_eq(queue_test_wakes, 1);		/* not yet committed */
+	ck_assert_int_eq(db_commit(t.db), 0);
+	ck_assert_int_eq(queue_test_wakes, 2);		/* once for the transaction */
+	ck_assert_int_eq(db_begin(t.db), 0);
+	queue_test_add(t.db, "Annulé", 0, T0);
+	db_rollback(t.db);
+	ck_assert_int_eq(queue_test_wakes, 2);		/* rolled back: nothing to send */
+	ck_assert_int_eq(db_begin(t.db), 0);
+	ck_assert_int_eq(db_exec(t.db, "SELECT 1"), 0);
+	ck_assert_int_eq(db_commit(t.db), 0);
+	ck_assert_int_eq(queue_test_wakes, 2);		/* a transaction that queued nothing */
+	ck_assert_int_gt(id, 0);
+	queue_on_commit(NULL, NULL);
+	test_db_close(&t);
+}
+END_TEST
+
 static Suite *
 queue_suite(void)
 {
@@ -699,6 +739,7 @@ queue_suite(void)
 	tcase_add_test(tc, queue_test_priority_and_due);
 	tcase_add_test(tc, queue_test_recover_uncertain);
 	tcase_add_test(tc, queue_test_refuses_bad_bodies);
+	tcase_add_test(tc, queue_test_notifies_on_commit);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("retries");
 	tcase_add_test(tc, queue_test_retry_backoff_gives_up);
