@@ -51,6 +51,7 @@ struct config_state {
 	char numbered[CONFIG_MAX_MODEMS + CONFIG_MAX_WEBHOOKS][64];
 	size_t nnumbered;
 	int line;		/* the line inih is on, as it numbers them */
+	int stop_line;		/* the line config_read() stopped at (too long), or 0 */
 };
 
 /* Where config_read() takes the lines from: a file, or else a string. */
@@ -659,6 +660,8 @@ static struct config *
 config_finish(struct config *cfg, struct config_state *st, int line,
     char *err, size_t errlen)
 {
+	if (st->stop_line)	/* config_read() stopped the parse: inih saw an end of file */
+		line = st->stop_line;
 	if (line != 0) {
 		if (line < 0)
 			snprintf(err, errlen, "%s: cannot read: %s", cfg->path, strerror(errno));
@@ -684,9 +687,27 @@ config_inih_setup(void)
 
 /*
  * An fgets() for inih, from a file or a string, that counts the lines it
- * hands out as inih does (a line longer than ini_max_line counts twice).
- * A file saved as UTF-16 (Notepad's "Unicode") is refused at its first line.
+ * hands out.  A line that does not fit in inih's buffer (num - 1 bytes,
+ * ini_max_line) is refused at its own number: the parse ends there, as at
+ * the end of the file, and config_finish() reports st->stop_line (inih
+ * would otherwise take its tail for a line of its own, and a value would
+ * be cut short).  A file saved as UTF-16 (Notepad's "Unicode") is refused
+ * at its first line.
  */
+/* True when r has text left to read. */
+static bool
+config_read_more(struct config_reader *r)
+{
+	int c;
+
+	if (r->file == NULL)
+		return *r->text != '\0';
+	if ((c = getc(r->file)) == EOF)
+		return false;
+	ungetc(c, r->file);
+	return true;
+}
+
 static char *
 config_read(char *str, int num, void *stream)
 {
@@ -711,6 +732,12 @@ config_read(char *str, int num, void *stream)
 	if (++r->st->line == 1 && (strncmp(str, "\xFF\xFE", 2) == 0 ||
 	    strncmp(str, "\xFE\xFF", 2) == 0))
 		config_fail(r->st, "the file is UTF-16 text (%s)", CONFIG_HINT_UTF8);
+	n = strlen(str);
+	if (n == (size_t)num - 1 && str[n - 1] != '\n' && config_read_more(r)) {
+		config_fail(r->st, "line too long (%d bytes at most)", num - 2);
+		r->st->stop_line = r->st->line;
+		return NULL;
+	}
 	return str;
 }
 
