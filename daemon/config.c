@@ -95,6 +95,8 @@ config_fail(struct config_state *st, const char *fmt, ...)
 	return 0;
 }
 
+static bool config_hosts_valid(const char *value);
+
 static int
 config_parse_int(const char *value, int min, int max, int *out)
 {
@@ -196,7 +198,8 @@ config_parse_days(const char *value, unsigned *days)
 /* Keys of each section, in the order of their bit in config_state.seen. */
 static const char *const config_keys_centre[] = { "name", "phone", "timezone", NULL };
 static const char *const config_keys_database[] = { "path", NULL };
-static const char *const config_keys_http[] = { "listen", "tls_cert", "tls_key", NULL };
+static const char *const config_keys_http[] = { "listen", "tls_cert", "tls_key", "hosts",
+	NULL };
 static const char *const config_keys_sending[] = { "hours", "days", "max_per_minute",
 	"max_per_day", "retry_delay", "reply_days", NULL };
 static const char *const config_keys_backup[] = { "dir", "time", "keep", NULL };
@@ -543,6 +546,11 @@ config_set_value(struct config_state *st, const char *section, const char *name,
 				return config_fail(st, "[http] listen: expected ADDRESS:PORT "
 				    "such as 127.0.0.1:8080 or [::]:8080, got '%s'", value);
 			config_set_str(&st->cfg->http_listen, value);
+		} else if (strcmp(name, "hosts") == 0) {
+			if (!config_hosts_valid(value))
+				return config_fail(st, "[http] hosts: expected host names separated "
+				    "by commas (rappel.centre.lan, accueil) or *, got '%s'", value);
+			config_set_str(&st->cfg->http_hosts, value);
 		} else if (value[0] && strcmp(name, "tls_cert") == 0) {
 			config_set_str(&st->cfg->tls_cert, value);
 			st->cfg->tls_cert_line = st->line;
@@ -561,6 +569,33 @@ config_set_value(struct config_state *st, const char *section, const char *name,
 	if (st->webhook)
 		return config_set_webhook(st, name, value);
 	return config_set_modem(st, name, value);
+}
+
+/* A comma-separated list of host names (letters, digits, "." and "-"), or "*". */
+static bool
+config_hosts_valid(const char *value)
+{
+	const char *p;
+	size_t len = 0;
+
+	if (strcmp(value, "*") == 0)
+		return true;
+	for (p = value;; p++) {
+		if (*p == ',' || *p == '\0') {
+			if (len == 0 || len > 253)
+				return false;
+			if (*p == '\0')
+				return true;
+			len = 0;
+		} else if (*p == ' ') {
+			continue;
+		} else if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '.' || *p == '-') {
+			len++;
+		} else {
+			return false;
+		}
+	}
 }
 
 static int
@@ -860,6 +895,7 @@ config_free(struct config *cfg)
 	free(cfg->timezone);
 	free(cfg->db_path);
 	free(cfg->http_listen);
+	free(cfg->http_hosts);
 	free(cfg->tls_cert);
 	free(cfg->tls_key);
 	free(cfg->backup_dir);

@@ -5,6 +5,7 @@
 #include <check.h>
 #include <dirent.h>
 #include <jansson.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sqlite3.h>
@@ -19,6 +20,7 @@
 #include <unistd.h>
 
 #include "e2e.h"
+#include "api.h"
 #include "http.h"
 #include "test_main.h"
 
@@ -2397,6 +2399,239 @@ START_TEST(test_ctl_restore_failures)
 }
 END_TEST
 
+/* ---- issue 19: what an attacker on the centre's network could do ------ */
+
+/* A TCP connection to the daemon, from address from ("127.0.0.2" ...) or any. */
+static int
+raw_connect(const char *from)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons((uint16_t)E.port),
+		.sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr_in src = { .sin_family = AF_INET };
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	ck_assert_int_ge(fd, 0);
+	if (from) {
+		ck_assert_int_eq(inet_pton(AF_INET, from, &src.sin_addr), 1);
+		ck_assert_int_eq(bind(fd, (struct sockaddr *)&src, sizeof(src)), 0);
+	}
+	ck_assert_int_eq(connect(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	return fd;
+}
+
+/*
+ * Sends text (a request, its body perhaps missing) on a new connection and
+ * reads what comes back within wait_ms of silence, into out.  The status of
+ * the answer, or 0 when none came.
+ */
+static int
+raw_exchange(const char *text, char *out, size_t size, int wait_ms)
+{
+	int fd = raw_connect(NULL), status = 0;
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	size_t used = 0;
+	ssize_t n;
+
+	ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	while (used < size - 1 && poll(&p, 1, wait_ms) == 1) {
+		n = read(fd, out + used, size - 1 - used);
+		if (n <= 0)
+			break;
+		used += (size_t)n;
+	}
+	out[used] = '\0';
+	close(fd);
+	if (sscanf(out, "HTTP/1.%*d %d", &status) != 1)
+		status = 0;
+	return status;
+}
+
+/* A new API token of login, made by rappelctl, into token. */
+static void
+ctl_token(const char *login, const char *label, char *token, size_t size)
+{
+	char out[512], *nl;
+
+	ck_assert_int_eq(e2e_ctl(&E, NULL, out, sizeof(out), "token", "create", login,
+	    "--label", label, NULL), 0);
+	if ((nl = strchr(out, '\n')) != NULL)
+		*nl = '\0';
+	ck_assert_uint_ge(strlen(out), 16);
+	snprintf(token, size, "%s", out);
+}
+
+/*
+ * 2. Credentials and the route's size limit are checked from the headers,
+ * before a byte of the body is read.  Before the fix the daemon waited
+ * for the announced 8 MB of an anonymous upload (no answer in 5 s).
+ */
+START_TEST(test_body_refused_before_credentials)
+{
+	char out[4096], req[512], token[128];
+
+	ck_assert_int_eq(raw_exchange("POST /api/v1/contacts/import HTTP/1.1\r\n"
+	    "Host: 127.0.0.1\r\nContent-Type: text/csv\r\nContent-Length: 8000000\r\n\r\n",
+	    out, sizeof(out), 5000), 401);
+	ck_assert_int_eq(raw_exchange("POST /import/import HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+	    "Content-Length: 8000000\r\n\r\n", out, sizeof(out), 5000), 401);
+	ck_assert_int_eq(raw_exchange("POST /api/v1/contacts HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+	    "Content-Type: application/json\r\nContent-Length: 200000\r\n\r\n{", out,
+	    sizeof(out), 5000), 401);
+	/* the login is public, and takes a small body only */
+	ck_assert_int_eq(raw_exchange("POST /api/v1/session HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+	    "Content-Type: application/json\r\nContent-Length: 100000\r\n\r\n{", out,
+	    sizeof(out), 5000), 413);
+	ck_assert_ptr_nonnull(strstr(out, "too_large"));
+	/* with credentials, past the route's limit: refused at once too */
+	ctl_token(E2E_ADMIN, "gros", token, sizeof(token));
+	snprintf(req, sizeof(req), "POST /api/v1/contacts HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+	    "Authorization: Bearer %s\r\nContent-Type: application/json\r\n"
+	    "Content-Length: 300000\r\n\r\n{", token);
+	ck_assert_int_eq(raw_exchange(req, out, sizeof(out), 5000), 413);
+	snprintf(req, sizeof(req), "POST /api/v1/contacts/import HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+	    "Authorization: Bearer %s\r\nContent-Type: text/csv\r\n"
+	    "Content-Length: 9000000\r\n\r\nNom", token);
+	ck_assert_int_eq(raw_exchange(req, out, sizeof(out), 5000), 413);
+	/* a body sent in chunks past the limit is cut off as well */
+	snprintf(req, sizeof(req), "POST /api/v1/session HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+	    "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n");
+	{
+		int fd = raw_connect(NULL), i;
+		char chunk[8200];
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		ssize_t n = 0;
+
+		ck_assert_int_eq(write(fd, req, strlen(req)), (ssize_t)strlen(req));
+		snprintf(chunk, sizeof(chunk), "2000\r\n");
+		memset(chunk + 6, ' ', 0x2000);
+		memcpy(chunk + 6 + 0x2000, "\r\n", 2);
+		for (i = 0; i < 64 && n >= 0; i++) {
+			n = write(fd, chunk, 6 + 0x2000 + 2);
+			if (poll(&p, 1, 0) == 1)
+				break;
+		}
+		ck_assert_msg(i < 64, "512 KiB of chunks were read for the login");
+		close(fd);
+	}
+	ck_assert_int_eq(e2e_status(&E, &A, "GET", "/healthz", NULL), 200);
+}
+END_TEST
+
+/*
+ * 3. Slowloris: one address cannot hold every connection, and a request's
+ * headers have a total deadline however slowly they trickle.  Before the
+ * fix 70 connections from 127.0.0.2 took all 64 places (/healthz from
+ * 127.0.0.1 got no answer) and a header line a second kept each one open.
+ */
+START_TEST(test_slowloris)
+{
+	enum { N = 70, SECONDS = 25 };
+	int fds[N], i, s, closed = 0;
+	bool gone[N] = { false };
+	struct e2e_client other;
+	struct pollfd p;
+
+	for (i = 0; i < N; i++) {
+		fds[i] = raw_connect("127.0.0.2");
+		ck_assert_int_gt(write(fds[i], "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n", 40), 0);
+	}
+	e2e_sleep_ms(300);
+	/* another address is served */
+	e2e_client_init(&other);
+	ck_assert_int_eq(e2e_status(&E, &other, "GET", "/healthz", NULL), 200);
+	e2e_client_free(&other);
+	/* a header line a second does not keep a connection open */
+	for (s = 0; s < SECONDS && closed < N; s++) {
+		for (i = 0; i < N; i++) {
+			if (gone[i])
+				continue;
+			p.fd = fds[i];
+			p.events = POLLIN;
+			p.revents = 0;
+			if (poll(&p, 1, 0) == 1 || write(fds[i], "X-Slow: 1\r\n", 11) < 0) {
+				gone[i] = true;
+				closed++;
+			}
+		}
+		e2e_sleep_ms(1000);
+	}
+	for (i = 0; i < N; i++)
+		close(fds[i]);
+	ck_assert_msg(closed == N, "%d of %d dripping connections still open after %d s",
+	    N - closed, N, SECONDS);
+	ck_assert_int_eq(e2e_status(&E, &A, "GET", "/healthz", NULL), 200);
+}
+END_TEST
+
+/*
+ * 6. Login CSRF and DNS rebinding: the login takes JSON only, an Origin
+ * must be the panel's, and a Host the panel does not answer to is
+ * refused.  Before the fix a text/plain login worked (200 and a cookie),
+ * and so did any Origin and any Host.
+ */
+START_TEST(test_login_csrf_origin_host)
+{
+	static const char creds[] = "{\"login\":\"admin\",\"password\":\"" E2E_ADMIN_PW "\"}";
+	struct e2e_client c;
+	struct e2e_resp r;
+	char req[512], out[4096];
+
+	e2e_client_init(&c);
+	ck_assert_int_eq(e2e_request(&E, &c, "POST", "/api/v1/session", "text/plain", creds,
+	    strlen(creds), &r), 415);
+	ck_assert(!e2e_header(&r, "Set-Cookie", NULL, 0));
+	e2e_resp_free(&r);
+	ck_assert_int_eq(e2e_request(&E, &c, "POST", "/api/v1/session",
+	    "application/x-www-form-urlencoded", creds, strlen(creds), &r), 415);
+	e2e_resp_free(&r);
+	ck_assert_int_eq(e2e_status(&E, &c, "GET", "/api/v1/session", NULL), 401);
+	e2e_client_free(&c);
+
+	/* another site's Origin */
+	snprintf(req, sizeof(req), "POST /api/v1/session HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n"
+	    "Origin: http://evil.example\r\nContent-Type: application/json\r\n"
+	    "Content-Length: %zu\r\nConnection: close\r\n\r\n%s", E.port, strlen(creds), creds);
+	ck_assert_int_eq(raw_exchange(req, out, sizeof(out), 5000), 403);
+	ck_assert_ptr_null(strstr(out, "Set-Cookie"));
+	/* the panel's own */
+	snprintf(req, sizeof(req), "POST /api/v1/session HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n"
+	    "Origin: http://127.0.0.1:%d\r\nContent-Type: application/json\r\n"
+	    "Content-Length: %zu\r\nConnection: close\r\n\r\n%s", E.port, E.port, strlen(creds),
+	    creds);
+	ck_assert_int_eq(raw_exchange(req, out, sizeof(out), 5000), 200);
+
+	/* a name the panel does not answer to (DNS rebinding) */
+	ck_assert_int_eq(raw_exchange("GET / HTTP/1.1\r\nHost: evil.example\r\n"
+	    "Connection: close\r\n\r\n", out, sizeof(out), 5000), 421);
+	snprintf(req, sizeof(req), "POST /api/v1/session HTTP/1.1\r\nHost: evil.example:%d\r\n"
+	    "Content-Type: application/json\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n%s",
+	    E.port, strlen(creds), creds);
+	ck_assert_int_eq(raw_exchange(req, out, sizeof(out), 5000), 421);
+	/* addresses and localhost are answered */
+	snprintf(req, sizeof(req), "GET /healthz HTTP/1.1\r\nHost: localhost:%d\r\n"
+	    "Connection: close\r\n\r\n", E.port);
+	ck_assert_int_eq(raw_exchange(req, out, sizeof(out), 5000), 200);
+	ck_assert_int_eq(raw_exchange("GET /healthz HTTP/1.1\r\nHost: [::1]\r\n"
+	    "Connection: close\r\n\r\n", out, sizeof(out), 5000), 200);
+}
+END_TEST
+
+/* 6. [http] hosts names the panel's other names. */
+START_TEST(test_hosts_configured)
+{
+	char out[4096];
+
+	e2e_start_with(&E, "hosts = rappel.centre.lan, Pi-Accueil\n");
+	ck_assert_int_eq(raw_exchange("GET /healthz HTTP/1.1\r\nHost: rappel.centre.lan:8080\r\n"
+	    "Connection: close\r\n\r\n", out, sizeof(out), 5000), 200);
+	ck_assert_int_eq(raw_exchange("GET /healthz HTTP/1.1\r\nHost: pi-accueil\r\n"
+	    "Connection: close\r\n\r\n", out, sizeof(out), 5000), 200);
+	ck_assert_int_eq(raw_exchange("GET /healthz HTTP/1.1\r\nHost: evil.example\r\n"
+	    "Connection: close\r\n\r\n", out, sizeof(out), 5000), 421);
+	e2e_stop(&E);
+}
+END_TEST
+
 static Suite *
 api_suite(void)
 {
@@ -2478,6 +2713,16 @@ api_suite(void)
 	suite_add_tcase(s, tc);
 	tcase_add_test(tc, test_nightly_backup_restore);
 	tcase_add_test(tc, test_nightly_backup_failure);
+
+	tc = tcase(s, "security", true);
+	tcase_add_test(tc, test_body_refused_before_credentials);
+	tcase_add_test(tc, test_login_csrf_origin_host);
+	tc = tcase(s, "slowloris", true);
+	tcase_add_test(tc, test_slowloris);
+	tc = tcase_create("hosts");	/* starts its own daemon, with [http] hosts */
+	tcase_set_timeout(tc, 60);
+	suite_add_tcase(s, tc);
+	tcase_add_test(tc, test_hosts_configured);
 	return s;
 }
 
