@@ -2564,6 +2564,61 @@ START_TEST(test_slowloris)
 END_TEST
 
 /*
+ * 4. The login counter ignores case as logins do, and a success on one's
+ * own account does not clear the address's count.  Before the fix 60
+ * wrong admin passwords, typed ADMIN, Admin ... with the animateur
+ * logging in between, never got a 429.
+ */
+START_TEST(test_login_rate_limit_case)
+{
+	struct e2e_client c, own;
+	char login[8];
+	long st = 0;
+	int i, j;
+
+	e2e_client_init(&c);
+	e2e_client_init(&own);
+	for (i = 0; i < 60 && st != 429; i++) {
+		for (j = 0; j < 5; j++)
+			login[j] = (char)((i >> j) & 1 ? "ADMIN"[j] : "admin"[j]);
+		login[5] = '\0';
+		if (i % 4 == 3)
+			e2e_login(&E, &own, E2E_ANIMATEUR, E2E_ANIMATEUR_PW);
+		st = e2e_login(&E, &c, login, "pas-le-bon-mot-de-passe");
+	}
+	ck_assert_int_eq(st, 429);
+	ck_assert_int_le(i, 6);
+	/* even the right password, typed another way */
+	ck_assert_int_eq(e2e_login(&E, &c, "Admin", E2E_ADMIN_PW), 429);
+	e2e_client_free(&c);
+	e2e_client_free(&own);
+}
+END_TEST
+
+START_TEST(test_login_rate_limit_address)
+{
+	struct e2e_client c, own;
+	char login[32];
+	long st = 0;
+	int i, failures = 0;
+
+	e2e_client_init(&c);
+	e2e_client_init(&own);
+	for (i = 0; i < 60 && st != 429; i++) {
+		if (i % 4 == 3)
+			e2e_login(&E, &own, E2E_ANIMATEUR, E2E_ANIMATEUR_PW);
+		snprintf(login, sizeof(login), "inconnu%d", i);
+		if ((st = e2e_login(&E, &c, login, "pas-le-bon-mot-de-passe")) == 401)
+			failures++;
+	}
+	ck_assert_int_eq(st, 429);
+	ck_assert_int_eq(failures, 20);
+	e2e_client_free(&c);
+	e2e_client_free(&own);
+}
+END_TEST
+
+/*
  * 6. Login CSRF and DNS rebinding: the login takes JSON only, an Origin
  * must be the panel's, and a Host the panel does not answer to is
  * refused.  Before the fix a text/plain login worked (200 and a cookie),
@@ -2717,6 +2772,9 @@ api_suite(void)
 	tc = tcase(s, "security", true);
 	tcase_add_test(tc, test_body_refused_before_credentials);
 	tcase_add_test(tc, test_login_csrf_origin_host);
+	tc = tcase(s, "security login", false);
+	tcase_add_test(tc, test_login_rate_limit_case);
+	tcase_add_test(tc, test_login_rate_limit_address);
 	tc = tcase(s, "slowloris", true);
 	tcase_add_test(tc, test_slowloris);
 	tc = tcase_create("hosts");	/* starts its own daemon, with [http] hosts */
