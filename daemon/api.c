@@ -35,6 +35,9 @@ static const struct http_route api_routes[] = {
 	{ "PATCH", "/api/v1/users/{id}", api_users_update, HTTP_ADMIN },
 	{ "DELETE", "/api/v1/users/{id}", api_users_delete, HTTP_ADMIN },
 	{ "GET", "/api/v1/audit", api_audit_list, HTTP_ADMIN },
+	{ "GET", "/api/v1/tokens", api_tokens_list, 0 },
+	{ "POST", "/api/v1/tokens", api_tokens_create, 0 },
+	{ "DELETE", "/api/v1/tokens/{id}", api_tokens_revoke, 0 },
 
 	{ "GET", "/api/v1/events", api_events_list, 0 },
 	{ "POST", "/api/v1/events", api_events_create, 0 },

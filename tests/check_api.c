@@ -2460,6 +2460,19 @@ ctl_token(const char *login, const char *label, char *token, size_t size)
 	snprintf(token, size, "%s", out);
 }
 
+/* The id of the user called login, as GET /users (admin) gives it. */
+static json_int_t
+user_id(const char *login)
+{
+	json_t *list = get_json("/api/v1/users"), *u = find_by(list, "login", login);
+	json_int_t id;
+
+	ck_assert_ptr_nonnull(u);
+	id = member_int(u, "id");
+	json_decref(list);
+	return id;
+}
+
 /*
  * 2. Credentials and the route's size limit are checked from the headers,
  * before a byte of the body is read.  Before the fix the daemon waited
@@ -2619,6 +2632,144 @@ START_TEST(test_login_rate_limit_address)
 END_TEST
 
 /*
+ * 5. A password change ends the account's other sessions and revokes its
+ * tokens, from the panel and from rappelctl.  Before the fix both kept
+ * working.
+ */
+START_TEST(test_password_change_ends_sessions)
+{
+	struct e2e_client ref, ref2, bot, a2;
+	char path[64], body[128], token[128], out[256];
+
+	e2e_client_init(&ref);
+	e2e_client_init(&ref2);
+	e2e_client_init(&bot);
+	ck_assert_int_eq(e2e_login(&E, &ref, E2E_REFERENT, E2E_REFERENT_PW), 200);
+	ck_assert_int_eq(e2e_login(&E, &ref2, E2E_REFERENT, E2E_REFERENT_PW), 200);
+	ctl_token(E2E_REFERENT, "tableur", token, sizeof(token));
+	snprintf(bot.bearer, sizeof(bot.bearer), "%s", token);
+	ck_assert_int_eq(e2e_status(&E, &bot, "GET", "/api/v1/session", NULL), 200);
+
+	/* an admin changes it from the panel */
+	snprintf(path, sizeof(path), "/api/v1/users/%lld", (long long)user_id(E2E_REFERENT));
+	ck_assert_int_eq(e2e_status(&E, &A, "PATCH", path,
+	    "{\"password\":\"nouveau-mot-de-passe-1\"}"), 200);
+	ck_assert_int_eq(e2e_status(&E, &ref, "GET", "/api/v1/session", NULL), 401);
+	ck_assert_int_eq(e2e_status(&E, &ref2, "GET", "/api/v1/session", NULL), 401);
+	ck_assert_int_eq(e2e_status(&E, &bot, "GET", "/api/v1/session", NULL), 401);
+
+	/* rappelctl user passwd */
+	ck_assert_int_eq(e2e_login(&E, &ref, E2E_REFERENT, "nouveau-mot-de-passe-1"), 200);
+	ctl_token(E2E_REFERENT, "tableur 2", token, sizeof(token));
+	snprintf(bot.bearer, sizeof(bot.bearer), "%s", token);
+	ck_assert_int_eq(e2e_status(&E, &bot, "GET", "/api/v1/session", NULL), 200);
+	ck_assert_int_eq(e2e_ctl(&E, "autre-mot-de-passe-2\nautre-mot-de-passe-2\n", out,
+	    sizeof(out), "user", "passwd", E2E_REFERENT, NULL), 0);
+	ck_assert_int_eq(e2e_status(&E, &ref, "GET", "/api/v1/session", NULL), 401);
+	ck_assert_int_eq(e2e_status(&E, &bot, "GET", "/api/v1/session", NULL), 401);
+	ck_assert_int_eq(e2e_login(&E, &ref, E2E_REFERENT, "autre-mot-de-passe-2"), 200);
+
+	/* an admin changing their own: the session doing it stays, the others end */
+	e2e_client_init(&a2);
+	ck_assert_int_eq(e2e_login(&E, &a2, E2E_ADMIN, E2E_ADMIN_PW), 200);
+	snprintf(path, sizeof(path), "/api/v1/users/%lld", (long long)user_id(E2E_ADMIN));
+	snprintf(body, sizeof(body), "{\"password\":\"admin-nouveau-mot-de-passe\"}");
+	ck_assert_int_eq(e2e_status(&E, &A, "PATCH", path, body), 200);
+	ck_assert_int_eq(e2e_status(&E, &A, "GET", "/api/v1/session", NULL), 200);
+	ck_assert_int_eq(e2e_status(&E, &a2, "GET", "/api/v1/session", NULL), 401);
+	ck_assert_int_eq(e2e_status(&E, &ref, "GET", "/api/v1/session", NULL), 200);
+	e2e_client_free(&a2);
+	e2e_client_free(&ref);
+	e2e_client_free(&ref2);
+	e2e_client_free(&bot);
+}
+END_TEST
+
+/*
+ * 5. Tokens are listed (label, last use, expiry; never the secret) and
+ * revoked one by one, from the API and from rappelctl; they expire.
+ * Before the fix /api/v1/tokens was 404 and rappelctl knew only "create".
+ */
+START_TEST(test_tokens_list_revoke)
+{
+	struct e2e_client bot, anim;
+	struct e2e_resp r;
+	json_t *list, *t;
+	json_int_t id;
+	char path[64], token[128], out[2048], *line;
+	long long cron_id = 0;
+
+	ck_assert_int_eq(e2e_call(&E, &A, "POST", "/api/v1/tokens",
+	    "{\"label\":\"Tableur de la CAF\"}", &r), 201);
+	id = member_int(r.json, "id");
+	ck_assert_ptr_nonnull(json_string_value(json_object_get(r.json, "token")));
+	snprintf(token, sizeof(token), "%s", json_string_value(json_object_get(r.json, "token")));
+	ck_assert(json_is_string(json_object_get(r.json, "expires_at")));
+	e2e_resp_free(&r);
+	e2e_client_init(&bot);
+	snprintf(bot.bearer, sizeof(bot.bearer), "%s", token);
+	ck_assert_int_eq(e2e_status(&E, &bot, "GET", "/api/v1/session", NULL), 200);
+
+	list = get_json("/api/v1/tokens");
+	ck_assert_uint_eq(json_array_size(list), 1);
+	t = json_array_get(list, 0);
+	ck_assert_int_eq(member_int(t, "id"), id);
+	ck_assert_str_eq(json_string_value(json_object_get(t, "label")), "Tableur de la CAF");
+	ck_assert_str_eq(json_string_value(json_object_get(t, "login")), E2E_ADMIN);
+	ck_assert(json_is_string(json_object_get(t, "created_at")));
+	ck_assert(json_is_string(json_object_get(t, "last_used_at")));
+	ck_assert(json_is_string(json_object_get(t, "expires_at")));
+	ck_assert_ptr_null(json_object_get(t, "token"));
+	line = json_dumps(list, 0);
+	ck_assert_ptr_null(strstr(line, token));
+	free(line);
+	json_decref(list);
+
+	/* somebody else's token is neither listed nor revoked by an animateur */
+	e2e_client_init(&anim);
+	ck_assert_int_eq(e2e_login(&E, &anim, E2E_ANIMATEUR, E2E_ANIMATEUR_PW), 200);
+	ck_assert_int_eq(e2e_call(&E, &anim, "GET", "/api/v1/tokens", NULL, &r), 200);
+	ck_assert_uint_eq(json_array_size(r.json), 0);
+	e2e_resp_free(&r);
+	snprintf(path, sizeof(path), "/api/v1/tokens/%lld", (long long)id);
+	ck_assert_int_eq(e2e_status(&E, &anim, "DELETE", path, NULL), 404);
+	ck_assert_int_eq(e2e_status(&E, &bot, "GET", "/api/v1/session", NULL), 200);
+	e2e_client_free(&anim);
+
+	/* revoked: refused at once */
+	ck_assert_int_eq(e2e_status(&E, &A, "DELETE", path, NULL), 204);
+	ck_assert_int_eq(e2e_status(&E, &bot, "GET", "/api/v1/session", NULL), 401);
+	ck_assert_int_eq(e2e_status(&E, &A, "DELETE", path, NULL), 404);
+	ck_assert_uint_eq(count_of("/api/v1/tokens"), 0);
+
+	/* rappelctl token list LOGIN, token revoke ID */
+	ctl_token(E2E_ADMIN, "cron", token, sizeof(token));
+	snprintf(bot.bearer, sizeof(bot.bearer), "%s", token);
+	ck_assert_int_eq(e2e_status(&E, &bot, "GET", "/api/v1/session", NULL), 200);
+	ck_assert_int_eq(e2e_ctl(&E, NULL, out, sizeof(out), "token", "list", E2E_ADMIN, NULL),
+	    0);
+	ck_assert_ptr_null(strstr(out, token));
+	line = strstr(out, "cron");
+	ck_assert_msg(line != NULL, "token list: %s", out);
+	while (line > out && line[-1] != '\n')
+		line--;
+	ck_assert_int_eq(sscanf(line, "%lld", &cron_id), 1);
+	snprintf(path, sizeof(path), "%lld", cron_id);
+	ck_assert_int_eq(e2e_ctl(&E, NULL, out, sizeof(out), "token", "revoke", path, NULL), 0);
+	ck_assert_int_eq(e2e_status(&E, &bot, "GET", "/api/v1/session", NULL), 401);
+	ck_assert_int_ne(e2e_ctl(&E, NULL, out, sizeof(out), "token", "revoke", "999", NULL), 0);
+
+	/* a token past its expiry is refused */
+	ctl_token(E2E_ADMIN, "vieux", token, sizeof(token));
+	snprintf(bot.bearer, sizeof(bot.bearer), "%s", token);
+	ck_assert_int_eq(e2e_status(&E, &bot, "GET", "/api/v1/session", NULL), 200);
+	db_exec_behind("UPDATE api_tokens SET expires_at = 1 WHERE label = 'vieux'");
+	ck_assert_int_eq(e2e_status(&E, &bot, "GET", "/api/v1/session", NULL), 401);
+	e2e_client_free(&bot);
+}
+END_TEST
+
+/*
  * 6. Login CSRF and DNS rebinding: the login takes JSON only, an Origin
  * must be the panel's, and a Host the panel does not answer to is
  * refused.  Before the fix a text/plain login worked (200 and a cookie),
@@ -2771,6 +2922,8 @@ api_suite(void)
 
 	tc = tcase(s, "security", true);
 	tcase_add_test(tc, test_body_refused_before_credentials);
+	tcase_add_test(tc, test_password_change_ends_sessions);
+	tcase_add_test(tc, test_tokens_list_revoke);
 	tcase_add_test(tc, test_login_csrf_origin_host);
 	tc = tcase(s, "security login", false);
 	tcase_add_test(tc, test_login_rate_limit_case);
