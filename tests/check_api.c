@@ -1124,10 +1124,15 @@ START_TEST(test_roles)
 	e2e_resp_free(&r);
 	ck_assert_int_eq(e2e_status(&E, &anim, "GET", path, NULL), 404);
 	{
-		char body[160];
+		/* an admin gives them an atelier with this contact invited (issue 19) */
+		char body[200];
+		json_t *users = get_json("/api/v1/users");
 		snprintf(body, sizeof(body), "{\"title\":\"Couture\",\"starts_at\":"
-		    "\"2026-12-03T14:00:00+01:00\",\"contact_ids\":[%lld]}", (long long)id);
-		ck_assert_int_eq(e2e_status(&E, &anim, "POST", "/api/v1/events", body), 201);
+		    "\"2026-12-03T14:00:00+01:00\",\"contact_ids\":[%lld],\"owner_id\":%lld}",
+		    (long long)id, (long long)member_int(find_by(users, "login", E2E_ANIMATEUR),
+		    "id"));
+		json_decref(users);
+		ck_assert_int_eq(e2e_status(&E, &A, "POST", "/api/v1/events", body), 201);
 	}
 	ck_assert_int_eq(e2e_call(&E, &anim, "GET", "/api/v1/contacts", NULL, &r), 200);
 	ck_assert_uint_eq(json_array_size(r.json), 1);
@@ -2474,6 +2479,84 @@ user_id(const char *login)
 }
 
 /*
+ * 1. An animateur invites only the people a référent or an admin has made
+ * visible to them (already invited to one of their ateliers), and a
+ * refusal reads the same whether the contact exists or not.  Before the
+ * fix the animateur put any contact_ids on their own atelier (201), then
+ * read that contact's notes.
+ */
+START_TEST(test_animateur_invites_visible_only)
+{
+	struct e2e_client anim;
+	struct e2e_resp r;
+	json_int_t secret, shown, group, mine, given;
+	char body[256], path[64], refusal[1024], missing[1024];
+
+	secret = create_contact("Secret", "Privé", "0612345601");
+	shown = create_contact("Visible", "Invitée", "0612345602");
+	group = create_group("Tous");
+	snprintf(body, sizeof(body), "{\"contact_ids\":[%lld]}", (long long)secret);
+	snprintf(path, sizeof(path), "/api/v1/groups/%lld", (long long)group);
+	ck_assert_int_eq(e2e_status(&E, &A, "PATCH", path, body), 200);
+	e2e_client_init(&anim);
+	ck_assert_int_eq(e2e_login(&E, &anim, E2E_ANIMATEUR, E2E_ANIMATEUR_PW), 200);
+
+	/* their own atelier, with someone nobody showed them: refused */
+	snprintf(body, sizeof(body), "{\"title\":\"Couture\",\"starts_at\":"
+	    "\"2026-12-03T14:00:00+01:00\",\"contact_ids\":[%lld]}", (long long)secret);
+	ck_assert_int_eq(e2e_call(&E, &anim, "POST", "/api/v1/events", body, &r), 403);
+	assert_error_body(&r, "forbidden");
+	ck_assert_str_eq(e2e_error_field(&r), "contact_ids");
+	snprintf(refusal, sizeof(refusal), "%s", r.body);
+	e2e_resp_free(&r);
+	/* a contact that does not exist gets the very same answer */
+	snprintf(body, sizeof(body), "{\"title\":\"Couture\",\"starts_at\":"
+	    "\"2026-12-03T14:00:00+01:00\",\"contact_ids\":[%lld]}", (long long)secret + 1000);
+	ck_assert_int_eq(e2e_call(&E, &anim, "POST", "/api/v1/events", body, &r), 403);
+	snprintf(missing, sizeof(missing), "%s", r.body);
+	e2e_resp_free(&r);
+	ck_assert_str_eq(refusal, missing);
+	/* nor a group */
+	snprintf(body, sizeof(body), "{\"title\":\"Couture\",\"starts_at\":"
+	    "\"2026-12-03T14:00:00+01:00\",\"group_ids\":[%lld]}", (long long)group);
+	ck_assert_int_eq(e2e_call(&E, &anim, "POST", "/api/v1/events", body, &r), 403);
+	ck_assert_str_eq(e2e_error_field(&r), "group_ids");
+	e2e_resp_free(&r);
+
+	/* an atelier of their own, then a PATCH adding the contact: refused too */
+	ck_assert_int_eq(e2e_call(&E, &anim, "POST", "/api/v1/events", "{\"title\":\"Tricot\","
+	    "\"starts_at\":\"2026-12-04T14:00:00+01:00\"}", &r), 201);
+	mine = member_int(r.json, "id");
+	e2e_resp_free(&r);
+	snprintf(path, sizeof(path), "/api/v1/events/%lld", (long long)mine);
+	snprintf(body, sizeof(body), "{\"contact_ids\":[%lld]}", (long long)secret);
+	ck_assert_int_eq(e2e_call(&E, &anim, "PATCH", path, body, &r), 403);
+	ck_assert_str_eq(r.body, refusal);
+	e2e_resp_free(&r);
+	snprintf(path, sizeof(path), "/api/v1/contacts/%lld", (long long)secret);
+	ck_assert_int_eq(e2e_status(&E, &anim, "GET", path, NULL), 404);
+
+	/* a référent gives them an atelier with "shown" invited: now they may invite her */
+	snprintf(body, sizeof(body), "{\"title\":\"Cuisine\",\"starts_at\":"
+	    "\"2026-12-05T14:00:00+01:00\",\"owner_id\":%lld,\"contact_ids\":[%lld]}",
+	    (long long)user_id(E2E_ANIMATEUR), (long long)shown);
+	ck_assert_int_eq(e2e_call(&E, &A, "POST", "/api/v1/events", body, &r), 201);
+	given = member_int(r.json, "id");
+	e2e_resp_free(&r);
+	ck_assert_int_gt(given, 0);
+	snprintf(path, sizeof(path), "/api/v1/events/%lld", (long long)mine);
+	snprintf(body, sizeof(body), "{\"contact_ids\":[%lld]}", (long long)shown);
+	ck_assert_int_eq(e2e_status(&E, &anim, "PATCH", path, body), 200);
+	snprintf(path, sizeof(path), "/api/v1/contacts/%lld", (long long)shown);
+	ck_assert_int_eq(e2e_status(&E, &anim, "GET", path, NULL), 200);
+	/* and still not the other one */
+	snprintf(path, sizeof(path), "/api/v1/contacts/%lld", (long long)secret);
+	ck_assert_int_eq(e2e_status(&E, &anim, "GET", path, NULL), 404);
+	e2e_client_free(&anim);
+}
+END_TEST
+
+/*
  * 2. Credentials and the route's size limit are checked from the headers,
  * before a byte of the body is read.  Before the fix the daemon waited
  * for the announced 8 MB of an anonymous upload (no answer in 5 s).
@@ -2919,6 +3002,7 @@ api_suite(void)
 	tcase_add_test(tc, test_nightly_backup_failure);
 
 	tc = tcase(s, "security", true);
+	tcase_add_test(tc, test_animateur_invites_visible_only);
 	tcase_add_test(tc, test_body_refused_before_credentials);
 	tcase_add_test(tc, test_password_change_ends_sessions);
 	tcase_add_test(tc, test_tokens_list_revoke);
