@@ -2919,6 +2919,55 @@ START_TEST(test_hosts_configured)
 }
 END_TEST
 
+/* 7. A campaign's texts refuse control characters, as contact notes do (before: 201). */
+START_TEST(test_campaign_control_characters)
+{
+	struct e2e_resp r;
+
+	ck_assert_int_eq(e2e_call(&E, &A, "POST", "/api/v1/campaigns",
+	    "{\"name\":\"Cloche\",\"body\":\"Bonjour\\u0007 {prenom}\"}", &r), 400);
+	ck_assert_str_eq(e2e_error_field(&r), "body");
+	e2e_resp_free(&r);
+	ck_assert_int_eq(e2e_call(&E, &A, "POST", "/api/v1/campaigns",
+	    "{\"name\":\"Cloche\\u001b[31m\",\"body\":\"Bonjour\"}", &r), 400);
+	ck_assert_str_eq(e2e_error_field(&r), "name");
+	e2e_resp_free(&r);
+	ck_assert_int_eq(e2e_call(&E, &A, "POST", "/api/v1/campaigns",
+	    "{\"name\":\"Cloche\",\"body\":\"Bonjour\",\"bodies\":{\"en\":\"Hi\\u0000\"}}", &r),
+	    400);
+	e2e_resp_free(&r);
+	/* a new line stays allowed */
+	ck_assert_int_eq(e2e_status(&E, &A, "POST", "/api/v1/campaigns",
+	    "{\"name\":\"Cloche\",\"body\":\"Bonjour,\\nà jeudi\"}"), 201);
+	ck_assert_uint_eq(count_of("/api/v1/campaigns"), 1);
+}
+END_TEST
+
+/*
+ * 7. De-duplicating ids is not quadratic: a million ids (half of them
+ * repeated) are read in order, once each.  Before the fix this took
+ * minutes and the test was stopped by its harness timeout.
+ */
+START_TEST(test_ids_dedup_linear)
+{
+	enum { N = 1000000 };
+	json_t *body = json_object(), *ids = json_array();
+	struct error err = { 0 };
+	int64_t *out = NULL;
+	size_t n = 0, i;
+
+	for (i = 0; i < N; i++)
+		json_array_append_new(ids, json_integer((json_int_t)(i % (N / 2)) * 7 + 1));
+	json_object_set_new(body, "group_ids", ids);
+	ck_assert_int_eq(api_get_ids(body, "group_ids", &out, &n, &err), 0);
+	ck_assert_uint_eq(n, N / 2);
+	for (i = 0; i < n; i++)
+		ck_assert_int_eq(out[i], (int64_t)i * 7 + 1);
+	free(out);
+	json_decref(body);
+}
+END_TEST
+
 static Suite *
 api_suite(void)
 {
@@ -3007,6 +3056,7 @@ api_suite(void)
 	tcase_add_test(tc, test_password_change_ends_sessions);
 	tcase_add_test(tc, test_tokens_list_revoke);
 	tcase_add_test(tc, test_login_csrf_origin_host);
+	tcase_add_test(tc, test_campaign_control_characters);
 	tc = tcase(s, "security login", false);
 	tcase_add_test(tc, test_login_rate_limit_case);
 	tcase_add_test(tc, test_login_rate_limit_address);
@@ -3016,6 +3066,10 @@ api_suite(void)
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	tcase_add_test(tc, test_hosts_configured);
+	tc = tcase_create("ids");	/* no daemon */
+	tcase_set_timeout(tc, 30);
+	suite_add_tcase(s, tc);
+	tcase_add_test(tc, test_ids_dedup_linear);
 	return s;
 }
 
