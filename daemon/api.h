@@ -94,6 +94,9 @@ int api_users_create(struct http_req *req);
 int api_users_update(struct http_req *req);
 int api_users_delete(struct http_req *req);
 int api_audit_list(struct http_req *req);
+int api_tokens_list(struct http_req *req);
+int api_tokens_create(struct http_req *req);
+int api_tokens_revoke(struct http_req *req);
 
 int api_events_list(struct http_req *req);
 int api_events_create(struct http_req *req);

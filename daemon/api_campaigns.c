@@ -574,6 +574,12 @@ api_campaigns_preview(struct http_req *req)
 		    "seulement des campagnes sur les ateliers qu'il anime.");
 		goto out;
 	}
+	/* as when saving: the samples would show other people's names */
+	if (api_campaigns_is_animateur(req) && (c.ngroups || c.ncontacts)) {
+		error_set(&err, 403, "forbidden", "audience", "Un animateur écrit aux invités "
+		    "de ses ateliers seulement (ni groupe ni contact en plus).");
+		goto out;
+	}
 	if (c.event_id && events_load(req->app->db, c.event_id, &e, &err) < 0)
 		goto out;
 	if (c.event_id)

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "contacts.h"
 #include "events.h"
 #include "links.h"
 #include "log.h"
@@ -119,6 +120,43 @@ api_events_apply(struct http_req *req, struct event *e, struct error *err)
 	return 0;
 }
 
+/*
+ * An animateur invites only people a référent or an admin has already
+ * shown them: contacts invited to one of the ateliers they run (directly
+ * or by a group) and groups already on one of them.  So what they may see
+ * never grows by their own doing.  The refusal is the same for an id that
+ * exists and one that does not.  0, or -1 with err set.
+ */
+static int
+api_events_check_scope(struct http_req *req, const int64_t *contacts, size_t ncontacts,
+    const int64_t *groups, size_t ngroups, struct error *err)
+{
+	static const char sql[] = "SELECT 1 FROM event_groups eg JOIN events e "
+	    "ON e.id = eg.event_id WHERE eg.group_id = ? AND e.owner_id = ?";
+	sqlite3_stmt *st;
+	size_t i;
+	bool shown;
+
+	for (i = 0; i < ncontacts; i++)
+		if (!contacts_invited_by(req->app->db, contacts[i], req->user.id))
+			return error_set(err, 403, "forbidden", "contact_ids", "Un animateur "
+			    "invite seulement les personnes qu'un référent ou un administrateur "
+			    "a déjà invitées à l'un de ses ateliers.");
+	for (i = 0; i < ngroups; i++) {
+		if ((st = db_stmt(req->app->db, sql)) == NULL)
+			return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+		sqlite3_bind_int64(st, 1, groups[i]);
+		sqlite3_bind_int64(st, 2, req->user.id);
+		shown = sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_reset(st);
+		if (!shown)
+			return error_set(err, 403, "forbidden", "group_ids", "Un animateur invite "
+			    "seulement les groupes qu'un référent ou un administrateur a déjà mis "
+			    "sur l'un de ses ateliers.");
+	}
+	return 0;
+}
+
 /* Creates (path without id) or changes an event; answers. */
 static int
 api_events_write(struct http_req *req, bool creating)
@@ -143,7 +181,9 @@ api_events_write(struct http_req *req, bool creating)
 	    json_object_get(req->json, "contact_ids");
 	if (api_events_apply(req, &e, &err) < 0 ||
 	    api_get_ids(req->json, "group_ids", &groups, &inv.ngroups, &err) < 0 ||
-	    api_get_ids(req->json, "contact_ids", &contacts, &inv.ncontacts, &err) < 0)
+	    api_get_ids(req->json, "contact_ids", &contacts, &inv.ncontacts, &err) < 0 ||
+	    (api_events_is_animateur(req) && api_events_check_scope(req, contacts,
+	    inv.ncontacts, groups, inv.ngroups, &err) < 0))
 		goto out;
 	/* a PATCH with one of the two lists keeps the other */
 	if (!creating && set_inv && !json_object_get(req->json, "group_ids"))

@@ -2,8 +2,9 @@
  * api_session — login and logout for the panel, and /healthz.
  *
  * Login failures are counted per client address and per login name
- * (ratelimit.c); past the limit the answer is 429 with Retry-After and
- * the password is not even checked.
+ * (ratelimit.c; the name without regard to case); past the limit the
+ * answer is 429 with Retry-After and the password is not even checked.
+ * A success clears the login's count, never the address's.
  */
 #include <stdio.h>
 #include <string.h>
@@ -45,6 +46,21 @@ api_session_blocked(struct http_req *req, const char *addr_key, const char *name
 	return by_addr > by_name ? by_addr : by_name;
 }
 
+/*
+ * The per-login key: the login folded to lower case, as logins match
+ * (users.login is COLLATE NOCASE), so ADMIN and admin count as one.
+ */
+static void
+api_session_name_key(const char *login, char *key, size_t size)
+{
+	size_t i;
+
+	snprintf(key, size, "%.64s", login);
+	for (i = 0; key[i]; i++)
+		if (key[i] >= 'A' && key[i] <= 'Z')
+			key[i] = (char)(key[i] - 'A' + 'a');
+}
+
 int
 api_session_login(struct http_req *req)
 {
@@ -66,7 +82,7 @@ api_session_login(struct http_req *req)
 	    api_get_string(req->json, "password", true, &password, &err) < 0)
 		return http_reply_error(req, &err);
 	snprintf(addr_key, sizeof(addr_key), "%s", req->addr);
-	snprintf(name_key, sizeof(name_key), "%.64s", login);
+	api_session_name_key(login, name_key, sizeof(name_key));
 	if ((wait = api_session_blocked(req, addr_key, name_key)) > 0) {
 		snprintf(retry, sizeof(retry), "%d", wait);
 		http_add_header(req, "Retry-After", retry);
@@ -81,8 +97,11 @@ api_session_login(struct http_req *req)
 		return http_reply_fail(req, 401, "bad_credentials", NULL,
 		    "Identifiant ou mot de passe incorrect.");
 	}
+	/*
+	 * Only the login's own count is cleared: a success on one's own
+	 * account must not wipe the failures this address made on others'.
+	 */
 	ratelimit_success(req->app->login_by_name, name_key);
-	ratelimit_success(req->app->login_by_addr, addr_key);
 	auth_session_purge(req->app->db, req->now);
 	if (auth_session_create(req->app->db, user.id, req->now, token, csrf) < 0)
 		return http_reply_fail(req, 500, "internal", NULL, "Erreur interne.");

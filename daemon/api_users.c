@@ -140,7 +140,9 @@ api_users_update(struct http_req *req)
 	if (db_begin(req->app->db) < 0)
 		return http_reply_fail(req, 500, "internal", NULL, "Erreur de la base de données.");
 	if ((has_role && auth_user_set_role(req->app->db, u.id, role) < 0) ||
-	    (password && auth_user_set_password(req->app->db, u.login, password, &reason) < 0) ||
+	    (password && auth_user_set_password(req->app->db, u.login, password, req->now,
+	    u.id == req->user.id && req->via_session ? req->session_token : NULL,
+	    &reason) < 0) ||
 	    audit_record(req->app->db, &actor, req->now, "update", "user", u.id, NULL) < 0 ||
 	    db_commit(req->app->db) < 0) {
 		db_rollback(req->app->db);

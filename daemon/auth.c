@@ -151,29 +151,59 @@ auth_user_add(struct db *db, const char *login, enum auth_role role,
 
 int
 auth_user_set_password(struct db *db, const char *login, const char *password,
-    const char **reason)
+    int64_t now, const char *keep_session, const char **reason)
 {
 	static const char sql[] = "UPDATE users SET password_hash = ? WHERE login = ?";
+	static const char sql_sessions[] = "DELETE FROM sessions WHERE user_id = "
+	    "(SELECT id FROM users WHERE login = ?) AND token_hash IS NOT ?";
+	static const char sql_tokens[] = "UPDATE api_tokens SET revoked_at = ? "
+	    "WHERE revoked_at IS NULL AND user_id = (SELECT id FROM users WHERE login = ?)";
 	char hash[crypto_pwhash_STRBYTES];
+	unsigned char keep[32];
 	sqlite3_stmt *st;
+	bool nested;
 
 	if (!auth_password_acceptable(password, reason))
 		return -1;
-	if (auth_hash_password(password, hash) < 0 || (st = db_stmt(db, sql)) == NULL) {
+	if (auth_hash_password(password, hash) < 0) {
 		*reason = "erreur interne";
 		return -1;
 	}
+	*reason = "erreur de la base de données";
+	if (db_begin_nested(db, "auth_passwd", &nested) < 0)
+		return -1;
+	if ((st = db_stmt(db, sql)) == NULL)
+		goto fail;
 	sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, login, -1, SQLITE_STATIC);
-	if (db_step_done(db, st) < 0) {
-		*reason = "erreur de la base de données";
-		return -1;
-	}
+	if (db_step_done(db, st) < 0)
+		goto fail;
 	if (sqlite3_changes(db_handle(db)) != 1) {
 		*reason = "utilisateur inconnu";
-		return -1;
+		goto fail;
 	}
-	return 0;
+	/* whoever knew the old password is logged out, and its tokens end */
+	if ((st = db_stmt(db, sql_sessions)) == NULL)
+		goto fail;
+	sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
+	if (keep_session) {
+		auth_token_hash(keep_session, keep);
+		sqlite3_bind_blob(st, 2, keep, sizeof(keep), SQLITE_TRANSIENT);
+	} else {
+		sqlite3_bind_null(st, 2);
+	}
+	if (db_step_done(db, st) < 0 || (st = db_stmt(db, sql_tokens)) == NULL)
+		goto fail;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_text(st, 2, login, -1, SQLITE_STATIC);
+	if (db_step_done(db, st) < 0)
+		goto fail;
+	sodium_memzero(hash, sizeof(hash));
+	return db_end_nested(db, "auth_passwd", nested, true);
+fail:
+	sodium_memzero(hash, sizeof(hash));
+	db_end_nested(db, "auth_passwd", nested, false);
+	return -1;
 }
 
 int
@@ -347,10 +377,10 @@ auth_check_password(struct db *db, const char *login, const char *password,
 
 int
 auth_token_create(struct db *db, int64_t user_id, const char *label, int64_t now,
-    char token[AUTH_TOKEN_LEN + 1])
+    int64_t expires_at, char token[AUTH_TOKEN_LEN + 1], int64_t *id)
 {
 	static const char sql[] = "INSERT INTO api_tokens (user_id, token_hash, label, "
-	    "created_at) VALUES (?, ?, ?, ?)";
+	    "created_at, expires_at) VALUES (?, ?, ?, ?, ?)";
 	unsigned char hash[32];
 	sqlite3_stmt *st = db_stmt(db, sql);
 
@@ -362,7 +392,30 @@ auth_token_create(struct db *db, int64_t user_id, const char *label, int64_t now
 	sqlite3_bind_blob(st, 2, hash, sizeof(hash), SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 3, label ? label : "", -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, now);
-	return db_step_done(db, st);
+	db_bind_int_or_null(st, 5, expires_at);
+	if (db_step_done(db, st) < 0)
+		return -1;
+	if (id)
+		*id = sqlite3_last_insert_rowid(db_handle(db));
+	return 0;
+}
+
+int
+auth_token_revoke(struct db *db, int64_t id, int64_t user_id, int64_t now)
+{
+	static const char sql[] = "UPDATE api_tokens SET revoked_at = ?1 WHERE id = ?2 "
+	    "AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?1) "
+	    "AND (?3 = 0 OR user_id = ?3)";
+	sqlite3_stmt *st = db_stmt(db, sql);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, id);
+	sqlite3_bind_int64(st, 3, user_id);
+	if (db_step_done(db, st) < 0 || sqlite3_changes(db_handle(db)) != 1)
+		return -1;
+	return 0;
 }
 
 /*
@@ -383,7 +436,8 @@ auth_token_check(struct db *db, const char *token, int64_t now, struct auth_user
 	static const char sql[] = "SELECT t.id, coalesce(t.last_used_at, 0), u.id, u.login, "
 	    "u.role, u.disabled_at IS NOT NULL, u.created_at FROM api_tokens t "
 	    "JOIN users u ON u.id = t.user_id "
-	    "WHERE t.token_hash = ? AND t.revoked_at IS NULL";
+	    "WHERE t.token_hash = ?1 AND t.revoked_at IS NULL "
+	    "AND (t.expires_at IS NULL OR t.expires_at > ?2)";
 	static const char sql_used[] = "UPDATE api_tokens SET last_used_at = ? WHERE id = ?";
 	unsigned char hash[32];
 	sqlite3_stmt *st = db_stmt(db, sql);
@@ -394,6 +448,7 @@ auth_token_check(struct db *db, const char *token, int64_t now, struct auth_user
 		return -1;
 	auth_token_hash(token, hash);
 	sqlite3_bind_blob(st, 1, hash, sizeof(hash), SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, now);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		tid = sqlite3_column_int64(st, 0);
 		used = sqlite3_column_int64(st, 1);

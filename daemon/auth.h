@@ -23,6 +23,8 @@
 #define AUTH_SESSION_IDLE (8 * 3600)	/* seconds without a request */
 #define AUTH_TOUCH_S 60			/* last-seen dates move at most this often */
 #define AUTH_SESSION_MAX (7 * 24 * 3600)	/* absolute lifetime */
+#define AUTH_TOKEN_DAYS 365		/* a new API token's life, by default */
+#define AUTH_TOKEN_DAYS_MAX 3650
 
 enum auth_role {
 	AUTH_ROLE_ADMIN,
@@ -56,8 +58,15 @@ bool auth_password_acceptable(const char *password, const char **reason);
  */
 int auth_user_add(struct db *db, const char *login, enum auth_role role,
     const char *password, int64_t now, int64_t *id, const char **reason);
+/*
+ * Changes a password, ends the user's sessions but keep_session (the
+ * session token of the request making the change, or NULL) and revokes
+ * the user's API tokens: whoever knew the old password is out.  All or
+ * nothing (its own transaction, or a savepoint of the caller's).  0, or
+ * -1 with *reason (a French sentence).
+ */
 int auth_user_set_password(struct db *db, const char *login, const char *password,
-    const char **reason);
+    int64_t now, const char *keep_session, const char **reason);
 /*
  * Disables (or re-enables) a user; disabling also ends its sessions and
  * tokens.  All or nothing: its own transaction, or a savepoint of the
@@ -82,11 +91,21 @@ int auth_user_get(struct db *db, int64_t id, struct auth_user *out);
 int auth_check_password(struct db *db, const char *login, const char *password,
     struct auth_user *out);
 
-/* Creates an API token for a user; token receives AUTH_TOKEN_LEN+1 bytes. */
-int auth_token_create(struct db *db, int64_t user_id, const char *label, int64_t now,
-    char token[AUTH_TOKEN_LEN + 1]);
 /*
- * 0 and *out when the token is valid and its user enabled; else -1.  Its
+ * Creates an API token for a user, valid until expires_at (0: until
+ * revoked); token receives AUTH_TOKEN_LEN+1 bytes, *id (may be NULL) its
+ * row id.  0, or -1 on a database error.
+ */
+int auth_token_create(struct db *db, int64_t user_id, const char *label, int64_t now,
+    int64_t expires_at, char token[AUTH_TOKEN_LEN + 1], int64_t *id);
+/*
+ * Revokes token id, if it is user_id's (0: anyone's) and still valid at
+ * now.  0, or -1 when there is no such valid token (or a database error).
+ */
+int auth_token_revoke(struct db *db, int64_t id, int64_t user_id, int64_t now);
+/*
+ * 0 and *out when the token is valid (neither revoked nor expired) and its
+ * user enabled; else -1.  Its
  * last_used_at is moved to now when AUTH_TOUCH_S old or more.
  */
 int auth_token_check(struct db *db, const char *token, int64_t now, struct auth_user *out);

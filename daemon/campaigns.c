@@ -155,6 +155,22 @@ campaigns_load(struct db *db, int64_t id, struct campaign *c, struct error *err)
 	return 0;
 }
 
+/*
+ * True when text holds a control character (C0 or DEL): a bell, an escape
+ * sequence.  A new line and a tab are allowed where lines are (lines true),
+ * as in contact notes.
+ */
+static bool
+campaigns_has_control(const char *text, bool lines)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)text; *p; p++)
+		if ((*p < 0x20 || *p == 0x7f) && !(lines && (*p == '\n' || *p == '\t')))
+			return true;
+	return false;
+}
+
 /* Checks one template field; a variable of an atelier needs one. */
 static int
 campaigns_check_body(const struct campaign *c, const char *tmpl, const char *field,
@@ -171,6 +187,9 @@ campaigns_check_body(const struct campaign *c, const char *tmpl, const char *fie
 	if (strlen(tmpl) > CAMPAIGN_BODY_MAX)
 		return error_set(err, 400, "invalid", field, "Texte trop long (%d caractères "
 		    "au plus).", CAMPAIGN_BODY_MAX);
+	if (campaigns_has_control(tmpl, true))
+		return error_set(err, 400, "invalid", field,
+		    "Ce champ contient un caractère de contrôle.");
 	if (template_check(tmpl, field, &uses, err) < 0)
 		return -1;
 	if ((uses & TEMPLATE_EVENT_VARS) && c->event_id == 0)
@@ -236,6 +255,9 @@ campaign_validate(struct db *db, const struct campaign *c, struct error *err)
 		    "Donnez un nom à la campagne.");
 	if (strlen(c->name) > CAMPAIGN_NAME_MAX || !text_utf8_valid(c->name, strlen(c->name)))
 		return error_set(err, 400, "invalid", "name", "Nom trop long ou mal encodé.");
+	if (campaigns_has_control(c->name, false))
+		return error_set(err, 400, "invalid", "name",
+		    "Ce champ contient un caractère de contrôle.");
 	if (c->event_id && !campaigns_event_exists(db, c->event_id))
 		return error_set(err, 400, "invalid", "event_id",
 		    "L'atelier n° %lld n'existe pas ou est annulé.", (long long)c->event_id);

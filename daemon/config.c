@@ -52,6 +52,7 @@ struct config_state {
 	char numbered[CONFIG_MAX_MODEMS + CONFIG_MAX_WEBHOOKS][64];
 	size_t nnumbered;
 	int line;		/* the line inih is on, as it numbers them */
+	int stop_line;		/* the line config_read() stopped at (too long), or 0 */
 };
 
 /* Where config_read() takes the lines from: a file, or else a string. */
@@ -94,6 +95,8 @@ config_fail(struct config_state *st, const char *fmt, ...)
 	}
 	return 0;
 }
+
+static bool config_hosts_valid(const char *value);
 
 static int
 config_parse_int(const char *value, int min, int max, int *out)
@@ -196,7 +199,8 @@ config_parse_days(const char *value, unsigned *days)
 /* Keys of each section, in the order of their bit in config_state.seen. */
 static const char *const config_keys_centre[] = { "name", "phone", "timezone", NULL };
 static const char *const config_keys_database[] = { "path", NULL };
-static const char *const config_keys_http[] = { "listen", "tls_cert", "tls_key", NULL };
+static const char *const config_keys_http[] = { "listen", "tls_cert", "tls_key", "hosts",
+	NULL };
 static const char *const config_keys_sending[] = { "hours", "days", "max_per_minute",
 	"max_per_day", "retry_delay", "reply_days", NULL };
 static const char *const config_keys_backup[] = { "dir", "time", "keep", NULL };
@@ -543,6 +547,11 @@ config_set_value(struct config_state *st, const char *section, const char *name,
 				return config_fail(st, "[http] listen: expected ADDRESS:PORT "
 				    "such as 127.0.0.1:8080 or [::]:8080, got '%s'", value);
 			config_set_str(&st->cfg->http_listen, value);
+		} else if (strcmp(name, "hosts") == 0) {
+			if (!config_hosts_valid(value))
+				return config_fail(st, "[http] hosts: expected host names separated "
+				    "by commas (rappel.centre.lan, accueil) or *, got '%s'", value);
+			config_set_str(&st->cfg->http_hosts, value);
 		} else if (value[0] && strcmp(name, "tls_cert") == 0) {
 			config_set_str(&st->cfg->tls_cert, value);
 			st->cfg->tls_cert_line = st->line;
@@ -561,6 +570,33 @@ config_set_value(struct config_state *st, const char *section, const char *name,
 	if (st->webhook)
 		return config_set_webhook(st, name, value);
 	return config_set_modem(st, name, value);
+}
+
+/* A comma-separated list of host names (letters, digits, "." and "-"), or "*". */
+static bool
+config_hosts_valid(const char *value)
+{
+	const char *p;
+	size_t len = 0;
+
+	if (strcmp(value, "*") == 0)
+		return true;
+	for (p = value;; p++) {
+		if (*p == ',' || *p == '\0') {
+			if (len == 0 || len > 253)
+				return false;
+			if (*p == '\0')
+				return true;
+			len = 0;
+		} else if (*p == ' ') {
+			continue;
+		} else if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '.' || *p == '-') {
+			len++;
+		} else {
+			return false;
+		}
+	}
 }
 
 static int
@@ -661,6 +697,8 @@ static struct config *
 config_finish(struct config *cfg, struct config_state *st, int line,
     char *err, size_t errlen)
 {
+	if (st->stop_line)	/* config_read() stopped the parse: inih saw an end of file */
+		line = st->stop_line;
 	if (line != 0) {
 		if (line < 0)
 			snprintf(err, errlen, "%s: cannot read: %s", cfg->path, strerror(errno));
@@ -686,9 +724,27 @@ config_inih_setup(void)
 
 /*
  * An fgets() for inih, from a file or a string, that counts the lines it
- * hands out as inih does (a line longer than ini_max_line counts twice).
- * A file saved as UTF-16 (Notepad's "Unicode") is refused at its first line.
+ * hands out.  A line that does not fit in inih's buffer (num - 1 bytes,
+ * ini_max_line) is refused at its own number: the parse ends there, as at
+ * the end of the file, and config_finish() reports st->stop_line (inih
+ * would otherwise take its tail for a line of its own, and a value would
+ * be cut short).  A file saved as UTF-16 (Notepad's "Unicode") is refused
+ * at its first line.
  */
+/* True when r has text left to read. */
+static bool
+config_read_more(struct config_reader *r)
+{
+	int c;
+
+	if (r->file == NULL)
+		return *r->text != '\0';
+	if ((c = getc(r->file)) == EOF)
+		return false;
+	ungetc(c, r->file);
+	return true;
+}
+
 static char *
 config_read(char *str, int num, void *stream)
 {
@@ -713,6 +769,12 @@ config_read(char *str, int num, void *stream)
 	if (++r->st->line == 1 && (strncmp(str, "\xFF\xFE", 2) == 0 ||
 	    strncmp(str, "\xFE\xFF", 2) == 0))
 		config_fail(r->st, "the file is UTF-16 text (%s)", CONFIG_HINT_UTF8);
+	n = strlen(str);
+	if (n == (size_t)num - 1 && str[n - 1] != '\n' && config_read_more(r)) {
+		config_fail(r->st, "line too long (%d bytes at most)", num - 2);
+		r->st->stop_line = r->st->line;
+		return NULL;
+	}
 	return str;
 }
 
@@ -844,6 +906,7 @@ config_free(const struct config *snapshot)
 	free(cfg->timezone);
 	free(cfg->db_path);
 	free(cfg->http_listen);
+	free(cfg->http_hosts);
 	free(cfg->tls_cert);
 	free(cfg->tls_key);
 	free(cfg->backup_dir);

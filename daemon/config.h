@@ -66,6 +66,12 @@ struct config {
 	char *http_listen;	/* "address:port", default "127.0.0.1:8080" */
 	struct sockaddr_storage http_addr;	/* http_listen, parsed */
 	socklen_t http_addrlen;
+	/*
+	 * [http] hosts: other names the panel answers to, comma-separated, or
+	 * "*" for any; NULL when unset.  Addresses, "localhost" and the
+	 * machine's own name (and NAME.local) are always answered.
+	 */
+	char *http_hosts;
 	char *tls_cert;		/* NULL unless set; both or neither */
 	char *tls_key;
 	/* lines of the file that set db_path, tls_cert, tls_key; 0: not in the file */

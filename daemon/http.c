@@ -1,20 +1,35 @@
 /*
  * http — libmicrohttpd server, authentication and dispatch.  See http.h.
  *
- * Order of checks for every request, in http_dispatch():
- *   1. the body was too large                 → 413
- *   2. the route is public (healthz, login)   → handler
+ * Everything that can be decided from the headers is decided when they
+ * have arrived, in the first call of the access handler, before a byte of
+ * the body is read (http_check_headers()); a refusal is answered at once
+ * and the connection closed:
+ *   1. Host not one the panel answers to      → 421 (DNS rebinding)
+ *   2. the route is public (healthz, login)   → on to 5
  *   3. no valid credentials                   → 401 (for every other path)
- *   4. unknown path / method                  → 404 / 405
- *   5. cookie session, state-changing method,
+ *   4. cookie session, state-changing method,
  *      X-CSRF-Token missing or wrong          → 403
- *   6. role not allowed                       → 403
- *   7. JSON body not an object                → 400
- *   8. handler
+ *   5. state-changing method with an Origin
+ *      that is not the Host's                 → 403
+ *   6. unknown path / method                  → 404 / 405
+ *   7. role not allowed                       → 403
+ *   8. Content-Length over the route's limit  → 413
+ *   9. the login's body not application/json → 415
+ * A body that grows past the limit as it comes (chunked) closes the
+ * connection.  When the body is complete, in http_dispatch():
+ *  10. JSON body not an object                → 400
+ *  11. handler
+ *
+ * Connections: at most HTTP_CONNECTION_LIMIT, HTTP_PER_ADDRESS_LIMIT from
+ * one address; each has deadlines (struct http_conn), enforced by a
+ * watchdog thread, for its headers and for its whole request, however
+ * slowly the bytes trickle in.
  */
 #include "http.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <malloc.h>
 #include <microhttpd.h>
 #include <netdb.h>
@@ -23,12 +38,37 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <pthread.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "web.h"
 
-#define HTTP_CONNECTION_LIMIT 64
-#define HTTP_TIMEOUT_S 30
+#define HTTP_CONNECTION_LIMIT 256	/* connections in all */
+#define HTTP_PER_ADDRESS_LIMIT 32	/* from one client address */
+#define HTTP_TIMEOUT_S 30		/* silence that closes a connection */
+#define HTTP_HEADERS_S 10		/* a request's headers, from its first byte */
+#define HTTP_REQUEST_S 60		/* a request's body and answer, after its headers */
+#define HTTP_UPLOAD_S 300		/* the same for a CSV import (8 MiB) */
+#define HTTP_MEMORY_LIMIT (32 * 1024)	/* per connection: its headers must fit */
+
+/*
+ * A connection and its deadline (CLOCK_MONOTONIC, ms).  Created when it
+ * opens (http_on_connection()), moved when its headers arrive and when a
+ * request ends, freed when it closes; listed in http_server.conns.  The
+ * watchdog shuts down the socket of one past its deadline; libmicrohttpd
+ * then closes it.  The socket stays open until the record is unlinked
+ * (libmicrohttpd notifies the close before closing), so under the lock
+ * the fd is always this connection's.
+ */
+struct http_conn {
+	struct http_conn *prev, *next;
+	int fd;
+	int64_t deadline;
+	bool shut;		/* shut down by the watchdog */
+};
 
 /*
  * The answer a handler chose to keep (http_reply_keep()): one
@@ -49,7 +89,74 @@ struct http_server {
 	char *tls_key;
 	struct http_kept kept;
 	unsigned open;			/* connections; only the HTTP thread counts */
+	char hostname[256];		/* this machine's name, for the Host check */
+	pthread_mutex_t lock;		/* conns, stopping */
+	pthread_cond_t wake;
+	struct http_conn *conns;
+	bool stopping;
+	bool watchdog_started;
+	pthread_t watchdog;
 };
+
+static int64_t
+http_monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+http_conn_deadline(struct http_server *srv, struct http_conn *c, int seconds)
+{
+	if (c == NULL)
+		return;
+	pthread_mutex_lock(&srv->lock);
+	c->deadline = http_monotonic_ms() + (int64_t)seconds * 1000;
+	pthread_mutex_unlock(&srv->lock);
+}
+
+/* The record of req's connection (NULL if it has none). */
+static struct http_conn *
+http_conn_of(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn,
+	    MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return ci ? ci->socket_context : NULL;
+}
+
+/* Shuts down, once a second, the connections past their deadline. */
+static void *
+http_watchdog(void *arg)
+{
+	struct http_server *srv = arg;
+	struct http_conn *c;
+	struct timespec until;
+	int64_t now;
+	unsigned shut;
+
+	pthread_mutex_lock(&srv->lock);
+	while (!srv->stopping) {
+		now = http_monotonic_ms();
+		shut = 0;
+		for (c = srv->conns; c; c = c->next) {
+			if (c->shut || c->deadline > now)
+				continue;
+			shutdown(c->fd, SHUT_RDWR);
+			c->shut = true;
+			shut++;
+		}
+		if (shut)
+			log_warn("http: closed %u connection(s) past their deadline", shut);
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += 1;
+		pthread_cond_timedwait(&srv->wake, &srv->lock, &until);
+	}
+	pthread_mutex_unlock(&srv->lock);
+	return NULL;
+}
 
 /*
  * Every answer: no sniffing, no framing, and a policy that allows only
@@ -344,36 +451,183 @@ http_role_allowed(const struct http_req *req)
 	return true;
 }
 
+/* The host part of a Host header or of an Origin's authority: [v6], name or address. */
+static void
+http_host_name(const char *host, char *out, size_t size)
+{
+	size_t n;
+
+	if (host[0] == '[') {
+		n = strcspn(host + 1, "]");
+		snprintf(out, size, "%.*s", (int)n, host + 1);
+		return;
+	}
+	n = strcspn(host, ":");
+	snprintf(out, size, "%.*s", (int)n, host);
+	n = strlen(out);
+	if (n && out[n - 1] == '.')	/* "localhost." is localhost */
+		out[n - 1] = '\0';
+}
+
+/* True when name is in list, a comma-separated list of names (spaces ignored), or list is "*". */
+static bool
+http_name_listed(const char *list, const char *name)
+{
+	size_t n = strlen(name), len;
+	const char *p = list;
+
+	if (list == NULL)
+		return false;
+	if (strcmp(list, "*") == 0)
+		return true;
+	while (*p) {
+		while (*p == ' ' || *p == ',')
+			p++;
+		len = strcspn(p, ", ");
+		if (len == n && len && strncasecmp(p, name, n) == 0)
+			return true;
+		p += len;
+	}
+	return false;
+}
+
+/*
+ * True when the Host header names this panel: an address, localhost, this
+ * machine's name (or NAME.local), or a name of [http] hosts.  A web page
+ * of another site whose name was made to point here (DNS rebinding) sends
+ * its own name, and is refused.  No Host (HTTP/1.0): no browser, allowed.
+ */
+static bool
+http_host_allowed(struct http_req *req)
+{
+	const char *host = http_header(req, MHD_HTTP_HEADER_HOST);
+	char name[256], local[300];
+	unsigned char addr[sizeof(struct in6_addr)];
+
+	if (host == NULL)
+		return true;
+	http_host_name(host, name, sizeof(name));
+	if (inet_pton(AF_INET, name, addr) == 1 || inet_pton(AF_INET6, name, addr) == 1 ||
+	    strcasecmp(name, "localhost") == 0)
+		return true;
+	snprintf(local, sizeof(local), "%s.local", req->srv->hostname);
+	if (req->srv->hostname[0] && (strcasecmp(name, req->srv->hostname) == 0 ||
+	    strcasecmp(name, local) == 0))
+		return true;
+	return http_name_listed(req->cfg->http_hosts, name);
+}
+
+/*
+ * True unless a state-changing request carries an Origin (a browser) that
+ * is not the address it was sent to: another site's page posting here.
+ */
+static bool
+http_origin_allowed(struct http_req *req)
+{
+	const char *origin = http_header(req, "Origin");
+	const char *host = http_header(req, MHD_HTTP_HEADER_HOST);
+	const char *authority;
+
+	if (origin == NULL || strcmp(req->method, "GET") == 0 ||
+	    strcmp(req->method, "HEAD") == 0 || strcmp(req->method, "OPTIONS") == 0)
+		return true;
+	if (strncasecmp(origin, "http://", 7) == 0)
+		authority = origin + 7;
+	else if (strncasecmp(origin, "https://", 8) == 0)
+		authority = origin + 8;
+	else
+		return false;	/* "null": a sandboxed page, a file, a redirect */
+	return host != NULL && strcasecmp(authority, host) == 0;
+}
+
+/* True when the body is declared as JSON ("application/json", perhaps with a charset). */
+static bool
+http_body_is_json(struct http_req *req)
+{
+	const char *ct = http_header(req, MHD_HTTP_HEADER_CONTENT_TYPE);
+	size_t n = strlen("application/json");
+
+	return ct && strncasecmp(ct, "application/json", n) == 0 &&
+	    (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
+
+/*
+ * The checks that need only the headers (see the top of this file), in
+ * the first call for a request.  0 to read the body, or -1 with *answer
+ * set: the request is answered, its body is never read.
+ */
+static int
+http_check_headers(struct http_req *req, int *answer)
+{
+	const char *clen = http_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	bool path_known = false, public;
+
+	*answer = MHD_YES;
+	if (!http_host_allowed(req)) {
+		log_warn("http: unknown Host refused addr=%s", req->addr);
+		*answer = http_reply_fail(req, 421, "unknown_host", NULL, "Cette adresse n'est "
+		    "pas celle de rappel : ouvrez le panneau par son adresse habituelle.");
+		return -1;
+	}
+	req->body_max = 0;
+	if (web_wants(req->method, req->path)) {
+		req->web = true;
+	} else {
+		req->route = api_route_find(req->method, req->path, req->ids, &path_known);
+		public = req->route && (req->route->flags & HTTP_PUBLIC);
+		if (!public)
+			http_authenticate(req);
+		if (!public && !req->authenticated) {
+			if (req->csrf_refused) {
+				*answer = http_reply_fail(req, 403, "csrf", NULL, "Jeton CSRF absent "
+				    "ou invalide : rechargez la page et recommencez.");
+				return -1;
+			}
+			http_add_header(req, "WWW-Authenticate", "Bearer realm=\"rappel\"");
+			*answer = http_reply_fail(req, 401, "unauthorized", NULL,
+			    "Connexion requise.");
+			return -1;
+		}
+		if (!http_origin_allowed(req)) {
+			log_warn("http: foreign Origin refused addr=%s", req->addr);
+			*answer = http_reply_fail(req, 403, "origin", NULL, "Requête venue d'un "
+			    "autre site : refusée.");
+			return -1;
+		}
+		if (req->route == NULL) {
+			*answer = path_known ? http_reply_fail(req, 405, "method_not_allowed", NULL,
+			    "Méthode non permise sur cette adresse.") : http_reply_fail(req, 404,
+			    "not_found", NULL, "Adresse inconnue.");
+			return -1;
+		}
+		if (req->authenticated && !http_role_allowed(req)) {
+			*answer = http_reply_fail(req, 403, "forbidden", NULL,
+			    "Votre rôle ne permet pas cette action.");
+			return -1;
+		}
+		req->body_max = public ? HTTP_PUBLIC_MAX :
+		    (req->route->flags & HTTP_RAW_BODY) ? HTTP_UPLOAD_MAX : HTTP_JSON_MAX;
+		if (public && strcmp(req->method, "POST") == 0 && !http_body_is_json(req)) {
+			*answer = http_reply_fail(req, 415, "unsupported_media_type", NULL,
+			    "Envoyez le corps en JSON (Content-Type: application/json).");
+			return -1;
+		}
+	}
+	if (clen && (clen[0] < '0' || clen[0] > '9' || strtoull(clen, NULL, 10) >
+	    req->body_max)) {
+		*answer = http_reply_fail(req, 413, "too_large", NULL,
+		    "La requête est trop volumineuse.");
+		return -1;
+	}
+	return 0;
+}
+
+/* Once the body is complete: parses the JSON, runs the handler. */
 static int
 http_dispatch(struct http_req *req)
 {
-	bool path_known = false;
-
-	if (req->too_large)
-		return http_reply_fail(req, 413, "too_large", NULL,
-		    "La requête est trop volumineuse.");
-	if (web_wants(req->method, req->path))
+	if (req->web)
 		return web_serve(req);
-	req->route = api_route_find(req->method, req->path, req->ids, &path_known);
-	if (req->route == NULL || !(req->route->flags & HTTP_PUBLIC))
-		http_authenticate(req);
-	if (!req->authenticated && (req->route == NULL || !(req->route->flags & HTTP_PUBLIC))) {
-		if (req->csrf_refused)
-			return http_reply_fail(req, 403, "csrf", NULL, "Jeton CSRF absent ou "
-			    "invalide : rechargez la page et recommencez.");
-		http_add_header(req, "WWW-Authenticate", "Bearer realm=\"rappel\"");
-		return http_reply_fail(req, 401, "unauthorized", NULL,
-		    "Connexion requise.");
-	}
-	if (req->route == NULL) {
-		if (path_known)
-			return http_reply_fail(req, 405, "method_not_allowed", NULL,
-			    "Méthode non permise sur cette adresse.");
-		return http_reply_fail(req, 404, "not_found", NULL, "Adresse inconnue.");
-	}
-	if (req->authenticated && !http_role_allowed(req))
-		return http_reply_fail(req, 403, "forbidden", NULL,
-		    "Votre rôle ne permet pas cette action.");
 	if (!(req->route->flags & HTTP_RAW_BODY) && req->body.len > 0) {
 		json_error_t jerr;
 		req->json = json_loadb(req->body.data, req->body.len, JSON_REJECT_DUPLICATES,
@@ -385,12 +639,6 @@ http_dispatch(struct http_req *req)
 	return req->route->handler(req);
 }
 
-static size_t
-http_body_limit(const char *path)
-{
-	return strstr(path, "/import") ? HTTP_UPLOAD_MAX : HTTP_JSON_MAX;
-}
-
 static enum MHD_Result
 http_on_request(void *cls, struct MHD_Connection *conn, const char *url,
     const char *method, const char *version, const char *upload_data,
@@ -398,9 +646,9 @@ http_on_request(void *cls, struct MHD_Connection *conn, const char *url,
 {
 	struct http_server *srv = cls;
 	struct http_req *req = *con_cls;
-	const char *clen;
 	int r;
 
+	(void)version;
 	if (req == NULL) {
 		req = calloc(1, sizeof(*req));
 		if (req == NULL || (req->path = strdup(url)) == NULL)
@@ -409,26 +657,33 @@ http_on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		req->srv = srv;
 		req->app = srv->app;
 		snprintf(req->method, sizeof(req->method), "%s", method);
-		clen = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-		    MHD_HTTP_HEADER_CONTENT_LENGTH);
-		if (clen && strtoull(clen, NULL, 10) > http_body_limit(url))
-			req->too_large = true;
 		*con_cls = req;
+		req->now = srv->app->now();
+		req->cfg = app_config(srv->app);	/* this request's snapshot, to the end */
+		http_client_addr(req);
+		if (http_check_headers(req, &r) < 0)
+			return r == MHD_YES ? MHD_YES : MHD_NO;
+		http_conn_deadline(srv, http_conn_of(conn), req->route &&
+		    (req->route->flags & HTTP_RAW_BODY) ? HTTP_UPLOAD_S : HTTP_REQUEST_S);
 		return MHD_YES;
 	}
 	if (*upload_data_size > 0) {
-		if (!req->too_large && req->body.len + *upload_data_size <= http_body_limit(url))
-			buf_append(&req->body, upload_data, *upload_data_size);
-		else
-			req->too_large = true;
+		if (req->answered) {	/* refused from its headers: never read */
+			*upload_data_size = 0;
+			return MHD_NO;
+		}
+		if (req->body.len + *upload_data_size > req->body_max) {
+			log_warn("http: %s %s body over %zu bytes, connection closed addr=%s",
+			    req->method, req->path, req->body_max, req->addr);
+			return MHD_NO;
+		}
+		buf_append(&req->body, upload_data, *upload_data_size);
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
 	if (req->answered)
 		return MHD_YES;
 	req->now = srv->app->now();
-	req->cfg = app_config(srv->app);	/* this request's snapshot, to the end */
-	http_client_addr(req);
 	r = http_dispatch(req);
 	return r == MHD_YES ? MHD_YES : MHD_NO;
 }
@@ -440,9 +695,9 @@ http_on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	struct http_req *req = *con_cls;
 	int i;
 
-	(void)cls;
-	(void)conn;
 	(void)toe;
+	/* a kept-alive connection: its silence, then the next request's headers */
+	http_conn_deadline(cls, http_conn_of(conn), HTTP_TIMEOUT_S + HTTP_HEADERS_S);
 	if (req == NULL)
 		return;
 	for (i = 0; i < req->nheaders; i++)
@@ -470,12 +725,40 @@ http_on_connection(void *cls, struct MHD_Connection *conn, void **socket_ctx,
     enum MHD_ConnectionNotificationCode code)
 {
 	struct http_server *srv = cls;
+	struct http_conn *c = *socket_ctx;
+	const union MHD_ConnectionInfo *ci;
 
-	(void)conn;
-	(void)socket_ctx;
-	if (code == MHD_CONNECTION_NOTIFY_STARTED)
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
 		srv->open++;
-	else if (code == MHD_CONNECTION_NOTIFY_CLOSED && srv->open > 0 && --srv->open == 0) {
+		ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		if (ci == NULL || (c = calloc(1, sizeof(*c))) == NULL)
+			return;	/* no deadline for it: the idle timeout still applies */
+		c->fd = ci->connect_fd;
+		c->deadline = http_monotonic_ms() + HTTP_HEADERS_S * 1000;
+		pthread_mutex_lock(&srv->lock);
+		c->next = srv->conns;
+		if (srv->conns)
+			srv->conns->prev = c;
+		srv->conns = c;
+		pthread_mutex_unlock(&srv->lock);
+		*socket_ctx = c;
+		return;
+	}
+	if (code != MHD_CONNECTION_NOTIFY_CLOSED)
+		return;
+	if (c) {
+		pthread_mutex_lock(&srv->lock);
+		if (c->prev)
+			c->prev->next = c->next;
+		else
+			srv->conns = c->next;
+		if (c->next)
+			c->next->prev = c->prev;
+		pthread_mutex_unlock(&srv->lock);
+		free(c);
+		*socket_ctx = NULL;
+	}
+	if (srv->open > 0 && --srv->open == 0) {
 		sqlite3_db_release_memory(db_handle(srv->app->db));
 		malloc_trim(0);
 	}
@@ -518,6 +801,10 @@ http_start(struct app *app, const struct config *cfg, char *err, size_t errlen)
 	if (srv == NULL)
 		fatal("http: out of memory");
 	srv->app = app;
+	pthread_mutex_init(&srv->lock, NULL);
+	pthread_cond_init(&srv->wake, NULL);
+	if (gethostname(srv->hostname, sizeof(srv->hostname) - 1) < 0)
+		srv->hostname[0] = '\0';
 	if (cfg->http_addr.ss_family == AF_INET6)
 		flags |= MHD_USE_DUAL_STACK;
 	if (cfg->tls_cert) {
@@ -534,7 +821,9 @@ http_start(struct app *app, const struct config *cfg, char *err, size_t errlen)
 	    MHD_OPTION_NOTIFY_COMPLETED, http_on_completed, srv,
 	    MHD_OPTION_NOTIFY_CONNECTION, http_on_connection, srv,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_CONNECTION_LIMIT,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)HTTP_PER_ADDRESS_LIMIT,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_TIMEOUT_S,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_MEMORY_LIMIT,
 	    cfg->tls_cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, srv->tls_cert,
 	    MHD_OPTION_HTTPS_MEM_KEY, srv->tls_key,
 	    MHD_OPTION_END);
@@ -543,9 +832,18 @@ http_start(struct app *app, const struct config *cfg, char *err, size_t errlen)
 		    cfg->http_listen);
 		goto fail;
 	}
+	if (pthread_create(&srv->watchdog, NULL, http_watchdog, srv) != 0) {
+		snprintf(err, errlen, "cannot start the connection watchdog: %s",
+		    strerror(errno));
+		MHD_stop_daemon(srv->mhd);
+		goto fail;
+	}
+	srv->watchdog_started = true;
 	log_info("http: listening on %s%s", cfg->http_listen, cfg->tls_cert ? " (https)" : "");
 	return srv;
 fail:
+	pthread_cond_destroy(&srv->wake);
+	pthread_mutex_destroy(&srv->lock);
 	free(srv->tls_cert);
 	free(srv->tls_key);
 	free(srv);
@@ -557,7 +855,16 @@ http_stop(struct http_server *srv)
 {
 	if (srv == NULL)
 		return;
-	MHD_stop_daemon(srv->mhd);
+	if (srv->watchdog_started) {
+		pthread_mutex_lock(&srv->lock);
+		srv->stopping = true;
+		pthread_cond_signal(&srv->wake);
+		pthread_mutex_unlock(&srv->lock);
+		pthread_join(srv->watchdog, NULL);
+	}
+	MHD_stop_daemon(srv->mhd);	/* notifies every close: conns ends empty */
+	pthread_cond_destroy(&srv->wake);
+	pthread_mutex_destroy(&srv->lock);
 	http_kept_clear(&srv->kept);
 	free(srv->tls_cert);
 	free(srv->tls_key);

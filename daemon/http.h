@@ -23,6 +23,7 @@
 
 #define HTTP_JSON_MAX (256 * 1024)		/* JSON bodies */
 #define HTTP_UPLOAD_MAX (8 * 1024 * 1024)	/* CSV imports */
+#define HTTP_PUBLIC_MAX (8 * 1024)		/* the login, before any credentials */
 #define HTTP_SESSION_COOKIE "rappel_session"
 
 struct http_server;
@@ -42,7 +43,9 @@ struct http_req {
 	char *path;			/* owned copy of the URL path */
 	int64_t ids[2];			/* the {id} segments of the path, in order */
 	struct buf body;
+	size_t body_max;		/* the route's limit, known from the headers */
 	bool too_large;
+	bool web;			/* a panel file (web_serve()) */
 	json_t *json;			/* parsed body for JSON routes, else NULL */
 	int64_t now;
 	char addr[64];			/* client address, numeric */

@@ -48,7 +48,10 @@ ctl_usage(FILE *out)
 	    "  user passwd LOGIN\n"
 	    "  user list\n"
 	    "  user disable LOGIN | user enable LOGIN\n"
-	    "  token create LOGIN [--label TEXT]   prints a new API token\n"
+	    "  token create LOGIN [--label TEXT] [--days N]\n"
+	    "                                       prints a new API token (valid 365 days)\n"
+	    "  token list LOGIN                     its valid tokens: id, label, dates\n"
+	    "  token revoke ID                      ends a token at once\n"
 	    "  import contacts FILE.csv [--dry-run]\n"
 	    "  send NUMBER TEXT                     queue one SMS (rappeld sends it)\n"
 	    "  status\n"
@@ -206,11 +209,12 @@ ctl_user(struct db *db, int argc, char **argv, int64_t now)
 	if (strcmp(argv[0], "passwd") == 0) {
 		if (ctl_new_password(pw, sizeof(pw)) != 0 || ctl_begin(db, "user passwd") != 0)
 			return 1;
-		if (auth_user_set_password(db, argv[1], pw, &reason) < 0)
+		if (auth_user_set_password(db, argv[1], pw, now, NULL, &reason) < 0)
 			return ctl_rollback(db, "user passwd", reason);
 		if (ctl_commit(db, "user passwd", now, "password", "user", u.id) != 0)
 			return 1;
-		printf("password of %s changed\n", argv[1]);
+		printf("password of %s changed; its sessions ended and its tokens revoked\n",
+		    argv[1]);
 		return 0;
 	}
 	if (strcmp(argv[0], "disable") == 0 || strcmp(argv[0], "enable") == 0) {
@@ -229,28 +233,96 @@ ctl_user(struct db *db, int argc, char **argv, int64_t now)
 	return ctl_fail("user: unknown subcommand '%s'", argv[0]);
 }
 
+#define CTL_TOKEN_USAGE "usage: token create LOGIN [--label TEXT] [--days N] | " \
+	"token list LOGIN | token revoke ID"
+
+/* A date for a listing: "2026-12-03 14:00" (local time of the centre), or "-". */
+static const char *
+ctl_token_date(sqlite3_stmt *st, int col, char out[TIME_ISO_MAX])
+{
+	if (sqlite3_column_type(st, col) == SQLITE_NULL)
+		return "-";
+	time_format_iso(sqlite3_column_int64(st, col), out);
+	out[16] = '\0';
+	out[10] = ' ';
+	return out;
+}
+
+static int
+ctl_token_list(struct db *db, const char *login, int64_t now)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT t.id, t.label, t.created_at, t.last_used_at, "
+	    "t.expires_at FROM api_tokens t JOIN users u ON u.id = t.user_id "
+	    "WHERE u.login = ?1 AND t.revoked_at IS NULL "
+	    "AND (t.expires_at IS NULL OR t.expires_at > ?2) ORDER BY t.id");
+	char a[TIME_ISO_MAX], b[TIME_ISO_MAX], c[TIME_ISO_MAX];
+	int rc;
+
+	if (st == NULL)
+		return ctl_fail("token list: database error");
+	sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, now);
+	printf("%-6s %-16s %-16s %-16s %s\n", "ID", "CREATED", "LAST USED", "EXPIRES", "LABEL");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		printf("%-6lld %-16s %-16s %-16s %s\n", (long long)sqlite3_column_int64(st, 0),
+		    ctl_token_date(st, 2, a), ctl_token_date(st, 3, b), ctl_token_date(st, 4, c),
+		    (const char *)sqlite3_column_text(st, 1));
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return ctl_fail("token list: %s; the list above is incomplete",
+		    sqlite3_errmsg(db_handle(db)));
+	return 0;
+}
+
 static int
 ctl_token(struct db *db, int argc, char **argv, int64_t now)
 {
-	char token[AUTH_TOKEN_LEN + 1];
+	char token[AUTH_TOKEN_LEN + 1], *end;
 	const char *label = "";
+	long days = AUTH_TOKEN_DAYS;
 	struct auth_user u;
+	int64_t id;
+	int i;
 
-	if (argc < 2 || strcmp(argv[0], "create") != 0)
-		return ctl_fail("usage: token create LOGIN [--label TEXT]");
-	if (argc == 4 && strcmp(argv[2], "--label") == 0)
-		label = argv[3];
-	else if (argc != 2)
-		return ctl_fail("usage: token create LOGIN [--label TEXT]");
+	if (argc == 2 && strcmp(argv[0], "revoke") == 0) {
+		id = strtoll(argv[1], &end, 10);
+		if (*end != '\0' || id <= 0)
+			return ctl_fail(CTL_TOKEN_USAGE);
+		if (ctl_begin(db, "token revoke") != 0)
+			return 1;
+		if (auth_token_revoke(db, id, 0, now) < 0)
+			return ctl_rollback(db, "token revoke", "no such valid token");
+		if (ctl_commit(db, "token revoke", now, "revoke", "token", id) != 0)
+			return 1;
+		printf("token %lld revoked\n", (long long)id);
+		return 0;
+	}
+	if (argc < 2 || (strcmp(argv[0], "create") != 0 && strcmp(argv[0], "list") != 0))
+		return ctl_fail(CTL_TOKEN_USAGE);
 	if (auth_user_find(db, argv[1], &u) < 0)
 		return ctl_fail("%s: no such user", argv[1]);
+	if (strcmp(argv[0], "list") == 0)
+		return argc == 2 ? ctl_token_list(db, u.login, now) : ctl_fail(CTL_TOKEN_USAGE);
+	for (i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--label") == 0 && i + 1 < argc) {
+			label = argv[++i];
+		} else if (strcmp(argv[i], "--days") == 0 && i + 1 < argc) {
+			days = strtol(argv[++i], &end, 10);
+			if (*end != '\0' || days < 1 || days > AUTH_TOKEN_DAYS_MAX)
+				return ctl_fail("token create: --days must be from 1 to %d",
+				    AUTH_TOKEN_DAYS_MAX);
+		} else {
+			return ctl_fail(CTL_TOKEN_USAGE);
+		}
+	}
 	if (u.disabled)
 		return ctl_fail("%s: the account is disabled", argv[1]);
 	if (ctl_begin(db, "token create") != 0)
 		return 1;
-	if (auth_token_create(db, u.id, label, now, token) < 0)
+	if (auth_token_create(db, u.id, label, now, now + (int64_t)days * 24 * 3600, token,
+	    &id) < 0)
 		return ctl_rollback(db, "token create", "database error");
-	if (ctl_commit(db, "token create", now, "create", "token", u.id) != 0)
+	if (ctl_commit(db, "token create", now, "create", "token", id) != 0)
 		return 1;
 	printf("%s\n", token);
 	return 0;
@@ -611,7 +683,7 @@ ctl_setup_admin(struct db *db, int64_t now)
 	if (ctl_begin(db, "setup") != 0)
 		return 1;
 	if (auth_user_find(db, login, &u) == 0) {
-		if (auth_user_set_password(db, login, pw, &reason) < 0)
+		if (auth_user_set_password(db, login, pw, now, NULL, &reason) < 0)
 			return ctl_rollback(db, "setup", reason);
 		if (ctl_commit(db, "setup", now, "password", "user", u.id) != 0)
 			return 1;

@@ -5,6 +5,7 @@
 #include <check.h>
 #include <dirent.h>
 #include <jansson.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -20,6 +21,7 @@
 #include <unistd.h>
 
 #include "e2e.h"
+#include "api.h"
 #include "http.h"
 #include "test_main.h"
 
@@ -1123,10 +1125,15 @@ START_TEST(test_roles)
 	e2e_resp_free(&r);
 	ck_assert_int_eq(e2e_status(&E, &anim, "GET", path, NULL), 404);
 	{
-		char body[160];
+		/* an admin gives them an atelier with this contact invited (issue 19) */
+		char body[200];
+		json_t *users = get_json("/api/v1/users");
 		snprintf(body, sizeof(body), "{\"title\":\"Couture\",\"starts_at\":"
-		    "\"2026-12-03T14:00:00+01:00\",\"contact_ids\":[%lld]}", (long long)id);
-		ck_assert_int_eq(e2e_status(&E, &anim, "POST", "/api/v1/events", body), 201);
+		    "\"2026-12-03T14:00:00+01:00\",\"contact_ids\":[%lld],\"owner_id\":%lld}",
+		    (long long)id, (long long)member_int(find_by(users, "login", E2E_ANIMATEUR),
+		    "id"));
+		json_decref(users);
+		ck_assert_int_eq(e2e_status(&E, &A, "POST", "/api/v1/events", body), 201);
 	}
 	ck_assert_int_eq(e2e_call(&E, &anim, "GET", "/api/v1/contacts", NULL, &r), 200);
 	ck_assert_uint_eq(json_array_size(r.json), 1);
@@ -2432,6 +2439,570 @@ START_TEST(test_ctl_restore_failures)
 }
 END_TEST
 
+/* ---- issue 19: what an attacker on the centre's network could do ------ */
+
+/* A TCP connection to the daemon, from address from ("127.0.0.2" ...) or any. */
+static int
+raw_connect(const char *from)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons((uint16_t)E.port),
+		.sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr_in src = { .sin_family = AF_INET };
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	ck_assert_int_ge(fd, 0);
+	if (from) {
+		ck_assert_int_eq(inet_pton(AF_INET, from, &src.sin_addr), 1);
+		ck_assert_int_eq(bind(fd, (struct sockaddr *)&src, sizeof(src)), 0);
+	}
+	ck_assert_int_eq(connect(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	return fd;
+}
+
+/*
+ * Sends text (a request, its body perhaps missing) on a new connection and
+ * reads what comes back within wait_ms of silence, into out.  The status of
+ * the answer, or 0 when none came.
+ */
+static int
+raw_exchange(const char *text, char *out, size_t size, int wait_ms)
+{
+	int fd = raw_connect(NULL), status = 0;
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	size_t used = 0;
+	ssize_t n;
+
+	ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	while (used < size - 1 && poll(&p, 1, wait_ms) == 1) {
+		n = read(fd, out + used, size - 1 - used);
+		if (n <= 0)
+			break;
+		used += (size_t)n;
+	}
+	out[used] = '\0';
+	close(fd);
+	if (sscanf(out, "HTTP/1.%*d %d", &status) != 1)
+		status = 0;
+	return status;
+}
+
+/* A new API token of login, made by rappelctl, into token. */
+static void
+ctl_token(const char *login, const char *label, char *token, size_t size)
+{
+	char out[512], *nl;
+
+	ck_assert_int_eq(e2e_ctl(&E, NULL, out, sizeof(out), "token", "create", login,
+	    "--label", label, NULL), 0);
+	if ((nl = strchr(out, '\n')) != NULL)
+		*nl = '\0';
+	ck_assert_uint_ge(strlen(out), 16);
+	snprintf(token, size, "%s", out);
+}
+
+/* The id of the user called login, as GET /users (admin) gives it. */
+static json_int_t
+user_id(const char *login)
+{
+	json_t *list = get_json("/api/v1/users"), *u = find_by(list, "login", login);
+	json_int_t id;
+
+	ck_assert_ptr_nonnull(u);
+	id = member_int(u, "id");
+	json_decref(list);
+	return id;
+}
+
+/*
+ * 1. An animateur invites only the people a référent or an admin has made
+ * visible to them (already invited to one of their ateliers), and a
+ * refusal reads the same whether the contact exists or not.  Before the
+ * fix the animateur put any contact_ids on their own atelier (201), then
+ * read that contact's notes.
+ */
+START_TEST(test_animateur_invites_visible_only)
+{
+	struct e2e_client anim;
+	struct e2e_resp r;
+	json_int_t secret, shown, group, mine, given;
+	char body[256], path[64], refusal[1024], missing[1024];
+
+	secret = create_contact("Secret", "Privé", "0612345601");
+	shown = create_contact("Visible", "Invitée", "0612345602");
+	group = create_group("Tous");
+	snprintf(body, sizeof(body), "{\"contact_ids\":[%lld]}", (long long)secret);
+	snprintf(path, sizeof(path), "/api/v1/groups/%lld", (long long)group);
+	ck_assert_int_eq(e2e_status(&E, &A, "PATCH", path, body), 200);
+	e2e_client_init(&anim);
+	ck_assert_int_eq(e2e_login(&E, &anim, E2E_ANIMATEUR, E2E_ANIMATEUR_PW), 200);
+
+	/* their own atelier, with someone nobody showed them: refused */
+	snprintf(body, sizeof(body), "{\"title\":\"Couture\",\"starts_at\":"
+	    "\"2026-12-03T14:00:00+01:00\",\"contact_ids\":[%lld]}", (long long)secret);
+	ck_assert_int_eq(e2e_call(&E, &anim, "POST", "/api/v1/events", body, &r), 403);
+	assert_error_body(&r, "forbidden");
+	ck_assert_str_eq(e2e_error_field(&r), "contact_ids");
+	snprintf(refusal, sizeof(refusal), "%s", r.body);
+	e2e_resp_free(&r);
+	/* a contact that does not exist gets the very same answer */
+	snprintf(body, sizeof(body), "{\"title\":\"Couture\",\"starts_at\":"
+	    "\"2026-12-03T14:00:00+01:00\",\"contact_ids\":[%lld]}", (long long)secret + 1000);
+	ck_assert_int_eq(e2e_call(&E, &anim, "POST", "/api/v1/events", body, &r), 403);
+	snprintf(missing, sizeof(missing), "%s", r.body);
+	e2e_resp_free(&r);
+	ck_assert_str_eq(refusal, missing);
+	/* nor a group */
+	snprintf(body, sizeof(body), "{\"title\":\"Couture\",\"starts_at\":"
+	    "\"2026-12-03T14:00:00+01:00\",\"group_ids\":[%lld]}", (long long)group);
+	ck_assert_int_eq(e2e_call(&E, &anim, "POST", "/api/v1/events", body, &r), 403);
+	ck_assert_str_eq(e2e_error_field(&r), "group_ids");
+	e2e_resp_free(&r);
+
+	/* an atelier of their own, then a PATCH adding the contact: refused too */
+	ck_assert_int_eq(e2e_call(&E, &anim, "POST", "/api/v1/events", "{\"title\":\"Tricot\","
+	    "\"starts_at\":\"2026-12-04T14:00:00+01:00\"}", &r), 201);
+	mine = member_int(r.json, "id");
+	e2e_resp_free(&r);
+	snprintf(path, sizeof(path), "/api/v1/events/%lld", (long long)mine);
+	snprintf(body, sizeof(body), "{\"contact_ids\":[%lld]}", (long long)secret);
+	ck_assert_int_eq(e2e_call(&E, &anim, "PATCH", path, body, &r), 403);
+	ck_assert_str_eq(r.body, refusal);
+	e2e_resp_free(&r);
+	snprintf(path, sizeof(path), "/api/v1/contacts/%lld", (long long)secret);
+	ck_assert_int_eq(e2e_status(&E, &anim, "GET", path, NULL), 404);
+
+	/* a référent gives them an atelier with "shown" invited: now they may invite her */
+	snprintf(body, sizeof(body), "{\"title\":\"Cuisine\",\"starts_at\":"
+	    "\"2026-12-05T14:00:00+01:00\",\"owner_id\":%lld,\"contact_ids\":[%lld]}",
+	    (long long)user_id(E2E_ANIMATEUR), (long long)shown);
+	ck_assert_int_eq(e2e_call(&E, &A, "POST", "/api/v1/events", body, &r), 201);
+	given = member_int(r.json, "id");
+	e2e_resp_free(&r);
+	ck_assert_int_gt(given, 0);
+	snprintf(path, sizeof(path), "/api/v1/events/%lld", (long long)mine);
+	snprintf(body, sizeof(body), "{\"contact_ids\":[%lld]}", (long long)shown);
+	ck_assert_int_eq(e2e_status(&E, &anim, "PATCH", path, body), 200);
+	snprintf(path, sizeof(path), "/api/v1/contacts/%lld", (long long)shown);
+	ck_assert_int_eq(e2e_status(&E, &anim, "GET", path, NULL), 200);
+	/* and still not the other one */
+	snprintf(path, sizeof(path), "/api/v1/contacts/%lld", (long long)secret);
+	ck_assert_int_eq(e2e_status(&E, &anim, "GET", path, NULL), 404);
+	e2e_client_free(&anim);
+}
+END_TEST
+
+/*
+ * 2. Credentials and the route's size limit are checked from the headers,
+ * before a byte of the body is read.  Before the fix the daemon waited
+ * for the announced 8 MB of an anonymous upload (no answer in 5 s).
+ */
+START_TEST(test_body_refused_before_credentials)
+{
+	char out[4096], req[512], token[128];
+
+	ck_assert_int_eq(raw_exchange("POST /api/v1/contacts/import HTTP/1.1\r\n"
+	    "Host: 127.0.0.1\r\nContent-Type: text/csv\r\nContent-Length: 8000000\r\n\r\n",
+	    out, sizeof(out), 5000), 401);
+	ck_assert_int_eq(raw_exchange("POST /import/import HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+	    "Content-Length: 8000000\r\n\r\n", out, sizeof(out), 5000), 401);
+	ck_assert_int_eq(raw_exchange("POST /api/v1/contacts HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+	    "Content-Type: application/json\r\nContent-Length: 200000\r\n\r\n{", out,
+	    sizeof(out), 5000), 401);
+	/* the login is public, and takes a small body only */
+	ck_assert_int_eq(raw_exchange("POST /api/v1/session HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+	    "Content-Type: application/json\r\nContent-Length: 100000\r\n\r\n{", out,
+	    sizeof(out), 5000), 413);
+	ck_assert_ptr_nonnull(strstr(out, "too_large"));
+	/* with credentials, past the route's limit: refused at once too */
+	ctl_token(E2E_ADMIN, "gros", token, sizeof(token));
+	snprintf(req, sizeof(req), "POST /api/v1/contacts HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+	    "Authorization: Bearer %s\r\nContent-Type: application/json\r\n"
+	    "Content-Length: 300000\r\n\r\n{", token);
+	ck_assert_int_eq(raw_exchange(req, out, sizeof(out), 5000), 413);
+	snprintf(req, sizeof(req), "POST /api/v1/contacts/import HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+	    "Authorization: Bearer %s\r\nContent-Type: text/csv\r\n"
+	    "Content-Length: 9000000\r\n\r\nNom", token);
+	ck_assert_int_eq(raw_exchange(req, out, sizeof(out), 5000), 413);
+	/* a body sent in chunks past the limit is cut off as well */
+	snprintf(req, sizeof(req), "POST /api/v1/session HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+	    "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n");
+	{
+		int fd = raw_connect(NULL), i;
+		char chunk[8200];
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		ssize_t n = 0;
+
+		ck_assert_int_eq(write(fd, req, strlen(req)), (ssize_t)strlen(req));
+		snprintf(chunk, sizeof(chunk), "2000\r\n");
+		memset(chunk + 6, ' ', 0x2000);
+		memcpy(chunk + 6 + 0x2000, "\r\n", 2);
+		/* 512 KiB, never ended: the daemon closes the connection past 8 KiB */
+		for (i = 0; i < 64 && n >= 0; i++)
+			n = write(fd, chunk, 6 + 0x2000 + 2);
+		ck_assert_msg(poll(&p, 1, 5000) == 1, "512 KiB of chunks were read for the login");
+		close(fd);
+	}
+	ck_assert_int_eq(e2e_status(&E, &A, "GET", "/healthz", NULL), 200);
+}
+END_TEST
+
+/*
+ * 3. Slowloris: one address cannot hold every connection, and a request's
+ * headers have a total deadline however slowly they trickle.  Before the
+ * fix 70 connections from 127.0.0.2 took all 64 places (/healthz from
+ * 127.0.0.1 got no answer) and a header line a second kept each one open.
+ */
+START_TEST(test_slowloris)
+{
+	enum { N = 70, SECONDS = 25 };
+	int fds[N], i, s, closed = 0;
+	bool gone[N] = { false };
+	struct e2e_client other;
+	struct pollfd p;
+
+	for (i = 0; i < N; i++) {
+		fds[i] = raw_connect("127.0.0.2");
+		ck_assert_int_gt(write(fds[i], "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n", 40), 0);
+	}
+	e2e_sleep_ms(300);
+	/* another address is served */
+	e2e_client_init(&other);
+	ck_assert_int_eq(e2e_status(&E, &other, "GET", "/healthz", NULL), 200);
+	e2e_client_free(&other);
+	/* a header line a second does not keep a connection open */
+	for (s = 0; s < SECONDS && closed < N; s++) {
+		for (i = 0; i < N; i++) {
+			if (gone[i])
+				continue;
+			p.fd = fds[i];
+			p.events = POLLIN;
+			p.revents = 0;
+			if (poll(&p, 1, 0) == 1 || write(fds[i], "X-Slow: 1\r\n", 11) < 0) {
+				gone[i] = true;
+				closed++;
+			}
+		}
+		e2e_sleep_ms(1000);
+	}
+	for (i = 0; i < N; i++)
+		close(fds[i]);
+	ck_assert_msg(closed == N, "%d of %d dripping connections still open after %d s",
+	    N - closed, N, SECONDS);
+	ck_assert_int_eq(e2e_status(&E, &A, "GET", "/healthz", NULL), 200);
+}
+END_TEST
+
+/*
+ * 4. The login counter ignores case as logins do, and a success on one's
+ * own account does not clear the address's count.  Before the fix 60
+ * wrong admin passwords, typed ADMIN, Admin ... with the animateur
+ * logging in between, never got a 429.
+ */
+START_TEST(test_login_rate_limit_case)
+{
+	struct e2e_client c, own;
+	char login[8];
+	long st = 0;
+	int i, j;
+
+	e2e_client_init(&c);
+	e2e_client_init(&own);
+	for (i = 0; i < 60 && st != 429; i++) {
+		for (j = 0; j < 5; j++)
+			login[j] = (char)((i >> j) & 1 ? "ADMIN"[j] : "admin"[j]);
+		login[5] = '\0';
+		if (i % 4 == 3)
+			e2e_login(&E, &own, E2E_ANIMATEUR, E2E_ANIMATEUR_PW);
+		st = e2e_login(&E, &c, login, "pas-le-bon-mot-de-passe");
+	}
+	ck_assert_int_eq(st, 429);
+	ck_assert_int_le(i, 6);
+	/* even the right password, typed another way */
+	ck_assert_int_eq(e2e_login(&E, &c, "Admin", E2E_ADMIN_PW), 429);
+	e2e_client_free(&c);
+	e2e_client_free(&own);
+}
+END_TEST
+
+START_TEST(test_login_rate_limit_address)
+{
+	struct e2e_client c, own;
+	char login[32];
+	long st = 0;
+	int i, failures = 0;
+
+	e2e_client_init(&c);
+	e2e_client_init(&own);
+	for (i = 0; i < 60 && st != 429; i++) {
+		if (i % 4 == 3)
+			e2e_login(&E, &own, E2E_ANIMATEUR, E2E_ANIMATEUR_PW);
+		snprintf(login, sizeof(login), "inconnu%d", i);
+		if ((st = e2e_login(&E, &c, login, "pas-le-bon-mot-de-passe")) == 401)
+			failures++;
+	}
+	ck_assert_int_eq(st, 429);
+	ck_assert_int_eq(failures, 20);
+	e2e_client_free(&c);
+	e2e_client_free(&own);
+}
+END_TEST
+
+/*
+ * 5. A password change ends the account's other sessions and revokes its
+ * tokens, from the panel and from rappelctl.  Before the fix both kept
+ * working.
+ */
+START_TEST(test_password_change_ends_sessions)
+{
+	struct e2e_client ref, ref2, bot, a2;
+	char path[64], body[128], token[128], out[256];
+
+	e2e_client_init(&ref);
+	e2e_client_init(&ref2);
+	e2e_client_init(&bot);
+	ck_assert_int_eq(e2e_login(&E, &ref, E2E_REFERENT, E2E_REFERENT_PW), 200);
+	ck_assert_int_eq(e2e_login(&E, &ref2, E2E_REFERENT, E2E_REFERENT_PW), 200);
+	ctl_token(E2E_REFERENT, "tableur", token, sizeof(token));
+	snprintf(bot.bearer, sizeof(bot.bearer), "%s", token);
+	ck_assert_int_eq(e2e_status(&E, &bot, "GET", "/api/v1/session", NULL), 200);
+
+	/* an admin changes it from the panel */
+	snprintf(path, sizeof(path), "/api/v1/users/%lld", (long long)user_id(E2E_REFERENT));
+	ck_assert_int_eq(e2e_status(&E, &A, "PATCH", path,
+	    "{\"password\":\"nouveau-mot-de-passe-1\"}"), 200);
+	ck_assert_int_eq(e2e_status(&E, &ref, "GET", "/api/v1/session", NULL), 401);
+	ck_assert_int_eq(e2e_status(&E, &ref2, "GET", "/api/v1/session", NULL), 401);
+	ck_assert_int_eq(e2e_status(&E, &bot, "GET", "/api/v1/session", NULL), 401);
+
+	/* rappelctl user passwd */
+	ck_assert_int_eq(e2e_login(&E, &ref, E2E_REFERENT, "nouveau-mot-de-passe-1"), 200);
+	ctl_token(E2E_REFERENT, "tableur 2", token, sizeof(token));
+	snprintf(bot.bearer, sizeof(bot.bearer), "%s", token);
+	ck_assert_int_eq(e2e_status(&E, &bot, "GET", "/api/v1/session", NULL), 200);
+	ck_assert_int_eq(e2e_ctl(&E, "autre-mot-de-passe-2\nautre-mot-de-passe-2\n", out,
+	    sizeof(out), "user", "passwd", E2E_REFERENT, NULL), 0);
+	ck_assert_int_eq(e2e_status(&E, &ref, "GET", "/api/v1/session", NULL), 401);
+	ck_assert_int_eq(e2e_status(&E, &bot, "GET", "/api/v1/session", NULL), 401);
+	ck_assert_int_eq(e2e_login(&E, &ref, E2E_REFERENT, "autre-mot-de-passe-2"), 200);
+
+	/* an admin changing their own: the session doing it stays, the others end */
+	e2e_client_init(&a2);
+	ck_assert_int_eq(e2e_login(&E, &a2, E2E_ADMIN, E2E_ADMIN_PW), 200);
+	snprintf(path, sizeof(path), "/api/v1/users/%lld", (long long)user_id(E2E_ADMIN));
+	snprintf(body, sizeof(body), "{\"password\":\"admin-nouveau-mot-de-passe\"}");
+	ck_assert_int_eq(e2e_status(&E, &A, "PATCH", path, body), 200);
+	ck_assert_int_eq(e2e_status(&E, &A, "GET", "/api/v1/session", NULL), 200);
+	ck_assert_int_eq(e2e_status(&E, &a2, "GET", "/api/v1/session", NULL), 401);
+	ck_assert_int_eq(e2e_status(&E, &ref, "GET", "/api/v1/session", NULL), 200);
+	e2e_client_free(&a2);
+	e2e_client_free(&ref);
+	e2e_client_free(&ref2);
+	e2e_client_free(&bot);
+}
+END_TEST
+
+/*
+ * 5. Tokens are listed (label, last use, expiry; never the secret) and
+ * revoked one by one, from the API and from rappelctl; they expire.
+ * Before the fix /api/v1/tokens was 404 and rappelctl knew only "create".
+ */
+START_TEST(test_tokens_list_revoke)
+{
+	struct e2e_client bot, anim;
+	struct e2e_resp r;
+	json_t *list, *t;
+	json_int_t id;
+	char path[64], token[128], out[2048], *line;
+	long long cron_id = 0;
+
+	ck_assert_int_eq(e2e_call(&E, &A, "POST", "/api/v1/tokens",
+	    "{\"label\":\"Tableur de la CAF\"}", &r), 201);
+	id = member_int(r.json, "id");
+	ck_assert_ptr_nonnull(json_string_value(json_object_get(r.json, "token")));
+	snprintf(token, sizeof(token), "%s", json_string_value(json_object_get(r.json, "token")));
+	ck_assert(json_is_string(json_object_get(r.json, "expires_at")));
+	e2e_resp_free(&r);
+	e2e_client_init(&bot);
+	snprintf(bot.bearer, sizeof(bot.bearer), "%s", token);
+	ck_assert_int_eq(e2e_status(&E, &bot, "GET", "/api/v1/session", NULL), 200);
+
+	list = get_json("/api/v1/tokens");
+	ck_assert_uint_eq(json_array_size(list), 1);
+	t = json_array_get(list, 0);
+	ck_assert_int_eq(member_int(t, "id"), id);
+	ck_assert_str_eq(json_string_value(json_object_get(t, "label")), "Tableur de la CAF");
+	ck_assert_str_eq(json_string_value(json_object_get(t, "login")), E2E_ADMIN);
+	ck_assert(json_is_string(json_object_get(t, "created_at")));
+	ck_assert(json_is_string(json_object_get(t, "last_used_at")));
+	ck_assert(json_is_string(json_object_get(t, "expires_at")));
+	ck_assert_ptr_null(json_object_get(t, "token"));
+	line = json_dumps(list, 0);
+	ck_assert_ptr_null(strstr(line, token));
+	free(line);
+	json_decref(list);
+
+	/* somebody else's token is neither listed nor revoked by an animateur */
+	e2e_client_init(&anim);
+	ck_assert_int_eq(e2e_login(&E, &anim, E2E_ANIMATEUR, E2E_ANIMATEUR_PW), 200);
+	ck_assert_int_eq(e2e_call(&E, &anim, "GET", "/api/v1/tokens", NULL, &r), 200);
+	ck_assert_uint_eq(json_array_size(r.json), 0);
+	e2e_resp_free(&r);
+	snprintf(path, sizeof(path), "/api/v1/tokens/%lld", (long long)id);
+	ck_assert_int_eq(e2e_status(&E, &anim, "DELETE", path, NULL), 404);
+	ck_assert_int_eq(e2e_status(&E, &bot, "GET", "/api/v1/session", NULL), 200);
+	e2e_client_free(&anim);
+
+	/* revoked: refused at once */
+	ck_assert_int_eq(e2e_status(&E, &A, "DELETE", path, NULL), 204);
+	ck_assert_int_eq(e2e_status(&E, &bot, "GET", "/api/v1/session", NULL), 401);
+	ck_assert_int_eq(e2e_status(&E, &A, "DELETE", path, NULL), 404);
+	ck_assert_uint_eq(count_of("/api/v1/tokens"), 0);
+
+	/* rappelctl token list LOGIN, token revoke ID */
+	ctl_token(E2E_ADMIN, "cron", token, sizeof(token));
+	snprintf(bot.bearer, sizeof(bot.bearer), "%s", token);
+	ck_assert_int_eq(e2e_status(&E, &bot, "GET", "/api/v1/session", NULL), 200);
+	ck_assert_int_eq(e2e_ctl(&E, NULL, out, sizeof(out), "token", "list", E2E_ADMIN, NULL),
+	    0);
+	ck_assert_ptr_null(strstr(out, token));
+	line = strstr(out, "cron");
+	ck_assert_msg(line != NULL, "token list: %s", out);
+	while (line > out && line[-1] != '\n')
+		line--;
+	ck_assert_int_eq(sscanf(line, "%lld", &cron_id), 1);
+	snprintf(path, sizeof(path), "%lld", cron_id);
+	ck_assert_int_eq(e2e_ctl(&E, NULL, out, sizeof(out), "token", "revoke", path, NULL), 0);
+	ck_assert_int_eq(e2e_status(&E, &bot, "GET", "/api/v1/session", NULL), 401);
+	ck_assert_int_ne(e2e_ctl(&E, NULL, out, sizeof(out), "token", "revoke", "999", NULL), 0);
+
+	/* a token past its expiry is refused */
+	ctl_token(E2E_ADMIN, "vieux", token, sizeof(token));
+	snprintf(bot.bearer, sizeof(bot.bearer), "%s", token);
+	ck_assert_int_eq(e2e_status(&E, &bot, "GET", "/api/v1/session", NULL), 200);
+	db_exec_behind("UPDATE api_tokens SET expires_at = 1 WHERE label = 'vieux'");
+	ck_assert_int_eq(e2e_status(&E, &bot, "GET", "/api/v1/session", NULL), 401);
+	e2e_client_free(&bot);
+}
+END_TEST
+
+/*
+ * 6. Login CSRF and DNS rebinding: the login takes JSON only, an Origin
+ * must be the panel's, and a Host the panel does not answer to is
+ * refused.  Before the fix a text/plain login worked (200 and a cookie),
+ * and so did any Origin and any Host.
+ */
+START_TEST(test_login_csrf_origin_host)
+{
+	static const char creds[] = "{\"login\":\"admin\",\"password\":\"" E2E_ADMIN_PW "\"}";
+	struct e2e_client c;
+	struct e2e_resp r;
+	char req[512], out[4096];
+
+	e2e_client_init(&c);
+	ck_assert_int_eq(e2e_request(&E, &c, "POST", "/api/v1/session", "text/plain", creds,
+	    strlen(creds), &r), 415);
+	ck_assert(!e2e_header(&r, "Set-Cookie", NULL, 0));
+	e2e_resp_free(&r);
+	ck_assert_int_eq(e2e_request(&E, &c, "POST", "/api/v1/session",
+	    "application/x-www-form-urlencoded", creds, strlen(creds), &r), 415);
+	e2e_resp_free(&r);
+	ck_assert_int_eq(e2e_status(&E, &c, "GET", "/api/v1/session", NULL), 401);
+	e2e_client_free(&c);
+
+	/* another site's Origin */
+	snprintf(req, sizeof(req), "POST /api/v1/session HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n"
+	    "Origin: http://evil.example\r\nContent-Type: application/json\r\n"
+	    "Content-Length: %zu\r\nConnection: close\r\n\r\n%s", E.port, strlen(creds), creds);
+	ck_assert_int_eq(raw_exchange(req, out, sizeof(out), 5000), 403);
+	ck_assert_ptr_null(strstr(out, "Set-Cookie"));
+	/* the panel's own */
+	snprintf(req, sizeof(req), "POST /api/v1/session HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n"
+	    "Origin: http://127.0.0.1:%d\r\nContent-Type: application/json\r\n"
+	    "Content-Length: %zu\r\nConnection: close\r\n\r\n%s", E.port, E.port, strlen(creds),
+	    creds);
+	ck_assert_int_eq(raw_exchange(req, out, sizeof(out), 5000), 200);
+
+	/* a name the panel does not answer to (DNS rebinding) */
+	ck_assert_int_eq(raw_exchange("GET / HTTP/1.1\r\nHost: evil.example\r\n"
+	    "Connection: close\r\n\r\n", out, sizeof(out), 5000), 421);
+	snprintf(req, sizeof(req), "POST /api/v1/session HTTP/1.1\r\nHost: evil.example:%d\r\n"
+	    "Content-Type: application/json\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n%s",
+	    E.port, strlen(creds), creds);
+	ck_assert_int_eq(raw_exchange(req, out, sizeof(out), 5000), 421);
+	/* addresses and localhost are answered */
+	snprintf(req, sizeof(req), "GET /healthz HTTP/1.1\r\nHost: localhost:%d\r\n"
+	    "Connection: close\r\n\r\n", E.port);
+	ck_assert_int_eq(raw_exchange(req, out, sizeof(out), 5000), 200);
+	ck_assert_int_eq(raw_exchange("GET /healthz HTTP/1.1\r\nHost: [::1]\r\n"
+	    "Connection: close\r\n\r\n", out, sizeof(out), 5000), 200);
+}
+END_TEST
+
+/* 6. [http] hosts names the panel's other names. */
+START_TEST(test_hosts_configured)
+{
+	char out[4096];
+
+	e2e_start_with(&E, "hosts = rappel.centre.lan, Pi-Accueil\n");
+	ck_assert_int_eq(raw_exchange("GET /healthz HTTP/1.1\r\nHost: rappel.centre.lan:8080\r\n"
+	    "Connection: close\r\n\r\n", out, sizeof(out), 5000), 200);
+	ck_assert_int_eq(raw_exchange("GET /healthz HTTP/1.1\r\nHost: pi-accueil\r\n"
+	    "Connection: close\r\n\r\n", out, sizeof(out), 5000), 200);
+	ck_assert_int_eq(raw_exchange("GET /healthz HTTP/1.1\r\nHost: evil.example\r\n"
+	    "Connection: close\r\n\r\n", out, sizeof(out), 5000), 421);
+	e2e_stop(&E);
+}
+END_TEST
+
+/* 7. A campaign's texts refuse control characters, as contact notes do (before: 201). */
+START_TEST(test_campaign_control_characters)
+{
+	struct e2e_resp r;
+
+	ck_assert_int_eq(e2e_call(&E, &A, "POST", "/api/v1/campaigns",
+	    "{\"name\":\"Cloche\",\"body\":\"Bonjour\\u0007 {prenom}\"}", &r), 400);
+	ck_assert_str_eq(e2e_error_field(&r), "body");
+	e2e_resp_free(&r);
+	ck_assert_int_eq(e2e_call(&E, &A, "POST", "/api/v1/campaigns",
+	    "{\"name\":\"Cloche\\u001b[31m\",\"body\":\"Bonjour\"}", &r), 400);
+	ck_assert_str_eq(e2e_error_field(&r), "name");
+	e2e_resp_free(&r);
+	ck_assert_int_eq(e2e_call(&E, &A, "POST", "/api/v1/campaigns",
+	    "{\"name\":\"Cloche\",\"body\":\"Bonjour\",\"bodies\":{\"en\":\"Hi\\u0000\"}}", &r),
+	    400);
+	e2e_resp_free(&r);
+	/* a new line stays allowed */
+	ck_assert_int_eq(e2e_status(&E, &A, "POST", "/api/v1/campaigns",
+	    "{\"name\":\"Cloche\",\"body\":\"Bonjour,\\nà jeudi\"}"), 201);
+	ck_assert_uint_eq(count_of("/api/v1/campaigns"), 1);
+}
+END_TEST
+
+/*
+ * 7. De-duplicating ids is not quadratic: a million ids (half of them
+ * repeated) are read in order, once each.  Before the fix this took
+ * minutes and the test was stopped by its harness timeout.
+ */
+START_TEST(test_ids_dedup_linear)
+{
+	enum { N = 1000000 };
+	json_t *body = json_object(), *ids = json_array();
+	struct error err = { 0 };
+	int64_t *out = NULL;
+	size_t n = 0, i;
+
+	for (i = 0; i < N; i++)
+		json_array_append_new(ids, json_integer((json_int_t)(i % (N / 2)) * 7 + 1));
+	json_object_set_new(body, "group_ids", ids);
+	ck_assert_int_eq(api_get_ids(body, "group_ids", &out, &n, &err), 0);
+	ck_assert_uint_eq(n, N / 2);
+	for (i = 0; i < n; i++)
+		ck_assert_int_eq(out[i], (int64_t)i * 7 + 1);
+	free(out);
+	json_decref(body);
+}
+END_TEST
+
 static Suite *
 api_suite(void)
 {
@@ -2514,6 +3085,27 @@ api_suite(void)
 	suite_add_tcase(s, tc);
 	tcase_add_test(tc, test_nightly_backup_restore);
 	tcase_add_test(tc, test_nightly_backup_failure);
+
+	tc = tcase(s, "security", true);
+	tcase_add_test(tc, test_animateur_invites_visible_only);
+	tcase_add_test(tc, test_body_refused_before_credentials);
+	tcase_add_test(tc, test_password_change_ends_sessions);
+	tcase_add_test(tc, test_tokens_list_revoke);
+	tcase_add_test(tc, test_login_csrf_origin_host);
+	tcase_add_test(tc, test_campaign_control_characters);
+	tc = tcase(s, "security login", false);
+	tcase_add_test(tc, test_login_rate_limit_case);
+	tcase_add_test(tc, test_login_rate_limit_address);
+	tc = tcase(s, "slowloris", true);
+	tcase_add_test(tc, test_slowloris);
+	tc = tcase_create("hosts");	/* starts its own daemon, with [http] hosts */
+	tcase_set_timeout(tc, 60);
+	suite_add_tcase(s, tc);
+	tcase_add_test(tc, test_hosts_configured);
+	tc = tcase_create("ids");	/* no daemon */
+	tcase_set_timeout(tc, 30);
+	suite_add_tcase(s, tc);
+	tcase_add_test(tc, test_ids_dedup_linear);
 	return s;
 }
 

@@ -51,7 +51,7 @@ START_TEST(auth_test_user_and_password)
 	ck_assert_int_eq(auth_check_password(t.db, "marie", "wrong horse!", &u), -1);
 	ck_assert_int_eq(auth_check_password(t.db, "nobody", "correct horse", &u), -1);
 
-	ck_assert_int_eq(auth_user_set_password(t.db, "marie", "battery staple", &reason), 0);
+	ck_assert_int_eq(auth_user_set_password(t.db, "marie", "battery staple", T0, NULL, &reason), 0);
 	ck_assert_int_eq(auth_check_password(t.db, "marie", "correct horse", &u), -1);
 	ck_assert_int_eq(auth_check_password(t.db, "marie", "battery staple", &u), 0);
 	test_db_close(&t);
@@ -76,7 +76,7 @@ START_TEST(auth_test_refusals)
 	ck_assert_int_eq(auth_user_add(t.db, "Marie", AUTH_ROLE_ADMIN, "long enough!", T0,
 	    &id, &reason), -1);
 	ck_assert_str_eq(reason, "cet identifiant existe déjà");
-	ck_assert_int_eq(auth_user_set_password(t.db, "paul", "long enough!", &reason), -1);
+	ck_assert_int_eq(auth_user_set_password(t.db, "paul", "long enough!", T0, NULL, &reason), -1);
 	test_db_close(&t);
 }
 END_TEST
@@ -104,9 +104,9 @@ START_TEST(auth_test_tokens)
 	test_db_open(&t);
 	ck_assert_int_eq(auth_user_add(t.db, "script", AUTH_ROLE_REFERENT, "long enough!",
 	    T0, &id, &reason), 0);
-	ck_assert_int_eq(auth_token_create(t.db, id, "cron", T0, token), 0);
+	ck_assert_int_eq(auth_token_create(t.db, id, "cron", T0, 0, token, NULL), 0);
 	ck_assert_int_eq(strlen(token), AUTH_TOKEN_LEN);
-	ck_assert_int_eq(auth_token_create(t.db, id, "other", T0, other), 0);
+	ck_assert_int_eq(auth_token_create(t.db, id, "other", T0, 0, other, NULL), 0);
 	ck_assert_str_ne(token, other);
 	ck_assert_int_eq(auth_token_check(t.db, token, T0 + 1, &u), 0);
 	ck_assert_str_eq(u.login, "script");
@@ -125,6 +125,49 @@ START_TEST(auth_test_tokens)
 	ck_assert_int_eq(auth_user_set_disabled(t.db, "script", true, T0 + 2), 0);
 	ck_assert_int_eq(auth_token_check(t.db, other, T0 + 3, &u), -1);
 	ck_assert_int_eq(auth_check_password(t.db, "script", "long enough!", &u), -1);
+	test_db_close(&t);
+}
+END_TEST
+
+/*
+ * Issue 19: a password change ends the user's sessions but the one making
+ * it, and revokes its tokens; a token expires and is revoked one by one.
+ * Before the fix the old session and the token kept working.
+ */
+START_TEST(auth_test_password_change_ends_credentials)
+{
+	struct test_db t;
+	char token[AUTH_TOKEN_LEN + 1], s1[AUTH_TOKEN_LEN + 1], s2[AUTH_TOKEN_LEN + 1];
+	char csrf[AUTH_TOKEN_LEN + 1], old[AUTH_TOKEN_LEN + 1];
+	struct auth_user u;
+	const char *reason;
+	int64_t id, tid;
+
+	test_db_open(&t);
+	ck_assert_int_eq(auth_user_add(t.db, "marie", AUTH_ROLE_ADMIN, "long enough!", T0,
+	    &id, &reason), 0);
+	ck_assert_int_eq(auth_session_create(t.db, id, T0, s1, csrf), 0);
+	ck_assert_int_eq(auth_session_create(t.db, id, T0, s2, csrf), 0);
+	ck_assert_int_eq(auth_token_create(t.db, id, "cron", T0, 0, token, NULL), 0);
+	ck_assert_int_eq(auth_user_set_password(t.db, "marie", "battery staple", T0 + 1, s1,
+	    &reason), 0);
+	ck_assert_int_eq(auth_session_check(t.db, s1, T0 + 2, &u, csrf), 0);
+	ck_assert_int_eq(auth_session_check(t.db, s2, T0 + 2, &u, csrf), -1);
+	ck_assert_int_eq(auth_token_check(t.db, token, T0 + 2, &u), -1);
+	ck_assert_int_eq(auth_user_set_password(t.db, "marie", "correct horse", T0 + 3, NULL,
+	    &reason), 0);
+	ck_assert_int_eq(auth_session_check(t.db, s1, T0 + 4, &u, csrf), -1);
+
+	/* expiry, and revocation by id (only the owner's, unless 0) */
+	ck_assert_int_eq(auth_token_create(t.db, id, "court", T0, T0 + 100, old, &tid), 0);
+	ck_assert_int_eq(auth_token_check(t.db, old, T0 + 99, &u), 0);
+	ck_assert_int_eq(auth_token_check(t.db, old, T0 + 100, &u), -1);
+	ck_assert_int_eq(auth_token_create(t.db, id, "long", T0, 0, token, &tid), 0);
+	ck_assert_int_eq(auth_token_revoke(t.db, tid, id + 1, T0 + 5), -1);
+	ck_assert_int_eq(auth_token_check(t.db, token, T0 + 6, &u), 0);
+	ck_assert_int_eq(auth_token_revoke(t.db, tid, id, T0 + 7), 0);
+	ck_assert_int_eq(auth_token_check(t.db, token, T0 + 8, &u), -1);
+	ck_assert_int_eq(auth_token_revoke(t.db, tid, 0, T0 + 9), -1);
 	test_db_close(&t);
 }
 END_TEST
@@ -200,6 +243,7 @@ auth_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("sessions");
 	tcase_add_test(tc, auth_test_sessions);
+	tcase_add_test(tc, auth_test_password_change_ends_credentials);
 	suite_add_tcase(s, tc);
 	return s;
 }

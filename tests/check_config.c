@@ -150,6 +150,29 @@ START_TEST(config_test_errors_name_line)
 }
 END_TEST
 
+/*
+ * A line longer than the reader takes is refused at its own line, and the
+ * lines after it keep their numbers.  Before the fix (issue 19) a long
+ * comment was reported at the next line as a syntax error, and a long
+ * value was cut short and accepted.
+ */
+START_TEST(config_test_long_line)
+{
+	char text[2048], big[600], want[128];
+
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	snprintf(text, sizeof(text), CONFIG_CENTRE "; %s\n[smtp]\nhost = x\n", big);
+	config_expect_error(text, "test.conf:4: line too long");
+	snprintf(text, sizeof(text), "[centre]\nname = %s\nphone = 03 21 00 00 00\n", big);
+	config_expect_error(text, "test.conf:2: line too long");
+	/* a long line that fits is fine, and the next ones keep their numbers */
+	snprintf(text, sizeof(text), CONFIG_CENTRE "; %.150s\n[smtp]\nhost = x\n", big);
+	snprintf(want, sizeof(want), "test.conf:6: unknown section [smtp]");
+	config_expect_error(text, want);
+}
+END_TEST
+
 START_TEST(config_test_errors_whole_file)
 {
 	char err[512] = "";
@@ -452,6 +475,7 @@ config_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("errors");
 	tcase_add_test(tc, config_test_errors_name_line);
+	tcase_add_test(tc, config_test_long_line);
 	tcase_add_test(tc, config_test_errors_whole_file);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("text");
