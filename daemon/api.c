@@ -73,6 +73,7 @@ static const struct http_route api_routes[] = {
 	{ "PATCH", "/api/v1/replies/{id}", api_replies_update, HTTP_STAFF },
 	{ "GET", "/api/v1/inbox", api_inbox, HTTP_STAFF },
 	{ "GET", "/api/v1/inbox/thread", api_inbox_thread, HTTP_STAFF },
+	{ "POST", "/api/v1/simulator/replies", api_simulator_reply, HTTP_STAFF },
 };
 
 /* Matches path against pattern, reading {id} segments into ids. */

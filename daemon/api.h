@@ -130,5 +130,6 @@ int api_replies_list(struct http_req *req);
 int api_replies_update(struct http_req *req);
 int api_inbox(struct http_req *req);
 int api_inbox_thread(struct http_req *req);
+int api_simulator_reply(struct http_req *req);
 
 #endif

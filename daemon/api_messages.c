@@ -8,6 +8,7 @@
 
 #include "api.h"
 #include "contacts.h"
+#include "families.h"
 #include "log.h"
 #include "modemstatus.h"
 #include "optout.h"
@@ -519,4 +520,28 @@ api_inbox_thread(struct http_req *req)
 	}
 	sqlite3_reset(st);
 	return http_reply_json(req, 200, list);
+}
+
+/*
+ * POST /api/v1/simulator/replies {from, body}: with the built-in simulated
+ * modem only (the demo), the phone of `from` sends body to it (families.h).
+ * 202: it comes in within a few seconds, like any SMS.
+ */
+int
+api_simulator_reply(struct http_req *req)
+{
+	static const char *const keys[] = { "from", "body", NULL };
+	struct error err = { 0 };
+	const char *from = NULL, *body = NULL;
+
+	if (req->json == NULL || api_check_keys(req->json, keys, &err) < 0 ||
+	    api_get_string(req->json, "from", true, &from, &err) < 0 ||
+	    api_get_string(req->json, "body", true, &body, &err) < 0 ||
+	    families_simulate(req->app->db, req->cfg, from, body, req->now, &err) < 0) {
+		if (err.status == 0)
+			error_set(&err, 400, "missing_field", "from", "Envoyez {\"from\": "
+			    "numéro, \"body\": texte}.");
+		return http_reply_error(req, &err);
+	}
+	return http_reply_empty(req, 202);
 }

@@ -206,7 +206,7 @@ static const char *const config_keys_sending[] = { "hours", "days", "max_per_min
 static const char *const config_keys_backup[] = { "dir", "time", "keep", NULL };
 static const char *const config_keys_retention[] = { "months", NULL };
 static const char *const config_keys_modem[] = { "device", "connection", "pin",
-	"send_pause_ms", NULL };
+	"send_pause_ms", "families", NULL };
 static const char *const config_keys_webhook[] = { "url", "secret", "events",
 	"retry_base", NULL };
 
@@ -410,6 +410,11 @@ config_set_modem(struct config_state *st, const char *name, const char *value)
 		if (config_parse_int(value, 0, 1000, &m->send_pause_ms) < 0)
 			return config_fail(st, "[%s] send_pause_ms: expected a number of "
 			    "milliseconds from 0 to 1000, got '%s'", st->section, value);
+	} else if (strcmp(name, "families") == 0) {
+		if (strcmp(value, "yes") != 0 && strcmp(value, "no") != 0)
+			return config_fail(st, "[%s] families: expected yes or no, got '%s'",
+			    st->section, value);
+		m->families = strcmp(value, "yes") == 0;
 	} else {
 		for (i = 0; i < n; i++)
 			if (value[i] < '0' || value[i] > '9')
@@ -679,6 +684,12 @@ config_validate(struct config *cfg, char *err, size_t errlen)
 	for (i = 0; i < cfg->nmodems; i++) {
 		if (cfg->modems[i].device == NULL) {
 			snprintf(err, errlen, "%s: [%s] device is required", cfg->path,
+			    cfg->modems[i].name);
+			return -1;
+		}
+		if (cfg->modems[i].families && strcmp(cfg->modems[i].device, "simulator") != 0) {
+			snprintf(err, errlen, "%s: [%s] families = yes needs device = simulator "
+			    "(simulated families answer only the simulated modem)", cfg->path,
 			    cfg->modems[i].name);
 			return -1;
 		}

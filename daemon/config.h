@@ -37,6 +37,8 @@ struct config_modem {
 	char *connection;	/* Gammu connection name, default "at115200" */
 	char *pin;		/* NULL when not set */
 	int send_pause_ms;	/* cap on libgammu's sleeps around a PDU, default 0 */
+	bool families;		/* device = simulator only: simulated families answer
+				   (families.h), for the demo; default no */
 };
 
 struct config_webhook {

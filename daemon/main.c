@@ -23,6 +23,7 @@
 #include "contacts.h"
 #include "daily.h"
 #include "db.h"
+#include "families.h"
 #include "http.h"
 #include "log.h"
 #include "modem.h"
@@ -127,6 +128,7 @@ main(int argc, char **argv)
 	struct http_server *http;
 	struct modem_pool *modems;
 	struct router *router;
+	struct families *families;
 	struct webhook *hooks;
 	struct db *db;
 	sigset_t sigs;
@@ -227,6 +229,9 @@ main(int argc, char **argv)
 	if ((router = router_start(&app, err, sizeof(err))) == NULL)
 		fatal("router: %s", err);
 	modem_pool_on_received(modems, router_poke_cb, router);
+	/* the demo's simulated families, when a simulated modem has families = yes */
+	if ((families = families_start(&app, err, sizeof(err))) == NULL && err[0])
+		fatal("families: %s", err);
 	if ((app.sched = scheduler_start(&app, err, sizeof(err))) == NULL)
 		fatal("scheduler: %s", err);
 	if ((http = http_start(&app, cfg, err, sizeof(err))) == NULL)
@@ -268,6 +273,7 @@ main(int argc, char **argv)
 	sd_notify(0, "STOPPING=1");
 	http_stop(http);
 	scheduler_stop(app.sched);
+	families_stop(families);
 	modem_pool_on_received(modems, NULL, NULL);
 	router_stop(router);
 	modem_pool_stop(modems);

@@ -1610,6 +1610,24 @@ fail:
 	return NULL;
 }
 
+int
+modem_pool_simulate(struct modem_pool *pool, const char *from, const char *text)
+{
+	size_t i;
+
+	for (i = 0; pool && i < pool->nmodems; i++) {
+		struct modemsim *sim = pool->modems[i].sim;
+		if (sim == NULL)
+			continue;
+		/* GSM-7 when it can, else UCS-2, as a phone does */
+		if (modemsim_inject_sms(sim, from, text, MODEMSIM_GSM7) > 0 ||
+		    modemsim_inject_sms(sim, from, text, MODEMSIM_UCS2) > 0)
+			return 0;
+		return -1;
+	}
+	return -1;
+}
+
 void
 modem_pool_on_received(struct modem_pool *pool, void (*fn)(void *), void *arg)
 {

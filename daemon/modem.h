@@ -56,6 +56,14 @@ void modem_pool_set_config(struct modem_pool *pool, const struct config *cfg);
  */
 void modem_pool_on_received(struct modem_pool *pool, void (*fn)(void *), void *arg);
 
+/*
+ * The built-in simulator's network delivers an SMS from `from` (E.164)
+ * with text (UTF-8) to the first modem whose device is "simulator", as a
+ * family's phone would (the demo, families.h).  0, or -1 when no modem is
+ * the simulator, the text cannot be encoded, or its SIM is full.
+ */
+int modem_pool_simulate(struct modem_pool *pool, const char *from, const char *text);
+
 /* Tells idle workers to look at the queue now.  pool may be NULL. */
 void modem_pool_wake(struct modem_pool *pool);
 /* Stops every worker after its current step and frees.  NULL is a no-op. */

@@ -24,6 +24,7 @@
 #include "contacts.h"
 #include "config.h"
 #include "db.h"
+#include "families.h"
 #include "import.h"
 #include "log.h"
 #include "optout.h"
@@ -60,6 +61,8 @@ ctl_usage(FILE *out)
 	    "                                       (rappeld stopped)\n"
 	    "  migrate                              apply pending schema migrations\n"
 	    "  pin forget [MODEM]                   try a PIN the SIM refused once more\n"
+	    "  simulate reply NUMBER TEXT           the simulated modem receives TEXT from\n"
+	    "                                       NUMBER (device = simulator only)\n"
 	    "  setup [--devices DIR]                first-run assistant (rappeld stopped):\n"
 	    "                                       modem, centre, admin account, test SMS\n"
 	    "Passwords are read from the terminal, or from standard input (one per line).\n");
@@ -453,6 +456,28 @@ ctl_status(struct db *db, const struct config *cfg)
 	}
 	if (!ok)
 		return ctl_fail("status: database error; the figures above are incomplete");
+	return 0;
+}
+
+/*
+ * simulate reply NUMBER TEXT: with the built-in simulated modem only, the
+ * phone of NUMBER sends TEXT to it (families.h); rappeld takes it in
+ * within a few seconds.
+ */
+static int
+ctl_simulate(struct db *db, const struct config *cfg, int argc, char **argv, int64_t now)
+{
+	struct error err = { 0 };
+
+	if (argc != 3 || strcmp(argv[0], "reply") != 0)
+		return ctl_fail("usage: simulate reply NUMBER TEXT");
+	if (!families_have_simulator(cfg))
+		return ctl_fail("simulate: only with the simulated modem (device = simulator "
+		    "in a [modem] section); with a real modem, replies come from real phones");
+	if (families_simulate(db, cfg, argv[1], argv[2], now, &err) < 0)
+		return ctl_fail("simulate: %s", err.message);
+	printf("the simulated phone %s sends its reply; rappeld takes it in within a few "
+	    "seconds\n", argv[1]);
 	return 0;
 }
 
@@ -896,6 +921,8 @@ main(int argc, char **argv)
 		rc = ctl_status(db, cfg);
 	} else if (strcmp(argv[0], "pin") == 0) {
 		rc = ctl_pin(db, argc - 1, argv + 1, now);
+	} else if (strcmp(argv[0], "simulate") == 0) {
+		rc = ctl_simulate(db, cfg, argc - 1, argv + 1, now);
 	} else if (strcmp(argv[0], "backup") == 0 && argc == 2) {
 		rc = backup_write(db, argv[1], err, sizeof(err)) < 0 ? ctl_fail("%s", err) : 0;
 		if (rc == 0)

@@ -460,6 +460,23 @@ START_TEST(config_test_hours)
 }
 END_TEST
 
+/* The demo's simulated families answer the simulated modem only. */
+START_TEST(config_test_families)
+{
+	char err[512] = "";
+	struct config *cfg = config_load_string(CONFIG_CENTRE "[modem]\ndevice = simulator\n"
+	    "families = yes\n", "test.conf", err, sizeof(err));
+
+	ck_assert_msg(cfg != NULL, "%s", err);
+	ck_assert(cfg->modems[0].families);
+	config_free(cfg);
+	config_expect_error(CONFIG_CENTRE "[modem]\ndevice = /dev/ttyUSB0\nfamilies = yes\n",
+	    "families = yes needs device = simulator");
+	config_expect_error(CONFIG_CENTRE "[modem]\ndevice = simulator\nfamilies = peut-etre\n",
+	    "test.conf:6: [modem] families: expected yes or no");
+}
+END_TEST
+
 static Suite *
 config_suite(void)
 {
@@ -485,6 +502,7 @@ config_suite(void)
 	tc = tcase_create("checked values");
 	tcase_add_test(tc, config_test_centre_phone);
 	tcase_add_test(tc, config_test_paths);
+	tcase_add_test(tc, config_test_families);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("webhooks");
 	tcase_add_test(tc, config_test_webhooks);

@@ -51,6 +51,12 @@ const EN = {
     '{n} uncertain message(s) (power cut while sending): check with the person before resending.',
   ' — signal {n} %': ' — signal {n} %', '{name} : {state}': '{name}: {state}',
   'Le modem « {name} » est arrêté : {error}': 'The modem “{name}” is stopped: {error}',
+  'Simuler une réponse': 'Simulate a reply',
+  'Le modem est simulé : écrivez ce qu\u2019une famille répondrait. Le SMS arrive comme un vrai dans quelques secondes.':
+    'The modem is simulated: write what a family would answer. The SMS comes in like a real one within seconds.',
+  'Réponse simulée envoyée : elle arrive dans quelques secondes.': 'Simulated reply sent: it comes in within seconds.',
+  'Numéro de la famille': 'The family\u2019s number', 'Sa réponse': 'Their reply',
+  'Envoyer la réponse simulée': 'Send the simulated reply',
   'Le disque de rappel est plein : les SMS ne partent plus et les réponses attendent sur la carte SIM. Libérez de la place (anciennes sauvegardes, journaux) : l\u2019envoi reprend tout seul.':
     'rappel\u2019s disk is full: no SMS goes out and replies wait on the SIM card. Free some space (old backups, logs): sending resumes by itself.',
   /* contacts */
@@ -956,8 +962,27 @@ function messageTable(msgs) {
     } }, t('Renvoyer')) : null))))));
 }
 
+/* The demo's simulated modem: a person makes one family answer (families.h). */
+function simulateReplyForm() {
+  const from = h('input', { type: 'tel', name: 'sim_from', placeholder: '06 39 98 00 01' });
+  const body = h('input', { type: 'text', name: 'sim_body', placeholder: 'OUI' });
+  const err = errorBox();
+  return h('details', { class: 'card', id: 'simulate' }, h('summary', {}, t('Simuler une réponse')),
+    h('p', { class: 'muted' }, t('Le modem est simulé : écrivez ce qu\u2019une famille répondrait. Le SMS arrive comme un vrai dans quelques secondes.')),
+    h('form', { onsubmit: async (ev) => {
+      ev.preventDefault();
+      try {
+        await api('POST', '/simulator/replies', { from: from.value, body: body.value });
+        toast(t('Réponse simulée envoyée : elle arrive dans quelques secondes.'));
+        body.value = '';
+      } catch (e) { showError(err, e); }
+    } }, field(t('Numéro de la famille'), from), field(t('Sa réponse'), body), err,
+    h('button', { type: 'submit' }, t('Envoyer la réponse simulée'))));
+}
+
 async function pageReplies(params) {
-  const inbox = await api('GET', '/inbox');
+  const [inbox, status] = await Promise.all([api('GET', '/inbox'), api('GET', '/status')]);
+  const simulated = status.modems.some((m) => m.device === 'simulator');
   const cid = params.get('contact'), num = params.get('numero');
   let thread = null;
   if (cid || num) {
@@ -1002,7 +1027,8 @@ async function pageReplies(params) {
         th.first_name ? (th.first_name + ' ' + (th.last_name || '')).trim() : th.number), ' ', h('span', { class: 'muted' }, th.number),
         th.opted_out_at ? [' ', h('span', { class: 'badge no' }, t('STOP depuis le {date}', { date: fmtDay(th.opted_out_at) }))] : null),
       h('td', {}, (th.last_body || '') + (th.last_intent ? ' (' + label('intent', th.last_intent) + ')' : '') + ' · ' + fmtDate(th.last_at)),
-      h('td', {}, th.unhandled ? h('span', { class: 'badge problem' }, String(th.unhandled)) : '0')))))), thread, stopped);
+      h('td', {}, th.unhandled ? h('span', { class: 'badge problem' }, String(th.unhandled)) : '0')))))), thread, stopped,
+    simulated ? simulateReplyForm() : null);
 }
 
 async function pageMessages(params) {

@@ -614,6 +614,108 @@ test('HTTPS avec le certificat de la configuration ; cookie Secure', async () =>
   return null;
 });
 
+/*
+ * make demo: the demo's own script and database (tools/demo.sh), its
+ * simulated families answering by themselves.  From login to an
+ * invitation whose counts fill within a minute, with no hand on the modem;
+ * then one family made to answer from the inbox.
+ */
+test('la démo : les familles simulées répondent toutes seules', async () => {
+  const demoDir = join(dir, 'demo'), demoPort = await freePort();
+  const build = dirname(RAPPELD);
+  const demo = spawn('sh', [join(here, '../../tools/demo.sh'), build, demoDir, String(demoPort)],
+    { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  demo.stdout.on('data', (d) => { out += d; });
+  demo.stderr.on('data', () => {});
+  const base = `http://127.0.0.1:${demoPort}`;
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'fr-FR',
+    timezoneId: 'Europe/Paris' });
+  try {
+    for (let i = 0; i < 200 && !/Ctrl-C stops the daemon/.test(out); i++) await sleep(100);
+    expect(/Login: +demo/.test(out), 'the demo prints its login: ' + out);
+    const login = out.match(/Login: +(\S+)/)[1], password = out.match(/Password: +(\S+)/)[1];
+    const page = await context.newPage();
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(base + '/');
+    await page.getByLabel('Identifiant').fill(login);
+    await page.getByLabel('Mot de passe').fill(password);
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await page.waitForSelector('body[data-ready="#/tableau"]');
+    /* the atelier of next week is there, with its invitees */
+    await go(page, '#/ateliers');
+    await page.getByRole('link', { name: 'Atelier informatique' }).first().click();
+    await page.waitForSelector('body[data-ready^="#/ateliers/"]');
+    await page.locator('#counts').getByText('Invités 8').waitFor();
+    await page.getByRole('link', { name: 'Inviter par SMS' }).click();
+    await page.waitForSelector('body[data-ready="#/campagnes/nouvelle"]');
+    await page.getByLabel('Nom', { exact: true }).fill('Invitation de la démo');
+    await page.getByLabel('Texte').fill('Bonjour, atelier informatique mardi 14h au centre. Répondez OUI ou NON.');
+    await page.getByLabel('Envoi').selectOption('now');
+    await page.getByRole('button', { name: 'Programmer' }).click();
+    await page.getByRole('heading', { name: 'Invitation de la démo' }).waitFor();
+    /* nobody touches the modem: the answers come by themselves */
+    const eventUrl = page.url();
+    let answered = 0;
+    for (let i = 0; i < 75 && answered < 2; i++) {
+      await sleep(1000);
+      const r = await page.evaluate(async () => (await fetch('/api/v1/events')).json());
+      const ev = r.find((e) => e.title === 'Atelier informatique');
+      const rs = await page.evaluate(async (u) => (await fetch(u)).json(),
+        `/api/v1/events/${ev.id}/rsvps?occurrence=${ev.next_occurrence.occurrence}`);
+      answered = rs.counts.yes + rs.counts.no;
+    }
+    expect(answered >= 2, 'the simulated families answered: ' + answered + ' OUI/NON in 75 s');
+    await go(page, '#/ateliers');
+    await page.getByRole('link', { name: 'Atelier informatique' }).first().click();
+    await page.waitForSelector('body[data-ready^="#/ateliers/"]');
+    expect(await page.locator('#counts').getByText(/Oui [1-8]|Non [1-8]/).count() > 0, 'the counts show them');
+    /* one family made to answer by hand, from the inbox */
+    await go(page, '#/reponses');
+    await page.getByText('Simuler une réponse').click();
+    await page.getByLabel('Numéro de la famille').fill('06 39 98 77 66');
+    await page.getByLabel('Sa réponse').fill('C\u2019est qui ?');
+    await page.getByRole('button', { name: 'Envoyer la réponse simulée' }).click();
+    let seen = false;
+    for (let i = 0; i < 50 && !seen; i++) {
+      await sleep(200);
+      const replies = await page.evaluate(async () => (await fetch('/api/v1/replies')).json());
+      seen = replies.some((x) => x.from === '+33639987766');
+    }
+    expect(seen, 'the simulated reply came in');
+    expect(eventUrl.includes('#/campagnes/'), 'the campaign page was shown');
+    await page.screenshot({ path: join(SHOTS, 'demo.png'), fullPage: true });
+  } finally {
+    await context.close();
+    demo.kill('SIGTERM');
+    await new Promise((r) => demo.on('exit', r));
+  }
+  return null;
+});
+
+/* The simulated families need the simulated modem: a real device is refused. */
+test('les familles simulées : refusées avec un vrai modem', async () => {
+  const bad = join(dir, 'families.conf');
+  writeFileSync(bad, readFileSync(conf, 'utf8') + 'families = yes\n');
+  let msg = '';
+  try { await run(RAPPELD, ['-c', bad, '--check-config']); } catch (e) { msg = String(e.stderr || e.stdout); }
+  expect(/families = yes needs device = simulator/.test(msg), 'refused: ' + msg);
+  let ctlMsg = '';
+  try { await run(RAPPELCTL, ['-c', conf, 'simulate', 'reply', '06 39 98 00 01', 'OUI']); } catch (e) { ctlMsg = String(e.stderr); }
+  expect(/only with the simulated modem/.test(ctlMsg), 'rappelctl refuses: ' + ctlMsg);
+  const page = state.admin;
+  const r = await page.evaluate(async () => {
+    const csrf = (await (await fetch('/api/v1/session')).json()).csrf_token;
+    const a = await fetch('/api/v1/simulator/replies', { method: 'POST', headers: { 'Content-Type': 'application/json',
+      'X-CSRF-Token': csrf }, body: JSON.stringify({ from: '06 39 98 00 01', body: 'OUI' }) });
+    return [a.status, (await a.json()).error.code];
+  });
+  expect(r[0] === 409 && r[1] === 'no_simulator', 'the API refuses: ' + r);
+  await go(page, '#/reponses');
+  expect(await page.getByText('Simuler une réponse').count() === 0, 'no button with a real modem');
+  return null;
+});
+
 /* ---- runner ----------------------------------------------------------- */
 
 let passed = 0, failed = 0;
