@@ -50,6 +50,17 @@ DST_DAYS = {
 DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 TIMES = [(9, 0), (14, 0), (18, 30), (2, 30), (2, 0), (3, 0), (0, 0), (23, 30)]
 MAX_SESSIONS = 30   # sessions compared for a rule without end
+# the two rules of issue 25, and the cases the issue's first trial agreed on
+FIXED = [
+    ("issue25-last-saturday", "Europe/Paris", "202612050900", "FREQ=MONTHLY;BYDAY=-1SA;COUNT=8", 30),
+    ("issue25-setpos", "Europe/Paris", "202612011400",
+     "FREQ=MONTHLY;BYDAY=TU;BYSETPOS=2;COUNT=6", 30),
+    ("gap-0230", "Europe/Paris", "202603220230", "FREQ=WEEKLY;COUNT=3", 30),
+    ("fold-0230", "Europe/Paris", "202610180230", "FREQ=WEEKLY;COUNT=3", 30),
+    ("monthday-31", "Europe/Paris", "202601311000", "FREQ=MONTHLY;BYMONTHDAY=31;COUNT=8", 30),
+    ("until-utc", "Europe/Paris", "202610151400",
+     "FREQ=WEEKLY;BYDAY=TH;UNTIL=20261105T130000Z", 30),
+]
 
 
 def pick_start(rnd, zone):
@@ -211,7 +222,7 @@ def main():
             corpus = [tuple(line.rstrip("\n").split("\t")) for line in f
                       if line.strip() and not line.startswith("#")]
     else:
-        corpus = generate(240)
+        corpus = generate(240) + FIXED
     lines = "".join("\t".join(str(x) for x in c) + "\n" for c in corpus)
     got = subprocess.run([dump], input=lines, capture_output=True, text=True, check=True)
     mine = {}
