@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """recur_diff — atelier sessions, rappel (libical) against python-dateutil.
 
 Usage: recur_diff.py RECUR_DUMP [--corpus FILE] [--verbose]
@@ -36,7 +36,11 @@ import subprocess
 import sys
 from zoneinfo import ZoneInfo
 
-from dateutil import rrule as du
+try:
+    from dateutil import rrule as du
+except ImportError:
+    print("recur-diff: python3-dateutil is missing: apt-get install python3-dateutil")
+    sys.exit(1)
 
 SEED = 5545
 ZONES = ["Europe/Paris", "Australia/Sydney"]
