@@ -26,6 +26,11 @@ Explained differences, by design:
   - letters: rappel refuses a number with letters (other than a leading
     "tel:"); libphonenumber drops a leading letter and reads vanity letters
     and "ext.", so "O6 12 34 56 78" (the letter O) would be a guess;
+  - stray +: rappel refuses a "+" anywhere but in front ("++33 ...",
+    "06 ... +"), which libphonenumber skips;
+  - 9 digits without 0, not a mobile: rappel takes a number whose 0 a
+    spreadsheet dropped ("612345678") only when it is a mobile, the only
+    numbers it sends to; "123456789" is more likely a typo than a landline;
   - outside the table: for a country code that tools/gen_phone_plan.py
     leaves out (REGIONS there: +1, Germany, India ...), rappel accepts any
     plausible length and assumes a mobile.
@@ -86,6 +91,12 @@ def explain(s, ref, mine):
     body = re.sub(r"^\s*tel:", "", s, flags=re.I)
     if re.search(r"[A-Za-z]", body) and mine is None:
         return "letters"
+    if mine is None and re.search(r"\+", body.strip()[1:]):
+        return "stray +"
+    digits = re.sub(r"\D", "", body)
+    if (mine is None and ref is not None and ref[1] != "mobile" and len(digits) == 9
+            and not body.strip().startswith(("+", "0"))):
+        return "9 digits without 0, not a mobile"
     if PLANNED is not None:
         n = parse(s, "FR")
         if n is not None and n.country_code not in PLANNED and (ref is None or mine is None
