@@ -39,6 +39,14 @@ static const char PHONE_ERR_CC[] = "indicatif de pays invalide";
 static const char PHONE_ERR_UNALLOCATED[] =
     "ce numéro n'existe pas (aucun opérateur n'a cette tranche de numéros)";
 
+/*
+ * 06 39 98 00 00 to 06 39 98 99 99: the mobile numbers ARCEP keeps for
+ * fiction, which no subscriber has (libphonenumber has them in no plan):
+ * the demo, the guide and the tests use them, and an SMS to one reaches
+ * nobody.
+ */
+static const struct phone_range phone_fiction = { 33, 9, PHONE_MOBILE, 1, "63998" };
+
 /* The overseas codes a French national number may belong to (ARCEP's plan). */
 static const uint16_t phone_overseas[] = {
 	590,	/* Guadeloupe, Saint-Barthélemy, Saint-Martin */
@@ -173,6 +181,9 @@ phone_range_find(unsigned cc, const char *nsn, size_t n)
 	size_t lo = 0, hi = phone_plan_nranges, mid;
 	const struct phone_range *r;
 
+	if (cc == phone_fiction.cc && n == phone_fiction.len &&
+	    strncmp(nsn, phone_fiction.prefix, strlen(phone_fiction.prefix)) == 0)
+		return &phone_fiction;
 	while (lo < hi) {
 		mid = (lo + hi) / 2;
 		if (phone_range_cmp(&phone_plan_ranges[mid], cc, n, nsn) <= 0)

@@ -211,6 +211,9 @@ START_TEST(phone_test_reference)
 	phone_test_bad("07 11 12 34 56", NULL);
 	phone_test_bad("+44 7700 900123", NULL);
 	phone_test_bad("+33 690 12 34 56", NULL);
+	/* ARCEP's fiction range, in no plan, kept for the demo and the tests */
+	phone_test_ok("06 39 98 00 01", "+33639980001", PHONE_MOBILE);
+	phone_test_ok("+33 6 39 98 00 01", "+33639980001", PHONE_MOBILE);
 }
 END_TEST
 
