@@ -18,6 +18,7 @@ error_set(struct error *e, int status, const char *code, const char *field,
 	e->code = code;
 	e->field = field;
 	e->existing_id = 0;
+	e->suggestion = 0;
 	va_start(ap, fmt);
 	vsnprintf(e->message, sizeof(e->message), fmt, ap);
 	va_end(ap);

@@ -15,6 +15,8 @@ struct error {
 	const char *field;	/* the JSON field at fault, or NULL */
 	char message[300];	/* French sentence for a person */
 	int64_t existing_id;	/* for conflicts: the id of what already exists, else 0 */
+	int64_t suggestion;	/* a time that would be accepted for field (rendered
+				   as "suggestion", ISO 8601), else 0 */
 };
 
 /* Fills e (when not NULL) and returns -1, so that "return error_set(...)" reads well. */

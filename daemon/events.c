@@ -10,6 +10,7 @@
 #include "links.h"
 #include "log.h"
 #include "recur.h"
+#include "template.h"
 #include "text.h"
 #include "timeutil.h"
 
@@ -112,6 +113,50 @@ events_validate(struct event *e, struct error *err)
 	return 0;
 }
 
+/*
+ * A first date the rule does not describe ("le 5 décembre" with "the last
+ * Saturday of the month") is refused, with the rule's first date as a
+ * suggestion (docs/api.md): RFC 5545 would make it an extra session, most
+ * calendars would leave it out.  Checked when the start or the rule is
+ * set or changed, so that an atelier written before stays editable.
+ */
+static int
+events_check_first(struct db *db, const struct event *e, struct error *err)
+{
+	struct buf day = { 0 }, first_day = { 0 }, hour = { 0 };
+	struct event old;
+	int64_t first;
+	bool same;
+
+	if (e->rrule == NULL || recur_on_rule(e->rrule, e->starts_at, &first))
+		return 0;
+	if (e->id != 0 && events_load(db, e->id, &old, NULL) == 0) {
+		same = old.starts_at == e->starts_at && old.rrule != NULL &&
+		    strcmp(old.rrule, e->rrule) == 0;
+		event_clear(&old);
+		if (same)
+			return 0;
+	}
+	template_format_date(e->starts_at, "fr", &day);
+	if (first < 0) {
+		error_set(err, 400, "invalid", "starts_at", "Le %s n'est pas une séance de "
+		    "cette récurrence, et elle n'en a aucune après : changez la date ou la "
+		    "récurrence.", day.data);
+	} else {
+		template_format_date(first, "fr", &first_day);
+		template_format_time(first, "fr", &hour);
+		error_set(err, 400, "invalid", "starts_at", "Le %s n'est pas une séance de "
+		    "cette récurrence : première séance le %s à %s ?", day.data,
+		    first_day.data, hour.data);
+		if (err != NULL)
+			err->suggestion = first;
+	}
+	buf_free(&day);
+	buf_free(&first_day);
+	buf_free(&hour);
+	return -1;
+}
+
 static int
 events_write_row(struct db *db, struct event *e, int64_t now, struct error *err)
 {
@@ -155,7 +200,7 @@ events_write(struct db *db, struct event *e, const struct event_invitees *inv,
 	bool creating = e->id == 0;
 	char details[64];
 
-	if (events_validate(e, err) < 0)
+	if (events_validate(e, err) < 0 || events_check_first(db, e, err) < 0)
 		return -1;
 	if (db_savepoint(db, "events_write") < 0)
 		return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");

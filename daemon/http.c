@@ -44,6 +44,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "timeutil.h"
 #include "web.h"
 
 #define HTTP_CONNECTION_LIMIT 256	/* connections in all */
@@ -359,6 +360,8 @@ http_reply_error(struct http_req *req, const struct error *err)
 		json_object_set_new(e, "field", json_string(err->field));
 	if (err->existing_id)
 		json_object_set_new(e, "existing_id", json_integer(err->existing_id));
+	if (err->suggestion)
+		json_object_set_new(e, "suggestion", time_json(err->suggestion));
 	return http_reply_json(req, err->status ? (unsigned)err->status : 500,
 	    json_pack("{s:o}", "error", e));
 }

@@ -5,8 +5,15 @@
  * "06-12-34-56-78", "0612345678"), "+33 6 12 34 56 78", "+33 (0)6 12 ...",
  * "0033 6 12 ...", and two kinds of spreadsheet damage: a 9-digit French
  * mobile whose leading zero was dropped ("612345678"), and "33" plus 9
- * digits whose "+" was dropped ("33612345678").  Other countries only
- * with "+" or "00" and a plausible E.164 length (8 to 15 digits).
+ * digits whose "+" was dropped ("33612345678"), and "tel:" in front.
+ * Numbers are checked against the numbering plans of libphonenumber
+ * (phone_plan.h): a number in a range no operator has ("07 11 ...",
+ * "+44 7700 900123") is refused, and the kind comes from the plan.  A
+ * number written nationally is dialled from metropolitan France: the
+ * overseas ranges go to their country code ("0690 12 34 56" is
+ * +590690123456, "0692 ..." +262692...).  Other countries only with "+"
+ * or "00"; a country outside the plan table (+1, Germany, India ...) on a
+ * plausible E.164 length (8 to 15 digits), assumed to be a mobile.
  * Separators: spaces, tabs, . - / ( ), U+00A0, U+202F and U+2009.
  */
 #ifndef RAPPEL_PHONE_H
@@ -19,9 +26,9 @@
 #define PHONE_E164_MAX 17
 
 enum phone_kind {
-	PHONE_MOBILE,		/* can receive SMS: French 06/07, or foreign (assumed) */
-	PHONE_LANDLINE,		/* French 01-05 and 09: accepted, cannot receive SMS */
-	PHONE_SPECIAL,		/* French 08 (service numbers): cannot receive SMS */
+	PHONE_MOBILE,		/* can receive SMS: a mobile range, or a country outside the table */
+	PHONE_LANDLINE,		/* fixed line or VoIP (French 01-05, 09): cannot receive SMS */
+	PHONE_SPECIAL,		/* toll free, shared cost, premium (French 08): cannot receive SMS */
 };
 
 /*

@@ -159,6 +159,28 @@ recur_check(const char *rrule, const char *field, struct error *err)
 }
 
 /*
+ * An UNTIL in UTC ("UNTIL=20270628T220000Z", as RFC 5545 3.3.10 wants it
+ * with a zoned DTSTART) is an instant: it becomes the local wall-clock
+ * time the rule is expanded on.  A date or a local UNTIL stays as it is.
+ */
+static void
+recur_until_local(struct icalrecurrencetype *rule)
+{
+	struct recur_wall w;
+	struct icaltimetype until = rule->until;
+
+	if (icaltime_is_null_time(until) || until.is_date || !icaltime_is_utc(until))
+		return;
+	w.year = until.year;
+	w.month = until.month;
+	w.day = until.day;
+	w.hour = until.hour;
+	w.minute = until.minute;
+	w.second = until.second;
+	rule->until = recur_ical_time(recur_wall_as_utc(&w));
+}
+
+/*
  * Calls back each occurrence of rrule from dtstart, in order, until fn
  * returns false or the rule ends.  -1 when the rule is invalid.
  */
@@ -170,7 +192,7 @@ recur_walk(const char *rrule, int64_t dtstart, bool (*fn)(int64_t, void *), void
 	icalrecur_iterator *it;
 	int64_t t;
 	bool first = true;
-	int steps;
+	int steps, emitted = 0;
 
 	if (rrule == NULL || rrule[0] == '\0') {
 		fn(dtstart, arg);
@@ -178,6 +200,7 @@ recur_walk(const char *rrule, int64_t dtstart, bool (*fn)(int64_t, void *), void
 	}
 	if (recur_parse(rrule, &rule) < 0 || rule.freq < ICAL_DAILY_RECURRENCE)
 		return -1;
+	recur_until_local(&rule);
 	if ((it = icalrecur_iterator_new(rule, recur_ical_time(dtstart))) == NULL) {
 		icalerror_clear_errno();
 		return -1;
@@ -187,16 +210,57 @@ recur_walk(const char *rrule, int64_t dtstart, bool (*fn)(int64_t, void *), void
 		if (icaltime_is_null_time(next))
 			break;
 		t = recur_from_ical(next);
-		/* RFC 5545: the first occurrence is dtstart, even off the rule */
-		if (first && t != dtstart && !fn(dtstart, arg))
-			break;
+		/*
+		 * RFC 5545 3.3.10: the first occurrence is dtstart, even off the
+		 * rule, and it counts within COUNT (libical counts only the
+		 * times on the rule, so the last one is dropped).
+		 */
+		if (first && t != dtstart) {
+			if (!fn(dtstart, arg))
+				break;
+			emitted++;
+		}
 		first = false;
+		if (rule.count > 0 && emitted >= rule.count)
+			break;
 		if (!fn(t, arg))
 			break;
+		emitted++;
 	}
 	icalrecur_iterator_free(it);
 	icalerror_clear_errno();
 	return 0;
+}
+
+bool
+recur_on_rule(const char *rrule, int64_t dtstart, int64_t *first)
+{
+	struct icalrecurrencetype rule;
+	struct icaltimetype next;
+	icalrecur_iterator *it;
+	int64_t t = -1;
+
+	if (first != NULL)
+		*first = -1;
+	if (rrule == NULL || rrule[0] == '\0')
+		return true;
+	if (recur_parse(rrule, &rule) < 0 || rule.freq < ICAL_DAILY_RECURRENCE)
+		return false;
+	recur_until_local(&rule);
+	if ((it = icalrecur_iterator_new(rule, recur_ical_time(dtstart))) == NULL) {
+		icalerror_clear_errno();
+		return false;
+	}
+	next = icalrecur_iterator_next(it);
+	if (!icaltime_is_null_time(next))
+		t = recur_from_ical(next);
+	icalrecur_iterator_free(it);
+	icalerror_clear_errno();
+	if (t == dtstart)
+		return true;
+	if (first != NULL)
+		*first = t;
+	return false;
 }
 
 struct recur_window {

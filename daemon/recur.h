@@ -14,6 +14,7 @@
 #ifndef RAPPEL_RECUR_H
 #define RAPPEL_RECUR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,9 +31,21 @@
 int recur_check(const char *rrule, const char *field, struct error *err);
 
 /*
+ * Whether dtstart is itself one of the times rrule describes.  RFC 5545
+ * allows a first date off the rule (it is then an extra occurrence that
+ * counts within COUNT), most other calendars leave it out; rappel refuses
+ * such a first date for an atelier (docs/api.md).  True when rrule is NULL
+ * or "".  When false and first is not NULL, *first is the rule's first
+ * time after dtstart (same local time of day), or -1 when there is none
+ * or the rule is invalid.
+ */
+bool recur_on_rule(const char *rrule, int64_t dtstart, int64_t *first);
+
+/*
  * Occurrences of rrule whose first one starts at dtstart (dtstart is
- * always an occurrence, as RFC 5545 says), in [from, to), in order: at
- * most max are written to out.  rrule NULL or "" means dtstart alone.
+ * always an occurrence and counts within COUNT, as RFC 5545 3.3.10 says,
+ * even when it is not on the rule; an UNTIL in UTC is an instant), in
+ * [from, to), in order: at most max are written to out.  rrule NULL or "" means dtstart alone.
  * Returns how many were written, or -1 when the rule is invalid.
  */
 int recur_expand(const char *rrule, int64_t dtstart, int64_t from, int64_t to,

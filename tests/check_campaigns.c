@@ -172,6 +172,16 @@ START_TEST(test_event_refused)
 	    "\"2026-10-15T14:00:00+02:00\"}", &r), 400);
 	ck_assert_str_eq(e2e_error_field(&r), "title");
 	e2e_resp_free(&r);
+	/* a first date the rule does not describe (issue 25): refused, with the rule's first */
+	ck_assert_int_eq(e2e_call(&E, &A, "POST", "/api/v1/events", "{\"title\":\"Couture\","
+	    "\"starts_at\":\"2026-12-05T09:00:00+01:00\","
+	    "\"rrule\":\"FREQ=MONTHLY;BYDAY=-1SA;COUNT=8\"}", &r), 400);
+	ck_assert_str_eq(e2e_error_field(&r), "starts_at");
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(r.json, "error"),
+	    "suggestion")), "2026-12-26T09:00:00+01:00");
+	ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(json_object_get(r.json,
+	    "error"), "message")), "samedi 26 décembre"));
+	e2e_resp_free(&r);
 	json_t *list = call(&A, "GET", "/api/v1/events", NULL, 200);
 	ck_assert_uint_eq(json_array_size(list), 0);
 	json_decref(list);

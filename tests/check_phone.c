@@ -194,6 +194,29 @@ phone_add(Suite *s, const char *name, const TTest *t)
 	suite_add_tcase(s, tc);
 }
 
+/* Issue 25: the numbers libphonenumber disagreed on. */
+START_TEST(phone_test_reference)
+{
+	phone_test_ok("0690 12 34 56", "+590690123456", PHONE_MOBILE);
+	phone_test_ok("0694 12 34 56", "+594694123456", PHONE_MOBILE);
+	phone_test_ok("0696 12 34 56", "+596696123456", PHONE_MOBILE);
+	phone_test_ok("0692 12 34 56", "+262692123456", PHONE_MOBILE);
+	phone_test_ok("0639 01 23 45", "+262639012345", PHONE_MOBILE);
+	phone_test_ok("0262 12 34 56", "+262262123456", PHONE_LANDLINE);
+	phone_test_ok("+590 590 12 34 56", "+590590123456", PHONE_LANDLINE);
+	phone_test_ok("tel: 06 12 34 56 78", "+33612345678", PHONE_MOBILE);
+	phone_test_ok("tel:+33612345678", "+33612345678", PHONE_MOBILE);
+	phone_test_ok("+44 07911 123456", "+447911123456", PHONE_MOBILE);
+	phone_test_ok("0800 12 34 56", "+33800123456", PHONE_SPECIAL);
+	phone_test_bad("07 11 12 34 56", NULL);
+	phone_test_bad("+44 7700 900123", NULL);
+	phone_test_bad("+33 690 12 34 56", NULL);
+	/* ARCEP's fiction range, in no plan, kept for the demo and the tests */
+	phone_test_ok("06 39 98 00 01", "+33639980001", PHONE_MOBILE);
+	phone_test_ok("+33 6 39 98 00 01", "+33639980001", PHONE_MOBILE);
+}
+END_TEST
+
 static Suite *
 phone_suite(void)
 {
@@ -208,6 +231,7 @@ phone_suite(void)
 	phone_add(s, "foreign lengths", phone_test_foreign_length);
 	phone_add(s, "french lengths", phone_test_french_length);
 	phone_add(s, "invalid characters", phone_test_invalid_chars);
+	phone_add(s, "reference", phone_test_reference);
 	phone_add(s, "empty", phone_test_empty);
 	phone_add(s, "reason may be NULL", phone_test_null_reason);
 	phone_add(s, "can sms", phone_test_can_sms);

@@ -111,6 +111,59 @@ START_TEST(recur_test_window)
 }
 END_TEST
 
+/*
+ * A first date that is not on the rule (issue 25): RFC 5545 3.3.10 makes
+ * it the first occurrence, within COUNT.  5 December 2026 is a Saturday
+ * but not the last of the month.
+ */
+START_TEST(recur_test_first_off_rule)
+{
+	int64_t start = rt("2026-12-05T09:00:00+01:00"), out[16], first;
+	int n;
+
+	n = recur_expand("FREQ=MONTHLY;BYDAY=-1SA;COUNT=8", start, start, start + 800 * 86400,
+	    out, 16);
+	ck_assert_int_eq(n, 8);
+	ck_assert_str_eq(riso(out[0]), "2026-12-05T09:00:00+01:00");
+	ck_assert_str_eq(riso(out[1]), "2026-12-26T09:00:00+01:00");
+	ck_assert_str_eq(riso(out[7]), "2027-06-26T09:00:00+02:00");
+	ck_assert_int_eq(recur_next("FREQ=MONTHLY;BYDAY=-1SA;COUNT=8", start, out[7] + 1), -1);
+	/* the first Tuesday, with the second Tuesday as the rule */
+	start = rt("2026-12-01T14:00:00+01:00");
+	ck_assert_int_eq(recur_expand("FREQ=MONTHLY;BYDAY=TU;BYSETPOS=2;COUNT=6", start, start,
+	    start + 800 * 86400, out, 16), 6);
+	ck_assert_str_eq(riso(out[1]), "2026-12-08T14:00:00+01:00");
+
+	ck_assert(!recur_on_rule("FREQ=MONTHLY;BYDAY=-1SA;COUNT=8", rt("2026-12-05T09:00:00+01:00"),
+	    &first));
+	ck_assert_str_eq(riso(first), "2026-12-26T09:00:00+01:00");
+	ck_assert(recur_on_rule("FREQ=MONTHLY;BYDAY=-1SA;COUNT=8", rt("2026-12-26T09:00:00+01:00"),
+	    &first));
+	ck_assert(recur_on_rule(NULL, start, NULL));
+	ck_assert(recur_on_rule("FREQ=WEEKLY;COUNT=3", start, NULL));
+	/* a rule that ends before it begins: nothing to suggest */
+	ck_assert(!recur_on_rule("FREQ=WEEKLY;BYDAY=MO;UNTIL=20261130", start, &first));
+	ck_assert_int_eq(first, -1);
+	ck_assert(!recur_on_rule("FREQ=SOMETIMES", start, &first));
+}
+END_TEST
+
+/* An UNTIL in UTC is an instant: 13:00Z is 14:00 in Paris, the last session. */
+START_TEST(recur_test_until_utc)
+{
+	int64_t start = rt("2026-10-15T14:00:00+02:00"), out[16];
+	int n;
+
+	n = recur_expand("FREQ=WEEKLY;BYDAY=TH;UNTIL=20261105T130000Z", start, start,
+	    start + 100 * 86400, out, 16);
+	ck_assert_int_eq(n, 4);
+	ck_assert_str_eq(riso(out[3]), "2026-11-05T14:00:00+01:00");
+	n = recur_expand("FREQ=WEEKLY;BYDAY=TH;UNTIL=20261105T125959Z", start, start,
+	    start + 100 * 86400, out, 16);
+	ck_assert_int_eq(n, 3);
+}
+END_TEST
+
 START_TEST(recur_test_invalid)
 {
 	static const char *const bad[] = { "FREQ=SOMETIMES", "FREQ=HOURLY", "FREQ=MINUTELY;COUNT=3",
@@ -227,6 +280,8 @@ recur_suite(void)
 	tcase_add_test(tc, recur_test_weekly_spring);
 	tcase_add_test(tc, recur_test_monthly_interval_until);
 	tcase_add_test(tc, recur_test_window);
+	tcase_add_test(tc, recur_test_first_off_rule);
+	tcase_add_test(tc, recur_test_until_utc);
 	tcase_add_test(tc, recur_test_invalid);
 	tcase_add_test(tc, recur_test_offsets);
 	tcase_add_test(tc, recur_test_dst_edges);

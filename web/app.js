@@ -22,6 +22,7 @@ const EN = {
   'Campagnes': 'Campaigns', 'Réponses': 'Replies', 'Messages': 'Messages',
   'Utilisateurs': 'Users', 'Paramètres': 'Settings',
   /* common */
+  'Prendre le {date}': 'Use {date}',
   'Enregistrer': 'Save', 'Annuler': 'Cancel', 'Supprimer': 'Delete', 'Rechercher': 'Search',
   'Prénom': 'First name', 'Nom': 'Last name', 'Téléphone': 'Phone', 'Langue': 'Language',
   'Groupe': 'Group', 'Tous': 'All', 'Notes': 'Notes', 'Oui': 'Yes', 'Non': 'No', 'Statut': 'Status',
@@ -291,6 +292,7 @@ class ApiError extends Error {
     this.status = status;
     this.field = body && body.error && body.error.field;
     this.code = body && body.error && body.error.code;
+    this.suggestion = body && body.error && body.error.suggestion;
   }
 }
 
@@ -700,7 +702,17 @@ async function pageEventNew() {
     try {
       const e = await api('POST', '/events', body);
       location.hash = '#/ateliers/' + e.id;
-    } catch (e) { showError(err, e); }
+    } catch (e) {
+      showError(err, e);
+      /* a first date the rule does not describe: offer the rule's first (docs/api.md) */
+      if (e.field === 'starts_at' && e.suggestion) {
+        const s = new Date(e.suggestion);
+        err.append(' ', h('button', { type: 'button', class: 'secondary', onclick: () => {
+          start.value = localDay(s) + 'T' + String(s.getHours()).padStart(2, '0') + ':' + String(s.getMinutes()).padStart(2, '0');
+          update(); err.textContent = ''; start.focus();
+        } }, t('Prendre le {date}', { date: s.toLocaleDateString(locale(), { weekday: 'long', day: 'numeric', month: 'long' }) })));
+      }
+    }
   } }, field(t('Titre'), title), field(t('Lieu'), place), field(t('Première séance'), start),
   field(t('Durée (minutes)'), minutes), field(t('Récurrence'), preset), field(t('Nombre de séances'), count), explain,
   field(t('Capacité'), capacity), h('fieldset', {}, h('legend', {}, t('Invités (groupes)')), boxes), err,
