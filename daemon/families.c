@@ -3,16 +3,13 @@
  */
 #include "families.h"
 
-#include <errno.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "log.h"
 #include "modem.h"
+#include "passes.h"
 #include "phone.h"
 
 #define FAMILIES_TICK_S 1		/* a look at what was sent and what is due */
@@ -118,10 +115,7 @@ families_simulate(struct db *db, const struct config *cfg, const char *from,
 struct families {
 	struct app *app;
 	struct db *db;
-	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t wake;
-	bool stopping;
+	struct passes passes;
 };
 
 /* Answers for the messages that asked for one and went out lately. */
@@ -188,28 +182,17 @@ families_deliver(struct families *f, int64_t now)
 	}
 }
 
-static void *
-families_main(void *arg)
+/* A look at what was sent and what is due, every FAMILIES_TICK_S. */
+static int
+families_main_pass(void *arg, bool *listen)
 {
 	struct families *f = arg;
-	struct timespec until;
-	int64_t now;
+	int64_t now = f->app->now();
 
-	pthread_mutex_lock(&f->lock);
-	while (!f->stopping) {
-		pthread_mutex_unlock(&f->lock);
-		now = f->app->now();
-		families_plan(f, now);
-		families_deliver(f, now);
-		pthread_mutex_lock(&f->lock);
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += FAMILIES_TICK_S;
-		while (!f->stopping &&
-		    pthread_cond_timedwait(&f->wake, &f->lock, &until) != ETIMEDOUT)
-			;
-	}
-	pthread_mutex_unlock(&f->lock);
-	return NULL;
+	(void)listen;
+	families_plan(f, now);
+	families_deliver(f, now);
+	return FAMILIES_TICK_S;
 }
 
 struct families *
@@ -232,16 +215,8 @@ families_start(struct app *app, char *err, size_t errlen)
 	f->app = app;
 	f->db = db_open(cfg->db_path, err, errlen);
 	config_free(cfg);
-	if (f->db == NULL) {
-		free(f);
-		return NULL;
-	}
-	pthread_mutex_init(&f->lock, NULL);
-	pthread_cond_init(&f->wake, NULL);
-	if (pthread_create(&f->thread, NULL, families_main, f) != 0) {
-		snprintf(err, errlen, "cannot start the simulated families' thread");
-		pthread_mutex_destroy(&f->lock);
-		pthread_cond_destroy(&f->wake);
+	if (f->db == NULL || passes_start(&f->passes, families_main_pass, f,
+	    "simulated families", err, errlen) < 0) {
 		db_close(f->db);
 		free(f);
 		return NULL;
@@ -255,13 +230,7 @@ families_stop(struct families *f)
 {
 	if (f == NULL)
 		return;
-	pthread_mutex_lock(&f->lock);
-	f->stopping = true;
-	pthread_cond_signal(&f->wake);
-	pthread_mutex_unlock(&f->lock);
-	pthread_join(f->thread, NULL);
-	pthread_mutex_destroy(&f->lock);
-	pthread_cond_destroy(&f->wake);
+	passes_stop(&f->passes);
 	db_close(f->db);
 	free(f);
 }

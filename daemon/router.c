@@ -3,16 +3,14 @@
  */
 #include "router.h"
 
-#include <errno.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include "log.h"
+#include "passes.h"
 #include "replies.h"
+#include "sendpolicy.h"
 
 #define ROUTER_BATCH 64			/* replies per transaction-set before looking
 					   at stop and poke again */
@@ -24,11 +22,7 @@
 struct router {
 	struct app *app;
 	struct db *db;
-	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t wake;
-	bool poked;
-	_Atomic bool stopping;		/* set with lock held, read without by a pass */
+	struct passes passes;
 	int backoff;			/* seconds; 0 while passes succeed */
 	int64_t logged_at;		/* the last failure logged */
 	long failures;			/* in a row */
@@ -46,7 +40,7 @@ router_pass(struct router *r)
 		cfg = app_config(r->app);	/* this batch's snapshot */
 		n = replies_process_pending(r->db, cfg, r->app->now(), ROUTER_BATCH, &queued);
 		config_free(cfg);
-	} while (n == ROUTER_BATCH && !r->stopping);
+	} while (n == ROUTER_BATCH && !passes_stopping(&r->passes));
 	/* the answers queued wake the modems as they commit (queue_on_commit()) */
 	return n < 0 ? -1 : 0;
 }
@@ -58,9 +52,7 @@ router_failed(struct router *r)
 	int64_t now = r->app->now();
 
 	r->failures++;
-	r->backoff = r->backoff ? r->backoff * 2 : 1;
-	if (r->backoff > ROUTER_BACKOFF_MAX_S)
-		r->backoff = ROUTER_BACKOFF_MAX_S;
+	r->backoff = sendpolicy_backoff(r->backoff, ROUTER_BACKOFF_MAX_S);
 	if (r->logged_at == 0 || now - r->logged_at >= ROUTER_LOG_EVERY_S) {
 		log_err("router: replies left undecided failures=%ld; trying again in %d s",
 		    r->failures, r->backoff);
@@ -69,38 +61,22 @@ router_failed(struct router *r)
 	return r->backoff;
 }
 
-static void *
-router_main(void *arg)
+/* A pass, then ROUTER_IDLE_S or a poke; after a failure, a backoff no poke cuts. */
+static int
+router_main_pass(void *arg, bool *listen)
 {
 	struct router *r = arg;
-	struct timespec until;
-	int wait_s;
 
-	pthread_mutex_lock(&r->lock);
-	while (!r->stopping) {
-		r->poked = false;
-		pthread_mutex_unlock(&r->lock);
-		if (router_pass(r) == 0) {
-			if (r->failures)
-				log_info("router: replies decided again after failures=%ld",
-				    r->failures);
-			r->failures = 0;
-			r->backoff = 0;
-			r->logged_at = 0;
-			wait_s = ROUTER_IDLE_S;
-		} else {
-			wait_s = router_failed(r);
-		}
-		pthread_mutex_lock(&r->lock);
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += wait_s;
-		/* after a failure a poke does not cut the backoff short */
-		while ((!r->poked || r->backoff) && !r->stopping &&
-		    pthread_cond_timedwait(&r->wake, &r->lock, &until) != ETIMEDOUT)
-			;
+	if (router_pass(r) < 0) {
+		*listen = false;
+		return router_failed(r);
 	}
-	pthread_mutex_unlock(&r->lock);
-	return NULL;
+	if (r->failures)
+		log_info("router: replies decided again after failures=%ld", r->failures);
+	r->failures = 0;
+	r->backoff = 0;
+	r->logged_at = 0;
+	return ROUTER_IDLE_S;
 }
 
 struct router *
@@ -115,16 +91,8 @@ router_start(struct app *app, char *err, size_t errlen)
 	r->app = app;
 	r->db = db_open(cfg->db_path, err, errlen);
 	config_free(cfg);
-	if (r->db == NULL) {
-		free(r);
-		return NULL;
-	}
-	pthread_mutex_init(&r->lock, NULL);
-	pthread_cond_init(&r->wake, NULL);
-	if (pthread_create(&r->thread, NULL, router_main, r) != 0) {
-		snprintf(err, errlen, "cannot start the router thread");
-		pthread_mutex_destroy(&r->lock);
-		pthread_cond_destroy(&r->wake);
+	if (r->db == NULL || passes_start(&r->passes, router_main_pass, r, "router", err,
+	    errlen) < 0) {
 		db_close(r->db);
 		free(r);
 		return NULL;
@@ -135,12 +103,8 @@ router_start(struct app *app, char *err, size_t errlen)
 void
 router_poke(struct router *r)
 {
-	if (r == NULL)
-		return;
-	pthread_mutex_lock(&r->lock);
-	r->poked = true;
-	pthread_cond_signal(&r->wake);
-	pthread_mutex_unlock(&r->lock);
+	if (r != NULL)
+		passes_poke(&r->passes);
 }
 
 void
@@ -154,13 +118,7 @@ router_stop(struct router *r)
 {
 	if (r == NULL)
 		return;
-	pthread_mutex_lock(&r->lock);
-	r->stopping = true;
-	pthread_cond_signal(&r->wake);
-	pthread_mutex_unlock(&r->lock);
-	pthread_join(r->thread, NULL);
-	pthread_mutex_destroy(&r->lock);
-	pthread_cond_destroy(&r->wake);
+	passes_stop(&r->passes);
 	db_close(r->db);
 	free(r);
 }

@@ -3,9 +3,6 @@
  */
 #include "scheduler.h"
 
-#include <errno.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +10,7 @@
 #include <time.h>
 
 #include "log.h"
+#include "passes.h"
 #include "queue.h"
 #include "recur.h"
 
@@ -605,43 +603,26 @@ scheduler_campaign_cancel(struct db *db, int64_t id, const struct audit_actor *a
 struct scheduler {
 	struct app *app;
 	struct db *db;
-	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t wake;
-	bool poked;
-	bool stopping;
+	struct passes passes;
 };
 
-static void *
-scheduler_main(void *arg)
+/* One pass; the seconds until the next campaign is due (an hour at most). */
+static int
+scheduler_main_pass(void *arg, bool *listen)
 {
 	struct scheduler *s = arg;
-	const struct config *cfg;
-	struct timespec until;
-	int64_t now, next_due;
+	const struct config *cfg = app_config(s->app);	/* this pass's snapshot */
+	int64_t now = s->app->now(), next_due;
 	int queued;
 
-	pthread_mutex_lock(&s->lock);
-	while (!s->stopping) {
-		s->poked = false;
-		pthread_mutex_unlock(&s->lock);
-		cfg = app_config(s->app);	/* this pass's snapshot */
-		now = s->app->now();
-		queued = scheduler_run(s->db, cfg, now, &next_due);
-		config_free(cfg);
-		if (next_due == 0 || next_due > now + SCHEDULER_IDLE_MAX)
-			next_due = now + SCHEDULER_IDLE_MAX;
-		log_debug("scheduler: pass queued=%d next in %lld s", queued,
-		    (long long)(next_due - now));
-		pthread_mutex_lock(&s->lock);
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += (time_t)(next_due - now);
-		while (!s->poked && !s->stopping &&
-		    pthread_cond_timedwait(&s->wake, &s->lock, &until) != ETIMEDOUT)
-			;
-	}
-	pthread_mutex_unlock(&s->lock);
-	return NULL;
+	(void)listen;
+	queued = scheduler_run(s->db, cfg, now, &next_due);
+	config_free(cfg);
+	if (next_due == 0 || next_due > now + SCHEDULER_IDLE_MAX)
+		next_due = now + SCHEDULER_IDLE_MAX;
+	log_debug("scheduler: pass queued=%d next in %lld s", queued,
+	    (long long)(next_due - now));
+	return (int)(next_due - now);
 }
 
 struct scheduler *
@@ -656,14 +637,8 @@ scheduler_start(struct app *app, char *err, size_t errlen)
 	s->app = app;
 	s->db = db_open(cfg->db_path, err, errlen);
 	config_free(cfg);
-	if (s->db == NULL) {
-		free(s);
-		return NULL;
-	}
-	pthread_mutex_init(&s->lock, NULL);
-	pthread_cond_init(&s->wake, NULL);
-	if (pthread_create(&s->thread, NULL, scheduler_main, s) != 0) {
-		snprintf(err, errlen, "cannot start the scheduler thread");
+	if (s->db == NULL || passes_start(&s->passes, scheduler_main_pass, s, "scheduler", err,
+	    errlen) < 0) {
 		db_close(s->db);
 		free(s);
 		return NULL;
@@ -674,12 +649,8 @@ scheduler_start(struct app *app, char *err, size_t errlen)
 void
 scheduler_poke(struct scheduler *s)
 {
-	if (s == NULL)
-		return;
-	pthread_mutex_lock(&s->lock);
-	s->poked = true;
-	pthread_cond_signal(&s->wake);
-	pthread_mutex_unlock(&s->lock);
+	if (s != NULL)
+		passes_poke(&s->passes);
 }
 
 void
@@ -687,13 +658,7 @@ scheduler_stop(struct scheduler *s)
 {
 	if (s == NULL)
 		return;
-	pthread_mutex_lock(&s->lock);
-	s->stopping = true;
-	pthread_cond_signal(&s->wake);
-	pthread_mutex_unlock(&s->lock);
-	pthread_join(s->thread, NULL);
-	pthread_mutex_destroy(&s->lock);
-	pthread_cond_destroy(&s->wake);
+	passes_stop(&s->passes);
 	db_close(s->db);
 	free(s);
 }
