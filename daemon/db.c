@@ -25,7 +25,6 @@
 #include "timeutil.h"
 
 #define DB_BUSY_TIMEOUT_MS 5000
-#define DB_STMT_CACHE 256	/* distinct statements per connection */
 
 struct db_cached {
 	const char *sql;	/* key: the caller's literal */
@@ -40,7 +39,8 @@ struct db {
 	void (*after[DB_AFTER_MAX])(void);	/* to call once the transaction commits */
 	size_t nafter;
 	size_t ncached;
-	struct db_cached cache[DB_STMT_CACHE];
+	struct db_cached *cache;	/* grows as statements are first used */
+	size_t cachecap;
 };
 
 /* SQL function fold(text): text_fold(), for searches that ignore case and accents. */
@@ -131,6 +131,7 @@ db_close(struct db *db)
 		return;
 	for (i = 0; i < db->ncached; i++)
 		sqlite3_finalize(db->cache[i].stmt);
+	free(db->cache);
 	if (sqlite3_close(db->handle) != SQLITE_OK)
 		log_err("db: close failed: %s", sqlite3_errmsg(db->handle));
 	free(db);
@@ -297,8 +298,11 @@ db_stmt(struct db *db, const char *sql)
 		log_err("db: cannot prepare statement: %s: %s", sqlite3_errmsg(db->handle), sql);
 		return NULL;
 	}
-	if (db->ncached == DB_STMT_CACHE)
-		fatal("db: more than %d distinct statements; raise DB_STMT_CACHE", DB_STMT_CACHE);
+	if (db->ncached == db->cachecap) {
+		db->cachecap = db->cachecap ? db->cachecap * 2 : 64;
+		if ((db->cache = realloc(db->cache, db->cachecap * sizeof(*db->cache))) == NULL)
+			fatal("db: out of memory");
+	}
 	db->cache[db->ncached].sql = sql;
 	db->cache[db->ncached].stmt = st;
 	db->ncached++;

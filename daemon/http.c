@@ -45,7 +45,6 @@
 
 #include "log.h"
 #include "timeutil.h"
-#include "web.h"
 
 #define HTTP_CONNECTION_LIMIT 256	/* connections in all */
 #define HTTP_PER_ADDRESS_LIMIT 32	/* from one client address */
@@ -86,6 +85,7 @@ struct http_kept {
 struct http_server {
 	struct MHD_Daemon *mhd;
 	struct app *app;
+	const struct http_files *files;	/* the panel's files; may be NULL */
 	char *tls_cert;
 	char *tls_key;
 	struct http_kept kept;
@@ -573,7 +573,7 @@ http_check_headers(struct http_req *req, int *answer)
 		return -1;
 	}
 	req->body_max = 0;
-	if (web_wants(req->method, req->path)) {
+	if (req->srv->files && req->srv->files->wants(req->method, req->path)) {
 		req->web = true;
 	} else {
 		req->route = api_route_find(req->method, req->path, req->ids, &path_known);
@@ -630,7 +630,7 @@ static int
 http_dispatch(struct http_req *req)
 {
 	if (req->web)
-		return web_serve(req);
+		return req->srv->files->serve(req);
 	if (!(req->route->flags & HTTP_RAW_BODY) && req->body.len > 0) {
 		json_error_t jerr;
 		req->json = json_loadb(req->body.data, req->body.len, JSON_REJECT_DUPLICATES,
@@ -796,7 +796,8 @@ http_read_file(const char *path, char *err, size_t errlen)
 }
 
 struct http_server *
-http_start(struct app *app, const struct config *cfg, char *err, size_t errlen)
+http_start(struct app *app, const struct config *cfg, const struct http_files *files,
+    char *err, size_t errlen)
 {
 	struct http_server *srv = calloc(1, sizeof(*srv));
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
@@ -804,6 +805,7 @@ http_start(struct app *app, const struct config *cfg, char *err, size_t errlen)
 	if (srv == NULL)
 		fatal("http: out of memory");
 	srv->app = app;
+	srv->files = files;
 	pthread_mutex_init(&srv->lock, NULL);
 	pthread_cond_init(&srv->wake, NULL);
 	if (gethostname(srv->hostname, sizeof(srv->hostname) - 1) < 0)

@@ -86,11 +86,21 @@ const struct http_route *api_route_find(const char *method, const char *path,
 const struct http_route *api_route_table(size_t *n);
 
 /*
- * Starts serving on cfg->http_addr, with cfg's TLS files (what a reload
- * cannot change).  NULL with a reason in err.
+ * What answers the requests that are not for the API: the panel's files
+ * (web.h), given by main.c, so that the server does not depend on them.
  */
-struct http_server *http_start(struct app *app, const struct config *cfg, char *err,
-    size_t errlen);
+struct http_files {
+	bool (*wants)(const char *method, const char *path);	/* is it one? */
+	int (*serve)(struct http_req *req);			/* answers it */
+};
+
+/*
+ * Starts serving on cfg->http_addr, with cfg's TLS files (what a reload
+ * cannot change), the API's routes and files (may be NULL: API only;
+ * must outlive the server).  NULL with a reason in err.
+ */
+struct http_server *http_start(struct app *app, const struct config *cfg,
+    const struct http_files *files, char *err, size_t errlen);
 /* Stops accepting, finishes the running request, frees. NULL is a no-op. */
 void http_stop(struct http_server *srv);
 

@@ -33,6 +33,7 @@
 #include "scheduler.h"
 #include "settings.h"
 #include "timeutil.h"
+#include "web.h"
 #include "webhook.h"
 
 #define MAIN_LOGIN_SLOTS 1024
@@ -89,6 +90,9 @@ main_notify_status(struct db *db, bool watchdog)
 	    n ? modems.data : "no modem", queued, failed);
 	buf_free(&modems);
 }
+
+/* The panel's files, for the HTTP server. */
+static const struct http_files main_files = { web_wants, web_serve };
 
 static void
 main_wake_modems(void *pool)
@@ -234,7 +238,7 @@ main(int argc, char **argv)
 		fatal("families: %s", err);
 	if ((app.sched = scheduler_start(&app, err, sizeof(err))) == NULL)
 		fatal("scheduler: %s", err);
-	if ((http = http_start(&app, cfg, err, sizeof(err))) == NULL)
+	if ((http = http_start(&app, cfg, &main_files, err, sizeof(err))) == NULL)
 		fatal("http: %s", err);
 	if (cfg->nmodems == 0)
 		log_warn("modem: no [modem] section: messages are queued but not sent");
