@@ -360,7 +360,7 @@ END_TEST
 START_TEST(config_test_centre_phone)
 {
 	static const char *const good[] = { "03 21 00 00 00", "+33 3 21 00 00 00",
-		"06.39.98.00.00", "+32 2 123 45 67" };
+		"06.39.98.00.00", "+32 2 513 89 40" };
 	char text[256], err[512] = "";
 	struct config *cfg;
 	size_t i;
