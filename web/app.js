@@ -53,6 +53,17 @@ const EN = {
   ' — signal {n} %': ' — signal {n} %', '{name} : {state}': '{name}: {state}',
   'Le modem « {name} » est arrêté : {error}': 'The modem “{name}” is stopped: {error}',
   'Simuler une réponse': 'Simulate a reply',
+  'Jetons d\u2019accès (API)': 'Access tokens (API)',
+  'Un jeton permet à un script ou à un autre logiciel d\u2019utiliser rappel en votre nom. Révoquez celui qui ne sert plus.':
+    'A token lets a script or another program use rappel on your behalf. Revoke the ones no longer used.',
+  'Nom du jeton': 'Token name', 'Utilisateur': 'User', 'Créé le': 'Created', 'Dernier usage': 'Last used', 'Expire le': 'Expires',
+  'Révoquer le jeton « {label} »': 'Revoke the token “{label}”',
+  'Révoquer le jeton « {label} » ? Les scripts qui l\u2019utilisent ne pourront plus se connecter.':
+    'Revoke the token “{label}”? The scripts that use it will no longer get in.',
+  'Jeton révoqué.': 'Token revoked.', 'Révoquer': 'Revoke', 'Aucun jeton.': 'No token.',
+  'Copiez ce jeton maintenant : il ne sera plus jamais affiché.': 'Copy this token now: it will never be shown again.',
+  'C\u2019est copié': 'Copied', 'Nouveau jeton': 'New token', 'À quoi il sert': 'What it is for',
+  'Valable (jours)': 'Valid for (days)', 'Créer le jeton': 'Create the token',
   'Le modem est simulé : écrivez ce qu\u2019une famille répondrait. Le SMS arrive comme un vrai dans quelques secondes.':
     'The modem is simulated: write what a family would answer. The SMS comes in like a real one within seconds.',
   'Réponse simulée envoyée : elle arrive dans quelques secondes.': 'Simulated reply sent: it comes in within seconds.',
@@ -1100,9 +1111,44 @@ function settingsForm(cur) {
     h('p', { class: 'muted' }, t('Ces réglages remplacent ceux du fichier {file}. Les modems, le réseau et les sauvegardes se règlent dans ce fichier.', { file: cur.file })));
 }
 
+/*
+ * API tokens (for scripts): listed with label, dates and owner; made with a
+ * label and a validity, the secret shown once; revoked one by one.
+ */
+function tokensSection(tokens) {
+  const label = h('input', { type: 'text', name: 'token_label', maxlength: '80' });
+  const days = h('input', { type: 'number', name: 'token_days', min: '1', max: '3650', value: '365' });
+  const err = errorBox();
+  const shown = h('div', { id: 'new-token', 'aria-live': 'polite' });
+  const dateOrDash = (x) => (x ? fmtDate(x) : '—');
+  return h('section', { class: 'card', 'aria-labelledby': 'tokens' }, h('h2', { id: 'tokens' }, t('Jetons d\u2019accès (API)')),
+    h('p', { class: 'muted' }, t('Un jeton permet à un script ou à un autre logiciel d\u2019utiliser rappel en votre nom. Révoquez celui qui ne sert plus.')),
+    tokens.length ? h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('Nom du jeton')),
+      isAdmin() ? h('th', {}, t('Utilisateur')) : null, h('th', {}, t('Créé le')), h('th', {}, t('Dernier usage')),
+      h('th', {}, t('Expire le')), h('th', {}, ''))),
+    h('tbody', {}, tokens.map((tk) => h('tr', {}, h('td', {}, tk.label), isAdmin() ? h('td', {}, tk.login) : null,
+      h('td', {}, dateOrDash(tk.created_at)), h('td', {}, dateOrDash(tk.last_used_at)), h('td', {}, dateOrDash(tk.expires_at)),
+      h('td', {}, h('button', { type: 'button', class: 'secondary', 'aria-label': t('Révoquer le jeton « {label} »', { label: tk.label }),
+        onclick: async () => {
+          if (!confirm(t('Révoquer le jeton « {label} » ? Les scripts qui l\u2019utilisent ne pourront plus se connecter.', { label: tk.label }))) return;
+          try { await api('DELETE', '/tokens/' + tk.id); toast(t('Jeton révoqué.')); route(); } catch (e) { toast(t(e.message)); }
+        } }, t('Révoquer')))))))) : h('p', { class: 'muted' }, t('Aucun jeton.')),
+    h('form', { onsubmit: async (ev) => {
+      ev.preventDefault();
+      try {
+        const r = await api('POST', '/tokens', { label: label.value, days: Number(days.value) });
+        shown.replaceChildren(h('p', { class: 'badge problem', role: 'alert' },
+          t('Copiez ce jeton maintenant : il ne sera plus jamais affiché.')), h('p', {}, h('code', { id: 'token-value' }, r.token)),
+          h('button', { type: 'button', class: 'secondary', onclick: () => route() }, t('C\u2019est copié')));
+        label.value = '';
+      } catch (e) { showError(err, e); }
+    } }, h('h3', {}, t('Nouveau jeton')), field(t('À quoi il sert'), label), field(t('Valable (jours)'), days), err,
+    h('button', { type: 'submit' }, t('Créer le jeton'))), shown);
+}
+
 async function pageSettings() {
-  const [status, settings] = await Promise.all([api('GET', '/status'),
-    isAdmin() ? api('GET', '/settings') : Promise.resolve(null)]);
+  const [status, settings, tokens] = await Promise.all([api('GET', '/status'),
+    isAdmin() ? api('GET', '/settings') : Promise.resolve(null), api('GET', '/tokens')]);
   const to = h('input', { type: 'tel', name: 'to' });
   const err = errorBox();
   const DAY_INDEX = { sun: 0, mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6 };
@@ -1121,6 +1167,7 @@ async function pageSettings() {
     ev.preventDefault();
     try { await api('POST', '/messages', { to: to.value, body: 'Test de rappel : ce SMS est bien arrivé.' }); toast(t('SMS de test en file.')); } catch (e) { showError(err, e); }
   } }, h('h2', {}, t('SMS de test')), field(t('Téléphone'), to), err, h('button', { type: 'submit' }, t('Envoyer un SMS de test'))) : null,
+  tokensSection(tokens),
   h('p', { class: 'muted' }, t('Version {v}', { v: status.version })));
 }
 

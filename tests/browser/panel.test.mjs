@@ -615,6 +615,35 @@ test('HTTPS avec le certificat de la configuration ; cookie Secure', async () =>
 });
 
 /*
+ * API tokens from the panel (issue 19): made with a label, shown once,
+ * working as a bearer token, then revoked with a confirmation: refused.
+ */
+test('jetons d\u2019accès : créé, montré une fois, utilisé, révoqué', async () => {
+  const page = state.admin;
+  await go(page, '#/parametres');
+  await page.getByLabel('À quoi il sert').fill('Export du tableur');
+  await page.getByLabel('Valable (jours)').fill('30');
+  await page.getByRole('button', { name: 'Créer le jeton' }).click();
+  await page.getByText('Copiez ce jeton maintenant').waitFor();
+  const token = (await page.locator('#token-value').textContent()).trim();
+  expect(token.length >= 16, 'a token is shown: ' + token);
+  const use = async () => (await fetch(`http://127.0.0.1:${port}/api/v1/contacts`,
+    { headers: { Authorization: 'Bearer ' + token } })).status;
+  expect(await use() === 200, 'the token works');
+  await page.getByRole('button', { name: 'C\u2019est copié' }).click();
+  await page.waitForSelector('body[data-ready="#/parametres"]');
+  expect(await page.locator('#token-value').count() === 0, 'the secret is not shown again');
+  const row = page.locator('tr', { hasText: 'Export du tableur' });
+  await row.waitFor();
+  await axe(page, 'jetons');
+  await row.getByRole('button', { name: 'Révoquer' }).click();	/* the confirmation is accepted */
+  await page.getByText('Jeton révoqué.').waitFor();
+  expect(await use() === 401, 'the revoked token is refused');
+  await page.locator('tr', { hasText: 'Export du tableur' }).waitFor({ state: 'detached' });
+  return page;
+});
+
+/*
  * make demo: the demo's own script and database (tools/demo.sh), its
  * simulated families answering by themselves.  From login to an
  * invitation whose counts fill within a minute, with no hand on the modem;
