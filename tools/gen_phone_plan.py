@@ -1,7 +1,7 @@
 #!/usr/bin/python3
-"""gen_phone_plan — daemon/phone_plan.c from libphonenumber's metadata.
+"""gen_phone_plan — generated/phone_plan.c from libphonenumber's metadata.
 
-Usage: /usr/bin/python3 tools/gen_phone_plan.py > daemon/phone_plan.c
+Usage: /usr/bin/python3 tools/gen_phone_plan.py > generated/phone_plan.c
 
 Reads the numbering plans that Google's libphonenumber knows (Debian's
 python3-phonenumbers, the same metadata as libphonenumber8) and writes, for
