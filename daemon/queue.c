@@ -486,41 +486,6 @@ queue_mark_sent(struct db *db, int64_t id, int64_t now)
 	return 0;
 }
 
-int
-queue_message_state(struct db *db, int64_t id, char *status, size_t statuslen,
-    char *error, size_t errorlen)
-{
-	static const char sql[] = "SELECT status, ifnull(error, '') FROM messages WHERE id = ?1";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
-
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		snprintf(status, statuslen, "%s", sqlite3_column_text(st, 0));
-		snprintf(error, errorlen, "%s", sqlite3_column_text(st, 1));
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
-}
-
-int
-queue_is_sending(struct db *db, int64_t id)
-{
-	static const char sql[] = "SELECT status = 'sending' FROM messages WHERE id = ?1";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
-
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	rc = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : rc == SQLITE_DONE ? 0 : -1;
-	sqlite3_reset(st);
-	return rc;
-}
-
 /* sending → failed or uncertain, with the reason; compare-and-set. */
 static int
 queue_end_sending(struct db *db, int64_t id, const char *status, const char *error,
@@ -904,45 +869,4 @@ queue_forget_contact(struct db *db, int64_t contact_id, int64_t now)
 	n = queue_hook_end(db, hook, n, ids, n > 0 ? (size_t)n : 0, "queued", now);
 	free(ids);
 	return n < 0 ? -1 : 0;
-}
-
-int
-queue_parts_since(struct db *db, const char *modem, int64_t since)
-{
-	static const char sql[] = "SELECT count(*) FROM message_parts "
-	    "WHERE modem = ? AND sent_at >= ?";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int n = -1;
-
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_text(st, 1, modem, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, since);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
-	return n;
-}
-
-int
-queue_count(struct db *db, const char *status)
-{
-	/* worded so that the partial indexes of sql/007 are used (see QUEUE_SQL_DUE) */
-	static const char sql_due[] = "SELECT count(*) FROM messages "
-	    "WHERE " QUEUE_SQL_DUE("?1");
-	static const char sql_open[] = "SELECT count(*) FROM messages "
-	    "WHERE status IN ('failed', 'uncertain') AND status = ?1";
-	static const char sql_other[] = "SELECT count(*) FROM messages WHERE status = ?1";
-	sqlite3_stmt *st = db_stmt(db, strcmp(status, "queued") == 0 ||
-	    strcmp(status, "sending") == 0 ? sql_due : strcmp(status, "failed") == 0 ||
-	    strcmp(status, "uncertain") == 0 ? sql_open : sql_other);
-	int n = -1;
-
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
-	return n;
 }
