@@ -61,7 +61,7 @@ tests/browser/node_modules/.package-lock.json: tests/browser/package-lock.json
 
 check: deps tests/browser/node_modules/.package-lock.json $(TEST_BUILD)/build.ninja
 	ninja -C $(TEST_BUILD)
-	meson test -C $(TEST_BUILD) --verbose --print-errorlogs --num-processes 2
+	meson test -C $(TEST_BUILD) --verbose --print-errorlogs --num-processes 2 --no-suite slow
 	$(MAKE) fuzz-smoke
 
 # The libFuzzer targets of tests/fuzz/, with clang (see README, "Fuzzing").

@@ -2693,6 +2693,42 @@ START_TEST(test_slowloris)
 END_TEST
 
 /*
+ * 3, the body: a request whose headers came in time but whose body drips
+ * one byte every 2 s is closed HTTP_REQUEST_S (60 s) after its headers,
+ * however steady the drip: the idle timeout alone counted only silence.
+ * About a minute: tagged "slow", run by .ci/run, not by make check.
+ */
+START_TEST(test_body_deadline)
+{
+	static const char head[] = "POST /api/v1/session HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+	    "Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{";
+	struct pollfd p;
+	char buf[512];
+	int fd = raw_connect(NULL), s;
+	bool closed = false;
+
+	ck_assert_int_eq(write(fd, head, sizeof(head) - 1), (ssize_t)(sizeof(head) - 1));
+	for (s = 0; s < 80 && !closed; s += 2) {
+		p.fd = fd;
+		p.events = POLLIN;
+		p.revents = 0;
+		if (poll(&p, 1, 2000) == 1) {
+			closed = read(fd, buf, sizeof(buf)) <= 0 || (p.revents & POLLHUP);
+			if (!closed)
+				continue;	/* an answer (408?): read on to the close */
+		}
+		if (!closed && write(fd, " ", 1) < 0)
+			closed = true;
+	}
+	close(fd);
+	printf("api: a body dripping a byte every 2 s was closed after %d s\n", s);
+	ck_assert_msg(closed, "a dripping body kept its connection for %d s", s);
+	ck_assert_int_ge(s, 50);	/* the deadline, not the idle timeout */
+	ck_assert_int_eq(e2e_status(&E, &A, "GET", "/healthz", NULL), 200);
+}
+END_TEST
+
+/*
  * 4. The login counter ignores case as logins do, and a success on one's
  * own account does not clear the address's count.  Before the fix 60
  * wrong admin passwords, typed ADMIN, Admin ... with the animateur
@@ -3098,6 +3134,10 @@ api_suite(void)
 	tcase_add_test(tc, test_login_rate_limit_address);
 	tc = tcase(s, "slowloris", true);
 	tcase_add_test(tc, test_slowloris);
+	tc = tcase(s, "body deadline", true);
+	tcase_set_tags(tc, "slow");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_body_deadline);
 	tc = tcase_create("hosts");	/* starts its own daemon, with [http] hosts */
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
