@@ -428,24 +428,38 @@ START_TEST(queue_test_erasure_forgets_texts)
 }
 END_TEST
 
+/* The centre's configuration, and Zoé (06 39 98 00 01) saved as a contact in t. */
+static struct config *
+replies_test_setup(struct test_db *t, struct contact *c, const char *centre_name)
+{
+	char text[256], cfgerr[256] = "";
+	struct error err = { 0 };
+	struct config *centre;
+
+	snprintf(text, sizeof(text), "[centre]\nname = %s\nphone = 03 21 00 00 00\n",
+	    centre_name);
+	centre = config_load_string(text, "test.conf", cfgerr, sizeof(cfgerr));
+	ck_assert_msg(centre != NULL, "%s", cfgerr);
+	test_db_open(t);
+	memset(c, 0, sizeof(*c));
+	c->first_name = strdup("Zoé");
+	ck_assert_int_eq(contact_add_phone(c, "06 39 98 00 01", "", true, "phone", NULL,
+	    &err), 0);
+	ck_assert_int_eq(contacts_save(t->db, c, &queue_actor, T0, &err), 0);
+	return centre;
+}
+
 START_TEST(replies_test_stop_start_help)
 {
-	char cfgerr[256] = "";
-	struct config *centre = config_load_string("[centre]\nname = Centre social Jacques "
-	    "Brel\nphone = 03 21 00 00 00\n", "test.conf", cfgerr, sizeof(cfgerr));
 	struct test_db t;
-	struct contact c = { 0 };
+	struct contact c;
 	struct error err = { 0 };
+	struct config *centre = replies_test_setup(&t, &c, "Centre social Jacques Brel");
 	struct queue_msg m;
 	enum intent intent;
 	bool queued;
 	int64_t bulk, reply;
 
-	test_db_open(&t);
-	c.first_name = strdup("Zoé");
-	ck_assert_int_eq(contact_add_phone(&c, "06 39 98 00 01", "", true, "phone", NULL,
-	    &err), 0);
-	ck_assert_int_eq(contacts_save(t.db, &c, &queue_actor, T0, &err), 0);
 	bulk = queue_test_add(t.db, "Atelier jeudi", 1, T0);
 
 	/* STOP: opted out at once, queued reminder cancelled, one confirmation */
@@ -648,21 +662,13 @@ END_TEST
 /* Replies are a queue: undecided until decided once, oldest first. */
 START_TEST(replies_test_undecided_queue)
 {
-	char cfgerr[256] = "";
-	struct config *centre = config_load_string("[centre]\nname = Centre social\n"
-	    "phone = 03 21 00 00 00\n", "test.conf", cfgerr, sizeof(cfgerr));
 	struct test_db t;
-	struct contact c = { 0 };
-	struct error err = { 0 };
+	struct contact c;
+	struct config *centre = replies_test_setup(&t, &c, "Centre social");
 	enum intent intent;
 	bool queued;
 	int64_t stop, start;
 
-	test_db_open(&t);
-	c.first_name = strdup("Zoé");
-	ck_assert_int_eq(contact_add_phone(&c, "06 39 98 00 01", "", true, "phone", NULL,
-	    &err), 0);
-	ck_assert_int_eq(contacts_save(t.db, &c, &queue_actor, T0, &err), 0);
 	/* stored, and nothing decided them (a crash came in between) */
 	stop = inbox_test_store(t.db, "STOP", -1, 1, 1, T0, T0 + 1);
 	start = inbox_test_store(t.db, "START", -1, 1, 1, T0 + 10, T0 + 11);

@@ -10,44 +10,23 @@
 #include "config.h"
 #include "sendpolicy.h"
 #include "test_main.h"
+#include "test_sending.h"
 #include "timeutil.h"
-
-static struct config *
-policy_config(const char *sending)
-{
-	char text[512], err[256] = "";
-	struct config *cfg;
-
-	snprintf(text, sizeof(text), "[centre]\nname = X\nphone = 03 21 00 00 00\n[sending]\n%s",
-	    sending);
-	cfg = config_load_string(text, "test.conf", err, sizeof(err));
-	ck_assert_msg(cfg != NULL, "%s", err);
-	return cfg;
-}
-
-static int64_t
-policy_time(const char *iso)
-{
-	int64_t t;
-
-	ck_assert_int_eq(time_parse(iso, &t), 0);
-	return t;
-}
 
 /* Outside the hours and days nothing goes; inside, it does. */
 START_TEST(policy_test_hours)
 {
-	struct config *cfg = policy_config("hours = 08:30-19:30\ndays = mon,tue,wed,thu,fri\n"
+	struct config *cfg = test_sending_config("hours = 08:30-19:30\ndays = mon,tue,wed,thu,fri\n"
 	    "max_per_minute = 6\nmax_per_day = 500\n");
 	struct sendpolicy p;
-	int64_t mon_9 = policy_time("2026-12-07T09:00:00+01:00");
+	int64_t mon_9 = test_sending_time("2026-12-07T09:00:00+01:00");
 
 	time_set_zone("Europe/Paris");
 	sendpolicy_init(&p, mon_9, 0, 0);
 	ck_assert(sendpolicy_may_send(&p, cfg, mon_9));
-	ck_assert(!sendpolicy_may_send(&p, cfg, policy_time("2026-12-07T08:29:59+01:00")));
-	ck_assert(!sendpolicy_may_send(&p, cfg, policy_time("2026-12-07T19:30:00+01:00")));
-	ck_assert(!sendpolicy_may_send(&p, cfg, policy_time("2026-12-06T10:00:00+01:00")));
+	ck_assert(!sendpolicy_may_send(&p, cfg, test_sending_time("2026-12-07T08:29:59+01:00")));
+	ck_assert(!sendpolicy_may_send(&p, cfg, test_sending_time("2026-12-07T19:30:00+01:00")));
+	ck_assert(!sendpolicy_may_send(&p, cfg, test_sending_time("2026-12-06T10:00:00+01:00")));
 	config_free(cfg);
 }
 END_TEST
@@ -55,10 +34,10 @@ END_TEST
 /* max_per_minute counts the last 60 s; max_per_day counts from local midnight. */
 START_TEST(policy_test_rates)
 {
-	struct config *cfg = policy_config("hours = 00:00-24:00\n"
+	struct config *cfg = test_sending_config("hours = 00:00-24:00\n"
 	    "days = mon,tue,wed,thu,fri,sat,sun\nmax_per_minute = 6\nmax_per_day = 10\n");
 	struct sendpolicy p;
-	int64_t t = policy_time("2026-12-07T10:00:00+01:00");
+	int64_t t = test_sending_time("2026-12-07T10:00:00+01:00");
 	int i;
 
 	time_set_zone("Europe/Paris");
@@ -76,8 +55,8 @@ START_TEST(policy_test_rates)
 	ck_assert_int_eq(sendpolicy_today(&p, t + 61), 10);
 	ck_assert(!sendpolicy_may_send(&p, cfg, t + 3600));	/* the day's 10 are used */
 	/* a new day starts at local midnight */
-	ck_assert_int_eq(sendpolicy_today(&p, policy_time("2026-12-08T00:00:00+01:00")), 0);
-	ck_assert(sendpolicy_may_send(&p, cfg, policy_time("2026-12-08T00:00:00+01:00")));
+	ck_assert_int_eq(sendpolicy_today(&p, test_sending_time("2026-12-08T00:00:00+01:00")), 0);
+	ck_assert(sendpolicy_may_send(&p, cfg, test_sending_time("2026-12-08T00:00:00+01:00")));
 	/* counts read from the database at start: the last minute's as if now */
 	sendpolicy_init(&p, t, 6, 9);
 	ck_assert(!sendpolicy_may_send(&p, cfg, t + 30));
@@ -91,10 +70,10 @@ END_TEST
 /* Three temporary or unknown failures in a row bench the modem for 300 s. */
 START_TEST(policy_test_bench)
 {
-	struct config *cfg = policy_config("hours = 00:00-24:00\n"
+	struct config *cfg = test_sending_config("hours = 00:00-24:00\n"
 	    "days = mon,tue,wed,thu,fri,sat,sun\nmax_per_minute = 600\nmax_per_day = 1000\n");
 	struct sendpolicy p;
-	int64_t t = policy_time("2026-12-07T10:00:00+01:00");
+	int64_t t = test_sending_time("2026-12-07T10:00:00+01:00");
 
 	time_set_zone("Europe/Paris");
 	sendpolicy_init(&p, t, 0, 0);

@@ -8,43 +8,22 @@
 
 #include "config.h"
 #include "test_main.h"
+#include "test_sending.h"
 #include "timeutil.h"
 #include "window.h"
-
-static struct config *
-window_test_config(const char *sending)
-{
-	char text[512], err[256] = "";
-	struct config *cfg;
-
-	snprintf(text, sizeof(text), "[centre]\nname = X\nphone = 03 21 00 00 00\n[sending]\n%s",
-	    sending);
-	cfg = config_load_string(text, "test.conf", err, sizeof(err));
-	ck_assert_msg(cfg != NULL, "%s", err);
-	return cfg;
-}
-
-static int64_t
-window_test_time(const char *iso)
-{
-	int64_t t;
-
-	ck_assert_int_eq(time_parse(iso, &t), 0);
-	return t;
-}
 
 static void
 window_test_expect(const struct config *cfg, const char *now, const char *want)
 {
 	char got[TIME_ISO_MAX];
 
-	time_format_iso(window_next_allowed(cfg, window_test_time(now)), got);
+	time_format_iso(window_next_allowed(cfg, test_sending_time(now)), got);
 	ck_assert_str_eq(got, want);
 }
 
 START_TEST(window_test_hours_and_days)
 {
-	struct config *cfg = window_test_config("hours = 08:30-19:30\n"
+	struct config *cfg = test_sending_config("hours = 08:30-19:30\n"
 	    "days = mon,tue,wed,thu,fri,sat\n");
 
 	time_set_zone("Europe/Paris");
@@ -62,7 +41,7 @@ END_TEST
 
 START_TEST(window_test_daylight_saving)
 {
-	struct config *cfg = window_test_config("hours = 08:30-19:30\n"
+	struct config *cfg = test_sending_config("hours = 08:30-19:30\n"
 	    "days = mon,tue,wed,thu,fri,sat,sun\n");
 
 	time_set_zone("Europe/Paris");
@@ -70,15 +49,15 @@ START_TEST(window_test_daylight_saving)
 	window_test_expect(cfg, "2026-03-28T22:00:00+01:00", "2026-03-29T08:30:00+02:00");
 	/* and back on Sunday 25 October 2026: 08:30 is +01:00 */
 	window_test_expect(cfg, "2026-10-24T22:00:00+02:00", "2026-10-25T08:30:00+01:00");
-	ck_assert_int_eq(window_day_start(window_test_time("2026-10-25T12:00:00+01:00")),
-	    window_test_time("2026-10-25T00:00:00+02:00"));
+	ck_assert_int_eq(window_day_start(test_sending_time("2026-10-25T12:00:00+01:00")),
+	    test_sending_time("2026-10-25T00:00:00+02:00"));
 	config_free(cfg);
 }
 END_TEST
 
 START_TEST(window_test_all_day)
 {
-	struct config *cfg = window_test_config("hours = 00:00-24:00\n"
+	struct config *cfg = test_sending_config("hours = 00:00-24:00\n"
 	    "days = mon,tue,wed,thu,fri,sat,sun\n");
 
 	time_set_zone("Europe/Paris");
