@@ -36,6 +36,7 @@ static const char PHONE_ERR_FR[] =
     "numéro français invalide (10 chiffres attendus)";
 static const char PHONE_ERR_PLUS[] = "« + » mal placé dans le numéro";
 static const char PHONE_ERR_CC[] = "indicatif de pays invalide";
+static const char PHONE_ERR_TRUNK[] = "« 0 » en trop après l'indicatif de pays";
 static const char PHONE_ERR_UNALLOCATED[] =
     "ce numéro n'existe pas (aucun opérateur n'a cette tranche de numéros)";
 
@@ -338,6 +339,11 @@ phone_intl(struct phone_digits *pd, char *out, enum phone_kind *kind,
 		if (c->trunk && nsn[0] == '0') {	/* "+49 0..." */
 			memmove(pd->d + i, pd->d + i + 1, pd->n - i);
 			pd->n--;
+			/* one trunk 0 at most: a number is written again as itself */
+			if (pd->d[i] == '0') {
+				*reason = PHONE_ERR_TRUNK;
+				return -1;
+			}
 		}
 		if (pd->n < PHONE_FOREIGN_MIN) {
 			*reason = PHONE_ERR_SHORT;

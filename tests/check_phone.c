@@ -185,6 +185,32 @@ START_TEST(phone_test_can_sms)
 }
 END_TEST
 
+/*
+ * A number normalised once is normalised again to itself: the trunk 0 of
+ * a country outside the plan table is dropped once, and a national
+ * number that still starts with 0 after it is refused.  Found by
+ * fuzz_phone (tests/fuzz/regressions/phone/trunk-zero-twice): "(006 00
+ * 00698 05" gave +600069805, which gave +60069805.
+ */
+START_TEST(phone_test_trunk_zero_once)
+{
+	char out[PHONE_E164_MAX], again[PHONE_E164_MAX];
+	enum phone_kind kind, kind2;
+	static const char *const typed[] = { "(006 00 00698 05", "+60 00 069805",
+		"0049 0 30 1234567", "+49 (0)30 1234567" };
+	size_t i;
+
+	for (i = 0; i < sizeof(typed) / sizeof(typed[0]); i++) {
+		if (phone_normalize(typed[i], out, &kind, NULL) < 0)
+			continue;
+		ck_assert_int_eq(phone_normalize(out, again, &kind2, NULL), 0);
+		ck_assert_msg(strcmp(out, again) == 0 && kind == kind2, "%s gave %s, then %s",
+		    typed[i], out, again);
+	}
+	phone_test_bad("(006 00 00698 05", "« 0 » en trop après l'indicatif de pays");
+}
+END_TEST
+
 static void
 phone_add(Suite *s, const char *name, const TTest *t)
 {
@@ -235,6 +261,7 @@ phone_suite(void)
 	phone_add(s, "empty", phone_test_empty);
 	phone_add(s, "reason may be NULL", phone_test_null_reason);
 	phone_add(s, "can sms", phone_test_can_sms);
+	phone_add(s, "trunk zero once", phone_test_trunk_zero_once);
 	return s;
 }
 
