@@ -1,8 +1,11 @@
 /*
  * modem — the modem workers.  One thread per [modem] section owns its
- * libgammu state machine (this is the only module that includes gammu.h)
- * and its own database connection.  A worker connects, enters the PIN at
- * most once per start, then loops without busy-waiting:
+ * device adapter (gsmdev.h, the only module that includes gammu.h) and
+ * its own database connection.  The code is in three files: modem.c (a
+ * worker's logic), modem_pool.c (the threads, waits and wake-ups, the
+ * watcher, the built-in simulator) and gsmdev.c (libgammu); sendpolicy.c
+ * says when a modem may send.  A worker connects, enters the PIN at most
+ * once per start, then loops without busy-waiting:
  *
  *   - reads what the modem says (new SMS, delivery reports); while idle
  *     it waits in poll() on the port, so an announced SMS is handled at
@@ -74,8 +77,8 @@ void modem_pool_stop(struct modem_pool *pool);
 
 /*
  * Decodes pdu (len octets, the SMSC address first, as +CMGL / +CMGR show
- * it in hex) with libgammu, as the AT driver does when a worker reads the
- * SIM, and stores it as the worker does for modem name: an SMS-DELIVER
+ * it in hex) with libgammu (gsmdev_decode_pdu()), as the AT driver does
+ * when a worker reads the SIM, and stores it as the worker does for modem name: an SMS-DELIVER
  * goes to the inbox, undecided (replies_process_pending() understands
  * it), a delivery report updates its message.  0 when stored (the worker would delete it
  * from the SIM), -1 when the PDU cannot be decoded or on a database

@@ -3,7 +3,9 @@
  * send means.  Pure logic: the time is passed in, nothing is read or
  * written (window.c says the sending hours and days).  The modem worker
  * (modem.c) keeps one struct sendpolicy per modem and asks it before
- * every claim; tests/check_sendpolicy.c drives it without a modem.
+ * every claim, and maps the +CMS ERROR the adapter reports (gsmdev.h)
+ * with sendpolicy_cms(); tests/check_sendpolicy.c drives it without a
+ * modem.
  *
  *   rates   parts handed over in the last minute (a count per second)
  *           and today, under [sending] max_per_minute and max_per_day;
