@@ -188,6 +188,10 @@ const EN = {
   'Cette campagne n\'existe pas.': 'This campaign does not exist.', 'Ce groupe n\'existe pas.': 'This group does not exist.',
   'Cet utilisateur n\'existe pas.': 'This user does not exist.', 'Ce message n\'existe pas.': 'This message does not exist.',
   'Cette réponse n\'existe pas.': 'This reply does not exist.', 'L\'heure d\'envoi est passée.': 'The sending time is past.',
+  'Ce jeton n\'existe pas.': 'This token does not exist.',
+  'Donnez au jeton un nom de 1 à 80 caractères (à quoi il sert).': 'Give the token a name of 1 to 80 characters (what it is for).',
+  '« days » doit être un nombre de jours de 1 à 3650.': '“days” must be a number of days from 1 to 3650.',
+  'Ce champ contient un caractère de contrôle.': 'This field contains a control character.',
 };
 let lang = localStorage.getItem('rappel.lang') === 'en' ? 'en' : 'fr';
 function t(s, vars) {
@@ -1116,7 +1120,8 @@ function settingsForm(cur) {
  * label and a validity, the secret shown once; revoked one by one.
  */
 function tokensSection(tokens) {
-  const label = h('input', { type: 'text', name: 'token_label', maxlength: '80' });
+  /* "what", not "label": label() names the states */
+  const what = h('input', { type: 'text', name: 'token_label', maxlength: '80', required: true, autocomplete: 'off' });
   const days = h('input', { type: 'number', name: 'token_days', min: '1', max: '3650', value: '365' });
   const err = errorBox();
   const shown = h('div', { id: 'new-token', 'aria-live': 'polite' });
@@ -1136,13 +1141,14 @@ function tokensSection(tokens) {
     h('form', { onsubmit: async (ev) => {
       ev.preventDefault();
       try {
-        const r = await api('POST', '/tokens', { label: label.value, days: Number(days.value) });
+        const r = await api('POST', '/tokens', { label: what.value, days: days.value ? Number(days.value) : null });
         shown.replaceChildren(h('p', { class: 'badge problem', role: 'alert' },
           t('Copiez ce jeton maintenant : il ne sera plus jamais affiché.')), h('p', {}, h('code', { id: 'token-value' }, r.token)),
           h('button', { type: 'button', class: 'secondary', onclick: () => route() }, t('C\u2019est copié')));
-        label.value = '';
+        what.value = '';
+        err.textContent = '';
       } catch (e) { showError(err, e); }
-    } }, h('h3', {}, t('Nouveau jeton')), field(t('À quoi il sert'), label), field(t('Valable (jours)'), days), err,
+    } }, h('h3', {}, t('Nouveau jeton')), field(t('À quoi il sert'), what), field(t('Valable (jours)'), days), err,
     h('button', { type: 'submit' }, t('Créer le jeton'))), shown);
 }
 

@@ -647,6 +647,51 @@ test('jetons d\u2019accès : créé, montré une fois, utilisé, révoqué', asy
 });
 
 /*
+ * Whose tokens: an animateur sees and makes their own in Paramètres (no
+ * owner column, not the admin's); the admin sees everyone's, with the
+ * owner's login.  A label with markup stays text.
+ */
+test('jetons d\u2019accès : chacun les siens, l\u2019administrateur tous', async () => {
+  const admin = state.admin;
+  const make = async (page, what) => {
+    await go(page, '#/parametres');
+    await page.getByLabel('À quoi il sert').fill(what);
+    await page.getByRole('button', { name: 'Créer le jeton' }).click();
+    await page.getByText('Copiez ce jeton maintenant').waitFor();
+    await page.getByRole('button', { name: 'C\u2019est copié' }).click();
+    await page.locator('#token-value').waitFor({ state: 'detached' });
+  };
+  await make(admin, 'Sauvegarde de la direction');
+  const anim = await newPage(ANIM);
+  const trap = '<img src=x onerror="alert(1)">Agenda';
+  await make(anim, trap);
+  await go(anim, '#/parametres');
+  const mine = anim.locator('tr', { hasText: trap });
+  await mine.waitFor();
+  expect(await anim.locator('tr', { hasText: 'Sauvegarde de la direction' }).count() === 0, 'an animateur does not see the admin\u2019s token');
+  expect(await anim.getByRole('columnheader', { name: 'Utilisateur' }).count() === 0, 'no owner column for an animateur');
+  expect(await anim.locator('#tokens ~ * img').count() === 0, 'the label is text, not markup');
+  await axe(anim, 'jetons (animateur)');
+  await go(admin, '#/parametres');
+  await admin.getByRole('columnheader', { name: 'Utilisateur' }).waitFor();
+  const theirs = admin.locator('tr', { hasText: trap });
+  await theirs.waitFor();
+  expect((await theirs.locator('td').nth(1).textContent()) === ANIM[0], 'the admin sees the owner\u2019s login');
+  expect((await admin.locator('tr', { hasText: 'Sauvegarde de la direction' }).locator('td').nth(1).textContent()) === ADMIN[0],
+    'and their own');
+  /* the animateur revokes theirs; the admin revokes their own */
+  await mine.getByRole('button', { name: 'Révoquer' }).click();
+  await anim.getByText('Jeton révoqué.').waitFor();
+  await go(admin, '#/parametres');
+  expect(await admin.locator('tr', { hasText: trap }).count() === 0, 'gone for the admin too');
+  await admin.locator('tr', { hasText: 'Sauvegarde de la direction' }).getByRole('button', { name: 'Révoquer' }).click();
+  await admin.getByText('Aucun jeton.').waitFor();
+  expect(!alerts.some((a) => a === '1'), 'no script ran from a label');
+  await anim.context().close();
+  return admin;
+});
+
+/*
  * make demo: the demo's own script and database (tools/demo.sh), its
  * simulated families answering by themselves.  From login to an
  * invitation whose counts fill within a minute, with no hand on the modem;
