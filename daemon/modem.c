@@ -502,7 +502,12 @@ modem_write_outcome(struct modem *m, const struct modem_outcome *o)
 static void
 modem_keep_outcome(struct modem *m, const struct modem_outcome *o, int64_t now)
 {
-	if (queue_is_sending(m->db, o->id) == 0) {
+	char status[16] = "", error[8];
+	int found = queue_message_state(m->db, o->id, status, sizeof(status), error,
+	    sizeof(error));
+
+	/* a database that cannot be read (-1) keeps the outcome too */
+	if (found == 0 || (found == 1 && strcmp(status, "sending") != 0)) {
 		log_err("modem: %s message id=%lld left 'sending' meanwhile; its outcome is "
 		    "dropped", m->cfg->name, (long long)o->id);
 		m->outcome.pending = false;

@@ -169,8 +169,6 @@ int queue_mark_sent(struct db *db, int64_t id, int64_t now);
 int queue_message_state(struct db *db, int64_t id, char *status, size_t statuslen,
     char *error, size_t errorlen);
 
-/* 1 when message id is with a modem (sending), 0 when not, -1 on error. */
-int queue_is_sending(struct db *db, int64_t id);
 /*
  * Temporary failure: back to queued after first_delay seconds doubled at
  * each attempt (capped at QUEUE_BACKOFF_MAX; 0 means QUEUE_BACKOFF_FIRST),

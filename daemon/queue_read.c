@@ -28,22 +28,6 @@ queue_message_state(struct db *db, int64_t id, char *status, size_t statuslen,
 }
 
 int
-queue_is_sending(struct db *db, int64_t id)
-{
-	static const char sql[] = "SELECT status = 'sending' FROM messages WHERE id = ?1";
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
-
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	rc = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : rc == SQLITE_DONE ? 0 : -1;
-	sqlite3_reset(st);
-	return rc;
-}
-
-int
 queue_parts_since(struct db *db, const char *modem, int64_t since)
 {
 	static const char sql[] = "SELECT count(*) FROM message_parts "
