@@ -114,31 +114,46 @@ count(const char *path)
 	return n;
 }
 
+/* Field name ("state", "last_error") of the first modem in /status, into out ("" if none). */
+static const char *
+modem_field(const char *name, char *out, size_t size)
+{
+	json_t *j = get("/api/v1/status");
+	json_t *m = json_array_get(json_object_get(j, "modems"), 0);
+	const char *v = m ? json_string_value(json_object_get(m, name)) : NULL;
+
+	snprintf(out, size, "%s", v ? v : "");
+	json_decref(j);
+	return out;
+}
+
 /* The first modem's state in /status. */
 static const char *
 modem_state(void)
 {
 	static char state[32];
-	json_t *j = get("/api/v1/status");
-	json_t *m = json_array_get(json_object_get(j, "modems"), 0);
 
-	snprintf(state, sizeof(state), "%s", m ? json_string_value(json_object_get(m,
-	    "state")) : "");
-	json_decref(j);
-	return state;
+	return modem_field("state", state, sizeof(state));
+}
+
+/* Waits until read() gives want (exact) or holds it; false on time-out. */
+static bool
+wait_modem(const char *(*read)(void), const char *want, bool exact, int ms)
+{
+	int waited;
+
+	for (waited = 0; waited < ms; waited += 100) {
+		if (exact ? strcmp(read(), want) == 0 : strstr(read(), want) != NULL)
+			return true;
+		e2e_sleep_ms(100);
+	}
+	return false;
 }
 
 static bool
 wait_state(const char *want, int ms)
 {
-	int waited;
-
-	for (waited = 0; waited < ms; waited += 100) {
-		if (strcmp(modem_state(), want) == 0)
-			return true;
-		e2e_sleep_ms(100);
-	}
-	return false;
+	return wait_modem(modem_state, want, true, ms);
 }
 
 /* Waits until GET path lists n items; false on time-out. */
@@ -784,27 +799,15 @@ static const char *
 modem_last_error(void)
 {
 	static char text[512];
-	json_t *j = get("/api/v1/status");
-	json_t *m = json_array_get(json_object_get(j, "modems"), 0);
-	const char *e = m ? json_string_value(json_object_get(m, "last_error")) : NULL;
 
-	snprintf(text, sizeof(text), "%s", e ? e : "");
-	json_decref(j);
-	return text;
+	return modem_field("last_error", text, sizeof(text));
 }
 
 /* Waits until the first modem's last_error holds text; false on time-out. */
 static bool
 wait_last_error(const char *text, int ms)
 {
-	int waited;
-
-	for (waited = 0; waited < ms; waited += 100) {
-		if (strstr(modem_last_error(), text) != NULL)
-			return true;
-		e2e_sleep_ms(100);
-	}
-	return false;
+	return wait_modem(modem_last_error, text, false, ms);
 }
 
 /* rappeld again on the same database, as after a crash or a reboot. */
