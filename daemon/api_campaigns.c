@@ -234,8 +234,8 @@ api_campaigns_list(struct http_req *req)
 static json_t *
 api_campaigns_json(struct db *db, const struct campaign *c)
 {
-	static const char sql[] = "SELECT status, count(*) FROM messages "
-	    "WHERE campaign_id = ? GROUP BY status";
+	DB_SQL(sql, "SELECT status, count(*) FROM messages "
+	    "WHERE campaign_id = ? GROUP BY status");
 	sqlite3_stmt *st = db_stmt(db, sql);
 	json_t *j = campaign_to_json(c), *counts = json_object();
 
@@ -400,8 +400,8 @@ api_campaigns_delete(struct http_req *req)
 int
 api_campaigns_runs(struct http_req *req)
 {
-	static const char sql[] = "SELECT occurrence, due_at, state, queued, left_out, "
-	    "done_at FROM campaign_runs WHERE campaign_id = ? ORDER BY due_at, occurrence";
+	DB_SQL(sql, "SELECT occurrence, due_at, state, queued, left_out, "
+	    "done_at FROM campaign_runs WHERE campaign_id = ? ORDER BY due_at, occurrence");
 	struct campaign c;
 	sqlite3_stmt *st;
 	json_t *list = json_array();

@@ -131,8 +131,8 @@ static int
 api_events_check_scope(struct http_req *req, const int64_t *contacts, size_t ncontacts,
     const int64_t *groups, size_t ngroups, struct error *err)
 {
-	static const char sql[] = "SELECT 1 FROM event_groups eg JOIN events e "
-	    "ON e.id = eg.event_id WHERE eg.group_id = ? AND e.owner_id = ?";
+	DB_SQL(sql, "SELECT 1 FROM event_groups eg JOIN events e "
+	    "ON e.id = eg.event_id WHERE eg.group_id = ? AND e.owner_id = ?");
 	sqlite3_stmt *st;
 	size_t i;
 	bool shown;

@@ -72,7 +72,7 @@ api_message_json(sqlite3_stmt *st)
 static json_t *
 api_message_get(struct db *db, int64_t id)
 {
-	static const char sql[] = "SELECT " API_MESSAGE_COLUMNS " FROM messages WHERE id = ?";
+	DB_SQL(sql, "SELECT " API_MESSAGE_COLUMNS " FROM messages WHERE id = ?");
 	sqlite3_stmt *st = db_stmt(db, sql);
 	json_t *m = NULL;
 
@@ -176,8 +176,8 @@ api_messages_owner(const struct http_req *req)
 static bool
 api_messages_visible(struct http_req *req, int64_t id)
 {
-	static const char sql[] = "SELECT 1 FROM messages WHERE id = ?1 AND "
-	    "(?5 = 0 OR " API_MESSAGE_OF_OWNER ")";
+	DB_SQL(sql, "SELECT 1 FROM messages WHERE id = ?1 AND "
+	    "(?5 = 0 OR " API_MESSAGE_OF_OWNER ")");
 	sqlite3_stmt *st = db_stmt(req->app->db, sql);
 	bool yes;
 
@@ -219,10 +219,10 @@ api_messages_int_arg(struct http_req *req, const char *name, int64_t *out)
 int
 api_messages_list(struct http_req *req)
 {
-	static const char sql[] = "SELECT " API_MESSAGE_COLUMNS " FROM messages WHERE "
+	DB_SQL(sql, "SELECT " API_MESSAGE_COLUMNS " FROM messages WHERE "
 	    "(?1 IS NULL OR status = ?1) AND (?2 = 0 OR campaign_id = ?2) "
 	    "AND (?3 = 0 OR contact_id = ?3) AND (?5 = 0 OR " API_MESSAGE_OF_OWNER ") "
-	    "ORDER BY id DESC LIMIT ?4";
+	    "ORDER BY id DESC LIMIT ?4");
 	static const char *const statuses[] = { "queued", "sending", "sent", "delivered",
 		"failed", "uncertain", "cancelled", NULL };
 	const char *status = http_arg(req, "status");
@@ -285,9 +285,9 @@ api_messages_cancel(struct http_req *req)
 static json_t *
 api_status_backup(struct http_req *req)
 {
-	static const char sql[] = "SELECT at, action, details FROM audit_log "
+	DB_SQL(sql, "SELECT at, action, details FROM audit_log "
 	    "WHERE entity = 'database' AND action IN ('backup', 'backup_failed') "
-	    "ORDER BY id DESC LIMIT 1";
+	    "ORDER BY id DESC LIMIT 1");
 	const struct config *cfg = req->cfg;
 	sqlite3_stmt *st = db_stmt(req->app->db, sql);
 	json_t *last = json_null(), *d;
@@ -368,9 +368,9 @@ api_reply_json(sqlite3_stmt *st)
 int
 api_replies_list(struct http_req *req)
 {
-	static const char sql[] = "SELECT " API_REPLY_COLUMNS " FROM replies WHERE "
+	DB_SQL(sql, "SELECT " API_REPLY_COLUMNS " FROM replies WHERE "
 	    "(?1 < 0 OR handled = ?1) AND (?2 = 0 OR contact_id = ?2) "
-	    "ORDER BY handled, id DESC LIMIT 1000";
+	    "ORDER BY handled, id DESC LIMIT 1000");
 	const char *h = http_arg(req, "handled");
 	int64_t contact;
 	sqlite3_stmt *st;
@@ -395,7 +395,7 @@ int
 api_replies_update(struct http_req *req)
 {
 	static const char *const keys[] = { "handled", NULL };
-	static const char sql_get[] = "SELECT " API_REPLY_COLUMNS " FROM replies WHERE id = ?";
+	DB_SQL(sql_get, "SELECT " API_REPLY_COLUMNS " FROM replies WHERE id = ?");
 	struct error err = { 0 };
 	bool handled = false, present = false;
 	struct audit_actor actor = api_actor(req);
@@ -438,7 +438,7 @@ api_replies_update(struct http_req *req)
 int
 api_inbox(struct http_req *req)
 {
-	static const char sql[] = "WITH t AS (SELECT max(id) AS last_id, "
+	DB_SQL(sql, "WITH t AS (SELECT max(id) AS last_id, "
 	    "sum(handled = 0) AS unhandled, max(received_at) AS last_at FROM replies "
 	    "WHERE from_number <> '' OR contact_id IS NOT NULL "
 	    "GROUP BY coalesce(contact_id, from_number)) "
@@ -448,7 +448,7 @@ api_inbox(struct http_req *req)
 	    "CASE WHEN c.id IS NOT NULL THEN c.opted_out_at ELSE "
 	    OPTOUT_SQL_SINCE("l.from_number") " END "
 	    "FROM t JOIN replies l ON l.id = t.last_id LEFT JOIN contacts c ON "
-	    "c.id = l.contact_id ORDER BY t.unhandled > 0 DESC, t.last_at DESC LIMIT 500";
+	    "c.id = l.contact_id ORDER BY t.unhandled > 0 DESC, t.last_at DESC LIMIT 500");
 	sqlite3_stmt *st = db_stmt(req->app->db, sql);
 	json_t *threads = json_array();
 	json_int_t unhandled = 0;
@@ -484,12 +484,12 @@ api_inbox(struct http_req *req)
 int
 api_inbox_thread(struct http_req *req)
 {
-	static const char sql[] = "SELECT 'out', id, coalesce(sent_at, queued_at), body, "
+	DB_SQL(sql, "SELECT 'out', id, coalesce(sent_at, queued_at), body, "
 	    "status, NULL, NULL FROM messages WHERE (?1 <> 0 AND contact_id = ?1) OR "
 	    "(?1 = 0 AND to_number = ?2) "
 	    "UNION ALL SELECT 'in', id, received_at, body, NULL, intent, handled FROM replies "
 	    "WHERE (?1 <> 0 AND contact_id = ?1) OR (?1 = 0 AND from_number = ?2) "
-	    "ORDER BY 3, 1 DESC, 2 LIMIT 1000";
+	    "ORDER BY 3, 1 DESC, 2 LIMIT 1000");
 	const char *number = http_arg(req, "number");
 	sqlite3_stmt *st;
 	int64_t contact;

@@ -16,7 +16,8 @@
 int
 api_healthz(struct http_req *req)
 {
-	sqlite3_stmt *st = db_stmt(req->app->db, "SELECT 1");
+	DB_SQL(sql, "SELECT 1");
+	sqlite3_stmt *st = db_stmt(req->app->db, sql);
 	bool ok = st && sqlite3_step(st) == SQLITE_ROW;
 
 	if (st)

@@ -31,10 +31,10 @@ api_tokens_time(sqlite3_stmt *st, int col)
 int
 api_tokens_list(struct http_req *req)
 {
-	static const char sql[] = "SELECT t.id, t.label, u.login, t.created_at, "
+	DB_SQL(sql, "SELECT t.id, t.label, u.login, t.created_at, "
 	    "t.last_used_at, t.expires_at FROM api_tokens t JOIN users u ON u.id = t.user_id "
 	    "WHERE t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?1) "
-	    "AND (?2 = 0 OR t.user_id = ?2) ORDER BY u.login, t.id";
+	    "AND (?2 = 0 OR t.user_id = ?2) ORDER BY u.login, t.id");
 	sqlite3_stmt *st = db_stmt(req->app->db, sql);
 	json_t *list;
 

@@ -27,7 +27,7 @@ api_user_json(const struct auth_user *u)
 int
 api_users_list(struct http_req *req)
 {
-	static const char sql[] = "SELECT id FROM users ORDER BY login";
+	DB_SQL(sql, "SELECT id FROM users ORDER BY login");
 	sqlite3_stmt *st = db_stmt(req->app->db, sql);
 	json_t *list = json_array();
 	int64_t ids[1024];
@@ -185,8 +185,8 @@ api_users_delete(struct http_req *req)
 int
 api_audit_list(struct http_req *req)
 {
-	static const char sql[] = "SELECT id, at, actor, action, entity, entity_id, details "
-	    "FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ?";
+	DB_SQL(sql, "SELECT id, at, actor, action, entity, entity_id, details "
+	    "FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ?");
 	const char *l = http_arg(req, "limit"), *b = http_arg(req, "before");
 	sqlite3_stmt *st = db_stmt(req->app->db, sql);
 	long long limit = l ? atoll(l) : 100, before = b ? atoll(b) : 0;

@@ -112,10 +112,10 @@ campaigns_offsets_text(const struct campaign *c)
 int
 campaigns_load(struct db *db, int64_t id, struct campaign *c, struct error *err)
 {
-	static const char sql[] = "SELECT name, body, body_en, body_ar, ack_body, "
+	DB_SQL(sql, "SELECT name, body, body_en, body_ar, ack_body, "
 	    "cancel_body, event_id, schedule_kind, at, rrule, dtstart, offsets, ask_reply, "
 	    "transliterate, status, owner_id, scheduled_at, created_at, updated_at "
-	    "FROM campaigns WHERE id = ?";
+	    "FROM campaigns WHERE id = ?");
 	sqlite3_stmt *st = db_stmt(db, sql);
 	char *offsets;
 
@@ -235,7 +235,7 @@ campaigns_check_schedule(const struct campaign *c, struct error *err)
 static bool
 campaigns_event_exists(struct db *db, int64_t id)
 {
-	static const char sql[] = "SELECT 1 FROM events WHERE id = ? AND cancelled_at IS NULL";
+	DB_SQL(sql, "SELECT 1 FROM events WHERE id = ? AND cancelled_at IS NULL");
 	sqlite3_stmt *st = db_stmt(db, sql);
 	bool yes;
 
@@ -276,15 +276,15 @@ campaign_validate(struct db *db, const struct campaign *c, struct error *err)
 static int
 campaigns_write_row(struct db *db, struct campaign *c, int64_t now, struct error *err)
 {
-	static const char sql_insert[] = "INSERT INTO campaigns (name, body, body_en, "
+	DB_SQL(sql_insert, "INSERT INTO campaigns (name, body, body_en, "
 	    "body_ar, ack_body, cancel_body, event_id, schedule_kind, at, rrule, dtstart, "
 	    "offsets, ask_reply, transliterate, owner_id, created_at, updated_at) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16)";
-	static const char sql_update[] = "UPDATE campaigns SET name = ?1, body = ?2, "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16)");
+	DB_SQL(sql_update, "UPDATE campaigns SET name = ?1, body = ?2, "
 	    "body_en = ?3, body_ar = ?4, ack_body = ?5, cancel_body = ?6, event_id = ?7, "
 	    "schedule_kind = ?8, at = ?9, rrule = ?10, dtstart = ?11, offsets = ?12, "
 	    "ask_reply = ?13, transliterate = ?14, owner_id = ?15, updated_at = ?16 "
-	    "WHERE id = ?17 AND status IN ('draft', 'scheduled', 'running')";
+	    "WHERE id = ?17 AND status IN ('draft', 'scheduled', 'running')");
 	sqlite3_stmt *st = db_stmt(db, c->id ? sql_update : sql_insert);
 	char *offsets = campaigns_offsets_text(c);
 	int rc;
@@ -358,9 +358,9 @@ int
 campaigns_set_status(struct db *db, int64_t id, const char *from, const char *to,
     const struct audit_actor *actor, int64_t now, struct error *err)
 {
-	static const char sql[] = "UPDATE campaigns SET status = ?2, updated_at = ?3, "
+	DB_SQL(sql, "UPDATE campaigns SET status = ?2, updated_at = ?3, "
 	    "scheduled_at = CASE WHEN ?2 = 'scheduled' THEN ?3 ELSE scheduled_at END "
-	    "WHERE id = ?1 AND instr(' ' || ?4 || ' ', ' ' || status || ' ') > 0";
+	    "WHERE id = ?1 AND instr(' ' || ?4 || ' ', ' ' || status || ' ') > 0");
 	sqlite3_stmt *st = db_stmt(db, sql);
 
 	if (st == NULL)
@@ -418,7 +418,7 @@ campaigns_audience_add(struct campaign_audience *a, sqlite3_stmt *st, size_t *ca
 int
 campaign_audience(struct db *db, const struct campaign *c, struct campaign_audience *a)
 {
-	static const char sql[] = "WITH ids(id) AS ("
+	DB_SQL(sql, "WITH ids(id) AS ("
 	    "SELECT contact_id FROM group_members WHERE group_id IN "
 	    "(SELECT value FROM json_each(?1)) "
 	    "UNION SELECT value FROM json_each(?2) "
@@ -430,7 +430,7 @@ campaign_audience(struct db *db, const struct campaign *c, struct campaign_audie
 	    "AND NOT " OPTOUT_SQL_IS_OUT("p.number") " ORDER BY position LIMIT 1), "
 	    "EXISTS (SELECT 1 FROM contact_phones p WHERE p.contact_id = c.id AND p.sms = 1) "
 	    "FROM ids JOIN contacts c ON c.id = ids.id "
-	    "ORDER BY c.last_name, c.first_name, c.id";
+	    "ORDER BY c.last_name, c.first_name, c.id");
 	sqlite3_stmt *st = db_stmt(db, sql);
 	char *groups = campaigns_ids_text(c->group_ids, c->ngroups);
 	char *contacts = campaigns_ids_text(c->contact_ids, c->ncontacts);
@@ -578,9 +578,9 @@ campaign_to_json(const struct campaign *c)
 json_t *
 campaigns_list_json(struct db *db, int64_t event_id, int64_t owner_id)
 {
-	static const char sql[] = "SELECT id FROM campaigns WHERE (?1 = 0 OR event_id = ?1) "
+	DB_SQL(sql, "SELECT id FROM campaigns WHERE (?1 = 0 OR event_id = ?1) "
 	    "AND (?2 = 0 OR owner_id = ?2 OR event_id IN (SELECT id FROM events "
-	    "WHERE owner_id = ?2)) ORDER BY id DESC";
+	    "WHERE owner_id = ?2)) ORDER BY id DESC");
 	sqlite3_stmt *st = db_stmt(db, sql);
 	json_t *list = json_array();
 	struct campaign c;
@@ -605,7 +605,7 @@ campaigns_list_json(struct db *db, int64_t event_id, int64_t owner_id)
 int
 campaigns_delete_draft(struct db *db, int64_t id)
 {
-	static const char sql[] = "DELETE FROM campaigns WHERE id = ?1 AND status = 'draft'";
+	DB_SQL(sql, "DELETE FROM campaigns WHERE id = ?1 AND status = 'draft'");
 	sqlite3_stmt *st = db_stmt(db, sql);
 
 	if (st == NULL)

@@ -125,7 +125,7 @@ contact_validate(struct contact *c, struct error *err)
 int64_t
 contacts_find_by_number(struct db *db, const char *e164)
 {
-	static const char sql[] = "SELECT contact_id FROM contact_phones WHERE number = ?";
+	DB_SQL(sql, "SELECT contact_id FROM contact_phones WHERE number = ?");
 	sqlite3_stmt *st = db_stmt(db, sql);
 	int64_t id = 0;
 
@@ -141,12 +141,12 @@ contacts_find_by_number(struct db *db, const char *e164)
 static int
 contacts_write_row(struct db *db, struct contact *c, int64_t now, struct error *err)
 {
-	static const char sql_insert[] = "INSERT INTO contacts (first_name, last_name, "
+	DB_SQL(sql_insert, "INSERT INTO contacts (first_name, last_name, "
 	    "language, consent_at, consent_source, opted_out_at, notes, created_at, "
-	    "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)";
-	static const char sql_update[] = "UPDATE contacts SET first_name = ?1, "
+	    "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)");
+	DB_SQL(sql_update, "UPDATE contacts SET first_name = ?1, "
 	    "last_name = ?2, language = ?3, consent_at = ?4, consent_source = ?5, "
-	    "opted_out_at = ?6, notes = ?7, updated_at = ?8 WHERE id = ?9";
+	    "opted_out_at = ?6, notes = ?7, updated_at = ?8 WHERE id = ?9");
 	sqlite3_stmt *st = db_stmt(db, c->id ? sql_update : sql_insert);
 
 	if (st == NULL)
@@ -176,9 +176,9 @@ contacts_write_row(struct db *db, struct contact *c, int64_t now, struct error *
 static int
 contacts_write_phones(struct db *db, struct contact *c, struct error *err)
 {
-	static const char sql_delete[] = "DELETE FROM contact_phones WHERE contact_id = ?";
-	static const char sql_insert[] = "INSERT INTO contact_phones (contact_id, position, "
-	    "number, label, sms) VALUES (?, ?, ?, ?, ?)";
+	DB_SQL(sql_delete, "DELETE FROM contact_phones WHERE contact_id = ?");
+	DB_SQL(sql_insert, "INSERT INTO contact_phones (contact_id, position, "
+	    "number, label, sms) VALUES (?, ?, ?, ?, ?)");
 	sqlite3_stmt *st = db_stmt(db, sql_delete);
 	int64_t owner;
 	size_t i;
@@ -213,9 +213,9 @@ contacts_write_phones(struct db *db, struct contact *c, struct error *err)
 static int
 contacts_write_groups(struct db *db, struct contact *c, struct error *err)
 {
-	static const char sql_delete[] = "DELETE FROM group_members WHERE contact_id = ?";
-	static const char sql_insert[] = "INSERT OR IGNORE INTO group_members (group_id, "
-	    "contact_id) VALUES (?, ?)";
+	DB_SQL(sql_delete, "DELETE FROM group_members WHERE contact_id = ?");
+	DB_SQL(sql_insert, "INSERT OR IGNORE INTO group_members (group_id, "
+	    "contact_id) VALUES (?, ?)");
 	sqlite3_stmt *st = db_stmt(db, sql_delete);
 	size_t i;
 
@@ -243,7 +243,7 @@ contacts_write_groups(struct db *db, struct contact *c, struct error *err)
 static int64_t
 contacts_stored_opt_out(struct db *db, int64_t id)
 {
-	static const char sql[] = "SELECT ifnull(opted_out_at, 0) FROM contacts WHERE id = ?";
+	DB_SQL(sql, "SELECT ifnull(opted_out_at, 0) FROM contacts WHERE id = ?");
 	sqlite3_stmt *st = db_stmt(db, sql);
 	int64_t at = 0;
 	int rc;
@@ -336,9 +336,9 @@ fail:
 static int
 contacts_load_phones(struct db *db, struct contact *c)
 {
-	static const char sql[] = "SELECT number, label, sms, ifnull("
+	DB_SQL(sql, "SELECT number, label, sms, ifnull("
 	    OPTOUT_SQL_SINCE("contact_phones.number") ", 0) FROM contact_phones "
-	    "WHERE contact_id = ? ORDER BY position";
+	    "WHERE contact_id = ? ORDER BY position");
 	sqlite3_stmt *st = db_stmt(db, sql);
 
 	if (st == NULL)
@@ -358,8 +358,8 @@ contacts_load_phones(struct db *db, struct contact *c)
 static int
 contacts_load_groups(struct db *db, struct contact *c)
 {
-	static const char sql[] = "SELECT group_id FROM group_members WHERE contact_id = ? "
-	    "ORDER BY group_id";
+	DB_SQL(sql, "SELECT group_id FROM group_members WHERE contact_id = ? "
+	    "ORDER BY group_id");
 	sqlite3_stmt *st = db_stmt(db, sql);
 	size_t cap = 0;
 
@@ -382,9 +382,9 @@ contacts_load_groups(struct db *db, struct contact *c)
 int
 contacts_load(struct db *db, int64_t id, struct contact *c, struct error *err)
 {
-	static const char sql[] = "SELECT first_name, last_name, language, consent_at, "
+	DB_SQL(sql, "SELECT first_name, last_name, language, consent_at, "
 	    "consent_source, opted_out_at, notes, created_at, updated_at "
-	    "FROM contacts WHERE id = ?";
+	    "FROM contacts WHERE id = ?");
 	sqlite3_stmt *st = db_stmt(db, sql);
 	int rc;
 
@@ -418,11 +418,11 @@ contacts_load(struct db *db, int64_t id, struct contact *c, struct error *err)
 int
 contacts_carry_opt_outs(struct db *db, int64_t now)
 {
-	static const char sql[] = "UPDATE contacts SET opted_out_at = "
+	DB_SQL(sql, "UPDATE contacts SET opted_out_at = "
 	    OPTOUT_SQL_SINCE("(SELECT number FROM contact_phones p WHERE "
 	    "p.contact_id = contacts.id AND p.position = 0)") ", updated_at = ?1 "
 	    "WHERE opted_out_at IS NULL AND id IN (SELECT contact_id FROM contact_phones p "
-	    "WHERE p.position = 0 AND " OPTOUT_SQL_IS_OUT("p.number") ")";
+	    "WHERE p.position = 0 AND " OPTOUT_SQL_IS_OUT("p.number") ")");
 	sqlite3_stmt *st = db_stmt(db, sql);
 	int n;
 
@@ -444,9 +444,9 @@ contacts_carry_opt_outs(struct db *db, int64_t now)
 static int
 contacts_keep_opt_out(struct db *db, int64_t id)
 {
-	static const char sql[] = "SELECT c.opted_out_at, p.number FROM contacts c "
+	DB_SQL(sql, "SELECT c.opted_out_at, p.number FROM contacts c "
 	    "JOIN contact_phones p ON p.contact_id = c.id AND p.position = 0 "
-	    "WHERE c.id = ? AND c.opted_out_at IS NOT NULL";
+	    "WHERE c.id = ? AND c.opted_out_at IS NOT NULL");
 	sqlite3_stmt *st = db_stmt(db, sql);
 	char number[PHONE_E164_MAX] = "";
 	int64_t at = 0, since;
@@ -471,10 +471,10 @@ int
 contacts_erase(struct db *db, int64_t id, const struct audit_actor *actor,
     int64_t now, struct error *err)
 {
-	static const char sql_delete[] = "DELETE FROM contacts WHERE id = ?";
-	static const char sql_count[] = "INSERT INTO erasure_counts (day, count) "
+	DB_SQL(sql_delete, "DELETE FROM contacts WHERE id = ?");
+	DB_SQL(sql_count, "INSERT INTO erasure_counts (day, count) "
 	    "VALUES (date(?, 'unixepoch', 'localtime'), 1) "
-	    "ON CONFLICT (day) DO UPDATE SET count = count + 1";
+	    "ON CONFLICT (day) DO UPDATE SET count = count + 1");
 	sqlite3_stmt *st;
 
 	if (db_savepoint(db, "contact_erase") < 0)
@@ -523,7 +523,7 @@ contacts_like_escape(const char *s, struct buf *out)
 bool
 contacts_invited_by(struct db *db, int64_t contact_id, int64_t owner_id)
 {
-	static const char sql[] = "SELECT 1 WHERE ?1 IN (" CONTACTS_INVITED_BY ")";
+	DB_SQL(sql, "SELECT 1 WHERE ?1 IN (" CONTACTS_INVITED_BY ")");
 	sqlite3_stmt *st = db_stmt(db, sql);
 	bool yes;
 
@@ -586,7 +586,7 @@ int64_t *
 contacts_search(struct db *db, const char *q, int64_t group_id, int64_t owner_id,
     size_t *n)
 {
-	static const char sql[] = "SELECT c.id " CONTACTS_MATCHING;
+	DB_SQL(sql, "SELECT c.id " CONTACTS_MATCHING);
 	sqlite3_stmt *st = db_stmt(db, sql);
 	int64_t *ids = NULL;
 	size_t cap = 0, count = 0;
@@ -642,7 +642,7 @@ int
 contacts_list_json(struct db *db, const char *q, int64_t group_id, int64_t owner_id,
     struct buf *out)
 {
-	static const char sql[] = "SELECT " CONTACT_JSON " " CONTACTS_MATCHING;
+	DB_SQL(sql, "SELECT " CONTACT_JSON " " CONTACTS_MATCHING);
 	sqlite3_stmt *st = db_stmt(db, sql);
 	size_t n = 0;
 	int rc;
@@ -696,10 +696,10 @@ contact_to_json(const struct contact *c)
 int
 contacts_set_opt_out(struct db *db, int64_t contact_id, int64_t reply_id, int64_t now)
 {
-	static const char sql_out[] = "UPDATE contacts SET opted_out_at = ?2, "
-	    "opt_out_reply_id = ?3, updated_at = ?2 WHERE id = ?1";
-	static const char sql_in[] = "UPDATE contacts SET opted_out_at = NULL, "
-	    "opt_out_reply_id = NULL, updated_at = ?2 WHERE id = ?1";
+	DB_SQL(sql_out, "UPDATE contacts SET opted_out_at = ?2, "
+	    "opt_out_reply_id = ?3, updated_at = ?2 WHERE id = ?1");
+	DB_SQL(sql_in, "UPDATE contacts SET opted_out_at = NULL, "
+	    "opt_out_reply_id = NULL, updated_at = ?2 WHERE id = ?1");
 	sqlite3_stmt *st = db_stmt(db, reply_id ? sql_out : sql_in);
 
 	if (st == NULL)

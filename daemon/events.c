@@ -39,8 +39,8 @@ events_column_dup(sqlite3_stmt *st, int i)
 int
 events_load(struct db *db, int64_t id, struct event *e, struct error *err)
 {
-	static const char sql[] = "SELECT title, place, rrule, starts_at, ends_at, "
-	    "capacity, owner_id, cancelled_at FROM events WHERE id = ?";
+	DB_SQL(sql, "SELECT title, place, rrule, starts_at, ends_at, "
+	    "capacity, owner_id, cancelled_at FROM events WHERE id = ?");
 	sqlite3_stmt *st = db_stmt(db, sql);
 
 	memset(e, 0, sizeof(*e));
@@ -160,12 +160,12 @@ events_check_first(struct db *db, const struct event *e, struct error *err)
 static int
 events_write_row(struct db *db, struct event *e, int64_t now, struct error *err)
 {
-	static const char sql_insert[] = "INSERT INTO events (title, place, rrule, "
+	DB_SQL(sql_insert, "INSERT INTO events (title, place, rrule, "
 	    "starts_at, ends_at, capacity, owner_id, created_at, updated_at) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)";
-	static const char sql_update[] = "UPDATE events SET title = ?1, place = ?2, "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)");
+	DB_SQL(sql_update, "UPDATE events SET title = ?1, place = ?2, "
 	    "rrule = ?3, starts_at = ?4, ends_at = ?5, capacity = ?6, owner_id = ?7, "
-	    "updated_at = ?8 WHERE id = ?9";
+	    "updated_at = ?8 WHERE id = ?9");
 	sqlite3_stmt *st = db_stmt(db, e->id ? sql_update : sql_insert);
 
 	if (st == NULL)
@@ -228,8 +228,8 @@ int
 events_cancel(struct db *db, int64_t id, const struct audit_actor *actor, int64_t now,
     struct error *err)
 {
-	static const char sql[] = "UPDATE events SET cancelled_at = ?2, updated_at = ?2 "
-	    "WHERE id = ?1 AND cancelled_at IS NULL";
+	DB_SQL(sql, "UPDATE events SET cancelled_at = ?2, updated_at = ?2 "
+	    "WHERE id = ?1 AND cancelled_at IS NULL");
 	sqlite3_stmt *st = db_stmt(db, sql);
 
 	if (st == NULL)
@@ -255,8 +255,8 @@ struct events_exc {
 static struct events_exc *
 events_load_exceptions(struct db *db, int64_t id, size_t *n)
 {
-	static const char sql[] = "SELECT occurrence, starts_at, ends_at, "
-	    "cancelled_at IS NOT NULL FROM event_exceptions WHERE event_id = ?";
+	DB_SQL(sql, "SELECT occurrence, starts_at, ends_at, "
+	    "cancelled_at IS NOT NULL FROM event_exceptions WHERE event_id = ?");
 	sqlite3_stmt *st = db_stmt(db, sql);
 	struct events_exc *x = NULL, *grown;
 	size_t cap = 0;
@@ -392,10 +392,10 @@ static int
 events_write_exception(struct db *db, int64_t event_id, const struct event_occ *o,
     int64_t now, struct error *err)
 {
-	static const char sql[] = "INSERT INTO event_exceptions (event_id, occurrence, "
+	DB_SQL(sql, "INSERT INTO event_exceptions (event_id, occurrence, "
 	    "starts_at, ends_at, cancelled_at) VALUES (?1, ?2, ?3, ?4, ?5) "
 	    "ON CONFLICT (event_id, occurrence) DO UPDATE SET starts_at = ?3, "
-	    "ends_at = ?4, cancelled_at = ?5";
+	    "ends_at = ?4, cancelled_at = ?5");
 	sqlite3_stmt *st = db_stmt(db, sql);
 
 	if (st == NULL)
@@ -448,9 +448,9 @@ events_occurrence_change(struct db *db, const struct event *e, int64_t key,
 bool
 events_invites(struct db *db, int64_t event_id, int64_t contact_id)
 {
-	static const char sql[] = "SELECT 1 FROM event_contacts WHERE event_id = ?1 AND "
+	DB_SQL(sql, "SELECT 1 FROM event_contacts WHERE event_id = ?1 AND "
 	    "contact_id = ?2 UNION ALL SELECT 1 FROM event_groups eg JOIN group_members gm "
-	    "ON gm.group_id = eg.group_id WHERE eg.event_id = ?1 AND gm.contact_id = ?2";
+	    "ON gm.group_id = eg.group_id WHERE eg.event_id = ?1 AND gm.contact_id = ?2");
 	sqlite3_stmt *st = db_stmt(db, sql);
 	bool yes;
 
@@ -510,8 +510,8 @@ events_to_json(struct db *db, const struct event *e, int64_t now)
 json_t *
 events_list_json(struct db *db, int64_t owner_id, bool with_cancelled, int64_t now)
 {
-	static const char sql[] = "SELECT id FROM events WHERE (?1 = 0 OR owner_id = ?1) "
-	    "AND (?2 OR cancelled_at IS NULL) ORDER BY starts_at, id";
+	DB_SQL(sql, "SELECT id FROM events WHERE (?1 = 0 OR owner_id = ?1) "
+	    "AND (?2 OR cancelled_at IS NULL) ORDER BY starts_at, id");
 	sqlite3_stmt *st = db_stmt(db, sql);
 	json_t *list = json_array();
 	int64_t *ids;

@@ -25,7 +25,7 @@ groups_check_name(const char *name, struct error *err)
 static int64_t
 groups_find(struct db *db, const char *name)
 {
-	static const char sql[] = "SELECT id FROM groups WHERE name = ?";
+	DB_SQL(sql, "SELECT id FROM groups WHERE name = ?");
 	sqlite3_stmt *st = db_stmt(db, sql);
 	int64_t id = 0;
 
@@ -52,7 +52,7 @@ int
 groups_create(struct db *db, const char *name, const struct audit_actor *actor,
     int64_t now, int64_t *id, struct error *err)
 {
-	static const char sql[] = "INSERT INTO groups (name, created_at) VALUES (?, ?)";
+	DB_SQL(sql, "INSERT INTO groups (name, created_at) VALUES (?, ?)");
 	char *trimmed = text_trim_dup(name);
 	sqlite3_stmt *st;
 	int64_t existing;
@@ -110,7 +110,7 @@ int
 groups_rename(struct db *db, int64_t id, const char *name,
     const struct audit_actor *actor, int64_t now, struct error *err)
 {
-	static const char sql[] = "UPDATE groups SET name = ? WHERE id = ?";
+	DB_SQL(sql, "UPDATE groups SET name = ? WHERE id = ?");
 	char *trimmed = text_trim_dup(name);
 	sqlite3_stmt *st;
 	int64_t existing;
@@ -150,7 +150,7 @@ int
 groups_delete(struct db *db, int64_t id, const struct audit_actor *actor,
     int64_t now, struct error *err)
 {
-	static const char sql[] = "DELETE FROM groups WHERE id = ?";
+	DB_SQL(sql, "DELETE FROM groups WHERE id = ?");
 	sqlite3_stmt *st;
 
 	if (db_savepoint(db, "group_delete") < 0 || (st = db_stmt(db, sql)) == NULL)
@@ -171,7 +171,7 @@ groups_delete(struct db *db, int64_t id, const struct audit_actor *actor,
 static bool
 groups_exists(struct db *db, int64_t id)
 {
-	static const char sql[] = "SELECT 1 FROM groups WHERE id = ?";
+	DB_SQL(sql, "SELECT 1 FROM groups WHERE id = ?");
 	sqlite3_stmt *st = db_stmt(db, sql);
 	bool found;
 
@@ -187,9 +187,9 @@ int
 groups_set_members(struct db *db, int64_t id, const int64_t *contact_ids, size_t n,
     const struct audit_actor *actor, int64_t now, struct error *err)
 {
-	static const char sql_clear[] = "DELETE FROM group_members WHERE group_id = ?";
-	static const char sql_add[] = "INSERT OR IGNORE INTO group_members (group_id, "
-	    "contact_id) VALUES (?, ?)";
+	DB_SQL(sql_clear, "DELETE FROM group_members WHERE group_id = ?");
+	DB_SQL(sql_add, "INSERT OR IGNORE INTO group_members (group_id, "
+	    "contact_id) VALUES (?, ?)");
 	sqlite3_stmt *st;
 	size_t i;
 
@@ -223,8 +223,8 @@ fail:
 static json_t *
 groups_members_json(struct db *db, int64_t id)
 {
-	static const char sql[] = "SELECT contact_id FROM group_members WHERE group_id = ? "
-	    "ORDER BY contact_id";
+	DB_SQL(sql, "SELECT contact_id FROM group_members WHERE group_id = ? "
+	    "ORDER BY contact_id");
 	sqlite3_stmt *st = db_stmt(db, sql);
 	json_t *ids = json_array();
 
@@ -240,7 +240,7 @@ groups_members_json(struct db *db, int64_t id)
 json_t *
 groups_get_json(struct db *db, int64_t id, struct error *err)
 {
-	static const char sql[] = "SELECT name FROM groups WHERE id = ?";
+	DB_SQL(sql, "SELECT name FROM groups WHERE id = ?");
 	sqlite3_stmt *st = db_stmt(db, sql);
 	json_t *g = NULL;
 
@@ -264,7 +264,7 @@ groups_get_json(struct db *db, int64_t id, struct error *err)
 json_t *
 groups_list_json(struct db *db)
 {
-	static const char sql[] = "SELECT id FROM groups ORDER BY name COLLATE NOCASE";
+	DB_SQL(sql, "SELECT id FROM groups ORDER BY name COLLATE NOCASE");
 	sqlite3_stmt *st = db_stmt(db, sql);
 	json_t *list = json_array();
 	int64_t *ids = NULL;

@@ -497,8 +497,8 @@ import_format_phone(const char *e164, struct buf *out)
 static void
 import_export_row(struct db *db, const struct contact *c, struct buf *out)
 {
-	static const char sql[] = "SELECT name FROM groups g JOIN group_members m "
-	    "ON m.group_id = g.id WHERE m.contact_id = ? ORDER BY g.name COLLATE NOCASE";
+	DB_SQL(sql, "SELECT name FROM groups g JOIN group_members m "
+	    "ON m.group_id = g.id WHERE m.contact_id = ? ORDER BY g.name COLLATE NOCASE");
 	struct buf cell = { 0 };
 	char date[16];
 	sqlite3_stmt *st;

@@ -51,7 +51,7 @@ settings_find(const char *name)
 static json_t *
 settings_stored(struct db *db)
 {
-	static const char sql[] = "SELECT section, key, value FROM settings";
+	DB_SQL(sql, "SELECT section, key, value FROM settings");
 	sqlite3_stmt *st = db_stmt(db, sql);
 	json_t *map = json_object();
 	const char *section, *key;
@@ -234,10 +234,10 @@ settings_value(const struct settings_key *k, json_t *v, struct buf *out)
 static int
 settings_store(struct db *db, json_t *changes, json_t *map, const char *login, int64_t now)
 {
-	static const char sql_set[] = "INSERT INTO settings (section, key, value, updated_at, "
+	DB_SQL(sql_set, "INSERT INTO settings (section, key, value, updated_at, "
 	    "updated_by) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (section, key) DO UPDATE "
-	    "SET value = ?3, updated_at = ?4, updated_by = ?5";
-	static const char sql_del[] = "DELETE FROM settings WHERE section = ?1 AND key = ?2";
+	    "SET value = ?3, updated_at = ?4, updated_by = ?5");
+	DB_SQL(sql_del, "DELETE FROM settings WHERE section = ?1 AND key = ?2");
 	const struct settings_key *k;
 	const char *name;
 	json_t *v, *stored;
@@ -327,7 +327,7 @@ done:
 int
 settings_forget_section(struct db *db, const char *section)
 {
-	static const char sql[] = "DELETE FROM settings WHERE section = ?";
+	DB_SQL(sql, "DELETE FROM settings WHERE section = ?");
 	sqlite3_stmt *st = db_stmt(db, sql);
 
 	if (st == NULL)

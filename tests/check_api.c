@@ -235,6 +235,25 @@ START_TEST(test_healthz_public)
 }
 END_TEST
 
+/* Before serving, rappeld prepared every statement it holds (db_check_statements). */
+START_TEST(test_statements_checked_at_boot)
+{
+	size_t len;
+	char *log = e2e_read_file(E.log, &len), *p;
+	long n;
+
+	ck_assert_ptr_nonnull(log);
+	p = strstr(log, "rappeld: starting ");
+	ck_assert_msg(p != NULL, "no start line in the log");
+	p = strstr(p, " statements=");
+	ck_assert_msg(p != NULL, "the start line does not count the statements");
+	n = strtol(p + strlen(" statements="), NULL, 10);
+	/* contacts, campaigns, the queue, replies, auth ... each have several */
+	ck_assert_int_ge(n, 150);
+	free(log);
+}
+END_TEST
+
 START_TEST(test_unauthenticated_401)
 {
 	static const char *const routes[][2] = {
@@ -3047,6 +3066,7 @@ api_suite(void)
 
 	tc = tcase(s, "public", false);
 	tcase_add_test(tc, test_healthz_public);
+	tcase_add_test(tc, test_statements_checked_at_boot);
 	tcase_add_test(tc, test_unauthenticated_401);
 	tcase_add_test(tc, test_panel_files);
 	tcase_add_test(tc, test_metrics);
