@@ -19,6 +19,8 @@ static const struct http_route api_routes[] = {
 	{ "GET", "/api/v1/contacts", api_contacts_list, 0 },
 	{ "POST", "/api/v1/contacts", api_contacts_create, HTTP_STAFF },
 	{ "POST", "/api/v1/contacts/import", api_contacts_import, HTTP_STAFF | HTTP_RAW_BODY },
+	{ "POST", "/api/v1/contacts/import/columns", api_contacts_import_columns,
+	    HTTP_STAFF | HTTP_RAW_BODY },
 	{ "GET", "/api/v1/contacts/export", api_contacts_export, HTTP_STAFF },
 	{ "GET", "/api/v1/contacts/{id}", api_contacts_get, 0 },
 	{ "PATCH", "/api/v1/contacts/{id}", api_contacts_update, HTTP_STAFF },

@@ -81,6 +81,7 @@ int api_contacts_get(struct http_req *req);
 int api_contacts_update(struct http_req *req);
 int api_contacts_delete(struct http_req *req);
 int api_contacts_import(struct http_req *req);
+int api_contacts_import_columns(struct http_req *req);
 int api_contacts_export(struct http_req *req);
 
 int api_groups_list(struct http_req *req);

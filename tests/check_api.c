@@ -1337,8 +1337,45 @@ START_TEST(test_import_refused)
 	ck_assert_int_eq(import_bytes(&A, "", 0, NULL, &r), 400);
 	assert_error_body(&r, "invalid_csv");
 	e2e_resp_free(&r);
+	/* a chosen column that is not a number, an ignore list that is not one */
+	ck_assert_int_eq(import_bytes(&A, no_phone, sizeof(no_phone) - 1, "?phone=trois", &r),
+	    400);
+	assert_error_body(&r, "invalid");
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(r.json, "error"),
+	    "field")), "phone");
+	e2e_resp_free(&r);
+	ck_assert_int_eq(import_bytes(&A, no_phone, sizeof(no_phone) - 1, "?ignore=1,,x", &r),
+	    400);
+	assert_error_body(&r, "invalid");
+	e2e_resp_free(&r);
 	ck_assert_uint_eq(contacts_count(), 0);
 	ck_assert_uint_eq(count_of("/api/v1/groups"), 0);
+}
+END_TEST
+
+/*
+ * The columns of a file nobody could guess: the header alone says what is
+ * missing; the person's choice makes the import work over HTTP.
+ */
+START_TEST(test_import_chosen_columns)
+{
+	static const char odd[] = "Qui;Famille;Joindre au\r\nAmina;Haddad;06 39 98 03 01\r\n";
+	struct e2e_resp r;
+	json_t *cols;
+
+	ck_assert_int_eq(e2e_request(&E, &A, "POST", "/api/v1/contacts/import/columns",
+	    "text/csv", odd, sizeof(odd) - 1, &r), 200);
+	ck_assert_int_eq(json_array_size(json_object_get(r.json, "missing")), 2);
+	cols = json_object_get(r.json, "columns");
+	ck_assert_int_eq(json_array_size(cols), 3);
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(cols, 2), "header")),
+	    "Joindre au");
+	e2e_resp_free(&r);
+	ck_assert_int_eq(import_bytes(&A, odd, sizeof(odd) - 1,
+	    "?first_name=1&last_name=2&phone=3", &r), 200);
+	ck_assert_int_eq(json_integer_value(json_object_get(r.json, "created")), 1);
+	e2e_resp_free(&r);
+	ck_assert_uint_eq(contacts_count(), 1);
 }
 END_TEST
 
@@ -3108,6 +3145,7 @@ api_suite(void)
 	tcase_add_test(tc, test_import_20_bad_lines);
 	tcase_add_test(tc, test_import_dry_run);
 	tcase_add_test(tc, test_import_refused);
+	tcase_add_test(tc, test_import_chosen_columns);
 	tcase_add_test(tc, test_import_household_number);
 	tc = tcase(s, "export", true);
 	tcase_add_test(tc, test_export_roundtrip);

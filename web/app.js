@@ -94,6 +94,13 @@ const EN = {
   'Fichier': 'File', 'Vérifier le fichier': 'Check the file', 'Choisissez un fichier.': 'Choose a file.',
   'Importer les lignes acceptées': 'Import the accepted lines', 'Lignes refusées': 'Refused lines',
   'Ligne': 'Line', 'Raison': 'Reason',
+  'Colonnes du fichier': 'Columns of the file', 'Colonne': 'Column', 'En-tête du fichier': 'Header in the file',
+  'Contient': 'Holds', 'Contenu de la colonne {n}': 'What column {n} holds', 'Ne pas importer': 'Do not import',
+  'reconnue': 'recognised', 'choisie': 'chosen', 'choisie la dernière fois': 'chosen last time',
+  'Aucune colonne de téléphone reconnue : choisissez ci-dessus la colonne qui contient les numéros.':
+    'No phone column recognised: choose above the column that holds the numbers.',
+  'Aucune colonne de nom reconnue : choisissez ci-dessus la colonne du prénom ou du nom.':
+    'No name column recognised: choose above the column of the first or last name.',
   'Aperçu : {created} créé(s), {updated} mis à jour, {skipped} ignoré(s), {errors} ligne(s) refusée(s).':
     'Preview: {created} created, {updated} updated, {skipped} skipped, {errors} line(s) refused.',
   'Importé : {created} créé(s), {updated} mis à jour, {skipped} ignoré(s), {errors} ligne(s) refusée(s).':
@@ -576,11 +583,32 @@ async function pageContact(id) {
   first.focus();
 }
 
+const IMPORT_ROLES = [['', '—'], ['first_name', 'Prénom'], ['last_name', 'Nom'], ['phone', 'Téléphone'],
+  ['groups', 'Groupes'], ['language', 'Langue'], ['consent', 'Consentement'], ['notes', 'Notes'], ['ignore', 'Ne pas importer']];
+const IMPORT_HOW = { recognised: 'reconnue', chosen: 'choisie', remembered: 'choisie la dernière fois' };
+
 function pageImport() {
   const file = h('input', { type: 'file', name: 'file', accept: '.csv,text/csv' });
+  const columns = h('div', {});
   const out = h('div', {});
   const err = errorBox();
   let data = null;
+  let chosen = {};	/* column number -> role the person chose ('ignore' included) */
+  const query = () => {
+    const q = new URLSearchParams();
+    const ignore = [];
+    for (const [col, role] of Object.entries(chosen)) {
+      if (role === 'ignore' || role === '') ignore.push(col); else q.set(role, col);
+    }
+    if (ignore.length) q.set('ignore', ignore.join(','));
+    return q;
+  };
+  const url = (path, extra) => {
+    const q = query();
+    for (const [k, v] of Object.entries(extra || {})) q.set(k, v);
+    const s = q.toString();
+    return path + (s ? '?' + s : '');
+  };
   const report = (r, dry) => fill(out,
     h('p', { class: r.errors.length ? 'warn' : 'ok' },
       t(dry ? 'Aperçu : {created} créé(s), {updated} mis à jour, {skipped} ignoré(s), {errors} ligne(s) refusée(s).'
@@ -589,15 +617,42 @@ function pageImport() {
     r.errors.length ? h('table', { 'aria-label': t('Lignes refusées') }, h('thead', {}, h('tr', {}, h('th', {}, t('Ligne')), h('th', {}, t('Raison')))),
       h('tbody', {}, r.errors.map((e) => h('tr', {}, h('td', {}, String(e.line)), h('td', {}, t(e.reason)))))) : null,
     dry ? h('div', { class: 'actions' }, h('button', { type: 'button', onclick: async () => {
-      try { report(await api('POST', '/contacts/import', data, true), false); } catch (e) { showError(err, e); }
+      try { report(await api('POST', url('/contacts/import'), data, true), false); } catch (e) { showError(err, e); }
     } }, t('Importer les lignes acceptées'))) : null);
+  /* one row per column of the file: its header and what it holds, to change when wrong */
+  const showColumns = (r) => fill(columns,
+    h('table', { 'aria-label': t('Colonnes du fichier') },
+      h('thead', {}, h('tr', {}, h('th', {}, t('Colonne')), h('th', {}, t('En-tête du fichier')), h('th', {}, t('Contient')))),
+      h('tbody', {}, r.columns.map((c) => {
+        const sel = h('select', { 'aria-label': t('Contenu de la colonne {n}', { n: c.column }), onchange: () => {
+          for (const [col, role] of Object.entries(chosen)) if (role === sel.value && sel.value !== 'ignore' && sel.value !== '') delete chosen[col];
+          chosen[c.column] = sel.value;
+          check();
+        } }, IMPORT_ROLES.map(([v, label]) => h('option', { value: v }, t(label))));
+        sel.value = c.role || '';
+        return h('tr', {}, h('td', {}, String(c.column)), h('td', {}, c.header),
+          h('td', {}, sel, c.how && c.how !== 'chosen' ? h('span', { class: 'muted' }, ' ' + t(IMPORT_HOW[c.how])) : null));
+      }))),
+    r.missing.length ? h('p', { class: 'warn', role: 'alert' }, r.missing.includes('phone')
+      ? t('Aucune colonne de téléphone reconnue : choisissez ci-dessus la colonne qui contient les numéros.')
+      : t('Aucune colonne de nom reconnue : choisissez ci-dessus la colonne du prénom ou du nom.')) : null);
+  const check = async () => {
+    err.textContent = '';
+    fill(out);
+    try {
+      const cols = await api('POST', url('/contacts/import/columns'), data, true);
+      showColumns(cols);
+      if (!cols.missing.length) report(await api('POST', url('/contacts/import', { dry_run: '1' }), data, true), true);
+    } catch (e) { showError(err, e); }
+  };
   page(t('Importer un fichier CSV'), h('div', { class: 'card' },
     h('p', {}, t('Un fichier enregistré par Excel ou LibreOffice (CSV, « ; » ou « , »), avec une ligne d\u2019en-tête : Prénom, Nom, Téléphone, Groupes, Langue…')),
     field(t('Fichier'), file), err, h('div', { class: 'actions' }, h('button', { type: 'button', onclick: async () => {
       if (!file.files.length) { err.textContent = t('Choisissez un fichier.'); return; }
       data = await file.files[0].arrayBuffer();
-      try { report(await api('POST', '/contacts/import?dry_run=1', data, true), true); } catch (e) { showError(err, e); }
-    } }, t('Vérifier le fichier'))), out));
+      chosen = {};
+      await check();
+    } }, t('Vérifier le fichier'))), columns, out));
 }
 
 async function pageGroups() {

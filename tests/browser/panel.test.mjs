@@ -172,6 +172,42 @@ test('import CSV avec aperçu des lignes refusées', async () => {
   return page;
 });
 
+test('import : en-têtes d\u2019un vrai tableur, colonnes choisies puis retenues', async () => {
+  const page = state.admin;
+  // « N° Portable » after « Tél. fixe »: recognised, the mobile wins
+  const excel = 'Nom;Prénom;Tél. fixe;N° Portable\nPetit;Lucie;03 21 44 55 70;06 12 34 57 01\n';
+  await go(page, '#/contacts/import');
+  await page.getByLabel('Fichier').setInputFiles({ name: 'excel.csv', mimeType: 'text/csv', buffer: Buffer.from(excel) });
+  await page.getByRole('button', { name: 'Vérifier le fichier' }).click();
+  await page.getByText('Aperçu : 1 créé(s)').waitFor();
+  expect(await page.getByLabel('Contenu de la colonne 4').inputValue() === 'phone', '« N° Portable » is the phone');
+  expect(await page.getByLabel('Contenu de la colonne 3').inputValue() === '', 'the landline is left out');
+  // headers nobody could guess: the person says which column is which
+  const odd = 'Famille;Qui;Contact SMS;Ville\nRoux;Jeanne;06 12 34 57 02;Lens\n';
+  await go(page, '#/contacts/import');
+  await page.getByLabel('Fichier').setInputFiles({ name: 'odd.csv', mimeType: 'text/csv', buffer: Buffer.from(odd) });
+  await page.getByRole('button', { name: 'Vérifier le fichier' }).click();
+  await page.getByText('Aucune colonne de téléphone reconnue').waitFor();
+  await axe(page, 'import, colonnes à choisir');
+  await page.getByLabel('Contenu de la colonne 3').selectOption('phone');
+  await page.getByText('Aucune colonne de nom reconnue').waitFor();
+  await page.getByLabel('Contenu de la colonne 1').selectOption('last_name');
+  await page.getByLabel('Contenu de la colonne 2').selectOption('first_name');
+  await page.getByLabel('Contenu de la colonne 4').selectOption('ignore');
+  await page.getByText('Aperçu : 1 créé(s)').waitFor();
+  await page.getByRole('button', { name: 'Importer les lignes acceptées' }).click();
+  await page.getByText('Importé : 1 créé(s)').waitFor();
+  // the next file with the same headers: the choice was remembered
+  const next = 'Famille;Qui;Contact SMS;Ville\nRoux;Marc;06 12 34 57 03;Liévin\n';
+  await go(page, '#/contacts/import');
+  await page.getByLabel('Fichier').setInputFiles({ name: 'next.csv', mimeType: 'text/csv', buffer: Buffer.from(next) });
+  await page.getByRole('button', { name: 'Vérifier le fichier' }).click();
+  await page.getByText('Aperçu : 1 créé(s)').waitFor();
+  expect(await page.getByLabel('Contenu de la colonne 3').inputValue() === 'phone', 'the phone column was remembered');
+  expect(await page.getByText('choisie la dernière fois').count() === 4, 'each remembered column says so');
+  return page;
+});
+
 test('un nom piégé reste du texte', async () => {
   const page = state.admin;
   await go(page, '#/contacts');
