@@ -107,11 +107,13 @@ import_map_header(struct import_ctx *ctx, const struct csv_row *header, struct e
 	}
 	json_object_set_new(ctx->result, "ignored_columns", ignored);
 	if (ctx->col[IMPORT_PHONE] < 0)
-		return error_set(err, 400, "invalid_csv", NULL, "Aucune colonne de téléphone "
-		    "trouvée sur la première ligne (attendu : Téléphone, Portable ou Mobile).");
+		return error_set(err, ERR_INVALID, "invalid_csv", NULL,
+		    "Aucune colonne de téléphone trouvée sur la première ligne (attendu : "
+		    "Téléphone, Portable ou Mobile).");
 	if (ctx->col[IMPORT_FIRST] < 0 && ctx->col[IMPORT_LAST] < 0)
-		return error_set(err, 400, "invalid_csv", NULL, "Aucune colonne de nom trouvée "
-		    "sur la première ligne (attendu : Prénom et/ou Nom).");
+		return error_set(err, ERR_INVALID, "invalid_csv", NULL,
+		    "Aucune colonne de nom trouvée sur la première ligne (attendu : Prénom et/ou "
+		    "Nom).");
 	return 0;
 }
 
@@ -424,19 +426,17 @@ import_contacts(struct db *db, const char *data, size_t len, bool dry_run,
 	size_t i;
 
 	if (doc == NULL) {
-		error_set(err, 400, "invalid_csv", NULL, "Fichier refusé : %s.", reason);
+		error_set(err, ERR_INVALID, "invalid_csv", NULL, "Fichier refusé : %s.", reason);
 		return NULL;
 	}
 	ctx.result = json_object();
 	if (doc->nrows == 0 || import_map_header(&ctx, &doc->rows[0], err) < 0) {
 		if (doc->nrows == 0)
-			error_set(err, 400, "invalid_csv", NULL, "Le fichier est vide.");
+			error_set(err, ERR_INVALID, "invalid_csv", NULL, "Le fichier est vide.");
 		goto fail;
 	}
-	if (db_begin(db) < 0) {
-		error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+	if (db_txn_begin(db, err) < 0)
 		goto fail;
-	}
 	ctx.errors = json_array();
 	ctx.warnings = json_array();
 	ctx.seen = json_object();
@@ -446,13 +446,11 @@ import_contacts(struct db *db, const char *data, size_t len, bool dry_run,
 	    ctx.created, ctx.updated, ctx.skipped);
 	if (dry_run) {
 		db_rollback(db);
-	} else if (audit_record(db, actor, now, "import", "contact", 0, details) < 0 ||
-	    db_commit(db) < 0) {
-		db_rollback(db);
+	} else if (db_txn_end(db, audit_record(db, actor, now, "import", "contact", 0, details),
+	    err) < 0) {
 		json_decref(ctx.errors);
 		json_decref(ctx.warnings);
 		json_decref(ctx.seen);
-		error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
 		goto fail;
 	}
 	delim[0] = doc->delimiter;
