@@ -146,12 +146,12 @@ api_get_string(json_t *obj, const char *key, bool required, const char **out,
 	*out = NULL;
 	if (v == NULL || json_is_null(v)) {
 		if (required)
-			return error_set(err, 400, "missing_field", key,
+			return error_set(err, ERR_INVALID, "missing_field", key,
 			    "Le champ « %s » est obligatoire.", key);
 		return 0;
 	}
 	if (!json_is_string(v))
-		return error_set(err, 400, "invalid_type", key,
+		return error_set(err, ERR_INVALID, "invalid_type", key,
 		    "Le champ « %s » doit être un texte.", key);
 	*out = json_string_value(v);
 	return 0;
@@ -190,7 +190,7 @@ api_get_time(json_t *obj, const char *key, int64_t *out, struct error *err)
 		return 0;
 	}
 	if (time_parse(v, out) < 0)
-		return error_set(err, 400, "invalid", key, "Date invalide : « %s » "
+		return error_set(err, ERR_INVALID, "invalid", key, "Date invalide : « %s » "
 		    "(attendu 2026-12-03T14:00:00+01:00 ou 2026-12-03).", v);
 	return 0;
 }
@@ -205,7 +205,7 @@ api_get_bool(json_t *obj, const char *key, bool *out, bool *present, struct erro
 	if (v == NULL)
 		return 0;
 	if (!json_is_boolean(v))
-		return error_set(err, 400, "invalid_type", key,
+		return error_set(err, ERR_INVALID, "invalid_type", key,
 		    "Le champ « %s » doit valoir true ou false.", key);
 	*out = json_is_true(v);
 	if (present)
@@ -272,7 +272,7 @@ api_get_ids(json_t *obj, const char *key, int64_t **ids, size_t *n, struct error
 	if (v == NULL || json_is_null(v))
 		return 0;
 	if (!json_is_array(v))
-		return error_set(err, 400, "invalid_type", key,
+		return error_set(err, ERR_INVALID, "invalid_type", key,
 		    "Le champ « %s » doit être une liste de numéros.", key);
 	*ids = calloc(json_array_size(v) + 1, sizeof(**ids));
 	if (*ids == NULL)
@@ -282,7 +282,7 @@ api_get_ids(json_t *obj, const char *key, int64_t **ids, size_t *n, struct error
 			free(*ids);
 			*ids = NULL;
 			*n = 0;
-			return error_set(err, 400, "invalid_type", key,
+			return error_set(err, ERR_INVALID, "invalid_type", key,
 			    "Le champ « %s » doit être une liste de numéros.", key);
 		}
 		(*ids)[(*n)++] = json_integer_value(item);
@@ -303,7 +303,7 @@ api_check_keys(json_t *obj, const char *const *allowed, struct error *err)
 			if (strcmp(allowed[i], key) == 0)
 				break;
 		if (allowed[i] == NULL)
-			return error_set(err, 400, "unknown_field", key,
+			return error_set(err, ERR_INVALID, "unknown_field", key,
 			    "Champ inconnu : « %s ».", key);
 	}
 	return 0;

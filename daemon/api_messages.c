@@ -103,7 +103,7 @@ api_message_recipient(struct http_req *req, char to[PHONE_E164_MAX], int64_t *co
 	*contact_id = 0;
 	if (cid) {
 		if (!json_is_integer(cid) || json_integer_value(cid) <= 0)
-			return error_set(err, 400, "invalid_type", "contact_id",
+			return error_set(err, ERR_INVALID, "invalid_type", "contact_id",
 			    "« contact_id » doit être un numéro de contact.");
 		if (contacts_load(req->app->db, json_integer_value(cid), &c, err) < 0) {
 			err->field = "contact_id";
@@ -119,7 +119,7 @@ api_message_recipient(struct http_req *req, char to[PHONE_E164_MAX], int64_t *co
 			}
 		if (i == c.nphones) {
 			contact_clear(&c);
-			return error_set(err, 400, "no_sms_number", "contact_id",
+			return error_set(err, ERR_INVALID, "no_sms_number", "contact_id",
 			    "Ce contact n'a aucun numéro qui reçoit les SMS.");
 		}
 		snprintf(to, PHONE_E164_MAX, "%s", c.phones[i].number);
@@ -130,10 +130,11 @@ api_message_recipient(struct http_req *req, char to[PHONE_E164_MAX], int64_t *co
 	if (api_get_string(req->json, "to", true, &typed, err) < 0)
 		return -1;
 	if (phone_normalize(typed, to, &kind, &reason) < 0)
-		return error_set(err, 400, "invalid_phone", "to", "Numéro « %s » invalide : %s.",
+		return error_set(err, ERR_INVALID, "invalid_phone", "to",
+		    "Numéro « %s » invalide : %s.",
 		    typed, reason);
 	if (!phone_kind_can_sms(kind))
-		return error_set(err, 400, "no_sms_number", "to",
+		return error_set(err, ERR_INVALID, "no_sms_number", "to",
 		    "Ce numéro est un fixe ou un numéro spécial : il ne reçoit pas les SMS.");
 	*contact_id = contacts_find_by_number(req->app->db, to);
 	return 0;
@@ -159,7 +160,7 @@ api_messages_create(struct http_req *req)
 	    &err) < 0)
 		return http_reply_error(req, &err);
 	if ((m = api_message_get(req->app->db, id)) == NULL)
-		return http_reply_fail(req, 500, "internal", NULL, "Erreur interne.");
+		return http_reply_kind(req, ERR_INTERNAL);
 	return http_reply_json(req, 201, m);
 }
 
@@ -246,7 +247,7 @@ api_messages_list(struct http_req *req)
 		return http_reply_fail(req, 400, "invalid", NULL,
 		    "campaign_id, contact_id et limit sont des nombres positifs.");
 	if ((st = db_stmt(req->app->db, sql)) == NULL)
-		return http_reply_fail(req, 500, "internal", NULL, "Erreur interne.");
+		return http_reply_kind(req, ERR_INTERNAL);
 	if (status)
 		sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, campaign);
@@ -380,7 +381,7 @@ api_replies_list(struct http_req *req)
 		return http_reply_fail(req, 400, "invalid", "contact_id",
 		    "« contact_id » doit être un numéro de contact.");
 	if ((st = db_stmt(req->app->db, sql)) == NULL)
-		return http_reply_fail(req, 500, "internal", NULL, "Erreur interne.");
+		return http_reply_kind(req, ERR_INTERNAL);
 	sqlite3_bind_int(st, 1, h == NULL ? -1 : strcmp(h, "1") == 0 || strcmp(h, "true") == 0);
 	sqlite3_bind_int64(st, 2, contact);
 	list = json_array();
@@ -404,14 +405,14 @@ api_replies_update(struct http_req *req)
 
 	if (req->json == NULL || api_check_keys(req->json, keys, &err) < 0 ||
 	    api_get_bool(req->json, "handled", &handled, &present, &err) < 0 || !present) {
-		if (err.status == 0)
-			error_set(&err, 400, "missing_field", "handled",
+		if (err.kind == ERR_NONE)
+			error_set(&err, ERR_INVALID, "missing_field", "handled",
 			    "Envoyez {\"handled\": true} ou false.");
 		return http_reply_error(req, &err);
 	}
 	switch (replies_set_handled(req->app->db, req->ids[0], handled)) {
 	case -1:
-		return http_reply_fail(req, 500, "internal", NULL, "Erreur de la base de données.");
+		return http_reply_kind(req, ERR_DB);
 	case 0:
 		return http_reply_fail(req, 404, "not_found", NULL, "Cette réponse n'existe pas.");
 	default:
@@ -455,7 +456,7 @@ api_inbox(struct http_req *req)
 
 	if (st == NULL) {
 		json_decref(threads);
-		return http_reply_fail(req, 500, "internal", NULL, "Erreur interne.");
+		return http_reply_kind(req, ERR_INTERNAL);
 	}
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		unhandled += sqlite3_column_int64(st, 4);
@@ -500,7 +501,7 @@ api_inbox_thread(struct http_req *req)
 		return http_reply_fail(req, 400, "missing_field", "contact_id",
 		    "Indiquez « contact_id » ou « number ».");
 	if ((st = db_stmt(req->app->db, sql)) == NULL)
-		return http_reply_fail(req, 500, "internal", NULL, "Erreur interne.");
+		return http_reply_kind(req, ERR_INTERNAL);
 	sqlite3_bind_int64(st, 1, contact);
 	sqlite3_bind_text(st, 2, number ? number : "", -1, SQLITE_STATIC);
 	list = json_array();
@@ -538,8 +539,8 @@ api_simulator_reply(struct http_req *req)
 	    api_get_string(req->json, "from", true, &from, &err) < 0 ||
 	    api_get_string(req->json, "body", true, &body, &err) < 0 ||
 	    families_simulate(req->app->db, req->cfg, from, body, req->now, &err) < 0) {
-		if (err.status == 0)
-			error_set(&err, 400, "missing_field", "from", "Envoyez {\"from\": "
+		if (err.kind == ERR_NONE)
+			error_set(&err, ERR_INVALID, "missing_field", "from", "Envoyez {\"from\": "
 			    "numéro, \"body\": texte}.");
 		return http_reply_error(req, &err);
 	}

@@ -167,7 +167,7 @@ replies_acknowledge(struct db *db, const struct config *cfg, const struct replie
 			rc = queue_add(db, r->from, r->contact_id, text.data, QUEUE_DIRECT,
 			    "system", now, &id, &err);
 			*queued = rc == 0;
-			rc = rc < 0 && err.status >= 500 ? -1 : 0;
+			rc = rc < 0 && error_is_fault(&err) ? -1 : 0;
 		}
 		contact_clear(&ct);
 	}
@@ -219,7 +219,7 @@ replies_from_first_number(struct db *db, const struct replies_row *r, int64_t *c
 	if (r->contact_id == 0)
 		return 0;
 	if (contacts_load(db, r->contact_id, &c, &err) < 0)
-		return err.status == 404 ? 0 : -1;	/* erased since: the number alone */
+		return err.kind == ERR_NOT_FOUND ? 0 : -1;	/* erased since: the number alone */
 	first = c.nphones > 0 && strcmp(c.phones[0].number, r->from) == 0;
 	*contact_out = c.opted_out_at;
 	contact_clear(&c);

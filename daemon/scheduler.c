@@ -239,7 +239,7 @@ scheduler_queue_item(struct db *db, const struct config *cfg, const struct campa
 		m.contact_id = a.list[i].contact_id;
 		m.to = a.list[i].number;
 		m.body = text.data;
-		if ((rc = queue_add_campaign(db, &m, now, &err)) < 0 && err.status >= 500)
+		if ((rc = queue_add_campaign(db, &m, now, &err)) < 0 && error_is_fault(&err))
 			break;
 		if (rc < 0) {
 			log_warn("scheduler: campaign=%lld contact=%lld left out: %s",
@@ -357,7 +357,7 @@ scheduler_pass_campaign(struct db *db, const struct config *cfg, int64_t id, int
 	/* a campaign cancelled meanwhile is no failure; a database error is */
 	if (rc == 0 && plan->finished && plan->next_due == 0 &&
 	    campaigns_set_status(db, c.id, "scheduled running", "done", NULL, now, &err) < 0 &&
-	    err.status >= 500)
+	    error_is_fault(&err))
 		rc = -1;
 	if (plan->next_due && (*next_due == 0 || plan->next_due < *next_due))
 		*next_due = plan->next_due;
@@ -473,7 +473,7 @@ scheduler_notify_cancel(struct db *db, const struct config *cfg, const struct ca
 		m.body = text.data;
 		if ((rc = queue_add_campaign(db, &m, now, &err)) > 0)
 			queued++;
-		rc = rc < 0 && err.status >= 500 ? -1 : 0;
+		rc = rc < 0 && error_is_fault(&err) ? -1 : 0;
 	}
 	sqlite3_reset(st);
 	buf_free(&text);
@@ -590,7 +590,7 @@ scheduler_campaign_cancel(struct db *db, int64_t id, const struct audit_actor *a
 	    now, err) < 0)
 		return -1;
 	if ((n = queue_cancel_campaign(db, id, "campagne annulée", now)) < 0)
-		return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+		return error_fail(err, ERR_DB);
 	if (cancelled)
 		*cancelled = (size_t)n;
 	log_info("scheduler: campaign=%lld cancelled, %d queued message(s) cancelled",

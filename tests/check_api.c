@@ -976,6 +976,41 @@ START_TEST(test_unserialisable_answer_500)
 }	/* teardown: e2e_stop() asserts a clean exit */
 END_TEST
 
+/*
+ * A write the database refuses (here a trigger put behind rappeld's back,
+ * as a full or damaged database would) is answered 500 "internal" with the
+ * one French sentence for it, no field, and changes nothing; rappeld goes on.
+ */
+START_TEST(test_db_failure_500)
+{
+	static const char *const writes[][2] = {
+		{ "/api/v1/groups", "{\"name\":\"Jardin\"}" },
+		{ "/api/v1/contacts", "{\"first_name\":\"Awa\",\"last_name\":\"Diallo\","
+		    "\"phone\":\"06 12 34 56 78\"}" },
+	};
+	struct e2e_resp r;
+	json_t *err;
+	size_t i;
+
+	db_exec_behind("CREATE TRIGGER refuse_groups BEFORE INSERT ON groups "
+	    "BEGIN SELECT RAISE(ABORT, 'refused'); END");
+	db_exec_behind("CREATE TRIGGER refuse_contacts BEFORE INSERT ON contacts "
+	    "BEGIN SELECT RAISE(ABORT, 'refused'); END");
+	for (i = 0; i < sizeof(writes) / sizeof(writes[0]); i++) {
+		ck_assert_int_eq(e2e_call(&E, &A, "POST", writes[i][0], writes[i][1], &r), 500);
+		assert_error_body(&r, "internal");
+		err = json_object_get(r.json, "error");
+		ck_assert_str_eq(json_string_value(json_object_get(err, "message")),
+		    "Erreur de la base de données.");
+		ck_assert_ptr_null(json_object_get(err, "field"));
+		e2e_resp_free(&r);
+	}
+	ck_assert_uint_eq(contacts_count(), 0);
+	ck_assert_uint_eq(count_of("/api/v1/groups"), 0);
+	ck_assert_int_eq(e2e_status(&E, &A, "GET", "/healthz", NULL), 200);
+}
+END_TEST
+
 START_TEST(test_contact_delete)
 {
 	struct e2e_resp r;
@@ -3132,6 +3167,7 @@ api_suite(void)
 	tcase_add_test(tc, test_contact_validation);
 	tcase_add_test(tc, test_contact_delete);
 	tcase_add_test(tc, test_unserialisable_answer_500);
+	tcase_add_test(tc, test_db_failure_500);
 	tcase_add_test(tc, test_contact_body_too_large);
 
 	tc = tcase(s, "groups", true);
