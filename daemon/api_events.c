@@ -37,7 +37,7 @@ api_events_is_animateur(const struct http_req *req)
  * Loads the event of the path, refusing (404, as if it did not exist) an
  * animateur who does not run it.  0, or -1 after answering.
  */
-static int
+int
 api_events_load(struct http_req *req, struct event *e, int *answer)
 {
 	struct error err = { 0 };
@@ -325,7 +325,7 @@ fail:
 }
 
 /* The session named by ?occurrence= (default: the current or next one); -1 after answering. */
-static int
+int
 api_events_session(struct http_req *req, const struct event *e, struct event_occ *o,
     int *answer)
 {

@@ -371,6 +371,7 @@ api_replies_list(struct http_req *req)
 {
 	DB_SQL(sql, "SELECT " API_REPLY_COLUMNS " FROM replies WHERE "
 	    "(?1 < 0 OR handled = ?1) AND (?2 = 0 OR contact_id = ?2) "
+	    "AND (?5 = 0 OR " API_MESSAGE_OF_OWNER ") "
 	    "ORDER BY handled, id DESC LIMIT 1000");
 	const char *h = http_arg(req, "handled");
 	int64_t contact;
@@ -384,6 +385,7 @@ api_replies_list(struct http_req *req)
 		return http_reply_kind(req, ERR_INTERNAL);
 	sqlite3_bind_int(st, 1, h == NULL ? -1 : strcmp(h, "1") == 0 || strcmp(h, "true") == 0);
 	sqlite3_bind_int64(st, 2, contact);
+	sqlite3_bind_int64(st, 5, api_messages_owner(req));
 	list = json_array();
 	while (sqlite3_step(st) == SQLITE_ROW)
 		json_array_append_new(list, api_reply_json(st));
@@ -396,7 +398,8 @@ int
 api_replies_update(struct http_req *req)
 {
 	static const char *const keys[] = { "handled", NULL };
-	DB_SQL(sql_get, "SELECT " API_REPLY_COLUMNS " FROM replies WHERE id = ?");
+	DB_SQL(sql_get, "SELECT " API_REPLY_COLUMNS " FROM replies WHERE id = ?1 "
+	    "AND (?5 = 0 OR " API_MESSAGE_OF_OWNER ")");
 	struct error err = { 0 };
 	bool handled = false, present = false;
 	struct audit_actor actor = api_actor(req);
@@ -410,6 +413,15 @@ api_replies_update(struct http_req *req)
 			    "Envoyez {\"handled\": true} ou false.");
 		return http_reply_error(req, &err);
 	}
+	/* an animateur handles the replies about their own ateliers only */
+	if ((st = db_stmt(req->app->db, sql_get)) == NULL)
+		return http_reply_kind(req, ERR_INTERNAL);
+	sqlite3_bind_int64(st, 1, req->ids[0]);
+	sqlite3_bind_int64(st, 5, api_messages_owner(req));
+	present = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	if (!present)
+		return http_reply_fail(req, 404, "not_found", NULL, "Cette réponse n'existe pas.");
 	switch (replies_set_handled(req->app->db, req->ids[0], handled)) {
 	case -1:
 		return http_reply_kind(req, ERR_DB);
@@ -422,6 +434,7 @@ api_replies_update(struct http_req *req)
 	    req->ids[0], NULL);
 	if ((st = db_stmt(req->app->db, sql_get)) != NULL) {
 		sqlite3_bind_int64(st, 1, req->ids[0]);
+		sqlite3_bind_int64(st, 5, api_messages_owner(req));
 		if (sqlite3_step(st) == SQLITE_ROW)
 			r = api_reply_json(st);
 		sqlite3_reset(st);
@@ -441,7 +454,8 @@ api_inbox(struct http_req *req)
 {
 	DB_SQL(sql, "WITH t AS (SELECT max(id) AS last_id, "
 	    "sum(handled = 0) AS unhandled, max(received_at) AS last_at FROM replies "
-	    "WHERE from_number <> '' OR contact_id IS NOT NULL "
+	    "WHERE (from_number <> '' OR contact_id IS NOT NULL) "
+	    "AND (?5 = 0 OR " API_MESSAGE_OF_OWNER ") "
 	    "GROUP BY coalesce(contact_id, from_number)) "
 	    "SELECT l.contact_id, c.first_name, c.last_name, coalesce((SELECT number "
 	    "FROM contact_phones p WHERE p.contact_id = l.contact_id ORDER BY position "
@@ -458,6 +472,7 @@ api_inbox(struct http_req *req)
 		json_decref(threads);
 		return http_reply_kind(req, ERR_INTERNAL);
 	}
+	sqlite3_bind_int64(st, 5, api_messages_owner(req));
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		unhandled += sqlite3_column_int64(st, 4);
 		json_array_append_new(threads, json_pack("{s:o, s:o, s:o, s:o, s:I, s:o, s:o, s:o, "
@@ -486,10 +501,11 @@ int
 api_inbox_thread(struct http_req *req)
 {
 	DB_SQL(sql, "SELECT 'out', id, coalesce(sent_at, queued_at), body, "
-	    "status, NULL, NULL FROM messages WHERE (?1 <> 0 AND contact_id = ?1) OR "
-	    "(?1 = 0 AND to_number = ?2) "
+	    "status, NULL, NULL FROM messages WHERE ((?1 <> 0 AND contact_id = ?1) OR "
+	    "(?1 = 0 AND to_number = ?2)) AND (?5 = 0 OR " API_MESSAGE_OF_OWNER ") "
 	    "UNION ALL SELECT 'in', id, received_at, body, NULL, intent, handled FROM replies "
-	    "WHERE (?1 <> 0 AND contact_id = ?1) OR (?1 = 0 AND from_number = ?2) "
+	    "WHERE ((?1 <> 0 AND contact_id = ?1) OR (?1 = 0 AND from_number = ?2)) "
+	    "AND (?5 = 0 OR " API_MESSAGE_OF_OWNER ") "
 	    "ORDER BY 3, 1 DESC, 2 LIMIT 1000");
 	const char *number = http_arg(req, "number");
 	sqlite3_stmt *st;
@@ -504,6 +520,7 @@ api_inbox_thread(struct http_req *req)
 		return http_reply_kind(req, ERR_INTERNAL);
 	sqlite3_bind_int64(st, 1, contact);
 	sqlite3_bind_text(st, 2, number ? number : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, api_messages_owner(req));
 	list = json_array();
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		item = json_pack("{s:s, s:I, s:o, s:o}",

@@ -509,23 +509,30 @@ events_to_json(struct db *db, const struct event *e, int64_t now)
 	    "next_occurrence", events_next_json(db, e, now));
 }
 
-json_t *
-events_list_json(struct db *db, int64_t owner_id, bool with_cancelled, int64_t now)
+int64_t *
+events_ids(struct db *db, int64_t owner_id, bool with_cancelled, size_t *n)
 {
 	DB_SQL(sql, "SELECT id FROM events WHERE (?1 = 0 OR owner_id = ?1) "
 	    "AND (?2 OR cancelled_at IS NULL) ORDER BY starts_at, id");
 	sqlite3_stmt *st = db_stmt(db, sql);
+
+	*n = 0;
+	if (st == NULL)
+		return NULL;
+	sqlite3_bind_int64(st, 1, owner_id);
+	sqlite3_bind_int(st, 2, with_cancelled);
+	return db_collect_ids(st, n);
+}
+
+json_t *
+events_list_json(struct db *db, int64_t owner_id, bool with_cancelled, int64_t now)
+{
 	json_t *list = json_array();
-	int64_t *ids;
 	size_t n, i;
+	int64_t *ids = events_ids(db, owner_id, with_cancelled, &n);
 	struct event e;
 	struct error err;
 
-	if (st == NULL)
-		return list;
-	sqlite3_bind_int64(st, 1, owner_id);
-	sqlite3_bind_int(st, 2, with_cancelled);
-	ids = db_collect_ids(st, &n);
 	for (i = 0; i < n; i++) {
 		if (events_load(db, ids[i], &e, &err) == 0)
 			json_array_append_new(list, events_to_json(db, &e, now));

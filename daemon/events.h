@@ -101,6 +101,12 @@ json_t *events_to_json(struct db *db, const struct event *e, int64_t now);
 json_t *event_occ_to_json(const struct event_occ *o);
 
 /*
+ * The ids of the events owned by owner_id (0: all), cancelled ones only
+ * when with_cancelled, by first start; *n of them (free()), or NULL.
+ */
+int64_t *events_ids(struct db *db, int64_t owner_id, bool with_cancelled, size_t *n);
+
+/*
  * Every event owned by owner_id (0: all), cancelled ones only when
  * with_cancelled, as a JSON array sorted by next occurrence.
  */

@@ -142,19 +142,6 @@ create_contact(const char *first, const char *last, const char *phone)
 	return id;
 }
 
-/* Runs sql on the daemon's database, behind its back (what a bug or a hand would do). */
-static void
-db_exec_behind(const char *sql)
-{
-	sqlite3 *db;
-	char *msg = NULL;
-
-	ck_assert_int_eq(sqlite3_open(E.db, &db), SQLITE_OK);
-	sqlite3_busy_timeout(db, 5000);
-	ck_assert_msg(sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK, "%s: %s", sql, msg);
-	sqlite3_close(db);
-}
-
 static json_int_t
 create_group(const char *name)
 {
@@ -962,7 +949,7 @@ START_TEST(test_unserialisable_answer_500)
 	/* "Mart\xe9n": Latin-1, not UTF-8 */
 	snprintf(sql, sizeof(sql), "UPDATE contacts SET last_name = CAST(X'4D617274E96E' AS TEXT) "
 	    "WHERE id = %lld", (long long)id);
-	db_exec_behind(sql);
+	e2e_sql(&E, sql);
 	snprintf(path, sizeof(path), "/api/v1/contacts/%lld", (long long)id);
 	ck_assert_int_eq(e2e_call(&E, &A, "GET", path, NULL, &r), 500);
 	assert_error_body(&r, "internal");
@@ -992,9 +979,9 @@ START_TEST(test_db_failure_500)
 	json_t *err;
 	size_t i;
 
-	db_exec_behind("CREATE TRIGGER refuse_groups BEFORE INSERT ON groups "
+	e2e_sql(&E, "CREATE TRIGGER refuse_groups BEFORE INSERT ON groups "
 	    "BEGIN SELECT RAISE(ABORT, 'refused'); END");
-	db_exec_behind("CREATE TRIGGER refuse_contacts BEFORE INSERT ON contacts "
+	e2e_sql(&E, "CREATE TRIGGER refuse_contacts BEFORE INSERT ON contacts "
 	    "BEGIN SELECT RAISE(ABORT, 'refused'); END");
 	for (i = 0; i < sizeof(writes) / sizeof(writes[0]); i++) {
 		ck_assert_int_eq(e2e_call(&E, &A, "POST", writes[i][0], writes[i][1], &r), 500);
@@ -1748,7 +1735,7 @@ START_TEST(test_settings_refused_text)
 
 	/* stored by an older rappeld that took anything */
 	e2e_kill(&E);
-	db_exec_behind("INSERT INTO settings (section, key, value, updated_at, updated_by) "
+	e2e_sql(&E, "INSERT INTO settings (section, key, value, updated_at, updated_by) "
 	    "VALUES ('centre', 'phone', '01', 0, 'admin'), "
 	    "('centre', 'name', 'Maison des Tilleuls', 0, 'admin')");
 	e2e_launch(&E);
@@ -3006,7 +2993,7 @@ START_TEST(test_tokens_list_revoke)
 	ctl_token(E2E_ADMIN, "vieux", token, sizeof(token));
 	snprintf(bot.bearer, sizeof(bot.bearer), "%s", token);
 	ck_assert_int_eq(e2e_status(&E, &bot, "GET", "/api/v1/session", NULL), 200);
-	db_exec_behind("UPDATE api_tokens SET expires_at = 1 WHERE label = 'vieux'");
+	e2e_sql(&E, "UPDATE api_tokens SET expires_at = 1 WHERE label = 'vieux'");
 	ck_assert_int_eq(e2e_status(&E, &bot, "GET", "/api/v1/session", NULL), 401);
 	e2e_client_free(&bot);
 }

@@ -574,6 +574,44 @@ test('réponses, messages, groupes, utilisateurs, paramètres accessibles', asyn
   return page;
 });
 
+test('personnes à appeler : la veille, un appel vaut réponse, la liste s\u2019imprime', async () => {
+  const page = state.admin;
+  await go(page, '#/ateliers/nouveau');
+  const d = new Date(Date.now() + 20 * 3600000);
+  const pad = (n) => String(n).padStart(2, '0');
+  const local = d.getFullYear() + '-' + pad(d.getMonth() + 1) + '-' + pad(d.getDate()) + 'T' + pad(d.getHours()) + ':00';
+  await page.getByLabel('Titre').fill('Jardin partagé');
+  await page.getByLabel('Première séance').fill(local);
+  await page.getByLabel('Seniors').check();
+  await page.getByRole('button', { name: 'Enregistrer' }).click();
+  await page.getByRole('heading', { name: 'Jardin partagé' }).waitFor();
+  await page.getByRole('link', { name: 'Personnes à appeler' }).click();
+  await page.getByRole('heading', { name: 'Personnes à appeler' }).waitFor();
+  const section = page.getByRole('region', { name: /^Jardin partagé/ });
+  await section.getByRole('link', { name: 'Awa Diallo' }).waitFor();
+  expect(await section.getByText('pas encore répondu').count() >= 1, 'the reason is said');
+  expect(await section.locator('a[href^="tel:"]').count() >= 1, 'numbers are tel: links');
+  await axe(page, 'personnes à appeler');
+  /* Awa says yes on the phone: she leaves the list, and the atelier counts her */
+  await section.getByLabel('Réponse au téléphone de Awa Diallo').selectOption('yes');
+  await section.getByLabel('Note sur l\u2019appel de Awa Diallo').fill('vient avec sa fille');
+  await section.getByRole('row', { name: /Awa Diallo/ }).getByRole('button', { name: 'Enregistrer l\u2019appel' }).click();
+  await page.getByText('Appel enregistré.').waitFor();
+  await page.getByRole('link', { name: 'Awa Diallo' }).waitFor({ state: 'detached' });
+  /* the week's list has the session; printed, no menu and no buttons */
+  await go(page, '#/appels');
+  await page.getByRole('region', { name: /^Jardin partagé/ }).waitFor();
+  await page.emulateMedia({ media: 'print' });
+  expect(!(await page.locator('#nav').isVisible()), 'the menu is not printed');
+  expect(!(await page.getByRole('button', { name: 'Imprimer' }).isVisible()), 'buttons are not printed');
+  expect(await page.getByText('☐ Oui').first().isVisible(), 'a box to tick on paper');
+  await page.emulateMedia({ media: 'screen' });
+  await page.getByRole('link', { name: 'Jardin partagé' }).first().click();
+  await page.locator('#counts').getByText('Oui 1').waitFor();
+  await page.getByText('au téléphone').waitFor();
+  return page;
+});
+
 test('paramètres : le nom du centre et les heures changés depuis le panneau', async () => {
   const page = state.admin;
   await go(page, '#/parametres');
