@@ -74,6 +74,8 @@ static const struct http_route api_routes[] = {
 	{ "GET", "/api/v1/status", api_status, 0 },
 	{ "GET", "/api/v1/settings", api_settings_get, HTTP_ADMIN },
 	{ "PATCH", "/api/v1/settings", api_settings_update, HTTP_ADMIN },
+	{ "GET", "/api/v1/texts", api_texts_get, HTTP_ADMIN },
+	{ "PATCH", "/api/v1/texts", api_texts_update, HTTP_ADMIN },
 	{ "GET", "/api/v1/replies", api_replies_list, 0 },
 	{ "PATCH", "/api/v1/replies/{id}", api_replies_update, 0 },
 	{ "GET", "/api/v1/inbox", api_inbox, 0 },

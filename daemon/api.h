@@ -70,6 +70,8 @@ int api_users_role(json_t *body, enum auth_role *role, bool *present, struct err
 int api_healthz(struct http_req *req);
 int api_settings_get(struct http_req *req);
 int api_settings_update(struct http_req *req);
+int api_texts_get(struct http_req *req);
+int api_texts_update(struct http_req *req);
 int api_metrics(struct http_req *req);
 int api_session_login(struct http_req *req);
 int api_session_logout(struct http_req *req);

@@ -335,14 +335,17 @@ api_status(struct http_req *req)
 		    json_integer(queue_count(req->app->db, counted[i])));
 	free_bytes = db_free_bytes(req->cfg->db_path);
 	return http_reply_json(req, 200, json_pack("{s:s, s:o, s:o, s:{s:o, s:b}, s:o, s:o, "
-	    "s:o, s:o}", "version", RAPPEL_VERSION, "modems", modems, "queue", queue,
+	    "s:o, s:o, s:i}", "version", RAPPEL_VERSION, "modems", modems, "queue", queue,
 	    "disk", "free_bytes", free_bytes < 0 ? json_null() : json_integer(free_bytes),
 	    "full", free_bytes >= 0 && free_bytes < DB_DISK_FULL_BYTES,
 	    "backup", api_status_backup(req),
 	    "centre", json_pack("{s:s, s:s, s:s}", "name", req->cfg->centre_name,
 	    "phone", req->cfg->centre_phone, "timezone", req->cfg->timezone),
 	    "sending", settings_sending_json(req->cfg),
-	    "webhooks", webhook_status_json(req->app->db, req->cfg)));
+	    "webhooks", webhook_status_json(req->app->db, req->cfg),
+	    /* many means the texts do not say clearly enough who writes */
+	    "who_asked_30d", replies_count_intent(req->app->db, INTENT_WHO,
+	    req->now - 30 * 24 * 3600)));
 }
 
 #define API_REPLY_COLUMNS "id, from_number, contact_id, body, received_at, intent, " \

@@ -13,6 +13,7 @@
 #include "optout.h"
 #include "recur.h"
 #include "template.h"
+#include "texts.h"
 #include "text.h"
 #include "timeutil.h"
 #include "translit.h"
@@ -497,11 +498,12 @@ campaign_render(const struct campaign *c, const char *tmpl, const struct config 
 	if (tmpl == NULL)
 		tmpl = campaigns_body_for(c, r->language, &v.language);
 	else
-		v.language = strcmp(r->language, "en") == 0 ? "en" : "fr";
+		v.language = texts_language(r->language);
 	v.prenom = r->first_name;
 	v.nom = r->last_name;
 	v.centre = cfg->centre_name;
 	v.tel_centre = cfg->centre_phone;
+	v.adresse = cfg->centre_address;
 	if (e) {
 		v.atelier = e->title;
 		v.lieu = e->place;

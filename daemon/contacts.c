@@ -695,3 +695,18 @@ contacts_set_opt_out(struct db *db, int64_t contact_id, int64_t reply_id, int64_
 		sqlite3_bind_int64(st, 3, reply_id);
 	return db_step_done(db, st);
 }
+
+void
+contacts_language(struct db *db, int64_t id, char out[3])
+{
+	DB_SQL(sql, "SELECT language FROM contacts WHERE id = ?1");
+	sqlite3_stmt *st = id ? db_stmt(db, sql) : NULL;
+
+	snprintf(out, 3, "fr");
+	if (st == NULL)
+		return;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		snprintf(out, 3, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+}

@@ -71,6 +71,9 @@ void contact_clear(struct contact *c);
 int contact_add_phone(struct contact *c, const char *typed, const char *label,
     bool sms_wanted, const char *field, json_t *warnings, struct error *err);
 
+/* The language of contact id into out: "fr", "en" or "ar"; "fr" for no contact (0). */
+void contacts_language(struct db *db, int64_t id, char out[3]);
+
 /* Checks names, language and notes.  0 or -1 with *err. */
 int contact_validate(struct contact *c, struct error *err);
 

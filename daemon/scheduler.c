@@ -13,6 +13,7 @@
 #include "passes.h"
 #include "queue.h"
 #include "recur.h"
+#include "texts.h"
 
 #define SCHEDULER_OCC_KEY_MAX 96	/* "202612031400>202612041400 -21d@10:00" */
 #define SCHEDULER_ITEMS_MAX 256		/* candidates looked at per campaign and pass */
@@ -446,7 +447,8 @@ scheduler_notify_cancel(struct db *db, const struct config *cfg, const struct ca
 	struct error err;
 	char key[SCHEDULER_OCC_KEY_MAX];
 	sqlite3_stmt *st = db_stmt(db, sql);
-	int queued = 0, rc = 0;
+	int queued = 0, rc = 0, rendered;
+	char *tmpl;
 
 	if (st == NULL)
 		return -1;
@@ -465,7 +467,11 @@ scheduler_notify_cancel(struct db *db, const struct config *cfg, const struct ca
 		snprintf(r.language, sizeof(r.language), "%s", sqlite3_column_text(st, 3));
 		snprintf(r.number, sizeof(r.number), "%s", sqlite3_column_text(st, 4));
 		buf_reset(&text);
-		if (campaign_render(c, c->cancel_body, cfg, e, o->starts_at, &r, &text) < 0)
+		/* the campaign's notice in French, the centre's in English and Arabic */
+		tmpl = texts_for(db, TEXT_CANCEL, c->cancel_body, r.language);
+		rendered = campaign_render(c, tmpl, cfg, e, o->starts_at, &r, &text);
+		free(tmpl);
+		if (rendered < 0)
 			continue;
 		buf_putc(&text, '\0');
 		m.contact_id = r.contact_id;

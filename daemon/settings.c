@@ -24,6 +24,8 @@ static const struct settings_key {
 	{ "centre_name", "centre", "name", SETTINGS_TEXT, "Écrivez le nom du centre." },
 	{ "centre_phone", "centre", "phone", SETTINGS_TEXT,
 	  "Écrivez le téléphone du centre, par exemple 03 21 00 00 00." },
+	{ "centre_address", "centre", "address", SETTINGS_TEXT,
+	  "Écrivez l'adresse du centre sur une ligne." },
 	{ "hours", "sending", "hours", SETTINGS_TEXT,
 	  "Heures d'envoi : écrivez le début et la fin, par exemple 08:30-19:30." },
 	{ "days", "sending", "days", SETTINGS_DAYS, "Choisissez au moins un jour d'envoi." },
@@ -190,6 +192,7 @@ settings_json(struct db *db, const struct config *cfg)
 	json_decref(map);
 	json_object_set_new(out, "centre_name", json_string(cfg->centre_name));
 	json_object_set_new(out, "centre_phone", json_string(cfg->centre_phone));
+	json_object_set_new(out, "centre_address", json_string(cfg->centre_address));
 	json_object_set_new(out, "overridden", overridden);
 	json_object_set_new(out, "file", json_string(cfg->path));
 	return out;

@@ -27,10 +27,11 @@ static const struct template_var template_vars[] = {
 	{ "lieu", TEMPLATE_LIEU },
 	{ "centre", TEMPLATE_CENTRE },
 	{ "tel_centre", TEMPLATE_TEL_CENTRE },
+	{ "adresse", TEMPLATE_ADRESSE },
 };
 
 #define TEMPLATE_LIST "{prenom}, {nom}, {atelier}, {date}, {heure}, {lieu}, {centre}, " \
-	"{tel_centre}"
+	"{tel_centre}, {adresse}"
 
 /*
  * Length of the variable name after the brace at p when p opens one
@@ -185,6 +186,9 @@ template_value(unsigned bit, const struct template_values *v, struct buf *out)
 		break;
 	case TEMPLATE_TEL_CENTRE:
 		template_put(out, v->tel_centre);
+		break;
+	case TEMPLATE_ADRESSE:
+		template_put(out, v->adresse);
 		break;
 	case TEMPLATE_DATE:
 		if (v->when)

@@ -33,7 +33,7 @@ tmpl_render(const char *tmpl, const char *language, const char *when)
 {
 	static char out[1024];
 	struct template_values v = { "Awa", "Diallo", "Cuisine du monde", "salle 2",
-		"Centre social Jacques Brel", "03 21 00 00 00", 0, language };
+		"Centre social Jacques Brel", "03 21 00 00 00", 0, language, "" };
 	struct buf b = { 0 };
 
 	v.when = when ? tt(when) : 0;

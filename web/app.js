@@ -90,6 +90,18 @@ const EN = {
   'Ce numéro est un fixe : il ne peut pas recevoir de SMS.': 'This number is a landline: it cannot receive SMS.',
   'Ce numéro spécial ne peut pas recevoir de SMS.': 'This special number cannot receive SMS.',
   'français': 'French', 'anglais': 'English', 'arabe': 'Arabic',
+  /* texts */
+  '{n} personnes ont demandé « c\u2019est qui ? » ces 30 derniers jours : dites au début de vos SMS qui écrit (le nom du centre).':
+    '{n} people asked “who is this?” in the last 30 days: say at the start of your SMS who writes (the centre\u2019s name).',
+  '« C\u2019est qui ? » : {n} fois en 30 jours (réponse envoyée toute seule).': '“Who is this?”: {n} times in 30 days (answered automatically).',
+  'Adresse du centre (dite à qui demande « c\u2019est qui ? »)': 'Address of the centre (told to whoever asks who writes)',
+  'Réponse à STOP': 'Answer to STOP', 'Réponse à START': 'Answer to START', 'Réponse à AIDE': 'Answer to HELP',
+  'Réponse à « c\u2019est qui ? »': 'Answer to “who is this?”', 'Merci après un OUI ou un NON': 'Thanks after a YES or a NO',
+  'Séance annulée': 'Session cancelled', '{what} en {language}': '{what} in {language}', 'Aucun texte changé.': 'No text changed.',
+  'Textes enregistrés.': 'Texts saved.', 'Textes envoyés par rappel': 'Texts rappel sends by itself', 'modifié': 'changed',
+  'Enregistrer les textes': 'Save the texts',
+  'rappel envoie ces SMS tout seul, dans la langue de la personne. Variables : {centre}, {tel_centre}, {adresse} ; pour le merci et la séance annulée aussi {prenom}, {atelier}, {date}, {heure}, {lieu}. Videz une case pour revenir au texte d\u2019origine.':
+    'rappel sends these SMS by itself, in the person\u2019s language. Variables: {centre}, {tel_centre}, {adresse}; for the thanks and the cancelled session also {prenom}, {atelier}, {date}, {heure}, {lieu}. Empty a box to bring the original text back.',
   /* calls */
   'À appeler': 'To call', 'Personnes à appeler': 'People to call', 'Numéros': 'Numbers', 'Pourquoi': 'Why',
   'SMS envoyé': 'SMS sent', 'Appelé(e)': 'Called', 'portable': 'mobile', 'fixe': 'landline', 'aucun numéro': 'no number',
@@ -245,7 +257,7 @@ const LABELS = {
   'modem.stopped': ['arrêté', 'stopped'],
   'intent.yes': ['OUI', 'YES'], 'intent.no': ['NON', 'NO'], 'intent.stop': ['STOP', 'STOP'],
   'intent.start': ['reprise des SMS (START)', 'SMS again (START)'], 'intent.help': ['aide demandée', 'help asked'],
-  'intent.other': ['à lire', 'to read'],
+  'intent.other': ['à lire', 'to read'], 'intent.who': ['demande qui écrit', 'asks who writes'],
   'answer.yes': ['Oui', 'Yes'], 'answer.no': ['Non', 'No'], 'answer.none': ['—', '—'],
   'via.sms': ['par SMS', 'by SMS'], 'via.manual': ['à la main', 'by hand'], 'via.phone': ['au téléphone', 'on the phone'],
   'reason.no_mobile': ['pas de portable', 'no mobile'], 'reason.failed': ['SMS non parti', 'SMS not sent'],
@@ -463,6 +475,10 @@ async function pageDashboard() {
     }
   }
   if (!status.modems.length) problems.push(t('Aucun modem n\u2019est configuré : les SMS attendent dans la file. Ajoutez une section [modem] à la configuration.'));
+  if (status.who_asked_30d >= 5) {
+    problems.push(t('{n} personnes ont demandé « c\u2019est qui ? » ces 30 derniers jours : dites au début de vos SMS qui écrit (le nom du centre).',
+      { n: status.who_asked_30d }));
+  }
   if (status.queue.failed) problems.push(t('{n} message(s) en échec : voyez la page Messages pour les renvoyer.', { n: status.queue.failed }));
   if (status.queue.uncertain) problems.push(t('{n} message(s) incertain(s) (coupure pendant l\u2019envoi) : vérifiez avec la personne avant de renvoyer.', { n: status.queue.uncertain }));
   const backup = status.backup;
@@ -477,7 +493,9 @@ async function pageDashboard() {
   page(t('Tableau de bord'),
     h('div', { class: 'grid' },
       h('section', { class: 'card' }, h('h2', {}, t('Réponses à traiter')),
-        inbox ? h('p', {}, h('a', { href: '#/reponses' }, t('{n} à traiter', { n: inbox.unhandled }))) : h('p', { class: 'muted' }, '—')),
+        inbox ? h('p', {}, h('a', { href: '#/reponses' }, t('{n} à traiter', { n: inbox.unhandled }))) : h('p', { class: 'muted' }, '—'),
+        status.who_asked_30d ? h('p', { class: 'muted' }, t('« C\u2019est qui ? » : {n} fois en 30 jours (réponse envoyée toute seule).',
+          { n: status.who_asked_30d })) : null),
       h('section', { class: 'card', id: 'modems' }, h('h2', {}, t('Modem')),
         status.modems.length ? status.modems.map((m) => h('p', {}, modemLine(m))) : h('p', { class: 'muted' }, t('Aucun modem.'))),
       h('section', { class: 'card' }, h('h2', {}, t('File d\u2019attente')),
@@ -929,7 +947,7 @@ function smsCount(text) {
   return { encoding: gsm ? 'gsm7' : 'ucs2', parts, left: parts === 1 ? single - c.total : multi - c.used, chars, bad };
 }
 
-const VARIABLES = ['prenom', 'nom', 'atelier', 'date', 'heure', 'lieu', 'centre', 'tel_centre'];
+const VARIABLES = ['prenom', 'nom', 'atelier', 'date', 'heure', 'lieu', 'centre', 'tel_centre', 'adresse'];
 const OFFSETS = [['-21d@10:00', '3 semaines avant, à 10h'], ['-7d@10:00', '1 semaine avant, à 10h'],
   ['-2d@10:00', '2 jours avant, à 10h'], ['-1d@18:00', 'la veille à 18h'], ['0d@09:00', 'le jour même à 9h']];
 
@@ -1218,6 +1236,7 @@ function settingsForm(cur) {
   const [start, end] = cur.hours.split('-');
   const name = h('input', { name: 'centre_name', value: cur.centre_name, required: true, maxlength: 120 });
   const phone = h('input', { name: 'centre_phone', type: 'tel', value: cur.centre_phone, required: true });
+  const address = h('input', { name: 'centre_address', value: cur.centre_address || '', maxlength: 200 });
   const from = h('input', { name: 'hours', type: 'time', value: start, required: true });
   const until = h('input', { name: 'hours_end', type: 'time', value: end === '24:00' ? '23:59' : end, required: true });
   const days = ORDER.map((d) => h('input', { type: 'checkbox', name: 'days', value: d, checked: cur.days.includes(d) }));
@@ -1227,12 +1246,14 @@ function settingsForm(cur) {
   const err = errorBox();
   return h('form', { class: 'card', onsubmit: async (ev) => {
     ev.preventDefault();
-    const body = { centre_name: name.value, centre_phone: phone.value, hours: from.value + '-' + until.value,
+    const body = { centre_name: name.value, centre_phone: phone.value,
+      centre_address: address.value.trim() ? address.value : null, hours: from.value + '-' + until.value,
       days: days.filter((c) => c.checked).map((c) => c.value), max_per_minute: Number(perMinute.value),
       max_per_day: Number(perDay.value), reply_days: Number(replyDays.value) };
     try { await api('PATCH', '/settings', body); toast(t('Réglages enregistrés.')); route(); } catch (e) { showError(err, e); }
   } }, h('h2', {}, t('Centre et envoi')),
     field(t('Nom du centre (il signe chaque SMS)'), name), field(t('Téléphone du centre'), phone),
+    field(t('Adresse du centre (dite à qui demande « c\u2019est qui ? »)'), address),
     h('fieldset', {}, h('legend', {}, t('Heures d\u2019envoi')), field(t('De'), from), field(t('À'), until)),
     h('fieldset', {}, h('legend', {}, t('Jours d\u2019envoi')),
       ...days.map((c, i) => h('label', { class: 'inline' }, c, ' ', dayName(DAY_INDEX[ORDER[i]])))),
@@ -1240,6 +1261,34 @@ function settingsForm(cur) {
     field(t('Réponses OUI/NON attendues (hors atelier), en jours'), replyDays),
     err, h('button', { type: 'submit' }, t('Enregistrer les réglages')),
     h('p', { class: 'muted' }, t('Ces réglages remplacent ceux du fichier {file}. Les modems, le réseau et les sauvegardes se règlent dans ce fichier.', { file: cur.file })));
+}
+
+/*
+ * The texts rappel sends by itself, per language: what each is for, a box
+ * per language (Arabic right to left), the default brought back by
+ * emptying a box.
+ */
+const TEXT_PURPOSE = {
+  stop: 'Réponse à STOP', start: 'Réponse à START', help: 'Réponse à AIDE',
+  who: 'Réponse à « c\u2019est qui ? »', ack: 'Merci après un OUI ou un NON', cancel: 'Séance annulée',
+};
+function textsSection(all) {
+  const err = errorBox();
+  const boxes = all.texts.map((x) => ({ x, box: h('textarea', { rows: 2, lang: x.language, dir: x.language === 'ar' ? 'rtl' : 'ltr',
+    'aria-label': t('{what} en {language}', { what: t(TEXT_PURPOSE[x.name]), language: label('language', x.language) }),
+    placeholder: x.default }, x.body) }));
+  return h('form', { class: 'card', onsubmit: async (ev) => {
+    ev.preventDefault();
+    const texts = boxes.filter(({ x, box }) => box.value !== x.body)
+      .map(({ x, box }) => ({ name: x.name, language: x.language, body: box.value.trim() ? box.value : null }));
+    if (!texts.length) { toast(t('Aucun texte changé.')); return; }
+    try { await api('PATCH', '/texts', { texts }); toast(t('Textes enregistrés.')); route(); } catch (e) { showError(err, e); }
+  } }, h('h2', {}, t('Textes envoyés par rappel')),
+  h('p', { class: 'muted' }, t('rappel envoie ces SMS tout seul, dans la langue de la personne. Variables : {centre}, {tel_centre}, {adresse} ; pour le merci et la séance annulée aussi {prenom}, {atelier}, {date}, {heure}, {lieu}. Videz une case pour revenir au texte d\u2019origine.')),
+  ...Object.keys(TEXT_PURPOSE).map((name) => h('fieldset', {}, h('legend', {}, t(TEXT_PURPOSE[name])),
+    ...boxes.filter(({ x }) => x.name === name).map(({ x, box }) => h('div', { class: 'text-lang' },
+      h('span', {}, label('language', x.language), x.changed ? [' ', h('span', { class: 'badge' }, t('modifié'))] : null), box)))),
+  err, h('button', { type: 'submit' }, t('Enregistrer les textes')));
 }
 
 /*
@@ -1280,8 +1329,9 @@ function tokensSection(tokens) {
 }
 
 async function pageSettings() {
-  const [status, settings, tokens] = await Promise.all([api('GET', '/status'),
-    isAdmin() ? api('GET', '/settings') : Promise.resolve(null), api('GET', '/tokens')]);
+  const [status, settings, tokens, texts] = await Promise.all([api('GET', '/status'),
+    isAdmin() ? api('GET', '/settings') : Promise.resolve(null), api('GET', '/tokens'),
+    isAdmin() ? api('GET', '/texts') : Promise.resolve(null)]);
   const to = h('input', { type: 'tel', name: 'to' });
   const err = errorBox();
   const DAY_INDEX = { sun: 0, mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6 };
@@ -1296,6 +1346,7 @@ async function pageSettings() {
   h('section', { class: 'card' }, h('h2', {}, t('Modems')),
     ...status.modems.map((m) => h('p', {}, modemLine(m) + ' — ' + m.device))),
   settings ? null : h('p', { class: 'muted' }, t('Seul un administrateur peut changer ces réglages.')),
+  texts ? textsSection(texts) : null,
   isStaff() ? h('form', { class: 'card', onsubmit: async (ev) => {
     ev.preventDefault();
     try { await api('POST', '/messages', { to: to.value, body: 'Test de rappel : ce SMS est bien arrivé.' }); toast(t('SMS de test en file.')); } catch (e) { showError(err, e); }

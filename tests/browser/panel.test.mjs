@@ -649,6 +649,35 @@ test('paramètres : le nom du centre et les heures changés depuis le panneau', 
   return page;
 });
 
+test('textes envoyés par rappel : chacun par langue, l\u2019arabe de droite à gauche', async () => {
+  const page = state.admin;
+  await go(page, '#/parametres');
+  await page.getByRole('heading', { name: 'Textes envoyés par rappel' }).waitFor();
+  await axe(page, 'textes envoyés par rappel');
+  const ar = page.getByLabel('Réponse à STOP en arabe');
+  expect(await ar.getAttribute('dir') === 'rtl', 'Arabic is written right to left');
+  expect((await ar.inputValue()).includes('START'), 'the Arabic default is there');
+  /* a variable of a session in a text that has none is refused, in French */
+  await page.getByLabel('Réponse à AIDE en français').fill('Aide pour {atelier}');
+  await page.getByRole('button', { name: 'Enregistrer les textes' }).click();
+  await page.getByText('{centre}, {tel_centre} et {adresse} seulement').waitFor();
+  await page.getByLabel('Réponse à AIDE en français').fill('');
+  await ar.fill('لن تصلك رسائلنا بعد الآن. {centre}');
+  await page.getByRole('button', { name: 'Enregistrer les textes' }).click();
+  await page.getByText('Textes enregistrés.').waitFor();
+  await page.getByRole('heading', { name: 'Textes envoyés par rappel' }).waitFor();
+  expect(await page.getByLabel('Réponse à STOP en arabe').inputValue() === 'لن تصلك رسائلنا بعد الآن. {centre}',
+    'the Arabic text is kept');
+  expect(await page.getByText('modifié', { exact: true }).count() === 1, 'one text says it was changed');
+  /* the address, said to whoever asks who writes */
+  await page.getByLabel('Adresse du centre').fill('12 rue des Tilleuls, Lens');
+  await page.getByRole('button', { name: 'Enregistrer les réglages' }).click();
+  await page.getByText('Réglages enregistrés.').waitFor();
+  await page.getByRole('heading', { name: 'Textes envoyés par rappel' }).waitFor();
+  expect(await page.getByLabel('Adresse du centre').inputValue() === '12 rue des Tilleuls, Lens', 'the address is kept');
+  return page;
+});
+
 test('HTTPS avec le certificat de la configuration ; cookie Secure', async () => {
   const tdir = join(dir, 'tls');
   mkdirSync(tdir);
