@@ -90,6 +90,13 @@ const EN = {
   'Ce numéro est un fixe : il ne peut pas recevoir de SMS.': 'This number is a landline: it cannot receive SMS.',
   'Ce numéro spécial ne peut pas recevoir de SMS.': 'This special number cannot receive SMS.',
   'français': 'French', 'anglais': 'English', 'arabe': 'Arabic',
+  /* waiting */
+  '{day} n\u2019est pas un jour d\u2019envoi : partira {when}': '{day} is not a sending day: leaves {when}',
+  'hors des heures d\u2019envoi : partira {when}': 'outside the sending hours: leaves {when}',
+  'programmé : partira {when}': 'scheduled: leaves {when}',
+  'aucun modem prêt : partira dès qu\u2019un modem le sera': 'no modem ready: leaves as soon as one is',
+  'part dans un instant': 'leaves in a moment', '{n} message(s) en attente — {why}.': '{n} message(s) waiting — {why}.',
+  'Changer les heures d\u2019envoi': 'Change the sending hours',
   /* texts */
   '{n} personnes ont demandé « c\u2019est qui ? » ces 30 derniers jours : dites au début de vos SMS qui écrit (le nom du centre).':
     '{n} people asked “who is this?” in the last 30 days: say at the start of your SMS who writes (the centre\u2019s name).',
@@ -499,7 +506,8 @@ async function pageDashboard() {
       h('section', { class: 'card', id: 'modems' }, h('h2', {}, t('Modem')),
         status.modems.length ? status.modems.map((m) => h('p', {}, modemLine(m))) : h('p', { class: 'muted' }, t('Aucun modem.'))),
       h('section', { class: 'card' }, h('h2', {}, t('File d\u2019attente')),
-        h('p', {}, t('En attente : {queued} · en cours : {sending} · en échec : {failed} · incertains : {uncertain}', status.queue)))),
+        h('p', {}, t('En attente : {queued} · en cours : {sending} · en échec : {failed} · incertains : {uncertain}', status.queue)),
+        waitLine(status.queue.waiting, status.queue.queued))),
     h('section', { class: 'card' }, h('h2', {}, t('Problèmes')),
       problems.length ? h('ul', { class: 'problems' }, problems.map((p) => h('li', {}, h('span', { class: 'badge problem' }, '!'), ' ', p)))
         : h('p', { class: 'ok' }, t('Aucun problème.'))),
@@ -1055,6 +1063,7 @@ async function pageCampaign(id) {
   const [c, msgs] = await Promise.all([api('GET', '/campaigns/' + id), api('GET', '/messages?campaign_id=' + id)]);
   page(c.name, h('p', {}, t('Statut : {status}', { status: label('campaign', c.status) }) + ' · ' +
     Object.entries(c.messages).map(([k, v]) => label('message', k) + ' ' + v).join(', ')),
+    waitLine((msgs.find((m) => m.waiting) || {}).waiting, c.messages.queued || 0),
     h('div', { class: 'card' }, h('p', {}, c.body)),
     h('div', { class: 'actions' },
       c.status === 'draft' ? h('button', { type: 'button', onclick: async () => {
@@ -1066,13 +1075,43 @@ async function pageCampaign(id) {
     messageTable(msgs));
 }
 
+/* A time as people say it: « lundi 7 décembre à 8 h 30 », "Monday 7 December at 8:30". */
+function fmtWhen(iso) {
+  const d = new Date(iso);
+  const day = d.toLocaleDateString(locale(), { weekday: 'long', day: 'numeric', month: 'long' });
+  const hh = d.getHours(), mm = String(d.getMinutes()).padStart(2, '0');
+  return lang === 'en' ? day + ' at ' + hh + ':' + mm : day + ' à ' + hh + ' h' + (mm === '00' ? '' : ' ' + mm);
+}
+
+/* Why a queued message waits and until when (the API's "waiting"). */
+function waitText(w) {
+  if (!w) return '';
+  const when = w.until ? fmtWhen(w.until) : '';
+  switch (w.reason) {
+    case 'day': return t('{day} n\u2019est pas un jour d\u2019envoi : partira {when}',
+      { day: new Date().toLocaleDateString(locale(), { weekday: 'long' }), when });
+    case 'hours': return t('hors des heures d\u2019envoi : partira {when}', { when });
+    case 'scheduled': return t('programmé : partira {when}', { when });
+    case 'modem': return t('aucun modem prêt : partira dès qu\u2019un modem le sera');
+    default: return t('part dans un instant');
+  }
+}
+
+/* The line that says why messages wait, with the way to change the hours for an admin. */
+function waitLine(w, n) {
+  if (!w || !n) return null;
+  return h('p', { class: 'waiting', role: 'note' }, t('{n} message(s) en attente — {why}.', { n, why: waitText(w) }),
+    isAdmin() && ['day', 'hours'].includes(w.reason) ? [' ', h('a', { href: '#/parametres' }, t('Changer les heures d\u2019envoi'))] : null);
+}
+
 /* ---- replies, messages, users, settings -------------------------- */
 
 function messageTable(msgs) {
   return h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('À')), h('th', {}, t('Texte')),
     h('th', {}, t('Statut')), h('th', {}, t('Envoyé')), h('th', {}, ''))),
   h('tbody', {}, msgs.map((m) => h('tr', {}, h('td', {}, m.to), h('td', {}, m.body || '—'),
-    h('td', {}, label('message', m.status) + (m.error ? ' (' + m.error + ')' : '')), h('td', {}, fmtDate(m.sent_at)),
+    h('td', {}, label('message', m.status) + (m.error ? ' (' + m.error + ')' : ''),
+      m.waiting ? h('div', { class: 'muted' }, waitText(m.waiting)) : null), h('td', {}, fmtDate(m.sent_at)),
     h('td', {}, ['failed', 'uncertain'].includes(m.status) && isStaff() ? h('button', { type: 'button', class: 'secondary', onclick: async () => {
       if (m.status === 'uncertain' && !confirm(t('Ce message a peut-être déjà été reçu. Le renvoyer quand même ?'))) return;
       await api('POST', '/messages/' + m.id + '/resend');

@@ -678,6 +678,45 @@ test('textes envoyés par rappel : chacun par langue, l\u2019arabe de droite à 
   return page;
 });
 
+test('les messages en attente disent pourquoi et jusqu\u2019à quand', async () => {
+  const page = state.admin;
+  const today = await page.evaluate(() => new Date().toLocaleDateString('fr-FR', { weekday: 'long' }));
+  await go(page, '#/parametres');
+  await page.getByRole('group', { name: 'Jours d\u2019envoi' }).getByLabel(today).uncheck();
+  await page.getByRole('button', { name: 'Enregistrer les réglages' }).click();
+  await page.getByText('Réglages enregistrés.').waitFor();
+  await go(page, '#/tableau');
+  await go(page, '#/parametres');
+  await page.getByRole('textbox', { name: 'Téléphone', exact: true }).fill('06 12 34 56 88');
+  await page.getByRole('button', { name: 'Envoyer un SMS de test' }).click();
+  await page.getByText('SMS de test en file.').waitFor({ timeout: 5000 }).catch(async (e) => {
+    throw new Error(e.message + ' — page: ' + (await page.locator('main').innerText()).slice(0, 600));
+  });
+  /* the dashboard says why it waits, until when, and where to change it */
+  await go(page, '#/tableau');
+  const note = page.locator('#main .waiting');
+  await note.getByText(today + ' n\u2019est pas un jour d\u2019envoi : partira').waitFor();
+  expect(/partira \S+ \d+ \S+ à \d+ h/.test(await note.innerText()), 'the day and hour it leaves: ' + await note.innerText());
+  await note.getByRole('link', { name: 'Changer les heures d\u2019envoi' }).waitFor();
+  await axe(page, 'tableau de bord, messages en attente');
+  /* and the messages page, on the message itself */
+  await go(page, '#/messages?statut=queued');
+  await page.getByRole('row', { name: /06 12 34 56 88|\+33612345688/ }).getByText('n\u2019est pas un jour d\u2019envoi').waitFor();
+  /* the day back: the message is no longer held, and it is cancelled so that nothing else changes */
+  await go(page, '#/parametres');
+  await page.getByRole('group', { name: 'Jours d\u2019envoi' }).getByLabel(today).check();
+  await page.getByRole('button', { name: 'Enregistrer les réglages' }).click();
+  await page.getByText('Réglages enregistrés.').waitFor();
+  await page.evaluate(async () => {
+    const csrf = sessionStorage.getItem('rappel.csrf');
+    const list = await (await fetch('/api/v1/messages?status=queued')).json();
+    for (const m of list.filter((x) => x.to === '+33612345688')) {
+      await fetch('/api/v1/messages/' + m.id + '/cancel', { method: 'POST', headers: { 'X-CSRF-Token': csrf } });
+    }
+  });
+  return page;
+});
+
 test('HTTPS avec le certificat de la configuration ; cookie Secure', async () => {
   const tdir = join(dir, 'tls');
   mkdirSync(tdir);
