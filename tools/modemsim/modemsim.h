@@ -146,6 +146,9 @@ int modemsim_inject_report(struct modemsim *ms, int ref, bool delivered);
  *
  *	inject FROM gsm7|ucs2 TEXT...
  *	inject-parts FROM gsm7|ucs2 ORDER TEXT...	ORDER: "3,1,2" or "3"
+ *	inject-hex FROM gsm7|ucs2 HEX	the text's UTF-8 in hex (1,000
+ *				octets at most): any text, line breaks
+ *				and spaces at its ends too
  *	report REF delivered|failed
  *	latency CMD_MS SEND_MS
  *	cms-every N [CODE]
