@@ -1,6 +1,8 @@
 /*
- * modemsim — a GSM modem on a pseudo-terminal, for tests and for
- * rappeld's `device = simulator`.
+ * modemsim — a GSM modem on a pseudo-terminal, for tests and, through
+ * the program modemsim_main.c (rappel-modemsim, a process of its own),
+ * for rappeld's `device = simulator`.  rappeld does not link this
+ * library.
  *
  * The simulator opens a pty, makes a symlink (the "device path", e.g.
  * /tmp/x/modem) point at its slave side, and serves the AT command set
