@@ -35,7 +35,7 @@
 
 #define SIMPROC_PROGRAM "rappel-modemsim"	/* its name beside rappeld */
 #define SIMPROC_START_MS 10000	/* most a child may take to print its device path */
-#define SIMPROC_STOP_MS 3000	/* SIGTERM, then SIGKILL after this */
+#define SIMPROC_STOP_S 3	/* SIGTERM, then SIGKILL after this */
 #define SIMPROC_ANSWER_MS 5000	/* most the control socket may take to answer */
 #define SIMPROC_PAUSE_MAX_S 30	/* longest pause before starting it again */
 #define SIMPROC_STEADY_S 60	/* a child that ran this long was fine: next pause 1 s */
@@ -105,7 +105,8 @@ simproc_find(struct simproc *sp, char *err, size_t errlen)
 /*
  * In the child, between fork() and exec: only async-signal-safe calls.
  * The signals rappeld blocks (main.c) and ignores are given back, or the
- * simulator would never see SIGTERM.
+ * simulator would never see SIGTERM.  Exit status 126: it could not be
+ * set up; 127: the program could not be run.
  */
 static _Noreturn void
 simproc_child(const char *program, char *const argv[], int out, pid_t parent)
@@ -122,6 +123,8 @@ simproc_child(const char *program, char *const argv[], int out, pid_t parent)
 	if ((null = open("/dev/null", O_RDONLY)) == -1 || dup2(null, 0) == -1 ||
 	    dup2(out, 1) == -1)
 		_exit(126);
+	/* none of rappeld's descriptors (a serial port, sockets) goes with it */
+	close_range(3, ~0U, 0);
 	execv(program, argv);
 	_exit(127);
 }
@@ -136,14 +139,14 @@ simproc_reap(struct simproc *sp, int *status)
 	pthread_cond_broadcast(&sp->ended);
 }
 
-/* How a child ended, for the log. */
+/* How a child ended, for the log: ", exit status N" or ", killed by signal S". */
 static void
 simproc_describe(int status, char *out, size_t size)
 {
 	if (WIFSIGNALED(status))
-		snprintf(out, size, "killed by signal %s", strsignal(WTERMSIG(status)));
+		snprintf(out, size, ", killed by signal %s", strsignal(WTERMSIG(status)));
 	else
-		snprintf(out, size, "exit status %d", WEXITSTATUS(status));
+		snprintf(out, size, ", exit status %d", WEXITSTATUS(status));
 }
 
 /*
@@ -158,27 +161,28 @@ simproc_await(struct simproc *sp, int fd, char *err, size_t errlen)
 	char line[sizeof(sp->link) + 2];
 	size_t n = 0;
 	ssize_t r;
-	int left;
+	int left, ready;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (n + 1 < sizeof(line) && (n == 0 || line[n - 1] != '\n')) {
 		clock_gettime(CLOCK_MONOTONIC, &t);
 		left = SIMPROC_START_MS - (int)((t.tv_sec - t0.tv_sec) * 1000 +
 		    (t.tv_nsec - t0.tv_nsec) / 1000000);
-		if (left <= 0 || poll(&p, 1, left) == 0) {
+		if (left <= 0 || (ready = poll(&p, 1, left)) == 0) {
 			snprintf(err, errlen, "[%s] the simulated modem %s did not print its "
 			    "device within %d ms", sp->name, sp->program, SIMPROC_START_MS);
 			return -1;
 		}
-		if ((r = read(fd, line + n, sizeof(line) - 1 - n)) == 0) {
-			snprintf(err, errlen, "[%s] the simulated modem %s ended at start "
-			    "(its own message above)", sp->name, sp->program);
+		if (ready < 0 && errno == EINTR)
+			continue;
+		if (ready < 0 || (r = read(fd, line + n, sizeof(line) - 1 - n)) < 0)
+			break;
+		if (r == 0) {
+			snprintf(err, errlen, "[%s] the simulated modem %s ended at start",
+			    sp->name, sp->program);
 			return -1;
 		}
-		if (r > 0)
-			n += (size_t)r;
-		else if (errno != EINTR && errno != EAGAIN)
-			break;
+		n += (size_t)r;
 	}
 	line[n] = '\0';
 	line[strcspn(line, "\n")] = '\0';
@@ -202,6 +206,7 @@ simproc_spawn(struct simproc *sp, char *err, size_t errlen)
 	    "--log", sp->log, "--operator", "Simulateur", "--pin", sp->pin, NULL };
 	pid_t parent = getpid(), pid;
 	int fds[2], status;
+	size_t n;
 
 	if (sp->pin == NULL)
 		argv[9] = NULL;
@@ -235,7 +240,26 @@ simproc_spawn(struct simproc *sp, char *err, size_t errlen)
 	kill(sp->pid, SIGKILL);
 	simproc_reap(sp, &status);
 	pthread_mutex_unlock(&sp->lock);
+	/* its own message, if any, is above: its standard error is rappeld's */
+	n = strlen(err);
+	simproc_describe(status, err + n, errlen - n);
 	return -1;
+}
+
+/*
+ * With sp->lock held: waits on sp->ended up to s seconds, until the child
+ * is reaped (for_end) or rappeld stops (else).
+ */
+static void
+simproc_wait_locked(struct simproc *sp, int s, bool for_end)
+{
+	struct timespec until;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += s;
+	while (for_end ? sp->pid > 0 : !sp->stopping)
+		if (pthread_cond_timedwait(&sp->ended, &sp->lock, &until) == ETIMEDOUT)
+			break;
 }
 
 /* ---- the keeper ---- */
@@ -244,15 +268,10 @@ simproc_spawn(struct simproc *sp, char *err, size_t errlen)
 static bool
 simproc_pause(struct simproc *sp, int s)
 {
-	struct timespec until;
 	bool go_on;
 
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += s;
 	pthread_mutex_lock(&sp->lock);
-	while (!sp->stopping)
-		if (pthread_cond_timedwait(&sp->ended, &sp->lock, &until) == ETIMEDOUT)
-			break;
+	simproc_wait_locked(sp, s, false);
 	go_on = !sp->stopping;
 	pthread_mutex_unlock(&sp->lock);
 	return go_on;
@@ -281,7 +300,7 @@ simproc_wait_end(struct simproc *sp)
 	if (stopping)
 		return false;
 	simproc_describe(status, how, sizeof(how));
-	log_err("modem: [%s] the simulated modem (pid %d) ended, %s: its device %s is gone",
+	log_err("modem: [%s] the simulated modem (pid %d) ended%s: its device %s is gone",
 	    sp->name, (int)pid, how, sp->link);
 	return true;
 }
@@ -437,29 +456,19 @@ simproc_inject(struct simproc *sp, const char *from, const char *text)
 void
 simproc_stop(struct simproc *sp)
 {
-	struct timespec until;
-
 	if (sp == NULL)
 		return;
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += SIMPROC_STOP_MS / 1000;
-	until.tv_nsec += (long)(SIMPROC_STOP_MS % 1000) * 1000000;
-	if (until.tv_nsec >= 1000000000) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000;
-	}
 	/* without a keeper there is no child: simproc_start() reaped it */
 	pthread_mutex_lock(&sp->lock);
 	sp->stopping = true;
 	pthread_cond_broadcast(&sp->ended);
-	if (sp->pid > 0)
-		kill(sp->pid, SIGTERM);
-	while (sp->pid > 0)
-		if (pthread_cond_timedwait(&sp->ended, &sp->lock, &until) == ETIMEDOUT)
-			break;
 	if (sp->pid > 0) {
-		log_warn("modem: [%s] the simulated modem (pid %d) did not end within %d ms "
-		    "of SIGTERM: SIGKILL", sp->name, (int)sp->pid, SIMPROC_STOP_MS);
+		kill(sp->pid, SIGTERM);
+		simproc_wait_locked(sp, SIMPROC_STOP_S, true);
+	}
+	if (sp->pid > 0) {
+		log_warn("modem: [%s] the simulated modem (pid %d) did not end within %d s "
+		    "of SIGTERM: SIGKILL", sp->name, (int)sp->pid, SIMPROC_STOP_S);
 		kill(sp->pid, SIGKILL);	/* the keeper reaps it */
 	}
 	pthread_mutex_unlock(&sp->lock);

@@ -33,8 +33,8 @@ struct simproc;
 /*
  * Starts the simulator for the [modem] section `name` (for the log), with
  * SIM PIN pin (NULL: none), and waits until it is ready (its device path
- * printed, SIMPROC_START_MS at most).  Returns it, or NULL with the reason
- * in err.  Stop and free with simproc_stop().
+ * printed, 10 s at most, SIMPROC_START_MS).  Returns it, or NULL with the
+ * reason in err.  Stop and free with simproc_stop().
  */
 struct simproc *simproc_start(const char *name, const char *pin, char *err,
     size_t errlen);
@@ -51,7 +51,7 @@ const char *simproc_device(const struct simproc *sp);
 int simproc_inject(struct simproc *sp, const char *from, const char *text);
 
 /*
- * SIGTERM to the child, SIGKILL when it has not ended SIMPROC_STOP_MS
+ * SIGTERM to the child, SIGKILL when it has not ended 3 s (SIMPROC_STOP_S)
  * later; reaps it, removes its directory and frees sp.  NULL is a no-op.
  */
 void simproc_stop(struct simproc *sp);

@@ -138,24 +138,11 @@ proc_option(pid_t pid, const char *option, char *out, size_t size)
 
 /* ---- rappeld's side, over HTTP ---- */
 
-/* GET path as admin, 200 expected; the caller json_decref()s. */
-static json_t *
-get(const char *path)
-{
-	struct e2e_resp r;
-	json_t *j;
-
-	ck_assert_int_eq(e2e_call(&E, &A, "GET", path, NULL, &r), 200);
-	j = json_incref(r.json);
-	e2e_resp_free(&r);
-	return j;
-}
-
 /* True when the first modem's state in /status is want. */
 static bool
 modem_is(const char *want)
 {
-	json_t *j = get("/api/v1/status");
+	json_t *j = e2e_get(&E, &A, "/api/v1/status");
 	json_t *m = json_array_get(json_object_get(j, "modems"), 0);
 	const char *state = m ? json_string_value(json_object_get(m, "state")) : NULL;
 	bool is = state != NULL && strcmp(state, want) == 0;
@@ -189,7 +176,7 @@ wait_sent(json_int_t id)
 	bool sent = false;
 
 	for (waited = 0; !sent && waited < SIM_WAIT_MS; waited += 100) {
-		j = get("/api/v1/messages");
+		j = e2e_get(&E, &A, "/api/v1/messages");
 		json_array_foreach(j, i, m) {
 			status = json_string_value(json_object_get(m, "status"));
 			if (json_integer_value(json_object_get(m, "id")) == id && status != NULL &&
@@ -214,7 +201,7 @@ wait_reply(const char *from, const char *body)
 	bool seen = false;
 
 	for (waited = 0; !seen && waited < SIM_WAIT_MS; waited += 100) {
-		j = get("/api/v1/replies");
+		j = e2e_get(&E, &A, "/api/v1/replies");
 		for (i = 0; i < json_array_size(j); i++) {
 			f = json_string_value(json_object_get(json_array_get(j, i), "from"));
 			b = json_string_value(json_object_get(json_array_get(j, i), "body"));
@@ -322,7 +309,10 @@ START_TEST(test_started_again)
 }
 END_TEST
 
-/* A simulator program that cannot be run: rappeld stops at start and names it. */
+/*
+ * A simulator program that cannot be run, or that ends at once: rappeld
+ * stops at start and says which and how.
+ */
 START_TEST(test_program_missing)
 {
 	char out[8192];
@@ -332,6 +322,10 @@ START_TEST(test_program_missing)
 	ck_assert_int_eq(setenv("RAPPEL_MODEMSIM", "/nonexistent/rappel-modemsim", 1), 0);
 	ck_assert_int_eq(e2e_run(NULL, out, sizeof(out), true, argv), 1);
 	ck_assert_msg(strstr(out, "RAPPEL_MODEMSIM=/nonexistent/rappel-modemsim cannot be run")
+	    != NULL, "rappeld said: %s", out);
+	ck_assert_int_eq(setenv("RAPPEL_MODEMSIM", "/bin/false", 1), 0);
+	ck_assert_int_eq(e2e_run(NULL, out, sizeof(out), true, argv), 1);
+	ck_assert_msg(strstr(out, "the simulated modem /bin/false ended at start, exit status 1")
 	    != NULL, "rappeld said: %s", out);
 }
 END_TEST
