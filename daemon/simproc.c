@@ -3,9 +3,9 @@
  * simproc.h.
  *
  * Who reaps: the keeper thread, once it runs; simproc_spawn() when its
- * child fails to start; simproc_stop() when there is no keeper.  Each
- * reaps under sp->lock and sets sp->pid to 0 there, so a kill() under
- * the lock never reaches a pid that was reused.
+ * child fails to start; simproc_start() when the keeper cannot be
+ * started.  Each reaps under sp->lock and sets sp->pid to 0 there, so a
+ * kill() under the lock never reaches a pid that was reused.
  */
 #include "simproc.h"
 
@@ -73,7 +73,7 @@ static int
 simproc_find(struct simproc *sp, char *err, size_t errlen)
 {
 	const char *env = getenv("RAPPEL_MODEMSIM");
-	char self[PATH_MAX], *slash;
+	char self[PATH_MAX], beside[PATH_MAX] = "", *slash;
 	ssize_t n;
 
 	if (env != NULL && env[0] != '\0') {
@@ -84,19 +84,22 @@ simproc_find(struct simproc *sp, char *err, size_t errlen)
 		    "cannot be run", sp->name, env);
 		return -1;
 	}
+	/* beside this executable: the build tree */
 	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) > 0) {
 		self[n] = '\0';
 		if ((slash = strrchr(self, '/')) != NULL &&
-		    (size_t)snprintf(sp->program, sizeof(sp->program), "%.*s/%s",
-		    (int)(slash - self), self, SIMPROC_PROGRAM) < sizeof(sp->program) &&
-		    simproc_runnable(sp->program))
+		    (size_t)snprintf(beside, sizeof(beside), "%.*s/%s", (int)(slash - self),
+		    self, SIMPROC_PROGRAM) < sizeof(beside) && simproc_runnable(beside)) {
+			snprintf(sp->program, sizeof(sp->program), "%s", beside);
 			return 0;
+		}
 	}
 	snprintf(sp->program, sizeof(sp->program), "%s", RAPPEL_MODEMSIM_PATH);
 	if (simproc_runnable(sp->program))
 		return 0;
-	snprintf(err, errlen, "[%s] the simulated modem's program is missing: no %s beside "
-	    "rappeld, no %s", sp->name, SIMPROC_PROGRAM, RAPPEL_MODEMSIM_PATH);
+	snprintf(err, errlen, "[%s] the simulated modem's program is missing: neither %s "
+	    "nor %s can be run", sp->name, beside[0] ? beside : SIMPROC_PROGRAM,
+	    RAPPEL_MODEMSIM_PATH);
 	return -1;
 }
 
