@@ -81,6 +81,7 @@ int api_contacts_get(struct http_req *req);
 int api_contacts_update(struct http_req *req);
 int api_contacts_delete(struct http_req *req);
 int api_contacts_import(struct http_req *req);
+int api_contacts_import_columns(struct http_req *req);
 int api_contacts_export(struct http_req *req);
 
 int api_groups_list(struct http_req *req);
@@ -98,6 +99,16 @@ int api_tokens_list(struct http_req *req);
 int api_tokens_create(struct http_req *req);
 int api_tokens_revoke(struct http_req *req);
 
+/*
+ * The atelier {id} of a request (an animateur's own only), and the session
+ * ?occurrence= of it (else the one in progress or next, else the last).
+ * 0, or -1 with *answer the 404 already sent.
+ */
+struct event_occ;
+int api_events_load(struct http_req *req, struct event *e, int *answer);
+int api_events_session(struct http_req *req, const struct event *e, struct event_occ *o,
+    int *answer);
+
 int api_events_list(struct http_req *req);
 int api_events_create(struct http_req *req);
 int api_events_get(struct http_req *req);
@@ -106,6 +117,9 @@ int api_events_delete(struct http_req *req);
 int api_events_occurrences(struct http_req *req);
 int api_events_occurrence_update(struct http_req *req);
 int api_events_rsvps(struct http_req *req);
+int api_calls_list(struct http_req *req);
+int api_calls_session(struct http_req *req);
+int api_calls_record(struct http_req *req);
 int api_events_rsvp_set(struct http_req *req);
 int api_events_report(struct http_req *req);
 int api_reports_sessions(struct http_req *req);

@@ -23,7 +23,7 @@ api_contact_set_phones(struct contact *c, json_t *list, json_t *warnings, struct
 	size_t i;
 
 	if (!json_is_array(list))
-		return error_set(err, 400, "invalid_type", "phones",
+		return error_set(err, ERR_INVALID, "invalid_type", "phones",
 		    "« phones » doit être une liste de numéros.");
 	c->nphones = 0;
 	json_array_foreach(list, i, item) {
@@ -35,8 +35,8 @@ api_contact_set_phones(struct contact *c, json_t *list, json_t *warnings, struct
 		    api_get_string(item, "number", true, &number, err) < 0 ||
 		    api_get_string(item, "label", false, &label, err) < 0 ||
 		    api_get_bool(item, "sms", &sms, NULL, err) < 0) {
-			if (err->status == 0 || !err->field)
-				error_set(err, 400, "invalid_type", "phones",
+			if (err->kind == ERR_NONE || !err->field)
+				error_set(err, ERR_INVALID, "invalid_type", "phones",
 				    "Chaque numéro est {\"number\", \"label\", \"sms\"}.");
 			err->field = "phones";
 			return -1;
@@ -76,7 +76,7 @@ api_contact_apply(struct http_req *req, struct contact *c, json_t *warnings,
 	bool opted_out = false, present = false;
 
 	if (body == NULL)
-		return error_set(err, 400, "invalid_json", NULL,
+		return error_set(err, ERR_INVALID, "invalid_json", NULL,
 		    "Le corps de la requête doit être un objet JSON.");
 	if (api_check_keys(body, api_contact_keys, err) < 0 ||
 	    api_get_text(body, "first_name", false, &c->first_name, err) < 0 ||
@@ -93,7 +93,7 @@ api_contact_apply(struct http_req *req, struct contact *c, json_t *warnings,
 			return -1;
 		snprintf(c->language, sizeof(c->language), "%.2s", s);
 		if (strlen(s) != 2)
-			return error_set(err, 400, "invalid", "language",
+			return error_set(err, ERR_INVALID, "invalid", "language",
 			    "Langue inconnue : choisissez fr, en ou ar.");
 	}
 	if (json_object_get(body, "phones")) {
@@ -254,13 +254,13 @@ api_contacts_list(struct http_req *req)
 	}
 	if (db_begin_read(req->app->db) < 0) {
 		buf_free(&key);
-		return http_reply_fail(req, 500, "internal", NULL, "Erreur de la base de données.");
+		return http_reply_kind(req, ERR_DB);
 	}
 	if (contacts_list_json(req->app->db, q, group_id, owner, &out) < 0) {
 		db_rollback(req->app->db);
 		buf_free(&key);
 		buf_free(&out);
-		return http_reply_fail(req, 500, "internal", NULL, "Erreur de la base de données.");
+		return http_reply_kind(req, ERR_DB);
 	}
 	db_commit(req->app->db);
 	len = out.len;
@@ -269,19 +269,77 @@ api_contacts_list(struct http_req *req)
 	return r;
 }
 
+/* Most columns a request may mark "ignore". */
+#define API_IMPORT_MAX_IGNORE 64
+
+/*
+ * An import's file and the columns chosen by the person: ?phone=3&first_name=1
+ * … (1-based column numbers, as the preview numbers them) and ?ignore=4,6.
+ */
+static int
+api_import_options(struct http_req *req, struct import_options *opt,
+    int ignore[API_IMPORT_MAX_IGNORE], struct error *err)
+{
+	const char *v, *p;
+	char *end;
+	long n;
+	int r;
+
+	if (req->body.len == 0)
+		return error_set(err, ERR_INVALID, "invalid_csv", NULL,
+		    "Envoyez le fichier CSV dans le corps de la requête.");
+	for (r = 0; r < IMPORT_NCOLS; r++) {
+		if ((v = http_arg(req, import_role_name(r))) == NULL || *v == '\0')
+			continue;
+		n = strtol(v, &end, 10);
+		if (*end != '\0' || n < 1 || n > 10000)
+			return error_set(err, ERR_INVALID, "invalid", import_role_name(r),
+			    "Numéro de colonne invalide : « %s ».", v);
+		opt->chosen[r] = (int)n;
+	}
+	for (p = http_arg(req, "ignore"); p && *p; p = *end == ',' ? end + 1 : end) {
+		n = strtol(p, &end, 10);
+		if (end == p || (*end != ',' && *end != '\0') || n < 1 || n > 10000 ||
+		    opt->nignore == API_IMPORT_MAX_IGNORE)
+			return error_set(err, ERR_INVALID, "invalid", "ignore",
+			    "Liste de colonnes à ignorer invalide : « %s ».", http_arg(req, "ignore"));
+		ignore[opt->nignore++] = (int)n;
+	}
+	opt->ignore = ignore;
+	return 0;
+}
+
+int
+api_contacts_import_columns(struct http_req *req)
+{
+	struct import_options opt = { .dry_run = true };
+	int ignore[API_IMPORT_MAX_IGNORE];
+	struct error err = { 0 };
+	json_t *result;
+
+	if (api_import_options(req, &opt, ignore, &err) < 0)
+		return http_reply_error(req, &err);
+	result = import_columns_preview(req->app->db, req->body.data, req->body.len, &opt,
+	    &err);
+	if (result == NULL)
+		return http_reply_error(req, &err);
+	return http_reply_json(req, 200, result);
+}
+
 int
 api_contacts_import(struct http_req *req)
 {
 	struct error err = { 0 };
 	struct audit_actor actor = api_actor(req);
 	const char *dry = http_arg(req, "dry_run");
-	bool dry_run = dry && (strcmp(dry, "1") == 0 || strcmp(dry, "true") == 0);
+	struct import_options opt = { 0 };
+	int ignore[API_IMPORT_MAX_IGNORE];
 	json_t *result;
 
-	if (req->body.len == 0)
-		return http_reply_fail(req, 400, "invalid_csv", NULL,
-		    "Envoyez le fichier CSV dans le corps de la requête.");
-	result = import_contacts(req->app->db, req->body.data, req->body.len, dry_run,
+	opt.dry_run = dry && (strcmp(dry, "1") == 0 || strcmp(dry, "true") == 0);
+	if (api_import_options(req, &opt, ignore, &err) < 0)
+		return http_reply_error(req, &err);
+	result = import_contacts_with(req->app->db, req->body.data, req->body.len, &opt,
 	    &actor, req->now, &err);
 	if (result == NULL)
 		return http_reply_error(req, &err);
@@ -295,7 +353,7 @@ api_contacts_export(struct http_req *req)
 
 	if (import_export_contacts(req->app->db, &out) < 0) {
 		buf_free(&out);
-		return http_reply_fail(req, 500, "internal", NULL, "Erreur de la base de données.");
+		return http_reply_kind(req, ERR_DB);
 	}
 	http_add_header(req, "Content-Disposition", "attachment; filename=\"contacts.csv\"");
 	{

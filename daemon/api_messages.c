@@ -72,7 +72,7 @@ api_message_json(sqlite3_stmt *st)
 static json_t *
 api_message_get(struct db *db, int64_t id)
 {
-	static const char sql[] = "SELECT " API_MESSAGE_COLUMNS " FROM messages WHERE id = ?";
+	DB_SQL(sql, "SELECT " API_MESSAGE_COLUMNS " FROM messages WHERE id = ?");
 	sqlite3_stmt *st = db_stmt(db, sql);
 	json_t *m = NULL;
 
@@ -103,7 +103,7 @@ api_message_recipient(struct http_req *req, char to[PHONE_E164_MAX], int64_t *co
 	*contact_id = 0;
 	if (cid) {
 		if (!json_is_integer(cid) || json_integer_value(cid) <= 0)
-			return error_set(err, 400, "invalid_type", "contact_id",
+			return error_set(err, ERR_INVALID, "invalid_type", "contact_id",
 			    "« contact_id » doit être un numéro de contact.");
 		if (contacts_load(req->app->db, json_integer_value(cid), &c, err) < 0) {
 			err->field = "contact_id";
@@ -119,7 +119,7 @@ api_message_recipient(struct http_req *req, char to[PHONE_E164_MAX], int64_t *co
 			}
 		if (i == c.nphones) {
 			contact_clear(&c);
-			return error_set(err, 400, "no_sms_number", "contact_id",
+			return error_set(err, ERR_INVALID, "no_sms_number", "contact_id",
 			    "Ce contact n'a aucun numéro qui reçoit les SMS.");
 		}
 		snprintf(to, PHONE_E164_MAX, "%s", c.phones[i].number);
@@ -130,10 +130,11 @@ api_message_recipient(struct http_req *req, char to[PHONE_E164_MAX], int64_t *co
 	if (api_get_string(req->json, "to", true, &typed, err) < 0)
 		return -1;
 	if (phone_normalize(typed, to, &kind, &reason) < 0)
-		return error_set(err, 400, "invalid_phone", "to", "Numéro « %s » invalide : %s.",
+		return error_set(err, ERR_INVALID, "invalid_phone", "to",
+		    "Numéro « %s » invalide : %s.",
 		    typed, reason);
 	if (!phone_kind_can_sms(kind))
-		return error_set(err, 400, "no_sms_number", "to",
+		return error_set(err, ERR_INVALID, "no_sms_number", "to",
 		    "Ce numéro est un fixe ou un numéro spécial : il ne reçoit pas les SMS.");
 	*contact_id = contacts_find_by_number(req->app->db, to);
 	return 0;
@@ -159,7 +160,7 @@ api_messages_create(struct http_req *req)
 	    &err) < 0)
 		return http_reply_error(req, &err);
 	if ((m = api_message_get(req->app->db, id)) == NULL)
-		return http_reply_fail(req, 500, "internal", NULL, "Erreur interne.");
+		return http_reply_kind(req, ERR_INTERNAL);
 	return http_reply_json(req, 201, m);
 }
 
@@ -176,8 +177,8 @@ api_messages_owner(const struct http_req *req)
 static bool
 api_messages_visible(struct http_req *req, int64_t id)
 {
-	static const char sql[] = "SELECT 1 FROM messages WHERE id = ?1 AND "
-	    "(?5 = 0 OR " API_MESSAGE_OF_OWNER ")";
+	DB_SQL(sql, "SELECT 1 FROM messages WHERE id = ?1 AND "
+	    "(?5 = 0 OR " API_MESSAGE_OF_OWNER ")");
 	sqlite3_stmt *st = db_stmt(req->app->db, sql);
 	bool yes;
 
@@ -219,10 +220,10 @@ api_messages_int_arg(struct http_req *req, const char *name, int64_t *out)
 int
 api_messages_list(struct http_req *req)
 {
-	static const char sql[] = "SELECT " API_MESSAGE_COLUMNS " FROM messages WHERE "
+	DB_SQL(sql, "SELECT " API_MESSAGE_COLUMNS " FROM messages WHERE "
 	    "(?1 IS NULL OR status = ?1) AND (?2 = 0 OR campaign_id = ?2) "
 	    "AND (?3 = 0 OR contact_id = ?3) AND (?5 = 0 OR " API_MESSAGE_OF_OWNER ") "
-	    "ORDER BY id DESC LIMIT ?4";
+	    "ORDER BY id DESC LIMIT ?4");
 	static const char *const statuses[] = { "queued", "sending", "sent", "delivered",
 		"failed", "uncertain", "cancelled", NULL };
 	const char *status = http_arg(req, "status");
@@ -246,7 +247,7 @@ api_messages_list(struct http_req *req)
 		return http_reply_fail(req, 400, "invalid", NULL,
 		    "campaign_id, contact_id et limit sont des nombres positifs.");
 	if ((st = db_stmt(req->app->db, sql)) == NULL)
-		return http_reply_fail(req, 500, "internal", NULL, "Erreur interne.");
+		return http_reply_kind(req, ERR_INTERNAL);
 	if (status)
 		sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, campaign);
@@ -285,9 +286,9 @@ api_messages_cancel(struct http_req *req)
 static json_t *
 api_status_backup(struct http_req *req)
 {
-	static const char sql[] = "SELECT at, action, details FROM audit_log "
+	DB_SQL(sql, "SELECT at, action, details FROM audit_log "
 	    "WHERE entity = 'database' AND action IN ('backup', 'backup_failed') "
-	    "ORDER BY id DESC LIMIT 1";
+	    "ORDER BY id DESC LIMIT 1");
 	const struct config *cfg = req->cfg;
 	sqlite3_stmt *st = db_stmt(req->app->db, sql);
 	json_t *last = json_null(), *d;
@@ -368,9 +369,10 @@ api_reply_json(sqlite3_stmt *st)
 int
 api_replies_list(struct http_req *req)
 {
-	static const char sql[] = "SELECT " API_REPLY_COLUMNS " FROM replies WHERE "
+	DB_SQL(sql, "SELECT " API_REPLY_COLUMNS " FROM replies WHERE "
 	    "(?1 < 0 OR handled = ?1) AND (?2 = 0 OR contact_id = ?2) "
-	    "ORDER BY handled, id DESC LIMIT 1000";
+	    "AND (?5 = 0 OR " API_MESSAGE_OF_OWNER ") "
+	    "ORDER BY handled, id DESC LIMIT 1000");
 	const char *h = http_arg(req, "handled");
 	int64_t contact;
 	sqlite3_stmt *st;
@@ -380,9 +382,10 @@ api_replies_list(struct http_req *req)
 		return http_reply_fail(req, 400, "invalid", "contact_id",
 		    "« contact_id » doit être un numéro de contact.");
 	if ((st = db_stmt(req->app->db, sql)) == NULL)
-		return http_reply_fail(req, 500, "internal", NULL, "Erreur interne.");
+		return http_reply_kind(req, ERR_INTERNAL);
 	sqlite3_bind_int(st, 1, h == NULL ? -1 : strcmp(h, "1") == 0 || strcmp(h, "true") == 0);
 	sqlite3_bind_int64(st, 2, contact);
+	sqlite3_bind_int64(st, 5, api_messages_owner(req));
 	list = json_array();
 	while (sqlite3_step(st) == SQLITE_ROW)
 		json_array_append_new(list, api_reply_json(st));
@@ -395,7 +398,8 @@ int
 api_replies_update(struct http_req *req)
 {
 	static const char *const keys[] = { "handled", NULL };
-	static const char sql_get[] = "SELECT " API_REPLY_COLUMNS " FROM replies WHERE id = ?";
+	DB_SQL(sql_get, "SELECT " API_REPLY_COLUMNS " FROM replies WHERE id = ?1 "
+	    "AND (?5 = 0 OR " API_MESSAGE_OF_OWNER ")");
 	struct error err = { 0 };
 	bool handled = false, present = false;
 	struct audit_actor actor = api_actor(req);
@@ -404,14 +408,23 @@ api_replies_update(struct http_req *req)
 
 	if (req->json == NULL || api_check_keys(req->json, keys, &err) < 0 ||
 	    api_get_bool(req->json, "handled", &handled, &present, &err) < 0 || !present) {
-		if (err.status == 0)
-			error_set(&err, 400, "missing_field", "handled",
+		if (err.kind == ERR_NONE)
+			error_set(&err, ERR_INVALID, "missing_field", "handled",
 			    "Envoyez {\"handled\": true} ou false.");
 		return http_reply_error(req, &err);
 	}
+	/* an animateur handles the replies about their own ateliers only */
+	if ((st = db_stmt(req->app->db, sql_get)) == NULL)
+		return http_reply_kind(req, ERR_INTERNAL);
+	sqlite3_bind_int64(st, 1, req->ids[0]);
+	sqlite3_bind_int64(st, 5, api_messages_owner(req));
+	present = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	if (!present)
+		return http_reply_fail(req, 404, "not_found", NULL, "Cette réponse n'existe pas.");
 	switch (replies_set_handled(req->app->db, req->ids[0], handled)) {
 	case -1:
-		return http_reply_fail(req, 500, "internal", NULL, "Erreur de la base de données.");
+		return http_reply_kind(req, ERR_DB);
 	case 0:
 		return http_reply_fail(req, 404, "not_found", NULL, "Cette réponse n'existe pas.");
 	default:
@@ -421,6 +434,7 @@ api_replies_update(struct http_req *req)
 	    req->ids[0], NULL);
 	if ((st = db_stmt(req->app->db, sql_get)) != NULL) {
 		sqlite3_bind_int64(st, 1, req->ids[0]);
+		sqlite3_bind_int64(st, 5, api_messages_owner(req));
 		if (sqlite3_step(st) == SQLITE_ROW)
 			r = api_reply_json(st);
 		sqlite3_reset(st);
@@ -438,9 +452,10 @@ api_replies_update(struct http_req *req)
 int
 api_inbox(struct http_req *req)
 {
-	static const char sql[] = "WITH t AS (SELECT max(id) AS last_id, "
+	DB_SQL(sql, "WITH t AS (SELECT max(id) AS last_id, "
 	    "sum(handled = 0) AS unhandled, max(received_at) AS last_at FROM replies "
-	    "WHERE from_number <> '' OR contact_id IS NOT NULL "
+	    "WHERE (from_number <> '' OR contact_id IS NOT NULL) "
+	    "AND (?5 = 0 OR " API_MESSAGE_OF_OWNER ") "
 	    "GROUP BY coalesce(contact_id, from_number)) "
 	    "SELECT l.contact_id, c.first_name, c.last_name, coalesce((SELECT number "
 	    "FROM contact_phones p WHERE p.contact_id = l.contact_id ORDER BY position "
@@ -448,15 +463,16 @@ api_inbox(struct http_req *req)
 	    "CASE WHEN c.id IS NOT NULL THEN c.opted_out_at ELSE "
 	    OPTOUT_SQL_SINCE("l.from_number") " END "
 	    "FROM t JOIN replies l ON l.id = t.last_id LEFT JOIN contacts c ON "
-	    "c.id = l.contact_id ORDER BY t.unhandled > 0 DESC, t.last_at DESC LIMIT 500";
+	    "c.id = l.contact_id ORDER BY t.unhandled > 0 DESC, t.last_at DESC LIMIT 500");
 	sqlite3_stmt *st = db_stmt(req->app->db, sql);
 	json_t *threads = json_array();
 	json_int_t unhandled = 0;
 
 	if (st == NULL) {
 		json_decref(threads);
-		return http_reply_fail(req, 500, "internal", NULL, "Erreur interne.");
+		return http_reply_kind(req, ERR_INTERNAL);
 	}
+	sqlite3_bind_int64(st, 5, api_messages_owner(req));
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		unhandled += sqlite3_column_int64(st, 4);
 		json_array_append_new(threads, json_pack("{s:o, s:o, s:o, s:o, s:I, s:o, s:o, s:o, "
@@ -484,12 +500,13 @@ api_inbox(struct http_req *req)
 int
 api_inbox_thread(struct http_req *req)
 {
-	static const char sql[] = "SELECT 'out', id, coalesce(sent_at, queued_at), body, "
-	    "status, NULL, NULL FROM messages WHERE (?1 <> 0 AND contact_id = ?1) OR "
-	    "(?1 = 0 AND to_number = ?2) "
+	DB_SQL(sql, "SELECT 'out', id, coalesce(sent_at, queued_at), body, "
+	    "status, NULL, NULL FROM messages WHERE ((?1 <> 0 AND contact_id = ?1) OR "
+	    "(?1 = 0 AND to_number = ?2)) AND (?5 = 0 OR " API_MESSAGE_OF_OWNER ") "
 	    "UNION ALL SELECT 'in', id, received_at, body, NULL, intent, handled FROM replies "
-	    "WHERE (?1 <> 0 AND contact_id = ?1) OR (?1 = 0 AND from_number = ?2) "
-	    "ORDER BY 3, 1 DESC, 2 LIMIT 1000";
+	    "WHERE ((?1 <> 0 AND contact_id = ?1) OR (?1 = 0 AND from_number = ?2)) "
+	    "AND (?5 = 0 OR " API_MESSAGE_OF_OWNER ") "
+	    "ORDER BY 3, 1 DESC, 2 LIMIT 1000");
 	const char *number = http_arg(req, "number");
 	sqlite3_stmt *st;
 	int64_t contact;
@@ -500,9 +517,10 @@ api_inbox_thread(struct http_req *req)
 		return http_reply_fail(req, 400, "missing_field", "contact_id",
 		    "Indiquez « contact_id » ou « number ».");
 	if ((st = db_stmt(req->app->db, sql)) == NULL)
-		return http_reply_fail(req, 500, "internal", NULL, "Erreur interne.");
+		return http_reply_kind(req, ERR_INTERNAL);
 	sqlite3_bind_int64(st, 1, contact);
 	sqlite3_bind_text(st, 2, number ? number : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, api_messages_owner(req));
 	list = json_array();
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		item = json_pack("{s:s, s:I, s:o, s:o}",
@@ -538,8 +556,8 @@ api_simulator_reply(struct http_req *req)
 	    api_get_string(req->json, "from", true, &from, &err) < 0 ||
 	    api_get_string(req->json, "body", true, &body, &err) < 0 ||
 	    families_simulate(req->app->db, req->cfg, from, body, req->now, &err) < 0) {
-		if (err.status == 0)
-			error_set(&err, 400, "missing_field", "from", "Envoyez {\"from\": "
+		if (err.kind == ERR_NONE)
+			error_set(&err, ERR_INVALID, "missing_field", "from", "Envoyez {\"from\": "
 			    "numéro, \"body\": texte}.");
 		return http_reply_error(req, &err);
 	}

@@ -38,7 +38,7 @@ api_metrics_head(struct buf *out, const char *name, const char *type, const char
 
 /* One sample per row of sql (label value, number), under metric name{label="..."}. */
 static void
-api_metrics_rows(struct db *db, struct buf *out, const char *sql, const char *name,
+api_metrics_rows(struct db *db, struct buf *out, const struct db_sql *sql, const char *name,
     const char *label)
 {
 	sqlite3_stmt *st = db_stmt(db, sql);
@@ -54,7 +54,7 @@ api_metrics_rows(struct db *db, struct buf *out, const char *sql, const char *na
 
 /* rappel_webhook_notifications{webhook="...",status="..."} per row of sql. */
 static void
-api_metrics_webhooks(struct db *db, struct buf *out, const char *sql)
+api_metrics_webhooks(struct db *db, struct buf *out, const struct db_sql *sql)
 {
 	sqlite3_stmt *st = db_stmt(db, sql);
 
@@ -95,7 +95,7 @@ api_metrics_modems(struct db *db, struct buf *out)
 }
 
 static long long
-api_metrics_int(struct db *db, const char *sql, int64_t now)
+api_metrics_int(struct db *db, const struct db_sql *sql, int64_t now)
 {
 	sqlite3_stmt *st = db_stmt(db, sql);
 	long long v = 0;
@@ -114,6 +114,16 @@ int
 api_metrics(struct http_req *req)
 {
 	static const char *const classes[] = { "1xx", "2xx", "3xx", "4xx", "5xx" };
+	DB_SQL(sql_messages, "SELECT status, count(*) FROM messages GROUP BY status");
+	DB_SQL(sql_oldest, "SELECT ifnull(?1 - min(not_before), 0) FROM messages "
+	    "WHERE " QUEUE_SQL_DUE("'queued'") " AND not_before <= ?1");
+	DB_SQL(sql_replies, "SELECT ifnull(intent, 'unknown'), count(*) FROM replies "
+	    "GROUP BY intent");
+	DB_SQL(sql_unhandled, "SELECT count(*) FROM replies WHERE handled = 0");
+	DB_SQL(sql_campaigns, "SELECT status, count(*) FROM campaigns GROUP BY status");
+	DB_SQL(sql_contacts, "SELECT count(*) FROM contacts");
+	DB_SQL(sql_webhooks, "SELECT webhook, status, count(*) FROM webhook_deliveries "
+	    "WHERE status IN ('pending', 'failed') GROUP BY webhook, status");
 	struct db *db = req->app->db;
 	struct buf out = { 0 };
 	size_t len;
@@ -122,31 +132,28 @@ api_metrics(struct http_req *req)
 	buf_printf(&out, "# HELP rappel_info The running version.\n# TYPE rappel_info gauge\n"
 	    "rappel_info{version=\"%s\"} 1\n", RAPPEL_VERSION);
 	api_metrics_head(&out, "rappel_messages", "gauge", "Outgoing messages by status.");
-	api_metrics_rows(db, &out, "SELECT status, count(*) FROM messages GROUP BY status",
+	api_metrics_rows(db, &out, sql_messages,
 	    "rappel_messages", "status");
 	api_metrics_head(&out, "rappel_queue_oldest_seconds", "gauge",
 	    "How long the oldest due message has been waiting, 0 when none.");
 	buf_printf(&out, "rappel_queue_oldest_seconds %lld\n", api_metrics_int(db,
-	    "SELECT ifnull(?1 - min(not_before), 0) FROM messages "
-	    "WHERE " QUEUE_SQL_DUE("'queued'") " AND not_before <= ?1", req->now));
+	    sql_oldest, req->now));
 	api_metrics_head(&out, "rappel_replies", "gauge", "Incoming SMS by intent.");
-	api_metrics_rows(db, &out, "SELECT ifnull(intent, 'unknown'), count(*) FROM replies "
-	    "GROUP BY intent", "rappel_replies", "intent");
+	api_metrics_rows(db, &out, sql_replies, "rappel_replies", "intent");
 	api_metrics_head(&out, "rappel_replies_unhandled", "gauge",
 	    "Replies waiting for a person.");
 	buf_printf(&out, "rappel_replies_unhandled %lld\n", api_metrics_int(db,
-	    "SELECT count(*) FROM replies WHERE handled = 0", req->now));
+	    sql_unhandled, req->now));
 	api_metrics_head(&out, "rappel_campaigns", "gauge", "Campaigns by status.");
-	api_metrics_rows(db, &out, "SELECT status, count(*) FROM campaigns GROUP BY status",
+	api_metrics_rows(db, &out, sql_campaigns,
 	    "rappel_campaigns", "status");
 	api_metrics_head(&out, "rappel_contacts", "gauge", "Contacts stored.");
 	buf_printf(&out, "rappel_contacts %lld\n", api_metrics_int(db,
-	    "SELECT count(*) FROM contacts", req->now));
+	    sql_contacts, req->now));
 	api_metrics_modems(db, &out);
 	api_metrics_head(&out, "rappel_webhook_notifications", "gauge",
 	    "Webhook notifications waiting or given up, by webhook and status.");
-	api_metrics_webhooks(db, &out, "SELECT webhook, status, count(*) FROM webhook_deliveries "
-	    "WHERE status IN ('pending', 'failed') GROUP BY webhook, status");
+	api_metrics_webhooks(db, &out, sql_webhooks);
 	api_metrics_head(&out, "rappel_http_requests_total", "counter",
 	    "HTTP answers since start, by status class.");
 	for (i = 0; i < 5; i++)

@@ -7,8 +7,8 @@ int
 audit_record(struct db *db, const struct audit_actor *actor, int64_t now,
     const char *action, const char *entity, int64_t entity_id, const char *details)
 {
-	static const char sql[] = "INSERT INTO audit_log (at, user_id, actor, action, "
-	    "entity, entity_id, details) VALUES (?, ?, ?, ?, ?, ?, ?)";
+	DB_SQL(sql, "INSERT INTO audit_log (at, user_id, actor, action, "
+	    "entity, entity_id, details) VALUES (?, ?, ?, ?, ?, ?, ?)");
 	sqlite3_stmt *st = db_stmt(db, sql);
 
 	if (st == NULL)

@@ -124,8 +124,8 @@ int
 auth_user_add(struct db *db, const char *login, enum auth_role role,
     const char *password, int64_t now, int64_t *id, const char **reason)
 {
-	static const char sql[] = "INSERT INTO users (login, role, password_hash, created_at) "
-	    "VALUES (?, ?, ?, ?)";
+	DB_SQL(sql, "INSERT INTO users (login, role, password_hash, created_at) "
+	    "VALUES (?, ?, ?, ?)");
 	char hash[crypto_pwhash_STRBYTES];
 	sqlite3_stmt *st;
 
@@ -153,11 +153,11 @@ int
 auth_user_set_password(struct db *db, const char *login, const char *password,
     int64_t now, const char *keep_session, const char **reason)
 {
-	static const char sql[] = "UPDATE users SET password_hash = ? WHERE login = ?";
-	static const char sql_sessions[] = "DELETE FROM sessions WHERE user_id = "
-	    "(SELECT id FROM users WHERE login = ?) AND token_hash IS NOT ?";
-	static const char sql_tokens[] = "UPDATE api_tokens SET revoked_at = ? "
-	    "WHERE revoked_at IS NULL AND user_id = (SELECT id FROM users WHERE login = ?)";
+	DB_SQL(sql, "UPDATE users SET password_hash = ? WHERE login = ?");
+	DB_SQL(sql_sessions, "DELETE FROM sessions WHERE user_id = "
+	    "(SELECT id FROM users WHERE login = ?) AND token_hash IS NOT ?");
+	DB_SQL(sql_tokens, "UPDATE api_tokens SET revoked_at = ? "
+	    "WHERE revoked_at IS NULL AND user_id = (SELECT id FROM users WHERE login = ?)");
 	char hash[crypto_pwhash_STRBYTES];
 	unsigned char keep[32];
 	sqlite3_stmt *st;
@@ -209,11 +209,11 @@ fail:
 int
 auth_user_set_disabled(struct db *db, const char *login, bool disabled, int64_t now)
 {
-	static const char sql_user[] = "UPDATE users SET disabled_at = ? WHERE login = ?";
-	static const char sql_sessions[] = "DELETE FROM sessions WHERE user_id = "
-	    "(SELECT id FROM users WHERE login = ?)";
-	static const char sql_tokens[] = "UPDATE api_tokens SET revoked_at = ? "
-	    "WHERE revoked_at IS NULL AND user_id = (SELECT id FROM users WHERE login = ?)";
+	DB_SQL(sql_user, "UPDATE users SET disabled_at = ? WHERE login = ?");
+	DB_SQL(sql_sessions, "DELETE FROM sessions WHERE user_id = "
+	    "(SELECT id FROM users WHERE login = ?)");
+	DB_SQL(sql_tokens, "UPDATE api_tokens SET revoked_at = ? "
+	    "WHERE revoked_at IS NULL AND user_id = (SELECT id FROM users WHERE login = ?)");
 	sqlite3_stmt *st;
 	bool nested;
 
@@ -248,7 +248,7 @@ fail:
 int
 auth_user_set_role(struct db *db, int64_t id, enum auth_role role)
 {
-	static const char sql[] = "UPDATE users SET role = ? WHERE id = ?";
+	DB_SQL(sql, "UPDATE users SET role = ? WHERE id = ?");
 	sqlite3_stmt *st = db_stmt(db, sql);
 
 	if (st == NULL)
@@ -263,7 +263,7 @@ auth_user_set_role(struct db *db, int64_t id, enum auth_role role)
 int
 auth_user_delete(struct db *db, int64_t id)
 {
-	static const char sql[] = "DELETE FROM users WHERE id = ?";
+	DB_SQL(sql, "DELETE FROM users WHERE id = ?");
 	sqlite3_stmt *st = db_stmt(db, sql);
 
 	if (st == NULL)
@@ -277,8 +277,8 @@ auth_user_delete(struct db *db, int64_t id)
 int
 auth_count_admins(struct db *db)
 {
-	static const char sql[] = "SELECT count(*) FROM users "
-	    "WHERE role = 'admin' AND disabled_at IS NULL";
+	DB_SQL(sql, "SELECT count(*) FROM users "
+	    "WHERE role = 'admin' AND disabled_at IS NULL");
 	sqlite3_stmt *st = db_stmt(db, sql);
 	int n = -1;
 
@@ -307,7 +307,7 @@ auth_user_read(sqlite3_stmt *st, int col, struct auth_user *out)
 int
 auth_user_find(struct db *db, const char *login, struct auth_user *out)
 {
-	static const char sql[] = "SELECT " AUTH_USER_COLUMNS " FROM users WHERE login = ?";
+	DB_SQL(sql, "SELECT " AUTH_USER_COLUMNS " FROM users WHERE login = ?");
 	sqlite3_stmt *st = db_stmt(db, sql);
 	int rc = -1;
 
@@ -325,7 +325,7 @@ auth_user_find(struct db *db, const char *login, struct auth_user *out)
 int
 auth_user_get(struct db *db, int64_t id, struct auth_user *out)
 {
-	static const char sql[] = "SELECT " AUTH_USER_COLUMNS " FROM users WHERE id = ?";
+	DB_SQL(sql, "SELECT " AUTH_USER_COLUMNS " FROM users WHERE id = ?");
 	sqlite3_stmt *st = db_stmt(db, sql);
 	int rc = -1;
 
@@ -344,8 +344,8 @@ int
 auth_check_password(struct db *db, const char *login, const char *password,
     struct auth_user *out)
 {
-	static const char sql[] = "SELECT " AUTH_USER_COLUMNS ", password_hash "
-	    "FROM users WHERE login = ?";
+	DB_SQL(sql, "SELECT " AUTH_USER_COLUMNS ", password_hash "
+	    "FROM users WHERE login = ?");
 	/* Verified when the login is unknown, so that timing does not tell. */
 	static char dummy[crypto_pwhash_STRBYTES];
 	char hash[crypto_pwhash_STRBYTES] = "";
@@ -379,8 +379,8 @@ int
 auth_token_create(struct db *db, int64_t user_id, const char *label, int64_t now,
     int64_t expires_at, char token[AUTH_TOKEN_LEN + 1], int64_t *id)
 {
-	static const char sql[] = "INSERT INTO api_tokens (user_id, token_hash, label, "
-	    "created_at, expires_at) VALUES (?, ?, ?, ?, ?)";
+	DB_SQL(sql, "INSERT INTO api_tokens (user_id, token_hash, label, "
+	    "created_at, expires_at) VALUES (?, ?, ?, ?, ?)");
 	unsigned char hash[32];
 	sqlite3_stmt *st = db_stmt(db, sql);
 
@@ -403,9 +403,9 @@ auth_token_create(struct db *db, int64_t user_id, const char *label, int64_t now
 int
 auth_token_revoke(struct db *db, int64_t id, int64_t user_id, int64_t now)
 {
-	static const char sql[] = "UPDATE api_tokens SET revoked_at = ?1 WHERE id = ?2 "
+	DB_SQL(sql, "UPDATE api_tokens SET revoked_at = ?1 WHERE id = ?2 "
 	    "AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?1) "
-	    "AND (?3 = 0 OR user_id = ?3)";
+	    "AND (?3 = 0 OR user_id = ?3)");
 	sqlite3_stmt *st = db_stmt(db, sql);
 
 	if (st == NULL)
@@ -433,12 +433,12 @@ auth_touch_due(int64_t last, int64_t now)
 int
 auth_token_check(struct db *db, const char *token, int64_t now, struct auth_user *out)
 {
-	static const char sql[] = "SELECT t.id, coalesce(t.last_used_at, 0), u.id, u.login, "
+	DB_SQL(sql, "SELECT t.id, coalesce(t.last_used_at, 0), u.id, u.login, "
 	    "u.role, u.disabled_at IS NOT NULL, u.created_at FROM api_tokens t "
 	    "JOIN users u ON u.id = t.user_id "
 	    "WHERE t.token_hash = ?1 AND t.revoked_at IS NULL "
-	    "AND (t.expires_at IS NULL OR t.expires_at > ?2)";
-	static const char sql_used[] = "UPDATE api_tokens SET last_used_at = ? WHERE id = ?";
+	    "AND (t.expires_at IS NULL OR t.expires_at > ?2)");
+	DB_SQL(sql_used, "UPDATE api_tokens SET last_used_at = ? WHERE id = ?");
 	unsigned char hash[32];
 	sqlite3_stmt *st = db_stmt(db, sql);
 	int64_t tid = 0, used = 0;
@@ -468,8 +468,8 @@ int
 auth_session_create(struct db *db, int64_t user_id, int64_t now,
     char token[AUTH_TOKEN_LEN + 1], char csrf[AUTH_TOKEN_LEN + 1])
 {
-	static const char sql[] = "INSERT INTO sessions (user_id, token_hash, csrf_token, "
-	    "created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)";
+	DB_SQL(sql, "INSERT INTO sessions (user_id, token_hash, csrf_token, "
+	    "created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)");
 	unsigned char hash[32];
 	sqlite3_stmt *st = db_stmt(db, sql);
 
@@ -491,11 +491,11 @@ int
 auth_session_check(struct db *db, const char *token, int64_t now,
     struct auth_user *out, char csrf[AUTH_TOKEN_LEN + 1])
 {
-	static const char sql[] = "SELECT s.id, s.csrf_token, s.last_seen_at, u.id, u.login, "
+	DB_SQL(sql, "SELECT s.id, s.csrf_token, s.last_seen_at, u.id, u.login, "
 	    "u.role, u.disabled_at IS NOT NULL, u.created_at FROM sessions s "
 	    "JOIN users u ON u.id = s.user_id "
-	    "WHERE s.token_hash = ? AND s.expires_at > ? AND s.last_seen_at > ?";
-	static const char sql_seen[] = "UPDATE sessions SET last_seen_at = ? WHERE id = ?";
+	    "WHERE s.token_hash = ? AND s.expires_at > ? AND s.last_seen_at > ?");
+	DB_SQL(sql_seen, "UPDATE sessions SET last_seen_at = ? WHERE id = ?");
 	unsigned char hash[32];
 	sqlite3_stmt *st = db_stmt(db, sql);
 	int64_t sid = 0, seen = 0;
@@ -527,7 +527,7 @@ auth_session_check(struct db *db, const char *token, int64_t now,
 void
 auth_session_delete(struct db *db, const char *token)
 {
-	static const char sql[] = "DELETE FROM sessions WHERE token_hash = ?";
+	DB_SQL(sql, "DELETE FROM sessions WHERE token_hash = ?");
 	unsigned char hash[32];
 	sqlite3_stmt *st = db_stmt(db, sql);
 
@@ -541,8 +541,8 @@ auth_session_delete(struct db *db, const char *token)
 int
 auth_session_purge(struct db *db, int64_t now)
 {
-	static const char sql[] = "DELETE FROM sessions WHERE expires_at <= ? "
-	    "OR last_seen_at <= ?";
+	DB_SQL(sql, "DELETE FROM sessions WHERE expires_at <= ? "
+	    "OR last_seen_at <= ?");
 	sqlite3_stmt *st = db_stmt(db, sql);
 
 	if (st == NULL)

@@ -112,20 +112,21 @@ campaigns_offsets_text(const struct campaign *c)
 int
 campaigns_load(struct db *db, int64_t id, struct campaign *c, struct error *err)
 {
-	static const char sql[] = "SELECT name, body, body_en, body_ar, ack_body, "
+	DB_SQL(sql, "SELECT name, body, body_en, body_ar, ack_body, "
 	    "cancel_body, event_id, schedule_kind, at, rrule, dtstart, offsets, ask_reply, "
 	    "transliterate, status, owner_id, scheduled_at, created_at, updated_at "
-	    "FROM campaigns WHERE id = ?";
+	    "FROM campaigns WHERE id = ?");
 	sqlite3_stmt *st = db_stmt(db, sql);
 	char *offsets;
 
 	memset(c, 0, sizeof(*c));
 	if (st == NULL)
-		return error_set(err, 500, "internal", NULL, "Erreur interne.");
+		return error_fail(err, ERR_INTERNAL);
 	sqlite3_bind_int64(st, 1, id);
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		sqlite3_reset(st);
-		return error_set(err, 404, "not_found", NULL, "Cette campagne n'existe pas.");
+		return error_set(err, ERR_NOT_FOUND, "not_found", NULL,
+		    "Cette campagne n'existe pas.");
 	}
 	c->id = id;
 	c->name = db_column_strdup(st, 0);
@@ -180,20 +181,20 @@ campaigns_check_body(const struct campaign *c, const char *tmpl, const char *fie
 
 	if (tmpl == NULL || tmpl[0] == '\0') {
 		if (required)
-			return error_set(err, 400, "missing_field", field,
+			return error_set(err, ERR_INVALID, "missing_field", field,
 			    "Le texte du message est obligatoire.");
 		return 0;
 	}
 	if (strlen(tmpl) > CAMPAIGN_BODY_MAX)
-		return error_set(err, 400, "invalid", field, "Texte trop long (%d caractères "
-		    "au plus).", CAMPAIGN_BODY_MAX);
+		return error_set(err, ERR_INVALID, "invalid", field,
+		    "Texte trop long (%d caractères au plus).", CAMPAIGN_BODY_MAX);
 	if (campaigns_has_control(tmpl, true))
-		return error_set(err, 400, "invalid", field,
+		return error_set(err, ERR_INVALID, "invalid", field,
 		    "Ce champ contient un caractère de contrôle.");
 	if (template_check(tmpl, field, &uses, err) < 0)
 		return -1;
 	if ((uses & TEMPLATE_EVENT_VARS) && c->event_id == 0)
-		return error_set(err, 400, "needs_event", field, "Les variables {atelier}, "
+		return error_set(err, ERR_INVALID, "needs_event", field, "Les variables {atelier}, "
 		    "{date}, {heure} et {lieu} demandent de choisir un atelier.");
 	return 0;
 }
@@ -209,20 +210,20 @@ campaigns_check_schedule(const struct campaign *c, struct error *err)
 		return 0;
 	case CAMPAIGN_AT:
 		if (c->at <= 0)
-			return error_set(err, 400, "missing_field", "schedule",
+			return error_set(err, ERR_INVALID, "missing_field", "schedule",
 			    "Indiquez la date et l'heure d'envoi.");
 		return 0;
 	case CAMPAIGN_RRULE:
 		if (c->dtstart <= 0)
-			return error_set(err, 400, "missing_field", "schedule",
+			return error_set(err, ERR_INVALID, "missing_field", "schedule",
 			    "Indiquez la date du premier envoi (dtstart).");
 		return recur_check(c->rrule, "schedule", err);
 	case CAMPAIGN_BEFORE_EVENT:
 		if (c->event_id == 0)
-			return error_set(err, 400, "needs_event", "schedule",
+			return error_set(err, ERR_INVALID, "needs_event", "schedule",
 			    "Des rappels avant un atelier demandent de choisir l'atelier.");
 		if (c->noffsets == 0)
-			return error_set(err, 400, "missing_field", "schedule",
+			return error_set(err, ERR_INVALID, "missing_field", "schedule",
 			    "Indiquez au moins un rappel (par exemple « -1d@18:00 »).");
 		for (i = 0; i < c->noffsets; i++)
 			if (recur_offset_parse(c->offsets[i], "schedule", &o, err) < 0)
@@ -235,7 +236,7 @@ campaigns_check_schedule(const struct campaign *c, struct error *err)
 static bool
 campaigns_event_exists(struct db *db, int64_t id)
 {
-	static const char sql[] = "SELECT 1 FROM events WHERE id = ? AND cancelled_at IS NULL";
+	DB_SQL(sql, "SELECT 1 FROM events WHERE id = ? AND cancelled_at IS NULL");
 	sqlite3_stmt *st = db_stmt(db, sql);
 	bool yes;
 
@@ -251,15 +252,16 @@ int
 campaign_validate(struct db *db, const struct campaign *c, struct error *err)
 {
 	if (c->name == NULL || c->name[0] == '\0')
-		return error_set(err, 400, "missing_field", "name",
+		return error_set(err, ERR_INVALID, "missing_field", "name",
 		    "Donnez un nom à la campagne.");
 	if (strlen(c->name) > CAMPAIGN_NAME_MAX || !text_utf8_valid(c->name, strlen(c->name)))
-		return error_set(err, 400, "invalid", "name", "Nom trop long ou mal encodé.");
+		return error_set(err, ERR_INVALID, "invalid", "name",
+		    "Nom trop long ou mal encodé.");
 	if (campaigns_has_control(c->name, false))
-		return error_set(err, 400, "invalid", "name",
+		return error_set(err, ERR_INVALID, "invalid", "name",
 		    "Ce champ contient un caractère de contrôle.");
 	if (c->event_id && !campaigns_event_exists(db, c->event_id))
-		return error_set(err, 400, "invalid", "event_id",
+		return error_set(err, ERR_INVALID, "invalid", "event_id",
 		    "L'atelier n° %lld n'existe pas ou est annulé.", (long long)c->event_id);
 	if (campaigns_check_body(c, c->body, "body", true, err) < 0 ||
 	    campaigns_check_body(c, c->body_en, "bodies.en", false, err) < 0 ||
@@ -268,7 +270,7 @@ campaign_validate(struct db *db, const struct campaign *c, struct error *err)
 	    campaigns_check_body(c, c->cancel_body, "cancel_body", false, err) < 0)
 		return -1;
 	if (c->cancel_body && c->cancel_body[0] && c->event_id == 0)
-		return error_set(err, 400, "needs_event", "cancel_body",
+		return error_set(err, ERR_INVALID, "needs_event", "cancel_body",
 		    "Un message d'annulation demande de choisir un atelier.");
 	return campaigns_check_schedule(c, err);
 }
@@ -276,22 +278,22 @@ campaign_validate(struct db *db, const struct campaign *c, struct error *err)
 static int
 campaigns_write_row(struct db *db, struct campaign *c, int64_t now, struct error *err)
 {
-	static const char sql_insert[] = "INSERT INTO campaigns (name, body, body_en, "
+	DB_SQL(sql_insert, "INSERT INTO campaigns (name, body, body_en, "
 	    "body_ar, ack_body, cancel_body, event_id, schedule_kind, at, rrule, dtstart, "
 	    "offsets, ask_reply, transliterate, owner_id, created_at, updated_at) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16)";
-	static const char sql_update[] = "UPDATE campaigns SET name = ?1, body = ?2, "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16)");
+	DB_SQL(sql_update, "UPDATE campaigns SET name = ?1, body = ?2, "
 	    "body_en = ?3, body_ar = ?4, ack_body = ?5, cancel_body = ?6, event_id = ?7, "
 	    "schedule_kind = ?8, at = ?9, rrule = ?10, dtstart = ?11, offsets = ?12, "
 	    "ask_reply = ?13, transliterate = ?14, owner_id = ?15, updated_at = ?16 "
-	    "WHERE id = ?17 AND status IN ('draft', 'scheduled', 'running')";
+	    "WHERE id = ?17 AND status IN ('draft', 'scheduled', 'running')");
 	sqlite3_stmt *st = db_stmt(db, c->id ? sql_update : sql_insert);
 	char *offsets = campaigns_offsets_text(c);
 	int rc;
 
 	if (st == NULL) {
 		free(offsets);
-		return error_set(err, 500, "internal", NULL, "Erreur interne.");
+		return error_fail(err, ERR_INTERNAL);
 	}
 	sqlite3_bind_text(st, 1, c->name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, c->body, -1, SQLITE_STATIC);
@@ -314,13 +316,13 @@ campaigns_write_row(struct db *db, struct campaign *c, int64_t now, struct error
 	rc = db_step_done(db, st);
 	free(offsets);
 	if (rc < 0)
-		return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+		return error_fail(err, ERR_DB);
 	if (c->id == 0) {
 		c->id = sqlite3_last_insert_rowid(db_handle(db));
 		c->created_at = now;
 		snprintf(c->status, sizeof(c->status), "draft");
 	} else if (sqlite3_changes(db_handle(db)) != 1) {
-		return error_set(err, 409, "finished", NULL,
+		return error_set(err, ERR_CONFLICT, "finished", NULL,
 		    "Cette campagne est terminée ou annulée : elle ne peut plus changer.");
 	}
 	c->updated_at = now;
@@ -334,7 +336,7 @@ campaigns_write(struct db *db, struct campaign *c, const struct audit_actor *act
 	bool creating = c->id == 0;
 
 	if (db_savepoint(db, "campaigns_write") < 0)
-		return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+		return error_fail(err, ERR_DB);
 	if (campaigns_write_row(db, c, now, err) < 0 ||
 	    links_set(db, LINKS_CAMPAIGN_GROUPS, c->id, c->group_ids, c->ngroups,
 	    "group_ids", err) < 0 ||
@@ -343,7 +345,7 @@ campaigns_write(struct db *db, struct campaign *c, const struct audit_actor *act
 		goto fail;
 	if (audit_record(db, actor, now, creating ? "create" : "update", "campaign", c->id,
 	    NULL) < 0) {
-		error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+		error_fail(err, ERR_DB);
 		goto fail;
 	}
 	return db_release(db, "campaigns_write");
@@ -358,24 +360,24 @@ int
 campaigns_set_status(struct db *db, int64_t id, const char *from, const char *to,
     const struct audit_actor *actor, int64_t now, struct error *err)
 {
-	static const char sql[] = "UPDATE campaigns SET status = ?2, updated_at = ?3, "
+	DB_SQL(sql, "UPDATE campaigns SET status = ?2, updated_at = ?3, "
 	    "scheduled_at = CASE WHEN ?2 = 'scheduled' THEN ?3 ELSE scheduled_at END "
-	    "WHERE id = ?1 AND instr(' ' || ?4 || ' ', ' ' || status || ' ') > 0";
+	    "WHERE id = ?1 AND instr(' ' || ?4 || ' ', ' ' || status || ' ') > 0");
 	sqlite3_stmt *st = db_stmt(db, sql);
 
 	if (st == NULL)
-		return error_set(err, 500, "internal", NULL, "Erreur interne.");
+		return error_fail(err, ERR_INTERNAL);
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, now);
 	sqlite3_bind_text(st, 4, from, -1, SQLITE_STATIC);
 	if (db_step_done(db, st) < 0)
-		return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+		return error_fail(err, ERR_DB);
 	if (sqlite3_changes(db_handle(db)) != 1)
-		return error_set(err, 409, "wrong_status", NULL,
+		return error_set(err, ERR_CONFLICT, "wrong_status", NULL,
 		    "Impossible : la campagne n'est pas dans le bon état.");
 	if (actor && audit_record(db, actor, now, to, "campaign", id, NULL) < 0)
-		return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+		return error_fail(err, ERR_DB);
 	log_info("campaigns: id=%lld status=%s", (long long)id, to);
 	return 0;
 }
@@ -418,7 +420,7 @@ campaigns_audience_add(struct campaign_audience *a, sqlite3_stmt *st, size_t *ca
 int
 campaign_audience(struct db *db, const struct campaign *c, struct campaign_audience *a)
 {
-	static const char sql[] = "WITH ids(id) AS ("
+	DB_SQL(sql, "WITH ids(id) AS ("
 	    "SELECT contact_id FROM group_members WHERE group_id IN "
 	    "(SELECT value FROM json_each(?1)) "
 	    "UNION SELECT value FROM json_each(?2) "
@@ -430,7 +432,7 @@ campaign_audience(struct db *db, const struct campaign *c, struct campaign_audie
 	    "AND NOT " OPTOUT_SQL_IS_OUT("p.number") " ORDER BY position LIMIT 1), "
 	    "EXISTS (SELECT 1 FROM contact_phones p WHERE p.contact_id = c.id AND p.sms = 1) "
 	    "FROM ids JOIN contacts c ON c.id = ids.id "
-	    "ORDER BY c.last_name, c.first_name, c.id";
+	    "ORDER BY c.last_name, c.first_name, c.id");
 	sqlite3_stmt *st = db_stmt(db, sql);
 	char *groups = campaigns_ids_text(c->group_ids, c->ngroups);
 	char *contacts = campaigns_ids_text(c->contact_ids, c->ncontacts);
@@ -578,9 +580,9 @@ campaign_to_json(const struct campaign *c)
 json_t *
 campaigns_list_json(struct db *db, int64_t event_id, int64_t owner_id)
 {
-	static const char sql[] = "SELECT id FROM campaigns WHERE (?1 = 0 OR event_id = ?1) "
+	DB_SQL(sql, "SELECT id FROM campaigns WHERE (?1 = 0 OR event_id = ?1) "
 	    "AND (?2 = 0 OR owner_id = ?2 OR event_id IN (SELECT id FROM events "
-	    "WHERE owner_id = ?2)) ORDER BY id DESC";
+	    "WHERE owner_id = ?2)) ORDER BY id DESC");
 	sqlite3_stmt *st = db_stmt(db, sql);
 	json_t *list = json_array();
 	struct campaign c;
@@ -605,7 +607,7 @@ campaigns_list_json(struct db *db, int64_t event_id, int64_t owner_id)
 int
 campaigns_delete_draft(struct db *db, int64_t id)
 {
-	static const char sql[] = "DELETE FROM campaigns WHERE id = ?1 AND status = 'draft'";
+	DB_SQL(sql, "DELETE FROM campaigns WHERE id = ?1 AND status = 'draft'");
 	sqlite3_stmt *st = db_stmt(db, sql);
 
 	if (st == NULL)

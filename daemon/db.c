@@ -20,16 +20,20 @@
 #include <unistd.h>
 
 #include "embedded.h"
+#include "error.h"
 #include "log.h"
 #include "text.h"
 #include "timeutil.h"
 
 #define DB_BUSY_TIMEOUT_MS 5000
 
-struct db_cached {
-	const char *sql;	/* key: the caller's literal */
-	sqlite3_stmt *stmt;
-};
+/*
+ * The statements of the program: the linker gathers every DB_SQL() into
+ * the section "rappel_sql" and defines these two symbols around it (weak:
+ * a program with no statement has no section).
+ */
+extern const struct db_sql __start_rappel_sql[] __attribute__((weak));
+extern const struct db_sql __stop_rappel_sql[] __attribute__((weak));
 
 #define DB_AFTER_MAX 4		/* distinct db_after_commit() functions per transaction */
 
@@ -38,9 +42,7 @@ struct db {
 	bool full;		/* a write failed with SQLITE_FULL since db_take_full() */
 	void (*after[DB_AFTER_MAX])(void);	/* to call once the transaction commits */
 	size_t nafter;
-	size_t ncached;
-	struct db_cached *cache;	/* grows as statements are first used */
-	size_t cachecap;
+	sqlite3_stmt **cache;	/* by position in rappel_sql; NULL until first used */
 };
 
 /* SQL function fold(text): text_fold(), for searches that ignore case and accents. */
@@ -129,8 +131,8 @@ db_close(struct db *db)
 
 	if (db == NULL)
 		return;
-	for (i = 0; i < db->ncached; i++)
-		sqlite3_finalize(db->cache[i].stmt);
+	for (i = 0; db->cache != NULL && i < db_statement_count(); i++)
+		sqlite3_finalize(db->cache[i]);
 	free(db->cache);
 	if (sqlite3_close(db->handle) != SQLITE_OK)
 		log_err("db: close failed: %s", sqlite3_errmsg(db->handle));
@@ -156,7 +158,8 @@ db_latest_version(void)
 int
 db_version(struct db *db)
 {
-	sqlite3_stmt *st = db_stmt(db, "PRAGMA user_version");
+	DB_SQL(sql, "PRAGMA user_version");
+	sqlite3_stmt *st = db_stmt(db, sql);
 	int v = -1;
 
 	if (st && sqlite3_step(st) == SQLITE_ROW)
@@ -279,33 +282,58 @@ db_backup(struct db *db, const char *dest, char *err, size_t errlen)
 	return 0;
 }
 
-sqlite3_stmt *
-db_stmt(struct db *db, const char *sql)
+size_t
+db_statement_count(void)
 {
-	sqlite3_stmt *st;
-	size_t i;
+	if (__start_rappel_sql == NULL)
+		return 0;
+	return (size_t)(__stop_rappel_sql - __start_rappel_sql);
+}
 
-	for (i = 0; i < db->ncached; i++) {
-		if (db->cache[i].sql == sql) {
-			st = db->cache[i].stmt;
-			sqlite3_reset(st);
-			sqlite3_clear_bindings(st);
-			return st;
+int
+db_check_statements(struct db *db, char *err, size_t errlen)
+{
+	size_t i, n = db_statement_count();
+	sqlite3_stmt *st;
+
+	for (i = 0; i < n; i++) {
+		const struct db_sql *q = &__start_rappel_sql[i];
+
+		if (sqlite3_prepare_v2(db->handle, q->text, -1, &st, NULL) != SQLITE_OK) {
+			snprintf(err, errlen, "%s:%d: %s", q->file, q->line,
+			    sqlite3_errmsg(db->handle));
+			return -1;
 		}
+		sqlite3_finalize(st);
 	}
-	if (sqlite3_prepare_v3(db->handle, sql, -1, SQLITE_PREPARE_PERSISTENT, &st,
-	    NULL) != SQLITE_OK) {
-		log_err("db: cannot prepare statement: %s: %s", sqlite3_errmsg(db->handle), sql);
+	return (int)n;
+}
+
+sqlite3_stmt *
+db_stmt(struct db *db, const struct db_sql *q)
+{
+	size_t i = (size_t)(q - __start_rappel_sql);
+	sqlite3_stmt *st;
+
+	if (q < __start_rappel_sql || q >= __stop_rappel_sql) {
+		log_err("db: a statement not declared with DB_SQL(): %s", q->text);
 		return NULL;
 	}
-	if (db->ncached == db->cachecap) {
-		db->cachecap = db->cachecap ? db->cachecap * 2 : 64;
-		if ((db->cache = realloc(db->cache, db->cachecap * sizeof(*db->cache))) == NULL)
-			fatal("db: out of memory");
+	if (db->cache == NULL &&
+	    (db->cache = calloc(db_statement_count(), sizeof(*db->cache))) == NULL)
+		fatal("db: out of memory");
+	if ((st = db->cache[i]) != NULL) {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+		return st;
 	}
-	db->cache[db->ncached].sql = sql;
-	db->cache[db->ncached].stmt = st;
-	db->ncached++;
+	if (sqlite3_prepare_v3(db->handle, q->text, -1, SQLITE_PREPARE_PERSISTENT, &st,
+	    NULL) != SQLITE_OK) {
+		log_err("db: %s:%d: cannot prepare statement: %s", q->file, q->line,
+		    sqlite3_errmsg(db->handle));
+		return NULL;
+	}
+	db->cache[i] = st;
 	return st;
 }
 
@@ -421,7 +449,8 @@ db_sync(struct db *db)
 int
 db_stamp(struct db *db, struct db_stamp *out)
 {
-	sqlite3_stmt *st = db_stmt(db, "PRAGMA data_version");
+	DB_SQL(sql, "PRAGMA data_version");
+	sqlite3_stmt *st = db_stmt(db, sql);
 	int rc;
 
 	if (st == NULL)
@@ -490,6 +519,21 @@ db_end_nested(struct db *db, const char *name, bool nested, bool keep)
 	else
 		db_rollback(db);
 	return -1;
+}
+
+int
+db_txn_begin(struct db *db, struct error *e)
+{
+	return db_begin(db) < 0 ? error_fail(e, ERR_DB) : 0;
+}
+
+int
+db_txn_end(struct db *db, int rc, struct error *e)
+{
+	if (rc == 0 && db_commit(db) == 0)
+		return 0;
+	db_rollback(db);
+	return error_or_db(e);
 }
 
 char *

@@ -1,6 +1,6 @@
 /*
  * db — the SQLite database: opening, PRAGMAs, migrations, backups and a
- * per-connection cache of prepared statements.
+ * per-connection cache of the program's prepared statements (DB_SQL).
  *
  * One struct db per thread; a struct db is not shared between threads.
  * Every connection runs with WAL, synchronous=FULL, foreign_keys=ON and a
@@ -60,12 +60,48 @@ int db_copy(sqlite3 *from, sqlite3 *to, const char *dest, char *err, size_t errl
 int db_lock(const char *path, char *err, size_t errlen);
 
 /*
- * Returns a prepared statement for sql, reset and with bindings cleared,
- * prepared on first use and kept until db_close().  sql must be a string
- * that lives as long as db (a literal): it is the cache key.  Returns
- * NULL (logged) when the SQL does not compile, which is a bug.
+ * A statement of the program, registered at build time.  Declare each one
+ * with DB_SQL() where it is used:
+ *
+ *	DB_SQL(sql, "SELECT name FROM contacts WHERE id = ?1");
+ *	sqlite3_stmt *st = db_stmt(db, sql);
+ *
+ * DB_SQL(name, text) defines `name` as a static struct db_sql placed in
+ * the linker section "rappel_sql", so that the program knows every
+ * statement it holds before running any: db_check_statements() prepares
+ * them all at start-up, and a typo in a rarely taken path stops rappeld at
+ * boot instead of the day that path runs.  db_stmt() accepts nothing
+ * else, so a statement cannot escape the check.
  */
-sqlite3_stmt *db_stmt(struct db *db, const char *sql);
+struct db_sql {
+	const char *text;
+	const char *file;	/* where it is declared, for the error */
+	int line;
+};
+
+#define DB_SQL(name, sqltext) \
+	static const struct db_sql name[1] \
+	    __attribute__((used, section("rappel_sql"), aligned(sizeof(void *)))) = \
+	    { { sqltext, __FILE__, __LINE__ } }
+
+/* The number of statements linked into this program. */
+size_t db_statement_count(void);
+
+/*
+ * Prepares every statement linked into this program against db's schema
+ * (after db_migrate()), then finalizes them.  Returns the number checked,
+ * or -1 with "FILE:LINE: SQLite's reason" for the first that does not
+ * compile in err.
+ */
+int db_check_statements(struct db *db, char *err, size_t errlen);
+
+/*
+ * Returns the prepared statement of q on db, reset and with bindings
+ * cleared, prepared on first use and kept until db_close().  Returns NULL
+ * (logged) when it does not compile, which db_check_statements() has
+ * ruled out at start-up.
+ */
+sqlite3_stmt *db_stmt(struct db *db, const struct db_sql *q);
 
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK; 0 or -1 (logged). */
 int db_begin(struct db *db);
@@ -135,6 +171,21 @@ int db_begin_nested(struct db *db, const char *name, bool *nested);
  * kept, -1 otherwise.
  */
 int db_end_nested(struct db *db, const char *name, bool nested, bool keep);
+
+/*
+ * A write transaction for a change that answers with a struct error
+ * (error.h), which may be NULL.  db_txn_begin(): BEGIN IMMEDIATE; on
+ * failure e says ERR_DB.  db_txn_end(): COMMIT when rc, the result of the
+ * change, is 0; else, or when COMMIT fails, ROLLBACK, and e says ERR_DB
+ * unless the change said why already.  Both return 0 or -1:
+ *
+ *	if (db_txn_begin(db, &err) < 0 ||
+ *	    db_txn_end(db, thing_write(db, ..., &err), &err) < 0)
+ *		return http_reply_error(req, &err);
+ */
+struct error;
+int db_txn_begin(struct db *db, struct error *e);
+int db_txn_end(struct db *db, int rc, struct error *e);
 
 /*
  * Whether a write through db_step_done() or db_exec() failed because the

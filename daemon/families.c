@@ -75,8 +75,8 @@ static int
 families_add(struct db *db, int64_t message_id, const char *from, const char *text,
     int64_t due_at)
 {
-	static const char sql[] = "INSERT OR IGNORE INTO simulated_replies (message_id, "
-	    "from_number, body, due_at) VALUES (?1, ?2, ?3, ?4)";
+	DB_SQL(sql, "INSERT OR IGNORE INTO simulated_replies (message_id, "
+	    "from_number, body, due_at) VALUES (?1, ?2, ?3, ?4)");
 	sqlite3_stmt *st = db_stmt(db, sql);
 
 	if (st == NULL)
@@ -97,17 +97,17 @@ families_simulate(struct db *db, const struct config *cfg, const char *from,
 	const char *why = NULL;
 
 	if (!families_have_simulator(cfg))
-		return error_set(err, 409, "no_simulator", NULL, "Seul le modem simulé peut "
-		    "recevoir une réponse simulée (device = simulator) : avec un vrai modem, "
-		    "les réponses viennent des vrais téléphones.");
+		return error_set(err, ERR_CONFLICT, "no_simulator", NULL,
+		    "Seul le modem simulé peut recevoir une réponse simulée (device = simulator) : "
+		    "avec un vrai modem, les réponses viennent des vrais téléphones.");
 	if (phone_normalize(from, e164, &kind, &why) < 0)
-		return error_set(err, 400, "invalid", "from", "Numéro invalide : %s",
+		return error_set(err, ERR_INVALID, "invalid", "from", "Numéro invalide : %s",
 		    why ? why : from);
 	if (text == NULL || text[0] == '\0' || strlen(text) > 600)
-		return error_set(err, 400, "invalid", "body", "Écrivez la réponse (600 "
+		return error_set(err, ERR_INVALID, "invalid", "body", "Écrivez la réponse (600 "
 		    "caractères au plus).");
 	if (families_add(db, 0, e164, text, now) < 0)
-		return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+		return error_fail(err, ERR_DB);
 	log_info("families: a simulated reply is due now");
 	return 0;
 }
@@ -122,10 +122,10 @@ struct families {
 static void
 families_plan(struct families *f, int64_t now)
 {
-	static const char sql[] = "SELECT m.id, m.to_number, m.sent_at FROM messages m "
+	DB_SQL(sql, "SELECT m.id, m.to_number, m.sent_at FROM messages m "
 	    "WHERE m.reply_until IS NOT NULL AND m.status IN ('sent', 'delivered') "
 	    "AND m.sent_at >= ?1 AND NOT EXISTS (SELECT 1 FROM simulated_replies r "
-	    "WHERE r.message_id = m.id)";
+	    "WHERE r.message_id = m.id)");
 	sqlite3_stmt *st = db_stmt(f->db, sql);
 	char text[128], to[PHONE_E164_MAX];
 	int64_t id, sent_at;
@@ -149,10 +149,10 @@ families_plan(struct families *f, int64_t now)
 static void
 families_deliver(struct families *f, int64_t now)
 {
-	static const char sql[] = "SELECT id, from_number, body FROM simulated_replies "
-	    "WHERE injected_at IS NULL AND due_at <= ?1 ORDER BY due_at, id LIMIT ?2";
-	static const char sql_done[] = "UPDATE simulated_replies SET injected_at = ?2 "
-	    "WHERE id = ?1 AND injected_at IS NULL";
+	DB_SQL(sql, "SELECT id, from_number, body FROM simulated_replies "
+	    "WHERE injected_at IS NULL AND due_at <= ?1 ORDER BY due_at, id LIMIT ?2");
+	DB_SQL(sql_done, "UPDATE simulated_replies SET injected_at = ?2 "
+	    "WHERE id = ?1 AND injected_at IS NULL");
 	struct { int64_t id; char from[PHONE_E164_MAX]; char *body; } due[FAMILIES_BATCH];
 	sqlite3_stmt *st = db_stmt(f->db, sql);
 	size_t n = 0, i;

@@ -16,45 +16,9 @@
 #include "text.h"
 #include "timeutil.h"
 
-enum import_col {
-	IMPORT_FIRST,
-	IMPORT_LAST,
-	IMPORT_PHONE,
-	IMPORT_GROUPS,
-	IMPORT_LANGUAGE,
-	IMPORT_CONSENT,
-	IMPORT_NOTES,
-	IMPORT_NCOLS,
-};
-
-/* Header names, folded (lower case, no accents) and stripped of all but letters. */
-static const struct {
-	const char *name;
-	enum import_col col;
-} import_headers[] = {
-	{ "prenom", IMPORT_FIRST }, { "firstname", IMPORT_FIRST },
-	{ "givenname", IMPORT_FIRST },
-	{ "nom", IMPORT_LAST }, { "lastname", IMPORT_LAST }, { "nomdefamille", IMPORT_LAST },
-	{ "surname", IMPORT_LAST }, { "familyname", IMPORT_LAST },
-	{ "telephone", IMPORT_PHONE }, { "tel", IMPORT_PHONE }, { "portable", IMPORT_PHONE },
-	{ "mobile", IMPORT_PHONE }, { "phone", IMPORT_PHONE }, { "numero", IMPORT_PHONE },
-	{ "numerodetelephone", IMPORT_PHONE }, { "telephoneportable", IMPORT_PHONE },
-	{ "mobilephone", IMPORT_PHONE }, { "phonenumber", IMPORT_PHONE },
-	{ "gsm", IMPORT_PHONE }, { "telportable", IMPORT_PHONE },
-	{ "groupe", IMPORT_GROUPS }, { "groupes", IMPORT_GROUPS }, { "groups", IMPORT_GROUPS },
-	{ "group", IMPORT_GROUPS },
-	{ "langue", IMPORT_LANGUAGE }, { "language", IMPORT_LANGUAGE },
-	{ "lang", IMPORT_LANGUAGE },
-	{ "consentement", IMPORT_CONSENT }, { "consent", IMPORT_CONSENT },
-	{ "consentementsms", IMPORT_CONSENT }, { "dateconsentement", IMPORT_CONSENT },
-	{ "dateduconsentement", IMPORT_CONSENT }, { "consentdate", IMPORT_CONSENT },
-	{ "notes", IMPORT_NOTES }, { "note", IMPORT_NOTES }, { "remarques", IMPORT_NOTES },
-	{ "remarque", IMPORT_NOTES }, { "commentaire", IMPORT_NOTES },
-	{ "commentaires", IMPORT_NOTES }, { "comments", IMPORT_NOTES },
-};
-
 struct import_ctx {
 	struct db *db;
+	const struct import_options *opt;
 	const struct audit_actor *actor;
 	int64_t now;
 	int col[IMPORT_NCOLS];		/* field index of each column, -1 if absent */
@@ -66,52 +30,51 @@ struct import_ctx {
 	int created, updated, unchanged, skipped, groups_created;
 };
 
-static int
-import_header_col(const char *field)
+/* The columns chosen as "ignore", one flag per field of the header. */
+static unsigned char *
+import_ignored(const struct import_options *opt, size_t nfields)
 {
-	struct buf folded = { 0 }, letters = { 0 };
+	unsigned char *ignored = calloc(nfields + 1, 1);
 	size_t i;
-	int col = -1;
 
-	text_fold(field, &folded);
-	for (i = 0; i < folded.len; i++)
-		if (folded.data[i] >= 'a' && folded.data[i] <= 'z')
-			buf_putc(&letters, folded.data[i]);
-	for (i = 0; letters.data && i < sizeof(import_headers) / sizeof(import_headers[0]); i++)
-		if (strcmp(letters.data, import_headers[i].name) == 0) {
-			col = (int)import_headers[i].col;
-			break;
-		}
-	buf_free(&folded);
-	buf_free(&letters);
-	return col;
+	if (ignored == NULL)
+		fatal("import: out of memory");
+	for (i = 0; opt && i < opt->nignore; i++)
+		if (opt->ignore[i] >= 1 && (size_t)opt->ignore[i] <= nfields)
+			ignored[opt->ignore[i] - 1] = 1;
+	return ignored;
 }
 
 static int
 import_map_header(struct import_ctx *ctx, const struct csv_row *header, struct error *err)
 {
-	json_t *ignored = json_array();
+	json_t *ignored = json_array(), *columns, *c;
+	unsigned char *skip = import_ignored(ctx->opt, header->nfields);
 	size_t i;
 
-	for (i = 0; i < IMPORT_NCOLS; i++)
-		ctx->col[i] = -1;
 	ctx->nheader = header->nfields;
-	for (i = 0; i < header->nfields; i++) {
-		int col = import_header_col(header->fields[i]);
-		if (col < 0 || ctx->col[col] >= 0) {
-			if (header->fields[i][0])
-				json_array_append_new(ignored, json_string(header->fields[i]));
-			continue;
-		}
-		ctx->col[col] = (int)i;
+	columns = import_columns_map(ctx->db, header, ctx->opt->chosen, skip, ctx->col);
+	free(skip);
+	if (columns == NULL) {
+		json_decref(ignored);
+		return error_fail(err, ERR_DB);
 	}
+	json_array_foreach(columns, i, c) {
+		const char *role = json_string_value(json_object_get(c, "role"));
+
+		if ((role == NULL || strcmp(role, "ignore") == 0) && header->fields[i][0])
+			json_array_append_new(ignored, json_string(header->fields[i]));
+	}
+	json_object_set_new(ctx->result, "columns", columns);
 	json_object_set_new(ctx->result, "ignored_columns", ignored);
 	if (ctx->col[IMPORT_PHONE] < 0)
-		return error_set(err, 400, "invalid_csv", NULL, "Aucune colonne de téléphone "
-		    "trouvée sur la première ligne (attendu : Téléphone, Portable ou Mobile).");
+		return error_set(err, ERR_INVALID, "invalid_csv", NULL,
+		    "Aucune colonne de téléphone trouvée sur la première ligne (attendu : "
+		    "Téléphone, Portable ou Mobile).");
 	if (ctx->col[IMPORT_FIRST] < 0 && ctx->col[IMPORT_LAST] < 0)
-		return error_set(err, 400, "invalid_csv", NULL, "Aucune colonne de nom trouvée "
-		    "sur la première ligne (attendu : Prénom et/ou Nom).");
+		return error_set(err, ERR_INVALID, "invalid_csv", NULL,
+		    "Aucune colonne de nom trouvée sur la première ligne (attendu : Prénom et/ou "
+		    "Nom).");
 	return 0;
 }
 
@@ -399,6 +362,18 @@ out:
 	contact_clear(&c);
 }
 
+/* The columns a person chose, remembered for the next file (see import_columns.h). */
+static int
+import_remember(const struct import_ctx *ctx, const struct csv_row *header)
+{
+	unsigned char *skip = import_ignored(ctx->opt, header->nfields);
+	int rc = import_columns_remember(ctx->db, header, ctx->opt->chosen, skip,
+	    ctx->actor->name, ctx->now);
+
+	free(skip);
+	return rc;
+}
+
 static const char *
 import_encoding_name(enum csv_encoding e)
 {
@@ -416,7 +391,18 @@ json_t *
 import_contacts(struct db *db, const char *data, size_t len, bool dry_run,
     const struct audit_actor *actor, int64_t now, struct error *err)
 {
-	struct import_ctx ctx = { .db = db, .actor = actor, .now = now };
+	struct import_options opt = { .dry_run = dry_run };
+
+	return import_contacts_with(db, data, len, &opt, actor, now, err);
+}
+
+json_t *
+import_contacts_with(struct db *db, const char *data, size_t len,
+    const struct import_options *opt, const struct audit_actor *actor, int64_t now,
+    struct error *err)
+{
+	struct import_ctx ctx = { .db = db, .opt = opt, .actor = actor, .now = now };
+	bool dry_run = opt->dry_run;
 	char reason[300] = "";
 	struct csv_doc *doc = csv_parse(data, len, reason, sizeof(reason));
 	char details[160];
@@ -424,19 +410,17 @@ import_contacts(struct db *db, const char *data, size_t len, bool dry_run,
 	size_t i;
 
 	if (doc == NULL) {
-		error_set(err, 400, "invalid_csv", NULL, "Fichier refusé : %s.", reason);
+		error_set(err, ERR_INVALID, "invalid_csv", NULL, "Fichier refusé : %s.", reason);
 		return NULL;
 	}
 	ctx.result = json_object();
 	if (doc->nrows == 0 || import_map_header(&ctx, &doc->rows[0], err) < 0) {
 		if (doc->nrows == 0)
-			error_set(err, 400, "invalid_csv", NULL, "Le fichier est vide.");
+			error_set(err, ERR_INVALID, "invalid_csv", NULL, "Le fichier est vide.");
 		goto fail;
 	}
-	if (db_begin(db) < 0) {
-		error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+	if (db_txn_begin(db, err) < 0)
 		goto fail;
-	}
 	ctx.errors = json_array();
 	ctx.warnings = json_array();
 	ctx.seen = json_object();
@@ -446,13 +430,11 @@ import_contacts(struct db *db, const char *data, size_t len, bool dry_run,
 	    ctx.created, ctx.updated, ctx.skipped);
 	if (dry_run) {
 		db_rollback(db);
-	} else if (audit_record(db, actor, now, "import", "contact", 0, details) < 0 ||
-	    db_commit(db) < 0) {
-		db_rollback(db);
+	} else if (db_txn_end(db, audit_record(db, actor, now, "import", "contact", 0, details) < 0 ||
+	    import_remember(&ctx, &doc->rows[0]) < 0 ? -1 : 0, err) < 0) {
 		json_decref(ctx.errors);
 		json_decref(ctx.warnings);
 		json_decref(ctx.seen);
-		error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
 		goto fail;
 	}
 	delim[0] = doc->delimiter;
@@ -480,6 +462,46 @@ fail:
 }
 
 /* "+33612345678" → "+33 6 12 34 56 78"; other numbers unchanged. */
+json_t *
+import_columns_preview(struct db *db, const char *data, size_t len,
+    const struct import_options *opt, struct error *err)
+{
+	char reason[300] = "", delim[2];
+	struct csv_doc *doc = csv_parse(data, len, reason, sizeof(reason));
+	unsigned char *skip;
+	json_t *columns, *missing, *result;
+	int col[IMPORT_NCOLS];
+
+	if (doc == NULL) {
+		error_set(err, ERR_INVALID, "invalid_csv", NULL, "Fichier refusé : %s.", reason);
+		return NULL;
+	}
+	if (doc->nrows == 0) {
+		csv_doc_free(doc);
+		error_set(err, ERR_INVALID, "invalid_csv", NULL, "Le fichier est vide.");
+		return NULL;
+	}
+	skip = import_ignored(opt, doc->rows[0].nfields);
+	columns = import_columns_map(db, &doc->rows[0], opt->chosen, skip, col);
+	free(skip);
+	if (columns == NULL) {
+		csv_doc_free(doc);
+		error_fail(err, ERR_DB);
+		return NULL;
+	}
+	missing = json_array();
+	if (col[IMPORT_PHONE] < 0)
+		json_array_append_new(missing, json_string(import_role_name(IMPORT_PHONE)));
+	if (col[IMPORT_FIRST] < 0 && col[IMPORT_LAST] < 0)
+		json_array_append_new(missing, json_string(import_role_name(IMPORT_FIRST)));
+	delim[0] = doc->delimiter;
+	delim[1] = '\0';
+	result = json_pack("{s:o, s:s, s:s, s:o}", "columns", columns, "encoding",
+	    import_encoding_name(doc->encoding), "delimiter", delim, "missing", missing);
+	csv_doc_free(doc);
+	return result;
+}
+
 static void
 import_format_phone(const char *e164, struct buf *out)
 {
@@ -497,8 +519,8 @@ import_format_phone(const char *e164, struct buf *out)
 static void
 import_export_row(struct db *db, const struct contact *c, struct buf *out)
 {
-	static const char sql[] = "SELECT name FROM groups g JOIN group_members m "
-	    "ON m.group_id = g.id WHERE m.contact_id = ? ORDER BY g.name COLLATE NOCASE";
+	DB_SQL(sql, "SELECT name FROM groups g JOIN group_members m "
+	    "ON m.group_id = g.id WHERE m.contact_id = ? ORDER BY g.name COLLATE NOCASE");
 	struct buf cell = { 0 };
 	char date[16];
 	sqlite3_stmt *st;

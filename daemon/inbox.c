@@ -29,8 +29,8 @@ static int
 inbox_insert_reply(struct db *db, const struct inbox_sms *sms, const char *body,
     int64_t now, int64_t *reply_id)
 {
-	static const char sql[] = "INSERT OR IGNORE INTO replies (from_number, contact_id, "
-	    "body, received_at, sent_at, modem, dedupe_key) VALUES (?, ?, ?, ?, ?, ?, ?)";
+	DB_SQL(sql, "INSERT OR IGNORE INTO replies (from_number, contact_id, "
+	    "body, received_at, sent_at, modem, dedupe_key) VALUES (?, ?, ?, ?, ?, ?, ?)");
 	sqlite3_stmt *st = db_stmt(db, sql);
 	int64_t contact = contacts_find_by_number(db, sms->from);
 	char key[65];
@@ -87,17 +87,17 @@ inbox_bind_part(sqlite3_stmt *st, const struct inbox_sms *sms, int seq, int64_t 
 static int
 inbox_try_join(struct db *db, const struct inbox_sms *sms, int64_t now, int64_t *reply_id)
 {
-	static const char sql_parts[] = "SELECT seq, min(sent_at) FROM incoming_parts "
+	DB_SQL(sql_parts, "SELECT seq, min(sent_at) FROM incoming_parts "
 	    "WHERE from_number = ?1 AND concat_ref = ?2 AND total = ?3 AND reply_id IS NULL "
-	    "GROUP BY seq ORDER BY seq";
-	static const char sql_body[] = "SELECT body FROM incoming_parts WHERE from_number = ?1 "
-	    "AND concat_ref = ?2 AND total = ?3 AND seq = ?4 AND sent_at = ?5";
-	static const char sql_mark[] = "UPDATE incoming_parts SET reply_id = ?6, body = NULL "
+	    "GROUP BY seq ORDER BY seq");
+	DB_SQL(sql_body, "SELECT body FROM incoming_parts WHERE from_number = ?1 "
+	    "AND concat_ref = ?2 AND total = ?3 AND seq = ?4 AND sent_at = ?5");
+	DB_SQL(sql_mark, "UPDATE incoming_parts SET reply_id = ?6, body = NULL "
 	    "WHERE from_number = ?1 AND concat_ref = ?2 AND total = ?3 AND seq = ?4 "
-	    "AND sent_at = ?5";
+	    "AND sent_at = ?5");
 	/* the joined text was already a reply: these parts were a copy */
-	static const char sql_drop[] = "DELETE FROM incoming_parts WHERE from_number = ?1 "
-	    "AND concat_ref = ?2 AND total = ?3 AND seq = ?4 AND sent_at = ?5";
+	DB_SQL(sql_drop, "DELETE FROM incoming_parts WHERE from_number = ?1 "
+	    "AND concat_ref = ?2 AND total = ?3 AND seq = ?4 AND sent_at = ?5");
 	sqlite3_stmt *st = db_stmt(db, sql_parts);
 	struct buf body = { 0 };
 	struct inbox_sms whole = *sms;
@@ -144,9 +144,9 @@ inbox_try_join(struct db *db, const struct inbox_sms *sms, int64_t now, int64_t 
 static int
 inbox_store_part(struct db *db, const struct inbox_sms *sms, int64_t now, int64_t *reply_id)
 {
-	static const char sql[] = "INSERT OR IGNORE INTO incoming_parts (from_number, "
+	DB_SQL(sql, "INSERT OR IGNORE INTO incoming_parts (from_number, "
 	    "concat_ref, total, seq, sent_at, body, received_at, modem) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
 	sqlite3_stmt *st = db_stmt(db, sql);
 
 	if (st == NULL)

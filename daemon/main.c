@@ -139,7 +139,7 @@ main(int argc, char **argv)
 	uint64_t watchdog_usec;
 	struct db *status_db;		/* the main thread's own connection */
 	char err[512];
-	int opt, sig, lock;
+	int opt, sig, lock, n;
 	int64_t daily_at;
 
 	while ((opt = getopt_long(argc, argv, "c:vh", longopts, NULL)) != -1) {
@@ -197,6 +197,10 @@ main(int argc, char **argv)
 		fatal("db: %s", err);
 	if (db_migrate(db, err, sizeof(err)) < 0)
 		fatal("db: %s", err);
+	/* every statement of the program, once, before any thread runs one */
+	if ((n = db_check_statements(db, err, sizeof(err))) < 0)
+		fatal("db: a statement does not compile against schema %d: %s",
+		    db_version(db), err);
 	/* the settings changed from the panel, laid over the file */
 	{
 		struct config *full = settings_load_config(path, db, err, sizeof(err));
@@ -205,8 +209,8 @@ main(int argc, char **argv)
 		config_free(cfg);
 		cfg = full;
 	}
-	log_info("rappeld: starting version=%s schema=%d database=%s", RAPPEL_VERSION,
-	    db_version(db), cfg->db_path);
+	log_info("rappeld: starting version=%s schema=%d database=%s statements=%d",
+	    RAPPEL_VERSION, db_version(db), cfg->db_path, n);
 	app_init(&app, (struct config *)config_ref(cfg));	/* cfg: main's own reference */
 	app.db = db;
 	app.now = main_now;

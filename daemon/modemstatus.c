@@ -15,11 +15,11 @@
 int
 modemstatus_write(struct db *db, const struct modemstatus *s)
 {
-	static const char sql[] = "INSERT INTO modem_status (name, device, state, "
+	DB_SQL(sql, "INSERT INTO modem_status (name, device, state, "
 	    "signal_percent, operator, last_error, sent_total, updated_at) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (name) DO UPDATE SET "
 	    "device = ?2, state = ?3, signal_percent = ?4, operator = ?5, last_error = ?6, "
-	    "sent_total = ?7, updated_at = ?8";
+	    "sent_total = ?7, updated_at = ?8");
 	sqlite3_stmt *st = db_stmt(db, sql);
 
 	if (st == NULL)
@@ -56,8 +56,8 @@ modemstatus_row(sqlite3_stmt *st, struct modemstatus *s)
 int
 modemstatus_read(struct db *db, struct modemstatus **out, size_t *n)
 {
-	static const char sql[] = "SELECT " MODEMSTATUS_COLUMNS " FROM modem_status "
-	    "ORDER BY name";
+	DB_SQL(sql, "SELECT " MODEMSTATUS_COLUMNS " FROM modem_status "
+	    "ORDER BY name");
 	sqlite3_stmt *st = db_stmt(db, sql);
 	size_t cap = 0;
 	int rc;
@@ -88,8 +88,8 @@ modemstatus_read(struct db *db, struct modemstatus **out, size_t *n)
 int
 modemstatus_get(struct db *db, const char *name, struct modemstatus *s)
 {
-	static const char sql[] = "SELECT " MODEMSTATUS_COLUMNS " FROM modem_status "
-	    "WHERE name = ?1";
+	DB_SQL(sql, "SELECT " MODEMSTATUS_COLUMNS " FROM modem_status "
+	    "WHERE name = ?1");
 	sqlite3_stmt *st = db_stmt(db, sql);
 	int rc;
 

@@ -9,9 +9,9 @@ int
 optout_add(struct db *db, const char *number, int64_t at, int64_t reply_id,
     const char *source)
 {
-	static const char sql[] = "INSERT INTO opt_outs (number, opted_out_at, reply_id, "
+	DB_SQL(sql, "INSERT INTO opt_outs (number, opted_out_at, reply_id, "
 	    "source) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (number) DO UPDATE SET "
-	    "reply_id = coalesce(opt_outs.reply_id, excluded.reply_id)";
+	    "reply_id = coalesce(opt_outs.reply_id, excluded.reply_id)");
 	sqlite3_stmt *st = db_stmt(db, sql);
 	char masked[24];
 
@@ -32,7 +32,7 @@ optout_add(struct db *db, const char *number, int64_t at, int64_t reply_id,
 int
 optout_remove(struct db *db, const char *number)
 {
-	static const char sql[] = "DELETE FROM opt_outs WHERE number = ?";
+	DB_SQL(sql, "DELETE FROM opt_outs WHERE number = ?");
 	sqlite3_stmt *st = db_stmt(db, sql);
 	char masked[24];
 
@@ -51,7 +51,7 @@ optout_remove(struct db *db, const char *number)
 int64_t
 optout_since(struct db *db, const char *number)
 {
-	static const char sql[] = "SELECT opted_out_at FROM opt_outs WHERE number = ?";
+	DB_SQL(sql, "SELECT opted_out_at FROM opt_outs WHERE number = ?");
 	sqlite3_stmt *st = db_stmt(db, sql);
 	int64_t at = 0;
 	int rc;
@@ -78,7 +78,7 @@ optout_is_out(struct db *db, const char *number)
 int
 optout_count(struct db *db)
 {
-	static const char sql[] = "SELECT count(*) FROM opt_outs";
+	DB_SQL(sql, "SELECT count(*) FROM opt_outs");
 	sqlite3_stmt *st = db_stmt(db, sql);
 	int n = -1;
 

@@ -38,8 +38,8 @@ pin_hash(const char *sim, const char *pin, char out[PIN_HASH_HEX])
 int
 pin_refused(struct db *db, const char *sim, const char *pin, char *why, size_t whylen)
 {
-	static const char sql[] = "SELECT error FROM pin_refusals WHERE sim = ?1 AND "
-	    "pin_hash = ?2";
+	DB_SQL(sql, "SELECT error FROM pin_refusals WHERE sim = ?1 AND "
+	    "pin_hash = ?2");
 	sqlite3_stmt *st = db_stmt(db, sql);
 	char hash[PIN_HASH_HEX];
 	int rc;
@@ -60,8 +60,8 @@ int
 pin_attempt_begin(struct db *db, const char *sim, const char *pin, const char *modem,
     int64_t now)
 {
-	static const char sql[] = "INSERT INTO pin_refusals (sim, pin_hash, modem, "
-	    "refused_at, error) VALUES (?1, ?2, ?3, ?4, '" PIN_INTERRUPTED "')";
+	DB_SQL(sql, "INSERT INTO pin_refusals (sim, pin_hash, modem, "
+	    "refused_at, error) VALUES (?1, ?2, ?3, ?4, '" PIN_INTERRUPTED "')");
 	sqlite3_stmt *st;
 	char hash[PIN_HASH_HEX];
 
@@ -87,10 +87,10 @@ int
 pin_attempt_end(struct db *db, const char *sim, const char *pin, bool accepted,
     const char *error)
 {
-	static const char sql_ok[] = "DELETE FROM pin_refusals WHERE sim = ?1 AND "
-	    "pin_hash = ?2";
-	static const char sql_refused[] = "UPDATE pin_refusals SET error = ?3 WHERE sim = ?1 "
-	    "AND pin_hash = ?2";
+	DB_SQL(sql_ok, "DELETE FROM pin_refusals WHERE sim = ?1 AND "
+	    "pin_hash = ?2");
+	DB_SQL(sql_refused, "UPDATE pin_refusals SET error = ?3 WHERE sim = ?1 "
+	    "AND pin_hash = ?2");
 	sqlite3_stmt *st = db_stmt(db, accepted ? sql_ok : sql_refused);
 	char hash[PIN_HASH_HEX];
 
@@ -107,7 +107,7 @@ pin_attempt_end(struct db *db, const char *sim, const char *pin, bool accepted,
 int
 pin_forget(struct db *db, const char *modem)
 {
-	static const char sql[] = "DELETE FROM pin_refusals WHERE ?1 IS NULL OR modem = ?1";
+	DB_SQL(sql, "DELETE FROM pin_refusals WHERE ?1 IS NULL OR modem = ?1");
 	sqlite3_stmt *st = db_stmt(db, sql);
 
 	if (st == NULL)

@@ -40,8 +40,8 @@ enum queue_opt_out {
 static enum queue_opt_out
 queue_opted_out(struct db *db, int64_t contact_id, const char *number)
 {
-	static const char sql[] = "SELECT 1 FROM contacts c WHERE c.opted_out_at IS NOT NULL "
-	    "AND (c.id = ?1 OR c.id = (SELECT contact_id FROM contact_phones WHERE number = ?2))";
+	DB_SQL(sql, "SELECT 1 FROM contacts c WHERE c.opted_out_at IS NOT NULL "
+	    "AND (c.id = ?1 OR c.id = (SELECT contact_id FROM contact_phones WHERE number = ?2))");
 	sqlite3_stmt *st = db_stmt(db, sql);
 	bool out;
 
@@ -86,32 +86,34 @@ queue_add(struct db *db, const char *to, int64_t contact_id, const char *body,
     enum queue_kind kind, const char *created_by, int64_t now, int64_t *id,
     struct error *err)
 {
-	static const char sql[] = "INSERT INTO messages (contact_id, to_number, body, "
+	DB_SQL(sql, "INSERT INTO messages (contact_id, to_number, body, "
 	    "encoding, parts, concat_ref, priority, not_before, queued_at, created_by, kind) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 	struct sms_info info;
 	sqlite3_stmt *st;
 
 	if (body == NULL || body[0] == '\0')
-		return error_set(err, 400, "invalid", "body", "Le message est vide.");
+		return error_set(err, ERR_INVALID, "invalid", "body", "Le message est vide.");
 	if (sms_analyze(body, &info) < 0)
-		return error_set(err, 400, "invalid", "body", "Texte mal encodé (UTF-8 attendu).");
+		return error_set(err, ERR_INVALID, "invalid", "body",
+		    "Texte mal encodé (UTF-8 attendu).");
 	if (info.parts > QUEUE_BODY_MAX_PARTS)
-		return error_set(err, 400, "invalid", "body", "Message trop long : %zu SMS "
+		return error_set(err, ERR_INVALID, "invalid", "body", "Message trop long : %zu SMS "
 		    "(%d au plus).", info.parts, QUEUE_BODY_MAX_PARTS);
 	switch (kind == QUEUE_SYSTEM ? QUEUE_IN : queue_opted_out(db, contact_id, to)) {
 	case QUEUE_OUT_CONTACT:
-		return error_set(err, 409, "opted_out", "to", "Ce contact a demandé à ne plus "
-		    "recevoir de SMS (STOP).");
+		return error_set(err, ERR_CONFLICT, "opted_out", "to",
+		    "Ce contact a demandé à ne plus recevoir de SMS (STOP).");
 	case QUEUE_OUT_NUMBER:
-		return error_set(err, 409, "opted_out", "to", "Le numéro %s a demandé à ne plus "
-		    "recevoir de SMS (STOP) : il en recevra de nouveau s'il envoie START.",
+		return error_set(err, ERR_CONFLICT, "opted_out", "to",
+		    "Le numéro %s a demandé à ne plus recevoir de SMS (STOP) : il en recevra de "
+		    "nouveau s'il envoie START.",
 		    to);
 	case QUEUE_IN:
 		break;
 	}
 	if ((st = db_stmt(db, sql)) == NULL)
-		return error_set(err, 500, "internal", NULL, "Erreur interne.");
+		return error_fail(err, ERR_INTERNAL);
 	if (contact_id)
 		sqlite3_bind_int64(st, 1, contact_id);
 	sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC);
@@ -125,7 +127,7 @@ queue_add(struct db *db, const char *to, int64_t contact_id, const char *body,
 	sqlite3_bind_text(st, 10, created_by ? created_by : "", -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 11, queue_kinds[kind], -1, SQLITE_STATIC);
 	if (db_step_done(db, st) < 0)
-		return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+		return error_fail(err, ERR_DB);
 	*id = sqlite3_last_insert_rowid(db_handle(db));
 	log_info("queue: queued id=%lld parts=%zu encoding=%s", (long long)*id, info.parts,
 	    sms_encoding_name(info.encoding));
@@ -137,23 +139,24 @@ int
 queue_add_campaign(struct db *db, const struct queue_campaign_msg *m, int64_t now,
     struct error *err)
 {
-	static const char sql[] = "INSERT OR IGNORE INTO messages (campaign_id, occurrence, "
+	DB_SQL(sql, "INSERT OR IGNORE INTO messages (campaign_id, occurrence, "
 	    "contact_id, to_number, body, encoding, parts, concat_ref, kind, priority, "
 	    "not_before, give_up_at, queued_at, created_by, event_id, event_occurrence, "
 	    "reply_until) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'campaign', 1, ?9, ?10, "
-	    "?11, 'scheduler', ?12, ?13, ?14)";
+	    "?11, 'scheduler', ?12, ?13, ?14)");
 	struct sms_info info;
 	sqlite3_stmt *st;
 
 	if (m->body == NULL || m->body[0] == '\0')
-		return error_set(err, 400, "invalid", "body", "Le message est vide.");
+		return error_set(err, ERR_INVALID, "invalid", "body", "Le message est vide.");
 	if (sms_analyze(m->body, &info) < 0)
-		return error_set(err, 400, "invalid", "body", "Texte mal encodé (UTF-8 attendu).");
+		return error_set(err, ERR_INVALID, "invalid", "body",
+		    "Texte mal encodé (UTF-8 attendu).");
 	if (info.parts > QUEUE_BODY_MAX_PARTS)
-		return error_set(err, 400, "invalid", "body", "Message trop long : %zu SMS "
+		return error_set(err, ERR_INVALID, "invalid", "body", "Message trop long : %zu SMS "
 		    "(%d au plus).", info.parts, QUEUE_BODY_MAX_PARTS);
 	if ((st = db_stmt(db, sql)) == NULL)
-		return error_set(err, 500, "internal", NULL, "Erreur interne.");
+		return error_fail(err, ERR_INTERNAL);
 	sqlite3_bind_int64(st, 1, m->campaign_id);
 	sqlite3_bind_text(st, 2, m->occurrence, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, m->contact_id);
@@ -173,7 +176,7 @@ queue_add_campaign(struct db *db, const struct queue_campaign_msg *m, int64_t no
 	if (m->reply_until)
 		sqlite3_bind_int64(st, 14, m->reply_until);
 	if (db_step_done(db, st) < 0)
-		return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+		return error_fail(err, ERR_DB);
 	if (sqlite3_changes(db_handle(db)) != 1)
 		return 0;	/* queued before: never twice */
 	db_after_commit(db, queue_wake_listener);
@@ -198,8 +201,8 @@ queue_hook_begin(struct db *db)
 static int
 queue_notify(struct db *db, int64_t id, const char *from, int64_t now)
 {
-	static const char sql[] = "SELECT campaign_id, contact_id, nullif(to_number, ''), "
-	    "status, error FROM messages WHERE id = ?";
+	DB_SQL(sql, "SELECT campaign_id, contact_id, nullif(to_number, ''), "
+	    "status, error FROM messages WHERE id = ?");
 	sqlite3_stmt *st = db_stmt(db, sql);
 	json_t *data = NULL;
 	int64_t contact = 0;
@@ -319,7 +322,7 @@ queue_change_one(struct db *db, sqlite3_stmt *st, bool hook, int64_t id, const c
 static int
 queue_cas(struct db *db, int64_t id, const char *from, const char *to, int64_t now)
 {
-	static const char sql[] = "UPDATE messages SET status = ?3 WHERE id = ?1 AND status = ?2";
+	DB_SQL(sql, "UPDATE messages SET status = ?3 WHERE id = ?1 AND status = ?2");
 	bool hook = queue_hook_begin(db);
 	sqlite3_stmt *st = db_stmt(db, sql);
 
@@ -334,7 +337,7 @@ queue_cas(struct db *db, int64_t id, const char *from, const char *to, int64_t n
 static unsigned
 queue_sent_parts(struct db *db, int64_t id)
 {
-	static const char sql[] = "SELECT seq FROM message_parts WHERE " QUEUE_PARTS_OF("?1");
+	DB_SQL(sql, "SELECT seq FROM message_parts WHERE " QUEUE_PARTS_OF("?1"));
 	sqlite3_stmt *st = db_stmt(db, sql);
 	unsigned mask = 0;
 	int seq;
@@ -355,10 +358,10 @@ queue_sent_parts(struct db *db, int64_t id)
 static int
 queue_peek(struct db *db, int64_t now, struct queue_msg *m)
 {
-	static const char sql[] = "SELECT id, to_number, body, encoding, parts, attempts, "
+	DB_SQL(sql, "SELECT id, to_number, body, encoding, parts, attempts, "
 	    "concat_ref, contact_id, kind = 'system', ifnull(give_up_at, 0) FROM messages "
 	    "WHERE " QUEUE_SQL_DUE("'queued'") " AND not_before <= ? "
-	    "ORDER BY priority, not_before, id LIMIT 1";
+	    "ORDER BY priority, not_before, id LIMIT 1");
 	sqlite3_stmt *st = db_stmt(db, sql);
 	int rc;
 
@@ -389,8 +392,8 @@ queue_peek(struct db *db, int64_t now, struct queue_msg *m)
 static int
 queue_give_up(struct db *db, int64_t id, int64_t now)
 {
-	static const char sql[] = "UPDATE messages SET status = 'failed', "
-	    "error = 'trop tard : l''atelier a commencé' WHERE id = ? AND status = 'queued'";
+	DB_SQL(sql, "UPDATE messages SET status = 'failed', "
+	    "error = 'trop tard : l''atelier a commencé' WHERE id = ? AND status = 'queued'");
 	bool hook = queue_hook_begin(db);
 	sqlite3_stmt *st = db_stmt(db, sql);
 
@@ -402,8 +405,8 @@ queue_give_up(struct db *db, int64_t id, int64_t now)
 int
 queue_claim_next(struct db *db, const char *modem, int64_t now, struct queue_msg *m)
 {
-	static const char sql[] = "UPDATE messages SET status = 'sending', claimed_at = ?2, "
-	    "modem = ?3, attempts = attempts + 1 WHERE id = ?1 AND status = 'queued'";
+	DB_SQL(sql, "UPDATE messages SET status = 'sending', claimed_at = ?2, "
+	    "modem = ?3, attempts = attempts + 1 WHERE id = ?1 AND status = 'queued'");
 	sqlite3_stmt *st;
 	int rc;
 
@@ -450,9 +453,9 @@ int
 queue_part_sent(struct db *db, int64_t id, int seq, const char *modem, int reference,
     int64_t now)
 {
-	static const char sql[] = "INSERT OR REPLACE INTO message_parts (id, message_id, "
+	DB_SQL(sql, "INSERT OR REPLACE INTO message_parts (id, message_id, "
 	    "seq, modem, reference, sent_at, report) VALUES (?1 * 16 + ?2, ?1, ?2, ?3, ?4, ?5, "
-	    "'pending')";
+	    "'pending')");
 	sqlite3_stmt *st = db_stmt(db, sql);
 
 	if (st == NULL)
@@ -469,8 +472,8 @@ queue_part_sent(struct db *db, int64_t id, int seq, const char *modem, int refer
 int
 queue_mark_sent(struct db *db, int64_t id, int64_t now)
 {
-	static const char sql[] = "UPDATE messages SET status = 'sent', sent_at = ?2, "
-	    "error = NULL WHERE id = ?1 AND status = 'sending'";
+	DB_SQL(sql, "UPDATE messages SET status = 'sent', sent_at = ?2, "
+	    "error = NULL WHERE id = ?1 AND status = 'sending'");
 	bool hook = queue_hook_begin(db);
 	sqlite3_stmt *st = db_stmt(db, sql);
 
@@ -491,8 +494,8 @@ static int
 queue_end_sending(struct db *db, int64_t id, const char *status, const char *error,
     int64_t now)
 {
-	static const char sql[] = "UPDATE messages SET status = ?3, error = ?2 "
-	    "WHERE id = ?1 AND status = 'sending'";
+	DB_SQL(sql, "UPDATE messages SET status = ?3, error = ?2 "
+	    "WHERE id = ?1 AND status = 'sending'");
 	bool hook = queue_hook_begin(db);
 	sqlite3_stmt *st = db_stmt(db, sql);
 
@@ -516,9 +519,9 @@ queue_fail(struct db *db, int64_t id, const char *error, int64_t now)
 int
 queue_retry(struct db *db, int64_t id, const char *error, int first_delay, int64_t now)
 {
-	static const char sql_get[] = "SELECT attempts, give_up_at FROM messages WHERE id = ?";
-	static const char sql[] = "UPDATE messages SET status = 'queued', error = ?2, "
-	    "not_before = ?3 WHERE id = ?1 AND status = 'sending'";
+	DB_SQL(sql_get, "SELECT attempts, give_up_at FROM messages WHERE id = ?");
+	DB_SQL(sql, "UPDATE messages SET status = 'queued', error = ?2, "
+	    "not_before = ?3 WHERE id = ?1 AND status = 'sending'");
 	sqlite3_stmt *st = db_stmt(db, sql_get);
 	int attempts = QUEUE_MAX_ATTEMPTS;
 	int64_t give_up = 0, delay;
@@ -561,9 +564,9 @@ queue_uncertain(struct db *db, int64_t id, const char *error, int64_t now)
 int
 queue_recover(struct db *db, int64_t now)
 {
-	static const char sql[] = "UPDATE messages SET status = 'uncertain', error = "
+	DB_SQL(sql, "UPDATE messages SET status = 'uncertain', error = "
 	    "'interrompu pendant l''envoi : vérifiez avant de renvoyer' "
-	    "WHERE " QUEUE_SQL_DUE("'sending'") " RETURNING id";
+	    "WHERE " QUEUE_SQL_DUE("'sending'") " RETURNING id");
 	bool hook = queue_hook_begin(db);
 	sqlite3_stmt *st = db_stmt(db, sql);
 	int n;
@@ -583,14 +586,13 @@ queue_recover(struct db *db, int64_t now)
 int
 queue_hold_restored(struct db *db, int64_t now)
 {
-	static const char *const sql[2] = {
-		("UPDATE messages SET status = 'uncertain', error = 'base restaurée depuis une "
-		"sauvegarde : a pu partir après elle, vérifiez avant de renvoyer' "
-		"WHERE " QUEUE_SQL_DUE("'sending'") " RETURNING id"),
-		("UPDATE messages SET status = 'uncertain', error = 'base restaurée depuis une "
-		"sauvegarde : a pu partir après elle, vérifiez avant de renvoyer' "
-		"WHERE " QUEUE_SQL_DUE("'queued'") " AND not_before <= ?1 RETURNING id"),
-	};
+	DB_SQL(sql_sending, "UPDATE messages SET status = 'uncertain', error = 'base "
+	    "restaurée depuis une sauvegarde : a pu partir après elle, vérifiez avant de "
+	    "renvoyer' WHERE " QUEUE_SQL_DUE("'sending'") " RETURNING id");
+	DB_SQL(sql_queued, "UPDATE messages SET status = 'uncertain', error = 'base "
+	    "restaurée depuis une sauvegarde : a pu partir après elle, vérifiez avant de "
+	    "renvoyer' WHERE " QUEUE_SQL_DUE("'queued'") " AND not_before <= ?1 RETURNING id");
+	static const struct db_sql *const sql[2] = { sql_sending, sql_queued };
 	static const char *const from[2] = { "sending", "queued" };
 	sqlite3_stmt *st;
 	int n = 0, rc, i;
@@ -618,12 +620,12 @@ queue_hold_restored(struct db *db, int64_t now)
 static int
 queue_settle(struct db *db, int64_t id, int64_t now)
 {
-	static const char sql_parts[] = "SELECT m.parts, "
+	DB_SQL(sql_parts, "SELECT m.parts, "
 	    "sum(p.report = 'delivered'), sum(p.report = 'failed'), "
 	    "max(CASE WHEN p.report = 'failed' THEN p.report_status END) "
-	    "FROM messages m JOIN message_parts p ON p." QUEUE_PARTS_OF("m.id") " WHERE m.id = ?";
-	static const char sql_set[] = "UPDATE messages SET status = ?2, delivered_at = ?3, "
-	    "error = ?4 WHERE id = ?1 AND status = 'sent'";
+	    "FROM messages m JOIN message_parts p ON p." QUEUE_PARTS_OF("m.id") " WHERE m.id = ?");
+	DB_SQL(sql_set, "UPDATE messages SET status = ?2, delivered_at = ?3, "
+	    "error = ?4 WHERE id = ?1 AND status = 'sent'");
 	sqlite3_stmt *st = db_stmt(db, sql_parts);
 	int parts = 0, delivered = 0, failed = 0, code = -1;
 	const char *to = NULL;
@@ -674,12 +676,12 @@ queue_report(struct db *db, const char *modem, int reference, const char *number
     int tp_status, int64_t now)
 {
 	/* back from the newest part through message_parts_sent (sql/007) */
-	static const char sql_find[] = "SELECT p.id, p.message_id FROM message_parts p "
+	DB_SQL(sql_find, "SELECT p.id, p.message_id FROM message_parts p "
 	    "INDEXED BY message_parts_sent CROSS JOIN messages m ON m.id = p.message_id "
 	    "WHERE p.sent_at >= ?4 AND p.reference = ?2 AND p.modem = ?1 "
-	    "AND p.report = 'pending' AND m.to_number = ?3 ORDER BY p.sent_at DESC LIMIT 1";
-	static const char sql_set[] = "UPDATE message_parts SET report = ?2, report_at = ?3, "
-	    "report_status = ?4 WHERE id = ?1";
+	    "AND p.report = 'pending' AND m.to_number = ?3 ORDER BY p.sent_at DESC LIMIT 1");
+	DB_SQL(sql_set, "UPDATE message_parts SET report = ?2, report_at = ?3, "
+	    "report_status = ?4 WHERE id = ?1");
 	sqlite3_stmt *st = db_stmt(db, sql_find);
 	int64_t part = 0, id = 0;
 
@@ -711,17 +713,17 @@ int
 queue_cancel(struct db *db, int64_t id, int64_t now, struct error *err)
 {
 	if (queue_cas(db, id, "queued", "cancelled", now) < 0)
-		return error_set(err, 409, "not_cancellable", NULL, "Ce message n'est plus en "
-		    "attente : il a déjà été confié au modem.");
+		return error_set(err, ERR_CONFLICT, "not_cancellable", NULL,
+		    "Ce message n'est plus en attente : il a déjà été confié au modem.");
 	return 0;
 }
 
 int
 queue_resend(struct db *db, int64_t id, int64_t now, struct error *err)
 {
-	static const char sql[] = "UPDATE messages SET status = 'queued', not_before = ?2, "
-	    "attempts = 0, error = NULL WHERE id = ?1 AND status = ?3";
-	static const char sql_parts[] = "DELETE FROM message_parts WHERE " QUEUE_PARTS_OF("?1");
+	DB_SQL(sql, "UPDATE messages SET status = 'queued', not_before = ?2, "
+	    "attempts = 0, error = NULL WHERE id = ?1 AND status = ?3");
+	DB_SQL(sql_parts, "DELETE FROM message_parts WHERE " QUEUE_PARTS_OF("?1"));
 	static const char *const from[] = { "failed", "uncertain" };
 	sqlite3_stmt *st;
 	bool hook;
@@ -738,11 +740,11 @@ queue_resend(struct db *db, int64_t id, int64_t now, struct error *err)
 		}
 		rc = queue_change_one(db, st, hook, id, from[i], now);
 		if (st == NULL)
-			return error_set(err, 500, "internal", NULL, "Erreur interne.");
+			return error_fail(err, ERR_INTERNAL);
 	}
 	if (rc < 0)
-		return error_set(err, 409, "not_resendable", NULL, "Seul un message en échec "
-		    "ou incertain peut être renvoyé.");
+		return error_set(err, ERR_CONFLICT, "not_resendable", NULL,
+		    "Seul un message en échec ou incertain peut être renvoyé.");
 	/* a deliberate resend sends the whole message again */
 	if ((st = db_stmt(db, sql_parts)) != NULL) {
 		sqlite3_bind_int64(st, 1, id);
@@ -764,10 +766,10 @@ queue_cancel_many(struct db *db, sqlite3_stmt *st, bool hook, int64_t now)
 int
 queue_cancel_contact(struct db *db, int64_t contact_id, int64_t now)
 {
-	static const char sql[] = "UPDATE messages SET status = 'cancelled', "
+	DB_SQL(sql, "UPDATE messages SET status = 'cancelled', "
 	    "error = 'STOP reçu' WHERE " QUEUE_SQL_DUE("'queued'") " AND kind <> 'system' "
 	    "AND (contact_id = ?1 OR to_number IN (SELECT number FROM contact_phones "
-	    "WHERE contact_id = ?1)) RETURNING id";
+	    "WHERE contact_id = ?1)) RETURNING id");
 	bool hook = queue_hook_begin(db);
 	sqlite3_stmt *st = db_stmt(db, sql);
 
@@ -779,9 +781,9 @@ queue_cancel_contact(struct db *db, int64_t contact_id, int64_t now)
 int
 queue_cancel_number(struct db *db, const char *number, int64_t now)
 {
-	static const char sql[] = "UPDATE messages SET status = 'cancelled', "
+	DB_SQL(sql, "UPDATE messages SET status = 'cancelled', "
 	    "error = 'STOP reçu' WHERE " QUEUE_SQL_DUE("'queued'") " AND kind <> 'system' "
-	    "AND to_number = ?1 RETURNING id";
+	    "AND to_number = ?1 RETURNING id");
 	bool hook = queue_hook_begin(db);
 	sqlite3_stmt *st = db_stmt(db, sql);
 
@@ -798,10 +800,10 @@ static int
 queue_cancel_matching(struct db *db, int64_t campaign_id, int64_t event_id, int64_t key,
     const char *reason, int64_t now)
 {
-	static const char sql[] = "UPDATE messages SET status = 'cancelled', error = ?4 "
+	DB_SQL(sql, "UPDATE messages SET status = 'cancelled', error = ?4 "
 	    "WHERE " QUEUE_SQL_DUE("'queued'") " AND "
 	    "(?1 = 0 OR campaign_id = ?1) AND (?2 = 0 OR event_id = ?2) AND "
-	    "(?3 = 0 OR event_occurrence = ?3) RETURNING id";
+	    "(?3 = 0 OR event_occurrence = ?3) RETURNING id");
 	bool hook;
 	sqlite3_stmt *st;
 
@@ -833,14 +835,15 @@ queue_cancel_event(struct db *db, int64_t event_id, int64_t key, const char *rea
 int
 queue_forget_contact(struct db *db, int64_t contact_id, int64_t now)
 {
-	static const char sql_cancel[] = "UPDATE messages SET status = 'cancelled' "
-	    "WHERE contact_id = ?1 AND status = 'queued' RETURNING id";
-	static const char *const sql[] = {
-		("DELETE FROM incoming_parts WHERE reply_id IN "
-		"(SELECT id FROM replies WHERE contact_id = ?1)"),
-		"UPDATE messages SET body = NULL, to_number = '' WHERE contact_id = ?1",
-		"UPDATE replies SET body = NULL, from_number = '' WHERE contact_id = ?1",
-	};
+	DB_SQL(sql_cancel, "UPDATE messages SET status = 'cancelled' "
+	    "WHERE contact_id = ?1 AND status = 'queued' RETURNING id");
+	DB_SQL(sql_parts, "DELETE FROM incoming_parts WHERE reply_id IN "
+	    "(SELECT id FROM replies WHERE contact_id = ?1)");
+	DB_SQL(sql_messages,
+	    "UPDATE messages SET body = NULL, to_number = '' WHERE contact_id = ?1");
+	DB_SQL(sql_replies,
+	    "UPDATE replies SET body = NULL, from_number = '' WHERE contact_id = ?1");
+	static const struct db_sql *const sql[] = { sql_parts, sql_messages, sql_replies };
 	sqlite3_stmt *st;
 	int64_t *ids = NULL;
 	size_t i;

@@ -12,7 +12,7 @@ int
 queue_message_state(struct db *db, int64_t id, char *status, size_t statuslen,
     char *error, size_t errorlen)
 {
-	static const char sql[] = "SELECT status, ifnull(error, '') FROM messages WHERE id = ?1";
+	DB_SQL(sql, "SELECT status, ifnull(error, '') FROM messages WHERE id = ?1");
 	sqlite3_stmt *st = db_stmt(db, sql);
 	int rc;
 
@@ -30,8 +30,8 @@ queue_message_state(struct db *db, int64_t id, char *status, size_t statuslen,
 int
 queue_parts_since(struct db *db, const char *modem, int64_t since)
 {
-	static const char sql[] = "SELECT count(*) FROM message_parts "
-	    "WHERE modem = ? AND sent_at >= ?";
+	DB_SQL(sql, "SELECT count(*) FROM message_parts "
+	    "WHERE modem = ? AND sent_at >= ?");
 	sqlite3_stmt *st = db_stmt(db, sql);
 	int n = -1;
 
@@ -49,11 +49,11 @@ int
 queue_count(struct db *db, const char *status)
 {
 	/* worded so that the partial indexes of sql/007 are used (see QUEUE_SQL_DUE) */
-	static const char sql_due[] = "SELECT count(*) FROM messages "
-	    "WHERE " QUEUE_SQL_DUE("?1");
-	static const char sql_open[] = "SELECT count(*) FROM messages "
-	    "WHERE status IN ('failed', 'uncertain') AND status = ?1";
-	static const char sql_other[] = "SELECT count(*) FROM messages WHERE status = ?1";
+	DB_SQL(sql_due, "SELECT count(*) FROM messages "
+	    "WHERE " QUEUE_SQL_DUE("?1"));
+	DB_SQL(sql_open, "SELECT count(*) FROM messages "
+	    "WHERE status IN ('failed', 'uncertain') AND status = ?1");
+	DB_SQL(sql_other, "SELECT count(*) FROM messages WHERE status = ?1");
 	sqlite3_stmt *st = db_stmt(db, strcmp(status, "queued") == 0 ||
 	    strcmp(status, "sending") == 0 ? sql_due : strcmp(status, "failed") == 0 ||
 	    strcmp(status, "uncertain") == 0 ? sql_open : sql_other);

@@ -166,8 +166,9 @@ ctl_user(struct db *db, int argc, char **argv, int64_t now)
 	if (argc < 1)
 		return ctl_fail("user: missing subcommand (add, passwd, list, disable, enable)");
 	if (strcmp(argv[0], "list") == 0) {
-		sqlite3_stmt *st = db_stmt(db, "SELECT login, role, disabled_at IS NOT NULL "
+		DB_SQL(sql, "SELECT login, role, disabled_at IS NOT NULL "
 		    "FROM users ORDER BY login");
+		sqlite3_stmt *st = db_stmt(db, sql);
 		int rc;
 
 		if (st == NULL)
@@ -250,10 +251,11 @@ ctl_token_date(sqlite3_stmt *st, int col, char out[TIME_ISO_MAX])
 static int
 ctl_token_list(struct db *db, const char *login, int64_t now)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT t.id, t.label, t.created_at, t.last_used_at, "
+	DB_SQL(sql, "SELECT t.id, t.label, t.created_at, t.last_used_at, "
 	    "t.expires_at FROM api_tokens t JOIN users u ON u.id = t.user_id "
 	    "WHERE u.login = ?1 AND t.revoked_at IS NULL "
 	    "AND (t.expires_at IS NULL OR t.expires_at > ?2) ORDER BY t.id");
+	sqlite3_stmt *st = db_stmt(db, sql);
 	char a[TIME_ISO_MAX], b[TIME_ISO_MAX], c[TIME_ISO_MAX];
 	int rc;
 
@@ -399,10 +401,16 @@ ctl_send(struct db *db, int argc, char **argv, int64_t now)
 static int
 ctl_status(struct db *db, const struct config *cfg)
 {
-	static const char *const counts[][2] = {
-		{ "contacts", "SELECT count(*) FROM contacts" },
-		{ "groups", "SELECT count(*) FROM groups" },
-		{ "users", "SELECT count(*) FROM users WHERE disabled_at IS NULL" },
+	DB_SQL(sql_contacts, "SELECT count(*) FROM contacts");
+	DB_SQL(sql_groups, "SELECT count(*) FROM groups");
+	DB_SQL(sql_users, "SELECT count(*) FROM users WHERE disabled_at IS NULL");
+	static const struct {
+		const char *name;
+		const struct db_sql *sql;
+	} counts[] = {
+		{ "contacts", sql_contacts },
+		{ "groups", sql_groups },
+		{ "users", sql_users },
 	};
 	bool ok;
 	size_t i;
@@ -412,9 +420,9 @@ ctl_status(struct db *db, const struct config *cfg)
 	ok = n >= 0;
 	printf("database: %s (schema %d of %d)\n", cfg->db_path, n, db_latest_version());
 	for (i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
-		sqlite3_stmt *st = db_stmt(db, counts[i][1]);
+		sqlite3_stmt *st = db_stmt(db, counts[i].sql);
 		if (st && sqlite3_step(st) == SQLITE_ROW)
-			printf("%s: %lld\n", counts[i][0], (long long)sqlite3_column_int64(st, 0));
+			printf("%s: %lld\n", counts[i].name, (long long)sqlite3_column_int64(st, 0));
 		else
 			ok = false;
 		if (st)
@@ -632,6 +640,8 @@ main(int argc, char **argv)
 	}
 	if (db_migrate(db, err, sizeof(err)) < 0) {
 		rc = ctl_fail("%s", err);
+	} else if (db_check_statements(db, err, sizeof(err)) < 0) {
+		rc = ctl_fail("a statement does not compile against the schema: %s", err);
 	} else if (strcmp(argv[0], "migrate") == 0) {
 		if ((rc = db_version(db)) < 0) {
 			rc = ctl_fail("migrate: cannot read the schema version");

@@ -37,8 +37,8 @@ struct replies_route {
 static int
 replies_load(struct db *db, int64_t id, struct replies_row *r)
 {
-	static const char sql[] = "SELECT from_number, contact_id, body, received_at "
-	    "FROM replies WHERE id = ? AND intent IS NULL";
+	DB_SQL(sql, "SELECT from_number, contact_id, body, received_at "
+	    "FROM replies WHERE id = ? AND intent IS NULL");
 	sqlite3_stmt *st = db_stmt(db, sql);
 	int rc = -1;
 
@@ -68,10 +68,10 @@ replies_load(struct db *db, int64_t id, struct replies_row *r)
 static int
 replies_find_route(struct db *db, int64_t contact_id, int64_t at, struct replies_route *rt)
 {
-	static const char sql[] = "SELECT id, ifnull(campaign_id, 0), ifnull(event_id, 0), "
+	DB_SQL(sql, "SELECT id, ifnull(campaign_id, 0), ifnull(event_id, 0), "
 	    "ifnull(event_occurrence, 0) FROM messages WHERE contact_id = ?1 AND "
 	    "reply_until > ?2 AND status IN ('sending', 'sent', 'delivered', 'uncertain') "
-	    "ORDER BY coalesce(sent_at, claimed_at, queued_at) DESC, id DESC LIMIT 1";
+	    "ORDER BY coalesce(sent_at, claimed_at, queued_at) DESC, id DESC LIMIT 1");
 	sqlite3_stmt *st = db_stmt(db, sql);
 	int rc;
 
@@ -97,9 +97,9 @@ replies_set_intent(struct db *db, int64_t id, enum intent intent, bool handled,
     const struct replies_route *rt)
 {
 	/* undecided -> decided, compare-and-set like the outgoing queue */
-	static const char sql[] = "UPDATE replies SET intent = ?2, handled = ?3, "
+	DB_SQL(sql, "UPDATE replies SET intent = ?2, handled = ?3, "
 	    "message_id = ?4, event_id = ?5, event_occurrence = ?6 "
-	    "WHERE id = ?1 AND intent IS NULL";
+	    "WHERE id = ?1 AND intent IS NULL");
 	sqlite3_stmt *st = db_stmt(db, sql);
 
 	if (st == NULL)
@@ -167,7 +167,7 @@ replies_acknowledge(struct db *db, const struct config *cfg, const struct replie
 			rc = queue_add(db, r->from, r->contact_id, text.data, QUEUE_DIRECT,
 			    "system", now, &id, &err);
 			*queued = rc == 0;
-			rc = rc < 0 && err.status >= 500 ? -1 : 0;
+			rc = rc < 0 && error_is_fault(&err) ? -1 : 0;
 		}
 		contact_clear(&ct);
 	}
@@ -219,7 +219,7 @@ replies_from_first_number(struct db *db, const struct replies_row *r, int64_t *c
 	if (r->contact_id == 0)
 		return 0;
 	if (contacts_load(db, r->contact_id, &c, &err) < 0)
-		return err.status == 404 ? 0 : -1;	/* erased since: the number alone */
+		return err.kind == ERR_NOT_FOUND ? 0 : -1;	/* erased since: the number alone */
 	first = c.nphones > 0 && strcmp(c.phones[0].number, r->from) == 0;
 	*contact_out = c.opted_out_at;
 	contact_clear(&c);
@@ -229,7 +229,7 @@ replies_from_first_number(struct db *db, const struct replies_row *r, int64_t *c
 int
 replies_set_handled(struct db *db, int64_t id, bool handled)
 {
-	static const char sql[] = "UPDATE replies SET handled = ?2 WHERE id = ?1";
+	DB_SQL(sql, "UPDATE replies SET handled = ?2 WHERE id = ?1");
 	sqlite3_stmt *st = db_stmt(db, sql);
 
 	if (st == NULL)
@@ -431,8 +431,8 @@ int
 replies_process_pending(struct db *db, const struct config *cfg, int64_t now, int max,
     bool *queued)
 {
-	static const char sql[] = "SELECT id FROM replies INDEXED BY replies_undecided "
-	    "WHERE intent IS NULL ORDER BY id LIMIT ?1";
+	DB_SQL(sql, "SELECT id FROM replies INDEXED BY replies_undecided "
+	    "WHERE intent IS NULL ORDER BY id LIMIT ?1");
 	sqlite3_stmt *st = db_stmt(db, sql);
 	enum intent intent;
 	int64_t *ids;

@@ -91,10 +91,10 @@ reports_event(struct db *db, const struct event *e, int64_t from, int64_t to,
 static int
 reports_people(struct db *db, int64_t event_id, int64_t owner_id, int64_t from, int64_t to)
 {
-	static const char sql[] = "SELECT count(DISTINCT r.contact_id) FROM rsvps r "
+	DB_SQL(sql, "SELECT count(DISTINCT r.contact_id) FROM rsvps r "
 	    "JOIN events e ON e.id = r.event_id WHERE r.present = 1 AND "
 	    "(?1 = 0 OR e.id = ?1) AND (?2 = 0 OR e.owner_id = ?2) AND "
-	    "r.occurrence >= ?3 AND r.occurrence < ?4";
+	    "r.occurrence >= ?3 AND r.occurrence < ?4");
 	sqlite3_stmt *st = db_stmt(db, sql);
 	int n = -1;
 
@@ -116,8 +116,8 @@ reports_sessions_csv(struct db *db, int64_t event_id, int64_t owner_id, int64_t 
 {
 	static const char *const header[] = { "Atelier", "Lieu", "Date", "Heure", "Séance",
 		"Invités", "SMS reçus", "Oui", "Non", "Sans réponse", "Présents" };
-	static const char sql[] = "SELECT id FROM events WHERE (?1 = 0 OR id = ?1) AND "
-	    "(?2 = 0 OR owner_id = ?2) ORDER BY title COLLATE NOCASE, id";
+	DB_SQL(sql, "SELECT id FROM events WHERE (?1 = 0 OR id = ?1) AND "
+	    "(?2 = 0 OR owner_id = ?2) ORDER BY title COLLATE NOCASE, id");
 	struct rsvp_counts sum = { 0 };
 	sqlite3_stmt *st = db_stmt(db, sql);
 	struct error err;

@@ -24,7 +24,7 @@ retention_cutoff(int64_t now, int months)
 
 /* Runs one anonymising UPDATE bound with cutoff; the rows changed or -1. */
 static int
-retention_update(struct db *db, const char *sql, int64_t cutoff)
+retention_update(struct db *db, const struct db_sql *sql, int64_t cutoff)
 {
 	sqlite3_stmt *st = db_stmt(db, sql);
 
@@ -39,13 +39,13 @@ retention_update(struct db *db, const char *sql, int64_t cutoff)
 int
 retention_apply(struct db *db, int64_t cutoff, struct retention_result *res)
 {
-	static const char sql_parts[] = "DELETE FROM incoming_parts WHERE received_at < ?1";
-	static const char sql_messages[] = "UPDATE messages SET body = NULL, to_number = '', "
+	DB_SQL(sql_parts, "DELETE FROM incoming_parts WHERE received_at < ?1");
+	DB_SQL(sql_messages, "UPDATE messages SET body = NULL, to_number = '', "
 	    "contact_id = NULL WHERE queued_at < ?1 AND status NOT IN ('queued', 'sending') "
-	    "AND (body IS NOT NULL OR to_number != '' OR contact_id IS NOT NULL)";
-	static const char sql_replies[] = "UPDATE replies SET body = NULL, from_number = '', "
+	    "AND (body IS NOT NULL OR to_number != '' OR contact_id IS NOT NULL)");
+	DB_SQL(sql_replies, "UPDATE replies SET body = NULL, from_number = '', "
 	    "contact_id = NULL WHERE received_at < ?1 "
-	    "AND (body IS NOT NULL OR from_number != '' OR contact_id IS NOT NULL)";
+	    "AND (body IS NOT NULL OR from_number != '' OR contact_id IS NOT NULL)");
 
 	res->messages = res->replies = 0;
 	if (db_begin(db) < 0)

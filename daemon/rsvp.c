@@ -11,14 +11,6 @@
 #define RSVP_LOOK 64	/* sessions looked at to find the current one */
 
 /* The people of session ?2 of atelier ?1: invitees, anyone written to or answering. */
-#define RSVP_PEOPLE "WITH people(id) AS (" \
-	"SELECT contact_id FROM event_contacts WHERE event_id = ?1 " \
-	"UNION SELECT gm.contact_id FROM event_groups eg JOIN group_members gm " \
-	"ON gm.group_id = eg.group_id WHERE eg.event_id = ?1 " \
-	"UNION SELECT contact_id FROM messages WHERE event_id = ?1 AND " \
-	"event_occurrence = ?2 AND contact_id IS NOT NULL " \
-	"UNION SELECT contact_id FROM rsvps WHERE event_id = ?1 AND occurrence = ?2) "
-
 static const char *const rsvp_names[] = {
 	[RSVP_NONE] = "none",
 	[RSVP_YES] = "yes",
@@ -49,12 +41,12 @@ rsvp_set_answer(struct db *db, int64_t event_id, int64_t key, int64_t contact_id
     enum rsvp_answer answer, const char *via, int64_t reply_id, const char *by,
     int64_t now)
 {
-	static const char sql_set[] = "INSERT INTO rsvps (event_id, occurrence, contact_id, "
+	DB_SQL(sql_set, "INSERT INTO rsvps (event_id, occurrence, contact_id, "
 	    "answer, answered_at, via, reply_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
 	    "ON CONFLICT (event_id, occurrence, contact_id) DO UPDATE SET answer = ?4, "
-	    "answered_at = ?5, via = ?6, reply_id = ?7";
-	static const char sql_log[] = "INSERT INTO rsvp_history (event_id, occurrence, "
-	    "contact_id, answer, via, reply_id, by_user, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+	    "answered_at = ?5, via = ?6, reply_id = ?7");
+	DB_SQL(sql_log, "INSERT INTO rsvp_history (event_id, occurrence, "
+	    "contact_id, answer, via, reply_id, by_user, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
 	sqlite3_stmt *st = db_stmt(db, sql_set);
 
 	if (st == NULL)
@@ -91,10 +83,10 @@ int
 rsvp_set_present(struct db *db, int64_t event_id, int64_t key, int64_t contact_id,
     int present, int64_t now)
 {
-	static const char sql[] = "INSERT INTO rsvps (event_id, occurrence, contact_id, "
+	DB_SQL(sql, "INSERT INTO rsvps (event_id, occurrence, contact_id, "
 	    "present, present_at) VALUES (?1, ?2, ?3, ?4, ?5) "
 	    "ON CONFLICT (event_id, occurrence, contact_id) DO UPDATE SET present = ?4, "
-	    "present_at = ?5";
+	    "present_at = ?5");
 	sqlite3_stmt *st = db_stmt(db, sql);
 
 	if (st == NULL)
@@ -112,9 +104,9 @@ rsvp_set_present(struct db *db, int64_t event_id, int64_t key, int64_t contact_i
 bool
 rsvp_known(struct db *db, int64_t event_id, int64_t key, int64_t contact_id)
 {
-	static const char sql[] = "SELECT 1 FROM rsvps WHERE event_id = ? AND occurrence = ? "
+	DB_SQL(sql, "SELECT 1 FROM rsvps WHERE event_id = ? AND occurrence = ? "
 	    "AND contact_id = ? UNION ALL SELECT 1 FROM messages WHERE event_id = ?1 AND "
-	    "event_occurrence = ?2 AND contact_id = ?3";
+	    "event_occurrence = ?2 AND contact_id = ?3");
 	sqlite3_stmt *st = db_stmt(db, sql);
 	bool yes;
 
@@ -168,7 +160,7 @@ rsvp_text_or_null(sqlite3_stmt *st, int i)
 json_t *
 rsvp_session_json(struct db *db, const struct event *e, const struct event_occ *o)
 {
-	static const char sql[] = RSVP_PEOPLE "SELECT c.id, c.first_name, c.last_name, (SELECT number FROM contact_phones p "
+	DB_SQL(sql, RSVP_PEOPLE "SELECT c.id, c.first_name, c.last_name, (SELECT number FROM contact_phones p "
 	    "WHERE p.contact_id = c.id ORDER BY position LIMIT 1), r.answer, r.answered_at, "
 	    "r.via, r.present, (SELECT status FROM messages m WHERE m.event_id = ?1 AND "
 	    "m.event_occurrence = ?2 AND m.contact_id = c.id ORDER BY m.id DESC LIMIT 1), "
@@ -176,7 +168,7 @@ rsvp_session_json(struct db *db, const struct event *e, const struct event_occ *
 	    "AND m.contact_id = c.id AND m.status = 'delivered') "
 	    "FROM people JOIN contacts c ON c.id = people.id LEFT JOIN rsvps r ON "
 	    "r.event_id = ?1 AND r.occurrence = ?2 AND r.contact_id = c.id "
-	    "ORDER BY c.last_name COLLATE NOCASE, c.first_name COLLATE NOCASE, c.id";
+	    "ORDER BY c.last_name COLLATE NOCASE, c.first_name COLLATE NOCASE, c.id");
 	sqlite3_stmt *st = db_stmt(db, sql);
 	json_t *people = json_array();
 	size_t invited = 0, delivered = 0, yes = 0, no = 0, present = 0;
@@ -218,12 +210,12 @@ rsvp_session_json(struct db *db, const struct event *e, const struct event_occ *
 int
 rsvp_counts(struct db *db, int64_t event_id, int64_t key, struct rsvp_counts *c)
 {
-	static const char sql[] = RSVP_PEOPLE "SELECT count(*), "
+	DB_SQL(sql, RSVP_PEOPLE "SELECT count(*), "
 	    "total(EXISTS (SELECT 1 FROM messages m WHERE m.event_id = ?1 AND "
 	    "m.event_occurrence = ?2 AND m.contact_id = people.id AND m.status = 'delivered')), "
 	    "total(r.answer = 'yes'), total(r.answer = 'no'), total(r.present = 1) "
 	    "FROM people JOIN contacts c ON c.id = people.id LEFT JOIN rsvps r ON "
-	    "r.event_id = ?1 AND r.occurrence = ?2 AND r.contact_id = people.id";
+	    "r.event_id = ?1 AND r.occurrence = ?2 AND r.contact_id = people.id");
 	sqlite3_stmt *st = db_stmt(db, sql);
 	int rc;
 

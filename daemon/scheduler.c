@@ -44,8 +44,8 @@ struct scheduler_plan {
 static int
 scheduler_has_run(struct db *db, int64_t campaign_id, const char *key)
 {
-	static const char sql[] = "SELECT 1 FROM campaign_runs WHERE campaign_id = ? "
-	    "AND occurrence = ?";
+	DB_SQL(sql, "SELECT 1 FROM campaign_runs WHERE campaign_id = ? "
+	    "AND occurrence = ?");
 	sqlite3_stmt *st = db_stmt(db, sql);
 	int rc;
 
@@ -62,8 +62,8 @@ static int
 scheduler_record(struct db *db, int64_t campaign_id, const struct scheduler_item *it,
     const char *state, size_t queued, size_t left_out, int64_t now)
 {
-	static const char sql[] = "INSERT OR IGNORE INTO campaign_runs (campaign_id, "
-	    "occurrence, due_at, state, queued, left_out, done_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
+	DB_SQL(sql, "INSERT OR IGNORE INTO campaign_runs (campaign_id, "
+	    "occurrence, due_at, state, queued, left_out, done_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
 	sqlite3_stmt *st = db_stmt(db, sql);
 
 	if (st == NULL)
@@ -239,7 +239,7 @@ scheduler_queue_item(struct db *db, const struct config *cfg, const struct campa
 		m.contact_id = a.list[i].contact_id;
 		m.to = a.list[i].number;
 		m.body = text.data;
-		if ((rc = queue_add_campaign(db, &m, now, &err)) < 0 && err.status >= 500)
+		if ((rc = queue_add_campaign(db, &m, now, &err)) < 0 && error_is_fault(&err))
 			break;
 		if (rc < 0) {
 			log_warn("scheduler: campaign=%lld contact=%lld left out: %s",
@@ -357,7 +357,7 @@ scheduler_pass_campaign(struct db *db, const struct config *cfg, int64_t id, int
 	/* a campaign cancelled meanwhile is no failure; a database error is */
 	if (rc == 0 && plan->finished && plan->next_due == 0 &&
 	    campaigns_set_status(db, c.id, "scheduled running", "done", NULL, now, &err) < 0 &&
-	    err.status >= 500)
+	    error_is_fault(&err))
 		rc = -1;
 	if (plan->next_due && (*next_due == 0 || plan->next_due < *next_due))
 		*next_due = plan->next_due;
@@ -383,8 +383,8 @@ static int
 scheduler_pass(struct db *db, const struct config *cfg, int64_t now, int64_t *next_due,
     bool restored, size_t *failed)
 {
-	static const char sql[] = "SELECT id FROM campaigns "
-	    "WHERE status IN ('scheduled', 'running') ORDER BY id";
+	DB_SQL(sql, "SELECT id FROM campaigns "
+	    "WHERE status IN ('scheduled', 'running') ORDER BY id");
 	sqlite3_stmt *st = db_stmt(db, sql);
 	int64_t *ids;
 	size_t n, i;
@@ -435,11 +435,11 @@ static int
 scheduler_notify_cancel(struct db *db, const struct config *cfg, const struct campaign *c,
     const struct event *e, const struct event_occ *o, int64_t now)
 {
-	static const char sql[] = "SELECT DISTINCT ct.id, ct.first_name, ct.last_name, "
+	DB_SQL(sql, "SELECT DISTINCT ct.id, ct.first_name, ct.last_name, "
 	    "ct.language, m.to_number FROM messages m JOIN contacts ct ON ct.id = m.contact_id "
 	    "WHERE m.campaign_id = ?1 AND m.event_occurrence = ?2 AND m.status IN "
 	    "('sending', 'sent', 'delivered', 'uncertain') AND ct.opted_out_at IS NULL "
-	    "GROUP BY ct.id";
+	    "GROUP BY ct.id");
 	struct queue_campaign_msg m = { 0 };
 	struct campaign_recipient r;
 	struct buf text = { 0 };
@@ -473,7 +473,7 @@ scheduler_notify_cancel(struct db *db, const struct config *cfg, const struct ca
 		m.body = text.data;
 		if ((rc = queue_add_campaign(db, &m, now, &err)) > 0)
 			queued++;
-		rc = rc < 0 && err.status >= 500 ? -1 : 0;
+		rc = rc < 0 && error_is_fault(&err) ? -1 : 0;
 	}
 	sqlite3_reset(st);
 	buf_free(&text);
@@ -484,8 +484,8 @@ scheduler_notify_cancel(struct db *db, const struct config *cfg, const struct ca
 static int64_t *
 scheduler_event_campaigns(struct db *db, int64_t event_id, size_t *n)
 {
-	static const char sql[] = "SELECT id FROM campaigns WHERE event_id = ? AND status IN "
-	    "('scheduled', 'running', 'done')";
+	DB_SQL(sql, "SELECT id FROM campaigns WHERE event_id = ? AND status IN "
+	    "('scheduled', 'running', 'done')");
 	sqlite3_stmt *st = db_stmt(db, sql);
 
 	*n = 0;
@@ -548,8 +548,8 @@ int
 scheduler_event_cancelled(struct db *db, const struct config *cfg,
     const struct event *e, const struct audit_actor *actor, int64_t now)
 {
-	static const char sql[] = "SELECT id FROM campaigns WHERE event_id = ? AND status IN "
-	    "('draft', 'scheduled', 'running')";
+	DB_SQL(sql, "SELECT id FROM campaigns WHERE event_id = ? AND status IN "
+	    "('draft', 'scheduled', 'running')");
 	struct event_occ occ[SCHEDULER_EVENT_OCCS];
 	sqlite3_stmt *st;
 	struct error err;
@@ -590,7 +590,7 @@ scheduler_campaign_cancel(struct db *db, int64_t id, const struct audit_actor *a
 	    now, err) < 0)
 		return -1;
 	if ((n = queue_cancel_campaign(db, id, "campagne annulée", now)) < 0)
-		return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+		return error_fail(err, ERR_DB);
 	if (cancelled)
 		*cancelled = (size_t)n;
 	log_info("scheduler: campaign=%lld cancelled, %d queued message(s) cancelled",

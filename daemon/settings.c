@@ -51,7 +51,7 @@ settings_find(const char *name)
 static json_t *
 settings_stored(struct db *db)
 {
-	static const char sql[] = "SELECT section, key, value FROM settings";
+	DB_SQL(sql, "SELECT section, key, value FROM settings");
 	sqlite3_stmt *st = db_stmt(db, sql);
 	json_t *map = json_object();
 	const char *section, *key;
@@ -234,10 +234,10 @@ settings_value(const struct settings_key *k, json_t *v, struct buf *out)
 static int
 settings_store(struct db *db, json_t *changes, json_t *map, const char *login, int64_t now)
 {
-	static const char sql_set[] = "INSERT INTO settings (section, key, value, updated_at, "
+	DB_SQL(sql_set, "INSERT INTO settings (section, key, value, updated_at, "
 	    "updated_by) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (section, key) DO UPDATE "
-	    "SET value = ?3, updated_at = ?4, updated_by = ?5";
-	static const char sql_del[] = "DELETE FROM settings WHERE section = ?1 AND key = ?2";
+	    "SET value = ?3, updated_at = ?4, updated_by = ?5");
+	DB_SQL(sql_del, "DELETE FROM settings WHERE section = ?1 AND key = ?2");
 	const struct settings_key *k;
 	const char *name;
 	json_t *v, *stored;
@@ -274,13 +274,14 @@ settings_update(struct db *db, const char *path, json_t *changes,
 	int rc = -1;
 
 	if (!json_is_object(changes))
-		return error_set(err, 400, "invalid_json", NULL,
+		return error_set(err, ERR_INVALID, "invalid_json", NULL,
 		    "Le corps de la requête doit être un objet JSON.");
 	if ((map = settings_stored(db)) == NULL)
-		return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+		return error_fail(err, ERR_DB);
 	json_object_foreach(changes, name, v) {
 		if ((k = settings_find(name)) == NULL) {
-			error_set(err, 400, "unknown_field", name, "Ce réglage ne se change pas ici.");
+			error_set(err, ERR_INVALID, "unknown_field", name,
+			    "Ce réglage ne se change pas ici.");
 			goto done;
 		}
 		if (json_is_null(v)) {
@@ -289,7 +290,7 @@ settings_update(struct db *db, const char *path, json_t *changes,
 		}
 		buf_reset(&value);
 		if (settings_value(k, v, &value) < 0) {
-			error_set(err, 400, "invalid", name, "%s", k->refused);
+			error_set(err, ERR_INVALID, "invalid", name, "%s", k->refused);
 			goto done;
 		}
 		json_object_set_new(map, name, json_string(value.data));
@@ -297,20 +298,18 @@ settings_update(struct db *db, const char *path, json_t *changes,
 	if ((cfg = settings_load_map(path, map, why, sizeof(why))) == NULL) {
 		/* the file's own reader refused it: name the setting it refers to */
 		if ((k = settings_named_in(why, changes)) != NULL) {
-			error_set(err, 400, "invalid", k->name, "%s", k->refused);
+			error_set(err, ERR_INVALID, "invalid", k->name, "%s", k->refused);
 			goto done;
 		}
 		log_err("settings: the configuration is refused: %s", why);
-		error_set(err, 500, "internal", NULL, "Le fichier de configuration est refusé.");
+		error_set(err, ERR_INTERNAL, "internal", NULL,
+		    "Le fichier de configuration est refusé.");
 		goto done;
 	}
-	if (db_begin(db) < 0 || settings_store(db, changes, map, actor->name, now) < 0 ||
-	    audit_record(db, actor, now, "update", "settings", 0, NULL) < 0 ||
-	    db_commit(db) < 0) {
-		db_rollback(db);
-		error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+	if (db_txn_begin(db, err) < 0 ||
+	    db_txn_end(db, settings_store(db, changes, map, actor->name, now) < 0 ||
+	    audit_record(db, actor, now, "update", "settings", 0, NULL) < 0 ? -1 : 0, err) < 0)
 		goto done;
-	}
 	log_info("settings: changed by=%s", actor->name);
 	if (out != NULL) {
 		*out = cfg;
@@ -327,7 +326,7 @@ done:
 int
 settings_forget_section(struct db *db, const char *section)
 {
-	static const char sql[] = "DELETE FROM settings WHERE section = ?";
+	DB_SQL(sql, "DELETE FROM settings WHERE section = ?");
 	sqlite3_stmt *st = db_stmt(db, sql);
 
 	if (st == NULL)

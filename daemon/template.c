@@ -71,7 +71,8 @@ template_check(const char *tmpl, const char *field, unsigned *uses, struct error
 	if (uses)
 		*uses = 0;
 	if (tmpl == NULL || !text_utf8_valid(tmpl, strlen(tmpl)))
-		return error_set(err, 400, "invalid", field, "Texte mal encodé (UTF-8 attendu).");
+		return error_set(err, ERR_INVALID, "invalid", field,
+		    "Texte mal encodé (UTF-8 attendu).");
 	for (p = tmpl; *p; p++) {
 		if ((p[0] == '{' && p[1] == '{') || (p[0] == '}' && p[1] == '}')) {
 			p++;
@@ -80,7 +81,8 @@ template_check(const char *tmpl, const char *field, unsigned *uses, struct error
 		if (*p != '{' || (n = template_name_len(p)) == 0)
 			continue;
 		if ((bit = template_lookup(p + 1, n)) == 0)
-			return error_set(err, 400, "unknown_variable", field, "La variable {%.*s} "
+			return error_set(err, ERR_INVALID, "unknown_variable", field,
+			    "La variable {%.*s} "
 			    "n'existe pas. Variables possibles : " TEMPLATE_LIST ".", (int)n, p + 1);
 		bits |= bit;
 		p += n + 1;

@@ -44,7 +44,7 @@ struct template_values {
 
 /*
  * Checks a template.  Returns 0 and sets *uses (may be NULL) to the bits
- * of the variables it uses; or -1 with a 400 "unknown_variable" (or
+ * of the variables it uses; or -1 with ERR_INVALID "unknown_variable" (or
  * "invalid" for text that is not UTF-8) for field, whose French message
  * names the variable: "La variable {ville} n'existe pas. Variables
  * possibles : {prenom}, {nom}, ...".

@@ -41,7 +41,7 @@ webhook_event_name(enum webhook_event event)
 bool
 webhook_wanted(struct db *db, enum webhook_event event)
 {
-	static const char sql[] = "SELECT 1 FROM webhook_events WHERE event = ? LIMIT 1";
+	DB_SQL(sql, "SELECT 1 FROM webhook_events WHERE event = ? LIMIT 1");
 	sqlite3_stmt *st = db_stmt(db, sql);
 	bool yes;
 
@@ -66,9 +66,9 @@ int
 webhook_enqueue(struct db *db, enum webhook_event event, int64_t contact_id,
     json_t *data, int64_t now)
 {
-	static const char sql[] = "INSERT INTO webhook_deliveries (webhook, event, "
+	DB_SQL(sql, "INSERT INTO webhook_deliveries (webhook, event, "
 	    "contact_id, payload, created_at, next_at) SELECT webhook, event, ?2, ?3, ?4, ?4 "
-	    "FROM webhook_events WHERE event = ?1";
+	    "FROM webhook_events WHERE event = ?1");
 	const char *name = webhook_event_name(event);
 	char at[TIME_ISO_MAX];
 	sqlite3_stmt *st;
@@ -106,7 +106,7 @@ webhook_enqueue(struct db *db, enum webhook_event event, int64_t contact_id,
 static int
 webhook_sync_one(struct db *db, const struct config_webhook *w)
 {
-	static const char sql[] = "INSERT INTO webhook_events (webhook, event) VALUES (?, ?)";
+	DB_SQL(sql, "INSERT INTO webhook_events (webhook, event) VALUES (?, ?)");
 	static const enum webhook_event all[] = { WEBHOOK_MESSAGE_STATUS, WEBHOOK_REPLY_RECEIVED };
 	sqlite3_stmt *st;
 	size_t i;
@@ -127,10 +127,10 @@ webhook_sync_one(struct db *db, const struct config_webhook *w)
 int
 webhook_sync(struct db *db, const struct config *cfg, int64_t now)
 {
-	static const char sql_clear[] = "DELETE FROM webhook_events";
-	static const char sql_orphans[] = "UPDATE webhook_deliveries SET status = 'failed', "
+	DB_SQL(sql_clear, "DELETE FROM webhook_events");
+	DB_SQL(sql_orphans, "UPDATE webhook_deliveries SET status = 'failed', "
 	    "last_error = 'webhook removed from the configuration', done_at = ?1 "
-	    "WHERE status = 'pending' AND webhook NOT IN (SELECT webhook FROM webhook_events)";
+	    "WHERE status = 'pending' AND webhook NOT IN (SELECT webhook FROM webhook_events)");
 	sqlite3_stmt *st;
 	size_t i;
 	int orphans;
@@ -163,7 +163,7 @@ fail:
 int
 webhook_forget_contact(struct db *db, int64_t contact_id)
 {
-	static const char sql[] = "DELETE FROM webhook_deliveries WHERE contact_id = ?";
+	DB_SQL(sql, "DELETE FROM webhook_deliveries WHERE contact_id = ?");
 	sqlite3_stmt *st = db_stmt(db, sql);
 
 	if (st == NULL)
@@ -201,10 +201,10 @@ webhook_backoff(int retry_base, int attempts)
 json_t *
 webhook_status_json(struct db *db, const struct config *cfg)
 {
-	static const char sql[] = "SELECT ifnull(sum(status = 'pending'), 0), "
+	DB_SQL(sql, "SELECT ifnull(sum(status = 'pending'), 0), "
 	    "ifnull(sum(status = 'failed'), 0), (SELECT last_error FROM webhook_deliveries "
 	    "WHERE webhook = ?1 AND tried_at IS NOT NULL ORDER BY tried_at DESC, id DESC "
-	    "LIMIT 1), max(tried_at) FROM webhook_deliveries WHERE webhook = ?1";
+	    "LIMIT 1), max(tried_at) FROM webhook_deliveries WHERE webhook = ?1");
 	json_t *list = json_array();
 	sqlite3_stmt *st;
 	size_t i;
@@ -414,9 +414,9 @@ webhook_post(struct webhook *w, const struct config_webhook *t, const struct web
 static int
 webhook_head_row(struct db *db, const struct config_webhook *t, struct webhook_row *row)
 {
-	static const char sql[] = "SELECT id, event, payload, attempts, next_at "
+	DB_SQL(sql, "SELECT id, event, payload, attempts, next_at "
 	    "FROM webhook_deliveries WHERE status = 'pending' AND webhook = ? "
-	    "ORDER BY id LIMIT 1";
+	    "ORDER BY id LIMIT 1");
 	sqlite3_stmt *st = db_stmt(db, sql);
 	int rc;
 
@@ -446,9 +446,9 @@ static int64_t
 webhook_record(struct webhook *w, const struct config_webhook *t,
     const struct webhook_row *row, const char *error, int64_t now)
 {
-	static const char sql[] = "UPDATE webhook_deliveries SET status = ?2, "
+	DB_SQL(sql, "UPDATE webhook_deliveries SET status = ?2, "
 	    "attempts = ?3, next_at = ?4, last_error = ?5, tried_at = ?6, done_at = ?7 "
-	    "WHERE id = ?1 AND status = 'pending'";
+	    "WHERE id = ?1 AND status = 'pending'");
 	int attempts = row->attempts + 1;
 	const char *status = "pending";
 	int64_t next = now + webhook_backoff(t->retry_base, attempts);
@@ -518,8 +518,8 @@ webhook_run_target(struct webhook *w, const struct config_webhook *t)
 static void
 webhook_purge(struct webhook *w, int64_t now)
 {
-	static const char sql[] = "DELETE FROM webhook_deliveries WHERE "
-	    "(status = 'done' AND done_at < ?1) OR (status = 'failed' AND done_at < ?2)";
+	DB_SQL(sql, "DELETE FROM webhook_deliveries WHERE "
+	    "(status = 'done' AND done_at < ?1) OR (status = 'failed' AND done_at < ?2)");
 	sqlite3_stmt *st = db_stmt(w->db, sql);
 
 	w->purged_at = now;

@@ -142,19 +142,6 @@ create_contact(const char *first, const char *last, const char *phone)
 	return id;
 }
 
-/* Runs sql on the daemon's database, behind its back (what a bug or a hand would do). */
-static void
-db_exec_behind(const char *sql)
-{
-	sqlite3 *db;
-	char *msg = NULL;
-
-	ck_assert_int_eq(sqlite3_open(E.db, &db), SQLITE_OK);
-	sqlite3_busy_timeout(db, 5000);
-	ck_assert_msg(sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK, "%s: %s", sql, msg);
-	sqlite3_close(db);
-}
-
 static json_int_t
 create_group(const char *name)
 {
@@ -232,6 +219,25 @@ START_TEST(test_healthz_public)
 	ck_assert_str_eq(v, "nosniff");
 	e2e_resp_free(&r);
 	e2e_client_free(&c);
+}
+END_TEST
+
+/* Before serving, rappeld prepared every statement it holds (db_check_statements). */
+START_TEST(test_statements_checked_at_boot)
+{
+	size_t len;
+	char *log = e2e_read_file(E.log, &len), *p;
+	long n;
+
+	ck_assert_ptr_nonnull(log);
+	p = strstr(log, "rappeld: starting ");
+	ck_assert_msg(p != NULL, "no start line in the log");
+	p = strstr(p, " statements=");
+	ck_assert_msg(p != NULL, "the start line does not count the statements");
+	n = strtol(p + strlen(" statements="), NULL, 10);
+	/* contacts, campaigns, the queue, replies, auth ... each have several */
+	ck_assert_int_ge(n, 150);
+	free(log);
 }
 END_TEST
 
@@ -943,7 +949,7 @@ START_TEST(test_unserialisable_answer_500)
 	/* "Mart\xe9n": Latin-1, not UTF-8 */
 	snprintf(sql, sizeof(sql), "UPDATE contacts SET last_name = CAST(X'4D617274E96E' AS TEXT) "
 	    "WHERE id = %lld", (long long)id);
-	db_exec_behind(sql);
+	e2e_sql(&E, sql);
 	snprintf(path, sizeof(path), "/api/v1/contacts/%lld", (long long)id);
 	ck_assert_int_eq(e2e_call(&E, &A, "GET", path, NULL, &r), 500);
 	assert_error_body(&r, "internal");
@@ -955,6 +961,41 @@ START_TEST(test_unserialisable_answer_500)
 	ck_assert_msg(strstr(log, "cannot serialise") != NULL, "not logged: %s", log);
 	free(log);
 }	/* teardown: e2e_stop() asserts a clean exit */
+END_TEST
+
+/*
+ * A write the database refuses (here a trigger put behind rappeld's back,
+ * as a full or damaged database would) is answered 500 "internal" with the
+ * one French sentence for it, no field, and changes nothing; rappeld goes on.
+ */
+START_TEST(test_db_failure_500)
+{
+	static const char *const writes[][2] = {
+		{ "/api/v1/groups", "{\"name\":\"Jardin\"}" },
+		{ "/api/v1/contacts", "{\"first_name\":\"Awa\",\"last_name\":\"Diallo\","
+		    "\"phone\":\"06 12 34 56 78\"}" },
+	};
+	struct e2e_resp r;
+	json_t *err;
+	size_t i;
+
+	e2e_sql(&E, "CREATE TRIGGER refuse_groups BEFORE INSERT ON groups "
+	    "BEGIN SELECT RAISE(ABORT, 'refused'); END");
+	e2e_sql(&E, "CREATE TRIGGER refuse_contacts BEFORE INSERT ON contacts "
+	    "BEGIN SELECT RAISE(ABORT, 'refused'); END");
+	for (i = 0; i < sizeof(writes) / sizeof(writes[0]); i++) {
+		ck_assert_int_eq(e2e_call(&E, &A, "POST", writes[i][0], writes[i][1], &r), 500);
+		assert_error_body(&r, "internal");
+		err = json_object_get(r.json, "error");
+		ck_assert_str_eq(json_string_value(json_object_get(err, "message")),
+		    "Erreur de la base de données.");
+		ck_assert_ptr_null(json_object_get(err, "field"));
+		e2e_resp_free(&r);
+	}
+	ck_assert_uint_eq(contacts_count(), 0);
+	ck_assert_uint_eq(count_of("/api/v1/groups"), 0);
+	ck_assert_int_eq(e2e_status(&E, &A, "GET", "/healthz", NULL), 200);
+}
 END_TEST
 
 START_TEST(test_contact_delete)
@@ -1318,8 +1359,45 @@ START_TEST(test_import_refused)
 	ck_assert_int_eq(import_bytes(&A, "", 0, NULL, &r), 400);
 	assert_error_body(&r, "invalid_csv");
 	e2e_resp_free(&r);
+	/* a chosen column that is not a number, an ignore list that is not one */
+	ck_assert_int_eq(import_bytes(&A, no_phone, sizeof(no_phone) - 1, "?phone=trois", &r),
+	    400);
+	assert_error_body(&r, "invalid");
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(r.json, "error"),
+	    "field")), "phone");
+	e2e_resp_free(&r);
+	ck_assert_int_eq(import_bytes(&A, no_phone, sizeof(no_phone) - 1, "?ignore=1,,x", &r),
+	    400);
+	assert_error_body(&r, "invalid");
+	e2e_resp_free(&r);
 	ck_assert_uint_eq(contacts_count(), 0);
 	ck_assert_uint_eq(count_of("/api/v1/groups"), 0);
+}
+END_TEST
+
+/*
+ * The columns of a file nobody could guess: the header alone says what is
+ * missing; the person's choice makes the import work over HTTP.
+ */
+START_TEST(test_import_chosen_columns)
+{
+	static const char odd[] = "Qui;Famille;Joindre au\r\nAmina;Haddad;06 39 98 03 01\r\n";
+	struct e2e_resp r;
+	json_t *cols;
+
+	ck_assert_int_eq(e2e_request(&E, &A, "POST", "/api/v1/contacts/import/columns",
+	    "text/csv", odd, sizeof(odd) - 1, &r), 200);
+	ck_assert_int_eq(json_array_size(json_object_get(r.json, "missing")), 2);
+	cols = json_object_get(r.json, "columns");
+	ck_assert_int_eq(json_array_size(cols), 3);
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(cols, 2), "header")),
+	    "Joindre au");
+	e2e_resp_free(&r);
+	ck_assert_int_eq(import_bytes(&A, odd, sizeof(odd) - 1,
+	    "?first_name=1&last_name=2&phone=3", &r), 200);
+	ck_assert_int_eq(json_integer_value(json_object_get(r.json, "created")), 1);
+	e2e_resp_free(&r);
+	ck_assert_uint_eq(contacts_count(), 1);
 }
 END_TEST
 
@@ -1657,7 +1735,7 @@ START_TEST(test_settings_refused_text)
 
 	/* stored by an older rappeld that took anything */
 	e2e_kill(&E);
-	db_exec_behind("INSERT INTO settings (section, key, value, updated_at, updated_by) "
+	e2e_sql(&E, "INSERT INTO settings (section, key, value, updated_at, updated_by) "
 	    "VALUES ('centre', 'phone', '01', 0, 'admin'), "
 	    "('centre', 'name', 'Maison des Tilleuls', 0, 'admin')");
 	e2e_launch(&E);
@@ -2915,7 +2993,7 @@ START_TEST(test_tokens_list_revoke)
 	ctl_token(E2E_ADMIN, "vieux", token, sizeof(token));
 	snprintf(bot.bearer, sizeof(bot.bearer), "%s", token);
 	ck_assert_int_eq(e2e_status(&E, &bot, "GET", "/api/v1/session", NULL), 200);
-	db_exec_behind("UPDATE api_tokens SET expires_at = 1 WHERE label = 'vieux'");
+	e2e_sql(&E, "UPDATE api_tokens SET expires_at = 1 WHERE label = 'vieux'");
 	ck_assert_int_eq(e2e_status(&E, &bot, "GET", "/api/v1/session", NULL), 401);
 	e2e_client_free(&bot);
 }
@@ -3047,6 +3125,7 @@ api_suite(void)
 
 	tc = tcase(s, "public", false);
 	tcase_add_test(tc, test_healthz_public);
+	tcase_add_test(tc, test_statements_checked_at_boot);
 	tcase_add_test(tc, test_unauthenticated_401);
 	tcase_add_test(tc, test_panel_files);
 	tcase_add_test(tc, test_metrics);
@@ -3075,6 +3154,7 @@ api_suite(void)
 	tcase_add_test(tc, test_contact_validation);
 	tcase_add_test(tc, test_contact_delete);
 	tcase_add_test(tc, test_unserialisable_answer_500);
+	tcase_add_test(tc, test_db_failure_500);
 	tcase_add_test(tc, test_contact_body_too_large);
 
 	tc = tcase(s, "groups", true);
@@ -3088,6 +3168,7 @@ api_suite(void)
 	tcase_add_test(tc, test_import_20_bad_lines);
 	tcase_add_test(tc, test_import_dry_run);
 	tcase_add_test(tc, test_import_refused);
+	tcase_add_test(tc, test_import_chosen_columns);
 	tcase_add_test(tc, test_import_household_number);
 	tc = tcase(s, "export", true);
 	tcase_add_test(tc, test_export_roundtrip);

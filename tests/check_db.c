@@ -2,6 +2,7 @@
  * check_db — opening, PRAGMAs, migrations, backups.
  */
 #include <check.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "db.h"
@@ -168,6 +169,31 @@ START_TEST(db_test_fold_function)
 }
 END_TEST
 
+/*
+ * A statement with a typo, declared like any of the program's: the check
+ * at start-up names it with its file and line, and runs nothing.
+ */
+DB_SQL(db_test_typo, "SELECT nme FROM contacts WHERE id = ?1");
+
+START_TEST(db_test_statements_checked_at_start)
+{
+	struct test_db t;
+	char err[256] = "", where[64];
+	size_t n = db_statement_count();
+
+	test_db_open(&t);
+	/* this program's statements: db.c's own, queue.c's, and the typo above */
+	ck_assert_uint_ge(n, 3);
+	ck_assert_int_eq(db_check_statements(t.db, err, sizeof(err)), -1);
+	snprintf(where, sizeof(where), "check_db.c:%d: ", db_test_typo->line);
+	ck_assert_msg(strstr(err, where) != NULL, "%s", err);
+	ck_assert_msg(strstr(err, "no such column: nme") != NULL, "%s", err);
+	/* the statement keeps failing where it is used, and is not cached */
+	ck_assert_ptr_null(db_stmt(t.db, db_test_typo));
+	test_db_close(&t);
+}
+END_TEST
+
 static Suite *
 db_suite(void)
 {
@@ -188,6 +214,9 @@ db_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("transactions");
 	tcase_add_test(tc, db_test_savepoints_nest);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("statements");
+	tcase_add_test(tc, db_test_statements_checked_at_start);
 	suite_add_tcase(s, tc);
 	return s;
 }

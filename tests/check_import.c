@@ -157,12 +157,147 @@ START_TEST(import_test_refused_whole)
 
 	test_db_open(&t);
 	ck_assert_ptr_null(import_test_file(t.db, "not_a_csv.csv", false, &err));
-	ck_assert_int_eq(err.status, 400);
+	ck_assert_int_eq(error_http_status(err.kind), 400);
 	ck_assert_str_eq(err.code, "invalid_csv");
 	ck_assert_ptr_null(import_contacts(t.db, no_phone, sizeof(no_phone) - 1, false,
 	    &import_actor, T0, &err));
 	ck_assert_ptr_nonnull(strstr(err.message, "téléphone"));
 	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM contacts"), 0);
+	test_db_close(&t);
+}
+END_TEST
+
+/* Headers as centres' spreadsheets write them, and what each one holds. */
+START_TEST(import_test_real_world_headers)
+{
+	static const struct {
+		const char *header;
+		int role;
+	} cases[] = {
+		{ "N° Portable", IMPORT_PHONE }, { "Tél.", IMPORT_PHONE },
+		{ "Téléphone portable", IMPORT_PHONE }, { "GSM", IMPORT_PHONE },
+		{ "Numéro", IMPORT_PHONE }, { "Port.", IMPORT_PHONE },
+		{ "Tel mobile", IMPORT_PHONE }, { "TEL_MOBILE", IMPORT_PHONE },
+		{ "N° de téléphone", IMPORT_PHONE }, { "Tél. fixe", IMPORT_PHONE },
+		{ "Téléphone 2", IMPORT_PHONE }, { "Mobile phone", IMPORT_PHONE },
+		{ "N° allocataire", -1 }, { "Numéro de dossier CAF", -1 },
+		{ "Nom Prénom", -1 }, { "Nom et prénom", -1 }, { "Ville", -1 },
+		{ "Date de naissance", -1 }, { "", -1 },
+		{ "Prénom de l'enfant", IMPORT_FIRST }, { "PRENOM", IMPORT_FIRST },
+		{ "First name", IMPORT_FIRST }, { "FirstName", IMPORT_FIRST },
+		{ "Nom de famille", IMPORT_LAST }, { "Nom d'usage", IMPORT_LAST },
+		{ "Last name", IMPORT_LAST }, { "NOM", IMPORT_LAST },
+		{ "Groupe(s)", IMPORT_GROUPS }, { "Langue parlée", IMPORT_LANGUAGE },
+		{ "Langue", IMPORT_LANGUAGE }, { "Date du consentement", IMPORT_CONSENT },
+		{ "Consentement SMS", IMPORT_CONSENT }, { "Remarques", IMPORT_NOTES },
+		{ "Commentaire", IMPORT_NOTES },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		ck_assert_msg(import_columns_recognise(cases[i].header) == cases[i].role,
+		    "« %s »: %d, expected %d", cases[i].header,
+		    import_columns_recognise(cases[i].header), cases[i].role);
+}
+END_TEST
+
+/*
+ * A file saved by Excel (Windows-1252, ";") whose numbers are under
+ * « N° Portable », after a « Tél. fixe » column: the mobile is the phone,
+ * the landline and « N° allocataire » are left out, and said so.
+ */
+START_TEST(import_test_n_portable)
+{
+	struct test_db t;
+	struct error err = { 0 };
+	json_t *res, *cols;
+
+	test_db_open(&t);
+	res = import_test_file(t.db, "contacts_excel_n_portable.csv", false, &err);
+	ck_assert_msg(res != NULL, "%s", err.message);
+	ck_assert_int_eq(import_test_int(res, "created"), 3);
+	ck_assert_int_eq(json_array_size(json_object_get(res, "errors")), 0);
+	cols = json_object_get(res, "columns");
+	ck_assert_int_eq(json_array_size(cols), 6);
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(cols, 3), "role")),
+	    "phone");
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(cols, 3), "how")),
+	    "recognised");
+	ck_assert(json_is_null(json_object_get(json_array_get(cols, 2), "role")));
+	ck_assert_int_eq(json_array_size(json_object_get(res, "ignored_columns")), 2);
+	json_decref(res);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM contacts c "
+	    "JOIN contact_phones p ON p.contact_id = c.id WHERE c.first_name = 'Gérard' "
+	    "AND p.number = '+33639980101' AND c.notes = 'vient le mardi'"), 1);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM contact_phones "
+	    "WHERE number LIKE '+333%'"), 0);
+	test_db_close(&t);
+}
+END_TEST
+
+/*
+ * Headers nobody could guess: the preview says what is missing, the person
+ * chooses the columns, the import applies the choice and remembers it for
+ * the next file with the same headers.
+ */
+START_TEST(import_test_chosen_columns_remembered)
+{
+	static const char csv[] = "Famille;Qui;Contact SMS;Ville\n"
+	    "Martin;Éloïse;06 39 98 02 01;Lens\nDubois;Paul;06 39 98 02 02;Liévin\n";
+	static const int ignore_city[] = { 4 };
+	struct import_options opt = { 0 };
+	struct test_db t;
+	struct error err = { 0 };
+	json_t *res, *cols;
+
+	test_db_open(&t);
+	/* nothing recognised: refused, and the preview says why */
+	ck_assert_ptr_null(import_contacts_with(t.db, csv, sizeof(csv) - 1, &opt,
+	    &import_actor, T0, &err));
+	res = import_columns_preview(t.db, csv, sizeof(csv) - 1, &opt, &err);
+	ck_assert_msg(res != NULL, "%s", err.message);
+	ck_assert_int_eq(json_array_size(json_object_get(res, "missing")), 2);
+	ck_assert_int_eq(json_array_size(json_object_get(res, "columns")), 4);
+	json_decref(res);
+
+	/* chosen: the preview has no missing role, the dry run stores nothing */
+	opt.chosen[IMPORT_LAST] = 1;
+	opt.chosen[IMPORT_FIRST] = 2;
+	opt.chosen[IMPORT_PHONE] = 3;
+	opt.ignore = ignore_city;
+	opt.nignore = 1;
+	res = import_columns_preview(t.db, csv, sizeof(csv) - 1, &opt, &err);
+	ck_assert_int_eq(json_array_size(json_object_get(res, "missing")), 0);
+	json_decref(res);
+	opt.dry_run = true;
+	res = import_contacts_with(t.db, csv, sizeof(csv) - 1, &opt, &import_actor, T0, &err);
+	ck_assert_msg(res != NULL, "%s", err.message);
+	ck_assert_int_eq(import_test_int(res, "created"), 2);
+	json_decref(res);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM import_columns"), 0);
+
+	/* imported: the choice is kept, with who made it */
+	opt.dry_run = false;
+	res = import_contacts_with(t.db, csv, sizeof(csv) - 1, &opt, &import_actor, T0, &err);
+	ck_assert_msg(res != NULL, "%s", err.message);
+	ck_assert_int_eq(import_test_int(res, "created"), 2);
+	json_decref(res);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM import_columns "
+	    "WHERE (header, role) IN (VALUES ('famille', 'last_name'), ('qui', 'first_name'), "
+	    "('contact sms', 'phone'), ('ville', 'ignore')) AND chosen_by = 'test'"), 4);
+
+	/* the next file with these headers needs no choice */
+	res = import_contacts(t.db, csv, sizeof(csv) - 1, false, &import_actor, T0, &err);
+	ck_assert_msg(res != NULL, "%s", err.message);
+	ck_assert_int_eq(import_test_int(res, "unchanged"), 2);
+	cols = json_object_get(res, "columns");
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(cols, 2), "how")),
+	    "remembered");
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(cols, 3), "role")),
+	    "ignore");
+	json_decref(res);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM contacts "
+	    "WHERE last_name = 'Martin' AND first_name = 'Éloïse'"), 1);
 	test_db_close(&t);
 }
 END_TEST
@@ -241,7 +376,7 @@ START_TEST(import_test_erase_keeps_counts)
 	json_decref(res);
 	ck_assert_int_eq(contacts_erase(t.db, 1, &import_actor, T0, &err), 0);
 	ck_assert_int_eq(contacts_erase(t.db, 1, &import_actor, T0, &err), -1);
-	ck_assert_int_eq(err.status, 404);
+	ck_assert_int_eq(error_http_status(err.kind), 404);
 	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM contacts WHERE id = 1"), 0);
 	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM contact_phones "
 	    "WHERE contact_id = 1"), 0);
@@ -268,6 +403,9 @@ import_suite(void)
 	tc = tcase_create("errors");
 	tcase_add_test(tc, import_test_bad_lines);
 	tcase_add_test(tc, import_test_refused_whole);
+	tcase_add_test(tc, import_test_real_world_headers);
+	tcase_add_test(tc, import_test_n_portable);
+	tcase_add_test(tc, import_test_chosen_columns_remembered);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("dry run");
 	tcase_add_test(tc, import_test_dry_run);

@@ -149,7 +149,7 @@ START_TEST(queue_test_recover_uncertain)
 	/* never claimed again by itself */
 	ck_assert_int_eq(queue_claim_next(t.db, "modem", T0 + 999999, &m), 0);
 	ck_assert_int_eq(queue_cancel(t.db, id, T0 + 60, &err), -1);
-	ck_assert_int_eq(err.status, 409);
+	ck_assert_int_eq(error_http_status(err.kind), 409);
 	ck_assert_int_eq(queue_resend(t.db, id, T0 + 120, &err), 0);
 	ck_assert_int_eq(queue_claim_next(t.db, "modem", T0 + 120, &m), 1);
 	queue_msg_clear(&m);
@@ -270,7 +270,7 @@ START_TEST(queue_test_opt_out)
 	/* and a new one is refused at once */
 	ck_assert_int_eq(queue_add(t.db, "+33639980001", 0, "Bonjour", 0, "test", T0, &id,
 	    &err), -1);
-	ck_assert_int_eq(err.status, 409);
+	ck_assert_int_eq(error_http_status(err.kind), 409);
 	ck_assert_str_eq(err.code, "opted_out");
 	contact_clear(&c);
 	test_db_close(&t);
@@ -306,7 +306,7 @@ START_TEST(queue_test_opt_out_by_number)
 	ck_assert_int_eq(queue_claim_next(t.db, "modem", T0 + 2, &m), 0);
 	ck_assert_int_eq(queue_add(t.db, "+33639980001", 0, "Bonjour", QUEUE_DIRECT, "test",
 	    T0 + 3, &id, &err), -1);
-	ck_assert_int_eq(err.status, 409);
+	ck_assert_int_eq(error_http_status(err.kind), 409);
 	ck_assert_str_eq(err.code, "opted_out");
 	ck_assert_int_eq(queue_add(t.db, "+33639980001", 0, "C'est noté.", QUEUE_SYSTEM,
 	    "system", T0 + 3, &id, &err), 0);

@@ -101,7 +101,7 @@ START_TEST(tmpl_test_refused)
 	unsigned uses = 0;
 
 	ck_assert_int_eq(template_check("Bonjour {prenom}, à {ville} !", "body", &uses, &err), -1);
-	ck_assert_int_eq(err.status, 400);
+	ck_assert_int_eq(error_http_status(err.kind), 400);
 	ck_assert_str_eq(err.code, "unknown_variable");
 	ck_assert_str_eq(err.field, "body");
 	ck_assert_ptr_nonnull(strstr(err.message, "{ville}"));

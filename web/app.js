@@ -90,10 +90,29 @@ const EN = {
   'Ce numéro est un fixe : il ne peut pas recevoir de SMS.': 'This number is a landline: it cannot receive SMS.',
   'Ce numéro spécial ne peut pas recevoir de SMS.': 'This special number cannot receive SMS.',
   'français': 'French', 'anglais': 'English', 'arabe': 'Arabic',
+  /* calls */
+  'À appeler': 'To call', 'Personnes à appeler': 'People to call', 'Numéros': 'Numbers', 'Pourquoi': 'Why',
+  'SMS envoyé': 'SMS sent', 'Appelé(e)': 'Called', 'portable': 'mobile', 'fixe': 'landline', 'aucun numéro': 'no number',
+  'rien d\u2019envoyé': 'nothing sent', 'Réponse au téléphone de {name}': 'Answer on the phone of {name}',
+  'Note sur l\u2019appel de {name}': 'Note on the call to {name}', 'Appelé(e) le {date} : {outcome}': 'Called on {date}: {outcome}',
+  'ne répond pas': 'no pick-up', 'Choisissez ce que la personne a répondu.': 'Choose what the person answered.',
+  'Appel enregistré.': 'Call saved.', 'Enregistrer l\u2019appel': 'Save the call', 'Imprimer': 'Print',
+  'Personne à appeler.': 'Nobody to call.',
+  'Pour cette séance : les invités sans portable, ceux dont le SMS n\u2019est pas parti ou pas arrivé, et ceux qui n\u2019ont pas répondu la veille.':
+    'For this session: invitees without a mobile, those whose SMS did not leave or did not arrive, and those with no answer the day before.',
+  'Les 7 prochains jours : les invités sans portable, ceux dont le SMS n\u2019est pas parti ou pas arrivé, et ceux qui n\u2019ont pas répondu la veille.':
+    'The next 7 days: invitees without a mobile, those whose SMS did not leave or did not arrive, and those with no answer the day before.',
   /* import */
   'Fichier': 'File', 'Vérifier le fichier': 'Check the file', 'Choisissez un fichier.': 'Choose a file.',
   'Importer les lignes acceptées': 'Import the accepted lines', 'Lignes refusées': 'Refused lines',
   'Ligne': 'Line', 'Raison': 'Reason',
+  'Colonnes du fichier': 'Columns of the file', 'Colonne': 'Column', 'En-tête du fichier': 'Header in the file',
+  'Contient': 'Holds', 'Contenu de la colonne {n}': 'What column {n} holds', 'Ne pas importer': 'Do not import',
+  'reconnue': 'recognised', 'choisie': 'chosen', 'choisie la dernière fois': 'chosen last time',
+  'Aucune colonne de téléphone reconnue : choisissez ci-dessus la colonne qui contient les numéros.':
+    'No phone column recognised: choose above the column that holds the numbers.',
+  'Aucune colonne de nom reconnue : choisissez ci-dessus la colonne du prénom ou du nom.':
+    'No name column recognised: choose above the column of the first or last name.',
   'Aperçu : {created} créé(s), {updated} mis à jour, {skipped} ignoré(s), {errors} ligne(s) refusée(s).':
     'Preview: {created} created, {updated} updated, {skipped} skipped, {errors} line(s) refused.',
   'Importé : {created} créé(s), {updated} mis à jour, {skipped} ignoré(s), {errors} ligne(s) refusée(s).':
@@ -228,7 +247,11 @@ const LABELS = {
   'intent.start': ['reprise des SMS (START)', 'SMS again (START)'], 'intent.help': ['aide demandée', 'help asked'],
   'intent.other': ['à lire', 'to read'],
   'answer.yes': ['Oui', 'Yes'], 'answer.no': ['Non', 'No'], 'answer.none': ['—', '—'],
-  'via.sms': ['par SMS', 'by SMS'], 'via.manual': ['à la main', 'by hand'],
+  'via.sms': ['par SMS', 'by SMS'], 'via.manual': ['à la main', 'by hand'], 'via.phone': ['au téléphone', 'on the phone'],
+  'reason.no_mobile': ['pas de portable', 'no mobile'], 'reason.failed': ['SMS non parti', 'SMS not sent'],
+  'reason.not_delivered': ['SMS non remis', 'SMS not delivered'], 'reason.no_answer': ['pas encore répondu', 'no answer yet'],
+  'call.yes': ['vient (oui)', 'coming (yes)'], 'call.no': ['ne vient pas (non)', 'not coming (no)'],
+  'call.no_answer': ['ne répond pas', 'did not pick up'], 'call.wrong_number': ['faux numéro', 'wrong number'],
   'role.admin': ['administrateur', 'administrator'], 'role.referent': ['référent', 'referent'],
   'role.animateur': ['animateur', 'workshop leader'],
   'encoding.gsm7': ['GSM-7 (160 caractères par SMS)', 'GSM-7 (160 characters per SMS)'],
@@ -353,7 +376,8 @@ const MENU = [
   ['#/groupes', 'Groupes', null],
   ['#/ateliers', 'Ateliers', null],
   ['#/campagnes', 'Campagnes', null],
-  ['#/reponses', 'Réponses', 'staff'],
+  ['#/reponses', 'Réponses', null],
+  ['#/appels', 'À appeler', null],
   ['#/messages', 'Messages', null],
   ['#/utilisateurs', 'Utilisateurs', 'admin'],
   ['#/parametres', 'Paramètres', null],
@@ -412,7 +436,7 @@ const modemLine = (m) => t('{name} : {state}', { name: m.name, state: label('mod
 
 async function pageDashboard() {
   const [status, events, inbox] = await Promise.all([api('GET', '/status'),
-    api('GET', '/events'), isStaff() ? api('GET', '/inbox') : Promise.resolve(null)]);
+    api('GET', '/events'), api('GET', '/inbox')]);
   const problems = [];
   const next = events.filter((e) => e.next_occurrence)
     .sort((a, b) => a.next_occurrence.starts_at.localeCompare(b.next_occurrence.starts_at)).slice(0, 5);
@@ -576,11 +600,32 @@ async function pageContact(id) {
   first.focus();
 }
 
+const IMPORT_ROLES = [['', '—'], ['first_name', 'Prénom'], ['last_name', 'Nom'], ['phone', 'Téléphone'],
+  ['groups', 'Groupes'], ['language', 'Langue'], ['consent', 'Consentement'], ['notes', 'Notes'], ['ignore', 'Ne pas importer']];
+const IMPORT_HOW = { recognised: 'reconnue', chosen: 'choisie', remembered: 'choisie la dernière fois' };
+
 function pageImport() {
   const file = h('input', { type: 'file', name: 'file', accept: '.csv,text/csv' });
+  const columns = h('div', {});
   const out = h('div', {});
   const err = errorBox();
   let data = null;
+  let chosen = {};	/* column number -> role the person chose ('ignore' included) */
+  const query = () => {
+    const q = new URLSearchParams();
+    const ignore = [];
+    for (const [col, role] of Object.entries(chosen)) {
+      if (role === 'ignore' || role === '') ignore.push(col); else q.set(role, col);
+    }
+    if (ignore.length) q.set('ignore', ignore.join(','));
+    return q;
+  };
+  const url = (path, extra) => {
+    const q = query();
+    for (const [k, v] of Object.entries(extra || {})) q.set(k, v);
+    const s = q.toString();
+    return path + (s ? '?' + s : '');
+  };
   const report = (r, dry) => fill(out,
     h('p', { class: r.errors.length ? 'warn' : 'ok' },
       t(dry ? 'Aperçu : {created} créé(s), {updated} mis à jour, {skipped} ignoré(s), {errors} ligne(s) refusée(s).'
@@ -589,15 +634,42 @@ function pageImport() {
     r.errors.length ? h('table', { 'aria-label': t('Lignes refusées') }, h('thead', {}, h('tr', {}, h('th', {}, t('Ligne')), h('th', {}, t('Raison')))),
       h('tbody', {}, r.errors.map((e) => h('tr', {}, h('td', {}, String(e.line)), h('td', {}, t(e.reason)))))) : null,
     dry ? h('div', { class: 'actions' }, h('button', { type: 'button', onclick: async () => {
-      try { report(await api('POST', '/contacts/import', data, true), false); } catch (e) { showError(err, e); }
+      try { report(await api('POST', url('/contacts/import'), data, true), false); } catch (e) { showError(err, e); }
     } }, t('Importer les lignes acceptées'))) : null);
+  /* one row per column of the file: its header and what it holds, to change when wrong */
+  const showColumns = (r) => fill(columns,
+    h('table', { 'aria-label': t('Colonnes du fichier') },
+      h('thead', {}, h('tr', {}, h('th', {}, t('Colonne')), h('th', {}, t('En-tête du fichier')), h('th', {}, t('Contient')))),
+      h('tbody', {}, r.columns.map((c) => {
+        const sel = h('select', { 'aria-label': t('Contenu de la colonne {n}', { n: c.column }), onchange: () => {
+          for (const [col, role] of Object.entries(chosen)) if (role === sel.value && sel.value !== 'ignore' && sel.value !== '') delete chosen[col];
+          chosen[c.column] = sel.value;
+          check();
+        } }, IMPORT_ROLES.map(([v, label]) => h('option', { value: v }, t(label))));
+        sel.value = c.role || '';
+        return h('tr', {}, h('td', {}, String(c.column)), h('td', {}, c.header),
+          h('td', {}, sel, c.how && c.how !== 'chosen' ? h('span', { class: 'muted' }, ' ' + t(IMPORT_HOW[c.how])) : null));
+      }))),
+    r.missing.length ? h('p', { class: 'warn', role: 'alert' }, r.missing.includes('phone')
+      ? t('Aucune colonne de téléphone reconnue : choisissez ci-dessus la colonne qui contient les numéros.')
+      : t('Aucune colonne de nom reconnue : choisissez ci-dessus la colonne du prénom ou du nom.')) : null);
+  const check = async () => {
+    err.textContent = '';
+    fill(out);
+    try {
+      const cols = await api('POST', url('/contacts/import/columns'), data, true);
+      showColumns(cols);
+      if (!cols.missing.length) report(await api('POST', url('/contacts/import', { dry_run: '1' }), data, true), true);
+    } catch (e) { showError(err, e); }
+  };
   page(t('Importer un fichier CSV'), h('div', { class: 'card' },
     h('p', {}, t('Un fichier enregistré par Excel ou LibreOffice (CSV, « ; » ou « , »), avec une ligne d\u2019en-tête : Prénom, Nom, Téléphone, Groupes, Langue…')),
     field(t('Fichier'), file), err, h('div', { class: 'actions' }, h('button', { type: 'button', onclick: async () => {
       if (!file.files.length) { err.textContent = t('Choisissez un fichier.'); return; }
       data = await file.files[0].arrayBuffer();
-      try { report(await api('POST', '/contacts/import?dry_run=1', data, true), true); } catch (e) { showError(err, e); }
-    } }, t('Vérifier le fichier'))), out));
+      chosen = {};
+      await check();
+    } }, t('Vérifier le fichier'))), columns, out));
 }
 
 async function pageGroups() {
@@ -757,6 +829,7 @@ async function pageEvent(id, params) {
         route();
       } }, t(r.session.cancelled ? 'Rétablir la séance' : 'Annuler la séance')),
       h('a', { class: 'button secondary', href: '/api/v1/events/' + id + '/report.csv', download: 'atelier.csv' }, t('Présences (CSV)')),
+      h('a', { class: 'button secondary', href: '#/appels/' + id + '?seance=' + k }, t('Personnes à appeler')),
       h('a', { class: 'button', href: '#/campagnes/nouvelle?atelier=' + id }, t('Inviter par SMS'))),
     h('p', { 'aria-live': 'polite', id: 'counts' }, t('Invités {n}', { n: c.invited }) + ' · ',
       h('span', { class: 'badge yes' }, t('Oui {n}', { n: c.yes })), ' ', h('span', { class: 'badge no' }, t('Non {n}', { n: c.no })),
@@ -1026,7 +1099,7 @@ async function pageReplies(params) {
           await api('PATCH', '/replies/' + m.id, { handled: true });
           route();
         } }, t('Marquer traité')) : null))),
-      h('form', { onsubmit: async (ev) => {
+      isStaff() ? h('form', { onsubmit: async (ev) => {
         ev.preventDefault();
         try {
           await api('POST', '/messages', cid ? { contact_id: Number(cid), body: text.value } : { to: num, body: text.value });
@@ -1035,7 +1108,7 @@ async function pageReplies(params) {
         } catch (e) { showError(err, e); }
       } }, out ? h('p', { class: 'badge no', role: 'note' }, t('STOP depuis le {date} : aucun SMS ne peut être envoyé à ce numéro. Il en recevra de nouveau s\u2019il envoie START.',
         { date: fmtDay(out) })) : null,
-      field(t('Répondre'), text), err, h('button', { type: 'submit', disabled: !!out }, t('Envoyer'))));
+      field(t('Répondre'), text), err, h('button', { type: 'submit', disabled: !!out }, t('Envoyer'))) : null);
   }
   /* numbers that are no contact's and sent STOP: kept by number (a new contact with one is opted out) */
   const strangers = inbox.threads.filter((th) => !th.contact_id && th.opted_out_at);
@@ -1055,7 +1128,61 @@ async function pageReplies(params) {
         th.opted_out_at ? [' ', h('span', { class: 'badge no' }, t('STOP depuis le {date}', { date: fmtDay(th.opted_out_at) }))] : null),
       h('td', {}, (th.last_body || '') + (th.last_intent ? ' (' + label('intent', th.last_intent) + ')' : '') + ' · ' + fmtDate(th.last_at)),
       h('td', {}, th.unhandled ? h('span', { class: 'badge problem' }, String(th.unhandled)) : '0')))))), thread, stopped,
-    simulated ? simulateReplyForm() : null);
+    simulated && isStaff() ? simulateReplyForm() : null);
+}
+
+/* A French number as people write it (06 12 34 56 78); others as they are. */
+const fmtPhone = (e164) => /^\+33\d{9}$/.test(e164) ? ('0' + e164.slice(3)).replace(/(\d\d)(?=\d)/g, '$1 ') : e164;
+
+/* A number to dial: as people write it, a tel: link, and what it is. */
+const dialLink = (n) => h('li', {}, h('a', { href: 'tel:' + n.number }, fmtPhone(n.number)),
+  n.label ? ' ' + n.label : '', ' ', h('span', { class: 'muted' }, n.sms ? t('portable') : t('fixe')));
+
+/* One session's people to phone, with the box to say what they answered. */
+function callsSession(s) {
+  const where = '#/ateliers/' + s.event_id + '?seance=' + s.session.occurrence;
+  return h('section', { class: 'card calls', 'aria-label': s.title + ' ' + fmtDate(s.session.starts_at) },
+    h('h2', {}, h('a', { href: where }, s.title), ' — ', fmtDate(s.session.starts_at), s.place ? ' — ' + s.place : ''),
+    h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('Nom')), h('th', {}, t('Numéros')),
+      h('th', {}, t('Pourquoi')), h('th', {}, t('SMS envoyé')), h('th', {}, t('Appelé(e)')))),
+    h('tbody', {}, s.people.map((p) => {
+      const name = (p.first_name + ' ' + p.last_name).trim();
+      const outcome = h('select', { 'aria-label': t('Réponse au téléphone de {name}', { name }) },
+        ['', 'yes', 'no', 'no_answer', 'wrong_number'].map((v) => h('option', { value: v }, v ? label('call', v) : '—')));
+      const note = h('input', { type: 'text', 'aria-label': t('Note sur l\u2019appel de {name}', { name }), maxlength: 200 });
+      const err = errorBox();
+      return h('tr', {}, h('td', {}, h('a', { href: '#/contacts/' + p.contact_id }, name)),
+        h('td', {}, p.numbers.length ? h('ul', { class: 'plain' }, p.numbers.map(dialLink)) : t('aucun numéro')),
+        h('td', {}, p.reasons.map((r) => label('reason', r)).join(', ')),
+        h('td', {}, p.message ? [h('div', {}, p.message.body || '—'), h('div', { class: 'muted' },
+          label('message', p.message.status) + ' · ' + fmtDate(p.message.at))] : t('rien d\u2019envoyé')),
+        h('td', {}, p.call ? h('div', { class: 'muted' }, t('Appelé(e) le {date} : {outcome}', { date: fmtDate(p.call.at),
+          outcome: label('call', p.call.outcome) }) + (p.call.note ? ' — ' + p.call.note : '')) : null,
+        h('span', { class: 'print-only' }, '☐ ' + t('Oui') + '  ☐ ' + t('Non') + '  ☐ ' + t('ne répond pas')),
+        h('form', { class: 'no-print', onsubmit: async (ev) => {
+          ev.preventDefault();
+          if (!outcome.value) { err.textContent = t('Choisissez ce que la personne a répondu.'); return; }
+          try {
+            await api('POST', '/events/' + s.event_id + '/calls?occurrence=' + s.session.occurrence,
+              { contact_id: p.contact_id, outcome: outcome.value, note: note.value });
+            toast(t('Appel enregistré.'));
+            route();
+          } catch (e) { showError(err, e); }
+        } }, outcome, note, err, h('button', { type: 'submit', class: 'secondary' }, t('Enregistrer l\u2019appel')))));
+    })))));
+}
+
+/* People to phone: for one session (#/appels/ID?seance=K) or the coming week (#/appels). */
+async function pageCalls(id, params) {
+  const k = params.get('seance');
+  const sessions = id ? [await api('GET', '/events/' + id + '/calls' + (k ? '?occurrence=' + k : ''))]
+    : (await api('GET', '/calls?days=7')).sessions;
+  const some = sessions.filter((s) => s.people.length);
+  page(t('Personnes à appeler'),
+    h('p', {}, t(id ? 'Pour cette séance : les invités sans portable, ceux dont le SMS n\u2019est pas parti ou pas arrivé, et ceux qui n\u2019ont pas répondu la veille.'
+      : 'Les 7 prochains jours : les invités sans portable, ceux dont le SMS n\u2019est pas parti ou pas arrivé, et ceux qui n\u2019ont pas répondu la veille.')),
+    h('div', { class: 'toolbar no-print' }, h('button', { type: 'button', class: 'secondary', onclick: () => window.print() }, t('Imprimer'))),
+    ...(some.length ? some.map(callsSession) : [h('p', { class: 'ok' }, t('Personne à appeler.'))]));
 }
 
 async function pageMessages(params) {
@@ -1185,7 +1312,8 @@ const ROUTES = [
   [/^#\/groupes$/, pageGroups], [/^#\/ateliers$/, pageEvents], [/^#\/ateliers\/nouveau$/, pageEventNew],
   [/^#\/ateliers\/(\d+)$/, (p, m) => pageEvent(m[1], p)], [/^#\/campagnes$/, pageCampaigns],
   [/^#\/campagnes\/nouvelle$/, pageCampaignNew], [/^#\/campagnes\/(\d+)$/, (p, m) => pageCampaign(m[1])],
-  [/^#\/reponses$/, pageReplies], [/^#\/messages$/, pageMessages], [/^#\/utilisateurs$/, pageUsers],
+  [/^#\/reponses$/, pageReplies], [/^#\/appels$/, (p) => pageCalls(null, p)],
+  [/^#\/appels\/(\d+)$/, (p, m) => pageCalls(m[1], p)], [/^#\/messages$/, pageMessages], [/^#\/utilisateurs$/, pageUsers],
   [/^#\/parametres$/, pageSettings],
 ];
 

@@ -172,6 +172,42 @@ test('import CSV avec aperçu des lignes refusées', async () => {
   return page;
 });
 
+test('import : en-têtes d\u2019un vrai tableur, colonnes choisies puis retenues', async () => {
+  const page = state.admin;
+  // « N° Portable » after « Tél. fixe »: recognised, the mobile wins
+  const excel = 'Nom;Prénom;Tél. fixe;N° Portable\nPetit;Lucie;03 21 44 55 70;06 12 34 57 01\n';
+  await go(page, '#/contacts/import');
+  await page.getByLabel('Fichier').setInputFiles({ name: 'excel.csv', mimeType: 'text/csv', buffer: Buffer.from(excel) });
+  await page.getByRole('button', { name: 'Vérifier le fichier' }).click();
+  await page.getByText('Aperçu : 1 créé(s)').waitFor();
+  expect(await page.getByLabel('Contenu de la colonne 4').inputValue() === 'phone', '« N° Portable » is the phone');
+  expect(await page.getByLabel('Contenu de la colonne 3').inputValue() === '', 'the landline is left out');
+  // headers nobody could guess: the person says which column is which
+  const odd = 'Famille;Qui;Contact SMS;Ville\nRoux;Jeanne;06 12 34 57 02;Lens\n';
+  await go(page, '#/contacts/import');
+  await page.getByLabel('Fichier').setInputFiles({ name: 'odd.csv', mimeType: 'text/csv', buffer: Buffer.from(odd) });
+  await page.getByRole('button', { name: 'Vérifier le fichier' }).click();
+  await page.getByText('Aucune colonne de téléphone reconnue').waitFor();
+  await axe(page, 'import, colonnes à choisir');
+  await page.getByLabel('Contenu de la colonne 3').selectOption('phone');
+  await page.getByText('Aucune colonne de nom reconnue').waitFor();
+  await page.getByLabel('Contenu de la colonne 1').selectOption('last_name');
+  await page.getByLabel('Contenu de la colonne 2').selectOption('first_name');
+  await page.getByLabel('Contenu de la colonne 4').selectOption('ignore');
+  await page.getByText('Aperçu : 1 créé(s)').waitFor();
+  await page.getByRole('button', { name: 'Importer les lignes acceptées' }).click();
+  await page.getByText('Importé : 1 créé(s)').waitFor();
+  // the next file with the same headers: the choice was remembered
+  const next = 'Famille;Qui;Contact SMS;Ville\nRoux;Marc;06 12 34 57 03;Liévin\n';
+  await go(page, '#/contacts/import');
+  await page.getByLabel('Fichier').setInputFiles({ name: 'next.csv', mimeType: 'text/csv', buffer: Buffer.from(next) });
+  await page.getByRole('button', { name: 'Vérifier le fichier' }).click();
+  await page.getByText('Aperçu : 1 créé(s)').waitFor();
+  expect(await page.getByLabel('Contenu de la colonne 3').inputValue() === 'phone', 'the phone column was remembered');
+  expect(await page.getByText('choisie la dernière fois').count() === 4, 'each remembered column says so');
+  return page;
+});
+
 test('un nom piégé reste du texte', async () => {
   const page = state.admin;
   await go(page, '#/contacts');
@@ -535,6 +571,44 @@ test('réponses, messages, groupes, utilisateurs, paramètres accessibles', asyn
   await go(page, '#/contacts');
   await axe(page, 'contacts (téléphone)');
   await page.setViewportSize({ width: 1366, height: 768 });
+  return page;
+});
+
+test('personnes à appeler : la veille, un appel vaut réponse, la liste s\u2019imprime', async () => {
+  const page = state.admin;
+  await go(page, '#/ateliers/nouveau');
+  const d = new Date(Date.now() + 20 * 3600000);
+  const pad = (n) => String(n).padStart(2, '0');
+  const local = d.getFullYear() + '-' + pad(d.getMonth() + 1) + '-' + pad(d.getDate()) + 'T' + pad(d.getHours()) + ':00';
+  await page.getByLabel('Titre').fill('Jardin partagé');
+  await page.getByLabel('Première séance').fill(local);
+  await page.getByLabel('Seniors').check();
+  await page.getByRole('button', { name: 'Enregistrer' }).click();
+  await page.getByRole('heading', { name: 'Jardin partagé' }).waitFor();
+  await page.getByRole('link', { name: 'Personnes à appeler' }).click();
+  await page.getByRole('heading', { name: 'Personnes à appeler' }).waitFor();
+  const section = page.getByRole('region', { name: /^Jardin partagé/ });
+  await section.getByRole('link', { name: 'Awa Diallo' }).waitFor();
+  expect(await section.getByText('pas encore répondu').count() >= 1, 'the reason is said');
+  expect(await section.locator('a[href^="tel:"]').count() >= 1, 'numbers are tel: links');
+  await axe(page, 'personnes à appeler');
+  /* Awa says yes on the phone: she leaves the list, and the atelier counts her */
+  await section.getByLabel('Réponse au téléphone de Awa Diallo').selectOption('yes');
+  await section.getByLabel('Note sur l\u2019appel de Awa Diallo').fill('vient avec sa fille');
+  await section.getByRole('row', { name: /Awa Diallo/ }).getByRole('button', { name: 'Enregistrer l\u2019appel' }).click();
+  await page.getByText('Appel enregistré.').waitFor();
+  await page.getByRole('link', { name: 'Awa Diallo' }).waitFor({ state: 'detached' });
+  /* the week's list has the session; printed, no menu and no buttons */
+  await go(page, '#/appels');
+  await page.getByRole('region', { name: /^Jardin partagé/ }).waitFor();
+  await page.emulateMedia({ media: 'print' });
+  expect(!(await page.locator('#nav').isVisible()), 'the menu is not printed');
+  expect(!(await page.getByRole('button', { name: 'Imprimer' }).isVisible()), 'buttons are not printed');
+  expect(await page.getByText('☐ Oui').first().isVisible(), 'a box to tick on paper');
+  await page.emulateMedia({ media: 'screen' });
+  await page.getByRole('link', { name: 'Jardin partagé' }).first().click();
+  await page.locator('#counts').getByText('Oui 1').waitFor();
+  await page.getByText('au téléphone').waitFor();
   return page;
 });
 
