@@ -87,7 +87,7 @@ package-test: deps
 # cycles during one batch (make check runs 1).
 chaos: build
 	RAPPELD=$(BUILD)/rappeld RAPPELCTL=$(BUILD)/rappelctl \
-	MODEMSIM=$(BUILD)/tools/modemsim/modemsim RAPPEL_CRASH_KILLS=50 \
+	MODEMSIM=$(BUILD)/rappel-modemsim RAPPEL_CRASH_KILLS=50 \
 	CK_TIMEOUT_MULTIPLIER=3 $(BUILD)/tests/check_crash
 	RAPPELD=$(BUILD)/rappeld RAPPELCTL=$(BUILD)/rappelctl RAPPEL_UNPLUG_CYCLES=20 \
 	CK_RUN_CASE=faults CK_TIMEOUT_MULTIPLIER=8 $(BUILD)/tests/check_modem

@@ -580,6 +580,18 @@ e2e_status(const struct e2e *e, struct e2e_client *c, const char *method,
 	return st;
 }
 
+json_t *
+e2e_get(const struct e2e *e, struct e2e_client *c, const char *path)
+{
+	struct e2e_resp r;
+	json_t *j;
+
+	ck_assert_int_eq(e2e_call(e, c, "GET", path, NULL, &r), 200);
+	j = json_incref(r.json);
+	e2e_resp_free(&r);
+	return j;
+}
+
 void
 e2e_resp_free(struct e2e_resp *r)
 {

@@ -113,6 +113,8 @@ long e2e_call(const struct e2e *e, struct e2e_client *c, const char *method,
 /* Same, discarding the answer but its status. */
 long e2e_status(const struct e2e *e, struct e2e_client *c, const char *method,
     const char *path, const char *json);
+/* GETs path, asserting 200; its JSON (NULL when not JSON), to json_decref(). */
+json_t *e2e_get(const struct e2e *e, struct e2e_client *c, const char *path);
 void e2e_resp_free(struct e2e_resp *r);
 
 /* Copies the value of the first header called name into out; false if absent. */

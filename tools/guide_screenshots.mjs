@@ -27,7 +27,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const build = resolve(process.argv[2] || join(root, 'build'));
 const out = resolve(process.argv[3] || join(root, 'docs/images'));
 const RAPPELD = join(build, 'rappeld'), RAPPELCTL = join(build, 'rappelctl');
-const MODEMSIM = join(build, 'tools/modemsim/modemsim');
+const MODEMSIM = join(build, 'rappel-modemsim');
 const ADMIN = ['directrice', 'rappel-guide-2026'];
 const FORMAT = process.env.GUIDE_FORMAT || 'png';	/* or jpg (JPEG quality 70): smaller */
 
