@@ -534,12 +534,12 @@ async function pageDashboard() {
     h('section', { class: 'card' }, h('h2', {}, t('Problèmes')),
       problems.length ? h('ul', { class: 'problems' }, problems.map((p) => h('li', {}, h('span', { class: 'badge problem' }, '!'), ' ', p)))
         : h('p', { class: 'ok' }, t('Aucun problème.'))),
-    cardOffer(status),
     h('section', { class: 'card' }, h('h2', {}, t('Prochains ateliers')),
       next.length ? h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {},
         h('th', {}, t('Atelier')), h('th', {}, t('Début')), h('th', {}, t('Oui')), h('th', {}, t('Non')),
         h('th', {}, t('Sans réponse')))), h('tbody', {}, rows)))
-        : h('p', { class: 'muted' }, t('Aucun atelier à venir.'))));
+        : h('p', { class: 'muted' }, t('Aucun atelier à venir.'))),
+    cardOffer(status));
 }
 
 /* ---- contacts and groups ----------------------------------------- */
