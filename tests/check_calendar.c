@@ -21,10 +21,8 @@ static struct e2e_client N;	/* no session: a calendar program */
 static void
 setup(void)
 {
-	e2e_start(&E);
-	e2e_client_init(&A);
+	e2e_start_admin(&E, &A);
 	e2e_client_init(&N);
-	ck_assert_int_eq(e2e_login(&E, &A, E2E_ADMIN, E2E_ADMIN_PW), 200);
 }
 
 static void
@@ -35,20 +33,11 @@ teardown(void)
 	e2e_stop(&E);
 }
 
-/* method path as c, asserting status; the JSON answer (json_decref) or NULL. */
 static json_t *
 call(struct e2e_client *c, const char *method, const char *path, const char *body,
     long status)
 {
-	struct e2e_resp r;
-	json_t *j;
-
-	e2e_call(&E, c, method, path, body, &r);
-	ck_assert_msg(r.status == status, "%s %s: %ld, want %ld: %s", method, path, r.status,
-	    status, r.body);
-	j = r.json ? json_incref(r.json) : NULL;
-	e2e_resp_free(&r);
-	return j;
+	return e2e_expect(&E, c, method, path, body, status);
 }
 
 static json_int_t
@@ -61,18 +50,7 @@ id_of(json_t *j)
 	return id;
 }
 
-/* now + seconds, rounded down to the minute, as ISO 8601 in UTC. */
-static void
-iso_in(long seconds, char *out, size_t len)
-{
-	time_t t = (time(NULL) + seconds) / 60 * 60;
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(out, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-/* What iso_in() wrote, back to Unix seconds. */
+/* What e2e_iso_in() wrote, back to Unix seconds. */
 static time_t
 parse_iso(const char *s)
 {
@@ -162,12 +140,12 @@ START_TEST(test_feeds)
 	int64_t keys[6];
 	size_t i;
 
-	iso_in(2 * 86400, start, sizeof(start));
+	e2e_iso_in(2 * 86400, start, sizeof(start));
 	snprintf(body, sizeof(body), "{\"title\":\"Atelier informatique\",\"place\":"
 	    "\"Salle 2, étage; fond\",\"starts_at\":\"%s\",\"rrule\":\"FREQ=WEEKLY;COUNT=6\"}",
 	    start);
 	weekly = id_of(call(&A, "POST", "/api/v1/events", body, 201));
-	iso_in(3 * 86400, start, sizeof(start));
+	e2e_iso_in(3 * 86400, start, sizeof(start));
 	snprintf(body, sizeof(body), "{\"title\":\"Café des parents\",\"starts_at\":\"%s\"}",
 	    start);
 	once = id_of(call(&A, "POST", "/api/v1/events", body, 201));
@@ -181,7 +159,7 @@ START_TEST(test_feeds)
 	snprintf(path, sizeof(path), "/api/v1/events/%lld/occurrences/%lld", (long long)weekly,
 	    (long long)keys[1]);
 	json_decref(call(&A, "PATCH", path, "{\"cancelled\":true}", 200));
-	iso_in(2 * 86400 + 15 * 86400, moved, sizeof(moved));
+	e2e_iso_in(2 * 86400 + 15 * 86400, moved, sizeof(moved));
 	snprintf(path, sizeof(path), "/api/v1/events/%lld/occurrences/%lld", (long long)weekly,
 	    (long long)keys[2]);
 	snprintf(body, sizeof(body), "{\"starts_at\":\"%s\"}", moved);
@@ -255,7 +233,7 @@ START_TEST(test_wrong_keys)
 	char body[256], start[32], path[200];
 	const char *all, *one;
 
-	iso_in(86400, start, sizeof(start));
+	e2e_iso_in(86400, start, sizeof(start));
 	snprintf(body, sizeof(body), "{\"title\":\"Couture\",\"starts_at\":\"%s\"}", start);
 	ev = id_of(call(&A, "POST", "/api/v1/events", body, 201));
 	links = call(&A, "GET", "/api/v1/calendars", NULL, 200);
@@ -287,7 +265,7 @@ START_TEST(test_renew)
 	char body[256], start[32], old_all[128], old_one[128];
 	const char *path;
 
-	iso_in(86400, start, sizeof(start));
+	e2e_iso_in(86400, start, sizeof(start));
 	snprintf(body, sizeof(body), "{\"title\":\"Couture\",\"starts_at\":\"%s\"}", start);
 	ev = id_of(call(&A, "POST", "/api/v1/events", body, 201));
 	links = call(&A, "GET", "/api/v1/calendars", NULL, 200);
@@ -332,7 +310,7 @@ START_TEST(test_roles)
 
 	e2e_client_init(&an);
 	ck_assert_int_eq(e2e_login(&E, &an, E2E_ANIMATEUR, E2E_ANIMATEUR_PW), 200);
-	iso_in(86400, start, sizeof(start));
+	e2e_iso_in(86400, start, sizeof(start));
 	snprintf(body, sizeof(body), "{\"title\":\"Jeux\",\"starts_at\":\"%s\"}", start);
 	theirs = id_of(call(&an, "POST", "/api/v1/events", body, 201));
 	other = id_of(call(&A, "POST", "/api/v1/events", body, 201));

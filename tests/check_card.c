@@ -201,9 +201,7 @@ static struct e2e_client A;	/* admin */
 static void
 setup(void)
 {
-	e2e_start(&E);
-	e2e_client_init(&A);
-	ck_assert_int_eq(e2e_login(&E, &A, E2E_ADMIN, E2E_ADMIN_PW), 200);
+	e2e_start_admin(&E, &A);
 }
 
 static void
@@ -211,19 +209,6 @@ teardown(void)
 {
 	e2e_client_free(&A);
 	e2e_stop(&E);
-}
-
-/* GET /api/v1/card as c: the JSON (json_decref), asserting 200. */
-static json_t *
-card_json(struct e2e_client *c)
-{
-	struct e2e_resp r;
-	json_t *j;
-
-	ck_assert_int_eq(e2e_call(&E, c, "GET", "/api/v1/card", NULL, &r), 200);
-	j = json_incref(r.json);
-	e2e_resp_free(&r);
-	return j;
 }
 
 /*
@@ -240,7 +225,7 @@ START_TEST(api_card)
 	json_t *j;
 	int side;
 
-	j = card_json(&A);
+	j = e2e_expect(&E, &A, "GET", "/api/v1/card", NULL, 200);
 	ck_assert(json_is_false(json_object_get(j, "ready")));
 	ck_assert(json_is_null(json_object_get(j, "sms_number")));
 	ck_assert(json_is_null(json_object_get(j, "vcard")));
@@ -261,7 +246,7 @@ START_TEST(api_card)
 
 	e2e_client_init(&an);
 	ck_assert_int_eq(e2e_login(&E, &an, E2E_ANIMATEUR, E2E_ANIMATEUR_PW), 200);
-	j = card_json(&an);
+	j = e2e_expect(&E, &an, "GET", "/api/v1/card", NULL, 200);
 	ck_assert(json_is_true(json_object_get(j, "ready")));
 	ck_assert_str_eq(json_string_value(json_object_get(j, "sms_number")), "07 00 00 00 01");
 	ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(j, "vcard")),
