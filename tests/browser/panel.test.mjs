@@ -843,6 +843,15 @@ test('carte du numéro du centre : réglée, proposée, imprimée', async () => 
   await axe(page, 'affiche');
   expect(await printedPages(page, 'affiche') === 1, 'the poster prints on one page');
   await page.screenshot({ path: join(SHOTS, 'carte-affiche.png'), fullPage: true });
+  /* in English too, for a family that reads it better */
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.getByRole('heading', { name: 'Card of the centre\u2019s number' }).waitFor();
+  await page.locator('.poster').getByText('Our SMS come from this number:').waitFor();
+  await page.locator('.poster').getByText('We never ask for a code, a password or money by SMS.').waitFor();
+  await page.getByRole('img', { name: 'QR code: add Centre social Jacques Brel to your contacts' }).waitFor();
+  await axe(page, 'affiche (English)');
+  await page.getByRole('button', { name: 'Français' }).click();
+  await page.getByRole('heading', { name: 'Carte du numéro du centre' }).waitFor();
   await go(page, '#/carte');
   return page;
 });
