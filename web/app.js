@@ -220,11 +220,11 @@ const EN = {
   'Planche de 8 cartes': 'Sheet of 8 cards', 'Affiche A4': 'A4 poster', 'Imprimer': 'Print', 'Format': 'Format',
   'Découpez les cartes en suivant les pointillés. Imprimez sur du papier A4, à 100 % (sans ajuster à la page).':
     'Cut the cards along the dotted lines. Print on A4 paper, at 100 % (no fit to page).',
-  'Nos SMS viennent de ce numéro :': 'Our SMS come from this number:',
+  'Nos SMS viennent de ce numéro\u00a0:': 'Our SMS come from this number:',
   'Code QR : ajouter {name} à vos contacts': 'QR code: add {name} to your contacts',
   'Scannez ce code avec l\u2019appareil photo pour enregistrer le numéro dans vos contacts.':
     'Scan this code with the camera to save the number in your contacts.',
-  'Pour nous appeler : {phone}': 'To call us: {phone}',
+  'Pour nous appeler\u00a0: {phone}': 'To call us: {phone}',
   'Nous ne demandons jamais de code, de mot de passe ni d\u2019argent par SMS.':
     'We never ask for a code, a password or money by SMS.',
   'Numéro SMS du centre (carte SIM du modem)': 'SMS number of the centre (the modem\u2019s SIM card)',
@@ -1410,11 +1410,11 @@ function cardOffer(status) {
 function idCard(card, qr, cls) {
   return h('div', { class: cls },
     h('p', { class: 'card-name' }, card.name),
-    h('p', { class: 'card-says' }, t('Nos SMS viennent de ce numéro :')),
+    h('p', { class: 'card-says' }, t('Nos SMS viennent de ce numéro\u00a0:')),
     h('p', { class: 'card-number' }, card.sms_number),
     h('img', { class: 'card-qr', src: qr, alt: t('Code QR : ajouter {name} à vos contacts', { name: card.name }) }),
     h('p', {}, t('Scannez ce code avec l\u2019appareil photo pour enregistrer le numéro dans vos contacts.')),
-    h('p', { class: 'card-phone' }, t('Pour nous appeler : {phone}', { phone: card.phone })),
+    h('p', { class: 'card-phone' }, t('Pour nous appeler\u00a0: {phone}', { phone: card.phone })),
     h('p', { class: 'card-warn' }, t('Nous ne demandons jamais de code, de mot de passe ni d\u2019argent par SMS.')));
 }
 
