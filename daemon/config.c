@@ -195,8 +195,7 @@ config_parse_days(const char *value, unsigned *days)
 
 /* Keys of each section, in the order of their bit in config_state.seen. */
 static const char *const config_keys_centre[] = { "name", "phone", "address", "sms_number",
-	"timezone",
-	NULL };
+	"timezone", NULL };
 static const char *const config_keys_database[] = { "path", NULL };
 static const char *const config_keys_http[] = { "listen", "tls_cert", "tls_key", "hosts",
 	NULL };
