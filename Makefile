@@ -5,11 +5,11 @@
 # command that would.
 
 DEBIAN_PACKAGES = gcc meson ninja-build pkg-config check libsqlite3-dev sqlite3 \
-	libmicrohttpd-dev libsodium-dev libjansson-dev libical-dev libgammu-dev \
+	libmicrohttpd-dev libsodium-dev libjansson-dev libical-dev libgammu-dev libqrencode-dev \
 	libsystemd-dev libinih-dev libcurl4-openssl-dev curl ca-certificates \
 	gammu gammu-smsd chromium openssl systemd clang libclang-rt-14-dev \
 	debhelper dpkg-dev smstools libdbd-sqlite3 wrk python3 \
-	python3-dateutil python3-phonenumbers
+	python3-dateutil python3-phonenumbers libzbar-dev
 
 BUILD      ?= build
 TEST_BUILD ?= build-test

@@ -401,8 +401,9 @@ api_status(struct http_req *req)
 	    "disk", "free_bytes", free_bytes < 0 ? json_null() : json_integer(free_bytes),
 	    "full", free_bytes >= 0 && free_bytes < DB_DISK_FULL_BYTES,
 	    "backup", api_status_backup(req),
-	    "centre", json_pack("{s:s, s:s, s:s}", "name", req->cfg->centre_name,
-	    "phone", req->cfg->centre_phone, "timezone", req->cfg->timezone),
+	    "centre", json_pack("{s:s, s:s, s:s?, s:s}", "name", req->cfg->centre_name,
+	    "phone", req->cfg->centre_phone, "sms_number", req->cfg->centre_sms_number,
+	    "timezone", req->cfg->timezone),
 	    "sending", settings_sending_json(req->cfg),
 	    "webhooks", webhook_status_json(req->app->db, req->cfg),
 	    /* many means the texts do not say clearly enough who writes */

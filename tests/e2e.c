@@ -653,6 +653,39 @@ e2e_login(const struct e2e *e, struct e2e_client *c, const char *login,
 	return st;
 }
 
+void
+e2e_start_admin(struct e2e *e, struct e2e_client *admin)
+{
+	e2e_start(e);
+	e2e_client_init(admin);
+	ck_assert_int_eq(e2e_login(e, admin, E2E_ADMIN, E2E_ADMIN_PW), 200);
+}
+
+json_t *
+e2e_expect(const struct e2e *e, struct e2e_client *c, const char *method, const char *path,
+    const char *json, long status)
+{
+	struct e2e_resp r;
+	json_t *j;
+
+	e2e_call(e, c, method, path, json, &r);
+	ck_assert_msg(r.status == status, "%s %s: %ld, want %ld: %s", method, path, r.status,
+	    status, r.body);
+	j = r.json ? json_incref(r.json) : NULL;
+	e2e_resp_free(&r);
+	return j;
+}
+
+void
+e2e_iso_in(long seconds, char *out, size_t len)
+{
+	time_t t = (time(NULL) + seconds) / 60 * 60;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
 static const char *
 e2e_error_member(const struct e2e_resp *r, const char *key)
 {
