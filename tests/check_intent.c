@@ -97,6 +97,27 @@ static const struct intent_case intent_rule_cases[] = {
 	{ "re\xCC\x81inscription", INTENT_START },
 	{ "je veux recevoir à nouveau les sms", INTENT_START },
 	{ "info", INTENT_HELP },
+	/* a hedge goes with coming only, leaning phrases with their intent */
+	{ "je viens inchallah", INTENT_YES },
+	{ "je ne viendrai pas inchallah", INTENT_OTHER },
+	{ "J'arrive", INTENT_OTHER },
+	{ "oui j'arrive", INTENT_YES },
+	{ "non j'arrive", INTENT_OTHER },
+	{ "non je travaille", INTENT_NO },
+	{ "oui je travaille", INTENT_OTHER },
+	{ "j'ai rdv chez le dentiste", INTENT_OTHER },
+	/* a signature is a capitalised word the table does not know */
+	{ "Non, Mme Dupont", INTENT_NO },
+	{ "c'est Sami, je viens", INTENT_YES },
+	{ "c'est sami, je viens", INTENT_OTHER },
+	{ "C'est Sami", INTENT_OTHER },
+	{ "Mme Dupont ?", INTENT_OTHER },
+	{ "C'est Combien ?", INTENT_OTHER },
+	/* other alphabets' accents, and the stop sign */
+	{ "Hayır", INTENT_NO },
+	{ "Nu mai trimiteți mesaje", INTENT_STOP },
+	{ "🛑", INTENT_STOP },
+	{ "oui 🛑", INTENT_OTHER },
 };
 
 static void
