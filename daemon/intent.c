@@ -181,6 +181,7 @@ static const struct intent_phrase intent_phrases[] = {
 	{ INTENT_FILLER, "bonne journee|soiree|semaine|weekend" },
 	{ INTENT_FILLER, "bonne fin de journee|semaine" },
 	{ INTENT_FILLER, "a demain|bientot|plus|" I_DAY },
+	{ INTENT_FILLER, "ce|le " I_DAY },
 	{ INTENT_FILLER, "a tout|tt a l heure" },
 	{ INTENT_FILLER, "bien a vous" },
 	{ INTENT_FILLER, "bien recu|note" },
@@ -191,16 +192,16 @@ static const struct intent_phrase intent_phrases[] = {
 	{ INTENT_FILLER, "salam|salem alaykoum|alaykum|aleykoum|alikoum|alaikoum|alikom" },
 	{ INTENT_FILLER, "السلام|سلام عليكم?" },
 	{ INTENT_FILLER, "شكرا|مشكور|مرحبا|شكر جزيلا?" },
-	{ INTENT_FILLER, "avec ma|mon|mes|les|la|le? 2|3|4|deux|trois|quatre? " I_KIN },
+	{ INTENT_FILLER, "avec|et ma|mon|mes|les|la|le? 2|3|4|deux|trois|quatre? " I_KIN },
 	{ INTENT_FILLER, "pour? 2|3|4|5|6|deux|trois|quatre|cinq personnes|adultes|enfants" },
 	{ INTENT_FILLER, "with my|the|our? son|daughter|kids|children|husband|wife|family|friend" },
 	/* a signature: "c'est Rachid", "Mme Benali" ("*" is a name) */
 	{ INTENT_SIGN, "c|ce|s est? * *?" },
 	{ INTENT_SIGN, "cest * *?" },
-	{ INTENT_SIGN, "mme|mr|m|mlle|madame|monsieur|mademoiselle * *?" },
+	{ INTENT_SIGN, "c|ce|s? est? mme|mr|m|mlle|madame|monsieur|mademoiselle * *?" },
 	/* "inchallah" goes with a phrase of coming, not with a bare yes */
 	{ INTENT_HEDGE, "inchallah|inshallah|inchalah|inshalah|nchallah|inchaallah|"
-	    "inshaallah|inchalla|inshalla|inchaalah" },
+	    "inshaallah|inchalla|inshalla|inchaalah|insallah|insaallah" },
 	{ INTENT_HEDGE, "in|inch|insh|inn cha|sha|ch allah|alah|allah" },
 	{ INTENT_HEDGE, "incha|insha|inch allah|alah" },
 	{ INTENT_HEDGE, "ان شاء|شا الله" },
@@ -252,8 +253,8 @@ static const struct intent_phrase intent_phrases[] = {
 	{ INTENT_YES, "c est? bon pour moi|nous" },
 	{ INTENT_COME, I_SUBJ " " I_COME },
 	{ INTENT_COME, I_SUBJ " vais|va|allons venir" },
-	{ INTENT_COME, I_SUBJ " " I_BE " bien? " I_HERE " ce|le? " I_DAY "?" },
-	{ INTENT_COME, "jserai|jserais|jsuis|chui|chuis bien? " I_HERE " ce|le? " I_DAY "?" },
+	{ INTENT_COME, I_SUBJ " " I_BE " bien? " I_HERE " " I_DAY "?" },
+	{ INTENT_COME, "jserai|jserais|jsuis|chui|chuis bien? " I_HERE " " I_DAY "?" },
 	/* "j'arrive" alone may be "I am at the door" */
 	{ INTENT_LEAN_YES, "jarrive|jarive|jariv" },
 	{ INTENT_LEAN_YES, "j arrive|arive|ariv" },
@@ -289,7 +290,8 @@ static const struct intent_phrase intent_phrases[] = {
 	{ INTENT_NO, "cest pas possible|faisable pour? moi|nous?" },
 	{ INTENT_NO, "desole|desolee|dsl|sorry je|j? taf|travaille|bosse" },
 	/* excuses: with a no they decline, alone a person reads them */
-	{ INTENT_LEAN_NO, I_SUBJ "? taf|travaille|bosse|travail|boss ce|le? " I_DAY "?" },
+	{ INTENT_LEAN_NO, I_SUBJ "? taf|travaille|bosse|travail|boss " I_DAY "?" },
+	{ INTENT_LEAN_NO, "jtaf|jtravaille|jbosse|jboss " I_DAY "?" },
 	{ INTENT_LEAN_NO, I_SUBJ "|jsuis|chui|chuis suis? au|a travail|boulot|taf|bled" },
 	{ INTENT_LEAN_NO, I_SUBJ "|jsuis|chui|chuis suis? a|au l|la? hopital|maternite" },
 	{ INTENT_LEAN_NO, I_SUBJ "|jsuis|chui|chuis suis? en cours|formation|stage|vacances|"
@@ -307,10 +309,10 @@ static const struct intent_phrase intent_phrases[] = {
 	{ INTENT_LEAN_NO, "i|we? m|am|re|are? working that|this? day|today|tomorrow?" },
 	{ INTENT_LEAN_NO, "lucrez|trabalho|calisiyorum" },
 	/* Darija, Kabyle, Turkish, Portuguese, Romanian: cannot come */
-	{ INTENT_NO, "la? ma|mana|mani? nejemch|nqderch|nkderch|neqderch|naqderch|nqdrch|"
+	{ INTENT_NO, "la|ana? ma|mana|mani? nejemch|nqderch|nkderch|neqderch|naqderch|nqdrch|"
 	    "nejmch|njich|nejich|najich" },
-	{ INTENT_NO, "la? ma nqder|nqdr|nejem|naqder|nji" },
-	{ INTENT_NO, "la? manqderch|manejemch|manjich|mangderch|maneqderch" },
+	{ INTENT_NO, "la|ana? ma nqder|nqdr|nejem|naqder|nji" },
+	{ INTENT_NO, "la|ana? manqderch|manejemch|manjich|mangderch|maneqderch" },
 	{ INTENT_NO, "la smahli|sme7li|smehli|samhini" },
 	{ INTENT_NO, "ma3ndich|ma3andich|ma3ndish|maandich|ma3ndix lwe9t|lweqt|lwaqt|lwakt|"
 	    "wa9t|lw9t" },
@@ -324,8 +326,8 @@ static const struct intent_phrase intent_phrases[] = {
 	{ INTENT_NO, "jpeux|jpeu|jpe|jpourrai|jpourais|jpourrais|chpeux pas|pa venir?" },
 	{ INTENT_NO, I_SUBJ " " I_NE " " I_COME " pas|pa" },
 	{ INTENT_NO, "jviendrai|jviens|jvien pas|pa" },
-	{ INTENT_NO, I_SUBJ " " I_NE " " I_BE " pas|pa " I_HERE " ce|le? " I_DAY "?" },
-	{ INTENT_NO, "jserai|jserais|jsuis|chui|chuis pas|pa " I_HERE " ce|le? " I_DAY "?" },
+	{ INTENT_NO, I_SUBJ " " I_NE " " I_BE " pas|pa " I_HERE " " I_DAY "?" },
+	{ INTENT_NO, "jserai|jserais|jsuis|chui|chuis pas|pa " I_HERE " " I_DAY "?" },
 	{ INTENT_NO, I_SUBJ " " I_BE " absent|absente|absents|empeche|empechee|indispo|"
 	    "indisponible|malade|malades" },
 	{ INTENT_NO, "jsuis|chui|chuis malade|absent|absente|empeche|empechee" },
@@ -424,7 +426,7 @@ static const struct intent_phrase intent_phrases[] = {
 	{ INTENT_HELP, "plus d|de info|infos|informations|renseignements" },
 	{ INTENT_HELP, "more info|information" },
 	{ INTENT_HELP, "comment|cmt ca|sa marche|fonctionne ce|le? service|systeme|message?" },
-	{ INTENT_HELP, "comment|cmt je|on fais|fait|dois|doit faire?" },
+	{ INTENT_HELP, "comment|cmt je|on fais|fait|dois|doit faire? pour? repondre?" },
 	{ INTENT_HELP, "comment|cmt faire|repondre" },
 	{ INTENT_HELP, "il|y? faut|dois|doit repondre quoi|koi" },
 	{ INTENT_HELP, "je|on dois|doit repondre quoi|koi" },
@@ -442,8 +444,8 @@ static const struct intent_phrase intent_phrases[] = {
 	/* who: who writes, what this number is (each may end with its "?") */
 	{ INTENT_WHO, "c|ce|s est? qui|ki ??" },
 	{ INTENT_WHO, "qui|ki est ce|c ??" },
-	{ INTENT_WHO, "t|tes qui|ki ??" },
-	{ INTENT_WHO, "t es qui|ki ??" },
+	{ INTENT_WHO, "t|tes qui|ki toi|vous? ??" },
+	{ INTENT_WHO, "t es qui|ki toi|vous? ??" },
 	{ INTENT_WHO, "c|ce|s est? qui|ki ce|se|cette numero|num ??" },
 	{ INTENT_WHO, "chkoun|chkon|chkun|shkoun|chkoune|chkun nta|nti|ntouma|ntoma? ??" },
 	{ INTENT_WHO, "quem e|es|sao|fala ??" },
