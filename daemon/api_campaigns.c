@@ -583,8 +583,8 @@ api_campaigns_preview(struct http_req *req)
 		goto out;
 	occurrences = api_preview_occurrences(req->app->db, &c, c.event_id ? &e : NULL,
 	    req->now);
-	j = json_pack("{s:I, s:{s:I, s:I}, s:o, s:o, s:o}",
-	    "recipients", (json_int_t)a.n,
+	j = json_pack("{s:I, s:I, s:{s:I, s:I}, s:o, s:o, s:o}",
+	    "recipients", (json_int_t)a.people, "numbers", (json_int_t)a.n,
 	    "left_out", "opted_out", (json_int_t)a.opted_out,
 	    "no_mobile", (json_int_t)a.no_mobile,
 	    "occurrences", occurrences < 0 ? json_null() : json_integer(occurrences),

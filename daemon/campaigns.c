@@ -416,6 +416,10 @@ campaigns_audience_add(struct campaign_audience *a, sqlite3_stmt *st, size_t *ca
 	r->last_name = campaigns_dup((const char *)sqlite3_column_text(st, 2));
 	snprintf(r->language, sizeof(r->language), "%s", sqlite3_column_text(st, 3));
 	snprintf(r->number, sizeof(r->number), "%s", sqlite3_column_text(st, 5));
+	/* the rows of a contact follow each other: a second one is a household number */
+	r->extra = a->n > 1 && a->list[a->n - 2].contact_id == r->contact_id ?
+	    a->list[a->n - 2].extra + 1 : 0;
+	a->people += r->extra == 0;
 }
 
 int
@@ -429,15 +433,17 @@ campaign_audience(struct db *db, const struct campaign *c, struct campaign_audie
 	    "UNION SELECT gm.contact_id FROM event_groups eg JOIN group_members gm "
 	    "ON gm.group_id = eg.group_id WHERE eg.event_id = ?3) "
 	    "SELECT c.id, c.first_name, c.last_name, c.language, c.opted_out_at IS NOT NULL, "
-	    "(SELECT number FROM contact_phones p WHERE p.contact_id = c.id AND p.sms = 1 "
-	    "AND NOT " OPTOUT_SQL_IS_OUT("p.number") " ORDER BY position LIMIT 1), "
-	    "EXISTS (SELECT 1 FROM contact_phones p WHERE p.contact_id = c.id AND p.sms = 1) "
+	    "p.number, EXISTS (SELECT 1 FROM contact_phones q WHERE q.contact_id = c.id "
+	    "AND q.sms = 1) "
 	    "FROM ids JOIN contacts c ON c.id = ids.id "
-	    "ORDER BY c.last_name, c.first_name, c.id");
+	    "LEFT JOIN contact_phones p ON p.contact_id = c.id AND p.sms = 1 "
+	    "AND NOT " OPTOUT_SQL_IS_OUT("p.number") " "
+	    "ORDER BY c.last_name, c.first_name, c.id, p.position");
 	sqlite3_stmt *st = db_stmt(db, sql);
 	char *groups = campaigns_ids_text(c->group_ids, c->ngroups);
 	char *contacts = campaigns_ids_text(c->contact_ids, c->ncontacts);
 	size_t cap = 0;
+	int64_t out_id = 0;
 	int rc;
 
 	memset(a, 0, sizeof(*a));
@@ -450,14 +456,21 @@ campaign_audience(struct db *db, const struct campaign *c, struct campaign_audie
 	sqlite3_bind_text(st, 2, contacts, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, c->event_id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+
+		/* a contact opted out as a whole is left out once, whatever their numbers */
+		if (id == out_id)
+			continue;
 		/* opted out: the contact, or every number of theirs that takes SMS */
 		if (sqlite3_column_int(st, 4) || (sqlite3_column_type(st, 5) == SQLITE_NULL &&
-		    sqlite3_column_int(st, 6)))
+		    sqlite3_column_int(st, 6))) {
 			a->opted_out++;
-		else if (sqlite3_column_type(st, 5) == SQLITE_NULL)
+			out_id = id;
+		} else if (sqlite3_column_type(st, 5) == SQLITE_NULL) {
 			a->no_mobile++;
-		else
+		} else {
 			campaigns_audience_add(a, st, &cap);
+		}
 	}
 	sqlite3_reset(st);
 	free(groups);

@@ -74,12 +74,20 @@ struct campaign_recipient {
 	char *first_name;		/* owned */
 	char *last_name;
 	char language[3];
-	char number[PHONE_E164_MAX];	/* first number that takes SMS and is not opted out */
+	char number[PHONE_E164_MAX];	/* a number that takes SMS and is not opted out */
+	int extra;			/* 0: the contact's first such number; 1, 2 ...:
+					   a household number (a relative who reads for them) */
 };
 
+/*
+ * Everyone a campaign writes to: one recipient per number that receives
+ * the SMS ("reçoit les SMS" on the contact) and has not sent STOP, so a
+ * helping relative's number gets them too; people counts the contacts.
+ */
 struct campaign_audience {
-	struct campaign_recipient *list;	/* owned, sorted by name */
+	struct campaign_recipient *list;	/* owned, sorted by name, then number */
 	size_t n;
+	size_t people;			/* distinct contacts in list */
 	size_t opted_out;		/* left out: STOP, from the contact or every number
 					   of theirs that takes SMS */
 	size_t no_mobile;		/* left out: no number that takes SMS */

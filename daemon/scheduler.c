@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "log.h"
+#include "optout.h"
 #include "passes.h"
 #include "queue.h"
 #include "recur.h"
@@ -214,6 +215,7 @@ scheduler_queue_item(struct db *db, const struct config *cfg, const struct campa
 	struct queue_campaign_msg m = { 0 };
 	struct buf text = { 0 };
 	struct error err = { 0 };
+	char key[SCHEDULER_OCC_KEY_MAX + PHONE_E164_MAX + 1];
 	size_t i, queued = 0, left_out;
 	int rc;
 
@@ -240,6 +242,9 @@ scheduler_queue_item(struct db *db, const struct config *cfg, const struct campa
 		m.contact_id = a.list[i].contact_id;
 		m.to = a.list[i].number;
 		m.body = text.data;
+		/* a household number: its own message of the occurrence (once each) */
+		snprintf(key, sizeof(key), "%s %s", it->key, a.list[i].number);
+		m.occurrence = a.list[i].extra ? key : it->key;
 		if ((rc = queue_add_campaign(db, &m, now, &err)) < 0 && error_is_fault(&err))
 			break;
 		if (rc < 0) {
@@ -440,21 +445,22 @@ scheduler_notify_cancel(struct db *db, const struct config *cfg, const struct ca
 	    "ct.language, m.to_number FROM messages m JOIN contacts ct ON ct.id = m.contact_id "
 	    "WHERE m.campaign_id = ?1 AND m.event_occurrence = ?2 AND m.status IN "
 	    "('sending', 'sent', 'delivered', 'uncertain') AND ct.opted_out_at IS NULL "
-	    "GROUP BY ct.id");
+	    "AND NOT " OPTOUT_SQL_IS_OUT("m.to_number") " "
+	    "GROUP BY ct.id, m.to_number ORDER BY ct.id, min(m.id)");
 	struct queue_campaign_msg m = { 0 };
 	struct campaign_recipient r;
 	struct buf text = { 0 };
 	struct error err;
-	char key[SCHEDULER_OCC_KEY_MAX];
+	char key[SCHEDULER_OCC_KEY_MAX], extra[SCHEDULER_OCC_KEY_MAX + PHONE_E164_MAX + 1];
 	sqlite3_stmt *st = db_stmt(db, sql);
 	int queued = 0, rc = 0, rendered;
+	int64_t prev = 0;
 	char *tmpl;
 
 	if (st == NULL)
 		return -1;
 	snprintf(key, sizeof(key), "%lld cancelled", (long long)o->key);
 	m.campaign_id = c->id;
-	m.occurrence = key;
 	m.not_before = now;
 	m.event_id = e->id;
 	m.event_occurrence = o->key;
@@ -477,6 +483,10 @@ scheduler_notify_cancel(struct db *db, const struct config *cfg, const struct ca
 		m.contact_id = r.contact_id;
 		m.to = r.number;
 		m.body = text.data;
+		/* each number written to is told, a household number under its own key */
+		snprintf(extra, sizeof(extra), "%s %s", key, r.number);
+		m.occurrence = r.contact_id == prev ? extra : key;
+		prev = r.contact_id;
 		if ((rc = queue_add_campaign(db, &m, now, &err)) > 0)
 			queued++;
 		rc = rc < 0 && error_is_fault(&err) ? -1 : 0;

@@ -756,6 +756,85 @@ START_TEST(sched_test_restored_in_transaction)
 }
 END_TEST
 
+/*
+ * Issue 26, the helping relative: Awa's daughter reads the SMS for her.
+ * Every number of Awa's that receives the SMS gets the invitation (not
+ * her landline), once each, a second pass adds nothing; a STOP from the
+ * daughter's number stops that number only; a cancelled session is told
+ * to every number written to; the daughter's OUI is Awa's answer.
+ */
+START_TEST(sched_test_helping_relative)
+{
+	const char *offsets[] = { "-7d@10:00" };
+	struct config *cfg = sched_config();
+	struct event_occ want = { 0 }, before, after;
+	struct contact c = { 0 };
+	struct error err = { 0 };
+	struct queue_msg m;
+	struct test_db t;
+	struct event e;
+	enum intent intent;
+	int64_t ids[3], g, ev, now;
+
+	time_set_zone("Europe/Paris");
+	test_db_open(&t);
+	g = sched_group(t.db, ids);
+	ck_assert_int_eq(contacts_load(t.db, ids[0], &c, &err), 0);
+	ck_assert_int_eq(contact_add_phone(&c, "06 12 34 56 91", "sa fille", true, "phone",
+	    NULL, &err), 0);
+	ck_assert_int_eq(contact_add_phone(&c, "03 21 44 55 66", "maison", false, "phone",
+	    NULL, &err), 0);
+	ck_assert_msg(contacts_save(t.db, &c, &sched_actor, 1, &err) == 0, "%s", err.message);
+	contact_clear(&c);
+	ev = sched_event(t.db, "Couture", "2026-12-03T14:00:00+01:00", "FREQ=WEEKLY;COUNT=2", g);
+	sched_event_campaign(t.db, ev, g, offsets, 1, "2026-11-20T09:00:00+01:00");
+
+	/* Awa's two mobiles, Bruno, Chloé: four messages, Awa counted once as a person */
+	ck_assert_int_eq(sched_run(t.db, cfg, "2026-11-26T10:00:00+01:00", NULL), 4);
+	ck_assert_int_eq(sched_count(t.db, "contact_id = 1 AND event_occurrence = 202612031400"),
+	    2);
+	ck_assert_int_eq(sched_count(t.db, "to_number = '+33612345691'"), 1);
+	ck_assert_int_eq(sched_count(t.db, "to_number = '+33321445566'"), 0);
+	ck_assert_int_eq(sched_run(t.db, cfg, "2026-11-26T10:05:00+01:00", NULL), 0);
+	ck_assert_int_eq(sched_count(t.db, "event_occurrence = 202612031400"), 4);
+
+	/* all sent; the daughter's OUI counts for Awa */
+	now = sched_time("2026-11-26T10:01:00+01:00");
+	while (queue_claim_next(t.db, "modem", now, &m) == 1) {
+		ck_assert_int_eq(queue_mark_sent(t.db, m.id, now), 0);
+		queue_msg_clear(&m);
+	}
+	sched_reply(t.db, cfg, "+33612345691", "oui", "2026-11-26T12:00:00+01:00", &intent);
+	ck_assert_int_eq(intent, INTENT_YES);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM rsvps WHERE contact_id = 1 "
+	    "AND occurrence = 202612031400 AND answer = 'yes'"), 1);
+
+	/* the session is cancelled: both of Awa's numbers are told */
+	ck_assert_int_eq(events_load(t.db, ev, &e, &err), 0);
+	want.cancelled = true;
+	now = sched_time("2026-11-28T12:00:00+01:00");
+	ck_assert_int_eq(events_occurrence_change(t.db, &e, 202612031400, &want, &sched_actor,
+	    now, &before, &after, &err), 0);
+	ck_assert_int_eq(scheduler_occurrence_changed(t.db, cfg, &e, &before, &after, now), 4);
+	ck_assert_int_eq(sched_count(t.db, "contact_id = 1 AND occurrence LIKE "
+	    "'202612031400 cancelled%'"), 2);
+	event_clear(&e);
+
+	/* the daughter sends STOP: her number is left out next week, Awa's own is not */
+	sched_reply(t.db, cfg, "+33612345691", "STOP", "2026-11-29T12:00:00+01:00", &intent);
+	ck_assert_int_eq(intent, INTENT_STOP);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT opted_out_at IS NULL FROM contacts "
+	    "WHERE id = 1"), 1);
+	ck_assert_int_eq(sched_run(t.db, cfg, "2026-12-03T10:00:00+01:00", NULL), 3);
+	ck_assert_int_eq(sched_count(t.db, "to_number = '+33612345691' AND "
+	    "event_occurrence = 202612101400"), 0);
+	ck_assert_int_eq(sched_count(t.db, "to_number = '+33612345601' AND "
+	    "event_occurrence = 202612101400"), 1);
+	test_db_close(&t);
+	config_free(cfg);
+}
+END_TEST
+
 static Suite *
 scheduler_suite(void)
 {
@@ -763,6 +842,7 @@ scheduler_suite(void)
 	TCase *tc = tcase_create("scheduler");
 
 	tcase_add_test(tc, sched_test_once);
+	tcase_add_test(tc, sched_test_helping_relative);
 	tcase_add_test(tc, sched_test_unique_key);
 	tcase_add_test(tc, sched_test_weekly_dst);
 	tcase_add_test(tc, sched_test_late_pass);

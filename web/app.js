@@ -109,6 +109,7 @@ const EN = {
   'Enregistrer les textes': 'Save the texts',
   'rappel envoie ces SMS tout seul, dans la langue de la personne. Variables : {centre}, {tel_centre}, {adresse} ; pour le merci et la séance annulée aussi {prenom}, {atelier}, {date}, {heure}, {lieu}. Videz une case pour revenir au texte d\u2019origine.':
     'rappel sends these SMS by itself, in the person\u2019s language. Variables: {centre}, {tel_centre}, {adresse}; for the thanks and the cancelled session also {prenom}, {atelier}, {date}, {heure}, {lieu}. Empty a box to bring the original text back.',
+  ' ({n} numéros : des proches reçoivent aussi)': ' ({n} numbers: relatives get it too)',
   /* undo */
   'Attention : cette date est passée. Enregistrez seulement pour noter une séance qui a déjà eu lieu.':
     'Careful: this date is past. Save only to record a session that already took place.',
@@ -1122,6 +1123,7 @@ async function pageCampaignNew(params, id) {
     try {
       const p = await api('POST', '/campaigns/preview', Object.assign(campaign(), previewFor.value ? { contact_id: Number(previewFor.value) } : {}));
       fill(preview, h('p', {}, t('{n} destinataire(s)', { n: p.recipients }) +
+        (p.numbers > p.recipients ? t(' ({n} numéros : des proches reçoivent aussi)', { n: p.numbers }) : '') +
         (p.left_out.opted_out ? t(', {n} ont demandé STOP', { n: p.left_out.opted_out }) : '') +
         (p.left_out.no_mobile ? t(', {n} sans portable', { n: p.left_out.no_mobile }) : '') + t(' · coût : ') +
         (p.cost.sms_total === null ? t('{n} SMS par envoi', { n: p.cost.sms_per_occurrence }) : t('{n} SMS au total', { n: p.cost.sms_total }))),
