@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "replies.h"
 #include "rsvp.h"
 #include "timeutil.h"
 
@@ -30,13 +31,21 @@ calls_is(sqlite3_stmt *st, int i, const char *s)
 	return v != NULL && strcmp((const char *)v, s) == 0;
 }
 
-/* The reasons to phone the person of the current row; an empty array when none. */
+/*
+ * The reasons to phone the person of the current row; an empty array when
+ * none.  Someone who answered, or sent STOP, is on the list only when they
+ * called.
+ */
 static json_t *
 calls_reasons(sqlite3_stmt *st, const struct event_occ *o, int64_t now)
 {
 	json_t *r = json_array();
 	int64_t sent = sqlite3_column_int64(st, 7);
 
+	if (sqlite3_column_type(st, 13) != SQLITE_NULL)
+		json_array_append_new(r, json_string("called"));
+	if (sqlite3_column_int(st, 14))
+		return r;	/* answered, or opted out */
 	if (!sqlite3_column_int(st, 4))
 		json_array_append_new(r, json_string("no_mobile"));
 	if (calls_is(st, 5, "failed") || calls_is(st, 5, "uncertain"))
@@ -48,9 +57,13 @@ calls_reasons(sqlite3_stmt *st, const struct event_occ *o, int64_t now)
 	return r;
 }
 
-json_t *
-calls_session_json(struct db *db, const struct event *e, const struct event_occ *o,
-    int64_t now)
+/*
+ * The list of session o of e; a call counts for "called" from `since` on,
+ * or from the person's invitation to the session when that is earlier.
+ */
+static json_t *
+calls_session(struct db *db, const struct event *e, const struct event_occ *o,
+    int64_t since, int64_t now)
 {
 	DB_SQL(sql, RSVP_PEOPLE "SELECT c.id, c.first_name, c.last_name, "
 	    "(SELECT json_group_array(json_object('number', number, 'label', label, "
@@ -59,14 +72,19 @@ calls_session_json(struct db *db, const struct event *e, const struct event_occ 
 	    "ORDER BY position)), "
 	    "EXISTS (SELECT 1 FROM contact_phones p WHERE p.contact_id = c.id AND p.sms = 1), "
 	    "m.status, m.body, coalesce(m.sent_at, m.queued_at), m.error, "
-	    "pc.outcome, pc.at, pc.by_user, pc.note "
+	    "pc.outcome, pc.at, pc.by_user, pc.note, "
+	    "(SELECT max(q.received_at) FROM replies q INDEXED BY replies_calls_contact "
+	    "WHERE q.kind = 'call' AND q.handled = 0 AND q.contact_id = c.id AND "
+	    "q.received_at >= min(?3, coalesce((SELECT min(queued_at) FROM messages "
+	    "WHERE event_id = ?1 AND event_occurrence = ?2 AND contact_id = c.id), ?3))) "
+	    "AS called_at, r.answer IS NOT NULL OR c.opted_out_at IS NOT NULL "
 	    "FROM people JOIN contacts c ON c.id = people.id "
 	    "LEFT JOIN rsvps r ON r.event_id = ?1 AND r.occurrence = ?2 AND r.contact_id = c.id "
 	    "LEFT JOIN messages m ON m.id = (SELECT max(id) FROM messages WHERE event_id = ?1 "
 	    "AND event_occurrence = ?2 AND contact_id = c.id) "
 	    "LEFT JOIN phone_calls pc ON pc.id = (SELECT max(id) FROM phone_calls WHERE "
 	    "event_id = ?1 AND occurrence = ?2 AND contact_id = c.id) "
-	    "WHERE r.answer IS NULL AND c.opted_out_at IS NULL "
+	    "WHERE (r.answer IS NULL AND c.opted_out_at IS NULL) OR called_at IS NOT NULL "
 	    "ORDER BY c.last_name COLLATE NOCASE, c.first_name COLLATE NOCASE, c.id");
 	sqlite3_stmt *st = db_stmt(db, sql);
 	json_t *people, *reasons, *numbers;
@@ -77,6 +95,7 @@ calls_session_json(struct db *db, const struct event *e, const struct event_occ 
 	people = json_array();
 	sqlite3_bind_int64(st, 1, e->id);
 	sqlite3_bind_int64(st, 2, o->key);
+	sqlite3_bind_int64(st, 3, since);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		reasons = calls_reasons(st, o, now);
 		if (json_array_size(reasons) == 0) {
@@ -84,7 +103,7 @@ calls_session_json(struct db *db, const struct event *e, const struct event_occ 
 			continue;
 		}
 		numbers = json_loads((const char *)sqlite3_column_text(st, 3), 0, NULL);
-		json_array_append_new(people, json_pack("{s:I, s:s, s:s, s:o, s:o, s:o, s:o}",
+		json_array_append_new(people, json_pack("{s:I, s:s, s:s, s:o, s:o, s:o, s:o, s:o}",
 		    "contact_id", (json_int_t)sqlite3_column_int64(st, 0),
 		    "first_name", (const char *)sqlite3_column_text(st, 1),
 		    "last_name", (const char *)sqlite3_column_text(st, 2),
@@ -97,7 +116,9 @@ calls_session_json(struct db *db, const struct event *e, const struct event_occ 
 		    "call", sqlite3_column_type(st, 9) == SQLITE_NULL ? json_null() :
 		    json_pack("{s:o, s:o, s:o, s:o}", "outcome", calls_text(st, 9),
 		    "at", time_json(sqlite3_column_int64(st, 10)), "by", calls_text(st, 11),
-		    "note", calls_text(st, 12))));
+		    "note", calls_text(st, 12)),
+		    "called_at", sqlite3_column_type(st, 13) == SQLITE_NULL ? json_null() :
+		    time_json(sqlite3_column_int64(st, 13))));
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
@@ -109,6 +130,13 @@ calls_session_json(struct db *db, const struct event *e, const struct event_occ 
 	return json_pack("{s:I, s:s, s:s, s:o, s:o}", "event_id", (json_int_t)e->id,
 	    "title", e->title, "place", e->place ? e->place : "",
 	    "session", event_occ_to_json(o), "people", people);
+}
+
+json_t *
+calls_session_json(struct db *db, const struct event *e, const struct event_occ *o,
+    int64_t now)
+{
+	return calls_session(db, e, o, now - CALLS_CALLED_RECENT, now);
 }
 
 /* A session's list, with its start for the order. */
@@ -136,7 +164,7 @@ calls_event(struct db *db, const struct event *e, int64_t from, int64_t to, int6
 	for (i = 0; i < n; i++) {
 		if (occ[i].cancelled)
 			continue;
-		if ((s = calls_session_json(db, e, &occ[i], now)) == NULL)
+		if ((s = calls_session(db, e, &occ[i], from, now)) == NULL)
 			return -1;
 		if (json_array_size(json_object_get(s, "people")) == 0) {
 			json_decref(s);
@@ -233,6 +261,8 @@ calls_record(struct db *db, const struct event *e, const struct event_occ *o,
 		sqlite3_bind_text(st, 6, actor->name, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int64(st, 7, now);
 		rc = db_step_done(db, st) < 0 ||
+		    (strcmp(outcome, "no_answer") != 0 &&
+		    replies_calls_returned(db, contact_id) < 0) ||
 		    (answer != RSVP_NONE && rsvp_set_answer(db, e->id, o->key, contact_id, answer,
 		    "phone", 0, actor->name, now) < 0) ||
 		    audit_record(db, actor, now, "call", "event", e->id, details) < 0 ? -1 : 0;
