@@ -221,6 +221,72 @@ calls_list_json(struct db *db, int64_t owner_id, int64_t from, int64_t to, int64
 	return out;
 }
 
+/* Whether contact is in one of the sessions' lists as having called. */
+static bool
+calls_listed(json_t *sessions, json_int_t contact)
+{
+	json_t *s, *p;
+	size_t i, k;
+
+	json_array_foreach(sessions, i, s)
+		json_array_foreach(json_object_get(s, "people"), k, p)
+			if (json_integer_value(json_object_get(p, "contact_id")) == contact &&
+			    json_is_string(json_object_get(p, "called_at")))
+				return true;
+	return false;
+}
+
+json_t *
+calls_callers_json(struct db *db, int64_t since, json_t *sessions)
+{
+	DB_SQL(sql, "SELECT r.contact_id, c.first_name, c.last_name, r.from_number, "
+	    "max(r.received_at), count(*), json_group_array(r.id), "
+	    "(SELECT json_group_array(json_object('number', number, 'label', label, "
+	    "'sms', json(CASE sms WHEN 1 THEN 'true' ELSE 'false' END))) FROM "
+	    "(SELECT number, label, sms FROM contact_phones p WHERE p.contact_id = r.contact_id "
+	    "ORDER BY position)) "
+	    "FROM replies r LEFT JOIN contacts c ON c.id = r.contact_id "
+	    "WHERE r.kind = 'call' AND r.handled = 0 AND r.received_at >= ?1 "
+	    "AND (r.contact_id IS NOT NULL OR r.from_number <> '') "
+	    "GROUP BY coalesce(r.contact_id, r.from_number) ORDER BY max(r.received_at) DESC "
+	    "LIMIT 200");
+	sqlite3_stmt *st = db_stmt(db, sql);
+	json_t *out, *numbers, *ids;
+	int rc;
+
+	if (st == NULL)
+		return NULL;
+	out = json_array();
+	sqlite3_bind_int64(st, 1, since);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_type(st, 0) != SQLITE_NULL &&
+		    calls_listed(sessions, sqlite3_column_int64(st, 0)))
+			continue;
+		numbers = sqlite3_column_type(st, 0) == SQLITE_NULL ? NULL :
+		    json_loads((const char *)sqlite3_column_text(st, 7), 0, NULL);
+		if (numbers == NULL || json_array_size(numbers) == 0) {
+			json_decref(numbers);
+			numbers = json_pack("[{s:s, s:s, s:b}]", "number",
+			    (const char *)sqlite3_column_text(st, 3), "label", "", "sms", 1);
+		}
+		ids = json_loads((const char *)sqlite3_column_text(st, 6), 0, NULL);
+		json_array_append_new(out, json_pack("{s:o, s:o, s:o, s:s, s:o, s:o, s:i, s:o}",
+		    "contact_id", sqlite3_column_type(st, 0) == SQLITE_NULL ? json_null() :
+		    json_integer(sqlite3_column_int64(st, 0)),
+		    "first_name", calls_text(st, 1), "last_name", calls_text(st, 2),
+		    "number", (const char *)sqlite3_column_text(st, 3), "numbers", numbers,
+		    "called_at", time_json(sqlite3_column_int64(st, 4)),
+		    "calls", sqlite3_column_int(st, 5), "reply_ids", ids ? ids : json_array()));
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		log_err("calls: cannot list the people who called: %s", db_errmsg(db));
+		json_decref(out);
+		return NULL;
+	}
+	return out;
+}
+
 int
 calls_record(struct db *db, const struct event *e, const struct event_occ *o,
     int64_t contact_id, const char *outcome, const char *note,

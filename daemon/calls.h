@@ -56,6 +56,17 @@ json_t *calls_list_json(struct db *db, int64_t owner_id, int64_t from, int64_t t
     int64_t now);
 
 /*
+ * The people who phoned the modem's number since `since` and whose calls
+ * are not handled (nobody called them back), except those listed in
+ * `sessions` (calls_list_json()'s array) with the reason "called":
+ * [{contact_id | null, first_name, last_name, number, numbers: [{number,
+ * label, sms}], called_at, calls, reply_ids: [...]}], the latest call
+ * first; a number that is no contact's is one entry, contact_id null.
+ * NULL on a database error (logged).
+ */
+json_t *calls_callers_json(struct db *db, int64_t since, json_t *sessions);
+
+/*
  * Records a call to contact_id about session o of e, with outcome "yes",
  * "no", "no_answer" or "wrong_number" and a note, and for "yes" or "no"
  * the RSVP (via "phone"), with an audit entry, in one transaction.  0, or

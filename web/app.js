@@ -107,6 +107,8 @@ const EN = {
   'Séance annulée': 'Session cancelled',
   'Réponse à un appel (le numéro des SMS ne prend pas d\u2019appels)': 'Answer to a phone call (the SMS number takes no calls)',
   'a appelé': 'called', 'a appelé le {date}': 'called on {date}',
+  'Ont appelé le numéro des SMS': 'Called the SMS number', 'rappelé(e)': 'called back', 'Rappelé(e)': 'Called back',
+  '{name} rappelé(e)': '{name} called back', 'Sans fiche': 'No contact card',
   '(rappel a raccroché : rappelez la personne)': '(rappel hung up: call the person back)', '{what} en {language}': '{what} in {language}', 'Aucun texte changé.': 'No text changed.',
   'Textes enregistrés.': 'Texts saved.', 'Textes envoyés par rappel': 'Texts rappel sends by itself', 'modifié': 'changed',
   'Enregistrer les textes': 'Save the texts',
@@ -1272,16 +1274,39 @@ function callsSession(s) {
 }
 
 /* People to phone: for one session (#/appels/ID?seance=K) or the coming week (#/appels). */
+/* Who phoned the SMS number and is on no session's list: to call back, then marked so. */
+function callersSection(callers) {
+  if (!callers.length) return null;
+  return h('section', { class: 'card calls', 'aria-labelledby': 'callers' },
+    h('h2', { id: 'callers' }, t('Ont appelé le numéro des SMS')),
+    h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('Nom')), h('th', {}, t('Numéros')),
+      h('th', {}, t('Pourquoi')), h('th', {}, t('Appelé(e)')))),
+    h('tbody', {}, callers.map((c) => {
+      const name = c.contact_id ? ((c.first_name || '') + ' ' + (c.last_name || '')).trim() : fmtPhone(c.number);
+      const where = '#/reponses?' + (c.contact_id ? 'contact=' + c.contact_id : 'numero=' + encodeURIComponent(c.number));
+      return h('tr', {}, h('td', {}, h('a', { href: where }, c.contact_id ? name : t('Sans fiche'))),
+        h('td', {}, h('ul', { class: 'plain' }, c.numbers.map(dialLink))),
+        h('td', {}, t('a appelé le {date}', { date: fmtDate(c.called_at) })),
+        h('td', {}, h('span', { class: 'print-only' }, '☐ ' + t('rappelé(e)')),
+          h('button', { type: 'button', class: 'secondary no-print', 'aria-label': t('{name} rappelé(e)', { name }), onclick: async () => {
+            for (const r of c.reply_ids) await api('PATCH', '/replies/' + r, { handled: true });
+            toast(t('Appel enregistré.'));
+            route();
+          } }, t('Rappelé(e)'))));
+    })))));
+}
+
 async function pageCalls(id, params) {
   const k = params.get('seance');
-  const sessions = id ? [await api('GET', '/events/' + id + '/calls' + (k ? '?occurrence=' + k : ''))]
-    : (await api('GET', '/calls?days=7')).sessions;
+  const week = id ? null : await api('GET', '/calls?days=7');
+  const sessions = id ? [await api('GET', '/events/' + id + '/calls' + (k ? '?occurrence=' + k : ''))] : week.sessions;
+  const callers = week ? callersSection(week.callers || []) : null;
   const some = sessions.filter((s) => s.people.length);
   page(t('Personnes à appeler'),
     h('p', {}, t(id ? 'Pour cette séance : les invités sans portable, ceux dont le SMS n\u2019est pas parti ou pas arrivé, ceux qui n\u2019ont pas répondu la veille, et ceux qui ont appelé le numéro des SMS.'
       : 'Les 7 prochains jours : les invités sans portable, ceux dont le SMS n\u2019est pas parti ou pas arrivé, ceux qui n\u2019ont pas répondu la veille, et ceux qui ont appelé le numéro des SMS.')),
     h('div', { class: 'toolbar no-print' }, h('button', { type: 'button', class: 'secondary', onclick: () => window.print() }, t('Imprimer'))),
-    ...(some.length ? some.map(callsSession) : [h('p', { class: 'ok' }, t('Personne à appeler.'))]));
+    ...(some.length ? some.map(callsSession) : callers ? [] : [h('p', { class: 'ok' }, t('Personne à appeler.'))]), callers);
 }
 
 async function pageMessages(params) {

@@ -634,7 +634,22 @@ test('un appel au numéro des SMS : « a appelé » dans la conversation et dans
   await axe(page, 'conversation avec un appel');
   await go(page, '#/appels');
   await page.getByRole('region', { name: /^Jardin partagé/ }).getByText(/a appelé le /).waitFor();
+  /* a number that is no contact's: listed apart, until someone called it back */
+  await run(MODEMSIM, ['--send', ctl, 'call', '+33655443322', '5', '1000']);
+  answered = false;
+  for (let i = 0; i < 300 && !answered; i++) {
+    await sleep(100);
+    answered = submitted().some((x) => x.to === '+33655443322' && x.text.startsWith('Ce numéro envoie'));
+  }
+  expect(answered, 'the stranger\u2019s call was answered by SMS');
+  await go(page, '#/appels');
+  const callers = page.getByRole('region', { name: 'Ont appelé le numéro des SMS' });
+  await callers.locator('a[href="tel:+33655443322"]').waitFor();
+  await callers.getByRole('link', { name: 'Sans fiche' }).waitFor();
   await axe(page, 'personnes à appeler, « a appelé »');
+  await callers.getByRole('button', { name: '06 55 44 33 22 rappelé(e)' }).click();
+  await page.getByText('Appel enregistré.').waitFor();
+  await page.getByRole('region', { name: 'Ont appelé le numéro des SMS' }).waitFor({ state: 'detached' });
   /* the answer is one of the texts staff change per language */
   await go(page, '#/parametres');
   const fr = page.getByLabel(/^Réponse à un appel .* en français$/);
