@@ -15,6 +15,12 @@
 /* Most sessions of one atelier in a list's window. */
 #define CALLS_MAX_SESSIONS 64
 
+/* The numbers of the contact whose id is the SQL expression id, as JSON [{number, label, sms}]. */
+#define CALLS_NUMBERS_SQL(id) "(SELECT json_group_array(json_object('number', number, " \
+	"'label', label, 'sms', json(CASE sms WHEN 1 THEN 'true' ELSE 'false' END))) FROM " \
+	"(SELECT number, label, sms FROM contact_phones p WHERE p.contact_id = " id " " \
+	"ORDER BY position))"
+
 static json_t *
 calls_text(sqlite3_stmt *st, int i)
 {
@@ -66,10 +72,7 @@ calls_session(struct db *db, const struct event *e, const struct event_occ *o,
     int64_t since, int64_t now)
 {
 	DB_SQL(sql, RSVP_PEOPLE "SELECT c.id, c.first_name, c.last_name, "
-	    "(SELECT json_group_array(json_object('number', number, 'label', label, "
-	    "'sms', json(CASE sms WHEN 1 THEN 'true' ELSE 'false' END))) FROM "
-	    "(SELECT number, label, sms FROM contact_phones p WHERE p.contact_id = c.id "
-	    "ORDER BY position)), "
+	    CALLS_NUMBERS_SQL("c.id") ", "
 	    "EXISTS (SELECT 1 FROM contact_phones p WHERE p.contact_id = c.id AND p.sms = 1), "
 	    "m.status, m.body, coalesce(m.sent_at, m.queued_at), m.error, "
 	    "pc.outcome, pc.at, pc.by_user, pc.note, "
@@ -241,10 +244,7 @@ calls_callers_json(struct db *db, int64_t since, json_t *sessions)
 {
 	DB_SQL(sql, "SELECT r.contact_id, c.first_name, c.last_name, r.from_number, "
 	    "max(r.received_at), count(*), json_group_array(r.id), "
-	    "(SELECT json_group_array(json_object('number', number, 'label', label, "
-	    "'sms', json(CASE sms WHEN 1 THEN 'true' ELSE 'false' END))) FROM "
-	    "(SELECT number, label, sms FROM contact_phones p WHERE p.contact_id = r.contact_id "
-	    "ORDER BY position)) "
+	    CALLS_NUMBERS_SQL("r.contact_id") " "
 	    "FROM replies r LEFT JOIN contacts c ON c.id = r.contact_id "
 	    "WHERE r.kind = 'call' AND r.handled = 0 AND r.received_at >= ?1 "
 	    "AND (r.contact_id IS NOT NULL OR r.from_number <> '') "

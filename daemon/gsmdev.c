@@ -901,6 +901,8 @@ gsmdev_listen_calls(struct gsmdev *d)
 {
 	GSM_Error e;
 
+	d->ringing = d->fresh = d->in_call = false;	/* a new connection: no call yet */
+	d->caller[0] = '\0';
 	GSM_SetIncomingCallCallback(d->sm, gsmdev_on_voice_call, d);
 	if ((e = GSM_SetIncomingCall(d->sm, TRUE)) != ERR_NONE)
 		log_warn("modem: %s cannot ask for incoming call notifications (%s); calls "

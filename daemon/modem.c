@@ -380,7 +380,10 @@ modem_take_call(struct modem *m)
 	if (!gsmdev_take_ring(m->dev, from, sizeof(from), &fresh))
 		return;
 	e = gsmdev_hangup(m->dev);
-	log_mask_phone(from[0] ? from : "withheld", masked, sizeof(masked));
+	if (from[0])
+		log_mask_phone(from, masked, sizeof(masked));
+	else
+		snprintf(masked, sizeof(masked), "withheld");
 	if (e.kind == GSMDEV_OK)
 		log_info("modem: %s hung up a call from=%s", m->cfg->name, masked);
 	else if (modem_trouble(m, "cannot hang up a call", e))

@@ -538,6 +538,26 @@ has_reason(json_t *p, const char *reason)
 	return false;
 }
 
+/* An atelier of group g whose session starts in `in` seconds; its key in *key. */
+static json_int_t
+calls_test_session(json_int_t g, int in, long long *key)
+{
+	char body[256], path[96], start[32];
+	json_int_t ev;
+	json_t *r;
+
+	iso_in(in, start, sizeof(start));
+	snprintf(body, sizeof(body), "{\"title\":\"Couture\",\"starts_at\":\"%s\","
+	    "\"group_ids\":[%lld]}", start, (long long)g);
+	ev = id_of(call(&A, "POST", "/api/v1/events", body, 201));
+	snprintf(path, sizeof(path), "/api/v1/events/%lld/calls", (long long)ev);
+	r = call(&A, "GET", path, NULL, 200);
+	*key = json_integer_value(json_object_get(json_object_get(r, "session"), "occurrence"));
+	ck_assert_ptr_null(person(r, 1));	/* nothing due for Awa yet */
+	json_decref(r);
+	return ev;
+}
+
 /* Stores a voice call from number, for contact (0: none), at now - ago, as the router leaves it. */
 static void
 calls_test_store(const char *number, json_int_t contact, long ago)
@@ -577,21 +597,12 @@ START_TEST(test_calls_called)
 {
 	json_int_t g = make_group(), ev, stranger;
 	json_t *r, *p, *week, *c;
-	char body[512], path[160], start[32];
+	char path[160];
 	long long key;
 
-	iso_in(10 * 24 * 3600, start, sizeof(start));
-	snprintf(body, sizeof(body), "{\"title\":\"Couture\",\"starts_at\":\"%s\","
-	    "\"group_ids\":[%lld]}", start, (long long)g);
-	ev = id_of(call(&A, "POST", "/api/v1/events", body, 201));
-	stranger = id_of(call(&A, "POST", "/api/v1/contacts",
-	    "{\"first_name\":\"Sans\",\"last_name\":\"Invitation\",\"phone\":\"0612345699\"}",
-	    201));
-	snprintf(path, sizeof(path), "/api/v1/events/%lld/calls", (long long)ev);
-	r = call(&A, "GET", path, NULL, 200);
-	key = json_integer_value(json_object_get(json_object_get(r, "session"), "occurrence"));
-	ck_assert_ptr_null(person(r, 1));	/* nothing due for Awa yet */
-	json_decref(r);
+	ev = calls_test_session(g, 10 * 24 * 3600, &key);
+	stranger = id_of(call(&A, "POST", "/api/v1/contacts", "{\"first_name\":\"Sans\","
+	    "\"last_name\":\"Invitation\",\"phone\":\"0612345699\"}", 201));
 	snprintf(path, sizeof(path), "/api/v1/events/%lld/rsvps/1?occurrence=%lld",
 	    (long long)ev, key);
 	json_decref(call(&A, "PUT", path, "{\"answer\":\"yes\"}", 200));

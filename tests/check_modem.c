@@ -1622,26 +1622,18 @@ END_TEST
 
 /* ---- issue 26: they call back the number that texted them ---- */
 
-/* Waits until the simulator logged n hang-ups by the client (rappeld). */
-static bool
-wait_hangups(size_t n, int ms)
+/* Hang-ups by the client (rappeld) in the simulator's log; arg is unused. */
+static size_t
+hangups_by_client(const char *arg)
 {
-	json_t *list, *o;
-	size_t i, found;
-	int waited;
+	json_t *list = sim_events("hangup"), *o;
+	size_t i, found = 0;
 
-	for (waited = 0; waited < ms; waited += 100) {
-		list = sim_events("hangup");
-		found = 0;
-		json_array_foreach(list, i, o)
-			found += strcmp(json_string_value(json_object_get(o, "by")), "client") == 0;
-		json_decref(list);
-		if (found == n)
-			return true;
-		e2e_sleep_ms(100);
-	}
-	e2e_dump_log(&E);
-	return false;
+	(void)arg;
+	json_array_foreach(list, i, o)
+		found += strcmp(json_string_value(json_object_get(o, "by")), "client") == 0;
+	json_decref(list);
+	return found;
 }
 
 /* The calls (kind "call") in the inbox's conversation at path, decided ones only. */
@@ -1660,13 +1652,14 @@ thread_calls(const char *path)
 	return n;
 }
 
+/* Waits until have(arg) is n; false on time-out, with the daemon's log. */
 static bool
-wait_thread_calls(const char *path, size_t n, int ms)
+wait_n(size_t (*have)(const char *), const char *arg, size_t n, int ms)
 {
 	int waited;
 
 	for (waited = 0; waited < ms; waited += 100) {
-		if (thread_calls(path) == n)
+		if (have(arg) == n)
 			return true;
 		e2e_sleep_ms(100);
 	}
@@ -1725,8 +1718,7 @@ START_TEST(test_incoming_calls)
 	char body[512], start[32], path[128];
 	json_int_t awa, event;
 	json_t *j, *texts, *occ, *k;
-	time_t t, first;
-	struct tm tm;
+	time_t first;
 	size_t i;
 	bool landline = false;
 	const char *text;
@@ -1736,11 +1728,9 @@ START_TEST(test_incoming_calls)
 	    "\"phone\":\"06 12 34 56 78\"}", 201);
 	awa = json_integer_value(json_object_get(j, "id"));
 	json_decref(j);
-	t = time(NULL) + 3 * 24 * 3600;
-	gmtime_r(&t, &tm);
-	strftime(start, sizeof(start), "%Y-%m-%dT%H:%M:00Z", &tm);
-	snprintf(body, sizeof(body), "{\"title\":\"Couture\",\"place\":\"Salle 2\","
-	    "\"starts_at\":\"%s\",\"contact_ids\":[%lld]}", start, (long long)awa);
+	e2e_iso_in(3 * 24 * 3600, start, sizeof(start));
+	snprintf(body, sizeof(body), "{\"title\":\"Couture\",\"starts_at\":\"%s\","
+	    "\"contact_ids\":[%lld]}", start, (long long)awa);
 	j = post("/api/v1/events", body, 201);
 	event = json_integer_value(json_object_get(j, "id"));
 	json_decref(j);
@@ -1748,10 +1738,10 @@ START_TEST(test_incoming_calls)
 	/* the call: hung up at once, in the inbox with Awa, answered by SMS */
 	first = time(NULL);
 	ck_assert_int_eq(modemsim_call(SIM, "+33612345678", 20, 1500), 0);
-	ck_assert(wait_hangups(1, MODEM_TEST_WAIT_MS));
+	ck_assert(wait_n(hangups_by_client, NULL, 1, MODEM_TEST_WAIT_MS));
 	ck_assert(!modemsim_ringing(SIM));
 	snprintf(path, sizeof(path), "/api/v1/inbox/thread?contact_id=%lld", (long long)awa);
-	ck_assert(wait_thread_calls(path, 1, MODEM_TEST_WAIT_MS));
+	ck_assert(wait_n(thread_calls, path, 1, MODEM_TEST_WAIT_MS));
 	j = get(path);
 	json_array_foreach(j, i, k)
 		if (strcmp(json_string_value(json_object_get(k, "direction")), "in") == 0) {
@@ -1780,8 +1770,8 @@ START_TEST(test_incoming_calls)
 	while (time(NULL) <= first + INBOX_CALL_SAME_S)
 		e2e_sleep_ms(200);
 	ck_assert_int_eq(modemsim_call(SIM, "+33612345678", 20, 1500), 0);
-	ck_assert(wait_hangups(2, MODEM_TEST_WAIT_MS));
-	ck_assert(wait_thread_calls(path, 2, MODEM_TEST_WAIT_MS));
+	ck_assert(wait_n(hangups_by_client, NULL, 2, MODEM_TEST_WAIT_MS));
+	ck_assert(wait_n(thread_calls, path, 2, MODEM_TEST_WAIT_MS));
 	e2e_sleep_ms(3000);
 	ck_assert_int_eq(sim_texts_to("+33612345678", "Ce numéro envoie"), 1);
 
@@ -1803,8 +1793,8 @@ START_TEST(test_incoming_calls)
 	ck_assert(wait_sim_sent_to("+33699887766", "Vous ne recevrez plus de SMS",
 	    MODEM_TEST_WAIT_MS));
 	ck_assert_int_eq(modemsim_call(SIM, "+33699887766", 20, 1500), 0);
-	ck_assert(wait_hangups(3, MODEM_TEST_WAIT_MS));
-	ck_assert(wait_thread_calls("/api/v1/inbox/thread?number=%2B33699887766", 1,
+	ck_assert(wait_n(hangups_by_client, NULL, 3, MODEM_TEST_WAIT_MS));
+	ck_assert(wait_n(thread_calls, "/api/v1/inbox/thread?number=%2B33699887766", 1,
 	    MODEM_TEST_WAIT_MS));
 	e2e_sleep_ms(3000);
 	ck_assert_int_eq(sim_texts_to("+33699887766", "Ce numéro envoie"), 0);

@@ -507,19 +507,27 @@ START_TEST(replies_test_stop_start_help)
 }
 END_TEST
 
-/* The body of the newest system message. */
+/* The body of the newest message of kind ("system", "direct"). */
 static char *
-replies_test_last_answer(struct db *db)
+replies_test_last_of(struct db *db, const char *kind)
 {
 	static char body[1024];
 	sqlite3_stmt *st;
 
 	ck_assert_int_eq(sqlite3_prepare_v2(db_handle(db), "SELECT body FROM messages WHERE "
-	    "kind = 'system' ORDER BY id DESC LIMIT 1", -1, &st, NULL), SQLITE_OK);
+	    "kind = ? ORDER BY id DESC LIMIT 1", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
 	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
 	snprintf(body, sizeof(body), "%s", (const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
 	return body;
+}
+
+/* The body of the newest system message (an answer to STOP, AIDE ...). */
+static char *
+replies_test_last_answer(struct db *db)
+{
+	return replies_test_last_of(db, "system");
 }
 
 /*
@@ -609,21 +617,6 @@ START_TEST(replies_test_who_and_languages)
 }
 END_TEST
 
-/* The body of the newest direct message (an answer to a call). */
-static char *
-replies_test_last_direct(struct db *db)
-{
-	static char body[1024];
-	sqlite3_stmt *st;
-
-	ck_assert_int_eq(sqlite3_prepare_v2(db_handle(db), "SELECT body FROM messages WHERE "
-	    "kind = 'direct' ORDER BY id DESC LIMIT 1", -1, &st, NULL), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-	snprintf(body, sizeof(body), "%s", (const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	return body;
-}
-
 /* Stores an SMS from number and processes it; returns the reply's id. */
 static int64_t
 replies_test_receive(struct db *db, const struct config *cfg, const char *from,
@@ -677,7 +670,7 @@ START_TEST(replies_test_calls)
 	ck_assert(queued);
 	ck_assert_int_eq(test_db_int(t.db, "SELECT contact_id = (SELECT id FROM contacts) AND "
 	    "kind = 'call' AND body = '' AND intent = 'call' AND handled = 0 FROM replies"), 1);
-	ck_assert_str_eq(replies_test_last_direct(t.db), "This number sends the reminders of "
+	ck_assert_str_eq(replies_test_last_of(t.db, "direct"), "This number sends the reminders of "
 	    "Centre social Jacques Brel. It cannot take calls: to talk to us, call "
 	    "03 21 00 00 00.");
 	/* it rings again: the same call */
