@@ -2,7 +2,7 @@
  * api_calls — the people to phone (calls.h): for the week of all one's
  * ateliers, and for one session, where a call is recorded.
  *
- *	GET  /api/v1/calls?from=YYYY-MM-DD&days=7
+ *	GET  /api/v1/calls?from=YYYY-MM-DD&days=7	(and who phoned the modem)
  *	GET  /api/v1/events/{id}/calls?occurrence=KEY
  *	POST /api/v1/events/{id}/calls?occurrence=KEY {contact_id, outcome, note}
  *
@@ -50,7 +50,7 @@ api_calls_list(struct http_req *req)
 	time_t tt;
 	char *end = NULL;
 	long days = d ? strtol(d, &end, 10) : 7;
-	json_t *sessions;
+	json_t *sessions, *callers;
 
 	if (f && time_parse(f, &from) < 0)
 		return http_reply_fail(req, 400, "invalid", "from",
@@ -67,8 +67,16 @@ api_calls_list(struct http_req *req)
 	if ((sessions = calls_list_json(req->app->db, api_calls_owner(req), from, to,
 	    req->now)) == NULL)
 		return http_reply_kind(req, ERR_DB);
-	return http_reply_json(req, 200, json_pack("{s:o, s:o, s:o}", "from", time_json(from),
-	    "to", time_json(to), "sessions", sessions));
+	/* an animateur's list is their ateliers' people: a caller may be anyone's */
+	callers = api_calls_owner(req) ? json_array() : calls_callers_json(req->app->db,
+	    from < req->now - CALLS_CALLED_RECENT ? from : req->now - CALLS_CALLED_RECENT,
+	    sessions);
+	if (callers == NULL) {
+		json_decref(sessions);
+		return http_reply_kind(req, ERR_DB);
+	}
+	return http_reply_json(req, 200, json_pack("{s:o, s:o, s:o, s:o}", "from",
+	    time_json(from), "to", time_json(to), "sessions", sessions, "callers", callers));
 }
 
 /* The list of the session of the request, as the answer. */

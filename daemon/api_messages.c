@@ -412,12 +412,12 @@ api_status(struct http_req *req)
 }
 
 #define API_REPLY_COLUMNS "id, from_number, contact_id, body, received_at, intent, " \
-	"message_id, event_id, handled, sent_at, event_occurrence"
+	"message_id, event_id, handled, sent_at, event_occurrence, kind"
 
 static json_t *
 api_reply_json(sqlite3_stmt *st)
 {
-	return json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:o, s:o}",
+	return json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:o, s:o, s:o}",
 	    "id", (json_int_t)sqlite3_column_int64(st, 0),
 	    "from", api_text_or_null(st, 1),
 	    "contact_id", api_int_or_null(st, 2),
@@ -428,7 +428,8 @@ api_reply_json(sqlite3_stmt *st)
 	    "event_id", api_int_or_null(st, 7),
 	    "handled", sqlite3_column_int(st, 8) != 0,
 	    "sent_at", api_time_or_null(st, 9),
-	    "occurrence", api_int_or_null(st, 10));
+	    "occurrence", api_int_or_null(st, 10),
+	    "kind", api_text_or_null(st, 11));
 }
 
 /* GET /api/v1/replies?handled=0|1&contact_id= — unhandled first, newest first. */
@@ -512,7 +513,8 @@ api_replies_update(struct http_req *req)
  * GET /api/v1/inbox — conversations, one per contact (or per number for
  * senders who are not contacts), those with replies to handle first:
  * {unhandled, threads: [{contact_id, first_name, last_name, number,
- * unhandled, last_at, last_body, last_intent, opted_out_at}]}; opted_out_at
+ * unhandled, last_at, last_body, last_intent, last_kind, opted_out_at}]};
+ * last_kind is "call" when the last was a voice call (inbox.h); opted_out_at
  * is the contact's opt-out, or the number's for one who is no contact.
  */
 int
@@ -527,7 +529,7 @@ api_inbox(struct http_req *req)
 	    "FROM contact_phones p WHERE p.contact_id = l.contact_id ORDER BY position "
 	    "LIMIT 1), l.from_number), t.unhandled, t.last_at, l.body, l.intent, "
 	    "CASE WHEN c.id IS NOT NULL THEN c.opted_out_at ELSE "
-	    OPTOUT_SQL_SINCE("l.from_number") " END "
+	    OPTOUT_SQL_SINCE("l.from_number") " END, l.kind "
 	    "FROM t JOIN replies l ON l.id = t.last_id LEFT JOIN contacts c ON "
 	    "c.id = l.contact_id ORDER BY t.unhandled > 0 DESC, t.last_at DESC LIMIT 500");
 	sqlite3_stmt *st = db_stmt(req->app->db, sql);
@@ -542,7 +544,7 @@ api_inbox(struct http_req *req)
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		unhandled += sqlite3_column_int64(st, 4);
 		json_array_append_new(threads, json_pack("{s:o, s:o, s:o, s:o, s:I, s:o, s:o, s:o, "
-		    "s:o}",
+		    "s:o, s:o}",
 		    "contact_id", api_int_or_null(st, 0),
 		    "first_name", api_text_or_null(st, 1),
 		    "last_name", api_text_or_null(st, 2),
@@ -551,7 +553,8 @@ api_inbox(struct http_req *req)
 		    "last_at", api_time_or_null(st, 5),
 		    "last_body", api_text_or_null(st, 6),
 		    "last_intent", api_text_or_null(st, 7),
-		    "opted_out_at", api_time_or_null(st, 8)));
+		    "opted_out_at", api_time_or_null(st, 8),
+		    "last_kind", api_text_or_null(st, 9)));
 	}
 	sqlite3_reset(st);
 	return http_reply_json(req, 200, json_pack("{s:I, s:o}", "unhandled", unhandled,
@@ -561,15 +564,17 @@ api_inbox(struct http_req *req)
 /*
  * GET /api/v1/inbox/thread?contact_id=|number= — what was sent to and
  * received from one person, oldest first: [{direction: "out"|"in", id,
- * at, body, status (out), intent and handled (in)}].
+ * at, body, status (out), intent, handled and kind (in: "sms", or "call"
+ * for a voice call, whose body is empty)}].
  */
 int
 api_inbox_thread(struct http_req *req)
 {
 	DB_SQL(sql, "SELECT 'out', id, coalesce(sent_at, queued_at), body, "
-	    "status, NULL, NULL FROM messages WHERE ((?1 <> 0 AND contact_id = ?1) OR "
+	    "status, NULL, NULL, NULL FROM messages WHERE ((?1 <> 0 AND contact_id = ?1) OR "
 	    "(?1 = 0 AND to_number = ?2)) AND (?5 = 0 OR " API_MESSAGE_OF_OWNER ") "
-	    "UNION ALL SELECT 'in', id, received_at, body, NULL, intent, handled FROM replies "
+	    "UNION ALL SELECT 'in', id, received_at, body, NULL, intent, handled, kind "
+	    "FROM replies "
 	    "WHERE ((?1 <> 0 AND contact_id = ?1) OR (?1 = 0 AND from_number = ?2)) "
 	    "AND (?5 = 0 OR " API_MESSAGE_OF_OWNER ") "
 	    "ORDER BY 3, 1 DESC, 2 LIMIT 1000");
@@ -598,6 +603,8 @@ api_inbox_thread(struct http_req *req)
 			json_object_set_new(item, "status", api_text_or_null(st, 4));
 		else
 			json_object_set_new(item, "intent", api_text_or_null(st, 5));
+		if (sqlite3_column_type(st, 7) != SQLITE_NULL)
+			json_object_set_new(item, "kind", api_text_or_null(st, 7));
 		if (sqlite3_column_type(st, 6) != SQLITE_NULL)
 			json_object_set_new(item, "handled", json_boolean(sqlite3_column_int(st, 6)));
 		json_array_append_new(list, item);

@@ -8,11 +8,18 @@
 #include <string.h>
 
 #include "log.h"
+#include "replies.h"
 #include "rsvp.h"
 #include "timeutil.h"
 
 /* Most sessions of one atelier in a list's window. */
 #define CALLS_MAX_SESSIONS 64
+
+/* The numbers of the contact whose id is the SQL expression id, as JSON [{number, label, sms}]. */
+#define CALLS_NUMBERS_SQL(id) "(SELECT json_group_array(json_object('number', number, " \
+	"'label', label, 'sms', json(CASE sms WHEN 1 THEN 'true' ELSE 'false' END))) FROM " \
+	"(SELECT number, label, sms FROM contact_phones p WHERE p.contact_id = " id " " \
+	"ORDER BY position))"
 
 static json_t *
 calls_text(sqlite3_stmt *st, int i)
@@ -30,13 +37,21 @@ calls_is(sqlite3_stmt *st, int i, const char *s)
 	return v != NULL && strcmp((const char *)v, s) == 0;
 }
 
-/* The reasons to phone the person of the current row; an empty array when none. */
+/*
+ * The reasons to phone the person of the current row; an empty array when
+ * none.  Someone who answered, or sent STOP, is on the list only when they
+ * called.
+ */
 static json_t *
 calls_reasons(sqlite3_stmt *st, const struct event_occ *o, int64_t now)
 {
 	json_t *r = json_array();
 	int64_t sent = sqlite3_column_int64(st, 7);
 
+	if (sqlite3_column_type(st, 13) != SQLITE_NULL)
+		json_array_append_new(r, json_string("called"));
+	if (sqlite3_column_int(st, 14))
+		return r;	/* answered, or opted out */
 	if (!sqlite3_column_int(st, 4))
 		json_array_append_new(r, json_string("no_mobile"));
 	if (calls_is(st, 5, "failed") || calls_is(st, 5, "uncertain"))
@@ -48,25 +63,31 @@ calls_reasons(sqlite3_stmt *st, const struct event_occ *o, int64_t now)
 	return r;
 }
 
-json_t *
-calls_session_json(struct db *db, const struct event *e, const struct event_occ *o,
-    int64_t now)
+/*
+ * The list of session o of e; a call counts for "called" from `since` on,
+ * or from the person's invitation to the session when that is earlier.
+ */
+static json_t *
+calls_session(struct db *db, const struct event *e, const struct event_occ *o,
+    int64_t since, int64_t now)
 {
 	DB_SQL(sql, RSVP_PEOPLE "SELECT c.id, c.first_name, c.last_name, "
-	    "(SELECT json_group_array(json_object('number', number, 'label', label, "
-	    "'sms', json(CASE sms WHEN 1 THEN 'true' ELSE 'false' END))) FROM "
-	    "(SELECT number, label, sms FROM contact_phones p WHERE p.contact_id = c.id "
-	    "ORDER BY position)), "
+	    CALLS_NUMBERS_SQL("c.id") ", "
 	    "EXISTS (SELECT 1 FROM contact_phones p WHERE p.contact_id = c.id AND p.sms = 1), "
 	    "m.status, m.body, coalesce(m.sent_at, m.queued_at), m.error, "
-	    "pc.outcome, pc.at, pc.by_user, pc.note "
+	    "pc.outcome, pc.at, pc.by_user, pc.note, "
+	    "(SELECT max(q.received_at) FROM replies q INDEXED BY replies_calls_contact "
+	    "WHERE q.kind = 'call' AND q.handled = 0 AND q.contact_id = c.id AND "
+	    "q.received_at >= min(?3, coalesce((SELECT min(queued_at) FROM messages "
+	    "WHERE event_id = ?1 AND event_occurrence = ?2 AND contact_id = c.id), ?3))) "
+	    "AS called_at, r.answer IS NOT NULL OR c.opted_out_at IS NOT NULL "
 	    "FROM people JOIN contacts c ON c.id = people.id "
 	    "LEFT JOIN rsvps r ON r.event_id = ?1 AND r.occurrence = ?2 AND r.contact_id = c.id "
 	    "LEFT JOIN messages m ON m.id = (SELECT max(id) FROM messages WHERE event_id = ?1 "
 	    "AND event_occurrence = ?2 AND contact_id = c.id) "
 	    "LEFT JOIN phone_calls pc ON pc.id = (SELECT max(id) FROM phone_calls WHERE "
 	    "event_id = ?1 AND occurrence = ?2 AND contact_id = c.id) "
-	    "WHERE r.answer IS NULL AND c.opted_out_at IS NULL "
+	    "WHERE (r.answer IS NULL AND c.opted_out_at IS NULL) OR called_at IS NOT NULL "
 	    "ORDER BY c.last_name COLLATE NOCASE, c.first_name COLLATE NOCASE, c.id");
 	sqlite3_stmt *st = db_stmt(db, sql);
 	json_t *people, *reasons, *numbers;
@@ -77,6 +98,7 @@ calls_session_json(struct db *db, const struct event *e, const struct event_occ 
 	people = json_array();
 	sqlite3_bind_int64(st, 1, e->id);
 	sqlite3_bind_int64(st, 2, o->key);
+	sqlite3_bind_int64(st, 3, since);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		reasons = calls_reasons(st, o, now);
 		if (json_array_size(reasons) == 0) {
@@ -84,7 +106,7 @@ calls_session_json(struct db *db, const struct event *e, const struct event_occ 
 			continue;
 		}
 		numbers = json_loads((const char *)sqlite3_column_text(st, 3), 0, NULL);
-		json_array_append_new(people, json_pack("{s:I, s:s, s:s, s:o, s:o, s:o, s:o}",
+		json_array_append_new(people, json_pack("{s:I, s:s, s:s, s:o, s:o, s:o, s:o, s:o}",
 		    "contact_id", (json_int_t)sqlite3_column_int64(st, 0),
 		    "first_name", (const char *)sqlite3_column_text(st, 1),
 		    "last_name", (const char *)sqlite3_column_text(st, 2),
@@ -97,7 +119,9 @@ calls_session_json(struct db *db, const struct event *e, const struct event_occ 
 		    "call", sqlite3_column_type(st, 9) == SQLITE_NULL ? json_null() :
 		    json_pack("{s:o, s:o, s:o, s:o}", "outcome", calls_text(st, 9),
 		    "at", time_json(sqlite3_column_int64(st, 10)), "by", calls_text(st, 11),
-		    "note", calls_text(st, 12))));
+		    "note", calls_text(st, 12)),
+		    "called_at", sqlite3_column_type(st, 13) == SQLITE_NULL ? json_null() :
+		    time_json(sqlite3_column_int64(st, 13))));
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
@@ -109,6 +133,13 @@ calls_session_json(struct db *db, const struct event *e, const struct event_occ 
 	return json_pack("{s:I, s:s, s:s, s:o, s:o}", "event_id", (json_int_t)e->id,
 	    "title", e->title, "place", e->place ? e->place : "",
 	    "session", event_occ_to_json(o), "people", people);
+}
+
+json_t *
+calls_session_json(struct db *db, const struct event *e, const struct event_occ *o,
+    int64_t now)
+{
+	return calls_session(db, e, o, now - CALLS_CALLED_RECENT, now);
 }
 
 /* A session's list, with its start for the order. */
@@ -136,7 +167,7 @@ calls_event(struct db *db, const struct event *e, int64_t from, int64_t to, int6
 	for (i = 0; i < n; i++) {
 		if (occ[i].cancelled)
 			continue;
-		if ((s = calls_session_json(db, e, &occ[i], now)) == NULL)
+		if ((s = calls_session(db, e, &occ[i], from, now)) == NULL)
 			return -1;
 		if (json_array_size(json_object_get(s, "people")) == 0) {
 			json_decref(s);
@@ -193,6 +224,69 @@ calls_list_json(struct db *db, int64_t owner_id, int64_t from, int64_t to, int64
 	return out;
 }
 
+/* Whether contact is in one of the sessions' lists as having called. */
+static bool
+calls_listed(json_t *sessions, json_int_t contact)
+{
+	json_t *s, *p;
+	size_t i, k;
+
+	json_array_foreach(sessions, i, s)
+		json_array_foreach(json_object_get(s, "people"), k, p)
+			if (json_integer_value(json_object_get(p, "contact_id")) == contact &&
+			    json_is_string(json_object_get(p, "called_at")))
+				return true;
+	return false;
+}
+
+json_t *
+calls_callers_json(struct db *db, int64_t since, json_t *sessions)
+{
+	DB_SQL(sql, "SELECT r.contact_id, c.first_name, c.last_name, r.from_number, "
+	    "max(r.received_at), count(*), json_group_array(r.id), "
+	    CALLS_NUMBERS_SQL("r.contact_id") " "
+	    "FROM replies r LEFT JOIN contacts c ON c.id = r.contact_id "
+	    "WHERE r.kind = 'call' AND r.handled = 0 AND r.received_at >= ?1 "
+	    "AND (r.contact_id IS NOT NULL OR r.from_number <> '') "
+	    "GROUP BY coalesce(r.contact_id, r.from_number) ORDER BY max(r.received_at) DESC "
+	    "LIMIT 200");
+	sqlite3_stmt *st = db_stmt(db, sql);
+	json_t *out, *numbers, *ids;
+	int rc;
+
+	if (st == NULL)
+		return NULL;
+	out = json_array();
+	sqlite3_bind_int64(st, 1, since);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_type(st, 0) != SQLITE_NULL &&
+		    calls_listed(sessions, sqlite3_column_int64(st, 0)))
+			continue;
+		numbers = sqlite3_column_type(st, 0) == SQLITE_NULL ? NULL :
+		    json_loads((const char *)sqlite3_column_text(st, 7), 0, NULL);
+		if (numbers == NULL || json_array_size(numbers) == 0) {
+			json_decref(numbers);
+			numbers = json_pack("[{s:s, s:s, s:b}]", "number",
+			    (const char *)sqlite3_column_text(st, 3), "label", "", "sms", 1);
+		}
+		ids = json_loads((const char *)sqlite3_column_text(st, 6), 0, NULL);
+		json_array_append_new(out, json_pack("{s:o, s:o, s:o, s:s, s:o, s:o, s:i, s:o}",
+		    "contact_id", sqlite3_column_type(st, 0) == SQLITE_NULL ? json_null() :
+		    json_integer(sqlite3_column_int64(st, 0)),
+		    "first_name", calls_text(st, 1), "last_name", calls_text(st, 2),
+		    "number", (const char *)sqlite3_column_text(st, 3), "numbers", numbers,
+		    "called_at", time_json(sqlite3_column_int64(st, 4)),
+		    "calls", sqlite3_column_int(st, 5), "reply_ids", ids ? ids : json_array()));
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		log_err("calls: cannot list the people who called: %s", db_errmsg(db));
+		json_decref(out);
+		return NULL;
+	}
+	return out;
+}
+
 int
 calls_record(struct db *db, const struct event *e, const struct event_occ *o,
     int64_t contact_id, const char *outcome, const char *note,
@@ -233,6 +327,8 @@ calls_record(struct db *db, const struct event *e, const struct event_occ *o,
 		sqlite3_bind_text(st, 6, actor->name, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int64(st, 7, now);
 		rc = db_step_done(db, st) < 0 ||
+		    (strcmp(outcome, "no_answer") != 0 &&
+		    replies_calls_returned(db, contact_id) < 0) ||
 		    (answer != RSVP_NONE && rsvp_set_answer(db, e->id, o->key, contact_id, answer,
 		    "phone", 0, actor->name, now) < 0) ||
 		    audit_record(db, actor, now, "call", "event", e->id, details) < 0 ? -1 : 0;

@@ -9,10 +9,17 @@
  *                  not have (status failed or uncertain);
  *   not_delivered  it left more than CALLS_DELIVERY_WAIT ago and no
  *                  delivery report came;
- *   no_answer      the session starts within CALLS_DAY_BEFORE.
+ *   no_answer      the session starts within CALLS_DAY_BEFORE;
+ *   called         « a appelé »: they phoned the modem's number (a reply of
+ *                  kind 'call', inbox.h) since their invitation to the
+ *                  session, or within the list's window, and nobody has
+ *                  called them back yet (the call is not handled).  This
+ *                  one holds also for someone who answered or sent STOP.
  * A call recorded with the answer given on the phone ("yes" or "no") is the
  * person's RSVP, via "phone", so they leave the list; "no_answer" (nobody
- * picked up) and "wrong_number" keep them on it, with the call shown.
+ * picked up) and "wrong_number" keep them on it, with the call shown.  A
+ * call recorded with any outcome but "no_answer" is their calls returned:
+ * "called" no longer holds.
  */
 #ifndef RAPPEL_CALLS_H
 #define RAPPEL_CALLS_H
@@ -27,13 +34,15 @@
 
 #define CALLS_DELIVERY_WAIT	(12 * 3600)
 #define CALLS_DAY_BEFORE	(24 * 3600)
+#define CALLS_CALLED_RECENT	(7 * 24 * 3600)	/* "called", without a window: since
+						   the invitation, or this long */
 
 /*
  * The list of one session: {event_id, title, place, session, people:
  * [{contact_id, first_name, last_name, numbers: [{number, label, sms}],
  * reasons: [...], message: {status, body, at, error} | null, call:
- * {outcome, at, by, note} | null}]}, people by name.  NULL on a database
- * error (logged).
+ * {outcome, at, by, note} | null, called_at: time | null}]}, people by
+ * name.  NULL on a database error (logged).
  */
 json_t *calls_session_json(struct db *db, const struct event *e, const struct event_occ *o,
     int64_t now);
@@ -45,6 +54,17 @@ json_t *calls_session_json(struct db *db, const struct event *e, const struct ev
  */
 json_t *calls_list_json(struct db *db, int64_t owner_id, int64_t from, int64_t to,
     int64_t now);
+
+/*
+ * The people who phoned the modem's number since `since` and whose calls
+ * are not handled (nobody called them back), except those listed in
+ * `sessions` (calls_list_json()'s array) with the reason "called":
+ * [{contact_id | null, first_name, last_name, number, numbers: [{number,
+ * label, sms}], called_at, calls, reply_ids: [...]}], the latest call
+ * first; a number that is no contact's is one entry, contact_id null.
+ * NULL on a database error (logged).
+ */
+json_t *calls_callers_json(struct db *db, int64_t since, json_t *sessions);
 
 /*
  * Records a call to contact_id about session o of e, with outcome "yes",

@@ -18,7 +18,9 @@
  *   ready    ready    gsmdev_signal(), gsmdev_network()      health
  *                     gsmdev_sweep_read(), gsmdev_sweep_delete()
  *                     gsmdev_encode(), gsmdev_send_part()
- *                     gsmdev_read(), gsmdev_read_pending()  +CMTI, reports
+ *                     gsmdev_read(), gsmdev_read_pending()  +CMTI, reports,
+ *                                          rings (+CLIP)
+ *                     gsmdev_hangup()       a ringing call ended
  *   open     closed   gsmdev_close()        the PIN or the SMSC failed
  *   ready    closed   gsmdev_close()        trouble (the worker decides:
  *                                          N timeouts, a device error, an
@@ -90,6 +92,11 @@ struct gsmdev {
 	ino_t dev_ino;			/* notice that it went away or was replaced */
 	int port_fd;			/* libgammu's descriptor of the device; -1: unknown */
 	bool announced;			/* the modem announced an SMS (+CMTI) */
+	bool ringing;			/* a call rang (+CLIP) since gsmdev_take_ring() */
+	bool fresh;			/* that was the first ring of a call */
+	bool in_call;			/* a call rang and has not ended yet */
+	int64_t last_ring;		/* CLOCK_MONOTONIC s of its last ring */
+	char caller[GSMDEV_NUMBER_MAX];	/* its number; "" when withheld */
 	/* filled by the send status callback */
 	bool send_done;
 	int send_status;
@@ -100,6 +107,8 @@ struct gsmdev {
 	_Atomic unsigned calls;		/* gsmdev_call_begin()s so far, for the watcher */
 	GSM_MultiSMSMessage multi;	/* the message gsmdev_encode() made */
 };
+
+static void gsmdev_listen_calls(struct gsmdev *d);
 
 struct gsmdev_sweep {
 	GSM_MultiSMSMessage *list;	/* as libgammu read them */
@@ -376,6 +385,7 @@ gsmdev_start(struct gsmdev *d)
 	if ((e = GSM_SetIncomingSMS(d->sm, TRUE)) != ERR_NONE)
 		log_warn("modem: %s cannot ask for SMS notifications (%s); sweeping only",
 		    d->name, GSM_ErrorString(e));
+	gsmdev_listen_calls(d);
 	memset(&d->smsc, 0, sizeof(d->smsc));
 	d->smsc.Location = 1;
 	if ((e = GSM_GetSMSC(d->sm, &d->smsc)) != ERR_NONE)
@@ -842,4 +852,88 @@ gsmdev_send_part(struct gsmdev *d, int i)
 	}
 	r.reference = d->send_ref;
 	return r;
+}
+
+/* ---- incoming voice calls ---- */
+
+/*
+ * A call's news (GSM_Call): libgammu calls this from its reply to +CLIP,
+ * at once when idle, after the running request otherwise (a deferred
+ * event), and also for a call that ended: NO CARRIER (the caller gave
+ * up), or our hang-up answered OK.  A ring is noted with its number, and
+ * whether it begins a call; an end ends the call.
+ */
+static void
+gsmdev_on_voice_call(GSM_StateMachine *sm, GSM_Call *call, void *data)
+{
+	struct gsmdev *d = data;
+	char number[GSMDEV_NUMBER_MAX];
+
+	(void)sm;
+	switch (call->Status) {
+	case GSM_CALL_IncomingCall:
+		if (!call->CallIDAvailable)
+			return;
+		gsmdev_number(call->PhoneNumber, number, sizeof(number));
+		/* the end went unseen when another number rings, or rings stopped a while */
+		if (strcmp(number, d->caller) != 0 || gsmdev_mono_s() - d->last_ring >
+		    GSMDEV_RING_GAP_S)
+			d->in_call = false;
+		snprintf(d->caller, sizeof(d->caller), "%s", number);
+		d->fresh = d->fresh || !d->in_call;
+		d->in_call = true;
+		d->ringing = true;
+		d->last_ring = gsmdev_mono_s();
+		return;
+	case GSM_CALL_CallLocalEnd:
+	case GSM_CALL_CallRemoteEnd:
+	case GSM_CALL_CallEnd:
+		d->in_call = false;
+		return;
+	default:
+		return;
+	}
+}
+
+/* open: asks for the rings of incoming calls (gsmdev_on_voice_call()). */
+static void
+gsmdev_listen_calls(struct gsmdev *d)
+{
+	GSM_Error e;
+
+	d->ringing = d->fresh = d->in_call = false;	/* a new connection: no call yet */
+	d->caller[0] = '\0';
+	GSM_SetIncomingCallCallback(d->sm, gsmdev_on_voice_call, d);
+	if ((e = GSM_SetIncomingCall(d->sm, TRUE)) != ERR_NONE)
+		log_warn("modem: %s cannot ask for incoming call notifications (%s); calls "
+		    "ring unanswered", d->name, GSM_ErrorString(e));
+}
+
+bool
+gsmdev_ringing(const struct gsmdev *d)
+{
+	return d->ringing;
+}
+
+bool
+gsmdev_take_ring(struct gsmdev *d, char *from, size_t size, bool *fresh)
+{
+	if (!d->ringing)
+		return false;
+	*fresh = d->fresh;
+	d->ringing = false;
+	d->fresh = false;
+	snprintf(from, size, "%s", d->caller);
+	return true;
+}
+
+struct gsmdev_err
+gsmdev_hangup(struct gsmdev *d)
+{
+	GSM_Error e;
+
+	gsmdev_call_begin(d);
+	e = GSM_CancelCall(d->sm, 0, TRUE);
+	gsmdev_call_end(d);
+	return gsmdev_err_of(e);
 }

@@ -17,6 +17,8 @@
  *   announced            gsmdev_announced(): the modem said +CMTI
  *   call(begin)          on_call (gsmdev_new()): a call that talks to the
  *                        modem began, for the pool's watcher
+ *   rang(number)         gsmdev_take_ring(): someone phones the modem's
+ *                        number (+CLIP); gsmdev_hangup() ends it
  *
  * The states of a struct gsmdev and the function behind each transition
  * are at the top of gsmdev.c.
@@ -43,6 +45,8 @@
 #define GSMDEV_SEND_TIMEOUT_S 60	/* wait for +CMGS at most this long */
 #define GSMDEV_IMEI_MAX 64		/* with its NUL (GSM_MAX_IMEI_LENGTH + 1 fits) */
 #define GSMDEV_NUMBER_MAX 64		/* a sender as gsmdev_sms gives it, with its NUL */
+#define GSMDEV_RING_GAP_S 20		/* a call rings every few seconds: a ring this long
+					   after the last one begins a new call */
 
 /* What kind of failure a call met (one table in gsmdev.c maps GSM_Error). */
 enum gsmdev_kind {
@@ -145,6 +149,25 @@ void gsmdev_read(struct gsmdev *d);
 void gsmdev_read_pending(struct gsmdev *d);
 /* True when the modem announced an SMS since the last gsmdev_sweep_read(). */
 bool gsmdev_announced(const struct gsmdev *d);
+
+/*
+ * Incoming voice calls.  gsmdev_start() asks libgammu for their
+ * notifications (AT+CLIP=1, AT+CRC=1: a refusal is logged); each +CLIP
+ * libgammu reads (gsmdev_read(), or during any call to the modem) is a
+ * ring: the caller's number, E.164 when it is one ("" when withheld).
+ * The callback only notes it: the worker takes it after the read.  A
+ * call lasts from its first ring until it ends (our hang-up answered OK,
+ * or NO CARRIER: the caller gave up); its later rings are not new calls.
+ */
+/* True when a ring came since the last gsmdev_take_ring(). */
+bool gsmdev_ringing(const struct gsmdev *d);
+/*
+ * Takes the last ring: true with its number in from (size), once; *fresh
+ * is true for the first ring of a call, false for a later one.
+ */
+bool gsmdev_take_ring(struct gsmdev *d, char *from, size_t size, bool *fresh);
+/* ready: hangs up every call (AT+CHUP, or ATH when the modem has no +CHUP). */
+struct gsmdev_err gsmdev_hangup(struct gsmdev *d);
 
 /*
  * True when the device path is gone or now names another node than the

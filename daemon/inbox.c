@@ -185,3 +185,48 @@ inbox_store(struct db *db, const struct inbox_sms *sms, int64_t now, int64_t *re
 	}
 	return 0;
 }
+
+int
+inbox_store_call(struct db *db, const char *modem, const char *from, int64_t now,
+    int64_t *reply_id)
+{
+	DB_SQL(sql, "INSERT OR IGNORE INTO replies (from_number, contact_id, body, "
+	    "received_at, modem, dedupe_key, kind) SELECT ?1, ?2, '', ?3, ?4, ?5, 'call' "
+	    "WHERE NOT EXISTS (SELECT 1 FROM replies INDEXED BY replies_calls "
+	    "WHERE kind = 'call' AND from_number = ?1 AND received_at >= ?3 - ?6)");
+	sqlite3_stmt *st;
+	int64_t contact;
+	char key[96], masked[24];
+	int rc = -1;
+
+	*reply_id = 0;
+	if (db_begin(db) < 0)
+		return -1;
+	contact = contacts_find_by_number(db, from);
+	snprintf(key, sizeof(key), "call|%s|%lld", from, (long long)now);
+	if ((st = db_stmt(db, sql)) != NULL) {
+		sqlite3_bind_text(st, 1, from, -1, SQLITE_STATIC);
+		if (contact)
+			sqlite3_bind_int64(st, 2, contact);
+		sqlite3_bind_int64(st, 3, now);
+		sqlite3_bind_text(st, 4, modem, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, key, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 6, INBOX_CALL_SAME_S);
+		rc = db_step_done(db, st);
+	}
+	if (rc == 0 && sqlite3_changes(db_handle(db)) == 1)
+		*reply_id = sqlite3_last_insert_rowid(db_handle(db));
+	if (rc < 0 || db_commit(db) < 0) {
+		db_rollback(db);
+		log_err("inbox: cannot store a call");
+		*reply_id = 0;
+		return -1;
+	}
+	log_mask_phone(from, masked, sizeof(masked));
+	if (*reply_id)
+		log_info("inbox: call id=%lld from=%s contact=%lld", (long long)*reply_id,
+		    masked, (long long)contact);
+	else
+		log_info("inbox: call from=%s rings again (the same call)", masked);
+	return 0;
+}

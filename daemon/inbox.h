@@ -4,6 +4,9 @@
  * the SIM only after a call here returned 0, so a crash in between means
  * a re-read, which the dedupe key recognises.
  *
+ * A voice call to the modem's number is stored here too, as a reply of
+ * kind 'call' (inbox_store_call()).
+ *
  * Parts of a multi-part SMS wait in incoming_parts until all are in, in
  * any order and however late; then they are joined in order into one
  * reply and removed.
@@ -32,5 +35,22 @@ struct inbox_sms {
  * waits for its siblings, or a duplicate).
  */
 int inbox_store(struct db *db, const struct inbox_sms *sms, int64_t now, int64_t *reply_id);
+
+/*
+ * A ring within this many seconds of a stored call from the same number is
+ * that call: one that came in flight while the modem hung up.  (The
+ * adapter already tells the rings of a call that goes on, gsmdev.h.)
+ */
+#define INBOX_CALL_SAME_S 10
+
+/*
+ * Stores a voice call from `from` (E.164) that the modem called modem
+ * hung up on: a reply of kind 'call', empty body, undecided, linked to
+ * the contact that has the number.  A ring within INBOX_CALL_SAME_S of a
+ * call stored from the same number is the same call: nothing is stored
+ * and *reply_id is 0.  0, or -1 on a database error (logged).
+ */
+int inbox_store_call(struct db *db, const char *modem, const char *from, int64_t now,
+    int64_t *reply_id);
 
 #endif

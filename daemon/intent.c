@@ -483,6 +483,7 @@ static const char *const intent_names[] = {
 	[INTENT_START] = "start",
 	[INTENT_HELP] = "help",
 	[INTENT_WHO] = "who",
+	[INTENT_CALL] = "call",
 };
 
 const char *

@@ -57,11 +57,13 @@ enum intent {
 	INTENT_START,	/* asks to receive SMS again */
 	INTENT_HELP,	/* asks for help or information */
 	INTENT_WHO,	/* asks who writes, what this number is */
+	INTENT_CALL,	/* not an SMS: a voice call to the modem's number (inbox.h);
+			   intent_classify() never gives it */
 };
 
 /*
  * Returns the static lower-case name of i: "other", "yes", "no", "stop",
- * "start", "help" or "who"; "other" for a value outside the enum.
+ * "start", "help", "who" or "call"; "other" for a value outside the enum.
  */
 const char *intent_name(enum intent i);
 

@@ -361,6 +361,39 @@ modem_sweep(struct modem *m)
 		modem_pool_received(m->pool);
 }
 
+/*
+ * Someone phoned the modem's number (gsmdev_take_ring()): the call is
+ * hung up at once, so that the caller neither waits nor pays, then kept
+ * in the inbox as a call (inbox_store_call(); several rings of one call
+ * are one: the adapter tells a call's later rings) for the reply router,
+ * which answers it by SMS.  A withheld number is hung up on and only
+ * logged.
+ */
+static void
+modem_take_call(struct modem *m)
+{
+	char from[GSMDEV_NUMBER_MAX], masked[24];
+	struct gsmdev_err e;
+	int64_t id = 0;
+	bool fresh;
+
+	if (!gsmdev_take_ring(m->dev, from, sizeof(from), &fresh))
+		return;
+	e = gsmdev_hangup(m->dev);
+	if (from[0])
+		log_mask_phone(from, masked, sizeof(masked));
+	else
+		snprintf(masked, sizeof(masked), "withheld");
+	if (e.kind == GSMDEV_OK)
+		log_info("modem: %s hung up a call from=%s", m->cfg->name, masked);
+	else if (modem_trouble(m, "cannot hang up a call", e))
+		return;
+	if (from[0] == '\0' || !fresh)
+		return;		/* withheld: nobody to answer; a later ring of the same call */
+	if (inbox_store_call(m->db, m->cfg->name, from, m->pool->now(), &id) == 0 && id > 0)
+		modem_pool_received(m->pool);
+}
+
 /* ---- sending ---- */
 
 /* Hands part i of the encoded message to the modem; its TP-MR in *reference. */
@@ -433,7 +466,7 @@ static bool
 modem_may_chain(struct modem *m, int64_t now)
 {
 	return !modem_pool_stopping(m->pool) && m->state == MODEM_READY &&
-	    !gsmdev_announced(m->dev) &&
+	    !gsmdev_announced(m->dev) && !gsmdev_ringing(m->dev) &&
 	    now < m->next_health && now < m->next_sweep && modem_may_send(m, now);
 }
 
@@ -666,6 +699,11 @@ modem_step(struct modem *m)
 		return;
 	}
 	gsmdev_read_pending(m->dev);
+	if (gsmdev_ringing(m->dev)) {
+		modem_take_call(m);
+		if (!gsmdev_is_open(m->dev))
+			return;
+	}
 	if (now >= m->next_health) {
 		modem_health(m);
 		m->next_health = now + MODEM_HEALTH_S;

@@ -16,6 +16,8 @@
  *     each is stored in the database, then deleted from the SIM; a reply
  *     is stored undecided and understood by the reply router (router.h),
  *     which the worker tells through modem_pool_on_received();
+ *   - hangs up at once on a voice call to its number and stores the call
+ *     in the inbox (inbox_store_call()), for the router to answer by SMS;
  *   - polls signal and registration every 180 s;
  *   - claims the next due message from the queue and sends its parts.
  *

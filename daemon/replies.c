@@ -18,12 +18,14 @@
 #include "rsvp.h"
 #include "texts.h"
 #include "webhook.h"
+#include "window.h"
 
 struct replies_row {
 	char from[32];
 	int64_t contact_id;
 	char *body;
 	int64_t received_at;
+	bool call;		/* a voice call (kind 'call'), not an SMS */
 };
 
 /* The message a reply answers, when one is open. */
@@ -38,7 +40,7 @@ struct replies_route {
 static int
 replies_load(struct db *db, int64_t id, struct replies_row *r)
 {
-	DB_SQL(sql, "SELECT from_number, contact_id, body, received_at "
+	DB_SQL(sql, "SELECT from_number, contact_id, body, received_at, kind = 'call' "
 	    "FROM replies WHERE id = ? AND intent IS NULL");
 	sqlite3_stmt *st = db_stmt(db, sql);
 	int rc = -1;
@@ -53,6 +55,7 @@ replies_load(struct db *db, int64_t id, struct replies_row *r)
 		r->contact_id = sqlite3_column_int64(st, 1);
 		r->body = db_column_strdup(st, 2);
 		r->received_at = sqlite3_column_int64(st, 3);
+		r->call = sqlite3_column_int(st, 4) != 0;
 		rc = 1;
 		break;
 	case SQLITE_DONE:
@@ -388,9 +391,58 @@ replies_for_a_person(const struct replies_row *r, enum intent intent,
 	case INTENT_YES:
 	case INTENT_NO:
 		return rt->event_id == 0;
+	case INTENT_CALL:
+		return true;	/* answered by SMS, and a person calls back */
 	default:
 		return true;
 	}
+}
+
+/*
+ * A voice call (reply id): the SMS that says this number takes no calls
+ * and gives the centre's (TEXT_CALL, in the contact's language), at most
+ * once a day per number: not after an earlier call from the number
+ * today.  A number that opted out gets nothing (queue_add() refuses), nor
+ * does a sender that is no phone number.  0 or -1.
+ */
+static int
+replies_answer_call(struct db *db, const struct config *cfg, int64_t id,
+    const struct replies_row *r, int64_t now, bool *queued)
+{
+	DB_SQL(sql, "SELECT EXISTS (SELECT 1 FROM replies INDEXED BY replies_calls "
+	    "WHERE kind = 'call' AND from_number = ?1 AND received_at >= ?2 AND id < ?3)");
+	sqlite3_stmt *st = db_stmt(db, sql);
+	struct error err = { 0 };
+	struct buf text = { 0 };
+	char language[3];
+	int64_t msg;
+	int rc, earlier;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, r->from, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, window_day_start(r->received_at));
+	sqlite3_bind_int64(st, 3, id);
+	rc = sqlite3_step(st);
+	earlier = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return -1;
+	if (earlier || r->from[0] != '+')
+		return 0;
+	contacts_language(db, r->contact_id, language);
+	if (texts_render(db, cfg, TEXT_CALL, language, &text) < 0)
+		return 0;
+	buf_putc(&text, '\0');
+	rc = queue_add(db, r->from, r->contact_id, text.data, QUEUE_DIRECT, "system", now, &msg,
+	    &err);
+	buf_free(&text);
+	*queued = rc == 0;
+	if (rc < 0 && error_is_fault(&err)) {
+		log_err("replies: cannot queue the answer to a call: %s", err.message);
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -413,14 +465,15 @@ replies_process(struct db *db, const struct config *cfg, int64_t id, int64_t now
 	}
 	if (replies_find_route(db, r.contact_id, r.received_at, &rt) < 0)
 		goto fail;
-	*intent = intent_classify(r.body);
+	*intent = r.call ? INTENT_CALL : intent_classify(r.body);
 	handled = !replies_for_a_person(&r, *intent, &rt);
 	if (replies_set_intent(db, id, *intent, handled, &rt) < 0 ||
 	    replies_notify(db, id, &r, *intent, &rt, now) < 0 ||
 	    (handled && (*intent == INTENT_YES || *intent == INTENT_NO) &&
 	    replies_rsvp(db, cfg, id, &r, &rt, *intent, now, queued) < 0) ||
 	    (handled && *intent != INTENT_YES && *intent != INTENT_NO &&
-	    replies_act(db, cfg, id, &r, *intent, now, queued) < 0))
+	    replies_act(db, cfg, id, &r, *intent, now, queued) < 0) ||
+	    (*intent == INTENT_CALL && replies_answer_call(db, cfg, id, &r, now, queued) < 0))
 		goto fail;
 	free(r.body);
 	if (db_commit(db) < 0) {
@@ -469,6 +522,21 @@ replies_process_pending(struct db *db, const struct config *cfg, int64_t now, in
 	}
 	free(ids);
 	return failed ? -1 : done;
+}
+
+int
+replies_calls_returned(struct db *db, int64_t contact_id)
+{
+	DB_SQL(sql, "UPDATE replies SET handled = 1 WHERE kind = 'call' AND handled = 0 "
+	    "AND contact_id = ?1");
+	sqlite3_stmt *st = db_stmt(db, sql);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, contact_id);
+	if (db_step_done(db, st) < 0)
+		return -1;
+	return sqlite3_changes(db_handle(db));
 }
 
 int

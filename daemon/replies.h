@@ -17,6 +17,10 @@
  *          is still open (reply_until): the answer is the contact's RSVP
  *          for that atelier session (the latest answer wins; the history
  *          is kept), with the campaign's acknowledgement when it has one.
+ *   call   not an SMS: someone phoned the modem's number (inbox.h); an
+ *          SMS answers with the centre's landline (texts.h, TEXT_CALL),
+ *          once a day per number at most and never after a STOP; left
+ *          for a person, who calls back (calls.h: reason "called").
  *   other, yes/no with no open question or not about an atelier, or an
  *          unknown sender: left for a person (handled = 0), linked to the
  *          message it answers when there is one.
@@ -71,6 +75,12 @@ int replies_process_pending(struct db *db, const struct config *cfg, int64_t now
  * when there is no such reply, -1 on a database error.
  */
 int replies_set_handled(struct db *db, int64_t id, bool handled);
+
+/*
+ * Someone called contact_id back: their voice calls (replies of kind
+ * 'call') are handled.  How many, or -1 on a database error.
+ */
+int replies_calls_returned(struct db *db, int64_t contact_id);
 
 /* How many replies received since `since` were understood as intent; -1 on error. */
 int replies_count_intent(struct db *db, enum intent intent, int64_t since);

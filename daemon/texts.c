@@ -16,6 +16,7 @@ static const char *const texts_names[TEXT_COUNT] = {
 	[TEXT_WHO] = "who",
 	[TEXT_ACK] = "ack",
 	[TEXT_CANCEL] = "cancel",
+	[TEXT_CALL] = "call",
 };
 
 static const char *const texts_languages[] = { "fr", "en", "ar" };
@@ -59,6 +60,14 @@ static const char *const texts_defaults[TEXT_COUNT][TEXTS_NLANG] = {
 		"sorry for the change.",
 		"{centre}: أُلغيت حصة {atelier} يوم {date} على الساعة {heure}. نعتذر عن هذا "
 		"التغيير.",
+	},
+	[TEXT_CALL] = {
+		"Ce numéro envoie les rappels de {centre}. Il ne reçoit pas d'appels : pour "
+		"nous parler, appelez le {tel_centre}.",
+		"This number sends the reminders of {centre}. It cannot take calls: to talk "
+		"to us, call {tel_centre}.",
+		"هذا الرقم يرسل تذكيرات {centre}. لا يستقبل المكالمات: للتحدث معنا، اتصل "
+		"بالرقم {tel_centre}.",
 	},
 };
 
@@ -239,7 +248,7 @@ texts_check(json_t *c, int *t, size_t *l, const char **body, struct error *err)
 	    strcmp(texts_language(language), language) != 0 || (b && !json_is_null(b) &&
 	    !json_is_string(b)))
 		return error_set(err, ERR_INVALID, "invalid", "texts", "Chaque texte a un nom "
-		    "(stop, start, help, who, ack, cancel), une langue (fr, en, ar) et un corps.");
+		    "(stop, start, help, who, ack, cancel, call), une langue (fr, en, ar) et un corps.");
 	*l = texts_lang_index(language);
 	*body = json_string_value(b);
 	if (*body && ((*body)[0] == '\0' || strcmp(*body, texts_defaults[*t][*l]) == 0))

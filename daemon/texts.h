@@ -2,7 +2,8 @@
  * texts — the texts rappel sends by itself, in the family's language.
  *
  * The answers to STOP, START, AIDE and « c'est qui ? », the thanks for an
- * answer and the notice of a cancelled session exist in French, English
+ * answer, the notice of a cancelled session and the SMS that answers a
+ * voice call to the modem's number exist in French, English
  * and Arabic.  Each has a built-in default per language, written plainly;
  * staff change them from the panel (Paramètres), per language (table
  * texts, owned here).  They are templates (template.h): {centre},
@@ -33,10 +34,11 @@ enum text_name {
 	TEXT_WHO,	/* the answer to « c'est qui ? » */
 	TEXT_ACK,	/* thanks for an answer, when the campaign asks for it */
 	TEXT_CANCEL,	/* a session is cancelled */
+	TEXT_CALL,	/* someone phoned the modem's number: call the centre instead */
 	TEXT_COUNT,
 };
 
-/* "stop", "start", "help", "who", "ack", "cancel"; NULL outside the enum. */
+/* "stop", "start", "help", "who", "ack", "cancel", "call"; NULL outside the enum. */
 const char *texts_name(enum text_name t);
 
 /* "fr", "en" or "ar": the language a text is kept in for a contact's language. */

@@ -538,6 +538,130 @@ has_reason(json_t *p, const char *reason)
 	return false;
 }
 
+/* An atelier of group g whose session starts in `in` seconds; its key in *key. */
+static json_int_t
+calls_test_session(json_int_t g, int in, long long *key)
+{
+	char body[256], path[96], start[32];
+	json_int_t ev;
+	json_t *r;
+
+	iso_in(in, start, sizeof(start));
+	snprintf(body, sizeof(body), "{\"title\":\"Couture\",\"starts_at\":\"%s\","
+	    "\"group_ids\":[%lld]}", start, (long long)g);
+	ev = id_of(call(&A, "POST", "/api/v1/events", body, 201));
+	snprintf(path, sizeof(path), "/api/v1/events/%lld/calls", (long long)ev);
+	r = call(&A, "GET", path, NULL, 200);
+	*key = json_integer_value(json_object_get(json_object_get(r, "session"), "occurrence"));
+	ck_assert_ptr_null(person(r, 1));	/* nothing due for Awa yet */
+	json_decref(r);
+	return ev;
+}
+
+/* Stores a voice call from number, for contact (0: none), at now - ago, as the router leaves it. */
+static void
+calls_test_store(const char *number, json_int_t contact, long ago)
+{
+	char sql[512], who[32] = "NULL";
+	long long at = (long long)(time(NULL) - ago);
+
+	if (contact)
+		snprintf(who, sizeof(who), "%lld", (long long)contact);
+	snprintf(sql, sizeof(sql), "INSERT INTO replies (from_number, contact_id, body, "
+	    "received_at, modem, dedupe_key, kind, intent, handled) VALUES ('%s', %s, '', "
+	    "%lld, 'modem', 'call|%s|%lld', 'call', 'call', 0)", number, who, at, number, at);
+	e2e_sql(&E, sql);
+}
+
+/* The entry of the callers of /calls for number, or NULL. */
+static json_t *
+caller(json_t *week, const char *number)
+{
+	json_t *c;
+	size_t i;
+
+	json_array_foreach(json_object_get(week, "callers"), i, c)
+		if (strcmp(json_string_value(json_object_get(c, "number")), number) == 0)
+			return c;
+	return NULL;
+}
+
+/*
+ * Issue 26: « a appelé ».  An invitee who phoned the modem's number is on
+ * the session's list with the reason "called", even after answering, until
+ * a call back is recorded (not "no answer"), which also marks the call
+ * handled in the inbox.  Someone who called and is on no session's list,
+ * a contact or not, is among the week's callers; an old call is not.
+ */
+START_TEST(test_calls_called)
+{
+	json_int_t g = make_group(), ev, stranger;
+	json_t *r, *p, *week, *c;
+	char path[160];
+	long long key;
+
+	ev = calls_test_session(g, 10 * 24 * 3600, &key);
+	stranger = id_of(call(&A, "POST", "/api/v1/contacts", "{\"first_name\":\"Sans\","
+	    "\"last_name\":\"Invitation\",\"phone\":\"0612345699\"}", 201));
+	snprintf(path, sizeof(path), "/api/v1/events/%lld/rsvps/1?occurrence=%lld",
+	    (long long)ev, key);
+	json_decref(call(&A, "PUT", path, "{\"answer\":\"yes\"}", 200));
+
+	/* Awa (who said yes), a contact with no invitation, a stranger, an old call */
+	calls_test_store("+33612345601", 1, 60);
+	calls_test_store("+33612345699", stranger, 120);
+	calls_test_store("+33699887766", 0, 180);
+	calls_test_store("+33612345602", 2, 30 * 24 * 3600);
+	snprintf(path, sizeof(path), "/api/v1/events/%lld/calls?occurrence=%lld",
+	    (long long)ev, key);
+	r = call(&A, "GET", path, NULL, 200);
+	p = person(r, 1);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(json_array_size(json_object_get(p, "reasons")), 1);
+	ck_assert(has_reason(p, "called"));
+	ck_assert(json_is_string(json_object_get(p, "called_at")));
+	ck_assert_ptr_null(person(r, 2));	/* called a month ago */
+	json_decref(r);
+	week = call(&A, "GET", "/api/v1/calls?days=31", NULL, 200);
+	ck_assert_ptr_null(caller(week, "+33612345601"));	/* in the session's list */
+	ck_assert_ptr_null(caller(week, "+33612345602"));
+	c = caller(week, "+33612345699");
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_eq(json_integer_value(json_object_get(c, "contact_id")), stranger);
+	ck_assert_str_eq(json_string_value(json_object_get(c, "first_name")), "Sans");
+	c = caller(week, "+33699887766");
+	ck_assert_ptr_nonnull(c);
+	ck_assert(json_is_null(json_object_get(c, "contact_id")));
+	ck_assert_int_eq(json_array_size(json_object_get(c, "reply_ids")), 1);
+	ck_assert_int_eq(json_array_size(json_object_get(week, "callers")), 2);
+	json_decref(week);
+
+	/* nobody picks up: still listed; she is reached: off the list, her call handled */
+	r = call(&A, "POST", path, "{\"contact_id\":1,\"outcome\":\"no_answer\"}", 200);
+	ck_assert_ptr_nonnull(person(r, 1));
+	json_decref(r);
+	r = call(&A, "POST", path, "{\"contact_id\":1,\"outcome\":\"yes\"}", 200);
+	ck_assert_ptr_null(person(r, 1));
+	json_decref(r);
+	r = call(&A, "GET", "/api/v1/replies?contact_id=1", NULL, 200);
+	ck_assert_int_eq(json_array_size(r), 1);
+	ck_assert(json_is_true(json_object_get(json_array_get(r, 0), "handled")));
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(r, 0), "kind")),
+	    "call");
+	json_decref(r);
+	/* the stranger's call handled from the inbox: off the callers */
+	week = call(&A, "GET", "/api/v1/calls", NULL, 200);
+	snprintf(path, sizeof(path), "/api/v1/replies/%lld", (long long)json_integer_value(
+	    json_array_get(json_object_get(caller(week, "+33699887766"), "reply_ids"), 0)));
+	json_decref(week);
+	json_decref(call(&A, "PATCH", path, "{\"handled\":true}", 200));
+	week = call(&A, "GET", "/api/v1/calls", NULL, 200);
+	ck_assert_ptr_null(caller(week, "+33699887766"));
+	ck_assert_ptr_nonnull(caller(week, "+33612345699"));
+	json_decref(week);
+}
+END_TEST
+
 /*
  * The list of people to phone about a session that starts in 10 hours:
  * not Awa (said yes), not Zoé (STOP); the landline, Élodie whose SMS
@@ -730,6 +854,7 @@ campaigns_suite(void)
 	tcase_add_test(tc, test_campaign_before_event);
 	tcase_add_test(tc, test_rsvps_and_report);
 	tcase_add_test(tc, test_calls_list);
+	tcase_add_test(tc, test_calls_called);
 	tcase_add_test(tc, test_animateur_inbox);
 	suite_add_tcase(s, tc);
 	return s;

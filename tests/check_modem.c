@@ -15,6 +15,7 @@
 
 #include "config.h"
 #include "e2e.h"
+#include "inbox.h"
 #include "modem.h"
 #include "modemsim.h"
 #include "pdu.h"
@@ -1619,6 +1620,187 @@ START_TEST(test_pdu_lone_surrogates)
 }
 END_TEST
 
+/* ---- issue 26: they call back the number that texted them ---- */
+
+/* Hang-ups by the client (rappeld) in the simulator's log; arg is unused. */
+static size_t
+hangups_by_client(const char *arg)
+{
+	json_t *list = sim_events("hangup"), *o;
+	size_t i, found = 0;
+
+	(void)arg;
+	json_array_foreach(list, i, o)
+		found += strcmp(json_string_value(json_object_get(o, "by")), "client") == 0;
+	json_decref(list);
+	return found;
+}
+
+/* The calls (kind "call") in the inbox's conversation at path, decided ones only. */
+static size_t
+thread_calls(const char *path)
+{
+	json_t *list = get(path), *o;
+	size_t i, n = 0;
+
+	json_array_foreach(list, i, o)
+		if (json_is_string(json_object_get(o, "kind")) &&
+		    strcmp(json_string_value(json_object_get(o, "kind")), "call") == 0 &&
+		    json_is_string(json_object_get(o, "intent")))
+			n++;
+	json_decref(list);
+	return n;
+}
+
+/* Waits until have(arg) is n; false on time-out, with the daemon's log. */
+static bool
+wait_n(size_t (*have)(const char *), const char *arg, size_t n, int ms)
+{
+	int waited;
+
+	for (waited = 0; waited < ms; waited += 100) {
+		if (have(arg) == n)
+			return true;
+		e2e_sleep_ms(100);
+	}
+	e2e_dump_log(&E);
+	return false;
+}
+
+/* SMS (first parts) the simulated network took for number that begin with start. */
+static int
+sim_texts_to(const char *number, const char *start)
+{
+	json_t *submits = sim_events("submit"), *o, *udh;
+	size_t i;
+	int n = 0;
+
+	json_array_foreach(submits, i, o) {
+		udh = json_object_get(o, "udh");
+		if (strcmp(json_string_value(json_object_get(o, "to")), number) == 0 &&
+		    (!json_is_object(udh) || json_integer_value(json_object_get(udh, "seq")) == 1) &&
+		    strncmp(json_string_value(json_object_get(o, "text")), start,
+		    strlen(start)) == 0)
+			n++;
+	}
+	json_decref(submits);
+	return n;
+}
+
+/* Whether the person contact is on the session's list at path with reason `called`. */
+static bool
+listed_called(json_t *sessions, json_int_t contact)
+{
+	json_t *s, *p, *r;
+	size_t i, k, l;
+
+	json_array_foreach(sessions, i, s)
+		json_array_foreach(json_object_get(s, "people"), k, p)
+			if (json_integer_value(json_object_get(p, "contact_id")) == contact)
+				json_array_foreach(json_object_get(p, "reasons"), l, r)
+					if (strcmp(json_string_value(r), "called") == 0)
+						return true;
+	return false;
+}
+
+/*
+ * Issue 26: someone phones the modem's number.  rappeld hangs up at once
+ * (the simulator logs the client's hang-up), keeps the call in the inbox
+ * as « a appelé » with the contact, and answers by SMS with the centre's
+ * landline, once a day per number: a second call the same day gets no
+ * second SMS, and a number that sent STOP gets none.  The contact is on
+ * the list of people to phone with reason "called" until a call is
+ * recorded.
+ */
+START_TEST(test_incoming_calls)
+{
+	static const char answer[] = "Ce numéro envoie les rappels de Centre social des tests";
+	char body[512], start[32], path[128];
+	json_int_t awa, event;
+	json_t *j, *texts, *occ, *k;
+	time_t first;
+	size_t i;
+	bool landline = false;
+	const char *text;
+
+	ck_assert(wait_state("ready", 10000));
+	j = post("/api/v1/contacts", "{\"first_name\":\"Awa\",\"last_name\":\"Diallo\","
+	    "\"phone\":\"06 12 34 56 78\"}", 201);
+	awa = json_integer_value(json_object_get(j, "id"));
+	json_decref(j);
+	e2e_iso_in(3 * 24 * 3600, start, sizeof(start));
+	snprintf(body, sizeof(body), "{\"title\":\"Couture\",\"starts_at\":\"%s\","
+	    "\"contact_ids\":[%lld]}", start, (long long)awa);
+	j = post("/api/v1/events", body, 201);
+	event = json_integer_value(json_object_get(j, "id"));
+	json_decref(j);
+
+	/* the call: hung up at once, in the inbox with Awa, answered by SMS */
+	first = time(NULL);
+	ck_assert_int_eq(modemsim_call(SIM, "+33612345678", 20, 1500), 0);
+	ck_assert(wait_n(hangups_by_client, NULL, 1, MODEM_TEST_WAIT_MS));
+	ck_assert(!modemsim_ringing(SIM));
+	snprintf(path, sizeof(path), "/api/v1/inbox/thread?contact_id=%lld", (long long)awa);
+	ck_assert(wait_n(thread_calls, path, 1, MODEM_TEST_WAIT_MS));
+	j = get(path);
+	json_array_foreach(j, i, k)
+		if (strcmp(json_string_value(json_object_get(k, "direction")), "in") == 0) {
+			ck_assert_str_eq(json_string_value(json_object_get(k, "intent")), "call");
+			ck_assert_str_eq(json_string_value(json_object_get(k, "body")), "");
+			ck_assert(!json_is_true(json_object_get(k, "handled")));
+		}
+	json_decref(j);
+	ck_assert(wait_sim_sent_to("+33612345678", "Ce numéro envoie", MODEM_TEST_WAIT_MS));
+	texts = sim_received_texts();
+	json_object_foreach(texts, text, k)
+		if (strstr(text, answer) && strstr(text, "appelez le 03 21 00 00 00"))
+			landline = true;
+	json_decref(texts);
+	ck_assert_msg(landline, "the answer does not give the centre's landline");
+
+	/* the list of people to phone: « a appelé » */
+	j = get("/api/v1/calls");
+	ck_assert_msg(listed_called(json_object_get(j, "sessions"), awa), "Awa is not listed "
+	    "as having called");
+	occ = json_incref(json_object_get(json_object_get(json_array_get(json_object_get(j,
+	    "sessions"), 0), "session"), "occurrence"));
+	json_decref(j);
+
+	/* she calls again the same day: a second call, no second SMS */
+	while (time(NULL) <= first + INBOX_CALL_SAME_S)
+		e2e_sleep_ms(200);
+	ck_assert_int_eq(modemsim_call(SIM, "+33612345678", 20, 1500), 0);
+	ck_assert(wait_n(hangups_by_client, NULL, 2, MODEM_TEST_WAIT_MS));
+	ck_assert(wait_n(thread_calls, path, 2, MODEM_TEST_WAIT_MS));
+	e2e_sleep_ms(3000);
+	ck_assert_int_eq(sim_texts_to("+33612345678", "Ce numéro envoie"), 1);
+
+	/* a call recorded from the list: she is off it */
+	snprintf(path, sizeof(path), "/api/v1/events/%lld/calls?occurrence=%lld",
+	    (long long)event, (long long)json_integer_value(occ));
+	json_decref(occ);
+	snprintf(body, sizeof(body), "{\"contact_id\":%lld,\"outcome\":\"yes\"}",
+	    (long long)awa);
+	j = post(path, body, 200);
+	json_decref(j);
+	j = get("/api/v1/calls");
+	ck_assert(!listed_called(json_object_get(j, "sessions"), awa));
+	json_decref(j);
+
+	/* a number that sent STOP: its call is kept, never answered */
+	ck_assert_int_eq(modemsim_inject_sms(SIM, "+33699887766", "STOP", MODEMSIM_GSM7), 1);
+	ck_assert(wait_understood(3, MODEM_TEST_WAIT_MS));
+	ck_assert(wait_sim_sent_to("+33699887766", "Vous ne recevrez plus de SMS",
+	    MODEM_TEST_WAIT_MS));
+	ck_assert_int_eq(modemsim_call(SIM, "+33699887766", 20, 1500), 0);
+	ck_assert(wait_n(hangups_by_client, NULL, 3, MODEM_TEST_WAIT_MS));
+	ck_assert(wait_n(thread_calls, "/api/v1/inbox/thread?number=%2B33699887766", 1,
+	    MODEM_TEST_WAIT_MS));
+	e2e_sleep_ms(3000);
+	ck_assert_int_eq(sim_texts_to("+33699887766", "Ce numéro envoie"), 0);
+}
+END_TEST
+
 static Suite *
 modem_suite(void)
 {
@@ -1647,6 +1829,11 @@ modem_suite(void)
 	tcase_add_test(tc, test_stop_from_a_stranger);
 	tcase_add_test(tc, test_stop_from_a_household_number);
 	tcase_add_test(tc, test_stop_cancels_what_was_queued);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("calls");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_incoming_calls);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("faults");
 	tcase_add_checked_fixture(tc, setup, teardown);

@@ -452,6 +452,58 @@ START_TEST(test_at_storage_and_urc)
 }
 END_TEST
 
+
+/* An incoming call: RING or +CRING, +CLIP once asked, ATH or AT+CHUP, NO CARRIER. */
+START_TEST(test_at_incoming_call)
+{
+	struct msim_at *at = msim_at_new(NULL, NULL);
+	struct msim_buf out = { 0 };
+
+	at_run(at, "ATE0\r", &out);
+	ck_assert_int_eq(msim_at_call_begin(at, "+33612345678", 2), 0);
+	ck_assert_int_eq(msim_at_call_begin(at, "+33611111111", 2), -1);	/* one at once */
+	/* without AT+CLIP=1 the modem says RING only */
+	ck_assert(msim_at_call_ring(at));
+	ck_assert_str_eq(at->urc.p, "\r\nRING\r\n");
+	msim_buf_reset(&at->urc);
+	ck_assert_str_eq(at_run(at, "AT+CLIP=1;+CRC=0\r", &out), "\r\nOK\r\n");
+	ck_assert_str_eq(at_run(at, "AT+CLIP?\r", &out), "\r\n+CLIP: 1,1\r\n\r\nOK\r\n");
+	ck_assert_str_eq(at_run(at, "AT+CLCC\r", &out),
+	    "\r\n+CLCC: 1,1,4,0,0,\"+33612345678\",145\r\n\r\nOK\r\n");
+	ck_assert(msim_at_call_ring(at));
+	ck_assert_str_eq(at->urc.p,
+	    "\r\nRING\r\n\r\n+CLIP: \"+33612345678\",145,\"\",0,\"\",0\r\n");
+	msim_buf_reset(&at->urc);
+	/* two rings, then the caller gives up */
+	ck_assert(!msim_at_call_ring(at));
+	ck_assert_str_eq(at->urc.p, "\r\nNO CARRIER\r\n");
+	msim_buf_reset(&at->urc);
+	ck_assert(!at->ringing);
+	ck_assert_int_eq(msim_at_call_end(at), -1);
+
+	/* AT+CRC=1 (libgammu asks for it): +CRING: VOICE; the client hangs up */
+	ck_assert_str_eq(at_run(at, "AT+CRC=1\r", &out), "\r\nOK\r\n");
+	ck_assert_str_eq(at_run(at, "AT+CHUP=?\r", &out), "\r\nOK\r\n");
+	ck_assert_int_eq(msim_at_call_begin(at, "0612345678", 5), 0);
+	ck_assert(msim_at_call_ring(at));
+	ck_assert_str_eq(at->urc.p,
+	    "\r\n+CRING: VOICE\r\n\r\n+CLIP: \"0612345678\",129,\"\",0,\"\",0\r\n");
+	msim_buf_reset(&at->urc);
+	ck_assert_str_eq(at_run(at, "AT+CHUP\r", &out), "\r\nOK\r\n");
+	ck_assert(!at->ringing);
+	ck_assert(!msim_at_call_ring(at));
+	ck_assert_uint_eq(at->urc.len, 0);		/* no NO CARRIER after a hang-up */
+	ck_assert_str_eq(at_run(at, "ATH\r", &out), "\r\nOK\r\n");	/* nothing rings: OK */
+	ck_assert_str_eq(at_run(at, "AT+CLCC\r", &out), "\r\nOK\r\n");
+	/* not a number; no network */
+	ck_assert_int_eq(msim_at_call_begin(at, "ORANGE", 5), -1);
+	msim_at_set_registered(at, false);
+	ck_assert_int_eq(msim_at_call_begin(at, "+33612345678", 5), -1);
+	msim_buf_free(&out);
+	msim_at_free(at);
+}
+END_TEST
+
 /* --- the simulator on a pty, driven by a C client ----------------------- */
 
 static char tmpdir[64];
@@ -698,6 +750,60 @@ START_TEST(test_pty_unsolicited)
 	modemsim_set_registered(sim, true);
 	client_chat(fd, NULL, buf, sizeof(buf), 300);
 	ck_assert_str_eq(buf, "\r\n+CREG: 1\r\n");
+	close(fd);
+}
+END_TEST
+
+/*
+ * Issue 26: a call on the pty rings every ring_ms with +CLIP until the
+ * client hangs up (logged "hangup" by "client"), or until the caller
+ * gives up after its rings (NO CARRIER, "hangup" by "caller").
+ */
+START_TEST(test_pty_incoming_call)
+{
+	char buf[1024], reply[128];
+	int fd = client_open();
+	json_t *o;
+
+	client_chat(fd, "ATE0;+CLIP=1\r", buf, sizeof(buf), 2000);
+	ck_assert_int_eq(modemsim_command(sim, "call +33612345678 5 200", reply,
+	    sizeof(reply)), 0);
+	ck_assert(modemsim_ringing(sim));
+	ck_assert_int_eq(modemsim_command(sim, "call +33611111111", reply, sizeof(reply)), -1);
+	client_chat(fd, NULL, buf, sizeof(buf), 100);
+	ck_assert_str_eq(buf, "\r\nRING\r\n\r\n+CLIP: \"+33612345678\",145,\"\",0,\"\",0\r\n");
+	client_chat(fd, NULL, buf, sizeof(buf), 350);		/* it rings again */
+	ck_assert_ptr_nonnull(strstr(buf, "RING\r\n"));
+	client_chat(fd, "ATH\r", buf, sizeof(buf), 2000);
+	ck_assert_ptr_nonnull(strstr(buf, "OK\r\n"));
+	ck_assert(!modemsim_ringing(sim));
+	client_chat(fd, NULL, buf, sizeof(buf), 500);
+	ck_assert_ptr_null(strstr(buf, "RING"));		/* hung up: silence */
+	ck_assert_int_eq(log_count("call"), 1);
+	ck_assert_int_ge(log_count("ring"), 2);
+	o = log_get("hangup", 0);
+	ck_assert_str_eq(jstr(o, "from"), "+33612345678");
+	ck_assert_str_eq(jstr(o, "by"), "client");
+	ck_assert_str_eq(jstr(o, "command"), "ATH");
+	json_decref(o);
+
+	/* two rings, nobody hangs up: the caller gives up */
+	ck_assert_int_eq(modemsim_call(sim, "+33699887766", 2, 100), 0);
+	client_chat(fd, NULL, buf, sizeof(buf), 800);
+	ck_assert_ptr_nonnull(strstr(buf, "\r\nNO CARRIER\r\n"));
+	ck_assert(!modemsim_ringing(sim));
+	o = log_get("hangup", 1);
+	ck_assert_str_eq(jstr(o, "by"), "caller");
+	ck_assert_int_eq(json_integer_value(json_object_get(o, "rings")), 2);
+	json_decref(o);
+	ck_assert_int_eq(modemsim_command(sim, "hangup", reply, sizeof(reply)), -1);
+	ck_assert_int_eq(modemsim_command(sim, "call +33699887766 x", reply, sizeof(reply)), -1);
+	ck_assert_str_eq(reply, "error usage: call FROM [RINGS [RING_MS]]");
+	/* the caller hangs up before anyone did */
+	ck_assert_int_eq(modemsim_command(sim, "call +33699887766", reply, sizeof(reply)), 0);
+	ck_assert_int_eq(modemsim_command(sim, "hangup", reply, sizeof(reply)), 0);
+	client_chat(fd, NULL, buf, sizeof(buf), 300);
+	ck_assert_ptr_nonnull(strstr(buf, "NO CARRIER"));
 	close(fd);
 }
 END_TEST
@@ -1072,6 +1178,7 @@ modemsim_suite(void)
 	tcase_add_test(tc, test_at_pin);
 	tcase_add_test(tc, test_at_send_pdu);
 	tcase_add_test(tc, test_at_storage_and_urc);
+	tcase_add_test(tc, test_at_incoming_call);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("pty");
@@ -1081,6 +1188,7 @@ modemsim_suite(void)
 	tcase_add_test(tc, test_pty_mute);
 	tcase_add_test(tc, test_pty_unplug_replug);
 	tcase_add_test(tc, test_pty_unsolicited);
+	tcase_add_test(tc, test_pty_incoming_call);
 	tcase_add_test(tc, test_control_commands);
 	tcase_add_test(tc, test_control_inject_hex);
 	suite_add_tcase(s, tc);

@@ -507,19 +507,27 @@ START_TEST(replies_test_stop_start_help)
 }
 END_TEST
 
-/* The body of the newest system message. */
+/* The body of the newest message of kind ("system", "direct"). */
 static char *
-replies_test_last_answer(struct db *db)
+replies_test_last_of(struct db *db, const char *kind)
 {
 	static char body[1024];
 	sqlite3_stmt *st;
 
 	ck_assert_int_eq(sqlite3_prepare_v2(db_handle(db), "SELECT body FROM messages WHERE "
-	    "kind = 'system' ORDER BY id DESC LIMIT 1", -1, &st, NULL), SQLITE_OK);
+	    "kind = ? ORDER BY id DESC LIMIT 1", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
 	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
 	snprintf(body, sizeof(body), "%s", (const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
 	return body;
+}
+
+/* The body of the newest system message (an answer to STOP, AIDE ...). */
+static char *
+replies_test_last_answer(struct db *db)
+{
+	return replies_test_last_of(db, "system");
 }
 
 /*
@@ -623,6 +631,75 @@ replies_test_receive(struct db *db, const struct config *cfg, const char *from,
 	ck_assert_int_eq(replies_process(db, cfg, id, at + 1, &intent, queued), 0);
 	return id;
 }
+
+/* Stores a call from number at `at` and decides it; returns the reply's id (0: same call). */
+static int64_t
+replies_test_call(struct db *db, const struct config *cfg, const char *from, int64_t at,
+    bool *queued)
+{
+	enum intent intent = INTENT_OTHER;
+	int64_t id = -1;
+
+	*queued = false;
+	ck_assert_int_eq(inbox_store_call(db, "modem", from, at, &id), 0);
+	if (id == 0)
+		return 0;
+	ck_assert_int_eq(replies_process(db, cfg, id, at + 1, &intent, queued), 0);
+	ck_assert_int_eq(intent, INTENT_CALL);
+	return id;
+}
+
+/*
+ * Issue 26: a voice call is a reply of kind 'call' with the contact, for a
+ * person (handled 0); its rings within INBOX_CALL_SAME_S are one call; it
+ * is answered by SMS in the contact's language once a day per number, never
+ * to a number that sent STOP; a call back marks the calls handled.
+ */
+START_TEST(replies_test_calls)
+{
+	struct test_db t;
+	struct contact c;
+	struct config *centre = replies_test_setup(&t, &c, "Centre social Jacques Brel");
+	bool queued;
+	int64_t id;
+
+	ck_assert_int_eq(test_db_int(t.db, "UPDATE contacts SET language = 'en' RETURNING 0"),
+	    0);
+	id = replies_test_call(t.db, centre, "+33639980001", T0, &queued);
+	ck_assert_int_gt(id, 0);
+	ck_assert(queued);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT contact_id = (SELECT id FROM contacts) AND "
+	    "kind = 'call' AND body = '' AND intent = 'call' AND handled = 0 FROM replies"), 1);
+	ck_assert_str_eq(replies_test_last_of(t.db, "direct"), "This number sends the reminders of "
+	    "Centre social Jacques Brel. It cannot take calls: to talk to us, call "
+	    "03 21 00 00 00.");
+	/* it rings again: the same call */
+	ck_assert_int_eq(replies_test_call(t.db, centre, "+33639980001",
+	    T0 + INBOX_CALL_SAME_S, &queued), 0);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM replies"), 1);
+	/* a second call the same day: kept, not answered; the next day: answered */
+	ck_assert_int_gt(replies_test_call(t.db, centre, "+33639980001", T0 + 600, &queued), 0);
+	ck_assert(!queued);
+	ck_assert_int_gt(replies_test_call(t.db, centre, "+33639980001", T0 + 86400, &queued),
+	    0);
+	ck_assert(queued);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM messages WHERE body LIKE "
+	    "'This number sends%'"), 2);
+	/* a number that sent STOP: its call is kept, never answered */
+	replies_test_receive(t.db, centre, "+33699887766", "STOP", T0 + 100, &queued);
+	ck_assert_int_gt(replies_test_call(t.db, centre, "+33699887766", T0 + 200, &queued), 0);
+	ck_assert(!queued);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM messages WHERE "
+	    "to_number = '+33699887766' AND body LIKE 'Ce numéro%'"), 0);
+	/* called back: Zoé's three calls are handled */
+	ck_assert_int_eq(replies_calls_returned(t.db, c.id), 3);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM replies WHERE kind = 'call' "
+	    "AND handled = 0"), 1);
+	config_free(centre);
+	contact_clear(&c);
+	test_db_close(&t);
+}
+END_TEST
 
 /*
  * Issue 17: STOP and START by number.  A stranger's STOP is kept and
@@ -870,6 +947,7 @@ queue_suite(void)
 	tcase_add_test(tc, replies_test_stop_start_help);
 	tcase_add_test(tc, replies_test_who_and_languages);
 	tcase_add_test(tc, replies_test_stop_start_by_number);
+	tcase_add_test(tc, replies_test_calls);
 	tcase_add_test(tc, replies_test_undecided_queue);
 	suite_add_tcase(s, tc);
 	return s;

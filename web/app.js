@@ -104,7 +104,12 @@ const EN = {
   'Adresse du centre (dite à qui demande « c\u2019est qui ? »)': 'Address of the centre (told to whoever asks who writes)',
   'Réponse à STOP': 'Answer to STOP', 'Réponse à START': 'Answer to START', 'Réponse à AIDE': 'Answer to HELP',
   'Réponse à « c\u2019est qui ? »': 'Answer to “who is this?”', 'Merci après un OUI ou un NON': 'Thanks after a YES or a NO',
-  'Séance annulée': 'Session cancelled', '{what} en {language}': '{what} in {language}', 'Aucun texte changé.': 'No text changed.',
+  'Séance annulée': 'Session cancelled',
+  'Réponse à un appel (le numéro des SMS ne prend pas d\u2019appels)': 'Answer to a phone call (the SMS number takes no calls)',
+  'a appelé': 'called', 'a appelé le {date}': 'called on {date}',
+  'Ont appelé le numéro des SMS': 'Called the SMS number', 'rappelé(e)': 'called back', 'Rappelé(e)': 'Called back',
+  '{name} rappelé(e)': '{name} called back', 'Sans fiche': 'No contact card',
+  '(rappel a raccroché : rappelez la personne)': '(rappel hung up: call the person back)', '{what} en {language}': '{what} in {language}', 'Aucun texte changé.': 'No text changed.',
   'Textes enregistrés.': 'Texts saved.', 'Textes envoyés par rappel': 'Texts rappel sends by itself', 'modifié': 'changed',
   'Enregistrer les textes': 'Save the texts',
   'rappel envoie ces SMS tout seul, dans la langue de la personne. Variables : {centre}, {tel_centre}, {adresse} ; pour le merci et la séance annulée aussi {prenom}, {atelier}, {date}, {heure}, {lieu}. Videz une case pour revenir au texte d\u2019origine.':
@@ -132,10 +137,10 @@ const EN = {
   'ne répond pas': 'no pick-up', 'Choisissez ce que la personne a répondu.': 'Choose what the person answered.',
   'Appel enregistré.': 'Call saved.', 'Enregistrer l\u2019appel': 'Save the call', 'Imprimer': 'Print',
   'Personne à appeler.': 'Nobody to call.',
-  'Pour cette séance : les invités sans portable, ceux dont le SMS n\u2019est pas parti ou pas arrivé, et ceux qui n\u2019ont pas répondu la veille.':
-    'For this session: invitees without a mobile, those whose SMS did not leave or did not arrive, and those with no answer the day before.',
-  'Les 7 prochains jours : les invités sans portable, ceux dont le SMS n\u2019est pas parti ou pas arrivé, et ceux qui n\u2019ont pas répondu la veille.':
-    'The next 7 days: invitees without a mobile, those whose SMS did not leave or did not arrive, and those with no answer the day before.',
+  'Pour cette séance : les invités sans portable, ceux dont le SMS n\u2019est pas parti ou pas arrivé, ceux qui n\u2019ont pas répondu la veille, et ceux qui ont appelé le numéro des SMS.':
+    'For this session: invitees without a mobile, those whose SMS did not leave or did not arrive, those with no answer the day before, and those who called the SMS number.',
+  'Les 7 prochains jours : les invités sans portable, ceux dont le SMS n\u2019est pas parti ou pas arrivé, ceux qui n\u2019ont pas répondu la veille, et ceux qui ont appelé le numéro des SMS.':
+    'The next 7 days: invitees without a mobile, those whose SMS did not leave or did not arrive, those with no answer the day before, and those who called the SMS number.',
   /* import */
   'Fichier': 'File', 'Vérifier le fichier': 'Check the file', 'Choisissez un fichier.': 'Choose a file.',
   'Importer les lignes acceptées': 'Import the accepted lines', 'Lignes refusées': 'Refused lines',
@@ -311,10 +316,12 @@ const LABELS = {
   'intent.yes': ['OUI', 'YES'], 'intent.no': ['NON', 'NO'], 'intent.stop': ['STOP', 'STOP'],
   'intent.start': ['reprise des SMS (START)', 'SMS again (START)'], 'intent.help': ['aide demandée', 'help asked'],
   'intent.other': ['à lire', 'to read'], 'intent.who': ['demande qui écrit', 'asks who writes'],
+  'intent.call': ['a appelé', 'called'],
   'answer.yes': ['Oui', 'Yes'], 'answer.no': ['Non', 'No'], 'answer.none': ['—', '—'],
   'via.sms': ['par SMS', 'by SMS'], 'via.manual': ['à la main', 'by hand'], 'via.phone': ['au téléphone', 'on the phone'],
   'reason.no_mobile': ['pas de portable', 'no mobile'], 'reason.failed': ['SMS non parti', 'SMS not sent'],
   'reason.not_delivered': ['SMS non remis', 'SMS not delivered'], 'reason.no_answer': ['pas encore répondu', 'no answer yet'],
+  'reason.called': ['a appelé', 'called'],
   'call.yes': ['vient (oui)', 'coming (yes)'], 'call.no': ['ne vient pas (non)', 'not coming (no)'],
   'call.no_answer': ['ne répond pas', 'did not pick up'], 'call.wrong_number': ['faux numéro', 'wrong number'],
   'role.admin': ['administrateur', 'administrator'], 'role.referent': ['référent', 'referent'],
@@ -1280,8 +1287,11 @@ async function pageReplies(params) {
     const text = h('textarea', { name: 'reply', rows: 3 });
     const err = errorBox();
     thread = h('section', { class: 'card', 'aria-label': t('Conversation') },
-      h('ul', { class: 'thread' }, msgs.map((m) => h('li', { class: m.direction }, h('div', {}, m.body || '—'),
-        h('div', { class: 'muted' }, fmtDate(m.at) + (m.intent ? ' · ' + label('intent', m.intent) : '') +
+      h('ul', { class: 'thread' }, msgs.map((m) => h('li', { class: m.direction + (m.kind === 'call' ? ' call' : '') },
+        m.kind === 'call' ? h('div', {}, h('span', { 'aria-hidden': 'true' }, '📞 '), h('strong', {}, t('a appelé')), ' ',
+          h('span', { class: 'muted' }, t('(rappel a raccroché : rappelez la personne)')))
+          : h('div', {}, m.body || '—'),
+        h('div', { class: 'muted' }, fmtDate(m.at) + (m.intent && m.kind !== 'call' ? ' · ' + label('intent', m.intent) : '') +
           (m.status ? ' · ' + label('message', m.status) : '')),
         m.direction === 'in' && m.handled === false ? h('button', { type: 'button', class: 'secondary', onclick: async () => {
           await api('PATCH', '/replies/' + m.id, { handled: true });
@@ -1314,7 +1324,8 @@ async function pageReplies(params) {
       h('td', {}, h('a', { href: '#/reponses?' + (th.contact_id ? 'contact=' + th.contact_id : 'numero=' + encodeURIComponent(th.number)) },
         th.first_name ? (th.first_name + ' ' + (th.last_name || '')).trim() : th.number), ' ', h('span', { class: 'muted' }, th.number),
         th.opted_out_at ? [' ', h('span', { class: 'badge no' }, t('STOP depuis le {date}', { date: fmtDay(th.opted_out_at) }))] : null),
-      h('td', {}, (th.last_body || '') + (th.last_intent ? ' (' + label('intent', th.last_intent) + ')' : '') + ' · ' + fmtDate(th.last_at)),
+      h('td', {}, (th.last_kind === 'call' ? '📞 ' + t('a appelé')
+        : (th.last_body || '') + (th.last_intent ? ' (' + label('intent', th.last_intent) + ')' : '')) + ' · ' + fmtDate(th.last_at)),
       h('td', {}, th.unhandled ? h('span', { class: 'badge problem' }, String(th.unhandled)) : '0')))))), thread, stopped,
     simulated && isStaff() ? simulateReplyForm() : null);
 }
@@ -1341,7 +1352,8 @@ function callsSession(s) {
       const err = errorBox();
       return h('tr', {}, h('td', {}, h('a', { href: '#/contacts/' + p.contact_id }, name)),
         h('td', {}, p.numbers.length ? h('ul', { class: 'plain' }, p.numbers.map(dialLink)) : t('aucun numéro')),
-        h('td', {}, p.reasons.map((r) => label('reason', r)).join(', ')),
+        h('td', {}, p.reasons.map((r) => (r === 'called' && p.called_at ? t('a appelé le {date}', { date: fmtDate(p.called_at) })
+          : label('reason', r))).join(', ')),
         h('td', {}, p.message ? [h('div', {}, p.message.body || '—'), h('div', { class: 'muted' },
           label('message', p.message.status) + ' · ' + fmtDate(p.message.at))] : t('rien d\u2019envoyé')),
         h('td', {}, p.call ? h('div', { class: 'muted' }, t('Appelé(e) le {date} : {outcome}', { date: fmtDate(p.call.at),
@@ -1361,16 +1373,39 @@ function callsSession(s) {
 }
 
 /* People to phone: for one session (#/appels/ID?seance=K) or the coming week (#/appels). */
+/* Who phoned the SMS number and is on no session's list: to call back, then marked so. */
+function callersSection(callers) {
+  if (!callers.length) return null;
+  return h('section', { class: 'card calls', 'aria-labelledby': 'callers' },
+    h('h2', { id: 'callers' }, t('Ont appelé le numéro des SMS')),
+    h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('Nom')), h('th', {}, t('Numéros')),
+      h('th', {}, t('Pourquoi')), h('th', {}, t('Appelé(e)')))),
+    h('tbody', {}, callers.map((c) => {
+      const name = c.contact_id ? ((c.first_name || '') + ' ' + (c.last_name || '')).trim() : fmtPhone(c.number);
+      const where = '#/reponses?' + (c.contact_id ? 'contact=' + c.contact_id : 'numero=' + encodeURIComponent(c.number));
+      return h('tr', {}, h('td', {}, h('a', { href: where }, c.contact_id ? name : t('Sans fiche'))),
+        h('td', {}, h('ul', { class: 'plain' }, c.numbers.map(dialLink))),
+        h('td', {}, t('a appelé le {date}', { date: fmtDate(c.called_at) })),
+        h('td', {}, h('span', { class: 'print-only' }, '☐ ' + t('rappelé(e)')),
+          h('button', { type: 'button', class: 'secondary no-print', 'aria-label': t('{name} rappelé(e)', { name }), onclick: async () => {
+            for (const r of c.reply_ids) await api('PATCH', '/replies/' + r, { handled: true });
+            toast(t('Appel enregistré.'));
+            route();
+          } }, t('Rappelé(e)'))));
+    })))));
+}
+
 async function pageCalls(id, params) {
   const k = params.get('seance');
-  const sessions = id ? [await api('GET', '/events/' + id + '/calls' + (k ? '?occurrence=' + k : ''))]
-    : (await api('GET', '/calls?days=7')).sessions;
+  const week = id ? null : await api('GET', '/calls?days=7');
+  const sessions = id ? [await api('GET', '/events/' + id + '/calls' + (k ? '?occurrence=' + k : ''))] : week.sessions;
+  const callers = week ? callersSection(week.callers || []) : null;
   const some = sessions.filter((s) => s.people.length);
   page(t('Personnes à appeler'),
-    h('p', {}, t(id ? 'Pour cette séance : les invités sans portable, ceux dont le SMS n\u2019est pas parti ou pas arrivé, et ceux qui n\u2019ont pas répondu la veille.'
-      : 'Les 7 prochains jours : les invités sans portable, ceux dont le SMS n\u2019est pas parti ou pas arrivé, et ceux qui n\u2019ont pas répondu la veille.')),
+    h('p', {}, t(id ? 'Pour cette séance : les invités sans portable, ceux dont le SMS n\u2019est pas parti ou pas arrivé, ceux qui n\u2019ont pas répondu la veille, et ceux qui ont appelé le numéro des SMS.'
+      : 'Les 7 prochains jours : les invités sans portable, ceux dont le SMS n\u2019est pas parti ou pas arrivé, ceux qui n\u2019ont pas répondu la veille, et ceux qui ont appelé le numéro des SMS.')),
     h('div', { class: 'toolbar no-print' }, h('button', { type: 'button', class: 'secondary', onclick: () => window.print() }, t('Imprimer'))),
-    ...(some.length ? some.map(callsSession) : [h('p', { class: 'ok' }, t('Personne à appeler.'))]));
+    ...(some.length ? some.map(callsSession) : callers ? [] : [h('p', { class: 'ok' }, t('Personne à appeler.'))]), callers);
 }
 
 async function pageMessages(params) {
@@ -1445,6 +1480,7 @@ function settingsForm(cur) {
 const TEXT_PURPOSE = {
   stop: 'Réponse à STOP', start: 'Réponse à START', help: 'Réponse à AIDE',
   who: 'Réponse à « c\u2019est qui ? »', ack: 'Merci après un OUI ou un NON', cancel: 'Séance annulée',
+  call: 'Réponse à un appel (le numéro des SMS ne prend pas d\u2019appels)',
 };
 function textsSection(all) {
   const err = errorBox();

@@ -612,6 +612,52 @@ test('personnes à appeler : la veille, un appel vaut réponse, la liste s\u2019
   return page;
 });
 
+test('un appel au numéro des SMS : « a appelé » dans la conversation et dans la liste à appeler', async () => {
+  const page = state.admin;
+  await run(MODEMSIM, ['--send', ctl, 'call', '+33612345601', '5', '1000']);
+  /* rappeld hangs up at once, keeps the call and answers by SMS with the landline */
+  let answered = false;
+  for (let i = 0; i < 300 && !answered; i++) {
+    await sleep(100);
+    answered = submitted().some((x) => x.to === '+33612345601' &&
+      x.text.startsWith('Ce numéro envoie les rappels de Centre social Jacques Brel'));
+  }
+  expect(answered, 'the call was answered by SMS');
+  const hangups = readFileSync(simlog, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l))
+    .filter((e) => e.event === 'hangup' && e.by === 'client');
+  expect(hangups.length === 1, 'rappeld hung up');
+  await go(page, '#/reponses');
+  await page.getByRole('row', { name: /Awa Diallo/ }).getByText('a appelé').waitFor();
+  await page.getByRole('link', { name: 'Awa Diallo' }).click();
+  const conv = page.getByRole('region', { name: 'Conversation' });
+  await conv.locator('li.in.call').getByText('a appelé', { exact: true }).waitFor();
+  await axe(page, 'conversation avec un appel');
+  await go(page, '#/appels');
+  await page.getByRole('region', { name: /^Jardin partagé/ }).getByText(/a appelé le /).waitFor();
+  /* a number that is no contact's: listed apart, until someone called it back */
+  await run(MODEMSIM, ['--send', ctl, 'call', '+33655443322', '5', '1000']);
+  answered = false;
+  for (let i = 0; i < 300 && !answered; i++) {
+    await sleep(100);
+    answered = submitted().some((x) => x.to === '+33655443322' && x.text.startsWith('Ce numéro envoie'));
+  }
+  expect(answered, 'the stranger\u2019s call was answered by SMS');
+  await go(page, '#/appels');
+  const callers = page.getByRole('region', { name: 'Ont appelé le numéro des SMS' });
+  await callers.locator('a[href="tel:+33655443322"]').waitFor();
+  await callers.getByRole('link', { name: 'Sans fiche' }).waitFor();
+  await axe(page, 'personnes à appeler, « a appelé »');
+  await callers.getByRole('button', { name: '06 55 44 33 22 rappelé(e)' }).click();
+  await page.getByText('Appel enregistré.').waitFor();
+  await page.getByRole('region', { name: 'Ont appelé le numéro des SMS' }).waitFor({ state: 'detached' });
+  /* the answer is one of the texts staff change per language */
+  await go(page, '#/parametres');
+  const fr = page.getByLabel(/^Réponse à un appel .* en français$/);
+  expect((await fr.inputValue()).includes('{tel_centre}'), 'the answer to a call gives the landline');
+  expect(await page.getByLabel(/^Réponse à un appel .* en arabe$/).getAttribute('dir') === 'rtl', 'Arabic right to left');
+  return page;
+});
+
 test('paramètres : le nom du centre et les heures changés depuis le panneau', async () => {
   const page = state.admin;
   await go(page, '#/parametres');

@@ -18,6 +18,8 @@
  *	+COPS			operator, format 0/1/2; none unregistered
  *	+CFUN +CGATT +CBC +CCLK	plausible constants
  *	+CSCS			GSM, IRA, UCS2, HEX (strings follow it)
+ *	ATH +CLIP +CRC +CCWA	incoming voice calls (at_call.c)
+ *	+CHUP +CLCC
  *	anything else		ERROR, as real modems do
  */
 #include "at.h"
@@ -97,6 +99,8 @@ msim_at_defaults(struct msim_at *at)
 	at->cgreg_n = 0;
 	at->cops_format = 0;
 	memset(at->cnmi, 0, sizeof(at->cnmi));
+	at->clip = false;
+	at->crc = false;
 }
 
 static int
@@ -155,6 +159,7 @@ msim_at_power_on(struct msim_at *at)
 	msim_at_reset_input(at);
 	msim_buf_reset(&at->urc);
 	at->pin_ok = at->pin == NULL;
+	at->ringing = false;	/* the caller heard the line drop */
 }
 
 void
@@ -656,6 +661,8 @@ msim_at_basic(struct msim_at *at, struct msim_at_cmd *c)
 		at->echo = n[1] == '1';
 		return MSIM_RES_OK;
 	}
+	if (strcmp(n, "H") == 0 || strcmp(n, "H0") == 0)
+		return msim_at_call_hangup(at, "ATH");
 	if (strcmp(n, "Z") == 0 || strcmp(n, "&F") == 0 || strcmp(n, "Z0") == 0) {
 		msim_at_defaults(at);
 		return MSIM_RES_OK;
@@ -717,6 +724,8 @@ msim_at_extended(struct msim_at *at, struct msim_at_cmd *c)
 	if (strcmp(n, "+CBC") == 0)
 		return msim_at_cmd_const(c, "+CBC: 0,100,4200");
 	res = msim_at_sms_command(at, c, &handled);
+	if (!handled)
+		res = msim_at_call_command(at, c, &handled);
 	return handled ? res : MSIM_RES_ERROR;
 }
 

@@ -16,8 +16,9 @@
  * the command line when ATE1, then "\r\n<info>\r\n...\r\n\r\nOK\r\n";
  * errors are ERROR, or +CME ERROR / +CMS ERROR after AT+CMEE=1 or 2.
  *
- * Unsolicited result codes (+CMTI, +CDSI, +CDS, +CMT, +CREG) are queued
- * in at->urc; the caller writes them out when the line is idle
+ * Unsolicited result codes (+CMTI, +CDSI, +CDS, +CMT, +CREG, and RING,
+ * +CRING, +CLIP, NO CARRIER of an incoming voice call) are queued in
+ * at->urc; the caller writes them out when the line is idle
  * (msim_at_idle()).
  *
  * Ownership: struct msim_at is created by msim_at_new(), which copies
@@ -133,6 +134,14 @@ struct msim_at {
 	struct msim_sent sent[MSIM_AT_HISTORY];
 	unsigned	 sent_next;
 
+	/* an incoming voice call (at_call.c) */
+	bool		 clip;		/* AT+CLIP=1: +CLIP after each ring */
+	bool		 crc;		/* AT+CRC=1: "+CRING: VOICE" instead of RING */
+	bool		 ringing;	/* a call rings, not yet hung up */
+	char		 caller[MSIM_ADDR_MAX];	/* its number, E.164 or national */
+	int		 rings;		/* rung so far */
+	int		 rings_max;	/* then the caller gives up: NO CARRIER */
+
 	struct msim_buf	 urc;		/* unsolicited codes waiting to go out */
 	struct msim_log	*log;		/* borrowed */
 	bool		 log_commands;	/* log each command line */
@@ -196,6 +205,25 @@ int msim_at_report(struct msim_at *at, unsigned ref, unsigned status, time_t now
 /* Number of used SIM slots. */
 int msim_at_used_slots(const struct msim_at *at);
 
+/*
+ * An incoming voice call from `from` (at_call.c): it rings when
+ * msim_at_call_ring() is called, rings times at most, until the client
+ * hangs up (ATH, AT+CHUP) or the caller gives up.  -1 when a call rings
+ * already, the modem is not registered, or from is not a number.
+ */
+int msim_at_call_begin(struct msim_at *at, const char *from, int rings);
+
+/*
+ * One ring of the call: RING (or +CRING: VOICE after AT+CRC=1), then
+ * +CLIP: "<number>",<type>,"",0,"",0 after AT+CLIP=1.  After rings_max
+ * rings the caller gives up instead: NO CARRIER.  Returns true while the
+ * call still rings.
+ */
+bool msim_at_call_ring(struct msim_at *at);
+
+/* The caller gives up now: NO CARRIER.  -1 when no call rings. */
+int msim_at_call_end(struct msim_at *at);
+
 /* --- shared by at.c and at_sms.c -------------------------------------- */
 
 /* Final result of a command. */
@@ -238,6 +266,13 @@ enum msim_at_result msim_at_sms_command(struct msim_at *at, struct msim_at_cmd *
 
 /* Completes a PDU entry (AT+CMGS / AT+CMGW), appending the reply. */
 void msim_at_sms_pdu_done(struct msim_at *at, struct msim_buf *out);
+
+/* Runs a call command (at_call.c): +CLIP, +CRC, +CCWA, +CHUP, +CLCC. */
+enum msim_at_result msim_at_call_command(struct msim_at *at, struct msim_at_cmd *c,
+    bool *handled);
+
+/* ATH: the client hangs up; OK whether a call rang or not. */
+enum msim_at_result msim_at_call_hangup(struct msim_at *at, const char *how);
 
 /*
  * Writes s as a quoted string parameter in the character set chosen

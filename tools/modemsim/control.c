@@ -218,6 +218,28 @@ msim_ctl_plug(struct modemsim *ms, bool on, char *reply, size_t sz)
 	return 0;
 }
 
+/* call FROM [RINGS [RING_MS]] */
+static int
+msim_ctl_call(struct modemsim *ms, const char *p, char *reply, size_t sz)
+{
+	char from[MSIM_CTL_WORD], w1[MSIM_CTL_WORD] = "", w2[MSIM_CTL_WORD] = "";
+	int rings = 0, ring_ms = 0;
+
+	if (msim_ctl_word(&p, from) == -1 || (msim_ctl_word(&p, w1) == 0 &&
+	    (rings = msim_ctl_int(w1)) < 0) || (msim_ctl_word(&p, w2) == 0 &&
+	    (ring_ms = msim_ctl_int(w2)) < 0) || *p != '\0') {
+		snprintf(reply, sz, "error usage: call FROM [RINGS [RING_MS]]");
+		return -1;
+	}
+	if (modemsim_call(ms, from, rings, ring_ms) == -1) {
+		snprintf(reply, sz, "error call: a call rings already, no network, or not a "
+		    "number");
+		return -1;
+	}
+	snprintf(reply, sz, "ok");
+	return 0;
+}
+
 int
 modemsim_command(struct modemsim *ms, const char *line, char *reply, size_t replysz)
 {
@@ -239,6 +261,16 @@ modemsim_command(struct modemsim *ms, const char *line, char *reply, size_t repl
 		return msim_ctl_numbers(ms, cmd, p, reply, replysz);
 	if (strcmp(cmd, "unplug") == 0 || strcmp(cmd, "replug") == 0)
 		return msim_ctl_plug(ms, cmd[0] == 'r', reply, replysz);
+	if (strcmp(cmd, "call") == 0)
+		return msim_ctl_call(ms, p, reply, replysz);
+	if (strcmp(cmd, "hangup") == 0) {
+		if (modemsim_hangup(ms) == -1) {
+			snprintf(reply, replysz, "error no call rings");
+			return -1;
+		}
+		snprintf(reply, replysz, "ok");
+		return 0;
+	}
 	if (strcmp(cmd, "status") == 0) {
 		snprintf(reply, replysz, "ok submits=%d sim=%d", modemsim_submit_count(ms),
 		    modemsim_sim_used(ms));

@@ -50,6 +50,10 @@
 /* TP-ST of a failed delivery: validity period expired (permanent). */
 #define MODEMSIM_ST_FAILED 0x46
 
+/* An incoming call rings this often, this many times, unless told otherwise. */
+#define MODEMSIM_RING_MS 3000
+#define MODEMSIM_RINGS 10
+
 struct modemsim {
 	pthread_mutex_t	 lock;
 	pthread_cond_t	 cond;		/* signalled when plugged changes */
@@ -69,6 +73,8 @@ struct modemsim {
 	int		 send_ms;	/* latency before each send's reply */
 	bool		 mute;
 	int		 garbage;	/* AT+CMGS still to be answered by noise */
+	int		 ring_ms;	/* between two rings of a call */
+	long long	 ring_at;	/* CLOCK_MONOTONIC ms of the next ring; 0: none */
 
 	struct msim_at	*at;
 	struct msim_log	*log;
@@ -314,9 +320,29 @@ modemsim_read_master(struct modemsim *ms)
 			msim_buf_add(&ms->in, buf, (size_t)n);
 }
 
-/* Waits for input or a wake-up, without the lock. */
+/*
+ * Rings the call when its time came (at.c queues RING and +CLIP), and
+ * says how long until the next ring: -1 when no call rings.
+ */
+static int
+modemsim_ring_due(struct modemsim *ms)
+{
+	long long now = modemsim_now_ms();
+
+	if (!ms->at->ringing) {
+		ms->ring_at = 0;
+		return -1;
+	}
+	if (now >= ms->ring_at) {
+		msim_at_call_ring(ms->at);
+		ms->ring_at = now + ms->ring_ms;
+	}
+	return ms->at->ringing ? (int)(ms->ring_at - now) : -1;
+}
+
+/* Waits for input, a wake-up or the next ring, without the lock. */
 static void
-modemsim_wait(struct modemsim *ms)
+modemsim_wait(struct modemsim *ms, int timeout_ms)
 {
 	struct pollfd p[2] = {
 		{ .fd = ms->wake[0], .events = POLLIN },
@@ -324,7 +350,7 @@ modemsim_wait(struct modemsim *ms)
 	};
 
 	pthread_mutex_unlock(&ms->lock);
-	poll(p, 2, -1);
+	poll(p, 2, timeout_ms);
 	pthread_mutex_lock(&ms->lock);
 	modemsim_drain_wake(ms);
 	if (p[1].revents & POLLIN)
@@ -358,6 +384,7 @@ static void *
 modemsim_thread(void *arg)
 {
 	struct modemsim *ms = arg;
+	int next_ring;
 
 	pthread_mutex_lock(&ms->lock);
 	while (!ms->stopping) {
@@ -366,9 +393,10 @@ modemsim_thread(void *arg)
 			modemsim_process_input(ms);
 			continue;
 		}
+		next_ring = modemsim_ring_due(ms);
 		if (ms->plugged)
 			modemsim_flush_urc(ms);
-		modemsim_wait(ms);
+		modemsim_wait(ms, next_ring);
 	}
 	pthread_mutex_unlock(&ms->lock);
 	return NULL;
@@ -403,6 +431,7 @@ modemsim_new(const struct modemsim_options *opt)
 	if ((ms = calloc(1, sizeof(*ms))) == NULL)
 		return NULL;
 	ms->master = ms->slave = ms->wake[0] = ms->wake[1] = -1;
+	ms->ring_ms = MODEMSIM_RING_MS;
 	pthread_mutex_init(&ms->lock, NULL);
 	pthread_cond_init(&ms->cond, NULL);
 	if ((ms->link = strdup(opt->link_path)) == NULL)
@@ -781,6 +810,47 @@ modemsim_inject_report(struct modemsim *ms, int ref, bool delivered)
 	modemsim_wakeup(ms);
 	pthread_mutex_unlock(&ms->lock);
 	return idx < 0 ? -1 : 0;
+}
+
+/* --- incoming calls ----------------------------------------------------- */
+
+int
+modemsim_call(struct modemsim *ms, const char *from, int rings, int ring_ms)
+{
+	int rc;
+
+	pthread_mutex_lock(&ms->lock);
+	rc = msim_at_call_begin(ms->at, from, rings > 0 ? rings : MODEMSIM_RINGS);
+	if (rc == 0) {
+		ms->ring_ms = ring_ms > 0 ? ring_ms : MODEMSIM_RING_MS;
+		ms->ring_at = modemsim_now_ms();	/* the first ring at once */
+		modemsim_wakeup(ms);
+	}
+	pthread_mutex_unlock(&ms->lock);
+	return rc;
+}
+
+int
+modemsim_hangup(struct modemsim *ms)
+{
+	int rc;
+
+	pthread_mutex_lock(&ms->lock);
+	rc = msim_at_call_end(ms->at);
+	modemsim_wakeup(ms);
+	pthread_mutex_unlock(&ms->lock);
+	return rc;
+}
+
+bool
+modemsim_ringing(struct modemsim *ms)
+{
+	bool r;
+
+	pthread_mutex_lock(&ms->lock);
+	r = ms->at->ringing;
+	pthread_mutex_unlock(&ms->lock);
+	return r;
 }
 
 int

@@ -19,7 +19,8 @@
  * instead of "text".  Other events: "start", "at" (each command line,
  * when log_commands), "submit_error" (with "cms_error"), "bad_pdu",
  * "inject", "report", "delete", "pin", "register", "mute", "garbage", "unplug",
- * "replug".
+ * "replug", and for an incoming voice call "call", "ring" and "hangup"
+ * (with "by": "client" and its "command", or "caller").
  *
  * Faults: latency before each reply and each send, +CMS ERROR on every
  * Nth send, loss of network registration, a mute modem (reads, never
@@ -143,6 +144,22 @@ int modemsim_inject_sms(struct modemsim *ms, const char *from, const char *text,
 int modemsim_inject_report(struct modemsim *ms, int ref, bool delivered);
 
 /*
+ * An incoming voice call from `from` (a number, "+33612345678"): the
+ * modem rings at once, then every ring_ms (0: 3000), with +CLIP when the
+ * client asked (AT+CLIP=1), until the client hangs up (ATH or AT+CHUP,
+ * answered OK) or the caller gives up after `rings` rings (0: 10) with
+ * NO CARRIER.  Returns 0, or -1 when a call rings already, the modem is
+ * not registered, or from is not a number.
+ */
+int modemsim_call(struct modemsim *ms, const char *from, int rings, int ring_ms);
+
+/* The caller gives up now (NO CARRIER).  Returns 0, or -1 when no call rings. */
+int modemsim_hangup(struct modemsim *ms);
+
+/* True while a call rings (nobody hung up yet). */
+bool modemsim_ringing(struct modemsim *ms);
+
+/*
  * Runs one control command line (control.c), for the --control socket
  * of the modemsim binary and for rappeld:
  *
@@ -159,6 +176,8 @@ int modemsim_inject_report(struct modemsim *ms, int ref, bool delivered);
  *	garbage N		the next N AT+CMGS are answered by line noise
  *	unplug
  *	replug
+ *	call FROM [RINGS [RING_MS]]	an incoming voice call (modemsim_call())
+ *	hangup			the caller gives up
  *	status
  *
  * Writes "ok ..." or "error <reason>" (no newline) into reply and
