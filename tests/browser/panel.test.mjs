@@ -714,6 +714,7 @@ test('textes envoyés par rappel : chacun par langue, l\u2019arabe de droite à 
   await page.getByRole('heading', { name: 'Textes envoyés par rappel' }).waitFor();
   expect(await page.getByLabel('Réponse à STOP en arabe').inputValue() === 'لن تصلك رسائلنا بعد الآن. {centre}',
     'the Arabic text is kept');
+  await page.getByText('modifié', { exact: true }).first().waitFor();
   expect(await page.getByText('modifié', { exact: true }).count() === 1, 'one text says it was changed');
   /* the address, said to whoever asks who writes */
   await page.getByLabel('Adresse du centre').fill('12 rue des Tilleuls, Lens');
