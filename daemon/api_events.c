@@ -19,6 +19,7 @@
 #include "rsvp.h"
 #include "scheduler.h"
 #include "timeutil.h"
+#include "waitlist.h"
 
 #define API_EVENTS_RANGE_DEFAULT (92 * 24 * 3600)	/* occurrences listed without ?to= */
 
@@ -417,8 +418,10 @@ api_events_rsvp_set(struct http_req *req)
 	struct audit_actor actor = api_actor(req);
 	struct event_occ o;
 	struct event e;
+	struct rsvp_change ch = { 0, 0, 0, RSVP_NONE, "manual", 0, NULL };
 	char details[96];
 	int answer, a, present;
+	bool told;
 
 	if (req->json == NULL)
 		return http_reply_fail(req, 400, "invalid_json", NULL,
@@ -439,9 +442,13 @@ api_events_rsvp_set(struct http_req *req)
 	}
 	snprintf(details, sizeof(details), "{\"occurrence\":%lld,\"contact_id\":%lld}",
 	    (long long)o.key, (long long)req->ids[1]);
+	ch.event_id = e.id;
+	ch.key = o.key;
+	ch.contact_id = req->ids[1];
+	ch.answer = (enum rsvp_answer)a;
+	ch.by = req->user.login;
 	if (db_begin(req->app->db) < 0 ||
-	    (a >= 0 && rsvp_set_answer(req->app->db, e.id, o.key, req->ids[1],
-	    (enum rsvp_answer)a, "manual", 0, req->user.login, req->now) < 0) ||
+	    (a >= 0 && waitlist_answer(req->app->db, req->cfg, &ch, req->now, &told) < 0) ||
 	    (present >= -1 && rsvp_set_present(req->app->db, e.id, o.key, req->ids[1],
 	    present, req->now) < 0) ||
 	    audit_record(req->app->db, &actor, req->now, "rsvp", "event", e.id, details) < 0 ||
@@ -451,6 +458,7 @@ api_events_rsvp_set(struct http_req *req)
 		goto fail;
 	}
 	event_clear(&e);
+	scheduler_poke(req->app->sched);	/* an offer made: when it ends */
 	return api_events_rsvps(req);
 fail:
 	event_clear(&e);
