@@ -16,8 +16,10 @@
  * Appends the sessions starting in [from, to) of atelier event_id (0:
  * every atelier, only those of owner_id when not 0), one line each
  * (Atelier;Lieu;Date;Heure;Séance;Invités;SMS reçus;Oui;Non;Sans
- * réponse;Présents), then a total line and the number of different
- * people marked present.  0 or -1.
+ * réponse;Présents;En attente;Places restantes — Oui counts those with
+ * a place, En attente those on the waiting list, Places restantes is
+ * empty without a capacity), then a total line and the number of
+ * different people marked present.  0 or -1.
  */
 int reports_sessions_csv(struct db *db, int64_t event_id, int64_t owner_id, int64_t from,
     int64_t to, struct buf *out);

@@ -452,7 +452,8 @@ rsvp_counts(struct db *db, int64_t event_id, int64_t key, struct rsvp_counts *c)
 	    "total(EXISTS (SELECT 1 FROM messages m WHERE m.event_id = ?1 AND "
 	    "m.event_occurrence = ?2 AND m.contact_id = people.id AND m.status = 'delivered')), "
 	    "total(r.answer = 'yes' AND r.waiting_since IS NULL), total(r.answer = 'no'), "
-	    "total(r.present = 1), total(r.waiting_since IS NOT NULL) "
+	    "total(r.present = 1), total(r.waiting_since IS NOT NULL), "
+	    "total(r.offered_until IS NOT NULL) "
 	    "FROM people JOIN contacts c ON c.id = people.id LEFT JOIN rsvps r ON "
 	    "r.event_id = ?1 AND r.occurrence = ?2 AND r.contact_id = people.id");
 	sqlite3_stmt *st = db_stmt(db, sql);
@@ -470,6 +471,7 @@ rsvp_counts(struct db *db, int64_t event_id, int64_t key, struct rsvp_counts *c)
 		c->no = sqlite3_column_int(st, 3);
 		c->present = sqlite3_column_int(st, 4);
 		c->waiting = sqlite3_column_int(st, 5);
+		c->offered = sqlite3_column_int(st, 6);
 		c->none = c->invited - c->yes - c->no - c->waiting;
 	}
 	sqlite3_reset(st);

@@ -126,6 +126,7 @@ struct rsvp_counts {
 	int no;
 	int none;		/* no answer */
 	int waiting;		/* said yes when full: on the waiting list */
+	int offered;		/* of them, with a place offered (held for them) */
 	int present;		/* marked present by staff */
 };
 

@@ -496,19 +496,104 @@ START_TEST(test_rsvps_and_report)
 	ck_assert_int_eq(e2e_call(&E, &A, "GET", "/api/v1/reports/sessions.csv?from=2026-11-01"
 	    "&to=2026-12-01", NULL, &resp), 200);
 	ck_assert_ptr_nonnull(strstr(resp.body, "Atelier;Lieu;Date;Heure;Séance;Invités;"
-	    "SMS reçus;Oui;Non;Sans réponse;Présents\r\n"));
+	    "SMS reçus;Oui;Non;Sans réponse;Présents;En attente;Places restantes\r\n"));
 	ck_assert_ptr_nonnull(strstr(resp.body, "Repair café;Atelier;07/11/2026;14:00;prévue;"
-	    "4;0;1;1;2;1\r\n"));
+	    "4;0;1;1;2;1;0;\r\n"));
 	ck_assert_ptr_nonnull(strstr(resp.body, "Repair café;Atelier;14/11/2026;14:00;prévue;"
-	    "4;0;0;0;4;1\r\n"));
-	ck_assert_ptr_nonnull(strstr(resp.body, "Total;;;;;8;0;1;1;6;2\r\n"));
-	ck_assert_ptr_nonnull(strstr(resp.body, "Personnes différentes présentes;;;;;;;;;;1\r\n"));
+	    "4;0;0;0;4;1;0;\r\n"));
+	ck_assert_ptr_nonnull(strstr(resp.body, "Total;;;;;8;0;1;1;6;2;0;\r\n"));
+	ck_assert_ptr_nonnull(strstr(resp.body, "Personnes différentes présentes;;;;;;;;;;1;;\r\n"));
 	e2e_resp_free(&resp);
 	snprintf(path, sizeof(path), "/api/v1/events/%lld/report.csv?from=2026-11-10",
 	    (long long)ev);
 	ck_assert_int_eq(e2e_call(&E, &A, "GET", path, NULL, &resp), 200);
 	ck_assert_ptr_null(strstr(resp.body, "07/11/2026"));
 	ck_assert_ptr_nonnull(strstr(resp.body, "14/11/2026"));
+	e2e_resp_free(&resp);
+}
+END_TEST
+
+/* The count of key in the counts of a session's answer. */
+static json_int_t
+count_of(json_t *session, const char *key)
+{
+	return json_integer_value(json_object_get(json_object_get(session, "counts"), key));
+}
+
+/* The last message to contact id (to decref). */
+static json_t *
+last_message_to(json_int_t id)
+{
+	char path[96];
+	json_t *list, *m;
+
+	snprintf(path, sizeof(path), "/api/v1/messages?contact_id=%lld", (long long)id);
+	list = call(&A, "GET", path, NULL, 200);
+	ck_assert_uint_gt(json_array_size(list), 0);
+	m = json_incref(json_array_get(list, 0));
+	json_decref(list);
+	return m;
+}
+
+/*
+ * Capacity 2, answers set by staff: the third yes waits and is told so in
+ * English; withdrawing a yes offers the place to them; the counts and the
+ * report say who comes, who waits and how many places are left.
+ */
+START_TEST(test_waitlist_by_staff)
+{
+	json_int_t g = make_group(), ev;
+	json_t *r, *m;
+	struct e2e_resp resp;
+	char body[512], path[160], start[32], end[32];
+
+	iso_in(7 * 24 * 3600, start, sizeof(start));
+	iso_in(7 * 24 * 3600 + 7200, end, sizeof(end));
+	snprintf(body, sizeof(body), "{\"title\":\"Couture\",\"place\":\"Salle 1\","
+	    "\"starts_at\":\"%s\",\"ends_at\":\"%s\",\"capacity\":2,\"group_ids\":[%lld]}",
+	    start, end, (long long)g);
+	ev = id_of(call(&A, "POST", "/api/v1/events", body, 201));
+	snprintf(path, sizeof(path), "/api/v1/events/%lld/rsvps/1", (long long)ev);
+	json_decref(call(&A, "PUT", path, "{\"answer\":\"yes\"}", 200));
+	snprintf(path, sizeof(path), "/api/v1/events/%lld/rsvps/2", (long long)ev);
+	r = call(&A, "PUT", path, "{\"answer\":\"yes\"}", 200);
+	ck_assert_int_eq(count_of(r, "places_left"), 0);
+	json_decref(r);
+	/* full: Zoé waits, and gets the waiting SMS in English */
+	snprintf(path, sizeof(path), "/api/v1/events/%lld/rsvps/3", (long long)ev);
+	r = call(&A, "PUT", path, "{\"answer\":\"yes\"}", 200);
+	ck_assert_int_eq(count_of(r, "yes"), 2);
+	ck_assert_int_eq(count_of(r, "waiting"), 1);
+	ck_assert_int_eq(count_of(r, "none"), 1);
+	ck_assert_int_eq(count_of(r, "capacity"), 2);
+	ck_assert(json_is_true(json_object_get(json_array_get(json_object_get(r, "rsvps"), 3),
+	    "waiting")));
+	json_decref(r);
+	m = last_message_to(3);
+	ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(m, "body")),
+	    "It is full for now: you are on the waiting list"));
+	json_decref(m);
+	/* Awa is taken off by staff: the place is offered to Zoé and held for her */
+	snprintf(path, sizeof(path), "/api/v1/events/%lld/rsvps/1", (long long)ev);
+	r = call(&A, "PUT", path, "{\"answer\":\"none\"}", 200);
+	ck_assert_int_eq(count_of(r, "yes"), 1);
+	ck_assert_int_eq(count_of(r, "places_left"), 0);
+	ck_assert(json_is_string(json_object_get(json_array_get(json_object_get(r, "rsvps"), 3),
+	    "offered_until")));
+	json_decref(r);
+	m = last_message_to(3);
+	ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(m, "body")),
+	    "A place is free: Couture"));
+	json_decref(m);
+	/* she said yes on the phone: the place is hers */
+	snprintf(path, sizeof(path), "/api/v1/events/%lld/rsvps/3", (long long)ev);
+	r = call(&A, "PUT", path, "{\"answer\":\"yes\"}", 200);
+	ck_assert_int_eq(count_of(r, "yes"), 2);
+	ck_assert_int_eq(count_of(r, "waiting"), 0);
+	json_decref(r);
+	snprintf(path, sizeof(path), "/api/v1/events/%lld/report.csv", (long long)ev);
+	ck_assert_int_eq(e2e_call(&E, &A, "GET", path, NULL, &resp), 200);
+	ck_assert_msg(strstr(resp.body, "prévue;4;0;2;0;2;0;0;0\r\n") != NULL, "%s", resp.body);
 	e2e_resp_free(&resp);
 }
 END_TEST
@@ -530,6 +615,7 @@ campaigns_suite(void)
 	tcase_add_test(tc, test_campaign_cancel);
 	tcase_add_test(tc, test_campaign_before_event);
 	tcase_add_test(tc, test_rsvps_and_report);
+	tcase_add_test(tc, test_waitlist_by_staff);
 	suite_add_tcase(s, tc);
 	return s;
 }
