@@ -51,7 +51,10 @@ static const struct http_route api_routes[] = {
 	{ "GET", "/api/v1/events/{id}/rsvps", api_events_rsvps, 0 },
 	{ "PUT", "/api/v1/events/{id}/rsvps/{id}", api_events_rsvp_set, 0 },
 	{ "GET", "/api/v1/events/{id}/report.csv", api_events_report, 0 },
+	{ "GET", "/api/v1/events/{id}/chase", api_events_chase_preview, 0 },
+	{ "POST", "/api/v1/events/{id}/chase", api_events_chase_send, 0 },
 	{ "GET", "/api/v1/reports/sessions.csv", api_reports_sessions, 0 },
+	{ "GET", "/api/v1/reports/coming", api_reports_coming, 0 },
 
 	{ "GET", "/api/v1/campaigns", api_campaigns_list, 0 },
 	{ "POST", "/api/v1/campaigns", api_campaigns_create, 0 },

@@ -109,6 +109,9 @@ int api_events_occurrence_update(struct http_req *req);
 int api_events_rsvps(struct http_req *req);
 int api_events_rsvp_set(struct http_req *req);
 int api_events_report(struct http_req *req);
+int api_events_chase_preview(struct http_req *req);
+int api_events_chase_send(struct http_req *req);
+int api_reports_coming(struct http_req *req);
 int api_reports_sessions(struct http_req *req);
 
 int api_campaigns_list(struct http_req *req);

@@ -2,11 +2,13 @@
  * reports — the figures centres give their funders: per atelier session,
  * how many were invited, reached, said yes or no, and came; and how many
  * different people came over a period.  CSV as Excel opens it (UTF-8 with
- * BOM, ';').
+ * BOM, ';').  And, for the dashboard, the sessions of the coming days with
+ * how many are still without an answer.
  */
 #ifndef RAPPEL_REPORTS_H
 #define RAPPEL_REPORTS_H
 
+#include <jansson.h>
 #include <stdint.h>
 
 #include "buf.h"
@@ -23,5 +25,12 @@
  */
 int reports_sessions_csv(struct db *db, int64_t event_id, int64_t owner_id, int64_t from,
     int64_t to, struct buf *out);
+
+/*
+ * The sessions that take place in [from, to) (of owner_id's ateliers when
+ * not 0), by start: [{event_id, title, session, capacity, invited, yes,
+ * no, none, waiting}] — none: still without an answer.  NULL on error.
+ */
+json_t *reports_coming_json(struct db *db, int64_t owner_id, int64_t from, int64_t to);
 
 #endif

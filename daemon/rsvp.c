@@ -445,6 +445,23 @@ rsvp_session_json(struct db *db, const struct event *e, const struct event_occ *
 	    "rsvps", people);
 }
 
+int64_t *
+rsvp_unanswered(struct db *db, int64_t event_id, int64_t key, size_t *n)
+{
+	DB_SQL(sql, RSVP_PEOPLE "SELECT c.id FROM people JOIN contacts c ON c.id = people.id "
+	    "LEFT JOIN rsvps r ON r.event_id = ?1 AND r.occurrence = ?2 AND "
+	    "r.contact_id = c.id WHERE r.answer IS NULL "
+	    "ORDER BY c.last_name COLLATE NOCASE, c.first_name COLLATE NOCASE, c.id");
+	sqlite3_stmt *st = db_stmt(db, sql);
+
+	*n = 0;
+	if (st == NULL)
+		return NULL;
+	sqlite3_bind_int64(st, 1, event_id);
+	sqlite3_bind_int64(st, 2, key);
+	return db_collect_ids(st, n);
+}
+
 int
 rsvp_counts(struct db *db, int64_t event_id, int64_t key, struct rsvp_counts *c)
 {

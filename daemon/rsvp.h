@@ -130,6 +130,13 @@ struct rsvp_counts {
 	int present;		/* marked present by staff */
 };
 
+/*
+ * The people of session key of event_id who have not answered (no yes,
+ * no, nor waiting), by name: a malloc'd array of *n contact ids (free it),
+ * or NULL on error.
+ */
+int64_t *rsvp_unanswered(struct db *db, int64_t event_id, int64_t key, size_t *n);
+
 /* The counts of session key of event_id.  0 or -1. */
 int rsvp_counts(struct db *db, int64_t event_id, int64_t key, struct rsvp_counts *c);
 

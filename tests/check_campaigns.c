@@ -598,6 +598,96 @@ START_TEST(test_waitlist_by_staff)
 }
 END_TEST
 
+/*
+ * Relancer: the preview lists those who have not answered and can get an
+ * SMS, with the text and its cost; the chase goes to them only, never to
+ * a "non" or a STOP; a second one must be confirmed.  The dashboard's
+ * coming sessions say how many are without an answer.
+ */
+START_TEST(test_chase)
+{
+	json_int_t g = make_group(), ev, denis;
+	json_t *r, *list, *o;
+	struct e2e_resp resp;
+	char body[512], path[160], start[32], end[32];
+	size_t i;
+	bool found = false;
+
+	denis = id_of(call(&A, "POST", "/api/v1/contacts",
+	    "{\"first_name\":\"Denis\",\"last_name\":\"Roux\",\"phone\":\"06 12 34 56 05\"}", 201));
+	snprintf(path, sizeof(path), "/api/v1/contacts/%lld", (long long)denis);
+	json_decref(call(&A, "PATCH", path, "{\"opted_out\":true}", 200));
+	iso_in(3 * 24 * 3600, start, sizeof(start));
+	iso_in(3 * 24 * 3600 + 7200, end, sizeof(end));
+	snprintf(body, sizeof(body), "{\"title\":\"Couture\",\"place\":\"Salle 1\","
+	    "\"starts_at\":\"%s\",\"ends_at\":\"%s\",\"group_ids\":[%lld],"
+	    "\"contact_ids\":[%lld]}", start, end, (long long)g, (long long)denis);
+	ev = id_of(call(&A, "POST", "/api/v1/events", body, 201));
+	snprintf(path, sizeof(path), "/api/v1/events/%lld/rsvps/1", (long long)ev);
+	json_decref(call(&A, "PUT", path, "{\"answer\":\"no\"}", 200));
+	snprintf(path, sizeof(path), "/api/v1/events/%lld/rsvps/2", (long long)ev);
+	json_decref(call(&A, "PUT", path, "{\"answer\":\"yes\"}", 200));
+
+	/* the preview: Zoé only, in English; the landline and the STOP left out */
+	snprintf(path, sizeof(path), "/api/v1/events/%lld/chase", (long long)ev);
+	r = call(&A, "GET", path, NULL, 200);
+	list = json_object_get(r, "recipients");
+	ck_assert_uint_eq(json_array_size(list), 1);
+	o = json_array_get(list, 0);
+	ck_assert_int_eq(json_integer_value(json_object_get(o, "contact_id")), 3);
+	ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(o, "text")),
+	    "Hello Zoé, you are invited to Couture"));
+	ck_assert_int_eq(json_integer_value(json_object_get(o, "parts")), 1);
+	ck_assert_int_eq(json_integer_value(json_object_get(r, "sms")), 1);
+	ck_assert_int_eq(json_integer_value(json_object_get(r, "parts")), 1);
+	ck_assert(json_is_null(json_object_get(r, "last")));
+	list = json_object_get(r, "left_out");
+	ck_assert_uint_eq(json_array_size(list), 2);
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(list, 0), "reason")),
+	    "no_mobile");
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(list, 1), "reason")),
+	    "stop");
+	json_decref(r);
+
+	/* sent to Zoé only */
+	r = call(&A, "POST", path, NULL, 200);
+	ck_assert_int_eq(json_integer_value(json_object_get(r, "sent")), 1);
+	ck_assert_int_eq(json_integer_value(json_object_get(r, "left_out")), 2);
+	json_decref(r);
+	json_decref(wait_for("/api/v1/messages?contact_id=3", 1));
+	json_decref(wait_for("/api/v1/messages?contact_id=1", 0));
+	json_decref(wait_for("/api/v1/messages?contact_id=2", 0));
+	snprintf(body, sizeof(body), "/api/v1/messages?contact_id=%lld", (long long)denis);
+	json_decref(wait_for(body, 0));
+
+	/* a second chase says when the first went, and waits for a confirmation */
+	ck_assert_int_eq(e2e_call(&E, &A, "POST", path, "{}", &resp), 409);
+	ck_assert_str_eq(e2e_error_code(&resp), "already_chased");
+	ck_assert_ptr_nonnull(strstr(resp.body, "Une relance a déjà été envoyée le "));
+	e2e_resp_free(&resp);
+	json_decref(wait_for("/api/v1/messages?contact_id=3", 1));
+	r = call(&A, "GET", path, NULL, 200);
+	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(r, "last"), "sent")),
+	    1);
+	json_decref(r);
+	json_decref(call(&A, "POST", path, "{\"confirm\":true}", 200));
+	json_decref(wait_for("/api/v1/messages?contact_id=3", 2));
+
+	/* the dashboard: this session, 3 still without an answer */
+	list = call(&A, "GET", "/api/v1/reports/coming?days=7", NULL, 200);
+	json_array_foreach(list, i, o) {
+		if (json_integer_value(json_object_get(o, "event_id")) != ev)
+			continue;
+		found = true;
+		ck_assert_int_eq(json_integer_value(json_object_get(o, "none")), 3);
+		ck_assert_int_eq(json_integer_value(json_object_get(o, "yes")), 1);
+	}
+	ck_assert(found);
+	json_decref(list);
+	json_decref(call(&A, "GET", "/api/v1/reports/coming?days=0", NULL, 400));
+}
+END_TEST
+
 static Suite *
 campaigns_suite(void)
 {
@@ -616,6 +706,7 @@ campaigns_suite(void)
 	tcase_add_test(tc, test_campaign_before_event);
 	tcase_add_test(tc, test_rsvps_and_report);
 	tcase_add_test(tc, test_waitlist_by_staff);
+	tcase_add_test(tc, test_chase);
 	suite_add_tcase(s, tc);
 	return s;
 }

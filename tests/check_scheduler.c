@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "campaigns.h"
+#include "chase.h"
 #include "contacts.h"
 #include "events.h"
 #include "groups.h"
@@ -661,7 +662,7 @@ START_TEST(sched_test_rsvp_routing)
 END_TEST
 
 /*
- * An atelier with capacity places, invitations sent to the group at
+ * An atelier with capacity places (0: no limit), invitations sent to the group at
  * 2026-11-26 10:01 and the session on 2026-12-03 14:00.
  */
 static int64_t
@@ -675,7 +676,7 @@ sched_waitlist_event(struct db *db, const struct config *cfg, int64_t group, int
 	ev = sched_event(db, "Cuisine", "2026-12-03T14:00:00+01:00", NULL, group);
 	snprintf(sql, sizeof(sql), "UPDATE events SET capacity = %d WHERE id = %lld", capacity,
 	    (long long)ev);
-	ck_assert_int_eq(db_exec(db, sql), 0);
+	ck_assert_int_eq(capacity ? db_exec(db, sql) : 0, 0);
 	sched_event_campaign(db, ev, group, offsets, 1, "2026-11-20T09:00:00+01:00");
 	ck_assert_int_gt(sched_run(db, cfg, "2026-11-26T10:00:00+01:00", NULL), 0);
 	while (queue_claim_next(db, "modem", now, &m) == 1) {
@@ -824,6 +825,52 @@ START_TEST(sched_test_waitlist_offer_ends)
 }
 END_TEST
 
+/* A chase (Relancer) goes to those who have not answered; their OUI is the session's RSVP. */
+START_TEST(sched_test_chase_reply)
+{
+	struct config *cfg = sched_config();
+	struct chase_plan p;
+	struct event e;
+	struct event_occ o;
+	struct error err = { 0 };
+	struct queue_msg m;
+	struct test_db t;
+	enum intent intent;
+	int64_t ids[3], g, ev, now = sched_time("2026-11-30T10:00:00+01:00");
+	int sent;
+
+	time_set_zone("Europe/Paris");
+	test_db_open(&t);
+	g = sched_group(t.db, ids);
+	ev = sched_waitlist_event(t.db, cfg, g, 0);
+	sched_reply(t.db, cfg, "+33612345601", "non", "2026-11-26T11:00:00+01:00", &intent);
+	ck_assert_int_eq(events_load(t.db, ev, &e, &err), 0);
+	ck_assert_int_eq(events_occurrence_get(t.db, &e, 202612031400, &o, &err), 0);
+	ck_assert_int_eq(chase_plan(t.db, &e, &o, &p), 0);
+	/* Bruno and Chloé; Awa said no, Denis sent STOP */
+	ck_assert_uint_eq(p.to.n, 2);
+	ck_assert_uint_eq(p.to.opted_out, 1);
+	ck_assert_int_eq(chase_send(t.db, cfg, &e, &o, &p, "referente", now, &sent), 0);
+	ck_assert_int_eq(sent, 2);
+	chase_plan_clear(&p);
+	event_clear(&e);
+	ck_assert_str_eq(sched_last_to(t.db, "+33612345602"), "Hello Bruno, you are invited to "
+	    "Cuisine on Thursday 3 December at 2pm, salle 2. Are you coming? Reply YES or NO. "
+	    "Centre Brel");
+	while (queue_claim_next(t.db, "modem", now, &m) == 1) {
+		ck_assert_int_eq(queue_mark_sent(t.db, m.id, now), 0);
+		queue_msg_clear(&m);
+	}
+	sched_reply(t.db, cfg, "+33612345603", "oui", "2026-11-30T11:00:00+01:00", &intent);
+	ck_assert_str_eq(sched_text(t.db, "SELECT answer FROM rsvps WHERE contact_id = 3 AND "
+	    "occurrence = 202612031400"), "yes");
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM chases WHERE sent = 2 AND "
+	    "by_user = 'referente'"), 1);
+	test_db_close(&t);
+	config_free(cfg);
+}
+END_TEST
+
 /* "At" a time, about an atelier: the text and the replies are about its next session. */
 START_TEST(sched_test_at_about_event)
 {
@@ -942,6 +989,7 @@ scheduler_suite(void)
 	tcase_add_test(tc, sched_test_rsvp_routing);
 	tcase_add_test(tc, sched_test_waitlist);
 	tcase_add_test(tc, sched_test_waitlist_offer_ends);
+	tcase_add_test(tc, sched_test_chase_reply);
 	tcase_add_test(tc, sched_test_at_about_event);
 	tcase_add_test(tc, sched_test_restored_in_transaction);
 	suite_add_tcase(s, tc);
