@@ -16,14 +16,18 @@
 #include "sms.h"
 #include "timeutil.h"
 
-/* The reminder, per language (template.h). */
+/*
+ * The reminder, per language (template.h); letters GSM-7 cannot carry
+ * lose their accent, so that a French reminder stays one cheap SMS.
+ */
 static const struct campaign chase_texts = {
-	.body = "Bonjour {prenom}, vous êtes invité(e) à {atelier} le {date} à {heure}, "
-	    "{lieu}. Venez-vous ? Répondez OUI ou NON. {centre}",
-	.body_en = "Hello {prenom}, you are invited to {atelier} on {date} at {heure}, "
-	    "{lieu}. Are you coming? Reply YES or NO. {centre}",
-	.body_ar = "مرحبًا {prenom}، أنت مدعو إلى {atelier} {date} {heure}، {lieu}. "
-	    "هل ستحضر؟ أجب OUI أو NON. {centre}",
+	.body = "Bonjour {prenom}, venez-vous à {atelier} le {date} à {heure}, {lieu} ? "
+	    "Répondez OUI ou NON. {centre}",
+	.body_en = "Hello {prenom}, are you coming to {atelier} on {date} at {heure}, "
+	    "{lieu}? Reply YES or NO. {centre}",
+	.body_ar = "مرحبًا {prenom}، هل ستحضر {atelier} {date} {heure}، {lieu}؟ "
+	    "أجب OUI أو NON. {centre}",
+	.transliterate = true,
 };
 
 void

@@ -79,6 +79,7 @@ waitlist_send(struct db *db, const struct config *cfg, const struct event *e,
 	c.body = (char *)texts->fr;
 	c.body_en = (char *)texts->en;
 	c.body_ar = (char *)texts->ar;
+	c.transliterate = true;		/* ê → e: one GSM-7 SMS, not three UCS-2 ones */
 	who.contact_id = ct.id;
 	who.first_name = ct.first_name;
 	who.last_name = ct.last_name;

@@ -5,7 +5,8 @@
  * An answer (an SMS through the reply router, or set by staff) goes
  * through waitlist_answer(): rsvp.c records it against the session's
  * places (rsvp.h says how), and this module tells the person what it
- * means, in their language (fr, en, ar):
+ * means, in their language (fr, en, ar; letters GSM-7 cannot carry lose
+ * their accent, as a campaign's "transliterate" does):
  *
  *   a yes while the session is full   "C'est complet pour l'instant : vous
  *                                      êtes sur la liste d'attente, nous vous

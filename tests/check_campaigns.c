@@ -636,7 +636,7 @@ START_TEST(test_chase)
 	o = json_array_get(list, 0);
 	ck_assert_int_eq(json_integer_value(json_object_get(o, "contact_id")), 3);
 	ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(o, "text")),
-	    "Hello Zoé, you are invited to Couture"));
+	    "Hello Zoé, are you coming to Couture"));
 	ck_assert_int_eq(json_integer_value(json_object_get(o, "parts")), 1);
 	ck_assert_int_eq(json_integer_value(json_object_get(r, "sms")), 1);
 	ck_assert_int_eq(json_integer_value(json_object_get(r, "parts")), 1);

@@ -731,7 +731,7 @@ START_TEST(sched_test_waitlist)
 	    "It is full for now: you are on the waiting list"));
 	sched_reply(t.db, cfg, "+33612345605", "oui", "2026-11-26T11:20:00+01:00", &intent);
 	ck_assert_ptr_nonnull(strstr(sched_last_to(t.db, "+33612345605"), "C'est complet pour "
-	    "l'instant : vous êtes sur la liste d'attente, nous vous écrivons si une place se "
+	    "l'instant : vous etes sur la liste d'attente, nous vous écrivons si une place se "
 	    "libère."));
 	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM rsvps WHERE answer = 'yes' AND "
 	    "waiting_since IS NULL"), 2);
@@ -854,9 +854,12 @@ START_TEST(sched_test_chase_reply)
 	ck_assert_int_eq(sent, 2);
 	chase_plan_clear(&p);
 	event_clear(&e);
-	ck_assert_str_eq(sched_last_to(t.db, "+33612345602"), "Hello Bruno, you are invited to "
-	    "Cuisine on Thursday 3 December at 2pm, salle 2. Are you coming? Reply YES or NO. "
-	    "Centre Brel");
+	ck_assert_str_eq(sched_last_to(t.db, "+33612345602"), "Hello Bruno, are you coming to "
+	    "Cuisine on Thursday 3 December at 2pm, salle 2? Reply YES or NO. Centre Brel");
+	ck_assert_str_eq(sched_last_to(t.db, "+33612345603"), "Bonjour Chloé, venez-vous à "
+	    "Cuisine le jeudi 3 décembre à 14h, salle 2 ? Répondez OUI ou NON. Centre Brel");
+	ck_assert_str_eq(sched_text(t.db, "SELECT encoding || parts FROM messages WHERE "
+	    "to_number = '+33612345603' ORDER BY id DESC"), "gsm71");
 	while (queue_claim_next(t.db, "modem", now, &m) == 1) {
 		ck_assert_int_eq(queue_mark_sent(t.db, m.id, now), 0);
 		queue_msg_clear(&m);
