@@ -44,6 +44,25 @@ rsvp_answer_parse(const char *s, enum rsvp_answer *a)
 	return -1;
 }
 
+/*
+ * sql ready to run, with ?1 bound to event_id, ?2 to the session key and,
+ * when contact_id is not 0, ?3 to it; NULL on error.
+ */
+static sqlite3_stmt *
+rsvp_stmt(struct db *db, const struct db_sql *sql, int64_t event_id, int64_t key,
+    int64_t contact_id)
+{
+	sqlite3_stmt *st = db_stmt(db, sql);
+
+	if (st == NULL)
+		return NULL;
+	sqlite3_bind_int64(st, 1, event_id);
+	sqlite3_bind_int64(st, 2, key);
+	if (contact_id)
+		sqlite3_bind_int64(st, 3, contact_id);
+	return st;
+}
+
 /* Appends one line to rsvp_history (step NULL for a plain answer). */
 static int
 rsvp_log(struct db *db, int64_t event_id, int64_t key, int64_t contact_id,
@@ -52,13 +71,10 @@ rsvp_log(struct db *db, int64_t event_id, int64_t key, int64_t contact_id,
 {
 	DB_SQL(sql, "INSERT INTO rsvp_history (event_id, occurrence, contact_id, answer, via, "
 	    "reply_id, by_user, at, step) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-	sqlite3_stmt *st = db_stmt(db, sql);
+	sqlite3_stmt *st = rsvp_stmt(db, sql, event_id, key, contact_id);
 
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, event_id);
-	sqlite3_bind_int64(st, 2, key);
-	sqlite3_bind_int64(st, 3, contact_id);
 	sqlite3_bind_text(st, 4, rsvp_names[answer], -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 5, via, -1, SQLITE_STATIC);
 	if (reply_id)
@@ -84,13 +100,10 @@ rsvp_write(struct db *db, int64_t event_id, int64_t key, int64_t contact_id,
 	    "?6, ?7, ?8) ON CONFLICT (event_id, occurrence, contact_id) DO UPDATE SET "
 	    "answer = ?4, answered_at = ?5, via = ?6, reply_id = ?7, waiting_since = ?8, "
 	    "offered_until = NULL");
-	sqlite3_stmt *st = db_stmt(db, sql_set);
+	sqlite3_stmt *st = rsvp_stmt(db, sql_set, event_id, key, contact_id);
 
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, event_id);
-	sqlite3_bind_int64(st, 2, key);
-	sqlite3_bind_int64(st, 3, contact_id);
 	if (answer != RSVP_NONE) {
 		sqlite3_bind_text(st, 4, rsvp_names[answer], -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 5, now);
@@ -123,17 +136,7 @@ rsvp_taken(struct db *db, int64_t event_id, int64_t key)
 {
 	DB_SQL(sql, "SELECT count(*) FROM rsvps WHERE event_id = ?1 AND occurrence = ?2 AND "
 	    "((answer = 'yes' AND waiting_since IS NULL) OR offered_until IS NOT NULL)");
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int n = -1;
-
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, event_id);
-	sqlite3_bind_int64(st, 2, key);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
-	return n;
+	return (int)db_step_int(rsvp_stmt(db, sql, event_id, key, 0), -1);
 }
 
 /* contact's row: answer, waiting since and offer end (0 when none).  1, 0 without a row, -1. */
@@ -143,16 +146,13 @@ rsvp_current(struct db *db, int64_t event_id, int64_t key, int64_t contact_id,
 {
 	DB_SQL(sql, "SELECT answer, ifnull(waiting_since, 0), ifnull(offered_until, 0) "
 	    "FROM rsvps WHERE event_id = ? AND occurrence = ? AND contact_id = ?");
-	sqlite3_stmt *st = db_stmt(db, sql);
+	sqlite3_stmt *st = rsvp_stmt(db, sql, event_id, key, contact_id);
 	int rc;
 
 	*answer = RSVP_NONE;
 	*waiting_since = *offered_until = 0;
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, event_id);
-	sqlite3_bind_int64(st, 2, key);
-	sqlite3_bind_int64(st, 3, contact_id);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (rsvp_answer_parse((const char *)sqlite3_column_text(st, 0), answer) < 0)
 			*answer = RSVP_NONE;
@@ -218,10 +218,8 @@ rsvp_waiting_next(struct db *db, int64_t event_id, int64_t key, int capacity,
 		return -1;
 	if (taken >= capacity)
 		return 0;
-	if ((st = db_stmt(db, sql)) == NULL)
+	if ((st = rsvp_stmt(db, sql, event_id, key, 0)) == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, event_id);
-	sqlite3_bind_int64(st, 2, key);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		*contact_id = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
@@ -234,13 +232,10 @@ rsvp_offer(struct db *db, int64_t event_id, int64_t key, int64_t contact_id, int
 {
 	DB_SQL(sql, "UPDATE rsvps SET offered_until = ?4 WHERE event_id = ?1 AND "
 	    "occurrence = ?2 AND contact_id = ?3 AND waiting_since IS NOT NULL");
-	sqlite3_stmt *st = db_stmt(db, sql);
+	sqlite3_stmt *st = rsvp_stmt(db, sql, event_id, key, contact_id);
 
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, event_id);
-	sqlite3_bind_int64(st, 2, key);
-	sqlite3_bind_int64(st, 3, contact_id);
 	sqlite3_bind_int64(st, 4, until);
 	if (db_step_done(db, st) < 0 || sqlite3_changes(db_handle(db)) != 1)
 		return -1;
@@ -286,15 +281,7 @@ rsvp_next_offer_end(struct db *db)
 {
 	DB_SQL(sql, "SELECT ifnull(min(offered_until), 0) FROM rsvps INDEXED BY rsvps_offers "
 	    "WHERE offered_until IS NOT NULL");
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int64_t t = 0;
-
-	if (st == NULL)
-		return 0;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		t = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return t;
+	return db_step_int(db_stmt(db, sql), 0);
 }
 
 int
@@ -305,13 +292,10 @@ rsvp_set_present(struct db *db, int64_t event_id, int64_t key, int64_t contact_i
 	    "present, present_at) VALUES (?1, ?2, ?3, ?4, ?5) "
 	    "ON CONFLICT (event_id, occurrence, contact_id) DO UPDATE SET present = ?4, "
 	    "present_at = ?5");
-	sqlite3_stmt *st = db_stmt(db, sql);
+	sqlite3_stmt *st = rsvp_stmt(db, sql, event_id, key, contact_id);
 
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, event_id);
-	sqlite3_bind_int64(st, 2, key);
-	sqlite3_bind_int64(st, 3, contact_id);
 	if (present >= 0) {
 		sqlite3_bind_int(st, 4, present);
 		sqlite3_bind_int64(st, 5, now);
@@ -325,14 +309,11 @@ rsvp_known(struct db *db, int64_t event_id, int64_t key, int64_t contact_id)
 	DB_SQL(sql, "SELECT 1 FROM rsvps WHERE event_id = ? AND occurrence = ? "
 	    "AND contact_id = ? UNION ALL SELECT 1 FROM messages WHERE event_id = ?1 AND "
 	    "event_occurrence = ?2 AND contact_id = ?3");
-	sqlite3_stmt *st = db_stmt(db, sql);
+	sqlite3_stmt *st = rsvp_stmt(db, sql, event_id, key, contact_id);
 	bool yes;
 
 	if (st == NULL)
 		return false;
-	sqlite3_bind_int64(st, 1, event_id);
-	sqlite3_bind_int64(st, 2, key);
-	sqlite3_bind_int64(st, 3, contact_id);
 	yes = sqlite3_step(st) == SQLITE_ROW;
 	sqlite3_reset(st);
 	return yes;
@@ -452,13 +433,11 @@ rsvp_unanswered(struct db *db, int64_t event_id, int64_t key, size_t *n)
 	    "LEFT JOIN rsvps r ON r.event_id = ?1 AND r.occurrence = ?2 AND "
 	    "r.contact_id = c.id WHERE r.answer IS NULL "
 	    "ORDER BY c.last_name COLLATE NOCASE, c.first_name COLLATE NOCASE, c.id");
-	sqlite3_stmt *st = db_stmt(db, sql);
+	sqlite3_stmt *st = rsvp_stmt(db, sql, event_id, key, 0);
 
 	*n = 0;
 	if (st == NULL)
 		return NULL;
-	sqlite3_bind_int64(st, 1, event_id);
-	sqlite3_bind_int64(st, 2, key);
 	return db_collect_ids(st, n);
 }
 
@@ -473,14 +452,12 @@ rsvp_counts(struct db *db, int64_t event_id, int64_t key, struct rsvp_counts *c)
 	    "total(r.offered_until IS NOT NULL) "
 	    "FROM people JOIN contacts c ON c.id = people.id LEFT JOIN rsvps r ON "
 	    "r.event_id = ?1 AND r.occurrence = ?2 AND r.contact_id = people.id");
-	sqlite3_stmt *st = db_stmt(db, sql);
+	sqlite3_stmt *st = rsvp_stmt(db, sql, event_id, key, 0);
 	int rc;
 
 	memset(c, 0, sizeof(*c));
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, event_id);
-	sqlite3_bind_int64(st, 2, key);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		c->invited = sqlite3_column_int(st, 0);
 		c->delivered = sqlite3_column_int(st, 1);

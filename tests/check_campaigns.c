@@ -520,19 +520,32 @@ count_of(json_t *session, const char *key)
 	return json_integer_value(json_object_get(json_object_get(session, "counts"), key));
 }
 
-/* The last message to contact id (to decref). */
-static json_t *
-last_message_to(json_int_t id)
+/* Asserts that the last message to contact id contains text. */
+static void
+assert_last_message(json_int_t id, const char *text)
 {
 	char path[96];
-	json_t *list, *m;
+	json_t *list;
+	const char *body;
 
 	snprintf(path, sizeof(path), "/api/v1/messages?contact_id=%lld", (long long)id);
 	list = call(&A, "GET", path, NULL, 200);
-	ck_assert_uint_gt(json_array_size(list), 0);
-	m = json_incref(json_array_get(list, 0));
+	body = json_string_value(json_object_get(json_array_get(list, 0), "body"));
+	ck_assert_msg(body && strstr(body, text), "last message to %lld: %s (want %s)",
+	    (long long)id, body ? body : "none", text);
 	json_decref(list);
-	return m;
+}
+
+/* Sets contact's answer for the next session of ev by hand; the session's JSON (to decref). */
+static json_t *
+answer_by_hand(json_int_t ev, json_int_t contact, const char *answer)
+{
+	char path[96], body[48];
+
+	snprintf(path, sizeof(path), "/api/v1/events/%lld/rsvps/%lld", (long long)ev,
+	    (long long)contact);
+	snprintf(body, sizeof(body), "{\"answer\":\"%s\"}", answer);
+	return call(&A, "PUT", path, body, 200);
 }
 
 /*
@@ -543,7 +556,7 @@ last_message_to(json_int_t id)
 START_TEST(test_waitlist_by_staff)
 {
 	json_int_t g = make_group(), ev;
-	json_t *r, *m;
+	json_t *r;
 	struct e2e_resp resp;
 	char body[512], path[160], start[32], end[32];
 
@@ -553,15 +566,12 @@ START_TEST(test_waitlist_by_staff)
 	    "\"starts_at\":\"%s\",\"ends_at\":\"%s\",\"capacity\":2,\"group_ids\":[%lld]}",
 	    start, end, (long long)g);
 	ev = id_of(call(&A, "POST", "/api/v1/events", body, 201));
-	snprintf(path, sizeof(path), "/api/v1/events/%lld/rsvps/1", (long long)ev);
-	json_decref(call(&A, "PUT", path, "{\"answer\":\"yes\"}", 200));
-	snprintf(path, sizeof(path), "/api/v1/events/%lld/rsvps/2", (long long)ev);
-	r = call(&A, "PUT", path, "{\"answer\":\"yes\"}", 200);
+	json_decref(answer_by_hand(ev, 1, "yes"));
+	r = answer_by_hand(ev, 2, "yes");
 	ck_assert_int_eq(count_of(r, "places_left"), 0);
 	json_decref(r);
 	/* full: Zoé waits, and gets the waiting SMS in English */
-	snprintf(path, sizeof(path), "/api/v1/events/%lld/rsvps/3", (long long)ev);
-	r = call(&A, "PUT", path, "{\"answer\":\"yes\"}", 200);
+	r = answer_by_hand(ev, 3, "yes");
 	ck_assert_int_eq(count_of(r, "yes"), 2);
 	ck_assert_int_eq(count_of(r, "waiting"), 1);
 	ck_assert_int_eq(count_of(r, "none"), 1);
@@ -569,25 +579,17 @@ START_TEST(test_waitlist_by_staff)
 	ck_assert(json_is_true(json_object_get(json_array_get(json_object_get(r, "rsvps"), 3),
 	    "waiting")));
 	json_decref(r);
-	m = last_message_to(3);
-	ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(m, "body")),
-	    "It is full for now: you are on the waiting list"));
-	json_decref(m);
+	assert_last_message(3, "It is full for now: you are on the waiting list");
 	/* Awa is taken off by staff: the place is offered to Zoé and held for her */
-	snprintf(path, sizeof(path), "/api/v1/events/%lld/rsvps/1", (long long)ev);
-	r = call(&A, "PUT", path, "{\"answer\":\"none\"}", 200);
+	r = answer_by_hand(ev, 1, "none");
 	ck_assert_int_eq(count_of(r, "yes"), 1);
 	ck_assert_int_eq(count_of(r, "places_left"), 0);
 	ck_assert(json_is_string(json_object_get(json_array_get(json_object_get(r, "rsvps"), 3),
 	    "offered_until")));
 	json_decref(r);
-	m = last_message_to(3);
-	ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(m, "body")),
-	    "A place is free: Couture"));
-	json_decref(m);
+	assert_last_message(3, "A place is free: Couture");
 	/* she said yes on the phone: the place is hers */
-	snprintf(path, sizeof(path), "/api/v1/events/%lld/rsvps/3", (long long)ev);
-	r = call(&A, "PUT", path, "{\"answer\":\"yes\"}", 200);
+	r = answer_by_hand(ev, 3, "yes");
 	ck_assert_int_eq(count_of(r, "yes"), 2);
 	ck_assert_int_eq(count_of(r, "waiting"), 0);
 	json_decref(r);
@@ -623,10 +625,8 @@ START_TEST(test_chase)
 	    "\"starts_at\":\"%s\",\"ends_at\":\"%s\",\"group_ids\":[%lld],"
 	    "\"contact_ids\":[%lld]}", start, end, (long long)g, (long long)denis);
 	ev = id_of(call(&A, "POST", "/api/v1/events", body, 201));
-	snprintf(path, sizeof(path), "/api/v1/events/%lld/rsvps/1", (long long)ev);
-	json_decref(call(&A, "PUT", path, "{\"answer\":\"no\"}", 200));
-	snprintf(path, sizeof(path), "/api/v1/events/%lld/rsvps/2", (long long)ev);
-	json_decref(call(&A, "PUT", path, "{\"answer\":\"yes\"}", 200));
+	json_decref(answer_by_hand(ev, 1, "no"));
+	json_decref(answer_by_hand(ev, 2, "yes"));
 
 	/* the preview: Zoé only, in English; the landline and the STOP left out */
 	snprintf(path, sizeof(path), "/api/v1/events/%lld/chase", (long long)ev);

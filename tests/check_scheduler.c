@@ -697,6 +697,15 @@ sched_last_to(struct db *db, const char *number)
 	return sched_text(db, sql);
 }
 
+/* Asserts that the last message to number contains text. */
+static void
+sched_assert_last(struct db *db, const char *number, const char *text)
+{
+	const char *body = sched_last_to(db, number);
+
+	ck_assert_msg(strstr(body, text) != NULL, "to %s: %s (want %s)", number, body, text);
+}
+
 /*
  * Capacity 2: the third and fourth "oui" wait and are told so in their
  * language; a "non" frees a place, which is offered to the first one
@@ -727,12 +736,11 @@ START_TEST(sched_test_waitlist)
 	ck_assert_int_eq(sched_count(t.db, "kind = 'direct'"), 0);
 	/* full: Bruno (English) then Emma wait, and are told so */
 	sched_reply(t.db, cfg, "+33612345602", "yes", "2026-11-26T11:10:00+01:00", &intent);
-	ck_assert_ptr_nonnull(strstr(sched_last_to(t.db, "+33612345602"),
-	    "It is full for now: you are on the waiting list"));
+	sched_assert_last(t.db, "+33612345602",
+	    "It is full for now: you are on the waiting list");
 	sched_reply(t.db, cfg, "+33612345605", "oui", "2026-11-26T11:20:00+01:00", &intent);
-	ck_assert_ptr_nonnull(strstr(sched_last_to(t.db, "+33612345605"), "C'est complet pour "
-	    "l'instant : vous etes sur la liste d'attente, nous vous écrivons si une place se "
-	    "libère."));
+	sched_assert_last(t.db, "+33612345605", "C'est complet pour l'instant : vous etes sur "
+	    "la liste d'attente, nous vous écrivons si une place se libère.");
 	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM rsvps WHERE answer = 'yes' AND "
 	    "waiting_since IS NULL"), 2);
 	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM rsvps WHERE waiting_since IS "
@@ -742,8 +750,8 @@ START_TEST(sched_test_waitlist)
 	sched_reply(t.db, cfg, "+33612345602", "STOP", "2026-11-27T09:00:00+01:00", &intent);
 	ck_assert_int_eq(intent, INTENT_STOP);
 	sched_reply(t.db, cfg, "+33612345601", "non", "2026-11-27T10:00:00+01:00", &intent);
-	ck_assert_ptr_nonnull(strstr(sched_last_to(t.db, "+33612345605"),
-	    "Une place s'est libérée : Cuisine, jeudi 3 décembre à 14h. Répondez OUI d'ici 24 h"));
+	sched_assert_last(t.db, "+33612345605",
+	    "Une place s'est libérée : Cuisine, jeudi 3 décembre à 14h. Répondez OUI d'ici 24 h");
 	ck_assert_int_eq(sched_count(t.db, "to_number = '+33612345605' AND event_occurrence = "
 	    "202612031400 AND reply_until > 0 AND kind = 'direct'"), 1);
 	ck_assert_int_eq(sched_count(t.db, "to_number = '+33612345602' AND body LIKE "
@@ -753,8 +761,7 @@ START_TEST(sched_test_waitlist)
 
 	/* Emma's oui takes it, and she is told */
 	sched_reply(t.db, cfg, "+33612345605", "oui", "2026-11-27T12:00:00+01:00", &intent);
-	ck_assert_ptr_nonnull(strstr(sched_last_to(t.db, "+33612345605"),
-	    "C'est noté, la place est à vous"));
+	sched_assert_last(t.db, "+33612345605", "C'est noté, la place est à vous");
 	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM rsvps WHERE answer = 'yes' AND "
 	    "waiting_since IS NULL"), 2);
 	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM rsvps WHERE waiting_since IS "
@@ -787,8 +794,7 @@ START_TEST(sched_test_waitlist_offer_ends)
 	sched_reply(t.db, cfg, "+33612345602", "yes", "2026-11-26T11:10:00+01:00", &intent);
 	sched_reply(t.db, cfg, "+33612345603", "oui", "2026-11-26T11:20:00+01:00", &intent);
 	sched_reply(t.db, cfg, "+33612345601", "non", "2026-11-28T10:00:00+01:00", &intent);
-	ck_assert_ptr_nonnull(strstr(sched_last_to(t.db, "+33612345602"),
-	    "A place is free: Cuisine"));
+	sched_assert_last(t.db, "+33612345602", "A place is free: Cuisine");
 	ck_assert_int_eq(test_db_int(t.db, "SELECT offered_until FROM rsvps WHERE contact_id = 2"),
 	    sched_time("2026-11-29T10:00:00+01:00"));
 
@@ -801,8 +807,7 @@ START_TEST(sched_test_waitlist_offer_ends)
 	/* time is up: Bruno leaves the list, Chloé is asked */
 	ck_assert_int_eq(waitlist_pass(t.db, cfg, sched_time("2026-11-29T10:00:00+01:00"), &next),
 	    1);
-	ck_assert_ptr_nonnull(strstr(sched_last_to(t.db, "+33612345603"),
-	    "Une place s'est libérée"));
+	sched_assert_last(t.db, "+33612345603", "Une place s'est libérée");
 	ck_assert_int_eq(next, sched_time("2026-11-30T10:00:00+01:00"));
 	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM rsvps WHERE contact_id = 2 AND "
 	    "answer IS NULL AND waiting_since IS NULL"), 1);
@@ -819,7 +824,7 @@ START_TEST(sched_test_waitlist_offer_ends)
 	sched_reply(t.db, cfg, "+33612345603", "non", "2026-12-03T12:00:00+01:00", &intent);
 	ck_assert_int_eq(test_db_int(t.db, "SELECT offered_until FROM rsvps WHERE contact_id = 2"),
 	    sched_time("2026-12-03T14:00:00+01:00"));
-	ck_assert_ptr_nonnull(strstr(sched_last_to(t.db, "+33612345602"), "within 2 h"));
+	sched_assert_last(t.db, "+33612345602", "within 2 h");
 	test_db_close(&t);
 	config_free(cfg);
 }
