@@ -101,6 +101,12 @@ struct rsvp_seat {
 /* Up to max offers that ended at now, oldest first: how many, or -1. */
 int rsvp_offers_ended(struct db *db, int64_t now, struct rsvp_seat *out, int max);
 
+/*
+ * Up to max sessions (contact_id 0) whose key is from_key or later where
+ * someone waits without an offer, nearest first: how many, or -1.
+ */
+int rsvp_sessions_waiting(struct db *db, int64_t from_key, struct rsvp_seat *out, int max);
+
 /* When the next open offer ends, or 0 when none is open. */
 int64_t rsvp_next_offer_end(struct db *db);
 

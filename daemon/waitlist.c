@@ -13,8 +13,9 @@
 #include "events.h"
 #include "log.h"
 #include "queue.h"
+#include "recur.h"
 
-#define WAITLIST_BATCH 16	/* offers ended per look at the table */
+#define WAITLIST_BATCH 16	/* offers ended, or sessions, per look at the table */
 #define WAITLIST_FILL_MAX 1000	/* people passed over for one place, at most */
 
 /* The texts of one step, per language: templates (template.h). */
@@ -172,10 +173,13 @@ done:
 	return rc;
 }
 
-/* Ends one offer and offers the place again, in a transaction.  0 or -1. */
+/*
+ * In a transaction: ends the offer of seat s when step is "expired", then
+ * offers the free places of its session.  0 or -1.
+ */
 static int
-waitlist_expire(struct db *db, const struct config *cfg, const struct rsvp_seat *s,
-    int64_t now)
+waitlist_session(struct db *db, const struct config *cfg, const struct rsvp_seat *s,
+    const char *step, int64_t now)
 {
 	struct event e = { 0 };
 	struct event_occ o;
@@ -184,14 +188,15 @@ waitlist_expire(struct db *db, const struct config *cfg, const struct rsvp_seat 
 
 	if (db_begin(db) < 0)
 		return -1;
-	if (rsvp_leave_waiting(db, s->event_id, s->key, s->contact_id, "expired", now) == 0 &&
+	if ((step == NULL ||
+	    rsvp_leave_waiting(db, s->event_id, s->key, s->contact_id, step, now) == 0) &&
 	    events_load(db, s->event_id, &e, &err) == 0 &&
 	    events_occurrence_get(db, &e, s->key, &o, &err) == 0 &&
 	    waitlist_fill(db, cfg, &e, &o, now) == 0)
 		rc = db_commit(db);
 	if (rc < 0) {
 		db_rollback(db);
-		log_err("waitlist: event=%lld occurrence=%lld: the offer could not pass on",
+		log_err("waitlist: event=%lld occurrence=%lld: the places could not be offered",
 		    (long long)s->event_id, (long long)s->key);
 	}
 	event_clear(&e);
@@ -209,11 +214,17 @@ waitlist_pass(struct db *db, const struct config *cfg, int64_t now, int64_t *nex
 		if ((n = rsvp_offers_ended(db, now, seats, WAITLIST_BATCH)) < 0)
 			return -1;
 		for (i = 0; i < n; i++) {
-			if (waitlist_expire(db, cfg, &seats[i], now) < 0)
+			if (waitlist_session(db, cfg, &seats[i], "expired", now) < 0)
 				return -1;
 			ended++;
 		}
 	} while (n == WAITLIST_BATCH);
+	/* places freed otherwise (a capacity raised, a failure before): the coming sessions */
+	if ((n = rsvp_sessions_waiting(db, recur_key(now), seats, WAITLIST_BATCH)) < 0)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (waitlist_session(db, cfg, &seats[i], NULL, now) < 0)
+			return -1;
 	*next = rsvp_next_offer_end(db);
 	return ended;
 }

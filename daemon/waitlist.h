@@ -46,8 +46,9 @@ int waitlist_answer(struct db *db, const struct config *cfg, const struct rsvp_c
 
 /*
  * Ends the offers whose time is up and offers their places to the next
- * ones, one transaction per offer.  *next is when the next open offer
- * ends (0: none).  Returns offers ended, or -1.
+ * ones, then offers the places free in coming sessions where people wait
+ * (a capacity raised by staff), one transaction per session.  *next is
+ * when the next open offer ends (0: none).  Returns offers ended, or -1.
  */
 int waitlist_pass(struct db *db, const struct config *cfg, int64_t now, int64_t *next);
 

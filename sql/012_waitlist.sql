@@ -10,6 +10,7 @@
 ALTER TABLE rsvps ADD COLUMN waiting_since INTEGER;
 ALTER TABLE rsvps ADD COLUMN offered_until INTEGER;
 CREATE INDEX rsvps_offers ON rsvps (offered_until) WHERE offered_until IS NOT NULL;
+CREATE INDEX rsvps_waiting ON rsvps (occurrence) WHERE waiting_since IS NOT NULL;
 
 -- What a history line did to the waiting list: NULL for a plain answer,
 -- 'waiting' (put on the list), 'offered' (a place offered by SMS),

@@ -718,7 +718,7 @@ START_TEST(sched_test_waitlist)
 	struct test_db t;
 	struct error err = { 0 };
 	enum intent intent;
-	int64_t ids[3], all[5], g, emma;
+	int64_t ids[3], all[5], g, emma, next;
 
 	time_set_zone("Europe/Paris");
 	test_db_open(&t);
@@ -770,6 +770,14 @@ START_TEST(sched_test_waitlist)
 	    "':' || ifnull(step, '-'), ' ') FROM (SELECT * FROM rsvp_history ORDER BY id)"),
 	    "1:yes:- 3:yes:- 2:yes:waiting 5:yes:waiting 1:no:- 2:none:skipped "
 	    "5:yes:offered 5:yes:placed");
+	/* Awa changes her mind: full, she waits; a third place opened by staff is hers */
+	sched_reply(t.db, cfg, "+33612345601", "oui", "2026-11-27T13:00:00+01:00", &intent);
+	sched_assert_last(t.db, "+33612345601", "vous etes sur la liste d'attente");
+	ck_assert_int_eq(db_exec(t.db, "UPDATE events SET capacity = 3"), 0);
+	ck_assert_int_eq(waitlist_pass(t.db, cfg, sched_time("2026-11-27T14:00:00+01:00"), &next),
+	    0);
+	sched_assert_last(t.db, "+33612345601", "Une place s'est libérée");
+	ck_assert_int_eq(next, sched_time("2026-11-28T14:00:00+01:00"));
 	test_db_close(&t);
 	config_free(cfg);
 }
