@@ -608,6 +608,7 @@ END_TEST
  */
 START_TEST(test_chase)
 {
+	struct e2e_client anim;
 	json_int_t g = make_group(), ev, denis;
 	json_t *r, *list, *o;
 	struct e2e_resp resp;
@@ -685,6 +686,17 @@ START_TEST(test_chase)
 	ck_assert(found);
 	json_decref(list);
 	json_decref(call(&A, "GET", "/api/v1/reports/coming?days=0", NULL, 400));
+
+	/* an animateur neither sees nor chases an atelier they do not run */
+	e2e_client_init(&anim);
+	ck_assert_int_eq(e2e_login(&E, &anim, E2E_ANIMATEUR, E2E_ANIMATEUR_PW), 200);
+	json_decref(call(&anim, "GET", path, NULL, 404));
+	json_decref(call(&anim, "POST", path, "{\"confirm\":true}", 404));
+	list = call(&anim, "GET", "/api/v1/reports/coming", NULL, 200);
+	ck_assert_uint_eq(json_array_size(list), 0);
+	json_decref(list);
+	e2e_client_free(&anim);
+	json_decref(wait_for("/api/v1/messages?contact_id=3", 2));
 }
 END_TEST
 
