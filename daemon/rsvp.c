@@ -253,12 +253,21 @@ rsvp_leave_waiting(struct db *db, int64_t event_id, int64_t key, int64_t contact
 	    now);
 }
 
-/* Steps st into out (at most max seats), contact_id 0 for a one-column-pair st; n or -1. */
+/*
+ * Runs sql with ?1 bound to arg and ?2 to max into out: its rows are
+ * (event_id, occurrence[, contact_id]).  How many, or -1.
+ */
 static int
-rsvp_collect_seats(sqlite3_stmt *st, struct rsvp_seat *out, int max)
+rsvp_seats(struct db *db, const struct db_sql *sql, int64_t arg, struct rsvp_seat *out,
+    int max)
 {
+	sqlite3_stmt *st = db_stmt(db, sql);
 	int n = 0, rc = SQLITE_DONE;
 
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, arg);
+	sqlite3_bind_int(st, 2, max);
 	while (n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		out[n].event_id = sqlite3_column_int64(st, 0);
 		out[n].key = sqlite3_column_int64(st, 1);
@@ -277,13 +286,8 @@ rsvp_offers_ended(struct db *db, int64_t now, struct rsvp_seat *out, int max)
 	DB_SQL(sql, "SELECT event_id, occurrence, contact_id FROM rsvps INDEXED BY "
 	    "rsvps_offers WHERE offered_until IS NOT NULL AND offered_until <= ?1 "
 	    "ORDER BY offered_until LIMIT ?2");
-	sqlite3_stmt *st = db_stmt(db, sql);
 
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, now);
-	sqlite3_bind_int(st, 2, max);
-	return rsvp_collect_seats(st, out, max);
+	return rsvp_seats(db, sql, now, out, max);
 }
 
 int
@@ -292,13 +296,8 @@ rsvp_sessions_waiting(struct db *db, int64_t from_key, struct rsvp_seat *out, in
 	DB_SQL(sql, "SELECT DISTINCT event_id, occurrence FROM rsvps INDEXED BY rsvps_waiting "
 	    "WHERE waiting_since IS NOT NULL AND offered_until IS NULL AND occurrence >= ?1 "
 	    "ORDER BY occurrence, event_id LIMIT ?2");
-	sqlite3_stmt *st = db_stmt(db, sql);
 
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, from_key);
-	sqlite3_bind_int(st, 2, max);
-	return rsvp_collect_seats(st, out, max);
+	return rsvp_seats(db, sql, from_key, out, max);
 }
 
 int64_t
