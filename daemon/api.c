@@ -50,6 +50,9 @@ static const struct http_route api_routes[] = {
 	{ "PATCH", "/api/v1/events/{id}/occurrences/{id}", api_events_occurrence_update, 0 },
 	{ "GET", "/api/v1/events/{id}/rsvps", api_events_rsvps, 0 },
 	{ "PUT", "/api/v1/events/{id}/rsvps/{id}", api_events_rsvp_set, 0 },
+	{ "GET", "/api/v1/events/{id}/calls", api_calls_session, 0 },
+	{ "POST", "/api/v1/events/{id}/calls", api_calls_record, 0 },
+	{ "GET", "/api/v1/calls", api_calls_list, 0 },
 	{ "GET", "/api/v1/events/{id}/report.csv", api_events_report, 0 },
 	{ "GET", "/api/v1/events/{id}/chase", api_events_chase_preview, 0 },
 	{ "POST", "/api/v1/events/{id}/chase", api_events_chase_send, 0 },
@@ -74,10 +77,12 @@ static const struct http_route api_routes[] = {
 	{ "GET", "/api/v1/status", api_status, 0 },
 	{ "GET", "/api/v1/settings", api_settings_get, HTTP_ADMIN },
 	{ "PATCH", "/api/v1/settings", api_settings_update, HTTP_ADMIN },
-	{ "GET", "/api/v1/replies", api_replies_list, HTTP_STAFF },
-	{ "PATCH", "/api/v1/replies/{id}", api_replies_update, HTTP_STAFF },
-	{ "GET", "/api/v1/inbox", api_inbox, HTTP_STAFF },
-	{ "GET", "/api/v1/inbox/thread", api_inbox_thread, HTTP_STAFF },
+	{ "GET", "/api/v1/texts", api_texts_get, HTTP_ADMIN },
+	{ "PATCH", "/api/v1/texts", api_texts_update, HTTP_ADMIN },
+	{ "GET", "/api/v1/replies", api_replies_list, 0 },
+	{ "PATCH", "/api/v1/replies/{id}", api_replies_update, 0 },
+	{ "GET", "/api/v1/inbox", api_inbox, 0 },
+	{ "GET", "/api/v1/inbox/thread", api_inbox_thread, 0 },
 	{ "POST", "/api/v1/simulator/replies", api_simulator_reply, HTTP_STAFF },
 };
 
@@ -149,12 +154,12 @@ api_get_string(json_t *obj, const char *key, bool required, const char **out,
 	*out = NULL;
 	if (v == NULL || json_is_null(v)) {
 		if (required)
-			return error_set(err, 400, "missing_field", key,
+			return error_set(err, ERR_INVALID, "missing_field", key,
 			    "Le champ « %s » est obligatoire.", key);
 		return 0;
 	}
 	if (!json_is_string(v))
-		return error_set(err, 400, "invalid_type", key,
+		return error_set(err, ERR_INVALID, "invalid_type", key,
 		    "Le champ « %s » doit être un texte.", key);
 	*out = json_string_value(v);
 	return 0;
@@ -193,7 +198,7 @@ api_get_time(json_t *obj, const char *key, int64_t *out, struct error *err)
 		return 0;
 	}
 	if (time_parse(v, out) < 0)
-		return error_set(err, 400, "invalid", key, "Date invalide : « %s » "
+		return error_set(err, ERR_INVALID, "invalid", key, "Date invalide : « %s » "
 		    "(attendu 2026-12-03T14:00:00+01:00 ou 2026-12-03).", v);
 	return 0;
 }
@@ -208,7 +213,7 @@ api_get_bool(json_t *obj, const char *key, bool *out, bool *present, struct erro
 	if (v == NULL)
 		return 0;
 	if (!json_is_boolean(v))
-		return error_set(err, 400, "invalid_type", key,
+		return error_set(err, ERR_INVALID, "invalid_type", key,
 		    "Le champ « %s » doit valoir true ou false.", key);
 	*out = json_is_true(v);
 	if (present)
@@ -275,7 +280,7 @@ api_get_ids(json_t *obj, const char *key, int64_t **ids, size_t *n, struct error
 	if (v == NULL || json_is_null(v))
 		return 0;
 	if (!json_is_array(v))
-		return error_set(err, 400, "invalid_type", key,
+		return error_set(err, ERR_INVALID, "invalid_type", key,
 		    "Le champ « %s » doit être une liste de numéros.", key);
 	*ids = calloc(json_array_size(v) + 1, sizeof(**ids));
 	if (*ids == NULL)
@@ -285,7 +290,7 @@ api_get_ids(json_t *obj, const char *key, int64_t **ids, size_t *n, struct error
 			free(*ids);
 			*ids = NULL;
 			*n = 0;
-			return error_set(err, 400, "invalid_type", key,
+			return error_set(err, ERR_INVALID, "invalid_type", key,
 			    "Le champ « %s » doit être une liste de numéros.", key);
 		}
 		(*ids)[(*n)++] = json_integer_value(item);
@@ -306,7 +311,7 @@ api_check_keys(json_t *obj, const char *const *allowed, struct error *err)
 			if (strcmp(allowed[i], key) == 0)
 				break;
 		if (allowed[i] == NULL)
-			return error_set(err, 400, "unknown_field", key,
+			return error_set(err, ERR_INVALID, "unknown_field", key,
 			    "Champ inconnu : « %s ».", key);
 	}
 	return 0;

@@ -70,6 +70,8 @@ int api_users_role(json_t *body, enum auth_role *role, bool *present, struct err
 int api_healthz(struct http_req *req);
 int api_settings_get(struct http_req *req);
 int api_settings_update(struct http_req *req);
+int api_texts_get(struct http_req *req);
+int api_texts_update(struct http_req *req);
 int api_metrics(struct http_req *req);
 int api_session_login(struct http_req *req);
 int api_session_logout(struct http_req *req);
@@ -99,6 +101,16 @@ int api_tokens_list(struct http_req *req);
 int api_tokens_create(struct http_req *req);
 int api_tokens_revoke(struct http_req *req);
 
+/*
+ * The atelier {id} of a request (an animateur's own only), and the session
+ * ?occurrence= of it (else the one in progress or next, else the last).
+ * 0, or -1 with *answer the 404 already sent.
+ */
+struct event_occ;
+int api_events_load(struct http_req *req, struct event *e, int *answer);
+int api_events_session(struct http_req *req, const struct event *e, struct event_occ *o,
+    int *answer);
+
 int api_events_list(struct http_req *req);
 int api_events_create(struct http_req *req);
 int api_events_get(struct http_req *req);
@@ -107,6 +119,9 @@ int api_events_delete(struct http_req *req);
 int api_events_occurrences(struct http_req *req);
 int api_events_occurrence_update(struct http_req *req);
 int api_events_rsvps(struct http_req *req);
+int api_calls_list(struct http_req *req);
+int api_calls_session(struct http_req *req);
+int api_calls_record(struct http_req *req);
 int api_events_rsvp_set(struct http_req *req);
 int api_events_report(struct http_req *req);
 int api_events_chase_preview(struct http_req *req);

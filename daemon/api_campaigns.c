@@ -63,8 +63,8 @@ api_campaigns_load(struct http_req *req, struct campaign *c, int *answer)
 	if (campaigns_load(req->app->db, req->ids[0], c, &err) == 0 &&
 	    api_campaigns_event_allowed(req, c->event_id))
 		return 0;
-	if (err.status == 0)
-		error_set(&err, 404, "not_found", NULL, "Cette campagne n'existe pas.");
+	if (err.kind == ERR_NONE)
+		error_set(&err, ERR_NOT_FOUND, "not_found", NULL, "Cette campagne n'existe pas.");
 	campaign_clear(c);
 	*answer = http_reply_error(req, &err);
 	return -1;
@@ -88,7 +88,7 @@ api_campaigns_apply_bodies(json_t *bodies, struct campaign *c, struct error *err
 	if (bodies == NULL || json_is_null(bodies))
 		return 0;
 	if (!json_is_object(bodies))
-		return error_set(err, 400, "invalid_type", "bodies",
+		return error_set(err, ERR_INVALID, "invalid_type", "bodies",
 		    "« bodies » est un objet {\"en\": …, \"ar\": …}.");
 	if (api_check_keys(bodies, api_bodies_keys, err) < 0)
 		return -1;
@@ -107,7 +107,7 @@ api_campaigns_apply_audience(json_t *a, struct campaign *c, struct error *err)
 	if (a == NULL)
 		return 0;
 	if (!json_is_object(a))
-		return error_set(err, 400, "invalid_type", "audience",
+		return error_set(err, ERR_INVALID, "invalid_type", "audience",
 		    "« audience » est un objet {\"group_ids\", \"contact_ids\", \"event_id\"}.");
 	if (api_check_keys(a, api_audience_keys, err) < 0)
 		return -1;
@@ -123,7 +123,7 @@ api_campaigns_apply_audience(json_t *a, struct campaign *c, struct error *err)
 	}
 	if ((ev = json_object_get(a, "event_id")) != NULL) {
 		if (!json_is_null(ev) && (!json_is_integer(ev) || json_integer_value(ev) <= 0))
-			return error_set(err, 400, "invalid_type", "event_id",
+			return error_set(err, ERR_INVALID, "invalid_type", "event_id",
 			    "« event_id » est le numéro d'un atelier.");
 		c->event_id = json_is_null(ev) ? 0 : json_integer_value(ev);
 	}
@@ -152,11 +152,11 @@ api_campaigns_apply_offsets(json_t *list, struct campaign *c, struct error *err)
 
 	if (!json_is_array(list) || json_array_size(list) == 0 ||
 	    json_array_size(list) > CAMPAIGN_OFFSETS_MAX)
-		return error_set(err, 400, "invalid", "schedule", "« before_event » est une "
-		    "liste de 1 à %d rappels, par exemple [\"-1d@18:00\"].", CAMPAIGN_OFFSETS_MAX);
+		return error_set(err, ERR_INVALID, "invalid", "schedule",
+		    "« before_event » est une liste de 1 à %d rappels, par exemple [\"-1d@18:00\"].", CAMPAIGN_OFFSETS_MAX);
 	json_array_foreach(list, i, v) {
 		if (!json_is_string(v))
-			return error_set(err, 400, "invalid", "schedule",
+			return error_set(err, ERR_INVALID, "invalid", "schedule",
 			    "Chaque rappel est un texte, par exemple \"-1d@18:00\".");
 		if ((c->offsets[c->noffsets] = strdup(json_string_value(v))) == NULL)
 			fatal("api: out of memory");
@@ -178,7 +178,7 @@ api_campaigns_apply_schedule(json_t *s, struct campaign *c, struct error *err)
 	if (json_is_null(s))
 		return 0;
 	if (!json_is_object(s))
-		return error_set(err, 400, "invalid_type", "schedule", "« schedule » est "
+		return error_set(err, ERR_INVALID, "invalid_type", "schedule", "« schedule » est "
 		    "{\"at\": …}, {\"rrule\": …, \"dtstart\": …} ou {\"before_event\": […]}.");
 	if (api_check_keys(s, api_schedule_keys, err) < 0)
 		return -1;
@@ -285,26 +285,19 @@ api_campaigns_write(struct http_req *req, bool creating)
 	    campaign_validate(req->app->db, &c, &err) < 0)
 		goto out;
 	if (!api_campaigns_event_allowed(req, c.event_id)) {
-		error_set(&err, 403, "forbidden", "event_id", "Un animateur écrit seulement "
-		    "des campagnes sur les ateliers qu'il anime.");
+		error_set(&err, ERR_FORBIDDEN, "forbidden", "event_id",
+		    "Un animateur écrit seulement des campagnes sur les ateliers qu'il anime.");
 		goto out;
 	}
 	if (api_campaigns_is_animateur(req) && (c.ngroups || c.ncontacts)) {
-		error_set(&err, 403, "forbidden", "audience", "Un animateur écrit aux invités "
-		    "de ses ateliers : la campagne part aux invités de l'atelier choisi.");
+		error_set(&err, ERR_FORBIDDEN, "forbidden", "audience",
+		    "Un animateur écrit aux invités de ses ateliers : la campagne part aux invités "
+		    "de l'atelier choisi.");
 		goto out;
 	}
-	if (db_begin(req->app->db) < 0) {
-		error_set(&err, 500, "internal", NULL, "Erreur de la base de données.");
+	if (db_txn_begin(req->app->db, &err) < 0 || db_txn_end(req->app->db,
+	    campaigns_write(req->app->db, &c, &actor, req->now, &err), &err) < 0)
 		goto out;
-	}
-	if (campaigns_write(req->app->db, &c, &actor, req->now, &err) < 0 ||
-	    db_commit(req->app->db) < 0) {
-		db_rollback(req->app->db);
-		if (err.status == 0)
-			error_set(&err, 500, "internal", NULL, "Erreur de la base de données.");
-		goto out;
-	}
 	scheduler_poke(req->app->sched);
 	j = api_campaigns_json(req->app->db, &c);
 out:
@@ -339,31 +332,27 @@ api_campaigns_change(struct http_req *req, const char *what)
 	if (api_campaigns_load(req, &c, &answer) < 0)
 		return answer;
 	if (strcmp(what, "schedule") == 0 && (campaign_validate(req->app->db, &c, &err) < 0 ||
-	    (c.schedule == CAMPAIGN_UNSCHEDULED && error_set(&err, 400, "missing_field",
+	    (c.schedule == CAMPAIGN_UNSCHEDULED && error_set(&err, ERR_INVALID, "missing_field",
 	    "schedule", "Choisissez quand envoyer la campagne.") < 0) ||
-	    (c.schedule == CAMPAIGN_AT && c.at < req->now - API_AT_GRACE && error_set(&err, 400,
-	    "in_the_past", "schedule", "L'heure d'envoi est passée.") < 0))) {
+	    (c.schedule == CAMPAIGN_AT && c.at < req->now - API_AT_GRACE && error_set(&err,
+	    ERR_INVALID, "in_the_past", "schedule", "L'heure d'envoi est passée.") < 0))) {
 		campaign_clear(&c);
 		return http_reply_error(req, &err);
 	}
-	if (db_begin(req->app->db) < 0) {
+	if (db_txn_begin(req->app->db, &err) < 0) {
 		campaign_clear(&c);
-		return http_reply_fail(req, 500, "internal", NULL, "Erreur de la base de données.");
+		return http_reply_error(req, &err);
 	}
 	if (strcmp(what, "schedule") == 0)
 		rc = campaigns_set_status(req->app->db, c.id, "draft", "scheduled", &actor,
 		    req->now, &err);
 	else if (strcmp(what, "delete") == 0 && strcmp(c.status, "draft") == 0)
 		rc = campaigns_delete_draft(req->app->db, c.id) < 0 || audit_record(req->app->db,
-		    &actor, req->now, "delete", "campaign", c.id, NULL) < 0 ? error_set(&err, 500,
-		    "internal", NULL, "Erreur de la base de données.") : 0;
+		    &actor, req->now, "delete", "campaign", c.id, NULL) < 0 ? -1 : 0;
 	else
 		rc = scheduler_campaign_cancel(req->app->db, c.id, &actor, req->now, NULL, &err);
-	if (rc < 0 || db_commit(req->app->db) < 0) {
-		db_rollback(req->app->db);
+	if (db_txn_end(req->app->db, rc, &err) < 0) {
 		campaign_clear(&c);
-		if (err.status == 0)
-			error_set(&err, 500, "internal", NULL, "Erreur de la base de données.");
 		return http_reply_error(req, &err);
 	}
 	scheduler_poke(req->app->sched);
@@ -511,7 +500,7 @@ api_preview_render(const struct campaign *c, const struct config *cfg,
 		buf_reset(&text);
 		if (campaign_render(c, NULL, cfg, e, when, &a->list[i], &text) < 0) {
 			buf_free(&text);
-			return error_set(err, 400, "invalid", "body", "Modèle invalide.");
+			return error_set(err, ERR_INVALID, "invalid", "body", "Modèle invalide.");
 		}
 		buf_putc(&text, '\0');
 		sms_analyze(text.data, &info);
@@ -570,14 +559,15 @@ api_campaigns_preview(struct http_req *req)
 	    campaign_validate(req->app->db, &c, &err) < 0)
 		goto out;
 	if (!api_campaigns_event_allowed(req, c.event_id)) {
-		error_set(&err, 403, "forbidden", "event_id", "Un animateur prévisualise "
+		error_set(&err, ERR_FORBIDDEN, "forbidden", "event_id", "Un animateur prévisualise "
 		    "seulement des campagnes sur les ateliers qu'il anime.");
 		goto out;
 	}
 	/* as when saving: the samples would show other people's names */
 	if (api_campaigns_is_animateur(req) && (c.ngroups || c.ncontacts)) {
-		error_set(&err, 403, "forbidden", "audience", "Un animateur écrit aux invités "
-		    "de ses ateliers seulement (ni groupe ni contact en plus).");
+		error_set(&err, ERR_FORBIDDEN, "forbidden", "audience",
+		    "Un animateur écrit aux invités de ses ateliers seulement (ni groupe ni contact "
+		    "en plus).");
 		goto out;
 	}
 	if (c.event_id && events_load(req->app->db, c.event_id, &e, &err) < 0)
@@ -585,7 +575,7 @@ api_campaigns_preview(struct http_req *req)
 	if (c.event_id)
 		when = api_preview_when(req->app->db, &e, req->now);
 	if (campaign_audience(req->app->db, &c, &a) < 0) {
-		error_set(&err, 500, "internal", NULL, "Erreur de la base de données.");
+		error_fail(&err, ERR_DB);
 		goto out;
 	}
 	if (api_preview_render(&c, req->cfg, c.event_id ? &e : NULL, when, &a, only,

@@ -23,7 +23,7 @@ api_contact_set_phones(struct contact *c, json_t *list, json_t *warnings, struct
 	size_t i;
 
 	if (!json_is_array(list))
-		return error_set(err, 400, "invalid_type", "phones",
+		return error_set(err, ERR_INVALID, "invalid_type", "phones",
 		    "« phones » doit être une liste de numéros.");
 	c->nphones = 0;
 	json_array_foreach(list, i, item) {
@@ -35,8 +35,8 @@ api_contact_set_phones(struct contact *c, json_t *list, json_t *warnings, struct
 		    api_get_string(item, "number", true, &number, err) < 0 ||
 		    api_get_string(item, "label", false, &label, err) < 0 ||
 		    api_get_bool(item, "sms", &sms, NULL, err) < 0) {
-			if (err->status == 0 || !err->field)
-				error_set(err, 400, "invalid_type", "phones",
+			if (err->kind == ERR_NONE || !err->field)
+				error_set(err, ERR_INVALID, "invalid_type", "phones",
 				    "Chaque numéro est {\"number\", \"label\", \"sms\"}.");
 			err->field = "phones";
 			return -1;
@@ -76,7 +76,7 @@ api_contact_apply(struct http_req *req, struct contact *c, json_t *warnings,
 	bool opted_out = false, present = false;
 
 	if (body == NULL)
-		return error_set(err, 400, "invalid_json", NULL,
+		return error_set(err, ERR_INVALID, "invalid_json", NULL,
 		    "Le corps de la requête doit être un objet JSON.");
 	if (api_check_keys(body, api_contact_keys, err) < 0 ||
 	    api_get_text(body, "first_name", false, &c->first_name, err) < 0 ||
@@ -93,7 +93,7 @@ api_contact_apply(struct http_req *req, struct contact *c, json_t *warnings,
 			return -1;
 		snprintf(c->language, sizeof(c->language), "%.2s", s);
 		if (strlen(s) != 2)
-			return error_set(err, 400, "invalid", "language",
+			return error_set(err, ERR_INVALID, "invalid", "language",
 			    "Langue inconnue : choisissez fr, en ou ar.");
 	}
 	if (json_object_get(body, "phones")) {
@@ -254,13 +254,13 @@ api_contacts_list(struct http_req *req)
 	}
 	if (db_begin_read(req->app->db) < 0) {
 		buf_free(&key);
-		return http_reply_fail(req, 500, "internal", NULL, "Erreur de la base de données.");
+		return http_reply_kind(req, ERR_DB);
 	}
 	if (contacts_list_json(req->app->db, q, group_id, owner, &out) < 0) {
 		db_rollback(req->app->db);
 		buf_free(&key);
 		buf_free(&out);
-		return http_reply_fail(req, 500, "internal", NULL, "Erreur de la base de données.");
+		return http_reply_kind(req, ERR_DB);
 	}
 	db_commit(req->app->db);
 	len = out.len;
@@ -286,14 +286,14 @@ api_import_options(struct http_req *req, struct import_options *opt,
 	int r;
 
 	if (req->body.len == 0)
-		return error_set(err, 400, "invalid_csv", NULL,
+		return error_set(err, ERR_INVALID, "invalid_csv", NULL,
 		    "Envoyez le fichier CSV dans le corps de la requête.");
 	for (r = 0; r < IMPORT_NCOLS; r++) {
 		if ((v = http_arg(req, import_role_name(r))) == NULL || *v == '\0')
 			continue;
 		n = strtol(v, &end, 10);
 		if (*end != '\0' || n < 1 || n > 10000)
-			return error_set(err, 400, "invalid", import_role_name(r),
+			return error_set(err, ERR_INVALID, "invalid", import_role_name(r),
 			    "Numéro de colonne invalide : « %s ».", v);
 		opt->chosen[r] = (int)n;
 	}
@@ -301,7 +301,7 @@ api_import_options(struct http_req *req, struct import_options *opt,
 		n = strtol(p, &end, 10);
 		if (end == p || (*end != ',' && *end != '\0') || n < 1 || n > 10000 ||
 		    opt->nignore == API_IMPORT_MAX_IGNORE)
-			return error_set(err, 400, "invalid", "ignore",
+			return error_set(err, ERR_INVALID, "invalid", "ignore",
 			    "Liste de colonnes à ignorer invalide : « %s ».", http_arg(req, "ignore"));
 		ignore[opt->nignore++] = (int)n;
 	}
@@ -353,7 +353,7 @@ api_contacts_export(struct http_req *req)
 
 	if (import_export_contacts(req->app->db, &out) < 0) {
 		buf_free(&out);
-		return http_reply_fail(req, 500, "internal", NULL, "Erreur de la base de données.");
+		return http_reply_kind(req, ERR_DB);
 	}
 	http_add_header(req, "Content-Disposition", "attachment; filename=\"contacts.csv\"");
 	{

@@ -41,7 +41,7 @@ api_events_is_animateur(const struct http_req *req)
  * Loads the event of the path, refusing (404, as if it did not exist) an
  * animateur who does not run it.  0, or -1 after answering.
  */
-static int
+int
 api_events_load(struct http_req *req, struct event *e, int *answer)
 {
 	struct error err = { 0 };
@@ -49,8 +49,8 @@ api_events_load(struct http_req *req, struct event *e, int *answer)
 	if (events_load(req->app->db, req->ids[0], e, &err) == 0 &&
 	    (!api_events_is_animateur(req) || e->owner_id == req->user.id))
 		return 0;
-	if (err.status == 0)
-		error_set(&err, 404, "not_found", NULL, "Cet atelier n'existe pas.");
+	if (err.kind == ERR_NONE)
+		error_set(&err, ERR_NOT_FOUND, "not_found", NULL, "Cet atelier n'existe pas.");
 	event_clear(e);
 	*answer = http_reply_error(req, &err);
 	return -1;
@@ -92,7 +92,7 @@ api_events_set_int(json_t *body, const char *key, int64_t *dst, struct error *er
 		return 0;
 	}
 	if (!json_is_integer(v) || json_integer_value(v) <= 0)
-		return error_set(err, 400, "invalid_type", key,
+		return error_set(err, ERR_INVALID, "invalid_type", key,
 		    "Le champ « %s » doit être un nombre positif.", key);
 	*dst = json_integer_value(v);
 	return 0;
@@ -115,10 +115,10 @@ api_events_apply(struct http_req *req, struct event *e, struct error *err)
 	    api_events_set_int(body, "owner_id", &owner, err) < 0)
 		return -1;
 	if (capacity > 1000)
-		return error_set(err, 400, "invalid", "capacity", "Capacité trop grande.");
+		return error_set(err, ERR_INVALID, "invalid", "capacity", "Capacité trop grande.");
 	e->capacity = (int)capacity;
 	if (owner != e->owner_id && api_events_is_animateur(req))
-		return error_set(err, 403, "forbidden", "owner_id",
+		return error_set(err, ERR_FORBIDDEN, "forbidden", "owner_id",
 		    "Seul un référent ou un administrateur confie un atelier à quelqu'un d'autre.");
 	e->owner_id = owner;
 	return 0;
@@ -143,20 +143,20 @@ api_events_check_scope(struct http_req *req, const int64_t *contacts, size_t nco
 
 	for (i = 0; i < ncontacts; i++)
 		if (!contacts_invited_by(req->app->db, contacts[i], req->user.id))
-			return error_set(err, 403, "forbidden", "contact_ids", "Un animateur "
-			    "invite seulement les personnes qu'un référent ou un administrateur "
-			    "a déjà invitées à l'un de ses ateliers.");
+			return error_set(err, ERR_FORBIDDEN, "forbidden", "contact_ids",
+			    "Un animateur invite seulement les personnes qu'un référent ou un "
+			    "administrateur a déjà invitées à l'un de ses ateliers.");
 	for (i = 0; i < ngroups; i++) {
 		if ((st = db_stmt(req->app->db, sql)) == NULL)
-			return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+			return error_fail(err, ERR_DB);
 		sqlite3_bind_int64(st, 1, groups[i]);
 		sqlite3_bind_int64(st, 2, req->user.id);
 		shown = sqlite3_step(st) == SQLITE_ROW;
 		sqlite3_reset(st);
 		if (!shown)
-			return error_set(err, 403, "forbidden", "group_ids", "Un animateur invite "
-			    "seulement les groupes qu'un référent ou un administrateur a déjà mis "
-			    "sur l'un de ses ateliers.");
+			return error_set(err, ERR_FORBIDDEN, "forbidden", "group_ids",
+			    "Un animateur invite seulement les groupes qu'un référent ou un "
+			    "administrateur a déjà mis sur l'un de ses ateliers.");
 	}
 	return 0;
 }
@@ -196,17 +196,10 @@ api_events_write(struct http_req *req, bool creating)
 		contacts = links_ids(req->app->db, LINKS_EVENT_CONTACTS, e.id, &inv.ncontacts);
 	inv.group_ids = groups;
 	inv.contact_ids = contacts;
-	if (db_begin(req->app->db) < 0) {
-		error_set(&err, 500, "internal", NULL, "Erreur de la base de données.");
+	if (db_txn_begin(req->app->db, &err) < 0 || db_txn_end(req->app->db,
+	    events_write(req->app->db, &e, set_inv ? &inv : NULL, &actor, req->now, &err),
+	    &err) < 0)
 		goto out;
-	}
-	if (events_write(req->app->db, &e, set_inv ? &inv : NULL, &actor, req->now, &err) < 0 ||
-	    db_commit(req->app->db) < 0) {
-		db_rollback(req->app->db);
-		if (err.status == 0)
-			error_set(&err, 500, "internal", NULL, "Erreur de la base de données.");
-		goto out;
-	}
 	scheduler_poke(req->app->sched);
 	j = events_to_json(req->app->db, &e, req->now);
 out:
@@ -236,29 +229,25 @@ api_events_delete(struct http_req *req)
 	struct error err = { 0 };
 	struct audit_actor actor = api_actor(req);
 	struct event e;
-	int answer, notices;
+	int answer, notices, rc;
 
 	if (api_events_load(req, &e, &answer) < 0)
 		return answer;
-	if (db_begin(req->app->db) < 0) {
-		event_clear(&e);
-		return http_reply_fail(req, 500, "internal", NULL, "Erreur de la base de données.");
-	}
-	if ((notices = scheduler_event_cancelled(req->app->db, req->cfg, &e, &actor,
+	if (db_txn_begin(req->app->db, &err) < 0)
+		goto fail;
+	rc = (notices = scheduler_event_cancelled(req->app->db, req->cfg, &e, &actor,
 	    req->now)) < 0 ||
-	    events_cancel(req->app->db, e.id, &actor, req->now, &err) < 0 ||
-	    db_commit(req->app->db) < 0) {
-		db_rollback(req->app->db);
-		event_clear(&e);
-		if (err.status == 0)
-			error_set(&err, 500, "internal", NULL, "Erreur de la base de données.");
-		return http_reply_error(req, &err);
-	}
+	    events_cancel(req->app->db, e.id, &actor, req->now, &err) < 0 ? -1 : 0;
+	if (db_txn_end(req->app->db, rc, &err) < 0)
+		goto fail;
 	log_info("events: cancelled id=%lld by=%s notices=%d", (long long)e.id,
 	    req->user.login, notices);
 	event_clear(&e);
 	scheduler_poke(req->app->sched);
 	return http_reply_empty(req, 204);
+fail:
+	event_clear(&e);
+	return http_reply_error(req, &err);
 }
 
 int
@@ -276,7 +265,7 @@ api_events_occurrences(struct http_req *req)
 	if ((http_arg(req, "from") && time_parse(http_arg(req, "from"), &from) < 0) ||
 	    (http_arg(req, "to") && time_parse(http_arg(req, "to"), &to) < 0)) {
 		event_clear(&e);
-		error_set(&err, 400, "invalid", http_arg(req, "from") ? "from" : "to",
+		error_set(&err, ERR_INVALID, "invalid", http_arg(req, "from") ? "from" : "to",
 		    "Date invalide (attendu 2026-12-03 ou 2026-12-03T14:00:00+01:00).");
 		return http_reply_error(req, &err);
 	}
@@ -303,7 +292,7 @@ api_events_occurrence_update(struct http_req *req)
 	struct event_occ want = { 0 }, before, after;
 	struct event e;
 	bool present;
-	int answer, notices = 0;
+	int answer, notices = 0, rc;
 
 	if (req->json == NULL)
 		return http_reply_fail(req, 400, "invalid_json", NULL,
@@ -319,24 +308,18 @@ api_events_occurrence_update(struct http_req *req)
 	    api_get_bool(req->json, "cancelled", &want.cancelled, &present, &err) < 0)
 		goto fail;
 	if (want.starts_at == 0 && !present) {
-		error_set(&err, 400, "missing_field", "starts_at",
+		error_set(&err, ERR_INVALID, "missing_field", "starts_at",
 		    "Indiquez la nouvelle date (starts_at) ou l'annulation (cancelled).");
 		goto fail;
 	}
-	if (db_begin(req->app->db) < 0) {
-		error_set(&err, 500, "internal", NULL, "Erreur de la base de données.");
+	if (db_txn_begin(req->app->db, &err) < 0)
 		goto fail;
-	}
-	if (events_occurrence_change(req->app->db, &e, req->ids[1], &want, &actor, req->now,
+	rc = events_occurrence_change(req->app->db, &e, req->ids[1], &want, &actor, req->now,
 	    &before, &after, &err) < 0 ||
 	    (notices = scheduler_occurrence_changed(req->app->db, req->cfg, &e, &before,
-	    &after, req->now)) < 0 ||
-	    db_commit(req->app->db) < 0) {
-		db_rollback(req->app->db);
-		if (err.status == 0)
-			error_set(&err, 500, "internal", NULL, "Erreur de la base de données.");
+	    &after, req->now)) < 0 ? -1 : 0;
+	if (db_txn_end(req->app->db, rc, &err) < 0)
 		goto fail;
-	}
 	event_clear(&e);
 	scheduler_poke(req->app->sched);
 	return http_reply_json(req, 200, event_occ_to_json(&after));
@@ -346,7 +329,7 @@ fail:
 }
 
 /* The session named by ?occurrence= (default: the current or next one); -1 after answering. */
-static int
+int
 api_events_session(struct http_req *req, const struct event *e, struct event_occ *o,
     int *answer)
 {
@@ -398,18 +381,18 @@ api_events_rsvp_body(json_t *body, int *answer, int *present, struct error *err)
 	    api_get_string(body, "answer", false, &s, err) < 0)
 		return -1;
 	if (s && rsvp_answer_parse(s, &a) < 0)
-		return error_set(err, 400, "invalid", "answer",
+		return error_set(err, ERR_INVALID, "invalid", "answer",
 		    "« answer » vaut \"yes\", \"no\" ou \"none\".");
 	if (s)
 		*answer = (int)a;
 	if ((p = json_object_get(body, "present")) != NULL) {
 		if (!json_is_boolean(p) && !json_is_null(p))
-			return error_set(err, 400, "invalid_type", "present",
+			return error_set(err, ERR_INVALID, "invalid_type", "present",
 			    "« present » vaut true, false ou null.");
 		*present = json_is_null(p) ? -1 : json_is_true(p);
 	}
 	if (*answer < 0 && *present == -2)
-		return error_set(err, 400, "missing_field", "answer",
+		return error_set(err, ERR_INVALID, "missing_field", "answer",
 		    "Indiquez la réponse (answer) ou la présence (present).");
 	return 0;
 }
@@ -423,7 +406,7 @@ api_events_rsvp_set(struct http_req *req)
 	struct event e;
 	struct rsvp_change ch = { 0, 0, 0, RSVP_NONE, "manual", 0, NULL };
 	char details[96];
-	int answer, a, present;
+	int answer, a, present, rc;
 	bool told;
 
 	if (req->json == NULL)
@@ -439,7 +422,7 @@ api_events_rsvp_set(struct http_req *req)
 		goto fail;
 	if (!events_invites(req->app->db, e.id, req->ids[1]) &&
 	    !rsvp_known(req->app->db, e.id, o.key, req->ids[1])) {
-		error_set(&err, 404, "not_found", "contact_id",
+		error_set(&err, ERR_NOT_FOUND, "not_found", "contact_id",
 		    "Ce contact n'est pas invité à cet atelier.");
 		goto fail;
 	}
@@ -450,16 +433,15 @@ api_events_rsvp_set(struct http_req *req)
 	ch.contact_id = req->ids[1];
 	ch.answer = (enum rsvp_answer)a;
 	ch.by = req->user.login;
-	if (db_begin(req->app->db) < 0 ||
-	    (a >= 0 && waitlist_answer(req->app->db, req->cfg, &ch, req->now, &told) < 0) ||
+	if (db_txn_begin(req->app->db, &err) < 0)
+		goto fail;
+	rc = (a >= 0 && waitlist_answer(req->app->db, req->cfg, &ch, req->now, &told) < 0) ||
 	    (present >= -1 && rsvp_set_present(req->app->db, e.id, o.key, req->ids[1],
 	    present, req->now) < 0) ||
-	    audit_record(req->app->db, &actor, req->now, "rsvp", "event", e.id, details) < 0 ||
-	    db_commit(req->app->db) < 0) {
-		db_rollback(req->app->db);
-		error_set(&err, 500, "internal", NULL, "Erreur de la base de données.");
+	    audit_record(req->app->db, &actor, req->now, "rsvp", "event", e.id, details) < 0 ?
+	    -1 : 0;
+	if (db_txn_end(req->app->db, rc, &err) < 0)
 		goto fail;
-	}
 	event_clear(&e);
 	scheduler_poke(req->app->sched);	/* an offer made: when it ends */
 	return api_events_rsvps(req);
@@ -496,7 +478,7 @@ api_events_csv(struct http_req *req, int64_t event_id, int64_t owner_id)
 		return answer;
 	if (reports_sessions_csv(req->app->db, event_id, owner_id, from, to, &out) < 0) {
 		buf_free(&out);
-		return http_reply_fail(req, 500, "internal", NULL, "Erreur de la base de données.");
+		return http_reply_kind(req, ERR_DB);
 	}
 	http_add_header(req, "Content-Disposition", "attachment; filename=\"presences.csv\"");
 	len = out.len;
@@ -526,20 +508,24 @@ static int
 api_events_chase_session(struct http_req *req, struct event *e, struct event_occ *o,
     int *answer)
 {
+	struct error err = { 0 };
+
 	if (api_events_load(req, e, answer) < 0)
 		return -1;
 	if (api_events_session(req, e, o, answer) < 0) {
 		event_clear(e);
 		return -1;
 	}
-	if (o->cancelled || e->cancelled_at || o->starts_at <= req->now) {
-		event_clear(e);
-		*answer = http_reply_fail(req, 409, o->starts_at <= req->now ? "started" :
-		    "cancelled", NULL, o->starts_at <= req->now ? "Cette séance a déjà "
-		    "commencé : il n'y a plus personne à relancer." : "Cette séance est annulée.");
-		return -1;
-	}
-	return 0;
+	if (o->starts_at <= req->now)
+		error_set(&err, ERR_CONFLICT, "started", NULL, "Cette séance a déjà commencé : "
+		    "il n'y a plus personne à relancer.");
+	else if (o->cancelled || e->cancelled_at)
+		error_set(&err, ERR_CONFLICT, "cancelled", NULL, "Cette séance est annulée.");
+	else
+		return 0;
+	event_clear(e);
+	*answer = http_reply_error(req, &err);
+	return -1;
 }
 
 int
@@ -558,7 +544,7 @@ api_events_chase_preview(struct http_req *req)
 	chase_plan_clear(&p);
 	event_clear(&e);
 	if (j == NULL)
-		return http_reply_fail(req, 500, "internal", NULL, "Erreur de la base de données.");
+		return http_reply_kind(req, ERR_DB);
 	json_object_set_new(j, "session", event_occ_to_json(&o));
 	return http_reply_json(req, 200, j);
 }
@@ -581,13 +567,13 @@ api_events_chase_again(struct http_req *req, const struct event *e,
 	    api_get_bool(req->json, "confirm", &confirm, &present, err) < 0))
 		return -1;
 	if ((known = chase_last(req->app->db, e->id, o->key, &at, by, sizeof(by), &sent)) < 0)
-		return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+		return error_fail(err, ERR_DB);
 	if (!known || confirm)
 		return 0;
 	t = (time_t)at;
 	localtime_r(&t, &tm);
 	strftime(when, sizeof(when), "%d/%m/%Y à %H:%M", &tm);
-	return error_set(err, 409, "already_chased", "confirm", "Une relance a déjà été "
+	return error_set(err, ERR_CONFLICT, "already_chased", "confirm", "Une relance a déjà été "
 	    "envoyée le %s par %s (%d SMS). Confirmez pour relancer encore.", when,
 	    by[0] ? by : "?", sent);
 }
@@ -602,39 +588,31 @@ api_events_chase_send(struct http_req *req)
 	struct event e;
 	char details[96];
 	size_t left_out;
-	int answer, sent = 0;
+	int answer, sent = 0, rc;
 
 	if (api_events_chase_session(req, &e, &o, &answer) < 0)
 		return answer;
 	if (api_events_chase_again(req, &e, &o, &err) < 0)
 		goto fail;
-	if (db_begin(req->app->db) < 0)
-		goto db_fail;
-	if (chase_plan(req->app->db, &e, &o, &p) < 0) {
-		db_rollback(req->app->db);
-		goto db_fail;
-	}
-	if (p.to.n == 0) {
-		db_rollback(req->app->db);
-		error_set(&err, 409, "nobody", NULL, "Personne à relancer : tout le monde a "
-		    "répondu, ou ceux qui n'ont pas répondu ne reçoivent pas de SMS.");
-		goto fail;
-	}
 	snprintf(details, sizeof(details), "{\"occurrence\":%lld}", (long long)o.key);
-	if (chase_send(req->app->db, req->cfg, &e, &o, &p, req->user.login, req->now,
-	    &sent) < 0 ||
-	    audit_record(req->app->db, &actor, req->now, "chase", "event", e.id, details) < 0 ||
-	    db_commit(req->app->db) < 0) {
-		db_rollback(req->app->db);
-		goto db_fail;
-	}
+	if (db_txn_begin(req->app->db, &err) < 0)
+		goto fail;
+	if (chase_plan(req->app->db, &e, &o, &p) < 0)
+		rc = -1;
+	else if (p.to.n == 0)
+		rc = error_set(&err, ERR_CONFLICT, "nobody", NULL, "Personne à relancer : tout le "
+		    "monde a répondu, ou ceux qui n'ont pas répondu ne reçoivent pas de SMS.");
+	else
+		rc = chase_send(req->app->db, req->cfg, &e, &o, &p, req->user.login, req->now,
+		    &sent) < 0 || audit_record(req->app->db, &actor, req->now, "chase", "event",
+		    e.id, details) < 0 ? -1 : 0;
+	if (db_txn_end(req->app->db, rc, &err) < 0)
+		goto fail;
 	left_out = json_array_size(p.left_out);
 	chase_plan_clear(&p);
 	event_clear(&e);
 	return http_reply_json(req, 200, json_pack("{s:i, s:I, s:o}", "sent", sent,
 	    "left_out", (json_int_t)left_out, "at", time_json(req->now)));
-db_fail:
-	error_set(&err, 500, "internal", NULL, "Erreur de la base de données.");
 fail:
 	chase_plan_clear(&p);
 	event_clear(&e);
@@ -655,6 +633,6 @@ api_reports_coming(struct http_req *req)
 	j = reports_coming_json(req->app->db, api_events_is_animateur(req) ? req->user.id : 0,
 	    req->now, req->now + days * 24 * 3600);
 	if (j == NULL)
-		return http_reply_fail(req, 500, "internal", NULL, "Erreur de la base de données.");
+		return http_reply_kind(req, ERR_DB);
 	return http_reply_json(req, 200, j);
 }

@@ -39,7 +39,8 @@ api_groups_write(struct http_req *req, int64_t id)
 	size_t nmembers = 0;
 	bool has_members = req->json && json_object_get(req->json, "contact_ids");
 	bool creating = id == 0;
-	json_t *g;
+	json_t *g = NULL;
+	int rc;
 
 	if (req->json == NULL)
 		return http_reply_fail(req, 400, "invalid_json", NULL,
@@ -48,25 +49,20 @@ api_groups_write(struct http_req *req, int64_t id)
 	    api_get_string(req->json, "name", id == 0, &name, &err) < 0 ||
 	    api_get_ids(req->json, "contact_ids", &members, &nmembers, &err) < 0)
 		return http_reply_error(req, &err);
-	if (db_begin(req->app->db) < 0) {
+	if (db_txn_begin(req->app->db, &err) < 0) {
 		free(members);
-		return http_reply_fail(req, 500, "internal", NULL, "Erreur de la base de données.");
+		return http_reply_error(req, &err);
 	}
-	if ((id == 0 && groups_create(req->app->db, name, &actor, req->now, &id, &err) < 0) ||
+	rc = (id == 0 && groups_create(req->app->db, name, &actor, req->now, &id, &err) < 0) ||
 	    (id != 0 && name && groups_rename(req->app->db, id, name, &actor, req->now,
 	    &err) < 0) ||
 	    (has_members && groups_set_members(req->app->db, id, members, nmembers, &actor,
 	    req->now, &err) < 0) ||
-	    (g = groups_get_json(req->app->db, id, &err)) == NULL) {
-		db_rollback(req->app->db);
-		free(members);
-		return http_reply_error(req, &err);
-	}
+	    (g = groups_get_json(req->app->db, id, &err)) == NULL ? -1 : 0;
 	free(members);
-	if (db_commit(req->app->db) < 0) {
+	if (db_txn_end(req->app->db, rc, &err) < 0) {
 		json_decref(g);
-		db_rollback(req->app->db);
-		return http_reply_fail(req, 500, "internal", NULL, "Erreur de la base de données.");
+		return http_reply_error(req, &err);
 	}
 	return http_reply_json(req, creating ? 201 : 200, g);
 }

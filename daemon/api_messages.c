@@ -103,7 +103,7 @@ api_message_recipient(struct http_req *req, char to[PHONE_E164_MAX], int64_t *co
 	*contact_id = 0;
 	if (cid) {
 		if (!json_is_integer(cid) || json_integer_value(cid) <= 0)
-			return error_set(err, 400, "invalid_type", "contact_id",
+			return error_set(err, ERR_INVALID, "invalid_type", "contact_id",
 			    "« contact_id » doit être un numéro de contact.");
 		if (contacts_load(req->app->db, json_integer_value(cid), &c, err) < 0) {
 			err->field = "contact_id";
@@ -119,7 +119,7 @@ api_message_recipient(struct http_req *req, char to[PHONE_E164_MAX], int64_t *co
 			}
 		if (i == c.nphones) {
 			contact_clear(&c);
-			return error_set(err, 400, "no_sms_number", "contact_id",
+			return error_set(err, ERR_INVALID, "no_sms_number", "contact_id",
 			    "Ce contact n'a aucun numéro qui reçoit les SMS.");
 		}
 		snprintf(to, PHONE_E164_MAX, "%s", c.phones[i].number);
@@ -130,10 +130,11 @@ api_message_recipient(struct http_req *req, char to[PHONE_E164_MAX], int64_t *co
 	if (api_get_string(req->json, "to", true, &typed, err) < 0)
 		return -1;
 	if (phone_normalize(typed, to, &kind, &reason) < 0)
-		return error_set(err, 400, "invalid_phone", "to", "Numéro « %s » invalide : %s.",
+		return error_set(err, ERR_INVALID, "invalid_phone", "to",
+		    "Numéro « %s » invalide : %s.",
 		    typed, reason);
 	if (!phone_kind_can_sms(kind))
-		return error_set(err, 400, "no_sms_number", "to",
+		return error_set(err, ERR_INVALID, "no_sms_number", "to",
 		    "Ce numéro est un fixe ou un numéro spécial : il ne reçoit pas les SMS.");
 	*contact_id = contacts_find_by_number(req->app->db, to);
 	return 0;
@@ -159,7 +160,7 @@ api_messages_create(struct http_req *req)
 	    &err) < 0)
 		return http_reply_error(req, &err);
 	if ((m = api_message_get(req->app->db, id)) == NULL)
-		return http_reply_fail(req, 500, "internal", NULL, "Erreur interne.");
+		return http_reply_kind(req, ERR_INTERNAL);
 	return http_reply_json(req, 201, m);
 }
 
@@ -246,7 +247,7 @@ api_messages_list(struct http_req *req)
 		return http_reply_fail(req, 400, "invalid", NULL,
 		    "campaign_id, contact_id et limit sont des nombres positifs.");
 	if ((st = db_stmt(req->app->db, sql)) == NULL)
-		return http_reply_fail(req, 500, "internal", NULL, "Erreur interne.");
+		return http_reply_kind(req, ERR_INTERNAL);
 	if (status)
 		sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, campaign);
@@ -334,14 +335,17 @@ api_status(struct http_req *req)
 		    json_integer(queue_count(req->app->db, counted[i])));
 	free_bytes = db_free_bytes(req->cfg->db_path);
 	return http_reply_json(req, 200, json_pack("{s:s, s:o, s:o, s:{s:o, s:b}, s:o, s:o, "
-	    "s:o, s:o}", "version", RAPPEL_VERSION, "modems", modems, "queue", queue,
+	    "s:o, s:o, s:i}", "version", RAPPEL_VERSION, "modems", modems, "queue", queue,
 	    "disk", "free_bytes", free_bytes < 0 ? json_null() : json_integer(free_bytes),
 	    "full", free_bytes >= 0 && free_bytes < DB_DISK_FULL_BYTES,
 	    "backup", api_status_backup(req),
 	    "centre", json_pack("{s:s, s:s, s:s}", "name", req->cfg->centre_name,
 	    "phone", req->cfg->centre_phone, "timezone", req->cfg->timezone),
 	    "sending", settings_sending_json(req->cfg),
-	    "webhooks", webhook_status_json(req->app->db, req->cfg)));
+	    "webhooks", webhook_status_json(req->app->db, req->cfg),
+	    /* many means the texts do not say clearly enough who writes */
+	    "who_asked_30d", replies_count_intent(req->app->db, INTENT_WHO,
+	    req->now - 30 * 24 * 3600)));
 }
 
 #define API_REPLY_COLUMNS "id, from_number, contact_id, body, received_at, intent, " \
@@ -370,6 +374,7 @@ api_replies_list(struct http_req *req)
 {
 	DB_SQL(sql, "SELECT " API_REPLY_COLUMNS " FROM replies WHERE "
 	    "(?1 < 0 OR handled = ?1) AND (?2 = 0 OR contact_id = ?2) "
+	    "AND (?5 = 0 OR " API_MESSAGE_OF_OWNER ") "
 	    "ORDER BY handled, id DESC LIMIT 1000");
 	const char *h = http_arg(req, "handled");
 	int64_t contact;
@@ -380,9 +385,10 @@ api_replies_list(struct http_req *req)
 		return http_reply_fail(req, 400, "invalid", "contact_id",
 		    "« contact_id » doit être un numéro de contact.");
 	if ((st = db_stmt(req->app->db, sql)) == NULL)
-		return http_reply_fail(req, 500, "internal", NULL, "Erreur interne.");
+		return http_reply_kind(req, ERR_INTERNAL);
 	sqlite3_bind_int(st, 1, h == NULL ? -1 : strcmp(h, "1") == 0 || strcmp(h, "true") == 0);
 	sqlite3_bind_int64(st, 2, contact);
+	sqlite3_bind_int64(st, 5, api_messages_owner(req));
 	list = json_array();
 	while (sqlite3_step(st) == SQLITE_ROW)
 		json_array_append_new(list, api_reply_json(st));
@@ -395,7 +401,8 @@ int
 api_replies_update(struct http_req *req)
 {
 	static const char *const keys[] = { "handled", NULL };
-	DB_SQL(sql_get, "SELECT " API_REPLY_COLUMNS " FROM replies WHERE id = ?");
+	DB_SQL(sql_get, "SELECT " API_REPLY_COLUMNS " FROM replies WHERE id = ?1 "
+	    "AND (?5 = 0 OR " API_MESSAGE_OF_OWNER ")");
 	struct error err = { 0 };
 	bool handled = false, present = false;
 	struct audit_actor actor = api_actor(req);
@@ -404,14 +411,23 @@ api_replies_update(struct http_req *req)
 
 	if (req->json == NULL || api_check_keys(req->json, keys, &err) < 0 ||
 	    api_get_bool(req->json, "handled", &handled, &present, &err) < 0 || !present) {
-		if (err.status == 0)
-			error_set(&err, 400, "missing_field", "handled",
+		if (err.kind == ERR_NONE)
+			error_set(&err, ERR_INVALID, "missing_field", "handled",
 			    "Envoyez {\"handled\": true} ou false.");
 		return http_reply_error(req, &err);
 	}
+	/* an animateur handles the replies about their own ateliers only */
+	if ((st = db_stmt(req->app->db, sql_get)) == NULL)
+		return http_reply_kind(req, ERR_INTERNAL);
+	sqlite3_bind_int64(st, 1, req->ids[0]);
+	sqlite3_bind_int64(st, 5, api_messages_owner(req));
+	present = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	if (!present)
+		return http_reply_fail(req, 404, "not_found", NULL, "Cette réponse n'existe pas.");
 	switch (replies_set_handled(req->app->db, req->ids[0], handled)) {
 	case -1:
-		return http_reply_fail(req, 500, "internal", NULL, "Erreur de la base de données.");
+		return http_reply_kind(req, ERR_DB);
 	case 0:
 		return http_reply_fail(req, 404, "not_found", NULL, "Cette réponse n'existe pas.");
 	default:
@@ -421,6 +437,7 @@ api_replies_update(struct http_req *req)
 	    req->ids[0], NULL);
 	if ((st = db_stmt(req->app->db, sql_get)) != NULL) {
 		sqlite3_bind_int64(st, 1, req->ids[0]);
+		sqlite3_bind_int64(st, 5, api_messages_owner(req));
 		if (sqlite3_step(st) == SQLITE_ROW)
 			r = api_reply_json(st);
 		sqlite3_reset(st);
@@ -440,7 +457,8 @@ api_inbox(struct http_req *req)
 {
 	DB_SQL(sql, "WITH t AS (SELECT max(id) AS last_id, "
 	    "sum(handled = 0) AS unhandled, max(received_at) AS last_at FROM replies "
-	    "WHERE from_number <> '' OR contact_id IS NOT NULL "
+	    "WHERE (from_number <> '' OR contact_id IS NOT NULL) "
+	    "AND (?5 = 0 OR " API_MESSAGE_OF_OWNER ") "
 	    "GROUP BY coalesce(contact_id, from_number)) "
 	    "SELECT l.contact_id, c.first_name, c.last_name, coalesce((SELECT number "
 	    "FROM contact_phones p WHERE p.contact_id = l.contact_id ORDER BY position "
@@ -455,8 +473,9 @@ api_inbox(struct http_req *req)
 
 	if (st == NULL) {
 		json_decref(threads);
-		return http_reply_fail(req, 500, "internal", NULL, "Erreur interne.");
+		return http_reply_kind(req, ERR_INTERNAL);
 	}
+	sqlite3_bind_int64(st, 5, api_messages_owner(req));
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		unhandled += sqlite3_column_int64(st, 4);
 		json_array_append_new(threads, json_pack("{s:o, s:o, s:o, s:o, s:I, s:o, s:o, s:o, "
@@ -485,10 +504,11 @@ int
 api_inbox_thread(struct http_req *req)
 {
 	DB_SQL(sql, "SELECT 'out', id, coalesce(sent_at, queued_at), body, "
-	    "status, NULL, NULL FROM messages WHERE (?1 <> 0 AND contact_id = ?1) OR "
-	    "(?1 = 0 AND to_number = ?2) "
+	    "status, NULL, NULL FROM messages WHERE ((?1 <> 0 AND contact_id = ?1) OR "
+	    "(?1 = 0 AND to_number = ?2)) AND (?5 = 0 OR " API_MESSAGE_OF_OWNER ") "
 	    "UNION ALL SELECT 'in', id, received_at, body, NULL, intent, handled FROM replies "
-	    "WHERE (?1 <> 0 AND contact_id = ?1) OR (?1 = 0 AND from_number = ?2) "
+	    "WHERE ((?1 <> 0 AND contact_id = ?1) OR (?1 = 0 AND from_number = ?2)) "
+	    "AND (?5 = 0 OR " API_MESSAGE_OF_OWNER ") "
 	    "ORDER BY 3, 1 DESC, 2 LIMIT 1000");
 	const char *number = http_arg(req, "number");
 	sqlite3_stmt *st;
@@ -500,9 +520,10 @@ api_inbox_thread(struct http_req *req)
 		return http_reply_fail(req, 400, "missing_field", "contact_id",
 		    "Indiquez « contact_id » ou « number ».");
 	if ((st = db_stmt(req->app->db, sql)) == NULL)
-		return http_reply_fail(req, 500, "internal", NULL, "Erreur interne.");
+		return http_reply_kind(req, ERR_INTERNAL);
 	sqlite3_bind_int64(st, 1, contact);
 	sqlite3_bind_text(st, 2, number ? number : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, api_messages_owner(req));
 	list = json_array();
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		item = json_pack("{s:s, s:I, s:o, s:o}",
@@ -538,8 +559,8 @@ api_simulator_reply(struct http_req *req)
 	    api_get_string(req->json, "from", true, &from, &err) < 0 ||
 	    api_get_string(req->json, "body", true, &body, &err) < 0 ||
 	    families_simulate(req->app->db, req->cfg, from, body, req->now, &err) < 0) {
-		if (err.status == 0)
-			error_set(&err, 400, "missing_field", "from", "Envoyez {\"from\": "
+		if (err.kind == ERR_NONE)
+			error_set(&err, ERR_INVALID, "missing_field", "from", "Envoyez {\"from\": "
 			    "numéro, \"body\": texte}.");
 		return http_reply_error(req, &err);
 	}

@@ -105,7 +105,7 @@ api_session_login(struct http_req *req)
 	ratelimit_success(req->app->login_by_name, name_key);
 	auth_session_purge(req->app->db, req->now);
 	if (auth_session_create(req->app->db, user.id, req->now, token, csrf) < 0)
-		return http_reply_fail(req, 500, "internal", NULL, "Erreur interne.");
+		return http_reply_kind(req, ERR_INTERNAL);
 	actor = (struct audit_actor){ user.id, user.login };
 	audit_record(req->app->db, &actor, req->now, "login", "session", 0, NULL);
 	snprintf(cookie, sizeof(cookie), "%s=%s; Path=/; HttpOnly; SameSite=Strict%s",

@@ -4,11 +4,15 @@
  * force in this process (app_reload(): the file read again with the
  * settings laid over it, as at start), and the answer is what is in force
  * afterwards, or an error saying it was not applied.
+ *
+ * GET/PATCH /api/v1/texts (admin): the texts rappel sends by itself, per
+ * language (texts.h).
  */
 #include "api.h"
 #include "app.h"
 #include "log.h"
 #include "settings.h"
+#include "texts.h"
 
 int
 api_settings_get(struct http_req *req)
@@ -40,4 +44,32 @@ api_settings_update(struct http_req *req)
 	body = settings_json(req->app->db, applied);
 	config_free(applied);
 	return http_reply_json(req, 200, body);
+}
+
+/* GET /api/v1/texts: the texts rappel sends by itself, per language (texts.h). */
+int
+api_texts_get(struct http_req *req)
+{
+	json_t *j = texts_json(req->app->db);
+
+	return j ? http_reply_json(req, 200, j) : http_reply_kind(req, ERR_DB);
+}
+
+/* PATCH /api/v1/texts {"texts": [{name, language, body}]}: body null is the default. */
+int
+api_texts_update(struct http_req *req)
+{
+	static const char *const keys[] = { "texts", NULL };
+	struct audit_actor actor = api_actor(req);
+	struct error err = { 0 };
+
+	if (req->json == NULL || api_check_keys(req->json, keys, &err) < 0 ||
+	    texts_update(req->app->db, json_object_get(req->json, "texts"), &actor, req->now,
+	    &err) < 0) {
+		if (err.kind == ERR_NONE)
+			error_set(&err, ERR_INVALID, "invalid_json", NULL,
+			    "Le corps de la requête doit être un objet JSON.");
+		return http_reply_error(req, &err);
+	}
+	return api_texts_get(req);
 }

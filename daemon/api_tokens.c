@@ -39,7 +39,7 @@ api_tokens_list(struct http_req *req)
 	json_t *list;
 
 	if (st == NULL)
-		return http_reply_fail(req, 500, "internal", NULL, "Erreur interne.");
+		return http_reply_kind(req, ERR_INTERNAL);
 	sqlite3_bind_int64(st, 1, req->now);
 	sqlite3_bind_int64(st, 2, req->user.role == AUTH_ROLE_ADMIN ? 0 : req->user.id);
 	list = json_array();
@@ -66,6 +66,7 @@ api_tokens_create(struct http_req *req)
 	json_t *days = NULL, *answer;
 	int64_t id, expires_at, n = AUTH_TOKEN_DAYS;
 	size_t i;
+	int rc;
 
 	if (req->json == NULL)
 		return http_reply_fail(req, 400, "invalid_json", NULL,
@@ -89,15 +90,13 @@ api_tokens_create(struct http_req *req)
 		n = json_integer_value(days);
 	}
 	expires_at = req->now + n * 24 * 3600;
-	if (db_begin(req->app->db) < 0)
-		return http_reply_fail(req, 500, "internal", NULL, "Erreur de la base de données.");
-	if (auth_token_create(req->app->db, req->user.id, label, req->now, expires_at, token,
+	if (db_txn_begin(req->app->db, &err) < 0)
+		return http_reply_error(req, &err);
+	rc = auth_token_create(req->app->db, req->user.id, label, req->now, expires_at, token,
 	    &id) < 0 ||
-	    audit_record(req->app->db, &actor, req->now, "create", "token", id, NULL) < 0 ||
-	    db_commit(req->app->db) < 0) {
-		db_rollback(req->app->db);
-		return http_reply_fail(req, 500, "internal", NULL, "Erreur de la base de données.");
-	}
+	    audit_record(req->app->db, &actor, req->now, "create", "token", id, NULL) < 0 ? -1 : 0;
+	if (db_txn_end(req->app->db, rc, &err) < 0)
+		return http_reply_error(req, &err);
 	log_info("auth: token created id=%lld user=%s", (long long)id, req->user.login);
 	time_format_iso(req->now, created);
 	time_format_iso(expires_at, expires);
@@ -111,21 +110,21 @@ api_tokens_create(struct http_req *req)
 int
 api_tokens_revoke(struct http_req *req)
 {
+	struct error err = { 0 };
 	struct audit_actor actor = api_actor(req);
+	int rc;
 
-	if (db_begin(req->app->db) < 0)
-		return http_reply_fail(req, 500, "internal", NULL, "Erreur de la base de données.");
+	if (db_txn_begin(req->app->db, &err) < 0)
+		return http_reply_error(req, &err);
 	/* someone else's token answers as one that does not exist */
 	if (auth_token_revoke(req->app->db, req->ids[0], req->user.role == AUTH_ROLE_ADMIN ?
-	    0 : req->user.id, req->now) < 0) {
-		db_rollback(req->app->db);
-		return http_reply_fail(req, 404, "not_found", NULL, "Ce jeton n'existe pas.");
-	}
-	if (audit_record(req->app->db, &actor, req->now, "revoke", "token", req->ids[0],
-	    NULL) < 0 || db_commit(req->app->db) < 0) {
-		db_rollback(req->app->db);
-		return http_reply_fail(req, 500, "internal", NULL, "Erreur de la base de données.");
-	}
+	    0 : req->user.id, req->now) < 0)
+		rc = error_set(&err, ERR_NOT_FOUND, "not_found", NULL, "Ce jeton n'existe pas.");
+	else
+		rc = audit_record(req->app->db, &actor, req->now, "revoke", "token",
+		    req->ids[0], NULL);
+	if (db_txn_end(req->app->db, rc, &err) < 0)
+		return http_reply_error(req, &err);
 	log_info("auth: token revoked id=%lld by=%s", (long long)req->ids[0], req->user.login);
 	return http_reply_empty(req, 204);
 }

@@ -36,7 +36,7 @@ api_users_list(struct http_req *req)
 
 	if (st == NULL) {
 		json_decref(list);
-		return http_reply_fail(req, 500, "internal", NULL, "Erreur interne.");
+		return http_reply_kind(req, ERR_INTERNAL);
 	}
 	while (n < sizeof(ids) / sizeof(ids[0]) && sqlite3_step(st) == SQLITE_ROW)
 		ids[n++] = sqlite3_column_int64(st, 0);
@@ -59,7 +59,7 @@ api_users_role(json_t *body, enum auth_role *role, bool *present, struct error *
 	if (name == NULL)
 		return 0;
 	if (auth_role_parse(name, role) < 0)
-		return error_set(err, 400, "invalid", "role",
+		return error_set(err, ERR_INVALID, "invalid", "role",
 		    "Rôle inconnu : choisissez admin, referent ou animateur.");
 	*present = true;
 	return 0;
@@ -98,7 +98,7 @@ api_users_create(struct http_req *req)
 	log_info("auth: user created login=%s role=%s by=%s", login, auth_role_name(role),
 	    req->user.login);
 	if (auth_user_get(req->app->db, id, &u) < 0)
-		return http_reply_fail(req, 500, "internal", NULL, "Erreur interne.");
+		return http_reply_kind(req, ERR_INTERNAL);
 	return http_reply_json(req, 201, api_user_json(&u));
 }
 
@@ -120,6 +120,7 @@ api_users_update(struct http_req *req)
 	enum auth_role role;
 	bool has_role, disabled = false, has_disabled;
 	struct auth_user u;
+	int rc;
 
 	if (auth_user_get(req->app->db, req->ids[0], &u) < 0)
 		return http_reply_fail(req, 404, "not_found", NULL, "Cet utilisateur n'existe pas.");
@@ -137,20 +138,19 @@ api_users_update(struct http_req *req)
 		    "C'est le dernier administrateur : nommez-en un autre d'abord.");
 	if (password && !auth_password_acceptable(password, &reason))
 		return http_reply_fail(req, 400, "invalid", "password", "%s.", reason);
-	if (db_begin(req->app->db) < 0)
-		return http_reply_fail(req, 500, "internal", NULL, "Erreur de la base de données.");
-	if ((has_role && auth_user_set_role(req->app->db, u.id, role) < 0) ||
+	if (db_txn_begin(req->app->db, &err) < 0)
+		return http_reply_error(req, &err);
+	rc = (has_role && auth_user_set_role(req->app->db, u.id, role) < 0) ||
 	    (password && auth_user_set_password(req->app->db, u.login, password, req->now,
 	    u.id == req->user.id && req->via_session ? req->session_token : NULL,
 	    &reason) < 0) ||
-	    audit_record(req->app->db, &actor, req->now, "update", "user", u.id, NULL) < 0 ||
-	    db_commit(req->app->db) < 0) {
-		db_rollback(req->app->db);
-		return http_reply_fail(req, 500, "internal", NULL, "Erreur de la base de données.");
-	}
+	    audit_record(req->app->db, &actor, req->now, "update", "user", u.id, NULL) < 0 ?
+	    -1 : 0;
+	if (db_txn_end(req->app->db, rc, &err) < 0)
+		return http_reply_error(req, &err);
 	/* after the commit: it runs its own transaction */
 	if (has_disabled && auth_user_set_disabled(req->app->db, u.login, disabled, req->now) < 0)
-		return http_reply_fail(req, 500, "internal", NULL, "Erreur de la base de données.");
+		return http_reply_kind(req, ERR_DB);
 	auth_user_get(req->app->db, u.id, &u);
 	return http_reply_json(req, 200, api_user_json(&u));
 }
@@ -158,8 +158,10 @@ api_users_update(struct http_req *req)
 int
 api_users_delete(struct http_req *req)
 {
+	struct error err = { 0 };
 	struct audit_actor actor = api_actor(req);
 	struct auth_user u;
+	int rc;
 
 	if (auth_user_get(req->app->db, req->ids[0], &u) < 0)
 		return http_reply_fail(req, 404, "not_found", NULL, "Cet utilisateur n'existe pas.");
@@ -169,14 +171,12 @@ api_users_delete(struct http_req *req)
 	if (api_users_last_admin(req, &u))
 		return http_reply_fail(req, 409, "last_admin", NULL,
 		    "C'est le dernier administrateur : nommez-en un autre d'abord.");
-	if (db_begin(req->app->db) < 0)
-		return http_reply_fail(req, 500, "internal", NULL, "Erreur de la base de données.");
-	if (auth_user_delete(req->app->db, u.id) < 0 ||
-	    audit_record(req->app->db, &actor, req->now, "delete", "user", u.id, NULL) < 0 ||
-	    db_commit(req->app->db) < 0) {
-		db_rollback(req->app->db);
-		return http_reply_fail(req, 500, "internal", NULL, "Erreur de la base de données.");
-	}
+	if (db_txn_begin(req->app->db, &err) < 0)
+		return http_reply_error(req, &err);
+	rc = auth_user_delete(req->app->db, u.id) < 0 ||
+	    audit_record(req->app->db, &actor, req->now, "delete", "user", u.id, NULL) < 0 ? -1 : 0;
+	if (db_txn_end(req->app->db, rc, &err) < 0)
+		return http_reply_error(req, &err);
 	log_info("auth: user deleted login=%s by=%s", u.login, req->user.login);
 	return http_reply_empty(req, 204);
 }
@@ -197,7 +197,7 @@ api_audit_list(struct http_req *req)
 		return http_reply_fail(req, 400, "invalid", "limit",
 		    "« limit » doit être compris entre 1 et 1000.");
 	if (st == NULL)
-		return http_reply_fail(req, 500, "internal", NULL, "Erreur interne.");
+		return http_reply_kind(req, ERR_INTERNAL);
 	sqlite3_bind_int64(st, 1, before > 0 ? before : INT64_MAX);
 	sqlite3_bind_int64(st, 2, limit);
 	list = json_array();

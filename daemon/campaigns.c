@@ -13,6 +13,7 @@
 #include "optout.h"
 #include "recur.h"
 #include "template.h"
+#include "texts.h"
 #include "text.h"
 #include "timeutil.h"
 #include "translit.h"
@@ -121,11 +122,12 @@ campaigns_load(struct db *db, int64_t id, struct campaign *c, struct error *err)
 
 	memset(c, 0, sizeof(*c));
 	if (st == NULL)
-		return error_set(err, 500, "internal", NULL, "Erreur interne.");
+		return error_fail(err, ERR_INTERNAL);
 	sqlite3_bind_int64(st, 1, id);
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		sqlite3_reset(st);
-		return error_set(err, 404, "not_found", NULL, "Cette campagne n'existe pas.");
+		return error_set(err, ERR_NOT_FOUND, "not_found", NULL,
+		    "Cette campagne n'existe pas.");
 	}
 	c->id = id;
 	c->name = db_column_strdup(st, 0);
@@ -180,20 +182,20 @@ campaigns_check_body(const struct campaign *c, const char *tmpl, const char *fie
 
 	if (tmpl == NULL || tmpl[0] == '\0') {
 		if (required)
-			return error_set(err, 400, "missing_field", field,
+			return error_set(err, ERR_INVALID, "missing_field", field,
 			    "Le texte du message est obligatoire.");
 		return 0;
 	}
 	if (strlen(tmpl) > CAMPAIGN_BODY_MAX)
-		return error_set(err, 400, "invalid", field, "Texte trop long (%d caractères "
-		    "au plus).", CAMPAIGN_BODY_MAX);
+		return error_set(err, ERR_INVALID, "invalid", field,
+		    "Texte trop long (%d caractères au plus).", CAMPAIGN_BODY_MAX);
 	if (campaigns_has_control(tmpl, true))
-		return error_set(err, 400, "invalid", field,
+		return error_set(err, ERR_INVALID, "invalid", field,
 		    "Ce champ contient un caractère de contrôle.");
 	if (template_check(tmpl, field, &uses, err) < 0)
 		return -1;
 	if ((uses & TEMPLATE_EVENT_VARS) && c->event_id == 0)
-		return error_set(err, 400, "needs_event", field, "Les variables {atelier}, "
+		return error_set(err, ERR_INVALID, "needs_event", field, "Les variables {atelier}, "
 		    "{date}, {heure} et {lieu} demandent de choisir un atelier.");
 	return 0;
 }
@@ -209,20 +211,20 @@ campaigns_check_schedule(const struct campaign *c, struct error *err)
 		return 0;
 	case CAMPAIGN_AT:
 		if (c->at <= 0)
-			return error_set(err, 400, "missing_field", "schedule",
+			return error_set(err, ERR_INVALID, "missing_field", "schedule",
 			    "Indiquez la date et l'heure d'envoi.");
 		return 0;
 	case CAMPAIGN_RRULE:
 		if (c->dtstart <= 0)
-			return error_set(err, 400, "missing_field", "schedule",
+			return error_set(err, ERR_INVALID, "missing_field", "schedule",
 			    "Indiquez la date du premier envoi (dtstart).");
 		return recur_check(c->rrule, "schedule", err);
 	case CAMPAIGN_BEFORE_EVENT:
 		if (c->event_id == 0)
-			return error_set(err, 400, "needs_event", "schedule",
+			return error_set(err, ERR_INVALID, "needs_event", "schedule",
 			    "Des rappels avant un atelier demandent de choisir l'atelier.");
 		if (c->noffsets == 0)
-			return error_set(err, 400, "missing_field", "schedule",
+			return error_set(err, ERR_INVALID, "missing_field", "schedule",
 			    "Indiquez au moins un rappel (par exemple « -1d@18:00 »).");
 		for (i = 0; i < c->noffsets; i++)
 			if (recur_offset_parse(c->offsets[i], "schedule", &o, err) < 0)
@@ -251,15 +253,16 @@ int
 campaign_validate(struct db *db, const struct campaign *c, struct error *err)
 {
 	if (c->name == NULL || c->name[0] == '\0')
-		return error_set(err, 400, "missing_field", "name",
+		return error_set(err, ERR_INVALID, "missing_field", "name",
 		    "Donnez un nom à la campagne.");
 	if (strlen(c->name) > CAMPAIGN_NAME_MAX || !text_utf8_valid(c->name, strlen(c->name)))
-		return error_set(err, 400, "invalid", "name", "Nom trop long ou mal encodé.");
+		return error_set(err, ERR_INVALID, "invalid", "name",
+		    "Nom trop long ou mal encodé.");
 	if (campaigns_has_control(c->name, false))
-		return error_set(err, 400, "invalid", "name",
+		return error_set(err, ERR_INVALID, "invalid", "name",
 		    "Ce champ contient un caractère de contrôle.");
 	if (c->event_id && !campaigns_event_exists(db, c->event_id))
-		return error_set(err, 400, "invalid", "event_id",
+		return error_set(err, ERR_INVALID, "invalid", "event_id",
 		    "L'atelier n° %lld n'existe pas ou est annulé.", (long long)c->event_id);
 	if (campaigns_check_body(c, c->body, "body", true, err) < 0 ||
 	    campaigns_check_body(c, c->body_en, "bodies.en", false, err) < 0 ||
@@ -268,7 +271,7 @@ campaign_validate(struct db *db, const struct campaign *c, struct error *err)
 	    campaigns_check_body(c, c->cancel_body, "cancel_body", false, err) < 0)
 		return -1;
 	if (c->cancel_body && c->cancel_body[0] && c->event_id == 0)
-		return error_set(err, 400, "needs_event", "cancel_body",
+		return error_set(err, ERR_INVALID, "needs_event", "cancel_body",
 		    "Un message d'annulation demande de choisir un atelier.");
 	return campaigns_check_schedule(c, err);
 }
@@ -291,7 +294,7 @@ campaigns_write_row(struct db *db, struct campaign *c, int64_t now, struct error
 
 	if (st == NULL) {
 		free(offsets);
-		return error_set(err, 500, "internal", NULL, "Erreur interne.");
+		return error_fail(err, ERR_INTERNAL);
 	}
 	sqlite3_bind_text(st, 1, c->name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, c->body, -1, SQLITE_STATIC);
@@ -314,13 +317,13 @@ campaigns_write_row(struct db *db, struct campaign *c, int64_t now, struct error
 	rc = db_step_done(db, st);
 	free(offsets);
 	if (rc < 0)
-		return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+		return error_fail(err, ERR_DB);
 	if (c->id == 0) {
 		c->id = sqlite3_last_insert_rowid(db_handle(db));
 		c->created_at = now;
 		snprintf(c->status, sizeof(c->status), "draft");
 	} else if (sqlite3_changes(db_handle(db)) != 1) {
-		return error_set(err, 409, "finished", NULL,
+		return error_set(err, ERR_CONFLICT, "finished", NULL,
 		    "Cette campagne est terminée ou annulée : elle ne peut plus changer.");
 	}
 	c->updated_at = now;
@@ -334,7 +337,7 @@ campaigns_write(struct db *db, struct campaign *c, const struct audit_actor *act
 	bool creating = c->id == 0;
 
 	if (db_savepoint(db, "campaigns_write") < 0)
-		return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+		return error_fail(err, ERR_DB);
 	if (campaigns_write_row(db, c, now, err) < 0 ||
 	    links_set(db, LINKS_CAMPAIGN_GROUPS, c->id, c->group_ids, c->ngroups,
 	    "group_ids", err) < 0 ||
@@ -343,7 +346,7 @@ campaigns_write(struct db *db, struct campaign *c, const struct audit_actor *act
 		goto fail;
 	if (audit_record(db, actor, now, creating ? "create" : "update", "campaign", c->id,
 	    NULL) < 0) {
-		error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+		error_fail(err, ERR_DB);
 		goto fail;
 	}
 	return db_release(db, "campaigns_write");
@@ -364,18 +367,18 @@ campaigns_set_status(struct db *db, int64_t id, const char *from, const char *to
 	sqlite3_stmt *st = db_stmt(db, sql);
 
 	if (st == NULL)
-		return error_set(err, 500, "internal", NULL, "Erreur interne.");
+		return error_fail(err, ERR_INTERNAL);
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, now);
 	sqlite3_bind_text(st, 4, from, -1, SQLITE_STATIC);
 	if (db_step_done(db, st) < 0)
-		return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+		return error_fail(err, ERR_DB);
 	if (sqlite3_changes(db_handle(db)) != 1)
-		return error_set(err, 409, "wrong_status", NULL,
+		return error_set(err, ERR_CONFLICT, "wrong_status", NULL,
 		    "Impossible : la campagne n'est pas dans le bon état.");
 	if (actor && audit_record(db, actor, now, to, "campaign", id, NULL) < 0)
-		return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+		return error_fail(err, ERR_DB);
 	log_info("campaigns: id=%lld status=%s", (long long)id, to);
 	return 0;
 }
@@ -495,11 +498,12 @@ campaign_render(const struct campaign *c, const char *tmpl, const struct config 
 	if (tmpl == NULL)
 		tmpl = campaigns_body_for(c, r->language, &v.language);
 	else
-		v.language = strcmp(r->language, "en") == 0 ? "en" : "fr";
+		v.language = texts_language(r->language);
 	v.prenom = r->first_name;
 	v.nom = r->last_name;
 	v.centre = cfg->centre_name;
 	v.tel_centre = cfg->centre_phone;
+	v.adresse = cfg->centre_address;
 	if (e) {
 		v.atelier = e->title;
 		v.lieu = e->place;

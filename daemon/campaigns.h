@@ -88,7 +88,7 @@ struct campaign_audience {
 void campaign_clear(struct campaign *c);
 void campaign_audience_clear(struct campaign_audience *a);
 
-/* Loads campaign id into c.  0, or -1 with a 404 in *err. */
+/* Loads campaign id into c.  0, or -1 with ERR_NOT_FOUND in *err. */
 int campaigns_load(struct db *db, int64_t id, struct campaign *c, struct error *err);
 
 /*
@@ -101,7 +101,7 @@ int campaign_validate(struct db *db, const struct campaign *c, struct error *err
 /*
  * Creates (c->id 0, then set) or changes campaign c after
  * campaign_validate(), with its audience.  A done or cancelled campaign
- * is refused with 409.  0 or -1 with *err.
+ * is refused (ERR_CONFLICT).  0 or -1 with *err.
  */
 int campaigns_write(struct db *db, struct campaign *c, const struct audit_actor *actor,
     int64_t now, struct error *err);
@@ -115,7 +115,7 @@ int campaigns_delete_draft(struct db *db, int64_t id);
 
 /*
  * Changes the status from one of those in from (a space-separated list)
- * to to; scheduled_at is set when to is "scheduled".  409 when the
+ * to to; scheduled_at is set when to is "scheduled".  ERR_CONFLICT when the
  * campaign is in another status.
  */
 int campaigns_set_status(struct db *db, int64_t id, const char *from, const char *to,

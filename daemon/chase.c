@@ -97,7 +97,7 @@ chase_plan(struct db *db, const struct event *e, const struct event_occ *o,
 		return -1;
 	for (i = 0; i < n && rc == 0; i++) {
 		if (contacts_load(db, ids[i], &c, &err) < 0) {
-			rc = err.status == 404 ? 0 : -1;
+			rc = err.kind == ERR_NOT_FOUND ? 0 : -1;
 			continue;
 		}
 		chase_plan_add(p, &c);
@@ -219,7 +219,7 @@ chase_send(struct db *db, const struct config *cfg, const struct event *e,
 			continue;
 		if (queue_add(db, p->to.list[i].number, p->to.list[i].contact_id, text.data,
 		    QUEUE_DIRECT, by, now, &id, &err) < 0) {
-			rc = err.status >= 500 ? -1 : 0;	/* opted out meanwhile: left out */
+			rc = error_is_fault(&err) ? -1 : 0;	/* opted out meanwhile: left out */
 			continue;
 		}
 		if ((rc = queue_link_event(db, id, e->id, o->key, o->starts_at)) == 0)

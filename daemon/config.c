@@ -194,7 +194,8 @@ config_parse_days(const char *value, unsigned *days)
 }
 
 /* Keys of each section, in the order of their bit in config_state.seen. */
-static const char *const config_keys_centre[] = { "name", "phone", "timezone", NULL };
+static const char *const config_keys_centre[] = { "name", "phone", "address", "timezone",
+	NULL };
 static const char *const config_keys_database[] = { "path", NULL };
 static const char *const config_keys_http[] = { "listen", "tls_cert", "tls_key", "hosts",
 	NULL };
@@ -312,6 +313,8 @@ config_set_centre(struct config_state *st, const char *name, const char *value)
 
 	if (strcmp(name, "name") == 0) {
 		config_set_str(&cfg->centre_name, value);
+	} else if (strcmp(name, "address") == 0) {
+		config_set_str(&cfg->centre_address, value);
 	} else if (strcmp(name, "phone") == 0) {
 		/* kept as typed: that is how {tel_centre} writes it */
 		if (phone_normalize(value, e164, NULL, &why) < 0)
@@ -679,6 +682,8 @@ config_validate(struct config *cfg, char *err, size_t errlen)
 		    cfg->path);
 		return -1;
 	}
+	if (cfg->centre_address == NULL)
+		config_set_str(&cfg->centre_address, "");
 	if ((cfg->tls_cert == NULL) != (cfg->tls_key == NULL)) {
 		snprintf(err, errlen, "%s: [http] tls_cert and tls_key go together", cfg->path);
 		return -1;
@@ -852,6 +857,7 @@ config_free(const struct config *snapshot)
 	free(cfg->path);
 	free(cfg->centre_name);
 	free(cfg->centre_phone);
+	free(cfg->centre_address);
 	free(cfg->timezone);
 	free(cfg->db_path);
 	free(cfg->http_listen);

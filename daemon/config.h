@@ -61,6 +61,7 @@ struct config {
 
 	char *centre_name;
 	char *centre_phone;
+	char *centre_address;	/* "" when not given ({adresse}) */
 	char *timezone;		/* default "Europe/Paris" */
 
 	char *db_path;		/* default "/var/lib/rappel/rappel.db" */

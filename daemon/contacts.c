@@ -48,14 +48,15 @@ contact_add_phone(struct contact *c, const char *typed, const char *label,
 	size_t i;
 
 	if (phone_normalize(typed, e164, &kind, &reason) < 0)
-		return error_set(err, 400, "invalid_phone", field, "Numéro « %s » invalide : %s.",
+		return error_set(err, ERR_INVALID, "invalid_phone", field,
+		    "Numéro « %s » invalide : %s.",
 		    typed ? typed : "", reason ? reason : "format inconnu");
 	for (i = 0; i < c->nphones; i++)
 		if (strcmp(c->phones[i].number, e164) == 0)
-			return error_set(err, 400, "invalid_phone", field,
+			return error_set(err, ERR_INVALID, "invalid_phone", field,
 			    "Le numéro %s est donné deux fois.", e164);
 	if (c->nphones == CONTACT_PHONES_MAX)
-		return error_set(err, 400, "invalid", field,
+		return error_set(err, ERR_INVALID, "invalid", field,
 		    "Un contact a au plus %d numéros.", CONTACT_PHONES_MAX);
 	p = &c->phones[c->nphones++];
 	snprintf(p->number, sizeof(p->number), "%s", e164);
@@ -79,13 +80,14 @@ contacts_check_text(const char *value, size_t max, const char *field, struct err
 	size_t i, n = strlen(value);
 
 	if (n > max)
-		return error_set(err, 400, "invalid", field,
+		return error_set(err, ERR_INVALID, "invalid", field,
 		    "Ce champ est trop long (%zu caractères au plus).", max);
 	if (!text_utf8_valid(value, n))
-		return error_set(err, 400, "invalid", field, "Texte mal encodé (UTF-8 attendu).");
+		return error_set(err, ERR_INVALID, "invalid", field,
+		    "Texte mal encodé (UTF-8 attendu).");
 	for (i = 0; i < n; i++)
 		if ((unsigned char)value[i] < 0x20 && value[i] != '\n' && value[i] != '\t')
-			return error_set(err, 400, "invalid", field,
+			return error_set(err, ERR_INVALID, "invalid", field,
 			    "Ce champ contient un caractère de contrôle.");
 	return 0;
 }
@@ -104,7 +106,7 @@ contact_validate(struct contact *c, struct error *err)
 	if (c->notes == NULL)
 		c->notes = contacts_strdup("");
 	if (c->first_name[0] == '\0' && c->last_name[0] == '\0')
-		return error_set(err, 400, "invalid", "last_name",
+		return error_set(err, ERR_INVALID, "invalid", "last_name",
 		    "Indiquez au moins un prénom ou un nom.");
 	if (contacts_check_text(c->first_name, CONTACT_NAME_MAX, "first_name", err) < 0 ||
 	    contacts_check_text(c->last_name, CONTACT_NAME_MAX, "last_name", err) < 0 ||
@@ -115,10 +117,11 @@ contact_validate(struct contact *c, struct error *err)
 	if (c->language[0] == '\0')
 		snprintf(c->language, sizeof(c->language), "fr");
 	if (strcmp(c->language, "fr") && strcmp(c->language, "en") && strcmp(c->language, "ar"))
-		return error_set(err, 400, "invalid", "language",
+		return error_set(err, ERR_INVALID, "invalid", "language",
 		    "Langue inconnue : choisissez fr, en ou ar.");
 	if (c->nphones == 0)
-		return error_set(err, 400, "invalid", "phone", "Un numéro de téléphone est requis.");
+		return error_set(err, ERR_INVALID, "invalid", "phone",
+		    "Un numéro de téléphone est requis.");
 	return 0;
 }
 
@@ -150,7 +153,7 @@ contacts_write_row(struct db *db, struct contact *c, int64_t now, struct error *
 	sqlite3_stmt *st = db_stmt(db, c->id ? sql_update : sql_insert);
 
 	if (st == NULL)
-		return error_set(err, 500, "internal", NULL, "Erreur interne.");
+		return error_fail(err, ERR_INTERNAL);
 	sqlite3_bind_text(st, 1, c->first_name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, c->last_name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, c->language, -1, SQLITE_STATIC);
@@ -162,12 +165,12 @@ contacts_write_row(struct db *db, struct contact *c, int64_t now, struct error *
 	if (c->id)
 		sqlite3_bind_int64(st, 9, c->id);
 	if (db_step_done(db, st) < 0)
-		return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+		return error_fail(err, ERR_DB);
 	if (c->id == 0) {
 		c->id = sqlite3_last_insert_rowid(db_handle(db));
 		c->created_at = now;
 	} else if (sqlite3_changes(db_handle(db)) != 1) {
-		return error_set(err, 404, "not_found", NULL, "Ce contact n'existe pas.");
+		return error_set(err, ERR_NOT_FOUND, "not_found", NULL, "Ce contact n'existe pas.");
 	}
 	c->updated_at = now;
 	return 0;
@@ -184,28 +187,28 @@ contacts_write_phones(struct db *db, struct contact *c, struct error *err)
 	size_t i;
 
 	if (st == NULL)
-		return error_set(err, 500, "internal", NULL, "Erreur interne.");
+		return error_fail(err, ERR_INTERNAL);
 	sqlite3_bind_int64(st, 1, c->id);
 	if (db_step_done(db, st) < 0)
-		return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+		return error_fail(err, ERR_DB);
 	for (i = 0; i < c->nphones; i++) {
 		owner = contacts_find_by_number(db, c->phones[i].number);
 		if (owner && owner != c->id) {
-			error_set(err, 409, "duplicate_phone", i == 0 ? "phone" : "phones",
+			error_set(err, ERR_CONFLICT, "duplicate_phone", i == 0 ? "phone" : "phones",
 			    "Le numéro %s appartient déjà au contact n° %lld.",
 			    c->phones[i].number, (long long)owner);
 			err->existing_id = owner;
 			return -1;
 		}
 		if ((st = db_stmt(db, sql_insert)) == NULL)
-			return error_set(err, 500, "internal", NULL, "Erreur interne.");
+			return error_fail(err, ERR_INTERNAL);
 		sqlite3_bind_int64(st, 1, c->id);
 		sqlite3_bind_int64(st, 2, (int64_t)i);
 		sqlite3_bind_text(st, 3, c->phones[i].number, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 4, c->phones[i].label, -1, SQLITE_STATIC);
 		sqlite3_bind_int(st, 5, c->phones[i].sms);
 		if (db_step_done(db, st) < 0)
-			return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+			return error_fail(err, ERR_DB);
 	}
 	return 0;
 }
@@ -220,20 +223,20 @@ contacts_write_groups(struct db *db, struct contact *c, struct error *err)
 	size_t i;
 
 	if (st == NULL)
-		return error_set(err, 500, "internal", NULL, "Erreur interne.");
+		return error_fail(err, ERR_INTERNAL);
 	sqlite3_bind_int64(st, 1, c->id);
 	if (db_step_done(db, st) < 0)
-		return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+		return error_fail(err, ERR_DB);
 	for (i = 0; i < c->ngroups; i++) {
 		if ((st = db_stmt(db, sql_insert)) == NULL)
-			return error_set(err, 500, "internal", NULL, "Erreur interne.");
+			return error_fail(err, ERR_INTERNAL);
 		sqlite3_bind_int64(st, 1, c->group_ids[i]);
 		sqlite3_bind_int64(st, 2, c->id);
 		if (db_step_done(db, st) < 0) {
 			if ((db_errcode(db) & 0xff) == SQLITE_CONSTRAINT)
-				return error_set(err, 400, "invalid", "group_ids",
+				return error_set(err, ERR_INVALID, "invalid", "group_ids",
 				    "Le groupe n° %lld n'existe pas.", (long long)c->group_ids[i]);
-			return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+			return error_fail(err, ERR_DB);
 		}
 	}
 	return 0;
@@ -291,46 +294,28 @@ int
 contacts_save(struct db *db, struct contact *c, const struct audit_actor *actor,
     int64_t now, struct error *err)
 {
-	bool creating = c->id == 0;
-	/* reads come first: alone, take the write lock at once (no busy upgrade) */
-	bool alone = sqlite3_get_autocommit(db_handle(db)) != 0;
+	bool creating = c->id == 0, nested;
 	int64_t was_out = 0;
+	int rc;
 
 	if (contact_validate(c, err) < 0)
 		return -1;
-	if ((alone && db_begin(db) < 0) || db_savepoint(db, "contact_save") < 0) {
-		if (alone)
-			db_rollback(db);
-		return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
-	}
-	if ((!creating && (was_out = contacts_stored_opt_out(db, c->id)) < 0) ||
+	/* reads come first: alone, take the write lock at once (no busy upgrade) */
+	if (db_begin_nested(db, "contact_save", &nested) < 0)
+		return error_fail(err, ERR_DB);
+	rc = (!creating && (was_out = contacts_stored_opt_out(db, c->id)) < 0) ||
 	    contacts_sync_opt_out(db, c, was_out) < 0 ||
 	    contacts_write_row(db, c, now, err) < 0 ||
 	    contacts_write_phones(db, c, err) < 0 ||
 	    contacts_write_groups(db, c, err) < 0 ||
 	    audit_record(db, actor, now, creating ? "create" : "update", "contact",
-	    c->id, NULL) < 0)
-		goto fail;
-	if (db_release(db, "contact_save") < 0) {
-		error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
-		goto fail;
-	}
-	if (alone && db_commit(db) < 0) {
-		db_rollback(db);
+	    c->id, NULL) < 0 ? -1 : 0;
+	if (db_end_nested(db, "contact_save", nested, rc == 0) < 0) {
 		if (creating)
 			c->id = 0;
-		return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+		return error_or_db(err);
 	}
 	return 0;
-fail:
-	if (err && err->status == 0)
-		error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
-	db_rollback_to(db, "contact_save");
-	if (alone)
-		db_rollback(db);
-	if (creating)
-		c->id = 0;
-	return -1;
 }
 
 static int
@@ -390,12 +375,12 @@ contacts_load(struct db *db, int64_t id, struct contact *c, struct error *err)
 
 	memset(c, 0, sizeof(*c));
 	if (st == NULL)
-		return error_set(err, 500, "internal", NULL, "Erreur interne.");
+		return error_fail(err, ERR_INTERNAL);
 	sqlite3_bind_int64(st, 1, id);
 	rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
 		sqlite3_reset(st);
-		return error_set(err, 404, "not_found", NULL, "Ce contact n'existe pas.");
+		return error_set(err, ERR_NOT_FOUND, "not_found", NULL, "Ce contact n'existe pas.");
 	}
 	c->id = id;
 	c->first_name = db_column_strdup(st, 0);
@@ -410,7 +395,7 @@ contacts_load(struct db *db, int64_t id, struct contact *c, struct error *err)
 	sqlite3_reset(st);
 	if (contacts_load_phones(db, c) < 0 || contacts_load_groups(db, c) < 0) {
 		contact_clear(c);
-		return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+		return error_fail(err, ERR_DB);
 	}
 	return 0;
 }
@@ -478,7 +463,7 @@ contacts_erase(struct db *db, int64_t id, const struct audit_actor *actor,
 	sqlite3_stmt *st;
 
 	if (db_savepoint(db, "contact_erase") < 0)
-		return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+		return error_fail(err, ERR_DB);
 	/* before the row goes: messages and replies point at it until then */
 	if (queue_forget_contact(db, id, now) < 0 || contacts_keep_opt_out(db, id) < 0 ||
 	    (st = db_stmt(db, sql_delete)) == NULL)
@@ -488,7 +473,7 @@ contacts_erase(struct db *db, int64_t id, const struct audit_actor *actor,
 		goto fail;
 	if (sqlite3_changes(db_handle(db)) != 1) {
 		db_rollback_to(db, "contact_erase");
-		return error_set(err, 404, "not_found", NULL, "Ce contact n'existe pas.");
+		return error_set(err, ERR_NOT_FOUND, "not_found", NULL, "Ce contact n'existe pas.");
 	}
 	if ((st = db_stmt(db, sql_count)) == NULL)
 		goto fail;
@@ -500,7 +485,7 @@ contacts_erase(struct db *db, int64_t id, const struct audit_actor *actor,
 	return 0;
 fail:
 	db_rollback_to(db, "contact_erase");
-	return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+	return error_fail(err, ERR_DB);
 }
 
 /* Appends s to out with LIKE's wildcards escaped by '\'. */
@@ -709,4 +694,19 @@ contacts_set_opt_out(struct db *db, int64_t contact_id, int64_t reply_id, int64_
 	if (reply_id)
 		sqlite3_bind_int64(st, 3, reply_id);
 	return db_step_done(db, st);
+}
+
+void
+contacts_language(struct db *db, int64_t id, char out[3])
+{
+	DB_SQL(sql, "SELECT language FROM contacts WHERE id = ?1");
+	sqlite3_stmt *st = id ? db_stmt(db, sql) : NULL;
+
+	snprintf(out, 3, "fr");
+	if (st == NULL)
+		return;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		snprintf(out, 3, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
 }

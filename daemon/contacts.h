@@ -71,14 +71,17 @@ void contact_clear(struct contact *c);
 int contact_add_phone(struct contact *c, const char *typed, const char *label,
     bool sms_wanted, const char *field, json_t *warnings, struct error *err);
 
+/* The language of contact id into out: "fr", "en" or "ar"; "fr" for no contact (0). */
+void contacts_language(struct db *db, int64_t id, char out[3]);
+
 /* Checks names, language and notes.  0 or -1 with *err. */
 int contact_validate(struct contact *c, struct error *err);
 
 /*
  * Inserts or updates c (by c->id) with its numbers and groups, in one
  * savepoint (so it nests inside a caller's transaction).  A number already used by
- * another contact fails with status 409, code "duplicate_phone" and
- * err->existing_id.  Unknown group ids fail with 400.
+ * another contact fails with ERR_CONFLICT, code "duplicate_phone" and
+ * err->existing_id.  Unknown group ids fail with ERR_INVALID.
  *
  * Opt-outs, as said at the top: when c->opted_out_at is 0 and c's first
  * number is opted out, c->opted_out_at becomes that number's date; but
@@ -104,7 +107,7 @@ int contacts_carry_opt_outs(struct db *db, int64_t now);
  */
 int contacts_set_opt_out(struct db *db, int64_t contact_id, int64_t reply_id, int64_t now);
 
-/* Loads contact id into c.  0, or -1 with a 404 in *err. */
+/* Loads contact id into c.  0, or -1 with ERR_NOT_FOUND in *err. */
 int contacts_load(struct db *db, int64_t id, struct contact *c, struct error *err);
 
 /* The id of the contact that owns an E.164 number, or 0. */

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "embedded.h"
+#include "error.h"
 #include "log.h"
 #include "text.h"
 #include "timeutil.h"
@@ -518,6 +519,21 @@ db_end_nested(struct db *db, const char *name, bool nested, bool keep)
 	else
 		db_rollback(db);
 	return -1;
+}
+
+int
+db_txn_begin(struct db *db, struct error *e)
+{
+	return db_begin(db) < 0 ? error_fail(e, ERR_DB) : 0;
+}
+
+int
+db_txn_end(struct db *db, int rc, struct error *e)
+{
+	if (rc == 0 && db_commit(db) == 0)
+		return 0;
+	db_rollback(db);
+	return error_or_db(e);
 }
 
 char *

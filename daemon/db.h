@@ -173,6 +173,21 @@ int db_begin_nested(struct db *db, const char *name, bool *nested);
 int db_end_nested(struct db *db, const char *name, bool nested, bool keep);
 
 /*
+ * A write transaction for a change that answers with a struct error
+ * (error.h), which may be NULL.  db_txn_begin(): BEGIN IMMEDIATE; on
+ * failure e says ERR_DB.  db_txn_end(): COMMIT when rc, the result of the
+ * change, is 0; else, or when COMMIT fails, ROLLBACK, and e says ERR_DB
+ * unless the change said why already.  Both return 0 or -1:
+ *
+ *	if (db_txn_begin(db, &err) < 0 ||
+ *	    db_txn_end(db, thing_write(db, ..., &err), &err) < 0)
+ *		return http_reply_error(req, &err);
+ */
+struct error;
+int db_txn_begin(struct db *db, struct error *e);
+int db_txn_end(struct db *db, int rc, struct error *e);
+
+/*
  * Whether a write through db_step_done() or db_exec() failed because the
  * disk is full since the last call; clears the flag.  Lets a caller that
  * only saw -1 tell "disk full" (space to free) from other failures.

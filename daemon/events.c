@@ -45,11 +45,12 @@ events_load(struct db *db, int64_t id, struct event *e, struct error *err)
 
 	memset(e, 0, sizeof(*e));
 	if (st == NULL)
-		return error_set(err, 500, "internal", NULL, "Erreur interne.");
+		return error_fail(err, ERR_INTERNAL);
 	sqlite3_bind_int64(st, 1, id);
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		sqlite3_reset(st);
-		return error_set(err, 404, "not_found", NULL, "Cet atelier n'existe pas.");
+		return error_set(err, ERR_NOT_FOUND, "not_found", NULL,
+		    "Cet atelier n'existe pas.");
 	}
 	e->id = id;
 	e->title = events_column_dup(st, 0);
@@ -69,14 +70,15 @@ events_check_text(const char *value, bool required, const char *field, struct er
 {
 	if (value == NULL || value[0] == '\0') {
 		if (required)
-			return error_set(err, 400, "missing_field", field,
+			return error_set(err, ERR_INVALID, "missing_field", field,
 			    "Le champ « %s » est obligatoire.", field);
 		return 0;
 	}
 	if (!text_utf8_valid(value, strlen(value)))
-		return error_set(err, 400, "invalid", field, "Texte mal encodé (UTF-8 attendu).");
+		return error_set(err, ERR_INVALID, "invalid", field,
+		    "Texte mal encodé (UTF-8 attendu).");
 	if (strlen(value) > EVENT_TEXT_MAX)
-		return error_set(err, 400, "invalid", field,
+		return error_set(err, ERR_INVALID, "invalid", field,
 		    "« %s » est trop long (%d caractères au plus).", field, EVENT_TEXT_MAX);
 	return 0;
 }
@@ -89,20 +91,20 @@ events_validate(struct event *e, struct error *err)
 	    events_check_text(e->place, false, "place", err) < 0)
 		return -1;
 	if (e->starts_at <= 0)
-		return error_set(err, 400, "missing_field", "starts_at",
+		return error_set(err, ERR_INVALID, "missing_field", "starts_at",
 		    "Le champ « starts_at » est obligatoire.");
 	e->starts_at -= e->starts_at % 60;
 	if (e->ends_at == 0)
 		e->ends_at = e->starts_at + 3600;
 	if (e->ends_at < e->starts_at)
-		return error_set(err, 400, "invalid", "ends_at",
+		return error_set(err, ERR_INVALID, "invalid", "ends_at",
 		    "La fin de l'atelier est avant son début.");
 	if (e->ends_at - e->starts_at > 7 * 24 * 3600)
-		return error_set(err, 400, "invalid", "ends_at",
-		    "Un atelier dure au plus une semaine ; pour des séances, "
-		    "utilisez la récurrence.");
+		return error_set(err, ERR_INVALID, "invalid", "ends_at",
+		    "Un atelier dure au plus une semaine ; pour des séances, utilisez la "
+		    "récurrence.");
 	if (e->capacity < 0)
-		return error_set(err, 400, "invalid", "capacity",
+		return error_set(err, ERR_INVALID, "invalid", "capacity",
 		    "La capacité doit être un nombre positif.");
 	if (e->rrule && e->rrule[0] == '\0') {
 		free(e->rrule);
@@ -139,13 +141,13 @@ events_check_first(struct db *db, const struct event *e, struct error *err)
 	}
 	template_format_date(e->starts_at, "fr", &day);
 	if (first < 0) {
-		error_set(err, 400, "invalid", "starts_at", "Le %s n'est pas une séance de "
+		error_set(err, ERR_INVALID, "invalid", "starts_at", "Le %s n'est pas une séance de "
 		    "cette récurrence, et elle n'en a aucune après : changez la date ou la "
 		    "récurrence.", day.data);
 	} else {
 		template_format_date(first, "fr", &first_day);
 		template_format_time(first, "fr", &hour);
-		error_set(err, 400, "invalid", "starts_at", "Le %s n'est pas une séance de "
+		error_set(err, ERR_INVALID, "invalid", "starts_at", "Le %s n'est pas une séance de "
 		    "cette récurrence : première séance le %s à %s ?", day.data,
 		    first_day.data, hour.data);
 		if (err != NULL)
@@ -169,7 +171,7 @@ events_write_row(struct db *db, struct event *e, int64_t now, struct error *err)
 	sqlite3_stmt *st = db_stmt(db, e->id ? sql_update : sql_insert);
 
 	if (st == NULL)
-		return error_set(err, 500, "internal", NULL, "Erreur interne.");
+		return error_fail(err, ERR_INTERNAL);
 	sqlite3_bind_text(st, 1, e->title, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, e->place ? e->place : "", -1, SQLITE_STATIC);
 	db_bind_text_or_null(st, 3, e->rrule);
@@ -182,14 +184,15 @@ events_write_row(struct db *db, struct event *e, int64_t now, struct error *err)
 		sqlite3_bind_int64(st, 9, e->id);
 	if (db_step_done(db, st) < 0) {
 		if ((db_errcode(db) & 0xff) == SQLITE_CONSTRAINT)
-			return error_set(err, 400, "invalid", "owner_id",
+			return error_set(err, ERR_INVALID, "invalid", "owner_id",
 			    "Cet utilisateur n'existe pas.");
-		return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+		return error_fail(err, ERR_DB);
 	}
 	if (e->id == 0)
 		e->id = sqlite3_last_insert_rowid(db_handle(db));
 	else if (sqlite3_changes(db_handle(db)) != 1)
-		return error_set(err, 404, "not_found", NULL, "Cet atelier n'existe pas.");
+		return error_set(err, ERR_NOT_FOUND, "not_found", NULL,
+		    "Cet atelier n'existe pas.");
 	return 0;
 }
 
@@ -203,7 +206,7 @@ events_write(struct db *db, struct event *e, const struct event_invitees *inv,
 	if (events_validate(e, err) < 0 || events_check_first(db, e, err) < 0)
 		return -1;
 	if (db_savepoint(db, "events_write") < 0)
-		return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+		return error_fail(err, ERR_DB);
 	if (events_write_row(db, e, now, err) < 0 ||
 	    (inv && links_set(db, LINKS_EVENT_GROUPS, e->id, inv->group_ids,
 	    inv->ngroups, "group_ids", err) < 0) ||
@@ -213,7 +216,7 @@ events_write(struct db *db, struct event *e, const struct event_invitees *inv,
 	snprintf(details, sizeof(details), "{\"recurring\":%s}", e->rrule ? "true" : "false");
 	if (audit_record(db, actor, now, creating ? "create" : "update", "event", e->id,
 	    details) < 0) {
-		error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+		error_fail(err, ERR_DB);
 		goto fail;
 	}
 	return db_release(db, "events_write");
@@ -233,16 +236,16 @@ events_cancel(struct db *db, int64_t id, const struct audit_actor *actor, int64_
 	sqlite3_stmt *st = db_stmt(db, sql);
 
 	if (st == NULL)
-		return error_set(err, 500, "internal", NULL, "Erreur interne.");
+		return error_fail(err, ERR_INTERNAL);
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, now);
 	if (db_step_done(db, st) < 0)
-		return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+		return error_fail(err, ERR_DB);
 	if (sqlite3_changes(db_handle(db)) != 1)
-		return error_set(err, 404, "not_found", NULL,
+		return error_set(err, ERR_NOT_FOUND, "not_found", NULL,
 		    "Cet atelier n'existe pas ou est déjà annulé.");
 	if (audit_record(db, actor, now, "cancel", "event", id, NULL) < 0)
-		return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+		return error_fail(err, ERR_DB);
 	return 0;
 }
 
@@ -380,7 +383,7 @@ events_occurrence_get(struct db *db, const struct event *e, int64_t key,
 	size_t nx;
 
 	if (!events_is_original(e, orig))
-		return error_set(err, 404, "not_found", NULL,
+		return error_set(err, ERR_NOT_FOUND, "not_found", NULL,
 		    "Cette séance n'existe pas dans le calendrier de l'atelier.");
 	x = events_load_exceptions(db, e->id, &nx);
 	events_occ_make(e, orig, x, nx, out);
@@ -399,14 +402,14 @@ events_write_exception(struct db *db, int64_t event_id, const struct event_occ *
 	sqlite3_stmt *st = db_stmt(db, sql);
 
 	if (st == NULL)
-		return error_set(err, 500, "internal", NULL, "Erreur interne.");
+		return error_fail(err, ERR_INTERNAL);
 	sqlite3_bind_int64(st, 1, event_id);
 	sqlite3_bind_int64(st, 2, o->key);
 	db_bind_int_or_null(st, 3, o->moved ? o->starts_at : 0);
 	db_bind_int_or_null(st, 4, o->moved ? o->ends_at : 0);
 	db_bind_int_or_null(st, 5, o->cancelled ? now : 0);
 	if (db_step_done(db, st) < 0)
-		return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+		return error_fail(err, ERR_DB);
 	return 0;
 }
 
@@ -419,14 +422,14 @@ events_occurrence_change(struct db *db, const struct event *e, int64_t key,
 	char details[96];
 
 	if (e->cancelled_at)
-		return error_set(err, 409, "cancelled", NULL, "Cet atelier est annulé.");
+		return error_set(err, ERR_CONFLICT, "cancelled", NULL, "Cet atelier est annulé.");
 	if (events_occurrence_get(db, e, key, &o, err) < 0)
 		return -1;
 	if (before)
 		*before = o;
 	if (want->starts_at) {
 		if (want->ends_at && want->ends_at < want->starts_at)
-			return error_set(err, 400, "invalid", "ends_at",
+			return error_set(err, ERR_INVALID, "invalid", "ends_at",
 			    "La fin de la séance est avant son début.");
 		o.starts_at = want->starts_at - want->starts_at % 60;
 		o.ends_at = want->ends_at ? want->ends_at :
@@ -438,8 +441,7 @@ events_occurrence_change(struct db *db, const struct event *e, int64_t key,
 	    (long long)key, o.cancelled ? "true" : "false", o.moved ? "true" : "false");
 	if (events_write_exception(db, e->id, &o, now, err) < 0 ||
 	    audit_record(db, actor, now, "update_occurrence", "event", e->id, details) < 0)
-		return err->status ? -1 : error_set(err, 500, "internal", NULL,
-		    "Erreur de la base de données.");
+		return error_or_db(err);
 	if (after)
 		*after = o;
 	return 0;
@@ -507,23 +509,30 @@ events_to_json(struct db *db, const struct event *e, int64_t now)
 	    "next_occurrence", events_next_json(db, e, now));
 }
 
-json_t *
-events_list_json(struct db *db, int64_t owner_id, bool with_cancelled, int64_t now)
+int64_t *
+events_ids(struct db *db, int64_t owner_id, bool with_cancelled, size_t *n)
 {
 	DB_SQL(sql, "SELECT id FROM events WHERE (?1 = 0 OR owner_id = ?1) "
 	    "AND (?2 OR cancelled_at IS NULL) ORDER BY starts_at, id");
 	sqlite3_stmt *st = db_stmt(db, sql);
+
+	*n = 0;
+	if (st == NULL)
+		return NULL;
+	sqlite3_bind_int64(st, 1, owner_id);
+	sqlite3_bind_int(st, 2, with_cancelled);
+	return db_collect_ids(st, n);
+}
+
+json_t *
+events_list_json(struct db *db, int64_t owner_id, bool with_cancelled, int64_t now)
+{
 	json_t *list = json_array();
-	int64_t *ids;
 	size_t n, i;
+	int64_t *ids = events_ids(db, owner_id, with_cancelled, &n);
 	struct event e;
 	struct error err;
 
-	if (st == NULL)
-		return list;
-	sqlite3_bind_int64(st, 1, owner_id);
-	sqlite3_bind_int(st, 2, with_cancelled);
-	ids = db_collect_ids(st, &n);
 	for (i = 0; i < n; i++) {
 		if (events_load(db, ids[i], &e, &err) == 0)
 			json_array_append_new(list, events_to_json(db, &e, now));

@@ -48,7 +48,7 @@ struct event_occ {
 /* Frees what e owns and zeroes it. */
 void event_clear(struct event *e);
 
-/* Loads event id into e.  0, or -1 with a 404 in *err. */
+/* Loads event id into e.  0, or -1 with ERR_NOT_FOUND in *err. */
 int events_load(struct db *db, int64_t id, struct event *e, struct error *err);
 
 /* Invitees of an event, set as a whole. */
@@ -62,7 +62,7 @@ struct event_invitees {
 /*
  * Creates (e->id 0, then set) or changes event e, checked first (title,
  * times, capacity, rrule); inv, when not NULL, replaces the invitees
- * (unknown ids: 400).  0 or -1 with *err.
+ * (unknown ids: ERR_INVALID).  0 or -1 with *err.
  */
 int events_write(struct db *db, struct event *e, const struct event_invitees *inv,
     const struct audit_actor *actor, int64_t now, struct error *err);
@@ -79,7 +79,7 @@ int events_cancel(struct db *db, int64_t id, const struct audit_actor *actor, in
 int events_occurrences(struct db *db, const struct event *e, int64_t from, int64_t to,
     struct event_occ *out, size_t max);
 
-/* The occurrence of e with key.  0, or -1 with a 404 in *err. */
+/* The occurrence of e with key.  0, or -1 with ERR_NOT_FOUND in *err. */
 int events_occurrence_get(struct db *db, const struct event *e, int64_t key,
     struct event_occ *out, struct error *err);
 
@@ -99,6 +99,12 @@ bool events_invites(struct db *db, int64_t event_id, int64_t contact_id);
 /* The API's JSON for an event, with its next occurrence after now. */
 json_t *events_to_json(struct db *db, const struct event *e, int64_t now);
 json_t *event_occ_to_json(const struct event_occ *o);
+
+/*
+ * The ids of the events owned by owner_id (0: all), cancelled ones only
+ * when with_cancelled, by first start; *n of them (free()), or NULL.
+ */
+int64_t *events_ids(struct db *db, int64_t owner_id, bool with_cancelled, size_t *n);
 
 /*
  * Every event owned by owner_id (0: all), cancelled ones only when

@@ -97,17 +97,17 @@ families_simulate(struct db *db, const struct config *cfg, const char *from,
 	const char *why = NULL;
 
 	if (!families_have_simulator(cfg))
-		return error_set(err, 409, "no_simulator", NULL, "Seul le modem simulé peut "
-		    "recevoir une réponse simulée (device = simulator) : avec un vrai modem, "
-		    "les réponses viennent des vrais téléphones.");
+		return error_set(err, ERR_CONFLICT, "no_simulator", NULL,
+		    "Seul le modem simulé peut recevoir une réponse simulée (device = simulator) : "
+		    "avec un vrai modem, les réponses viennent des vrais téléphones.");
 	if (phone_normalize(from, e164, &kind, &why) < 0)
-		return error_set(err, 400, "invalid", "from", "Numéro invalide : %s",
+		return error_set(err, ERR_INVALID, "invalid", "from", "Numéro invalide : %s",
 		    why ? why : from);
 	if (text == NULL || text[0] == '\0' || strlen(text) > 600)
-		return error_set(err, 400, "invalid", "body", "Écrivez la réponse (600 "
+		return error_set(err, ERR_INVALID, "invalid", "body", "Écrivez la réponse (600 "
 		    "caractères au plus).");
 	if (families_add(db, 0, e164, text, now) < 0)
-		return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+		return error_fail(err, ERR_DB);
 	log_info("families: a simulated reply is due now");
 	return 0;
 }

@@ -29,8 +29,8 @@ bool families_have_simulator(const struct config *cfg);
 
 /*
  * The simulated phone of `from` (as typed: normalised to E.164) will send
- * text to the simulated modem at once.  400 for a number or text that
- * cannot be sent, 409 "no_simulator" when cfg has no simulated modem.
+ * text to the simulated modem at once.  ERR_INVALID for a number or text that
+ * cannot be sent, ERR_CONFLICT "no_simulator" when cfg has no simulated modem.
  * 0 or -1 with err set.
  */
 int families_simulate(struct db *db, const struct config *cfg, const char *from,

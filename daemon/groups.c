@@ -15,9 +15,9 @@ groups_check_name(const char *name, struct error *err)
 	size_t n = strlen(name);
 
 	if (n == 0)
-		return error_set(err, 400, "invalid", "name", "Donnez un nom au groupe.");
+		return error_set(err, ERR_INVALID, "invalid", "name", "Donnez un nom au groupe.");
 	if (n > GROUP_NAME_MAX || !text_utf8_valid(name, n))
-		return error_set(err, 400, "invalid", "name",
+		return error_set(err, ERR_INVALID, "invalid", "name",
 		    "Nom de groupe invalide (%d caractères au plus).", GROUP_NAME_MAX);
 	return 0;
 }
@@ -41,7 +41,7 @@ groups_find(struct db *db, const char *name)
 static int
 groups_duplicate(struct error *err, const char *name, int64_t existing)
 {
-	error_set(err, 409, "duplicate_name", "name",
+	error_set(err, ERR_CONFLICT, "duplicate_name", "name",
 	    "Un groupe « %s » existe déjà.", name);
 	if (err)
 		err->existing_id = existing;
@@ -65,21 +65,21 @@ groups_create(struct db *db, const char *name, const struct audit_actor *actor,
 		goto out;
 	}
 	if (db_savepoint(db, "group_create") < 0 || (st = db_stmt(db, sql)) == NULL) {
-		error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+		error_fail(err, ERR_DB);
 		goto out;
 	}
 	sqlite3_bind_text(st, 1, trimmed, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, now);
 	if (db_step_done(db, st) < 0) {
 		db_rollback_to(db, "group_create");
-		error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+		error_fail(err, ERR_DB);
 		goto out;
 	}
 	*id = sqlite3_last_insert_rowid(db_handle(db));
 	if (audit_record(db, actor, now, "create", "group", *id, NULL) < 0 ||
 	    db_release(db, "group_create") < 0) {
 		db_rollback_to(db, "group_create");
-		error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+		error_fail(err, ERR_DB);
 		goto out;
 	}
 	rc = 0;
@@ -124,20 +124,20 @@ groups_rename(struct db *db, int64_t id, const char *name,
 		goto out;
 	}
 	if (db_savepoint(db, "group_rename") < 0 || (st = db_stmt(db, sql)) == NULL) {
-		error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+		error_fail(err, ERR_DB);
 		goto out;
 	}
 	sqlite3_bind_text(st, 1, trimmed, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, id);
 	if (db_step_done(db, st) < 0 || sqlite3_changes(db_handle(db)) != 1) {
 		db_rollback_to(db, "group_rename");
-		error_set(err, 404, "not_found", NULL, "Ce groupe n'existe pas.");
+		error_set(err, ERR_NOT_FOUND, "not_found", NULL, "Ce groupe n'existe pas.");
 		goto out;
 	}
 	if (audit_record(db, actor, now, "update", "group", id, NULL) < 0 ||
 	    db_release(db, "group_rename") < 0) {
 		db_rollback_to(db, "group_rename");
-		error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+		error_fail(err, ERR_DB);
 		goto out;
 	}
 	rc = 0;
@@ -154,16 +154,16 @@ groups_delete(struct db *db, int64_t id, const struct audit_actor *actor,
 	sqlite3_stmt *st;
 
 	if (db_savepoint(db, "group_delete") < 0 || (st = db_stmt(db, sql)) == NULL)
-		return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+		return error_fail(err, ERR_DB);
 	sqlite3_bind_int64(st, 1, id);
 	if (db_step_done(db, st) < 0 || sqlite3_changes(db_handle(db)) != 1) {
 		db_rollback_to(db, "group_delete");
-		return error_set(err, 404, "not_found", NULL, "Ce groupe n'existe pas.");
+		return error_set(err, ERR_NOT_FOUND, "not_found", NULL, "Ce groupe n'existe pas.");
 	}
 	if (audit_record(db, actor, now, "delete", "group", id, NULL) < 0 ||
 	    db_release(db, "group_delete") < 0) {
 		db_rollback_to(db, "group_delete");
-		return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+		return error_fail(err, ERR_DB);
 	}
 	return 0;
 }
@@ -194,9 +194,9 @@ groups_set_members(struct db *db, int64_t id, const int64_t *contact_ids, size_t
 	size_t i;
 
 	if (!groups_exists(db, id))
-		return error_set(err, 404, "not_found", NULL, "Ce groupe n'existe pas.");
+		return error_set(err, ERR_NOT_FOUND, "not_found", NULL, "Ce groupe n'existe pas.");
 	if (db_savepoint(db, "group_members") < 0 || (st = db_stmt(db, sql_clear)) == NULL)
-		return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+		return error_fail(err, ERR_DB);
 	sqlite3_bind_int64(st, 1, id);
 	if (db_step_done(db, st) < 0)
 		goto fail;
@@ -207,7 +207,7 @@ groups_set_members(struct db *db, int64_t id, const int64_t *contact_ids, size_t
 		sqlite3_bind_int64(st, 2, contact_ids[i]);
 		if (db_step_done(db, st) < 0) {
 			db_rollback_to(db, "group_members");
-			return error_set(err, 400, "invalid", "contact_ids",
+			return error_set(err, ERR_INVALID, "invalid", "contact_ids",
 			    "Le contact n° %lld n'existe pas.", (long long)contact_ids[i]);
 		}
 	}
@@ -217,7 +217,7 @@ groups_set_members(struct db *db, int64_t id, const int64_t *contact_ids, size_t
 	return 0;
 fail:
 	db_rollback_to(db, "group_members");
-	return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+	return error_fail(err, ERR_DB);
 }
 
 static json_t *
@@ -245,7 +245,7 @@ groups_get_json(struct db *db, int64_t id, struct error *err)
 	json_t *g = NULL;
 
 	if (st == NULL) {
-		error_set(err, 500, "internal", NULL, "Erreur interne.");
+		error_fail(err, ERR_INTERNAL);
 		return NULL;
 	}
 	sqlite3_bind_int64(st, 1, id);
@@ -254,7 +254,7 @@ groups_get_json(struct db *db, int64_t id, struct error *err)
 		    "name", (const char *)sqlite3_column_text(st, 0));
 	sqlite3_reset(st);
 	if (g == NULL) {
-		error_set(err, 404, "not_found", NULL, "Ce groupe n'existe pas.");
+		error_set(err, ERR_NOT_FOUND, "not_found", NULL, "Ce groupe n'existe pas.");
 		return NULL;
 	}
 	json_object_set_new(g, "contact_ids", groups_members_json(db, id));

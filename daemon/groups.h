@@ -16,7 +16,7 @@
 
 #define GROUP_NAME_MAX 100
 
-/* Creates a group; 409 "duplicate_name" with existing_id when taken. */
+/* Creates a group; ERR_CONFLICT "duplicate_name" with existing_id when taken. */
 int groups_create(struct db *db, const char *name, const struct audit_actor *actor,
     int64_t now, int64_t *id, struct error *err);
 int groups_rename(struct db *db, int64_t id, const char *name,
@@ -24,7 +24,7 @@ int groups_rename(struct db *db, int64_t id, const char *name,
 /* Deletes a group; its contacts stay. */
 int groups_delete(struct db *db, int64_t id, const struct audit_actor *actor,
     int64_t now, struct error *err);
-/* Replaces the members of a group; unknown contact ids fail with 400. */
+/* Replaces the members of a group; unknown contact ids fail with ERR_INVALID. */
 int groups_set_members(struct db *db, int64_t id, const int64_t *contact_ids, size_t n,
     const struct audit_actor *actor, int64_t now, struct error *err);
 /*
@@ -34,7 +34,7 @@ int groups_set_members(struct db *db, int64_t id, const int64_t *contact_ids, si
 int groups_find_or_create(struct db *db, const char *name, const struct audit_actor *actor,
     int64_t now, int64_t *id, bool *created, struct error *err);
 
-/* {"id", "name", "contact_ids": [...]} for one group, or NULL + 404. */
+/* {"id", "name", "contact_ids": [...]} for one group, or NULL + ERR_NOT_FOUND. */
 json_t *groups_get_json(struct db *db, int64_t id, struct error *err);
 /* Array of every group, sorted by name, each with contact_ids. */
 json_t *groups_list_json(struct db *db);

@@ -350,11 +350,13 @@ http_reply_empty(struct http_req *req, unsigned status)
 	return http_queue(req, status, resp);
 }
 
-int
-http_reply_error(struct http_req *req, const struct error *err)
+/* err as {"error": {...}} with status; a kind's own code and message where err says none. */
+static int
+http_reply_error_as(struct http_req *req, unsigned status, const struct error *err)
 {
-	json_t *e = json_pack("{s:s, s:s}", "code", err->code ? err->code : "internal",
-	    "message", err->message);
+	json_t *e = json_pack("{s:s, s:s}", "code", err->code ? err->code :
+	    error_default_code(err->kind), "message", err->message[0] ? err->message :
+	    error_default_message(err->kind));
 
 	if (err->field)
 		json_object_set_new(e, "field", json_string(err->field));
@@ -362,8 +364,22 @@ http_reply_error(struct http_req *req, const struct error *err)
 		json_object_set_new(e, "existing_id", json_integer(err->existing_id));
 	if (err->suggestion)
 		json_object_set_new(e, "suggestion", time_json(err->suggestion));
-	return http_reply_json(req, err->status ? (unsigned)err->status : 500,
-	    json_pack("{s:o}", "error", e));
+	return http_reply_json(req, status, json_pack("{s:o}", "error", e));
+}
+
+int
+http_reply_error(struct http_req *req, const struct error *err)
+{
+	return http_reply_error_as(req, error_http_status(err->kind), err);
+}
+
+int
+http_reply_kind(struct http_req *req, enum error_kind kind)
+{
+	struct error err = { 0 };
+
+	error_fail(&err, kind);
+	return http_reply_error(req, &err);
 }
 
 int
@@ -373,13 +389,12 @@ http_reply_fail(struct http_req *req, unsigned status, const char *code,
 	struct error err = { 0 };
 	va_list ap;
 
-	err.status = (int)status;
 	err.code = code;
 	err.field = field;
 	va_start(ap, fmt);
 	vsnprintf(err.message, sizeof(err.message), fmt, ap);
 	va_end(ap);
-	return http_reply_error(req, &err);
+	return http_reply_error_as(req, status, &err);
 }
 
 const char *

@@ -110,7 +110,14 @@ void http_stop(struct http_server *srv);
  * a body that cannot be written is answered 500 "internal" and logged.
  */
 int http_reply_json(struct http_req *req, unsigned status, json_t *body);
+/*
+ * An error as API.md says, with the status, and where err says none the
+ * code and message, that error.c's table gives its kind.
+ */
 int http_reply_error(struct http_req *req, const struct error *err);
+/* The error that is only its kind, with the table's status, code and text. */
+int http_reply_kind(struct http_req *req, enum error_kind kind);
+/* An answer of the HTTP layer's own (401, 405, 413 ...), with its status. */
 int http_reply_fail(struct http_req *req, unsigned status, const char *code,
     const char *field, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 int http_reply_raw(struct http_req *req, unsigned status, const char *content_type,

@@ -57,7 +57,7 @@ import_map_header(struct import_ctx *ctx, const struct csv_row *header, struct e
 	free(skip);
 	if (columns == NULL) {
 		json_decref(ignored);
-		return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+		return error_fail(err, ERR_DB);
 	}
 	json_array_foreach(columns, i, c) {
 		const char *role = json_string_value(json_object_get(c, "role"));
@@ -68,11 +68,13 @@ import_map_header(struct import_ctx *ctx, const struct csv_row *header, struct e
 	json_object_set_new(ctx->result, "columns", columns);
 	json_object_set_new(ctx->result, "ignored_columns", ignored);
 	if (ctx->col[IMPORT_PHONE] < 0)
-		return error_set(err, 400, "invalid_csv", NULL, "Aucune colonne de téléphone "
-		    "trouvée sur la première ligne (attendu : Téléphone, Portable ou Mobile).");
+		return error_set(err, ERR_INVALID, "invalid_csv", NULL,
+		    "Aucune colonne de téléphone trouvée sur la première ligne (attendu : "
+		    "Téléphone, Portable ou Mobile).");
 	if (ctx->col[IMPORT_FIRST] < 0 && ctx->col[IMPORT_LAST] < 0)
-		return error_set(err, 400, "invalid_csv", NULL, "Aucune colonne de nom trouvée "
-		    "sur la première ligne (attendu : Prénom et/ou Nom).");
+		return error_set(err, ERR_INVALID, "invalid_csv", NULL,
+		    "Aucune colonne de nom trouvée sur la première ligne (attendu : Prénom et/ou "
+		    "Nom).");
 	return 0;
 }
 
@@ -408,19 +410,17 @@ import_contacts_with(struct db *db, const char *data, size_t len,
 	size_t i;
 
 	if (doc == NULL) {
-		error_set(err, 400, "invalid_csv", NULL, "Fichier refusé : %s.", reason);
+		error_set(err, ERR_INVALID, "invalid_csv", NULL, "Fichier refusé : %s.", reason);
 		return NULL;
 	}
 	ctx.result = json_object();
 	if (doc->nrows == 0 || import_map_header(&ctx, &doc->rows[0], err) < 0) {
 		if (doc->nrows == 0)
-			error_set(err, 400, "invalid_csv", NULL, "Le fichier est vide.");
+			error_set(err, ERR_INVALID, "invalid_csv", NULL, "Le fichier est vide.");
 		goto fail;
 	}
-	if (db_begin(db) < 0) {
-		error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+	if (db_txn_begin(db, err) < 0)
 		goto fail;
-	}
 	ctx.errors = json_array();
 	ctx.warnings = json_array();
 	ctx.seen = json_object();
@@ -430,13 +430,11 @@ import_contacts_with(struct db *db, const char *data, size_t len,
 	    ctx.created, ctx.updated, ctx.skipped);
 	if (dry_run) {
 		db_rollback(db);
-	} else if (audit_record(db, actor, now, "import", "contact", 0, details) < 0 ||
-	    import_remember(&ctx, &doc->rows[0]) < 0 || db_commit(db) < 0) {
-		db_rollback(db);
+	} else if (db_txn_end(db, audit_record(db, actor, now, "import", "contact", 0, details) < 0 ||
+	    import_remember(&ctx, &doc->rows[0]) < 0 ? -1 : 0, err) < 0) {
 		json_decref(ctx.errors);
 		json_decref(ctx.warnings);
 		json_decref(ctx.seen);
-		error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
 		goto fail;
 	}
 	delim[0] = doc->delimiter;
@@ -475,12 +473,12 @@ import_columns_preview(struct db *db, const char *data, size_t len,
 	int col[IMPORT_NCOLS];
 
 	if (doc == NULL) {
-		error_set(err, 400, "invalid_csv", NULL, "Fichier refusé : %s.", reason);
+		error_set(err, ERR_INVALID, "invalid_csv", NULL, "Fichier refusé : %s.", reason);
 		return NULL;
 	}
 	if (doc->nrows == 0) {
 		csv_doc_free(doc);
-		error_set(err, 400, "invalid_csv", NULL, "Le fichier est vide.");
+		error_set(err, ERR_INVALID, "invalid_csv", NULL, "Le fichier est vide.");
 		return NULL;
 	}
 	skip = import_ignored(opt, doc->rows[0].nfields);
@@ -488,7 +486,7 @@ import_columns_preview(struct db *db, const char *data, size_t len,
 	free(skip);
 	if (columns == NULL) {
 		csv_doc_free(doc);
-		error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+		error_fail(err, ERR_DB);
 		return NULL;
 	}
 	missing = json_array();

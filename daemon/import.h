@@ -28,7 +28,7 @@
  *   {created, updated, unchanged, skipped, groups_created, dry_run,
  *    encoding, delimiter, errors: [{line, reason}], warnings: [{line, message}],
  *    ignored_columns: [...]}
- * or NULL with *err (400 "invalid_csv") when the file is not a usable
+ * or NULL with *err (ERR_INVALID "invalid_csv") when the file is not a usable
  * contact list at all (not CSV, no phone column); then nothing changed.
  */
 json_t *import_contacts(struct db *db, const char *data, size_t len, bool dry_run,

@@ -18,7 +18,12 @@
 #include "text.h"
 
 /* Table kind of a polite word or a companion: allowed, means nothing. */
-#define INTENT_FILLER 6
+#define INTENT_FILLER 7
+/*
+ * Table kind of the question mark: alone it asks for help; it goes with
+ * help and who; with anything else ("oui ?") the reply is for a person.
+ */
+#define INTENT_QMARK 8
 /* Slots in one pattern at most. */
 #define INTENT_MAX_SLOTS 14
 
@@ -268,11 +273,37 @@ static const struct intent_phrase intent_phrases[] = {
 
 	/* help */
 	{ INTENT_HELP, "aide|help|info|infos|information|informations|renseignement|"
-	    "renseignements|?|مساعده" },
+	    "renseignements|مساعده" },
+	{ INTENT_QMARK, "?" },
 	{ INTENT_HELP, "j ai|jai? besoin d|de aide" },
 	{ INTENT_HELP, "aidez|aider moi" },
 	{ INTENT_HELP, "plus d|de info|infos|informations|renseignements" },
 	{ INTENT_HELP, "more info|information" },
+
+	/* who: who writes, what this number is (each may end with its "?") */
+	{ INTENT_WHO, "c|ce|s est? qui|ki ??" },
+	{ INTENT_WHO, "qui|ki est ce|c ??" },
+	{ INTENT_WHO, "qui|ki etes|etez|es vous|vs|tu ??" },
+	{ INTENT_WHO, "vous|vs|tu etes|etez|es qui|ki ??" },
+	{ INTENT_WHO, "qui|ki c|ce ??" },
+	{ INTENT_WHO, "qui|ki ??" },
+	{ INTENT_WHO, "qui|ki est|es? a|la l? appareil ??" },
+	{ INTENT_WHO, "qui|ki m|me|nous ecrit|ecrivez|envoie|envoyez|contacte|contactez ??" },
+	{ INTENT_WHO, "c|ce|s est? quoi|koi ce|se|cette numero|num|n|message|sms|texto|msg ??" },
+	{ INTENT_WHO, "qui|ki|quoi|koi est? ce|se numero|num ??" },
+	{ INTENT_WHO, "c|ce est? le|un? numero|num de qui|ki ??" },
+	{ INTENT_WHO, "je|j|jne ne|n? connais|connai|conai|connait pas|pa ce|se|votre|vot "
+	    "numero|num ??" },
+	{ INTENT_WHO, "vous|vs etes|etez? de|d ou|quel|quelle|koi ??" },
+	{ INTENT_WHO, "who is|s this|that|it ??" },
+	{ INTENT_WHO, "whos|who this|that|dis ??" },
+	{ INTENT_WHO, "who are|r you|u ??" },
+	{ INTENT_WHO, "who ??" },
+	{ INTENT_WHO, "whose|which number is this ??" },
+	{ INTENT_WHO, "من|مين انت|انتم|معي|معايا|معانا|هذا|هاذا|حضرتك ??" },
+	{ INTENT_WHO, "من|مين ??" },
+	{ INTENT_WHO, "شكون|شكون انت|انتما|نتا|هذا ??" },
+	{ INTENT_WHO, "شكون|شكون ??" },
 };
 
 static const char *const intent_names[] = {
@@ -282,6 +313,7 @@ static const char *const intent_names[] = {
 	[INTENT_STOP] = "stop",
 	[INTENT_START] = "start",
 	[INTENT_HELP] = "help",
+	[INTENT_WHO] = "who",
 };
 
 const char *
@@ -633,7 +665,14 @@ intent_from_mask(unsigned mask)
 	enum intent i;
 
 	mask &= ~(1u << INTENT_FILLER);
-	for (i = INTENT_YES; i <= INTENT_HELP; i++)
+	if (mask & (1u << INTENT_QMARK)) {
+		mask &= ~(1u << INTENT_QMARK);
+		if (mask == 0)
+			return INTENT_HELP;
+		if (mask != 1u << INTENT_HELP && mask != 1u << INTENT_WHO)
+			return INTENT_OTHER;
+	}
+	for (i = INTENT_YES; i <= INTENT_WHO; i++)
 		if (mask == 1u << i)
 			return i;
 	return INTENT_OTHER;

@@ -2,7 +2,8 @@
  * intent — what a family means by its SMS reply.  Pure logic.
  *
  * Replies are classified as yes, no, stop (opt out of SMS), start (opt
- * back in), help, or other.  Precision comes before recall: a wrong STOP
+ * back in), help, who (« c'est qui ? »: who writes, what this number is),
+ * or other.  Precision comes before recall: a wrong STOP
  * silences a family and a wrong OUI fills an atelier with people who will
  * not come, so every reply that is not clearly one intent is "other" and
  * goes to a person with its text.
@@ -25,7 +26,7 @@
  *      one phrase is not a filler, and all such phrases have that one
  *      intent.  An unknown word ("mais", "retard", "où", "peut-être", a
  *      name, a time), two intents ("oui ?", "non pas stop"), a question
- *      mark with anything but help, or a reply longer than
+ *      mark with anything but help or who, or a reply longer than
  *      INTENT_MAX_BYTES or INTENT_MAX_WORDS gives INTENT_OTHER.
  *
  * "1" is yes and "2" is no (the reminders say "répondez 1 ou OUI").
@@ -45,11 +46,12 @@ enum intent {
 	INTENT_STOP,	/* asks to receive no more SMS */
 	INTENT_START,	/* asks to receive SMS again */
 	INTENT_HELP,	/* asks for help or information */
+	INTENT_WHO,	/* asks who writes, what this number is */
 };
 
 /*
  * Returns the static lower-case name of i: "other", "yes", "no", "stop",
- * "start" or "help"; "other" for a value outside the enum.
+ * "start", "help" or "who"; "other" for a value outside the enum.
  */
 const char *intent_name(enum intent i);
 

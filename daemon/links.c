@@ -55,21 +55,22 @@ links_set(struct db *db, enum links_table t, int64_t owner, const int64_t *ids,
 	size_t i;
 
 	if (st == NULL)
-		return error_set(err, 500, "internal", NULL, "Erreur interne.");
+		return error_fail(err, ERR_INTERNAL);
 	sqlite3_bind_int64(st, 1, owner);
 	if (db_step_done(db, st) < 0)
-		return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+		return error_fail(err, ERR_DB);
 	for (i = 0; i < n; i++) {
 		if ((st = db_stmt(db, q->add)) == NULL)
-			return error_set(err, 500, "internal", NULL, "Erreur interne.");
+			return error_fail(err, ERR_INTERNAL);
 		sqlite3_bind_int64(st, 1, owner);
 		sqlite3_bind_int64(st, 2, ids[i]);
 		if (db_step_done(db, st) == 0)
 			continue;
 		if ((db_errcode(db) & 0xff) == SQLITE_CONSTRAINT)
-			return error_set(err, 400, "invalid", field, "%s n° %lld n'existe pas.",
+			return error_set(err, ERR_INVALID, "invalid", field,
+			    "%s n° %lld n'existe pas.",
 			    q->what, (long long)ids[i]);
-		return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+		return error_fail(err, ERR_DB);
 	}
 	return 0;
 }

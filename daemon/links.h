@@ -23,7 +23,7 @@ enum links_table {
 
 /*
  * Replaces the set linked to owner with ids (n of them).  An id that
- * does not exist fails with a 400 for field.  Runs in the caller's
+ * does not exist fails with ERR_INVALID for field.  Runs in the caller's
  * transaction (or savepoint), which rolls back on -1.
  */
 int links_set(struct db *db, enum links_table t, int64_t owner, const int64_t *ids,

@@ -93,25 +93,27 @@ queue_add(struct db *db, const char *to, int64_t contact_id, const char *body,
 	sqlite3_stmt *st;
 
 	if (body == NULL || body[0] == '\0')
-		return error_set(err, 400, "invalid", "body", "Le message est vide.");
+		return error_set(err, ERR_INVALID, "invalid", "body", "Le message est vide.");
 	if (sms_analyze(body, &info) < 0)
-		return error_set(err, 400, "invalid", "body", "Texte mal encodé (UTF-8 attendu).");
+		return error_set(err, ERR_INVALID, "invalid", "body",
+		    "Texte mal encodé (UTF-8 attendu).");
 	if (info.parts > QUEUE_BODY_MAX_PARTS)
-		return error_set(err, 400, "invalid", "body", "Message trop long : %zu SMS "
+		return error_set(err, ERR_INVALID, "invalid", "body", "Message trop long : %zu SMS "
 		    "(%d au plus).", info.parts, QUEUE_BODY_MAX_PARTS);
 	switch (kind == QUEUE_SYSTEM ? QUEUE_IN : queue_opted_out(db, contact_id, to)) {
 	case QUEUE_OUT_CONTACT:
-		return error_set(err, 409, "opted_out", "to", "Ce contact a demandé à ne plus "
-		    "recevoir de SMS (STOP).");
+		return error_set(err, ERR_CONFLICT, "opted_out", "to",
+		    "Ce contact a demandé à ne plus recevoir de SMS (STOP).");
 	case QUEUE_OUT_NUMBER:
-		return error_set(err, 409, "opted_out", "to", "Le numéro %s a demandé à ne plus "
-		    "recevoir de SMS (STOP) : il en recevra de nouveau s'il envoie START.",
+		return error_set(err, ERR_CONFLICT, "opted_out", "to",
+		    "Le numéro %s a demandé à ne plus recevoir de SMS (STOP) : il en recevra de "
+		    "nouveau s'il envoie START.",
 		    to);
 	case QUEUE_IN:
 		break;
 	}
 	if ((st = db_stmt(db, sql)) == NULL)
-		return error_set(err, 500, "internal", NULL, "Erreur interne.");
+		return error_fail(err, ERR_INTERNAL);
 	if (contact_id)
 		sqlite3_bind_int64(st, 1, contact_id);
 	sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC);
@@ -125,7 +127,7 @@ queue_add(struct db *db, const char *to, int64_t contact_id, const char *body,
 	sqlite3_bind_text(st, 10, created_by ? created_by : "", -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 11, queue_kinds[kind], -1, SQLITE_STATIC);
 	if (db_step_done(db, st) < 0)
-		return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+		return error_fail(err, ERR_DB);
 	*id = sqlite3_last_insert_rowid(db_handle(db));
 	log_info("queue: queued id=%lld parts=%zu encoding=%s", (long long)*id, info.parts,
 	    sms_encoding_name(info.encoding));
@@ -165,14 +167,15 @@ queue_add_campaign(struct db *db, const struct queue_campaign_msg *m, int64_t no
 	sqlite3_stmt *st;
 
 	if (m->body == NULL || m->body[0] == '\0')
-		return error_set(err, 400, "invalid", "body", "Le message est vide.");
+		return error_set(err, ERR_INVALID, "invalid", "body", "Le message est vide.");
 	if (sms_analyze(m->body, &info) < 0)
-		return error_set(err, 400, "invalid", "body", "Texte mal encodé (UTF-8 attendu).");
+		return error_set(err, ERR_INVALID, "invalid", "body",
+		    "Texte mal encodé (UTF-8 attendu).");
 	if (info.parts > QUEUE_BODY_MAX_PARTS)
-		return error_set(err, 400, "invalid", "body", "Message trop long : %zu SMS "
+		return error_set(err, ERR_INVALID, "invalid", "body", "Message trop long : %zu SMS "
 		    "(%d au plus).", info.parts, QUEUE_BODY_MAX_PARTS);
 	if ((st = db_stmt(db, sql)) == NULL)
-		return error_set(err, 500, "internal", NULL, "Erreur interne.");
+		return error_fail(err, ERR_INTERNAL);
 	sqlite3_bind_int64(st, 1, m->campaign_id);
 	sqlite3_bind_text(st, 2, m->occurrence, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, m->contact_id);
@@ -192,7 +195,7 @@ queue_add_campaign(struct db *db, const struct queue_campaign_msg *m, int64_t no
 	if (m->reply_until)
 		sqlite3_bind_int64(st, 14, m->reply_until);
 	if (db_step_done(db, st) < 0)
-		return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+		return error_fail(err, ERR_DB);
 	if (sqlite3_changes(db_handle(db)) != 1)
 		return 0;	/* queued before: never twice */
 	db_after_commit(db, queue_wake_listener);
@@ -729,8 +732,8 @@ int
 queue_cancel(struct db *db, int64_t id, int64_t now, struct error *err)
 {
 	if (queue_cas(db, id, "queued", "cancelled", now) < 0)
-		return error_set(err, 409, "not_cancellable", NULL, "Ce message n'est plus en "
-		    "attente : il a déjà été confié au modem.");
+		return error_set(err, ERR_CONFLICT, "not_cancellable", NULL,
+		    "Ce message n'est plus en attente : il a déjà été confié au modem.");
 	return 0;
 }
 
@@ -756,11 +759,11 @@ queue_resend(struct db *db, int64_t id, int64_t now, struct error *err)
 		}
 		rc = queue_change_one(db, st, hook, id, from[i], now);
 		if (st == NULL)
-			return error_set(err, 500, "internal", NULL, "Erreur interne.");
+			return error_fail(err, ERR_INTERNAL);
 	}
 	if (rc < 0)
-		return error_set(err, 409, "not_resendable", NULL, "Seul un message en échec "
-		    "ou incertain peut être renvoyé.");
+		return error_set(err, ERR_CONFLICT, "not_resendable", NULL,
+		    "Seul un message en échec ou incertain peut être renvoyé.");
 	/* a deliberate resend sends the whole message again */
 	if ((st = db_stmt(db, sql_parts)) != NULL) {
 		sqlite3_bind_int64(st, 1, id);

@@ -101,9 +101,9 @@ void queue_msg_clear(struct queue_msg *m);
 
 /*
  * Queues a message for to (E.164), optionally for a contact.  Refused
- * (409 "opted_out") when the contact, or the contact owning the number,
+ * (ERR_CONFLICT "opted_out") when the contact, or the contact owning the number,
  * has opted out, or the number itself has (optout.h), unless kind is
- * QUEUE_SYSTEM; 400 for an empty, invalid or too long body.
+ * QUEUE_SYSTEM; ERR_INVALID for an empty, invalid or too long body.
  */
 int queue_add(struct db *db, const char *to, int64_t contact_id, const char *body,
     enum queue_kind kind, const char *created_by, int64_t now, int64_t *id,
@@ -134,7 +134,7 @@ struct queue_campaign_msg {
 /*
  * Queues m unless a message for the same (campaign, occurrence, contact)
  * exists: returns 1 when queued, 0 when it already was, -1 with *err
- * (400 for a body that cannot be sent).  The caller checked opt-out when
+ * (ERR_INVALID for a body that cannot be sent).  The caller checked opt-out when
  * it chose the recipients; queue_claim_next() checks it again.
  */
 int queue_add_campaign(struct db *db, const struct queue_campaign_msg *m, int64_t now,
@@ -214,7 +214,7 @@ int queue_recover(struct db *db, int64_t now);
 int queue_report(struct db *db, const char *modem, int reference, const char *number,
     int tp_status, int64_t now);
 
-/* Cancels a queued message (409 when it is already with a modem or done). */
+/* Cancels a queued message (ERR_CONFLICT when it is with a modem or done). */
 int queue_cancel(struct db *db, int64_t id, int64_t now, struct error *err);
 /* Puts a failed or uncertain message back in the queue, on purpose. */
 int queue_resend(struct db *db, int64_t id, int64_t now, struct error *err);

@@ -143,17 +143,19 @@ recur_check(const char *rrule, const char *field, struct error *err)
 	icalrecur_iterator *it;
 
 	if (rrule == NULL || recur_parse(rrule, &rule) < 0)
-		return error_set(err, 400, "invalid", field, "Règle de récurrence invalide : « %s » "
+		return error_set(err, ERR_INVALID, "invalid", field,
+		    "Règle de récurrence invalide : « %s » "
 		    "(par exemple FREQ=WEEKLY;BYDAY=TH;COUNT=10).", rrule ? rrule : "");
 	if (rule.freq < ICAL_DAILY_RECURRENCE)
-		return error_set(err, 400, "invalid", field, "Une récurrence se répète au plus "
-		    "chaque jour (FREQ=DAILY, WEEKLY, MONTHLY ou YEARLY).");
+		return error_set(err, ERR_INVALID, "invalid", field,
+		    "Une récurrence se répète au plus chaque jour (FREQ=DAILY, WEEKLY, MONTHLY ou "
+		    "YEARLY).");
 	/* a rule libical cannot iterate (a BYDAY its FREQ does not allow ...) */
 	it = icalrecur_iterator_new(rule, recur_ical_time(1767225600));
 	icalerror_clear_errno();
 	if (it == NULL)
-		return error_set(err, 400, "invalid", field, "Règle de récurrence impossible à "
-		    "suivre : « %s ».", rrule);
+		return error_set(err, ERR_INVALID, "invalid", field,
+		    "Règle de récurrence impossible à suivre : « %s ».", rrule);
 	icalrecur_iterator_free(it);
 	return 0;
 }
@@ -326,7 +328,8 @@ recur_next(const char *rrule, int64_t dtstart, int64_t from)
 static int
 recur_offset_fail(const char *s, const char *field, struct error *err)
 {
-	return error_set(err, 400, "invalid", field, "Rappel invalide : « %s ». Écrivez par "
+	return error_set(err, ERR_INVALID, "invalid", field,
+	    "Rappel invalide : « %s ». Écrivez par "
 	    "exemple « -1d@18:00 » (la veille à 18h), « -3w@10:00 » (3 semaines avant à 10h), "
 	    "« 0d@09:00 » (le jour même à 9h) ou « PT2H » (2 heures avant).", s ? s : "");
 }

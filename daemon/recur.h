@@ -25,7 +25,7 @@
 /*
  * Checks an RRULE value (without the "RRULE:" prefix), e.g.
  * "FREQ=WEEKLY;BYDAY=TH;COUNT=10" or "FREQ=MONTHLY;BYDAY=2FR".  0, or -1
- * with a 400 "invalid" for field and a French message.  Rules with a
+ * with ERR_INVALID "invalid" for field and a French message.  Rules with a
  * FREQ finer than DAILY (HOURLY, MINUTELY, SECONDLY) are refused.
  */
 int recur_check(const char *rrule, const char *field, struct error *err);
@@ -74,7 +74,7 @@ struct recur_offset {
 	int64_t seconds;	/* then exact seconds before */
 };
 
-/* Parses s.  0, or -1 with a 400 "invalid" for field and a French message. */
+/* Parses s.  0, or -1 with ERR_INVALID for field and a French message. */
 int recur_offset_parse(const char *s, const char *field, struct recur_offset *o,
     struct error *err);
 

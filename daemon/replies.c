@@ -16,6 +16,7 @@
 #include "optout.h"
 #include "queue.h"
 #include "rsvp.h"
+#include "texts.h"
 #include "waitlist.h"
 #include "webhook.h"
 
@@ -158,18 +159,22 @@ replies_acknowledge(struct db *db, const struct config *cfg, const struct replie
 	if (c.ack_body && c.ack_body[0] && contacts_load(db, r->contact_id, &ct, &err) == 0 &&
 	    events_load(db, rt->event_id, &e, &err) == 0 &&
 	    events_occurrence_get(db, &e, rt->key, &o, &err) == 0) {
+		/* the campaign's thanks in French, the centre's in English and Arabic */
+		char *tmpl = texts_for(db, TEXT_ACK, c.ack_body, ct.language);
+
 		who.contact_id = ct.id;
 		who.first_name = ct.first_name;
 		who.last_name = ct.last_name;
 		snprintf(who.language, sizeof(who.language), "%s", ct.language);
 		snprintf(who.number, sizeof(who.number), "%.*s", (int)sizeof(who.number) - 1, r->from);
-		if (campaign_render(&c, c.ack_body, cfg, &e, o.starts_at, &who, &text) == 0) {
+		if (campaign_render(&c, tmpl, cfg, &e, o.starts_at, &who, &text) == 0) {
 			buf_putc(&text, '\0');
 			rc = queue_add(db, r->from, r->contact_id, text.data, QUEUE_DIRECT,
 			    "system", now, &id, &err);
 			*queued = rc == 0;
-			rc = rc < 0 && err.status >= 500 ? -1 : 0;
+			rc = rc < 0 && error_is_fault(&err) ? -1 : 0;
 		}
+		free(tmpl);
 		contact_clear(&ct);
 	}
 	buf_free(&text);
@@ -231,7 +236,7 @@ replies_from_first_number(struct db *db, const struct replies_row *r, int64_t *c
 	if (r->contact_id == 0)
 		return 0;
 	if (contacts_load(db, r->contact_id, &c, &err) < 0)
-		return err.status == 404 ? 0 : -1;	/* erased since: the number alone */
+		return err.kind == ERR_NOT_FOUND ? 0 : -1;	/* erased since: the number alone */
 	first = c.nphones > 0 && strcmp(c.phones[0].number, r->from) == 0;
 	*contact_out = c.opted_out_at;
 	contact_clear(&c);
@@ -337,6 +342,8 @@ replies_act(struct db *db, const struct config *cfg, int64_t id,
     const struct replies_row *r, enum intent intent, int64_t now, bool *queued)
 {
 	struct buf text = { 0 };
+	enum text_name t;
+	char language[3];
 	bool answer = true;
 	int rc = 0;
 
@@ -344,24 +351,29 @@ replies_act(struct db *db, const struct config *cfg, int64_t id,
 	case INTENT_STOP:
 		if (replies_stop(db, id, r, now) < 0)
 			return -1;
-		buf_printf(&text, "Vous ne recevrez plus de SMS de %s. Envoyez START pour "
-		    "reprendre.", cfg->centre_name);
+		t = TEXT_STOP;
 		break;
 	case INTENT_START:
 		if (replies_start(db, id, r, now, &answer) < 0)
 			return -1;
 		if (!answer)
 			return 0;
-		buf_printf(&text, "C'est noté : vous recevez à nouveau les SMS de %s.",
-		    cfg->centre_name);
+		t = TEXT_START;
 		break;
 	case INTENT_HELP:
-		buf_printf(&text, "%s : pour toute question, appelez le %s. Envoyez STOP pour "
-		    "ne plus recevoir de SMS.", cfg->centre_name, cfg->centre_phone);
+		t = TEXT_HELP;
+		break;
+	case INTENT_WHO:
+		t = TEXT_WHO;
 		break;
 	default:
 		return 0;
 	}
+	/* in the contact's language; a number that is no contact's gets French */
+	contacts_language(db, r->contact_id, language);
+	if (texts_render(db, cfg, t, language, &text) < 0)
+		return 0;
+	buf_putc(&text, '\0');
 	rc = replies_answer(db, r, text.data, now);
 	*queued = rc == 0;
 	buf_free(&text);
@@ -383,7 +395,8 @@ replies_for_a_person(const struct replies_row *r, enum intent intent,
 		 */
 		return r->from[0] != '+';
 	case INTENT_HELP:
-		return false;
+	case INTENT_WHO:
+		return r->from[0] != '+';	/* answered, unless it cannot be */
 	case INTENT_YES:
 	case INTENT_NO:
 		return rt->event_id == 0;
@@ -468,4 +481,21 @@ replies_process_pending(struct db *db, const struct config *cfg, int64_t now, in
 	}
 	free(ids);
 	return failed ? -1 : done;
+}
+
+int
+replies_count_intent(struct db *db, enum intent intent, int64_t since)
+{
+	DB_SQL(sql, "SELECT count(*) FROM replies WHERE intent = ?1 AND received_at >= ?2");
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int n = -1;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, intent_name(intent), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, since);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return n;
 }

@@ -72,4 +72,7 @@ int replies_process_pending(struct db *db, const struct config *cfg, int64_t now
  */
 int replies_set_handled(struct db *db, int64_t id, bool handled);
 
+/* How many replies received since `since` were understood as intent; -1 on error. */
+int replies_count_intent(struct db *db, enum intent intent, int64_t since);
+
 #endif

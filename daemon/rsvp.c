@@ -11,14 +11,6 @@
 #define RSVP_LOOK 64	/* sessions looked at to find the current one */
 
 /* The people of session ?2 of atelier ?1: invitees, anyone written to or answering. */
-#define RSVP_PEOPLE "WITH people(id) AS (" \
-	"SELECT contact_id FROM event_contacts WHERE event_id = ?1 " \
-	"UNION SELECT gm.contact_id FROM event_groups eg JOIN group_members gm " \
-	"ON gm.group_id = eg.group_id WHERE eg.event_id = ?1 " \
-	"UNION SELECT contact_id FROM messages WHERE event_id = ?1 AND " \
-	"event_occurrence = ?2 AND contact_id IS NOT NULL " \
-	"UNION SELECT contact_id FROM rsvps WHERE event_id = ?1 AND occurrence = ?2) "
-
 static const char *const rsvp_names[] = {
 	[RSVP_NONE] = "none",
 	[RSVP_YES] = "yes",

@@ -37,7 +37,8 @@ int rsvp_answer_parse(const char *s, enum rsvp_answer *a);
 
 /*
  * Records contact's answer for session key of event_id.  via is "sms"
- * (then reply_id is the reply) or "manual" (then by names the user).
+ * (then reply_id is the reply), "manual" (set in the panel) or "phone" (said on
+ * the phone, calls.c); by names the user for both.
  * 0 or -1.
  */
 int rsvp_set_answer(struct db *db, int64_t event_id, int64_t key, int64_t contact_id,
@@ -50,7 +51,7 @@ struct rsvp_change {
 	int64_t key;			/* the session */
 	int64_t contact_id;
 	enum rsvp_answer answer;
-	const char *via;		/* "sms" or "manual" */
+	const char *via;		/* "sms", "manual" or "phone" */
 	int64_t reply_id;		/* the reply, for "sms"; else 0 */
 	const char *by;			/* the user, for "manual"; else NULL */
 };
@@ -124,6 +125,19 @@ bool rsvp_known(struct db *db, int64_t event_id, int64_t key, int64_t contact_id
  */
 int rsvp_session(struct db *db, const struct event *e, int64_t key, int64_t now,
     struct event_occ *out);
+
+/*
+ * SQL: the people of session ?2 of event ?1, as a CTE people(id): the
+ * invitees (directly or through a group), anyone written to about the
+ * session, and anyone with an answer for it.
+ */
+#define RSVP_PEOPLE "WITH people(id) AS (" \
+	"SELECT contact_id FROM event_contacts WHERE event_id = ?1 " \
+	"UNION SELECT gm.contact_id FROM event_groups eg JOIN group_members gm " \
+	"ON gm.group_id = eg.group_id WHERE eg.event_id = ?1 " \
+	"UNION SELECT contact_id FROM messages WHERE event_id = ?1 AND " \
+	"event_occurrence = ?2 AND contact_id IS NOT NULL " \
+	"UNION SELECT contact_id FROM rsvps WHERE event_id = ?1 AND occurrence = ?2) "
 
 struct rsvp_counts {
 	int invited;		/* invitees, and anyone written to or answering */

@@ -13,6 +13,7 @@
 #include "passes.h"
 #include "queue.h"
 #include "recur.h"
+#include "texts.h"
 #include "waitlist.h"
 
 #define SCHEDULER_OCC_KEY_MAX 96	/* "202612031400>202612041400 -21d@10:00" */
@@ -240,7 +241,7 @@ scheduler_queue_item(struct db *db, const struct config *cfg, const struct campa
 		m.contact_id = a.list[i].contact_id;
 		m.to = a.list[i].number;
 		m.body = text.data;
-		if ((rc = queue_add_campaign(db, &m, now, &err)) < 0 && err.status >= 500)
+		if ((rc = queue_add_campaign(db, &m, now, &err)) < 0 && error_is_fault(&err))
 			break;
 		if (rc < 0) {
 			log_warn("scheduler: campaign=%lld contact=%lld left out: %s",
@@ -358,7 +359,7 @@ scheduler_pass_campaign(struct db *db, const struct config *cfg, int64_t id, int
 	/* a campaign cancelled meanwhile is no failure; a database error is */
 	if (rc == 0 && plan->finished && plan->next_due == 0 &&
 	    campaigns_set_status(db, c.id, "scheduled running", "done", NULL, now, &err) < 0 &&
-	    err.status >= 500)
+	    error_is_fault(&err))
 		rc = -1;
 	if (plan->next_due && (*next_due == 0 || plan->next_due < *next_due))
 		*next_due = plan->next_due;
@@ -447,7 +448,8 @@ scheduler_notify_cancel(struct db *db, const struct config *cfg, const struct ca
 	struct error err;
 	char key[SCHEDULER_OCC_KEY_MAX];
 	sqlite3_stmt *st = db_stmt(db, sql);
-	int queued = 0, rc = 0;
+	int queued = 0, rc = 0, rendered;
+	char *tmpl;
 
 	if (st == NULL)
 		return -1;
@@ -466,7 +468,11 @@ scheduler_notify_cancel(struct db *db, const struct config *cfg, const struct ca
 		snprintf(r.language, sizeof(r.language), "%s", sqlite3_column_text(st, 3));
 		snprintf(r.number, sizeof(r.number), "%s", sqlite3_column_text(st, 4));
 		buf_reset(&text);
-		if (campaign_render(c, c->cancel_body, cfg, e, o->starts_at, &r, &text) < 0)
+		/* the campaign's notice in French, the centre's in English and Arabic */
+		tmpl = texts_for(db, TEXT_CANCEL, c->cancel_body, r.language);
+		rendered = campaign_render(c, tmpl, cfg, e, o->starts_at, &r, &text);
+		free(tmpl);
+		if (rendered < 0)
 			continue;
 		buf_putc(&text, '\0');
 		m.contact_id = r.contact_id;
@@ -474,7 +480,7 @@ scheduler_notify_cancel(struct db *db, const struct config *cfg, const struct ca
 		m.body = text.data;
 		if ((rc = queue_add_campaign(db, &m, now, &err)) > 0)
 			queued++;
-		rc = rc < 0 && err.status >= 500 ? -1 : 0;
+		rc = rc < 0 && error_is_fault(&err) ? -1 : 0;
 	}
 	sqlite3_reset(st);
 	buf_free(&text);
@@ -591,7 +597,7 @@ scheduler_campaign_cancel(struct db *db, int64_t id, const struct audit_actor *a
 	    now, err) < 0)
 		return -1;
 	if ((n = queue_cancel_campaign(db, id, "campagne annulée", now)) < 0)
-		return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+		return error_fail(err, ERR_DB);
 	if (cancelled)
 		*cancelled = (size_t)n;
 	log_info("scheduler: campaign=%lld cancelled, %d queued message(s) cancelled",

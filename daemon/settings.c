@@ -24,6 +24,8 @@ static const struct settings_key {
 	{ "centre_name", "centre", "name", SETTINGS_TEXT, "Écrivez le nom du centre." },
 	{ "centre_phone", "centre", "phone", SETTINGS_TEXT,
 	  "Écrivez le téléphone du centre, par exemple 03 21 00 00 00." },
+	{ "centre_address", "centre", "address", SETTINGS_TEXT,
+	  "Écrivez l'adresse du centre sur une ligne." },
 	{ "hours", "sending", "hours", SETTINGS_TEXT,
 	  "Heures d'envoi : écrivez le début et la fin, par exemple 08:30-19:30." },
 	{ "days", "sending", "days", SETTINGS_DAYS, "Choisissez au moins un jour d'envoi." },
@@ -190,6 +192,7 @@ settings_json(struct db *db, const struct config *cfg)
 	json_decref(map);
 	json_object_set_new(out, "centre_name", json_string(cfg->centre_name));
 	json_object_set_new(out, "centre_phone", json_string(cfg->centre_phone));
+	json_object_set_new(out, "centre_address", json_string(cfg->centre_address));
 	json_object_set_new(out, "overridden", overridden);
 	json_object_set_new(out, "file", json_string(cfg->path));
 	return out;
@@ -274,13 +277,14 @@ settings_update(struct db *db, const char *path, json_t *changes,
 	int rc = -1;
 
 	if (!json_is_object(changes))
-		return error_set(err, 400, "invalid_json", NULL,
+		return error_set(err, ERR_INVALID, "invalid_json", NULL,
 		    "Le corps de la requête doit être un objet JSON.");
 	if ((map = settings_stored(db)) == NULL)
-		return error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+		return error_fail(err, ERR_DB);
 	json_object_foreach(changes, name, v) {
 		if ((k = settings_find(name)) == NULL) {
-			error_set(err, 400, "unknown_field", name, "Ce réglage ne se change pas ici.");
+			error_set(err, ERR_INVALID, "unknown_field", name,
+			    "Ce réglage ne se change pas ici.");
 			goto done;
 		}
 		if (json_is_null(v)) {
@@ -289,7 +293,7 @@ settings_update(struct db *db, const char *path, json_t *changes,
 		}
 		buf_reset(&value);
 		if (settings_value(k, v, &value) < 0) {
-			error_set(err, 400, "invalid", name, "%s", k->refused);
+			error_set(err, ERR_INVALID, "invalid", name, "%s", k->refused);
 			goto done;
 		}
 		json_object_set_new(map, name, json_string(value.data));
@@ -297,20 +301,18 @@ settings_update(struct db *db, const char *path, json_t *changes,
 	if ((cfg = settings_load_map(path, map, why, sizeof(why))) == NULL) {
 		/* the file's own reader refused it: name the setting it refers to */
 		if ((k = settings_named_in(why, changes)) != NULL) {
-			error_set(err, 400, "invalid", k->name, "%s", k->refused);
+			error_set(err, ERR_INVALID, "invalid", k->name, "%s", k->refused);
 			goto done;
 		}
 		log_err("settings: the configuration is refused: %s", why);
-		error_set(err, 500, "internal", NULL, "Le fichier de configuration est refusé.");
+		error_set(err, ERR_INTERNAL, "internal", NULL,
+		    "Le fichier de configuration est refusé.");
 		goto done;
 	}
-	if (db_begin(db) < 0 || settings_store(db, changes, map, actor->name, now) < 0 ||
-	    audit_record(db, actor, now, "update", "settings", 0, NULL) < 0 ||
-	    db_commit(db) < 0) {
-		db_rollback(db);
-		error_set(err, 500, "internal", NULL, "Erreur de la base de données.");
+	if (db_txn_begin(db, err) < 0 ||
+	    db_txn_end(db, settings_store(db, changes, map, actor->name, now) < 0 ||
+	    audit_record(db, actor, now, "update", "settings", 0, NULL) < 0 ? -1 : 0, err) < 0)
 		goto done;
-	}
 	log_info("settings: changed by=%s", actor->name);
 	if (out != NULL) {
 		*out = cfg;

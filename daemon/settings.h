@@ -45,8 +45,8 @@ json_t *settings_json(struct db *db, const struct config *cfg);
  * settings_json(); null removes the override) once the file at path
  * accepts them, with an audit entry, in one transaction.  0, with *out
  * (when out is not NULL) the configuration they give, to be freed with
- * config_free(); or -1 with a 400 naming the field (French message) or a
- * 500, and nothing stored.
+ * config_free(); or -1 with ERR_INVALID naming the field (French message)
+ * or ERR_DB / ERR_INTERNAL, and nothing stored.
  */
 int settings_update(struct db *db, const char *path, json_t *changes,
     const struct audit_actor *actor, int64_t now, struct config **out, struct error *err);

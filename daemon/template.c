@@ -27,10 +27,11 @@ static const struct template_var template_vars[] = {
 	{ "lieu", TEMPLATE_LIEU },
 	{ "centre", TEMPLATE_CENTRE },
 	{ "tel_centre", TEMPLATE_TEL_CENTRE },
+	{ "adresse", TEMPLATE_ADRESSE },
 };
 
 #define TEMPLATE_LIST "{prenom}, {nom}, {atelier}, {date}, {heure}, {lieu}, {centre}, " \
-	"{tel_centre}"
+	"{tel_centre}, {adresse}"
 
 /*
  * Length of the variable name after the brace at p when p opens one
@@ -71,7 +72,8 @@ template_check(const char *tmpl, const char *field, unsigned *uses, struct error
 	if (uses)
 		*uses = 0;
 	if (tmpl == NULL || !text_utf8_valid(tmpl, strlen(tmpl)))
-		return error_set(err, 400, "invalid", field, "Texte mal encodé (UTF-8 attendu).");
+		return error_set(err, ERR_INVALID, "invalid", field,
+		    "Texte mal encodé (UTF-8 attendu).");
 	for (p = tmpl; *p; p++) {
 		if ((p[0] == '{' && p[1] == '{') || (p[0] == '}' && p[1] == '}')) {
 			p++;
@@ -80,7 +82,8 @@ template_check(const char *tmpl, const char *field, unsigned *uses, struct error
 		if (*p != '{' || (n = template_name_len(p)) == 0)
 			continue;
 		if ((bit = template_lookup(p + 1, n)) == 0)
-			return error_set(err, 400, "unknown_variable", field, "La variable {%.*s} "
+			return error_set(err, ERR_INVALID, "unknown_variable", field,
+			    "La variable {%.*s} "
 			    "n'existe pas. Variables possibles : " TEMPLATE_LIST ".", (int)n, p + 1);
 		bits |= bit;
 		p += n + 1;
@@ -183,6 +186,9 @@ template_value(unsigned bit, const struct template_values *v, struct buf *out)
 		break;
 	case TEMPLATE_TEL_CENTRE:
 		template_put(out, v->tel_centre);
+		break;
+	case TEMPLATE_ADRESSE:
+		template_put(out, v->adresse);
 		break;
 	case TEMPLATE_DATE:
 		if (v->when)

@@ -5,7 +5,7 @@
  *
  * Variables (API.md): {prenom} (also written {prénom}), {nom}, {atelier},
  * {date} ("jeudi 3 décembre"), {heure} ("14h", "14h30"), {lieu},
- * {centre}, {tel_centre}.  "{{" and "}}" stand for a literal brace.  A
+ * {centre}, {tel_centre}, {adresse} (the centre's address).  "{{" and "}}" stand for a literal brace.  A
  * brace pair around anything else ("{prenon}", "{ville}") is an unknown
  * variable, refused by template_check(); a lone brace that does not open
  * a variable is kept as written.
@@ -27,6 +27,7 @@
 #define TEMPLATE_LIEU		0x20
 #define TEMPLATE_CENTRE		0x40
 #define TEMPLATE_TEL_CENTRE	0x80
+#define TEMPLATE_ADRESSE	0x100
 /* The variables that need an atelier. */
 #define TEMPLATE_EVENT_VARS	(TEMPLATE_ATELIER | TEMPLATE_DATE | TEMPLATE_HEURE | TEMPLATE_LIEU)
 
@@ -40,11 +41,12 @@ struct template_values {
 	const char *tel_centre;	/* [centre] phone, as written in the config */
 	int64_t when;		/* start of the atelier occurrence; 0 when none */
 	const char *language;	/* "fr" (also for NULL), "en" or "ar" */
+	const char *adresse;	/* [centre] address, "" when not given */
 };
 
 /*
  * Checks a template.  Returns 0 and sets *uses (may be NULL) to the bits
- * of the variables it uses; or -1 with a 400 "unknown_variable" (or
+ * of the variables it uses; or -1 with ERR_INVALID "unknown_variable" (or
  * "invalid" for text that is not UTF-8) for field, whose French message
  * names the variable: "La variable {ville} n'existe pas. Variables
  * possibles : {prenom}, {nom}, ...".

@@ -73,7 +73,7 @@ waitlist_send(struct db *db, const struct config *cfg, const struct event *e,
 	int rc = 0;
 
 	if (contacts_load(db, contact_id, &ct, &err) < 0)
-		return err.status == 404 ? 0 : -1;
+		return err.kind == ERR_NOT_FOUND ? 0 : -1;
 	for (i = 0; i < ct.nphones && to == NULL; i++)
 		if (ct.phones[i].sms && ct.phones[i].opted_out_at == 0)
 			to = ct.phones[i].number;
@@ -93,7 +93,7 @@ waitlist_send(struct db *db, const struct config *cfg, const struct event *e,
 			rc = reply_until && queue_link_event(db, id, e->id, o->key,
 			    reply_until) < 0 ? -1 : 1;
 		else
-			rc = err.status >= 500 ? -1 : 0;
+			rc = error_is_fault(&err) ? -1 : 0;
 	}
 	if (rc == 0)
 		log_warn("waitlist: event=%lld contact=%lld cannot be written to", (long long)e->id,

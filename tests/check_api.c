@@ -142,19 +142,6 @@ create_contact(const char *first, const char *last, const char *phone)
 	return id;
 }
 
-/* Runs sql on the daemon's database, behind its back (what a bug or a hand would do). */
-static void
-db_exec_behind(const char *sql)
-{
-	sqlite3 *db;
-	char *msg = NULL;
-
-	ck_assert_int_eq(sqlite3_open(E.db, &db), SQLITE_OK);
-	sqlite3_busy_timeout(db, 5000);
-	ck_assert_msg(sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK, "%s: %s", sql, msg);
-	sqlite3_close(db);
-}
-
 static json_int_t
 create_group(const char *name)
 {
@@ -962,7 +949,7 @@ START_TEST(test_unserialisable_answer_500)
 	/* "Mart\xe9n": Latin-1, not UTF-8 */
 	snprintf(sql, sizeof(sql), "UPDATE contacts SET last_name = CAST(X'4D617274E96E' AS TEXT) "
 	    "WHERE id = %lld", (long long)id);
-	db_exec_behind(sql);
+	e2e_sql(&E, sql);
 	snprintf(path, sizeof(path), "/api/v1/contacts/%lld", (long long)id);
 	ck_assert_int_eq(e2e_call(&E, &A, "GET", path, NULL, &r), 500);
 	assert_error_body(&r, "internal");
@@ -974,6 +961,41 @@ START_TEST(test_unserialisable_answer_500)
 	ck_assert_msg(strstr(log, "cannot serialise") != NULL, "not logged: %s", log);
 	free(log);
 }	/* teardown: e2e_stop() asserts a clean exit */
+END_TEST
+
+/*
+ * A write the database refuses (here a trigger put behind rappeld's back,
+ * as a full or damaged database would) is answered 500 "internal" with the
+ * one French sentence for it, no field, and changes nothing; rappeld goes on.
+ */
+START_TEST(test_db_failure_500)
+{
+	static const char *const writes[][2] = {
+		{ "/api/v1/groups", "{\"name\":\"Jardin\"}" },
+		{ "/api/v1/contacts", "{\"first_name\":\"Awa\",\"last_name\":\"Diallo\","
+		    "\"phone\":\"06 12 34 56 78\"}" },
+	};
+	struct e2e_resp r;
+	json_t *err;
+	size_t i;
+
+	e2e_sql(&E, "CREATE TRIGGER refuse_groups BEFORE INSERT ON groups "
+	    "BEGIN SELECT RAISE(ABORT, 'refused'); END");
+	e2e_sql(&E, "CREATE TRIGGER refuse_contacts BEFORE INSERT ON contacts "
+	    "BEGIN SELECT RAISE(ABORT, 'refused'); END");
+	for (i = 0; i < sizeof(writes) / sizeof(writes[0]); i++) {
+		ck_assert_int_eq(e2e_call(&E, &A, "POST", writes[i][0], writes[i][1], &r), 500);
+		assert_error_body(&r, "internal");
+		err = json_object_get(r.json, "error");
+		ck_assert_str_eq(json_string_value(json_object_get(err, "message")),
+		    "Erreur de la base de données.");
+		ck_assert_ptr_null(json_object_get(err, "field"));
+		e2e_resp_free(&r);
+	}
+	ck_assert_uint_eq(contacts_count(), 0);
+	ck_assert_uint_eq(count_of("/api/v1/groups"), 0);
+	ck_assert_int_eq(e2e_status(&E, &A, "GET", "/healthz", NULL), 200);
+}
 END_TEST
 
 START_TEST(test_contact_delete)
@@ -1713,7 +1735,7 @@ START_TEST(test_settings_refused_text)
 
 	/* stored by an older rappeld that took anything */
 	e2e_kill(&E);
-	db_exec_behind("INSERT INTO settings (section, key, value, updated_at, updated_by) "
+	e2e_sql(&E, "INSERT INTO settings (section, key, value, updated_at, updated_by) "
 	    "VALUES ('centre', 'phone', '01', 0, 'admin'), "
 	    "('centre', 'name', 'Maison des Tilleuls', 0, 'admin')");
 	e2e_launch(&E);
@@ -2971,7 +2993,7 @@ START_TEST(test_tokens_list_revoke)
 	ctl_token(E2E_ADMIN, "vieux", token, sizeof(token));
 	snprintf(bot.bearer, sizeof(bot.bearer), "%s", token);
 	ck_assert_int_eq(e2e_status(&E, &bot, "GET", "/api/v1/session", NULL), 200);
-	db_exec_behind("UPDATE api_tokens SET expires_at = 1 WHERE label = 'vieux'");
+	e2e_sql(&E, "UPDATE api_tokens SET expires_at = 1 WHERE label = 'vieux'");
 	ck_assert_int_eq(e2e_status(&E, &bot, "GET", "/api/v1/session", NULL), 401);
 	e2e_client_free(&bot);
 }
@@ -3132,6 +3154,7 @@ api_suite(void)
 	tcase_add_test(tc, test_contact_validation);
 	tcase_add_test(tc, test_contact_delete);
 	tcase_add_test(tc, test_unserialisable_answer_500);
+	tcase_add_test(tc, test_db_failure_500);
 	tcase_add_test(tc, test_contact_body_too_large);
 
 	tc = tcase(s, "groups", true);

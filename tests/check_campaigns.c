@@ -597,6 +597,14 @@ START_TEST(test_waitlist_by_staff)
 	ck_assert_int_eq(e2e_call(&E, &A, "GET", path, NULL, &resp), 200);
 	ck_assert_msg(strstr(resp.body, "prévue;4;0;2;0;2;0;0;0\r\n") != NULL, "%s", resp.body);
 	e2e_resp_free(&resp);
+	/* full again: a yes given on the phone to the landline's owner waits too */
+	snprintf(path, sizeof(path), "/api/v1/events/%lld/calls", (long long)ev);
+	json_decref(call(&A, "POST", path, "{\"contact_id\":4,\"outcome\":\"yes\"}", 200));
+	snprintf(path, sizeof(path), "/api/v1/events/%lld/rsvps", (long long)ev);
+	r = call(&A, "GET", path, NULL, 200);
+	ck_assert_int_eq(count_of(r, "yes"), 2);
+	ck_assert_int_eq(count_of(r, "waiting"), 1);
+	json_decref(r);
 }
 END_TEST
 
@@ -700,6 +708,205 @@ START_TEST(test_chase)
 }
 END_TEST
 
+/* The people of session json j, by contact id; NULL when not listed. */
+static json_t *
+person(json_t *j, json_int_t contact)
+{
+	json_t *people = json_object_get(j, "people"), *p;
+	size_t i;
+
+	json_array_foreach(people, i, p)
+		if (json_integer_value(json_object_get(p, "contact_id")) == contact)
+			return p;
+	return NULL;
+}
+
+static bool
+has_reason(json_t *p, const char *reason)
+{
+	json_t *v;
+	size_t i;
+
+	json_array_foreach(json_object_get(p, "reasons"), i, v)
+		if (strcmp(json_string_value(v), reason) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * The list of people to phone about a session that starts in 10 hours:
+ * not Awa (said yes), not Zoé (STOP); the landline, Élodie whose SMS
+ * failed, the one who did not answer.  A call with an answer is the RSVP
+ * (via phone) and takes the person off the list; "no answer" keeps them.
+ */
+START_TEST(test_calls_list)
+{
+	json_int_t g = make_group(), ev, later, stranger;
+	json_t *r, *p, *week;
+	char body[512], path[160], start[32], sql[512];
+	long long key;
+
+	iso_in(10 * 3600, start, sizeof(start));
+	snprintf(body, sizeof(body), "{\"title\":\"Cuisine\",\"place\":\"Salle 2\","
+	    "\"starts_at\":\"%s\",\"group_ids\":[%lld]}", start, (long long)g);
+	ev = id_of(call(&A, "POST", "/api/v1/events", body, 201));
+	iso_in(10 * 24 * 3600, start, sizeof(start));
+	snprintf(body, sizeof(body), "{\"title\":\"Sortie\",\"starts_at\":\"%s\","
+	    "\"group_ids\":[%lld]}", start, (long long)g);
+	later = id_of(call(&A, "POST", "/api/v1/events", body, 201));
+	stranger = id_of(call(&A, "POST", "/api/v1/contacts",
+	    "{\"first_name\":\"Sans\",\"last_name\":\"Invitation\",\"phone\":\"0612345699\"}",
+	    201));
+	snprintf(path, sizeof(path), "/api/v1/events/%lld/calls", (long long)ev);
+	r = call(&A, "GET", path, NULL, 200);
+	key = json_integer_value(json_object_get(json_object_get(r, "session"), "occurrence"));
+	ck_assert_int_eq(json_array_size(json_object_get(r, "people")), 4);
+	json_decref(r);
+
+	/* Awa answers yes, Zoé sends STOP, Élodie's invitation failed */
+	snprintf(path, sizeof(path), "/api/v1/events/%lld/rsvps/1?occurrence=%lld",
+	    (long long)ev, key);
+	json_decref(call(&A, "PUT", path, "{\"answer\":\"yes\"}", 200));
+	json_decref(call(&A, "PATCH", "/api/v1/contacts/3", "{\"opted_out\":true}", 200));
+	snprintf(sql, sizeof(sql), "INSERT INTO messages (contact_id, to_number, body, encoding, "
+	    "parts, concat_ref, kind, status, error, not_before, queued_at, event_id, "
+	    "event_occurrence) VALUES (2, '+33612345602', 'Atelier cuisine demain', 'gsm7', 1, "
+	    "7, 'campaign', 'failed', 'refusé par le réseau', 1, 1, %lld, %lld)",
+	    (long long)ev, key);
+	e2e_sql(&E, sql);
+
+	snprintf(path, sizeof(path), "/api/v1/events/%lld/calls?occurrence=%lld",
+	    (long long)ev, key);
+	r = call(&A, "GET", path, NULL, 200);
+	ck_assert_str_eq(json_string_value(json_object_get(r, "title")), "Cuisine");
+	ck_assert_int_eq(json_array_size(json_object_get(r, "people")), 2);
+	ck_assert_ptr_null(person(r, 1));
+	ck_assert_ptr_null(person(r, 3));
+	p = person(r, 2);
+	ck_assert_ptr_nonnull(p);
+	ck_assert(has_reason(p, "failed") && has_reason(p, "no_answer"));
+	ck_assert(!has_reason(p, "no_mobile"));
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(p, "message"),
+	    "body")), "Atelier cuisine demain");
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(p,
+	    "numbers"), 0), "number")), "+33612345602");
+	p = person(r, 4);
+	ck_assert_ptr_nonnull(p);
+	ck_assert(has_reason(p, "no_mobile"));
+	ck_assert(json_is_false(json_object_get(json_array_get(json_object_get(p, "numbers"), 0),
+	    "sms")));
+	json_decref(r);
+
+	/* the week: this session; the outing in 10 days is not in it */
+	week = call(&A, "GET", "/api/v1/calls?days=7", NULL, 200);
+	ck_assert_int_eq(json_array_size(json_object_get(week, "sessions")), 1);
+	json_decref(week);
+	/* over a month: the outing too, but only for the landline (no answer is due yet) */
+	week = call(&A, "GET", "/api/v1/calls?days=31", NULL, 200);
+	ck_assert_int_eq(json_array_size(json_object_get(week, "sessions")), 2);
+	r = json_array_get(json_object_get(week, "sessions"), 1);
+	ck_assert_int_eq(json_integer_value(json_object_get(r, "event_id")), later);
+	ck_assert_int_eq(json_array_size(json_object_get(r, "people")), 1);
+	ck_assert_ptr_nonnull(person(r, 4));
+	json_decref(week);
+	json_decref(call(&A, "GET", "/api/v1/calls?days=0", NULL, 400));
+	json_decref(call(&A, "GET", "/api/v1/calls?from=demain", NULL, 400));
+
+	/* Élodie says yes on the phone: her RSVP, via phone, and off the list */
+	snprintf(path, sizeof(path), "/api/v1/events/%lld/calls?occurrence=%lld",
+	    (long long)ev, key);
+	r = call(&A, "POST", path, "{\"contact_id\":2,\"outcome\":\"yes\","
+	    "\"note\":\"vient avec sa voisine\"}", 200);
+	ck_assert_ptr_null(person(r, 2));
+	json_decref(r);
+	/* the landline does not pick up: still on the list, with the call */
+	r = call(&A, "POST", path, "{\"contact_id\":4,\"outcome\":\"no_answer\","
+	    "\"note\":\"rappeler jeudi\"}", 200);
+	p = person(r, 4);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(p, "call"),
+	    "outcome")), "no_answer");
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(p, "call"),
+	    "note")), "rappeler jeudi");
+	json_decref(r);
+	json_decref(call(&A, "POST", path, "{\"contact_id\":4,\"outcome\":\"peut-être\"}",
+	    400));
+	snprintf(body, sizeof(body), "{\"contact_id\":%lld,\"outcome\":\"yes\"}",
+	    (long long)stranger);
+	json_decref(call(&A, "POST", path, body, 404));
+	json_decref(call(&A, "POST", path, "{\"outcome\":\"yes\"}", 400));
+
+	snprintf(path, sizeof(path), "/api/v1/events/%lld/rsvps?occurrence=%lld",
+	    (long long)ev, key);
+	r = call(&A, "GET", path, NULL, 200);
+	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(r, "counts"),
+	    "yes")), 2);
+	json_decref(r);
+	r = call(&A, "GET", "/api/v1/audit?limit=5", NULL, 200);
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(r, 0), "action")),
+	    "call");
+	json_decref(r);
+}
+END_TEST
+
+/*
+ * An animateur sees and handles the replies about their own ateliers, and
+ * nothing else: the inbox, a conversation, marking handled.
+ */
+START_TEST(test_animateur_inbox)
+{
+	struct e2e_client anim;
+	json_int_t mine, theirs;
+	json_t *list, *inbox;
+	char sql[1024], path[96];
+
+	make_group();
+	e2e_client_init(&anim);
+	ck_assert_int_eq(e2e_login(&E, &anim, E2E_ANIMATEUR, E2E_ANIMATEUR_PW), 200);
+	mine = id_of(call(&anim, "POST", "/api/v1/events", "{\"title\":\"Couture\","
+	    "\"starts_at\":\"2026-12-04T14:00:00+01:00\"}", 201));
+	theirs = id_of(call(&A, "POST", "/api/v1/events", "{\"title\":\"Conseil\","
+	    "\"starts_at\":\"2026-12-03T18:00:00+01:00\"}", 201));
+	snprintf(sql, sizeof(sql), "INSERT INTO replies (id, from_number, contact_id, body, "
+	    "received_at, modem, dedupe_key, intent, event_id, handled) VALUES "
+	    "(1, '+33612345601', 1, 'Je viendrai à la couture', 100, 'm', 'k1', 'yes', %lld, 0), "
+	    "(2, '+33612345602', 2, 'Pour le conseil je ne peux pas', 101, 'm', 'k2', 'no', %lld, 0), "
+	    "(3, '+33612345601', 1, 'Et le conseil aussi', 102, 'm', 'k3', 'other', %lld, 0), "
+	    "(4, '+33699999999', NULL, 'Qui est-ce ?', 103, 'm', 'k4', 'other', NULL, 0)",
+	    (long long)mine, (long long)theirs, (long long)theirs);
+	e2e_sql(&E, sql);
+
+	list = call(&anim, "GET", "/api/v1/replies", NULL, 200);
+	ck_assert_int_eq(json_array_size(list), 1);
+	ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(list, 0), "id")), 1);
+	json_decref(list);
+	inbox = call(&anim, "GET", "/api/v1/inbox", NULL, 200);
+	ck_assert_int_eq(json_integer_value(json_object_get(inbox, "unhandled")), 1);
+	ck_assert_int_eq(json_array_size(json_object_get(inbox, "threads")), 1);
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(inbox,
+	    "threads"), 0), "last_body")), "Je viendrai à la couture");
+	json_decref(inbox);
+	/* Awa's conversation shows her reply about the couture, not about the council */
+	list = call(&anim, "GET", "/api/v1/inbox/thread?contact_id=1", NULL, 200);
+	ck_assert_int_eq(json_array_size(list), 1);
+	json_decref(list);
+	list = call(&anim, "GET", "/api/v1/inbox/thread?number=%2B33699999999", NULL, 200);
+	ck_assert_int_eq(json_array_size(list), 0);
+	json_decref(list);
+	json_decref(call(&anim, "PATCH", "/api/v1/replies/1", "{\"handled\":true}", 200));
+	json_decref(call(&anim, "PATCH", "/api/v1/replies/2", "{\"handled\":true}", 404));
+	json_decref(call(&anim, "PATCH", "/api/v1/replies/4", "{\"handled\":true}", 404));
+	/* staff see everything, and reply 2 is still to handle */
+	inbox = call(&A, "GET", "/api/v1/inbox", NULL, 200);
+	ck_assert_int_eq(json_integer_value(json_object_get(inbox, "unhandled")), 3);
+	json_decref(inbox);
+	/* an animateur's calls: their ateliers only */
+	snprintf(path, sizeof(path), "/api/v1/events/%lld/calls", (long long)theirs);
+	json_decref(call(&anim, "GET", path, NULL, 404));
+	e2e_client_free(&anim);
+}
+END_TEST
+
 static Suite *
 campaigns_suite(void)
 {
@@ -719,6 +926,8 @@ campaigns_suite(void)
 	tcase_add_test(tc, test_rsvps_and_report);
 	tcase_add_test(tc, test_waitlist_by_staff);
 	tcase_add_test(tc, test_chase);
+	tcase_add_test(tc, test_calls_list);
+	tcase_add_test(tc, test_animateur_inbox);
 	suite_add_tcase(s, tc);
 	return s;
 }

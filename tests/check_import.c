@@ -157,7 +157,7 @@ START_TEST(import_test_refused_whole)
 
 	test_db_open(&t);
 	ck_assert_ptr_null(import_test_file(t.db, "not_a_csv.csv", false, &err));
-	ck_assert_int_eq(err.status, 400);
+	ck_assert_int_eq(error_http_status(err.kind), 400);
 	ck_assert_str_eq(err.code, "invalid_csv");
 	ck_assert_ptr_null(import_contacts(t.db, no_phone, sizeof(no_phone) - 1, false,
 	    &import_actor, T0, &err));
@@ -376,7 +376,7 @@ START_TEST(import_test_erase_keeps_counts)
 	json_decref(res);
 	ck_assert_int_eq(contacts_erase(t.db, 1, &import_actor, T0, &err), 0);
 	ck_assert_int_eq(contacts_erase(t.db, 1, &import_actor, T0, &err), -1);
-	ck_assert_int_eq(err.status, 404);
+	ck_assert_int_eq(error_http_status(err.kind), 404);
 	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM contacts WHERE id = 1"), 0);
 	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM contact_phones "
 	    "WHERE contact_id = 1"), 0);

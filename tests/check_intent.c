@@ -10,7 +10,7 @@
 #include "intent.h"
 #include "test_main.h"
 
-#define INTENT_TEST_N (INTENT_HELP + 1)
+#define INTENT_TEST_N (INTENT_WHO + 1)
 
 struct intent_case {
 	const char *text;

@@ -9,6 +9,7 @@
 #include "inbox.h"
 #include "queue.h"
 #include "replies.h"
+#include "texts.h"
 #include "test_db.h"
 #include "test_main.h"
 
@@ -149,7 +150,7 @@ START_TEST(queue_test_recover_uncertain)
 	/* never claimed again by itself */
 	ck_assert_int_eq(queue_claim_next(t.db, "modem", T0 + 999999, &m), 0);
 	ck_assert_int_eq(queue_cancel(t.db, id, T0 + 60, &err), -1);
-	ck_assert_int_eq(err.status, 409);
+	ck_assert_int_eq(error_http_status(err.kind), 409);
 	ck_assert_int_eq(queue_resend(t.db, id, T0 + 120, &err), 0);
 	ck_assert_int_eq(queue_claim_next(t.db, "modem", T0 + 120, &m), 1);
 	queue_msg_clear(&m);
@@ -270,7 +271,7 @@ START_TEST(queue_test_opt_out)
 	/* and a new one is refused at once */
 	ck_assert_int_eq(queue_add(t.db, "+33639980001", 0, "Bonjour", 0, "test", T0, &id,
 	    &err), -1);
-	ck_assert_int_eq(err.status, 409);
+	ck_assert_int_eq(error_http_status(err.kind), 409);
 	ck_assert_str_eq(err.code, "opted_out");
 	contact_clear(&c);
 	test_db_close(&t);
@@ -306,7 +307,7 @@ START_TEST(queue_test_opt_out_by_number)
 	ck_assert_int_eq(queue_claim_next(t.db, "modem", T0 + 2, &m), 0);
 	ck_assert_int_eq(queue_add(t.db, "+33639980001", 0, "Bonjour", QUEUE_DIRECT, "test",
 	    T0 + 3, &id, &err), -1);
-	ck_assert_int_eq(err.status, 409);
+	ck_assert_int_eq(error_http_status(err.kind), 409);
 	ck_assert_str_eq(err.code, "opted_out");
 	ck_assert_int_eq(queue_add(t.db, "+33639980001", 0, "C'est noté.", QUEUE_SYSTEM,
 	    "system", T0 + 3, &id, &err), 0);
@@ -500,6 +501,108 @@ START_TEST(replies_test_stop_start_help)
 	ck_assert(!queued);
 	ck_assert_int_eq(test_db_int(t.db, "SELECT handled FROM replies ORDER BY id DESC"),
 	    0);
+	config_free(centre);
+	contact_clear(&c);
+	test_db_close(&t);
+}
+END_TEST
+
+/* The body of the newest system message. */
+static char *
+replies_test_last_answer(struct db *db)
+{
+	static char body[1024];
+	sqlite3_stmt *st;
+
+	ck_assert_int_eq(sqlite3_prepare_v2(db_handle(db), "SELECT body FROM messages WHERE "
+	    "kind = 'system' ORDER BY id DESC LIMIT 1", -1, &st, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	snprintf(body, sizeof(body), "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return body;
+}
+
+/*
+ * Issue 26: « c'est qui ? » is answered at once with the centre's name,
+ * address and phone, and every text rappel sends by itself goes in the
+ * contact's language; a text changed from the panel is used, a bad one
+ * refused.
+ */
+START_TEST(replies_test_who_and_languages)
+{
+	static const struct audit_actor admin = { 1, "directrice" };
+	struct test_db t;
+	struct contact c;
+	struct error err = { 0 };
+	struct config *centre = replies_test_setup(&t, &c, "Centre social Jacques Brel");
+	char cfgerr[256] = "";
+	struct config *addressed = config_load_string("[centre]\nname = Maison des Tilleuls\n"
+	    "phone = 03 21 00 00 00\naddress = 12 rue des Tilleuls, Lens\n", "test.conf",
+	    cfgerr, sizeof(cfgerr));
+	enum intent intent;
+	json_t *changes;
+	bool queued;
+	int64_t reply;
+
+	ck_assert_msg(addressed != NULL, "%s", cfgerr);
+	/* Zoé asks in French: French, and no empty address where none is given */
+	reply = inbox_test_store(t.db, "Bonjour c est qui ?", -1, 1, 1, T0, T0 + 1);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM replies"), 1);
+	ck_assert_int_eq(replies_process(t.db, centre, reply, T0 + 2, &intent, &queued), 0);
+	ck_assert_int_eq(intent, INTENT_WHO);
+	ck_assert(queued);
+	ck_assert_str_eq(replies_test_last_answer(t.db), "Bonjour, ici Centre social Jacques "
+	    "Brel. Ce numéro envoie les rappels de nos ateliers. Pour nous parler : "
+	    "03 21 00 00 00.");
+	ck_assert_int_eq(test_db_int(t.db, "SELECT handled FROM replies"), 1);
+
+	/* Zoé speaks English: the answer, with the address, in English */
+	ck_assert_int_eq(test_db_int(t.db, "UPDATE contacts SET language = 'en' RETURNING 0"),
+	    0);
+	reply = inbox_test_store(t.db, "who is this?", -1, 1, 1, T0 + 10, T0 + 11);
+	ck_assert_int_eq(replies_process(t.db, addressed, reply, T0 + 12, &intent, &queued), 0);
+	ck_assert_int_eq(intent, INTENT_WHO);
+	ck_assert_str_eq(replies_test_last_answer(t.db), "Hello, this is Maison des Tilleuls, "
+	    "12 rue des Tilleuls, Lens. This number sends the reminders of our workshops. "
+	    "To talk to us: 03 21 00 00 00.");
+	/* in Arabic, STOP is confirmed in Arabic */
+	ck_assert_int_eq(test_db_int(t.db, "UPDATE contacts SET language = 'ar' RETURNING 0"),
+	    0);
+	reply = inbox_test_store(t.db, "STOP", -1, 1, 1, T0 + 20, T0 + 21);
+	ck_assert_int_eq(replies_process(t.db, centre, reply, T0 + 22, &intent, &queued), 0);
+	ck_assert_int_eq(intent, INTENT_STOP);
+	ck_assert_str_eq(replies_test_last_answer(t.db), "لن تصلك رسائل أخرى من "
+	    "Centre social Jacques Brel. أرسل START لاستقبالها من جديد.");
+
+	/* the Arabic START text changed from the panel is the one sent */
+	changes = json_pack("[{s:s, s:s, s:s}]", "name", "start", "language", "ar", "body",
+	    "أهلا من جديد، {centre}.");
+	ck_assert_int_eq(texts_update(t.db, changes, &admin, T0 + 30, &err), 0);
+	json_decref(changes);
+	reply = inbox_test_store(t.db, "START", -1, 1, 1, T0 + 40, T0 + 41);
+	ck_assert_int_eq(replies_process(t.db, centre, reply, T0 + 42, &intent, &queued), 0);
+	ck_assert_str_eq(replies_test_last_answer(t.db), "أهلا من جديد، Centre social "
+	    "Jacques Brel.");
+	/* refused, nothing stored: a session's variable in a text without one, a bad name */
+	changes = json_pack("[{s:s, s:s, s:s}, {s:s, s:s, s:s}]", "name", "help", "language",
+	    "fr", "body", "Aide : {centre}", "name", "stop", "language", "en", "body",
+	    "See you on {date}");
+	ck_assert_int_eq(texts_update(t.db, changes, &admin, T0 + 50, &err), -1);
+	ck_assert_str_eq(err.code, "unknown_variable");
+	json_decref(changes);
+	changes = json_pack("[{s:s, s:s, s:s}]", "name", "bonjour", "language", "fr", "body",
+	    "Bonjour");
+	ck_assert_int_eq(texts_update(t.db, changes, &admin, T0 + 50, &err), -1);
+	json_decref(changes);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM texts"), 1);
+	/* null brings the default back */
+	changes = json_pack("[{s:s, s:s, s:n}]", "name", "start", "language", "ar", "body");
+	ck_assert_int_eq(texts_update(t.db, changes, &admin, T0 + 60, &err), 0);
+	json_decref(changes);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM texts"), 0);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM audit_log WHERE "
+	    "action = 'texts' AND actor = 'directrice'"), 2);
+	config_free(addressed);
 	config_free(centre);
 	contact_clear(&c);
 	test_db_close(&t);
@@ -765,6 +868,7 @@ queue_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("replies");
 	tcase_add_test(tc, replies_test_stop_start_help);
+	tcase_add_test(tc, replies_test_who_and_languages);
 	tcase_add_test(tc, replies_test_stop_start_by_number);
 	tcase_add_test(tc, replies_test_undecided_queue);
 	suite_add_tcase(s, tc);

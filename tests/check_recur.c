@@ -175,7 +175,7 @@ START_TEST(recur_test_invalid)
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		memset(&err, 0, sizeof(err));
 		ck_assert_msg(recur_check(bad[i], "rrule", &err) == -1, "%s accepted", bad[i]);
-		ck_assert_int_eq(err.status, 400);
+		ck_assert_int_eq(error_http_status(err.kind), 400);
 		ck_assert_str_eq(err.field, "rrule");
 		ck_assert_int_gt(strlen(err.message), 10);
 	}

@@ -516,7 +516,7 @@ START_TEST(sched_test_cancel_campaign)
 	ck_assert_str_eq(sched_status(t.db, id), "cancelled");
 	/* and nothing can be done to it any more */
 	ck_assert_int_eq(scheduler_campaign_cancel(t.db, id, &sched_actor, now, &n, &err), -1);
-	ck_assert_int_eq(err.status, 409);
+	ck_assert_int_eq(error_http_status(err.kind), 409);
 	test_db_close(&t);
 	config_free(cfg);
 }

@@ -33,7 +33,7 @@ tmpl_render(const char *tmpl, const char *language, const char *when)
 {
 	static char out[1024];
 	struct template_values v = { "Awa", "Diallo", "Cuisine du monde", "salle 2",
-		"Centre social Jacques Brel", "03 21 00 00 00", 0, language };
+		"Centre social Jacques Brel", "03 21 00 00 00", 0, language, "" };
 	struct buf b = { 0 };
 
 	v.when = when ? tt(when) : 0;
@@ -101,7 +101,7 @@ START_TEST(tmpl_test_refused)
 	unsigned uses = 0;
 
 	ck_assert_int_eq(template_check("Bonjour {prenom}, à {ville} !", "body", &uses, &err), -1);
-	ck_assert_int_eq(err.status, 400);
+	ck_assert_int_eq(error_http_status(err.kind), 400);
 	ck_assert_str_eq(err.code, "unknown_variable");
 	ck_assert_str_eq(err.field, "body");
 	ck_assert_ptr_nonnull(strstr(err.message, "{ville}"));

@@ -21,6 +21,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #define E2E_START_TIMEOUT_MS 10000
 #define E2E_MAX_ARGS 32
 
@@ -98,6 +100,18 @@ e2e_read_file(const char *path, size_t *len)
 	if (len)
 		*len = total;
 	return data;
+}
+
+void
+e2e_sql(const struct e2e *e, const char *sql)
+{
+	sqlite3 *db;
+	char *msg = NULL;
+
+	ck_assert_int_eq(sqlite3_open(e->db, &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	ck_assert_msg(sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK, "%s: %s", sql, msg);
+	sqlite3_close(db);
 }
 
 void

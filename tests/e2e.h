@@ -76,6 +76,8 @@ void e2e_halt(struct e2e *e);
 void e2e_stop(struct e2e *e);
 /* Prints the daemon's log on stderr. */
 void e2e_dump_log(const struct e2e *e);
+/* Runs sql on the daemon's database, behind its back (what a bug or a hand would do). */
+void e2e_sql(const struct e2e *e, const char *sql);
 
 /* Writes text to dir/name; returns the path in path (size PATH_MAX ok). */
 void e2e_write_file(const struct e2e *e, const char *name, const char *text,

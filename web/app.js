@@ -90,6 +90,30 @@ const EN = {
   'Ce numéro est un fixe : il ne peut pas recevoir de SMS.': 'This number is a landline: it cannot receive SMS.',
   'Ce numéro spécial ne peut pas recevoir de SMS.': 'This special number cannot receive SMS.',
   'français': 'French', 'anglais': 'English', 'arabe': 'Arabic',
+  /* texts */
+  '{n} personnes ont demandé « c\u2019est qui ? » ces 30 derniers jours : dites au début de vos SMS qui écrit (le nom du centre).':
+    '{n} people asked “who is this?” in the last 30 days: say at the start of your SMS who writes (the centre\u2019s name).',
+  '« C\u2019est qui ? » : {n} fois en 30 jours (réponse envoyée toute seule).': '“Who is this?”: {n} times in 30 days (answered automatically).',
+  'Adresse du centre (dite à qui demande « c\u2019est qui ? »)': 'Address of the centre (told to whoever asks who writes)',
+  'Réponse à STOP': 'Answer to STOP', 'Réponse à START': 'Answer to START', 'Réponse à AIDE': 'Answer to HELP',
+  'Réponse à « c\u2019est qui ? »': 'Answer to “who is this?”', 'Merci après un OUI ou un NON': 'Thanks after a YES or a NO',
+  'Séance annulée': 'Session cancelled', '{what} en {language}': '{what} in {language}', 'Aucun texte changé.': 'No text changed.',
+  'Textes enregistrés.': 'Texts saved.', 'Textes envoyés par rappel': 'Texts rappel sends by itself', 'modifié': 'changed',
+  'Enregistrer les textes': 'Save the texts',
+  'rappel envoie ces SMS tout seul, dans la langue de la personne. Variables : {centre}, {tel_centre}, {adresse} ; pour le merci et la séance annulée aussi {prenom}, {atelier}, {date}, {heure}, {lieu}. Videz une case pour revenir au texte d\u2019origine.':
+    'rappel sends these SMS by itself, in the person\u2019s language. Variables: {centre}, {tel_centre}, {adresse}; for the thanks and the cancelled session also {prenom}, {atelier}, {date}, {heure}, {lieu}. Empty a box to bring the original text back.',
+  /* calls */
+  'À appeler': 'To call', 'Personnes à appeler': 'People to call', 'Numéros': 'Numbers', 'Pourquoi': 'Why',
+  'SMS envoyé': 'SMS sent', 'Appelé(e)': 'Called', 'portable': 'mobile', 'fixe': 'landline', 'aucun numéro': 'no number',
+  'rien d\u2019envoyé': 'nothing sent', 'Réponse au téléphone de {name}': 'Answer on the phone of {name}',
+  'Note sur l\u2019appel de {name}': 'Note on the call to {name}', 'Appelé(e) le {date} : {outcome}': 'Called on {date}: {outcome}',
+  'ne répond pas': 'no pick-up', 'Choisissez ce que la personne a répondu.': 'Choose what the person answered.',
+  'Appel enregistré.': 'Call saved.', 'Enregistrer l\u2019appel': 'Save the call', 'Imprimer': 'Print',
+  'Personne à appeler.': 'Nobody to call.',
+  'Pour cette séance : les invités sans portable, ceux dont le SMS n\u2019est pas parti ou pas arrivé, et ceux qui n\u2019ont pas répondu la veille.':
+    'For this session: invitees without a mobile, those whose SMS did not leave or did not arrive, and those with no answer the day before.',
+  'Les 7 prochains jours : les invités sans portable, ceux dont le SMS n\u2019est pas parti ou pas arrivé, et ceux qui n\u2019ont pas répondu la veille.':
+    'The next 7 days: invitees without a mobile, those whose SMS did not leave or did not arrive, and those with no answer the day before.',
   /* import */
   'Fichier': 'File', 'Vérifier le fichier': 'Check the file', 'Choisissez un fichier.': 'Choose a file.',
   'Importer les lignes acceptées': 'Import the accepted lines', 'Lignes refusées': 'Refused lines',
@@ -244,10 +268,14 @@ const LABELS = {
   'modem.stopped': ['arrêté', 'stopped'],
   'intent.yes': ['OUI', 'YES'], 'intent.no': ['NON', 'NO'], 'intent.stop': ['STOP', 'STOP'],
   'intent.start': ['reprise des SMS (START)', 'SMS again (START)'], 'intent.help': ['aide demandée', 'help asked'],
-  'intent.other': ['à lire', 'to read'],
+  'intent.other': ['à lire', 'to read'], 'intent.who': ['demande qui écrit', 'asks who writes'],
   'answer.yes': ['Oui', 'Yes'], 'answer.no': ['Non', 'No'], 'answer.none': ['—', '—'],
-  'via.sms': ['par SMS', 'by SMS'], 'via.manual': ['à la main', 'by hand'],
-  'left.stop': ['STOP', 'STOP'], 'left.no_mobile': ['pas de portable', 'no mobile'],
+  'via.sms': ['par SMS', 'by SMS'], 'via.manual': ['à la main', 'by hand'], 'via.phone': ['au téléphone', 'on the phone'],
+  'reason.no_mobile': ['pas de portable', 'no mobile'], 'reason.failed': ['SMS non parti', 'SMS not sent'],
+  'reason.not_delivered': ['SMS non remis', 'SMS not delivered'], 'reason.no_answer': ['pas encore répondu', 'no answer yet'],
+  'call.yes': ['vient (oui)', 'coming (yes)'], 'call.no': ['ne vient pas (non)', 'not coming (no)'],
+  'call.no_answer': ['ne répond pas', 'did not pick up'], 'call.wrong_number': ['faux numéro', 'wrong number'],
+  'reason.stop': ['STOP', 'STOP'],
   'role.admin': ['administrateur', 'administrator'], 'role.referent': ['référent', 'referent'],
   'role.animateur': ['animateur', 'workshop leader'],
   'encoding.gsm7': ['GSM-7 (160 caractères par SMS)', 'GSM-7 (160 characters per SMS)'],
@@ -372,7 +400,8 @@ const MENU = [
   ['#/groupes', 'Groupes', null],
   ['#/ateliers', 'Ateliers', null],
   ['#/campagnes', 'Campagnes', null],
-  ['#/reponses', 'Réponses', 'staff'],
+  ['#/reponses', 'Réponses', null],
+  ['#/appels', 'À appeler', null],
   ['#/messages', 'Messages', null],
   ['#/utilisateurs', 'Utilisateurs', 'admin'],
   ['#/parametres', 'Paramètres', null],
@@ -431,7 +460,7 @@ const modemLine = (m) => t('{name} : {state}', { name: m.name, state: label('mod
 
 async function pageDashboard() {
   const [status, events, inbox, coming] = await Promise.all([api('GET', '/status'),
-    api('GET', '/events'), isStaff() ? api('GET', '/inbox') : Promise.resolve(null), api('GET', '/reports/coming?days=7')]);
+    api('GET', '/events'), api('GET', '/inbox'), api('GET', '/reports/coming?days=7')]);
   const problems = [];
   const next = events.filter((e) => e.next_occurrence)
     .sort((a, b) => a.next_occurrence.starts_at.localeCompare(b.next_occurrence.starts_at)).slice(0, 5);
@@ -458,6 +487,10 @@ async function pageDashboard() {
     }
   }
   if (!status.modems.length) problems.push(t('Aucun modem n\u2019est configuré : les SMS attendent dans la file. Ajoutez une section [modem] à la configuration.'));
+  if (status.who_asked_30d >= 5) {
+    problems.push(t('{n} personnes ont demandé « c\u2019est qui ? » ces 30 derniers jours : dites au début de vos SMS qui écrit (le nom du centre).',
+      { n: status.who_asked_30d }));
+  }
   if (status.queue.failed) problems.push(t('{n} message(s) en échec : voyez la page Messages pour les renvoyer.', { n: status.queue.failed }));
   if (status.queue.uncertain) problems.push(t('{n} message(s) incertain(s) (coupure pendant l\u2019envoi) : vérifiez avec la personne avant de renvoyer.', { n: status.queue.uncertain }));
   const backup = status.backup;
@@ -472,7 +505,9 @@ async function pageDashboard() {
   page(t('Tableau de bord'),
     h('div', { class: 'grid' },
       h('section', { class: 'card' }, h('h2', {}, t('Réponses à traiter')),
-        inbox ? h('p', {}, h('a', { href: '#/reponses' }, t('{n} à traiter', { n: inbox.unhandled }))) : h('p', { class: 'muted' }, '—')),
+        inbox ? h('p', {}, h('a', { href: '#/reponses' }, t('{n} à traiter', { n: inbox.unhandled }))) : h('p', { class: 'muted' }, '—'),
+        status.who_asked_30d ? h('p', { class: 'muted' }, t('« C\u2019est qui ? » : {n} fois en 30 jours (réponse envoyée toute seule).',
+          { n: status.who_asked_30d })) : null),
       h('section', { class: 'card', id: 'modems' }, h('h2', {}, t('Modem')),
         status.modems.length ? status.modems.map((m) => h('p', {}, modemLine(m))) : h('p', { class: 'muted' }, t('Aucun modem.'))),
       h('section', { class: 'card' }, h('h2', {}, t('File d\u2019attente')),
@@ -834,6 +869,7 @@ async function pageEvent(id, params) {
         route();
       } }, t(r.session.cancelled ? 'Rétablir la séance' : 'Annuler la séance')),
       h('a', { class: 'button secondary', href: '/api/v1/events/' + id + '/report.csv', download: 'atelier.csv' }, t('Présences (CSV)')),
+      h('a', { class: 'button secondary', href: '#/appels/' + id + '?seance=' + k }, t('Personnes à appeler')),
       h('a', { class: 'button', href: '#/campagnes/nouvelle?atelier=' + id }, t('Inviter par SMS'))),
     h('p', { 'aria-live': 'polite', id: 'counts' }, t('Invités {n}', { n: c.invited }) + ' · ',
       h('span', { class: 'badge yes' }, t('Oui {n}', { n: c.yes })), ' ', h('span', { class: 'badge no' }, t('Non {n}', { n: c.no })),
@@ -885,7 +921,7 @@ function chaseSection(id, k, r) {
         ' · ' + x.phone + ' · ' + t('{n} SMS', { n: x.parts }) + ' · ' + label('language', x.language),
         h('div', { class: 'muted', lang: x.language, dir: 'auto' }, x.text)))) : null,
       pv.left_out.length ? h('p', { class: 'muted' }, t('Pas relancés : {names}', {
-        names: pv.left_out.map((x) => name(x) + ' (' + label('left', x.reason) + ')').join(', ') })) : null,
+        names: pv.left_out.map((x) => name(x) + ' (' + label('reason', x.reason) + ')').join(', ') })) : null,
       h('div', { class: 'actions' },
         pv.sms ? h('button', { type: 'button', onclick: send }, pv.last ? t('Relancer encore ({n} SMS)', { n: pv.parts })
           : t('Envoyer la relance ({n} SMS)', { n: pv.parts })) : h('p', {}, t('Personne à relancer par SMS.')),
@@ -979,7 +1015,7 @@ function smsCount(text) {
   return { encoding: gsm ? 'gsm7' : 'ucs2', parts, left: parts === 1 ? single - c.total : multi - c.used, chars, bad };
 }
 
-const VARIABLES = ['prenom', 'nom', 'atelier', 'date', 'heure', 'lieu', 'centre', 'tel_centre'];
+const VARIABLES = ['prenom', 'nom', 'atelier', 'date', 'heure', 'lieu', 'centre', 'tel_centre', 'adresse'];
 const OFFSETS = [['-21d@10:00', '3 semaines avant, à 10h'], ['-7d@10:00', '1 semaine avant, à 10h'],
   ['-2d@10:00', '2 jours avant, à 10h'], ['-1d@18:00', 'la veille à 18h'], ['0d@09:00', 'le jour même à 9h']];
 
@@ -1149,7 +1185,7 @@ async function pageReplies(params) {
           await api('PATCH', '/replies/' + m.id, { handled: true });
           route();
         } }, t('Marquer traité')) : null))),
-      h('form', { onsubmit: async (ev) => {
+      isStaff() ? h('form', { onsubmit: async (ev) => {
         ev.preventDefault();
         try {
           await api('POST', '/messages', cid ? { contact_id: Number(cid), body: text.value } : { to: num, body: text.value });
@@ -1158,7 +1194,7 @@ async function pageReplies(params) {
         } catch (e) { showError(err, e); }
       } }, out ? h('p', { class: 'badge no', role: 'note' }, t('STOP depuis le {date} : aucun SMS ne peut être envoyé à ce numéro. Il en recevra de nouveau s\u2019il envoie START.',
         { date: fmtDay(out) })) : null,
-      field(t('Répondre'), text), err, h('button', { type: 'submit', disabled: !!out }, t('Envoyer'))));
+      field(t('Répondre'), text), err, h('button', { type: 'submit', disabled: !!out }, t('Envoyer'))) : null);
   }
   /* numbers that are no contact's and sent STOP: kept by number (a new contact with one is opted out) */
   const strangers = inbox.threads.filter((th) => !th.contact_id && th.opted_out_at);
@@ -1178,7 +1214,61 @@ async function pageReplies(params) {
         th.opted_out_at ? [' ', h('span', { class: 'badge no' }, t('STOP depuis le {date}', { date: fmtDay(th.opted_out_at) }))] : null),
       h('td', {}, (th.last_body || '') + (th.last_intent ? ' (' + label('intent', th.last_intent) + ')' : '') + ' · ' + fmtDate(th.last_at)),
       h('td', {}, th.unhandled ? h('span', { class: 'badge problem' }, String(th.unhandled)) : '0')))))), thread, stopped,
-    simulated ? simulateReplyForm() : null);
+    simulated && isStaff() ? simulateReplyForm() : null);
+}
+
+/* A French number as people write it (06 12 34 56 78); others as they are. */
+const fmtPhone = (e164) => /^\+33\d{9}$/.test(e164) ? ('0' + e164.slice(3)).replace(/(\d\d)(?=\d)/g, '$1 ') : e164;
+
+/* A number to dial: as people write it, a tel: link, and what it is. */
+const dialLink = (n) => h('li', {}, h('a', { href: 'tel:' + n.number }, fmtPhone(n.number)),
+  n.label ? ' ' + n.label : '', ' ', h('span', { class: 'muted' }, n.sms ? t('portable') : t('fixe')));
+
+/* One session's people to phone, with the box to say what they answered. */
+function callsSession(s) {
+  const where = '#/ateliers/' + s.event_id + '?seance=' + s.session.occurrence;
+  return h('section', { class: 'card calls', 'aria-label': s.title + ' ' + fmtDate(s.session.starts_at) },
+    h('h2', {}, h('a', { href: where }, s.title), ' — ', fmtDate(s.session.starts_at), s.place ? ' — ' + s.place : ''),
+    h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('Nom')), h('th', {}, t('Numéros')),
+      h('th', {}, t('Pourquoi')), h('th', {}, t('SMS envoyé')), h('th', {}, t('Appelé(e)')))),
+    h('tbody', {}, s.people.map((p) => {
+      const name = (p.first_name + ' ' + p.last_name).trim();
+      const outcome = h('select', { 'aria-label': t('Réponse au téléphone de {name}', { name }) },
+        ['', 'yes', 'no', 'no_answer', 'wrong_number'].map((v) => h('option', { value: v }, v ? label('call', v) : '—')));
+      const note = h('input', { type: 'text', 'aria-label': t('Note sur l\u2019appel de {name}', { name }), maxlength: 200 });
+      const err = errorBox();
+      return h('tr', {}, h('td', {}, h('a', { href: '#/contacts/' + p.contact_id }, name)),
+        h('td', {}, p.numbers.length ? h('ul', { class: 'plain' }, p.numbers.map(dialLink)) : t('aucun numéro')),
+        h('td', {}, p.reasons.map((r) => label('reason', r)).join(', ')),
+        h('td', {}, p.message ? [h('div', {}, p.message.body || '—'), h('div', { class: 'muted' },
+          label('message', p.message.status) + ' · ' + fmtDate(p.message.at))] : t('rien d\u2019envoyé')),
+        h('td', {}, p.call ? h('div', { class: 'muted' }, t('Appelé(e) le {date} : {outcome}', { date: fmtDate(p.call.at),
+          outcome: label('call', p.call.outcome) }) + (p.call.note ? ' — ' + p.call.note : '')) : null,
+        h('span', { class: 'print-only' }, '☐ ' + t('Oui') + '  ☐ ' + t('Non') + '  ☐ ' + t('ne répond pas')),
+        h('form', { class: 'no-print', onsubmit: async (ev) => {
+          ev.preventDefault();
+          if (!outcome.value) { err.textContent = t('Choisissez ce que la personne a répondu.'); return; }
+          try {
+            await api('POST', '/events/' + s.event_id + '/calls?occurrence=' + s.session.occurrence,
+              { contact_id: p.contact_id, outcome: outcome.value, note: note.value });
+            toast(t('Appel enregistré.'));
+            route();
+          } catch (e) { showError(err, e); }
+        } }, outcome, note, err, h('button', { type: 'submit', class: 'secondary' }, t('Enregistrer l\u2019appel')))));
+    })))));
+}
+
+/* People to phone: for one session (#/appels/ID?seance=K) or the coming week (#/appels). */
+async function pageCalls(id, params) {
+  const k = params.get('seance');
+  const sessions = id ? [await api('GET', '/events/' + id + '/calls' + (k ? '?occurrence=' + k : ''))]
+    : (await api('GET', '/calls?days=7')).sessions;
+  const some = sessions.filter((s) => s.people.length);
+  page(t('Personnes à appeler'),
+    h('p', {}, t(id ? 'Pour cette séance : les invités sans portable, ceux dont le SMS n\u2019est pas parti ou pas arrivé, et ceux qui n\u2019ont pas répondu la veille.'
+      : 'Les 7 prochains jours : les invités sans portable, ceux dont le SMS n\u2019est pas parti ou pas arrivé, et ceux qui n\u2019ont pas répondu la veille.')),
+    h('div', { class: 'toolbar no-print' }, h('button', { type: 'button', class: 'secondary', onclick: () => window.print() }, t('Imprimer'))),
+    ...(some.length ? some.map(callsSession) : [h('p', { class: 'ok' }, t('Personne à appeler.'))]));
 }
 
 async function pageMessages(params) {
@@ -1214,6 +1304,7 @@ function settingsForm(cur) {
   const [start, end] = cur.hours.split('-');
   const name = h('input', { name: 'centre_name', value: cur.centre_name, required: true, maxlength: 120 });
   const phone = h('input', { name: 'centre_phone', type: 'tel', value: cur.centre_phone, required: true });
+  const address = h('input', { name: 'centre_address', value: cur.centre_address || '', maxlength: 200 });
   const from = h('input', { name: 'hours', type: 'time', value: start, required: true });
   const until = h('input', { name: 'hours_end', type: 'time', value: end === '24:00' ? '23:59' : end, required: true });
   const days = ORDER.map((d) => h('input', { type: 'checkbox', name: 'days', value: d, checked: cur.days.includes(d) }));
@@ -1223,12 +1314,14 @@ function settingsForm(cur) {
   const err = errorBox();
   return h('form', { class: 'card', onsubmit: async (ev) => {
     ev.preventDefault();
-    const body = { centre_name: name.value, centre_phone: phone.value, hours: from.value + '-' + until.value,
+    const body = { centre_name: name.value, centre_phone: phone.value,
+      centre_address: address.value.trim() ? address.value : null, hours: from.value + '-' + until.value,
       days: days.filter((c) => c.checked).map((c) => c.value), max_per_minute: Number(perMinute.value),
       max_per_day: Number(perDay.value), reply_days: Number(replyDays.value) };
     try { await api('PATCH', '/settings', body); toast(t('Réglages enregistrés.')); route(); } catch (e) { showError(err, e); }
   } }, h('h2', {}, t('Centre et envoi')),
     field(t('Nom du centre (il signe chaque SMS)'), name), field(t('Téléphone du centre'), phone),
+    field(t('Adresse du centre (dite à qui demande « c\u2019est qui ? »)'), address),
     h('fieldset', {}, h('legend', {}, t('Heures d\u2019envoi')), field(t('De'), from), field(t('À'), until)),
     h('fieldset', {}, h('legend', {}, t('Jours d\u2019envoi')),
       ...days.map((c, i) => h('label', { class: 'inline' }, c, ' ', dayName(DAY_INDEX[ORDER[i]])))),
@@ -1236,6 +1329,34 @@ function settingsForm(cur) {
     field(t('Réponses OUI/NON attendues (hors atelier), en jours'), replyDays),
     err, h('button', { type: 'submit' }, t('Enregistrer les réglages')),
     h('p', { class: 'muted' }, t('Ces réglages remplacent ceux du fichier {file}. Les modems, le réseau et les sauvegardes se règlent dans ce fichier.', { file: cur.file })));
+}
+
+/*
+ * The texts rappel sends by itself, per language: what each is for, a box
+ * per language (Arabic right to left), the default brought back by
+ * emptying a box.
+ */
+const TEXT_PURPOSE = {
+  stop: 'Réponse à STOP', start: 'Réponse à START', help: 'Réponse à AIDE',
+  who: 'Réponse à « c\u2019est qui ? »', ack: 'Merci après un OUI ou un NON', cancel: 'Séance annulée',
+};
+function textsSection(all) {
+  const err = errorBox();
+  const boxes = all.texts.map((x) => ({ x, box: h('textarea', { rows: 2, lang: x.language, dir: x.language === 'ar' ? 'rtl' : 'ltr',
+    'aria-label': t('{what} en {language}', { what: t(TEXT_PURPOSE[x.name]), language: label('language', x.language) }),
+    placeholder: x.default }, x.body) }));
+  return h('form', { class: 'card', onsubmit: async (ev) => {
+    ev.preventDefault();
+    const texts = boxes.filter(({ x, box }) => box.value !== x.body)
+      .map(({ x, box }) => ({ name: x.name, language: x.language, body: box.value.trim() ? box.value : null }));
+    if (!texts.length) { toast(t('Aucun texte changé.')); return; }
+    try { await api('PATCH', '/texts', { texts }); toast(t('Textes enregistrés.')); route(); } catch (e) { showError(err, e); }
+  } }, h('h2', {}, t('Textes envoyés par rappel')),
+  h('p', { class: 'muted' }, t('rappel envoie ces SMS tout seul, dans la langue de la personne. Variables : {centre}, {tel_centre}, {adresse} ; pour le merci et la séance annulée aussi {prenom}, {atelier}, {date}, {heure}, {lieu}. Videz une case pour revenir au texte d\u2019origine.')),
+  ...Object.keys(TEXT_PURPOSE).map((name) => h('fieldset', {}, h('legend', {}, t(TEXT_PURPOSE[name])),
+    ...boxes.filter(({ x }) => x.name === name).map(({ x, box }) => h('div', { class: 'text-lang' },
+      h('span', {}, label('language', x.language), x.changed ? [' ', h('span', { class: 'badge' }, t('modifié'))] : null), box)))),
+  err, h('button', { type: 'submit' }, t('Enregistrer les textes')));
 }
 
 /*
@@ -1276,8 +1397,9 @@ function tokensSection(tokens) {
 }
 
 async function pageSettings() {
-  const [status, settings, tokens] = await Promise.all([api('GET', '/status'),
-    isAdmin() ? api('GET', '/settings') : Promise.resolve(null), api('GET', '/tokens')]);
+  const [status, settings, tokens, texts] = await Promise.all([api('GET', '/status'),
+    isAdmin() ? api('GET', '/settings') : Promise.resolve(null), api('GET', '/tokens'),
+    isAdmin() ? api('GET', '/texts') : Promise.resolve(null)]);
   const to = h('input', { type: 'tel', name: 'to' });
   const err = errorBox();
   const DAY_INDEX = { sun: 0, mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6 };
@@ -1292,6 +1414,7 @@ async function pageSettings() {
   h('section', { class: 'card' }, h('h2', {}, t('Modems')),
     ...status.modems.map((m) => h('p', {}, modemLine(m) + ' — ' + m.device))),
   settings ? null : h('p', { class: 'muted' }, t('Seul un administrateur peut changer ces réglages.')),
+  texts ? textsSection(texts) : null,
   isStaff() ? h('form', { class: 'card', onsubmit: async (ev) => {
     ev.preventDefault();
     try { await api('POST', '/messages', { to: to.value, body: 'Test de rappel : ce SMS est bien arrivé.' }); toast(t('SMS de test en file.')); } catch (e) { showError(err, e); }
@@ -1308,7 +1431,8 @@ const ROUTES = [
   [/^#\/groupes$/, pageGroups], [/^#\/ateliers$/, pageEvents], [/^#\/ateliers\/nouveau$/, pageEventNew],
   [/^#\/ateliers\/(\d+)$/, (p, m) => pageEvent(m[1], p)], [/^#\/campagnes$/, pageCampaigns],
   [/^#\/campagnes\/nouvelle$/, pageCampaignNew], [/^#\/campagnes\/(\d+)$/, (p, m) => pageCampaign(m[1])],
-  [/^#\/reponses$/, pageReplies], [/^#\/messages$/, pageMessages], [/^#\/utilisateurs$/, pageUsers],
+  [/^#\/reponses$/, pageReplies], [/^#\/appels$/, (p) => pageCalls(null, p)],
+  [/^#\/appels\/(\d+)$/, (p, m) => pageCalls(m[1], p)], [/^#\/messages$/, pageMessages], [/^#\/utilisateurs$/, pageUsers],
   [/^#\/parametres$/, pageSettings],
 ];
 

@@ -623,6 +623,44 @@ test('réponses, messages, groupes, utilisateurs, paramètres accessibles', asyn
   return page;
 });
 
+test('personnes à appeler : la veille, un appel vaut réponse, la liste s\u2019imprime', async () => {
+  const page = state.admin;
+  await go(page, '#/ateliers/nouveau');
+  const d = new Date(Date.now() + 20 * 3600000);
+  const pad = (n) => String(n).padStart(2, '0');
+  const local = d.getFullYear() + '-' + pad(d.getMonth() + 1) + '-' + pad(d.getDate()) + 'T' + pad(d.getHours()) + ':00';
+  await page.getByLabel('Titre').fill('Jardin partagé');
+  await page.getByLabel('Première séance').fill(local);
+  await page.getByLabel('Seniors').check();
+  await page.getByRole('button', { name: 'Enregistrer' }).click();
+  await page.getByRole('heading', { name: 'Jardin partagé' }).waitFor();
+  await page.getByRole('link', { name: 'Personnes à appeler' }).click();
+  await page.getByRole('heading', { name: 'Personnes à appeler' }).waitFor();
+  const section = page.getByRole('region', { name: /^Jardin partagé/ });
+  await section.getByRole('link', { name: 'Awa Diallo' }).waitFor();
+  expect(await section.getByText('pas encore répondu').count() >= 1, 'the reason is said');
+  expect(await section.locator('a[href^="tel:"]').count() >= 1, 'numbers are tel: links');
+  await axe(page, 'personnes à appeler');
+  /* Awa says yes on the phone: she leaves the list, and the atelier counts her */
+  await section.getByLabel('Réponse au téléphone de Awa Diallo').selectOption('yes');
+  await section.getByLabel('Note sur l\u2019appel de Awa Diallo').fill('vient avec sa fille');
+  await section.getByRole('row', { name: /Awa Diallo/ }).getByRole('button', { name: 'Enregistrer l\u2019appel' }).click();
+  await page.getByText('Appel enregistré.').waitFor();
+  await page.getByRole('link', { name: 'Awa Diallo' }).waitFor({ state: 'detached' });
+  /* the week's list has the session; printed, no menu and no buttons */
+  await go(page, '#/appels');
+  await page.getByRole('region', { name: /^Jardin partagé/ }).waitFor();
+  await page.emulateMedia({ media: 'print' });
+  expect(!(await page.locator('#nav').isVisible()), 'the menu is not printed');
+  expect(!(await page.getByRole('button', { name: 'Imprimer' }).isVisible()), 'buttons are not printed');
+  expect(await page.getByText('☐ Oui').first().isVisible(), 'a box to tick on paper');
+  await page.emulateMedia({ media: 'screen' });
+  await page.getByRole('link', { name: 'Jardin partagé' }).first().click();
+  await page.locator('#counts').getByText('Oui 1').waitFor();
+  await page.getByText('au téléphone').waitFor();
+  return page;
+});
+
 test('paramètres : le nom du centre et les heures changés depuis le panneau', async () => {
   const page = state.admin;
   await go(page, '#/parametres');
@@ -657,6 +695,35 @@ test('paramètres : le nom du centre et les heures changés depuis le panneau', 
   await page.getByLabel('Nom du centre (il signe chaque SMS)').fill('Centre social Jacques Brel');
   await page.getByRole('button', { name: 'Enregistrer les réglages' }).click();
   await page.getByText('Réglages enregistrés.').waitFor();
+  return page;
+});
+
+test('textes envoyés par rappel : chacun par langue, l\u2019arabe de droite à gauche', async () => {
+  const page = state.admin;
+  await go(page, '#/parametres');
+  await page.getByRole('heading', { name: 'Textes envoyés par rappel' }).waitFor();
+  await axe(page, 'textes envoyés par rappel');
+  const ar = page.getByLabel('Réponse à STOP en arabe');
+  expect(await ar.getAttribute('dir') === 'rtl', 'Arabic is written right to left');
+  expect((await ar.inputValue()).includes('START'), 'the Arabic default is there');
+  /* a variable of a session in a text that has none is refused, in French */
+  await page.getByLabel('Réponse à AIDE en français').fill('Aide pour {atelier}');
+  await page.getByRole('button', { name: 'Enregistrer les textes' }).click();
+  await page.getByText('{centre}, {tel_centre} et {adresse} seulement').waitFor();
+  await page.getByLabel('Réponse à AIDE en français').fill('');
+  await ar.fill('لن تصلك رسائلنا بعد الآن. {centre}');
+  await page.getByRole('button', { name: 'Enregistrer les textes' }).click();
+  await page.getByText('Textes enregistrés.').waitFor();
+  await page.getByRole('heading', { name: 'Textes envoyés par rappel' }).waitFor();
+  expect(await page.getByLabel('Réponse à STOP en arabe').inputValue() === 'لن تصلك رسائلنا بعد الآن. {centre}',
+    'the Arabic text is kept');
+  expect(await page.getByText('modifié', { exact: true }).count() === 1, 'one text says it was changed');
+  /* the address, said to whoever asks who writes */
+  await page.getByLabel('Adresse du centre').fill('12 rue des Tilleuls, Lens');
+  await page.getByRole('button', { name: 'Enregistrer les réglages' }).click();
+  await page.getByText('Réglages enregistrés.').waitFor();
+  await page.getByRole('heading', { name: 'Textes envoyés par rappel' }).waitFor();
+  expect(await page.getByLabel('Adresse du centre').inputValue() === '12 rue des Tilleuls, Lens', 'the address is kept');
   return page;
 });
 
