@@ -5,11 +5,11 @@
 # command that would.
 
 DEBIAN_PACKAGES = gcc meson ninja-build pkg-config check libsqlite3-dev sqlite3 \
-	libmicrohttpd-dev libsodium-dev libjansson-dev libical-dev libgammu-dev \
+	libmicrohttpd-dev libsodium-dev libjansson-dev libical-dev libgammu-dev libqrencode-dev \
 	libsystemd-dev libinih-dev libcurl4-openssl-dev curl ca-certificates \
 	gammu gammu-smsd chromium openssl systemd clang libclang-rt-14-dev \
 	debhelper dpkg-dev smstools libdbd-sqlite3 wrk python3 \
-	python3-dateutil python3-phonenumbers
+	python3-dateutil python3-phonenumbers libzbar-dev
 
 BUILD      ?= build
 TEST_BUILD ?= build-test
@@ -87,7 +87,7 @@ package-test: deps
 # cycles during one batch (make check runs 1).
 chaos: build
 	RAPPELD=$(BUILD)/rappeld RAPPELCTL=$(BUILD)/rappelctl \
-	MODEMSIM=$(BUILD)/tools/modemsim/modemsim RAPPEL_CRASH_KILLS=50 \
+	MODEMSIM=$(BUILD)/rappel-modemsim RAPPEL_CRASH_KILLS=50 \
 	CK_TIMEOUT_MULTIPLIER=3 $(BUILD)/tests/check_crash
 	RAPPELD=$(BUILD)/rappeld RAPPELCTL=$(BUILD)/rappelctl RAPPEL_UNPLUG_CYCLES=20 \
 	CK_RUN_CASE=faults CK_TIMEOUT_MULTIPLIER=8 $(BUILD)/tests/check_modem

@@ -195,7 +195,7 @@ def sqlite_count(path, sql):
 
 class Sim:
     def __init__(self, build, d, send_ms):
-        self.bin = os.path.join(build, "tools/modemsim/modemsim")
+        self.bin = os.path.join(build, "rappel-modemsim")
         self.dev = os.path.join(d, "ttyUSB0")
         self.log = os.path.join(d, "sim.jsonl")
         self.ctl = os.path.join(d, "sim.ctl")

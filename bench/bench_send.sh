@@ -12,7 +12,7 @@ set -eu
 build=${1:-build}
 n_fast=${2:-100}
 n_slow=${3:-10}
-sim=$build/tools/modemsim/modemsim
+sim=$build/rappel-modemsim
 dir=$(mktemp -d /tmp/rappel-bench-XXXXXX)
 trap 'kill $simpid $daemonpid 2>/dev/null; rm -rf "$dir"' EXIT INT TERM
 simpid=

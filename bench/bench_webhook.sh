@@ -14,7 +14,7 @@
 set -eu
 build=${1:-build}
 n=${2:-100}
-sim=$build/tools/modemsim/modemsim
+sim=$build/rappel-modemsim
 dir=$(mktemp -d /tmp/rappel-bench-XXXXXX)
 trap 'kill $simpid $daemonpid $recvpid 2>/dev/null; rm -rf "$dir"' EXIT INT TERM
 simpid=

@@ -58,6 +58,12 @@ static const struct http_route api_routes[] = {
 	{ "POST", "/api/v1/events/{id}/chase", api_events_chase_send, 0 },
 	{ "GET", "/api/v1/reports/sessions.csv", api_reports_sessions, 0 },
 	{ "GET", "/api/v1/reports/coming", api_reports_coming, 0 },
+	{ "GET", "/api/v1/events/{id}/calendar.ics", api_calendar_event, HTTP_PUBLIC },
+	{ "GET", "/api/v1/calendar.ics", api_calendar_all, HTTP_PUBLIC },
+	{ "GET", "/api/v1/calendars", api_calendars_list, 0 },
+	{ "POST", "/api/v1/calendars/renew", api_calendars_renew, HTTP_ADMIN },
+	{ "GET", "/api/v1/card", api_card_get, 0 },
+	{ "GET", "/api/v1/card/qr.svg", api_card_qr, 0 },
 
 	{ "GET", "/api/v1/campaigns", api_campaigns_list, 0 },
 	{ "POST", "/api/v1/campaigns", api_campaigns_create, 0 },

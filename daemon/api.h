@@ -129,6 +129,13 @@ int api_events_chase_send(struct http_req *req);
 int api_reports_coming(struct http_req *req);
 int api_reports_sessions(struct http_req *req);
 
+int api_calendar_all(struct http_req *req);
+int api_calendar_event(struct http_req *req);
+int api_calendars_list(struct http_req *req);
+int api_calendars_renew(struct http_req *req);
+int api_card_get(struct http_req *req);
+int api_card_qr(struct http_req *req);
+
 int api_campaigns_list(struct http_req *req);
 int api_campaigns_create(struct http_req *req);
 int api_campaigns_preview(struct http_req *req);

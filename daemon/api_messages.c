@@ -17,9 +17,54 @@
 #include "settings.h"
 #include "timeutil.h"
 #include "webhook.h"
+#include "window.h"
 
 #define API_MESSAGE_COLUMNS "id, campaign_id, contact_id, to_number, body, encoding, " \
-	"parts, status, attempts, error, queued_at, sent_at, delivered_at, modem"
+	"parts, status, attempts, error, queued_at, sent_at, delivered_at, modem, not_before"
+
+/*
+ * Why queued messages wait, as of one request: the sending hours and days
+ * (window_wait()) and whether a modem is ready.  The reason is
+ * "scheduled" (its time has not come), "day" (not a sending day),
+ * "hours" (outside the sending hours), "modem" (no modem ready) or "next"
+ * (it leaves as soon as a modem takes it); "until" is when it may leave.
+ */
+struct api_wait {
+	const struct config *cfg;
+	int64_t now;
+	bool modem_ready;
+};
+
+static void
+api_wait_init(struct http_req *req, struct api_wait *w)
+{
+	struct modemstatus *ms = NULL;
+	size_t n = 0, i;
+
+	w->cfg = req->cfg;
+	w->now = req->now;
+	w->modem_ready = false;
+	if (modemstatus_read(req->app->db, &ms, &n) == 0)
+		for (i = 0; i < n; i++)
+			w->modem_ready |= strcmp(ms[i].state, "ready") == 0;
+	free(ms);
+}
+
+static json_t *
+api_wait_json(const struct api_wait *w, int64_t not_before)
+{
+	static const char *const reasons[] = {
+		[WINDOW_WAIT_NONE] = "next", [WINDOW_WAIT_SCHEDULED] = "scheduled",
+		[WINDOW_WAIT_DAY] = "day", [WINDOW_WAIT_HOURS] = "hours",
+	};
+	int64_t until;
+	enum window_wait why = window_wait(w->cfg, w->now, not_before, &until);
+	const char *reason = why == WINDOW_WAIT_NONE && !w->modem_ready ? "modem" :
+	    reasons[why];
+
+	return json_pack("{s:s, s:o}", "reason", reason, "until",
+	    strcmp(reason, "modem") == 0 || until < 0 ? json_null() : time_json(until));
+}
 
 static json_t *
 api_time_or_null(sqlite3_stmt *st, int col)
@@ -48,11 +93,11 @@ api_text_or_null(sqlite3_stmt *st, int col)
 	return t ? json_string((const char *)t) : json_null();
 }
 
-/* One row of API_MESSAGE_COLUMNS as the API's JSON object. */
+/* One row of API_MESSAGE_COLUMNS as the API's JSON object; w says why a queued one waits. */
 static json_t *
-api_message_json(sqlite3_stmt *st)
+api_message_json(sqlite3_stmt *st, const struct api_wait *w)
 {
-	return json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:i, s:o, s:i, s:o, s:o, s:o, s:o, s:o}",
+	json_t *m = json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:i, s:o, s:i, s:o, s:o, s:o, s:o, s:o}",
 	    "id", (json_int_t)sqlite3_column_int64(st, 0),
 	    "campaign_id", api_int_or_null(st, 1),
 	    "contact_id", api_int_or_null(st, 2),
@@ -67,20 +112,27 @@ api_message_json(sqlite3_stmt *st)
 	    "sent_at", api_time_or_null(st, 11),
 	    "delivered_at", api_time_or_null(st, 12),
 	    "modem", api_text_or_null(st, 13));
+
+	if (m && w && sqlite3_column_text(st, 7) &&
+	    strcmp((const char *)sqlite3_column_text(st, 7), "queued") == 0)
+		json_object_set_new(m, "waiting", api_wait_json(w, sqlite3_column_int64(st, 14)));
+	return m;
 }
 
 static json_t *
-api_message_get(struct db *db, int64_t id)
+api_message_get(struct http_req *req, int64_t id)
 {
 	DB_SQL(sql, "SELECT " API_MESSAGE_COLUMNS " FROM messages WHERE id = ?");
-	sqlite3_stmt *st = db_stmt(db, sql);
+	sqlite3_stmt *st = db_stmt(req->app->db, sql);
+	struct api_wait w;
 	json_t *m = NULL;
 
 	if (st == NULL)
 		return NULL;
+	api_wait_init(req, &w);
 	sqlite3_bind_int64(st, 1, id);
 	if (sqlite3_step(st) == SQLITE_ROW)
-		m = api_message_json(st);
+		m = api_message_json(st, &w);
 	sqlite3_reset(st);
 	return m;
 }
@@ -159,7 +211,7 @@ api_messages_create(struct http_req *req)
 	    queue_add(req->app->db, to, contact_id, body, QUEUE_DIRECT, req->user.login, req->now, &id,
 	    &err) < 0)
 		return http_reply_error(req, &err);
-	if ((m = api_message_get(req->app->db, id)) == NULL)
+	if ((m = api_message_get(req, id)) == NULL)
 		return http_reply_kind(req, ERR_INTERNAL);
 	return http_reply_json(req, 201, m);
 }
@@ -195,7 +247,7 @@ int
 api_messages_get(struct http_req *req)
 {
 	json_t *m = api_messages_visible(req, req->ids[0]) ?
-	    api_message_get(req->app->db, req->ids[0]) : NULL;
+	    api_message_get(req, req->ids[0]) : NULL;
 
 	if (m == NULL)
 		return http_reply_fail(req, 404, "not_found", NULL, "Ce message n'existe pas.");
@@ -228,6 +280,7 @@ api_messages_list(struct http_req *req)
 		"failed", "uncertain", "cancelled", NULL };
 	const char *status = http_arg(req, "status");
 	int64_t campaign, contact, limit;
+	struct api_wait w;
 	sqlite3_stmt *st;
 	json_t *list;
 	size_t i;
@@ -254,9 +307,10 @@ api_messages_list(struct http_req *req)
 	sqlite3_bind_int64(st, 3, contact);
 	sqlite3_bind_int64(st, 4, limit ? limit : 1000);
 	sqlite3_bind_int64(st, 5, api_messages_owner(req));
+	api_wait_init(req, &w);
 	list = json_array();
 	while (sqlite3_step(st) == SQLITE_ROW)
-		json_array_append_new(list, api_message_json(st));
+		json_array_append_new(list, api_message_json(st, &w));
 	sqlite3_reset(st);
 	return http_reply_json(req, 200, list);
 }
@@ -269,7 +323,7 @@ api_messages_resend(struct http_req *req)
 	if (queue_resend(req->app->db, req->ids[0], req->now, &err) < 0)
 		return http_reply_error(req, &err);
 	log_info("queue: resend id=%lld by=%s", (long long)req->ids[0], req->user.login);
-	return http_reply_json(req, 200, api_message_get(req->app->db, req->ids[0]));
+	return http_reply_json(req, 200, api_message_get(req, req->ids[0]));
 }
 
 int
@@ -279,7 +333,7 @@ api_messages_cancel(struct http_req *req)
 
 	if (queue_cancel(req->app->db, req->ids[0], req->now, &err) < 0)
 		return http_reply_error(req, &err);
-	return http_reply_json(req, 200, api_message_get(req->app->db, req->ids[0]));
+	return http_reply_json(req, 200, api_message_get(req, req->ids[0]));
 }
 
 /* [backup] and the outcome of the last nightly copy (daily.c records it). */
@@ -315,7 +369,9 @@ api_status(struct http_req *req)
 	static const char *const counted[] = { "queued", "sending", "failed", "uncertain" };
 	json_t *modems = json_array(), *queue = json_object();
 	struct modemstatus *ms;
+	struct api_wait w;
 	long long free_bytes;
+	int64_t next;
 	size_t i, n;
 
 	if (modemstatus_read(req->app->db, &ms, &n) < 0)
@@ -333,14 +389,21 @@ api_status(struct http_req *req)
 	for (i = 0; i < sizeof(counted) / sizeof(counted[0]); i++)
 		json_object_set_new(queue, counted[i],
 		    json_integer(queue_count(req->app->db, counted[i])));
+	/* why the first of the queued messages waits, and until when */
+	if (json_integer_value(json_object_get(queue, "queued")) > 0 &&
+	    (next = queue_next_due(req->app->db)) >= 0) {
+		api_wait_init(req, &w);
+		json_object_set_new(queue, "waiting", api_wait_json(&w, next));
+	}
 	free_bytes = db_free_bytes(req->cfg->db_path);
 	return http_reply_json(req, 200, json_pack("{s:s, s:o, s:o, s:{s:o, s:b}, s:o, s:o, "
 	    "s:o, s:o, s:i}", "version", RAPPEL_VERSION, "modems", modems, "queue", queue,
 	    "disk", "free_bytes", free_bytes < 0 ? json_null() : json_integer(free_bytes),
 	    "full", free_bytes >= 0 && free_bytes < DB_DISK_FULL_BYTES,
 	    "backup", api_status_backup(req),
-	    "centre", json_pack("{s:s, s:s, s:s}", "name", req->cfg->centre_name,
-	    "phone", req->cfg->centre_phone, "timezone", req->cfg->timezone),
+	    "centre", json_pack("{s:s, s:s, s:s?, s:s}", "name", req->cfg->centre_name,
+	    "phone", req->cfg->centre_phone, "sms_number", req->cfg->centre_sms_number,
+	    "timezone", req->cfg->timezone),
 	    "sending", settings_sending_json(req->cfg),
 	    "webhooks", webhook_status_json(req->app->db, req->cfg),
 	    /* many means the texts do not say clearly enough who writes */

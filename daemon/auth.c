@@ -98,7 +98,7 @@ auth_token_hash(const char *token, unsigned char hash[32])
 	crypto_generichash(hash, 32, (const unsigned char *)token, strlen(token), NULL, 0);
 }
 
-static void
+void
 auth_random_token(char out[AUTH_TOKEN_LEN + 1])
 {
 	unsigned char raw[32];

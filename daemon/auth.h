@@ -124,6 +124,9 @@ void auth_session_delete(struct db *db, const char *token);
 /* Deletes expired sessions; returns how many. */
 int auth_session_purge(struct db *db, int64_t now);
 
+/* A new secret: 32 random bytes from libsodium, URL-safe base64, into out. */
+void auth_random_token(char out[AUTH_TOKEN_LEN + 1]);
+
 /* Constant-time comparison of two NUL-terminated secrets. */
 bool auth_secret_equal(const char *a, const char *b);
 

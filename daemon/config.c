@@ -194,8 +194,8 @@ config_parse_days(const char *value, unsigned *days)
 }
 
 /* Keys of each section, in the order of their bit in config_state.seen. */
-static const char *const config_keys_centre[] = { "name", "phone", "address", "timezone",
-	NULL };
+static const char *const config_keys_centre[] = { "name", "phone", "address", "sms_number",
+	"timezone", NULL };
 static const char *const config_keys_database[] = { "path", NULL };
 static const char *const config_keys_http[] = { "listen", "tls_cert", "tls_key", "hosts",
 	NULL };
@@ -309,6 +309,7 @@ config_set_centre(struct config_state *st, const char *name, const char *value)
 {
 	struct config *cfg = st->cfg;
 	char zone[PATH_MAX], e164[PHONE_E164_MAX];
+	enum phone_kind kind;
 	const char *why;
 
 	if (strcmp(name, "name") == 0) {
@@ -321,6 +322,15 @@ config_set_centre(struct config_state *st, const char *name, const char *value)
 			return config_fail(st, "[centre] phone: not a phone number: '%s' (%s)",
 			    value, why);
 		config_set_str(&cfg->centre_phone, value);
+	} else if (strcmp(name, "sms_number") == 0) {
+		/* the SIM's number, printed on the card families keep (card.h) */
+		if (phone_normalize(value, e164, &kind, &why) < 0)
+			return config_fail(st, "[centre] sms_number: not a phone number: '%s' (%s)",
+			    value, why);
+		if (!phone_kind_can_sms(kind))
+			return config_fail(st, "[centre] sms_number: not a mobile number: '%s' "
+			    "(the number of the modem's SIM card)", value);
+		config_set_str(&cfg->centre_sms_number, value);
 	} else {
 		snprintf(zone, sizeof(zone), "/usr/share/zoneinfo/%s", value);
 		if (strstr(value, "..") || value[0] == '/' || access(zone, R_OK) != 0)
@@ -858,6 +868,7 @@ config_free(const struct config *snapshot)
 	free(cfg->centre_name);
 	free(cfg->centre_phone);
 	free(cfg->centre_address);
+	free(cfg->centre_sms_number);
 	free(cfg->timezone);
 	free(cfg->db_path);
 	free(cfg->http_listen);

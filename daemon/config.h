@@ -12,7 +12,8 @@
  * that is neither is refused, with a French hint to save the file as
  * UTF-8.  Control characters are refused in every value (tab is allowed,
  * but in [centre] name).  [centre] phone must be a phone number
- * (phone_normalize()); it is kept as typed.
+ * (phone_normalize()); it is kept as typed.  [centre] sms_number, optional,
+ * is the number of the modems' SIM card, a mobile number, kept as typed.
  */
 #ifndef RAPPEL_CONFIG_H
 #define RAPPEL_CONFIG_H
@@ -62,6 +63,7 @@ struct config {
 	char *centre_name;
 	char *centre_phone;
 	char *centre_address;	/* "" when not given ({adresse}) */
+	char *centre_sms_number;	/* the SIM's number, for the card; NULL when unset */
 	char *timezone;		/* default "Europe/Paris" */
 
 	char *db_path;		/* default "/var/lib/rappel/rappel.db" */

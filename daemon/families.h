@@ -8,7 +8,8 @@
  * (families_simulate(): rappelctl simulate reply, the panel's "Simuler
  * une réponse").  The answers wait in the table simulated_replies (sql/010,
  * owned here) until due; a thread hands them to the simulated modem
- * (modem_pool_simulate()), and they come in like any SMS.  Nothing here
+ * (modem_pool_simulate(): a line on the control socket of the simulator's
+ * process, simproc.h), and they come in like any SMS.  Nothing here
  * can reach a real modem: a real device has no simulated network.
  */
 #ifndef RAPPEL_FAMILIES_H

@@ -5,8 +5,8 @@
  * left to right by the longest phrase of intent_phrases[].  A phrase is a
  * pattern of space-separated slots; a slot lists the words it accepts,
  * separated by '|', and ends with '?' when it may be left out ("?" alone
- * is the question-mark word).  Table words are written plainly: repeated
- * letters are ignored on both sides when comparing.
+ * is the question-mark word; "*" is a name).  Table words are written
+ * plainly: repeated letters are ignored on both sides when comparing.
  */
 #include "intent.h"
 
@@ -24,6 +24,30 @@
  * help and who; with anything else ("oui ?") the reply is for a person.
  */
 #define INTENT_QMARK 8
+/*
+ * Table kind of a phrase that means coming ("je viens", "je serai là"):
+ * a yes that may go with a hedge.
+ */
+#define INTENT_COME 9
+/*
+ * Table kind of a hedge ("inchallah"): allowed only with a phrase of
+ * coming; "oui inchallah" stays for a person.
+ */
+#define INTENT_HEDGE 10
+/*
+ * Table kind of a signature ("c'est Rachid", "Mme Benali"): a filler that
+ * does not go with a question mark.
+ */
+#define INTENT_SIGN 11
+/*
+ * Table kinds of phrases that support one intent but do not make it alone
+ * ("je travaille" goes with a no, "j'arrive" with a yes): the intent plus
+ * INTENT_LEAN.  With another intent, or alone, the reply is for a person.
+ */
+#define INTENT_LEAN 16
+#define INTENT_LEAN_YES (INTENT_LEAN + INTENT_YES)
+#define INTENT_LEAN_NO (INTENT_LEAN + INTENT_NO)
+#define INTENT_LEAN_HELP (INTENT_LEAN + INTENT_HELP)
 /* Slots in one pattern at most. */
 #define INTENT_MAX_SLOTS 14
 
@@ -35,6 +59,7 @@ enum intent_cls {
 	INTENT_CLS_QUESTION,	/* the word "?" */
 	INTENT_CLS_YES_SYM,	/* the word ":y" (👍 ✅ …) */
 	INTENT_CLS_NO_SYM,	/* the word ":n" (👎 ❌ …) */
+	INTENT_CLS_STOP_SYM,	/* the word ":s" (🛑) */
 	INTENT_CLS_SYM,		/* the word ":x", which no phrase accepts */
 };
 
@@ -47,6 +72,7 @@ struct intent_words {
 	size_t n;
 	bool in_word;		/* the last byte of text belongs to word n - 1 */
 	bool overflow;		/* more than INTENT_MAX_WORDS words */
+	uint64_t capital;	/* bit k: word k began with a capital letter */
 };
 
 struct intent_slot {
@@ -56,7 +82,7 @@ struct intent_slot {
 };
 
 struct intent_phrase {
-	unsigned char kind;	/* enum intent, or INTENT_FILLER; OTHER rejects */
+	unsigned char kind;	/* enum intent or a table kind; OTHER rejects */
 	const char *pattern;
 };
 
@@ -74,6 +100,8 @@ static const struct intent_symbol {
 	{ 0x274C, INTENT_CLS_NO_SYM },	/* ❌ */
 	{ 0x2716, INTENT_CLS_NO_SYM },	/* ✖ */
 	{ 0x1F44E, INTENT_CLS_NO_SYM },	/* 👎 */
+	{ 0x1F6D1, INTENT_CLS_STOP_SYM },	/* 🛑 */
+	{ 0x2639, INTENT_CLS_DROP },	/* ☹ */
 	{ 0x263A, INTENT_CLS_DROP },	/* ☺ */
 	{ 0x2665, INTENT_CLS_DROP },	/* ♥ */
 	{ 0x2764, INTENT_CLS_DROP },	/* ❤ */
@@ -81,14 +109,21 @@ static const struct intent_symbol {
 	{ 0x1F490, INTENT_CLS_DROP },	/* 💐 */
 	{ 0x1F495, INTENT_CLS_DROP },	/* 💕 */
 	{ 0x1F496, INTENT_CLS_DROP },	/* 💖 */
+	{ 0x1F4AA, INTENT_CLS_DROP },	/* 💪 */
 	{ 0x1F600, INTENT_CLS_DROP },	/* 😀 */
 	{ 0x1F601, INTENT_CLS_DROP },	/* 😁 */
 	{ 0x1F603, INTENT_CLS_DROP },	/* 😃 */
 	{ 0x1F604, INTENT_CLS_DROP },	/* 😄 */
+	{ 0x1F605, INTENT_CLS_DROP },	/* 😅 */
 	{ 0x1F609, INTENT_CLS_DROP },	/* 😉 */
 	{ 0x1F60A, INTENT_CLS_DROP },	/* 😊 */
 	{ 0x1F60D, INTENT_CLS_DROP },	/* 😍 */
+	{ 0x1F614, INTENT_CLS_DROP },	/* 😔 */
 	{ 0x1F618, INTENT_CLS_DROP },	/* 😘 */
+	{ 0x1F61E, INTENT_CLS_DROP },	/* 😞 */
+	{ 0x1F622, INTENT_CLS_DROP },	/* 😢 */
+	{ 0x1F625, INTENT_CLS_DROP },	/* 😥 */
+	{ 0x1F641, INTENT_CLS_DROP },	/* 🙁 */
 	{ 0x1F642, INTENT_CLS_DROP },	/* 🙂 */
 	{ 0x1F64F, INTENT_CLS_DROP },	/* 🙏 */
 	{ 0x1F917, INTENT_CLS_DROP },	/* 🤗 */
@@ -98,17 +133,20 @@ static const struct intent_symbol {
 /* Pieces shared by several patterns. */
 #define I_SUBJ "je|j|on|nous"
 #define I_NE "ne|n?"
-#define I_WANT "veux|veut|veu|voulons|voudrais|souhaite|souhaitons|souhaiterais|desire"
+#define I_WANT "veux|veut|veu|voulons|voudrais|souhaite|souhaitons|souhaiterais|desire|" \
+	"jveux|jveu|jvx|jvoudrais"
 #define I_DET "de|d|des|les|vos|ces|tes|le|a|au|aux"
 #define I_SMS "sms|messages|message|msg|mms|textos|texto|rappels|rappel|notifications|alertes|envois"
 #define I_BE "serai|serais|sera|serons|suis|serait"
 #define I_CAN "peux|peu|pe|peut|pourrai|pourrais|pourai|pourais|pourrait|pourra|pourrons|pouvons"
 #define I_COME "viendrai|viendrais|viens|vien|viendra|viendrons|vient|venons|viendront"
 #define I_HERE "la|presente|present|presents|presentes|dispo|disponible|disponibles|libre"
+#define I_DAY "lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche"
 #define I_KIN "fille|fils|enfant|enfants|mari|femme|soeur|frere|mere|pere|maman|papa|" \
 	"amie|ami|voisine|bebe|filles|garcons|garcon|famille|petite|petit|copine|cousine"
 #define I_AR_WANT "اريد|ابغى|ابغي|بدي|نحب|نبغي|عايز|عاوز|نريد"
 #define I_AR_SMS "رسائل|الرسائل|رسايل|الرسايل|رساله|مسجات|الرساله"
+#define I_AR_GET "استقبال|تلقي|استلام"
 
 /*
  * The phrases.  Order matters only between phrases of equal length at the
@@ -123,35 +161,80 @@ static const struct intent_phrase intent_phrases[] = {
 	{ INTENT_FILLER, "merci|mrc|mci|msi|thanks|thank|thx|thks|ty|please|pls|plz|svp|stp|"
 	    "bonjour|bjr|bjour|bonsoir|bsr|salut|slt|coucou|hello|hi|hey|madame|monsieur|"
 	    "mme|mr|mlle|mademoiselle|sir|madam|dear|cordialement|regards|desole|desolee|"
-	    "dsl|sorry|beaucoup|bcp|infiniment|salam|slm|salem" },
+	    "dsl|sorry|beaucoup|bcp|infiniment|salam|slm|salem|wesh|wsh|obrigado|obrigada|"
+	    "lutfen|tesekkurler|tesekkur|sagol|multumesc|mersi|3afak|3afakom|afak|smahli|"
+	    "sme7li|smehli|samhini|jerejef" },
+	{ INTENT_FILLER, "kusura bakmayin|bakmayiniz" },
+	{ INTENT_FILLER, "va rog" },
+	{ INTENT_FILLER, "bien|tres cordialement" },
+	{ INTENT_FILLER, "merci encore" },
+	{ INTENT_FILLER, "encore merci" },
 	{ INTENT_FILLER, "merci bien" },
 	{ INTENT_FILLER, "thank you|u" },
 	{ INTENT_FILLER, "merci a|pour vous|toi" },
 	{ INTENT_FILLER, "je vous remercie" },
 	{ INTENT_FILLER, "merci pour le|l|votre|ce message|rappel|info|information|sms" },
+	{ INTENT_FILLER, "pour|de le|l|votre|ce message|rappel|invitation|info|information|sms" },
+	{ INTENT_FILLER, "rappel|message|sms|msg bien? recu" },
+	{ INTENT_FILLER, "pour? cette|ce fois|semaine|jour ci|la?" },
 	{ INTENT_FILLER, "s|sil il? vous|te plait|plais" },
 	{ INTENT_FILLER, "bonne journee|soiree|semaine|weekend" },
 	{ INTENT_FILLER, "bonne fin de journee|semaine" },
-	{ INTENT_FILLER, "a demain|bientot|lundi|mardi|mercredi|jeudi|vendredi|samedi|plus" },
+	{ INTENT_FILLER, "a demain|bientot|plus|" I_DAY },
+	{ INTENT_FILLER, "ce|le " I_DAY },
 	{ INTENT_FILLER, "a tout|tt a l heure" },
 	{ INTENT_FILLER, "bien a vous" },
 	{ INTENT_FILLER, "bien recu|note" },
 	{ INTENT_FILLER, "c est? note" },
 	{ INTENT_FILLER, "cest note" },
 	{ INTENT_FILLER, "a l|au atelier|cours|rdv|centre|reunion" },
+	{ INTENT_FILLER, "du centre|atelier" },
 	{ INTENT_FILLER, "salam|salem alaykoum|alaykum|aleykoum|alikoum|alaikoum|alikom" },
 	{ INTENT_FILLER, "السلام|سلام عليكم?" },
 	{ INTENT_FILLER, "شكرا|مشكور|مرحبا|شكر جزيلا?" },
-	{ INTENT_FILLER, "avec ma|mon|mes|les|la|le? " I_KIN },
+	{ INTENT_FILLER, "avec|et ma|mon|mes|les|la|le? 2|3|4|deux|trois|quatre? " I_KIN },
 	{ INTENT_FILLER, "pour? 2|3|4|5|6|deux|trois|quatre|cinq personnes|adultes|enfants" },
 	{ INTENT_FILLER, "with my|the|our? son|daughter|kids|children|husband|wife|family|friend" },
+	/* a signature: "c'est Rachid", "Mme Benali" ("*" is a name) */
+	{ INTENT_SIGN, "c|ce|s est? * *?" },
+	{ INTENT_SIGN, "cest * *?" },
+	{ INTENT_SIGN, "c|ce|s? est? mme|mr|m|mlle|madame|monsieur|mademoiselle * *?" },
+	/* "inchallah" goes with a phrase of coming, not with a bare yes */
+	{ INTENT_HEDGE, "inchallah|inshallah|inchalah|inshalah|nchallah|inchaallah|"
+	    "inshaallah|inchalla|inshalla|inchaalah|insallah|insaallah" },
+	{ INTENT_HEDGE, "in|inch|insh|inn cha|sha|ch allah|alah|allah" },
+	{ INTENT_HEDGE, "incha|insha|inch allah|alah" },
+	{ INTENT_HEDGE, "ان شاء|شا الله" },
+	{ INTENT_HEDGE, "انشاء|انشا الله" },
+	{ INTENT_HEDGE, "انشالله|انشاالله" },
 
 	/* yes */
 	{ INTENT_YES, "oui|ouai|ouais|wi|ui|wai|ouep|ouaip|yes|yeah|yea|yep|yup|y|ok|okay|okey|"
 	    "oki|oke|okai|dac|dak|daccord|dacor|dacodac|entendu|parfait|super|nickel|"
 	    "volontiers|confirme|confirmee|present|presente|presents|presentes|biensur|"
-	    "cbon|jviens|jvien|jviendrai|sure|alright|fine|confirmed|absolutely|coming|"
-	    "wakha|:y|1" },
+	    "cbon|sure|alright|fine|confirmed|absolutely|coming|evidemment|evidement|"
+	    "evidemant|certainement|absolument|partant|partante|partants|partantes|"
+	    "wakha|ih|iyeh|sim|evet|tamam|da|waaw|:y|1" },
+	{ INTENT_YES, "reponse|rep 1|oui" },
+	{ INTENT_YES, "sans faute" },
+	{ INTENT_YES, "cu placere" },
+	{ INTENT_YES, I_SUBJ "|jsuis|chui|chuis suis|serai? chaud|chaude|chauds|partant|"
+	    "partante|partants|motive|motivee|motives" },
+	{ INTENT_YES, "jsuis|chui|chuis chaud|chaude|partant|partante|motive|motivee" },
+	{ INTENT_YES, I_SUBJ " " I_NE " manquerai|manquerais|raterai|louperai|manquerons pas" },
+	{ INTENT_COME, "jviens|jvien|jviendrai" },
+	{ INTENT_COME, "jvais venir" },
+	/* Darija, Kabyle, Turkish, Portuguese, Romanian: coming */
+	{ INTENT_COME, "ana|rani? ghadi|ghan|ghadya? nji|naji|jaya|jayin" },
+	{ INTENT_COME, "ana|rani jay|jaye" },
+	{ INTENT_COME, "ana ji" },
+	{ INTENT_COME, "ad asegh|aseɣ|nasegh|naseɣ" },
+	{ INTENT_COME, "geliyorum|gelirim|gelecegim|geliyoruz|geliriz|gelecegiz" },
+	{ INTENT_COME, "vou|vamos|venho|irei|estarei la?" },
+	{ INTENT_COME, "vou sim" },
+	{ INTENT_COME, "vin|venim" },
+	{ INTENT_COME, "voi|vom veni" },
+	{ INTENT_COME, "i|we come" },
 	{ INTENT_YES, "d accord" },
 	{ INTENT_YES, "bien sur|entendu" },
 	{ INTENT_YES, "tres bien" },
@@ -168,11 +251,15 @@ static const struct intent_phrase intent_phrases[] = {
 	{ INTENT_YES, "ok|oui|daccord|dac pour moi|nous" },
 	{ INTENT_YES, "d accord pour moi|nous" },
 	{ INTENT_YES, "c est? bon pour moi|nous" },
-	{ INTENT_YES, I_SUBJ " " I_COME },
-	{ INTENT_YES, I_SUBJ " vais|va|allons venir" },
-	{ INTENT_YES, "jvais venir" },
-	{ INTENT_YES, I_SUBJ " " I_BE " bien? " I_HERE },
-	{ INTENT_YES, "jserai|jserais|jsuis|chui|chuis bien? " I_HERE },
+	{ INTENT_COME, I_SUBJ " " I_COME },
+	{ INTENT_COME, I_SUBJ " vais|va|allons venir" },
+	{ INTENT_COME, I_SUBJ " " I_BE " bien? " I_HERE " " I_DAY "?" },
+	{ INTENT_COME, "jserai|jserais|jsuis|chui|chuis bien? " I_HERE " " I_DAY "?" },
+	/* "j'arrive" alone may be "I am at the door" */
+	{ INTENT_LEAN_YES, "jarrive|jarive|jariv" },
+	{ INTENT_LEAN_YES, "j arrive|arive|ariv" },
+	{ INTENT_LEAN_YES, "tkt|tinquiete|tinquietes" },
+	{ INTENT_LEAN_YES, "t inquiete|inquietes" },
 	{ INTENT_YES, I_SUBJ " y " I_BE },
 	{ INTENT_YES, "on|nous sera|serons 2|3|4|5|6|deux|trois|quatre|cinq" },
 	{ INTENT_YES, I_SUBJ " peux|peut|pourrai|pourra|pourrons|pouvons venir?" },
@@ -184,22 +271,63 @@ static const struct intent_phrase intent_phrases[] = {
 	{ INTENT_YES, "i|we ll|will come" },
 	{ INTENT_YES, "ill come" },
 	{ INTENT_YES, "i|im|we m|am|re|are? coming" },
-	{ INTENT_YES, "see you|u there|then|tomorrow|soon?" },
+	{ INTENT_YES, "see you|u there|then|tomorrow|soon|monday|tuesday|wednesday|thursday|"
+	    "friday|saturday|sunday?" },
 	{ INTENT_YES, "count me|us in" },
 	{ INTENT_YES, "no problem|problems|worries|prob" },
-	{ INTENT_YES, "نعم|ايوه|ايوا|اه|ايه|اكيد|تمام|موافق|حاضر|طيب|اوكي|ساحضر" },
-	{ INTENT_YES, "سوف|راح|رح احضر|اجي|نجي" },
+	{ INTENT_YES, "نعم|ايوه|ايوا|اه|ايه|اكيد|تمام|موافق|حاضر|طيب|اوكي" },
+	{ INTENT_COME, "ساحضر|جاي|جايه|جايين" },
+	{ INTENT_COME, "سوف|راح|رح احضر|اجي|نجي" },
 
 	/* no */
 	{ INTENT_NO, "non|no|nan|nope|nah|nop|n|indispo|indisponible|impossible|absent|"
-	    "absente|absents|empeche|empechee|malade|unavailable|:n|2|لا" },
+	    "absente|absents|empeche|empechee|malade|unavailable|nao|nu|hayir|deedeet|:n|2|لا" },
+	{ INTENT_NO, "reponse|rep 2|non" },
+	{ INTENT_NO, "je|j pas|pa venir|viens|vien" },
+	{ INTENT_NO, "ce|c|ca? sera|serai|est? pour? la|une prochaine|autre fois" },
+	{ INTENT_NO, "sans moi|nous" },
+	{ INTENT_NO, "c|ce|ca? est|sera? pas possible|faisable pour? moi|nous?" },
+	{ INTENT_NO, "cest pas possible|faisable pour? moi|nous?" },
+	{ INTENT_NO, "desole|desolee|dsl|sorry je|j? taf|travaille|bosse" },
+	/* excuses: with a no they decline, alone a person reads them */
+	{ INTENT_LEAN_NO, I_SUBJ "? taf|travaille|bosse|travail|boss " I_DAY "?" },
+	{ INTENT_LEAN_NO, "jtaf|jtravaille|jbosse|jboss " I_DAY "?" },
+	{ INTENT_LEAN_NO, I_SUBJ "|jsuis|chui|chuis suis? au|a travail|boulot|taf|bled" },
+	{ INTENT_LEAN_NO, I_SUBJ "|jsuis|chui|chuis suis? a|au l|la? hopital|maternite" },
+	{ INTENT_LEAN_NO, I_SUBJ "|jsuis|chui|chuis suis? en cours|formation|stage|vacances|"
+	    "voyage|deplacement" },
+	{ INTENT_LEAN_NO, I_SUBJ "|jsuis|chui|chuis suis? deja? pris|prise|occupe|occupee|"
+	    "occupes|pris" },
+	{ INTENT_LEAN_NO, "je|j ai|aurai un? rdv|rendezvous" },
+	{ INTENT_LEAN_NO, "jai|jaurai un? rdv|rendezvous" },
+	{ INTENT_LEAN_NO, "je|j ai|aurai un? rendez vous" },
+	{ INTENT_LEAN_NO, "jai|jaurai un? rendez vous" },
+	{ INTENT_LEAN_NO, "chez le|la|l? medecin|docteur|dentiste|kine|cardiologue|pediatre|"
+	    "ophtalmo|gyneco|hopital|specialiste" },
+	{ INTENT_LEAN_NO, "pas|plus interesse|interessee|interesses|interessees" },
+	{ INTENT_LEAN_NO, "i|we? work that|this? day|today|tomorrow?" },
+	{ INTENT_LEAN_NO, "i|we? m|am|re|are? working that|this? day|today|tomorrow?" },
+	{ INTENT_LEAN_NO, "lucrez|trabalho|calisiyorum" },
+	/* Darija, Kabyle, Turkish, Portuguese, Romanian: cannot come */
+	{ INTENT_NO, "la|ana? ma|mana|mani? nejemch|nqderch|nkderch|neqderch|naqderch|nqdrch|"
+	    "nejmch|njich|nejich|najich" },
+	{ INTENT_NO, "la|ana? ma nqder|nqdr|nejem|naqder|nji" },
+	{ INTENT_NO, "la|ana? manqderch|manejemch|manjich|mangderch|maneqderch" },
+	{ INTENT_NO, "la smahli|sme7li|smehli|samhini" },
+	{ INTENT_NO, "ma3ndich|ma3andich|ma3ndish|maandich|ma3ndix lwe9t|lweqt|lwaqt|lwakt|"
+	    "wa9t|lw9t" },
+	{ INTENT_NO, "ur zmiregh|zmirgh|zemregh|zmireɣ ara" },
+	{ INTENT_NO, "gelemiyorum|gelemem|gelemeyecegim|gelemiyoruz|gelemeyiz" },
+	{ INTENT_NO, "nao posso|podemos|pode|poderei ir|vir?" },
+	{ INTENT_NO, "nao vou|vamos poder? ir|vir" },
+	{ INTENT_NO, "nu pot|putem|vin|venim veni?" },
 	{ INTENT_NO, I_SUBJ " " I_NE " " I_CAN " pas|pa venir|participer|assister|etre?" },
 	{ INTENT_NO, I_SUBJ " " I_NE " " I_CAN " pas|pa etre la|presente|present" },
 	{ INTENT_NO, "jpeux|jpeu|jpe|jpourrai|jpourais|jpourrais|chpeux pas|pa venir?" },
 	{ INTENT_NO, I_SUBJ " " I_NE " " I_COME " pas|pa" },
 	{ INTENT_NO, "jviendrai|jviens|jvien pas|pa" },
-	{ INTENT_NO, I_SUBJ " " I_NE " " I_BE " pas|pa " I_HERE },
-	{ INTENT_NO, "jserai|jserais|jsuis|chui|chuis pas|pa " I_HERE },
+	{ INTENT_NO, I_SUBJ " " I_NE " " I_BE " pas|pa " I_HERE " " I_DAY "?" },
+	{ INTENT_NO, "jserai|jserais|jsuis|chui|chuis pas|pa " I_HERE " " I_DAY "?" },
 	{ INTENT_NO, I_SUBJ " " I_BE " absent|absente|absents|empeche|empechee|indispo|"
 	    "indisponible|malade|malades" },
 	{ INTENT_NO, "jsuis|chui|chuis malade|absent|absente|empeche|empechee" },
@@ -229,12 +357,20 @@ static const struct intent_phrase intent_phrases[] = {
 	/* stop: only a clear request to receive no more messages */
 	{ INTENT_STOP, "stop|stopp|arret|arrete|arretez|arreter|stopper|stoppez|desabonner|"
 	    "desinscrire|desinscription|desabonnement|unsubscribe|optout|stopsms|"
-	    "توقف|اوقف|اوقفوا|توقفوا" },
+	    "توقف|اوقف|اوقفوا|توقفوا|ستوب|:s" },
+	{ INTENT_STOP, "non|nn|no merci? plus|plu de|d " I_SMS },
+	{ INTENT_STOP, "arretez|arreter|arrete|stop|stoppez|cessez|cesser denvoyer|decrire|"
+	    "dmenvoyer|dmecrire " I_DET "? " I_SMS "?" },
+	{ INTENT_STOP, "vous? pouvez|pourriez|pouvez vous? m|me enlever|retirer|desinscrire|"
+	    "supprimer de|des? la|vos|votre|mes? liste|listes|fichier de|des? " I_SMS "?" },
+	{ INTENT_STOP, "artik? mesaj|mesajlar|sms gondermeyin|gondermeyiniz|atmayin" },
+	{ INTENT_STOP, "nu mai trimiteti|trimite|trimiteti mesaje|sms|mesajul" },
+	{ INTENT_STOP, "لا|ما|مش " I_AR_WANT " " I_AR_GET " " I_AR_SMS },
 	{ INTENT_STOP, "stop|stopper|stoppez|arret|arreter|arretez|arrete " I_DET "? " I_SMS },
-	{ INTENT_STOP, I_SUBJ "? " I_NE " " I_WANT " plus|pas recevoir " I_DET "? "
+	{ INTENT_STOP, I_SUBJ "? " I_NE " " I_WANT " plus|plu|pas recevoir " I_DET "? "
 	    I_SMS "?" },
-	{ INTENT_STOP, I_SUBJ "? " I_NE " " I_WANT " plus|pas " I_DET " " I_SMS },
-	{ INTENT_STOP, "plus de|d " I_SMS },
+	{ INTENT_STOP, I_SUBJ "? " I_NE " " I_WANT " plus|plu|pas " I_DET " " I_SMS },
+	{ INTENT_STOP, "plus|plu de|d " I_SMS },
 	{ INTENT_STOP, "de|d? " I_NE " plus|pas me|m envoyer|contacter|ecrire " I_DET "? " I_SMS "?" },
 	{ INTENT_STOP, I_SUBJ "? " I_NE " " I_WANT " plus|pas etre contacte|contactee|contactes|"
 	    "contactees|derange|derangee" },
@@ -245,6 +381,8 @@ static const struct intent_phrase intent_phrases[] = {
 	{ INTENT_STOP, "je|j? veux|voudrais|souhaite? me desinscrire|desabonner|retirer" },
 	{ INTENT_STOP, "desinscrivez|desabonnez|retirez|supprimez|enlevez|effacez moi|nous "
 	    "de|des? la|vos|votre? liste|listes|fichier?" },
+	{ INTENT_STOP, "supprimez|effacez|retirez|enlevez mon numero|num|tel|telephone "
+	    "de|des? la|vos|votre? liste|listes|fichier" },
 	{ INTENT_STOP, "supprimez|effacez|retirez|enlevez mon numero|num|tel|telephone" },
 	{ INTENT_STOP, "stop texting|messaging|sending|contacting me? messages|texts|sms? anymore|again?" },
 	{ INTENT_STOP, "opt out" },
@@ -270,6 +408,14 @@ static const struct intent_phrase intent_phrases[] = {
 	{ INTENT_START, "je|j? veux|voudrais|souhaite? me reinscrire|reabonner" },
 	{ INTENT_START, I_SUBJ "? " I_WANT "|aimerais recevoir les|des|vos " I_SMS " a|de nouveau" },
 	{ INTENT_START, "start again|sms|messages" },
+	{ INTENT_START, I_SUBJ "? " I_WANT "|aimerais re|rerecevoir recevoir? les|des|vos? "
+	    I_SMS "?" },
+	{ INTENT_START, "remettez|reinscrivez|rajoutez|ajoutez|reintegrez moi|nous sur|dans|a? "
+	    "la|votre|vos liste|listes" },
+	{ INTENT_START, "annuler|annulez|annule le? stop" },
+	{ INTENT_START, "i|we want|wanna to? receive|get the|your? messages|texts|sms again" },
+	{ INTENT_START, "i|we d|would like to receive|get the|your? messages|texts|sms again" },
+	{ INTENT_START, I_AR_WANT " " I_AR_GET "? " I_AR_SMS " من? جديد" },
 
 	/* help */
 	{ INTENT_HELP, "aide|help|info|infos|information|informations|renseignement|"
@@ -279,10 +425,33 @@ static const struct intent_phrase intent_phrases[] = {
 	{ INTENT_HELP, "aidez|aider moi" },
 	{ INTENT_HELP, "plus d|de info|infos|informations|renseignements" },
 	{ INTENT_HELP, "more info|information" },
+	{ INTENT_HELP, "comment|cmt ca|sa marche|fonctionne ce|le? service|systeme|message?" },
+	{ INTENT_HELP, "comment|cmt je|on fais|fait|dois|doit faire? pour? repondre?" },
+	{ INTENT_HELP, "comment|cmt faire|repondre" },
+	{ INTENT_HELP, "il|y? faut|dois|doit repondre quoi|koi" },
+	{ INTENT_HELP, "je|on dois|doit repondre quoi|koi" },
+	{ INTENT_HELP, "je|on reponds|repond quoi|koi" },
+	{ INTENT_HELP, I_SUBJ " " I_WANT "|peux|aimerais parler a|avec quelqu|qqn|quelquun un? "
+	    "du|au? centre?" },
+	{ INTENT_HELP, I_SUBJ " " I_WANT "|peux|aimerais parler a|avec une|un personne|"
+	    "conseiller|conseillere|animateur|animatrice du|au? centre?" },
+	{ INTENT_HELP, "i|we? need help" },
+	{ INTENT_HELP, "how does|do this|it work" },
+	{ INTENT_HELP, "how do i|we reply|answer" },
+	{ INTENT_HELP, "yardim|ajuda|ajutor|3awnouni|3awni|3awnoni|3awnni" },
+	{ INTENT_LEAN_HELP, "c|ce|s est? pour quoi|koi" },
 
 	/* who: who writes, what this number is (each may end with its "?") */
 	{ INTENT_WHO, "c|ce|s est? qui|ki ??" },
 	{ INTENT_WHO, "qui|ki est ce|c ??" },
+	{ INTENT_WHO, "t|tes qui|ki toi|vous? ??" },
+	{ INTENT_WHO, "t es qui|ki toi|vous? ??" },
+	{ INTENT_WHO, "c|ce|s est? qui|ki ce|se|cette numero|num ??" },
+	{ INTENT_WHO, "chkoun|chkon|chkun|shkoun|chkoune|chkun nta|nti|ntouma|ntoma? ??" },
+	{ INTENT_WHO, "quem e|es|sao|fala ??" },
+	{ INTENT_WHO, "quem ??" },
+	{ INTENT_WHO, "siz? kimsiniz|kimsin ??" },
+	{ INTENT_WHO, "cine sunteti|esti ??" },
 	{ INTENT_WHO, "qui|ki etes|etez|es vous|vs|tu ??" },
 	{ INTENT_WHO, "vous|vs|tu etes|etez|es qui|ki ??" },
 	{ INTENT_WHO, "qui|ki c|ce ??" },
@@ -414,6 +583,17 @@ intent_class_symbol(uint32_t cp)
 	return INTENT_CLS_SYM;
 }
 
+/*
+ * Latin Extended-A (U+0100 to U+017F) without its accents, lower case:
+ * "ğ" "ş" "ı" "ă" are read as g s i a; '.' keeps the letter as it is.
+ */
+static const char intent_latin_ext[] =
+	"aaaaaa" "cccccccc" "dddd" "eeeeeeeeee" "gggggggg" "hhhh" "iiiiiiiiii" ".."
+	"jj" "kkk" "llllllllll" "nnnnnnnnn" "oooooo" ".." "rrrrrr" "ssssssss" "tttttt"
+	"uuuuuuuuuuuu" "ww" "yyy" "zzzzzz" "s";
+
+_Static_assert(sizeof(intent_latin_ext) == 0x80 + 1, "one letter per code point");
+
 /* Class of a folded code point; may rewrite *cp. */
 static enum intent_cls
 intent_class(uint32_t *cp)
@@ -438,6 +618,10 @@ intent_class(uint32_t *cp)
 		return intent_class_arabic(cp);
 	if ((c >= 0x2070 && c <= 0x2BFF) || (c >= 0x1F000 && c <= 0x1FAFF))
 		return intent_class_symbol(c);
+	if (c >= 0x0100 && c <= 0x017F && intent_latin_ext[c - 0x0100] != '.')
+		*cp = (unsigned char)intent_latin_ext[c - 0x0100];
+	else if (c >= 0x0218 && c <= 0x021B)
+		*cp = c < 0x021A ? 's' : 't';			/* Ș ș Ț ț */
 	return INTENT_CLS_LETTER;
 }
 
@@ -505,11 +689,66 @@ intent_words_split(const char *folded, struct intent_words *w)
 		case INTENT_CLS_NO_SYM:
 			intent_words_add(w, ":n");
 			break;
+		case INTENT_CLS_STOP_SYM:
+			intent_words_add(w, ":s");
+			break;
 		case INTENT_CLS_SYM:
 			intent_words_add(w, ":x");
 			break;
 		}
 	}
+}
+
+/* True when cp, from the text as typed, is a capital letter. */
+static bool
+intent_is_capital(uint32_t cp)
+{
+	return (cp >= 'A' && cp <= 'Z') || (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7);
+}
+
+/*
+ * Marks in w->capital the words that began with a capital letter in the
+ * text as typed, cutting it as intent_words_split cut its folded copy
+ * (folding keeps letters letters).  When the cuts do not agree, no word
+ * is marked.
+ */
+static void
+intent_words_capitals(const char *typed, struct intent_words *w)
+{
+	const unsigned char *p = (const unsigned char *)typed;
+	uint64_t capital = 0;
+	size_t n = 0;
+	bool in_word = false;
+	uint32_t cp;
+
+	while (*p) {
+		p += intent_utf8_decode(p, &cp);
+		if (intent_is_capital(cp)) {
+			if (!in_word && n < 64)
+				capital |= (uint64_t)1 << n;
+			if (!in_word)
+				n++;
+			in_word = true;
+			continue;
+		}
+		switch (intent_class(&cp)) {
+		case INTENT_CLS_LETTER:
+			if (!in_word)
+				n++;
+			in_word = true;
+			break;
+		case INTENT_CLS_DROP:
+			break;
+		case INTENT_CLS_SEP:
+			in_word = false;
+			break;
+		default:		/* a word of its own: "?", ":y" ... */
+			n++;
+			in_word = false;
+			break;
+		}
+	}
+	w->capital = n == w->n ? capital : 0;
 }
 
 /* Length of the UTF-8 sequence starting with byte c. */
@@ -556,11 +795,11 @@ intent_word_eq(const char *a, size_t alen, const char *b, size_t blen)
 	return i == alen && j == blen;
 }
 
-/* True when slot accepts the word (w, wlen). */
+/* True when one of the alternatives alts[0..len) is the word (w, wlen). */
 static bool
-intent_slot_accepts(const struct intent_slot *slot, const char *w, size_t wlen)
+intent_alts_accept(const char *alts, size_t len, const char *w, size_t wlen)
 {
-	const char *p = slot->alts, *end = slot->alts + slot->len, *bar;
+	const char *p = alts, *end = alts + len, *bar;
 
 	while (p < end) {
 		bar = memchr(p, '|', (size_t)(end - p));
@@ -571,6 +810,52 @@ intent_slot_accepts(const struct intent_slot *slot, const char *w, size_t wlen)
 		p = bar + 1;
 	}
 	return false;
+}
+
+/* True when some phrase of the table has the word (w, wlen). */
+static bool
+intent_word_known(const char *w, size_t wlen)
+{
+	const char *p;
+	size_t len;
+
+	for (size_t i = 0; i < sizeof(intent_phrases) / sizeof(intent_phrases[0]); i++) {
+		for (p = intent_phrases[i].pattern; *p; p += strspn(p, " ")) {
+			len = strcspn(p, " ");
+			if (intent_alts_accept(p, len, w, wlen))
+				return true;
+			p += len;
+		}
+	}
+	return false;
+}
+
+/*
+ * True when word k can be a name: it began with a capital letter, has two
+ * letters or more and no digit, and no phrase of the table knows it.
+ */
+static bool
+intent_word_name(const struct intent_words *w, size_t k)
+{
+	const char *s = w->text + w->off[k];
+	size_t len = w->wlen[k];
+
+	if (k >= 64 || !(w->capital >> k & 1) || len < 2)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if ((s[i] >= '0' && s[i] <= '9') || s[i] == ':' || s[i] == '?')
+			return false;
+	return !intent_word_known(s, len);
+}
+
+/* True when slot accepts word k of w; the slot "*" accepts a name. */
+static bool
+intent_slot_accepts(const struct intent_slot *slot, const struct intent_words *w,
+    size_t k)
+{
+	if (slot->len == 1 && slot->alts[0] == '*')
+		return intent_word_name(w, k);
+	return intent_alts_accept(slot->alts, slot->len, w->text + w->off[k], w->wlen[k]);
 }
 
 /* Parses pattern into slots; returns how many (at most max). */
@@ -606,7 +891,7 @@ intent_slots_match(const struct intent_slot *slot, size_t n,
 
 	if (n == 0)
 		return 0;
-	if (at < w->n && intent_slot_accepts(slot, w->text + w->off[at], w->wlen[at])) {
+	if (at < w->n && intent_slot_accepts(slot, w, at)) {
 		r = intent_slots_match(slot + 1, n - 1, w, at + 1);
 		if (r >= 0)
 			best = r + 1;
@@ -658,24 +943,39 @@ intent_cover(const struct intent_words *w)
 	return mask;
 }
 
-/* The intent of a cover mask: its one intent, else INTENT_OTHER. */
+/*
+ * The intent of a cover mask: its one intent, else INTENT_OTHER.  Leaning
+ * phrases must lean to that intent, a hedge needs a phrase of coming, a
+ * signature does not go with a question mark.
+ */
 static enum intent
 intent_from_mask(unsigned mask)
 {
-	enum intent i;
+	unsigned lean = mask >> INTENT_LEAN;
+	bool come = mask & 1u << INTENT_COME, hedge = mask & 1u << INTENT_HEDGE;
+	bool sign = mask & 1u << INTENT_SIGN;
+	enum intent i, found = INTENT_OTHER;
 
-	mask &= ~(1u << INTENT_FILLER);
+	mask &= (1u << INTENT_LEAN) - 1;
+	mask &= ~(1u << INTENT_FILLER | 1u << INTENT_COME | 1u << INTENT_HEDGE |
+	    1u << INTENT_SIGN);
+	if (come)
+		mask |= 1u << INTENT_YES;
 	if (mask & (1u << INTENT_QMARK)) {
 		mask &= ~(1u << INTENT_QMARK);
-		if (mask == 0)
+		if (sign)
+			return INTENT_OTHER;
+		if (mask == 0 && lean == 0 && !hedge)
 			return INTENT_HELP;
 		if (mask != 1u << INTENT_HELP && mask != 1u << INTENT_WHO)
 			return INTENT_OTHER;
 	}
 	for (i = INTENT_YES; i <= INTENT_WHO; i++)
 		if (mask == 1u << i)
-			return i;
-	return INTENT_OTHER;
+			found = i;
+	if (found == INTENT_OTHER || (lean & ~(1u << found)) != 0 || (hedge && !come))
+		return INTENT_OTHER;
+	return found;
 }
 
 enum intent
@@ -695,6 +995,7 @@ intent_classify(const char *utf8_text)
 	memset(&w, 0, sizeof(w));
 	intent_words_split(folded.data, &w);
 	buf_free(&folded);
+	intent_words_capitals(utf8_text, &w);
 	if (w.n > 0 && !w.overflow)
 		i = intent_from_mask(intent_cover(&w));
 	return i;

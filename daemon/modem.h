@@ -3,7 +3,8 @@
  * device adapter (gsmdev.h, the only module that includes gammu.h) and
  * its own database connection.  The code is in three files: modem.c (a
  * worker's logic), modem_pool.c (the threads, waits and wake-ups, the
- * watcher, the built-in simulator) and gsmdev.c (libgammu); sendpolicy.c
+ * watcher, the built-in simulator's process through simproc.h) and
+ * gsmdev.c (libgammu); sendpolicy.c
  * says when a modem may send.  A worker connects, enters the PIN at most
  * once per start, then loops without busy-waiting:
  *
@@ -62,8 +63,10 @@ void modem_pool_on_received(struct modem_pool *pool, void (*fn)(void *), void *a
 /*
  * The built-in simulator's network delivers an SMS from `from` (E.164)
  * with text (UTF-8) to the first modem whose device is "simulator", as a
- * family's phone would (the demo, families.h).  0, or -1 when no modem is
- * the simulator, the text cannot be encoded, or its SIM is full.
+ * family's phone would (the demo, families.h), through the simulator
+ * process's control socket (simproc_inject()).  0, or -1 when no modem
+ * is the simulator, the text cannot be encoded, its SIM is full, or the
+ * simulator is being started again.
  */
 int modem_pool_simulate(struct modem_pool *pool, const char *from, const char *text);
 

@@ -11,7 +11,10 @@
  *     modem's port while it is idle (modem_pool_idle());
  *   - the watcher thread, which aborts a libgammu call that hangs on a
  *     vanished device or on line noise (gsmdev_watch());
- *   - the built-in simulator (device = simulator), in this process.
+ *   - the built-in simulator (device = simulator): a child process per
+ *     such modem (simproc.h), started before its worker and stopped
+ *     after it; modem_pool_simulate() talks to it over its control
+ *     socket.
  *
  * Lock order: pool->lock, then a gsmdev's own lock is never taken inside
  * it (the watcher takes each gsmdev's lock after releasing pool->lock).
@@ -37,7 +40,7 @@
 #include "gsmdev.h"
 #include "log.h"
 #include "modem_worker.h"
-#include "modemsim.h"
+#include "simproc.h"
 
 #define MODEM_WATCH_QUIET 2		/* looks without a libgammu call before the
 					   watcher rests */
@@ -200,38 +203,6 @@ modem_pool_rouse(void *arg)
 }
 
 /*
- * device = simulator: starts the built-in simulated modem on a pty behind
- * a symlink in a private directory, and uses that path as the device.
- */
-static int
-modem_pool_start_simulator(struct modem *m, char *err, size_t errlen)
-{
-	struct modemsim_options opt = { 0 };
-	char link[128], log[128];
-
-	snprintf(m->sim_dir, sizeof(m->sim_dir), "/tmp/rappel-modemsim-XXXXXX");
-	if (mkdtemp(m->sim_dir) == NULL) {
-		snprintf(err, errlen, "[%s] cannot make a directory for the simulator: %s",
-		    m->cfg->name, strerror(errno));
-		return -1;
-	}
-	snprintf(link, sizeof(link), "%s/modem", m->sim_dir);
-	snprintf(log, sizeof(log), "%s/sent.jsonl", m->sim_dir);
-	opt.link_path = link;
-	opt.log_path = log;
-	opt.pin = m->cfg->pin;
-	opt.operator_name = "Simulateur";
-	if ((m->sim = modemsim_new(&opt)) == NULL || modemsim_start(m->sim) < 0) {
-		snprintf(err, errlen, "[%s] cannot start the simulated modem", m->cfg->name);
-		return -1;
-	}
-	snprintf(m->device, sizeof(m->device), "%s", modemsim_link(m->sim));
-	log_info("modem: %s is the built-in simulator device=%s log=%s", m->cfg->name,
-	    m->device, log);
-	return 0;
-}
-
-/*
  * True when no modem began a libgammu call since the last look (seen[],
  * updated) and none is in one.
  */
@@ -349,13 +320,13 @@ modem_pool_start(const struct config *cfg, int64_t (*now)(void), char *err, size
 		m->signal = -1;
 		m->state = MODEM_CONNECTING;
 		snprintf(m->device, sizeof(m->device), "%s", m->cfg->device);
-		if (strcmp(m->cfg->device, "simulator") == 0 &&
-		    modem_pool_start_simulator(m, err, errlen) < 0) {
-			modemsim_free(m->sim);
-			goto fail;
+		if (strcmp(m->cfg->device, "simulator") == 0) {
+			if ((m->sim = simproc_start(m->cfg->name, m->cfg->pin, err, errlen)) == NULL)
+				goto fail;
+			snprintf(m->device, sizeof(m->device), "%s", simproc_device(m->sim));
 		}
 		if ((m->db = db_open(cfg->db_path, err, errlen)) == NULL) {
-			modemsim_free(m->sim);
+			simproc_stop(m->sim);
 			goto fail;
 		}
 		m->dev = gsmdev_new(m->cfg->name, (unsigned)m->cfg->send_pause_ms,
@@ -364,7 +335,7 @@ modem_pool_start(const struct config *cfg, int64_t (*now)(void), char *err, size
 			snprintf(err, errlen, "cannot start the thread of [%s]", m->cfg->name);
 			gsmdev_free(m->dev);
 			db_close(m->db);
-			modemsim_free(m->sim);
+			simproc_stop(m->sim);
 			goto fail;
 		}
 		pool->nmodems++;
@@ -387,16 +358,9 @@ modem_pool_simulate(struct modem_pool *pool, const char *from, const char *text)
 {
 	size_t i;
 
-	for (i = 0; pool && i < pool->nmodems; i++) {
-		struct modemsim *sim = pool->modems[i].sim;
-		if (sim == NULL)
-			continue;
-		/* GSM-7 when it can, else UCS-2, as a phone does */
-		if (modemsim_inject_sms(sim, from, text, MODEMSIM_GSM7) > 0 ||
-		    modemsim_inject_sms(sim, from, text, MODEMSIM_UCS2) > 0)
-			return 0;
-		return -1;
-	}
+	for (i = 0; pool && i < pool->nmodems; i++)
+		if (pool->modems[i].sim != NULL)
+			return simproc_inject(pool->modems[i].sim, from, text);
 	return -1;
 }
 
@@ -468,13 +432,7 @@ modem_pool_stop(struct modem_pool *pool)
 		pthread_join(m->thread, NULL);
 		gsmdev_free(m->dev);
 		db_close(m->db);
-		modemsim_free(m->sim);
-		if (m->sim_dir[0]) {
-			char log[128];
-			snprintf(log, sizeof(log), "%s/sent.jsonl", m->sim_dir);
-			unlink(log);
-			rmdir(m->sim_dir);
-		}
+		simproc_stop(m->sim);
 	}
 	pthread_cond_destroy(&pool->wake);
 	pthread_cond_destroy(&pool->watch_wake);

@@ -11,7 +11,7 @@
  *   modem_pool.c  the threads: start and stop, the configuration in
  *                 force, waits and wake-ups (an eventfd, the inotify
  *                 watch of the WAL, poll() on the port), the watcher,
- *                 the built-in simulator.
+ *                 the built-in simulator's process (simproc.h).
  *
  * Ownership: the pool owns its struct modem array; each struct modem's
  * fields belong to its worker thread, except where marked.  pool->now and
@@ -65,7 +65,7 @@ struct modem_outcome {
 	struct modem_part parts[GSMDEV_MAX_PARTS];
 };
 
-struct modemsim;
+struct simproc;
 
 struct modem {
 	struct modem_pool *pool;
@@ -92,8 +92,7 @@ struct modem {
 	int64_t db_retry_at;		/* no claim before this time */
 	int64_t db_logged_at;		/* the last refusal logged */
 	long db_failures;		/* refusals in a row */
-	struct modemsim *sim;		/* device = simulator: the built-in modem (pool) */
-	char sim_dir[64];
+	struct simproc *sim;		/* device = simulator: its process (pool) */
 	const struct config *live;	/* the worker's reference to pool->live, taken
 					   at each step (modem_pool_follow_config()) */
 	unsigned long live_gen;

@@ -241,4 +241,7 @@ void queue_on_commit(void (*fn)(void *), void *arg);
 /* Counts messages in a status, or -1. */
 int queue_count(struct db *db, const char *status);
 
+/* The earliest not_before of the queued messages, 0 when none, -1 on error. */
+int64_t queue_next_due(struct db *db);
+
 #endif

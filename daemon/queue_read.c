@@ -67,3 +67,20 @@ queue_count(struct db *db, const char *status)
 	sqlite3_reset(st);
 	return n;
 }
+
+int64_t
+queue_next_due(struct db *db)
+{
+	DB_SQL(sql, "SELECT min(not_before) FROM messages WHERE " QUEUE_SQL_DUE("'queued'"));
+	sqlite3_stmt *st = db_stmt(db, sql);
+	int64_t t = 0;
+
+	if (st == NULL)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		t = sqlite3_column_int64(st, 0);
+	else
+		t = -1;
+	sqlite3_reset(st);
+	return t;
+}

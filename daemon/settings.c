@@ -26,6 +26,9 @@ static const struct settings_key {
 	  "Écrivez le téléphone du centre, par exemple 03 21 00 00 00." },
 	{ "centre_address", "centre", "address", SETTINGS_TEXT,
 	  "Écrivez l'adresse du centre sur une ligne." },
+	{ "centre_sms_number", "centre", "sms_number", SETTINGS_TEXT,
+	  "Écrivez le numéro de portable de la carte SIM du modem, par exemple "
+	  "06 12 34 56 78." },
 	{ "hours", "sending", "hours", SETTINGS_TEXT,
 	  "Heures d'envoi : écrivez le début et la fin, par exemple 08:30-19:30." },
 	{ "days", "sending", "days", SETTINGS_DAYS, "Choisissez au moins un jour d'envoi." },
@@ -193,6 +196,8 @@ settings_json(struct db *db, const struct config *cfg)
 	json_object_set_new(out, "centre_name", json_string(cfg->centre_name));
 	json_object_set_new(out, "centre_phone", json_string(cfg->centre_phone));
 	json_object_set_new(out, "centre_address", json_string(cfg->centre_address));
+	json_object_set_new(out, "centre_sms_number", cfg->centre_sms_number ?
+	    json_string(cfg->centre_sms_number) : json_null());
 	json_object_set_new(out, "overridden", overridden);
 	json_object_set_new(out, "file", json_string(cfg->path));
 	return out;

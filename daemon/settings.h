@@ -1,6 +1,6 @@
 /*
  * settings — the part of the configuration staff change from the panel:
- * the centre's name and phone, the sending hours and days, the rates.
+ * the centre's name, phone and SMS number, the sending hours and days, the rates.
  * They are kept in the database (table settings) and laid over the
  * configuration file each time it is read, so the file stays the
  * installer's (root's) and the panel never writes it; the modems, the
@@ -35,7 +35,7 @@ json_t *settings_sending_json(const struct config *cfg);
 
 /*
  * The settings as the panel edits them: {centre_name, centre_phone,
- * hours, days: [...], max_per_minute, max_per_day, reply_days} from cfg,
+ * centre_sms_number (null when unset), hours, days: [...], max_per_minute, max_per_day, reply_days} from cfg,
  * and "overridden": the names changed from the panel.  New reference.
  */
 json_t *settings_json(struct db *db, const struct config *cfg);

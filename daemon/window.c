@@ -53,3 +53,25 @@ window_next_allowed(const struct config *cfg, int64_t now)
 	}
 	return -1;
 }
+
+/* Whether t falls on a sending day of cfg. */
+static int
+window_day_allowed(const struct config *cfg, int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	localtime_r(&tt, &tm);
+	return (cfg->send_days & (1u << ((tm.tm_wday + 6) % 7))) != 0;
+}
+
+enum window_wait
+window_wait(const struct config *cfg, int64_t now, int64_t not_before, int64_t *until)
+{
+	int64_t from = not_before > now ? not_before : now;
+
+	*until = window_next_allowed(cfg, from);
+	if (*until == from)
+		return from == now ? WINDOW_WAIT_NONE : WINDOW_WAIT_SCHEDULED;
+	return window_day_allowed(cfg, from) ? WINDOW_WAIT_HOURS : WINDOW_WAIT_DAY;
+}

@@ -1569,6 +1569,73 @@ START_TEST(test_slow_clients)
 }
 END_TEST
 
+/* GET path's "waiting" (of the object, or of its "queue") as reason and until. */
+static void
+waiting_of(const char *path, char *reason, size_t rlen, bool *has_until)
+{
+	struct e2e_resp r;
+	json_t *w;
+
+	ck_assert_int_eq(e2e_call(&E, &A, "GET", path, NULL, &r), 200);
+	w = json_object_get(r.json, "waiting");
+	if (w == NULL)
+		w = json_object_get(json_object_get(r.json, "queue"), "waiting");
+	ck_assert_msg(w != NULL, "%s: no waiting: %s", path, r.body);
+	snprintf(reason, rlen, "%s", json_string_value(json_object_get(w, "reason")));
+	*has_until = json_is_string(json_object_get(w, "until"));
+	e2e_resp_free(&r);
+}
+
+/*
+ * A queued message says why it waits and until when, on itself and in
+ * the status: no modem (here there is none); then, with today taken out
+ * of the sending days, "day" and the moment it will leave.
+ */
+START_TEST(test_messages_say_why_they_wait)
+{
+	static const char *const days[] = { "sun", "mon", "tue", "wed", "thu", "fri", "sat" };
+	char reason[32], body[160], path[64];
+	json_int_t id = 0;
+	bool until;
+	struct e2e_resp r;
+	struct tm tm;
+	time_t now = time(NULL);
+	int i, n = 0;
+
+	ck_assert_int_eq(e2e_status(&E, &A, "PATCH", "/api/v1/settings",
+	    "{\"hours\":\"00:00-24:00\",\"days\":[\"mon\",\"tue\",\"wed\",\"thu\","
+	    "\"fri\",\"sat\",\"sun\"]}"), 200);
+	ck_assert_int_eq(e2e_call(&E, &A, "POST", "/api/v1/messages",
+	    "{\"to\":\"06 12 34 56 78\",\"body\":\"RDV CAF mardi 14h\"}", &r), 201);
+	id = json_integer_value(json_object_get(r.json, "id"));
+	e2e_resp_free(&r);
+	snprintf(path, sizeof(path), "/api/v1/messages/%lld", (long long)id);
+	waiting_of(path, reason, sizeof(reason), &until);
+	ck_assert_str_eq(reason, "modem");
+	ck_assert(!until);
+	waiting_of("/api/v1/status", reason, sizeof(reason), &until);
+	ck_assert_str_eq(reason, "modem");
+
+	/* today (in the centre's zone) is no longer a sending day */
+	setenv("TZ", "Europe/Paris", 1);
+	tzset();
+	localtime_r(&now, &tm);
+	n = snprintf(body, sizeof(body), "{\"days\":[");
+	for (i = 0; i < 7; i++)
+		if (i != tm.tm_wday)
+			n += snprintf(body + n, sizeof(body) - (size_t)n, "%s\"%s\"",
+			    n > 9 ? "," : "", days[i]);
+	snprintf(body + n, sizeof(body) - (size_t)n, "]}");
+	ck_assert_int_eq(e2e_status(&E, &A, "PATCH", "/api/v1/settings", body), 200);
+	waiting_of(path, reason, sizeof(reason), &until);
+	ck_assert_str_eq(reason, "day");
+	ck_assert(until);
+	waiting_of("/api/v1/status", reason, sizeof(reason), &until);
+	ck_assert_str_eq(reason, "day");
+	ck_assert(until);
+}
+END_TEST
+
 /* The centre's status as GET /status shows it: name and sending hours, into out. */
 static void
 status_centre(struct e2e_client *c, char *name, size_t nsize, char *hours, size_t hsize)
@@ -3178,6 +3245,7 @@ api_suite(void)
 	tcase_add_test(tc, test_users_admin_only);
 	tcase_add_test(tc, test_settings);
 	tcase_add_test(tc, test_settings_saved_many_times);
+	tcase_add_test(tc, test_messages_say_why_they_wait);
 	tcase_add_test(tc, test_settings_refused_text);
 	tc = tcase(s, "rappelctl", true);
 	tcase_add_test(tc, test_ctl_audit_refused);

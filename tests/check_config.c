@@ -378,6 +378,28 @@ START_TEST(config_test_centre_phone)
 }
 END_TEST
 
+/* The SIM's number, for the card families keep: optional, a mobile, kept as typed. */
+START_TEST(config_test_sms_number)
+{
+	char err[512] = "";
+	struct config *cfg;
+
+	cfg = config_load_string(CONFIG_CENTRE, "test.conf", err, sizeof(err));
+	ck_assert_msg(cfg != NULL, "%s", err);
+	ck_assert_ptr_null(cfg->centre_sms_number);
+	config_free(cfg);
+	cfg = config_load_string(CONFIG_CENTRE "sms_number = 06 39 98 00 00\n", "test.conf", err,
+	    sizeof(err));
+	ck_assert_msg(cfg != NULL, "%s", err);
+	ck_assert_str_eq(cfg->centre_sms_number, "06 39 98 00 00");
+	config_free(cfg);
+	config_expect_error(CONFIG_CENTRE "sms_number = 03 21 00 00 01\n",
+	    "test.conf:4: [centre] sms_number: not a mobile number: '03 21 00 00 01'");
+	config_expect_error(CONFIG_CENTRE "sms_number = accueil\n",
+	    "test.conf:4: [centre] sms_number: not a phone number: 'accueil'");
+}
+END_TEST
+
 /* Writes text to path and loads it, which must succeed. */
 static struct config *
 config_load_written(const char *path, const char *text)
@@ -501,6 +523,7 @@ config_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("checked values");
 	tcase_add_test(tc, config_test_centre_phone);
+	tcase_add_test(tc, config_test_sms_number);
 	tcase_add_test(tc, config_test_paths);
 	tcase_add_test(tc, config_test_families);
 	suite_add_tcase(s, tc);

@@ -1,6 +1,8 @@
 /*
  * check_intent — understanding SMS replies: the examples of the issue,
- * the labelled corpus tests/data/replies.tsv, and hostile input.
+ * the labelled corpus tests/data/replies.tsv, the corpus
+ * tests/data/replies_blind_tune.tsv written by someone who never saw the
+ * rules, and hostile input.
  */
 #include <check.h>
 #include <stdio.h>
@@ -95,6 +97,27 @@ static const struct intent_case intent_rule_cases[] = {
 	{ "re\xCC\x81inscription", INTENT_START },
 	{ "je veux recevoir à nouveau les sms", INTENT_START },
 	{ "info", INTENT_HELP },
+	/* a hedge goes with coming only, leaning phrases with their intent */
+	{ "je viens inchallah", INTENT_YES },
+	{ "je ne viendrai pas inchallah", INTENT_OTHER },
+	{ "J'arrive", INTENT_OTHER },
+	{ "oui j'arrive", INTENT_YES },
+	{ "non j'arrive", INTENT_OTHER },
+	{ "non je travaille", INTENT_NO },
+	{ "oui je travaille", INTENT_OTHER },
+	{ "j'ai rdv chez le dentiste", INTENT_OTHER },
+	/* a signature is a capitalised word the table does not know */
+	{ "Non, Mme Dupont", INTENT_NO },
+	{ "c'est Sami, je viens", INTENT_YES },
+	{ "c'est sami, je viens", INTENT_OTHER },
+	{ "C'est Sami", INTENT_OTHER },
+	{ "Mme Dupont ?", INTENT_OTHER },
+	{ "C'est Combien ?", INTENT_OTHER },
+	/* other alphabets' accents, and the stop sign */
+	{ "Hayır", INTENT_NO },
+	{ "Nu mai trimiteți mesaje", INTENT_STOP },
+	{ "🛑", INTENT_STOP },
+	{ "oui 🛑", INTENT_OTHER },
 };
 
 static void
@@ -150,9 +173,12 @@ struct intent_confusion {
 	int lines;
 };
 
-/* Reads replies.tsv into c, printing every misclassified line. */
+/*
+ * Reads the labelled corpus name (a file of tests/data) into c, printing
+ * every misclassified line.
+ */
 static void
-intent_test_read_corpus(struct intent_confusion *c)
+intent_test_read_corpus(const char *name, struct intent_confusion *c)
 {
 	char path[1024], *line = NULL, *tab;
 	size_t cap = 0;
@@ -160,7 +186,7 @@ intent_test_read_corpus(struct intent_confusion *c)
 	FILE *f;
 	int label, got, lineno = 0;
 
-	snprintf(path, sizeof(path), "%s/replies.tsv", test_data_dir());
+	snprintf(path, sizeof(path), "%s/%s", test_data_dir(), name);
 	f = fopen(path, "r");
 	ck_assert_msg(f != NULL, "cannot open %s", path);
 	memset(c, 0, sizeof(*c));
@@ -169,17 +195,17 @@ intent_test_read_corpus(struct intent_confusion *c)
 		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 			line[--len] = '\0';
 		tab = strchr(line, '\t');
-		ck_assert_msg(tab != NULL, "replies.tsv:%d: no tab", lineno);
+		ck_assert_msg(tab != NULL, "%s:%d: no tab", name, lineno);
 		*tab = '\0';
 		if (lineno == 1) {
 			ck_assert_str_eq(line, "label");
 			continue;
 		}
 		label = intent_test_parse_label(line);
-		ck_assert_msg(label >= 0, "replies.tsv:%d: bad label %s", lineno, line);
+		ck_assert_msg(label >= 0, "%s:%d: bad label %s", name, lineno, line);
 		got = (int)intent_classify(tab + 1);
 		if (got != label)
-			printf("intent: replies.tsv:%d want %s got %s: %s\n", lineno, line,
+			printf("intent: %s:%d want %s got %s: %s\n", name, lineno, line,
 			    intent_name((enum intent)got), tab + 1);
 		c->m[label][got]++;
 		c->lines++;
@@ -188,12 +214,25 @@ intent_test_read_corpus(struct intent_confusion *c)
 	fclose(f);
 }
 
+/* Replies labelled anything but i and classified i. */
+static int
+intent_test_false(const struct intent_confusion *c, enum intent i)
+{
+	int n = 0;
+
+	for (int j = 0; j < INTENT_TEST_N; j++)
+		if (j != (int)i)
+			n += c->m[j][i];
+	return n;
+}
+
 /* Prints precision and recall per label, and the overall accuracy. */
 static void
-intent_test_print_scores(const struct intent_confusion *c)
+intent_test_print_scores(const char *name, const struct intent_confusion *c)
 {
 	int right = 0;
 
+	printf("intent: %s\n", name);
 	printf("intent: %-6s %5s %5s %9s %7s\n", "label", "lines", "found", "precision",
 	    "recall");
 	for (int i = 0; i < INTENT_TEST_N; i++) {
@@ -218,10 +257,10 @@ START_TEST(intent_test_corpus)
 {
 	static const enum intent must_find[] = { INTENT_YES, INTENT_NO, INTENT_STOP };
 	struct intent_confusion c;
-	int false_stop = 0, false_yes = 0;
+	int false_stop, false_yes;
 
-	intent_test_read_corpus(&c);
-	intent_test_print_scores(&c);
+	intent_test_read_corpus("replies.tsv", &c);
+	intent_test_print_scores("replies.tsv", &c);
 	ck_assert_int_ge(c.lines, 320);
 	for (size_t k = 0; k < sizeof(must_find) / sizeof(must_find[0]); k++) {
 		enum intent i = must_find[k];
@@ -232,16 +271,50 @@ START_TEST(intent_test_corpus)
 		ck_assert_msg(c.m[i][i] == labelled, "%s: %d of %d found", intent_name(i),
 		    c.m[i][i], labelled);
 	}
-	for (int i = 0; i < INTENT_TEST_N; i++)
-		if (i != INTENT_STOP)
-			false_stop += c.m[i][INTENT_STOP];
-	for (int i = 0; i < INTENT_TEST_N; i++)
-		if (i != INTENT_YES)
-			false_yes += c.m[i][INTENT_YES];
+	false_stop = intent_test_false(&c, INTENT_STOP);
+	false_yes = intent_test_false(&c, INTENT_YES);
 	ck_assert_msg(false_stop == 0, "%d replies wrongly read as stop", false_stop);
 	ck_assert_msg(c.m[INTENT_OTHER][INTENT_YES] == 0, "%d unclear replies read as yes",
 	    c.m[INTENT_OTHER][INTENT_YES]);
 	ck_assert_msg(false_yes == 0, "%d replies wrongly read as yes", false_yes);
+}
+END_TEST
+
+/*
+ * The corpus written without the rules: its figures are printed for the
+ * logs; only what a family relies on is asserted, that no reply is wrongly
+ * read as stop or as yes.  Recall is not asserted: unclear replies go to a
+ * person.
+ */
+static void
+intent_test_blind(const char *name)
+{
+	struct intent_confusion c;
+	int false_stop, false_yes;
+
+	intent_test_read_corpus(name, &c);
+	intent_test_print_scores(name, &c);
+	ck_assert_int_ge(c.lines, 200);
+	false_stop = intent_test_false(&c, INTENT_STOP);
+	false_yes = intent_test_false(&c, INTENT_YES);
+	ck_assert_msg(false_stop == 0, "%d replies wrongly read as stop", false_stop);
+	ck_assert_msg(false_yes == 0, "%d replies wrongly read as yes", false_yes);
+}
+
+START_TEST(intent_test_corpus_blind)
+{
+	intent_test_blind("replies_blind_tune.tsv");
+}
+END_TEST
+
+/*
+ * The other half of the same writer's replies, never used to write the
+ * rules: its figures are what a new reply can expect.  Do not tune on it;
+ * when it has been looked at, write a new one.
+ */
+START_TEST(intent_test_corpus_heldout)
+{
+	intent_test_blind("replies_blind_heldout.tsv");
 }
 END_TEST
 
@@ -297,6 +370,10 @@ intent_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("corpus");
 	tcase_add_test(tc, intent_test_corpus);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("corpus_blind");
+	tcase_add_test(tc, intent_test_corpus_blind);
+	tcase_add_test(tc, intent_test_corpus_heldout);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("robust");
 	tcase_add_test(tc, intent_test_robust);

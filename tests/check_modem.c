@@ -95,13 +95,7 @@ teardown(void)
 static json_t *
 get(const char *path)
 {
-	struct e2e_resp r;
-	json_t *j;
-
-	ck_assert_int_eq(e2e_call(&E, &A, "GET", path, NULL, &r), 200);
-	j = json_incref(r.json);
-	e2e_resp_free(&r);
-	return j;
+	return e2e_get(&E, &A, path);
 }
 
 static size_t

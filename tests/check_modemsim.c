@@ -727,6 +727,38 @@ START_TEST(test_control_commands)
 }
 END_TEST
 
+/*
+ * inject-hex carries any text on one control line, as rappeld's
+ * simulated families need: a line break, spaces at the ends, accents.
+ */
+START_TEST(test_control_inject_hex)
+{
+	/* "Oui\n à jeudi " in UTF-8 */
+	static const char line[] = "inject-hex +33611223344 ucs2 "
+	    "4f75690a20c3a0206a6575646920";
+	char reply[256];
+	json_t *o;
+
+	ck_assert_int_eq(modemsim_command(sim, line, reply, sizeof(reply)), 0);
+	ck_assert_str_eq(reply, "ok parts=1");
+	o = log_get("inject", 0);
+	ck_assert_str_eq(jstr(o, "text"), "Oui\n \xc3\xa0 jeudi ");
+	ck_assert_str_eq(jstr(o, "from"), "+33611223344");
+	json_decref(o);
+	/* odd digits, a digit that is not one, a NUL, words after it: refused */
+	ck_assert_int_eq(modemsim_command(sim, "inject-hex +336 gsm7 4f7", reply,
+	    sizeof(reply)), -1);
+	ck_assert_str_eq(reply, "error usage: inject-hex FROM gsm7|ucs2 HEX");
+	ck_assert_int_eq(modemsim_command(sim, "inject-hex +336 gsm7 4g", reply,
+	    sizeof(reply)), -1);
+	ck_assert_int_eq(modemsim_command(sim, "inject-hex +336 gsm7 4f00", reply,
+	    sizeof(reply)), -1);
+	ck_assert_int_eq(modemsim_command(sim, "inject-hex +336 gsm7 4f75 69", reply,
+	    sizeof(reply)), -1);
+	ck_assert_int_eq(modemsim_sim_used(sim), 1);
+}
+END_TEST
+
 /* --- end to end: the unmodified Debian gammu and gammu-smsd -------------- */
 
 static char gammurc[160];
@@ -1050,6 +1082,7 @@ modemsim_suite(void)
 	tcase_add_test(tc, test_pty_unplug_replug);
 	tcase_add_test(tc, test_pty_unsolicited);
 	tcase_add_test(tc, test_control_commands);
+	tcase_add_test(tc, test_control_inject_hex);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("gammu");

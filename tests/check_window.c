@@ -39,6 +39,41 @@ START_TEST(window_test_hours_and_days)
 }
 END_TEST
 
+/* Why a queued message waits, and until when: what the panel says. */
+START_TEST(window_test_wait_reason)
+{
+	struct config *cfg = test_sending_config("hours = 08:30-19:30\n"
+	    "days = mon,tue,wed,thu,fri,sat\n");
+	char got[TIME_ISO_MAX];
+	int64_t until;
+
+	time_set_zone("Europe/Paris");
+	/* Sunday 6 December 2026, 11:00: not a sending day, leaves Monday 8:30 */
+	ck_assert_int_eq(window_wait(cfg, test_sending_time("2026-12-06T11:00:00+01:00"),
+	    test_sending_time("2026-12-06T10:00:00+01:00"), &until), WINDOW_WAIT_DAY);
+	time_format_iso(until, got);
+	ck_assert_str_eq(got, "2026-12-07T08:30:00+01:00");
+	/* Thursday 7:00: a sending day, before the hours */
+	ck_assert_int_eq(window_wait(cfg, test_sending_time("2026-12-03T07:00:00+01:00"),
+	    0, &until), WINDOW_WAIT_HOURS);
+	time_format_iso(until, got);
+	ck_assert_str_eq(got, "2026-12-03T08:30:00+01:00");
+	/* Thursday 10:00, due at 15:00: scheduled; due now: leaves now */
+	ck_assert_int_eq(window_wait(cfg, test_sending_time("2026-12-03T10:00:00+01:00"),
+	    test_sending_time("2026-12-03T15:00:00+01:00"), &until), WINDOW_WAIT_SCHEDULED);
+	time_format_iso(until, got);
+	ck_assert_str_eq(got, "2026-12-03T15:00:00+01:00");
+	ck_assert_int_eq(window_wait(cfg, test_sending_time("2026-12-03T10:00:00+01:00"),
+	    test_sending_time("2026-12-03T09:00:00+01:00"), &until), WINDOW_WAIT_NONE);
+	/* scheduled for Saturday 20:00: waits for the hours of Monday, said as "day" */
+	ck_assert_int_eq(window_wait(cfg, test_sending_time("2026-12-03T10:00:00+01:00"),
+	    test_sending_time("2026-12-06T09:00:00+01:00"), &until), WINDOW_WAIT_DAY);
+	time_format_iso(until, got);
+	ck_assert_str_eq(got, "2026-12-07T08:30:00+01:00");
+	config_free(cfg);
+}
+END_TEST
+
 START_TEST(window_test_daylight_saving)
 {
 	struct config *cfg = test_sending_config("hours = 08:30-19:30\n"
@@ -74,6 +109,7 @@ window_suite(void)
 	TCase *tc = tcase_create("sending hours");
 
 	tcase_add_test(tc, window_test_hours_and_days);
+	tcase_add_test(tc, window_test_wait_reason);
 	tcase_add_test(tc, window_test_daylight_saving);
 	tcase_add_test(tc, window_test_all_day);
 	suite_add_tcase(s, tc);

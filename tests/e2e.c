@@ -580,6 +580,18 @@ e2e_status(const struct e2e *e, struct e2e_client *c, const char *method,
 	return st;
 }
 
+json_t *
+e2e_get(const struct e2e *e, struct e2e_client *c, const char *path)
+{
+	struct e2e_resp r;
+	json_t *j;
+
+	ck_assert_int_eq(e2e_call(e, c, "GET", path, NULL, &r), 200);
+	j = json_incref(r.json);
+	e2e_resp_free(&r);
+	return j;
+}
+
 void
 e2e_resp_free(struct e2e_resp *r)
 {
@@ -639,6 +651,39 @@ e2e_login(const struct e2e *e, struct e2e_client *c, const char *login,
 	}
 	e2e_resp_free(&r);
 	return st;
+}
+
+void
+e2e_start_admin(struct e2e *e, struct e2e_client *admin)
+{
+	e2e_start(e);
+	e2e_client_init(admin);
+	ck_assert_int_eq(e2e_login(e, admin, E2E_ADMIN, E2E_ADMIN_PW), 200);
+}
+
+json_t *
+e2e_expect(const struct e2e *e, struct e2e_client *c, const char *method, const char *path,
+    const char *json, long status)
+{
+	struct e2e_resp r;
+	json_t *j;
+
+	e2e_call(e, c, method, path, json, &r);
+	ck_assert_msg(r.status == status, "%s %s: %ld, want %ld: %s", method, path, r.status,
+	    status, r.body);
+	j = r.json ? json_incref(r.json) : NULL;
+	e2e_resp_free(&r);
+	return j;
+}
+
+void
+e2e_iso_in(long seconds, char *out, size_t len)
+{
+	time_t t = (time(NULL) + seconds) / 60 * 60;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 static const char *

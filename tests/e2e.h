@@ -113,6 +113,8 @@ long e2e_call(const struct e2e *e, struct e2e_client *c, const char *method,
 /* Same, discarding the answer but its status. */
 long e2e_status(const struct e2e *e, struct e2e_client *c, const char *method,
     const char *path, const char *json);
+/* GETs path, asserting 200; its JSON (NULL when not JSON), to json_decref(). */
+json_t *e2e_get(const struct e2e *e, struct e2e_client *c, const char *path);
 void e2e_resp_free(struct e2e_resp *r);
 
 /* Copies the value of the first header called name into out; false if absent. */
@@ -121,6 +123,18 @@ bool e2e_header(const struct e2e_resp *r, const char *name, char *out, size_t ou
 /* POSTs /api/v1/session and keeps the csrf_token; returns the status. */
 long e2e_login(const struct e2e *e, struct e2e_client *c, const char *login,
     const char *password);
+/* e2e_start(), then admin initialised and logged in as E2E_ADMIN. */
+void e2e_start_admin(struct e2e *e, struct e2e_client *admin);
+
+/*
+ * e2e_call() that asserts the answer's status; returns its JSON (to
+ * json_decref), or NULL when the answer is not JSON.
+ */
+json_t *e2e_expect(const struct e2e *e, struct e2e_client *c, const char *method,
+    const char *path, const char *json, long status);
+
+/* now + seconds, to the minute, as ISO 8601 in UTC ("2026-12-03T13:00:00Z"). */
+void e2e_iso_in(long seconds, char *out, size_t len);
 
 /* POSTs /api/v1/messages {to, body} (201 expected); returns the message's id. */
 json_int_t e2e_send_sms(const struct e2e *e, struct e2e_client *c, const char *to,

@@ -8,14 +8,17 @@
 # 2. the .deb holds the programs, the unit, the sysusers and tmpfiles
 #    snippets and the example configuration;
 # 3. unpacked into a clean directory tree (dpkg -x), its rappeld starts on
-#    a fresh database with the built-in simulated modem, answers /healthz,
-#    and reports the modem ready in GET /api/v1/status (its rappelctl made
-#    the account and the token);
+#    a fresh database with the built-in simulated modem (the package's
+#    rappel-modemsim, named by RAPPEL_MODEMSIM there), answers /healthz,
+#    reports the modem ready in GET /api/v1/status (its rappelctl made the
+#    account and the token), runs the simulator as its child process, and
+#    stops cleanly;
 # 4. as root, when no rappel package is installed yet (CI), it is installed
 #    with dpkg -i: the rappel user in dialout, /etc/rappel/rappel.conf
 #    0640 root:rappel, /var/lib/rappel owned by rappel with the database
-#    migrated; "sudo rappelctl" leaves it usable by rappel; dpkg -r keeps
-#    the data and dpkg --purge removes it.
+#    migrated; "sudo rappelctl" leaves it usable by rappel; the installed
+#    rappeld finds its installed simulator by itself; dpkg -r keeps the
+#    data and dpkg --purge removes it.
 # Prints "N passed, N failed"; exits 1 when a check failed.
 set -eu
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -47,6 +50,35 @@ finish() {
 	exit $?
 }
 
+# serve WHAT RAPPELD: RAPPELD on $work/rappel.conf (the simulated modem)
+# answers, has its modem ready, runs the simulator as its child, stops.
+serve() {
+	what=$1
+	"$2" -c "$work/rappel.conf" 2>>"$work/rappeld.log" &
+	daemon=$!
+	i=0
+	until curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 || [ "$i" -ge 100 ]; do
+		i=$((i + 1))
+		sleep 0.1
+	done
+	check "$what answers /healthz" curl -sf "http://127.0.0.1:$port/healthz" -o /dev/null
+	i=0
+	until curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/status" |
+		grep -q '"state": *"ready"' || [ "$i" -ge 150 ]; do
+		i=$((i + 1))
+		sleep 0.2
+	done
+	check "$what: its simulated modem is ready in /api/v1/status" sh -c \
+		"curl -sf -H 'Authorization: Bearer $token' http://127.0.0.1:$port/api/v1/status | grep -q '\"state\": *\"ready\"'"
+	check "$what: the simulator is its own child process" sh -c \
+		"pgrep -P $daemon -x rappel-modemsim >/dev/null"
+	kill "$daemon"
+	wait "$daemon" 2>/dev/null && stopped=0 || stopped=$?
+	daemon=
+	check "$what stops cleanly on SIGTERM" test "$stopped" -eq 0
+	[ "$fail" -eq 0 ] || cat "$work/rappeld.log"
+}
+
 # ---- 1. build --------------------------------------------------------------
 mkdir "$work/src"
 if git -C "$src" rev-parse --git-dir >/dev/null 2>&1; then
@@ -68,7 +100,8 @@ check "dpkg-buildpackage builds $(basename "$deb")" test -s "$deb"
 
 # ---- 2. contents -----------------------------------------------------------
 dpkg-deb -c "$deb" | awk '{ print $6 }' > "$work/contents"
-for f in ./usr/sbin/rappeld ./usr/bin/rappelctl ./lib/systemd/system/rappel.service \
+for f in ./usr/sbin/rappeld ./usr/bin/rappelctl ./usr/libexec/rappel/rappel-modemsim \
+	./lib/systemd/system/rappel.service \
 	./usr/lib/sysusers.d/rappel.conf ./usr/lib/tmpfiles.d/rappel.conf \
 	./usr/share/rappel/rappel.conf.example; do
 	check "the package holds $f" grep -qx "$f" "$work/contents"
@@ -98,27 +131,9 @@ EOF
 printf 'paquet-mot-de-passe\npaquet-mot-de-passe\n' |
 	"$root/usr/bin/rappelctl" -c "$work/rappel.conf" user add directrice --role admin >/dev/null
 token=$("$root/usr/bin/rappelctl" -c "$work/rappel.conf" token create directrice | tail -1)
-"$root/usr/sbin/rappeld" -c "$work/rappel.conf" 2>"$work/rappeld.log" &
-daemon=$!
-i=0
-until curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 || [ "$i" -ge 100 ]; do
-	i=$((i + 1))
-	sleep 0.1
-done
-check "rappeld from the package answers /healthz" curl -sf "http://127.0.0.1:$port/healthz" -o /dev/null
-i=0
-until curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/status" |
-	grep -q '"state": *"ready"' || [ "$i" -ge 150 ]; do
-	i=$((i + 1))
-	sleep 0.2
-done
-check "its simulated modem is ready in /api/v1/status" sh -c \
-	"curl -sf -H 'Authorization: Bearer $token' http://127.0.0.1:$port/api/v1/status | grep -q '\"state\": *\"ready\"'"
-kill "$daemon"
-wait "$daemon" 2>/dev/null && stopped=0 || stopped=$?
-daemon=
-check "it stops cleanly on SIGTERM" test "$stopped" -eq 0
-[ "$fail" -eq 0 ] || cat "$work/rappeld.log"
+export RAPPEL_MODEMSIM="$root/usr/libexec/rappel/rappel-modemsim"
+serve "rappeld from the package" "$root/usr/sbin/rappeld"
+unset RAPPEL_MODEMSIM
 
 # ---- 4. installed with dpkg (root, no rappel installed) --------------------
 if [ "$(id -u)" != 0 ] || dpkg-query -W -f='${Status}' rappel 2>/dev/null | grep -q installed; then
@@ -146,6 +161,7 @@ check "rappelctl run as root leaves the database to rappel" sh -c \
 	'! find /var/lib/rappel -user root | grep -q .'
 check "rappeld --check-config accepts the installed configuration" \
 	runuser -u rappel -- /usr/sbin/rappeld --check-config -c /etc/rappel/rappel.conf
+serve "the installed rappeld" /usr/sbin/rappeld
 dpkg -r rappel >/dev/null 2>&1
 check "dpkg -r keeps the database" test -e /var/lib/rappel/rappel.db
 check "dpkg -r keeps the configuration" test -e /etc/rappel/rappel.conf

@@ -27,7 +27,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const build = resolve(process.argv[2] || join(root, 'build'));
 const out = resolve(process.argv[3] || join(root, 'docs/images'));
 const RAPPELD = join(build, 'rappeld'), RAPPELCTL = join(build, 'rappelctl');
-const MODEMSIM = join(build, 'tools/modemsim/modemsim');
+const MODEMSIM = join(build, 'rappel-modemsim');
 const ADMIN = ['directrice', 'rappel-guide-2026'];
 const FORMAT = process.env.GUIDE_FORMAT || 'png';	/* or jpg (JPEG quality 70): smaller */
 
@@ -80,7 +80,8 @@ async function ctl(args, input) {
 
 /* The configuration; the demo sends at any hour, the pictures show a centre's settings. */
 function writeConf(sending) {
-  writeFileSync(conf, `[centre]\nname = Centre social Jacques Brel\nphone = 03 21 00 00 00\ntimezone = Europe/Paris\n` +
+  writeFileSync(conf, `[centre]\nname = Centre social Jacques Brel\nphone = 03 21 00 00 00\nsms_number = 06 39 98 00 00\n` +
+    `timezone = Europe/Paris\n` +
     `[database]\npath = ${join(dir, 'rappel.db')}\n[http]\nlisten = 127.0.0.1:${port}\n` +
     `[sending]\n${sending}\n[modem]\ndevice = ${link}\n`);
 }
@@ -305,6 +306,16 @@ async function screenshots(demo) {
   await page.evaluate((l) => { for (const p of document.querySelectorAll('main p'))
     p.textContent = p.textContent.replace(l, '/dev/serial/by-id/usb-HUAWEI_Mobile_E3131-if00-port0'); }, link);
   await shot(page, 'parametres');
+  /* the calendars' links as a centre's staff see them, by the box's name */
+  await page.evaluate((o) => { for (const i of document.querySelectorAll('input.link'))
+    i.value = i.value.replace(o, 'http://rappel.local:8080'); }, `http://127.0.0.1:${port}`);
+  await shot(page, 'calendriers', '#calendars');
+  await go(page, '#/carte');
+  await page.locator('.card-qr').first().waitFor();
+  await shot(page, 'carte');
+  await go(page, '#/carte/affiche');
+  await page.locator('.card-qr').first().waitFor();
+  await shot(page, 'carte-affiche');
   await context.close();
 }
 

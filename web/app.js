@@ -90,6 +90,13 @@ const EN = {
   'Ce numéro est un fixe : il ne peut pas recevoir de SMS.': 'This number is a landline: it cannot receive SMS.',
   'Ce numéro spécial ne peut pas recevoir de SMS.': 'This special number cannot receive SMS.',
   'français': 'French', 'anglais': 'English', 'arabe': 'Arabic',
+  /* waiting */
+  '{day} n\u2019est pas un jour d\u2019envoi : partira {when}': '{day} is not a sending day: leaves {when}',
+  'hors des heures d\u2019envoi : partira {when}': 'outside the sending hours: leaves {when}',
+  'programmé : partira {when}': 'scheduled: leaves {when}',
+  'aucun modem prêt : partira dès qu\u2019un modem le sera': 'no modem ready: leaves as soon as one is',
+  'part dans un instant': 'leaves in a moment', '{n} message(s) en attente — {why}.': '{n} message(s) waiting — {why}.',
+  'Changer les heures d\u2019envoi': 'Change the sending hours',
   /* texts */
   '{n} personnes ont demandé « c\u2019est qui ? » ces 30 derniers jours : dites au début de vos SMS qui écrit (le nom du centre).':
     '{n} people asked “who is this?” in the last 30 days: say at the start of your SMS who writes (the centre\u2019s name).',
@@ -222,6 +229,37 @@ const EN = {
   'Seul un administrateur peut changer ces réglages.': 'Only an administrator can change these settings.',
   'SMS de test en file.': 'Test SMS queued.', 'SMS de test': 'Test SMS', 'Envoyer un SMS de test': 'Send a test SMS',
   'Version {v}': 'Version {v}',
+  /* the card of the centre's number */
+  'Carte du centre': 'The centre\u2019s card', 'Carte du numéro du centre': 'Card of the centre\u2019s number',
+  'Imprimez la carte que les familles gardent pour reconnaître nos SMS.': 'Print the card families keep to recognise our SMS.',
+  'Imprimer la carte du numéro': 'Print the number\u2019s card',
+  'Indiquez le numéro SMS du centre dans les Paramètres pour imprimer la carte que les familles gardent.':
+    'Give the centre\u2019s SMS number in the Settings to print the card families keep.',
+  'Planche de 8 cartes': 'Sheet of 8 cards', 'Affiche A4': 'A4 poster', 'Imprimer': 'Print', 'Format': 'Format',
+  'Découpez les cartes en suivant les pointillés. Imprimez sur du papier A4, à 100 % (sans ajuster à la page).':
+    'Cut the cards along the dotted lines. Print on A4 paper, at 100 % (no fit to page).',
+  'Nos SMS viennent de ce numéro\u00a0:': 'Our SMS come from this number:',
+  'Code QR : ajouter {name} à vos contacts': 'QR code: add {name} to your contacts',
+  'Scannez ce code avec l\u2019appareil photo pour enregistrer le numéro dans vos contacts.':
+    'Scan this code with the camera to save the number in your contacts.',
+  'Pour nous appeler\u00a0: {phone}': 'To call us: {phone}',
+  'Nous ne demandons jamais de code, de mot de passe ni d\u2019argent par SMS.':
+    'We never ask for a code, a password or money by SMS.',
+  'Numéro SMS du centre (carte SIM du modem)': 'SMS number of the centre (the modem\u2019s SIM card)',
+  'Il est imprimé sur la carte que les familles gardent. Un portable : 06 ou 07.':
+    'It is printed on the card families keep. A mobile: 06 or 07.',
+  'Numéro SMS du centre': 'SMS number of the centre',
+  /* calendars */
+  'Calendriers des ateliers': 'Workshop calendars',
+  'Abonnez votre agenda (Thunderbird, Outlook, téléphone) à ces liens pour y voir les séances, annulations comprises. Qui a le lien voit les ateliers : ne le donnez qu\u2019à l\u2019équipe.':
+    'Subscribe your calendar (Thunderbird, Outlook, phone) to these links to see the sessions there, cancellations included. Whoever has the link sees the workshops: give it to the team only.',
+  'Tous les ateliers': 'All workshops', 'Lien': 'Link', 'Copier': 'Copy', 'Lien copié.': 'Link copied.',
+  'Lien du calendrier : {name}': 'Calendar link: {name}', 'Copier le lien : {name}': 'Copy the link: {name}',
+  'Renouveler le lien': 'Renew the link', 'Renouveler le lien : {name}': 'Renew the link: {name}',
+  'Renouveler le lien de « {name} » ? L\u2019ancien lien ne marchera plus : donnez le nouveau à ceux qui l\u2019utilisent.':
+    'Renew the link of “{name}”? The old link will stop working: give the new one to those who use it.',
+  'Nouveau lien créé : l\u2019ancien ne marche plus.': 'New link made: the old one no longer works.',
+  'Aucun atelier.': 'No workshop.',
   /* server messages the panel knows */
   'Identifiant ou mot de passe incorrect.': 'Wrong login or password.',
   'La requête est trop volumineuse.': 'The request is too large.',
@@ -511,7 +549,8 @@ async function pageDashboard() {
       h('section', { class: 'card', id: 'modems' }, h('h2', {}, t('Modem')),
         status.modems.length ? status.modems.map((m) => h('p', {}, modemLine(m))) : h('p', { class: 'muted' }, t('Aucun modem.'))),
       h('section', { class: 'card' }, h('h2', {}, t('File d\u2019attente')),
-        h('p', {}, t('En attente : {queued} · en cours : {sending} · en échec : {failed} · incertains : {uncertain}', status.queue)))),
+        h('p', {}, t('En attente : {queued} · en cours : {sending} · en échec : {failed} · incertains : {uncertain}', status.queue)),
+        waitLine(status.queue.waiting, status.queue.queued))),
     h('section', { class: 'card' }, h('h2', {}, t('Problèmes')),
       problems.length ? h('ul', { class: 'problems' }, problems.map((p) => h('li', {}, h('span', { class: 'badge problem' }, '!'), ' ', p)))
         : h('p', { class: 'ok' }, t('Aucun problème.'))),
@@ -520,7 +559,8 @@ async function pageDashboard() {
       next.length ? h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {},
         h('th', {}, t('Atelier')), h('th', {}, t('Début')), h('th', {}, t('Oui')), h('th', {}, t('Non')),
         h('th', {}, t('Sans réponse')))), h('tbody', {}, rows)))
-        : h('p', { class: 'muted' }, t('Aucun atelier à venir.'))));
+        : h('p', { class: 'muted' }, t('Aucun atelier à venir.'))),
+    cardOffer(status));
 }
 
 /* The sessions of the next 7 days, with how many are still without an answer. */
@@ -1123,6 +1163,7 @@ async function pageCampaign(id) {
   const [c, msgs] = await Promise.all([api('GET', '/campaigns/' + id), api('GET', '/messages?campaign_id=' + id)]);
   page(c.name, h('p', {}, t('Statut : {status}', { status: label('campaign', c.status) }) + ' · ' +
     Object.entries(c.messages).map(([k, v]) => label('message', k) + ' ' + v).join(', ')),
+    waitLine((msgs.find((m) => m.waiting) || {}).waiting, c.messages.queued || 0),
     h('div', { class: 'card' }, h('p', {}, c.body)),
     h('div', { class: 'actions' },
       c.status === 'draft' ? h('button', { type: 'button', onclick: async () => {
@@ -1134,13 +1175,43 @@ async function pageCampaign(id) {
     messageTable(msgs));
 }
 
+/* A time as people say it: « lundi 7 décembre à 8 h 30 », "Monday 7 December at 8:30". */
+function fmtWhen(iso) {
+  const d = new Date(iso);
+  const day = d.toLocaleDateString(locale(), { weekday: 'long', day: 'numeric', month: 'long' });
+  const hh = d.getHours(), mm = String(d.getMinutes()).padStart(2, '0');
+  return lang === 'en' ? day + ' at ' + hh + ':' + mm : day + ' à ' + hh + ' h' + (mm === '00' ? '' : ' ' + mm);
+}
+
+/* Why a queued message waits and until when (the API's "waiting"). */
+function waitText(w) {
+  if (!w) return '';
+  const when = w.until ? fmtWhen(w.until) : '';
+  switch (w.reason) {
+    case 'day': return t('{day} n\u2019est pas un jour d\u2019envoi : partira {when}',
+      { day: new Date().toLocaleDateString(locale(), { weekday: 'long' }), when });
+    case 'hours': return t('hors des heures d\u2019envoi : partira {when}', { when });
+    case 'scheduled': return t('programmé : partira {when}', { when });
+    case 'modem': return t('aucun modem prêt : partira dès qu\u2019un modem le sera');
+    default: return t('part dans un instant');
+  }
+}
+
+/* The line that says why messages wait, with the way to change the hours for an admin. */
+function waitLine(w, n) {
+  if (!w || !n) return null;
+  return h('p', { class: 'waiting', role: 'note' }, t('{n} message(s) en attente — {why}.', { n, why: waitText(w) }),
+    isAdmin() && ['day', 'hours'].includes(w.reason) ? [' ', h('a', { href: '#/parametres' }, t('Changer les heures d\u2019envoi'))] : null);
+}
+
 /* ---- replies, messages, users, settings -------------------------- */
 
 function messageTable(msgs) {
   return h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('À')), h('th', {}, t('Texte')),
     h('th', {}, t('Statut')), h('th', {}, t('Envoyé')), h('th', {}, ''))),
   h('tbody', {}, msgs.map((m) => h('tr', {}, h('td', {}, m.to), h('td', {}, m.body || '—'),
-    h('td', {}, label('message', m.status) + (m.error ? ' (' + m.error + ')' : '')), h('td', {}, fmtDate(m.sent_at)),
+    h('td', {}, label('message', m.status) + (m.error ? ' (' + m.error + ')' : ''),
+      m.waiting ? h('div', { class: 'muted' }, waitText(m.waiting)) : null), h('td', {}, fmtDate(m.sent_at)),
     h('td', {}, ['failed', 'uncertain'].includes(m.status) && isStaff() ? h('button', { type: 'button', class: 'secondary', onclick: async () => {
       if (m.status === 'uncertain' && !confirm(t('Ce message a peut-être déjà été reçu. Le renvoyer quand même ?'))) return;
       await api('POST', '/messages/' + m.id + '/resend');
@@ -1305,6 +1376,7 @@ function settingsForm(cur) {
   const name = h('input', { name: 'centre_name', value: cur.centre_name, required: true, maxlength: 120 });
   const phone = h('input', { name: 'centre_phone', type: 'tel', value: cur.centre_phone, required: true });
   const address = h('input', { name: 'centre_address', value: cur.centre_address || '', maxlength: 200 });
+  const smsNumber = h('input', { name: 'centre_sms_number', type: 'tel', value: cur.centre_sms_number || '' });
   const from = h('input', { name: 'hours', type: 'time', value: start, required: true });
   const until = h('input', { name: 'hours_end', type: 'time', value: end === '24:00' ? '23:59' : end, required: true });
   const days = ORDER.map((d) => h('input', { type: 'checkbox', name: 'days', value: d, checked: cur.days.includes(d) }));
@@ -1315,13 +1387,16 @@ function settingsForm(cur) {
   return h('form', { class: 'card', onsubmit: async (ev) => {
     ev.preventDefault();
     const body = { centre_name: name.value, centre_phone: phone.value,
-      centre_address: address.value.trim() ? address.value : null, hours: from.value + '-' + until.value,
+      centre_address: address.value.trim() ? address.value : null,
+      centre_sms_number: smsNumber.value.trim() || null, hours: from.value + '-' + until.value,
       days: days.filter((c) => c.checked).map((c) => c.value), max_per_minute: Number(perMinute.value),
       max_per_day: Number(perDay.value), reply_days: Number(replyDays.value) };
     try { await api('PATCH', '/settings', body); toast(t('Réglages enregistrés.')); route(); } catch (e) { showError(err, e); }
   } }, h('h2', {}, t('Centre et envoi')),
     field(t('Nom du centre (il signe chaque SMS)'), name), field(t('Téléphone du centre'), phone),
     field(t('Adresse du centre (dite à qui demande « c\u2019est qui ? »)'), address),
+    field(t('Numéro SMS du centre (carte SIM du modem)'), smsNumber,
+      t('Il est imprimé sur la carte que les familles gardent. Un portable : 06 ou 07.')),
     h('fieldset', {}, h('legend', {}, t('Heures d\u2019envoi')), field(t('De'), from), field(t('À'), until)),
     h('fieldset', {}, h('legend', {}, t('Jours d\u2019envoi')),
       ...days.map((c, i) => h('label', { class: 'inline' }, c, ' ', dayName(DAY_INDEX[ORDER[i]])))),
@@ -1397,15 +1472,16 @@ function tokensSection(tokens) {
 }
 
 async function pageSettings() {
-  const [status, settings, tokens, texts] = await Promise.all([api('GET', '/status'),
+  const [status, settings, tokens, texts, calendars] = await Promise.all([api('GET', '/status'),
     isAdmin() ? api('GET', '/settings') : Promise.resolve(null), api('GET', '/tokens'),
-    isAdmin() ? api('GET', '/texts') : Promise.resolve(null)]);
+    isAdmin() ? api('GET', '/texts') : Promise.resolve(null), api('GET', '/calendars')]);
   const to = h('input', { type: 'tel', name: 'to' });
   const err = errorBox();
   const DAY_INDEX = { sun: 0, mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6 };
   const row = (k, v) => h('tr', {}, h('th', { scope: 'row' }, t(k)), h('td', {}, v));
   page(t('Paramètres'), settings ? settingsForm(settings) : h('section', { class: 'card' }, h('h2', {}, t('Centre et envoi')),
     h('table', {}, h('tbody', {}, row('Nom du centre', status.centre.name), row('Téléphone du centre', status.centre.phone),
+      row('Numéro SMS du centre', status.centre.sms_number || '—'),
       row('Fuseau horaire', status.centre.timezone), row('Heures d\u2019envoi', status.sending.hours),
       row('Jours d\u2019envoi', status.sending.days.map((d) => dayName(DAY_INDEX[d])).join(', ')),
       row('SMS par minute et par modem', String(status.sending.max_per_minute)),
@@ -1419,8 +1495,99 @@ async function pageSettings() {
     ev.preventDefault();
     try { await api('POST', '/messages', { to: to.value, body: 'Test de rappel : ce SMS est bien arrivé.' }); toast(t('SMS de test en file.')); } catch (e) { showError(err, e); }
   } }, h('h2', {}, t('SMS de test')), field(t('Téléphone'), to), err, h('button', { type: 'submit' }, t('Envoyer un SMS de test'))) : null,
+  calendarsSection(calendars),
   tokensSection(tokens),
   h('p', { class: 'muted' }, t('Version {v}', { v: status.version })));
+}
+
+/* ---- the card of the centre's number, calendars ------------------- */
+
+/* The dashboard's offer of the card, once the centre's SMS number is set. */
+function cardOffer(status) {
+  const ready = status.centre && status.centre.sms_number;
+  if (!ready && !isAdmin()) return null;
+  return h('section', { class: 'card', id: 'card-offer' }, h('h2', {}, t('Carte du centre')),
+    ready ? [h('p', {}, t('Imprimez la carte que les familles gardent pour reconnaître nos SMS.')),
+      h('a', { class: 'button', href: '#/carte' }, t('Imprimer la carte du numéro'))]
+      : h('p', {}, h('a', { href: '#/parametres' },
+        t('Indiquez le numéro SMS du centre dans les Paramètres pour imprimer la carte que les familles gardent.'))));
+}
+
+/* One card (or the poster): the centre, its SMS number, the QR code of its vCard, its phone. */
+function idCard(card, qr, cls) {
+  return h('div', { class: cls },
+    h('p', { class: 'card-name' }, card.name),
+    h('p', { class: 'card-says' }, t('Nos SMS viennent de ce numéro\u00a0:')),
+    h('p', { class: 'card-number' }, card.sms_number),
+    h('img', { class: 'card-qr', src: qr, alt: t('Code QR : ajouter {name} à vos contacts', { name: card.name }) }),
+    h('p', {}, t('Scannez ce code avec l\u2019appareil photo pour enregistrer le numéro dans vos contacts.')),
+    h('p', { class: 'card-phone' }, t('Pour nous appeler\u00a0: {phone}', { phone: card.phone })),
+    h('p', { class: 'card-warn' }, t('Nous ne demandons jamais de code, de mot de passe ni d\u2019argent par SMS.')));
+}
+
+/* #/carte (a sheet of 8 cards to cut) and #/carte/affiche (an A4 poster), printed with app.css's print rules. */
+async function pageCard(poster) {
+  const card = await api('GET', '/card');
+  if (!card.ready) {
+    page(t('Carte du numéro du centre'), cardOffer({ centre: {} }) ||
+      h('p', {}, t('Indiquez le numéro SMS du centre dans les Paramètres pour imprimer la carte que les familles gardent.')));
+    return;
+  }
+  /* the image once, as data: the 8 cards and the print use the same */
+  const r = await fetch('/api/v1/card/qr.svg', { credentials: 'same-origin' });
+  if (!r.ok) throw new ApiError(r.status, await r.json().catch(() => null));
+  const qr = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(await r.text());
+  page(t('Carte du numéro du centre'),
+    h('div', { class: 'no-print' },
+      h('nav', { class: 'actions', 'aria-label': t('Format') },
+        h('a', { class: 'button secondary', href: '#/carte', 'aria-current': poster ? null : 'page' }, t('Planche de 8 cartes')),
+        h('a', { class: 'button secondary', href: '#/carte/affiche', 'aria-current': poster ? 'page' : null }, t('Affiche A4')),
+        h('button', { type: 'button', onclick: () => window.print() }, t('Imprimer'))),
+      poster ? null : h('p', { class: 'muted' }, t('Découpez les cartes en suivant les pointillés. Imprimez sur du papier A4, à 100 % (sans ajuster à la page).'))),
+    poster ? h('div', { class: 'sheet' }, idCard(card, qr, 'poster'))
+      : h('div', { class: 'sheet cards' }, Array.from({ length: 8 }, () => idCard(card, qr, 'idcard'))));
+  $('#main > h1').classList.add('no-print');	/* the paper is the card alone */
+}
+
+/* Copies text to the clipboard (a plain http:// page has no navigator.clipboard: the field is selected and copied). */
+async function copyText(text, input) {
+  try {
+    await navigator.clipboard.writeText(text);
+  } catch (e) {
+    input.select();
+    document.execCommand('copy');
+  }
+  toast(t('Lien copié.'));
+}
+
+/*
+ * The calendars' secret links (GET /calendars): every atelier (staff) and
+ * each atelier one may see, each with Copier; an admin renews a link.
+ */
+function calendarsSection(cal) {
+  const rows = (cal.all ? [[t('Tous les ateliers'), cal.all]] : []).concat(cal.ateliers.map((a) => [a.title, a]));
+  const row = ([name, link]) => {
+    const url = h('input', { type: 'text', readonly: true, value: location.origin + link.path,
+      'aria-label': t('Lien du calendrier : {name}', { name }), class: 'link' });
+    return h('tr', {}, h('th', { scope: 'row' }, name), h('td', {}, url),
+      h('td', { class: 'actions-cell' },
+        h('button', { type: 'button', class: 'secondary', 'aria-label': t('Copier le lien : {name}', { name }),
+          onclick: () => copyText(url.value, url) }, t('Copier')),
+        isAdmin() ? h('button', { type: 'button', class: 'secondary', 'aria-label': t('Renouveler le lien : {name}', { name }),
+          onclick: async () => {
+            if (!confirm(t('Renouveler le lien de « {name} » ? L\u2019ancien lien ne marchera plus : donnez le nouveau à ceux qui l\u2019utilisent.', { name }))) return;
+            try {
+              await api('POST', '/calendars/renew', { event_id: link.event_id });
+              toast(t('Nouveau lien créé : l\u2019ancien ne marche plus.'));
+              route();
+            } catch (e) { toast(t(e.message)); }
+          } }, t('Renouveler le lien')) : null));
+  };
+  return h('section', { class: 'card', 'aria-labelledby': 'calendars' }, h('h2', { id: 'calendars' }, t('Calendriers des ateliers')),
+    h('p', { class: 'muted' }, t('Abonnez votre agenda (Thunderbird, Outlook, téléphone) à ces liens pour y voir les séances, annulations comprises. Qui a le lien voit les ateliers : ne le donnez qu\u2019à l\u2019équipe.')),
+    rows.length ? h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('Atelier')),
+      h('th', {}, t('Lien')), h('th', {}, ''))), h('tbody', {}, rows.map(row))))
+      : h('p', { class: 'muted' }, t('Aucun atelier.')));
 }
 
 /* ---- router ------------------------------------------------------ */
@@ -1433,7 +1600,7 @@ const ROUTES = [
   [/^#\/campagnes\/nouvelle$/, pageCampaignNew], [/^#\/campagnes\/(\d+)$/, (p, m) => pageCampaign(m[1])],
   [/^#\/reponses$/, pageReplies], [/^#\/appels$/, (p) => pageCalls(null, p)],
   [/^#\/appels\/(\d+)$/, (p, m) => pageCalls(m[1], p)], [/^#\/messages$/, pageMessages], [/^#\/utilisateurs$/, pageUsers],
-  [/^#\/parametres$/, pageSettings],
+  [/^#\/parametres$/, pageSettings], [/^#\/carte$/, () => pageCard(false)], [/^#\/carte\/affiche$/, () => pageCard(true)],
 ];
 
 async function route() {

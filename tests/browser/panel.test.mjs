@@ -727,6 +727,45 @@ test('textes envoyés par rappel : chacun par langue, l\u2019arabe de droite à 
   return page;
 });
 
+test('les messages en attente disent pourquoi et jusqu\u2019à quand', async () => {
+  const page = state.admin;
+  const today = await page.evaluate(() => new Date().toLocaleDateString('fr-FR', { weekday: 'long' }));
+  await go(page, '#/parametres');
+  await page.getByRole('group', { name: 'Jours d\u2019envoi' }).getByLabel(today).uncheck();
+  await page.getByRole('button', { name: 'Enregistrer les réglages' }).click();
+  await page.getByText('Réglages enregistrés.').waitFor();
+  await go(page, '#/tableau');
+  await go(page, '#/parametres');
+  await page.getByRole('textbox', { name: 'Téléphone', exact: true }).fill('06 12 34 56 88');
+  await page.getByRole('button', { name: 'Envoyer un SMS de test' }).click();
+  await page.getByText('SMS de test en file.').waitFor({ timeout: 5000 }).catch(async (e) => {
+    throw new Error(e.message + ' — page: ' + (await page.locator('main').innerText()).slice(0, 600));
+  });
+  /* the dashboard says why it waits, until when, and where to change it */
+  await go(page, '#/tableau');
+  const note = page.locator('#main .waiting');
+  await note.getByText(today + ' n\u2019est pas un jour d\u2019envoi : partira').waitFor();
+  expect(/partira \S+ \d+ \S+ à \d+ h/.test(await note.innerText()), 'the day and hour it leaves: ' + await note.innerText());
+  await note.getByRole('link', { name: 'Changer les heures d\u2019envoi' }).waitFor();
+  await axe(page, 'tableau de bord, messages en attente');
+  /* and the messages page, on the message itself */
+  await go(page, '#/messages?statut=queued');
+  await page.getByRole('row', { name: /06 12 34 56 88|\+33612345688/ }).getByText('n\u2019est pas un jour d\u2019envoi').waitFor();
+  /* the day back: the message is no longer held, and it is cancelled so that nothing else changes */
+  await go(page, '#/parametres');
+  await page.getByRole('group', { name: 'Jours d\u2019envoi' }).getByLabel(today).check();
+  await page.getByRole('button', { name: 'Enregistrer les réglages' }).click();
+  await page.getByText('Réglages enregistrés.').waitFor();
+  await page.evaluate(async () => {
+    const csrf = sessionStorage.getItem('rappel.csrf');
+    const list = await (await fetch('/api/v1/messages?status=queued')).json();
+    for (const m of list.filter((x) => x.to === '+33612345688')) {
+      await fetch('/api/v1/messages/' + m.id + '/cancel', { method: 'POST', headers: { 'X-CSRF-Token': csrf } });
+    }
+  });
+  return page;
+});
+
 test('HTTPS avec le certificat de la configuration ; cookie Secure', async () => {
   const tdir = join(dir, 'tls');
   mkdirSync(tdir);
@@ -841,6 +880,110 @@ test('jetons d\u2019accès : chacun les siens, l\u2019administrateur tous', asyn
   expect(!alerts.some((a) => a === '1'), 'no script ran from a label');
   await anim.context().close();
   return admin;
+});
+
+/* The PDF of the page as printed: its number of A4 pages (Chromium's print, the panel's print CSS). */
+async function printedPages(page, name) {
+  const raw = await page.pdf({ preferCSSPageSize: true, printBackground: true });
+  writeFileSync(join(SHOTS, name + '.pdf'), raw);
+  const pdf = raw.toString('latin1');
+  expect(/\/MediaBox \[0 0 59[45]\.\d+ 841\.\d+\]/.test(pdf), 'printed on A4');
+  return (pdf.match(/\/Type\s*\/Page\b(?!s)/g) || []).length;
+}
+
+/*
+ * The card families keep: offered on the dashboard once the SMS number is
+ * set in Paramètres (a landline refused there), a sheet of 8 cards and a
+ * poster, each printed on one A4 page without the panel around them.
+ */
+test('carte du numéro du centre : réglée, proposée, imprimée', async () => {
+  const page = await newPage(ADMIN);
+  await page.locator('#card-offer').getByRole('link', { name: /Indiquez le numéro SMS du centre/ }).click();
+  await page.waitForSelector('body[data-ready="#/parametres"]');
+  const sms = page.getByLabel('Numéro SMS du centre (carte SIM du modem)');
+  await sms.fill('03 21 00 00 01');
+  await page.getByRole('button', { name: 'Enregistrer les réglages' }).click();
+  await page.getByText('Écrivez le numéro de portable de la carte SIM du modem').waitFor();
+  expect(await sms.getAttribute('aria-invalid') === 'true', 'the field is marked');
+  await sms.fill('06 12 34 56 78');
+  await page.getByRole('button', { name: 'Enregistrer les réglages' }).click();
+  await page.getByText('Réglages enregistrés.').waitFor();
+  await go(page, '#/tableau');
+  await page.locator('#card-offer').getByRole('link', { name: 'Imprimer la carte du numéro' }).click();
+  await page.waitForSelector('body[data-ready="#/carte"]');
+  const cards = page.locator('.idcard');
+  expect(await cards.count() === 8, 'a sheet of 8 cards');
+  await cards.first().getByText('06 12 34 56 78').waitFor();
+  await cards.first().getByText('Pour nous appeler : 03 21 00 00 00').waitFor();
+  await cards.first().getByRole('img', { name: 'Code QR : ajouter Centre social Jacques Brel à vos contacts' }).waitFor();
+  expect(await page.evaluate(() => [...document.querySelectorAll('.card-qr')].every((i) => i.complete && i.naturalWidth > 0)),
+    'the QR codes are drawn');
+  await axe(page, 'carte');
+  expect(await printedPages(page, 'carte') === 1, 'the sheet prints on one page');
+  await page.emulateMedia({ media: 'print' });
+  expect(!(await page.locator('#top').isVisible()) && !(await page.getByRole('button', { name: 'Imprimer' }).isVisible()) &&
+    !(await page.getByRole('heading', { name: 'Carte du numéro du centre' }).isVisible()), 'only the cards are printed');
+  await page.screenshot({ path: join(SHOTS, 'carte-impression.png'), fullPage: true });
+  await page.emulateMedia({ media: null });
+  await page.getByRole('link', { name: 'Affiche A4' }).click();
+  await page.waitForSelector('body[data-ready="#/carte/affiche"]');
+  await page.locator('.poster').getByText('06 12 34 56 78').waitFor();
+  await axe(page, 'affiche');
+  expect(await printedPages(page, 'affiche') === 1, 'the poster prints on one page');
+  await page.screenshot({ path: join(SHOTS, 'carte-affiche.png'), fullPage: true });
+  /* in English too, for a family that reads it better */
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.getByRole('heading', { name: 'Card of the centre\u2019s number' }).waitFor();
+  await page.locator('.poster').getByText('Our SMS come from this number:').waitFor();
+  await page.locator('.poster').getByText('We never ask for a code, a password or money by SMS.').waitFor();
+  await page.getByRole('img', { name: 'QR code: add Centre social Jacques Brel to your contacts' }).waitFor();
+  await axe(page, 'affiche (English)');
+  await page.getByRole('button', { name: 'Français' }).click();
+  await page.getByRole('heading', { name: 'Carte du numéro du centre' }).waitFor();
+  await go(page, '#/carte');
+  return page;
+});
+
+/*
+ * Calendars: the links in Paramètres open the feed without a session;
+ * "Renouveler le lien" stops the old one.  An animateur sees the links of
+ * their own ateliers only, and renews none.
+ */
+test('calendriers : liens, copie, renouvellement', async () => {
+  const page = await newPage(ADMIN);
+  await go(page, '#/parametres');
+  const row = page.locator('tr', { hasText: 'Tous les ateliers' });
+  const link = row.getByRole('textbox', { name: 'Lien du calendrier : Tous les ateliers' });
+  const old = await link.inputValue();
+  expect(/^http:\/\/127\.0\.0\.1:\d+\/api\/v1\/calendar\.ics\?key=[A-Za-z0-9_-]{43}$/.test(old), 'a link: ' + old);
+  const get = async (url) => { const r = await fetch(url); return [r.status, r.headers.get('content-type'), await r.text()]; };
+  let [status, type, text] = await get(old);
+  expect(status === 200 && type === 'text/calendar; charset=utf-8', 'the feed answers: ' + status + ' ' + type);
+  expect(text.includes('SUMMARY:Atelier informatique'), 'the feed lists the atelier');
+  await row.getByRole('button', { name: 'Copier le lien : Tous les ateliers' }).click();
+  await page.getByText('Lien copié.').waitFor();
+  await axe(page, 'calendriers');
+  await row.getByRole('button', { name: 'Renouveler le lien : Tous les ateliers' }).click();	/* confirmed */
+  await page.getByText('Nouveau lien créé').waitFor();
+  await page.waitForFunction((o) => { const i = document.querySelector('input.link'); return i && i.value !== o; }, old);
+  const renewed = await link.inputValue();
+  [status] = await get(old);
+  expect(status === 404, 'the old link is refused: ' + status);
+  [status, , text] = await get(renewed);
+  expect(status === 200 && text.startsWith('BEGIN:VCALENDAR'), 'the new link works');
+  /* each atelier has its own link */
+  const one = await page.getByRole('textbox', { name: 'Lien du calendrier : Atelier informatique' }).inputValue();
+  [status, , text] = await get(one);
+  expect(status === 200 && (text.match(/BEGIN:VEVENT/g) || []).length === 10, 'the atelier\u2019s 10 sessions');
+  const anim = await newPage(ANIM);
+  await go(anim, '#/parametres');
+  await anim.getByRole('heading', { name: 'Calendriers des ateliers' }).waitFor();
+  expect(await anim.locator('tr', { hasText: 'Tous les ateliers' }).count() === 0, 'no link of every atelier for an animateur');
+  expect(await anim.getByRole('textbox', { name: 'Lien du calendrier : Atelier informatique' }).count() === 0, 'nor of another\u2019s atelier');
+  expect(await anim.getByRole('button', { name: /^Renouveler le lien/ }).count() === 0, 'an animateur renews nothing');
+  await axe(anim, 'calendriers (animateur)');
+  await anim.context().close();
+  return page;
 });
 
 /*

@@ -17,6 +17,9 @@
 /* Most parts an order list may name. */
 #define MSIM_CTL_MAX_ORDER 16
 
+/* Longest text of inject-hex, in octets (its hex is twice as long). */
+#define MSIM_CTL_HEX_TEXT 1000
+
 /* Copies the next space-separated word of *pp into w; -1 when none. */
 static int
 msim_ctl_word(const char **pp, char w[MSIM_CTL_WORD])
@@ -86,26 +89,62 @@ msim_ctl_order(const char *w, int *order, int *n, bool *given)
 	return *p == '\0' ? 0 : -1;
 }
 
-/* inject / inject-parts */
+/* The value of one hex digit; -1 when c is not one. */
 static int
-msim_ctl_inject(struct modemsim *ms, const char *p, bool parts, char *reply, size_t sz)
+msim_ctl_xdigit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = (char)tolower((unsigned char)c);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/*
+ * The text of inject-hex: hex, an even number of digits and nothing
+ * after, decoded into out (NUL-terminated, without a NUL inside); -1
+ * when it is not that or does not fit.
+ */
+static int
+msim_ctl_unhex(const char *hex, char out[MSIM_CTL_HEX_TEXT + 1])
+{
+	size_t n = 0;
+	int hi, lo;
+
+	while (hex[0] != '\0' && hex[0] != ' ' && hex[0] != '\t') {
+		if (n == MSIM_CTL_HEX_TEXT || (hi = msim_ctl_xdigit(hex[0])) < 0 ||
+		    (lo = msim_ctl_xdigit(hex[1])) < 0 || (hi | lo) == 0)
+			return -1;
+		out[n++] = (char)(hi << 4 | lo);
+		hex += 2;
+	}
+	out[n] = '\0';
+	return n > 0 && hex[0] == '\0' ? 0 : -1;
+}
+
+/* inject / inject-parts / inject-hex */
+static int
+msim_ctl_inject(struct modemsim *ms, const char *p, const char *cmd, char *reply,
+    size_t sz)
 {
 	struct modemsim_incoming in;
 	char from[MSIM_CTL_WORD], enc[MSIM_CTL_WORD], ord[MSIM_CTL_WORD];
+	char text[MSIM_CTL_HEX_TEXT + 1];
 	int order[MSIM_CTL_MAX_ORDER], n = 0, rc;
-	bool given = false;
+	bool given = false, parts = strcmp(cmd, "inject-parts") == 0;
+	bool hex = strcmp(cmd, "inject-hex") == 0;
 
 	memset(&in, 0, sizeof(in));
 	if (msim_ctl_word(&p, from) == -1 || msim_ctl_word(&p, enc) == -1 ||
 	    msim_ctl_encoding(enc, &in.encoding) == -1 ||
 	    (parts && (msim_ctl_word(&p, ord) == -1 ||
-	    msim_ctl_order(ord, order, &n, &given) == -1)) || *p == '\0') {
-		snprintf(reply, sz, "error usage: inject%s FROM gsm7|ucs2%s TEXT",
-		    parts ? "-parts" : "", parts ? " ORDER" : "");
+	    msim_ctl_order(ord, order, &n, &given) == -1)) || *p == '\0' ||
+	    (hex && msim_ctl_unhex(p, text) == -1)) {
+		snprintf(reply, sz, "error usage: %s FROM gsm7|ucs2%s %s", cmd,
+		    parts ? " ORDER" : "", hex ? "HEX" : "TEXT");
 		return -1;
 	}
 	in.from = from;
-	in.text = p;
+	in.text = hex ? text : p;
 	in.parts = n;
 	in.order = given ? order : NULL;
 	if ((rc = modemsim_inject(ms, &in)) < 0) {
@@ -189,8 +228,9 @@ modemsim_command(struct modemsim *ms, const char *line, char *reply, size_t repl
 		snprintf(reply, replysz, "error empty command");
 		return -1;
 	}
-	if (strcmp(cmd, "inject") == 0 || strcmp(cmd, "inject-parts") == 0)
-		return msim_ctl_inject(ms, p, cmd[6] == '-', reply, replysz);
+	if (strcmp(cmd, "inject") == 0 || strcmp(cmd, "inject-parts") == 0 ||
+	    strcmp(cmd, "inject-hex") == 0)
+		return msim_ctl_inject(ms, p, cmd, reply, replysz);
 	if (strcmp(cmd, "report") == 0)
 		return msim_ctl_report(ms, p, reply, replysz);
 	if (strcmp(cmd, "latency") == 0 || strcmp(cmd, "cms-every") == 0 ||

@@ -1,6 +1,8 @@
 /*
- * modemsim — a GSM modem on a pseudo-terminal, for tests and for
- * rappeld's `device = simulator`.
+ * modemsim — a GSM modem on a pseudo-terminal, for tests and, through
+ * the program modemsim_main.c (rappel-modemsim, a process of its own),
+ * for rappeld's `device = simulator`.  rappeld does not link this
+ * library.
  *
  * The simulator opens a pty, makes a symlink (the "device path", e.g.
  * /tmp/x/modem) point at its slave side, and serves the AT command set
@@ -146,6 +148,9 @@ int modemsim_inject_report(struct modemsim *ms, int ref, bool delivered);
  *
  *	inject FROM gsm7|ucs2 TEXT...
  *	inject-parts FROM gsm7|ucs2 ORDER TEXT...	ORDER: "3,1,2" or "3"
+ *	inject-hex FROM gsm7|ucs2 HEX	the text's UTF-8 in hex (1,000
+ *				octets at most): any text, line breaks
+ *				and spaces at its ends too
  *	report REF delivered|failed
  *	latency CMD_MS SEND_MS
  *	cms-every N [CODE]

@@ -1,5 +1,7 @@
 /*
- * modemsim — the simulator as a program, for shell tests and humans.
+ * modemsim — the simulator as a program, built and installed as
+ * rappel-modemsim: rappeld starts it for `device = simulator` (see
+ * daemon/simproc.h), and shell tests and humans run it.
  *
  *	modemsim --link PATH [--pin PIN] [--log FILE] [--log-at]
  *	    [--control SOCKET] [--operator NAME] [--smsc NUMBER]
@@ -26,8 +28,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-/* Longest control line. */
-#define MSIM_MAIN_LINE 2048
+/* Longest control line: an inject-hex of 1,000 octets fits. */
+#define MSIM_MAIN_LINE 4096
 
 /* Seconds a control client may take to send its line. */
 #define MSIM_MAIN_CLIENT_TIMEOUT_MS 5000

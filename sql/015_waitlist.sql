@@ -1,4 +1,4 @@
--- 014: places and a waiting list per atelier session, and the chasing of
+-- 015: places and a waiting list per atelier session, and the chasing of
 -- those who have not answered (rsvp.c owns rsvps and rsvp_history, chase.c
 -- owns chases).
 
