@@ -109,6 +109,20 @@ const EN = {
   'Enregistrer les textes': 'Save the texts',
   'rappel envoie ces SMS tout seul, dans la langue de la personne. Variables : {centre}, {tel_centre}, {adresse} ; pour le merci et la séance annulée aussi {prenom}, {atelier}, {date}, {heure}, {lieu}. Videz une case pour revenir au texte d\u2019origine.':
     'rappel sends these SMS by itself, in the person\u2019s language. Variables: {centre}, {tel_centre}, {adresse}; for the thanks and the cancelled session also {prenom}, {atelier}, {date}, {heure}, {lieu}. Empty a box to bring the original text back.',
+  /* undo */
+  'Attention : cette date est passée. Enregistrez seulement pour noter une séance qui a déjà eu lieu.':
+    'Careful: this date is past. Save only to record a session that already took place.',
+  'Modifier l\u2019atelier': 'Edit the workshop', 'Atelier modifié.': 'Workshop saved.', 'Retour sans changer': 'Back without changes',
+  'Annuler tout l\u2019atelier « {title} » ? Ses séances et les rappels en attente sont annulés ; les présences restent.':
+    'Cancel the whole workshop “{title}”? Its sessions and waiting reminders are cancelled; attendance is kept.',
+  'Atelier annulé.': 'Workshop cancelled.', 'Annuler l\u2019atelier': 'Cancel the workshop',
+  'Déplacer cette séance': 'Move this session', 'Indiquez la nouvelle date et l\u2019heure.': 'Give the new date and time.',
+  'Séance déplacée au {date}.': 'Session moved to {date}.', 'Nouvelle date et heure': 'New date and time',
+  'Les rappels pas encore partis suivent la séance ; ceux qui ont déjà reçu l\u2019invitation ne sont pas prévenus automatiquement.':
+    'Reminders not yet sent follow the session; those who already got the invitation are not told automatically.',
+  'Déplacer la séance': 'Move the session', 'Modifier le brouillon': 'Edit the draft',
+  'Le brouillon est gardé : corrigez puis programmez à nouveau.': 'The draft is kept: correct it, then schedule again.',
+  'Envoyer maintenant': 'Send now', 'Choisir une autre date': 'Choose another date', 'Modifier': 'Edit',
   /* calls */
   'À appeler': 'To call', 'Personnes à appeler': 'People to call', 'Numéros': 'Numbers', 'Pourquoi': 'Why',
   'SMS envoyé': 'SMS sent', 'Appelé(e)': 'Called', 'portable': 'mobile', 'fixe': 'landline', 'aucun numéro': 'no number',
@@ -795,6 +809,15 @@ function describeRule(rule) {
 /* The local date of d as YYYY-MM-DD (toISOString() would give the UTC one). */
 const localDay = (d) => d.getFullYear() + '-' + String(d.getMonth() + 1).padStart(2, '0') + '-' + String(d.getDate()).padStart(2, '0');
 
+/* An ISO time to the value of a datetime-local field, in the browser's zone. */
+const isoToLocal = (iso) => {
+  const d = new Date(iso);
+  return localDay(d) + 'T' + String(d.getHours()).padStart(2, '0') + ':' + String(d.getMinutes()).padStart(2, '0');
+};
+/* The preset of a rule made by presetRule(), and its COUNT. */
+const rulePreset = (rule) => !rule ? 'none' : /FREQ=MONTHLY/.test(rule) ? 'monthly' : /INTERVAL=2/.test(rule) ? 'biweekly' : 'weekly';
+const ruleCount = (rule) => ((rule || '').match(/COUNT=(\d+)/) || [])[1] || '';
+
 /* "2026-12-03T14:00" (datetime-local) to ISO with the browser's offset. */
 function localToIso(v) {
   const d = new Date(v);
@@ -834,21 +857,29 @@ async function pageEvents(params) {
           (o.cancelled ? t(' (annulée)') : '')))))));
 }
 
-async function pageEventNew() {
-  const groups = await api('GET', '/groups');
-  const title = h('input', { type: 'text', name: 'title' });
-  const place = h('input', { type: 'text', name: 'place' });
-  const start = h('input', { type: 'datetime-local', name: 'starts_at' });
-  const minutes = h('input', { type: 'number', name: 'duration', min: 15, step: 15, value: 120 });
-  const capacity = h('input', { type: 'number', name: 'capacity', min: 1 });
+/* A new atelier, or atelier id changed (its date, place, rule, places, invited groups). */
+async function pageEventNew(id) {
+  const [groups, cur] = await Promise.all([api('GET', '/groups'), id ? api('GET', '/events/' + id) : Promise.resolve(null)]);
+  const title = h('input', { type: 'text', name: 'title', value: cur ? cur.title : '' });
+  const place = h('input', { type: 'text', name: 'place', value: cur ? cur.place || '' : '' });
+  const start = h('input', { type: 'datetime-local', name: 'starts_at', value: cur ? isoToLocal(cur.starts_at) : '' });
+  const minutes = h('input', { type: 'number', name: 'duration', min: 15, step: 15,
+    value: cur && cur.ends_at ? Math.round((Date.parse(cur.ends_at) - Date.parse(cur.starts_at)) / 60000) : 120 });
+  const capacity = h('input', { type: 'number', name: 'capacity', min: 1, value: cur && cur.capacity ? cur.capacity : '' });
   const preset = h('select', { name: 'rrule' }, [['none', 'Une seule fois'], ['weekly', 'Chaque semaine, même jour'],
     ['biweekly', 'Toutes les deux semaines'], ['monthly', 'Chaque mois, même rang (ex. 2e vendredi)']]
     .map(([v, l]) => h('option', { value: v }, t(l))));
-  const count = h('input', { type: 'number', name: 'count', min: 1, max: 100, placeholder: t('sans fin') });
-  const boxes = groups.map((g) => h('label', { class: 'inline' }, h('input', { type: 'checkbox', value: g.id }), g.name));
+  const count = h('input', { type: 'number', name: 'count', min: 1, max: 100, placeholder: t('sans fin'), value: cur ? ruleCount(cur.rrule) : '' });
+  if (cur) preset.value = rulePreset(cur.rrule);
+  const boxes = groups.map((g) => h('label', { class: 'inline' }, h('input', { type: 'checkbox', value: g.id,
+    checked: !!cur && cur.group_ids.includes(g.id) }), g.name));
   const err = errorBox();
   const explain = h('p', { class: 'muted', 'aria-live': 'polite' });
+  const past = h('p', { class: 'warn', role: 'status' });
   const update = () => {
+    /* a first session in the past is allowed (to record attendance), but said */
+    past.textContent = start.value && new Date(start.value).getTime() < Date.now() && (!cur || isoToLocal(cur.starts_at) !== start.value)
+      ? t('Attention : cette date est passée. Enregistrez seulement pour noter une séance qui a déjà eu lieu.') : '';
     if (!start.value) { explain.textContent = ''; return; }
     const d = new Date(start.value), nth = Math.floor((d.getDate() - 1) / 7) + 1, day = dayName(d.getDay());
     explain.textContent = t({ none: 'Une séance.', weekly: 'Chaque {day}.', biweekly: 'Un {day} sur deux.',
@@ -856,7 +887,7 @@ async function pageEventNew() {
       (count.value && preset.value !== 'none' ? t(' {n} séances.', { n: count.value }) : '');
   };
   [start, preset, count].forEach((x) => x.addEventListener('input', update));
-  page(t('Nouvel atelier'), h('form', { class: 'card', onsubmit: async (ev) => {
+  page(cur ? t('Modifier l\u2019atelier') : t('Nouvel atelier'), h('form', { class: 'card', onsubmit: async (ev) => {
     ev.preventDefault();
     if (!start.value) { err.textContent = t('Indiquez la date et l\u2019heure de la première séance.'); start.focus(); return; }
     const s = localToIso(start.value);
@@ -867,7 +898,8 @@ async function pageEventNew() {
       rrule: presetRule(preset.value, new Date(start.value), count.value) || null,
       capacity: capacity.value ? Number(capacity.value) : null, group_ids: checked(boxes).map(Number) };
     try {
-      const e = await api('POST', '/events', body);
+      const e = await api(cur ? 'PATCH' : 'POST', cur ? '/events/' + cur.id : '/events', body);
+      if (cur) toast(t('Atelier modifié.'));
       location.hash = '#/ateliers/' + e.id;
     } catch (e) {
       showError(err, e);
@@ -880,17 +912,28 @@ async function pageEventNew() {
         } }, t('Prendre le {date}', { date: s.toLocaleDateString(locale(), { weekday: 'long', day: 'numeric', month: 'long' }) })));
       }
     }
-  } }, field(t('Titre'), title), field(t('Lieu'), place), field(t('Première séance'), start),
+  } }, field(t('Titre'), title), field(t('Lieu'), place), field(t('Première séance'), start), past,
   field(t('Durée (minutes)'), minutes), field(t('Récurrence'), preset), field(t('Nombre de séances'), count), explain,
   field(t('Capacité'), capacity), h('fieldset', {}, h('legend', {}, t('Invités (groupes)')), boxes), err,
-  h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('Enregistrer')))));
+  h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('Enregistrer')),
+    cur ? h('a', { class: 'button secondary', href: '#/ateliers/' + cur.id }, t('Retour sans changer')) : null,
+    cur ? h('button', { type: 'button', class: 'danger', onclick: async () => {
+      if (!confirm(t('Annuler tout l\u2019atelier « {title} » ? Ses séances et les rappels en attente sont annulés ; les présences restent.', { title: cur.title }))) return;
+      try { await api('DELETE', '/events/' + cur.id); toast(t('Atelier annulé.')); location.hash = '#/ateliers'; } catch (e) { showError(err, e); }
+    } }, t('Annuler l\u2019atelier')) : null)));
+  update();
   title.focus();
 }
 
 async function pageEvent(id, params) {
   const [e, groups] = await Promise.all([api('GET', '/events/' + id), api('GET', '/groups')]);
-  const occ = await api('GET', '/events/' + id + '/occurrences');
   const key = params.get('seance') || (e.next_occurrence ? String(e.next_occurrence.occurrence) : '');
+  /* the last three months too, and the session asked for however old, so that past attendance can be marked */
+  let since = new Date(Date.now() - 92 * 86400000);
+  const m = /^(\d{4})(\d\d)(\d\d)/.exec(key);
+  if (m && new Date(+m[1], +m[2] - 1, +m[3]) < since) since = new Date(+m[1], +m[2] - 1, +m[3]);
+  const occ = await api('GET', '/events/' + id + '/occurrences?from=' + localDay(since) +
+    '&to=' + localDay(new Date(Date.now() + 92 * 86400000)));
   const r = await api('GET', '/events/' + id + '/rsvps' + (key ? '?occurrence=' + key : ''));
   const k = r.session.occurrence;
   const choose = h('select', { name: 'occurrence', onchange: (ev) => { location.hash = '#/ateliers/' + id + '?seance=' + ev.target.value; } },
@@ -901,7 +944,8 @@ async function pageEvent(id, params) {
   };
   page(e.title,
     h('p', {}, e.place ? e.place + ' · ' : '', describeRule(e.rrule),
-      e.capacity ? ' · ' + t('{n} places', { n: e.capacity }) : ''),
+      e.capacity ? ' · ' + t('{n} places', { n: e.capacity }) : '', ' ',
+      h('a', { href: '#/ateliers/' + id + '/modifier' }, t('Modifier l\u2019atelier'))),
     h('div', { class: 'toolbar' }, field(t('Séance'), choose),
       h('button', { type: 'button', class: 'secondary', onclick: async () => {
         if (!confirm(t(r.session.cancelled ? 'Rétablir cette séance ?' : 'Annuler cette séance ? Les rappels en attente sont annulés.'))) return;
@@ -911,6 +955,7 @@ async function pageEvent(id, params) {
       h('a', { class: 'button secondary', href: '/api/v1/events/' + id + '/report.csv', download: 'atelier.csv' }, t('Présences (CSV)')),
       h('a', { class: 'button secondary', href: '#/appels/' + id + '?seance=' + k }, t('Personnes à appeler')),
       h('a', { class: 'button', href: '#/campagnes/nouvelle?atelier=' + id }, t('Inviter par SMS'))),
+    moveSessionForm(id, r.session),
     h('p', { 'aria-live': 'polite', id: 'counts' }, t('Invités {n}', { n: c.invited }) + ' · ',
       h('span', { class: 'badge yes' }, t('Oui {n}', { n: c.yes })), ' ', h('span', { class: 'badge no' }, t('Non {n}', { n: c.no })),
       ' · ' + t('Sans réponse {n}', { n: c.none }) + ' · ' + t('SMS reçus {n}', { n: c.delivered }) + ' · ' +
@@ -972,6 +1017,25 @@ function chaseSection(id, k, r) {
       h('p', { class: 'muted' }, t('Tout le monde a répondu.')),
     silent.length && !r.session.cancelled ? h('button', { type: 'button', class: 'secondary', onclick: preview }, t('Relancer')) : null,
     out);
+}
+
+/* One session moved to another day or time (the others keep theirs). */
+function moveSessionForm(id, s) {
+  const when = h('input', { type: 'datetime-local', name: 'move_to', value: isoToLocal(s.starts_at) });
+  const err = errorBox();
+  return h('details', { class: 'card' }, h('summary', {}, t('Déplacer cette séance')),
+    h('form', { onsubmit: async (ev) => {
+      ev.preventDefault();
+      if (!when.value) { err.textContent = t('Indiquez la nouvelle date et l\u2019heure.'); return; }
+      try {
+        const o = await api('PATCH', '/events/' + id + '/occurrences/' + s.occurrence, { starts_at: localToIso(when.value) });
+        toast(t('Séance déplacée au {date}.', { date: fmtWhen(o.starts_at) }));
+        const to = '#/ateliers/' + id + '?seance=' + o.occurrence;
+        if (location.hash === to) route(); else location.hash = to;
+      } catch (e) { showError(err, e); }
+    } }, field(t('Nouvelle date et heure'), when), err,
+    h('p', { class: 'muted' }, t('Les rappels pas encore partis suivent la séance ; ceux qui ont déjà reçu l\u2019invitation ne sont pas prévenus automatiquement.')),
+    h('button', { type: 'submit', class: 'secondary' }, t('Déplacer la séance'))));
 }
 
 /* The atelier's invited groups, changed in place. */
@@ -1059,22 +1123,34 @@ const VARIABLES = ['prenom', 'nom', 'atelier', 'date', 'heure', 'lieu', 'centre'
 const OFFSETS = [['-21d@10:00', '3 semaines avant, à 10h'], ['-7d@10:00', '1 semaine avant, à 10h'],
   ['-2d@10:00', '2 jours avant, à 10h'], ['-1d@18:00', 'la veille à 18h'], ['0d@09:00', 'le jour même à 9h']];
 
-async function pageCampaignNew(params) {
-  const [events, groups, contacts] = await Promise.all([api('GET', '/events'), api('GET', '/groups'), api('GET', '/contacts')]);
-  const name = h('input', { type: 'text', name: 'name' });
+/*
+ * The composer: a new campaign, or draft id changed.  A draft the
+ * composer made is changed, never made again: a "Programmer" that fails
+ * leaves one draft to correct, not one more each time.
+ */
+async function pageCampaignNew(params, id) {
+  const [events, groups, contacts, cur] = await Promise.all([api('GET', '/events'), api('GET', '/groups'), api('GET', '/contacts'),
+    id ? api('GET', '/campaigns/' + id) : Promise.resolve(null)]);
+  let draftId = cur ? cur.id : null;
+  const eventId = cur ? String(cur.audience.event_id || '') : params.get('atelier');
+  const name = h('input', { type: 'text', name: 'name', value: cur ? cur.name : '' });
   const event = h('select', { name: 'event_id' }, h('option', { value: '' }, t('Aucun')),
-    events.map((e) => h('option', { value: e.id, selected: String(e.id) === params.get('atelier') }, e.title)));
-  const body = h('textarea', { name: 'body', rows: 5 });
+    events.map((e) => h('option', { value: e.id, selected: String(e.id) === eventId }, e.title)));
+  const body = h('textarea', { name: 'body', rows: 5 }, cur ? cur.body : '');
   const counter = h('div', { class: 'counter', 'aria-live': 'polite', id: 'counter' });
-  const translit = h('input', { type: 'checkbox', name: 'transliterate' });
-  const askReply = h('input', { type: 'checkbox', name: 'ask_reply', checked: true });
-  const gboxes = groups.map((g) => h('label', { class: 'inline' }, h('input', { type: 'checkbox', value: g.id }), g.name));
+  const translit = h('input', { type: 'checkbox', name: 'transliterate', checked: !!cur && cur.transliterate });
+  const askReply = h('input', { type: 'checkbox', name: 'ask_reply', checked: cur ? cur.ask_reply : true });
+  const gboxes = groups.map((g) => h('label', { class: 'inline' }, h('input', { type: 'checkbox', value: g.id,
+    checked: !!cur && (cur.audience.group_ids || []).includes(g.id) }), g.name));
   const when = h('select', { name: 'when' }, [['now', 'Maintenant (dans les heures d\u2019envoi)'], ['at', 'À une date et une heure'],
     ['weekly', 'Chaque semaine, à partir de la date et l\u2019heure'],
     ['monthly', 'Chaque mois, même rang (ex. 1er lundi), à partir de la date'],
     ['before', 'Rappels avant chaque séance de l\u2019atelier']].map(([v, l]) => h('option', { value: v }, t(l))));
-  const at = h('input', { type: 'datetime-local', name: 'at' });
-  const oboxes = OFFSETS.map(([v, l]) => h('label', { class: 'inline' }, h('input', { type: 'checkbox', value: v }), t(l)));
+  const sc = (cur && cur.schedule) || {};
+  const at = h('input', { type: 'datetime-local', name: 'at', value: sc.at ? isoToLocal(sc.at) : sc.dtstart ? isoToLocal(sc.dtstart) : '' });
+  if (cur) when.value = sc.before_event ? 'before' : sc.rrule ? (/MONTHLY/.test(sc.rrule) ? 'monthly' : 'weekly') : 'at';
+  const oboxes = OFFSETS.map(([v, l]) => h('label', { class: 'inline' }, h('input', { type: 'checkbox', value: v,
+    checked: (sc.before_event || []).includes(v) }), t(l)));
   const previewFor = h('select', { name: 'contact_id' }, h('option', { value: '' }, t('les premiers destinataires')),
     contacts.map((c) => h('option', { value: c.id }, (c.first_name + ' ' + c.last_name).trim())));
   const preview = h('div', { 'aria-live': 'polite', id: 'preview' });
@@ -1126,13 +1202,17 @@ async function pageCampaignNew(params) {
   }
   async function save(schedule) {
     try {
-      const c = await api('POST', '/campaigns', campaign());
+      const c = await api(draftId ? 'PATCH' : 'POST', draftId ? '/campaigns/' + draftId : '/campaigns', campaign());
+      draftId = c.id;
       if (schedule) await api('POST', '/campaigns/' + c.id + '/schedule');
       toast(t(schedule ? 'Campagne programmée.' : 'Brouillon enregistré.'));
       location.hash = '#/campagnes/' + c.id;
-    } catch (e) { showError(err, e); }
+    } catch (e) {
+      showError(err, e);
+      if (draftId) err.append(' ', t('Le brouillon est gardé : corrigez puis programmez à nouveau.'));
+    }
   }
-  page(t('Nouvelle campagne'), h('form', { class: 'card', onsubmit: (ev) => { ev.preventDefault(); save(true); } },
+  page(cur ? t('Modifier le brouillon') : t('Nouvelle campagne'), h('form', { class: 'card', onsubmit: (ev) => { ev.preventDefault(); save(true); } },
     field(t('Nom'), name), field(t('Atelier'), event, t('Ses invités reçoivent la campagne.')),
     isStaff() ? h('fieldset', {}, h('legend', {}, t('Groupes destinataires')), gboxes) : null,
     field(t('Texte'), body), h('div', { class: 'actions', role: 'group', 'aria-label': t('Variables') },
@@ -1161,14 +1241,31 @@ async function pageCampaigns() {
 
 async function pageCampaign(id) {
   const [c, msgs] = await Promise.all([api('GET', '/campaigns/' + id), api('GET', '/messages?campaign_id=' + id)]);
+  const err = errorBox();
+  /* a draft that cannot be scheduled as it is says how to get out */
+  const schedule = async () => {
+    try { await api('POST', '/campaigns/' + id + '/schedule'); toast(t('Campagne programmée.')); route(); } catch (e) {
+      showError(err, e);
+      if (e.code === 'in_the_past' || (e.code === 'missing_field' && e.field === 'schedule')) {
+        err.append(' ', h('button', { type: 'button', onclick: async () => {
+          try {
+            await api('PATCH', '/campaigns/' + id, { schedule: { at: new Date().toISOString() } });
+            await api('POST', '/campaigns/' + id + '/schedule');
+            toast(t('Campagne programmée.'));
+            route();
+          } catch (e2) { showError(err, e2); }
+        } }, t('Envoyer maintenant')), ' ', h('a', { class: 'button secondary', href: '#/campagnes/' + id + '/modifier' }, t('Choisir une autre date')));
+      }
+    }
+  };
   page(c.name, h('p', {}, t('Statut : {status}', { status: label('campaign', c.status) }) + ' · ' +
     Object.entries(c.messages).map(([k, v]) => label('message', k) + ' ' + v).join(', ')),
     waitLine((msgs.find((m) => m.waiting) || {}).waiting, c.messages.queued || 0),
     h('div', { class: 'card' }, h('p', {}, c.body)),
+    err,
     h('div', { class: 'actions' },
-      c.status === 'draft' ? h('button', { type: 'button', onclick: async () => {
-        try { await api('POST', '/campaigns/' + id + '/schedule'); route(); } catch (e) { toast(t(e.message)); }
-      } }, t('Programmer')) : null,
+      c.status === 'draft' ? h('button', { type: 'button', onclick: schedule }, t('Programmer')) : null,
+      c.status === 'draft' ? h('a', { class: 'button secondary', href: '#/campagnes/' + id + '/modifier' }, t('Modifier')) : null,
       ['draft', 'scheduled', 'running', 'done'].includes(c.status) ? h('button', { type: 'button', class: 'danger', onclick: async () => {
         if (confirm(t('Annuler la campagne ? Les messages pas encore partis ne partiront pas.'))) { await api('POST', '/campaigns/' + id + '/cancel'); route(); }
       } }, t('Annuler')) : null),
@@ -1595,9 +1692,11 @@ function calendarsSection(cal) {
 const ROUTES = [
   [/^#\/tableau$/, pageDashboard], [/^#\/contacts$/, pageContacts], [/^#\/contacts\/nouveau$/, () => pageContact(null)],
   [/^#\/contacts\/import$/, pageImport], [/^#\/contacts\/(\d+)$/, (p, m) => pageContact(m[1])],
-  [/^#\/groupes$/, pageGroups], [/^#\/ateliers$/, pageEvents], [/^#\/ateliers\/nouveau$/, pageEventNew],
+  [/^#\/groupes$/, pageGroups], [/^#\/ateliers$/, pageEvents], [/^#\/ateliers\/nouveau$/, () => pageEventNew(null)],
+  [/^#\/ateliers\/(\d+)\/modifier$/, (p, m) => pageEventNew(m[1])],
   [/^#\/ateliers\/(\d+)$/, (p, m) => pageEvent(m[1], p)], [/^#\/campagnes$/, pageCampaigns],
-  [/^#\/campagnes\/nouvelle$/, pageCampaignNew], [/^#\/campagnes\/(\d+)$/, (p, m) => pageCampaign(m[1])],
+  [/^#\/campagnes\/nouvelle$/, (p) => pageCampaignNew(p, null)],
+  [/^#\/campagnes\/(\d+)\/modifier$/, (p, m) => pageCampaignNew(p, m[1])], [/^#\/campagnes\/(\d+)$/, (p, m) => pageCampaign(m[1])],
   [/^#\/reponses$/, pageReplies], [/^#\/appels$/, (p) => pageCalls(null, p)],
   [/^#\/appels\/(\d+)$/, (p, m) => pageCalls(m[1], p)], [/^#\/messages$/, pageMessages], [/^#\/utilisateurs$/, pageUsers],
   [/^#\/parametres$/, pageSettings], [/^#\/carte$/, () => pageCard(false)], [/^#\/carte\/affiche$/, () => pageCard(true)],

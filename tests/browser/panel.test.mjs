@@ -766,6 +766,95 @@ test('les messages en attente disent pourquoi et jusqu\u2019à quand', async () 
   return page;
 });
 
+/* datetime-local value of now + ms, in the browser's zone */
+const localIn = (ms) => {
+  const d = new Date(Date.now() + ms), p = (n) => String(n).padStart(2, '0');
+  return d.getFullYear() + '-' + p(d.getMonth() + 1) + '-' + p(d.getDate()) + 'T' + p(d.getHours()) + ':' + p(d.getMinutes());
+};
+
+test('un atelier se corrige : modifié, une séance déplacée, une première séance passée signalée puis notée, annulé', async () => {
+  const page = state.admin;
+  /* a first session 10 days ago: said, allowed (to record attendance) */
+  await go(page, '#/ateliers/nouveau');
+  await page.getByLabel('Titre').fill('Tricot');
+  await page.getByLabel('Première séance').fill(localIn(-10 * 86400000).slice(0, 11) + '14:00');
+  await page.getByText('Attention : cette date est passée.').waitFor();
+  await page.getByLabel('Récurrence').selectOption('weekly');
+  await page.getByLabel('Nombre de séances').fill('4');
+  await page.getByLabel('Seniors').check();
+  await page.getByRole('button', { name: 'Enregistrer' }).click();
+  await page.getByRole('heading', { name: 'Tricot' }).waitFor();
+  const id = page.url().match(/ateliers\/(\d+)/)[1];
+  /* its first session, 10 days old, is in the list and its attendance can be marked */
+  const first = localIn(-10 * 86400000).slice(0, 10).replace(/-/g, '') + '1400';
+  await go(page, `#/ateliers/${id}?seance=${first}`);
+  const chosen = await page.getByLabel('Séance').inputValue();
+  expect(chosen === first, 'the old session is chosen in the list: ' + chosen);
+  await page.getByLabel('Présent : Awa').check();
+  await page.locator('#counts').getByText('Présents 1').waitFor();
+  /* edited: place and places */
+  await page.getByRole('link', { name: 'Modifier l\u2019atelier' }).click();
+  await page.getByRole('heading', { name: 'Modifier l\u2019atelier' }).waitFor();
+  expect(await page.getByLabel('Titre').inputValue() === 'Tricot', 'the form holds the atelier');
+  await page.getByLabel('Lieu').fill('Salle 3');
+  await page.getByLabel('Capacité').fill('8');
+  await axe(page, 'modifier un atelier');
+  await page.getByRole('button', { name: 'Enregistrer' }).click();
+  await page.getByText('Atelier modifié.').waitFor();
+  await page.getByText(/Salle 3 · .*8 places/).waitFor();
+  /* a future session moved by an hour */
+  await go(page, `#/ateliers/${id}`);
+  await page.getByText('Déplacer cette séance').click();
+  const to = page.getByLabel('Nouvelle date et heure');
+  const v = await to.inputValue();
+  await to.fill(v.slice(0, 11) + '15:30');
+  await page.getByRole('button', { name: 'Déplacer la séance' }).click();
+  await page.getByText(/Séance déplacée au .* 15 h 30/).waitFor();
+  await page.getByLabel('Séance').locator('option:checked', { hasText: '15:30' }).waitFor({ state: 'attached' });
+  /* cancelled as a whole: gone from the list of ateliers */
+  await go(page, `#/ateliers/${id}/modifier`);
+  await page.getByRole('button', { name: 'Annuler l\u2019atelier' }).click();
+  await page.getByText('Atelier annulé.').waitFor();
+  await go(page, '#/ateliers');
+  expect(await page.locator('#main').getByText('Tricot').count() === 0, 'the cancelled atelier is not listed');
+  return page;
+});
+
+test('une campagne se corrige : un seul brouillon après un échec, modifié, envoyé maintenant', async () => {
+  const page = state.admin;
+  const before = (await page.evaluate(async () => (await fetch('/api/v1/campaigns')).json())).length;
+  await go(page, '#/campagnes/nouvelle');
+  await page.getByLabel('Nom', { exact: true }).fill('Goûter de Noël');
+  await page.getByLabel('Texte').fill('Bonjour {prenom}, goûter de Noël au centre. Répondez OUI ou NON.');
+  await page.getByRole('group', { name: 'Groupes destinataires' }).getByLabel('Seniors').check();
+  /* "à une date" without a date: refused twice, one draft kept */
+  await page.getByLabel('Envoi').selectOption('at');
+  await page.getByRole('button', { name: 'Programmer' }).click();
+  await page.getByText('Le brouillon est gardé').waitFor();
+  await page.getByRole('button', { name: 'Programmer' }).click();
+  await page.getByText('Le brouillon est gardé').waitFor();
+  const after = await page.evaluate(async () => (await fetch('/api/v1/campaigns')).json());
+  expect(after.length === before + 1, 'one draft, not one per try: ' + (after.length - before));
+  const draft = after.find((c) => c.name === 'Goûter de Noël');
+  /* the draft page says how to get out: edit it, or send it now */
+  await go(page, `#/campagnes/${draft.id}`);
+  await page.getByRole('link', { name: 'Modifier', exact: true }).click();
+  await page.getByRole('heading', { name: 'Modifier le brouillon' }).waitFor();
+  expect(await page.getByLabel('Texte').inputValue() === 'Bonjour {prenom}, goûter de Noël au centre. Répondez OUI ou NON.', 'the text is there');
+  await page.getByLabel('Nom', { exact: true }).fill('Goûter de Noël (samedi)');
+  await page.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
+  await page.getByRole('heading', { name: 'Goûter de Noël (samedi)' }).waitFor();
+  await page.getByRole('button', { name: 'Programmer' }).click();
+  await page.getByText('Choisissez quand envoyer la campagne.').waitFor();
+  await axe(page, 'brouillon sans date');
+  await page.getByRole('button', { name: 'Envoyer maintenant' }).click();
+  await page.getByText('Campagne programmée.').waitFor();
+  const list = await page.evaluate(async () => (await fetch('/api/v1/campaigns')).json());
+  expect(list.length === before + 1, 'still one campaign');
+  expect(list.find((c) => c.id === draft.id).status !== 'draft', 'the campaign is no longer a draft');
+  return page;
+});
+
 test('HTTPS avec le certificat de la configuration ; cookie Secure', async () => {
   const tdir = join(dir, 'tls');
   mkdirSync(tdir);
