@@ -124,6 +124,9 @@ int api_calls_session(struct http_req *req);
 int api_calls_record(struct http_req *req);
 int api_events_rsvp_set(struct http_req *req);
 int api_events_report(struct http_req *req);
+int api_events_chase_preview(struct http_req *req);
+int api_events_chase_send(struct http_req *req);
+int api_reports_coming(struct http_req *req);
 int api_reports_sessions(struct http_req *req);
 
 int api_calendar_all(struct http_req *req);

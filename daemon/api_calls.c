@@ -133,7 +133,7 @@ api_calls_record(struct http_req *req)
 	} else if (!json_is_integer(contact) || json_integer_value(contact) <= 0) {
 		error_set(&err, ERR_INVALID, "missing_field", "contact_id",
 		    "Indiquez le contact appelé (« contact_id »).");
-	} else if (calls_record(req->app->db, &e, &o, json_integer_value(contact), outcome,
+	} else if (calls_record(req->app->db, req->cfg, &e, &o, json_integer_value(contact), outcome,
 	    note, &actor, req->now, &err) == 0) {
 		answer = api_calls_reply(req, &e, &o);
 		event_clear(&e);

@@ -9,8 +9,11 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "api.h"
+#include "audit.h"
+#include "chase.h"
 #include "contacts.h"
 #include "events.h"
 #include "links.h"
@@ -19,6 +22,7 @@
 #include "rsvp.h"
 #include "scheduler.h"
 #include "timeutil.h"
+#include "waitlist.h"
 
 #define API_EVENTS_RANGE_DEFAULT (92 * 24 * 3600)	/* occurrences listed without ?to= */
 
@@ -400,8 +404,10 @@ api_events_rsvp_set(struct http_req *req)
 	struct audit_actor actor = api_actor(req);
 	struct event_occ o;
 	struct event e;
+	struct rsvp_change ch = { 0, 0, 0, RSVP_NONE, "manual", 0, NULL };
 	char details[96];
 	int answer, a, present, rc;
+	bool told;
 
 	if (req->json == NULL)
 		return http_reply_fail(req, 400, "invalid_json", NULL,
@@ -422,10 +428,14 @@ api_events_rsvp_set(struct http_req *req)
 	}
 	snprintf(details, sizeof(details), "{\"occurrence\":%lld,\"contact_id\":%lld}",
 	    (long long)o.key, (long long)req->ids[1]);
+	ch.event_id = e.id;
+	ch.key = o.key;
+	ch.contact_id = req->ids[1];
+	ch.answer = (enum rsvp_answer)a;
+	ch.by = req->user.login;
 	if (db_txn_begin(req->app->db, &err) < 0)
 		goto fail;
-	rc = (a >= 0 && rsvp_set_answer(req->app->db, e.id, o.key, req->ids[1],
-	    (enum rsvp_answer)a, "manual", 0, req->user.login, req->now) < 0) ||
+	rc = (a >= 0 && waitlist_answer(req->app->db, req->cfg, &ch, req->now, &told) < 0) ||
 	    (present >= -1 && rsvp_set_present(req->app->db, e.id, o.key, req->ids[1],
 	    present, req->now) < 0) ||
 	    audit_record(req->app->db, &actor, req->now, "rsvp", "event", e.id, details) < 0 ?
@@ -433,6 +443,7 @@ api_events_rsvp_set(struct http_req *req)
 	if (db_txn_end(req->app->db, rc, &err) < 0)
 		goto fail;
 	event_clear(&e);
+	scheduler_poke(req->app->sched);	/* an offer made: when it ends */
 	return api_events_rsvps(req);
 fail:
 	event_clear(&e);
@@ -490,4 +501,138 @@ int
 api_reports_sessions(struct http_req *req)
 {
 	return api_events_csv(req, 0, api_events_is_animateur(req) ? req->user.id : 0);
+}
+
+/* The session of a chase, refused (409) when it has begun or is cancelled. */
+static int
+api_events_chase_session(struct http_req *req, struct event *e, struct event_occ *o,
+    int *answer)
+{
+	struct error err = { 0 };
+
+	if (api_events_load(req, e, answer) < 0)
+		return -1;
+	if (api_events_session(req, e, o, answer) < 0) {
+		event_clear(e);
+		return -1;
+	}
+	if (o->starts_at <= req->now)
+		error_set(&err, ERR_CONFLICT, "started", NULL, "Cette séance a déjà commencé : "
+		    "il n'y a plus personne à relancer.");
+	else if (o->cancelled || e->cancelled_at)
+		error_set(&err, ERR_CONFLICT, "cancelled", NULL, "Cette séance est annulée.");
+	else
+		return 0;
+	event_clear(e);
+	*answer = http_reply_error(req, &err);
+	return -1;
+}
+
+int
+api_events_chase_preview(struct http_req *req)
+{
+	struct chase_plan p;
+	struct event_occ o;
+	struct event e;
+	json_t *j = NULL;
+	int answer;
+
+	if (api_events_chase_session(req, &e, &o, &answer) < 0)
+		return answer;
+	if (chase_plan(req->app->db, &e, &o, &p) == 0)
+		j = chase_preview_json(req->app->db, req->cfg, &e, &o, &p);
+	chase_plan_clear(&p);
+	event_clear(&e);
+	if (j == NULL)
+		return http_reply_kind(req, ERR_DB);
+	json_object_set_new(j, "session", event_occ_to_json(&o));
+	return http_reply_json(req, 200, j);
+}
+
+static const char *const api_chase_keys[] = { "confirm", NULL };
+
+/* 409 when the session was chased already and the request does not confirm. */
+static int
+api_events_chase_again(struct http_req *req, const struct event *e,
+    const struct event_occ *o, struct error *err)
+{
+	bool confirm = false, present;
+	char by[64], when[40];
+	struct tm tm;
+	time_t t;
+	int64_t at;
+	int sent, known;
+
+	if (req->json && (api_check_keys(req->json, api_chase_keys, err) < 0 ||
+	    api_get_bool(req->json, "confirm", &confirm, &present, err) < 0))
+		return -1;
+	if ((known = chase_last(req->app->db, e->id, o->key, &at, by, sizeof(by), &sent)) < 0)
+		return error_fail(err, ERR_DB);
+	if (!known || confirm)
+		return 0;
+	t = (time_t)at;
+	localtime_r(&t, &tm);
+	strftime(when, sizeof(when), "%d/%m/%Y à %H:%M", &tm);
+	return error_set(err, ERR_CONFLICT, "already_chased", "confirm", "Une relance a déjà été "
+	    "envoyée le %s par %s (%d SMS). Confirmez pour relancer encore.", when,
+	    by[0] ? by : "?", sent);
+}
+
+int
+api_events_chase_send(struct http_req *req)
+{
+	struct audit_actor actor = api_actor(req);
+	struct error err = { 0 };
+	struct chase_plan p = { 0 };
+	struct event_occ o;
+	struct event e;
+	char details[96];
+	size_t left_out;
+	int answer, sent = 0, rc;
+
+	if (api_events_chase_session(req, &e, &o, &answer) < 0)
+		return answer;
+	if (api_events_chase_again(req, &e, &o, &err) < 0)
+		goto fail;
+	snprintf(details, sizeof(details), "{\"occurrence\":%lld}", (long long)o.key);
+	if (db_txn_begin(req->app->db, &err) < 0)
+		goto fail;
+	if (chase_plan(req->app->db, &e, &o, &p) < 0)
+		rc = -1;
+	else if (p.to.n == 0)
+		rc = error_set(&err, ERR_CONFLICT, "nobody", NULL, "Personne à relancer : tout le "
+		    "monde a répondu, ou ceux qui n'ont pas répondu ne reçoivent pas de SMS.");
+	else
+		rc = chase_send(req->app->db, req->cfg, &e, &o, &p, req->user.login, req->now,
+		    &sent) < 0 || audit_record(req->app->db, &actor, req->now, "chase", "event",
+		    e.id, details) < 0 ? -1 : 0;
+	if (db_txn_end(req->app->db, rc, &err) < 0)
+		goto fail;
+	left_out = json_array_size(p.left_out);
+	chase_plan_clear(&p);
+	event_clear(&e);
+	return http_reply_json(req, 200, json_pack("{s:i, s:I, s:o}", "sent", sent,
+	    "left_out", (json_int_t)left_out, "at", time_json(req->now)));
+fail:
+	chase_plan_clear(&p);
+	event_clear(&e);
+	return http_reply_error(req, &err);
+}
+
+int
+api_reports_coming(struct http_req *req)
+{
+	const char *d = http_arg(req, "days");
+	char *end = NULL;
+	long days = d ? strtol(d, &end, 10) : 7;
+	json_t *j;
+
+	if ((d && *end != '\0') || days < 1 || days > 92)
+		return http_reply_fail(req, 400, "invalid", "days",
+		    "« days » est un nombre de jours de 1 à 92.");
+	j = reports_coming_json(req->app->db, api_events_is_animateur(req) ? req->user.id : 0,
+	    req->now, req->now + days * 24 * 3600);
+	if (j == NULL)
+		return http_reply_kind(req, ERR_DB);
+	return http_reply_json(req, 200, j);
 }

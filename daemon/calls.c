@@ -11,6 +11,7 @@
 #include "replies.h"
 #include "rsvp.h"
 #include "timeutil.h"
+#include "waitlist.h"
 
 /* Most sessions of one atelier in a list's window. */
 #define CALLS_MAX_SESSIONS 64
@@ -288,15 +289,17 @@ calls_callers_json(struct db *db, int64_t since, json_t *sessions)
 }
 
 int
-calls_record(struct db *db, const struct event *e, const struct event_occ *o,
-    int64_t contact_id, const char *outcome, const char *note,
+calls_record(struct db *db, const struct config *cfg, const struct event *e,
+    const struct event_occ *o, int64_t contact_id, const char *outcome, const char *note,
     const struct audit_actor *actor, int64_t now, struct error *err)
 {
 	DB_SQL(sql, "INSERT INTO phone_calls (event_id, occurrence, contact_id, outcome, "
 	    "note, by_user, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
 	static const char *const outcomes[] = { "yes", "no", "no_answer", "wrong_number", NULL };
-	enum rsvp_answer answer = RSVP_NONE;
+	struct rsvp_change ch = { e->id, o->key, contact_id, RSVP_NONE, "phone", 0,
+		actor->name };
 	char details[128];
+	bool told;
 	sqlite3_stmt *st;
 	size_t i;
 	int rc;
@@ -310,9 +313,9 @@ calls_record(struct db *db, const struct event *e, const struct event_occ *o,
 		return error_set(err, ERR_NOT_FOUND, "not_found", "contact_id",
 		    "Ce contact n'est pas invité à cet atelier.");
 	if (strcmp(outcome, "yes") == 0)
-		answer = RSVP_YES;
+		ch.answer = RSVP_YES;
 	else if (strcmp(outcome, "no") == 0)
-		answer = RSVP_NO;
+		ch.answer = RSVP_NO;
 	snprintf(details, sizeof(details), "{\"occurrence\":%lld,\"contact_id\":%lld,"
 	    "\"outcome\":\"%s\"}", (long long)o->key, (long long)contact_id, outcomes[i]);
 	if (db_txn_begin(db, err) < 0)
@@ -329,8 +332,7 @@ calls_record(struct db *db, const struct event *e, const struct event_occ *o,
 		rc = db_step_done(db, st) < 0 ||
 		    (strcmp(outcome, "no_answer") != 0 &&
 		    replies_calls_returned(db, contact_id) < 0) ||
-		    (answer != RSVP_NONE && rsvp_set_answer(db, e->id, o->key, contact_id, answer,
-		    "phone", 0, actor->name, now) < 0) ||
+		    (ch.answer != RSVP_NONE && waitlist_answer(db, cfg, &ch, now, &told) < 0) ||
 		    audit_record(db, actor, now, "call", "event", e->id, details) < 0 ? -1 : 0;
 	}
 	return db_txn_end(db, rc, err);

@@ -28,6 +28,7 @@
 #include <stdint.h>
 
 #include "audit.h"
+#include "config.h"
 #include "db.h"
 #include "error.h"
 #include "events.h"
@@ -73,8 +74,8 @@ json_t *calls_callers_json(struct db *db, int64_t since, json_t *sessions);
  * -1 with *err (ERR_INVALID for the outcome, ERR_NOT_FOUND when the
  * contact is not one of the session's people) and nothing stored.
  */
-int calls_record(struct db *db, const struct event *e, const struct event_occ *o,
-    int64_t contact_id, const char *outcome, const char *note,
+int calls_record(struct db *db, const struct config *cfg, const struct event *e,
+    const struct event_occ *o, int64_t contact_id, const char *outcome, const char *note,
     const struct audit_actor *actor, int64_t now, struct error *err);
 
 #endif

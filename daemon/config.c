@@ -200,7 +200,7 @@ static const char *const config_keys_database[] = { "path", NULL };
 static const char *const config_keys_http[] = { "listen", "tls_cert", "tls_key", "hosts",
 	NULL };
 static const char *const config_keys_sending[] = { "hours", "days", "max_per_minute",
-	"max_per_day", "retry_delay", "reply_days", NULL };
+	"max_per_day", "retry_delay", "reply_days", "waitlist_hold_hours", NULL };
 static const char *const config_keys_backup[] = { "dir", "time", "keep", NULL };
 static const char *const config_keys_retention[] = { "months", NULL };
 static const char *const config_keys_modem[] = { "device", "connection", "pin",
@@ -366,6 +366,10 @@ config_set_sending(struct config_state *st, const char *name, const char *value)
 		if (config_parse_int(value, 1, 90, &cfg->reply_days) < 0)
 			return config_fail(st, "[sending] reply_days: expected days from 1 "
 			    "to 90, got '%s'", value);
+	} else if (strcmp(name, "waitlist_hold_hours") == 0) {
+		if (config_parse_int(value, 1, 168, &cfg->waitlist_hold_hours) < 0)
+			return config_fail(st, "[sending] waitlist_hold_hours: expected hours "
+			    "from 1 to 168, got '%s'", value);
 	} else {
 		if (config_parse_int(value, 1, 100000, &cfg->max_per_day) < 0)
 			return config_fail(st, "[sending] max_per_day: expected a number "
@@ -665,6 +669,7 @@ config_new_defaults(const char *name)
 	cfg->max_per_day = 500;
 	cfg->retry_delay = 30;
 	cfg->reply_days = 7;
+	cfg->waitlist_hold_hours = 24;
 	cfg->backup_time_min = 2 * 60 + 30;
 	cfg->backup_keep = 14;
 	cfg->retention_months = 24;

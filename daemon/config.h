@@ -89,6 +89,8 @@ struct config {
 	int max_per_day;	/* default 500 */
 	int retry_delay;	/* seconds before the first retry, doubled after; default 30 */
 	int reply_days;		/* days a message without an atelier takes OUI/NON; default 7 */
+	int waitlist_hold_hours;	/* hours a place freed is held for the one offered it;
+				   default 24 */
 
 	char *backup_dir;	/* nightly backups go here; NULL: none */
 	int backup_time_min;	/* minutes after local midnight, default 02:30 */

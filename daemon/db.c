@@ -617,6 +617,19 @@ db_bind_int_or_null(sqlite3_stmt *st, int i, int64_t v)
 		sqlite3_bind_null(st, i);
 }
 
+int64_t
+db_step_int(sqlite3_stmt *st, int64_t fallback)
+{
+	int64_t v = fallback;
+
+	if (st == NULL)
+		return fallback;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return v;
+}
+
 int64_t *
 db_collect_ids(sqlite3_stmt *st, size_t *n)
 {

@@ -217,6 +217,13 @@ void db_bind_int_or_null(sqlite3_stmt *st, int i, int64_t v);
  */
 int64_t *db_collect_ids(sqlite3_stmt *st, size_t *n);
 
+/*
+ * Steps st (bound by the caller, NULL allowed) once and returns the
+ * integer of its first column, or fallback without a row or on error (or
+ * for a NULL st); then resets st.
+ */
+int64_t db_step_int(sqlite3_stmt *st, int64_t fallback);
+
 /* Copies column i of the current row; NULL for SQL NULL.  Caller frees. */
 char *db_column_strdup(sqlite3_stmt *st, int i);
 

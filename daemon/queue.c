@@ -136,6 +136,25 @@ queue_add(struct db *db, const char *to, int64_t contact_id, const char *body,
 }
 
 int
+queue_link_event(struct db *db, int64_t id, int64_t event_id, int64_t key,
+    int64_t reply_until)
+{
+	DB_SQL(sql, "UPDATE messages SET event_id = ?2, event_occurrence = ?3, "
+	    "reply_until = ?4 WHERE id = ?1 AND status = 'queued'");
+	sqlite3_stmt *st = db_stmt(db, sql);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, event_id);
+	sqlite3_bind_int64(st, 3, key);
+	db_bind_int_or_null(st, 4, reply_until);
+	if (db_step_done(db, st) < 0)
+		return -1;
+	return sqlite3_changes(db_handle(db)) == 1 ? 0 : -1;
+}
+
+int
 queue_add_campaign(struct db *db, const struct queue_campaign_msg *m, int64_t now,
     struct error *err)
 {

@@ -109,6 +109,14 @@ int queue_add(struct db *db, const char *to, int64_t contact_id, const char *bod
     enum queue_kind kind, const char *created_by, int64_t now, int64_t *id,
     struct error *err);
 
+/*
+ * Links message id, just queued by queue_add(), to session key of atelier
+ * event_id, taking a reply until reply_until (0: none): its OUI/NON is then
+ * that session's RSVP (replies.h).  0 or -1.
+ */
+int queue_link_event(struct db *db, int64_t id, int64_t event_id, int64_t key,
+    int64_t reply_until);
+
 /* A message of a campaign, as the scheduler makes it. */
 struct queue_campaign_msg {
 	int64_t campaign_id;

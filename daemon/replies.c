@@ -17,6 +17,7 @@
 #include "queue.h"
 #include "rsvp.h"
 #include "texts.h"
+#include "waitlist.h"
 #include "webhook.h"
 #include "window.h"
 
@@ -185,14 +186,25 @@ replies_acknowledge(struct db *db, const struct config *cfg, const struct replie
 	return rc;
 }
 
-/* yes/no to an open question about an atelier: the RSVP. */
+/*
+ * yes/no to an open question about an atelier: the RSVP, against the
+ * session's places (waitlist.h); the campaign's acknowledgement unless
+ * the person was told about a place instead.
+ */
 static int
 replies_rsvp(struct db *db, const struct config *cfg, int64_t id, const struct replies_row *r,
     const struct replies_route *rt, enum intent intent, int64_t now, bool *queued)
 {
-	if (rsvp_set_answer(db, rt->event_id, rt->key, r->contact_id,
-	    intent == INTENT_YES ? RSVP_YES : RSVP_NO, "sms", id, NULL, now) < 0)
+	struct rsvp_change ch = { rt->event_id, rt->key, r->contact_id,
+		intent == INTENT_YES ? RSVP_YES : RSVP_NO, "sms", id, NULL };
+	bool told;
+
+	if (waitlist_answer(db, cfg, &ch, now, &told) < 0)
 		return -1;
+	if (told) {
+		*queued = true;
+		return 0;
+	}
 	return replies_acknowledge(db, cfg, r, rt, now, queued);
 }
 

@@ -15,6 +15,7 @@
 #include "queue.h"
 #include "recur.h"
 #include "texts.h"
+#include "waitlist.h"
 
 #define SCHEDULER_OCC_KEY_MAX 96	/* "202612031400>202612041400 -21d@10:00" */
 #define SCHEDULER_ITEMS_MAX 256		/* candidates looked at per campaign and pass */
@@ -628,11 +629,16 @@ scheduler_main_pass(void *arg, bool *listen)
 {
 	struct scheduler *s = arg;
 	const struct config *cfg = app_config(s->app);	/* this pass's snapshot */
-	int64_t now = s->app->now(), next_due;
+	int64_t now = s->app->now(), next_due, offer_end;
 	int queued;
 
 	(void)listen;
 	queued = scheduler_run(s->db, cfg, now, &next_due);
+	/* places offered from the waiting list whose time is up pass on */
+	if (waitlist_pass(s->db, cfg, now, &offer_end) < 0)
+		log_err("scheduler: waiting lists: pass failed; retried at the next one");
+	else if (offer_end && (next_due == 0 || offer_end < next_due))
+		next_due = offer_end;
 	config_free(cfg);
 	if (next_due == 0 || next_due > now + SCHEDULER_IDLE_MAX)
 		next_due = now + SCHEDULER_IDLE_MAX;

@@ -496,13 +496,13 @@ START_TEST(test_rsvps_and_report)
 	ck_assert_int_eq(e2e_call(&E, &A, "GET", "/api/v1/reports/sessions.csv?from=2026-11-01"
 	    "&to=2026-12-01", NULL, &resp), 200);
 	ck_assert_ptr_nonnull(strstr(resp.body, "Atelier;Lieu;Date;Heure;Séance;Invités;"
-	    "SMS reçus;Oui;Non;Sans réponse;Présents\r\n"));
+	    "SMS reçus;Oui;Non;Sans réponse;Présents;En attente;Places restantes\r\n"));
 	ck_assert_ptr_nonnull(strstr(resp.body, "Repair café;Atelier;07/11/2026;14:00;prévue;"
-	    "4;0;1;1;2;1\r\n"));
+	    "4;0;1;1;2;1;0;\r\n"));
 	ck_assert_ptr_nonnull(strstr(resp.body, "Repair café;Atelier;14/11/2026;14:00;prévue;"
-	    "4;0;0;0;4;1\r\n"));
-	ck_assert_ptr_nonnull(strstr(resp.body, "Total;;;;;8;0;1;1;6;2\r\n"));
-	ck_assert_ptr_nonnull(strstr(resp.body, "Personnes différentes présentes;;;;;;;;;;1\r\n"));
+	    "4;0;0;0;4;1;0;\r\n"));
+	ck_assert_ptr_nonnull(strstr(resp.body, "Total;;;;;8;0;1;1;6;2;0;\r\n"));
+	ck_assert_ptr_nonnull(strstr(resp.body, "Personnes différentes présentes;;;;;;;;;;1;;\r\n"));
 	e2e_resp_free(&resp);
 	snprintf(path, sizeof(path), "/api/v1/events/%lld/report.csv?from=2026-11-10",
 	    (long long)ev);
@@ -510,6 +510,201 @@ START_TEST(test_rsvps_and_report)
 	ck_assert_ptr_null(strstr(resp.body, "07/11/2026"));
 	ck_assert_ptr_nonnull(strstr(resp.body, "14/11/2026"));
 	e2e_resp_free(&resp);
+}
+END_TEST
+
+/* The count of key in the counts of a session's answer. */
+static json_int_t
+count_of(json_t *session, const char *key)
+{
+	return json_integer_value(json_object_get(json_object_get(session, "counts"), key));
+}
+
+/* Asserts that the last message to contact id contains text. */
+static void
+assert_last_message(json_int_t id, const char *text)
+{
+	char path[96];
+	json_t *list;
+	const char *body;
+
+	snprintf(path, sizeof(path), "/api/v1/messages?contact_id=%lld", (long long)id);
+	list = call(&A, "GET", path, NULL, 200);
+	body = json_string_value(json_object_get(json_array_get(list, 0), "body"));
+	ck_assert_msg(body && strstr(body, text), "last message to %lld: %s (want %s)",
+	    (long long)id, body ? body : "none", text);
+	json_decref(list);
+}
+
+/* Sets contact's answer for the next session of ev by hand; the session's JSON (to decref). */
+static json_t *
+answer_by_hand(json_int_t ev, json_int_t contact, const char *answer)
+{
+	char path[96], body[48];
+
+	snprintf(path, sizeof(path), "/api/v1/events/%lld/rsvps/%lld", (long long)ev,
+	    (long long)contact);
+	snprintf(body, sizeof(body), "{\"answer\":\"%s\"}", answer);
+	return call(&A, "PUT", path, body, 200);
+}
+
+/*
+ * Capacity 2, answers set by staff: the third yes waits and is told so in
+ * English; withdrawing a yes offers the place to them; the counts and the
+ * report say who comes, who waits and how many places are left.
+ */
+START_TEST(test_waitlist_by_staff)
+{
+	json_int_t g = make_group(), ev;
+	json_t *r;
+	struct e2e_resp resp;
+	char body[512], path[160], start[32], end[32];
+
+	iso_in(7 * 24 * 3600, start, sizeof(start));
+	iso_in(7 * 24 * 3600 + 7200, end, sizeof(end));
+	snprintf(body, sizeof(body), "{\"title\":\"Couture\",\"place\":\"Salle 1\","
+	    "\"starts_at\":\"%s\",\"ends_at\":\"%s\",\"capacity\":2,\"group_ids\":[%lld]}",
+	    start, end, (long long)g);
+	ev = id_of(call(&A, "POST", "/api/v1/events", body, 201));
+	json_decref(answer_by_hand(ev, 1, "yes"));
+	r = answer_by_hand(ev, 2, "yes");
+	ck_assert_int_eq(count_of(r, "places_left"), 0);
+	json_decref(r);
+	/* full: Zoé waits, and gets the waiting SMS in English */
+	r = answer_by_hand(ev, 3, "yes");
+	ck_assert_int_eq(count_of(r, "yes"), 2);
+	ck_assert_int_eq(count_of(r, "waiting"), 1);
+	ck_assert_int_eq(count_of(r, "none"), 1);
+	ck_assert_int_eq(count_of(r, "capacity"), 2);
+	ck_assert(json_is_true(json_object_get(json_array_get(json_object_get(r, "rsvps"), 3),
+	    "waiting")));
+	json_decref(r);
+	assert_last_message(3, "It is full for now: you are on the waiting list");
+	/* Awa is taken off by staff: the place is offered to Zoé and held for her */
+	r = answer_by_hand(ev, 1, "none");
+	ck_assert_int_eq(count_of(r, "yes"), 1);
+	ck_assert_int_eq(count_of(r, "places_left"), 0);
+	ck_assert(json_is_string(json_object_get(json_array_get(json_object_get(r, "rsvps"), 3),
+	    "offered_until")));
+	json_decref(r);
+	assert_last_message(3, "A place is free: Couture");
+	/* she said yes on the phone: the place is hers */
+	r = answer_by_hand(ev, 3, "yes");
+	ck_assert_int_eq(count_of(r, "yes"), 2);
+	ck_assert_int_eq(count_of(r, "waiting"), 0);
+	json_decref(r);
+	snprintf(path, sizeof(path), "/api/v1/events/%lld/report.csv", (long long)ev);
+	ck_assert_int_eq(e2e_call(&E, &A, "GET", path, NULL, &resp), 200);
+	ck_assert_msg(strstr(resp.body, "prévue;4;0;2;0;2;0;0;0\r\n") != NULL, "%s", resp.body);
+	e2e_resp_free(&resp);
+	/* full again: a yes given on the phone to the landline's owner waits too */
+	snprintf(path, sizeof(path), "/api/v1/events/%lld/calls", (long long)ev);
+	json_decref(call(&A, "POST", path, "{\"contact_id\":4,\"outcome\":\"yes\"}", 200));
+	snprintf(path, sizeof(path), "/api/v1/events/%lld/rsvps", (long long)ev);
+	r = call(&A, "GET", path, NULL, 200);
+	ck_assert_int_eq(count_of(r, "yes"), 2);
+	ck_assert_int_eq(count_of(r, "waiting"), 1);
+	json_decref(r);
+}
+END_TEST
+
+/*
+ * Relancer: the preview lists those who have not answered and can get an
+ * SMS, with the text and its cost; the chase goes to them only, never to
+ * a "non" or a STOP; a second one must be confirmed.  The dashboard's
+ * coming sessions say how many are without an answer.
+ */
+START_TEST(test_chase)
+{
+	struct e2e_client anim;
+	json_int_t g = make_group(), ev, denis;
+	json_t *r, *list, *o;
+	struct e2e_resp resp;
+	char body[512], path[160], start[32], end[32];
+	size_t i;
+	bool found = false;
+
+	denis = id_of(call(&A, "POST", "/api/v1/contacts",
+	    "{\"first_name\":\"Denis\",\"last_name\":\"Roux\",\"phone\":\"06 12 34 56 05\"}", 201));
+	snprintf(path, sizeof(path), "/api/v1/contacts/%lld", (long long)denis);
+	json_decref(call(&A, "PATCH", path, "{\"opted_out\":true}", 200));
+	iso_in(3 * 24 * 3600, start, sizeof(start));
+	iso_in(3 * 24 * 3600 + 7200, end, sizeof(end));
+	snprintf(body, sizeof(body), "{\"title\":\"Couture\",\"place\":\"Salle 1\","
+	    "\"starts_at\":\"%s\",\"ends_at\":\"%s\",\"group_ids\":[%lld],"
+	    "\"contact_ids\":[%lld]}", start, end, (long long)g, (long long)denis);
+	ev = id_of(call(&A, "POST", "/api/v1/events", body, 201));
+	json_decref(answer_by_hand(ev, 1, "no"));
+	json_decref(answer_by_hand(ev, 2, "yes"));
+
+	/* the preview: Zoé only, in English; the landline and the STOP left out */
+	snprintf(path, sizeof(path), "/api/v1/events/%lld/chase", (long long)ev);
+	r = call(&A, "GET", path, NULL, 200);
+	list = json_object_get(r, "recipients");
+	ck_assert_uint_eq(json_array_size(list), 1);
+	o = json_array_get(list, 0);
+	ck_assert_int_eq(json_integer_value(json_object_get(o, "contact_id")), 3);
+	ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(o, "text")),
+	    "Hello Zoé, are you coming to Couture"));
+	ck_assert_int_eq(json_integer_value(json_object_get(o, "parts")), 1);
+	ck_assert_int_eq(json_integer_value(json_object_get(r, "sms")), 1);
+	ck_assert_int_eq(json_integer_value(json_object_get(r, "parts")), 1);
+	ck_assert(json_is_null(json_object_get(r, "last")));
+	list = json_object_get(r, "left_out");
+	ck_assert_uint_eq(json_array_size(list), 2);
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(list, 0), "reason")),
+	    "no_mobile");
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(list, 1), "reason")),
+	    "stop");
+	json_decref(r);
+
+	/* sent to Zoé only */
+	r = call(&A, "POST", path, NULL, 200);
+	ck_assert_int_eq(json_integer_value(json_object_get(r, "sent")), 1);
+	ck_assert_int_eq(json_integer_value(json_object_get(r, "left_out")), 2);
+	json_decref(r);
+	json_decref(wait_for("/api/v1/messages?contact_id=3", 1));
+	json_decref(wait_for("/api/v1/messages?contact_id=1", 0));
+	json_decref(wait_for("/api/v1/messages?contact_id=2", 0));
+	snprintf(body, sizeof(body), "/api/v1/messages?contact_id=%lld", (long long)denis);
+	json_decref(wait_for(body, 0));
+
+	/* a second chase says when the first went, and waits for a confirmation */
+	ck_assert_int_eq(e2e_call(&E, &A, "POST", path, "{}", &resp), 409);
+	ck_assert_str_eq(e2e_error_code(&resp), "already_chased");
+	ck_assert_ptr_nonnull(strstr(resp.body, "Une relance a déjà été envoyée le "));
+	e2e_resp_free(&resp);
+	json_decref(wait_for("/api/v1/messages?contact_id=3", 1));
+	r = call(&A, "GET", path, NULL, 200);
+	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(r, "last"), "sent")),
+	    1);
+	json_decref(r);
+	json_decref(call(&A, "POST", path, "{\"confirm\":true}", 200));
+	json_decref(wait_for("/api/v1/messages?contact_id=3", 2));
+
+	/* the dashboard: this session, 3 still without an answer */
+	list = call(&A, "GET", "/api/v1/reports/coming?days=7", NULL, 200);
+	json_array_foreach(list, i, o) {
+		if (json_integer_value(json_object_get(o, "event_id")) != ev)
+			continue;
+		found = true;
+		ck_assert_int_eq(json_integer_value(json_object_get(o, "none")), 3);
+		ck_assert_int_eq(json_integer_value(json_object_get(o, "yes")), 1);
+	}
+	ck_assert(found);
+	json_decref(list);
+	json_decref(call(&A, "GET", "/api/v1/reports/coming?days=0", NULL, 400));
+
+	/* an animateur neither sees nor chases an atelier they do not run */
+	e2e_client_init(&anim);
+	ck_assert_int_eq(e2e_login(&E, &anim, E2E_ANIMATEUR, E2E_ANIMATEUR_PW), 200);
+	json_decref(call(&anim, "GET", path, NULL, 404));
+	json_decref(call(&anim, "POST", path, "{\"confirm\":true}", 404));
+	list = call(&anim, "GET", "/api/v1/reports/coming", NULL, 200);
+	ck_assert_uint_eq(json_array_size(list), 0);
+	json_decref(list);
+	e2e_client_free(&anim);
+	json_decref(wait_for("/api/v1/messages?contact_id=3", 2));
 }
 END_TEST
 
@@ -853,6 +1048,8 @@ campaigns_suite(void)
 	tcase_add_test(tc, test_campaign_cancel);
 	tcase_add_test(tc, test_campaign_before_event);
 	tcase_add_test(tc, test_rsvps_and_report);
+	tcase_add_test(tc, test_waitlist_by_staff);
+	tcase_add_test(tc, test_chase);
 	tcase_add_test(tc, test_calls_list);
 	tcase_add_test(tc, test_calls_called);
 	tcase_add_test(tc, test_animateur_inbox);

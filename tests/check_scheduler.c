@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "campaigns.h"
+#include "chase.h"
 #include "contacts.h"
 #include "events.h"
 #include "groups.h"
@@ -21,6 +22,7 @@
 #include "test_db.h"
 #include "test_main.h"
 #include "timeutil.h"
+#include "waitlist.h"
 
 static const struct audit_actor sched_actor = { 0, "test" };
 
@@ -659,6 +661,232 @@ START_TEST(sched_test_rsvp_routing)
 }
 END_TEST
 
+/*
+ * An atelier with capacity places (0: no limit), invitations sent to the group at
+ * 2026-11-26 10:01 and the session on 2026-12-03 14:00.
+ */
+static int64_t
+sched_waitlist_event(struct db *db, const struct config *cfg, int64_t group, int capacity)
+{
+	const char *offsets[] = { "-7d@10:00" };
+	struct queue_msg m;
+	char sql[96];
+	int64_t ev, now = sched_time("2026-11-26T10:01:00+01:00");
+
+	ev = sched_event(db, "Cuisine", "2026-12-03T14:00:00+01:00", NULL, group);
+	snprintf(sql, sizeof(sql), "UPDATE events SET capacity = %d WHERE id = %lld", capacity,
+	    (long long)ev);
+	ck_assert_int_eq(capacity ? db_exec(db, sql) : 0, 0);
+	sched_event_campaign(db, ev, group, offsets, 1, "2026-11-20T09:00:00+01:00");
+	ck_assert_int_gt(sched_run(db, cfg, "2026-11-26T10:00:00+01:00", NULL), 0);
+	while (queue_claim_next(db, "modem", now, &m) == 1) {
+		ck_assert_int_eq(queue_mark_sent(db, m.id, now), 0);
+		queue_msg_clear(&m);
+	}
+	return ev;
+}
+
+/* The text of the last message to number. */
+static const char *
+sched_last_to(struct db *db, const char *number)
+{
+	char sql[160];
+
+	snprintf(sql, sizeof(sql), "SELECT body FROM messages WHERE to_number = '%s' "
+	    "ORDER BY id DESC LIMIT 1", number);
+	return sched_text(db, sql);
+}
+
+/* Asserts that the last message to number contains text. */
+static void
+sched_assert_last(struct db *db, const char *number, const char *text)
+{
+	const char *body = sched_last_to(db, number);
+
+	ck_assert_msg(strstr(body, text) != NULL, "to %s: %s (want %s)", number, body, text);
+}
+
+/*
+ * Capacity 2: the third and fourth "oui" wait and are told so in their
+ * language; a "non" frees a place, which is offered to the first one
+ * waiting who did not send STOP; their "oui" takes it.  Every step is in
+ * the history.
+ */
+START_TEST(sched_test_waitlist)
+{
+	struct config *cfg = sched_config();
+	struct test_db t;
+	struct error err = { 0 };
+	enum intent intent;
+	int64_t ids[3], all[5], g, emma, next;
+
+	time_set_zone("Europe/Paris");
+	test_db_open(&t);
+	g = sched_group(t.db, ids);
+	emma = sched_contact(t.db, "Emma", "06 12 34 56 05", "fr");
+	memcpy(all, ids, sizeof(ids));
+	all[3] = emma;
+	all[4] = 4;	/* Denis, who sent STOP */
+	ck_assert_int_eq(groups_set_members(t.db, g, all, 5, &sched_actor, 1, &err), 0);
+	sched_waitlist_event(t.db, cfg, g, 2);
+	ck_assert_int_eq(sched_count(t.db, "kind = 'campaign'"), 4);
+
+	sched_reply(t.db, cfg, "+33612345601", "oui", "2026-11-26T11:00:00+01:00", &intent);
+	sched_reply(t.db, cfg, "+33612345603", "Oui !", "2026-11-26T11:05:00+01:00", &intent);
+	ck_assert_int_eq(sched_count(t.db, "kind = 'direct'"), 0);
+	/* full: Bruno (English) then Emma wait, and are told so */
+	sched_reply(t.db, cfg, "+33612345602", "yes", "2026-11-26T11:10:00+01:00", &intent);
+	sched_assert_last(t.db, "+33612345602",
+	    "It is full for now: you are on the waiting list");
+	sched_reply(t.db, cfg, "+33612345605", "oui", "2026-11-26T11:20:00+01:00", &intent);
+	sched_assert_last(t.db, "+33612345605", "C'est complet pour l'instant : vous etes sur "
+	    "la liste d'attente, nous vous écrivons si une place se libère.");
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM rsvps WHERE answer = 'yes' AND "
+	    "waiting_since IS NULL"), 2);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM rsvps WHERE waiting_since IS "
+	    "NOT NULL"), 2);
+
+	/* Bruno sends STOP; Awa says no: the place goes to Emma, not to Bruno */
+	sched_reply(t.db, cfg, "+33612345602", "STOP", "2026-11-27T09:00:00+01:00", &intent);
+	ck_assert_int_eq(intent, INTENT_STOP);
+	sched_reply(t.db, cfg, "+33612345601", "non", "2026-11-27T10:00:00+01:00", &intent);
+	sched_assert_last(t.db, "+33612345605",
+	    "Une place s'est libérée : Cuisine, jeudi 3 décembre à 14h. Répondez OUI d'ici 24 h");
+	ck_assert_int_eq(sched_count(t.db, "to_number = '+33612345605' AND event_occurrence = "
+	    "202612031400 AND reply_until > 0 AND kind = 'direct'"), 1);
+	ck_assert_int_eq(sched_count(t.db, "to_number = '+33612345602' AND body LIKE "
+	    "'%place is free%'"), 0);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM rsvp_history WHERE "
+	    "step = 'skipped' AND contact_id = 2"), 1);
+
+	/* Emma's oui takes it, and she is told */
+	sched_reply(t.db, cfg, "+33612345605", "oui", "2026-11-27T12:00:00+01:00", &intent);
+	sched_assert_last(t.db, "+33612345605", "C'est noté, la place est à vous");
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM rsvps WHERE answer = 'yes' AND "
+	    "waiting_since IS NULL"), 2);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM rsvps WHERE waiting_since IS "
+	    "NOT NULL OR offered_until IS NOT NULL"), 0);
+	ck_assert_str_eq(sched_text(t.db, "SELECT group_concat(contact_id || ':' || answer || "
+	    "':' || ifnull(step, '-'), ' ') FROM (SELECT * FROM rsvp_history ORDER BY id)"),
+	    "1:yes:- 3:yes:- 2:yes:waiting 5:yes:waiting 1:no:- 2:none:skipped "
+	    "5:yes:offered 5:yes:placed");
+	/* Awa changes her mind: full, she waits; a third place opened by staff is hers */
+	sched_reply(t.db, cfg, "+33612345601", "oui", "2026-11-27T13:00:00+01:00", &intent);
+	sched_assert_last(t.db, "+33612345601", "vous etes sur la liste d'attente");
+	ck_assert_int_eq(db_exec(t.db, "UPDATE events SET capacity = 3"), 0);
+	ck_assert_int_eq(waitlist_pass(t.db, cfg, sched_time("2026-11-27T14:00:00+01:00"), &next),
+	    0);
+	sched_assert_last(t.db, "+33612345601", "Une place s'est libérée");
+	ck_assert_int_eq(next, sched_time("2026-11-28T14:00:00+01:00"));
+	test_db_close(&t);
+	config_free(cfg);
+}
+END_TEST
+
+/*
+ * Capacity 1: an offer not answered in time passes to the next one
+ * waiting; a late "oui" puts the first back at the end of the list.
+ */
+START_TEST(sched_test_waitlist_offer_ends)
+{
+	struct config *cfg = sched_config();
+	struct test_db t;
+	enum intent intent;
+	int64_t ids[3], g, next;
+
+	time_set_zone("Europe/Paris");
+	test_db_open(&t);
+	g = sched_group(t.db, ids);
+	sched_waitlist_event(t.db, cfg, g, 1);
+	sched_reply(t.db, cfg, "+33612345601", "oui", "2026-11-26T11:00:00+01:00", &intent);
+	sched_reply(t.db, cfg, "+33612345602", "yes", "2026-11-26T11:10:00+01:00", &intent);
+	sched_reply(t.db, cfg, "+33612345603", "oui", "2026-11-26T11:20:00+01:00", &intent);
+	sched_reply(t.db, cfg, "+33612345601", "non", "2026-11-28T10:00:00+01:00", &intent);
+	sched_assert_last(t.db, "+33612345602", "A place is free: Cuisine");
+	ck_assert_int_eq(test_db_int(t.db, "SELECT offered_until FROM rsvps WHERE contact_id = 2"),
+	    sched_time("2026-11-29T10:00:00+01:00"));
+
+	/* not yet */
+	ck_assert_int_eq(waitlist_pass(t.db, cfg, sched_time("2026-11-29T09:59:00+01:00"), &next),
+	    0);
+	ck_assert_int_eq(next, sched_time("2026-11-29T10:00:00+01:00"));
+	ck_assert_int_eq(sched_count(t.db, "to_number = '+33612345603' AND body LIKE "
+	    "'Une place%'"), 0);
+	/* time is up: Bruno leaves the list, Chloé is asked */
+	ck_assert_int_eq(waitlist_pass(t.db, cfg, sched_time("2026-11-29T10:00:00+01:00"), &next),
+	    1);
+	sched_assert_last(t.db, "+33612345603", "Une place s'est libérée");
+	ck_assert_int_eq(next, sched_time("2026-11-30T10:00:00+01:00"));
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM rsvps WHERE contact_id = 2 AND "
+	    "answer IS NULL AND waiting_since IS NULL"), 1);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM rsvp_history WHERE "
+	    "contact_id = 2 AND step = 'expired'"), 1);
+	/* Bruno's late yes: the place is held for Chloé, he waits again */
+	sched_reply(t.db, cfg, "+33612345602", "yes", "2026-11-29T11:00:00+01:00", &intent);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT waiting_since IS NOT NULL FROM rsvps WHERE "
+	    "contact_id = 2"), 1);
+	sched_reply(t.db, cfg, "+33612345603", "oui", "2026-11-29T12:00:00+01:00", &intent);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT contact_id FROM rsvps WHERE answer = 'yes' "
+	    "AND waiting_since IS NULL"), 3);
+	/* an offer is never held past the session's start */
+	sched_reply(t.db, cfg, "+33612345603", "non", "2026-12-03T12:00:00+01:00", &intent);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT offered_until FROM rsvps WHERE contact_id = 2"),
+	    sched_time("2026-12-03T14:00:00+01:00"));
+	sched_assert_last(t.db, "+33612345602", "within 2 h");
+	test_db_close(&t);
+	config_free(cfg);
+}
+END_TEST
+
+/* A chase (Relancer) goes to those who have not answered; their OUI is the session's RSVP. */
+START_TEST(sched_test_chase_reply)
+{
+	struct config *cfg = sched_config();
+	struct chase_plan p;
+	struct event e;
+	struct event_occ o;
+	struct error err = { 0 };
+	struct queue_msg m;
+	struct test_db t;
+	enum intent intent;
+	int64_t ids[3], g, ev, now = sched_time("2026-11-30T10:00:00+01:00");
+	int sent;
+
+	time_set_zone("Europe/Paris");
+	test_db_open(&t);
+	g = sched_group(t.db, ids);
+	ev = sched_waitlist_event(t.db, cfg, g, 0);
+	sched_reply(t.db, cfg, "+33612345601", "non", "2026-11-26T11:00:00+01:00", &intent);
+	ck_assert_int_eq(events_load(t.db, ev, &e, &err), 0);
+	ck_assert_int_eq(events_occurrence_get(t.db, &e, 202612031400, &o, &err), 0);
+	ck_assert_int_eq(chase_plan(t.db, &e, &o, &p), 0);
+	/* Bruno and Chloé; Awa said no, Denis sent STOP */
+	ck_assert_uint_eq(p.to.n, 2);
+	ck_assert_uint_eq(p.to.opted_out, 1);
+	ck_assert_int_eq(chase_send(t.db, cfg, &e, &o, &p, "referente", now, &sent), 0);
+	ck_assert_int_eq(sent, 2);
+	chase_plan_clear(&p);
+	event_clear(&e);
+	ck_assert_str_eq(sched_last_to(t.db, "+33612345602"), "Hello Bruno, are you coming to "
+	    "Cuisine on Thursday 3 December at 2pm, salle 2? Reply YES or NO. Centre Brel");
+	ck_assert_str_eq(sched_last_to(t.db, "+33612345603"), "Bonjour Chloé, venez-vous à "
+	    "Cuisine le jeudi 3 décembre à 14h, salle 2 ? Répondez OUI ou NON. Centre Brel");
+	ck_assert_str_eq(sched_text(t.db, "SELECT encoding || parts FROM messages WHERE "
+	    "to_number = '+33612345603' ORDER BY id DESC"), "gsm71");
+	while (queue_claim_next(t.db, "modem", now, &m) == 1) {
+		ck_assert_int_eq(queue_mark_sent(t.db, m.id, now), 0);
+		queue_msg_clear(&m);
+	}
+	sched_reply(t.db, cfg, "+33612345603", "oui", "2026-11-30T11:00:00+01:00", &intent);
+	ck_assert_str_eq(sched_text(t.db, "SELECT answer FROM rsvps WHERE contact_id = 3 AND "
+	    "occurrence = 202612031400"), "yes");
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM chases WHERE sent = 2 AND "
+	    "by_user = 'referente'"), 1);
+	test_db_close(&t);
+	config_free(cfg);
+}
+END_TEST
+
 /* "At" a time, about an atelier: the text and the replies are about its next session. */
 START_TEST(sched_test_at_about_event)
 {
@@ -855,6 +1083,9 @@ scheduler_suite(void)
 	tcase_add_test(tc, sched_test_dst_gap);
 	tcase_add_test(tc, sched_test_validate);
 	tcase_add_test(tc, sched_test_rsvp_routing);
+	tcase_add_test(tc, sched_test_waitlist);
+	tcase_add_test(tc, sched_test_waitlist_offer_ends);
+	tcase_add_test(tc, sched_test_chase_reply);
 	tcase_add_test(tc, sched_test_at_about_event);
 	tcase_add_test(tc, sched_test_restored_in_transaction);
 	suite_add_tcase(s, tc);

@@ -271,6 +271,9 @@ async function screenshots(demo) {
   await shot(page, 'atelier-nouveau');
   await go(page, '#/ateliers/' + demo.numerique.id);
   await shot(page, 'atelier');
+  await page.locator('#unanswered').getByRole('button', { name: 'Relancer' }).click();
+  await page.locator('#chase .actions').waitFor();
+  await shot(page, 'relance-apercu', '#unanswered');
   if (demo.done) {
     await go(page, `#/ateliers/${demo.numerique.id}?seance=${demo.done}`);
     await shot(page, 'atelier-presents');

@@ -180,6 +180,17 @@ const EN = {
   'Rétablir la séance': 'Restore the session', 'Annuler la séance': 'Cancel the session', 'Inviter par SMS': 'Invite by SMS',
   'Invités {n}': 'Invitees {n}', 'Oui {n}': 'Yes {n}', 'Non {n}': 'No {n}', 'Sans réponse {n}': 'No answer {n}',
   'SMS reçus {n}': 'SMS received {n}', 'Présents {n}': 'Present {n}', 'Réponse': 'Answer', 'Présent': 'Present',
+  'En attente {n}': 'Waiting {n}', 'Places restantes {n}': 'Places left {n}', 'en liste d\u2019attente': 'on the waiting list',
+  'place proposée jusqu\u2019au {at}': 'place offered until {at}', 'Sans réponse': 'No answer', 'Relancer': 'Chase up',
+  'Tout le monde a répondu.': 'Everyone has answered.', 'Relance envoyée : {n} SMS.': 'Reminder sent: {n} SMS.',
+  'Une relance est déjà partie le {at} ({by}, {n} SMS). Relancer encore ?': 'A reminder already went on {at} ({by}, {n} SMS). Send another?',
+  '{n} personne(s) relancée(s) · {parts} SMS au total': '{n} person(s) reminded · {parts} SMS in all', '{n} SMS': '{n} SMS',
+  'Pas relancés : {names}': 'Not reminded: {names}', 'Relancer encore ({n} SMS)': 'Remind again ({n} SMS)',
+  'Envoyer la relance ({n} SMS)': 'Send the reminder ({n} SMS)', 'Personne à relancer par SMS.': 'Nobody to remind by SMS.',
+  'Sans réponse, 7 prochains jours': 'No answer, next 7 days', '{n} sans réponse': '{n} without an answer',
+  '{n} en attente': '{n} waiting', 'Aucune séance dans les 7 prochains jours.': 'No session in the next 7 days.',
+  'Cette séance a déjà commencé : il n\'y a plus personne à relancer.': 'This session has started: there is nobody left to remind.',
+  'Personne à relancer : tout le monde a répondu, ou ceux qui n\'ont pas répondu ne reçoivent pas de SMS.': 'Nobody to remind: everyone answered, or those who did not get no SMS.',
   'Réponse de {name}': 'Answer of {name}', 'Présent : {name}': 'Present: {name}',
   'Invités : {groups}': 'Invitees: {groups}', 'aucun groupe': 'no group', 'Groupes invités': 'Invited groups',
   'Invités enregistrés.': 'Invitees saved.', 'Enregistrer les invités': 'Save the invitees',
@@ -324,6 +335,7 @@ const LABELS = {
   'reason.called': ['a appelé', 'called'],
   'call.yes': ['vient (oui)', 'coming (yes)'], 'call.no': ['ne vient pas (non)', 'not coming (no)'],
   'call.no_answer': ['ne répond pas', 'did not pick up'], 'call.wrong_number': ['faux numéro', 'wrong number'],
+  'reason.stop': ['STOP', 'STOP'],
   'role.admin': ['administrateur', 'administrator'], 'role.referent': ['référent', 'referent'],
   'role.animateur': ['animateur', 'workshop leader'],
   'encoding.gsm7': ['GSM-7 (160 caractères par SMS)', 'GSM-7 (160 characters per SMS)'],
@@ -507,8 +519,8 @@ const modemLine = (m) => t('{name} : {state}', { name: m.name, state: label('mod
   (m.signal_percent !== null && m.signal_percent !== undefined ? t(' — signal {n} %', { n: m.signal_percent }) : '');
 
 async function pageDashboard() {
-  const [status, events, inbox] = await Promise.all([api('GET', '/status'),
-    api('GET', '/events'), api('GET', '/inbox')]);
+  const [status, events, inbox, coming] = await Promise.all([api('GET', '/status'),
+    api('GET', '/events'), api('GET', '/inbox'), api('GET', '/reports/coming?days=7')]);
   const problems = [];
   const next = events.filter((e) => e.next_occurrence)
     .sort((a, b) => a.next_occurrence.starts_at.localeCompare(b.next_occurrence.starts_at)).slice(0, 5);
@@ -564,12 +576,22 @@ async function pageDashboard() {
     h('section', { class: 'card' }, h('h2', {}, t('Problèmes')),
       problems.length ? h('ul', { class: 'problems' }, problems.map((p) => h('li', {}, h('span', { class: 'badge problem' }, '!'), ' ', p)))
         : h('p', { class: 'ok' }, t('Aucun problème.'))),
+    comingWeek(coming),
     h('section', { class: 'card' }, h('h2', {}, t('Prochains ateliers')),
       next.length ? h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {},
         h('th', {}, t('Atelier')), h('th', {}, t('Début')), h('th', {}, t('Oui')), h('th', {}, t('Non')),
         h('th', {}, t('Sans réponse')))), h('tbody', {}, rows)))
         : h('p', { class: 'muted' }, t('Aucun atelier à venir.'))),
     cardOffer(status));
+}
+
+/* The sessions of the next 7 days, with how many are still without an answer. */
+function comingWeek(coming) {
+  return h('section', { class: 'card', id: 'coming' }, h('h2', {}, t('Sans réponse, 7 prochains jours')),
+    coming.length ? h('ul', {}, coming.map((s) => h('li', {},
+      h('a', { href: '#/ateliers/' + s.event_id + '?seance=' + s.session.occurrence }, s.title), ' · ' + fmtDate(s.session.starts_at) + ' · ',
+      h('strong', {}, t('{n} sans réponse', { n: s.none })),
+      s.waiting ? ' · ' + t('{n} en attente', { n: s.waiting }) : ''))) : h('p', { class: 'muted' }, t('Aucune séance dans les 7 prochains jours.')));
 }
 
 /* ---- contacts and groups ----------------------------------------- */
@@ -945,7 +967,10 @@ async function pageEvent(id, params) {
     h('p', { 'aria-live': 'polite', id: 'counts' }, t('Invités {n}', { n: c.invited }) + ' · ',
       h('span', { class: 'badge yes' }, t('Oui {n}', { n: c.yes })), ' ', h('span', { class: 'badge no' }, t('Non {n}', { n: c.no })),
       ' · ' + t('Sans réponse {n}', { n: c.none }) + ' · ' + t('SMS reçus {n}', { n: c.delivered }) + ' · ' +
-      t('Présents {n}', { n: c.present })),
+      t('Présents {n}', { n: c.present }),
+      c.capacity ? [' · ', h('span', { class: 'badge wait' }, t('En attente {n}', { n: c.waiting })),
+        ' · ' + t('Places restantes {n}', { n: c.places_left })] : null),
+    chaseSection(id, k, r),
     inviteesForm(e, groups),
     h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('Nom')), h('th', {}, t('Téléphone')),
       h('th', {}, t('Réponse')), h('th', {}, t('SMS')), h('th', {}, t('Présent')))),
@@ -953,10 +978,53 @@ async function pageEvent(id, params) {
       h('td', {}, p.phone || '—'),
       h('td', {}, h('select', { 'aria-label': t('Réponse de {name}', { name: p.first_name }), onchange: (ev) => set(p.contact_id, { answer: ev.target.value }) },
         ['none', 'yes', 'no'].map((v) => h('option', { value: v, selected: p.answer === v }, label('answer', v)))),
-        p.via && p.answer !== 'none' ? h('span', { class: 'muted' }, ' ' + label('via', p.via)) : null),
+        p.via && p.answer !== 'none' ? h('span', { class: 'muted' }, ' ' + label('via', p.via)) : null,
+        p.waiting ? [' ', h('span', { class: 'badge wait' }, p.offered_until
+          ? t('place proposée jusqu\u2019au {at}', { at: fmtDate(p.offered_until) }) : t('en liste d\u2019attente'))] : null),
       h('td', {}, label('message', p.message_status)),
       h('td', {}, h('input', { type: 'checkbox', 'aria-label': t('Présent : {name}', { name: p.first_name }), checked: p.present === true,
         onchange: (ev) => set(p.contact_id, { present: ev.target.checked }) }))))))));
+}
+
+/*
+ * Those of session k who have not answered, and "Relancer": a preview of
+ * the reminder each one gets and its cost, then the sending; a second
+ * chase says when the last one went and is sent only when confirmed.
+ */
+function chaseSection(id, k, r) {
+  const silent = r.rsvps.filter((p) => p.answer === 'none' && !p.waiting);
+  const name = (p) => (p.first_name + ' ' + p.last_name).trim();
+  const out = h('div', { id: 'chase', 'aria-live': 'polite' });
+  const path = '/events/' + id + '/chase?occurrence=' + k;
+  const preview = async () => {
+    let pv;
+    try { pv = await api('GET', path); } catch (err) { fill(out, h('p', { class: 'error', role: 'alert' }, t(err.message))); return; }
+    const send = async () => {
+      try {
+        const res = await api('POST', path, pv.last ? { confirm: true } : {});
+        toast(t('Relance envoyée : {n} SMS.', { n: res.sent }));
+        route();
+      } catch (err) { fill(out, h('p', { class: 'error', role: 'alert' }, t(err.message))); }
+    };
+    fill(out,
+      pv.last ? h('p', { class: 'warn' }, t('Une relance est déjà partie le {at} ({by}, {n} SMS). Relancer encore ?',
+        { at: fmtDate(pv.last.at), by: pv.last.by, n: pv.last.sent })) : null,
+      h('p', {}, t('{n} personne(s) relancée(s) · {parts} SMS au total', { n: pv.sms, parts: pv.parts })),
+      pv.recipients.length ? h('ul', { class: 'chase' }, pv.recipients.map((x) => h('li', {}, h('strong', {}, name(x)),
+        ' · ' + x.phone + ' · ' + t('{n} SMS', { n: x.parts }) + ' · ' + label('language', x.language),
+        h('div', { class: 'muted', lang: x.language, dir: 'auto' }, x.text)))) : null,
+      pv.left_out.length ? h('p', { class: 'muted' }, t('Pas relancés : {names}', {
+        names: pv.left_out.map((x) => name(x) + ' (' + label('reason', x.reason) + ')').join(', ') })) : null,
+      h('div', { class: 'actions' },
+        pv.sms ? h('button', { type: 'button', onclick: send }, pv.last ? t('Relancer encore ({n} SMS)', { n: pv.parts })
+          : t('Envoyer la relance ({n} SMS)', { n: pv.parts })) : h('p', {}, t('Personne à relancer par SMS.')),
+        h('button', { type: 'button', class: 'secondary', onclick: () => fill(out) }, t('Annuler'))));
+  };
+  return h('section', { class: 'card', id: 'unanswered' }, h('h2', {}, t('Sans réponse')),
+    silent.length ? h('ul', {}, silent.map((p) => h('li', {}, name(p) + (p.phone ? ' · ' + p.phone : '')))) :
+      h('p', { class: 'muted' }, t('Tout le monde a répondu.')),
+    silent.length && !r.session.cancelled ? h('button', { type: 'button', class: 'secondary', onclick: preview }, t('Relancer')) : null,
+    out);
 }
 
 /* One session moved to another day or time (the others keep theirs). */

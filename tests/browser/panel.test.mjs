@@ -374,6 +374,55 @@ test('consentement et STOP sur la fiche ; STOP dans la liste', async () => {
   return page;
 });
 
+test('séance : liste d\u2019attente, sans réponse et Relancer', async () => {
+  const page = state.admin;
+  /* Couture, 1 place, the Seniors invited, in four days */
+  const start = new Date(Date.now() + 4 * 86400000);
+  start.setUTCHours(13, 0, 0, 0);
+  const groups = await page.evaluate(() => window.api('GET', '/groups'));
+  const seniors = groups.find((g) => g.name === 'Seniors').id;
+  const ev = await page.evaluate((b) => window.api('POST', '/events', b), { title: 'Couture', place: 'Salle 1',
+    starts_at: start.toISOString(), ends_at: new Date(start.getTime() + 7200000).toISOString(), capacity: 1, group_ids: [seniors] });
+  await go(page, '#/ateliers/' + ev.id);
+  await page.getByLabel('Réponse de Awa').selectOption('yes');
+  await page.locator('#counts').getByText('Oui 1').waitFor();
+  await page.locator('#counts').getByText('Places restantes 0').waitFor();
+  /* full: Karim's yes puts him on the waiting list, and he gets the SMS saying so */
+  await page.getByLabel('Réponse de Karim').selectOption('yes');
+  await page.locator('#counts').getByText('En attente 1').waitFor();
+  await page.getByRole('row').filter({ hasText: 'Karim' }).getByText('en liste d\u2019attente').waitFor();
+  for (let i = 0; i < 100 && !submitted().some((x) => x.to === '+33612345603' && x.text.includes('liste d\'attente')); i++) await sleep(100);
+  expect(submitted().some((x) => x.to === '+33612345603' && x.text.includes('C\'est complet pour l\'instant : vous etes sur la liste d\'attente')),
+    'Karim got the waiting-list SMS');
+  await axe(page, 'séance avec liste d\u2019attente');
+  /* the one without an answer, and Relancer: the preview first, then the SMS */
+  const silent = page.locator('#unanswered');
+  await silent.getByText('Test · +33612345602').waitFor();
+  expect(await silent.getByText('Awa').count() === 0, 'Awa answered: not in the list');
+  await silent.getByRole('button', { name: 'Relancer' }).click();
+  await page.locator('#chase').getByText('1 personne(s) relancée(s) · 1 SMS au total').waitFor();
+  await page.locator('#chase').getByText(/, venez-vous à Couture le .* \? Répondez OUI ou NON\./).waitFor();
+  await axe(page, 'relance, aperçu');
+  await page.screenshot({ path: join(SHOTS, 'relance-apercu.png'), fullPage: true });
+  const before = submitted().length;
+  await page.getByRole('button', { name: 'Envoyer la relance (1 SMS)' }).click();
+  for (let i = 0; i < 100 && submitted().length === before; i++) await sleep(100);
+  const sent = submitted().slice(before);
+  expect(sent.length === 1 && sent[0].to === '+33612345602', 'the reminder went to the one without an answer only: ' + JSON.stringify(sent));
+  /* a second time says when the first went */
+  await page.waitForFunction(() => document.body.dataset.ready === location.hash.split('?')[0]);
+  await page.locator('#unanswered').getByRole('button', { name: 'Relancer' }).click();
+  await page.locator('#chase').getByText(/^Une relance est déjà partie le .* \(directrice, 1 SMS\)\. Relancer encore \?$/).waitFor();
+  await page.getByRole('button', { name: 'Relancer encore (1 SMS)' }).waitFor();
+  await page.locator('#chase').getByRole('button', { name: 'Annuler' }).click();
+  /* the dashboard: Couture and its one without an answer this week */
+  await go(page, '#/tableau');
+  await page.locator('#coming li', { hasText: 'Couture' }).getByText('1 sans réponse').waitFor();
+  await axe(page, 'tableau de bord, sans réponse');
+  await go(page, '#/ateliers/' + ev.id);
+  return page;
+});
+
 test('STOP d\u2019un numéro sans fiche : montré, gardé pour la fiche créée ensuite', async () => {
   const page = state.admin;
   await inject('+33699887766', 'STOP');
