@@ -506,7 +506,8 @@ api_preview_render(const struct campaign *c, const struct config *cfg,
 		sms_analyze(text.data, &info);
 		sum->sms += info.parts;
 		sum->gsm7 += info.encoding == SMS_GSM7;
-		if (samples && json_array_size(samples) < nsamples &&
+		/* one sample per person: a relative's number gets the same text */
+		if (samples && json_array_size(samples) < nsamples && a->list[i].extra == 0 &&
 		    (only_contact == 0 || only_contact == a->list[i].contact_id))
 			json_array_append_new(samples, api_preview_sample(&a->list[i], text.data,
 			    &info));

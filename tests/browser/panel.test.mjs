@@ -294,16 +294,18 @@ test('invitation avec {prenom}, compteur, programmation, SMS au modem', async ()
   expect(await page.getByLabel(/Remplacer les accents/).isChecked(), 'transliteration chosen');
   await page.getByRole('button', { name: 'Aperçu', exact: true }).click();
   await page.locator('#preview').getByText('Bonjour Awa, atelier informatique jeudi. Répondez OUI ou NON. Fete !').waitFor();
-  await page.locator('#preview').getByText(/3 destinataire\(s\)/).waitFor();
+  /* Awa's daughter, whose number receives the SMS, gets it too: 3 people, 4 numbers */
+  await page.locator('#preview').getByText(/3 destinataire\(s\) \(4 numéros : des proches reçoivent aussi\)/).waitFor();
   await page.locator('#counter').getByText(/ caractères · 1 SMS · reste \d+/).waitFor();
   await page.getByLabel('Envoi').selectOption('now');
   await axe(page, 'campagne');
   await page.getByRole('button', { name: 'Programmer' }).click();
   await page.getByRole('heading', { name: 'Invitation informatique' }).waitFor();
-  for (let i = 0; i < 300 && submitted().length < 3; i++) await sleep(100);
+  for (let i = 0; i < 300 && submitted().length < 4; i++) await sleep(100);
   const got = submitted();
-  expect(got.length === 3, 'the simulator received 3 SMS, got ' + got.length);
+  expect(got.length === 4, 'the simulator received 4 SMS, got ' + got.length);
   expect(got.some((s) => s.to === '+33612345601' && s.text.startsWith('Bonjour Awa,')), 'Awa got her invitation');
+  expect(got.some((s) => s.to === '+33781223344' && s.text.startsWith('Bonjour Awa,')), 'and her daughter, who reads for her');
   return page;
 });
 
