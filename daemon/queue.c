@@ -87,8 +87,9 @@ queue_add(struct db *db, const char *to, int64_t contact_id, const char *body,
     struct error *err)
 {
 	DB_SQL(sql, "INSERT INTO messages (contact_id, to_number, body, "
-	    "encoding, parts, concat_ref, priority, not_before, queued_at, created_by, kind) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	    "encoding, parts, concat_ref, priority, not_before, queued_at, created_by, kind, "
+	    "sender) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+	    QUEUE_SQL_LAST_SENDER("?1", "?2") ")");
 	struct sms_info info;
 	sqlite3_stmt *st;
 
@@ -161,8 +162,8 @@ queue_add_campaign(struct db *db, const struct queue_campaign_msg *m, int64_t no
 	DB_SQL(sql, "INSERT OR IGNORE INTO messages (campaign_id, occurrence, "
 	    "contact_id, to_number, body, encoding, parts, concat_ref, kind, priority, "
 	    "not_before, give_up_at, queued_at, created_by, event_id, event_occurrence, "
-	    "reply_until) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'campaign', 1, ?9, ?10, "
-	    "?11, 'scheduler', ?12, ?13, ?14)");
+	    "reply_until, sender) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'campaign', 1, ?9, "
+	    "?10, ?11, 'scheduler', ?12, ?13, ?14, " QUEUE_SQL_LAST_SENDER("?3", "?4") ")");
 	struct sms_info info;
 	sqlite3_stmt *st;
 
@@ -373,13 +374,20 @@ queue_sent_parts(struct db *db, int64_t id)
 	return mask;
 }
 
-/* Reads the most urgent due message into m (not yet claimed); 1, 0 or -1. */
+/*
+ * Reads the most urgent due message for modem into m (not yet claimed):
+ * not one whose sender is another modem that is ready, unless it has
+ * waited QUEUE_STICKY_WAIT past its time.  1, 0 or -1.
+ */
 static int
-queue_peek(struct db *db, int64_t now, struct queue_msg *m)
+queue_peek(struct db *db, const char *modem, int64_t now, struct queue_msg *m)
 {
 	DB_SQL(sql, "SELECT id, to_number, body, encoding, parts, attempts, "
 	    "concat_ref, contact_id, kind = 'system', ifnull(give_up_at, 0) FROM messages "
-	    "WHERE " QUEUE_SQL_DUE("'queued'") " AND not_before <= ? "
+	    "WHERE " QUEUE_SQL_DUE("'queued'") " AND not_before <= ?1 "
+	    "AND (sender IS NULL OR sender = ?2 OR not_before <= ?3 OR NOT EXISTS "
+	    "(SELECT 1 FROM modem_status s WHERE s.name = messages.sender AND "
+	    "s.state = 'ready')) "
 	    "ORDER BY priority, not_before, id LIMIT 1");
 	sqlite3_stmt *st = db_stmt(db, sql);
 	int rc;
@@ -387,6 +395,8 @@ queue_peek(struct db *db, int64_t now, struct queue_msg *m)
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_text(st, 2, modem, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, now - QUEUE_STICKY_WAIT);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		m->id = sqlite3_column_int64(st, 0);
@@ -431,7 +441,7 @@ queue_claim_next(struct db *db, const char *modem, int64_t now, struct queue_msg
 
 	for (;;) {
 		memset(m, 0, sizeof(*m));
-		if ((rc = queue_peek(db, now, m)) <= 0)
+		if ((rc = queue_peek(db, modem, now, m)) <= 0)
 			return rc;
 		if (m->body == NULL || (m->kind != QUEUE_SYSTEM &&
 		    queue_opted_out(db, m->contact_id, m->to) != QUEUE_IN)) {

@@ -67,6 +67,22 @@
 
 #define QUEUE_BODY_MAX_PARTS 10		/* longer texts are refused */
 /*
+ * SQL: the modem that last sent to number (an SQL expression) of contact
+ * (through the contact's messages, index messages_contact); NULL for a
+ * number of no contact, or one never written to.  A message keeps it as
+ * its sender: the SIM the person knows.
+ */
+#define QUEUE_SQL_LAST_SENDER(contact, number) "(SELECT modem FROM messages " \
+	"WHERE contact_id = " contact " AND to_number = " number " AND status IN " \
+	"('sent', 'delivered') ORDER BY id DESC LIMIT 1)"
+
+/*
+ * A message whose sender is a ready modem waits for it; past its time by
+ * this long, any modem takes it (a busy SIM must not hold a campaign back).
+ */
+#define QUEUE_STICKY_WAIT (10 * 60)
+
+/*
  * SQL terms for messages in status (a literal or a parameter) that let
  * SQLite use messages_due, whose rows are the queued and the claimed
  * messages (sql/007): a partial index is used only when the query's WHERE

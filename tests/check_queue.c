@@ -7,6 +7,7 @@
 
 #include "contacts.h"
 #include "inbox.h"
+#include "modemstatus.h"
 #include "queue.h"
 #include "replies.h"
 #include "texts.h"
@@ -617,6 +618,83 @@ START_TEST(replies_test_who_and_languages)
 }
 END_TEST
 
+/* Sets modem name's state in modem_status, as its worker would. */
+static void
+queue_test_modem(struct db *db, const char *name, const char *state)
+{
+	struct modemstatus ms = { .signal = -1 };
+
+	snprintf(ms.name, sizeof(ms.name), "%s", name);
+	snprintf(ms.state, sizeof(ms.state), "%s", state);
+	ck_assert_int_eq(modemstatus_write(db, &ms), 0);
+}
+
+/*
+ * Issue 26: the sender does not change from one message to the next.  Zoé
+ * was written to from modem "b": her next message waits for "b" while it
+ * is ready, goes by "a" when "b" is not, or when it has waited too long; a
+ * number of no contact goes by any modem.
+ */
+START_TEST(queue_test_sticky_sender)
+{
+	struct test_db t;
+	struct contact c;
+	struct error err = { 0 };
+	struct config *centre = replies_test_setup(&t, &c, "Centre social Jacques Brel");
+	struct queue_msg m;
+	int64_t id, first;
+
+	queue_test_modem(t.db, "a", "ready");
+	queue_test_modem(t.db, "b", "ready");
+	ck_assert_int_eq(queue_add(t.db, "+33639980001", c.id, "Invitation", QUEUE_DIRECT,
+	    "test", T0, &first, &err), 0);
+	ck_assert_int_eq(queue_claim_next(t.db, "b", T0, &m), 1);
+	ck_assert_int_eq(queue_mark_sent(t.db, m.id, T0), 0);
+	queue_msg_clear(&m);
+
+	/* the thanks: "b" is ready, so "a" leaves it to "b" */
+	ck_assert_int_eq(queue_add(t.db, "+33639980001", c.id, "Merci", QUEUE_SYSTEM, "test",
+	    T0 + 60, &id, &err), 0);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM messages WHERE sender = 'b'"),
+	    1);
+	ck_assert_int_eq(queue_claim_next(t.db, "a", T0 + 61, &m), 0);
+	ck_assert_int_eq(queue_claim_next(t.db, "b", T0 + 61, &m), 1);
+	ck_assert_int_eq(m.id, id);
+	ck_assert_int_eq(queue_mark_sent(t.db, m.id, T0 + 61), 0);
+	queue_msg_clear(&m);
+
+	/* "b" lost its network: "a" takes the next one at once */
+	queue_test_modem(t.db, "b", "no_network");
+	ck_assert_int_eq(queue_add(t.db, "+33639980001", c.id, "Rappel", QUEUE_DIRECT, "test",
+	    T0 + 120, &id, &err), 0);
+	ck_assert_int_eq(queue_claim_next(t.db, "a", T0 + 121, &m), 1);
+	ck_assert_int_eq(m.id, id);
+	queue_msg_clear(&m);
+
+	/* "b" ready again but busy: "a" takes it once it has waited QUEUE_STICKY_WAIT */
+	queue_test_modem(t.db, "b", "ready");
+	ck_assert_int_eq(queue_add(t.db, "+33639980001", c.id, "Rappel 2", QUEUE_DIRECT, "test",
+	    T0 + 200, &id, &err), 0);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM messages WHERE id = "
+	    "(SELECT max(id) FROM messages) AND sender = 'b'"), 1);
+	ck_assert_int_eq(queue_claim_next(t.db, "a", T0 + 200 + QUEUE_STICKY_WAIT - 1, &m), 0);
+	ck_assert_int_eq(queue_claim_next(t.db, "a", T0 + 200 + QUEUE_STICKY_WAIT, &m), 1);
+	ck_assert_int_eq(m.id, id);
+	queue_msg_clear(&m);
+
+	/* a number of no contact: whichever modem is free */
+	ck_assert_int_eq(queue_add(t.db, "+33639980077", 0, "Bonjour", QUEUE_DIRECT, "test",
+	    T0 + 300, &id, &err), 0);
+	ck_assert_int_eq(queue_claim_next(t.db, "a", T0 + 301, &m), 1);
+	ck_assert_int_eq(m.id, id);
+	queue_msg_clear(&m);
+	(void)first;
+	config_free(centre);
+	contact_clear(&c);
+	test_db_close(&t);
+}
+END_TEST
+
 /* Stores an SMS from number and processes it; returns the reply's id. */
 static int64_t
 replies_test_receive(struct db *db, const struct config *cfg, const char *from,
@@ -946,6 +1024,7 @@ queue_suite(void)
 	tc = tcase_create("replies");
 	tcase_add_test(tc, replies_test_stop_start_help);
 	tcase_add_test(tc, replies_test_who_and_languages);
+	tcase_add_test(tc, queue_test_sticky_sender);
 	tcase_add_test(tc, replies_test_stop_start_by_number);
 	tcase_add_test(tc, replies_test_calls);
 	tcase_add_test(tc, replies_test_undecided_queue);
