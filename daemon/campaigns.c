@@ -197,6 +197,9 @@ campaigns_check_body(const struct campaign *c, const char *tmpl, const char *fie
 	if ((uses & TEMPLATE_EVENT_VARS) && c->event_id == 0)
 		return error_set(err, ERR_INVALID, "needs_event", field, "Les variables {atelier}, "
 		    "{date}, {heure} et {lieu} demandent de choisir un atelier.");
+	if (uses & TEMPLATE_DELAI)
+		return error_set(err, ERR_INVALID, "unknown_variable", field, "La variable "
+		    "{delai} n'existe que dans le texte qui offre une place libérée.");
 	return 0;
 }
 

@@ -14,21 +14,8 @@
 #include "queue.h"
 #include "rsvp.h"
 #include "sms.h"
+#include "texts.h"
 #include "timeutil.h"
-
-/*
- * The reminder, per language (template.h); letters GSM-7 cannot carry
- * lose their accent, so that a French reminder stays one cheap SMS.
- */
-static const struct campaign chase_texts = {
-	.body = "Bonjour {prenom}, venez-vous à {atelier} le {date} à {heure}, {lieu} ? "
-	    "Répondez OUI ou NON. {centre}",
-	.body_en = "Hello {prenom}, are you coming to {atelier} on {date} at {heure}, "
-	    "{lieu}? Reply YES or NO. {centre}",
-	.body_ar = "مرحبًا {prenom}، هل ستحضر {atelier} {date} {heure}، {lieu}؟ "
-	    "أجب OUI أو NON. {centre}",
-	.transliterate = true,
-};
 
 void
 chase_plan_clear(struct chase_plan *p)
@@ -107,15 +94,25 @@ chase_plan(struct db *db, const struct event *e, const struct event_occ *o,
 	return rc;
 }
 
-/* The reminder r gets for session o of e, NUL-terminated in out.  0 or -1. */
+/*
+ * The reminder r gets for session o of e, NUL-terminated in out: the
+ * centre's text in r's language (texts.h, changed in Paramètres); letters
+ * GSM-7 cannot carry lose their accent, so that it stays one cheap SMS.
+ * 0 or -1.
+ */
 static int
-chase_render(const struct config *cfg, const struct event *e, const struct event_occ *o,
-    const struct campaign_recipient *r, struct buf *out)
+chase_render(struct db *db, const struct config *cfg, const struct event *e,
+    const struct event_occ *o, const struct campaign_recipient *r, struct buf *out)
 {
-	if (campaign_render(&chase_texts, NULL, cfg, e, o->starts_at, r, out) < 0)
-		return -1;
-	buf_putc(out, '\0');
-	return 0;
+	struct campaign c = { 0 };
+	int rc;
+
+	texts_campaign(db, TEXT_CHASE, NULL, &c);
+	c.transliterate = true;
+	if ((rc = campaign_render(&c, NULL, cfg, e, o->starts_at, r, out)) == 0)
+		buf_putc(out, '\0');
+	campaign_clear(&c);
+	return rc;
 }
 
 int
@@ -166,7 +163,7 @@ chase_preview_json(struct db *db, const struct config *cfg, const struct event *
 		const struct campaign_recipient *r = &p->to.list[i];
 
 		text.len = 0;
-		if (chase_render(cfg, e, o, r, &text) < 0 || sms_analyze(text.data, &info) < 0)
+		if (chase_render(db, cfg, e, o, r, &text) < 0 || sms_analyze(text.data, &info) < 0)
 			continue;
 		parts += info.parts;
 		json_array_append_new(list, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:I}",
@@ -215,7 +212,7 @@ chase_send(struct db *db, const struct config *cfg, const struct event *e,
 	for (i = 0; i < p->to.n && rc == 0; i++) {
 		text.len = 0;
 		memset(&err, 0, sizeof(err));
-		if (chase_render(cfg, e, o, &p->to.list[i], &text) < 0)
+		if (chase_render(db, cfg, e, o, &p->to.list[i], &text) < 0)
 			continue;
 		if (queue_add(db, p->to.list[i].number, p->to.list[i].contact_id, text.data,
 		    QUEUE_DIRECT, by, now, &id, &err) < 0) {

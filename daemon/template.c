@@ -28,6 +28,7 @@ static const struct template_var template_vars[] = {
 	{ "centre", TEMPLATE_CENTRE },
 	{ "tel_centre", TEMPLATE_TEL_CENTRE },
 	{ "adresse", TEMPLATE_ADRESSE },
+	{ "delai", TEMPLATE_DELAI },
 };
 
 #define TEMPLATE_LIST "{prenom}, {nom}, {atelier}, {date}, {heure}, {lieu}, {centre}, " \

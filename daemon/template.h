@@ -28,6 +28,7 @@
 #define TEMPLATE_CENTRE		0x40
 #define TEMPLATE_TEL_CENTRE	0x80
 #define TEMPLATE_ADRESSE	0x100
+#define TEMPLATE_DELAI		0x200	/* texts.c fills it in before rendering */
 /* The variables that need an atelier. */
 #define TEMPLATE_EVENT_VARS	(TEMPLATE_ATELIER | TEMPLATE_DATE | TEMPLATE_HEURE | TEMPLATE_LIEU)
 

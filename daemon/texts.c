@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "campaigns.h"
 #include "template.h"
 
 static const char *const texts_names[TEXT_COUNT] = {
@@ -17,6 +18,10 @@ static const char *const texts_names[TEXT_COUNT] = {
 	[TEXT_ACK] = "ack",
 	[TEXT_CANCEL] = "cancel",
 	[TEXT_CALL] = "call",
+	[TEXT_WAITING] = "waiting",
+	[TEXT_OFFER] = "offer",
+	[TEXT_PLACED] = "placed",
+	[TEXT_CHASE] = "chase",
 };
 
 static const char *const texts_languages[] = { "fr", "en", "ar" };
@@ -69,6 +74,35 @@ static const char *const texts_defaults[TEXT_COUNT][TEXTS_NLANG] = {
 		"هذا الرقم يرسل تذكيرات {centre}. لا يستقبل المكالمات: للتحدث معنا، اتصل "
 		"بالرقم {tel_centre}.",
 	},
+	[TEXT_WAITING] = {
+		"{atelier}, {date} à {heure}. C'est complet pour l'instant : vous êtes sur la "
+		"liste d'attente, nous vous écrivons si une place se libère. {centre}",
+		"{atelier}, {date} at {heure}. It is full for now: you are on the waiting list, "
+		"we will text you if a place becomes free. {centre}",
+		"{atelier}، {date} {heure}. المكان ممتلئ حاليًا: أنت على قائمة الانتظار، "
+		"وسنراسلك إذا توفر مكان. {centre}",
+	},
+	[TEXT_OFFER] = {
+		"Une place s'est libérée : {atelier}, {date} à {heure}. Répondez OUI d'ici "
+		"{delai} pour la prendre, sinon elle passe à la personne suivante. {centre}",
+		"A place is free: {atelier}, {date} at {heure}. Reply YES within {delai} to "
+		"take it, otherwise it goes to the next person. {centre}",
+		"توفر مكان: {atelier}، {date} {heure}. أرسل OUI خلال {delai} لحجزه، وإلا "
+		"سيُعرض على الشخص التالي. {centre}",
+	},
+	[TEXT_PLACED] = {
+		"C'est noté, la place est à vous : {atelier}, {date} à {heure}. {centre}",
+		"Done, the place is yours: {atelier}, {date} at {heure}. {centre}",
+		"تم التسجيل، المكان لك: {atelier}، {date} {heure}. {centre}",
+	},
+	[TEXT_CHASE] = {
+		"Bonjour {prenom}, venez-vous à {atelier} le {date} à {heure}, {lieu} ? "
+		"Répondez OUI ou NON. {centre}",
+		"Hello {prenom}, are you coming to {atelier} on {date} at {heure}, {lieu}? "
+		"Reply YES or NO. {centre}",
+		"مرحبًا {prenom}، هل ستحضر {atelier} {date} {heure}، {lieu}؟ أجب OUI أو NON. "
+		"{centre}",
+	},
 };
 
 /* The answer to « c'est qui ? » of a centre whose address is not given. */
@@ -86,9 +120,20 @@ texts_allowed(enum text_name t)
 {
 	unsigned centre = TEMPLATE_CENTRE | TEMPLATE_TEL_CENTRE | TEMPLATE_ADRESSE;
 
-	if (t == TEXT_ACK || t == TEXT_CANCEL)
-		return centre | TEMPLATE_PRENOM | TEMPLATE_NOM | TEMPLATE_EVENT_VARS;
-	return centre;
+	unsigned session = centre | TEMPLATE_PRENOM | TEMPLATE_NOM | TEMPLATE_EVENT_VARS;
+
+	switch (t) {
+	case TEXT_ACK:
+	case TEXT_CANCEL:
+	case TEXT_WAITING:
+	case TEXT_PLACED:
+	case TEXT_CHASE:
+		return session;
+	case TEXT_OFFER:
+		return session | TEMPLATE_DELAI;
+	default:
+		return centre;
+	}
 }
 
 const char *
@@ -149,6 +194,37 @@ texts_get(struct db *db, enum text_name t, const char *language)
 	char *body = texts_stored(db, t, l);
 
 	return body ? body : texts_dup(texts_defaults[t][l]);
+}
+
+/* s with every "{delai}" replaced by delai; a new string. */
+static char *
+texts_with_delai(char *s, const char *delai)
+{
+	struct buf out = { 0 };
+	const char *p = s, *q;
+
+	while ((q = strstr(p, "{delai}")) != NULL) {
+		buf_append(&out, p, (size_t)(q - p));
+		buf_puts(&out, delai);
+		p = q + strlen("{delai}");
+	}
+	buf_puts(&out, p);
+	buf_putc(&out, '\0');
+	free(s);
+	return buf_steal(&out);
+}
+
+void
+texts_campaign(struct db *db, enum text_name t, const char *delai, struct campaign *c)
+{
+	char **body[TEXTS_NLANG] = { &c->body, &c->body_en, &c->body_ar };
+	size_t l;
+
+	for (l = 0; l < TEXTS_NLANG; l++) {
+		*body[l] = texts_get(db, t, texts_languages[l]);
+		if (delai)
+			*body[l] = texts_with_delai(*body[l], delai);
+	}
 }
 
 char *

@@ -2,13 +2,14 @@
  * texts — the texts rappel sends by itself, in the family's language.
  *
  * The answers to STOP, START, AIDE and « c'est qui ? », the thanks for an
- * answer, the notice of a cancelled session and the SMS that answers a
- * voice call to the modem's number exist in French, English
- * and Arabic.  Each has a built-in default per language, written plainly;
- * staff change them from the panel (Paramètres), per language (table
- * texts, owned here).  They are templates (template.h): {centre},
- * {tel_centre}, {adresse}, and for the thanks and the notice {prenom},
- * {atelier}, {date}, {heure}, {lieu}.
+ * answer, the notice of a cancelled session, the SMS that answers a voice
+ * call to the modem's number, the waiting list's SMS (waitlist.c) and the
+ * reminder of « Relancer » (chase.c) exist in French, English and Arabic.
+ * Each has a built-in default per language, written plainly; staff change
+ * them from the panel (Paramètres), per language (table texts, owned
+ * here).  They are templates (template.h): {centre}, {tel_centre},
+ * {adresse}, for the texts about a session also {prenom}, {atelier},
+ * {date}, {heure}, {lieu}, and for the offer of a place {delai}.
  *
  * A campaign may carry its own thanks (ack_body) and notice (cancel_body):
  * those are written in French by the person who made the campaign, so they
@@ -35,10 +36,17 @@ enum text_name {
 	TEXT_ACK,	/* thanks for an answer, when the campaign asks for it */
 	TEXT_CANCEL,	/* a session is cancelled */
 	TEXT_CALL,	/* someone phoned the modem's number: call the centre instead */
+	TEXT_WAITING,	/* a "oui" to a full session: on the waiting list */
+	TEXT_OFFER,	/* a place is free, held {delai} for the first one waiting */
+	TEXT_PLACED,	/* the place offered is taken */
+	TEXT_CHASE,	/* « Relancer »: to those of a session who have not answered */
 	TEXT_COUNT,
 };
 
-/* "stop", "start", "help", "who", "ack", "cancel", "call"; NULL outside the enum. */
+/*
+ * "stop", "start", "help", "who", "ack", "cancel", "call", "waiting",
+ * "offer", "placed", "chase"; NULL outside the enum.
+ */
 const char *texts_name(enum text_name t);
 
 /* "fr", "en" or "ar": the language a text is kept in for a contact's language. */
@@ -50,6 +58,15 @@ const char *texts_language(const char *language);
  * never NULL.
  */
 char *texts_get(struct db *db, enum text_name t, const char *language);
+
+/*
+ * The three languages' templates of t as a campaign's bodies (body,
+ * body_en, body_ar, owned by c: campaign_clear()), for the texts about a
+ * session sent to one person (waiting list, « Relancer »).  In TEXT_OFFER,
+ * {delai} becomes delai ("24 h").
+ */
+struct campaign;
+void texts_campaign(struct db *db, enum text_name t, const char *delai, struct campaign *c);
 
 /*
  * The template a campaign's own text (may be NULL or "") becomes for a

@@ -14,42 +14,10 @@
 #include "log.h"
 #include "queue.h"
 #include "recur.h"
+#include "texts.h"
 
 #define WAITLIST_BATCH 16	/* offers ended, or sessions, per look at the table */
 #define WAITLIST_FILL_MAX 1000	/* people passed over for one place, at most */
-
-/* The texts of one step, per language: templates (template.h). */
-struct waitlist_texts {
-	const char *fr, *en, *ar;
-};
-
-static const struct waitlist_texts waitlist_waiting = {
-	"{atelier}, {date} à {heure}. C'est complet pour l'instant : vous êtes sur la "
-	"liste d'attente, nous vous écrivons si une place se libère. {centre}",
-	"{atelier}, {date} at {heure}. It is full for now: you are on the waiting list, "
-	"we will text you if a place becomes free. {centre}",
-	"{atelier}، {date} {heure}. المكان ممتلئ حاليًا: أنت على قائمة الانتظار، "
-	"وسنراسلك إذا توفر مكان. {centre}",
-};
-
-static const struct waitlist_texts waitlist_placed = {
-	"C'est noté, la place est à vous : {atelier}, {date} à {heure}. {centre}",
-	"Done, the place is yours: {atelier}, {date} at {heure}. {centre}",
-	"تم التسجيل، المكان لك: {atelier}، {date} {heure}. {centre}",
-};
-
-/* The offer, whose texts say how many hours it is held. */
-static void
-waitlist_offer_texts(int hours, struct buf *fr, struct buf *en, struct buf *ar)
-{
-	buf_printf(fr, "Une place s'est libérée : {atelier}, {date} à {heure}. Répondez "
-	    "OUI d'ici %d h pour la prendre, sinon elle passe à la personne suivante. "
-	    "{centre}", hours);
-	buf_printf(en, "A place is free: {atelier}, {date} at {heure}. Reply YES within "
-	    "%d h to take it, otherwise it goes to the next person. {centre}", hours);
-	buf_printf(ar, "توفر مكان: {atelier}، {date} {heure}. أرسل OUI خلال %d ساعة "
-	    "لحجزه، وإلا سيُعرض على الشخص التالي. {centre}", hours);
-}
 
 /*
  * Queues texts to contact about session o of e, linked to the session and
@@ -59,7 +27,7 @@ waitlist_offer_texts(int hours, struct buf *fr, struct buf *en, struct buf *ar)
  */
 static int
 waitlist_send(struct db *db, const struct config *cfg, const struct event *e,
-    const struct event_occ *o, int64_t contact_id, const struct waitlist_texts *texts,
+    const struct event_occ *o, int64_t contact_id, enum text_name t, const char *delai,
     int64_t reply_until, int64_t now)
 {
 	struct campaign c = { 0 };
@@ -77,9 +45,8 @@ waitlist_send(struct db *db, const struct config *cfg, const struct event *e,
 	for (i = 0; i < ct.nphones && to == NULL; i++)
 		if (ct.phones[i].sms && ct.phones[i].opted_out_at == 0)
 			to = ct.phones[i].number;
-	c.body = (char *)texts->fr;
-	c.body_en = (char *)texts->en;
-	c.body_ar = (char *)texts->ar;
+	/* the centre's texts in the three languages (Paramètres), as a campaign's bodies */
+	texts_campaign(db, t, delai, &c);
 	c.transliterate = true;		/* ê → e: one GSM-7 SMS, not three UCS-2 ones */
 	who.contact_id = ct.id;
 	who.first_name = ct.first_name;
@@ -99,6 +66,7 @@ waitlist_send(struct db *db, const struct config *cfg, const struct event *e,
 		log_warn("waitlist: event=%lld contact=%lld cannot be written to", (long long)e->id,
 		    (long long)ct.id);
 	buf_free(&text);
+	campaign_clear(&c);
 	contact_clear(&ct);
 	return rc;
 }
@@ -108,8 +76,7 @@ static int
 waitlist_fill(struct db *db, const struct config *cfg, const struct event *e,
     const struct event_occ *o, int64_t now)
 {
-	struct buf fr = { 0 }, en = { 0 }, ar = { 0 };
-	struct waitlist_texts offer;
+	char delai[16];
 	int64_t until = now + (int64_t)cfg->waitlist_hold_hours * 3600, contact;
 	int hours, i, rc = 0, next;
 
@@ -118,16 +85,13 @@ waitlist_fill(struct db *db, const struct config *cfg, const struct event *e,
 	if (e->capacity <= 0 || o->cancelled || e->cancelled_at || until <= now)
 		return 0;
 	hours = (int)((until - now + 3599) / 3600);
-	waitlist_offer_texts(hours, &fr, &en, &ar);
-	offer.fr = fr.data;
-	offer.en = en.data;
-	offer.ar = ar.data;
+	snprintf(delai, sizeof(delai), "%d h", hours);
 	for (i = 0; rc == 0 && i < WAITLIST_FILL_MAX; i++) {
 		if ((next = rsvp_waiting_next(db, e->id, o->key, e->capacity, &contact)) <= 0) {
 			rc = next;
 			break;
 		}
-		switch (waitlist_send(db, cfg, e, o, contact, &offer, until, now)) {
+		switch (waitlist_send(db, cfg, e, o, contact, TEXT_OFFER, delai, until, now)) {
 		case 1:
 			rc = rsvp_offer(db, e->id, o->key, contact, until, now);
 			break;
@@ -139,9 +103,6 @@ waitlist_fill(struct db *db, const struct config *cfg, const struct event *e,
 			break;
 		}
 	}
-	buf_free(&fr);
-	buf_free(&en);
-	buf_free(&ar);
 	return rc;
 }
 
@@ -162,9 +123,9 @@ waitlist_answer(struct db *db, const struct config *cfg, const struct rsvp_chang
 	if (rsvp_answer(db, ch, e.capacity, now, &place) < 0)
 		goto done;
 	if (place == RSVP_PLACE_WAITING)
-		sent = waitlist_send(db, cfg, &e, &o, ch->contact_id, &waitlist_waiting, 0, now);
+		sent = waitlist_send(db, cfg, &e, &o, ch->contact_id, TEXT_WAITING, NULL, 0, now);
 	else if (place == RSVP_PLACE_OFFER_TAKEN)
-		sent = waitlist_send(db, cfg, &e, &o, ch->contact_id, &waitlist_placed, 0, now);
+		sent = waitlist_send(db, cfg, &e, &o, ch->contact_id, TEXT_PLACED, NULL, 0, now);
 	*told = place == RSVP_PLACE_WAITING || place == RSVP_PLACE_OFFER_TAKEN;
 	if (sent >= 0)
 		rc = waitlist_fill(db, cfg, &e, &o, now);

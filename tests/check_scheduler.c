@@ -19,6 +19,7 @@
 #include "queue.h"
 #include "replies.h"
 #include "scheduler.h"
+#include "texts.h"
 #include "test_db.h"
 #include "test_main.h"
 #include "timeutil.h"
@@ -712,6 +713,58 @@ sched_assert_last(struct db *db, const char *number, const char *text)
  * waiting who did not send STOP; their "oui" takes it.  Every step is in
  * the history.
  */
+/*
+ * Issue 26: the waiting list's texts are the centre's, changed per
+ * language in Paramètres like every text rappel sends by itself; the
+ * offer's {delai} says how long the place is held.
+ */
+START_TEST(sched_test_waitlist_texts_edited)
+{
+	static const struct audit_actor admin = { 1, "directrice" };
+	struct config *cfg = sched_config();
+	struct test_db t;
+	struct error err = { 0 };
+	enum intent intent;
+	json_t *changes;
+	int64_t ids[3], g;
+
+	time_set_zone("Europe/Paris");
+	test_db_open(&t);
+	g = sched_group(t.db, ids);
+	changes = json_pack("[{s:s, s:s, s:s}, {s:s, s:s, s:s}, {s:s, s:s, s:s}]",
+	    "name", "waiting", "language", "fr", "body",
+	    "{atelier} est complet : vous êtes sur la liste d'attente. {centre}",
+	    "name", "waiting", "language", "en", "body", "{atelier} is full, you wait. {centre}",
+	    "name", "offer", "language", "fr", "body",
+	    "Place libre à {atelier} : répondez OUI sous {delai}. {centre}");
+	ck_assert_msg(texts_update(t.db, changes, &admin, 1, &err) == 0, "%s", err.message);
+	json_decref(changes);
+	/* {delai} only where a place is offered */
+	changes = json_pack("[{s:s, s:s, s:s}]", "name", "waiting", "language", "fr", "body",
+	    "Attendez {delai}");
+	ck_assert_int_eq(texts_update(t.db, changes, &admin, 1, &err), -1);
+	ck_assert_str_eq(err.code, "unknown_variable");
+	json_decref(changes);
+
+	sched_waitlist_event(t.db, cfg, g, 1);
+	sched_reply(t.db, cfg, "+33612345601", "oui", "2026-11-26T11:00:00+01:00", &intent);
+	sched_reply(t.db, cfg, "+33612345602", "yes", "2026-11-26T11:10:00+01:00", &intent);
+	sched_assert_last(t.db, "+33612345602", "Cuisine is full, you wait. Centre Brel");
+	sched_reply(t.db, cfg, "+33612345603", "oui", "2026-11-26T11:20:00+01:00", &intent);
+	sched_assert_last(t.db, "+33612345603", "Cuisine est complet : vous etes sur la liste "
+	    "d'attente. Centre Brel");
+	/* Awa says no: the place is offered to Bruno in English (the default), then... */
+	sched_reply(t.db, cfg, "+33612345601", "non", "2026-11-27T10:00:00+01:00", &intent);
+	sched_assert_last(t.db, "+33612345602", "Reply YES within 24 h to take it");
+	/* ... Bruno says no: Chloé gets the French text changed, with its delay */
+	sched_reply(t.db, cfg, "+33612345602", "no", "2026-11-27T11:00:00+01:00", &intent);
+	sched_assert_last(t.db, "+33612345603", "Place libre à Cuisine : répondez OUI sous "
+	    "24 h. Centre Brel");
+	test_db_close(&t);
+	config_free(cfg);
+}
+END_TEST
+
 START_TEST(sched_test_waitlist)
 {
 	struct config *cfg = sched_config();
@@ -1084,6 +1137,7 @@ scheduler_suite(void)
 	tcase_add_test(tc, sched_test_validate);
 	tcase_add_test(tc, sched_test_rsvp_routing);
 	tcase_add_test(tc, sched_test_waitlist);
+	tcase_add_test(tc, sched_test_waitlist_texts_edited);
 	tcase_add_test(tc, sched_test_waitlist_offer_ends);
 	tcase_add_test(tc, sched_test_chase_reply);
 	tcase_add_test(tc, sched_test_at_about_event);

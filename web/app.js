@@ -98,6 +98,8 @@ const EN = {
   'part dans un instant': 'leaves in a moment', '{n} message(s) en attente — {why}.': '{n} message(s) waiting — {why}.',
   'Changer les heures d\u2019envoi': 'Change the sending hours',
   /* texts */
+  'Séance complète : sur la liste d\u2019attente': 'Session full: on the waiting list', 'Une place s\u2019est libérée': 'A place is free',
+  'La place libérée est prise': 'The free place is taken', 'Relance de ceux qui n\u2019ont pas répondu': 'Reminder to those who have not answered',
   '{n} personnes ont demandé « c\u2019est qui ? » ces 30 derniers jours : dites au début de vos SMS qui écrit (le nom du centre).':
     '{n} people asked “who is this?” in the last 30 days: say at the start of your SMS who writes (the centre\u2019s name).',
   '« C\u2019est qui ? » : {n} fois en 30 jours (réponse envoyée toute seule).': '“Who is this?”: {n} times in 30 days (answered automatically).',
@@ -112,8 +114,8 @@ const EN = {
   '(rappel a raccroché : rappelez la personne)': '(rappel hung up: call the person back)', '{what} en {language}': '{what} in {language}', 'Aucun texte changé.': 'No text changed.',
   'Textes enregistrés.': 'Texts saved.', 'Textes envoyés par rappel': 'Texts rappel sends by itself', 'modifié': 'changed',
   'Enregistrer les textes': 'Save the texts',
-  'rappel envoie ces SMS tout seul, dans la langue de la personne. Variables : {centre}, {tel_centre}, {adresse} ; pour le merci et la séance annulée aussi {prenom}, {atelier}, {date}, {heure}, {lieu}. Videz une case pour revenir au texte d\u2019origine.':
-    'rappel sends these SMS by itself, in the person\u2019s language. Variables: {centre}, {tel_centre}, {adresse}; for the thanks and the cancelled session also {prenom}, {atelier}, {date}, {heure}, {lieu}. Empty a box to bring the original text back.',
+  'rappel envoie ces SMS tout seul, dans la langue de la personne. Variables : {centre}, {tel_centre}, {adresse} ; pour ceux qui parlent d\u2019une séance aussi {prenom}, {atelier}, {date}, {heure}, {lieu} ; pour la place libérée, {delai} (le temps pour répondre). Videz une case pour revenir au texte d\u2019origine.':
+    'rappel sends these SMS by itself, in the person\u2019s language. Variables: {centre}, {tel_centre}, {adresse}; for those about a session also {prenom}, {atelier}, {date}, {heure}, {lieu}; for the place set free, {delai} (the time to answer). Empty a box to bring the original text back.',
   ' ({n} numéros : des proches reçoivent aussi)': ' ({n} numbers: relatives get it too)',
   /* undo */
   'Attention : cette date est passée. Enregistrez seulement pour noter une séance qui a déjà eu lieu.':
@@ -1549,6 +1551,8 @@ const TEXT_PURPOSE = {
   stop: 'Réponse à STOP', start: 'Réponse à START', help: 'Réponse à AIDE',
   who: 'Réponse à « c\u2019est qui ? »', ack: 'Merci après un OUI ou un NON', cancel: 'Séance annulée',
   call: 'Réponse à un appel (le numéro des SMS ne prend pas d\u2019appels)',
+  waiting: 'Séance complète : sur la liste d\u2019attente', offer: 'Une place s\u2019est libérée',
+  placed: 'La place libérée est prise', chase: 'Relance de ceux qui n\u2019ont pas répondu',
 };
 function textsSection(all) {
   const err = errorBox();
@@ -1562,7 +1566,7 @@ function textsSection(all) {
     if (!texts.length) { toast(t('Aucun texte changé.')); return; }
     try { await api('PATCH', '/texts', { texts }); toast(t('Textes enregistrés.')); route(); } catch (e) { showError(err, e); }
   } }, h('h2', {}, t('Textes envoyés par rappel')),
-  h('p', { class: 'muted' }, t('rappel envoie ces SMS tout seul, dans la langue de la personne. Variables : {centre}, {tel_centre}, {adresse} ; pour le merci et la séance annulée aussi {prenom}, {atelier}, {date}, {heure}, {lieu}. Videz une case pour revenir au texte d\u2019origine.')),
+  h('p', { class: 'muted' }, t('rappel envoie ces SMS tout seul, dans la langue de la personne. Variables : {centre}, {tel_centre}, {adresse} ; pour ceux qui parlent d\u2019une séance aussi {prenom}, {atelier}, {date}, {heure}, {lieu} ; pour la place libérée, {delai} (le temps pour répondre). Videz une case pour revenir au texte d\u2019origine.')),
   ...Object.keys(TEXT_PURPOSE).map((name) => h('fieldset', {}, h('legend', {}, t(TEXT_PURPOSE[name])),
     ...boxes.filter(({ x }) => x.name === name).map(({ x, box }) => h('div', { class: 'text-lang' },
       h('span', {}, label('language', x.language), x.changed ? [' ', h('span', { class: 'badge' }, t('modifié'))] : null), box)))),
