@@ -34,6 +34,7 @@
  */
 #include "modem.h"
 
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -377,6 +378,7 @@ modem_sweep(struct modem *m)
 	bool stored = false, reports;
 	size_t i;
 
+	m->worked = true;
 	e = gsmdev_sweep_read(m->dev, MODEM_SWEEP_MAX, &s);
 	if (e.kind != GSMDEV_OK)
 		modem_trouble(m, "cannot read SMS", e);
@@ -687,6 +689,22 @@ modem_sync(struct modem *m)
 		m->unsynced = false;
 }
 
+/*
+ * Once idle after some work, gives back what it left: the free memory in
+ * the malloc arenas (glibc keeps it, arena by arena) and the pages the
+ * worker's connection cached.  Idle means nothing to send now, so the
+ * next send pays for the pages it reads again, not a campaign.
+ */
+static void
+modem_give_back(struct modem *m)
+{
+	if (!m->worked)
+		return;
+	m->worked = false;
+	sqlite3_db_release_memory(db_handle(m->db));
+	malloc_trim(0);
+}
+
 static void
 modem_step(struct modem *m)
 {
@@ -737,6 +755,7 @@ modem_step(struct modem *m)
 	if (modem_may_send(m, now) && (claim = queue_claim_next(m->db, m->cfg->name, now,
 	    &msg)) == 1) {
 		modem_db_ok(m);
+		m->worked = true;
 		/* the claim's durable commit flushed the last message's outcome too */
 		m->unsynced = false;
 		/* then each outcome is committed with the next claim while nothing else is due */
@@ -752,6 +771,7 @@ modem_step(struct modem *m)
 		return;
 	}
 	modem_sync(m);
+	modem_give_back(m);
 	modem_pool_idle(m);
 }
 
