@@ -207,7 +207,7 @@ def wait_for(cond, timeout, step=0.05):
     return cond()
 
 
-def wait_until_stalled(count, want, stall_s):
+def wait_until_stalled(count, want, stall_s, step=0.05):
     """Waits until count() >= want (True) or has not grown for stall_s."""
     last, since = -1, time.time()
     while True:
@@ -218,7 +218,7 @@ def wait_until_stalled(count, want, stall_s):
             last, since = c, time.time()
         elif time.time() - since > stall_s:
             return False
-        time.sleep(0.05)
+        time.sleep(step)
 
 
 def sqlite_count(path, sql):
@@ -272,6 +272,7 @@ class Sim:
 class Program:
     name = "?"
     proc = None
+    poll = 0.05     # seconds between two looks at the program's store while it sends
 
     def __init__(self, d, sim, args):
         self.d, self.sim, self.args = d, sim, args
@@ -347,6 +348,27 @@ class Rappel(Program):
 
 class Gammu(Program):
     name = "gammu-smsd"
+    # its database is in rollback mode: each look takes SQLite's shared lock,
+    # and a write of gammu-smsd that meets it fails ("database is locked");
+    # after a few it reconnects, and may give up.  So the database is read
+    # only when its file changed (count()), and at most once a second while
+    # it sends 1.3 PDU/s, which changes none of its figures.
+    poll = 1.0
+
+    def count(self, sql):
+        """sqlite_count(), read again only after a write changed the file.
+
+        Within 0.1 s of a change it reads every time: two writes in one
+        tick of the file's time stamp would look like one."""
+        try:
+            stamp = os.stat(self.db).st_mtime_ns
+        except OSError:
+            return -1
+        seen = getattr(self, "seen", {})
+        if sql not in seen or seen[sql][0] != stamp or time.time_ns() - stamp < 100000000:
+            seen[sql] = (stamp, sqlite_count(self.db, sql))
+            self.seen = seen
+        return seen[sql][1]
     tuning = ("LoopSleep = 0 for the sending runs (1 message per loop, so the default "
               "1 s caps it at 1 msg/s), LoopSleep = 1 (the default) for idle and incoming; "
               "CommTimeout = 1, ReceiveFrequency = 1, StatusFrequency = 60, "
@@ -386,18 +408,18 @@ class Gammu(Program):
         return ["gammu-smsd", "-c", self.conf]
 
     def sent(self):
-        left = sqlite_count(self.db, "SELECT count(*) FROM outbox")
+        left = self.count("SELECT count(*) FROM outbox")
         return -1 if left < 0 else self.queued - left
 
     def stored(self):
-        return sqlite_count(self.db, "SELECT count(*) FROM inbox")
+        return self.count("SELECT count(*) FROM inbox")
 
     def reported(self):
         # the SQL service marks the part's sentitems row; "sms" also keeps
         # the report in inbox
-        return max(sqlite_count(self.db, "SELECT count(*) FROM sentitems "
-                                "WHERE Status IN ('DeliveryOK', 'DeliveryFailed')"),
-                   sqlite_count(self.db, "SELECT count(*) FROM inbox"))
+        return self.count( "SELECT max((SELECT count(*) FROM sentitems "
+                            "WHERE Status IN ('DeliveryOK', 'DeliveryFailed')), "
+                            "(SELECT count(*) FROM inbox))")
 
 
 class Smstools(Program):
@@ -479,11 +501,11 @@ def run_send(name, args, n, send_ms):
         res["load_start"] = os.getloadavg()[0]
         p.start()
         limit = 60 + n * (send_ms / 1000.0 * 4 + 2)
-        ok = wait_for(lambda: p.sent() >= n, limit, 0.05)
+        ok = wait_for(lambda: p.sent() >= n, limit, p.poll)
         if args.reports and send_ms == 0:
             # the reports too: one a part, all taken in by the program
             want = sum(parts(message(i)[1]) for i in range(n))
-            ok = wait_until_stalled(lambda: p.reported(), want, 10) and ok
+            ok = wait_until_stalled(lambda: p.reported(), want, 10, p.poll) and ok
         s = p.sample()
         time.sleep(0.3)
         ev = sim.events()
