@@ -355,9 +355,9 @@ config_set_sending(struct config_state *st, const char *name, const char *value)
 			return config_fail(st, "[sending] days: expected a list like "
 			    "mon,tue,wed,thu,fri,sat, got '%s'", value);
 	} else if (strcmp(name, "max_per_minute") == 0) {
-		if (config_parse_int(value, 1, 6000, &cfg->max_per_minute) < 0)
+		if (config_parse_int(value, 1, 60000, &cfg->max_per_minute) < 0)
 			return config_fail(st, "[sending] max_per_minute: expected a number "
-			    "from 1 to 6000, got '%s'", value);
+			    "from 1 to 60000, got '%s'", value);
 	} else if (strcmp(name, "retry_delay") == 0) {
 		if (config_parse_int(value, 1, 3600, &cfg->retry_delay) < 0)
 			return config_fail(st, "[sending] retry_delay: expected seconds from 1 "

@@ -110,11 +110,20 @@ struct gsmdev {
 
 static void gsmdev_listen_calls(struct gsmdev *d);
 
+/*
+ * What a sweep read.  libgammu reads into a GSM_MultiSMSMessage of 260
+ * KiB (50 SMS of 5 KiB); one is reused for every entry and freed with the
+ * read, and each SMS keeps only what deleting it needs, so a sweep of the
+ * whole SIM costs a few KiB, not 64 such entries (17 MB, zeroed at every
+ * sweep and kept by the thread's malloc arena).
+ */
 struct gsmdev_sweep {
-	GSM_MultiSMSMessage *list;	/* as libgammu read them */
-	size_t count;			/* SMS in list, all entries together */
+	size_t count, size;		/* SMS read, and room for */
 	struct gsmdev_sms *sms;		/* count, decoded */
-	int (*where)[2];		/* count: the entry and the SMS in it */
+	struct gsmdev_slot {		/* count: where each one is on the SIM */
+		int folder, location;
+	} *slot;
+	GSM_SMSMessage gone;		/* what gsmdev_sweep_delete() hands libgammu */
 };
 
 /* ---- errors: the one table ---- */
@@ -670,42 +679,48 @@ gsmdev_sms_clear(struct gsmdev_sms *sms)
 
 /* ---- the SIM ---- */
 
+/* Keeps the SMS of one entry that libgammu read. */
+static void
+gsmdev_sweep_add(struct gsmdev_sweep *s, const GSM_MultiSMSMessage *entry)
+{
+	int j;
+
+	for (j = 0; j < entry->Number; j++) {
+		if (s->count == s->size) {
+			s->size = s->size ? s->size * 2 : 8;
+			s->sms = reallocarray(s->sms, s->size, sizeof(*s->sms));
+			s->slot = reallocarray(s->slot, s->size, sizeof(*s->slot));
+			if (s->sms == NULL || s->slot == NULL)
+				fatal("modem: out of memory");
+		}
+		gsmdev_sms_of(&entry->SMS[j], &s->sms[s->count]);
+		s->slot[s->count].folder = entry->SMS[j].Folder;
+		s->slot[s->count].location = entry->SMS[j].Location;
+		s->count++;
+	}
+}
+
 struct gsmdev_err
 gsmdev_sweep_read(struct gsmdev *d, int max, struct gsmdev_sweep **out)
 {
 	struct gsmdev_sweep *s = calloc(1, sizeof(*s));
+	GSM_MultiSMSMessage *entry = calloc(1, sizeof(*entry));
 	GSM_Error e = ERR_NONE;
-	bool start = true;
-	int n = 0, i, j;
-	size_t k = 0;
+	int n;
 
-	if (s == NULL || (s->list = calloc((size_t)max, sizeof(*s->list))) == NULL)
+	if (s == NULL || entry == NULL)
 		fatal("modem: out of memory");
 	d->announced = false;
-	while (n < max) {
-		if (n > 0)
-			s->list[n] = s->list[n - 1];	/* GetNextSMS continues from the
-							   last location */
+	/* GetNextSMS continues from the location left in entry by the last call */
+	for (n = 0; n < max; n++) {
 		gsmdev_call_begin(d);
-		e = GSM_GetNextSMS(d->sm, &s->list[n], start);
+		e = GSM_GetNextSMS(d->sm, entry, n == 0);
 		gsmdev_call_end(d);
-		start = false;
 		if (e != ERR_NONE)
 			break;
-		n++;
+		gsmdev_sweep_add(s, entry);
 	}
-	for (i = 0; i < n; i++)
-		s->count += (size_t)s->list[i].Number;
-	s->sms = calloc(s->count + 1, sizeof(*s->sms));
-	s->where = calloc(s->count + 1, sizeof(*s->where));
-	if (s->sms == NULL || s->where == NULL)
-		fatal("modem: out of memory");
-	for (i = 0; i < n; i++)
-		for (j = 0; j < s->list[i].Number; j++, k++) {
-			gsmdev_sms_of(&s->list[i].SMS[j], &s->sms[k]);
-			s->where[k][0] = i;
-			s->where[k][1] = j;
-		}
+	free(entry);
 	*out = s;
 	switch (gsmdev_err_of(e).kind) {
 	case GSMDEV_EMPTY:
@@ -733,8 +748,13 @@ gsmdev_sweep_delete(struct gsmdev *d, struct gsmdev_sweep *s, size_t i)
 {
 	GSM_Error e;
 
+	/* libgammu's AT driver needs the folder and the location, and reads
+	   the SMS there again before it deletes it */
+	memset(&s->gone, 0, sizeof(s->gone));
+	s->gone.Folder = s->slot[i].folder;
+	s->gone.Location = s->slot[i].location;
 	gsmdev_call_begin(d);
-	e = GSM_DeleteSMS(d->sm, &s->list[s->where[i][0]].SMS[s->where[i][1]]);
+	e = GSM_DeleteSMS(d->sm, &s->gone);
 	gsmdev_call_end(d);
 	return gsmdev_err_of(e);
 }
@@ -749,8 +769,7 @@ gsmdev_sweep_free(struct gsmdev_sweep *s)
 	for (i = 0; i < s->count; i++)
 		gsmdev_sms_clear(&s->sms[i]);
 	free(s->sms);
-	free(s->where);
-	free(s->list);
+	free(s->slot);
 	free(s);
 }
 

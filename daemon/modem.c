@@ -34,6 +34,7 @@
  */
 #include "modem.h"
 
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -333,24 +334,59 @@ modem_store_pdu(struct db *db, const char *name, const unsigned char *pdu, size_
 }
 
 /*
+ * Records every delivery report of s in one transaction: one durable
+ * commit for the sweep, not one for each report (a report comes back for
+ * every part sent).  True when they were committed and may be deleted
+ * from the SIM; false leaves them all there, read again at the next sweep.
+ */
+static bool
+modem_store_reports(struct modem *m, const struct gsmdev_sweep *s)
+{
+	bool any = false, unused = false;
+	int64_t now = m->pool->now();
+	size_t i;
+
+	for (i = 0; i < gsmdev_sweep_count(s); i++) {
+		if (!gsmdev_sweep_sms(s, i)->report)
+			continue;
+		if (!any && db_begin(m->db) < 0)
+			return false;
+		any = true;
+		if (modem_store_sms(m->db, m->cfg->name, gsmdev_sweep_sms(s, i), now,
+		    &unused) < 0) {
+			db_rollback(m->db);
+			return false;
+		}
+	}
+	if (any && db_commit(m->db) < 0) {
+		db_rollback(m->db);
+		return false;
+	}
+	return true;
+}
+
+/*
  * Reads every SMS on the SIM first (deleting while walking the SIM would
- * move the walk's position), then stores each one and deletes it once
- * it is stored.
+ * move the walk's position), then stores them (the reports together, each
+ * other SMS on its own) and deletes each one once it is stored.
  */
 static void
 modem_sweep(struct modem *m)
 {
 	struct gsmdev_sweep *s = NULL;
 	struct gsmdev_err e;
-	bool stored = false;
+	bool stored = false, reports;
 	size_t i;
 
+	m->worked = true;
 	e = gsmdev_sweep_read(m->dev, MODEM_SWEEP_MAX, &s);
 	if (e.kind != GSMDEV_OK)
 		modem_trouble(m, "cannot read SMS", e);
+	reports = modem_store_reports(m, s);
 	for (i = 0; i < gsmdev_sweep_count(s) && gsmdev_is_open(m->dev); i++) {
-		if (modem_store_sms(m->db, m->cfg->name, gsmdev_sweep_sms(s, i), m->pool->now(),
-		    &stored) < 0)
+		if (gsmdev_sweep_sms(s, i)->report ? !reports :
+		    modem_store_sms(m->db, m->cfg->name, gsmdev_sweep_sms(s, i),
+		    m->pool->now(), &stored) < 0)
 			continue;	/* stays on the SIM, read again later */
 		e = gsmdev_sweep_delete(m->dev, s, i);
 		if (e.kind != GSMDEV_OK && modem_trouble(m, "cannot delete an SMS", e))
@@ -686,6 +722,22 @@ modem_sync(struct modem *m)
 		m->unsynced = false;
 }
 
+/*
+ * Once idle after some work, gives back what it left: the free memory in
+ * the malloc arenas (glibc keeps it, arena by arena) and the pages the
+ * worker's connection cached.  Idle means nothing to send now, so the
+ * next send pays for the pages it reads again, not a campaign.
+ */
+static void
+modem_give_back(struct modem *m)
+{
+	if (!m->worked)
+		return;
+	m->worked = false;
+	sqlite3_db_release_memory(db_handle(m->db));
+	malloc_trim(0);
+}
+
 static void
 modem_step(struct modem *m)
 {
@@ -741,6 +793,7 @@ modem_step(struct modem *m)
 	if (modem_may_send(m, now) && (claim = queue_claim_next(m->db, m->cfg->name, now,
 	    &msg)) == 1) {
 		modem_db_ok(m);
+		m->worked = true;
 		/* the claim's durable commit flushed the last message's outcome too */
 		m->unsynced = false;
 		/* then each outcome is committed with the next claim while nothing else is due */
@@ -756,6 +809,7 @@ modem_step(struct modem *m)
 		return;
 	}
 	modem_sync(m);
+	modem_give_back(m);
 	modem_pool_idle(m);
 }
 

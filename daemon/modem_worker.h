@@ -85,6 +85,7 @@ struct modem {
 	long sent_total;
 	int64_t published_at;		/* last modem_status write */
 	bool unsynced;			/* a lazy commit is not yet on the disk */
+	bool worked;			/* sent or read the SIM since it was last idle */
 	struct sendpolicy policy;	/* rates and bench (sendpolicy.h) */
 	bool policy_loaded;		/* its counts read from message_parts */
 	struct modem_outcome outcome;	/* not yet committed, see modem_record() */

@@ -33,7 +33,7 @@ static const struct settings_key {
 	  "Heures d'envoi : écrivez le début et la fin, par exemple 08:30-19:30." },
 	{ "days", "sending", "days", SETTINGS_DAYS, "Choisissez au moins un jour d'envoi." },
 	{ "max_per_minute", "sending", "max_per_minute", SETTINGS_INT,
-	  "SMS par minute : un nombre de 1 à 600." },
+	  "SMS par minute : un nombre de 1 à 60000." },
 	{ "max_per_day", "sending", "max_per_day", SETTINGS_INT,
 	  "SMS par jour : un nombre de 1 à 100000." },
 	{ "reply_days", "sending", "reply_days", SETTINGS_INT,

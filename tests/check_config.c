@@ -91,6 +91,19 @@ START_TEST(config_test_full)
 }
 END_TEST
 
+/* A rate of 1,000 parts a second is accepted: the default 6 is carrier safety. */
+START_TEST(config_test_rate_up_to_60000)
+{
+	char err[512] = "";
+	struct config *cfg = config_load_string(CONFIG_CENTRE "[sending]\nmax_per_minute = 60000\n",
+	    "test.conf", err, sizeof(err));
+
+	ck_assert_msg(cfg != NULL, "%s", err);
+	ck_assert_int_eq(cfg->max_per_minute, 60000);
+	config_free(cfg);
+}
+END_TEST
+
 START_TEST(config_test_defaults)
 {
 	char err[512] = "";
@@ -121,7 +134,9 @@ START_TEST(config_test_errors_name_line)
 	config_expect_error(CONFIG_CENTRE "colour = blue\n",
 	    "test.conf:4: unknown key 'colour' in section [centre]");
 	config_expect_error(CONFIG_CENTRE "[sending]\n\nmax_per_minute = six\n",
-	    "test.conf:6: [sending] max_per_minute: expected a number from 1 to 6000, got 'six'");
+	    "test.conf:6: [sending] max_per_minute: expected a number from 1 to 60000, got 'six'");
+	config_expect_error(CONFIG_CENTRE "[sending]\nmax_per_minute = 60001\n",
+	    "test.conf:5: [sending] max_per_minute: expected a number from 1 to 60000, got '60001'");
 	config_expect_error("[centre]\nname = X\nname = Y\n",
 	    "test.conf:3: key 'name' appears twice");
 	config_expect_error(CONFIG_CENTRE "[smtp]\nhost = x\n",
@@ -511,6 +526,7 @@ config_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("defaults");
 	tcase_add_test(tc, config_test_defaults);
+	tcase_add_test(tc, config_test_rate_up_to_60000);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("errors");
 	tcase_add_test(tc, config_test_errors_name_line);

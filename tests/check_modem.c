@@ -562,6 +562,43 @@ START_TEST(test_delivery_report)
 }
 END_TEST
 
+/*
+ * A network that reports every part, as a real one does when reports are
+ * asked for: more reports than the SIM holds come back while messages go
+ * out; every message ends delivered, and every report was read and
+ * deleted (none lost to a full SIM).
+ */
+START_TEST(test_every_part_reported)
+{
+	static const char *const body[] = {
+		"Rappel : RDV CAF mardi 14h au centre. Répondez OUI si vous venez.",
+		"Centre social : l'atelier informatique reprend jeudi à 14h, salle 2. "
+		"Apportez vos papiers CAF et votre carte Vitale si vous voulez de l'aide "
+		"pour vos démarches en ligne. Répondez OUI si vous venez, NON sinon.",
+	};
+	char to[32];
+	json_t *reports;
+	size_t i;
+	int n = 40, lost = 0;
+
+	modemsim_set_reports(SIM, true);
+	for (i = 0; i < (size_t)n; i++) {
+		snprintf(to, sizeof(to), "06 12 34 56 %02zu", i % 4);
+		send_sms(to, body[i % 2]);
+	}
+	ck_assert(wait_count("/api/v1/messages?status=delivered", (size_t)n,
+	    MODEM_TEST_WAIT_MS));
+	reports = sim_events("report");
+	ck_assert_uint_eq(json_array_size(reports), (size_t)(n / 2 * 3));	/* one a part */
+	for (i = 0; i < json_array_size(reports); i++)
+		lost += json_integer_value(json_object_get(json_array_get(reports, i),
+		    "index")) < 0;
+	json_decref(reports);
+	ck_assert_int_eq(lost, 0);
+	ck_assert_int_eq(modemsim_sim_used(SIM), 0);
+}
+END_TEST
+
 /* A report that says "failed" keeps the network's reason, shown in French. */
 START_TEST(test_failed_report_says_why)
 {
@@ -1820,6 +1857,7 @@ modem_suite(void)
 	tcase_add_test(tc, test_receive_replies);
 	tcase_add_test(tc, test_reply_during_batch);
 	tcase_add_test(tc, test_delivery_report);
+	tcase_add_test(tc, test_every_part_reported);
 	tcase_add_test(tc, test_failed_report_says_why);
 	tcase_add_test(tc, test_invitation_replies);
 	suite_add_tcase(s, tc);

@@ -504,6 +504,48 @@ START_TEST(test_at_incoming_call)
 }
 END_TEST
 
+/* With reports on, each submit that asks for a report is reported delivered. */
+START_TEST(test_at_reports_every_submit)
+{
+	struct msim_at *at = msim_at_new(NULL, NULL);
+	struct msim_buf out = { 0 };
+	struct msim_sms rep;
+	char in[256];
+
+	at_run(at, "ATE0;+CNMI=2,1,0,2,0\r", &out);
+	snprintf(in, sizeof(in), "%s\x1A", PDU_UCS2_SRR);
+	/* off by default: no report */
+	at_run(at, "AT+CMGS=48\r", &out);
+	ck_assert_str_eq(at_run(at, in, &out), "\r\n+CMGS: 1\r\n\r\nOK\r\n");
+	ck_assert_uint_eq(at->urc.len, 0);
+	at->reports = true;
+	/* a submit without TP-SRR gets none */
+	at_run(at, "AT+CMGS=23\r", &out);
+	snprintf(in, sizeof(in), "%s\x1A", PDU_HELLO);
+	ck_assert_str_eq(at_run(at, in, &out), "\r\n+CMGS: 2\r\n\r\nOK\r\n");
+	ck_assert_uint_eq(at->urc.len, 0);
+	/* one that asks is reported: stored (<ds> 2) and announced */
+	at_run(at, "AT+CMGS=48\r", &out);
+	snprintf(in, sizeof(in), "%s\x1A", PDU_UCS2_SRR);
+	ck_assert_str_eq(at_run(at, in, &out), "\r\n+CMGS: 3\r\n\r\nOK\r\n");
+	ck_assert_str_eq(at->urc.p, "\r\n+CDSI: \"SM\",1\r\n");
+	ck_assert_int_eq(msim_pdu_decode(at->slot[0].pdu, at->slot[0].tpdu_len, &rep, NULL), 0);
+	ck_assert_int_eq(rep.type, MSIM_PDU_STATUS_REPORT);
+	ck_assert_uint_eq(rep.mr, 3);
+	ck_assert_uint_eq(rep.status, 0);
+	ck_assert_str_eq(rep.addr, "+33612345678");
+	/* <ds> 1: routed with +CDS, not stored */
+	msim_buf_reset(&at->urc);
+	at_run(at, "AT+CNMI=2,1,0,1,0\r", &out);
+	at_run(at, "AT+CMGS=48\r", &out);
+	at_run(at, in, &out);
+	ck_assert_msg(strncmp(at->urc.p, "\r\n+CDS: ", 8) == 0, "urc: %s", at->urc.p);
+	ck_assert_int_eq(msim_at_used_slots(at), 1);
+	msim_buf_free(&out);
+	msim_at_free(at);
+}
+END_TEST
+
 /* --- the simulator on a pty, driven by a C client ----------------------- */
 
 static char tmpdir[64];
@@ -804,6 +846,37 @@ START_TEST(test_pty_incoming_call)
 	ck_assert_int_eq(modemsim_command(sim, "hangup", reply, sizeof(reply)), 0);
 	client_chat(fd, NULL, buf, sizeof(buf), 300);
 	ck_assert_ptr_nonnull(strstr(buf, "NO CARRIER"));
+	close(fd);
+}
+END_TEST
+
+/* "reports 1" on the control line: a client's send is reported, and logged. */
+START_TEST(test_pty_reports_control)
+{
+	char buf[1024], reply[256], in[256];
+	int fd = client_open();
+	json_t *o;
+
+	ck_assert_int_eq(modemsim_command(sim, "reports 1", reply, sizeof(reply)), 0);
+	client_chat(fd, "ATE0;+CNMI=2,1,0,2,0\r", buf, sizeof(buf), 2000);
+	client_chat(fd, "AT+CMGS=48\r", buf, sizeof(buf), 2000);
+	snprintf(in, sizeof(in), "%s\x1A", PDU_UCS2_SRR);
+	client_chat(fd, in, buf, sizeof(buf), 2000);
+	if (strstr(buf, "+CDSI") == NULL)	/* the report may come in a later read */
+		client_chat(fd, NULL, buf + strlen(buf), sizeof(buf) - strlen(buf), 300);
+	ck_assert_str_eq(buf, "\r\n+CMGS: 1\r\n\r\nOK\r\n\r\n+CDSI: \"SM\",1\r\n");
+	ck_assert_int_eq(modemsim_sim_used(sim), 1);
+	o = log_get("report", 0);
+	ck_assert_int_eq(json_integer_value(json_object_get(o, "ref")), 1);
+	ck_assert(json_is_true(json_object_get(o, "auto")));
+	ck_assert_int_eq(json_integer_value(json_object_get(o, "index")), 1);
+	json_decref(o);
+	ck_assert_int_eq(modemsim_command(sim, "reports 0", reply, sizeof(reply)), 0);
+	client_chat(fd, "AT+CMGS=48\r", buf, sizeof(buf), 2000);
+	client_chat(fd, in, buf, sizeof(buf), 2000);
+	client_chat(fd, NULL, buf, sizeof(buf), 300);
+	ck_assert_str_eq(buf, "");
+	ck_assert_int_eq(log_count("report"), 1);
 	close(fd);
 }
 END_TEST
@@ -1179,6 +1252,7 @@ modemsim_suite(void)
 	tcase_add_test(tc, test_at_send_pdu);
 	tcase_add_test(tc, test_at_storage_and_urc);
 	tcase_add_test(tc, test_at_incoming_call);
+	tcase_add_test(tc, test_at_reports_every_submit);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("pty");
@@ -1191,6 +1265,7 @@ modemsim_suite(void)
 	tcase_add_test(tc, test_pty_incoming_call);
 	tcase_add_test(tc, test_control_commands);
 	tcase_add_test(tc, test_control_inject_hex);
+	tcase_add_test(tc, test_pty_reports_control);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("gammu");

@@ -1516,7 +1516,7 @@ function settingsForm(cur) {
   const from = h('input', { name: 'hours', type: 'time', value: start, required: true });
   const until = h('input', { name: 'hours_end', type: 'time', value: end === '24:00' ? '23:59' : end, required: true });
   const days = ORDER.map((d) => h('input', { type: 'checkbox', name: 'days', value: d, checked: cur.days.includes(d) }));
-  const perMinute = h('input', { name: 'max_per_minute', type: 'number', min: 1, max: 600, value: cur.max_per_minute, required: true });
+  const perMinute = h('input', { name: 'max_per_minute', type: 'number', min: 1, max: 60000, value: cur.max_per_minute, required: true });
   const perDay = h('input', { name: 'max_per_day', type: 'number', min: 1, max: 100000, value: cur.max_per_day, required: true });
   const replyDays = h('input', { name: 'reply_days', type: 'number', min: 1, max: 90, value: cur.reply_days, required: true });
   const err = errorBox();

@@ -131,6 +131,8 @@ struct msim_at {
 	unsigned	 accepted;	/* sends answered with a reference */
 	unsigned	 next_ref;	/* next +CMGS <mr>, 0-255 */
 	unsigned	 concat_ref;	/* next reference of an injected message */
+	bool		 reports;	/* the network reports "delivered" for every
+					   accepted submit that asks for a report */
 	struct msim_sent sent[MSIM_AT_HISTORY];
 	unsigned	 sent_next;
 

@@ -14,6 +14,10 @@
  *	+CMGL +CMGR	list / read; reading marks REC UNREAD as REC READ
  *	+CMGD		delete one, or by <delflag> 1-4
  *
+ * With at->reports (modemsim --reports), every accepted submit that asks
+ * for a status report gets one at once, "delivered", as AT+CNMI <ds> says
+ * (+CDS, or stored and +CDSI): the traffic of a real network where every
+ * message is delivered.
  * Sends fail with +CMS ERROR: 331 (no network service) when the modem
  * is not registered, with at->cms_code every at->cms_every sends, and
  * with 304 (invalid PDU parameter) when the PDU does not decode.  Every
@@ -413,6 +417,20 @@ msim_at_remember(struct msim_at *at, unsigned ref, const char *to)
 	snprintf(s->to, sizeof(s->to), "%s", to);
 }
 
+/*
+ * The network's "delivered" for the submit just answered with ref (the
+ * reports option): queued behind the +CMGS answer like any report, and
+ * logged as the "report" event, with "index" -1 when the SIM was full.
+ */
+static void
+msim_at_auto_report(struct msim_at *at, unsigned ref)
+{
+	int idx = msim_at_report(at, ref, 0x00, at->now);
+
+	msim_log_event(at->log, "report", json_pack("{s:i, s:b, s:i, s:b}", "ref",
+	    (int)ref, "delivered", 1, "index", idx, "auto", 1));
+}
+
 /* The error a send gets from the network and faults, or 0. */
 static int
 msim_at_send_fault(struct msim_at *at)
@@ -457,6 +475,8 @@ msim_at_submit(struct msim_at *at, const char *hex, int tpdu_len, const char *cm
 	msim_at_remember(at, at->next_ref, sms.addr);
 	at->accepted++;
 	msim_buf_printf(out, "\r\n%s: %u\r\n\r\nOK\r\n", cmd, at->next_ref);
+	if (at->reports && sms.srr)
+		msim_at_auto_report(at, at->next_ref);
 	at->next_ref = (at->next_ref + 1) % 256;
 }
 

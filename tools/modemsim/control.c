@@ -179,6 +179,8 @@ msim_ctl_numbers(struct modemsim *ms, const char *cmd, const char *p, char *repl
 		modemsim_set_registered(ms, a != 0);
 	else if (strcmp(cmd, "garbage") == 0)
 		modemsim_set_garbage(ms, a);
+	else if (strcmp(cmd, "reports") == 0)
+		modemsim_set_reports(ms, a != 0);
 	else
 		modemsim_set_mute(ms, a != 0);
 	snprintf(reply, sz, "ok");
@@ -257,7 +259,7 @@ modemsim_command(struct modemsim *ms, const char *line, char *reply, size_t repl
 		return msim_ctl_report(ms, p, reply, replysz);
 	if (strcmp(cmd, "latency") == 0 || strcmp(cmd, "cms-every") == 0 ||
 	    strcmp(cmd, "register") == 0 || strcmp(cmd, "mute") == 0 ||
-	    strcmp(cmd, "garbage") == 0)
+	    strcmp(cmd, "garbage") == 0 || strcmp(cmd, "reports") == 0)
 		return msim_ctl_numbers(ms, cmd, p, reply, replysz);
 	if (strcmp(cmd, "unplug") == 0 || strcmp(cmd, "replug") == 0)
 		return msim_ctl_plug(ms, cmd[0] == 'r', reply, replysz);

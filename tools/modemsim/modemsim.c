@@ -441,6 +441,7 @@ modemsim_new(const struct modemsim_options *opt)
 	if ((ms->at = modemsim_new_at(opt, ms->log)) == NULL)
 		goto fail;
 	ms->at->log_commands = opt->log_commands;
+	ms->at->reports = opt->reports;
 	if (pipe2(ms->wake, O_CLOEXEC | O_NONBLOCK) == -1)
 		goto fail;
 	return ms;
@@ -561,6 +562,14 @@ modemsim_set_mute(struct modemsim *ms, bool on)
 	ms->mute = on;
 	msim_log_event(ms->log, "mute", json_pack("{s:b}", "mute", on));
 	modemsim_wakeup(ms);
+	pthread_mutex_unlock(&ms->lock);
+}
+
+void
+modemsim_set_reports(struct modemsim *ms, bool on)
+{
+	pthread_mutex_lock(&ms->lock);
+	ms->at->reports = on;
 	pthread_mutex_unlock(&ms->lock);
 }
 

@@ -55,6 +55,8 @@ struct modemsim_options {
 	const char	*smsc;		/* "+33689004000" */
 	int		 signal;	/* +CSQ rssi 1-31; 0: 20 */
 	int		 slots;		/* SIM message slots; 0: 30 */
+	bool		 reports;	/* a "delivered" report for every submit
+					   that asks for one (modemsim_set_reports) */
 };
 
 enum modemsim_encoding {
@@ -109,6 +111,15 @@ void modemsim_set_registered(struct modemsim *ms, bool on);
  * does not reach the network, and the client must not wait forever.
  */
 void modemsim_set_garbage(struct modemsim *ms, int replies);
+
+/*
+ * With on, every accepted submit whose PDU asks for a status report
+ * (TP-SRR) is answered by the network at once with a "delivered" report,
+ * routed or stored as modemsim_inject_report() does, and logged as a
+ * "report" event with "auto": true ("index": -1 when the SIM was full and
+ * the report was lost).
+ */
+void modemsim_set_reports(struct modemsim *ms, bool on);
 
 /* A mute modem reads and discards everything and never answers. */
 void modemsim_set_mute(struct modemsim *ms, bool on);
@@ -174,6 +185,7 @@ bool modemsim_ringing(struct modemsim *ms);
  *	register 0|1
  *	mute 0|1
  *	garbage N		the next N AT+CMGS are answered by line noise
+ *	reports 0|1		modemsim_set_reports()
  *	unplug
  *	replug
  *	call FROM [RINGS [RING_MS]]	an incoming voice call (modemsim_call())

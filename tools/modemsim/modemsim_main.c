@@ -5,13 +5,15 @@
  *
  *	modemsim --link PATH [--pin PIN] [--log FILE] [--log-at]
  *	    [--control SOCKET] [--operator NAME] [--smsc NUMBER]
- *	    [--latency CMD_MS,SEND_MS]
+ *	    [--latency CMD_MS,SEND_MS] [--reports]
  *	modemsim --send SOCKET COMMAND...
  *
  * The first form serves the modem until SIGINT or SIGTERM; once ready it
  * prints the device path on standard output.  With --control it listens
  * on a Unix stream socket for control lines (see modemsim_command() in
  * modemsim.h) and answers each with one line, "ok ..." or "error ...".
+ * With --reports the network reports every message that asks for it as
+ * delivered, at once (modemsim_set_reports()).
  * The second form is a client: it sends one command and prints the
  * answer, exiting 0 for "ok".
  */
@@ -48,7 +50,7 @@ msim_main_usage(void)
 	fprintf(stderr,
 	    "usage: modemsim --link PATH [--pin PIN] [--log FILE] [--log-at]\n"
 	    "           [--control SOCKET] [--operator NAME] [--smsc NUMBER]\n"
-	    "           [--latency CMD_MS,SEND_MS]\n"
+	    "           [--latency CMD_MS,SEND_MS] [--reports]\n"
 	    "       modemsim --send SOCKET COMMAND...\n");
 	exit(2);
 }
@@ -194,6 +196,7 @@ main(int argc, char **argv)
 		{ "operator", required_argument, NULL, 'o' },
 		{ "smsc", required_argument, NULL, 's' },
 		{ "latency", required_argument, NULL, 't' },
+		{ "reports", no_argument, NULL, 'r' },
 		{ "send", required_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -209,6 +212,7 @@ main(int argc, char **argv)
 		case 'p': opt.pin = optarg; break;
 		case 'L': opt.log_path = optarg; break;
 		case 'a': opt.log_commands = true; break;
+		case 'r': opt.reports = true; break;
 		case 'c': control = optarg; break;
 		case 'o': opt.operator_name = optarg; break;
 		case 's': opt.smsc = optarg; break;
