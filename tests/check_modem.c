@@ -943,11 +943,19 @@ START_TEST(test_no_registration_waits)
 }
 END_TEST
 
+/*
+ * Two modems share the queue; a contact keeps the SIM that wrote to them
+ * (issue 26); a modem that fails every send is benched and the other one
+ * sends its messages, the contacts that knew it included.
+ */
 START_TEST(test_two_modems_spread_and_bench)
 {
 	struct modemsim_options opt = { 0 };
 	struct modemsim *sim2;
-	char link2[160], log2[160], extra[512], body[64];
+	char link2[160], log2[160], extra[512], body[64], first[16] = "", path[96];
+	struct modemsim *lost;
+	struct e2e_resp r;
+	json_int_t zoe, id;
 	json_t *list, *st, *o;
 	size_t i, by1 = 0, by2 = 0;
 	int waited;
@@ -1001,19 +1009,55 @@ START_TEST(test_two_modems_spread_and_bench)
 	ck_assert_uint_gt(by1, 0);
 	ck_assert_uint_gt(by2, 0);
 
-	/* the first modem now fails every send: it is benched, the second sends all */
-	modemsim_set_cms_error(SIM, 1, 500);
+	/*
+	 * Issue 26: a contact keeps the SIM that wrote to them first: one
+	 * modem sends all of Zoé's messages while it is ready.
+	 */
+	ck_assert_int_eq(e2e_call(&E, &A, "POST", "/api/v1/contacts", "{\"first_name\":"
+	    "\"Zoé\",\"last_name\":\"Martin\",\"phone\":\"06 12 34 56 79\"}", &r), 201);
+	zoe = json_integer_value(json_object_get(r.json, "id"));
+	e2e_resp_free(&r);
+	for (i = 1; i <= 6; i++) {
+		snprintf(body, sizeof(body), "{\"contact_id\":%lld,\"body\":\"Rappel %zu\"}",
+		    (long long)zoe, i);
+		ck_assert_int_eq(e2e_call(&E, &A, "POST", "/api/v1/messages", body, &r), 201);
+		id = json_integer_value(json_object_get(r.json, "id"));
+		e2e_resp_free(&r);
+		ck_assert(wait_count("/api/v1/messages?status=sent", 12 + i, MODEM_TEST_WAIT_MS));
+		snprintf(path, sizeof(path), "/api/v1/messages/%lld", (long long)id);
+		o = get(path);
+		if (i == 1)
+			snprintf(first, sizeof(first), "%s",
+			    json_string_value(json_object_get(o, "modem")));
+		ck_assert_str_eq(json_string_value(json_object_get(o, "modem")), first);
+		json_decref(o);
+	}
+	lost = strcmp(first, "modem") == 0 ? SIM : sim2;
+
+	/* Zoé's modem now fails every send: it is benched, the other sends all */
+	modemsim_set_cms_error(lost, 1, 500);
 	for (i = 1; i <= 12; i++) {
 		snprintf(body, sizeof(body), "Un modem en panne %zu", i);
 		send_sms("06 12 34 56 78", body);
 	}
-	ck_assert(wait_count("/api/v1/messages?status=sent", 24, MODEM_TEST_WAIT_MS));
+	ck_assert(wait_count("/api/v1/messages?status=sent", 30, MODEM_TEST_WAIT_MS));
 	ck_assert_uint_eq(count("/api/v1/messages?status=failed"), 0);
 	st = get("/api/v1/status");
 	json_array_foreach(json_object_get(st, "modems"), i, o)
-		if (strcmp(json_string_value(json_object_get(o, "name")), "modem") == 0)
+		if (strcmp(json_string_value(json_object_get(o, "name")), first) == 0)
 			ck_assert_str_eq(json_string_value(json_object_get(o, "state")), "benched");
 	json_decref(st);
+	/* her SIM is not usable: her next message leaves at once by the other */
+	snprintf(body, sizeof(body), "{\"contact_id\":%lld,\"body\":\"Rappel 7\"}",
+	    (long long)zoe);
+	ck_assert_int_eq(e2e_call(&E, &A, "POST", "/api/v1/messages", body, &r), 201);
+	id = json_integer_value(json_object_get(r.json, "id"));
+	e2e_resp_free(&r);
+	ck_assert(wait_count("/api/v1/messages?status=sent", 31, MODEM_TEST_WAIT_MS));
+	snprintf(path, sizeof(path), "/api/v1/messages/%lld", (long long)id);
+	o = get(path);
+	ck_assert_str_ne(json_string_value(json_object_get(o, "modem")), first);
+	json_decref(o);
 	modemsim_free(sim2);
 }
 END_TEST
