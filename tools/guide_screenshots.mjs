@@ -187,6 +187,10 @@ async function fillDemo() {
   await waitFor('the 6 invitations', () => submitted().length >= 6);
   for (const s of submitted()) if (s.to !== '+33639980005') await simSend('report', String(s.cmgs_ref), 'delivered');
 
+  /* a landline only: a person to phone about the atelier */
+  await api('POST', '/contacts', { first_name: 'Madeleine', last_name: 'Petit', phone: '03 21 44 55 66',
+    group_ids: [groups['Atelier numérique']] });
+
   /* replies: two yes, one no, one question for a person */
   await simSend('inject', '+33639980001', 'gsm7', 'OUI');
   await simSend('inject', '+33639980003', 'gsm7', 'oui merci je viens');
@@ -254,6 +258,17 @@ async function screenshots(demo) {
   await page.getByRole('button', { name: 'Vérifier le fichier' }).click();
   await page.getByText('ligne(s) refusée(s)').waitFor();
   await shot(page, 'import');
+  /* a file whose headers nobody could guess: the columns to choose */
+  await go(page, '#/contacts/import');
+  await page.getByLabel('Fichier').setInputFiles({ name: 'liste-famille.csv', mimeType: 'text/csv',
+    buffer: Buffer.from('Famille;Qui;Contact SMS;Ville\nRoux;Jeanne;06 39 98 07 01;Lens\n') });
+  await page.getByRole('button', { name: 'Vérifier le fichier' }).click();
+  await page.getByText('Aucune colonne de téléphone reconnue').waitFor();
+  await page.getByLabel('Contenu de la colonne 3').selectOption('phone');
+  await page.getByLabel('Contenu de la colonne 1').selectOption('last_name');
+  await page.getByLabel('Contenu de la colonne 2').selectOption('first_name');
+  await page.getByText('Aperçu :').waitFor();
+  await shot(page, 'import-colonnes');
   await go(page, '#/groupes');
   await shot(page, 'groupes');
 
@@ -299,6 +314,8 @@ async function screenshots(demo) {
   await shot(page, 'reponses-conversation', '[aria-label="Conversation"]');
   await go(page, '#/messages');
   await shot(page, 'messages');
+  await go(page, '#/appels');
+  await shot(page, 'a-appeler');
   await go(page, '#/utilisateurs');
   await shot(page, 'utilisateurs');
   await go(page, '#/parametres');

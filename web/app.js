@@ -137,7 +137,7 @@ const EN = {
   'rien d\u2019envoyé': 'nothing sent', 'Réponse au téléphone de {name}': 'Answer on the phone of {name}',
   'Note sur l\u2019appel de {name}': 'Note on the call to {name}', 'Appelé(e) le {date} : {outcome}': 'Called on {date}: {outcome}',
   'ne répond pas': 'no pick-up', 'Choisissez ce que la personne a répondu.': 'Choose what the person answered.',
-  'Appel enregistré.': 'Call saved.', 'Enregistrer l\u2019appel': 'Save the call', 'Imprimer': 'Print',
+  'Appel enregistré.': 'Call saved.', 'Note (facultatif)': 'Note (optional)', 'Enregistrer l\u2019appel': 'Save the call', 'Imprimer': 'Print',
   'Personne à appeler.': 'Nobody to call.',
   'Pour cette séance : les invités sans portable, ceux dont le SMS n\u2019est pas parti ou pas arrivé, ceux qui n\u2019ont pas répondu la veille, et ceux qui ont appelé le numéro des SMS.':
     'For this session: invitees without a mobile, those whose SMS did not leave or did not arrive, those with no answer the day before, and those who called the SMS number.',
@@ -1418,7 +1418,8 @@ function callsSession(s) {
       const name = (p.first_name + ' ' + p.last_name).trim();
       const outcome = h('select', { 'aria-label': t('Réponse au téléphone de {name}', { name }) },
         ['', 'yes', 'no', 'no_answer', 'wrong_number'].map((v) => h('option', { value: v }, v ? label('call', v) : '—')));
-      const note = h('input', { type: 'text', 'aria-label': t('Note sur l\u2019appel de {name}', { name }), maxlength: 200 });
+      const note = h('input', { type: 'text', 'aria-label': t('Note sur l\u2019appel de {name}', { name }), maxlength: 200,
+        placeholder: t('Note (facultatif)') });
       const err = errorBox();
       return h('tr', {}, h('td', {}, h('a', { href: '#/contacts/' + p.contact_id }, name)),
         h('td', {}, p.numbers.length ? h('ul', { class: 'plain' }, p.numbers.map(dialLink)) : t('aucun numéro')),
