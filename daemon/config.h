@@ -138,6 +138,9 @@ void config_free(const struct config *cfg);
 /* Parses "ADDRESS:PORT" ("[::]:8080" for IPv6), numeric only; 0 or -1. */
 int config_parse_listen(const char *value, struct sockaddr_storage *addr, socklen_t *len);
 
+/* Parses the len bytes of s, "HH:MM" (00:00 to 24:00), into minutes; 0 or -1. */
+int config_parse_hhmm(const char *s, size_t len, int *minutes);
+
 /* Parses "HH:MM-HH:MM" into minutes; 0 or -1.  Exposed for tests. */
 int config_parse_hours(const char *value, int *start, int *end);
 

@@ -17,8 +17,6 @@
 #include "text.h"
 #include "webhook.h"
 
-/* A part's key in message_parts is message_id * 16 + seq (sql/007): id's parts. */
-#define QUEUE_PARTS_OF(id) "id BETWEEN " id " * 16 AND " id " * 16 + 15"
 _Static_assert(QUEUE_BODY_MAX_PARTS < 16, "a message's parts share message_parts keys");
 #define QUEUE_REPORT_WINDOW (3 * 24 * 3600)	/* a report older than this matches nothing */
 #define QUEUE_HOOK "queue_hook"		/* savepoint of a change and its notices */
@@ -352,26 +350,6 @@ queue_cas(struct db *db, int64_t id, const char *from, const char *to, int64_t n
 		sqlite3_bind_text(st, 3, to, -1, SQLITE_STATIC);
 	}
 	return queue_change_one(db, st, hook, id, from, now);
-}
-
-static unsigned
-queue_sent_parts(struct db *db, int64_t id)
-{
-	DB_SQL(sql, "SELECT seq FROM message_parts WHERE " QUEUE_PARTS_OF("?1"));
-	sqlite3_stmt *st = db_stmt(db, sql);
-	unsigned mask = 0;
-	int seq;
-
-	if (st == NULL)
-		return 0;
-	sqlite3_bind_int64(st, 1, id);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		seq = sqlite3_column_int(st, 0);
-		if (seq >= 1 && seq <= 32)
-			mask |= 1u << (seq - 1);
-	}
-	sqlite3_reset(st);
-	return mask;
 }
 
 /*

@@ -88,6 +88,9 @@
  * messages (sql/007): a partial index is used only when the query's WHERE
  * implies the index's own.
  */
+/* A part's key in message_parts is message_id * 16 + seq (sql/007): id's parts. */
+#define QUEUE_PARTS_OF(id) "id BETWEEN " id " * 16 AND " id " * 16 + 15"
+
 #define QUEUE_SQL_DUE(status) "status IN ('queued', 'sending') AND status = " status
 #define QUEUE_MAX_ATTEMPTS 8
 #define QUEUE_BACKOFF_FIRST 30		/* seconds, default first delay, doubled each time */
@@ -256,6 +259,9 @@ void queue_on_commit(void (*fn)(void *), void *arg);
 
 /* Counts messages in a status, or -1. */
 int queue_count(struct db *db, const char *status);
+
+/* The parts of message id a modem already handed over: bit i for part i+1. */
+unsigned queue_sent_parts(struct db *db, int64_t id);
 
 /* The earliest not_before of the queued messages, 0 when none, -1 on error. */
 int64_t queue_next_due(struct db *db);

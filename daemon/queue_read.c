@@ -84,3 +84,23 @@ queue_next_due(struct db *db)
 	sqlite3_reset(st);
 	return t;
 }
+
+unsigned
+queue_sent_parts(struct db *db, int64_t id)
+{
+	DB_SQL(sql, "SELECT seq FROM message_parts WHERE " QUEUE_PARTS_OF("?1"));
+	sqlite3_stmt *st = db_stmt(db, sql);
+	unsigned mask = 0;
+	int seq;
+
+	if (st == NULL)
+		return 0;
+	sqlite3_bind_int64(st, 1, id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		seq = sqlite3_column_int(st, 0);
+		if (seq >= 1 && seq <= 32)
+			mask |= 1u << (seq - 1);
+	}
+	sqlite3_reset(st);
+	return mask;
+}

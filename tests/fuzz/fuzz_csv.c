@@ -84,7 +84,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		csv_doc_free(doc);
 	}
 	r = import_contacts(fuzz_db, (const char *)data, size, true, &actor, FUZZ_NOW, &ierr);
-	fuzz_assert(r != NULL || ierr.status == 400);
+	fuzz_assert(r != NULL || error_http_status(ierr.kind) == 400);
 	fuzz_assert(sqlite3_get_autocommit(db_handle(fuzz_db)));
 	json_decref(r);
 	return 0;

@@ -75,7 +75,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 static void
 fuzz_json_refused(const struct error *err)
 {
-	fuzz_assert(err->status >= 400 && err->status < 500);
+	fuzz_assert(error_http_status(err->kind) >= 400 && error_http_status(err->kind) < 500);
 	fuzz_assert(err->code != NULL && err->message[0] != '\0');
 }
 
