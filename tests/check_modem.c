@@ -1565,6 +1565,35 @@ START_TEST(test_stop_from_a_stranger)
 END_TEST
 
 /*
+ * Issue 26: « C'est qui ? » through the modem: understood as who, answered
+ * at once with the centre's name and phone, in the contact's language
+ * (English here), and counted on the status.
+ */
+START_TEST(test_who_is_answered)
+{
+	json_t *j;
+
+	ck_assert(wait_state("ready", 10000));
+	ck_assert_int_eq(modemsim_inject_sms(SIM, "+33699887766", "Bonjour c'est qui ?",
+	    MODEMSIM_GSM7), 1);
+	ck_assert(wait_understood(1, MODEM_TEST_WAIT_MS));
+	ck_assert(wait_sim_sent_to("+33699887766", "Ce numéro envoie les rappels de nos ateliers",
+	    MODEM_TEST_WAIT_MS));
+	j = post("/api/v1/contacts", "{\"first_name\":\"Tom\",\"last_name\":\"Smith\","
+	    "\"phone\":\"+33 6 12 34 56 70\",\"language\":\"en\"}", 201);
+	json_decref(j);
+	ck_assert_int_eq(modemsim_inject_sms(SIM, "+33612345670", "who is this?",
+	    MODEMSIM_GSM7), 1);
+	ck_assert(wait_understood(2, MODEM_TEST_WAIT_MS));
+	ck_assert(wait_sim_sent_to("+33612345670", "This number sends the reminders of our "
+	    "workshops", MODEM_TEST_WAIT_MS));
+	j = get("/api/v1/status");
+	ck_assert_int_eq(json_integer_value(json_object_get(j, "who_asked_30d")), 2);
+	json_decref(j);
+}
+END_TEST
+
+/*
  * Issue 17: STOP from a household's second number opts that number out,
  * wherever it goes: messages to it are refused, through the contact or
  * typed, and when it becomes another contact's.  The contact's own first
@@ -1909,6 +1938,7 @@ modem_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_stop_from_a_stranger);
+	tcase_add_test(tc, test_who_is_answered);
 	tcase_add_test(tc, test_stop_from_a_household_number);
 	tcase_add_test(tc, test_stop_cancels_what_was_queued);
 	suite_add_tcase(s, tc);

@@ -1206,7 +1206,7 @@ async function pageCampaignNew(params, id) {
         (p.cost.sms_total === null ? t('{n} SMS par envoi', { n: p.cost.sms_per_occurrence }) : t('{n} SMS au total', { n: p.cost.sms_total }))),
       p.transliterated ? h('p', { class: 'warn' }, t('Sans accents, vous économiseriez {n} SMS par envoi.', { n: p.transliterated.saving_per_occurrence })) : null,
       ...p.samples.map((s) => h('div', { class: 'card sample', 'data-encoding': s.encoding, 'data-parts': s.parts, 'data-chars': s.chars },
-        h('strong', {}, s.name + ' (' + label('language', s.language) + ')'), h('p', {}, s.text),
+        h('strong', {}, s.name + ' (' + label('language', s.language) + ')'), h('p', { dir: 'auto', lang: s.language }, s.text),
         h('p', { class: 'muted' }, s.parts + ' SMS · ' + label('encoding', s.encoding)))));
       err.textContent = '';
     } catch (e) { showError(err, e); }
@@ -1317,7 +1317,7 @@ function waitLine(w, n) {
 function messageTable(msgs) {
   return h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('À')), h('th', {}, t('Texte')),
     h('th', {}, t('Statut')), h('th', {}, t('Envoyé')), h('th', {}, ''))),
-  h('tbody', {}, msgs.map((m) => h('tr', {}, h('td', {}, m.to), h('td', {}, m.body || '—'),
+  h('tbody', {}, msgs.map((m) => h('tr', {}, h('td', {}, m.to), h('td', { dir: 'auto' }, m.body || '—'),
     h('td', {}, label('message', m.status) + (m.error ? ' (' + m.error + ')' : ''),
       m.waiting ? h('div', { class: 'muted' }, waitText(m.waiting)) : null), h('td', {}, fmtDate(m.sent_at)),
     h('td', {}, ['failed', 'uncertain'].includes(m.status) && isStaff() ? h('button', { type: 'button', class: 'secondary', onclick: async () => {
@@ -1360,7 +1360,7 @@ async function pageReplies(params) {
       h('ul', { class: 'thread' }, msgs.map((m) => h('li', { class: m.direction + (m.kind === 'call' ? ' call' : '') },
         m.kind === 'call' ? h('div', {}, h('span', { 'aria-hidden': 'true' }, '📞 '), h('strong', {}, t('a appelé')), ' ',
           h('span', { class: 'muted' }, t('(rappel a raccroché : rappelez la personne)')))
-          : h('div', {}, m.body || '—'),
+          : h('div', { dir: 'auto' }, m.body || '—'),
         h('div', { class: 'muted' }, fmtDate(m.at) + (m.intent && m.kind !== 'call' ? ' · ' + label('intent', m.intent) : '') +
           (m.status ? ' · ' + label('message', m.status) : '')),
         m.direction === 'in' && m.handled === false ? h('button', { type: 'button', class: 'secondary', onclick: async () => {
