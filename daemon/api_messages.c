@@ -35,18 +35,29 @@ struct api_wait {
 	bool modem_ready;
 };
 
+/* w for the request, from the modems' rows ms (n of them) already read. */
 static void
-api_wait_init(struct http_req *req, struct api_wait *w)
+api_wait_of(const struct http_req *req, const struct modemstatus *ms, size_t n,
+    struct api_wait *w)
 {
-	struct modemstatus *ms = NULL;
-	size_t n = 0, i;
+	size_t i;
 
 	w->cfg = req->cfg;
 	w->now = req->now;
 	w->modem_ready = false;
-	if (modemstatus_read(req->app->db, &ms, &n) == 0)
-		for (i = 0; i < n; i++)
-			w->modem_ready |= strcmp(ms[i].state, "ready") == 0;
+	for (i = 0; i < n; i++)
+		w->modem_ready |= strcmp(ms[i].state, "ready") == 0;
+}
+
+static void
+api_wait_init(struct http_req *req, struct api_wait *w)
+{
+	struct modemstatus *ms = NULL;
+	size_t n = 0;
+
+	if (modemstatus_read(req->app->db, &ms, &n) < 0)
+		n = 0;
+	api_wait_of(req, ms, n, w);
 	free(ms);
 }
 
@@ -385,16 +396,15 @@ api_status(struct http_req *req)
 		    json_string(ms[i].last_error) : json_null(),
 		    "sent_total", (json_int_t)ms[i].sent_total,
 		    "updated_at", time_json(ms[i].updated_at)));
+	api_wait_of(req, ms, n, &w);
 	free(ms);
 	for (i = 0; i < sizeof(counted) / sizeof(counted[0]); i++)
 		json_object_set_new(queue, counted[i],
 		    json_integer(queue_count(req->app->db, counted[i])));
 	/* why the first of the queued messages waits, and until when */
 	if (json_integer_value(json_object_get(queue, "queued")) > 0 &&
-	    (next = queue_next_due(req->app->db)) >= 0) {
-		api_wait_init(req, &w);
+	    (next = queue_next_due(req->app->db)) >= 0)
 		json_object_set_new(queue, "waiting", api_wait_json(&w, next));
-	}
 	free_bytes = db_free_bytes(req->cfg->db_path);
 	return http_reply_json(req, 200, json_pack("{s:s, s:o, s:o, s:{s:o, s:b}, s:o, s:o, "
 	    "s:o, s:o, s:i}", "version", RAPPEL_VERSION, "modems", modems, "queue", queue,

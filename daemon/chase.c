@@ -95,24 +95,28 @@ chase_plan(struct db *db, const struct event *e, const struct event_occ *o,
 }
 
 /*
- * The reminder r gets for session o of e, NUL-terminated in out: the
- * centre's text in r's language (texts.h, changed in Paramètres); letters
- * GSM-7 cannot carry lose their accent, so that it stays one cheap SMS.
- * 0 or -1.
+ * The reminder as a campaign c (campaign_clear()): the centre's texts in
+ * the three languages (texts.h, changed in Paramètres); letters GSM-7
+ * cannot carry lose their accent, so that it stays one cheap SMS.  Read
+ * once for all the people of a chase.
  */
+static void
+chase_texts(struct db *db, struct campaign *c)
+{
+	memset(c, 0, sizeof(*c));
+	texts_campaign(db, TEXT_CHASE, NULL, c);
+	c->transliterate = true;
+}
+
+/* The reminder r gets for session o of e, NUL-terminated in out.  0 or -1. */
 static int
-chase_render(struct db *db, const struct config *cfg, const struct event *e,
+chase_render(const struct campaign *c, const struct config *cfg, const struct event *e,
     const struct event_occ *o, const struct campaign_recipient *r, struct buf *out)
 {
-	struct campaign c = { 0 };
-	int rc;
-
-	texts_campaign(db, TEXT_CHASE, NULL, &c);
-	c.transliterate = true;
-	if ((rc = campaign_render(&c, NULL, cfg, e, o->starts_at, r, out)) == 0)
-		buf_putc(out, '\0');
-	campaign_clear(&c);
-	return rc;
+	if (campaign_render(c, NULL, cfg, e, o->starts_at, r, out) < 0)
+		return -1;
+	buf_putc(out, '\0');
+	return 0;
 }
 
 int
@@ -146,6 +150,7 @@ chase_preview_json(struct db *db, const struct config *cfg, const struct event *
     const struct event_occ *o, const struct chase_plan *p)
 {
 	json_t *list = json_array(), *last = json_null();
+	struct campaign texts;
 	struct buf text = { 0 };
 	struct sms_info info;
 	size_t i, parts = 0;
@@ -159,11 +164,12 @@ chase_preview_json(struct db *db, const struct config *cfg, const struct event *
 	}
 	if (known)
 		last = json_pack("{s:o, s:s, s:i}", "at", time_json(at), "by", by, "sent", sent);
+	chase_texts(db, &texts);
 	for (i = 0; i < p->to.n; i++) {
 		const struct campaign_recipient *r = &p->to.list[i];
 
 		text.len = 0;
-		if (chase_render(db, cfg, e, o, r, &text) < 0 || sms_analyze(text.data, &info) < 0)
+		if (chase_render(&texts, cfg, e, o, r, &text) < 0 || sms_analyze(text.data, &info) < 0)
 			continue;
 		parts += info.parts;
 		json_array_append_new(list, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:I}",
@@ -173,6 +179,7 @@ chase_preview_json(struct db *db, const struct config *cfg, const struct event *
 		    "parts", (json_int_t)info.parts));
 	}
 	buf_free(&text);
+	campaign_clear(&texts);
 	return json_pack("{s:o, s:O, s:I, s:I, s:o}", "recipients", list,
 	    "left_out", p->left_out, "sms", (json_int_t)json_array_size(list),
 	    "parts", (json_int_t)parts, "last", last);
@@ -202,6 +209,7 @@ chase_send(struct db *db, const struct config *cfg, const struct event *e,
     const struct event_occ *o, const struct chase_plan *p, const char *by, int64_t now,
     int *sent)
 {
+	struct campaign texts;
 	struct buf text = { 0 };
 	struct error err;
 	int64_t id;
@@ -209,10 +217,11 @@ chase_send(struct db *db, const struct config *cfg, const struct event *e,
 	int rc = 0;
 
 	*sent = 0;
+	chase_texts(db, &texts);
 	for (i = 0; i < p->to.n && rc == 0; i++) {
 		text.len = 0;
 		memset(&err, 0, sizeof(err));
-		if (chase_render(db, cfg, e, o, &p->to.list[i], &text) < 0)
+		if (chase_render(&texts, cfg, e, o, &p->to.list[i], &text) < 0)
 			continue;
 		if (queue_add(db, p->to.list[i].number, p->to.list[i].contact_id, text.data,
 		    QUEUE_DIRECT, by, now, &id, &err) < 0) {
@@ -223,6 +232,7 @@ chase_send(struct db *db, const struct config *cfg, const struct event *e,
 			(*sent)++;
 	}
 	buf_free(&text);
+	campaign_clear(&texts);
 	if (rc == 0)
 		rc = chase_record(db, e->id, o->key, by, *sent, now);
 	if (rc == 0)
