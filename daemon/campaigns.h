@@ -60,6 +60,8 @@ struct campaign {
 	size_t noffsets;
 	char *offsets[CAMPAIGN_OFFSETS_MAX];
 	bool ask_reply;
+	bool reply_cycle;		/* an OUI / NON holds for every later session too */
+	int64_t invitation_id;		/* reminders: the invitation made with them, or 0 */
 	bool transliterate;		/* accented letters to their GSM-7 base letter */
 	char status[12];		/* "draft" ... */
 	int64_t owner_id;
