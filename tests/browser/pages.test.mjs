@@ -36,6 +36,8 @@ async function until(page, hash, locate) {
 
 test('pages : la campagne montre ses textes par langue, ses destinataires, ses envois et les OUI/NON', async () => {
   const page = state.pages = await newPage(ADMIN);
+  /* earlier tests may have narrowed the sending hours: these tests send at once */
+  await call(page, 'PATCH', '/settings', { hours: '00:00-24:00', days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] });
   const g = await call(page, 'POST', '/groups', { name: 'Couture Pages' });
   P.group = g.id;
   P.nadia = (await call(page, 'POST', '/contacts', { first_name: 'Nadia', last_name: 'Couture', phone: '06 12 34 57 91',
