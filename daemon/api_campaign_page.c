@@ -18,26 +18,11 @@
 #include "recur.h"
 #include "timeutil.h"
 
-#define API_PAGE_REMINDERS_MAX 16	/* reminder campaigns shown with an invitation (the LIMIT) */
+#define API_PAGE_REMINDERS_MAX 16	/* reminder campaigns shown with an invitation */
 #define API_PAGE_OCCS 64		/* coming sessions looked at for the next reminder */
 #define API_PAGE_HORIZON (2 * 366 * 24 * 3600LL)	/* and how far ahead */
 
 static const char *const api_page_languages[] = { "fr", "en", "ar" };
-
-/* The reminder campaigns made with invitation id, oldest first. */
-static int64_t *
-api_page_reminder_ids(struct db *db, int64_t id, size_t *n)
-{
-	DB_SQL(sql, "SELECT id FROM campaigns WHERE invitation_id = ?1 ORDER BY id "
-	    "LIMIT 16");
-	sqlite3_stmt *st = db_stmt(db, sql);
-
-	*n = 0;
-	if (st == NULL)
-		return NULL;
-	sqlite3_bind_int64(st, 1, id);
-	return db_collect_ids(st, n);
-}
 
 /* The body of the latest message of campaign id to contact, or NULL (owned). */
 static char *
@@ -165,7 +150,8 @@ api_page_sends(struct db *db, const struct campaign *c, const struct event_occ *
 		next = live ? recur_next(c->rrule, c->dtstart, now + 1) : 0;
 		break;
 	case CAMPAIGN_AT:
-		next = live && c->at > now ? c->at : 0;
+		/* not sent yet: its time, even past (waiting for the sending hours) */
+		next = live && (c->at > now || last == 0) ? c->at : 0;
 		break;
 	case CAMPAIGN_UNSCHEDULED:
 		break;
@@ -268,7 +254,7 @@ api_campaign_page(struct db *db, const struct config *cfg, const struct campaign
 		n = events_occurrences(db, &e, now + 1, now + API_PAGE_HORIZON, occ, API_PAGE_OCCS);
 	n = n < 0 ? 0 : n;
 	api_page_campaign(db, cfg, c, c->event_id ? &e : NULL, occ, n, now, texts, sends);
-	ids = api_page_reminder_ids(db, c->id, &nids);
+	ids = campaigns_reminder_ids(db, c->id, NULL, &nids);
 	for (i = 0; i < nids && i < API_PAGE_REMINDERS_MAX; i++) {
 		if (campaigns_load(db, ids[i], &r, &err) == 0)
 			api_page_campaign(db, cfg, &r, c->event_id ? &e : NULL, occ, n, now, texts,

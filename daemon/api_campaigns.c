@@ -348,6 +348,36 @@ api_campaigns_update(struct http_req *req)
 	return api_campaigns_write(req, false);
 }
 
+/*
+ * The reminders tied to invitation id follow it, in the caller's
+ * transaction: scheduled with it while they are drafts (checked as it
+ * is; schedule true), else cancelled with it.  0 or -1 with *err.
+ */
+static int
+api_campaigns_reminders_follow(struct db *db, int64_t id, bool schedule,
+    const struct audit_actor *actor, int64_t now, struct error *err)
+{
+	struct campaign r;
+	int64_t *ids;
+	size_t n, i;
+	int rc = 0;
+
+	ids = campaigns_reminder_ids(db, id, schedule ? "draft" : "draft scheduled running done",
+	    &n);
+	for (i = 0; rc == 0 && i < n; i++) {
+		if (!schedule) {
+			rc = scheduler_campaign_cancel(db, ids[i], actor, now, NULL, err);
+			continue;
+		}
+		if ((rc = campaigns_load(db, ids[i], &r, err)) == 0 &&
+		    (rc = campaign_validate(db, &r, err)) == 0)
+			rc = campaigns_set_status(db, ids[i], "draft", "scheduled", actor, now, err);
+		campaign_clear(&r);
+	}
+	free(ids);
+	return rc;
+}
+
 /* Schedules, cancels or deletes; answers with the campaign (or 204). */
 static int
 api_campaigns_change(struct http_req *req, const char *what)
@@ -380,6 +410,9 @@ api_campaigns_change(struct http_req *req, const char *what)
 		    &actor, req->now, "delete", "campaign", c.id, NULL) < 0 ? -1 : 0;
 	else
 		rc = scheduler_campaign_cancel(req->app->db, c.id, &actor, req->now, NULL, &err);
+	if (rc == 0 && !(strcmp(what, "delete") == 0 && strcmp(c.status, "draft") == 0))
+		rc = api_campaigns_reminders_follow(req->app->db, c.id,
+		    strcmp(what, "schedule") == 0, &actor, req->now, &err);
 	if (db_txn_end(req->app->db, rc, &err) < 0) {
 		campaign_clear(&c);
 		return http_reply_error(req, &err);

@@ -653,6 +653,21 @@ campaigns_list_json(struct db *db, int64_t event_id, int64_t owner_id)
 	return list;
 }
 
+int64_t *
+campaigns_reminder_ids(struct db *db, int64_t id, const char *statuses, size_t *n)
+{
+	DB_SQL(sql, "SELECT id FROM campaigns WHERE invitation_id = ?1 AND (?2 IS NULL OR "
+	    "instr(' ' || ?2 || ' ', ' ' || status || ' ') > 0) ORDER BY id");
+	sqlite3_stmt *st = db_stmt(db, sql);
+
+	*n = 0;
+	if (st == NULL)
+		return NULL;
+	sqlite3_bind_int64(st, 1, id);
+	db_bind_text_or_null(st, 2, statuses);
+	return db_collect_ids(st, n);
+}
+
 int
 campaigns_delete_draft(struct db *db, int64_t id)
 {

@@ -150,6 +150,13 @@ int campaign_render(const struct campaign *c, const char *tmpl, const struct con
     const struct event *e, int64_t when, const struct campaign_recipient *r,
     struct buf *out);
 
+/*
+ * The reminder campaigns tied to invitation id (invitation_id) whose
+ * status is one of statuses (space-separated; NULL: any), oldest first.
+ * The caller frees the array; NULL when none (or on error), *n 0.
+ */
+int64_t *campaigns_reminder_ids(struct db *db, int64_t id, const char *statuses, size_t *n);
+
 /* The API's JSON for c. */
 json_t *campaign_to_json(const struct campaign *c);
 

@@ -1247,9 +1247,9 @@ async function pageCampaignNew(params, id) {
     try {
       const c = await api(draftId ? 'PATCH' : 'POST', draftId ? '/campaigns/' + draftId : '/campaigns', campaign());
       draftId = c.id;
-      const reminders = when.value !== 'before' && event.value ? await inv.save(c, schedule) : null;
+      /* its reminders are scheduled with it (docs/api.md) */
+      if (when.value !== 'before' && event.value) await inv.save(c);
       if (schedule) await api('POST', '/campaigns/' + c.id + '/schedule');
-      if (schedule && reminders) await api('POST', '/campaigns/' + reminders.id + '/schedule');
       toast(t(schedule ? 'Campagne programmée.' : 'Brouillon enregistré.'));
       location.hash = '#/campagnes/' + c.id;
     } catch (e) {
@@ -1320,19 +1320,18 @@ async function invitationParts(cur, oboxes) {
       bodyBox.hidden = !(withEvent && invitation);
       scopeBox.hidden = !withEvent;
     },
-    /* writes the reminders of invitation c (none checked: a draft of them is deleted); the campaign or null */
-    async save(c, schedule) {
+    /* writes the reminders of invitation c while they are a draft (none checked: deleted) */
+    async save(c) {
       const offsets = checked(oboxes);
-      if (reminders && reminders.status !== 'draft') return null;
+      if (reminders && reminders.status !== 'draft') return;
       if (!offsets.length) {
         if (reminders) await api('DELETE', '/campaigns/' + reminders.id);
         reminders = null;
-        return null;
+        return;
       }
       const r = { name: t('Rappels : {name}', { name: c.name }), body: body.value, invitation_id: c.id,
         audience: { event_id: c.audience.event_id }, schedule: { before_event: offsets }, transliterate: c.transliterate };
       reminders = await api(reminders ? 'PATCH' : 'POST', reminders ? '/campaigns/' + reminders.id : '/campaigns', r);
-      return schedule ? reminders : null;
     },
   };
 }
@@ -1396,9 +1395,9 @@ function campaignSends(c) {
   return h('section', { class: 'card', id: 'sends' }, h('h2', {}, t('Envois')), h('ul', {}, (c.sends || []).map((s) =>
     h('li', {}, h('strong', {}, s.offset ? offsetLabel(s.offset) : t(s.kind === 'invitation' ? 'invitation' : 'envoi')),
       s.campaign_id !== c.id ? [' · ', h('a', { href: '#/campagnes/' + s.campaign_id, dir: 'auto' }, s.name)] : null, ' · ',
-      h('span', {}, s.next_at ? t('prochain envoi : {when}', { when: fmtWhen(s.next_at) })
-        : s.last_sent_at ? t('parti {when}', { when: fmtWhen(s.last_sent_at) })
-          : t(s.status === 'draft' ? 'pas encore programmée' : 'rien de prévu'))))));
+      h('span', {}, s.status === 'draft' ? t('pas encore programmée')
+        : s.next_at ? t('prochain envoi : {when}', { when: fmtWhen(s.next_at) })
+          : s.last_sent_at ? t('parti {when}', { when: fmtWhen(s.last_sent_at) }) : t('rien de prévu'))))));
 }
 
 /* The text each language gets (as sent, or as it will be), Arabic right to left. */

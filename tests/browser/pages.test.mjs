@@ -93,11 +93,15 @@ test('pages : une invitation et ses rappels dans le même formulaire, ensemble s
   await reminders.getByLabel('le jour même à 9h').check();
   await page.getByLabel('Message des rappels').fill('Rappel : couture {date} à {heure}, {lieu}.');
   await axe(page, 'invitation et rappels');
-  await page.getByRole('button', { name: 'Programmer' }).click();
+  /* kept as a draft, then scheduled from its page: the reminders with it */
+  await page.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
   await page.getByRole('heading', { name: 'Invitation couture 2' }).waitFor();
   const id = page.url().match(/campagnes\/(\d+)/)[1];
-  await go(page, '#/campagnes/' + id);
   const sends = page.locator('#sends');
+  await sends.getByText('pas encore programmée').first().waitFor();
+  await page.getByRole('button', { name: 'Programmer' }).click();
+  await page.getByText('Campagne programmée.').waitFor();
+  await go(page, '#/campagnes/' + id);
   await sends.getByText('invitation', { exact: true }).waitFor();
   await sends.getByText('la veille à 18h').waitFor();
   await sends.getByText('le jour même à 9h').waitFor();
@@ -110,6 +114,12 @@ test('pages : une invitation et ses rappels dans le même formulaire, ensemble s
   expect(rem && rem.status === 'scheduled', 'the reminders are a scheduled campaign tied to the invitation');
   await go(page, '#/campagnes/' + rem.id);
   await page.getByRole('link', { name: 'Invitation couture 2' }).waitFor();
+  /* the invitation cancelled, its reminders stop with it */
+  await go(page, '#/campagnes/' + id);
+  await page.getByRole('button', { name: 'Annuler' }).click();
+  await page.getByText('Statut : annulée').waitFor();
+  expect((await call(page, 'GET', '/campaigns/' + rem.id)).status === 'cancelled', 'the reminders are cancelled too');
+  await go(page, '#/campagnes/' + id);
   return page;
 });
 
