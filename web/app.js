@@ -1420,7 +1420,7 @@ function campaignRecipients(c) {
     h('tbody', {}, c.recipients.map((r) => h('tr', {},
       h('td', {}, h('a', { href: '#/contacts/' + r.contact_id, dir: 'auto' }, (r.first_name + ' ' + r.last_name).trim()),
         r.household ? t(' (un proche)') : null),
-      h('td', {}, fmtPhone(r.number)), h('td', {}, label('language', r.language)),
+      h('td', { class: 'phone' }, fmtPhone(r.number)), h('td', {}, label('language', r.language)),
       h('td', {}, label('answer', r.answer))))))) : h('p', { class: 'muted' }, t('Personne ne reçoit cette campagne pour l\u2019instant.')));
 }
 
