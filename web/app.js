@@ -1285,7 +1285,6 @@ Object.assign(EN, {
   'Rappels de l\u2019invitation': 'Reminders of the invitation', 'Message des rappels': 'Reminder message',
   'Ils partent avant chaque séance de l\u2019atelier, aux invités qui n\u2019ont pas dit STOP.':
     'They go before each session of the workshop, to the invitees who did not send STOP.',
-  'Rappel : {atelier} {date} à {heure}, {lieu}. {centre}': 'Reminder: {atelier} {date} at {heure}, {lieu}. {centre}',
   'Rappels : {name}': 'Reminders: {name}', 'La réponse vaut pour': 'The answer holds for',
   'la prochaine séance': 'the next session', 'toutes les séances du cycle': 'every session of the cycle',
 });
@@ -1306,7 +1305,8 @@ async function invitationParts(cur, oboxes) {
   }
   const legend = h('legend', {}, t('Rappels'));
   const body = h('textarea', { name: 'reminder_body', rows: 3 },
-    reminders ? reminders.body : t('Rappel : {atelier} {date} à {heure}, {lieu}. {centre}'));
+    /* an SMS body: French whatever the panel's language, as the invitation's */
+    reminders ? reminders.body : 'Rappel : {atelier} {date} à {heure}, {lieu}. {centre}');
   const bodyBox = field(t('Message des rappels'), body, t('Ils partent avant chaque séance de l\u2019atelier, aux invités qui n\u2019ont pas dit STOP.'));
   const radios = [['session', 'la prochaine séance'], ['cycle', 'toutes les séances du cycle']].map(([v, l]) =>
     h('label', { class: 'inline' }, h('input', { type: 'radio', name: 'reply_for', value: v,
