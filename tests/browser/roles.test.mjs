@@ -3,13 +3,21 @@
 // French wording, the composer's counter, focus and favicon.  Each test
 // makes its own data, with names no other test uses.
 import {
-  ADMIN, ANIM, newPage, go, expect, test, inject, sleep,
+  ADMIN, ANIM, SHOTS, newPage, go, expect, test, inject, sleep,
 } from './harness.mjs';
+import { join } from 'node:path';
 
 const U = Date.now().toString(36).slice(-5);
 let phoneSeq = Number(String(Date.now()).slice(-5));
 /* A mobile number no other test uses: 07 56 … */
 const newPhone = () => '0756' + String(100000 + (phoneSeq++ % 900000)).padStart(6, '0');
+
+/* The test's screenshot, then its browser closed (each test opens its own). */
+async function done(page, name) {
+  await page.screenshot({ path: join(SHOTS, 'roles-' + name + '.png'), fullPage: true });
+  await page.context().close();
+  return null;
+}
 
 /* The API as the user of page (its cookie and CSRF token): {status, json}. */
 async function apiAs(page, method, path, body) {
@@ -69,7 +77,7 @@ test('rôles : un référent confie un atelier à un animateur (« Animé par »
   await go(anim, '#/ateliers');
   await anim.getByRole('link', { name: title }).waitFor();
   await admin.context().close();
-  return anim;
+  return done(anim, 'anime-par');
 });
 
 test('rôles : un animateur ne voit que les personnes de ses ateliers (groupes, contacts, messages, réponses)', async () => {
@@ -110,7 +118,7 @@ test('rôles : un animateur ne voit que les personnes de ses ateliers (groupes, 
   expect(await anim.getByText('Merci je passe demain').count() === 0, 'Bruno\u2019s reply is not listed');
   expect(await anim.getByText('Bruno' + U).count() === 0, 'nor his name');
   await admin.context().close();
-  return anim;
+  return done(anim, 'perimetre-animateur');
 });
 
 test('utilisateurs : l\u2019administrateur remet un mot de passe et change un rôle', async () => {
@@ -139,7 +147,7 @@ test('utilisateurs : l\u2019administrateur remet un mot de passe et change un r�
   const again = await newPage([login, 'mot-de-passe-remis-1']);
   await again.getByText(login + ' (animateur)').waitFor();
   await again.context().close();
-  return admin;
+  return done(admin, 'utilisateurs');
 });
 
 test('mon mot de passe : l\u2019actuel est demandé, les autres sessions se ferment', async () => {
@@ -166,7 +174,7 @@ test('mon mot de passe : l\u2019actuel est demandé, les autres sessions se ferm
   await p2.getByRole('button', { name: 'Se connecter' }).click();
   await p2.waitForSelector('body[data-ready="#/tableau"]');
   await p2.context().close();
-  return p1;
+  return done(p1, 'mon-mot-de-passe');
 });
 
 test('paramètres : des heures à l\u2019envers expliquées, un long nom du centre lisible en entier', async () => {
@@ -181,7 +189,7 @@ test('paramètres : des heures à l\u2019envers expliquées, un long nom du cent
   await admin.getByRole('button', { name: 'Enregistrer les réglages' }).click();
   await admin.getByText('Les heures d\u2019envoi sont à l\u2019envers : de 20:00 à 08:00, aucun SMS ne partirait. ' +
     'Mettez l\u2019heure de début avant l\u2019heure de fin, par exemple de 08:00 à 20:00.').waitFor();
-  return admin;
+  return done(admin, 'parametres-heures');
 });
 
 test('arabe : de droite à gauche dans le compositeur, l\u2019aperçu et les listes', async () => {
@@ -202,7 +210,7 @@ test('arabe : de droite à gauche dans le compositeur, l\u2019aperçu et les lis
   await go(admin, '#/campagnes/' + camp.id);
   expect(await dir(admin.getByText(arabic)) === 'rtl', 'a campaign\u2019s Arabic text is right to left');
   expect(await dir(admin.getByRole('heading', { name: 'عربي ' + U })) === 'rtl', 'and its name');
-  return admin;
+  return done(admin, 'arabe');
 });
 
 test('en anglais : « Name » pour une campagne ou un groupe, les erreurs du serveur en anglais', async () => {
@@ -230,8 +238,7 @@ test('en anglais : « Name » pour une campagne ou un groupe, les erreurs du ser
   const said = await alert.innerText();
   expect(!/\b(le|la|les|est|une?|inconnue? :|champ)\b/i.test(said.replace('{inconnue}', '')), 'no French in: ' + said);
   expect(/unknown|invalid|refused/i.test(said), 'an English refusal: ' + said);
-  await page.context().close();
-  return null;
+  return done(page, 'anglais');
 });
 
 test('français : accords, apostrophes typographiques, pas de « · » en trop', async () => {
@@ -258,7 +265,8 @@ test('français : accords, apostrophes typographiques, pas de « · » en trop',
     const bad = await admin.evaluate(() => [...document.querySelectorAll('#main h1, #main h2, #main h3, #main label:not(.inline), ' +
       '#main legend, #main th, #main button, #main option, #main p, #main summary, #main .muted')]
       .filter((el) => !el.closest('[dir=auto]') && !el.querySelector('[dir=auto]'))
-      .map((el) => el.innerText).filter((s) => s.includes("'")));
+      .map((el) => { const c = el.cloneNode(true); c.querySelectorAll('code').forEach((x) => x.remove()); return c.textContent; })
+      .filter((s) => s.includes("'")));
     expect(!bad.length, hash + ': a straight apostrophe in « ' + bad.join(' | ') + ' »');
   }
   /* a server message too */
@@ -266,7 +274,7 @@ test('français : accords, apostrophes typographiques, pas de « · » en trop',
   await go(anim, `#/ateliers/${ev.id}`);
   await anim.getByText('Cet atelier n\u2019existe pas.').waitFor();
   await anim.context().close();
-  return admin;
+  return done(admin, 'francais');
 });
 
 test('compositeur : {date} dit le jour, « samedi {date} » signalé', async () => {
@@ -283,7 +291,7 @@ test('compositeur : {date} dit le jour, « samedi {date} » signalé', async () 
   await admin.getByText('{date} dit déjà le jour : « samedi {date} » donnerait « samedi ' + said + ' ». Écrivez seulement {date}.').waitFor();
   await admin.getByLabel('Texte').fill('Repair café {date} à {heure}.');
   await admin.getByText('{date} dit déjà le jour').waitFor({ state: 'detached' });
-  return admin;
+  return done(admin, 'date');
 });
 
 test('compteur : l\u2019émoji nommé, le nombre de SMS de l\u2019aperçu, une variable mal fermée', async () => {
@@ -307,7 +315,7 @@ test('compteur : l\u2019émoji nommé, le nombre de SMS de l\u2019aperçu, une v
   await admin.getByText('« {centre » n\u2019est pas fermé : écrivez {centre}.').waitFor();
   await body.fill('Bonjour {prenon}.');
   await admin.getByText('{prenon} n\u2019est pas une variable connue : choisissez-en une avec les boutons.').waitFor();
-  return admin;
+  return done(admin, 'compteur');
 });
 
 test('compteur annoncé poliment : une fois la frappe arrêtée, pas à chaque touche', async () => {
@@ -330,7 +338,7 @@ test('compteur annoncé poliment : une fois la frappe arrêtée, pas à chaque t
   const after = await admin.evaluate(() => window.liveChanges);
   expect(after <= 2, 'said once the typing stopped: ' + after);
   expect(/14 caractères · 1 SMS/.test(await live.innerText()), 'it says the count: ' + await live.innerText());
-  return admin;
+  return done(admin, 'compteur-poli');
 });
 
 test('navigation : pas de cadre noir sur la page, une icône d\u2019onglet', async () => {
@@ -351,6 +359,6 @@ test('navigation : pas de cadre noir sur la page, une icône d\u2019onglet', asy
     return { status: r.status, type: r.headers.get('Content-Type'), svg: (await r.text()).includes('<svg') };
   });
   expect(icon && icon.status === 200 && /image\/svg\+xml/.test(icon.type) && icon.svg, 'an SVG favicon: ' + JSON.stringify(icon));
-  return admin;
+  return done(admin, 'navigation');
 });
 
