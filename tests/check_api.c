@@ -307,6 +307,13 @@ START_TEST(test_panel_files)
 	ck_assert_ptr_null(strstr(v, "unsafe-inline"));
 	ck_assert(e2e_header(&r, "X-Frame-Options", v, sizeof(v)));
 	ck_assert(e2e_header(&r, "ETag", v, sizeof(v)));
+	ck_assert_ptr_nonnull(strstr(r.body, "<link rel=\"icon\" href=\"favicon.svg\""));
+	e2e_resp_free(&r);
+	/* the tab's icon, built in like the rest */
+	ck_assert_int_eq(e2e_call(&E, &c, "GET", "/favicon.svg", NULL, &r), 200);
+	ck_assert(e2e_header(&r, "Content-Type", v, sizeof(v)));
+	ck_assert_str_eq(v, "image/svg+xml");
+	ck_assert_ptr_nonnull(strstr(r.body, "<svg"));
 	e2e_resp_free(&r);
 	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
 		ck_assert_msg(e2e_call(&E, &c, "GET", refused[i], NULL, &r) == 404, "%s: %ld",

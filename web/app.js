@@ -725,7 +725,7 @@ async function pageContact(id) {
     else body.phone = phone.value;
     try {
       const r = await api(id ? 'PATCH' : 'POST', id ? '/contacts/' + id : '/contacts', body);
-      const warnings = (r.warnings || []).map((w) => (w.number ? w.number + ' : ' : '') + t(w.message));
+      const warnings = (r.warnings || []).map((w) => (w.number ? w.number + ' : ' : '') + serverText(w));
       toast([t('Contact enregistré.'), ...warnings].join(' '), warnings.length ? 10000 : 4000);
       location.hash = '#/contacts';
     } catch (e) { showError(err, e); }
@@ -783,7 +783,7 @@ function pageImport() {
         : 'Importé : {created} créé(s), {updated} mis à jour, {skipped} ignoré(s), {errors} ligne(s) refusée(s).',
       { created: r.created, updated: r.updated, skipped: r.skipped, errors: r.errors.length })),
     r.errors.length ? h('table', { 'aria-label': t('Lignes refusées') }, h('thead', {}, h('tr', {}, h('th', {}, t('Ligne')), h('th', {}, t('Raison')))),
-      h('tbody', {}, r.errors.map((e) => h('tr', {}, h('td', {}, String(e.line)), h('td', {}, t(e.reason)))))) : null,
+      h('tbody', {}, r.errors.map((e) => h('tr', {}, h('td', {}, String(e.line)), h('td', {}, serverText({ message: e.reason })))))) : null,
     dry ? h('div', { class: 'actions' }, h('button', { type: 'button', onclick: async () => {
       try { report(await api('POST', url('/contacts/import'), data, true), false); } catch (e) { showError(err, e); }
     } }, t('Importer les lignes acceptées'))) : null);
@@ -798,7 +798,7 @@ function pageImport() {
           check();
         } }, IMPORT_ROLES.map(([v, label]) => h('option', { value: v }, t(label))));
         sel.value = c.role || '';
-        return h('tr', {}, h('td', {}, String(c.column)), h('td', {}, c.header),
+        return h('tr', {}, h('td', {}, String(c.column)), h('td', { dir: 'auto' }, c.header),
           h('td', {}, sel, c.how && c.how !== 'chosen' ? h('span', { class: 'muted' }, ' ' + t(IMPORT_HOW[c.how])) : null));
       }))),
     r.missing.length ? h('p', { class: 'warn', role: 'alert' }, r.missing.includes('phone')
@@ -910,8 +910,8 @@ async function pageEvents(params) {
       h('h3', {}, d.toLocaleDateString(locale(), { weekday: 'long', day: 'numeric', month: 'short' })),
       sessions.filter(({ o }) => new Date(o.starts_at).toDateString() === d.toDateString())
         .map(({ e, o }) => h('a', { class: 'chip', href: '#/ateliers/' + e.id + '?seance=' + o.occurrence },
-          new Date(o.starts_at).toLocaleTimeString(locale(), { hour: '2-digit', minute: '2-digit' }) + ' ' + e.title +
-          (o.cancelled ? t(' (annulée)') : '')))))));
+          new Date(o.starts_at).toLocaleTimeString(locale(), { hour: '2-digit', minute: '2-digit' }) + ' ', h('span', { dir: 'auto' }, e.title),
+          o.cancelled ? t(' (annulée)') : ''))))));
 }
 
 Object.assign(EN, {
@@ -1832,7 +1832,7 @@ function tokensSection(tokens) {
     tokens.length ? h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('Nom du jeton')),
       isAdmin() ? h('th', {}, t('Utilisateur')) : null, h('th', {}, t('Créé le')), h('th', {}, t('Dernier usage')),
       h('th', {}, t('Expire le')), h('th', {}, ''))),
-    h('tbody', {}, tokens.map((tk) => h('tr', {}, h('td', {}, tk.label), isAdmin() ? h('td', {}, tk.login) : null,
+    h('tbody', {}, tokens.map((tk) => h('tr', {}, h('td', { dir: 'auto' }, tk.label), isAdmin() ? h('td', {}, tk.login) : null,
       h('td', {}, dateOrDash(tk.created_at)), h('td', {}, dateOrDash(tk.last_used_at)), h('td', {}, dateOrDash(tk.expires_at)),
       h('td', {}, h('button', { type: 'button', class: 'secondary', 'aria-label': t('Révoquer le jeton « {label} »', { label: tk.label }),
         onclick: async () => {
@@ -1899,7 +1899,7 @@ function cardOffer(status) {
 /* One card (or the poster): the centre, its SMS number, the QR code of its vCard, its phone. */
 function idCard(card, qr, cls) {
   return h('div', { class: cls },
-    h('p', { class: 'card-name' }, card.name),
+    h('p', { class: 'card-name', dir: 'auto' }, card.name),
     h('p', { class: 'card-says' }, t('Nos SMS viennent de ce numéro\u00a0:')),
     h('p', { class: 'card-number' }, card.sms_number),
     h('img', { class: 'card-qr', src: qr, alt: t('Code QR : ajouter {name} à vos contacts', { name: card.name }) }),
@@ -1952,7 +1952,7 @@ function calendarsSection(cal) {
   const row = ([name, link]) => {
     const url = h('input', { type: 'text', readonly: true, value: location.origin + link.path,
       'aria-label': t('Lien du calendrier : {name}', { name }), class: 'link' });
-    return h('tr', {}, h('th', { scope: 'row' }, name), h('td', {}, url),
+    return h('tr', {}, h('th', { scope: 'row', dir: 'auto' }, name), h('td', {}, url),
       h('td', { class: 'actions-cell' },
         h('button', { type: 'button', class: 'secondary', 'aria-label': t('Copier le lien : {name}', { name }),
           onclick: () => copyText(url.value, url) }, t('Copier')),

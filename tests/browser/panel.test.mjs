@@ -174,7 +174,7 @@ test('invitation avec {prenom}, compteur, programmation, SMS au modem', async ()
   await page.getByRole('button', { name: 'Aperçu', exact: true }).click();
   await page.locator('#preview').getByText('Bonjour Awa, atelier informatique jeudi. Répondez OUI ou NON. Fete !').waitFor();
   /* Awa's daughter, whose number receives the SMS, gets it too: 3 people, 4 numbers */
-  await page.locator('#preview').getByText(/3 destinataire\(s\) \(4 numéros : des proches reçoivent aussi\)/).waitFor();
+  await page.locator('#preview').getByText(/3 destinataires \(4 numéros : des proches reçoivent aussi\)/).waitFor();
   await page.locator('#counter').getByText(/ caractères · 1 SMS · reste \d+/).waitFor();
   await page.getByLabel('Envoi').selectOption('now');
   await axe(page, 'campagne');
@@ -464,7 +464,7 @@ test('en anglais : chaque page, ses boutons et ses messages', async () => {
   await page.getByLabel('Text', { exact: true }).fill('Bonjour, fête !');
   await page.locator('#counter').getByText(/^15 characters · 1 SMS · 55 left in the last SMS · the character “ê” forces/).waitFor();
   await page.getByRole('button', { name: 'Use the version without accents' }).click();
-  await page.locator('#preview').getByText(/^3 recipient\(s\)/).waitFor();
+  await page.locator('#preview').getByText(/^3 recipients/).waitFor();
   await go(page, '#/campagnes/1');
   await page.getByText(/^Status: done · /).waitFor();
   await go(page, '#/tableau');
@@ -596,7 +596,8 @@ test('paramètres : le nom du centre et les heures changés depuis le panneau', 
   await page.getByLabel('De', { exact: true }).fill('20:00');
   await page.getByLabel('À', { exact: true }).fill('08:00');
   await page.getByRole('button', { name: 'Enregistrer les réglages' }).click();
-  await page.getByText("Heures d'envoi : écrivez le début et la fin").waitFor();
+  await page.getByText('Les heures d\u2019envoi sont à l\u2019envers : de 20:00 à 08:00').waitFor();
+  expect(await page.getByLabel('De', { exact: true }).getAttribute('aria-invalid') === 'true', 'the field at fault is marked');
   await page.getByLabel('De', { exact: true }).fill('09:00');
   await page.getByLabel('À', { exact: true }).fill('18:30');
   await page.getByLabel('Nom du centre (il signe chaque SMS)').fill('Maison des Tilleuls <b>');
