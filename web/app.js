@@ -779,9 +779,9 @@ function pageImport() {
   };
   const report = (r, dry) => fill(out,
     h('p', { class: r.errors.length ? 'warn' : 'ok' },
-      t(dry ? 'Aperçu : {created} créé(s), {updated} mis à jour, {skipped} ignoré(s), {errors} ligne(s) refusée(s).'
-        : 'Importé : {created} créé(s), {updated} mis à jour, {skipped} ignoré(s), {errors} ligne(s) refusée(s).',
-      { created: r.created, updated: r.updated, skipped: r.skipped, errors: r.errors.length })),
+      t(dry ? 'Aperçu : {counts}.' : 'Importé : {counts}.', { counts: [tn(r.created, '{n} créé', '{n} créés'),
+        t('{n} mis à jour', { n: r.updated }), tn(r.skipped, '{n} ignoré', '{n} ignorés'),
+        tn(r.errors.length, '{n} ligne refusée', '{n} lignes refusées')].join(', ') })),
     r.errors.length ? h('table', { 'aria-label': t('Lignes refusées') }, h('thead', {}, h('tr', {}, h('th', {}, t('Ligne')), h('th', {}, t('Raison')))),
       h('tbody', {}, r.errors.map((e) => h('tr', {}, h('td', {}, String(e.line)), h('td', {}, serverText({ message: e.reason })))))) : null,
     dry ? h('div', { class: 'actions' }, h('button', { type: 'button', onclick: async () => {
@@ -1071,7 +1071,8 @@ function chaseSection(id, k, r) {
     fill(out,
       pv.last ? h('p', { class: 'warn' }, t('Une relance est déjà partie le {at} ({by}, {n} SMS). Relancer encore ?',
         { at: fmtDate(pv.last.at), by: pv.last.by, n: pv.last.sent })) : null,
-      h('p', {}, t('{n} personne(s) relancée(s) · {parts} SMS au total', { n: pv.sms, parts: pv.parts })),
+      h('p', {}, tn(pv.sms, '{n} personne relancée · {parts} SMS au total', '{n} personnes relancées · {parts} SMS au total',
+        { parts: pv.parts })),
       pv.recipients.length ? h('ul', { class: 'chase' }, pv.recipients.map((x) => h('li', {}, h('strong', { dir: 'auto' }, name(x)),
         ' · ' + x.phone + ' · ' + t('{n} SMS', { n: x.parts }) + ' · ' + label('language', x.language),
         h('div', { class: 'muted', lang: x.language, dir: 'auto' }, x.text)))) : null,
@@ -1129,6 +1130,12 @@ function inviteesForm(e, groups) {
 /* ---- campaigns: the composer ------------------------------------- */
 
 Object.assign(EN, {
+  'Aperçu : {counts}.': 'Preview: {counts}.', 'Importé : {counts}.': 'Imported: {counts}.',
+  '{n} créé': '{n} created', '{n} créés': '{n} created', '{n} mis à jour': '{n} updated',
+  '{n} ignoré': '{n} skipped', '{n} ignorés': '{n} skipped',
+  '{n} ligne refusée': '{n} line refused', '{n} lignes refusées': '{n} lines refused',
+  '{n} personne relancée · {parts} SMS au total': '{n} person reminded · {parts} SMS in all',
+  '{n} personnes relancées · {parts} SMS au total': '{n} people reminded · {parts} SMS in all',
   '{n} contact': '{n} contact', '{n} contacts': '{n} contacts',
   '{n} messages en échec : voyez la page Messages pour les renvoyer.': '{n} messages failed: see the Messages page to resend them.',
   '{n} messages incertains (coupure pendant l\u2019envoi) : vérifiez avec la personne avant de renvoyer.':

@@ -51,9 +51,9 @@ async function isoIn(page, days, hh) {
   }, localIn(days, hh));
 }
 async function userId(admin, login) {
-  const staff = await must(admin, 'GET', '/staff');
-  const u = staff.find((x) => x.login === login);
-  expect(u, login + ' is in /staff');
+  const users = await must(admin, 'GET', '/users');
+  const u = users.find((x) => x.login === login);
+  expect(u, login + ' is a user');
   return u.id;
 }
 
