@@ -668,7 +668,7 @@ async function pageContacts(params) {
       isStaff() ? h('a', { class: 'button secondary', href: '#/contacts/import' }, t('Importer un fichier CSV')) : null,
       isStaff() ? h('a', { class: 'button secondary', href: '/api/v1/contacts/export', download: 'contacts.csv' }, t('Exporter')) : null),
     h('p', { class: 'muted' }, tn(list.length, '{n} contact', '{n} contacts')),
-    h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('Nom')),
+    h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('Nom', null, 'name')),
       h('th', {}, t('Téléphone')), h('th', {}, t('Groupes')), h('th', {}, t('SMS')))),
     h('tbody', {}, list.map((c) => h('tr', {},
       h('td', {}, h('a', { href: '#/contacts/' + c.id, dir: 'auto' }, (c.first_name + ' ' + c.last_name).trim())),
@@ -1034,7 +1034,7 @@ async function pageEvent(id, params) {
         ' · ' + t('Places restantes {n}', { n: c.places_left })] : null),
     chaseSection(id, k, r),
     inviteesForm(e, groups),
-    h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('Nom')), h('th', {}, t('Téléphone')),
+    h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('Nom', null, 'name')), h('th', {}, t('Téléphone')),
       h('th', {}, t('Réponse')), h('th', {}, t('SMS')), h('th', {}, t('Présent')))),
     h('tbody', {}, r.rsvps.map((p) => h('tr', {}, h('td', { dir: 'auto' }, (p.first_name + ' ' + p.last_name).trim()),
       h('td', {}, p.phone || '—'),
@@ -1587,7 +1587,7 @@ function callsSession(s) {
   const where = '#/ateliers/' + s.event_id + '?seance=' + s.session.occurrence;
   return h('section', { class: 'card calls', 'aria-label': s.title + ' ' + fmtDate(s.session.starts_at) },
     h('h2', {}, h('a', { href: where, dir: 'auto' }, s.title), ' — ', fmtDate(s.session.starts_at), s.place ? [' — ', h('span', { dir: 'auto' }, s.place)] : ''),
-    h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('Nom')), h('th', {}, t('Numéros')),
+    h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('Nom', null, 'name')), h('th', {}, t('Numéros')),
       h('th', {}, t('Pourquoi')), h('th', {}, t('SMS envoyé')), h('th', {}, t('Appelé(e)')))),
     h('tbody', {}, s.people.map((p) => {
       const name = (p.first_name + ' ' + p.last_name).trim();
@@ -1624,7 +1624,7 @@ function callersSection(callers) {
   if (!callers.length) return null;
   return h('section', { class: 'card calls', 'aria-labelledby': 'callers' },
     h('h2', { id: 'callers' }, t('Ont appelé le numéro des SMS')),
-    h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('Nom')), h('th', {}, t('Numéros')),
+    h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('Nom', null, 'name')), h('th', {}, t('Numéros')),
       h('th', {}, t('Pourquoi')), h('th', {}, t('Appelé(e)')))),
     h('tbody', {}, callers.map((c) => {
       const name = c.contact_id ? ((c.first_name || '') + ' ' + (c.last_name || '')).trim() : fmtPhone(c.number);

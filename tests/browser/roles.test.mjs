@@ -220,6 +220,10 @@ test('en anglais : « Name » pour une campagne ou un groupe, les erreurs du ser
   await go(page, '#/campagnes/nouvelle');
   await page.getByLabel('Name', { exact: true }).waitFor();
   expect(await page.getByLabel('Last name').count() === 0, 'a campaign has no last name');
+  /* a list of people shows whole names: "Name" too */
+  await go(page, '#/contacts');
+  await page.getByRole('columnheader', { name: 'Name', exact: true }).waitFor();
+  expect(await page.getByRole('columnheader', { name: 'Last name' }).count() === 0, 'no « Last name » over whole names');
   await go(page, '#/groupes');
   await page.getByRole('columnheader', { name: 'Name', exact: true }).waitFor();
   /* a refusal the server words in French */
