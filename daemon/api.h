@@ -87,6 +87,7 @@ int api_metrics(struct http_req *req);
 int api_session_login(struct http_req *req);
 int api_session_logout(struct http_req *req);
 int api_session_get(struct http_req *req);
+int api_session_password(struct http_req *req);
 
 int api_contacts_list(struct http_req *req);
 int api_contacts_create(struct http_req *req);
@@ -105,6 +106,7 @@ int api_groups_update(struct http_req *req);
 int api_groups_delete(struct http_req *req);
 
 int api_users_list(struct http_req *req);
+int api_users_staff(struct http_req *req);
 int api_users_create(struct http_req *req);
 int api_users_update(struct http_req *req);
 int api_users_delete(struct http_req *req);

@@ -16,6 +16,7 @@
 #include "chase.h"
 #include "contacts.h"
 #include "events.h"
+#include "groups.h"
 #include "links.h"
 #include "log.h"
 #include "reports.h"
@@ -135,29 +136,18 @@ static int
 api_events_check_scope(struct http_req *req, const int64_t *contacts, size_t ncontacts,
     const int64_t *groups, size_t ngroups, struct error *err)
 {
-	DB_SQL(sql, "SELECT 1 FROM event_groups eg JOIN events e "
-	    "ON e.id = eg.event_id WHERE eg.group_id = ? AND e.owner_id = ?");
-	sqlite3_stmt *st;
 	size_t i;
-	bool shown;
 
 	for (i = 0; i < ncontacts; i++)
 		if (!contacts_invited_by(req->app->db, contacts[i], req->user.id))
 			return error_set(err, ERR_FORBIDDEN, "forbidden", "contact_ids",
 			    "Un animateur invite seulement les personnes qu'un référent ou un "
 			    "administrateur a déjà invitées à l'un de ses ateliers.");
-	for (i = 0; i < ngroups; i++) {
-		if ((st = db_stmt(req->app->db, sql)) == NULL)
-			return error_fail(err, ERR_DB);
-		sqlite3_bind_int64(st, 1, groups[i]);
-		sqlite3_bind_int64(st, 2, req->user.id);
-		shown = sqlite3_step(st) == SQLITE_ROW;
-		sqlite3_reset(st);
-		if (!shown)
+	for (i = 0; i < ngroups; i++)
+		if (!groups_shown_to(req->app->db, groups[i], req->user.id))
 			return error_set(err, ERR_FORBIDDEN, "forbidden", "group_ids",
 			    "Un animateur invite seulement les groupes qu'un référent ou un "
 			    "administrateur a déjà mis sur l'un de ses ateliers.");
-	}
 	return 0;
 }
 

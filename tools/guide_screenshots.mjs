@@ -285,6 +285,7 @@ async function screenshots(demo) {
   await page.getByLabel('Capacité').fill('10');
   await page.getByLabel('Parents').check();
   await shot(page, 'atelier-nouveau');
+  await shot(page, 'atelier-anime-par', 'select[name="owner_id"]');
   await go(page, '#/ateliers/' + demo.numerique.id);
   await shot(page, 'atelier');
   await page.locator('#unanswered').getByRole('button', { name: 'Relancer' }).click();
@@ -332,6 +333,7 @@ async function screenshots(demo) {
   await page.evaluate((o) => { for (const i of document.querySelectorAll('input.link'))
     i.value = i.value.replace(o, 'http://rappel.local:8080'); }, `http://127.0.0.1:${port}`);
   await shot(page, 'calendriers', '#calendars');
+  await shot(page, 'mon-mot-de-passe', '#my-password');
   await go(page, '#/carte');
   await page.locator('.card-qr').first().waitFor();
   await shot(page, 'carte');

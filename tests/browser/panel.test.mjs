@@ -42,12 +42,12 @@ test('import CSV avec aperçu des lignes refusées', async () => {
   await go(page, '#/contacts/import');
   await page.getByLabel('Fichier').setInputFiles({ name: 'contacts.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
   await page.getByRole('button', { name: 'Vérifier le fichier' }).click();
-  await page.getByText('1 ligne(s) refusée(s)').waitFor();
+  await page.getByText('1 ligne refusée').waitFor();
   const row = page.getByRole('table', { name: 'Lignes refusées' }).getByRole('row').nth(1);
   expect((await row.innerText()).startsWith('4'), 'the refused line is line 4');
   await axe(page, 'import');
   await page.getByRole('button', { name: 'Importer les lignes acceptées' }).click();
-  await page.getByText('Importé : 3 créé(s)').waitFor();
+  await page.getByText('Importé : 3 créés,').waitFor();
   return page;
 });
 
@@ -58,7 +58,7 @@ test('import : en-têtes d\u2019un vrai tableur, colonnes choisies puis retenues
   await go(page, '#/contacts/import');
   await page.getByLabel('Fichier').setInputFiles({ name: 'excel.csv', mimeType: 'text/csv', buffer: Buffer.from(excel) });
   await page.getByRole('button', { name: 'Vérifier le fichier' }).click();
-  await page.getByText('Aperçu : 1 créé(s)').waitFor();
+  await page.getByText('Aperçu : 1 créé,').waitFor();
   expect(await page.getByLabel('Contenu de la colonne 4').inputValue() === 'phone', '« N° Portable » is the phone');
   expect(await page.getByLabel('Contenu de la colonne 3').inputValue() === '', 'the landline is left out');
   // headers nobody could guess: the person says which column is which
@@ -73,15 +73,15 @@ test('import : en-têtes d\u2019un vrai tableur, colonnes choisies puis retenues
   await page.getByLabel('Contenu de la colonne 1').selectOption('last_name');
   await page.getByLabel('Contenu de la colonne 2').selectOption('first_name');
   await page.getByLabel('Contenu de la colonne 4').selectOption('ignore');
-  await page.getByText('Aperçu : 1 créé(s)').waitFor();
+  await page.getByText('Aperçu : 1 créé,').waitFor();
   await page.getByRole('button', { name: 'Importer les lignes acceptées' }).click();
-  await page.getByText('Importé : 1 créé(s)').waitFor();
+  await page.getByText('Importé : 1 créé,').waitFor();
   // the next file with the same headers: the choice was remembered
   const next = 'Famille;Qui;Contact SMS;Ville\nRoux;Marc;06 12 34 57 03;Liévin\n';
   await go(page, '#/contacts/import');
   await page.getByLabel('Fichier').setInputFiles({ name: 'next.csv', mimeType: 'text/csv', buffer: Buffer.from(next) });
   await page.getByRole('button', { name: 'Vérifier le fichier' }).click();
-  await page.getByText('Aperçu : 1 créé(s)').waitFor();
+  await page.getByText('Aperçu : 1 créé,').waitFor();
   expect(await page.getByLabel('Contenu de la colonne 3').inputValue() === 'phone', 'the phone column was remembered');
   expect(await page.getByText('choisie la dernière fois').count() === 4, 'each remembered column says so');
   return page;
@@ -174,7 +174,7 @@ test('invitation avec {prenom}, compteur, programmation, SMS au modem', async ()
   await page.getByRole('button', { name: 'Aperçu', exact: true }).click();
   await page.locator('#preview').getByText('Bonjour Awa, atelier informatique jeudi. Répondez OUI ou NON. Fete !').waitFor();
   /* Awa's daughter, whose number receives the SMS, gets it too: 3 people, 4 numbers */
-  await page.locator('#preview').getByText(/3 destinataire\(s\) \(4 numéros : des proches reçoivent aussi\)/).waitFor();
+  await page.locator('#preview').getByText(/3 destinataires \(4 numéros : des proches reçoivent aussi\)/).waitFor();
   await page.locator('#counter').getByText(/ caractères · 1 SMS · reste \d+/).waitFor();
   await page.getByLabel('Envoi').selectOption('now');
   await axe(page, 'campagne');
@@ -281,7 +281,7 @@ test('séance : liste d\u2019attente, sans réponse et Relancer', async () => {
   await silent.getByText('Test · +33612345602').waitFor();
   expect(await silent.getByText('Awa').count() === 0, 'Awa answered: not in the list');
   await silent.getByRole('button', { name: 'Relancer' }).click();
-  await page.locator('#chase').getByText('1 personne(s) relancée(s) · 1 SMS au total').waitFor();
+  await page.locator('#chase').getByText('1 personne relancée · 1 SMS au total').waitFor();
   await page.locator('#chase').getByText(/, venez-vous à Couture le .* \? Répondez OUI ou NON\./).waitFor();
   await axe(page, 'relance, aperçu');
   await page.screenshot({ path: join(SHOTS, 'relance-apercu.png'), fullPage: true });
@@ -464,7 +464,7 @@ test('en anglais : chaque page, ses boutons et ses messages', async () => {
   await page.getByLabel('Text', { exact: true }).fill('Bonjour, fête !');
   await page.locator('#counter').getByText(/^15 characters · 1 SMS · 55 left in the last SMS · the character “ê” forces/).waitFor();
   await page.getByRole('button', { name: 'Use the version without accents' }).click();
-  await page.locator('#preview').getByText(/^3 recipient\(s\)/).waitFor();
+  await page.locator('#preview').getByText(/^3 recipients/).waitFor();
   await go(page, '#/campagnes/1');
   await page.getByText(/^Status: done · /).waitFor();
   await go(page, '#/tableau');
@@ -596,7 +596,8 @@ test('paramètres : le nom du centre et les heures changés depuis le panneau', 
   await page.getByLabel('De', { exact: true }).fill('20:00');
   await page.getByLabel('À', { exact: true }).fill('08:00');
   await page.getByRole('button', { name: 'Enregistrer les réglages' }).click();
-  await page.getByText("Heures d'envoi : écrivez le début et la fin").waitFor();
+  await page.getByText('Les heures d\u2019envoi sont à l\u2019envers : de 20:00 à 08:00').waitFor();
+  expect(await page.getByLabel('De', { exact: true }).getAttribute('aria-invalid') === 'true', 'the field at fault is marked');
   await page.getByLabel('De', { exact: true }).fill('09:00');
   await page.getByLabel('À', { exact: true }).fill('18:30');
   await page.getByLabel('Nom du centre (il signe chaque SMS)').fill('Maison des Tilleuls <b>');
