@@ -573,7 +573,10 @@ api_inbox(struct http_req *req)
 
 /*
  * GET /api/v1/inbox/thread?contact_id=|number= — what was sent to and
- * received from one person, oldest first: [{direction: "out"|"in", id,
+ * received from one person, in the order it happened: a message by when
+ * a modem took it to send (else when it was queued), a reply by when it
+ * came in, and in the same second the reply first (the thanks queued for
+ * it come after it): [{direction: "out"|"in", id,
  * at, body, status (out), intent, handled and kind (in: "sms", or "call"
  * for a voice call, whose body is empty)}].
  */
@@ -581,13 +584,14 @@ int
 api_inbox_thread(struct http_req *req)
 {
 	DB_SQL(sql, "SELECT 'out', id, coalesce(sent_at, queued_at), body, "
-	    "status, NULL, NULL, NULL FROM messages WHERE ((?1 <> 0 AND contact_id = ?1) OR "
+	    "status, NULL, NULL, NULL, NULL, NULL, coalesce(claimed_at, sent_at, queued_at) "
+	    "FROM messages WHERE ((?1 <> 0 AND contact_id = ?1) OR "
 	    "(?1 = 0 AND to_number = ?2)) AND (?5 = 0 OR " API_MESSAGE_OF_OWNER ") "
-	    "UNION ALL SELECT 'in', id, received_at, body, NULL, intent, handled, kind "
-	    "FROM replies "
+	    "UNION ALL SELECT 'in', id, received_at, body, NULL, intent, handled, kind, "
+	    "event_id, event_occurrence, received_at FROM replies "
 	    "WHERE ((?1 <> 0 AND contact_id = ?1) OR (?1 = 0 AND from_number = ?2)) "
 	    "AND (?5 = 0 OR " API_MESSAGE_OF_OWNER ") "
-	    "ORDER BY 3, 1 DESC, 2 LIMIT 1000");
+	    "ORDER BY 11, 1, 2 LIMIT 1000");
 	const char *number = http_arg(req, "number");
 	sqlite3_stmt *st;
 	int64_t contact;
@@ -617,6 +621,10 @@ api_inbox_thread(struct http_req *req)
 			json_object_set_new(item, "kind", api_text_or_null(st, 7));
 		if (sqlite3_column_type(st, 6) != SQLITE_NULL)
 			json_object_set_new(item, "handled", json_boolean(sqlite3_column_int(st, 6)));
+		if (sqlite3_column_type(st, 8) != SQLITE_NULL) {
+			json_object_set_new(item, "event_id", api_int_or_null(st, 8));
+			json_object_set_new(item, "occurrence", api_int_or_null(st, 9));
+		}
 		json_array_append_new(list, item);
 	}
 	sqlite3_reset(st);

@@ -730,11 +730,7 @@ function pageImport() {
     const s = q.toString();
     return path + (s ? '?' + s : '');
   };
-  const report = (r, dry) => fill(out,
-    h('p', { class: r.errors.length ? 'warn' : 'ok' },
-      t(dry ? 'Aperçu : {created} créé(s), {updated} mis à jour, {skipped} ignoré(s), {errors} ligne(s) refusée(s).'
-        : 'Importé : {created} créé(s), {updated} mis à jour, {skipped} ignoré(s), {errors} ligne(s) refusée(s).',
-      { created: r.created, updated: r.updated, skipped: r.skipped, errors: r.errors.length })),
+  const report = (r, dry) => fill(out, importCounts(r, dry), importWarnings(r, dry), importRows(r, dry),
     r.errors.length ? h('table', { 'aria-label': t('Lignes refusées') }, h('thead', {}, h('tr', {}, h('th', {}, t('Ligne')), h('th', {}, t('Raison')))),
       h('tbody', {}, r.errors.map((e) => h('tr', {}, h('td', {}, String(e.line)), h('td', {}, t(e.reason)))))) : null,
     dry ? h('div', { class: 'actions' }, h('button', { type: 'button', onclick: async () => {
@@ -766,6 +762,8 @@ function pageImport() {
       if (!cols.missing.length) report(await api('POST', url('/contacts/import', { dry_run: '1' }), data, true), true);
     } catch (e) { showError(err, e); }
   };
+  /* another file: nothing of the last one stays (its columns, preview, button) */
+  file.addEventListener('change', () => { data = null; chosen = {}; err.textContent = ''; fill(columns); fill(out); });
   page(t('Importer un fichier CSV'), h('div', { class: 'card' },
     h('p', {}, t('Un fichier enregistré par Excel ou LibreOffice (CSV, « ; » ou « , »), avec une ligne d\u2019en-tête : Prénom, Nom, Téléphone, Groupes, Langue…')),
     field(t('Fichier'), file), err, h('div', { class: 'actions' }, h('button', { type: 'button', onclick: async () => {
@@ -774,6 +772,52 @@ function pageImport() {
       chosen = {};
       await check();
     } }, t('Vérifier le fichier'))), columns, out));
+}
+
+Object.assign(EN, {
+  'Aperçu :': 'Preview:', 'Importé :': 'Imported:', 'Ce que fera l\u2019import': 'What the import will do',
+  'Ce qu\u2019a fait l\u2019import': 'What the import did',
+  '{n} créé(s)': '{n} created', '{n} mis à jour': '{n} updated', '{n} inchangé(s)': '{n} unchanged',
+  '{n} ligne(s) refusée(s)': '{n} line(s) refused', 'À lire avant d\u2019importer': 'To read before importing', 'À lire': 'To read',
+  'Ligne {line} : {message}': 'Line {line}: {message}',
+  'La colonne « {name} » ne sera pas importée.': 'The column “{name}” will not be imported.',
+  'La colonne « {name} » n\u2019a pas été importée.': 'The column “{name}” was not imported.',
+  'numéro fixe ou spécial, enregistré, mais il ne recevra pas de SMS': 'landline or special number, saved, but it will get no SMS',
+  'ce numéro a demandé à ne plus recevoir de SMS (STOP) : le contact est enregistré comme ne voulant plus de SMS':
+    'this number asked for no more SMS (STOP): the contact is saved as wanting no SMS',
+  'Contacts qui seront créés': 'Contacts that will be created', 'Contacts créés': 'Contacts created',
+  'Déjà là, sans changement : {names}.': 'Already there, unchanged: {names}.',
+  'Mis à jour : {names}.': 'Updated: {names}.', 'Seront mis à jour : {names}.': 'Will be updated: {names}.',
+});
+/* The counts of an import (or its preview), one a line. */
+function importCounts(r, dry) {
+  return h('div', { class: r.errors.length ? 'warn' : 'ok' }, h('p', {}, t(dry ? 'Aperçu :' : 'Importé :')), ' ',
+    h('ul', { 'aria-label': t(dry ? 'Ce que fera l\u2019import' : 'Ce qu\u2019a fait l\u2019import') },
+      h('li', {}, t('{n} créé(s)', { n: r.created })), h('li', {}, t('{n} mis à jour', { n: r.updated })),
+      h('li', {}, t('{n} inchangé(s)', { n: r.unchanged || 0 })), h('li', {}, t('{n} ligne(s) refusée(s)', { n: r.errors.length }))));
+}
+/* What the server warns of (a landline, a STOP, a column left out), in words. */
+function importWarnings(r, dry) {
+  const lines = (r.warnings || []).map((w) => t('Ligne {line} : {message}', { line: w.line, message: t(w.message) }))
+    .concat((r.ignored_columns || []).map((name) => t(dry ? 'La colonne « {name} » ne sera pas importée.'
+      : 'La colonne « {name} » n\u2019a pas été importée.', { name })));
+  if (!lines.length) return null;
+  return h('section', { class: 'warn', 'aria-label': t(dry ? 'À lire avant d\u2019importer' : 'À lire') },
+    h('ul', {}, lines.map((l) => h('li', { dir: 'auto' }, l))));
+}
+/* The contacts the file creates, and the names of those it updates or leaves as they are. */
+function importRows(r, dry) {
+  const rows = r.rows || [];
+  const name = (x) => ((x.first_name || '') + ' ' + (x.last_name || '')).trim();
+  const names = (action) => rows.filter((x) => x.action === action).map(name).join(', ');
+  const created = rows.filter((x) => x.action === 'created');
+  return [created.length ? h('div', { class: 'table-wrap' }, h('table', { 'aria-label': t(dry ? 'Contacts qui seront créés' : 'Contacts créés') },
+    h('caption', {}, t(dry ? 'Contacts qui seront créés' : 'Contacts créés')),
+    h('thead', {}, h('tr', {}, h('th', {}, t('Ligne')), h('th', {}, t('Prénom')), h('th', {}, t('Nom')), h('th', {}, t('Téléphone')))),
+    h('tbody', {}, created.map((x) => h('tr', {}, h('td', {}, String(x.line)), h('td', { dir: 'auto' }, x.first_name || ''),
+      h('td', { dir: 'auto' }, x.last_name || ''), h('td', {}, fmtPhone(x.phone))))))) : null,
+  names('updated') ? h('p', { dir: 'auto' }, t(dry ? 'Seront mis à jour : {names}.' : 'Mis à jour : {names}.', { names: names('updated') })) : null,
+  names('unchanged') ? h('p', { class: 'muted', dir: 'auto' }, t('Déjà là, sans changement : {names}.', { names: names('unchanged') })) : null];
 }
 
 async function pageGroups() {
@@ -849,8 +893,8 @@ async function pageEvents(params) {
     .then((list) => list.map((o) => ({ e, o })))))).flat();
   const shift = (n) => '#/ateliers?semaine=' + localDay(dayAfter(n));
   page(t('Ateliers'),
-    h('div', { class: 'actions' }, h('a', { class: 'button', href: '#/ateliers/nouveau' }, t('Nouvel atelier')),
-      h('a', { class: 'button secondary', href: '/api/v1/reports/sessions.csv', download: 'presences.csv' }, t('Présences (CSV)'))),
+    h('div', { class: 'actions' }, h('a', { class: 'button', href: '#/ateliers/nouveau' }, t('Nouvel atelier'))),
+    exportForm('/api/v1/reports/sessions.csv'),
     h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('Atelier')), h('th', {}, t('Lieu')),
       h('th', {}, t('Prochaine séance')), h('th', {}, t('Récurrence')))),
     h('tbody', {}, events.map((e) => h('tr', {}, h('td', {}, h('a', { href: '#/ateliers/' + e.id }, e.title)),
@@ -865,6 +909,37 @@ async function pageEvents(params) {
         .map(({ e, o }) => h('a', { class: 'chip', href: '#/ateliers/' + e.id + '?seance=' + o.occurrence },
           new Date(o.starts_at).toLocaleTimeString(locale(), { hour: '2-digit', minute: '2-digit' }) + ' ' + e.title +
           (o.cancelled ? t(' (annulée)') : '')))))));
+}
+
+Object.assign(EN, {
+  'Du': 'From', 'Au': 'To', 'Présences à exporter': 'Attendance to export',
+  'Une ligne par séance, puis les totaux des séances passées et à venir. Le fichier s\u2019ouvre avec Excel ou LibreOffice.':
+    'One line per session, then the totals of the past and coming sessions. The file opens with Excel or LibreOffice.',
+});
+/*
+ * The attendance export (path: a report.csv of the API) for the days
+ * chosen, "Au" included: by default the last twelve months and the next
+ * three.  The file is named by the server (Content-Disposition).
+ */
+function exportForm(path) {
+  const day = (n) => { const d = new Date(); d.setDate(d.getDate() + n); return localDay(d); };
+  const from = h('input', { type: 'date', name: 'export_from', value: day(-365) });
+  const to = h('input', { type: 'date', name: 'export_to', value: day(92) });
+  const link = h('a', { class: 'button secondary', download: true }, t('Présences (CSV)'));
+  const update = () => {
+    const q = new URLSearchParams();
+    if (from.value) q.set('from', from.value);
+    if (to.value) {
+      const end = new Date(to.value + 'T00:00');
+      end.setDate(end.getDate() + 1);
+      q.set('to', localDay(end));
+    }
+    link.href = path + (q.toString() ? '?' + q : '');
+  };
+  [from, to].forEach((x) => x.addEventListener('input', update));
+  update();
+  return h('section', { class: 'toolbar', 'aria-label': t('Présences à exporter') }, field(t('Du'), from), field(t('Au'), to), link,
+    h('p', { class: 'muted' }, t('Une ligne par séance, puis les totaux des séances passées et à venir. Le fichier s\u2019ouvre avec Excel ou LibreOffice.')));
 }
 
 /* A new atelier, or atelier id changed (its date, place, rule, places, invited groups). */
@@ -962,10 +1037,9 @@ async function pageEvent(id, params) {
         await api('PATCH', '/events/' + id + '/occurrences/' + k, { cancelled: !r.session.cancelled });
         route();
       } }, t(r.session.cancelled ? 'Rétablir la séance' : 'Annuler la séance')),
-      h('a', { class: 'button secondary', href: '/api/v1/events/' + id + '/report.csv', download: 'atelier.csv' }, t('Présences (CSV)')),
       h('a', { class: 'button secondary', href: '#/appels/' + id + '?seance=' + k }, t('Personnes à appeler')),
       h('a', { class: 'button', href: '#/campagnes/nouvelle?atelier=' + id }, t('Inviter par SMS'))),
-    moveSessionForm(id, r.session),
+    moveSessionForm(id, r.session), exportForm('/api/v1/events/' + id + '/report.csv'),
     h('p', { 'aria-live': 'polite', id: 'counts' }, t('Invités {n}', { n: c.invited }) + ' · ',
       h('span', { class: 'badge yes' }, t('Oui {n}', { n: c.yes })), ' ', h('span', { class: 'badge no' }, t('Non {n}', { n: c.no })),
       ' · ' + t('Sans réponse {n}', { n: c.none }) + ' · ' + t('SMS reçus {n}', { n: c.delivered }) + ' · ' +
@@ -974,19 +1048,39 @@ async function pageEvent(id, params) {
         ' · ' + t('Places restantes {n}', { n: c.places_left })] : null),
     chaseSection(id, k, r),
     inviteesForm(e, groups),
-    h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('Nom')), h('th', {}, t('Téléphone')),
+    h('div', { class: 'table-wrap' }, h('table', { class: 'rsvps' }, h('thead', {}, h('tr', {}, h('th', {}, t('Nom')), h('th', {}, t('Téléphone')),
       h('th', {}, t('Réponse')), h('th', {}, t('SMS')), h('th', {}, t('Présent')))),
-    h('tbody', {}, r.rsvps.map((p) => h('tr', {}, h('td', {}, (p.first_name + ' ' + p.last_name).trim()),
-      h('td', {}, p.phone || '—'),
+    h('tbody', {}, r.rsvps.map((p) => h('tr', {}, h('td', { class: 'name' }, h('span', { dir: 'auto' }, (p.first_name + ' ' + p.last_name).trim()),
+      p.mark ? [' ', markBadge(p.mark)] : null),
+      h('td', {}, p.phone ? fmtPhone(p.phone) : '—'),
       h('td', {}, h('select', { 'aria-label': t('Réponse de {name}', { name: p.first_name }), onchange: (ev) => set(p.contact_id, { answer: ev.target.value }) },
         ['none', 'yes', 'no'].map((v) => h('option', { value: v, selected: p.answer === v }, label('answer', v)))),
         p.via && p.answer !== 'none' ? h('span', { class: 'muted' }, ' ' + label('via', p.via)) : null,
         p.waiting ? [' ', h('span', { class: 'badge wait' }, p.offered_until
           ? t('place proposée jusqu\u2019au {at}', { at: fmtDate(p.offered_until) }) : t('en liste d\u2019attente'))] : null),
-      h('td', {}, label('message', p.message_status)),
-      h('td', {}, h('input', { type: 'checkbox', 'aria-label': t('Présent : {name}', { name: p.first_name }), checked: p.present === true,
+      h('td', {}, smsState(p)),
+      h('td', { class: 'present' }, h('input', { type: 'checkbox', 'aria-label': t('Présent : {name}', { name: p.first_name }), checked: p.present === true,
         onchange: (ev) => set(p.contact_id, { present: ev.target.checked }) }))))))));
 }
+
+Object.assign(EN, {
+  'a demandé STOP': 'sent STOP', 'fixe seulement': 'landline only', 'aucun numéro': 'no number',
+  'à vérifier': 'to check', 'a changé d\u2019avis': 'changed their mind',
+  'Une réponse arrivée après, pas comprise comme OUI ou NON : lisez-la dans Réponses.':
+    'A later reply, not understood as YES or NO: read it in Replies.',
+  'La personne a donné l\u2019autre réponse avant celle-ci.': 'The person gave the other answer before this one.',
+});
+/* What became of the SMS about the session, or why there is none (STOP, a landline). */
+function smsState(p) {
+  if (p.opted_out) return h('span', { class: 'badge no' }, t('a demandé STOP'));
+  if (p.message_status) return label('message', p.message_status);
+  if (p.mobile === false) return h('span', { class: 'badge problem' }, t(p.phone ? 'fixe seulement' : 'aucun numéro'));
+  return '—';
+}
+/* The mark of an answer to look at again: "check" (a later reply not understood) or "changed". */
+const markBadge = (mark) => h('span', { class: 'badge problem', title: t(mark === 'check'
+  ? 'Une réponse arrivée après, pas comprise comme OUI ou NON : lisez-la dans Réponses.'
+  : 'La personne a donné l\u2019autre réponse avant celle-ci.') }, t(mark === 'check' ? 'à vérifier' : 'a changé d\u2019avis'));
 
 /*
  * Those of session k who have not answered, and "Relancer": a preview of
@@ -1251,7 +1345,7 @@ async function pageCampaigns() {
 }
 
 async function pageCampaign(id) {
-  const [c, msgs] = await Promise.all([api('GET', '/campaigns/' + id), api('GET', '/messages?campaign_id=' + id)]);
+  const [c, msgs, names] = await Promise.all([api('GET', '/campaigns/' + id), api('GET', '/messages?campaign_id=' + id), contactNames()]);
   const err = errorBox();
   /* a draft that cannot be scheduled as it is says how to get out */
   const schedule = async () => {
@@ -1280,7 +1374,7 @@ async function pageCampaign(id) {
       ['draft', 'scheduled', 'running', 'done'].includes(c.status) ? h('button', { type: 'button', class: 'danger', onclick: async () => {
         if (confirm(t('Annuler la campagne ? Les messages pas encore partis ne partiront pas.'))) { await api('POST', '/campaigns/' + id + '/cancel'); route(); }
       } }, t('Annuler')) : null),
-    messageTable(msgs));
+    messageTable(msgs, names));
 }
 
 /* A time as people say it: « lundi 7 décembre à 8 h 30 », "Monday 7 December at 8:30". */
@@ -1314,10 +1408,18 @@ function waitLine(w, n) {
 
 /* ---- replies, messages, users, settings -------------------------- */
 
-function messageTable(msgs) {
+/* Contact id -> "Prénom Nom", for the lists that show numbers. */
+async function contactNames() {
+  return new Map((await api('GET', '/contacts')).map((c) => [c.id, (c.first_name + ' ' + c.last_name).trim()]));
+}
+
+/* The messages, each with its person's name beside the number (names: contactNames()). */
+function messageTable(msgs, names) {
   return h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('À')), h('th', {}, t('Texte')),
     h('th', {}, t('Statut')), h('th', {}, t('Envoyé')), h('th', {}, ''))),
-  h('tbody', {}, msgs.map((m) => h('tr', {}, h('td', {}, m.to), h('td', { dir: 'auto' }, m.body || '—'),
+  h('tbody', {}, msgs.map((m) => h('tr', {}, h('td', {}, names && names.get(m.contact_id)
+    ? [h('span', { dir: 'auto' }, names.get(m.contact_id)), ' ', h('span', { class: 'muted' }, fmtPhone(m.to))] : fmtPhone(m.to)),
+  h('td', { dir: 'auto' }, m.body || '—'),
     h('td', {}, label('message', m.status) + (m.error ? ' (' + m.error + ')' : ''),
       m.waiting ? h('div', { class: 'muted' }, waitText(m.waiting)) : null), h('td', {}, fmtDate(m.sent_at)),
     h('td', {}, ['failed', 'uncertain'].includes(m.status) && isStaff() ? h('button', { type: 'button', class: 'secondary', onclick: async () => {
@@ -1349,20 +1451,25 @@ async function pageReplies(params) {
   const [inbox, status] = await Promise.all([api('GET', '/inbox'), api('GET', '/status')]);
   const simulated = status.modems.some((m) => m.device === 'simulator');
   const cid = params.get('contact'), num = params.get('numero');
-  let thread = null;
+  let thread = null, cur = null;
   if (cid || num) {
-    const cur = inbox.threads.find((th) => (cid ? String(th.contact_id) === cid : !th.contact_id && th.number === num));
+    cur = inbox.threads.find((th) => (cid ? String(th.contact_id) === cid : !th.contact_id && th.number === num));
     const out = cur && cur.opted_out_at;
     const msgs = await api('GET', '/inbox/thread?' + (cid ? 'contact_id=' + cid : 'number=' + encodeURIComponent(num)));
     const text = h('textarea', { name: 'reply', rows: 3 });
     const err = errorBox();
-    thread = h('section', { class: 'card', 'aria-label': t('Conversation') },
+    const marks = threadMarks(msgs);
+    const who = cur && cur.first_name ? (cur.first_name + ' ' + (cur.last_name || '')).trim() : null;
+    thread = h('section', { class: 'card conversation', 'aria-label': t('Conversation') },
+      h('a', { href: '#/reponses', class: 'back' }, t('← Toutes les conversations')),
+      h('h2', {}, cid ? h('a', { href: '#/contacts/' + cid, dir: 'auto' }, who || t('Fiche du contact')) : fmtPhone(num),
+        cid && cur ? h('span', { class: 'muted' }, ' ' + fmtPhone(cur.number)) : null),
       h('ul', { class: 'thread' }, msgs.map((m) => h('li', { class: m.direction + (m.kind === 'call' ? ' call' : '') },
         m.kind === 'call' ? h('div', {}, h('span', { 'aria-hidden': 'true' }, '📞 '), h('strong', {}, t('a appelé')), ' ',
           h('span', { class: 'muted' }, t('(rappel a raccroché : rappelez la personne)')))
           : h('div', { dir: 'auto' }, m.body || '—'),
         h('div', { class: 'muted' }, fmtDate(m.at) + (m.intent && m.kind !== 'call' ? ' · ' + label('intent', m.intent) : '') +
-          (m.status ? ' · ' + label('message', m.status) : '')),
+          (m.status ? ' · ' + label('message', m.status) : ''), m.direction === 'in' && marks.has(m.id) ? [' ', markBadge(marks.get(m.id))] : null),
         m.direction === 'in' && m.handled === false ? h('button', { type: 'button', class: 'secondary', onclick: async () => {
           await api('PATCH', '/replies/' + m.id, { handled: true });
           route();
@@ -1388,16 +1495,43 @@ async function pageReplies(params) {
         h('td', {}, h('a', { href: '#/reponses?numero=' + encodeURIComponent(th.number) }, th.number)),
         h('td', {}, fmtDay(th.opted_out_at)))))))) : null;
   page(t('Réponses'), h('p', {}, t('{n} réponse(s) à traiter', { n: inbox.unhandled })),
-    h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('Personne')), h('th', {}, t('Dernier message')),
+    h('div', { class: 'inbox' + (thread ? ' open' : '') }, thread,
+    h('div', { class: 'table-wrap threads' }, h('table', { 'aria-label': t('Conversations') }, h('thead', {}, h('tr', {}, h('th', {}, t('Personne')), h('th', {}, t('Dernier message')),
       h('th', {}, t('À traiter')))),
-    h('tbody', {}, inbox.threads.map((th) => h('tr', {},
-      h('td', {}, h('a', { href: '#/reponses?' + (th.contact_id ? 'contact=' + th.contact_id : 'numero=' + encodeURIComponent(th.number)) },
-        th.first_name ? (th.first_name + ' ' + (th.last_name || '')).trim() : th.number), ' ', h('span', { class: 'muted' }, th.number),
+    h('tbody', {}, inbox.threads.map((th) => h('tr', { 'aria-current': th === cur ? 'true' : null },
+      h('td', {}, h('a', { href: '#/reponses?' + (th.contact_id ? 'contact=' + th.contact_id : 'numero=' + encodeURIComponent(th.number)), dir: 'auto' },
+        th.first_name ? (th.first_name + ' ' + (th.last_name || '')).trim() : fmtPhone(th.number)),
+        th.first_name ? [' ', h('span', { class: 'muted' }, fmtPhone(th.number))] : null,
         th.opted_out_at ? [' ', h('span', { class: 'badge no' }, t('STOP depuis le {date}', { date: fmtDay(th.opted_out_at) }))] : null),
       h('td', {}, (th.last_kind === 'call' ? '📞 ' + t('a appelé')
         : (th.last_body || '') + (th.last_intent ? ' (' + label('intent', th.last_intent) + ')' : '')) + ' · ' + fmtDate(th.last_at)),
-      h('td', {}, th.unhandled ? h('span', { class: 'badge problem' }, String(th.unhandled)) : '0')))))), thread, stopped,
+      h('td', {}, th.unhandled ? h('span', { class: 'badge problem' }, String(th.unhandled)) : '0'))))))), stopped,
     simulated && isStaff() ? simulateReplyForm() : null);
+  /* on a phone the conversation is above the list: show it from its top */
+  if (thread && matchMedia('(max-width: 640px)').matches) thread.scrollIntoView({ block: 'start' });
+}
+
+Object.assign(EN, {
+  '← Toutes les conversations': '← All conversations', 'Fiche du contact': 'Contact card', 'Conversations': 'Conversations',
+});
+/*
+ * The replies of a conversation that change an answer about a session
+ * (by id): "changed" for a yes after a no or a no after a yes, "check"
+ * for a reply not understood, still to read, after a yes or a no.
+ */
+function threadMarks(msgs) {
+  const last = new Map(), marks = new Map();
+  for (const m of msgs) {
+    if (m.direction !== 'in' || !m.event_id) continue;
+    const key = m.event_id + '/' + m.occurrence, before = last.get(key);
+    if (m.intent === 'yes' || m.intent === 'no') {
+      if (before && before !== m.intent) marks.set(m.id, 'changed');
+      last.set(key, m.intent);
+    } else if (m.intent === 'other' && before && m.handled === false) {
+      marks.set(m.id, 'check');
+    }
+  }
+  return marks;
 }
 
 /* A French number as people write it (06 12 34 56 78); others as they are. */
@@ -1483,8 +1617,9 @@ async function pageMessages(params) {
   const status = h('select', { name: 'status', onchange: (ev) => { location.hash = '#/messages?statut=' + ev.target.value; } },
     ['', 'queued', 'sending', 'sent', 'delivered', 'failed', 'uncertain', 'cancelled'].map((s) =>
       h('option', { value: s, selected: s === (params.get('statut') || '') }, s ? label('message', s) : t('Tous'))));
-  const msgs = await api('GET', '/messages?limit=300' + (params.get('statut') ? '&status=' + params.get('statut') : ''));
-  page(t('Messages'), h('div', { class: 'toolbar' }, field(t('Statut'), status)), messageTable(msgs));
+  const [msgs, names] = await Promise.all([api('GET', '/messages?limit=300' + (params.get('statut') ? '&status=' + params.get('statut') : '')),
+    contactNames()]);
+  page(t('Messages'), h('div', { class: 'toolbar' }, field(t('Statut'), status)), messageTable(msgs, names));
 }
 
 async function pageUsers() {
