@@ -1107,7 +1107,7 @@ function chaseSection(id, k, r) {
         { at: fmtDate(pv.last.at), by: pv.last.by, n: pv.last.sent })) : null,
       h('p', {}, t('{n} personne(s) relancée(s) · {parts} SMS au total', { n: pv.sms, parts: pv.parts })),
       pv.recipients.length ? h('ul', { class: 'chase' }, pv.recipients.map((x) => h('li', {}, h('strong', {}, name(x)),
-        ' · ' + x.phone + ' · ' + t('{n} SMS', { n: x.parts }) + ' · ' + label('language', x.language),
+        ' · ' + fmtPhone(x.phone) + ' · ' + t('{n} SMS', { n: x.parts }) + ' · ' + label('language', x.language),
         h('div', { class: 'muted', lang: x.language, dir: 'auto' }, x.text)))) : null,
       pv.left_out.length ? h('p', { class: 'muted' }, t('Pas relancés : {names}', {
         names: pv.left_out.map((x) => name(x) + ' (' + label('reason', x.reason) + ')').join(', ') })) : null,
@@ -1117,7 +1117,7 @@ function chaseSection(id, k, r) {
         h('button', { type: 'button', class: 'secondary', onclick: () => fill(out) }, t('Annuler'))));
   };
   return h('section', { class: 'card', id: 'unanswered' }, h('h2', {}, t('Sans réponse')),
-    silent.length ? h('ul', {}, silent.map((p) => h('li', {}, name(p) + (p.phone ? ' · ' + p.phone : '')))) :
+    silent.length ? h('ul', {}, silent.map((p) => h('li', { dir: 'auto' }, name(p) + (p.phone ? ' · ' + fmtPhone(p.phone) : '')))) :
       h('p', { class: 'muted' }, t('Tout le monde a répondu.')),
     silent.length && !r.session.cancelled ? h('button', { type: 'button', class: 'secondary', onclick: preview }, t('Relancer')) : null,
     out);

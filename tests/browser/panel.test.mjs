@@ -278,7 +278,7 @@ test('séance : liste d\u2019attente, sans réponse et Relancer', async () => {
   await axe(page, 'séance avec liste d\u2019attente');
   /* the one without an answer, and Relancer: the preview first, then the SMS */
   const silent = page.locator('#unanswered');
-  await silent.getByText('Test · +33612345602').waitFor();
+  await silent.getByText('Test · 06 12 34 56 02').waitFor();
   expect(await silent.getByText('Awa').count() === 0, 'Awa answered: not in the list');
   await silent.getByRole('button', { name: 'Relancer' }).click();
   await page.locator('#chase').getByText('1 personne(s) relancée(s) · 1 SMS au total').waitFor();

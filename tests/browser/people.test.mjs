@@ -3,7 +3,8 @@
 // reads them at 1280x800 and on a 390x844 phone.  The harness is in
 // harness.mjs; every test makes its own contacts (numbers 06 12 34 9x xx).
 import { readFileSync } from 'node:fs';
-import { sleep, inject, submitted, go, axe, expect, test, state } from './harness.mjs';
+import { join } from 'node:path';
+import { SHOTS, sleep, inject, submitted, go, axe, expect, test, state } from './harness.mjs';
 
 const api = (page, method, path, body) => page.evaluate(([m, p, b]) => window.api(m, p, b), [method, path, body]);
 
@@ -53,6 +54,7 @@ test('atelier : STOP et fixe seulement dits, numéros lisibles, Présent sur un 
   await row('Léon Arrêt').getByText('a demandé STOP').waitFor();
   await row('Lina Fixe').getByText('fixe seulement').waitFor();
   await row('Ali Mobile').getByText('06 12 34 90 03').waitFor();
+  await page.locator('#unanswered').getByText('Ali Mobile · 06 12 34 90 03').waitFor();
   expect(await row('Lina Fixe').getByText('03 21 44 90 02').count() === 1, 'the landline as people write it');
   await axe(page, 'atelier, STOP et fixe');
   await onPhone(page, async () => {
@@ -64,6 +66,7 @@ test('atelier : STOP et fixe seulement dits, numéros lisibles, Présent sur un 
     await page.getByLabel('Présent : Ali').check();
     await page.waitForFunction(() => document.body.dataset.ready === location.hash.split('?')[0]);
     await page.locator('#counts').getByText('Présents 1').waitFor();
+    await page.screenshot({ path: join(SHOTS, 'atelier-telephone.png'), fullPage: true });
   });
   return page;
 });
@@ -91,7 +94,14 @@ async function invite(page, ev, numbers) {
 const thanked = (n) => submitted().filter((s) => s.to === n && s.text.startsWith('Merci')).length;
 const repliesFrom = async (page, n) => (await api(page, 'GET', '/replies')).filter((r) => r.from === n && r.intent);
 
-test('réponses : un OUI puis « Finalement non », dans l\u2019ordre, à vérifier sur la liste', async () => {
+/* fn with SMS sent at any hour and on any day (earlier tests narrow them), then the settings as they were. */
+async function sendingAlways(page, fn) {
+  const was = await api(page, 'GET', '/settings');
+  await api(page, 'PATCH', '/settings', { hours: '00:00-24:00', days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] });
+  try { return await fn(); } finally { await api(page, 'PATCH', '/settings', { hours: was.hours, days: was.days }); }
+}
+
+test('réponses : un OUI puis « Finalement non », dans l\u2019ordre, à vérifier sur la liste', async () => sendingAlways(state.admin, async () => {
   const page = state.admin;
   const { ev, ids } = await atelierWith(page, 'Couture P3', [['Samir', 'Revient', '06 12 34 90 06'],
     ['Nora', 'Change', '06 12 34 90 07']]);
@@ -128,7 +138,7 @@ test('réponses : un OUI puis « Finalement non », dans l\u2019ordre, à vérif
   await page.getByRole('region', { name: 'Conversation' }).locator('.thread > li', { hasText: 'OUI' }).last()
     .getByText('a changé d\u2019avis').waitFor();
   return page;
-});
+}));
 
 test('réponses sur un téléphone : la conversation s\u2019ouvre en haut ; un numéro inconnu listé une fois', async () => {
   const page = state.admin;
@@ -150,6 +160,7 @@ test('réponses sur un téléphone : la conversation s\u2019ouvre en haut ; un n
     const wide = await page.evaluate(() => document.documentElement.scrollWidth);
     expect(wide <= 390, 'no sideways scrolling: ' + wide);
     await page.getByRole('link', { name: 'Toutes les conversations' }).waitFor();
+    await page.screenshot({ path: join(SHOTS, 'reponses-telephone.png') });
   });
   return page;
 });
