@@ -625,7 +625,7 @@ async function pageContacts(params) {
       h('th', {}, t('Téléphone')), h('th', {}, t('Groupes')), h('th', {}, t('SMS')))),
     h('tbody', {}, list.map((c) => h('tr', {},
       h('td', {}, h('a', { href: '#/contacts/' + c.id }, (c.first_name + ' ' + c.last_name).trim())),
-      h('td', {}, c.phone || '—'),
+      h('td', {}, c.phone ? fmtPhone(c.phone) : '—'),
       h('td', {}, c.group_ids.map((id) => groupName[id]).join(', ')),
       h('td', {}, c.opted_out_at ? h('span', { class: 'badge no' }, t('STOP depuis le {date}', { date: fmtDay(c.opted_out_at) }))
         : (c.phones || []).some((x) => x.sms) ? t('oui') : h('span', { class: 'badge problem' }, t('pas de portable')))))))));

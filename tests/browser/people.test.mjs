@@ -79,6 +79,9 @@ test('messages : le nom à côté du numéro, écrit comme on l\u2019écrit', as
   const row = page.getByRole('row').filter({ hasText: 'test P2' });
   await row.getByText('Odile Message').waitFor();
   await row.getByText('06 12 34 90 05').waitFor();
+  /* and the contacts' list */
+  await go(page, '#/contacts?q=Odile');
+  await page.getByRole('row').filter({ hasText: 'Odile Message' }).getByText('06 12 34 90 05').waitFor();
   return page;
 });
 
