@@ -165,6 +165,17 @@ test('réponses sur un téléphone : la conversation s\u2019ouvre en haut ; un n
     await page.getByRole('link', { name: 'Toutes les conversations' }).waitFor();
     await page.screenshot({ path: join(SHOTS, 'reponses-telephone.png') });
   });
+  /* the number given to a new contact: one conversation, by her name, with what came before */
+  await api(page, 'POST', '/contacts', { first_name: 'Inès', last_name: 'Inconnue', phone: '06 12 34 90 98' });
+  await inject('+33612349098', 'Merci beaucoup');
+  await until('her fourth reply', async () => (await repliesFrom(page, '+33612349098')).length === 4);
+  await go(page, '#/reponses');
+  expect(await list.getByRole('row').filter({ hasText: '06 12 34 90 98' }).count() === 1, 'the number is listed once, as hers');
+  await list.getByRole('link', { name: 'Inès Inconnue' }).click();
+  await page.waitForFunction(() => location.hash.startsWith('#/reponses?contact=') && document.body.dataset.ready === '#/reponses');
+  const conv = page.getByRole('region', { name: 'Conversation' });
+  await conv.getByText('Merci beaucoup').waitFor();
+  await conv.getByText('Bonjour', { exact: true }).waitFor();
   return page;
 });
 
