@@ -23,6 +23,7 @@ static const struct http_route api_routes[] = {
 	    HTTP_STAFF | HTTP_RAW_BODY },
 	{ "GET", "/api/v1/contacts/export", api_contacts_export, HTTP_STAFF },
 	{ "GET", "/api/v1/contacts/{id}", api_contacts_get, 0 },
+	{ "GET", "/api/v1/contacts/{id}/history", api_contacts_history, HTTP_STAFF },
 	{ "PATCH", "/api/v1/contacts/{id}", api_contacts_update, HTTP_STAFF },
 	{ "DELETE", "/api/v1/contacts/{id}", api_contacts_delete, HTTP_STAFF },
 

@@ -77,7 +77,7 @@ api_wait_json(const struct api_wait *w, int64_t not_before)
 	    strcmp(reason, "modem") == 0 || until < 0 ? json_null() : time_json(until));
 }
 
-static json_t *
+json_t *
 api_time_or_null(sqlite3_stmt *st, int col)
 {
 	char iso[TIME_ISO_MAX];
@@ -88,7 +88,7 @@ api_time_or_null(sqlite3_stmt *st, int col)
 	return json_string(iso);
 }
 
-static json_t *
+json_t *
 api_int_or_null(sqlite3_stmt *st, int col)
 {
 	if (sqlite3_column_type(st, col) == SQLITE_NULL)
@@ -96,7 +96,7 @@ api_int_or_null(sqlite3_stmt *st, int col)
 	return json_integer(sqlite3_column_int64(st, col));
 }
 
-static json_t *
+json_t *
 api_text_or_null(sqlite3_stmt *st, int col)
 {
 	const unsigned char *t = sqlite3_column_text(st, col);

@@ -253,6 +253,7 @@ async function screenshots(demo) {
   await shot(page, 'contacts');
   await go(page, '#/contacts/' + demo.who('Jean-Pierre').id);
   await shot(page, 'contact');
+  await shot(page, 'contact-historique', '#history');
   await go(page, '#/contacts/import');
   await page.getByLabel('Fichier').setInputFiles({ name: 'nouveaux.csv', mimeType: 'text/csv', buffer: Buffer.from(NEW_CONTACTS) });
   await page.getByRole('button', { name: 'Vérifier le fichier' }).click();
@@ -304,10 +305,14 @@ async function screenshots(demo) {
   await page.getByRole('button', { name: 'Aperçu', exact: true }).click();
   await page.locator('#preview .card').first().waitFor();
   await shot(page, 'campagne-apercu', '#preview');
+  /* an invitation sent now, its reminders written in the same form */
+  await page.getByLabel('Envoi').selectOption('now');
+  await shot(page, 'campagne-rappels', 'input[value="-1d@18:00"]');
   await go(page, '#/campagnes');
   await shot(page, 'campagnes');
   await go(page, '#/campagnes/' + demo.invitation.id);
   await shot(page, 'campagne');
+  await shot(page, 'campagne-destinataires', '#recipients');
 
   await go(page, '#/reponses?contact=' + demo.who('Jean-Pierre').id);
   await shot(page, 'reponses');

@@ -700,8 +700,38 @@ async function pageContact(id) {
       location.hash = '#/contacts';
     } }, t('Supprimer')) : null,
     c.phone ? h('a', { class: 'button secondary', href: 'tel:' + c.phone }, t('Appeler')) : null));
-  page(id ? (c.first_name + ' ' + c.last_name).trim() : t('Ajouter un contact'), form);
+  page(id ? (c.first_name + ' ' + c.last_name).trim() : t('Ajouter un contact'), form,
+    id && isStaff() ? contactHistory(await api('GET', '/contacts/' + id + '/history')) : null);
   first.focus();
+}
+
+Object.assign(EN, {
+  'Historique': 'History', 'Les plus récents d\u2019abord.': 'Most recent first.', 'SMS envoyé': 'SMS sent',
+  'Réponse « {body} »': 'Reply “{body}”', 'comprise : {what}': 'understood: {what}', 'pas comprise : à lire': 'not understood: to read',
+  'pas encore traitée': 'not processed yet', 'Appel reçu': 'Call received', 'invitation envoyée': 'invitation sent',
+  'a répondu {answer}': 'answered {answer}', 'présence notée': 'was there', 'absence notée': 'was not there',
+  'Aucun message ni réponse.': 'No message nor reply.',
+});
+
+/* What a contact was sent and answered, and their ateliers, the most recent first (GET /contacts/{id}/history). */
+function contactHistory(hist) {
+  const when = (at) => h('span', { class: 'muted' }, fmtDate(at) + ' · ');
+  /* the person's own words inside the sentence, in their own direction */
+  const quoted = (sentence, body) => sentence.split('{body}').flatMap((part, i) => i ? [h('span', { dir: 'auto' }, body || ''), part] : [part]);
+  const understood = (i) => !i ? t('pas encore traitée') : i === 'other' ? t('pas comprise : à lire') : t('comprise : {what}', { what: label('intent', i) });
+  const item = (x) => x.kind === 'message'
+    ? h('li', {}, when(x.at), h('strong', {}, t('SMS envoyé')), x.campaign_name ? [' (', h('a', { href: '#/campagnes/' + x.campaign_id, dir: 'auto' }, x.campaign_name), ')'] : null,
+      ' : ', h('span', { dir: 'auto' }, x.body || '—'), ' — ', label('message', x.status))
+    : x.kind === 'call' ? h('li', {}, when(x.at), h('strong', {}, t('Appel reçu')))
+      : h('li', {}, when(x.at), quoted(t('Réponse « {body} »'), x.body), ' — ', understood(x.intent));
+  const session = (s) => h('li', {}, h('a', { href: '#/ateliers/' + s.event_id + '?seance=' + s.occurrence, dir: 'auto' }, s.title),
+    ' — ' + fmtDate(s.starts_at) + ' — ' + [s.invited_at ? t('invitation envoyée') : null,
+      s.answer ? t('a répondu {answer}', { answer: label('answer', s.answer) }) : null,
+      s.present === true ? t('présence notée') : s.present === false ? t('absence notée') : null].filter(Boolean).join(' · '));
+  return h('section', { class: 'card', id: 'history' }, h('h2', {}, t('Historique')), h('p', { class: 'muted' }, t('Les plus récents d\u2019abord.')),
+    hist.items.length ? h('ul', { class: 'history' }, hist.items.map(item)) : h('p', { class: 'muted' }, t('Aucun message ni réponse.')),
+    h('h3', {}, t('Ateliers')),
+    hist.sessions.length ? h('ul', { class: 'history' }, hist.sessions.map(session)) : h('p', { class: 'muted' }, t('Aucun atelier.')));
 }
 
 const IMPORT_ROLES = [['', '—'], ['first_name', 'Prénom'], ['last_name', 'Nom'], ['phone', 'Téléphone'],
@@ -1255,6 +1285,7 @@ async function pageCampaignNew(params, id) {
   if (cur) when.value = sc.before_event ? 'before' : sc.rrule ? (/MONTHLY/.test(sc.rrule) ? 'monthly' : 'weekly') : 'at';
   const oboxes = OFFSETS.map(([v, l]) => h('label', { class: 'inline' }, h('input', { type: 'checkbox', value: v,
     checked: (sc.before_event || []).includes(v) }), t(l)));
+  const inv = await invitationParts(cur, oboxes);
   const previewFor = h('select', { name: 'contact_id' }, h('option', { value: '' }, t('les premiers destinataires')),
     contacts.map((c) => h('option', { value: c.id }, (c.first_name + ' ' + c.last_name).trim())));
   const preview = h('div', { 'aria-live': 'polite', id: 'preview' });
@@ -1288,6 +1319,7 @@ async function pageCampaignNew(params, id) {
       c.schedule = { rrule: presetRule(when.value, new Date(at.value), ''), dtstart: localToIso(at.value) };
     if (when.value === 'before' && checked(oboxes).length) c.schedule = { before_event: checked(oboxes) };
     if (askReply.checked) c.ack_body = 'Merci, c\u2019est noté ! {centre}';
+    c.reply_for = event.value ? inv.scope() : 'session';
     return c;
   };
   async function doPreview() {
@@ -1309,6 +1341,8 @@ async function pageCampaignNew(params, id) {
     try {
       const c = await api(draftId ? 'PATCH' : 'POST', draftId ? '/campaigns/' + draftId : '/campaigns', campaign());
       draftId = c.id;
+      /* its reminders are scheduled with it (docs/api.md) */
+      if (when.value !== 'before' && event.value) await inv.save(c);
       if (schedule) await api('POST', '/campaigns/' + c.id + '/schedule');
       toast(t(schedule ? 'Campagne programmée.' : 'Brouillon enregistré.'));
       location.hash = '#/campagnes/' + c.id;
@@ -1326,14 +1360,74 @@ async function pageCampaignNew(params, id) {
     h('label', { class: 'inline' }, translit, t('Remplacer les accents (ê → e, ç → c…) pour payer moins de SMS')),
     h('p', { class: 'muted' }, t('Les signes typographiques (\u2019 « » – …) sont toujours remplacés par \' " - ... : ils ne coûtent rien.')),
     h('label', { class: 'inline' }, askReply, t('Demander une réponse OUI / NON')),
-    field(t('Envoi'), when), field(t('Date et heure'), at), h('fieldset', {}, h('legend', {}, t('Rappels')), oboxes),
+    inv.scopeBox, field(t('Envoi'), when), field(t('Date et heure'), at), h('fieldset', {}, inv.legend, oboxes), inv.bodyBox,
     h('h2', {}, t('Aperçu')), field(t('Pour'), previewFor), h('button', { type: 'button', class: 'secondary', onclick: doPreview }, t('Aperçu')),
     preview, err,
     h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary', onclick: () => save(false) }, t('Enregistrer le brouillon')),
       h('button', { type: 'submit' }, t('Programmer')))));
   translit.addEventListener('change', () => { count(); if (preview.firstChild) doPreview(); });
+  const invitationView = () => inv.show(!!event.value, when.value !== 'before');
+  [event, when].forEach((x) => x.addEventListener('change', invitationView));
+  invitationView();
   count();
   name.focus();
+}
+
+/* ---- an invitation's reminders and the reach of its answer (issue 23) ---- */
+
+Object.assign(EN, {
+  'Rappels de l\u2019invitation': 'Reminders of the invitation', 'Message des rappels': 'Reminder message',
+  'Ils partent avant chaque séance de l\u2019atelier, aux invités qui n\u2019ont pas dit STOP.':
+    'They go before each session of the workshop, to the invitees who did not send STOP.',
+  'Rappels : {name}': 'Reminders: {name}', 'La réponse vaut pour': 'The answer holds for',
+  'la prochaine séance': 'the next session', 'toutes les séances du cycle': 'every session of the cycle',
+});
+
+/*
+ * The parts of the composer for an invitation to an atelier: which
+ * sessions its OUI / NON is for, and its reminders, a campaign of their
+ * own tied to it (invitation_id) that the same form writes.  oboxes are
+ * the offsets' checkboxes: an invitation's reminders, or the campaign's
+ * own schedule when it is itself "Rappels avant chaque séance".
+ */
+async function invitationParts(cur, oboxes) {
+  let reminders = null;
+  if (cur && cur.audience.event_id) {
+    reminders = (await api('GET', '/campaigns?event_id=' + cur.audience.event_id)).find((x) => x.invitation_id === cur.id) || null;
+    if (reminders && reminders.schedule && !(cur.schedule || {}).before_event)
+      for (const b of oboxes) b.firstChild.checked = (reminders.schedule.before_event || []).includes(b.firstChild.value);
+  }
+  const legend = h('legend', {}, t('Rappels'));
+  const body = h('textarea', { name: 'reminder_body', rows: 3 },
+    /* an SMS body: French whatever the panel's language, as the invitation's */
+    reminders ? reminders.body : 'Rappel : {atelier} {date} à {heure}, {lieu}. {centre}');
+  const bodyBox = field(t('Message des rappels'), body, t('Ils partent avant chaque séance de l\u2019atelier, aux invités qui n\u2019ont pas dit STOP.'));
+  const radios = [['session', 'la prochaine séance'], ['cycle', 'toutes les séances du cycle']].map(([v, l]) =>
+    h('label', { class: 'inline' }, h('input', { type: 'radio', name: 'reply_for', value: v,
+      checked: (cur ? cur.reply_for || 'session' : 'session') === v }), t(l)));
+  const scopeBox = h('fieldset', {}, h('legend', {}, t('La réponse vaut pour')), radios);
+  return {
+    legend, bodyBox, scopeBox,
+    scope: () => radios.find((r) => r.firstChild.checked).firstChild.value,
+    show(withEvent, invitation) {
+      legend.textContent = withEvent && invitation ? t('Rappels de l\u2019invitation') : t('Rappels');
+      bodyBox.hidden = !(withEvent && invitation);
+      scopeBox.hidden = !withEvent;
+    },
+    /* writes the reminders of invitation c while they are a draft (none checked: deleted) */
+    async save(c) {
+      const offsets = checked(oboxes);
+      if (reminders && reminders.status !== 'draft') return;
+      if (!offsets.length) {
+        if (reminders) await api('DELETE', '/campaigns/' + reminders.id);
+        reminders = null;
+        return;
+      }
+      const r = { name: t('Rappels : {name}', { name: c.name }), body: body.value, invitation_id: c.id,
+        audience: { event_id: c.audience.event_id }, schedule: { before_event: offsets }, transliterate: c.transliterate };
+      reminders = await api(reminders ? 'PATCH' : 'POST', reminders ? '/campaigns/' + reminders.id : '/campaigns', r);
+    },
+  };
 }
 
 async function pageCampaigns() {
@@ -1346,6 +1440,7 @@ async function pageCampaigns() {
 
 async function pageCampaign(id) {
   const [c, msgs, names] = await Promise.all([api('GET', '/campaigns/' + id), api('GET', '/messages?campaign_id=' + id), contactNames()]);
+  const invitation = c.invitation_id ? await api('GET', '/campaigns/' + c.invitation_id).catch(() => null) : null;
   const err = errorBox();
   /* a draft that cannot be scheduled as it is says how to get out */
   const schedule = async () => {
@@ -1366,7 +1461,8 @@ async function pageCampaign(id) {
   page(c.name, h('p', {}, t('Statut : {status}', { status: label('campaign', c.status) }) + ' · ' +
     Object.entries(c.messages).map(([k, v]) => label('message', k) + ' ' + v).join(', ')),
     waitLine((msgs.find((m) => m.waiting) || {}).waiting, c.messages.queued || 0),
-    h('div', { class: 'card' }, h('p', {}, c.body)),
+    invitation ? h('p', {}, t('Ces rappels vont avec l\u2019invitation '), h('a', { href: '#/campagnes/' + invitation.id, dir: 'auto' }, invitation.name), '.') : null,
+    campaignSends(c), campaignTexts(c), campaignRecipients(c),
     err,
     h('div', { class: 'actions' },
       c.status === 'draft' ? h('button', { type: 'button', onclick: schedule }, t('Programmer')) : null,
@@ -1375,6 +1471,51 @@ async function pageCampaign(id) {
         if (confirm(t('Annuler la campagne ? Les messages pas encore partis ne partiront pas.'))) { await api('POST', '/campaigns/' + id + '/cancel'); route(); }
       } }, t('Annuler')) : null),
     messageTable(msgs, names));
+}
+
+Object.assign(EN, {
+  'Envois': 'Sends', 'invitation': 'invitation', 'envoi': 'sending', 'prochain envoi : {when}': 'next sending: {when}',
+  'parti {when}': 'sent {when}', 'rien de prévu': 'nothing planned', 'pas encore programmée': 'not scheduled yet',
+  'Textes envoyés': 'Texts sent', '{language} · {n} personne(s)': '{language} · {n} person(s)',
+  'Rappels · {language} · {n} personne(s)': 'Reminders · {language} · {n} person(s)',
+  'Destinataires': 'Recipients', ' (un proche)': ' (a relative)',
+  'Ces rappels vont avec l\u2019invitation ': 'These reminders go with the invitation ',
+  'Personne ne reçoit cette campagne pour l\u2019instant.': 'Nobody receives this campaign for now.',
+});
+const offsetLabel = (v) => t((OFFSETS.find(([o]) => o === v) || [v, v])[1]);
+
+/* When each send of campaign c goes: its own, and its reminders' (the API's "sends"). */
+function campaignSends(c) {
+  return h('section', { class: 'card', id: 'sends' }, h('h2', {}, t('Envois')), h('ul', {}, (c.sends || []).map((s) =>
+    h('li', {}, h('strong', {}, s.offset ? offsetLabel(s.offset) : t(s.kind === 'invitation' ? 'invitation' : 'envoi')),
+      s.campaign_id !== c.id ? [' · ', h('a', { href: '#/campagnes/' + s.campaign_id, dir: 'auto' }, s.name)] : null, ' · ',
+      h('span', {}, s.status === 'draft' ? t('pas encore programmée')
+        : s.next_at ? t('prochain envoi : {when}', { when: fmtWhen(s.next_at) })
+          : s.last_sent_at ? t('parti {when}', { when: fmtWhen(s.last_sent_at) }) : t('rien de prévu'))))));
+}
+
+/* The text each language gets (as sent, or as it will be), Arabic right to left. */
+function campaignTexts(c) {
+  return h('section', { class: 'card', id: 'texts' }, h('h2', {}, t('Textes envoyés')), (c.texts || []).map((x) =>
+    h('div', { class: 'sample' }, h('strong', {}, t(x.campaign_id === c.id ? '{language} · {n} personne(s)'
+      : 'Rappels · {language} · {n} personne(s)', { language: label('language', x.language), n: x.recipients })),
+    h('p', { dir: 'auto', lang: x.language }, x.text))));
+}
+
+/* Who receives c, their number as people write it, and their answer; the OUI / NON counts. */
+function campaignRecipients(c) {
+  const a = c.answers || { yes: 0, no: 0, none: 0 };
+  return h('section', { class: 'card', id: 'recipients' }, h('h2', {}, t('Destinataires')),
+    c.ask_reply || c.audience.event_id ? h('p', { id: 'answers', 'aria-live': 'polite' },
+      h('span', { class: 'badge yes' }, t('Oui {n}', { n: a.yes })), ' ', h('span', { class: 'badge no' }, t('Non {n}', { n: a.no })),
+      ' · ' + t('Sans réponse {n}', { n: a.none })) : null,
+    (c.recipients || []).length ? h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('Nom')),
+      h('th', {}, t('Téléphone')), h('th', {}, t('Langue')), h('th', {}, t('Réponse')))),
+    h('tbody', {}, c.recipients.map((r) => h('tr', {},
+      h('td', {}, h('a', { href: '#/contacts/' + r.contact_id, dir: 'auto' }, (r.first_name + ' ' + r.last_name).trim()),
+        r.household ? t(' (un proche)') : null),
+      h('td', { class: 'phone' }, fmtPhone(r.number)), h('td', {}, label('language', r.language)),
+      h('td', {}, label('answer', r.answer))))))) : h('p', { class: 'muted' }, t('Personne ne reçoit cette campagne pour l\u2019instant.')));
 }
 
 /* A time as people say it: « lundi 7 décembre à 8 h 30 », "Monday 7 December at 8:30". */
