@@ -117,6 +117,7 @@ test('réponses : un OUI puis « Finalement non », dans l\u2019ordre, à vérif
   /* Nora: NON, then OUI */
   await inject('+33612349007', 'NON');
   await until('the thanks to Nora', () => thanked('+33612349007') === 1);
+  await sleep(1100);
   await inject('+33612349007', 'OUI');
   await until('her second reply', async () => (await repliesFrom(page, '+33612349007')).length === 2);
 
