@@ -541,7 +541,7 @@ START_TEST(test_rsvps_and_report)
 	json_int_t g = make_group(), ev, stranger;
 	json_t *r, *counts;
 	struct e2e_resp resp;
-	char body[512], path[160];
+	char body[512], path[160], disposition[128];
 
 	snprintf(body, sizeof(body), "{\"title\":\"Repair café\",\"place\":\"Atelier\","
 	    "\"starts_at\":\"2026-11-07T14:00:00+01:00\",\"ends_at\":"
@@ -593,6 +593,10 @@ START_TEST(test_rsvps_and_report)
 	ck_assert_ptr_nonnull(strstr(resp.body, "Repair café;Atelier;14/11/2026;14:00;prévue;"
 	    "4;0;0;0;4;1;0;\r\n"));
 	ck_assert_ptr_nonnull(strstr(resp.body, "Total;;;;;8;0;1;1;6;2;0;\r\n"));
+	ck_assert_ptr_nonnull(strstr(resp.body, "\r\nSéances passées;"));
+	ck_assert_ptr_nonnull(strstr(resp.body, "\r\nSéances à venir;"));
+	ck_assert(e2e_header(&resp, "Content-Disposition", disposition, sizeof(disposition)));
+	ck_assert_str_eq(disposition, "attachment; filename=\"presences-2026-11-01_2026-11-30.csv\"");
 	ck_assert_ptr_nonnull(strstr(resp.body, "Personnes différentes présentes;;;;;;;;;;1;;\r\n"));
 	e2e_resp_free(&resp);
 	snprintf(path, sizeof(path), "/api/v1/events/%lld/report.csv?from=2026-11-10",
@@ -600,6 +604,10 @@ START_TEST(test_rsvps_and_report)
 	ck_assert_int_eq(e2e_call(&E, &A, "GET", path, NULL, &resp), 200);
 	ck_assert_ptr_null(strstr(resp.body, "07/11/2026"));
 	ck_assert_ptr_nonnull(strstr(resp.body, "14/11/2026"));
+	/* the atelier's file is named by its title */
+	ck_assert(e2e_header(&resp, "Content-Disposition", disposition, sizeof(disposition)));
+	ck_assert_msg(strncmp(disposition, "attachment; filename=\"presences-repair-cafe-2026-11-10_",
+	    55) == 0, "%s", disposition);
 	e2e_resp_free(&resp);
 }
 END_TEST

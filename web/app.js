@@ -672,7 +672,7 @@ async function pageContacts(params) {
       h('th', {}, t('Téléphone')), h('th', {}, t('Groupes')), h('th', {}, t('SMS')))),
     h('tbody', {}, list.map((c) => h('tr', {},
       h('td', {}, h('a', { href: '#/contacts/' + c.id, dir: 'auto' }, (c.first_name + ' ' + c.last_name).trim())),
-      h('td', {}, c.phone || '—'),
+      h('td', {}, c.phone ? fmtPhone(c.phone) : '—'),
       h('td', { dir: 'auto' }, c.group_ids.map((id) => groupName[id]).join(', ')),
       h('td', {}, c.opted_out_at ? h('span', { class: 'badge no' }, t('STOP depuis le {date}', { date: fmtDay(c.opted_out_at) }))
         : (c.phones || []).some((x) => x.sms) ? t('oui') : h('span', { class: 'badge problem' }, t('pas de portable')))))))));
@@ -807,11 +807,7 @@ function pageImport() {
     const s = q.toString();
     return path + (s ? '?' + s : '');
   };
-  const report = (r, dry) => fill(out,
-    h('p', { class: r.errors.length ? 'warn' : 'ok' },
-      t(dry ? 'Aperçu : {counts}.' : 'Importé : {counts}.', { counts: [tn(r.created, '{n} créé', '{n} créés'),
-        t('{n} mis à jour', { n: r.updated }), tn(r.skipped, '{n} ignoré', '{n} ignorés'),
-        tn(r.errors.length, '{n} ligne refusée', '{n} lignes refusées')].join(', ') })),
+  const report = (r, dry) => fill(out, importCounts(r, dry), importWarnings(r, dry), importRows(r, dry),
     r.errors.length ? h('table', { 'aria-label': t('Lignes refusées') }, h('thead', {}, h('tr', {}, h('th', {}, t('Ligne')), h('th', {}, t('Raison')))),
       h('tbody', {}, r.errors.map((e) => h('tr', {}, h('td', {}, String(e.line)), h('td', {}, serverText({ message: e.reason })))))) : null,
     dry ? h('div', { class: 'actions' }, h('button', { type: 'button', onclick: async () => {
@@ -843,6 +839,8 @@ function pageImport() {
       if (!cols.missing.length) report(await api('POST', url('/contacts/import', { dry_run: '1' }), data, true), true);
     } catch (e) { showError(err, e); }
   };
+  /* another file: nothing of the last one stays (its columns, preview, button) */
+  file.addEventListener('change', () => { data = null; chosen = {}; err.textContent = ''; fill(columns); fill(out); });
   page(t('Importer un fichier CSV'), h('div', { class: 'card' },
     h('p', {}, t('Un fichier enregistré par Excel ou LibreOffice (CSV, « ; » ou « , »), avec une ligne d\u2019en-tête : Prénom, Nom, Téléphone, Groupes, Langue…')),
     field(t('Fichier'), file), err, h('div', { class: 'actions' }, h('button', { type: 'button', onclick: async () => {
@@ -851,6 +849,52 @@ function pageImport() {
       chosen = {};
       await check();
     } }, t('Vérifier le fichier'))), columns, out));
+}
+
+Object.assign(EN, {
+  'Aperçu :': 'Preview:', 'Importé :': 'Imported:', 'Ce que fera l\u2019import': 'What the import will do',
+  'Ce qu\u2019a fait l\u2019import': 'What the import did',
+  '{n} inchangé': '{n} unchanged', '{n} inchangés': '{n} unchanged', 'À lire avant d\u2019importer': 'To read before importing', 'À lire': 'To read',
+  'Ligne {line} : {message}': 'Line {line}: {message}',
+  'La colonne « {name} » ne sera pas importée.': 'The column “{name}” will not be imported.',
+  'La colonne « {name} » n\u2019a pas été importée.': 'The column “{name}” was not imported.',
+  'numéro fixe ou spécial, enregistré, mais il ne recevra pas de SMS': 'landline or special number, saved, but it will get no SMS',
+  'ce numéro a demandé à ne plus recevoir de SMS (STOP) : le contact est enregistré comme ne voulant plus de SMS':
+    'this number asked for no more SMS (STOP): the contact is saved as wanting no SMS',
+  'Contacts qui seront créés': 'Contacts that will be created', 'Contacts créés': 'Contacts created',
+  'Déjà là, sans changement : {names}.': 'Already there, unchanged: {names}.',
+  'Mis à jour : {names}.': 'Updated: {names}.', 'Seront mis à jour : {names}.': 'Will be updated: {names}.',
+});
+/* The counts of an import (or its preview), one a line. */
+function importCounts(r, dry) {
+  return h('div', { class: r.errors.length ? 'warn' : 'ok' }, h('p', {}, t(dry ? 'Aperçu :' : 'Importé :')), ' ',
+    h('ul', { 'aria-label': t(dry ? 'Ce que fera l\u2019import' : 'Ce qu\u2019a fait l\u2019import') },
+      h('li', {}, tn(r.created, '{n} créé', '{n} créés')), h('li', {}, t('{n} mis à jour', { n: r.updated })),
+      h('li', {}, tn(r.unchanged || 0, '{n} inchangé', '{n} inchangés')),
+      h('li', {}, tn(r.errors.length, '{n} ligne refusée', '{n} lignes refusées'))));
+}
+/* What the server warns of (a landline, a STOP, a column left out), in words. */
+function importWarnings(r, dry) {
+  const lines = (r.warnings || []).map((w) => t('Ligne {line} : {message}', { line: w.line, message: t(w.message) }))
+    .concat((r.ignored_columns || []).map((name) => t(dry ? 'La colonne « {name} » ne sera pas importée.'
+      : 'La colonne « {name} » n\u2019a pas été importée.', { name })));
+  if (!lines.length) return null;
+  return h('section', { class: 'warn', 'aria-label': t(dry ? 'À lire avant d\u2019importer' : 'À lire') },
+    h('ul', {}, lines.map((l) => h('li', { dir: 'auto' }, l))));
+}
+/* The contacts the file creates, and the names of those it updates or leaves as they are. */
+function importRows(r, dry) {
+  const rows = r.rows || [];
+  const name = (x) => ((x.first_name || '') + ' ' + (x.last_name || '')).trim();
+  const names = (action) => rows.filter((x) => x.action === action).map(name).join(', ');
+  const created = rows.filter((x) => x.action === 'created');
+  return [created.length ? h('div', { class: 'table-wrap' }, h('table', { 'aria-label': t(dry ? 'Contacts qui seront créés' : 'Contacts créés') },
+    h('caption', {}, t(dry ? 'Contacts qui seront créés' : 'Contacts créés')),
+    h('thead', {}, h('tr', {}, h('th', {}, t('Ligne')), h('th', {}, t('Prénom')), h('th', {}, t('Nom')), h('th', {}, t('Téléphone')))),
+    h('tbody', {}, created.map((x) => h('tr', {}, h('td', {}, String(x.line)), h('td', { dir: 'auto' }, x.first_name || ''),
+      h('td', { dir: 'auto' }, x.last_name || ''), h('td', {}, fmtPhone(x.phone))))))) : null,
+  names('updated') ? h('p', { dir: 'auto' }, t(dry ? 'Seront mis à jour : {names}.' : 'Mis à jour : {names}.', { names: names('updated') })) : null,
+  names('unchanged') ? h('p', { class: 'muted', dir: 'auto' }, t('Déjà là, sans changement : {names}.', { names: names('unchanged') })) : null];
 }
 
 async function pageGroups() {
@@ -926,8 +970,8 @@ async function pageEvents(params) {
     .then((list) => list.map((o) => ({ e, o })))))).flat();
   const shift = (n) => '#/ateliers?semaine=' + localDay(dayAfter(n));
   page(t('Ateliers'),
-    h('div', { class: 'actions' }, h('a', { class: 'button', href: '#/ateliers/nouveau' }, t('Nouvel atelier')),
-      h('a', { class: 'button secondary', href: '/api/v1/reports/sessions.csv', download: 'presences.csv' }, t('Présences (CSV)'))),
+    h('div', { class: 'actions' }, h('a', { class: 'button', href: '#/ateliers/nouveau' }, t('Nouvel atelier'))),
+    exportForm('/api/v1/reports/sessions.csv'),
     h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('Atelier')), h('th', {}, t('Lieu')),
       h('th', {}, t('Prochaine séance')), h('th', {}, t('Récurrence')))),
     h('tbody', {}, events.map((e) => h('tr', {}, h('td', {}, h('a', { href: '#/ateliers/' + e.id, dir: 'auto' }, e.title)),
@@ -951,6 +995,37 @@ Object.assign(EN, {
 /* « Animé par »: who runs the atelier (GET /staff), for référents and admins. */
 function ownerSelect(staff, ownerId) {
   return h('select', { name: 'owner_id' }, staff.map((u) => h('option', { value: u.id, selected: u.id === ownerId }, u.login)));
+}
+
+Object.assign(EN, {
+  'Du': 'From', 'Au': 'To', 'Présences à exporter': 'Attendance to export',
+  'Une ligne par séance, puis les totaux des séances passées et à venir. Le fichier s\u2019ouvre avec Excel ou LibreOffice.':
+    'One line per session, then the totals of the past and coming sessions. The file opens with Excel or LibreOffice.',
+});
+/*
+ * The attendance export (path: a report.csv of the API) for the days
+ * chosen, "Au" included: by default the last twelve months and the next
+ * three.  The file is named by the server (Content-Disposition).
+ */
+function exportForm(path) {
+  const day = (n) => { const d = new Date(); d.setDate(d.getDate() + n); return localDay(d); };
+  const from = h('input', { type: 'date', name: 'export_from', value: day(-365) });
+  const to = h('input', { type: 'date', name: 'export_to', value: day(92) });
+  const link = h('a', { class: 'button secondary', download: true }, t('Présences (CSV)'));
+  const update = () => {
+    const q = new URLSearchParams();
+    if (from.value) q.set('from', from.value);
+    if (to.value) {
+      const end = new Date(to.value + 'T00:00');
+      end.setDate(end.getDate() + 1);
+      q.set('to', localDay(end));
+    }
+    link.href = path + (q.toString() ? '?' + q : '');
+  };
+  [from, to].forEach((x) => x.addEventListener('input', update));
+  update();
+  return h('section', { class: 'toolbar', 'aria-label': t('Présences à exporter') }, field(t('Du'), from), field(t('Au'), to), link,
+    h('p', { class: 'muted' }, t('Une ligne par séance, puis les totaux des séances passées et à venir. Le fichier s\u2019ouvre avec Excel ou LibreOffice.')));
 }
 
 /* A new atelier, or atelier id changed (its date, place, rule, places, invited groups). */
@@ -1052,10 +1127,9 @@ async function pageEvent(id, params) {
         await api('PATCH', '/events/' + id + '/occurrences/' + k, { cancelled: !r.session.cancelled });
         route();
       } }, t(r.session.cancelled ? 'Rétablir la séance' : 'Annuler la séance')),
-      h('a', { class: 'button secondary', href: '/api/v1/events/' + id + '/report.csv', download: 'atelier.csv' }, t('Présences (CSV)')),
       h('a', { class: 'button secondary', href: '#/appels/' + id + '?seance=' + k }, t('Personnes à appeler')),
       h('a', { class: 'button', href: '#/campagnes/nouvelle?atelier=' + id }, t('Inviter par SMS'))),
-    moveSessionForm(id, r.session),
+    moveSessionForm(id, r.session), exportForm('/api/v1/events/' + id + '/report.csv'),
     h('p', { 'aria-live': 'polite', id: 'counts' }, t('Invités {n}', { n: c.invited }) + ' · ',
       h('span', { class: 'badge yes' }, t('Oui {n}', { n: c.yes })), ' ', h('span', { class: 'badge no' }, t('Non {n}', { n: c.no })),
       ' · ' + t('Sans réponse {n}', { n: c.none }) + ' · ' + t('SMS reçus {n}', { n: c.delivered }) + ' · ' +
@@ -1064,19 +1138,39 @@ async function pageEvent(id, params) {
         ' · ' + t('Places restantes {n}', { n: c.places_left })] : null),
     chaseSection(id, k, r),
     inviteesForm(e, groups),
-    h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('Nom', null, 'name')), h('th', {}, t('Téléphone')),
+    h('div', { class: 'table-wrap' }, h('table', { class: 'rsvps' }, h('thead', {}, h('tr', {}, h('th', {}, t('Nom', null, 'name')), h('th', {}, t('Téléphone')),
       h('th', {}, t('Réponse')), h('th', {}, t('SMS')), h('th', {}, t('Présent')))),
-    h('tbody', {}, r.rsvps.map((p) => h('tr', {}, h('td', { dir: 'auto' }, (p.first_name + ' ' + p.last_name).trim()),
-      h('td', {}, p.phone || '—'),
+    h('tbody', {}, r.rsvps.map((p) => h('tr', {}, h('td', { class: 'name' }, h('span', { dir: 'auto' }, (p.first_name + ' ' + p.last_name).trim()),
+      p.mark ? [' ', markBadge(p.mark)] : null),
+      h('td', {}, p.phone ? fmtPhone(p.phone) : '—'),
       h('td', {}, h('select', { 'aria-label': t('Réponse de {name}', { name: p.first_name }), onchange: (ev) => set(p.contact_id, { answer: ev.target.value }) },
         ['none', 'yes', 'no'].map((v) => h('option', { value: v, selected: p.answer === v }, label('answer', v)))),
         p.via && p.answer !== 'none' ? h('span', { class: 'muted' }, ' ' + label('via', p.via)) : null,
         p.waiting ? [' ', h('span', { class: 'badge wait' }, p.offered_until
           ? t('place proposée jusqu\u2019au {at}', { at: fmtDate(p.offered_until) }) : t('en liste d\u2019attente'))] : null),
-      h('td', {}, label('message', p.message_status)),
-      h('td', {}, h('input', { type: 'checkbox', 'aria-label': t('Présent : {name}', { name: p.first_name }), checked: p.present === true,
+      h('td', {}, smsState(p)),
+      h('td', { class: 'present' }, h('input', { type: 'checkbox', 'aria-label': t('Présent : {name}', { name: p.first_name }), checked: p.present === true,
         onchange: (ev) => set(p.contact_id, { present: ev.target.checked }) }))))))));
 }
+
+Object.assign(EN, {
+  'a demandé STOP': 'sent STOP', 'fixe seulement': 'landline only', 'aucun numéro': 'no number',
+  'à vérifier': 'to check', 'a changé d\u2019avis': 'changed their mind',
+  'Une réponse arrivée après, pas comprise comme OUI ou NON : lisez-la dans Réponses.':
+    'A later reply, not understood as YES or NO: read it in Replies.',
+  'La personne a donné l\u2019autre réponse avant celle-ci.': 'The person gave the other answer before this one.',
+});
+/* What became of the SMS about the session, or why there is none (STOP, a landline). */
+function smsState(p) {
+  if (p.opted_out) return h('span', { class: 'badge no' }, t('a demandé STOP'));
+  if (p.message_status) return label('message', p.message_status);
+  if (p.mobile === false) return h('span', { class: 'badge problem' }, t(p.phone ? 'fixe seulement' : 'aucun numéro'));
+  return '—';
+}
+/* The mark of an answer to look at again: "check" (a later reply not understood) or "changed". */
+const markBadge = (mark) => h('span', { class: 'badge problem', title: t(mark === 'check'
+  ? 'Une réponse arrivée après, pas comprise comme OUI ou NON : lisez-la dans Réponses.'
+  : 'La personne a donné l\u2019autre réponse avant celle-ci.') }, t(mark === 'check' ? 'à vérifier' : 'a changé d\u2019avis'));
 
 /*
  * Those of session k who have not answered, and "Relancer": a preview of
@@ -1104,7 +1198,7 @@ function chaseSection(id, k, r) {
       h('p', {}, tn(pv.sms, '{n} personne relancée · {parts} SMS au total', '{n} personnes relancées · {parts} SMS au total',
         { parts: pv.parts })),
       pv.recipients.length ? h('ul', { class: 'chase' }, pv.recipients.map((x) => h('li', {}, h('strong', { dir: 'auto' }, name(x)),
-        ' · ' + x.phone + ' · ' + t('{n} SMS', { n: x.parts }) + ' · ' + label('language', x.language),
+        ' · ' + fmtPhone(x.phone) + ' · ' + t('{n} SMS', { n: x.parts }) + ' · ' + label('language', x.language),
         h('div', { class: 'muted', lang: x.language, dir: 'auto' }, x.text)))) : null,
       pv.left_out.length ? h('p', { class: 'muted' }, t('Pas relancés : {names}', {
         names: pv.left_out.map((x) => name(x) + ' (' + label('reason', x.reason) + ')').join(', ') })) : null,
@@ -1114,7 +1208,7 @@ function chaseSection(id, k, r) {
         h('button', { type: 'button', class: 'secondary', onclick: () => fill(out) }, t('Annuler'))));
   };
   return h('section', { class: 'card', id: 'unanswered' }, h('h2', {}, t('Sans réponse')),
-    silent.length ? h('ul', {}, silent.map((p) => h('li', {}, h('span', { dir: 'auto' }, name(p)), p.phone ? ' · ' + p.phone : ''))) :
+    silent.length ? h('ul', {}, silent.map((p) => h('li', {}, h('span', { dir: 'auto' }, name(p)), p.phone ? ' · ' + fmtPhone(p.phone) : ''))) :
       h('p', { class: 'muted' }, t('Tout le monde a répondu.')),
     silent.length && !r.session.cancelled ? h('button', { type: 'button', class: 'secondary', onclick: preview }, t('Relancer')) : null,
     out);
@@ -1160,9 +1254,7 @@ function inviteesForm(e, groups) {
 /* ---- campaigns: the composer ------------------------------------- */
 
 Object.assign(EN, {
-  'Aperçu : {counts}.': 'Preview: {counts}.', 'Importé : {counts}.': 'Imported: {counts}.',
   '{n} créé': '{n} created', '{n} créés': '{n} created', '{n} mis à jour': '{n} updated',
-  '{n} ignoré': '{n} skipped', '{n} ignorés': '{n} skipped',
   '{n} ligne refusée': '{n} line refused', '{n} lignes refusées': '{n} lines refused',
   '{n} personne relancée · {parts} SMS au total': '{n} person reminded · {parts} SMS in all',
   '{n} personnes relancées · {parts} SMS au total': '{n} people reminded · {parts} SMS in all',
@@ -1520,7 +1612,7 @@ async function pageCampaigns() {
 }
 
 async function pageCampaign(id) {
-  const [c, msgs] = await Promise.all([api('GET', '/campaigns/' + id), api('GET', '/messages?campaign_id=' + id)]);
+  const [c, msgs, names] = await Promise.all([api('GET', '/campaigns/' + id), api('GET', '/messages?campaign_id=' + id), contactNames()]);
   const invitation = c.invitation_id ? await api('GET', '/campaigns/' + c.invitation_id).catch(() => null) : null;
   const err = errorBox();
   /* a draft that cannot be scheduled as it is says how to get out */
@@ -1551,7 +1643,7 @@ async function pageCampaign(id) {
       ['draft', 'scheduled', 'running', 'done'].includes(c.status) ? h('button', { type: 'button', class: 'danger', onclick: async () => {
         if (confirm(t('Annuler la campagne ? Les messages pas encore partis ne partiront pas.'))) { await api('POST', '/campaigns/' + id + '/cancel'); route(); }
       } }, t('Annuler')) : null),
-    messageTable(msgs));
+    messageTable(msgs, names));
 }
 
 Object.assign(EN, {
@@ -1630,10 +1722,18 @@ function waitLine(w, n) {
 
 /* ---- replies, messages, users, settings -------------------------- */
 
-function messageTable(msgs) {
+/* Contact id -> "Prénom Nom", for the lists that show numbers. */
+async function contactNames() {
+  return new Map((await api('GET', '/contacts')).map((c) => [c.id, (c.first_name + ' ' + c.last_name).trim()]));
+}
+
+/* The messages, each with its person's name beside the number (names: contactNames()). */
+function messageTable(msgs, names) {
   return h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('À')), h('th', {}, t('Texte')),
     h('th', {}, t('Statut')), h('th', {}, t('Envoyé')), h('th', {}, ''))),
-  h('tbody', {}, msgs.map((m) => h('tr', {}, h('td', {}, m.to), h('td', { dir: 'auto' }, m.body || '—'),
+  h('tbody', {}, msgs.map((m) => h('tr', {}, h('td', {}, names && names.get(m.contact_id)
+    ? [h('span', { dir: 'auto' }, names.get(m.contact_id)), ' ', h('span', { class: 'muted' }, fmtPhone(m.to))] : fmtPhone(m.to)),
+  h('td', { dir: 'auto' }, m.body || '—'),
     h('td', {}, label('message', m.status) + (m.error ? ' (' + m.error + ')' : ''),
       m.waiting ? h('div', { class: 'muted' }, waitText(m.waiting)) : null), h('td', {}, fmtDate(m.sent_at)),
     h('td', {}, ['failed', 'uncertain'].includes(m.status) && isStaff() ? h('button', { type: 'button', class: 'secondary', onclick: async () => {
@@ -1665,20 +1765,25 @@ async function pageReplies(params) {
   const [inbox, status] = await Promise.all([api('GET', '/inbox'), api('GET', '/status')]);
   const simulated = status.modems.some((m) => m.device === 'simulator');
   const cid = params.get('contact'), num = params.get('numero');
-  let thread = null;
+  let thread = null, cur = null;
   if (cid || num) {
-    const cur = inbox.threads.find((th) => (cid ? String(th.contact_id) === cid : !th.contact_id && th.number === num));
+    cur = inbox.threads.find((th) => (cid ? String(th.contact_id) === cid : !th.contact_id && th.number === num));
     const out = cur && cur.opted_out_at;
     const msgs = await api('GET', '/inbox/thread?' + (cid ? 'contact_id=' + cid : 'number=' + encodeURIComponent(num)));
     const text = h('textarea', { name: 'reply', rows: 3 });
     const err = errorBox();
-    thread = h('section', { class: 'card', 'aria-label': t('Conversation') },
+    const marks = threadMarks(msgs);
+    const who = cur && cur.first_name ? (cur.first_name + ' ' + (cur.last_name || '')).trim() : null;
+    thread = h('section', { class: 'card conversation', 'aria-label': t('Conversation') },
+      h('a', { href: '#/reponses', class: 'back' }, t('← Toutes les conversations')),
+      h('h2', {}, cid ? h('a', { href: '#/contacts/' + cid, dir: 'auto' }, who || t('Fiche du contact')) : fmtPhone(num),
+        cid && cur ? h('span', { class: 'muted' }, ' ' + fmtPhone(cur.number)) : null),
       h('ul', { class: 'thread' }, msgs.map((m) => h('li', { class: m.direction + (m.kind === 'call' ? ' call' : '') },
         m.kind === 'call' ? h('div', {}, h('span', { 'aria-hidden': 'true' }, '📞 '), h('strong', {}, t('a appelé')), ' ',
           h('span', { class: 'muted' }, t('(rappel a raccroché : rappelez la personne)')))
           : h('div', { dir: 'auto' }, m.body || '—'),
         h('div', { class: 'muted' }, fmtDate(m.at) + (m.intent && m.kind !== 'call' ? ' · ' + label('intent', m.intent) : '') +
-          (m.status ? ' · ' + label('message', m.status) : '')),
+          (m.status ? ' · ' + label('message', m.status) : ''), m.direction === 'in' && marks.has(m.id) ? [' ', markBadge(marks.get(m.id))] : null),
         m.direction === 'in' && m.handled === false ? h('button', { type: 'button', class: 'secondary', onclick: async () => {
           await api('PATCH', '/replies/' + m.id, { handled: true });
           route();
@@ -1704,16 +1809,43 @@ async function pageReplies(params) {
         h('td', {}, h('a', { href: '#/reponses?numero=' + encodeURIComponent(th.number) }, th.number)),
         h('td', {}, fmtDay(th.opted_out_at)))))))) : null;
   page(t('Réponses'), h('p', {}, tn(inbox.unhandled, '{n} réponse à traiter', '{n} réponses à traiter')),
-    h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('Personne')), h('th', {}, t('Dernier message')),
+    h('div', { class: 'inbox' + (thread ? ' open' : '') }, thread,
+    h('div', { class: 'table-wrap threads' }, h('table', { 'aria-label': t('Conversations') }, h('thead', {}, h('tr', {}, h('th', {}, t('Personne')), h('th', {}, t('Dernier message')),
       h('th', {}, t('À traiter')))),
-    h('tbody', {}, inbox.threads.map((th) => h('tr', {},
-      h('td', {}, h('a', { href: '#/reponses?' + (th.contact_id ? 'contact=' + th.contact_id : 'numero=' + encodeURIComponent(th.number)) },
-        th.first_name ? h('span', { dir: 'auto' }, (th.first_name + ' ' + (th.last_name || '')).trim()) : th.number), ' ', h('span', { class: 'muted' }, th.number),
+    h('tbody', {}, inbox.threads.map((th) => h('tr', { 'aria-current': th === cur ? 'true' : null },
+      h('td', {}, h('a', { href: '#/reponses?' + (th.contact_id ? 'contact=' + th.contact_id : 'numero=' + encodeURIComponent(th.number)), dir: 'auto' },
+        th.first_name ? (th.first_name + ' ' + (th.last_name || '')).trim() : fmtPhone(th.number)),
+        th.first_name ? [' ', h('span', { class: 'muted' }, fmtPhone(th.number))] : null,
         th.opted_out_at ? [' ', h('span', { class: 'badge no' }, t('STOP depuis le {date}', { date: fmtDay(th.opted_out_at) }))] : null),
       h('td', {}, th.last_kind === 'call' ? '📞 ' + t('a appelé') : [h('span', { dir: 'auto' }, th.last_body || ''),
         th.last_intent ? ' (' + label('intent', th.last_intent) + ')' : ''], ' · ' + fmtDate(th.last_at)),
-      h('td', {}, th.unhandled ? h('span', { class: 'badge problem' }, String(th.unhandled)) : '0')))))), thread, stopped,
+      h('td', {}, th.unhandled ? h('span', { class: 'badge problem' }, String(th.unhandled)) : '0'))))))), stopped,
     simulated && isStaff() ? simulateReplyForm() : null);
+  /* on a phone the conversation is above the list: show it from its top */
+  if (thread && matchMedia('(max-width: 640px)').matches) thread.scrollIntoView({ block: 'start' });
+}
+
+Object.assign(EN, {
+  '← Toutes les conversations': '← All conversations', 'Fiche du contact': 'Contact card', 'Conversations': 'Conversations',
+});
+/*
+ * The replies of a conversation that change an answer about a session
+ * (by id): "changed" for a yes after a no or a no after a yes, "check"
+ * for a reply not understood, still to read, after a yes or a no.
+ */
+function threadMarks(msgs) {
+  const last = new Map(), marks = new Map();
+  for (const m of msgs) {
+    if (m.direction !== 'in' || !m.event_id) continue;
+    const key = m.event_id + '/' + m.occurrence, before = last.get(key);
+    if (m.intent === 'yes' || m.intent === 'no') {
+      if (before && before !== m.intent) marks.set(m.id, 'changed');
+      last.set(key, m.intent);
+    } else if (m.intent === 'other' && before && m.handled === false) {
+      marks.set(m.id, 'check');
+    }
+  }
+  return marks;
 }
 
 /* A French number as people write it (06 12 34 56 78); others as they are. */
@@ -1799,8 +1931,9 @@ async function pageMessages(params) {
   const status = h('select', { name: 'status', onchange: (ev) => { location.hash = '#/messages?statut=' + ev.target.value; } },
     ['', 'queued', 'sending', 'sent', 'delivered', 'failed', 'uncertain', 'cancelled'].map((s) =>
       h('option', { value: s, selected: s === (params.get('statut') || '') }, s ? label('message', s) : t('Tous'))));
-  const msgs = await api('GET', '/messages?limit=300' + (params.get('statut') ? '&status=' + params.get('statut') : ''));
-  page(t('Messages'), h('div', { class: 'toolbar' }, field(t('Statut'), status)), messageTable(msgs));
+  const [msgs, names] = await Promise.all([api('GET', '/messages?limit=300' + (params.get('statut') ? '&status=' + params.get('statut') : '')),
+    contactNames()]);
+  page(t('Messages'), h('div', { class: 'toolbar' }, field(t('Statut'), status)), messageTable(msgs, names));
 }
 
 async function pageUsers() {

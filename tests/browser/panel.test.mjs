@@ -47,7 +47,7 @@ test('import CSV avec aperçu des lignes refusées', async () => {
   expect((await row.innerText()).startsWith('4'), 'the refused line is line 4');
   await axe(page, 'import');
   await page.getByRole('button', { name: 'Importer les lignes acceptées' }).click();
-  await page.getByText('Importé : 3 créés,').waitFor();
+  await page.getByRole('list', { name: 'Ce qu\u2019a fait l\u2019import' }).getByText('3 créés', { exact: true }).waitFor();
   return page;
 });
 
@@ -58,7 +58,7 @@ test('import : en-têtes d\u2019un vrai tableur, colonnes choisies puis retenues
   await go(page, '#/contacts/import');
   await page.getByLabel('Fichier').setInputFiles({ name: 'excel.csv', mimeType: 'text/csv', buffer: Buffer.from(excel) });
   await page.getByRole('button', { name: 'Vérifier le fichier' }).click();
-  await page.getByText('Aperçu : 1 créé,').waitFor();
+  await page.getByRole('list', { name: 'Ce que fera l\u2019import' }).getByText('1 créé', { exact: true }).waitFor();
   expect(await page.getByLabel('Contenu de la colonne 4').inputValue() === 'phone', '« N° Portable » is the phone');
   expect(await page.getByLabel('Contenu de la colonne 3').inputValue() === '', 'the landline is left out');
   // headers nobody could guess: the person says which column is which
@@ -73,15 +73,15 @@ test('import : en-têtes d\u2019un vrai tableur, colonnes choisies puis retenues
   await page.getByLabel('Contenu de la colonne 1').selectOption('last_name');
   await page.getByLabel('Contenu de la colonne 2').selectOption('first_name');
   await page.getByLabel('Contenu de la colonne 4').selectOption('ignore');
-  await page.getByText('Aperçu : 1 créé,').waitFor();
+  await page.getByRole('list', { name: 'Ce que fera l\u2019import' }).getByText('1 créé', { exact: true }).waitFor();
   await page.getByRole('button', { name: 'Importer les lignes acceptées' }).click();
-  await page.getByText('Importé : 1 créé,').waitFor();
+  await page.getByRole('list', { name: 'Ce qu\u2019a fait l\u2019import' }).getByText('1 créé', { exact: true }).waitFor();
   // the next file with the same headers: the choice was remembered
   const next = 'Famille;Qui;Contact SMS;Ville\nRoux;Marc;06 12 34 57 03;Liévin\n';
   await go(page, '#/contacts/import');
   await page.getByLabel('Fichier').setInputFiles({ name: 'next.csv', mimeType: 'text/csv', buffer: Buffer.from(next) });
   await page.getByRole('button', { name: 'Vérifier le fichier' }).click();
-  await page.getByText('Aperçu : 1 créé,').waitFor();
+  await page.getByRole('list', { name: 'Ce que fera l\u2019import' }).getByText('1 créé', { exact: true }).waitFor();
   expect(await page.getByLabel('Contenu de la colonne 3').inputValue() === 'phone', 'the phone column was remembered');
   expect(await page.getByText('choisie la dernière fois').count() === 4, 'each remembered column says so');
   return page;
@@ -278,7 +278,7 @@ test('séance : liste d\u2019attente, sans réponse et Relancer', async () => {
   await axe(page, 'séance avec liste d\u2019attente');
   /* the one without an answer, and Relancer: the preview first, then the SMS */
   const silent = page.locator('#unanswered');
-  await silent.getByText('Test · +33612345602').waitFor();
+  await silent.getByText('Test · 06 12 34 56 02').waitFor();
   expect(await silent.getByText('Awa').count() === 0, 'Awa answered: not in the list');
   await silent.getByRole('button', { name: 'Relancer' }).click();
   await page.locator('#chase').getByText('1 personne relancée · 1 SMS au total').waitFor();
