@@ -13,12 +13,17 @@
 #include "timeutil.h"
 
 
-/* Messages and replies of contact id merged, newest first (a reply before the message of its second). */
+/*
+ * Messages and replies of contact id merged, newest first; in one second,
+ * what was sent to a reply (thanks, staff's answer), the reply, then the
+ * campaign's message that brought it.
+ */
 static json_t *
 api_history_items(struct db *db, int64_t id)
 {
 	DB_SQL(sql, "SELECT 'message', m.id, coalesce(m.sent_at, m.queued_at), m.body, "
-	    "m.status, m.to_number, m.campaign_id, c.name, 0 FROM messages m "
+	    "m.status, m.to_number, m.campaign_id, c.name, "
+	    "CASE m.kind WHEN 'campaign' THEN 0 ELSE 2 END FROM messages m "
 	    "LEFT JOIN campaigns c ON c.id = m.campaign_id WHERE m.contact_id = ?1 "
 	    "UNION ALL SELECT CASE kind WHEN 'call' THEN 'call' ELSE 'reply' END, id, "
 	    "received_at, body, intent, from_number, NULL, NULL, 1 FROM replies "

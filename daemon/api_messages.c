@@ -586,8 +586,9 @@ api_inbox(struct http_req *req)
  * GET /api/v1/inbox/thread?contact_id=|number= — what was sent to and
  * received from one person, in the order it happened: a message by when
  * a modem took it to send (else when it was queued), a reply by when it
- * came in, and in the same second the reply first (the thanks queued for
- * it come after it): [{direction: "out"|"in", id,
+ * came in; in the same second a campaign's message first, then the reply
+ * it brought, then what was sent to that reply (thanks, an answer typed
+ * by staff): [{direction: "out"|"in", id,
  * at, body, status (out), intent, handled and kind (in: "sms", or "call"
  * for a voice call, whose body is empty)}].
  */
@@ -595,16 +596,17 @@ int
 api_inbox_thread(struct http_req *req)
 {
 	DB_SQL(sql, "SELECT 'out', id, coalesce(sent_at, queued_at), body, "
-	    "status, NULL, NULL, NULL, NULL, NULL, coalesce(claimed_at, sent_at, queued_at) "
+	    "status, NULL, NULL, NULL, NULL, NULL, coalesce(claimed_at, sent_at, queued_at), "
+	    "CASE kind WHEN 'campaign' THEN 0 ELSE 2 END "
 	    "FROM messages WHERE ((?1 <> 0 AND (contact_id = ?1 OR (contact_id IS NULL AND "
 	    "to_number IN " API_INBOX_NUMBERS_OF("?1") "))) OR "
 	    "(?1 = 0 AND to_number = ?2)) AND (?5 = 0 OR " API_MESSAGE_OF_OWNER ") "
 	    "UNION ALL SELECT 'in', id, received_at, body, NULL, intent, handled, kind, "
-	    "event_id, event_occurrence, received_at FROM replies "
+	    "event_id, event_occurrence, received_at, 1 FROM replies "
 	    "WHERE ((?1 <> 0 AND (contact_id = ?1 OR (contact_id IS NULL AND "
 	    "from_number IN " API_INBOX_NUMBERS_OF("?1") "))) OR (?1 = 0 AND from_number = ?2)) "
 	    "AND (?5 = 0 OR " API_MESSAGE_OF_OWNER ") "
-	    "ORDER BY 11, 1, 2 LIMIT 1000");
+	    "ORDER BY 11, 12, 2 LIMIT 1000");
 	const char *number = http_arg(req, "number");
 	sqlite3_stmt *st;
 	int64_t contact;

@@ -1076,6 +1076,49 @@ END_TEST
  * An animateur sees and handles the replies about their own ateliers, and
  * nothing else: the inbox, a conversation, marking handled.
  */
+/*
+ * A conversation in the order it happened, also within one second (the
+ * clock's step): the invitation, the OUI it brought, then the thanks
+ * queued for that OUI.  The simulated families of the demo answer in
+ * the second the invitation leaves.
+ */
+START_TEST(test_thread_in_order_within_a_second)
+{
+	json_t *list, *hist;
+	const char *dir[3];
+	size_t i;
+
+	make_group();
+	e2e_sql(&E, "INSERT INTO messages (id, contact_id, to_number, body, encoding, parts, "
+	    "concat_ref, kind, status, not_before, queued_at, claimed_at, sent_at) VALUES "
+	    "(501, 1, '+33612345601', 'Merci, c’est noté !', 'gsm7', 1, 8, 'system', 'sent', "
+	    "100, 100, 100, 100), "
+	    "(500, 1, '+33612345601', 'Atelier couture jeudi. Venez-vous ?', 'gsm7', 1, 7, "
+	    "'campaign', 'sent', 100, 100, 100, 100)");
+	e2e_sql(&E, "INSERT INTO replies (id, from_number, contact_id, body, received_at, modem, "
+	    "dedupe_key, intent, handled) VALUES (1, '+33612345601', 1, 'OUI', 100, 'm', 'k1', "
+	    "'yes', 1)");
+	list = call(&A, "GET", "/api/v1/inbox/thread?contact_id=1", NULL, 200);
+	ck_assert_int_eq(json_array_size(list), 3);
+	for (i = 0; i < 3; i++)
+		dir[i] = json_string_value(json_object_get(json_array_get(list, i), "body"));
+	ck_assert_str_eq(dir[0], "Atelier couture jeudi. Venez-vous ?");
+	ck_assert_str_eq(dir[1], "OUI");
+	ck_assert_str_eq(dir[2], "Merci, c’est noté !");
+	json_decref(list);
+	/* the contact's history, newest first */
+	hist = call(&A, "GET", "/api/v1/contacts/1/history", NULL, 200);
+	list = json_object_get(hist, "items");
+	ck_assert_int_eq(json_array_size(list), 3);
+	for (i = 0; i < 3; i++)
+		dir[i] = json_string_value(json_object_get(json_array_get(list, i), "body"));
+	ck_assert_str_eq(dir[0], "Merci, c’est noté !");
+	ck_assert_str_eq(dir[1], "OUI");
+	ck_assert_str_eq(dir[2], "Atelier couture jeudi. Venez-vous ?");
+	json_decref(hist);
+}
+END_TEST
+
 START_TEST(test_animateur_inbox)
 {
 	struct e2e_client anim;
@@ -1152,6 +1195,7 @@ campaigns_suite(void)
 	tcase_add_test(tc, test_calls_list);
 	tcase_add_test(tc, test_calls_called);
 	tcase_add_test(tc, test_animateur_inbox);
+	tcase_add_test(tc, test_thread_in_order_within_a_second);
 	tcase_add_test(tc, test_invitation_reminders);
 	suite_add_tcase(s, tc);
 	return s;
