@@ -22,12 +22,12 @@ api_calendar_feed(struct http_req *req, int64_t event_id)
 	struct error err = { 0 };
 	char *text;
 
-	if (!calendar_link_check(req->app->db, event_id, http_arg(req, "key"))) {
+	if (!calendar_link_check(req->db, event_id, http_arg(req, "key"))) {
 		error_set(&err, ERR_NOT_FOUND, "not_found", NULL, "Ce calendrier n'existe pas, "
 		    "ou son lien a été renouvelé : demandez le nouveau lien au centre.");
 		return http_reply_error(req, &err);
 	}
-	if ((text = calendar_feed(req->app->db, event_id, req->cfg->centre_name, req->now,
+	if ((text = calendar_feed(req->db, event_id, req->cfg->centre_name, req->now,
 	    &err)) == NULL)
 		return http_reply_error(req, &err);
 	http_add_header(req, "Content-Disposition", event_id ?
@@ -56,11 +56,11 @@ api_calendars_list(struct http_req *req)
 	json_t *ateliers, *every = NULL;
 
 	if (!animateur) {
-		if (calendar_link_get(req->app->db, 0, req->user.login, req->now, &all, &err) < 0)
+		if (calendar_link_get(req->db, 0, req->user.login, req->now, &all, &err) < 0)
 			return http_reply_error(req, &err);
 		every = calendar_link_json(&all);
 	}
-	if ((ateliers = calendar_links_json(req->app->db, animateur ? req->user.id : 0,
+	if ((ateliers = calendar_links_json(req->db, animateur ? req->user.id : 0,
 	    req->user.login, req->now, &err)) == NULL) {
 		json_decref(every);
 		return http_reply_error(req, &err);
@@ -89,12 +89,12 @@ api_calendars_renew(struct http_req *req)
 			return http_reply_error(req, &err);
 		}
 		event_id = json_integer_value(id);
-		if (events_load(req->app->db, event_id, &e, &err) < 0)
+		if (events_load(req->db, event_id, &e, &err) < 0)
 			return http_reply_error(req, &err);
 		event_clear(&e);
 	}
-	if (db_txn_begin(req->app->db, &err) < 0 ||
-	    db_txn_end(req->app->db, calendar_link_renew(req->app->db, event_id, &actor,
+	if (db_txn_begin(req->db, &err) < 0 ||
+	    db_txn_end(req->db, calendar_link_renew(req->db, event_id, &actor,
 	    req->now, &link, &err), &err) < 0)
 		return http_reply_error(req, &err);
 	return http_reply_json(req, 200, calendar_link_json(&link));

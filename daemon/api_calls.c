@@ -64,11 +64,11 @@ api_calls_list(struct http_req *req)
 	tm.tm_mday += (int)days;
 	tm.tm_isdst = -1;
 	to = (int64_t)mktime(&tm);
-	if ((sessions = calls_list_json(req->app->db, api_calls_owner(req), from, to,
+	if ((sessions = calls_list_json(req->db, api_calls_owner(req), from, to,
 	    req->now)) == NULL)
 		return http_reply_kind(req, ERR_DB);
 	/* an animateur's list is their ateliers' people: a caller may be anyone's */
-	callers = api_calls_owner(req) ? json_array() : calls_callers_json(req->app->db,
+	callers = api_calls_owner(req) ? json_array() : calls_callers_json(req->db,
 	    from < req->now - CALLS_CALLED_RECENT ? from : req->now - CALLS_CALLED_RECENT,
 	    sessions);
 	if (callers == NULL) {
@@ -83,7 +83,7 @@ api_calls_list(struct http_req *req)
 static int
 api_calls_reply(struct http_req *req, const struct event *e, const struct event_occ *o)
 {
-	json_t *j = calls_session_json(req->app->db, e, o, req->now);
+	json_t *j = calls_session_json(req->db, e, o, req->now);
 
 	if (j == NULL)
 		return http_reply_kind(req, ERR_DB);
@@ -133,7 +133,7 @@ api_calls_record(struct http_req *req)
 	} else if (!json_is_integer(contact) || json_integer_value(contact) <= 0) {
 		error_set(&err, ERR_INVALID, "missing_field", "contact_id",
 		    "Indiquez le contact appelé (« contact_id »).");
-	} else if (calls_record(req->app->db, req->cfg, &e, &o, json_integer_value(contact), outcome,
+	} else if (calls_record(req->db, req->cfg, &e, &o, json_integer_value(contact), outcome,
 	    note, &actor, req->now, &err) == 0) {
 		answer = api_calls_reply(req, &e, &o);
 		event_clear(&e);

@@ -47,7 +47,7 @@ api_campaigns_event_allowed(struct http_req *req, int64_t event_id)
 
 	if (!api_campaigns_is_animateur(req))
 		return true;
-	if (event_id == 0 || events_load(req->app->db, event_id, &e, &err) < 0)
+	if (event_id == 0 || events_load(req->db, event_id, &e, &err) < 0)
 		return false;
 	ok = e.owner_id == req->user.id;
 	event_clear(&e);
@@ -60,7 +60,7 @@ api_campaigns_load(struct http_req *req, struct campaign *c, int *answer)
 {
 	struct error err = { 0 };
 
-	if (campaigns_load(req->app->db, req->ids[0], c, &err) == 0 &&
+	if (campaigns_load(req->db, req->ids[0], c, &err) == 0 &&
 	    api_campaigns_event_allowed(req, c->event_id))
 		return 0;
 	if (err.kind == ERR_NONE)
@@ -249,7 +249,7 @@ api_campaigns_list(struct http_req *req)
 {
 	const char *ev = http_arg(req, "event_id");
 
-	return http_reply_json(req, 200, campaigns_list_json(req->app->db,
+	return http_reply_json(req, 200, campaigns_list_json(req->db,
 	    ev ? strtoll(ev, NULL, 10) : 0,
 	    api_campaigns_is_animateur(req) ? req->user.id : 0));
 }
@@ -283,8 +283,8 @@ api_campaigns_get(struct http_req *req)
 
 	if (api_campaigns_load(req, &c, &answer) < 0)
 		return answer;
-	j = api_campaigns_json(req->app->db, &c);
-	if (api_campaign_page(req->app->db, req->cfg, &c, req->now, j) < 0) {
+	j = api_campaigns_json(req->db, &c);
+	if (api_campaign_page(req->db, req->cfg, &c, req->now, j) < 0) {
 		json_decref(j);
 		campaign_clear(&c);
 		return http_reply_kind(req, ERR_DB);
@@ -311,7 +311,7 @@ api_campaigns_write(struct http_req *req, bool creating)
 	if (creating)
 		c.owner_id = req->user.id;
 	if (api_campaigns_apply(req->json, &c, &err) < 0 ||
-	    campaign_validate(req->app->db, &c, &err) < 0)
+	    campaign_validate(req->db, &c, &err) < 0)
 		goto out;
 	if (!api_campaigns_event_allowed(req, c.event_id)) {
 		error_set(&err, ERR_FORBIDDEN, "forbidden", "event_id",
@@ -324,11 +324,11 @@ api_campaigns_write(struct http_req *req, bool creating)
 		    "de l'atelier choisi.");
 		goto out;
 	}
-	if (db_txn_begin(req->app->db, &err) < 0 || db_txn_end(req->app->db,
-	    campaigns_write(req->app->db, &c, &actor, req->now, &err), &err) < 0)
+	if (db_txn_begin(req->db, &err) < 0 || db_txn_end(req->db,
+	    campaigns_write(req->db, &c, &actor, req->now, &err), &err) < 0)
 		goto out;
 	scheduler_poke(req->app->sched);
-	j = api_campaigns_json(req->app->db, &c);
+	j = api_campaigns_json(req->db, &c);
 out:
 	campaign_clear(&c);
 	if (j == NULL)
@@ -390,7 +390,7 @@ api_campaigns_change(struct http_req *req, const char *what)
 
 	if (api_campaigns_load(req, &c, &answer) < 0)
 		return answer;
-	if (strcmp(what, "schedule") == 0 && (campaign_validate(req->app->db, &c, &err) < 0 ||
+	if (strcmp(what, "schedule") == 0 && (campaign_validate(req->db, &c, &err) < 0 ||
 	    (c.schedule == CAMPAIGN_UNSCHEDULED && error_set(&err, ERR_INVALID, "missing_field",
 	    "schedule", "Choisissez quand envoyer la campagne.") < 0) ||
 	    (c.schedule == CAMPAIGN_AT && c.at < req->now - API_AT_GRACE && error_set(&err,
@@ -398,22 +398,22 @@ api_campaigns_change(struct http_req *req, const char *what)
 		campaign_clear(&c);
 		return http_reply_error(req, &err);
 	}
-	if (db_txn_begin(req->app->db, &err) < 0) {
+	if (db_txn_begin(req->db, &err) < 0) {
 		campaign_clear(&c);
 		return http_reply_error(req, &err);
 	}
 	if (strcmp(what, "schedule") == 0)
-		rc = campaigns_set_status(req->app->db, c.id, "draft", "scheduled", &actor,
+		rc = campaigns_set_status(req->db, c.id, "draft", "scheduled", &actor,
 		    req->now, &err);
 	else if (strcmp(what, "delete") == 0 && strcmp(c.status, "draft") == 0)
-		rc = campaigns_delete_draft(req->app->db, c.id) < 0 || audit_record(req->app->db,
+		rc = campaigns_delete_draft(req->db, c.id) < 0 || audit_record(req->db,
 		    &actor, req->now, "delete", "campaign", c.id, NULL) < 0 ? -1 : 0;
 	else
-		rc = scheduler_campaign_cancel(req->app->db, c.id, &actor, req->now, NULL, &err);
+		rc = scheduler_campaign_cancel(req->db, c.id, &actor, req->now, NULL, &err);
 	if (rc == 0 && !(strcmp(what, "delete") == 0 && strcmp(c.status, "draft") == 0))
-		rc = api_campaigns_reminders_follow(req->app->db, c.id,
+		rc = api_campaigns_reminders_follow(req->db, c.id,
 		    strcmp(what, "schedule") == 0, &actor, req->now, &err);
-	if (db_txn_end(req->app->db, rc, &err) < 0) {
+	if (db_txn_end(req->db, rc, &err) < 0) {
 		campaign_clear(&c);
 		return http_reply_error(req, &err);
 	}
@@ -423,9 +423,9 @@ api_campaigns_change(struct http_req *req, const char *what)
 		return http_reply_empty(req, 204);
 	}
 	campaign_clear(&c);
-	if (campaigns_load(req->app->db, req->ids[0], &c, &err) < 0)
+	if (campaigns_load(req->db, req->ids[0], &c, &err) < 0)
 		return http_reply_error(req, &err);
-	j = api_campaigns_json(req->app->db, &c);
+	j = api_campaigns_json(req->db, &c);
 	campaign_clear(&c);
 	return http_reply_json(req, 200, j);
 }
@@ -462,7 +462,7 @@ api_campaigns_runs(struct http_req *req)
 		json_decref(list);
 		return answer;
 	}
-	if ((st = db_stmt(req->app->db, sql)) != NULL) {
+	if ((st = db_stmt(req->db, sql)) != NULL) {
 		sqlite3_bind_int64(st, 1, c.id);
 		while (sqlite3_step(st) == SQLITE_ROW)
 			json_array_append_new(list, json_pack("{s:s, s:o, s:s, s:I, s:I, s:o}",
@@ -612,14 +612,14 @@ api_campaigns_preview(struct http_req *req)
 	json_object_del(req->json, "contact_id");
 	json_object_del(req->json, "samples");
 	if ((v = json_object_get(req->json, "campaign_id")) && json_is_integer(v)) {
-		if (campaigns_load(req->app->db, json_integer_value(v), &c, &err) < 0)
+		if (campaigns_load(req->db, json_integer_value(v), &c, &err) < 0)
 			goto out;
 		json_object_del(req->json, "campaign_id");
 	}
 	if (c.name == NULL && (c.name = strdup("aperçu")) == NULL)
 		fatal("api: out of memory");
 	if (api_campaigns_apply(req->json, &c, &err) < 0 ||
-	    campaign_validate(req->app->db, &c, &err) < 0)
+	    campaign_validate(req->db, &c, &err) < 0)
 		goto out;
 	if (!api_campaigns_event_allowed(req, c.event_id)) {
 		error_set(&err, ERR_FORBIDDEN, "forbidden", "event_id", "Un animateur prévisualise "
@@ -633,18 +633,18 @@ api_campaigns_preview(struct http_req *req)
 		    "en plus).");
 		goto out;
 	}
-	if (c.event_id && events_load(req->app->db, c.event_id, &e, &err) < 0)
+	if (c.event_id && events_load(req->db, c.event_id, &e, &err) < 0)
 		goto out;
 	if (c.event_id)
-		when = api_preview_when(req->app->db, &e, req->now);
-	if (campaign_audience(req->app->db, &c, &a) < 0) {
+		when = api_preview_when(req->db, &e, req->now);
+	if (campaign_audience(req->db, &c, &a) < 0) {
 		error_fail(&err, ERR_DB);
 		goto out;
 	}
 	if (api_preview_render(&c, req->cfg, c.event_id ? &e : NULL, when, &a, only,
 	    nsamples, samples, &sum, &err) < 0)
 		goto out;
-	occurrences = api_preview_occurrences(req->app->db, &c, c.event_id ? &e : NULL,
+	occurrences = api_preview_occurrences(req->db, &c, c.event_id ? &e : NULL,
 	    req->now);
 	j = json_pack("{s:I, s:I, s:{s:I, s:I}, s:o, s:o, s:o}",
 	    "recipients", (json_int_t)a.people, "numbers", (json_int_t)a.n,

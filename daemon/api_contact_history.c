@@ -109,11 +109,11 @@ api_contacts_history(struct http_req *req)
 	struct error err = { 0 };
 	json_t *items, *sessions;
 
-	if (contacts_load(req->app->db, req->ids[0], &c, &err) < 0)
+	if (contacts_load(req->db, req->ids[0], &c, &err) < 0)
 		return http_reply_error(req, &err);
 	contact_clear(&c);
-	items = api_history_items(req->app->db, req->ids[0]);
-	sessions = api_history_sessions(req->app->db, req->ids[0]);
+	items = api_history_items(req->db, req->ids[0]);
+	sessions = api_history_sessions(req->db, req->ids[0]);
 	if (items == NULL || sessions == NULL) {
 		json_decref(items);
 		json_decref(sessions);

@@ -166,7 +166,7 @@ api_contacts_create(struct http_req *req)
 	if (api_contact_apply(req, &c, warnings, &err) < 0)
 		return api_contact_fail(req, &c, warnings, &err);
 	was_out = c.opted_out_at;
-	if (contacts_save(req->app->db, &c, &actor, req->now, &err) < 0)
+	if (contacts_save(req->db, &c, &actor, req->now, &err) < 0)
 		return api_contact_fail(req, &c, warnings, &err);
 	api_contact_warn_opt_outs(&c, was_out, warnings);
 	log_info("contacts: created id=%lld by=%s", (long long)c.id, req->user.login);
@@ -180,9 +180,9 @@ api_contacts_get(struct http_req *req)
 	struct error err = { 0 };
 
 	if (req->user.role == AUTH_ROLE_ANIMATEUR &&
-	    !contacts_invited_by(req->app->db, req->ids[0], req->user.id))
+	    !contacts_invited_by(req->db, req->ids[0], req->user.id))
 		return http_reply_fail(req, 404, "not_found", NULL, "Ce contact n'existe pas.");
-	if (contacts_load(req->app->db, req->ids[0], &c, &err) < 0)
+	if (contacts_load(req->db, req->ids[0], &c, &err) < 0)
 		return http_reply_error(req, &err);
 	return api_contact_reply(req, 200, &c, NULL);
 }
@@ -196,14 +196,14 @@ api_contacts_update(struct http_req *req)
 	json_t *warnings = json_array();
 	int64_t was_out;
 
-	if (contacts_load(req->app->db, req->ids[0], &c, &err) < 0) {
+	if (contacts_load(req->db, req->ids[0], &c, &err) < 0) {
 		json_decref(warnings);
 		return http_reply_error(req, &err);
 	}
 	if (api_contact_apply(req, &c, warnings, &err) < 0)
 		return api_contact_fail(req, &c, warnings, &err);
 	was_out = c.opted_out_at;
-	if (contacts_save(req->app->db, &c, &actor, req->now, &err) < 0)
+	if (contacts_save(req->db, &c, &actor, req->now, &err) < 0)
 		return api_contact_fail(req, &c, warnings, &err);
 	api_contact_warn_opt_outs(&c, was_out, warnings);
 	log_info("contacts: updated id=%lld by=%s", (long long)c.id, req->user.login);
@@ -216,7 +216,7 @@ api_contacts_delete(struct http_req *req)
 	struct error err = { 0 };
 	struct audit_actor actor = api_actor(req);
 
-	if (contacts_erase(req->app->db, req->ids[0], &actor, req->now, &err) < 0)
+	if (contacts_erase(req->db, req->ids[0], &actor, req->now, &err) < 0)
 		return http_reply_error(req, &err);
 	log_info("contacts: erased id=%lld by=%s", (long long)req->ids[0], req->user.login);
 	return http_reply_empty(req, 204);
@@ -252,17 +252,17 @@ api_contacts_list(struct http_req *req)
 		buf_free(&key);
 		return r;
 	}
-	if (db_begin_read(req->app->db) < 0) {
+	if (db_begin_read(req->db) < 0) {
 		buf_free(&key);
 		return http_reply_kind(req, ERR_DB);
 	}
-	if (contacts_list_json(req->app->db, q, group_id, owner, &out) < 0) {
-		db_rollback(req->app->db);
+	if (contacts_list_json(req->db, q, group_id, owner, &out) < 0) {
+		db_rollback(req->db);
 		buf_free(&key);
 		buf_free(&out);
 		return http_reply_kind(req, ERR_DB);
 	}
-	db_commit(req->app->db);
+	db_commit(req->db);
 	len = out.len;
 	r = http_reply_keep(req, key.data, &stamp, buf_steal(&out), len);
 	buf_free(&key);
@@ -319,7 +319,7 @@ api_contacts_import_columns(struct http_req *req)
 
 	if (api_import_options(req, &opt, ignore, &err) < 0)
 		return http_reply_error(req, &err);
-	result = import_columns_preview(req->app->db, req->body.data, req->body.len, &opt,
+	result = import_columns_preview(req->db, req->body.data, req->body.len, &opt,
 	    &err);
 	if (result == NULL)
 		return http_reply_error(req, &err);
@@ -339,7 +339,7 @@ api_contacts_import(struct http_req *req)
 	opt.dry_run = dry && (strcmp(dry, "1") == 0 || strcmp(dry, "true") == 0);
 	if (api_import_options(req, &opt, ignore, &err) < 0)
 		return http_reply_error(req, &err);
-	result = import_contacts_with(req->app->db, req->body.data, req->body.len, &opt,
+	result = import_contacts_with(req->db, req->body.data, req->body.len, &opt,
 	    &actor, req->now, &err);
 	if (result == NULL)
 		return http_reply_error(req, &err);
@@ -351,7 +351,7 @@ api_contacts_export(struct http_req *req)
 {
 	struct buf out = { 0 };
 
-	if (import_export_contacts(req->app->db, &out) < 0) {
+	if (import_export_contacts(req->db, &out) < 0) {
 		buf_free(&out);
 		return http_reply_kind(req, ERR_DB);
 	}

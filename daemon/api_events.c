@@ -48,7 +48,7 @@ api_events_load(struct http_req *req, struct event *e, int *answer)
 {
 	struct error err = { 0 };
 
-	if (events_load(req->app->db, req->ids[0], e, &err) == 0 &&
+	if (events_load(req->db, req->ids[0], e, &err) == 0 &&
 	    (!api_events_is_animateur(req) || e->owner_id == req->user.id))
 		return 0;
 	if (err.kind == ERR_NONE)
@@ -63,7 +63,7 @@ api_events_list(struct http_req *req)
 {
 	const char *all = http_arg(req, "cancelled");
 
-	return http_reply_json(req, 200, events_list_json(req->app->db,
+	return http_reply_json(req, 200, events_list_json(req->db,
 	    api_events_is_animateur(req) ? req->user.id : 0,
 	    all && strcmp(all, "1") == 0, req->now));
 }
@@ -77,7 +77,7 @@ api_events_get(struct http_req *req)
 
 	if (api_events_load(req, &e, &answer) < 0)
 		return answer;
-	j = events_to_json(req->app->db, &e, req->now);
+	j = events_to_json(req->db, &e, req->now);
 	event_clear(&e);
 	return http_reply_json(req, 200, j);
 }
@@ -140,12 +140,12 @@ api_events_check_scope(struct http_req *req, const int64_t *contacts, size_t nco
 	size_t i;
 
 	for (i = 0; i < ncontacts; i++)
-		if (!contacts_invited_by(req->app->db, contacts[i], req->user.id))
+		if (!contacts_invited_by(req->db, contacts[i], req->user.id))
 			return error_set(err, ERR_FORBIDDEN, "forbidden", "contact_ids",
 			    "Un animateur invite seulement les personnes qu'un référent ou un "
 			    "administrateur a déjà invitées à l'un de ses ateliers.");
 	for (i = 0; i < ngroups; i++)
-		if (!groups_shown_to(req->app->db, groups[i], req->user.id))
+		if (!groups_shown_to(req->db, groups[i], req->user.id))
 			return error_set(err, ERR_FORBIDDEN, "forbidden", "group_ids",
 			    "Un animateur invite seulement les groupes qu'un référent ou un "
 			    "administrateur a déjà mis sur l'un de ses ateliers.");
@@ -182,17 +182,17 @@ api_events_write(struct http_req *req, bool creating)
 		goto out;
 	/* a PATCH with one of the two lists keeps the other */
 	if (!creating && set_inv && !json_object_get(req->json, "group_ids"))
-		groups = links_ids(req->app->db, LINKS_EVENT_GROUPS, e.id, &inv.ngroups);
+		groups = links_ids(req->db, LINKS_EVENT_GROUPS, e.id, &inv.ngroups);
 	if (!creating && set_inv && !json_object_get(req->json, "contact_ids"))
-		contacts = links_ids(req->app->db, LINKS_EVENT_CONTACTS, e.id, &inv.ncontacts);
+		contacts = links_ids(req->db, LINKS_EVENT_CONTACTS, e.id, &inv.ncontacts);
 	inv.group_ids = groups;
 	inv.contact_ids = contacts;
-	if (db_txn_begin(req->app->db, &err) < 0 || db_txn_end(req->app->db,
-	    events_write(req->app->db, &e, set_inv ? &inv : NULL, &actor, req->now, &err),
+	if (db_txn_begin(req->db, &err) < 0 || db_txn_end(req->db,
+	    events_write(req->db, &e, set_inv ? &inv : NULL, &actor, req->now, &err),
 	    &err) < 0)
 		goto out;
 	scheduler_poke(req->app->sched);
-	j = events_to_json(req->app->db, &e, req->now);
+	j = events_to_json(req->db, &e, req->now);
 out:
 	free(groups);
 	free(contacts);
@@ -224,12 +224,12 @@ api_events_delete(struct http_req *req)
 
 	if (api_events_load(req, &e, &answer) < 0)
 		return answer;
-	if (db_txn_begin(req->app->db, &err) < 0)
+	if (db_txn_begin(req->db, &err) < 0)
 		goto fail;
-	rc = (notices = scheduler_event_cancelled(req->app->db, req->cfg, &e, &actor,
+	rc = (notices = scheduler_event_cancelled(req->db, req->cfg, &e, &actor,
 	    req->now)) < 0 ||
-	    events_cancel(req->app->db, e.id, &actor, req->now, &err) < 0 ? -1 : 0;
-	if (db_txn_end(req->app->db, rc, &err) < 0)
+	    events_cancel(req->db, e.id, &actor, req->now, &err) < 0 ? -1 : 0;
+	if (db_txn_end(req->db, rc, &err) < 0)
 		goto fail;
 	log_info("events: cancelled id=%lld by=%s notices=%d", (long long)e.id,
 	    req->user.login, notices);
@@ -264,7 +264,7 @@ api_events_occurrences(struct http_req *req)
 		to = from + API_EVENTS_RANGE_DEFAULT;
 	if ((occ = calloc(EVENT_OCC_LIST_MAX, sizeof(*occ))) == NULL)
 		fatal("api: out of memory");
-	n = events_occurrences(req->app->db, &e, from, to, occ, EVENT_OCC_LIST_MAX);
+	n = events_occurrences(req->db, &e, from, to, occ, EVENT_OCC_LIST_MAX);
 	list = json_array();
 	for (i = 0; i < n; i++)
 		json_array_append_new(list, event_occ_to_json(&occ[i]));
@@ -290,7 +290,7 @@ api_events_occurrence_update(struct http_req *req)
 		    "Le corps de la requête doit être un objet JSON.");
 	if (api_events_load(req, &e, &answer) < 0)
 		return answer;
-	if (events_occurrence_get(req->app->db, &e, req->ids[1], &before, &err) < 0)
+	if (events_occurrence_get(req->db, &e, req->ids[1], &before, &err) < 0)
 		goto fail;
 	want.cancelled = before.cancelled;
 	if (api_check_keys(req->json, api_occ_keys, &err) < 0 ||
@@ -303,13 +303,13 @@ api_events_occurrence_update(struct http_req *req)
 		    "Indiquez la nouvelle date (starts_at) ou l'annulation (cancelled).");
 		goto fail;
 	}
-	if (db_txn_begin(req->app->db, &err) < 0)
+	if (db_txn_begin(req->db, &err) < 0)
 		goto fail;
-	rc = events_occurrence_change(req->app->db, &e, req->ids[1], &want, &actor, req->now,
+	rc = events_occurrence_change(req->db, &e, req->ids[1], &want, &actor, req->now,
 	    &before, &after, &err) < 0 ||
-	    (notices = scheduler_occurrence_changed(req->app->db, req->cfg, &e, &before,
+	    (notices = scheduler_occurrence_changed(req->db, req->cfg, &e, &before,
 	    &after, req->now)) < 0 ? -1 : 0;
-	if (db_txn_end(req->app->db, rc, &err) < 0)
+	if (db_txn_end(req->db, rc, &err) < 0)
 		goto fail;
 	event_clear(&e);
 	scheduler_poke(req->app->sched);
@@ -329,7 +329,7 @@ api_events_session(struct http_req *req, const struct event *e, struct event_occ
 	long long k = key ? strtoll(key, &end, 10) : 0;
 
 	if ((key && (*end != '\0' || k <= 0)) ||
-	    rsvp_session(req->app->db, e, k, req->now, o) < 0) {
+	    rsvp_session(req->db, e, k, req->now, o) < 0) {
 		*answer = http_reply_fail(req, 404, "not_found", "occurrence",
 		    "Cette séance n'existe pas dans le calendrier de l'atelier.");
 		return -1;
@@ -351,7 +351,7 @@ api_events_rsvps(struct http_req *req)
 		event_clear(&e);
 		return answer;
 	}
-	j = rsvp_session_json(req->app->db, &e, &o);
+	j = rsvp_session_json(req->db, &e, &o);
 	event_clear(&e);
 	return http_reply_json(req, 200, j);
 }
@@ -411,8 +411,8 @@ api_events_rsvp_set(struct http_req *req)
 	}
 	if (api_events_rsvp_body(req->json, &a, &present, &err) < 0)
 		goto fail;
-	if (!events_invites(req->app->db, e.id, req->ids[1]) &&
-	    !rsvp_known(req->app->db, e.id, o.key, req->ids[1])) {
+	if (!events_invites(req->db, e.id, req->ids[1]) &&
+	    !rsvp_known(req->db, e.id, o.key, req->ids[1])) {
 		error_set(&err, ERR_NOT_FOUND, "not_found", "contact_id",
 		    "Ce contact n'est pas invité à cet atelier.");
 		goto fail;
@@ -424,14 +424,14 @@ api_events_rsvp_set(struct http_req *req)
 	ch.contact_id = req->ids[1];
 	ch.answer = (enum rsvp_answer)a;
 	ch.by = req->user.login;
-	if (db_txn_begin(req->app->db, &err) < 0)
+	if (db_txn_begin(req->db, &err) < 0)
 		goto fail;
-	rc = (a >= 0 && waitlist_answer(req->app->db, req->cfg, &ch, req->now, &told) < 0) ||
-	    (present >= -1 && rsvp_set_present(req->app->db, e.id, o.key, req->ids[1],
+	rc = (a >= 0 && waitlist_answer(req->db, req->cfg, &ch, req->now, &told) < 0) ||
+	    (present >= -1 && rsvp_set_present(req->db, e.id, o.key, req->ids[1],
 	    present, req->now) < 0) ||
-	    audit_record(req->app->db, &actor, req->now, "rsvp", "event", e.id, details) < 0 ?
+	    audit_record(req->db, &actor, req->now, "rsvp", "event", e.id, details) < 0 ?
 	    -1 : 0;
-	if (db_txn_end(req->app->db, rc, &err) < 0)
+	if (db_txn_end(req->db, rc, &err) < 0)
 		goto fail;
 	event_clear(&e);
 	scheduler_poke(req->app->sched);	/* an offer made: when it ends */
@@ -513,7 +513,7 @@ api_events_csv(struct http_req *req, int64_t event_id, const char *title, int64_
 
 	if (api_events_period(req, &from, &to, &answer) < 0)
 		return answer;
-	if (reports_sessions_csv(req->app->db, event_id, owner_id, from, to, req->now, &out) < 0) {
+	if (reports_sessions_csv(req->db, event_id, owner_id, from, to, req->now, &out) < 0) {
 		buf_free(&out);
 		return http_reply_kind(req, ERR_DB);
 	}
@@ -579,8 +579,8 @@ api_events_chase_preview(struct http_req *req)
 
 	if (api_events_chase_session(req, &e, &o, &answer) < 0)
 		return answer;
-	if (chase_plan(req->app->db, &e, &o, &p) == 0)
-		j = chase_preview_json(req->app->db, req->cfg, &e, &o, &p);
+	if (chase_plan(req->db, &e, &o, &p) == 0)
+		j = chase_preview_json(req->db, req->cfg, &e, &o, &p);
 	chase_plan_clear(&p);
 	event_clear(&e);
 	if (j == NULL)
@@ -606,7 +606,7 @@ api_events_chase_again(struct http_req *req, const struct event *e,
 	if (req->json && (api_check_keys(req->json, api_chase_keys, err) < 0 ||
 	    api_get_bool(req->json, "confirm", &confirm, &present, err) < 0))
 		return -1;
-	if ((known = chase_last(req->app->db, e->id, o->key, &at, by, sizeof(by), &sent)) < 0)
+	if ((known = chase_last(req->db, e->id, o->key, &at, by, sizeof(by), &sent)) < 0)
 		return error_fail(err, ERR_DB);
 	if (!known || confirm)
 		return 0;
@@ -635,18 +635,18 @@ api_events_chase_send(struct http_req *req)
 	if (api_events_chase_again(req, &e, &o, &err) < 0)
 		goto fail;
 	snprintf(details, sizeof(details), "{\"occurrence\":%lld}", (long long)o.key);
-	if (db_txn_begin(req->app->db, &err) < 0)
+	if (db_txn_begin(req->db, &err) < 0)
 		goto fail;
-	if (chase_plan(req->app->db, &e, &o, &p) < 0)
+	if (chase_plan(req->db, &e, &o, &p) < 0)
 		rc = -1;
 	else if (p.to.n == 0)
 		rc = error_set(&err, ERR_CONFLICT, "nobody", NULL, "Personne à relancer : tout le "
 		    "monde a répondu, ou ceux qui n'ont pas répondu ne reçoivent pas de SMS.");
 	else
-		rc = chase_send(req->app->db, req->cfg, &e, &o, &p, req->user.login, req->now,
-		    &sent) < 0 || audit_record(req->app->db, &actor, req->now, "chase", "event",
+		rc = chase_send(req->db, req->cfg, &e, &o, &p, req->user.login, req->now,
+		    &sent) < 0 || audit_record(req->db, &actor, req->now, "chase", "event",
 		    e.id, details) < 0 ? -1 : 0;
-	if (db_txn_end(req->app->db, rc, &err) < 0)
+	if (db_txn_end(req->db, rc, &err) < 0)
 		goto fail;
 	left_out = json_array_size(p.left_out);
 	chase_plan_clear(&p);
@@ -670,7 +670,7 @@ api_reports_coming(struct http_req *req)
 	if ((d && *end != '\0') || days < 1 || days > 92)
 		return http_reply_fail(req, 400, "invalid", "days",
 		    "« days » est un nombre de jours de 1 à 92.");
-	j = reports_coming_json(req->app->db, api_events_is_animateur(req) ? req->user.id : 0,
+	j = reports_coming_json(req->db, api_events_is_animateur(req) ? req->user.id : 0,
 	    req->now, req->now + days * 24 * 3600);
 	if (j == NULL)
 		return http_reply_kind(req, ERR_DB);

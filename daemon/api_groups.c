@@ -23,7 +23,7 @@ api_groups_owner(const struct http_req *req)
 int
 api_groups_list(struct http_req *req)
 {
-	return http_reply_json(req, 200, groups_list_json(req->app->db,
+	return http_reply_json(req, 200, groups_list_json(req->db,
 	    api_groups_owner(req)));
 }
 
@@ -34,9 +34,9 @@ api_groups_get(struct http_req *req)
 	int64_t owner = api_groups_owner(req);
 	json_t *g;
 
-	if (owner && !groups_shown_to(req->app->db, req->ids[0], owner))
+	if (owner && !groups_shown_to(req->db, req->ids[0], owner))
 		return http_reply_fail(req, 404, "not_found", NULL, "Ce groupe n'existe pas.");
-	g = groups_get_json(req->app->db, req->ids[0], &err);
+	g = groups_get_json(req->db, req->ids[0], &err);
 
 	if (g == NULL)
 		return http_reply_error(req, &err);
@@ -64,18 +64,18 @@ api_groups_write(struct http_req *req, int64_t id)
 	    api_get_string(req->json, "name", id == 0, &name, &err) < 0 ||
 	    api_get_ids(req->json, "contact_ids", &members, &nmembers, &err) < 0)
 		return http_reply_error(req, &err);
-	if (db_txn_begin(req->app->db, &err) < 0) {
+	if (db_txn_begin(req->db, &err) < 0) {
 		free(members);
 		return http_reply_error(req, &err);
 	}
-	rc = (id == 0 && groups_create(req->app->db, name, &actor, req->now, &id, &err) < 0) ||
-	    (id != 0 && name && groups_rename(req->app->db, id, name, &actor, req->now,
+	rc = (id == 0 && groups_create(req->db, name, &actor, req->now, &id, &err) < 0) ||
+	    (id != 0 && name && groups_rename(req->db, id, name, &actor, req->now,
 	    &err) < 0) ||
-	    (has_members && groups_set_members(req->app->db, id, members, nmembers, &actor,
+	    (has_members && groups_set_members(req->db, id, members, nmembers, &actor,
 	    req->now, &err) < 0) ||
-	    (g = groups_get_json(req->app->db, id, &err)) == NULL ? -1 : 0;
+	    (g = groups_get_json(req->db, id, &err)) == NULL ? -1 : 0;
 	free(members);
-	if (db_txn_end(req->app->db, rc, &err) < 0) {
+	if (db_txn_end(req->db, rc, &err) < 0) {
 		json_decref(g);
 		return http_reply_error(req, &err);
 	}
@@ -100,7 +100,7 @@ api_groups_delete(struct http_req *req)
 	struct error err = { 0 };
 	struct audit_actor actor = api_actor(req);
 
-	if (groups_delete(req->app->db, req->ids[0], &actor, req->now, &err) < 0)
+	if (groups_delete(req->db, req->ids[0], &actor, req->now, &err) < 0)
 		return http_reply_error(req, &err);
 	log_info("groups: deleted id=%lld by=%s", (long long)req->ids[0], req->user.login);
 	return http_reply_empty(req, 204);

@@ -55,7 +55,7 @@ api_wait_init(struct http_req *req, struct api_wait *w)
 	struct modemstatus *ms = NULL;
 	size_t n = 0;
 
-	if (modemstatus_read(req->app->db, &ms, &n) < 0)
+	if (modemstatus_read(req->db, &ms, &n) < 0)
 		n = 0;
 	api_wait_of(req, ms, n, w);
 	free(ms);
@@ -134,7 +134,7 @@ static json_t *
 api_message_get(struct http_req *req, int64_t id)
 {
 	DB_SQL(sql, "SELECT " API_MESSAGE_COLUMNS " FROM messages WHERE id = ?");
-	sqlite3_stmt *st = db_stmt(req->app->db, sql);
+	sqlite3_stmt *st = db_stmt(req->db, sql);
 	struct api_wait w;
 	json_t *m = NULL;
 
@@ -168,7 +168,7 @@ api_message_recipient(struct http_req *req, char to[PHONE_E164_MAX], int64_t *co
 		if (!json_is_integer(cid) || json_integer_value(cid) <= 0)
 			return error_set(err, ERR_INVALID, "invalid_type", "contact_id",
 			    "« contact_id » doit être un numéro de contact.");
-		if (contacts_load(req->app->db, json_integer_value(cid), &c, err) < 0) {
+		if (contacts_load(req->db, json_integer_value(cid), &c, err) < 0) {
 			err->field = "contact_id";
 			return -1;
 		}
@@ -199,7 +199,7 @@ api_message_recipient(struct http_req *req, char to[PHONE_E164_MAX], int64_t *co
 	if (!phone_kind_can_sms(kind))
 		return error_set(err, ERR_INVALID, "no_sms_number", "to",
 		    "Ce numéro est un fixe ou un numéro spécial : il ne reçoit pas les SMS.");
-	*contact_id = contacts_find_by_number(req->app->db, to);
+	*contact_id = contacts_find_by_number(req->db, to);
 	return 0;
 }
 
@@ -219,7 +219,7 @@ api_messages_create(struct http_req *req)
 	if (api_check_keys(req->json, keys, &err) < 0 ||
 	    api_get_string(req->json, "body", true, &body, &err) < 0 ||
 	    api_message_recipient(req, to, &contact_id, &err) < 0 ||
-	    queue_add(req->app->db, to, contact_id, body, QUEUE_DIRECT, req->user.login, req->now, &id,
+	    queue_add(req->db, to, contact_id, body, QUEUE_DIRECT, req->user.login, req->now, &id,
 	    &err) < 0)
 		return http_reply_error(req, &err);
 	if ((m = api_message_get(req, id)) == NULL)
@@ -242,7 +242,7 @@ api_messages_visible(struct http_req *req, int64_t id)
 {
 	DB_SQL(sql, "SELECT 1 FROM messages WHERE id = ?1 AND "
 	    "(?5 = 0 OR " API_MESSAGE_OF_OWNER ")");
-	sqlite3_stmt *st = db_stmt(req->app->db, sql);
+	sqlite3_stmt *st = db_stmt(req->db, sql);
 	bool yes;
 
 	if (st == NULL)
@@ -310,7 +310,7 @@ api_messages_list(struct http_req *req)
 	    api_messages_int_arg(req, "limit", &limit) < 0)
 		return http_reply_fail(req, 400, "invalid", NULL,
 		    "campaign_id, contact_id et limit sont des nombres positifs.");
-	if ((st = db_stmt(req->app->db, sql)) == NULL)
+	if ((st = db_stmt(req->db, sql)) == NULL)
 		return http_reply_kind(req, ERR_INTERNAL);
 	if (status)
 		sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
@@ -331,7 +331,7 @@ api_messages_resend(struct http_req *req)
 {
 	struct error err = { 0 };
 
-	if (queue_resend(req->app->db, req->ids[0], req->now, &err) < 0)
+	if (queue_resend(req->db, req->ids[0], req->now, &err) < 0)
 		return http_reply_error(req, &err);
 	log_info("queue: resend id=%lld by=%s", (long long)req->ids[0], req->user.login);
 	return http_reply_json(req, 200, api_message_get(req, req->ids[0]));
@@ -342,7 +342,7 @@ api_messages_cancel(struct http_req *req)
 {
 	struct error err = { 0 };
 
-	if (queue_cancel(req->app->db, req->ids[0], req->now, &err) < 0)
+	if (queue_cancel(req->db, req->ids[0], req->now, &err) < 0)
 		return http_reply_error(req, &err);
 	return http_reply_json(req, 200, api_message_get(req, req->ids[0]));
 }
@@ -355,7 +355,7 @@ api_status_backup(struct http_req *req)
 	    "WHERE entity = 'database' AND action IN ('backup', 'backup_failed') "
 	    "ORDER BY id DESC LIMIT 1");
 	const struct config *cfg = req->cfg;
-	sqlite3_stmt *st = db_stmt(req->app->db, sql);
+	sqlite3_stmt *st = db_stmt(req->db, sql);
 	json_t *last = json_null(), *d;
 	char at[8];
 
@@ -385,7 +385,7 @@ api_status(struct http_req *req)
 	int64_t next;
 	size_t i, n;
 
-	if (modemstatus_read(req->app->db, &ms, &n) < 0)
+	if (modemstatus_read(req->db, &ms, &n) < 0)
 		n = 0;
 	for (i = 0; i < n; i++)
 		json_array_append_new(modems, json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:I, "
@@ -400,10 +400,10 @@ api_status(struct http_req *req)
 	free(ms);
 	for (i = 0; i < sizeof(counted) / sizeof(counted[0]); i++)
 		json_object_set_new(queue, counted[i],
-		    json_integer(queue_count(req->app->db, counted[i])));
+		    json_integer(queue_count(req->db, counted[i])));
 	/* why the first of the queued messages waits, and until when */
 	if (json_integer_value(json_object_get(queue, "queued")) > 0 &&
-	    (next = queue_next_due(req->app->db)) >= 0)
+	    (next = queue_next_due(req->db)) >= 0)
 		json_object_set_new(queue, "waiting", api_wait_json(&w, next));
 	free_bytes = db_free_bytes(req->cfg->db_path);
 	return http_reply_json(req, 200, json_pack("{s:s, s:o, s:o, s:{s:o, s:b}, s:o, s:o, "
@@ -415,9 +415,9 @@ api_status(struct http_req *req)
 	    "phone", req->cfg->centre_phone, "sms_number", req->cfg->centre_sms_number,
 	    "timezone", req->cfg->timezone),
 	    "sending", settings_sending_json(req->cfg),
-	    "webhooks", webhook_status_json(req->app->db, req->cfg),
+	    "webhooks", webhook_status_json(req->db, req->cfg),
 	    /* many means the texts do not say clearly enough who writes */
-	    "who_asked_30d", replies_count_intent(req->app->db, INTENT_WHO,
+	    "who_asked_30d", replies_count_intent(req->db, INTENT_WHO,
 	    req->now - 30 * 24 * 3600)));
 }
 
@@ -458,7 +458,7 @@ api_replies_list(struct http_req *req)
 	if (api_messages_int_arg(req, "contact_id", &contact) < 0)
 		return http_reply_fail(req, 400, "invalid", "contact_id",
 		    "« contact_id » doit être un numéro de contact.");
-	if ((st = db_stmt(req->app->db, sql)) == NULL)
+	if ((st = db_stmt(req->db, sql)) == NULL)
 		return http_reply_kind(req, ERR_INTERNAL);
 	sqlite3_bind_int(st, 1, h == NULL ? -1 : strcmp(h, "1") == 0 || strcmp(h, "true") == 0);
 	sqlite3_bind_int64(st, 2, contact);
@@ -491,7 +491,7 @@ api_replies_update(struct http_req *req)
 		return http_reply_error(req, &err);
 	}
 	/* an animateur handles the replies about their own ateliers only */
-	if ((st = db_stmt(req->app->db, sql_get)) == NULL)
+	if ((st = db_stmt(req->db, sql_get)) == NULL)
 		return http_reply_kind(req, ERR_INTERNAL);
 	sqlite3_bind_int64(st, 1, req->ids[0]);
 	sqlite3_bind_int64(st, 5, api_messages_owner(req));
@@ -499,7 +499,7 @@ api_replies_update(struct http_req *req)
 	sqlite3_reset(st);
 	if (!present)
 		return http_reply_fail(req, 404, "not_found", NULL, "Cette réponse n'existe pas.");
-	switch (replies_set_handled(req->app->db, req->ids[0], handled)) {
+	switch (replies_set_handled(req->db, req->ids[0], handled)) {
 	case -1:
 		return http_reply_kind(req, ERR_DB);
 	case 0:
@@ -507,9 +507,9 @@ api_replies_update(struct http_req *req)
 	default:
 		break;
 	}
-	audit_record(req->app->db, &actor, req->now, handled ? "handled" : "unhandled", "reply",
+	audit_record(req->db, &actor, req->now, handled ? "handled" : "unhandled", "reply",
 	    req->ids[0], NULL);
-	if ((st = db_stmt(req->app->db, sql_get)) != NULL) {
+	if ((st = db_stmt(req->db, sql_get)) != NULL) {
 		sqlite3_bind_int64(st, 1, req->ids[0]);
 		sqlite3_bind_int64(st, 5, api_messages_owner(req));
 		if (sqlite3_step(st) == SQLITE_ROW)
@@ -553,7 +553,7 @@ api_inbox(struct http_req *req)
 	    OPTOUT_SQL_SINCE("l.from_number") " END, l.kind "
 	    "FROM t JOIN replies l ON l.id = t.last_id LEFT JOIN contacts c ON "
 	    "c.id = t.cid ORDER BY t.unhandled > 0 DESC, t.last_at DESC LIMIT 500");
-	sqlite3_stmt *st = db_stmt(req->app->db, sql);
+	sqlite3_stmt *st = db_stmt(req->db, sql);
 	json_t *threads = json_array();
 	json_int_t unhandled = 0;
 
@@ -616,7 +616,7 @@ api_inbox_thread(struct http_req *req)
 	    (contact == 0 && (number == NULL || number[0] == '\0')))
 		return http_reply_fail(req, 400, "missing_field", "contact_id",
 		    "Indiquez « contact_id » ou « number ».");
-	if ((st = db_stmt(req->app->db, sql)) == NULL)
+	if ((st = db_stmt(req->db, sql)) == NULL)
 		return http_reply_kind(req, ERR_INTERNAL);
 	sqlite3_bind_int64(st, 1, contact);
 	sqlite3_bind_text(st, 2, number ? number : "", -1, SQLITE_STATIC);
@@ -661,7 +661,7 @@ api_simulator_reply(struct http_req *req)
 	if (req->json == NULL || api_check_keys(req->json, keys, &err) < 0 ||
 	    api_get_string(req->json, "from", true, &from, &err) < 0 ||
 	    api_get_string(req->json, "body", true, &body, &err) < 0 ||
-	    families_simulate(req->app->db, req->cfg, from, body, req->now, &err) < 0) {
+	    families_simulate(req->db, req->cfg, from, body, req->now, &err) < 0) {
 		if (err.kind == ERR_NONE)
 			error_set(&err, ERR_INVALID, "missing_field", "from", "Envoyez {\"from\": "
 			    "numéro, \"body\": texte}.");

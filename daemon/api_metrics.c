@@ -124,7 +124,7 @@ api_metrics(struct http_req *req)
 	DB_SQL(sql_contacts, "SELECT count(*) FROM contacts");
 	DB_SQL(sql_webhooks, "SELECT webhook, status, count(*) FROM webhook_deliveries "
 	    "WHERE status IN ('pending', 'failed') GROUP BY webhook, status");
-	struct db *db = req->app->db;
+	struct db *db = req->db;
 	struct buf out = { 0 };
 	size_t len;
 	int i;

@@ -6,6 +6,7 @@
  * answer is 429 with Retry-After and the password is not even checked.
  * A success clears the login's count, never the address's.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,7 +18,7 @@ int
 api_healthz(struct http_req *req)
 {
 	DB_SQL(sql, "SELECT 1");
-	sqlite3_stmt *st = db_stmt(req->app->db, sql);
+	sqlite3_stmt *st = db_stmt(req->db, sql);
 	bool ok = st && sqlite3_step(st) == SQLITE_ROW;
 
 	if (st)
@@ -84,16 +85,20 @@ api_session_login(struct http_req *req)
 		return http_reply_error(req, &err);
 	snprintf(addr_key, sizeof(addr_key), "%s", req->addr);
 	api_session_name_key(login, name_key, sizeof(name_key));
+	/* from the check to the count, one login at a time (app.h) */
+	pthread_mutex_lock(&req->app->login_lock);
 	if ((wait = api_session_blocked(req, addr_key, name_key)) > 0) {
+		pthread_mutex_unlock(&req->app->login_lock);
 		snprintf(retry, sizeof(retry), "%d", wait);
 		http_add_header(req, "Retry-After", retry);
 		log_warn("auth: login refused, too many failures addr=%s", req->addr);
 		return http_reply_fail(req, 429, "rate_limited", NULL,
 		    "Trop d'essais de connexion. Réessayez dans %d minute(s).", (wait + 59) / 60);
 	}
-	if (auth_check_password(req->app->db, login, password, &user) < 0) {
+	if (auth_check_password(req->db, login, password, &user) < 0) {
 		ratelimit_fail(req->app->login_by_addr, addr_key, req->now);
 		ratelimit_fail(req->app->login_by_name, name_key, req->now);
+		pthread_mutex_unlock(&req->app->login_lock);
 		log_warn("auth: login failed addr=%s", req->addr);
 		return http_reply_fail(req, 401, "bad_credentials", NULL,
 		    "Identifiant ou mot de passe incorrect.");
@@ -103,11 +108,12 @@ api_session_login(struct http_req *req)
 	 * account must not wipe the failures this address made on others'.
 	 */
 	ratelimit_success(req->app->login_by_name, name_key);
-	auth_session_purge(req->app->db, req->now);
-	if (auth_session_create(req->app->db, user.id, req->now, token, csrf) < 0)
+	pthread_mutex_unlock(&req->app->login_lock);
+	auth_session_purge(req->db, req->now);
+	if (auth_session_create(req->db, user.id, req->now, token, csrf) < 0)
 		return http_reply_kind(req, ERR_INTERNAL);
 	actor = (struct audit_actor){ user.id, user.login };
-	audit_record(req->app->db, &actor, req->now, "login", "session", 0, NULL);
+	audit_record(req->db, &actor, req->now, "login", "session", 0, NULL);
 	snprintf(cookie, sizeof(cookie), "%s=%s; Path=/; HttpOnly; SameSite=Strict%s",
 	    HTTP_SESSION_COOKIE, token, req->cfg->tls_cert ? "; Secure" : "");
 	http_add_header(req, "Set-Cookie", cookie);
@@ -131,7 +137,7 @@ api_session_logout(struct http_req *req)
 	char cookie[128];
 
 	if (req->via_session)
-		auth_session_delete(req->app->db, req->session_token);
+		auth_session_delete(req->db, req->session_token);
 	snprintf(cookie, sizeof(cookie), "%s=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0",
 	    HTTP_SESSION_COOKIE);
 	http_add_header(req, "Set-Cookie", cookie);
@@ -161,7 +167,7 @@ api_session_password(struct http_req *req)
 	    api_get_string(req->json, "current_password", true, &current, &err) < 0 ||
 	    api_get_string(req->json, "password", true, &password, &err) < 0)
 		return http_reply_error(req, &err);
-	if (auth_check_password(req->app->db, req->user.login, current, &check) < 0 ||
+	if (auth_check_password(req->db, req->user.login, current, &check) < 0 ||
 	    check.id != req->user.id) {
 		log_warn("auth: own password change refused user=%s", req->user.login);
 		return http_reply_fail(req, 403, "wrong_password", "current_password",
@@ -169,11 +175,11 @@ api_session_password(struct http_req *req)
 	}
 	if (!auth_password_acceptable(password, &reason))
 		return http_reply_fail(req, 400, "invalid", "password", "%s.", reason);
-	if (auth_user_set_password(req->app->db, req->user.login, password, req->now,
+	if (auth_user_set_password(req->db, req->user.login, password, req->now,
 	    req->via_session ? req->session_token : NULL, &reason) < 0)
 		return http_reply_fail(req, 400, "invalid", "password", "%s.",
 		    reason ? reason : "Mot de passe refusé");
-	audit_record(req->app->db, &actor, req->now, "password", "user", req->user.id, NULL);
+	audit_record(req->db, &actor, req->now, "password", "user", req->user.id, NULL);
 	log_info("auth: own password changed user=%s", req->user.login);
 	return http_reply_empty(req, 204);
 }

@@ -17,7 +17,7 @@
 int
 api_settings_get(struct http_req *req)
 {
-	return http_reply_json(req, 200, settings_json(req->app->db, req->cfg));
+	return http_reply_json(req, 200, settings_json(req->db, req->cfg));
 }
 
 int
@@ -31,17 +31,17 @@ api_settings_update(struct http_req *req)
 	json_t *body;
 
 	/* cfg: what the reload will read; checked before anything is stored */
-	if (settings_update(req->app->db, req->cfg->path, req->json, &actor, req->now,
+	if (settings_update(req->db, req->cfg->path, req->json, &actor, req->now,
 	    &cfg, &err) < 0)
 		return http_reply_error(req, &err);
 	config_free(cfg);
-	if (app_reload(req->app, req->app->db, &applied, why, sizeof(why)) < 0) {
+	if (app_reload(req->app, req->db, &applied, why, sizeof(why)) < 0) {
 		log_err("settings: saved but not applied: %s", why);
 		return http_reply_fail(req, 500, "not_applied", NULL, "Les réglages sont "
 		    "enregistrés mais n'ont pas pu être appliqués (%s). Corrigez le fichier de "
 		    "configuration, puis redémarrez rappel.", why);
 	}
-	body = settings_json(req->app->db, applied);
+	body = settings_json(req->db, applied);
 	config_free(applied);
 	return http_reply_json(req, 200, body);
 }
@@ -50,7 +50,7 @@ api_settings_update(struct http_req *req)
 int
 api_texts_get(struct http_req *req)
 {
-	json_t *j = texts_json(req->app->db);
+	json_t *j = texts_json(req->db);
 
 	return j ? http_reply_json(req, 200, j) : http_reply_kind(req, ERR_DB);
 }
@@ -64,7 +64,7 @@ api_texts_update(struct http_req *req)
 	struct error err = { 0 };
 
 	if (req->json == NULL || api_check_keys(req->json, keys, &err) < 0 ||
-	    texts_update(req->app->db, json_object_get(req->json, "texts"), &actor, req->now,
+	    texts_update(req->db, json_object_get(req->json, "texts"), &actor, req->now,
 	    &err) < 0) {
 		if (err.kind == ERR_NONE)
 			error_set(&err, ERR_INVALID, "invalid_json", NULL,

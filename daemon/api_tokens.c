@@ -35,7 +35,7 @@ api_tokens_list(struct http_req *req)
 	    "t.last_used_at, t.expires_at FROM api_tokens t JOIN users u ON u.id = t.user_id "
 	    "WHERE t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?1) "
 	    "AND (?2 = 0 OR t.user_id = ?2) ORDER BY u.login, t.id");
-	sqlite3_stmt *st = db_stmt(req->app->db, sql);
+	sqlite3_stmt *st = db_stmt(req->db, sql);
 	json_t *list;
 
 	if (st == NULL)
@@ -90,12 +90,12 @@ api_tokens_create(struct http_req *req)
 		n = json_integer_value(days);
 	}
 	expires_at = req->now + n * 24 * 3600;
-	if (db_txn_begin(req->app->db, &err) < 0)
+	if (db_txn_begin(req->db, &err) < 0)
 		return http_reply_error(req, &err);
-	rc = auth_token_create(req->app->db, req->user.id, label, req->now, expires_at, token,
+	rc = auth_token_create(req->db, req->user.id, label, req->now, expires_at, token,
 	    &id) < 0 ||
-	    audit_record(req->app->db, &actor, req->now, "create", "token", id, NULL) < 0 ? -1 : 0;
-	if (db_txn_end(req->app->db, rc, &err) < 0)
+	    audit_record(req->db, &actor, req->now, "create", "token", id, NULL) < 0 ? -1 : 0;
+	if (db_txn_end(req->db, rc, &err) < 0)
 		return http_reply_error(req, &err);
 	log_info("auth: token created id=%lld user=%s", (long long)id, req->user.login);
 	time_format_iso(req->now, created);
@@ -114,16 +114,16 @@ api_tokens_revoke(struct http_req *req)
 	struct audit_actor actor = api_actor(req);
 	int rc;
 
-	if (db_txn_begin(req->app->db, &err) < 0)
+	if (db_txn_begin(req->db, &err) < 0)
 		return http_reply_error(req, &err);
 	/* someone else's token answers as one that does not exist */
-	if (auth_token_revoke(req->app->db, req->ids[0], req->user.role == AUTH_ROLE_ADMIN ?
+	if (auth_token_revoke(req->db, req->ids[0], req->user.role == AUTH_ROLE_ADMIN ?
 	    0 : req->user.id, req->now) < 0)
 		rc = error_set(&err, ERR_NOT_FOUND, "not_found", NULL, "Ce jeton n'existe pas.");
 	else
-		rc = audit_record(req->app->db, &actor, req->now, "revoke", "token",
+		rc = audit_record(req->db, &actor, req->now, "revoke", "token",
 		    req->ids[0], NULL);
-	if (db_txn_end(req->app->db, rc, &err) < 0)
+	if (db_txn_end(req->db, rc, &err) < 0)
 		return http_reply_error(req, &err);
 	log_info("auth: token revoked id=%lld by=%s", (long long)req->ids[0], req->user.login);
 	return http_reply_empty(req, 204);

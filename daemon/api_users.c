@@ -28,7 +28,7 @@ int
 api_users_list(struct http_req *req)
 {
 	DB_SQL(sql, "SELECT id FROM users ORDER BY login");
-	sqlite3_stmt *st = db_stmt(req->app->db, sql);
+	sqlite3_stmt *st = db_stmt(req->db, sql);
 	json_t *list = json_array();
 	int64_t ids[1024];
 	size_t n = 0, i;
@@ -42,7 +42,7 @@ api_users_list(struct http_req *req)
 		ids[n++] = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 	for (i = 0; i < n; i++)
-		if (auth_user_get(req->app->db, ids[i], &u) == 0)
+		if (auth_user_get(req->db, ids[i], &u) == 0)
 			json_array_append_new(list, api_user_json(&u));
 	return http_reply_json(req, 200, list);
 }
@@ -56,7 +56,7 @@ api_users_staff(struct http_req *req)
 {
 	DB_SQL(sql, "SELECT id, login, role FROM users WHERE disabled_at IS NULL "
 	    "ORDER BY login");
-	sqlite3_stmt *st = db_stmt(req->app->db, sql);
+	sqlite3_stmt *st = db_stmt(req->db, sql);
 	json_t *list;
 
 	if (st == NULL)
@@ -112,16 +112,16 @@ api_users_create(struct http_req *req)
 	if (!has_role)
 		return http_reply_fail(req, 400, "missing_field", "role",
 		    "Le champ « role » est obligatoire.");
-	if (auth_user_add(req->app->db, login, role, password, req->now, &id, &reason) < 0) {
+	if (auth_user_add(req->db, login, role, password, req->now, &id, &reason) < 0) {
 		bool taken = reason && strstr(reason, "existe");
 		return http_reply_fail(req, taken ? 409 : 400, taken ? "duplicate_login" :
 		    "invalid", strstr(reason, "mot de passe") ? "password" : "login", "%s.",
 		    reason);
 	}
-	audit_record(req->app->db, &actor, req->now, "create", "user", id, NULL);
+	audit_record(req->db, &actor, req->now, "create", "user", id, NULL);
 	log_info("auth: user created login=%s role=%s by=%s", login, auth_role_name(role),
 	    req->user.login);
-	if (auth_user_get(req->app->db, id, &u) < 0)
+	if (auth_user_get(req->db, id, &u) < 0)
 		return http_reply_kind(req, ERR_INTERNAL);
 	return http_reply_json(req, 201, api_user_json(&u));
 }
@@ -131,7 +131,7 @@ static bool
 api_users_last_admin(struct http_req *req, const struct auth_user *u)
 {
 	return u->role == AUTH_ROLE_ADMIN && !u->disabled &&
-	    auth_count_admins(req->app->db) <= 1;
+	    auth_count_admins(req->db) <= 1;
 }
 
 int
@@ -146,7 +146,7 @@ api_users_update(struct http_req *req)
 	struct auth_user u;
 	int rc;
 
-	if (auth_user_get(req->app->db, req->ids[0], &u) < 0)
+	if (auth_user_get(req->db, req->ids[0], &u) < 0)
 		return http_reply_fail(req, 404, "not_found", NULL, "Cet utilisateur n'existe pas.");
 	if (req->json == NULL)
 		return http_reply_fail(req, 400, "invalid_json", NULL,
@@ -162,20 +162,20 @@ api_users_update(struct http_req *req)
 		    "C'est le dernier administrateur : nommez-en un autre d'abord.");
 	if (password && !auth_password_acceptable(password, &reason))
 		return http_reply_fail(req, 400, "invalid", "password", "%s.", reason);
-	if (db_txn_begin(req->app->db, &err) < 0)
+	if (db_txn_begin(req->db, &err) < 0)
 		return http_reply_error(req, &err);
-	rc = (has_role && auth_user_set_role(req->app->db, u.id, role) < 0) ||
-	    (password && auth_user_set_password(req->app->db, u.login, password, req->now,
+	rc = (has_role && auth_user_set_role(req->db, u.id, role) < 0) ||
+	    (password && auth_user_set_password(req->db, u.login, password, req->now,
 	    u.id == req->user.id && req->via_session ? req->session_token : NULL,
 	    &reason) < 0) ||
-	    audit_record(req->app->db, &actor, req->now, "update", "user", u.id, NULL) < 0 ?
+	    audit_record(req->db, &actor, req->now, "update", "user", u.id, NULL) < 0 ?
 	    -1 : 0;
-	if (db_txn_end(req->app->db, rc, &err) < 0)
+	if (db_txn_end(req->db, rc, &err) < 0)
 		return http_reply_error(req, &err);
 	/* after the commit: it runs its own transaction */
-	if (has_disabled && auth_user_set_disabled(req->app->db, u.login, disabled, req->now) < 0)
+	if (has_disabled && auth_user_set_disabled(req->db, u.login, disabled, req->now) < 0)
 		return http_reply_kind(req, ERR_DB);
-	auth_user_get(req->app->db, u.id, &u);
+	auth_user_get(req->db, u.id, &u);
 	return http_reply_json(req, 200, api_user_json(&u));
 }
 
@@ -187,7 +187,7 @@ api_users_delete(struct http_req *req)
 	struct auth_user u;
 	int rc;
 
-	if (auth_user_get(req->app->db, req->ids[0], &u) < 0)
+	if (auth_user_get(req->db, req->ids[0], &u) < 0)
 		return http_reply_fail(req, 404, "not_found", NULL, "Cet utilisateur n'existe pas.");
 	if (u.id == req->user.id)
 		return http_reply_fail(req, 409, "self", NULL,
@@ -195,11 +195,11 @@ api_users_delete(struct http_req *req)
 	if (api_users_last_admin(req, &u))
 		return http_reply_fail(req, 409, "last_admin", NULL,
 		    "C'est le dernier administrateur : nommez-en un autre d'abord.");
-	if (db_txn_begin(req->app->db, &err) < 0)
+	if (db_txn_begin(req->db, &err) < 0)
 		return http_reply_error(req, &err);
-	rc = auth_user_delete(req->app->db, u.id) < 0 ||
-	    audit_record(req->app->db, &actor, req->now, "delete", "user", u.id, NULL) < 0 ? -1 : 0;
-	if (db_txn_end(req->app->db, rc, &err) < 0)
+	rc = auth_user_delete(req->db, u.id) < 0 ||
+	    audit_record(req->db, &actor, req->now, "delete", "user", u.id, NULL) < 0 ? -1 : 0;
+	if (db_txn_end(req->db, rc, &err) < 0)
 		return http_reply_error(req, &err);
 	log_info("auth: user deleted login=%s by=%s", u.login, req->user.login);
 	return http_reply_empty(req, 204);
@@ -212,7 +212,7 @@ api_audit_list(struct http_req *req)
 	DB_SQL(sql, "SELECT id, at, actor, action, entity, entity_id, details "
 	    "FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ?");
 	const char *l = http_arg(req, "limit"), *b = http_arg(req, "before");
-	sqlite3_stmt *st = db_stmt(req->app->db, sql);
+	sqlite3_stmt *st = db_stmt(req->db, sql);
 	long long limit = l ? atoll(l) : 100, before = b ? atoll(b) : 0;
 	char at[TIME_ISO_MAX];
 	json_t *list;

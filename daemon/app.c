@@ -13,6 +13,7 @@ app_init(struct app *app, struct config *cfg)
 {
 	pthread_mutex_init(&app->config_lock, NULL);
 	pthread_mutex_init(&app->reload_lock, NULL);
+	pthread_mutex_init(&app->login_lock, NULL);
 	app->config = cfg;
 	app->config_generation = 1;
 }
@@ -24,6 +25,7 @@ app_clear(struct app *app)
 	app->config = NULL;
 	pthread_mutex_destroy(&app->config_lock);
 	pthread_mutex_destroy(&app->reload_lock);
+	pthread_mutex_destroy(&app->login_lock);
 }
 
 const struct config *

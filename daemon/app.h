@@ -1,7 +1,6 @@
 /*
- * app — what the threads share: the configuration in force, the HTTP
- * thread's own database connection, login rate limits, the clock, and
- * the other threads to wake.  Built by main.c, which owns every pointer
+ * app — what the threads share: the configuration in force, login rate
+ * limits, the clock, and the other threads to wake.  Built by main.c, which owns every pointer
  * in it.
  *
  * The configuration is a snapshot (config.h) behind one accessor:
@@ -35,7 +34,14 @@ typedef void (*app_reloaded_fn)(struct app *app, const struct config *before,
     const struct config *now);
 
 struct app {
-	struct db *db;			/* used by the HTTP thread only */
+	/*
+	 * The login rate limits (ratelimit.h: not thread-safe), used by the
+	 * HTTP threads under login_lock, which is held from the check to the
+	 * count: one password is verified at a time, as when one thread
+	 * served every request, so parallel attempts neither slip past the
+	 * limit nor take Argon2's 64 MiB each at once.
+	 */
+	pthread_mutex_t login_lock;
 	struct ratelimit *login_by_addr;
 	struct ratelimit *login_by_name;
 	int64_t (*now)(void);		/* the clock; main.c passes the real one */

@@ -3,6 +3,7 @@
  */
 #include "auth.h"
 
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -340,14 +341,26 @@ auth_user_get(struct db *db, int64_t id, struct auth_user *out)
 	return rc;
 }
 
+/*
+ * A hash verified when the login is unknown, so that timing does not tell;
+ * made once, whichever HTTP thread needs it first.
+ */
+static char auth_dummy[crypto_pwhash_STRBYTES];
+static pthread_once_t auth_dummy_once = PTHREAD_ONCE_INIT;
+
+static void
+auth_dummy_make(void)
+{
+	if (auth_hash_password("rappel-dummy-password", auth_dummy) < 0)
+		auth_dummy[0] = '\0';
+}
+
 int
 auth_check_password(struct db *db, const char *login, const char *password,
     struct auth_user *out)
 {
 	DB_SQL(sql, "SELECT " AUTH_USER_COLUMNS ", password_hash "
 	    "FROM users WHERE login = ?");
-	/* Verified when the login is unknown, so that timing does not tell. */
-	static char dummy[crypto_pwhash_STRBYTES];
 	char hash[crypto_pwhash_STRBYTES] = "";
 	sqlite3_stmt *st = db_stmt(db, sql);
 	bool found = false, ok;
@@ -364,9 +377,10 @@ auth_check_password(struct db *db, const char *login, const char *password,
 	sqlite3_reset(st);
 	auth_init();
 	if (!found) {
-		if (dummy[0] == '\0' && auth_hash_password("rappel-dummy-password", dummy) < 0)
+		pthread_once(&auth_dummy_once, auth_dummy_make);
+		if (auth_dummy[0] == '\0')
 			return -1;
-		if (crypto_pwhash_str_verify(dummy, password, strlen(password)) == 0)
+		if (crypto_pwhash_str_verify(auth_dummy, password, strlen(password)) == 0)
 			log_err("auth: the dummy password matched");
 		return -1;
 	}

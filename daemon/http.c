@@ -22,9 +22,9 @@
  *  11. handler
  *
  * Connections: at most HTTP_CONNECTION_LIMIT, HTTP_PER_ADDRESS_LIMIT from
- * one address; each has deadlines (struct http_conn), enforced by a
- * watchdog thread, for its headers and for its whole request, however
- * slowly the bytes trickle in.
+ * one address, each served by a thread of its own (http_pool.h); each has
+ * deadlines (struct http_conn), enforced by a watchdog thread, for its
+ * headers and for its whole request, however slowly the bytes trickle in.
  */
 #include "http.h"
 
@@ -43,6 +43,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "http_pool.h"
 #include "log.h"
 #include "timeutil.h"
 
@@ -70,28 +71,16 @@ struct http_conn {
 	bool shut;		/* shut down by the watchdog */
 };
 
-/*
- * The answer a handler chose to keep (http_reply_keep()): one
- * MHD_Response, reference-counted by libmicrohttpd, sent as it is to every
- * client asking for the same key while the database stamp stays the same.
- * Only the HTTP thread touches it, and http_stop() once that has ended.
- */
-struct http_kept {
-	char *key;
-	struct db_stamp stamp;
-	struct MHD_Response *resp;
-};
-
 struct http_server {
 	struct MHD_Daemon *mhd;
 	struct app *app;
 	const struct http_files *files;	/* the panel's files; may be NULL */
 	char *tls_cert;
 	char *tls_key;
-	struct http_kept kept;
-	unsigned open;			/* connections; only the HTTP thread counts */
+	struct http_pool *pool;		/* the requests' database connections */
 	char hostname[256];		/* this machine's name, for the Host check */
-	pthread_mutex_t lock;		/* conns, stopping */
+	pthread_mutex_t lock;		/* conns, open, stopping */
+	unsigned open;			/* connections */
 	pthread_cond_t wake;
 	struct http_conn *conns;
 	bool stopping;
@@ -178,7 +167,7 @@ http_header_security(struct MHD_Response *resp, bool cacheable)
 	MHD_add_response_header(resp, "Cache-Control", cacheable ? "no-cache" : "no-store");
 }
 
-/* Answers by status class, for /metrics; the HTTP thread writes, any thread reads. */
+/* Answers by status class, for /metrics; the HTTP threads write, any thread reads. */
 static _Atomic uint64_t http_counts[6];
 
 uint64_t
@@ -229,21 +218,19 @@ http_queue(struct http_req *req, unsigned status, struct MHD_Response *resp)
 	return r;
 }
 
-static void
-http_kept_clear(struct http_kept *k)
-{
-	if (k->resp)
-		MHD_destroy_response(k->resp);	/* freed once the last client has it */
-	free(k->key);
-	memset(k, 0, sizeof(*k));
-}
-
+/*
+ * The answer a handler chose to keep (http_reply_keep()): one
+ * MHD_Response, reference-counted by libmicrohttpd, sent as it is to every
+ * client asking for the same key while the stamp of the request's database
+ * connection stays the same.  Each connection of the pool keeps its own
+ * (http_pool.h), touched only by the request that holds the connection.
+ */
 int
 http_reply_kept(struct http_req *req, const char *key, struct db_stamp *stamp)
 {
-	struct http_kept *k = &req->srv->kept;
+	struct http_kept *k = &req->dbc->kept;
 
-	if (db_stamp(req->app->db, stamp) < 0) {
+	if (db_stamp(req->db, stamp) < 0) {
 		stamp->own = -1;	/* no stamp reads -1: the answer kept under it is never served */
 		return -1;
 	}
@@ -257,7 +244,7 @@ int
 http_reply_keep(struct http_req *req, const char *key, const struct db_stamp *stamp,
     char *json, size_t len)
 {
-	struct http_kept *k = &req->srv->kept;
+	struct http_kept *k = &req->dbc->kept;
 	struct MHD_Response *resp = MHD_create_response_from_buffer(len, json,
 	    MHD_RESPMEM_MUST_FREE);
 
@@ -265,7 +252,9 @@ http_reply_keep(struct http_req *req, const char *key, const struct db_stamp *st
 		fatal("http: cannot create a response");
 	MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
 	http_header_security(resp, false);
-	http_kept_clear(k);
+	if (k->resp)
+		MHD_destroy_response(k->resp);	/* freed once the last client has it */
+	free(k->key);
 	/* under a stamp that could not be read (own -1) it is kept but never served */
 	if ((k->key = strdup(key)) == NULL)
 		fatal("http: out of memory");
@@ -324,7 +313,7 @@ http_reply_json(struct http_req *req, unsigned status, json_t *body)
 	char *text;
 
 	/* a write that failed on a full disk: say so, and what to do */
-	if (status == 500 && req->app && req->app->db && db_take_full(req->app->db)) {
+	if (status == 500 && req->db && db_take_full(req->db)) {
 		log_err("http: %s %s refused: the disk is full", req->method, req->path);
 		json_decref(body);
 		status = 507;
@@ -435,13 +424,13 @@ http_authenticate(struct http_req *req)
 	const char *sent;
 
 	if (authz && strncasecmp(authz, "Bearer ", 7) == 0) {
-		req->authenticated = auth_token_check(req->app->db, authz + 7, req->now,
+		req->authenticated = auth_token_check(req->db, authz + 7, req->now,
 		    &req->user) == 0;
 		return;
 	}
 	cookie = MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND,
 	    HTTP_SESSION_COOKIE);
-	if (cookie == NULL || auth_session_check(req->app->db, cookie, req->now, &req->user,
+	if (cookie == NULL || auth_session_check(req->db, cookie, req->now, &req->user,
 	    csrf) < 0)
 		return;
 	req->authenticated = true;
@@ -664,6 +653,7 @@ http_on_request(void *cls, struct MHD_Connection *conn, const char *url,
 {
 	struct http_server *srv = cls;
 	struct http_req *req = *con_cls;
+	char why[256];
 	int r;
 
 	(void)version;
@@ -679,6 +669,13 @@ http_on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		req->now = srv->app->now();
 		req->cfg = app_config(srv->app);	/* this request's snapshot, to the end */
 		http_client_addr(req);
+		if ((req->dbc = http_pool_take(srv->pool, why, sizeof(why))) == NULL) {
+			log_err("http: %s", why);
+			r = http_reply_fail(req, 503, "database", NULL,
+			    "La base de données ne répond pas.");
+			return r == MHD_YES ? MHD_YES : MHD_NO;
+		}
+		req->db = req->dbc->db;
 		if (http_check_headers(req, &r) < 0)
 			return r == MHD_YES ? MHD_YES : MHD_NO;
 		http_conn_deadline(srv, http_conn_of(conn), req->route &&
@@ -722,6 +719,7 @@ http_on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		free(req->headers[i]);
 	json_decref(req->json);
 	buf_free(&req->body);
+	http_pool_give(req->srv->pool, req->dbc);
 	config_free(req->cfg);
 	free(req->path);
 	free(req);
@@ -733,7 +731,7 @@ http_on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
  * list is a megabyte of JSON, built by SQLite, then copied) goes back to the
  * system: glibc keeps freed pages in its arenas otherwise, 2 to 3 MiB
  * after the panel's contact page was loaded by a few clients.  So do the
- * pages SQLite cached for this thread's connection (the whole contact
+ * pages SQLite cached for the pool's free connections (the whole contact
  * table): they are read again, from the system's cache, when the list
  * must be built again.  It costs a walk of the free lists, once per quiet
  * moment.
@@ -745,9 +743,12 @@ http_on_connection(void *cls, struct MHD_Connection *conn, void **socket_ctx,
 	struct http_server *srv = cls;
 	struct http_conn *c = *socket_ctx;
 	const union MHD_ConnectionInfo *ci;
+	bool last;
 
 	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		pthread_mutex_lock(&srv->lock);
 		srv->open++;
+		pthread_mutex_unlock(&srv->lock);
 		ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
 		if (ci == NULL || (c = calloc(1, sizeof(*c))) == NULL)
 			return;	/* no deadline for it: the idle timeout still applies */
@@ -764,20 +765,21 @@ http_on_connection(void *cls, struct MHD_Connection *conn, void **socket_ctx,
 	}
 	if (code != MHD_CONNECTION_NOTIFY_CLOSED)
 		return;
+	pthread_mutex_lock(&srv->lock);
 	if (c) {
-		pthread_mutex_lock(&srv->lock);
 		if (c->prev)
 			c->prev->next = c->next;
 		else
 			srv->conns = c->next;
 		if (c->next)
 			c->next->prev = c->prev;
-		pthread_mutex_unlock(&srv->lock);
 		free(c);
 		*socket_ctx = NULL;
 	}
-	if (srv->open > 0 && --srv->open == 0) {
-		sqlite3_db_release_memory(db_handle(srv->app->db));
+	last = srv->open > 0 && --srv->open == 0;
+	pthread_mutex_unlock(&srv->lock);
+	if (last) {
+		http_pool_release_memory(srv->pool);
 		malloc_trim(0);
 	}
 }
@@ -815,12 +817,14 @@ http_start(struct app *app, const struct config *cfg, const struct http_files *f
     char *err, size_t errlen)
 {
 	struct http_server *srv = calloc(1, sizeof(*srv));
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
+	    MHD_USE_POLL | MHD_USE_ERROR_LOG;
 
 	if (srv == NULL)
 		fatal("http: out of memory");
 	srv->app = app;
 	srv->files = files;
+	srv->pool = http_pool_new(cfg->db_path);
 	pthread_mutex_init(&srv->lock, NULL);
 	pthread_cond_init(&srv->wake, NULL);
 	if (gethostname(srv->hostname, sizeof(srv->hostname) - 1) < 0)
@@ -864,6 +868,7 @@ http_start(struct app *app, const struct config *cfg, const struct http_files *f
 fail:
 	pthread_cond_destroy(&srv->wake);
 	pthread_mutex_destroy(&srv->lock);
+	http_pool_free(srv->pool);
 	free(srv->tls_cert);
 	free(srv->tls_key);
 	free(srv);
@@ -885,7 +890,7 @@ http_stop(struct http_server *srv)
 	MHD_stop_daemon(srv->mhd);	/* notifies every close: conns ends empty */
 	pthread_cond_destroy(&srv->wake);
 	pthread_mutex_destroy(&srv->lock);
-	http_kept_clear(&srv->kept);
+	http_pool_free(srv->pool);	/* every request has given its connection back */
 	free(srv->tls_cert);
 	free(srv->tls_key);
 	free(srv);

@@ -2,8 +2,12 @@
  * http — the libmicrohttpd server: reads requests (bodies capped per
  * route), authenticates them (session cookie + CSRF token, or bearer
  * token), routes them to the api_* handlers and writes JSON answers with
- * the security headers.  One internal polling thread serves every
- * connection, so handlers run one at a time on app->db.
+ * the security headers.  Each client connection has a thread of its own,
+ * so handlers run at the same time, each on the database connection its
+ * request took from the server's pool (req->db, http_pool.h): a long
+ * import or export holds up nobody.  What handlers share besides the
+ * database is made for it: the configuration (app_config()), the
+ * pokes, the login rate limits (app.h: login_lock).
  *
  * A request's state (struct http_req) is allocated when its headers
  * arrive and freed in one place, the completion callback.
@@ -28,6 +32,7 @@
 
 struct http_server;
 struct http_req;
+struct http_conn_db;
 
 typedef int (*http_handler)(struct http_req *req);
 
@@ -35,6 +40,8 @@ struct http_req {
 	struct MHD_Connection *conn;
 	struct http_server *srv;
 	struct app *app;
+	struct db *db;			/* this request's connection, from the pool */
+	struct http_conn_db *dbc;	/* which holds it, with its kept answer */
 	const struct config *cfg;	/* the configuration in force when the request
 					   was dispatched (a reference, released at
 					   completion); NULL before */

@@ -212,7 +212,6 @@ main(int argc, char **argv)
 	log_info("rappeld: starting version=%s schema=%d database=%s statements=%d",
 	    RAPPEL_VERSION, db_version(db), cfg->db_path, n);
 	app_init(&app, (struct config *)config_ref(cfg));	/* cfg: main's own reference */
-	app.db = db;
 	app.now = main_now;
 	app.reloaded = main_reloaded;
 	/* first, so that every change from now on is reported to today's webhooks */

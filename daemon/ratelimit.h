@@ -1,7 +1,8 @@
 /*
  * ratelimit — counts failures per key (an address, a login) in a sliding
  * window and blocks a key that failed too often.  Pure logic, in memory,
- * time passed in.  Not thread-safe: one owner (the HTTP thread).
+ * time passed in.  Not thread-safe: its owner serialises the calls (the
+ * HTTP threads hold app->login_lock).
  *
  * A key is blocked once it has max_failures failures less than window
  * seconds apart; it stays blocked for block seconds after the last one.

@@ -8,7 +8,9 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -2013,6 +2015,108 @@ START_TEST(test_users_admin_only)
 }
 END_TEST
 
+/* ---- 20. a big import blocks nobody --------------------------------------- */
+
+#define BIG_IMPORT_LINES 20000
+
+struct big_import {
+	struct e2e_client c;
+	char *csv;
+	size_t len;
+	struct e2e_resp r;
+	long status;
+	atomic_bool done;
+};
+
+static void *
+big_import_run(void *arg)
+{
+	struct big_import *b = arg;
+
+	b->status = import_bytes(&b->c, b->csv, b->len, NULL, &b->r);
+	atomic_store(&b->done, true);
+	return NULL;
+}
+
+/*
+ * True while another connection holds the database's write lock: a
+ * BEGIN IMMEDIATE that cannot wait answers SQLITE_BUSY (WAL: one writer).
+ * When it gets the lock, it gives it back at once.
+ */
+static bool
+writer_busy(sqlite3 *db)
+{
+	int rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+
+	if (rc == SQLITE_OK)
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	return rc == SQLITE_BUSY;
+}
+
+/*
+ * While an import of 20,000 lines is in its transaction, the panel's other
+ * requests are answered: the import's write lock is seen held before they
+ * are sent and still held, the import still unanswered, once they have
+ * all come back.  Nothing but the order of events is asserted.  Then the
+ * import ends with all its lines, in one piece.
+ */
+START_TEST(test_import_blocks_nobody)
+{
+	struct big_import *b = calloc(1, sizeof(*b));
+	struct buf csv = { 0 };
+	struct e2e_resp r;
+	pthread_t th;
+	sqlite3 *db;
+	json_t *j;
+	int i;
+
+	ck_assert_ptr_nonnull(b);
+	buf_printf(&csv, "Prénom;Nom;Téléphone\n");
+	for (i = 0; i < BIG_IMPORT_LINES; i++)
+		buf_printf(&csv, "Prénom%d;Grand Import %d;06 %02d %02d %02d %02d\n", i, i,
+		    40 + i / 1000000, i / 10000 % 100, i / 100 % 100, i % 100);
+	b->len = csv.len;
+	b->csv = buf_steal(&csv);
+	ck_assert_int_eq(sqlite3_open_v2(E.db, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+	e2e_client_init(&b->c);
+	ck_assert_int_eq(e2e_login(&E, &b->c, E2E_ADMIN, E2E_ADMIN_PW), 200);
+	ck_assert_int_eq(pthread_create(&th, NULL, big_import_run, b), 0);
+	while (!writer_busy(db) && !atomic_load(&b->done))
+		e2e_sleep_ms(2);
+	ck_assert_msg(!atomic_load(&b->done), "the import ended before it was seen writing");
+
+	ck_assert_int_eq(e2e_request(&E, &A, "GET", "/healthz", NULL, NULL, 0, &r), 200);
+	e2e_resp_free(&r);
+	j = e2e_get(&E, &A, "/api/v1/status");
+	ck_assert_ptr_nonnull(json_object_get(j, "queue"));
+	json_decref(j);
+	j = e2e_get(&E, &A, "/api/v1/contacts?q=grand");
+	ck_assert_msg(json_array_size(j) == 0, "the list waited for the import to commit "
+	    "(%zu found)", json_array_size(j));
+	json_decref(j);
+	ck_assert_msg(writer_busy(db) && !atomic_load(&b->done),
+	    "the other requests waited for the import");
+
+	ck_assert_int_eq(pthread_join(th, NULL), 0);
+	ck_assert_msg(b->status == 200, "import: %ld %s", b->status, b->r.body);
+	ck_assert_int_eq(json_integer_value(json_object_get(b->r.json, "created")),
+	    BIG_IMPORT_LINES);
+	{
+		sqlite3_stmt *st;
+		ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT count(*) FROM contacts WHERE "
+		    "last_name LIKE 'Grand Import %'", -1, &st, NULL), SQLITE_OK);
+		ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+		ck_assert_int_eq(sqlite3_column_int(st, 0), BIG_IMPORT_LINES);
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(db);
+	e2e_resp_free(&b->r);
+	e2e_client_free(&b->c);
+	free(b->csv);
+	free(b);
+}
+END_TEST
+
 /* ---- suite ------------------------------------------------------------ */
 
 static TCase *
@@ -3387,6 +3491,8 @@ api_suite(void)
 	tcase_add_test(tc, test_login_rate_limit_address);
 	tc = tcase(s, "slowloris", true);
 	tcase_add_test(tc, test_slowloris);
+	tc = tcase(s, "concurrency", true);
+	tcase_add_test(tc, test_import_blocks_nobody);
 	tc = tcase(s, "body deadline", true);
 	tcase_set_tags(tc, "slow");
 	tcase_set_timeout(tc, 120);
