@@ -43,6 +43,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "http_names.h"
 #include "http_pool.h"
 #include "log.h"
 #include "timeutil.h"
@@ -218,33 +219,31 @@ http_queue(struct http_req *req, unsigned status, struct MHD_Response *resp)
 	return r;
 }
 
+/* http_send() with status 200, for the kept answer (under the pool's lock). */
+static int
+http_send_kept(void *arg, struct MHD_Response *resp)
+{
+	return http_send(arg, 200, resp);
+}
+
 /*
  * The answer a handler chose to keep (http_reply_keep()): one
  * MHD_Response, reference-counted by libmicrohttpd, sent as it is to every
- * client asking for the same key while the stamp of the request's database
- * connection stays the same.  Each connection of the pool keeps its own
- * (http_pool.h), touched only by the request that holds the connection.
+ * client asking for the same key while the pool's generation stays the
+ * same (http_pool.h); stamp->own holds the generation.
  */
 int
 http_reply_kept(struct http_req *req, const char *key, struct db_stamp *stamp)
 {
-	struct http_kept *k = &req->dbc->kept;
-
-	if (db_stamp(req->db, stamp) < 0) {
-		stamp->own = -1;	/* no stamp reads -1: the answer kept under it is never served */
-		return -1;
-	}
-	if (k->resp == NULL || strcmp(k->key, key) != 0 || k->stamp.own != stamp->own ||
-	    k->stamp.others != stamp->others)
-		return -1;
-	return http_send(req, 200, k->resp);
+	stamp->others = 0;
+	stamp->own = http_pool_stamp(req->srv->pool);	/* -1: never served */
+	return http_pool_kept(req->srv->pool, key, stamp->own, http_send_kept, req);
 }
 
 int
 http_reply_keep(struct http_req *req, const char *key, const struct db_stamp *stamp,
     char *json, size_t len)
 {
-	struct http_kept *k = &req->dbc->kept;
 	struct MHD_Response *resp = MHD_create_response_from_buffer(len, json,
 	    MHD_RESPMEM_MUST_FREE);
 
@@ -252,15 +251,35 @@ http_reply_keep(struct http_req *req, const char *key, const struct db_stamp *st
 		fatal("http: cannot create a response");
 	MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
 	http_header_security(resp, false);
-	if (k->resp)
-		MHD_destroy_response(k->resp);	/* freed once the last client has it */
-	free(k->key);
 	/* under a stamp that could not be read (own -1) it is kept but never served */
-	if ((k->key = strdup(key)) == NULL)
-		fatal("http: out of memory");
-	k->stamp = *stamp;
-	k->resp = resp;
-	return http_send(req, 200, resp);
+	return http_pool_keep(req->srv->pool, key, stamp->own, resp, http_send_kept, req);
+}
+
+/*
+ * Borrows a database connection for req (http_pool.h), while its
+ * credentials are checked, then while its handler runs.  -1 (logged) when
+ * the database cannot be opened: the caller answers 503.
+ */
+static int
+http_db_take(struct http_req *req)
+{
+	char why[256];
+
+	if (req->dbc == NULL &&
+	    (req->dbc = http_pool_take(req->srv->pool, why, sizeof(why))) == NULL) {
+		log_err("http: %s", why);
+		return -1;
+	}
+	req->db = req->dbc->db;
+	return 0;
+}
+
+static void
+http_db_give(struct http_req *req)
+{
+	http_pool_give(req->srv->pool, req->dbc);
+	req->dbc = NULL;
+	req->db = NULL;
 }
 
 int
@@ -458,46 +477,6 @@ http_role_allowed(const struct http_req *req)
 	return true;
 }
 
-/* The host part of a Host header or of an Origin's authority: [v6], name or address. */
-static void
-http_host_name(const char *host, char *out, size_t size)
-{
-	size_t n;
-
-	if (host[0] == '[') {
-		n = strcspn(host + 1, "]");
-		snprintf(out, size, "%.*s", (int)n, host + 1);
-		return;
-	}
-	n = strcspn(host, ":");
-	snprintf(out, size, "%.*s", (int)n, host);
-	n = strlen(out);
-	if (n && out[n - 1] == '.')	/* "localhost." is localhost */
-		out[n - 1] = '\0';
-}
-
-/* True when name is in list, a comma-separated list of names (spaces ignored), or list is "*". */
-static bool
-http_name_listed(const char *list, const char *name)
-{
-	size_t n = strlen(name), len;
-	const char *p = list;
-
-	if (list == NULL)
-		return false;
-	if (strcmp(list, "*") == 0)
-		return true;
-	while (*p) {
-		while (*p == ' ' || *p == ',')
-			p++;
-		len = strcspn(p, ", ");
-		if (len == n && len && strncasecmp(p, name, n) == 0)
-			return true;
-		p += len;
-	}
-	return false;
-}
-
 /*
  * True when the Host header names this panel: an address, localhost, this
  * machine's name (or NAME.local), or a name of [http] hosts.  A web page
@@ -524,27 +503,12 @@ http_host_allowed(struct http_req *req)
 	return http_name_listed(req->cfg->http_hosts, name);
 }
 
-/*
- * True unless a state-changing request carries an Origin (a browser) that
- * is not the address it was sent to: another site's page posting here.
- */
+/* True unless another site's page posts here (http_names.h). */
 static bool
 http_origin_allowed(struct http_req *req)
 {
-	const char *origin = http_header(req, "Origin");
-	const char *host = http_header(req, MHD_HTTP_HEADER_HOST);
-	const char *authority;
-
-	if (origin == NULL || strcmp(req->method, "GET") == 0 ||
-	    strcmp(req->method, "HEAD") == 0 || strcmp(req->method, "OPTIONS") == 0)
-		return true;
-	if (strncasecmp(origin, "http://", 7) == 0)
-		authority = origin + 7;
-	else if (strncasecmp(origin, "https://", 8) == 0)
-		authority = origin + 8;
-	else
-		return false;	/* "null": a sandboxed page, a file, a redirect */
-	return host != NULL && strcasecmp(authority, host) == 0;
+	return http_origin_matches(req->method, http_header(req, "Origin"),
+	    http_header(req, MHD_HTTP_HEADER_HOST));
 }
 
 /* True when the body is declared as JSON ("application/json", perhaps with a charset). */
@@ -582,8 +546,11 @@ http_check_headers(struct http_req *req, int *answer)
 	} else {
 		req->route = api_route_find(req->method, req->path, req->ids, &path_known);
 		public = req->route && (req->route->flags & HTTP_PUBLIC);
+		if (!public && http_db_take(req) < 0)
+			goto unavailable;
 		if (!public)
 			http_authenticate(req);
+		http_db_give(req);
 		if (!public && !req->authenticated) {
 			if (req->csrf_refused) {
 				*answer = http_reply_fail(req, 403, "csrf", NULL, "Jeton CSRF absent "
@@ -627,6 +594,9 @@ http_check_headers(struct http_req *req, int *answer)
 		return -1;
 	}
 	return 0;
+unavailable:
+	*answer = http_reply_fail(req, 503, "database", NULL, "La base de données ne répond pas.");
+	return -1;
 }
 
 /* Once the body is complete: parses the JSON, runs the handler. */
@@ -635,6 +605,9 @@ http_dispatch(struct http_req *req)
 {
 	if (req->web)
 		return req->srv->files->serve(req);
+	if (http_db_take(req) < 0)
+		return http_reply_fail(req, 503, "database", NULL,
+		    "La base de données ne répond pas.");
 	if (!(req->route->flags & HTTP_RAW_BODY) && req->body.len > 0) {
 		json_error_t jerr;
 		req->json = json_loadb(req->body.data, req->body.len, JSON_REJECT_DUPLICATES,
@@ -653,7 +626,6 @@ http_on_request(void *cls, struct MHD_Connection *conn, const char *url,
 {
 	struct http_server *srv = cls;
 	struct http_req *req = *con_cls;
-	char why[256];
 	int r;
 
 	(void)version;
@@ -669,13 +641,6 @@ http_on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		req->now = srv->app->now();
 		req->cfg = app_config(srv->app);	/* this request's snapshot, to the end */
 		http_client_addr(req);
-		if ((req->dbc = http_pool_take(srv->pool, why, sizeof(why))) == NULL) {
-			log_err("http: %s", why);
-			r = http_reply_fail(req, 503, "database", NULL,
-			    "La base de données ne répond pas.");
-			return r == MHD_YES ? MHD_YES : MHD_NO;
-		}
-		req->db = req->dbc->db;
 		if (http_check_headers(req, &r) < 0)
 			return r == MHD_YES ? MHD_YES : MHD_NO;
 		http_conn_deadline(srv, http_conn_of(conn), req->route &&
@@ -700,6 +665,7 @@ http_on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		return MHD_YES;
 	req->now = srv->app->now();
 	r = http_dispatch(req);
+	http_db_give(req);	/* the answer is queued: it needs no database */
 	return r == MHD_YES ? MHD_YES : MHD_NO;
 }
 
@@ -719,7 +685,7 @@ http_on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		free(req->headers[i]);
 	json_decref(req->json);
 	buf_free(&req->body);
-	http_pool_give(req->srv->pool, req->dbc);
+	http_db_give(req);	/* none: a request ends with its handler */
 	config_free(req->cfg);
 	free(req->path);
 	free(req);

@@ -3,9 +3,9 @@
  * route), authenticates them (session cookie + CSRF token, or bearer
  * token), routes them to the api_* handlers and writes JSON answers with
  * the security headers.  Each client connection has a thread of its own,
- * so handlers run at the same time, each on the database connection its
- * request took from the server's pool (req->db, http_pool.h): a long
- * import or export holds up nobody.  What handlers share besides the
+ * so handlers run at the same time, each on a database connection its
+ * request borrowed from the server's pool (req->db, http_pool.h): a long
+ * import or export holds up nobody else.  What handlers share besides the
  * database is made for it: the configuration (app_config()), the
  * pokes, the login rate limits (app.h: login_lock).
  *
@@ -40,8 +40,10 @@ struct http_req {
 	struct MHD_Connection *conn;
 	struct http_server *srv;
 	struct app *app;
-	struct db *db;			/* this request's connection, from the pool */
-	struct http_conn_db *dbc;	/* which holds it, with its kept answer */
+	struct db *db;			/* borrowed from the server's pool while the
+					   credentials are checked and while the
+					   handler runs (http_pool.h); else NULL */
+	struct http_conn_db *dbc;	/* the pool's record of it */
 	const struct config *cfg;	/* the configuration in force when the request
 					   was dispatched (a reference, released at
 					   completion); NULL before */

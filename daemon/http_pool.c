@@ -11,28 +11,18 @@
 #include "log.h"
 
 struct http_pool {
-	pthread_mutex_t lock;		/* free, nfree */
+	pthread_mutex_t lock;		/* everything below */
+	pthread_cond_t given;		/* a connection was given back */
 	struct http_conn_db *free;	/* the last given back first */
-	unsigned nfree;
+	unsigned open;			/* connections, free or held */
 	char *path;
+	struct db *watch;		/* never writes: its data_version is the
+					   generation (http_pool.h); opened at the
+					   first look */
+	char *kept_key;
+	int64_t kept_gen;
+	struct MHD_Response *kept;
 };
-
-static void
-http_kept_clear(struct http_kept *k)
-{
-	if (k->resp)
-		MHD_destroy_response(k->resp);	/* freed once the last client has it */
-	free(k->key);
-	memset(k, 0, sizeof(*k));
-}
-
-static void
-http_conn_db_close(struct http_conn_db *c)
-{
-	http_kept_clear(&c->kept);
-	db_close(c->db);
-	free(c);
-}
 
 struct http_pool *
 http_pool_new(const char *path)
@@ -42,6 +32,7 @@ http_pool_new(const char *path)
 	if (pool == NULL || (pool->path = strdup(path)) == NULL)
 		fatal("http: out of memory");
 	pthread_mutex_init(&pool->lock, NULL);
+	pthread_cond_init(&pool->given, NULL);
 	return pool;
 }
 
@@ -51,11 +42,13 @@ http_pool_take(struct http_pool *pool, char *err, size_t errlen)
 	struct http_conn_db *c;
 
 	pthread_mutex_lock(&pool->lock);
+	while (pool->free == NULL && pool->open >= HTTP_POOL_MAX)
+		pthread_cond_wait(&pool->given, &pool->lock);
 	c = pool->free;
-	if (c) {
+	if (c)
 		pool->free = c->next;
-		pool->nfree--;
-	}
+	else
+		pool->open++;	/* one more, opened below */
 	pthread_mutex_unlock(&pool->lock);
 	if (c) {
 		c->next = NULL;
@@ -65,6 +58,10 @@ http_pool_take(struct http_pool *pool, char *err, size_t errlen)
 		fatal("http: out of memory");
 	if ((c->db = db_open(pool->path, err, errlen)) == NULL) {
 		free(c);
+		pthread_mutex_lock(&pool->lock);
+		pool->open--;
+		pthread_cond_signal(&pool->given);
+		pthread_mutex_unlock(&pool->lock);
 		return NULL;
 	}
 	return c;
@@ -76,15 +73,69 @@ http_pool_give(struct http_pool *pool, struct http_conn_db *c)
 	if (c == NULL)
 		return;
 	pthread_mutex_lock(&pool->lock);
-	if (pool->nfree < HTTP_POOL_IDLE) {
-		c->next = pool->free;
-		pool->free = c;
-		pool->nfree++;
-		c = NULL;
-	}
+	c->next = pool->free;
+	pool->free = c;
+	pthread_cond_signal(&pool->given);
 	pthread_mutex_unlock(&pool->lock);
-	if (c)
-		http_conn_db_close(c);
+}
+
+int64_t
+http_pool_stamp(struct http_pool *pool)
+{
+	struct db_stamp now;
+	char err[256];
+	int64_t gen = -1;
+
+	pthread_mutex_lock(&pool->lock);
+	if (pool->watch == NULL && (pool->watch = db_open(pool->path, err, sizeof(err))) == NULL)
+		log_err("http: %s", err);
+	if (pool->watch && db_stamp(pool->watch, &now) == 0)
+		gen = now.others;
+	pthread_mutex_unlock(&pool->lock);
+	return gen;
+}
+
+int
+http_pool_kept(struct http_pool *pool, const char *key, int64_t gen,
+    int (*send)(void *arg, struct MHD_Response *resp), void *arg)
+{
+	int r = -1;
+
+	pthread_mutex_lock(&pool->lock);
+	if (pool->kept && gen >= 0 && pool->kept_gen == gen && strcmp(pool->kept_key, key) == 0)
+		r = send(arg, pool->kept);
+	pthread_mutex_unlock(&pool->lock);
+	return r;
+}
+
+static void
+http_pool_drop_kept(struct http_pool *pool)
+{
+	if (pool->kept)
+		MHD_destroy_response(pool->kept);	/* freed once the last client has it */
+	free(pool->kept_key);
+	pool->kept = NULL;
+	pool->kept_key = NULL;
+}
+
+int
+http_pool_keep(struct http_pool *pool, const char *key, int64_t gen,
+    struct MHD_Response *resp, int (*send)(void *arg, struct MHD_Response *resp),
+    void *arg)
+{
+	char *copy = strdup(key);
+	int r;
+
+	if (copy == NULL)
+		fatal("http: out of memory");
+	pthread_mutex_lock(&pool->lock);
+	http_pool_drop_kept(pool);
+	pool->kept = resp;
+	pool->kept_key = copy;
+	pool->kept_gen = gen;
+	r = send(arg, resp);
+	pthread_mutex_unlock(&pool->lock);
+	return r;
 }
 
 void
@@ -108,8 +159,12 @@ http_pool_free(struct http_pool *pool)
 		return;
 	for (c = pool->free; c; c = next) {
 		next = c->next;
-		http_conn_db_close(c);
+		db_close(c->db);
+		free(c);
 	}
+	http_pool_drop_kept(pool);
+	db_close(pool->watch);
+	pthread_cond_destroy(&pool->given);
 	pthread_mutex_destroy(&pool->lock);
 	free(pool->path);
 	free(pool);

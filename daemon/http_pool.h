@@ -1,44 +1,45 @@
 /*
- * http_pool — the HTTP server's database connections.  Private to http.c.
+ * http_pool — the HTTP server's database connections and its kept answer.
+ * Private to http.c.
  *
  * libmicrohttpd runs a thread per client connection (http.c), so that a
- * long request (a CSV import of 120,000 lines, an export) holds its own
- * connection only and the panel's other requests go on.  Each request
- * takes a database connection from this pool when its headers arrive and
- * gives it back when it is complete: a struct db is used by one thread at
- * a time, as SQLite's multi-thread mode requires (db.c opens with
- * SQLITE_OPEN_NOMUTEX), and every request sees the same WAL, PRAGMAs and
- * busy timeout as the other threads (db_open()).  A connection is opened
- * when none is free; HTTP_POOL_IDLE of them are kept, with their prepared
- * statements, between requests; more are closed when given back.
+ * long request (a CSV import of 120,000 lines, an export) holds up its
+ * own client only.  A request borrows a database connection from this
+ * pool for the work that needs one (its credentials, then its handler)
+ * and gives it back as soon as that is done, not while its body arrives
+ * or its answer leaves.  A struct db is thus used by one thread at a time,
+ * as SQLite's multi-thread mode requires (db.c opens with
+ * SQLITE_OPEN_NOMUTEX), with db_open()'s WAL, PRAGMAs and busy timeout.
  *
- * Each connection keeps the answer its last listing chose to keep
- * (http_reply_keep()): the stamp that guards it (db_stamp()) is this
- * connection's own.  The pool hands out the connection given back last,
- * so a quiet panel finds its answer there.
+ * At most HTTP_POOL_MAX connections exist; a request finding none free
+ * waits for one.  That bounds what fifty clients of the panel cost
+ * (SQLite's page cache is per connection, and building the same big
+ * answer on fifty connections at once costs fifty times its memory)
+ * while an import or an export leaves the others to the panel.
+ *
+ * The kept answer (http_reply_keep()) is one for the server, whichever
+ * connection built it, guarded by a generation: the PRAGMA data_version
+ * of one more connection of the pool's own, which never writes, so that
+ * every commit by any other connection, of this process or another,
+ * moves it on.  A request reads it before its own reads: an answer built
+ * under a generation was built from all that was committed before it,
+ * and is served only while the generation has not moved.
  */
 #ifndef RAPPEL_HTTP_POOL_H
 #define RAPPEL_HTTP_POOL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "db.h"
 
-#define HTTP_POOL_IDLE 4	/* connections kept open between requests */
+#define HTTP_POOL_MAX 4		/* database connections of the HTTP threads */
 
 struct MHD_Response;
-
-/* The answer kept for a key under a stamp (http.c). */
-struct http_kept {
-	char *key;
-	struct db_stamp stamp;
-	struct MHD_Response *resp;
-};
 
 struct http_conn_db {
 	struct http_conn_db *next;	/* in the pool's free list */
 	struct db *db;
-	struct http_kept kept;
 };
 
 struct http_pool;
@@ -46,15 +47,37 @@ struct http_pool;
 /* A pool for the database at path (copied).  Opens nothing yet. */
 struct http_pool *http_pool_new(const char *path);
 /*
- * A connection for the calling request: a free one, or a new one.  NULL
- * with an English reason in err when the database cannot be opened.
+ * A connection for the calling request: a free one, a new one while fewer
+ * than HTTP_POOL_MAX exist, else the next one given back.  NULL with an
+ * English reason in err when the database cannot be opened.
  */
 struct http_conn_db *http_pool_take(struct http_pool *pool, char *err, size_t errlen);
-/* Gives c back (NULL: nothing); closed if HTTP_POOL_IDLE are free already. */
+/* Gives c back (NULL: nothing). */
 void http_pool_give(struct http_pool *pool, struct http_conn_db *c);
+
+/*
+ * The generation of the database now, for the kept answer; -1 when it
+ * cannot be read (an answer kept under -1 is never served).
+ */
+int64_t http_pool_stamp(struct http_pool *pool);
+/*
+ * When the answer kept is for key under generation gen, returns
+ * send(arg, resp) called under the pool's lock (so that the answer cannot
+ * be dropped before libmicrohttpd takes its reference); else -1.
+ */
+int http_pool_kept(struct http_pool *pool, const char *key, int64_t gen,
+    int (*send)(void *arg, struct MHD_Response *resp), void *arg);
+/*
+ * Keeps resp (takes its reference) for key under gen in place of the last
+ * one, and returns send(arg, resp) called under the lock.
+ */
+int http_pool_keep(struct http_pool *pool, const char *key, int64_t gen,
+    struct MHD_Response *resp, int (*send)(void *arg, struct MHD_Response *resp),
+    void *arg);
+
 /* Frees the page cache of the free connections (the quiet moments, http.c). */
 void http_pool_release_memory(struct http_pool *pool);
-/* Closes every connection; all must have been given back.  NULL: nothing. */
+/* Closes every connection and drops the kept answer; all must have been given back. */
 void http_pool_free(struct http_pool *pool);
 
 #endif
