@@ -444,6 +444,21 @@ auth_touch_due(int64_t last, int64_t now)
 	return now - last >= AUTH_TOUCH_S || now < last;
 }
 
+/*
+ * Writes the touch st (bound).  While another connection writes (an
+ * import's transaction; the HTTP server checks credentials without a busy
+ * wait) it is left for a later request, quietly: it is only a date.
+ */
+static void
+auth_touch(struct db *db, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE && (rc & 0xff) != SQLITE_BUSY)
+		log_warn("auth: cannot record the time of use: %s", db_errmsg(db));
+}
+
 int
 auth_token_check(struct db *db, const char *token, int64_t now, struct auth_user *out)
 {
@@ -473,7 +488,7 @@ auth_token_check(struct db *db, const char *token, int64_t now, struct auth_user
 	if (rc == 0 && auth_touch_due(used, now) && (st = db_stmt(db, sql_used)) != NULL) {
 		sqlite3_bind_int64(st, 1, now);
 		sqlite3_bind_int64(st, 2, tid);
-		db_step_done(db, st);
+		auth_touch(db, st);
 	}
 	return rc;
 }
@@ -533,7 +548,7 @@ auth_session_check(struct db *db, const char *token, int64_t now,
 	if (rc == 0 && auth_touch_due(seen, now) && (st = db_stmt(db, sql_seen)) != NULL) {
 		sqlite3_bind_int64(st, 1, now);
 		sqlite3_bind_int64(st, 2, sid);
-		db_step_done(db, st);
+		auth_touch(db, st);
 	}
 	return rc;
 }

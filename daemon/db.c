@@ -145,6 +145,12 @@ db_handle(struct db *db)
 	return db->handle;
 }
 
+void
+db_busy_timeout(struct db *db, int ms)
+{
+	sqlite3_busy_timeout(db->handle, ms);
+}
+
 int
 db_latest_version(void)
 {

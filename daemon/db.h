@@ -28,6 +28,12 @@ void db_close(struct db *db);
 
 sqlite3 *db_handle(struct db *db);
 
+/*
+ * How long a write waits for another connection's write transaction to
+ * end before it fails with SQLITE_BUSY: 5 s from db_open(), ms from now.
+ */
+void db_busy_timeout(struct db *db, int ms);
+
 /* Number of the newest migration built into this binary. */
 int db_latest_version(void);
 /* The database's PRAGMA user_version, or -1 on error. */

@@ -548,8 +548,12 @@ http_check_headers(struct http_req *req, int *answer)
 		public = req->route && (req->route->flags & HTTP_PUBLIC);
 		if (!public && http_db_take(req) < 0)
 			goto unavailable;
-		if (!public)
+		if (!public) {
+			/* the touch of a session or token waits for no import (auth.c) */
+			db_busy_timeout(req->db, 0);
 			http_authenticate(req);
+			db_busy_timeout(req->db, HTTP_POOL_BUSY_MS);
+		}
 		http_db_give(req);
 		if (!public && !req->authenticated) {
 			if (req->csrf_refused) {

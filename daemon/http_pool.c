@@ -64,6 +64,7 @@ http_pool_take(struct http_pool *pool, char *err, size_t errlen)
 		pthread_mutex_unlock(&pool->lock);
 		return NULL;
 	}
+	db_busy_timeout(c->db, HTTP_POOL_BUSY_MS);
 	return c;
 }
 

@@ -12,7 +12,7 @@
  * SQLITE_OPEN_NOMUTEX), with db_open()'s WAL, PRAGMAs and busy timeout.
  *
  * At most HTTP_POOL_MAX connections exist; a request finding none free
- * waits for one.  That bounds what fifty clients of the panel cost
+ * waits for one (writes waiting for an import's COMMIT may hold a few).  That bounds what fifty clients of the panel cost
  * (SQLite's page cache is per connection, and building the same big
  * answer on fifty connections at once costs fifty times its memory)
  * while an import or an export leaves the others to the panel.
@@ -33,7 +33,15 @@
 
 #include "db.h"
 
-#define HTTP_POOL_MAX 4		/* database connections of the HTTP threads */
+#define HTTP_POOL_MAX 6		/* database connections of the HTTP threads */
+/*
+ * How long a request's write waits for another's write transaction (an
+ * import of 120,000 lines holds one for 3 s here, more on a Raspberry
+ * Pi): as long as the request may last (http.c, HTTP_REQUEST_S), not the
+ * 5 s of the other threads.  Before the HTTP threads, a write simply
+ * waited for the import to end.
+ */
+#define HTTP_POOL_BUSY_MS (50 * 1000)
 
 struct MHD_Response;
 

@@ -2057,8 +2057,9 @@ writer_busy(sqlite3 *db)
  * While an import of 20,000 lines is in its transaction, the panel's other
  * requests are answered: the import's write lock is seen held before they
  * are sent and still held, the import still unanswered, once they have
- * all come back.  Nothing but the order of events is asserted.  Then the
- * import ends with all its lines, in one piece.
+ * all come back.  Nothing but the order of events is asserted.  A write
+ * sent then waits for the import's COMMIT and is made.  The import ends
+ * with all its lines, in one piece.
  */
 START_TEST(test_import_blocks_nobody)
 {
@@ -2096,6 +2097,11 @@ START_TEST(test_import_blocks_nobody)
 	json_decref(j);
 	ck_assert_msg(writer_busy(db) && !atomic_load(&b->done),
 	    "the other requests waited for the import");
+	/* a write waits for the import's COMMIT, then is made */
+	ck_assert_msg(e2e_call(&E, &A, "POST", "/api/v1/contacts", "{\"first_name\":"
+	    "\"Pendant\",\"last_name\":\"Import\",\"phone\":\"06 39 98 00 31\"}", &r) == 201,
+	    "write during the import: %ld %s", r.status, r.body);
+	e2e_resp_free(&r);
 
 	ck_assert_int_eq(pthread_join(th, NULL), 0);
 	ck_assert_msg(b->status == 200, "import: %ld %s", b->status, b->r.body);
