@@ -352,44 +352,52 @@ queue_cas(struct db *db, int64_t id, const char *from, const char *to, int64_t n
 	return queue_change_one(db, st, hook, id, from, now);
 }
 
+/* The most urgent due message that cond allows, for queue_peek(). */
+#define QUEUE_PEEK(cond) "SELECT id, to_number, body, encoding, parts, attempts, " \
+	"concat_ref, contact_id, kind = 'system', ifnull(give_up_at, 0) FROM messages " \
+	"WHERE " QUEUE_SQL_DUE("'queued'") " AND not_before <= ?1 AND " cond " " \
+	"ORDER BY priority, not_before, id LIMIT 1"
+
 /*
  * Reads the most urgent due message for modem into m (not yet claimed):
- * not one whose sender is another modem that is ready, unless it has
- * waited QUEUE_STICKY_WAIT past its time.  1, 0 or -1.
+ * its own, nobody's, or one whose sender is not ready; when there is none,
+ * one that has waited QUEUE_STICKY_WAIT past its time for its busy sender.
+ * So four modems busy with their own contacts keep them to the last one
+ * of a long campaign, and a modem with nothing left helps the others.
+ * 1, 0 or -1.
  */
 static int
 queue_peek(struct db *db, const char *modem, int64_t now, struct queue_msg *m)
 {
-	DB_SQL(sql, "SELECT id, to_number, body, encoding, parts, attempts, "
-	    "concat_ref, contact_id, kind = 'system', ifnull(give_up_at, 0) FROM messages "
-	    "WHERE " QUEUE_SQL_DUE("'queued'") " AND not_before <= ?1 "
-	    "AND (sender IS NULL OR sender = ?2 OR not_before <= ?3 OR NOT EXISTS "
+	DB_SQL(sql_own, QUEUE_PEEK("(sender IS NULL OR sender = ?2 OR NOT EXISTS "
 	    "(SELECT 1 FROM modem_status s WHERE s.name = messages.sender AND "
-	    "s.state = 'ready')) "
-	    "ORDER BY priority, not_before, id LIMIT 1");
-	sqlite3_stmt *st = db_stmt(db, sql);
-	int rc;
+	    "s.state = 'ready'))"));
+	DB_SQL(sql_late, QUEUE_PEEK("not_before <= ?3"));
+	const struct db_sql *q[2] = { sql_own, sql_late };
+	sqlite3_stmt *st;
+	int rc = SQLITE_DONE, i;
 
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, now);
-	sqlite3_bind_text(st, 2, modem, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, now - QUEUE_STICKY_WAIT);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		m->id = sqlite3_column_int64(st, 0);
-		snprintf(m->to, sizeof(m->to), "%s", sqlite3_column_text(st, 1));
-		m->body = db_column_strdup(st, 2);
-		m->encoding = strcmp((const char *)sqlite3_column_text(st, 3), "ucs2") == 0 ?
-		    SMS_UCS2 : SMS_GSM7;
-		m->parts = sqlite3_column_int(st, 4);
-		m->attempts = sqlite3_column_int(st, 5) + 1;
-		m->concat_ref = sqlite3_column_int(st, 6);
-		m->contact_id = sqlite3_column_int64(st, 7);
-		m->kind = sqlite3_column_int(st, 8) ? QUEUE_SYSTEM : QUEUE_DIRECT;
-		m->give_up_at = sqlite3_column_int64(st, 9);
+	for (i = 0; i < 2 && rc == SQLITE_DONE; i++) {
+		if ((st = db_stmt(db, q[i])) == NULL)
+			return -1;
+		sqlite3_bind_int64(st, 1, now);
+		sqlite3_bind_text(st, 2, modem, -1, SQLITE_STATIC);	/* unused by sql_late */
+		sqlite3_bind_int64(st, 3, now - QUEUE_STICKY_WAIT);
+		if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			m->id = sqlite3_column_int64(st, 0);
+			snprintf(m->to, sizeof(m->to), "%s", sqlite3_column_text(st, 1));
+			m->body = db_column_strdup(st, 2);
+			m->encoding = strcmp((const char *)sqlite3_column_text(st, 3), "ucs2") == 0 ?
+			    SMS_UCS2 : SMS_GSM7;
+			m->parts = sqlite3_column_int(st, 4);
+			m->attempts = sqlite3_column_int(st, 5) + 1;
+			m->concat_ref = sqlite3_column_int(st, 6);
+			m->contact_id = sqlite3_column_int64(st, 7);
+			m->kind = sqlite3_column_int(st, 8) ? QUEUE_SYSTEM : QUEUE_DIRECT;
+			m->give_up_at = sqlite3_column_int64(st, 9);
+		}
+		sqlite3_reset(st);
 	}
-	sqlite3_reset(st);
 	if (rc == SQLITE_ROW)
 		return 1;
 	return rc == SQLITE_DONE ? 0 : -1;

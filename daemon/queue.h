@@ -78,7 +78,9 @@
 
 /*
  * A message whose sender is a ready modem waits for it; past its time by
- * this long, any modem takes it (a busy SIM must not hold a campaign back).
+ * this long, a modem with none of its own to send takes it (a busy SIM
+ * must not hold a campaign back, nor lose its contacts to modems that
+ * are as busy as it).
  */
 #define QUEUE_STICKY_WAIT (10 * 60)
 

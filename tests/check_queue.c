@@ -632,8 +632,9 @@ queue_test_modem(struct db *db, const char *name, const char *state)
 /*
  * Issue 26: the sender does not change from one message to the next.  Zoé
  * was written to from modem "b": her next message waits for "b" while it
- * is ready, goes by "a" when "b" is not, or when it has waited too long; a
- * number of no contact goes by any modem.
+ * is ready, goes by "a" when "b" is not, or when it has waited too long
+ * and "a" has nothing else to send; a number of no contact goes by any
+ * modem.
  */
 START_TEST(queue_test_sticky_sender)
 {
@@ -688,7 +689,23 @@ START_TEST(queue_test_sticky_sender)
 	ck_assert_int_eq(queue_claim_next(t.db, "a", T0 + 301, &m), 1);
 	ck_assert_int_eq(m.id, id);
 	queue_msg_clear(&m);
-	(void)first;
+
+	/*
+	 * Zoé's next one waited "b" too long, but "a" has work of its own, due
+	 * later: "a" sends its own first (four busy modems keep their contacts
+	 * to the end of a long campaign), and hers only when it has no other.
+	 */
+	ck_assert_int_eq(queue_mark_sent(t.db, id, T0 + 302), 0);
+	ck_assert_int_eq(queue_add(t.db, "+33639980001", c.id, "Rappel 3", QUEUE_DIRECT, "test",
+	    T0 + 400, &id, &err), 0);
+	ck_assert_int_eq(queue_add(t.db, "+33639980077", 0, "Encore", QUEUE_DIRECT, "test",
+	    T0 + 400 + QUEUE_STICKY_WAIT, &first, &err), 0);
+	ck_assert_int_eq(queue_claim_next(t.db, "a", T0 + 400 + QUEUE_STICKY_WAIT, &m), 1);
+	ck_assert_int_eq(m.id, first);
+	queue_msg_clear(&m);
+	ck_assert_int_eq(queue_claim_next(t.db, "a", T0 + 400 + QUEUE_STICKY_WAIT, &m), 1);
+	ck_assert_int_eq(m.id, id);
+	queue_msg_clear(&m);
 	config_free(centre);
 	contact_clear(&c);
 	test_db_close(&t);
