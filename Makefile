@@ -95,6 +95,9 @@ chaos: build
 # BENCH_PEERS_ARGS shortens the side-by-side run, e.g.
 #   make bench BENCH_PEERS_ARGS="--messages 100 --slow 5 --idle 20 --idle-at 60"
 BENCH_PEERS_ARGS ?=
+# bench_modems: 200 messages a campaign here (about 6 minutes); its defaults,
+# 1,000 (about 26 minutes), gave the figures of bench/RESULTS.md.
+BENCH_MODEMS_ARGS ?= --messages 200 --single 20
 
 bench: build
 	$(BUILD)/bench/bench_queue 3000 5
@@ -103,6 +106,8 @@ bench: build
 	sh bench/bench_webhook.sh $(BUILD)
 	$(BUILD)/bench/bench_rss_floor
 	sh bench/bench_peers.sh $(BUILD) $(BENCH_PEERS_ARGS)
+	sh bench/bench_import_latency.sh $(BUILD)
+	sh bench/bench_modems.sh $(BUILD) $(BENCH_MODEMS_ARGS)
 
 demo: build
 	@sh tools/demo.sh $(BUILD) $(DEMO_DIR) $(DEMO_PORT)
