@@ -24,7 +24,9 @@ For each run: messages, the span (first AT+CMGS to last accepted PDU,
 over all the simulators), messages per second, the share of the modems'
 capacity used (messages x send time / (span x modems)), the rate against
 N times the one modem's, the messages each modem sent, and for "sticky"
-the share of messages that went out from their sender.  The cost of the
+the share of messages that went out from their sender, and how many PDUs
+carried the text and number their contact should get (the simulators'
+logs: four modem threads share libgammu).  The cost of the
 sticky sender is 1 - rate(sticky) / rate(first).
 """
 import argparse
@@ -107,9 +109,9 @@ class Rig:
             for line in open(p):
                 e = json.loads(line)
                 if e["event"] == "submit":
-                    ev.append((e["t"], i, "submit"))
+                    ev.append((e["t"], i, "submit", e.get("to"), e.get("text")))
                 elif e["event"] == "at" and e.get("cmd", "").upper().startswith("AT+CMGS"):
-                    ev.append((e["t"], i, "cmgs"))
+                    ev.append((e["t"], i, "cmgs", None, None))
         ev.sort()
         return ev
 
@@ -141,6 +143,19 @@ def span_of(ev, skip):
     for e in mine:
         per[e[1]] = per.get(e[1], 0) + 1
     return len(mine), mine[-1][0] - first, per
+
+
+def intact(ev, skip, expect):
+    """Of the submits after the first `skip`, how many carry the text expect(to) gives."""
+    subs = [e for e in ev if e[2] == "submit"][skip:]
+    return sum(1 for e in subs if e[3] and e[4] == expect(e[3])), len(subs)
+
+
+def campaign_text(to):
+    """The campaign's text for +336XXXXXXXX (contact P<i>, see the CSV below)."""
+    d = to[4:]
+    i = int(d[2:4]) * 10000 + int(d[4:6]) * 100 + int(d[6:8]) + (int(d[0:2]) - 20) * 1000000
+    return "Bonjour P%d, rappel de banc d'essai." % i
 
 
 def line(name, n, span, nmodems, send_ms, single_rate, extra=""):
@@ -212,6 +227,8 @@ def main():
             rig.wait_submits(done, a.messages * a.send_ms / 1000.0 / a.modems * 3 + 120)
             n, span, per = span_of(rig.submits(), done - a.messages)
             extra = "  per modem " + "/".join(str(per.get(i, 0)) for i in range(a.modems))
+            ok, total = intact(rig.submits(), done - a.messages, campaign_text)
+            extra += "  texts intact %d of %d" % (ok, total)
             kept = None
             if name == "sticky":
                 time.sleep(2)
@@ -224,7 +241,7 @@ def main():
                 extra += "  from their sender %.1f %%" % (100 * kept)
             rates[name] = line(name, n, span, a.modems, a.send_ms, single, extra)
             out[name] = {"messages": n, "span": span, "rate": rates[name], "per_modem": per,
-                         "from_sender": kept}
+                         "from_sender": kept, "intact": ok}
         rig.stop()
         cost = 1 - rates["sticky"] / rates["first"]
         print("sticky sender cost %.2f %% of the first campaign's rate" % (100 * cost))
