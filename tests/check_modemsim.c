@@ -1018,13 +1018,19 @@ START_TEST(test_persona_huawei)
 	ck_assert_ptr_nonnull(strstr(buf, "+CPMS: (\"SM\",\"ME\"),(\"SM\",\"ME\")"));
 	ck_assert_int_eq(modemsim_inject_sms(sim, "+33611223344", "Oui", MODEMSIM_GSM7), 1);
 	client_listen(fd, buf, sizeof(buf), 500);
-	ck_assert_ptr_nonnull(strstr(buf, "\r\n+CMTI: \"ME\",1\r\n"));
+	ck_assert_ptr_nonnull(strstr(buf, "\r\n+CMTI: \"ME\",0\r\n"));
 	client_chat(fd, "AT+CMGL=4\r", buf, sizeof(buf), 2000);
 	ck_assert_ptr_null(strstr(buf, "+CMGL:"));	/* <mem1> is still "SM" */
 	client_chat(fd, "AT+CPMS=\"ME\",\"ME\"\r", buf, sizeof(buf), 2000);
 	ck_assert_ptr_nonnull(strstr(buf, "+CPMS: 1,30,1,30,1,30"));
 	client_chat(fd, "AT+CMGL=4\r", buf, sizeof(buf), 2000);
-	ck_assert_ptr_nonnull(strstr(buf, "+CMGL: 1,0,,"));
+	ck_assert_ptr_nonnull(strstr(buf, "+CMGL: 0,0,,"));
+	/* AT^CURC=0 (libgammu sends it to a Huawei): the periodic reports stop */
+	client_chat(fd, "AT^CURC=0;^PORTSEL=1\r", buf, sizeof(buf), 2000);
+	ck_assert_ptr_nonnull(strstr(buf, "OK"));
+	client_listen(fd, buf, sizeof(buf), 6500);
+	ck_assert_msg(strstr(buf, "^RSSI:") && !strstr(buf, "^BOOT:") &&
+	    !strstr(buf, "^DSFLOWRPT:"), "after ^CURC=0: %s", buf);
 	close(fd);
 	snprintf(other, sizeof(other), "%s-diag", link_path);
 	ck_assert_int_ge(diag = open(other, O_RDWR | O_NOCTTY | O_CLOEXEC), 0);

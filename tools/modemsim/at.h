@@ -95,6 +95,8 @@ struct msim_at_config {
 	bool		 receive_in_me;	/* +CPMS <mem3> is "ME" at power-up */
 	bool		 cmgl_quoted_alpha; /* +CMGL: 1,0,"",24 (SIMCom) */
 	const char	*cnmi_test;	/* the line answering AT+CNMI=? */
+	bool		 index_from_0;	/* message <index>es count from 0 (Huawei) */
+	bool		 huawei_cmds;	/* AT^CURC, AT^PORTSEL answered OK */
 };
 
 /* A message remembered for its delivery report. */
@@ -143,6 +145,9 @@ struct msim_at {
 	bool		 receive_in_me;	/* <mem3> at power-up */
 	bool		 cmgl_quoted_alpha;
 	char		*cnmi_test;
+	int		 index_base;	/* the <index> of the first slot: 1, or 0 */
+	bool		 huawei_cmds;
+	bool		 curc;		/* AT^CURC: periodic reports on (power-up) */
 
 	/* network and faults */
 	bool		 registered;	/* as set by the test; needs pin_ok too */

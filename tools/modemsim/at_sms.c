@@ -74,7 +74,14 @@ msim_at_slots(const struct msim_at *at, int which)
 	return at->slots[at->mem[which]];
 }
 
-/* Index (1-based) of the first free slot of memory m, or -1. */
+/* The <index> a modem says for slot i (0-based): Huawei's count from 0. */
+static int
+msim_at_shown(const struct msim_at *at, int i)
+{
+	return i + at->index_base;
+}
+
+/* Position (1-based) of the first free slot of memory m, or -1. */
 static int
 msim_at_free_slot(const struct msim_at *at, enum msim_mem m)
 {
@@ -86,7 +93,7 @@ msim_at_free_slot(const struct msim_at *at, enum msim_mem m)
 	return -1;
 }
 
-/* Stores a PDU in memory m; returns its index, or -1 when it is full. */
+/* Stores a PDU in memory m; returns its position (1-based), or -1 when full. */
 static int
 msim_at_store(struct msim_at *at, enum msim_mem m, const char *pdu, int tpdu_len,
     enum msim_slot_stat stat)
@@ -280,14 +287,14 @@ msim_at_cmd_pdu_entry(struct msim_at *at, struct msim_at_cmd *c, bool store)
 	return MSIM_RES_NONE;
 }
 
-/* One "+CMGL:" or "+CMGR:" entry; reading marks a message read. */
+/* One "+CMGL:" or "+CMGR:" entry of slot i; reading marks a message read. */
 static void
-msim_at_list_one(struct msim_at *at, struct msim_at_cmd *c, int idx, bool list)
+msim_at_list_one(struct msim_at *at, struct msim_at_cmd *c, int i, bool list)
 {
-	struct msim_slot *s = &msim_at_slots(at, 0)[idx - 1];
+	struct msim_slot *s = &msim_at_slots(at, 0)[i];
 
 	if (list)
-		msim_at_info(c, "+CMGL: %d,%d,%s,%d", idx, (int)s->stat,
+		msim_at_info(c, "+CMGL: %d,%d,%s,%d", msim_at_shown(at, i), (int)s->stat,
 		    at->cmgl_quoted_alpha ? "\"\"" : "", s->tpdu_len);
 	else
 		msim_at_info(c, "+CMGR: %d,,%d", (int)s->stat, s->tpdu_len);
@@ -315,21 +322,22 @@ msim_at_cmd_cmgl(struct msim_at *at, struct msim_at_cmd *c)
 	for (i = 0; i < at->nslots; i++)
 		if (msim_at_slots(at, 0)[i].used &&
 		    (stat == 4 || (int)msim_at_slots(at, 0)[i].stat == stat))
-			msim_at_list_one(at, c, i + 1, true);
+			msim_at_list_one(at, c, i, true);
 	return MSIM_RES_OK;
 }
 
-/* Parses the <index> of AT+CMGR / +CMGD / +CMSS; 0 when out of range. */
+/* The slot (0-based) of the <index> of AT+CMGR / +CMGD / +CMSS; -1 when out of range. */
 static int
 msim_at_index(const struct msim_at *at, const char *args, int *flag)
 {
-	int num[2], n;
+	int num[2], n, i;
 
 	if ((n = msim_at_args(args, 2, num, NULL)) < 1)
-		return 0;
+		return -1;
 	if (flag != NULL)
 		*flag = n == 2 ? num[1] : 0;
-	return num[0] >= 1 && num[0] <= at->nslots ? num[0] : 0;
+	i = num[0] - at->index_base;
+	return num[0] >= 0 && i >= 0 && i < at->nslots ? i : -1;
 }
 
 static enum msim_at_result
@@ -343,9 +351,9 @@ msim_at_cmd_cmgr(struct msim_at *at, struct msim_at_cmd *c)
 		return MSIM_RES_ERROR;
 	if ((err = msim_at_sms_locked(at)) != 0)
 		return msim_at_cms(c, err);
-	if ((idx = msim_at_index(at, c->args, NULL)) == 0)
+	if ((idx = msim_at_index(at, c->args, NULL)) < 0)
 		return msim_at_cms(c, MSIM_CMS_BAD_INDEX);
-	if (msim_at_slots(at, 0)[idx - 1].used)
+	if (msim_at_slots(at, 0)[idx].used)
 		msim_at_list_one(at, c, idx, false);
 	return MSIM_RES_OK;		/* an empty slot: just OK */
 }
@@ -377,7 +385,7 @@ msim_at_cmgd_test(struct msim_at *at, struct msim_at_cmd *c)
 	for (i = 0; i < at->nslots && len + 8 < sizeof(list); i++)
 		if (msim_at_slots(at, 0)[i].used)
 			len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%d",
-			    len ? "," : "", i + 1);
+			    len ? "," : "", msim_at_shown(at, i));
 	msim_at_info(c, "+CMGD: (%s),(0-4)", list);
 }
 
@@ -396,18 +404,19 @@ msim_at_cmd_cmgd(struct msim_at *at, struct msim_at_cmd *c)
 	if (c->kind != '=')
 		return MSIM_RES_ERROR;
 	idx = msim_at_index(at, c->args, &flag);
-	if (flag < 0 || flag > 4 || (idx == 0 && flag == 0))
+	if (flag < 0 || flag > 4 || (idx < 0 && flag == 0))
 		return msim_at_cms(c, MSIM_CMS_BAD_INDEX);
 	for (i = 0; i < at->nslots; i++) {
 		if (!slot[i].used)
 			continue;
-		if ((flag == 0 && i + 1 == idx) ||
+		if ((flag == 0 && i == idx) ||
 		    (flag > 0 && msim_at_delflag_matches(flag, slot[i].stat))) {
 			slot[i].used = false;
 			deleted++;
 		}
 	}
-	msim_log_event(at->log, "delete", json_pack("{s:i, s:i, s:i}", "index", idx,
+	msim_log_event(at->log, "delete", json_pack("{s:i, s:i, s:i}", "index",
+	    idx < 0 ? idx : msim_at_shown(at, idx),
 	    "flag", flag, "deleted", deleted));
 	return MSIM_RES_OK;
 }
@@ -532,10 +541,10 @@ msim_at_cmd_cmss(struct msim_at *at, struct msim_at_cmd *c, struct msim_buf *out
 		return MSIM_RES_ERROR;
 	if ((err = msim_at_sms_locked(at)) != 0)
 		return msim_at_cms(c, err);
-	if ((idx = msim_at_index(at, c->args, NULL)) == 0 || !msim_at_slots(at, 1)[idx - 1].used)
+	if ((idx = msim_at_index(at, c->args, NULL)) < 0 || !msim_at_slots(at, 1)[idx].used)
 		return msim_at_cms(c, MSIM_CMS_BAD_INDEX);
-	msim_at_submit(at, msim_at_slots(at, 1)[idx - 1].pdu,
-	    msim_at_slots(at, 1)[idx - 1].tpdu_len, "+CMSS", out);
+	msim_at_submit(at, msim_at_slots(at, 1)[idx].pdu, msim_at_slots(at, 1)[idx].tpdu_len,
+	    "+CMSS", out);
 	return MSIM_RES_NONE;
 }
 
@@ -604,7 +613,7 @@ msim_at_write_pdu(struct msim_at *at, struct msim_buf *out)
 		msim_at_result(at, MSIM_RES_CMS, MSIM_CMS_MEM_FULL, out);
 		return;
 	}
-	msim_buf_printf(out, "\r\n+CMGW: %d\r\n\r\nOK\r\n", idx);
+	msim_buf_printf(out, "\r\n+CMGW: %d\r\n\r\nOK\r\n", msim_at_shown(at, idx - 1));
 }
 
 void
@@ -630,7 +639,7 @@ msim_at_deliver(struct msim_at *at, const char *pdu, int tpdu_len)
 		return -1;
 	if (at->cnmi[0] != 0 && (at->cnmi[1] == 1 || at->cnmi[1] == 3))
 		msim_buf_printf(&at->urc, "\r\n+CMTI: \"%s\",%d\r\n",
-		    msim_mem_names[at->mem[2]], idx);
+		    msim_mem_names[at->mem[2]], msim_at_shown(at, idx - 1));
 	return idx;
 }
 
@@ -674,6 +683,6 @@ msim_at_report(struct msim_at *at, unsigned ref, unsigned status, time_t now)
 		return -1;
 	if (at->cnmi[0] != 0 && at->cnmi[3] == 2)
 		msim_buf_printf(&at->urc, "\r\n+CDSI: \"%s\",%d\r\n",
-		    msim_mem_names[at->mem[2]], idx);
+		    msim_mem_names[at->mem[2]], msim_at_shown(at, idx - 1));
 	return idx;
 }

@@ -27,7 +27,7 @@
 #include "log.h"
 #include "pdu.h"
 #include "persona.h"
-#include "pty.h"
+#include "ptylink.h"
 
 #include <errno.h>
 #include <fcntl.h>

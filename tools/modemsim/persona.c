@@ -13,16 +13,19 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Huawei's periodic lines, as libgammu's AT protocol lists them. */
-static const char *const msim_huawei_chatter[] = {
-	"^RSSI:18",
-	"^BOOT:27710117,0,0,0,75",
-	"^RSSI:17",
-	"^MODE:5,4",
-	"^RSSI:18",
-	"^DSFLOWRPT:00000124,00000082,00000EA6,0000000000012325,000000000022771D,"
-	    "0000BB80,0001F400",
-	NULL,
+/*
+ * Huawei's lines, as libgammu's AT protocol and ModemManager's huawei
+ * plugin list them; true: a periodic report, off after AT^CURC=0.
+ */
+static const struct msim_boot_line msim_huawei_chatter[] = {
+	{ "^RSSI:18", false },
+	{ "^BOOT:27710117,0,0,0,75", true },
+	{ "^RSSI:17", false },
+	{ "^MODE:5,4", false },
+	{ "^RSSI:18", false },
+	{ "^DSFLOWRPT:00000124,00000082,00000EA6,0000000000012325,000000000022771D,"
+	    "0000BB80,0001F400", true },
+	{ NULL, false },
 };
 
 /* SIM800 after power-up (SIM800 Series AT Command Manual, "unsolicited"). */
@@ -50,7 +53,8 @@ static const struct msim_persona msim_personas[] = {
 	{
 		.name = "huawei", .manufacturer = "huawei", .model = "E3131",
 		.revision = "21.158.00.00.143",
-		.me_memory = true, .receive_in_me = true,
+		.me_memory = true, .receive_in_me = true, .index_from_0 = true,
+		.huawei_cmds = true,
 		.chatter = msim_huawei_chatter, .chatter_ms = 1000,
 		.ports = true,
 	},
@@ -104,6 +108,8 @@ msim_persona_config(const struct msim_persona *p, struct msim_at_config *cfg)
 	cfg->receive_in_me = p->receive_in_me;
 	cfg->cmgl_quoted_alpha = p->cmgl_quoted_alpha;
 	cfg->cnmi_test = p->cnmi_test;
+	cfg->index_from_0 = p->index_from_0;
+	cfg->huawei_cmds = p->huawei_cmds;
 }
 
 /* link_path with suffix, or a copy of given. */
@@ -215,7 +221,7 @@ msim_persona_boot(struct msim_persona_run *r, struct msim_at *at, long long now_
 static int
 msim_persona_chatter(struct msim_persona_run *r, struct msim_at *at, long long now_ms)
 {
-	const char *line;
+	const struct msim_boot_line *line;
 	char out[160];
 	int n;
 
@@ -223,11 +229,12 @@ msim_persona_chatter(struct msim_persona_run *r, struct msim_at *at, long long n
 		return -1;
 	if (now_ms < r->next_chatter)
 		return (int)(r->next_chatter - now_ms);
-	line = r->p->chatter[r->chatter_step++];
-	if (r->p->chatter[r->chatter_step] == NULL)
+	line = &r->p->chatter[r->chatter_step++];
+	if (r->p->chatter[r->chatter_step].text == NULL)
 		r->chatter_step = 0;
-	n = snprintf(out, sizeof(out), "\r\n%s\r\n", line);
-	msim_buf_add(&at->urc, out, (size_t)n);
+	n = snprintf(out, sizeof(out), "\r\n%s\r\n", line->text);
+	if (at->curc || !line->after_pin)
+		msim_buf_add(&at->urc, out, (size_t)n);
 	if (r->port[1].open && write(r->port[1].master, out, (size_t)n) < 0)
 		msim_persona_drain(&r->port[1]);	/* nobody reads it: full */
 	r->next_chatter = now_ms + r->p->chatter_ms;

@@ -6,9 +6,11 @@
  *	generic	 the simulator as it always was: no unsolicited line but
  *		 those asked for (+CMTI, +CDS, RING...), one memory "SM"
  *	huawei	 E173 / E3131 / E3531 in modem mode: ^RSSI, ^MODE,
- *		 ^DSFLOWRPT, ^BOOT every CHATTER_MS, between two replies;
- *		 memories "SM" and "ME", new SMS stored in "ME" (+CMTI:
- *		 "ME",n); two more serial ports, one that never answers
+ *		 ^DSFLOWRPT, ^BOOT, one a second, between two replies
+ *		 (AT^CURC=0 stops the periodic ^BOOT and ^DSFLOWRPT; a
+ *		 weak cell's ^RSSI and ^MODE go on); memories "SM" and
+ *		 "ME", new SMS stored in "ME", indexes from 0 (+CMTI:
+ *		 "ME",0); two more serial ports, one that never answers
  *		 (diagnostics) and one that only chatters (the PCUI's
  *		 unsolicited lines)
  *	simcom	 SIM800 / SIM7600: RDY, +CFUN: 1, +CPIN: READY, Call Ready,
@@ -29,9 +31,13 @@
 #include <stdbool.h>
 
 #include "at.h"
-#include "pty.h"
+#include "ptylink.h"
 
-/* A line a modem says after power-up; after_pin: only once the SIM is unlocked. */
+/*
+ * A line a modem says by itself.  At power-up: after_pin, only once the
+ * SIM is unlocked.  In the chatter: after_pin marks a periodic report,
+ * which AT^CURC=0 turns off.
+ */
 struct msim_boot_line {
 	const char	*text;		/* "+CPIN" is said with the SIM's state */
 	bool		 after_pin;
@@ -41,10 +47,11 @@ struct msim_persona {
 	const char	*name;
 	const char	*manufacturer, *model, *revision;
 	bool		 me_memory, receive_in_me, cmgl_quoted_alpha;
+	bool		 index_from_0, huawei_cmds;
 	const char	*cnmi_test;		/* NULL: the generic line */
 	const struct msim_boot_line *boot;	/* NULL-terminated, or NULL */
 	int		 boot_ms;		/* between two boot lines */
-	const char *const *chatter;		/* said in turn, for ever; or NULL */
+	const struct msim_boot_line *chatter;	/* said in turn, for ever; or NULL */
 	int		 chatter_ms;		/* between two */
 	int		 send_min_ms, send_max_ms; /* each send's latency; 0: as set */
 	int		 cms_every;		/* +CMS ERROR: 500 every Nth send */

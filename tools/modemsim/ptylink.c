@@ -1,7 +1,7 @@
 /*
- * pty — see pty.h.
+ * ptylink — see ptylink.h.
  */
-#include "pty.h"
+#include "ptylink.h"
 
 #include <errno.h>
 #include <fcntl.h>

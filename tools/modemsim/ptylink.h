@@ -1,11 +1,11 @@
 /*
- * pty — a pseudo-terminal behind a symlink, as udev names a USB modem's
+ * ptylink — a pseudo-terminal behind a symlink, as udev names a USB modem's
  * serial port: the slave in raw mode at 115200 bauds, the symlink
  * replaced atomically.  Used by modemsim.c for the modem's port and by
  * persona.c for a stick's other ports.  No lock: the caller's.
  */
-#ifndef MSIM_PTY_H
-#define MSIM_PTY_H
+#ifndef MSIM_PTYLINK_H
+#define MSIM_PTYLINK_H
 
 #include <stdbool.h>
 
