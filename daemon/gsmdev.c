@@ -121,8 +121,8 @@ static void gsmdev_listen_calls(struct gsmdev *d);
 struct gsmdev_sweep {
 	size_t count, size;		/* SMS read, and room for */
 	struct gsmdev_sms *sms;		/* count, decoded */
-	struct gsmdev_slot {		/* count: where each one is on the SIM */
-		int folder, location;
+	struct gsmdev_slot {		/* count: where each one is on the SIM, */
+		int location;		/* in libgammu's flat numbering */
 	} *slot;
 	GSM_SMSMessage gone;		/* what gsmdev_sweep_delete() hands libgammu */
 };
@@ -625,7 +625,6 @@ gsmdev_sweep_add(struct gsmdev_sweep *s, const GSM_MultiSMSMessage *entry)
 				fatal("modem: out of memory");
 		}
 		gsmdev_sms_of(&entry->SMS[j], &s->sms[s->count]);
-		s->slot[s->count].folder = entry->SMS[j].Folder;
 		s->slot[s->count].location = entry->SMS[j].Location;
 		s->count++;
 	}
@@ -679,10 +678,13 @@ gsmdev_sweep_delete(struct gsmdev *d, struct gsmdev_sweep *s, size_t i)
 {
 	GSM_Error e;
 
-	/* libgammu's AT driver needs the folder and the location, and reads
-	   the SMS there again before it deletes it */
+	/* libgammu's AT driver reads the SMS there again before it deletes
+	   it.  GSM_GetNextSMS numbers every memory in one flat space (ME's
+	   from 100001) but sets Folder to the inbox it decoded (3 for ME's):
+	   with that Folder the location would be taken within the folder
+	   (AT+CMGR=100000).  Folder 0 is the flat space the location is in. */
 	memset(&s->gone, 0, sizeof(s->gone));
-	s->gone.Folder = s->slot[i].folder;
+	s->gone.Folder = 0;
 	s->gone.Location = s->slot[i].location;
 	gsmdev_call_begin(d);
 	e = GSM_DeleteSMS(d->sm, &s->gone);
