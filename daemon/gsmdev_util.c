@@ -55,12 +55,18 @@ gsmdev_find_port_fd(const char *device)
 
 /* Seconds of CLOCK_MONOTONIC, for the watcher's deadlines. */
 int64_t
-gsmdev_mono_s(void)
+gsmdev_mono_ms(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec;
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t
+gsmdev_mono_s(void)
+{
+	return gsmdev_mono_ms() / 1000;
 }
 
 /*
@@ -162,6 +168,13 @@ gsmdev_line_is(const char *line, size_t n, const char *const *prefixes)
 	return false;
 }
 
+bool
+gsmdev_said_by_itself(const char *line, size_t n)
+{
+	return (n > 0 && line[0] == '^') || gsmdev_line_is(line, n, gsmdev_boot_ends) ||
+	    gsmdev_line_is(line, n, gsmdev_boot_begins);
+}
+
 enum gsmdev_boot
 gsmdev_boot_state(const char *said)
 {
@@ -181,15 +194,6 @@ gsmdev_boot_state(const char *said)
 		p += n;
 	}
 	return state;
-}
-
-static int64_t
-gsmdev_mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 int

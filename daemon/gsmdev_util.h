@@ -1,11 +1,12 @@
 /*
  * gsmdev_util — what the device adapter (gsmdev.c) does without libgammu,
- * kept apart so that gsmdev.c stays the adapter itself.  Private to
- * gsmdev.c; nothing here includes gammu.h.
+ * kept apart so that gsmdev.c stays the adapter itself.  For gsmdev.c
+ * (and setup.c's probe); nothing here includes gammu.h.
  */
 #ifndef RAPPEL_GSMDEV_UTIL_H
 #define RAPPEL_GSMDEV_UTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,7 +19,8 @@
  */
 int gsmdev_find_port_fd(const char *device);
 
-/* Seconds of CLOCK_MONOTONIC. */
+/* Milliseconds and seconds of CLOCK_MONOTONIC. */
+int64_t gsmdev_mono_ms(void);
 int64_t gsmdev_mono_s(void);
 
 /*
@@ -62,6 +64,12 @@ enum gsmdev_boot {
 				   its PIN (+CPIN: SIM PIN) */
 };
 enum gsmdev_boot gsmdev_boot_state(const char *said);
+
+/*
+ * True when the line (n characters) is one a modem says by itself:
+ * Huawei's ^RSSI:, ^BOOT:..., and the power-up lines above.
+ */
+bool gsmdev_said_by_itself(const char *line, size_t n);
 
 /*
  * Before libgammu opens device: reads and drops what the modem says by
