@@ -1933,7 +1933,7 @@ START_TEST(test_persona_reset)
 	int i, waited;
 
 	ck_assert(wait_state("ready", MODEM_TEST_WAIT_MS));
-	for (i = 1; i <= 4; i++) {
+	for (i = 1; i <= 3; i++) {
 		snprintf(body, sizeof(body), "Rappel : atelier %d, répondez OUI.", i);
 		send_sms("06 12 34 56 78", body);
 	}
@@ -1947,7 +1947,7 @@ START_TEST(test_persona_reset)
 	expect_sent_or_uncertain(MODEM_TEST_WAIT_MS, &sent, &uncertain);
 	printf("modem (%s): after a reset %zu sent, %zu uncertain\n",
 	    getenv("MODEMSIM_PERSONALITY"), sent, uncertain);
-	ck_assert_uint_eq(sent + uncertain, 4);
+	ck_assert_uint_eq(sent + uncertain, 3);
 	ck_assert_uint_le(uncertain, 1);
 	ck_assert_int_eq(modemsim_inject_sms(SIM, "+33612345678", "Oui je viens", MODEMSIM_GSM7),
 	    1);
@@ -1993,7 +1993,7 @@ sim_commands(void)
 START_TEST(test_persona_idle)
 {
 	const char *env = getenv("RAPPEL_IDLE_S");
-	int idle_s = env ? atoi(env) : 10;
+	int idle_s = env ? atoi(env) : 8;
 	struct timespec t0, t1;
 	double cpu0, cpu1, ms;
 	size_t before, after;

@@ -235,8 +235,9 @@ msim_persona_chatter(struct msim_persona_run *r, struct msim_at *at, long long n
 	n = snprintf(out, sizeof(out), "\r\n%s\r\n", line->text);
 	if (at->curc || !line->after_pin)
 		msim_buf_add(&at->urc, out, (size_t)n);
-	if (r->port[1].open && write(r->port[1].master, out, (size_t)n) < 0)
-		msim_persona_drain(&r->port[1]);	/* nobody reads it: full */
+	if (r->port[1].open && write(r->port[1].master, out, (size_t)n) < 0 &&
+	    errno != EAGAIN)	/* EAGAIN: nobody reads it, the line is lost */
+		fprintf(stderr, "modemsim: %s: %s\n", r->link[1], strerror(errno));
 	r->next_chatter = now_ms + r->p->chatter_ms;
 	return r->p->chatter_ms;
 }
