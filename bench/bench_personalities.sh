@@ -11,7 +11,7 @@
 #   1. the simulator (with --reports: every part is reported delivered)
 #      and rappeld on it; once the modem is ready and its first sweep and
 #      health check are done (3 s after ready), IDLE_S seconds idle
-#      (default 60): rappeld's CPU (utime + stime of /proc/PID/stat) and
+#      (default 60): rappeld's CPU (its threads' schedstat) and
 #      the AT command lines the simulator received;
 #   2. three messages (GSM-7, a 3-part GSM-7, UCS-2: 5 parts): sent,
 #      parts submitted, +CMS errors seen, messages delivered (reports);
@@ -31,13 +31,13 @@ sim=$build/rappel-modemsim
 dir=$(mktemp -d /tmp/rappel-persona-XXXXXX)
 simpid= daemonpid=
 trap 'kill $simpid $daemonpid 2>/dev/null; rm -rf "$dir"' EXIT INT TERM
-hz=$(getconf CLK_TCK)
 
 ctl() { "$build/rappelctl" -c "$dir/rappel.conf" "$@" >/dev/null; }
 simctl() { "$sim" --send "$dir/control" "$@" >/dev/null; }
-sql() { sqlite3 "$dir/rappel.db" "$1"; }
+sql() { sqlite3 -cmd ".timeout 5000" "$dir/rappel.db" "$1" 2>/dev/null || echo 0; }
 events() { grep -c "\"event\":\"$1\"" "$dir/sim.log" 2>/dev/null || true; }
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$daemonpid/stat"; }
+# CPU nanoseconds of rappeld's threads (as bench_peers.py: their schedstat).
+cpu_ns() { cat /proc/"$daemonpid"/task/*/schedstat | awk '{ s += $1 } END { printf "%d", s }'; }
 now() { date +%s.%N; }
 
 # Waits up to $2 seconds for the SQL $1 to print something other than 0.
@@ -79,9 +79,9 @@ CONF
 	wait_sql "SELECT count(*) FROM modem_status WHERE state = 'ready'" 120
 	ready=$(python3 -c "print('%.1f' % ($(now) - $t0))")
 	sleep 3
-	at0=$(events at) c0=$(cpu_ticks)
+	at0=$(events at) c0=$(cpu_ns)
 	sleep "$idle"
-	at1=$(events at) c1=$(cpu_ticks)
+	at1=$(events at) c1=$(cpu_ns)
 
 	ctl send 0612345678 "Rappel : RDV CAF mardi 14h. Répondez OUI."
 	ctl send 0612345678 "Bonjour, le centre social vous rappelle l'atelier numérique de jeudi à 14h : créer son adresse électronique, envoyer une pièce jointe, trouver les démarches de la CAF en ligne. Apportez votre téléphone. Répondez OUI si vous venez, NON sinon. En cas de problème appelez le 03 21 00 00 00. A jeudi !"
@@ -108,14 +108,14 @@ CONF
 
 	kill "$daemonpid"; wait "$daemonpid" 2>/dev/null || true
 	kill "$simpid"; wait "$simpid" 2>/dev/null || true
-	python3 - "$p" "$idle" "$hz" "$c0" "$c1" "$at0" "$at1" "$ready" "$sent" "$parts" \
+	python3 - "$p" "$idle" "$c0" "$c1" "$at0" "$at1" "$ready" "$sent" "$parts" \
 	    "$cms" "$delivered" "$replies" "$reset" "$resent" <<'PY'
 import sys
-(p, idle, hz, c0, c1, at0, at1, ready, sent, parts, cms, delivered, replies, reset,
+(p, idle, c0, c1, at0, at1, ready, sent, parts, cms, delivered, replies, reset,
  resent) = sys.argv[1:]
-cpu = (int(c1) - int(c0)) / int(hz)
+cpu = (int(c1) - int(c0)) / 1e9
 per_min = 60.0 / int(idle)
-print("| %-8s | %5s s | %6.3f s (%.2f %%) | %5.1f | %s/3 | %s | %s | %s/3 | %s/2 | %s (%s s) |"
+print("| %-8s | %5s s | %6.4f s (%.3f %%) | %5.1f | %s/3 | %s | %s | %s/3 | %s/2 | %s (%s s) |"
       % (p, ready, cpu * per_min, 100 * cpu / int(idle), (int(at1) - int(at0)) * per_min,
          sent, parts, cms, delivered, replies, "yes" if resent == "1" else "NO", reset))
 PY

@@ -334,6 +334,10 @@ START_TEST(test_send_encodings)
 	}
 	ck_assert_int_eq(srr, 6);	/* a delivery report is asked for every part */
 	json_decref(submits);
+	submits = sim_events("submit_error");	/* slow2g's +CMS ERROR: 500, sent again */
+	printf("modem (%s): 6 parts sent, %zu refused and sent again\n",
+	    getenv("MODEMSIM_PERSONALITY"), json_array_size(submits));
+	json_decref(submits);
 }
 END_TEST
 

@@ -73,7 +73,7 @@ static const struct msim_persona msim_personas[] = {
 	},
 	{
 		.name = "slow2g",
-		.send_min_ms = 3000, .send_max_ms = 6000, .cms_every = 7,
+		.send_min_ms = 3000, .send_max_ms = 6000, .cms_every = 5,
 	},
 };
 

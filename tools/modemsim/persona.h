@@ -20,7 +20,7 @@
  *		 +QIND: PB DONE after power-up; AT+CNMI=? offers <ds> 0-1
  *		 only, so a client routes reports (+CDS, never stored)
  *	slow2g	 a 2G network far from its mast: every send takes 3-6 s,
- *		 and one in 7 fails with +CMS ERROR: 500
+ *		 and one in 5 fails with +CMS ERROR: 500
  *
  * The running side (struct msim_persona_run) belongs to modemsim.c's
  * serving thread and is used under its lock.
