@@ -39,14 +39,10 @@
  *   - every call that talks to a ready modem is between
  *     gsmdev_call_begin() and gsmdev_call_end(), so the watcher can end it.
  *
- * Send path.  libgammu's ATGEN_SendSMS sleeps 100 + 500 + 100 ms around
- * every PDU it writes, which caps a sender at about 1.4 PDU/s whatever
- * the modem can do.  The sleeps are libgammu calling usleep(); this file
- * defines usleep() so that, only in the thread in gsmdev_send_part() and
- * only inside GSM_SendSMS(), a sleep is cut to the modem's send_pause_ms
- * (default 0).  Everything else libgammu does (prompt handling, PDU
- * encoding, the +CMGS reference, errors) is unchanged.  docs/modem.md
- * says why.
+ * Send path.  libgammu's ATGEN_SendSMS sleeps 700 ms around every PDU
+ * (calls to usleep()); this file defines usleep() so that, only inside
+ * GSM_SendSMS() in gsmdev_send_part(), a sleep is cut to the modem's
+ * send_pause_ms (default 0).  docs/modem.md says why.
  */
 #include "gsmdev.h"
 #include "gsmdev_util.h"
@@ -94,6 +90,10 @@ struct gsmdev {
 	int port_fd;			/* libgammu's descriptor of the device; -1: unknown */
 	bool announced;			/* the modem announced an SMS (+CMTI) */
 	int reports;			/* delivery reports it announced (+CDSI) */
+	bool pin_entered;		/* the SIM will say it is ready: reopen */
+	char connection[32];		/* libgammu's, for that reopening */
+	struct gsmdev_sweep *routed;	/* SMS and reports routed, not stored
+					   (+CMT, +CDS), until gsmdev_take_routed() */
 	bool ringing;			/* a call rang (+CLIP) since gsmdev_take_ring() */
 	bool fresh;			/* that was the first ring of a call */
 	bool in_call;			/* a call rang and has not ended yet */
@@ -112,21 +112,6 @@ struct gsmdev {
 
 static void gsmdev_listen_calls(struct gsmdev *d);
 
-/*
- * What a sweep read.  libgammu reads into a GSM_MultiSMSMessage of 260
- * KiB (50 SMS of 5 KiB); one is reused for every entry and freed with the
- * read, and each SMS keeps only what deleting it needs, so a sweep of the
- * whole SIM costs a few KiB, not 64 such entries (17 MB, zeroed at every
- * sweep and kept by the thread's malloc arena).
- */
-struct gsmdev_sweep {
-	size_t count, size;		/* SMS read, and room for */
-	struct gsmdev_sms *sms;		/* count, decoded */
-	struct gsmdev_slot {		/* count: where each one is on the SIM */
-		int folder, location;
-	} *slot;
-	GSM_SMSMessage gone;		/* what gsmdev_sweep_delete() hands libgammu */
-};
 
 /* ---- errors: the one table ---- */
 
@@ -214,6 +199,7 @@ gsmdev_free(struct gsmdev *d)
 	if (d == NULL)
 		return;
 	gsmdev_close(d);
+	gsmdev_sweep_free(d->routed);
 	pthread_mutex_destroy(&d->lock);
 	free(d);
 }
@@ -231,14 +217,25 @@ gsmdev_on_send_status(GSM_StateMachine *sm, int status, int reference, void *dat
 	d->send_ref = reference;
 }
 
+static void gsmdev_sweep_add(struct gsmdev_sweep **s, const GSM_SMSMessage *sms);
+
+/*
+ * +CMTI / +CDSI name a stored SMS (Memory set): read in the next sweep,
+ * stored before deleted.  +CMT / +CDS (a modem whose AT+CNMI routes
+ * reports, <ds> 1) bring the SMS itself, stored nowhere else: kept.
+ */
 static void
 gsmdev_on_incoming(GSM_StateMachine *sm, GSM_SMSMessage *sms, void *data)
 {
 	struct gsmdev *d = data;
 
 	(void)sm;
-	/* read in a later sweep, stored before deleted */
-	if (sms->PDU == SMS_Status_Report)
+	/* +CDS, +CMT: routed, not stored (a reply is taken at once);
+	 * +CDSI, +CMTI: read in a later sweep, stored before deleted */
+	if (sms->Memory == 0 && sms->PDU != 0) {
+		gsmdev_sweep_add(&d->routed, sms);
+		d->announced |= sms->PDU != SMS_Status_Report;
+	} else if (sms->PDU == SMS_Status_Report)
 		d->reports++;
 	else
 		d->announced = true;
@@ -251,9 +248,14 @@ gsmdev_open(struct gsmdev *d, const char *device, const char *connection)
 {
 	GSM_Config *gc;
 	GSM_Error e;
+	int waited;
 
 	gsmdev_close(d);
 	snprintf(d->device, sizeof(d->device), "%s", device);
+	snprintf(d->connection, sizeof(d->connection), "%s", connection);
+	if ((waited = gsmdev_settle(d->device, GSMDEV_QUIET_MS, GSMDEV_BOOT_MAX_MS)) >
+	    GSMDEV_QUIET_MS + 100)
+		log_info("modem: %s was powering up: waited %d ms", d->name, waited);
 	pthread_mutex_lock(&d->lock);
 	d->sm = GSM_AllocStateMachine();
 	pthread_mutex_unlock(&d->lock);
@@ -352,19 +354,33 @@ struct gsmdev_err
 gsmdev_enter_pin(struct gsmdev *d, const char *pin)
 {
 	GSM_SecurityCode code;
+	GSM_Error e;
 
 	memset(&code, 0, sizeof(code));
 	code.Type = SEC_Pin;
 	snprintf(code.Code, sizeof(code.Code), "%s", pin);
-	return gsmdev_err_of(GSM_EnterSecurityCode(d->sm, &code));
+	e = GSM_EnterSecurityCode(d->sm, &code);
+	d->pin_entered = e == ERR_NONE;
+	return gsmdev_err_of(e);
 }
 
 struct gsmdev_err
 gsmdev_start(struct gsmdev *d)
 {
+	char device[sizeof(d->device)], connection[sizeof(d->connection)];
+	struct gsmdev_err r;
 	struct stat sb;
 	GSM_Error e;
 
+	if (d->pin_entered) {
+		/* the unlocked SIM is announced (+CPIN: READY, SMS Ready...), lines
+		   libgammu glues to an answer: let them pass, on a fresh connection */
+		memcpy(device, d->device, sizeof(device));
+		memcpy(connection, d->connection, sizeof(connection));
+		d->pin_entered = false;
+		if ((r = gsmdev_open(d, device, connection)).kind != GSMDEV_OK)
+			return r;
+	}
 	if ((e = GSM_SetIncomingSMS(d->sm, TRUE)) != ERR_NONE)
 		log_warn("modem: %s cannot ask for SMS notifications (%s); sweeping only",
 		    d->name, GSM_ErrorString(e));
@@ -437,7 +453,16 @@ gsmdev_announced(const struct gsmdev *d)
 int
 gsmdev_reports_announced(const struct gsmdev *d)
 {
-	return d->reports;
+	return d->reports + (d->routed ? (int)gsmdev_sweep_count(d->routed) : 0);
+}
+
+struct gsmdev_sweep *
+gsmdev_take_routed(struct gsmdev *d)
+{
+	struct gsmdev_sweep *s = d->routed;
+
+	d->routed = NULL;
+	return s;
 }
 
 /* ---- the watcher's side ---- */
@@ -609,36 +634,13 @@ gsmdev_decode_pdu(const unsigned char *pdu, size_t len, struct gsmdev_sms *out)
 	return rc;
 }
 
-void
-gsmdev_sms_clear(struct gsmdev_sms *sms)
-{
-	if (sms == NULL)
-		return;
-	free(sms->text);
-	sms->text = NULL;
-}
-
 /* ---- the SIM ---- */
 
-/* Keeps the SMS of one entry that libgammu read. */
+/* Keeps an SMS that libgammu read (*sp is created when NULL). */
 static void
-gsmdev_sweep_add(struct gsmdev_sweep *s, const GSM_MultiSMSMessage *entry)
+gsmdev_sweep_add(struct gsmdev_sweep **sp, const GSM_SMSMessage *sms)
 {
-	int j;
-
-	for (j = 0; j < entry->Number; j++) {
-		if (s->count == s->size) {
-			s->size = s->size ? s->size * 2 : 8;
-			s->sms = reallocarray(s->sms, s->size, sizeof(*s->sms));
-			s->slot = reallocarray(s->slot, s->size, sizeof(*s->slot));
-			if (s->sms == NULL || s->slot == NULL)
-				fatal("modem: out of memory");
-		}
-		gsmdev_sms_of(&entry->SMS[j], &s->sms[s->count]);
-		s->slot[s->count].folder = entry->SMS[j].Folder;
-		s->slot[s->count].location = entry->SMS[j].Location;
-		s->count++;
-	}
+	gsmdev_sms_of(sms, gsmdev_sweep_grow(sp, sms->Location));
 }
 
 struct gsmdev_err
@@ -647,7 +649,7 @@ gsmdev_sweep_read(struct gsmdev *d, int max, struct gsmdev_sweep **out)
 	struct gsmdev_sweep *s = calloc(1, sizeof(*s));
 	GSM_MultiSMSMessage *entry = calloc(1, sizeof(*entry));
 	GSM_Error e = ERR_NONE;
-	int n;
+	int n, j;
 
 	if (s == NULL || entry == NULL)
 		fatal("modem: out of memory");
@@ -660,7 +662,8 @@ gsmdev_sweep_read(struct gsmdev *d, int max, struct gsmdev_sweep **out)
 		gsmdev_call_end(d);
 		if (e != ERR_NONE)
 			break;
-		gsmdev_sweep_add(s, entry);
+		for (j = 0; j < entry->Number; j++)
+			gsmdev_sweep_add(&s, &entry->SMS[j]);
 	}
 	free(entry);
 	*out = s;
@@ -673,46 +676,25 @@ gsmdev_sweep_read(struct gsmdev *d, int max, struct gsmdev_sweep **out)
 	}
 }
 
-size_t
-gsmdev_sweep_count(const struct gsmdev_sweep *s)
-{
-	return s->count;
-}
-
-const struct gsmdev_sms *
-gsmdev_sweep_sms(const struct gsmdev_sweep *s, size_t i)
-{
-	return &s->sms[i];
-}
-
 struct gsmdev_err
 gsmdev_sweep_delete(struct gsmdev *d, struct gsmdev_sweep *s, size_t i)
 {
+	GSM_SMSMessage *gone = calloc(1, sizeof(*gone));
 	GSM_Error e;
 
-	/* libgammu's AT driver needs the folder and the location, and reads
-	   the SMS there again before it deletes it */
-	memset(&s->gone, 0, sizeof(s->gone));
-	s->gone.Folder = s->slot[i].folder;
-	s->gone.Location = s->slot[i].location;
+	/* libgammu's AT driver reads the SMS there again before it deletes
+	   it.  GSM_GetNextSMS numbers every memory in one flat space (ME's
+	   from 100001) but sets Folder to the inbox it decoded (3 for ME's):
+	   with that Folder the location would be taken within the folder
+	   (AT+CMGR=100000).  Folder 0 is the flat space the location is in. */
+	if (gone == NULL)
+		fatal("modem: out of memory");
+	gone->Location = s->slot[i].location;
 	gsmdev_call_begin(d);
-	e = GSM_DeleteSMS(d->sm, &s->gone);
+	e = GSM_DeleteSMS(d->sm, gone);
 	gsmdev_call_end(d);
+	free(gone);
 	return gsmdev_err_of(e);
-}
-
-void
-gsmdev_sweep_free(struct gsmdev_sweep *s)
-{
-	size_t i;
-
-	if (s == NULL)
-		return;
-	for (i = 0; i < s->count; i++)
-		gsmdev_sms_clear(&s->sms[i]);
-	free(s->sms);
-	free(s->slot);
-	free(s);
 }
 
 /* ---- sending ---- */

@@ -43,6 +43,9 @@
 #define GSMDEV_CALL_MAX_S 30		/* a call to the modem may run this long, then
 					   gsmdev_watch() aborts it */
 #define GSMDEV_SEND_TIMEOUT_S 60	/* wait for +CMGS at most this long */
+#define GSMDEV_QUIET_MS 500		/* before connecting: a modem silent this long */
+#define GSMDEV_BOOT_MAX_MS 30000	/* is not powering up; one that is, this long
+					   at most (gsmdev_settle()) */
 #define GSMDEV_IMEI_MAX 64		/* with its NUL (GSM_MAX_IMEI_LENGTH + 1 fits) */
 #define GSMDEV_NUMBER_MAX 64		/* a sender as gsmdev_sms gives it, with its NUL */
 #define GSMDEV_RING_GAP_S 20		/* a call rings every few seconds: a ring this long
@@ -152,7 +155,10 @@ void gsmdev_read_pending(struct gsmdev *d);
  * delivery reports are counted apart, by gsmdev_reports_announced().
  */
 bool gsmdev_announced(const struct gsmdev *d);
-/* The delivery reports the modem announced since the last sweep read. */
+/*
+ * The delivery reports the modem announced since the last sweep read
+ * (+CDSI), and the SMS and reports it routed (+CMT, +CDS) not yet taken.
+ */
 int gsmdev_reports_announced(const struct gsmdev *d);
 
 /*
@@ -204,6 +210,12 @@ struct gsmdev_err gsmdev_network(struct gsmdev *d, bool *registered, char *opera
  * gsmdev_sweep_free().
  */
 struct gsmdev_err gsmdev_sweep_read(struct gsmdev *d, int max, struct gsmdev_sweep **out);
+/*
+ * The SMS and reports the modem routed instead of storing them (+CMT,
+ * +CDS, when its AT+CNMI offers no storing) since the last call, or NULL;
+ * nothing to delete.  Free with gsmdev_sweep_free().
+ */
+struct gsmdev_sweep *gsmdev_take_routed(struct gsmdev *d);
 /* SMS in s, and the i-th (0 ..), alive until gsmdev_sweep_free(). */
 size_t gsmdev_sweep_count(const struct gsmdev_sweep *s);
 const struct gsmdev_sms *gsmdev_sweep_sms(const struct gsmdev_sweep *s, size_t i);

@@ -370,28 +370,28 @@ modem_store_reports(struct modem *m, const struct gsmdev_sweep *s)
 }
 
 /*
- * Reads every SMS on the SIM first (deleting while walking the SIM would
- * move the walk's position), then stores them (the reports together, each
- * other SMS on its own) and deletes each one once it is stored.
+ * Stores what s holds (the reports together, each other SMS on its own)
+ * and, when it was read from the SIM (on_sim), deletes each one once it
+ * is stored.  Frees s.
  */
 static void
-modem_sweep(struct modem *m)
+modem_store_all(struct modem *m, struct gsmdev_sweep *s, bool on_sim)
 {
-	struct gsmdev_sweep *s = NULL;
 	struct gsmdev_err e;
-	bool stored = false, reports;
+	bool stored = false, reports = modem_store_reports(m, s);
 	size_t i;
 
-	m->worked = true;
-	e = gsmdev_sweep_read(m->dev, MODEM_SWEEP_MAX, &s);
-	if (e.kind != GSMDEV_OK)
-		modem_trouble(m, "cannot read SMS", e);
-	reports = modem_store_reports(m, s);
-	for (i = 0; i < gsmdev_sweep_count(s) && gsmdev_is_open(m->dev); i++) {
+	for (i = 0; i < gsmdev_sweep_count(s) && (!on_sim || gsmdev_is_open(m->dev)); i++) {
 		if (gsmdev_sweep_sms(s, i)->report ? !reports :
 		    modem_store_sms(m->db, m->cfg->name, gsmdev_sweep_sms(s, i),
-		    m->pool->now(), &stored) < 0)
+		    m->pool->now(), &stored) < 0) {
+			if (!on_sim)	/* the modem kept no copy: it is lost */
+				log_err("modem: %s could not store a routed %s", m->cfg->name,
+				    gsmdev_sweep_sms(s, i)->report ? "report" : "SMS");
 			continue;	/* stays on the SIM, read again later */
+		}
+		if (!on_sim)
+			continue;
 		e = gsmdev_sweep_delete(m->dev, s, i);
 		if (e.kind != GSMDEV_OK && modem_trouble(m, "cannot delete an SMS", e))
 			break;
@@ -399,6 +399,23 @@ modem_sweep(struct modem *m)
 	gsmdev_sweep_free(s);
 	if (stored)
 		modem_pool_received(m->pool);
+}
+
+/*
+ * Reads every SMS on the SIM first (deleting while walking the SIM would
+ * move the walk's position), then stores and deletes them.
+ */
+static void
+modem_sweep(struct modem *m)
+{
+	struct gsmdev_sweep *s = NULL;
+	struct gsmdev_err e;
+
+	m->worked = true;
+	e = gsmdev_sweep_read(m->dev, MODEM_SWEEP_MAX, &s);
+	if (e.kind != GSMDEV_OK)
+		modem_trouble(m, "cannot read SMS", e);
+	modem_store_all(m, s, true);
 }
 
 /*
@@ -503,11 +520,8 @@ modem_may_send(struct modem *m, int64_t now)
  * announced SMS to read).
  */
 /*
- * True when the delivery reports the modem announced are to be read now:
- * MODEM_REPORTS_BATCH of them, or the first has waited
- * MODEM_REPORTS_WAIT_S.  Until then they wait on the SIM while messages
- * go out, so that the reports of a batch cost one read and one commit,
- * not one each.
+ * True when the announced reports are to be read now (MODEM_REPORTS_BATCH,
+ * or MODEM_REPORTS_WAIT_S): until then they wait while messages go out.
  */
 static bool
 modem_reports_due(struct modem *m, int64_t now)
@@ -768,6 +782,7 @@ static void
 modem_step(struct modem *m)
 {
 	struct queue_msg msg, next;
+	struct gsmdev_sweep *routed;
 	int64_t now = m->pool->now();
 	int claim = 0;
 
@@ -788,6 +803,8 @@ modem_step(struct modem *m)
 		if (!gsmdev_is_open(m->dev))
 			return;
 	}
+	if ((routed = gsmdev_take_routed(m->dev)) != NULL)
+		modem_store_all(m, routed, false);	/* +CDS, +CMT: stored nowhere else */
 	/* out of a chain of sends (modem_may_chain()): reports wait no more */
 	if (gsmdev_announced(m->dev) || gsmdev_reports_announced(m->dev) > 0 ||
 	    now >= m->next_sweep) {

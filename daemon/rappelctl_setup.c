@@ -79,6 +79,14 @@ ctl_setup_modem(const char *dir, struct setup_modem *found, int *choice)
 	n = setup_find(dir, found, SETUP_MAX_MODEMS);
 	*choice = -1;
 	if (n == 0) {
+		char hilink[4][SETUP_HILINK_MAX];
+		size_t h = setup_find_hilink(SETUP_NET_DIR, hilink, 4);
+
+		for (i = 0; i < h; i++)
+			fprintf(stderr, "La carte réseau %s est sans doute une clé 3G/4G en mode "
+			    "« HiLink » : elle ne peut pas envoyer de SMS à rappel. Passez-la en "
+			    "mode modem avec usb_modeswitch (docs/installation-raspberry-pi.md, "
+			    "« Clé HiLink »).\n", hilink[i]);
 		fprintf(stderr, "Aucun modem ne répond. Vérifiez qu'il est branché, qu'il n'est "
 		    "pas en mode « HiLink » (clé qui se présente comme une carte réseau) et "
 		    "lisez docs/installation-raspberry-pi.md.\n");

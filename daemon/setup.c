@@ -19,15 +19,7 @@
 
 #include "buf.h"
 #include "config.h"
-
-static long long
-setup_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
+#include "gsmdev_util.h"
 
 /*
  * Sends cmd and reads until a final result (OK, ERROR, +CME/+CMS ERROR)
@@ -36,7 +28,7 @@ setup_ms(void)
 static int
 setup_command(int fd, const char *cmd, char *reply, size_t size)
 {
-	long long until = setup_ms() + SETUP_PROBE_MS;
+	long long until = gsmdev_mono_ms() + SETUP_PROBE_MS;
 	struct pollfd p = { .fd = fd, .events = POLLIN };
 	size_t len = 0;
 	ssize_t n;
@@ -45,8 +37,8 @@ setup_command(int fd, const char *cmd, char *reply, size_t size)
 	tcflush(fd, TCIFLUSH);
 	if (write(fd, cmd, strlen(cmd)) != (ssize_t)strlen(cmd) || write(fd, "\r", 1) != 1)
 		return -1;
-	while (setup_ms() < until) {
-		if (poll(&p, 1, (int)(until - setup_ms())) <= 0)
+	while (gsmdev_mono_ms() < until) {
+		if (poll(&p, 1, (int)(until - gsmdev_mono_ms())) <= 0)
 			break;
 		n = read(fd, reply + len, size - 1 - len);
 		if (n <= 0)
@@ -63,7 +55,10 @@ setup_command(int fd, const char *cmd, char *reply, size_t size)
 	return -1;
 }
 
-/* The first line of reply that is not empty, not an echo of cmd and not "OK". */
+/*
+ * The first line of reply that is not empty, not an echo of cmd, not "OK",
+ * and not a line the modem says by itself (^RSSI:, RDY...).
+ */
 static void
 setup_first_line(const char *reply, const char *cmd, char *out, size_t size)
 {
@@ -74,7 +69,8 @@ setup_first_line(const char *reply, const char *cmd, char *out, size_t size)
 	while (*p) {
 		end = p + strcspn(p, "\r\n");
 		n = (size_t)(end - p);
-		if (n && strncmp(p, "OK", n) != 0 && strncmp(p, cmd, n) != 0) {
+		if (n && strncmp(p, "OK", n) != 0 && strncmp(p, cmd, n) != 0 &&
+		    !gsmdev_said_by_itself(p, n)) {
 			snprintf(out, size, "%.*s", (int)n, p);
 			return;
 		}
@@ -135,25 +131,77 @@ setup_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-size_t
-setup_find(const char *dir, struct setup_modem *out, size_t max)
+/* The entries of dir (64 at most), in name order, into names (freed by the caller). */
+static size_t
+setup_list(const char *dir, char *names[64])
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
-	char *names[64], path[PATH_MAX], err[256];
-	size_t n = 0, found = 0, i;
+	size_t n = 0;
 
 	if (d == NULL)
 		return 0;
-	while ((de = readdir(d)) != NULL && n < sizeof(names) / sizeof(names[0]))
+	while ((de = readdir(d)) != NULL && n < 64)
 		if (de->d_name[0] != '.' && (names[n] = strdup(de->d_name)) != NULL)
 			n++;
 	closedir(d);
 	qsort(names, n, sizeof(names[0]), setup_cmp);
+	return n;
+}
+
+size_t
+setup_find(const char *dir, struct setup_modem *out, size_t max)
+{
+	char *names[64], path[PATH_MAX], err[256];
+	size_t n = setup_list(dir, names), found = 0, i;
+
 	for (i = 0; i < n; i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
 		if (found < max && setup_probe(path, &out[found], err, sizeof(err)) == 0)
 			found++;
+		free(names[i]);
+	}
+	return found;
+}
+
+/* The first line of the file at path, without its line end, into out ("" if none). */
+static void
+setup_read_line(const char *path, char *out, size_t size)
+{
+	FILE *f = fopen(path, "r");
+
+	out[0] = '\0';
+	if (f != NULL && fgets(out, (int)size, f) != NULL)
+		out[strcspn(out, "\r\n")] = '\0';
+	if (f != NULL)
+		fclose(f);
+}
+
+size_t
+setup_find_hilink(const char *dir, char out[][SETUP_HILINK_MAX], size_t max)
+{
+	static const char *const drivers[] = { "cdc_ether", "rndis_host", "cdc_ncm",
+	    "huawei_cdc_ncm" };
+	char *names[64], path[PATH_MAX], link[PATH_MAX], vendor[16], product[16];
+	size_t n = setup_list(dir, names), found = 0, i, k;
+	const char *driver;
+	ssize_t len;
+
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/%s/device/driver", dir, names[i]);
+		len = readlink(path, link, sizeof(link) - 1);
+		link[len > 0 ? len : 0] = '\0';
+		driver = strrchr(link, '/') ? strrchr(link, '/') + 1 : link;
+		for (k = 0; k < sizeof(drivers) / sizeof(drivers[0]) && found < max; k++) {
+			if (strcmp(driver, drivers[k]) != 0)
+				continue;
+			snprintf(path, sizeof(path), "%s/%s/device/../idVendor", dir, names[i]);
+			setup_read_line(path, vendor, sizeof(vendor));
+			snprintf(path, sizeof(path), "%s/%s/device/../idProduct", dir, names[i]);
+			setup_read_line(path, product, sizeof(product));
+			snprintf(out[found++], SETUP_HILINK_MAX, "%.16s (%.16s, USB %.6s:%.6s)", names[i],
+			    driver, vendor[0] ? vendor : "?", product[0] ? product : "?");
+		}
 		free(names[i]);
 	}
 	return found;

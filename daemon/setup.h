@@ -5,7 +5,9 @@
  * Modems are looked for in /dev/serial/by-id (stable names that survive
  * a reboot or another USB port) and probed with plain AT commands on the
  * serial line, so a port that is not a modem's command port (a GPS or
- * diagnostics port of the same stick) is told apart in a second or two.
+ * diagnostics port of the same stick) is told apart in a second or two;
+ * the lines a stick says by itself (Huawei's ^RSSI, a SIM800's RDY) are
+ * not taken for answers.
  * libgammu is not used here: the probe must not enter a PIN or change
  * anything on the modem.
  */
@@ -38,6 +40,18 @@ int setup_probe(const char *path, struct setup_modem *m, char *err, size_t errle
  * that answered (at most max).  Returns how many; 0 when dir is missing.
  */
 size_t setup_find(const char *dir, struct setup_modem *out, size_t max);
+
+#define SETUP_NET_DIR "/sys/class/net"
+#define SETUP_HILINK_MAX 80
+
+/*
+ * Network interfaces of dir (/sys/class/net) that a USB stick in HiLink
+ * mode makes (its driver cdc_ether, rndis_host, cdc_ncm or
+ * huawei_cdc_ncm): such a stick has no serial port to send SMS through.
+ * Fills out[] with "eth1 (cdc_ether, USB 12d1:14db)" (at most max) in
+ * name order; returns how many.
+ */
+size_t setup_find_hilink(const char *dir, char out[][SETUP_HILINK_MAX], size_t max);
 
 /* The answers the configuration is written from. */
 struct setup_answers {

@@ -45,6 +45,8 @@ sim_start(const char *pin, bool registered)
 	opt.log_path = SIM_LOG;
 	opt.log_commands = true;
 	opt.pin = pin;
+	/* MODEMSIM_PERSONALITY=huawei...: the modem-<personality> tests */
+	opt.personality = getenv("MODEMSIM_PERSONALITY");
 	SIM = modemsim_new(&opt);
 	ck_assert_ptr_nonnull(SIM);
 	modemsim_set_registered(SIM, registered);
@@ -89,7 +91,8 @@ teardown(void)
 	modemsim_free(SIM);
 	SIM = NULL;
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", SIM_DIR);
-	ck_assert_int_eq(system(cmd), 0);
+	if (getenv("MODEMSIM_KEEP") == NULL)	/* the simulator's log, to read */
+		ck_assert_int_eq(system(cmd), 0);
 }
 
 /* GET path as admin, 200 expected; the caller json_decref()s. */
@@ -201,7 +204,7 @@ sim_events(const char *event)
 	return all;
 }
 
-/* How many AT commands the simulator took that start with prefix. */
+/* How many AT commands the simulator took that start with prefix ("": all). */
 static int
 sim_commands(const char *prefix)
 {
@@ -345,6 +348,10 @@ START_TEST(test_send_encodings)
 		srr += json_is_true(json_object_get(o, "status_report"));
 	}
 	ck_assert_int_eq(srr, 6);	/* a delivery report is asked for every part */
+	json_decref(submits);
+	submits = sim_events("submit_error");	/* slow2g's +CMS ERROR: 500, sent again */
+	printf("modem (%s): 6 parts sent, %zu refused and sent again\n",
+	    getenv("MODEMSIM_PERSONALITY"), json_array_size(submits));
 	json_decref(submits);
 }
 END_TEST
@@ -1938,6 +1945,99 @@ END_TEST
  * TAG puts it in one of the suite's two halves, which meson runs side by
  * side (CK_INCLUDE_TAGS=half-1 or half-2): most of their time is waiting
  * for the simulated network, not the processor. */
+
+/* ---- the personality subset (MODEMSIM_PERSONALITY, tag "personality") ---- */
+
+/*
+ * Unplugged while sending and plugged back (the modem powers up again
+ * and says what it says at boot): every message ends sent once or
+ * uncertain, and a reply sent after the replug is stored.
+ */
+START_TEST(test_persona_reset)
+{
+	size_t sent = 0, uncertain = 0;
+	char body[64];
+	int i, waited;
+
+	ck_assert(wait_state("ready", MODEM_TEST_WAIT_MS));
+	for (i = 1; i <= 3; i++) {
+		snprintf(body, sizeof(body), "Rappel : atelier %d, répondez OUI.", i);
+		send_sms("06 12 34 56 78", body);
+	}
+	for (waited = 0; count("/api/v1/messages?status=sent") < 1 &&
+	    waited < MODEM_TEST_WAIT_MS; waited += 50)
+		e2e_sleep_ms(50);
+	ck_assert_int_eq(modemsim_unplug(SIM), 0);
+	e2e_sleep_ms(1500);
+	ck_assert_int_eq(modemsim_replug(SIM), 0);
+	ck_assert_msg(wait_state("ready", MODEM_TEST_WAIT_MS), "not ready after the replug");
+	expect_sent_or_uncertain(MODEM_TEST_WAIT_MS, &sent, &uncertain);
+	printf("modem (%s): after a reset %zu sent, %zu uncertain\n",
+	    getenv("MODEMSIM_PERSONALITY"), sent, uncertain);
+	ck_assert_uint_eq(sent + uncertain, 3);
+	ck_assert_uint_le(uncertain, 1);
+	ck_assert_int_eq(modemsim_inject_sms(SIM, "+33612345678", "Oui je viens", MODEMSIM_GSM7),
+	    1);
+	ck_assert_msg(wait_count("/api/v1/replies", 1, MODEM_TEST_WAIT_MS), "reply not stored");
+}
+END_TEST
+
+/* CPU seconds rappeld used so far (utime + stime of /proc/PID/stat). */
+static double
+daemon_cpu_s(void)
+{
+	char path[64], buf[1024], *p;
+	unsigned long ut = 0, st = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)E.pid);
+	ck_assert_ptr_nonnull(f = fopen(path, "r"));
+	ck_assert_ptr_nonnull(fgets(buf, sizeof(buf), f));
+	fclose(f);
+	p = strrchr(buf, ')');
+	ck_assert_int_eq(sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
+	    &ut, &st), 2);
+	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
+/*
+ * Idle while the modem chatters: rappeld sends no AT command (its health
+ * check is every 180 s, its sweep every 120 s), stays ready, and an SMS
+ * announced amid the chatter is stored at once.  The CPU it used is
+ * printed, not asserted (bench/bench_personalities.sh measures it).
+ */
+START_TEST(test_persona_idle)
+{
+	const char *env = getenv("RAPPEL_IDLE_S");
+	int idle_s = env ? atoi(env) : 8;
+	struct timespec t0, t1;
+	double cpu0, cpu1, ms;
+	size_t before, after;
+
+	ck_assert(wait_state("ready", MODEM_TEST_WAIT_MS));
+	e2e_sleep_ms(3000);		/* the first sweep and health check are done */
+	before = sim_commands("");
+	cpu0 = daemon_cpu_s();
+	e2e_sleep_ms(idle_s * 1000L);
+	cpu1 = daemon_cpu_s();
+	after = sim_commands("");
+	printf("modem (%s): idle %d s: %zu AT commands, rappeld CPU %.2f %%\n",
+	    getenv("MODEMSIM_PERSONALITY"), idle_s, after - before,
+	    100.0 * (cpu1 - cpu0) / idle_s);
+	ck_assert_uint_le(after - before, 2);
+	ck_assert_str_eq(modem_state(), "ready");
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ck_assert_int_eq(modemsim_inject_sms(SIM, "+33612345678", "Non merci", MODEMSIM_GSM7),
+	    1);
+	ck_assert(wait_count("/api/v1/replies", 1, MODEM_TEST_WAIT_MS));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+	printf("modem (%s): an SMS announced while idle was stored after %.0f ms\n",
+	    getenv("MODEMSIM_PERSONALITY"), ms);
+	ck_assert_msg(ms < 3000, "stored after %.0f ms: the +CMTI was missed", ms);
+}
+END_TEST
+
 static TCase *
 modem_case(Suite *s, const char *name, const char *tag, int timeout)
 {
@@ -1992,6 +2092,13 @@ modem_suite(void)
 	tcase_add_test(tc, test_pin_wrong_never_again);
 	tc = modem_case(s, "restore", "half-2", 120);
 	tcase_add_test(tc, test_restore_sends_nothing_again);
+	/* a small subset, run against each personality of the simulator */
+	tc = modem_case(s, "personality", "personality", 120);
+	tcase_add_test(tc, test_send_encodings);
+	tcase_add_test(tc, test_receive_replies);
+	tcase_add_test(tc, test_delivery_report);
+	tcase_add_test(tc, test_persona_reset);
+	tcase_add_test(tc, test_persona_idle);
 	tc = tcase_create("pdu");
 	tcase_set_tags(tc, "half-2");
 	tcase_add_test(tc, test_pdu_lone_surrogates);

@@ -29,6 +29,7 @@
 #include "gsm7.h"
 #include "modemsim.h"
 #include "pdu.h"
+#include "persona.h"
 #include "test_main.h"
 
 /* PDUs sent by libgammu 1.42 through AT+CMGS, captured by the simulator. */
@@ -529,7 +530,7 @@ START_TEST(test_at_reports_every_submit)
 	snprintf(in, sizeof(in), "%s\x1A", PDU_UCS2_SRR);
 	ck_assert_str_eq(at_run(at, in, &out), "\r\n+CMGS: 3\r\n\r\nOK\r\n");
 	ck_assert_str_eq(at->urc.p, "\r\n+CDSI: \"SM\",1\r\n");
-	ck_assert_int_eq(msim_pdu_decode(at->slot[0].pdu, at->slot[0].tpdu_len, &rep, NULL), 0);
+	ck_assert_int_eq(msim_pdu_decode(at->slots[MSIM_MEM_SM][0].pdu, at->slots[MSIM_MEM_SM][0].tpdu_len, &rep, NULL), 0);
 	ck_assert_int_eq(rep.type, MSIM_PDU_STATUS_REPORT);
 	ck_assert_uint_eq(rep.mr, 3);
 	ck_assert_uint_eq(rep.status, 0);
@@ -553,8 +554,9 @@ static char link_path[128];
 static char log_path[128];
 static struct modemsim *sim;
 
+/* Starts the simulator as personality (NULL: generic). */
 static void
-sim_start(const char *pin)
+sim_start_as(const char *pin, const char *personality)
 {
 	struct modemsim_options opt = { 0 };
 
@@ -566,9 +568,16 @@ sim_start(const char *pin)
 	opt.log_path = log_path;
 	opt.log_commands = true;
 	opt.pin = pin;
+	opt.personality = personality;
 	sim = modemsim_new(&opt);
 	ck_assert_ptr_nonnull(sim);
 	ck_assert_int_eq(modemsim_start(sim), 0);
+}
+
+static void
+sim_start(const char *pin)
+{
+	sim_start_as(pin, NULL);
 }
 
 static void
@@ -940,6 +949,159 @@ END_TEST
 
 /* --- end to end: the unmodified Debian gammu and gammu-smsd -------------- */
 
+
+/* ---- personalities (persona.h) ---- */
+
+/* What the modem says by itself within ms milliseconds (never an OK), into buf. */
+static void
+client_listen(int fd, char *buf, size_t sz, int ms)
+{
+	client_chat(fd, NULL, buf, sz, ms);
+}
+
+START_TEST(test_persona_unknown)
+{
+	struct modemsim_options opt = { .link_path = "/tmp/x", .personality = "nokia" };
+
+	errno = 0;
+	ck_assert_ptr_null(modemsim_new(&opt));
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_ptr_null(msim_persona_find("nokia"));
+	ck_assert_str_eq(msim_persona_find(NULL)->name, "generic");
+}
+END_TEST
+
+/*
+ * A Huawei stick chatters (^RSSI, ^BOOT, ^MODE, ^DSFLOWRPT) between
+ * replies, never inside one; it stores new SMS in "ME"; its diagnostics
+ * port never answers and its PCUI port only chatters.
+ */
+START_TEST(test_persona_huawei)
+{
+	char buf[2048], other[160];
+	int fd, diag, pcui, i, urcs = 0;
+
+	sim_start_as(NULL, "huawei");
+	fd = client_open();
+	client_chat(fd, "ATE0;+CNMI=2,1,0,2,0\r", buf, sizeof(buf), 2000);
+	for (i = 0; i < 30; i++) {
+		client_chat(fd, "AT+CGMM\r", buf, sizeof(buf), 2000);
+		ck_assert_msg(strstr(buf, "\r\nE3131\r\n\r\nOK\r\n") != NULL, "reply: %s", buf);
+		urcs += strstr(buf, "\r\n^") != NULL;
+		usleep(100000);
+	}
+	client_listen(fd, buf, sizeof(buf), 2500);
+	ck_assert_msg(strstr(buf, "^RSSI:") && (strstr(buf, "^BOOT:") ||
+	    strstr(buf, "^MODE:") || strstr(buf, "^DSFLOWRPT:")), "idle: %s", buf);
+	ck_assert_int_gt(urcs, 0);	/* some came just before a reply */
+	client_chat(fd, "AT+CPMS=?\r", buf, sizeof(buf), 2000);
+	ck_assert_ptr_nonnull(strstr(buf, "+CPMS: (\"SM\",\"ME\"),(\"SM\",\"ME\")"));
+	ck_assert_int_eq(modemsim_inject_sms(sim, "+33611223344", "Oui", MODEMSIM_GSM7), 1);
+	client_listen(fd, buf, sizeof(buf), 500);
+	ck_assert_ptr_nonnull(strstr(buf, "\r\n+CMTI: \"ME\",0\r\n"));
+	client_chat(fd, "AT+CMGL=4\r", buf, sizeof(buf), 2000);
+	ck_assert_ptr_null(strstr(buf, "+CMGL:"));	/* <mem1> is still "SM" */
+	client_chat(fd, "AT+CPMS=\"ME\",\"ME\"\r", buf, sizeof(buf), 2000);
+	ck_assert_ptr_nonnull(strstr(buf, "+CPMS: 1,30,1,30,1,30"));
+	client_chat(fd, "AT+CMGL=4\r", buf, sizeof(buf), 2000);
+	ck_assert_ptr_nonnull(strstr(buf, "+CMGL: 0,0,,"));
+	/* AT^CURC=0 (libgammu sends it to a Huawei): the periodic reports stop */
+	client_chat(fd, "AT^CURC=0;^PORTSEL=1\r", buf, sizeof(buf), 2000);
+	ck_assert_ptr_nonnull(strstr(buf, "OK"));
+	client_listen(fd, buf, sizeof(buf), 6500);
+	ck_assert_msg(strstr(buf, "^RSSI:") && !strstr(buf, "^BOOT:") &&
+	    !strstr(buf, "^DSFLOWRPT:"), "after ^CURC=0: %s", buf);
+	close(fd);
+	snprintf(other, sizeof(other), "%s-diag", link_path);
+	ck_assert_int_ge(diag = open(other, O_RDWR | O_NOCTTY | O_CLOEXEC), 0);
+	client_chat(diag, "AT\r", buf, sizeof(buf), 1500);
+	ck_assert_str_eq(buf, "");
+	snprintf(other, sizeof(other), "%s-pcui", link_path);
+	ck_assert_int_ge(pcui = open(other, O_RDWR | O_NOCTTY | O_CLOEXEC), 0);
+	client_chat(pcui, "AT\r", buf, sizeof(buf), 2500);
+	ck_assert_msg(strstr(buf, "\r\n^") != NULL && strstr(buf, "OK") == NULL, "pcui: %s", buf);
+	close(diag);
+	close(pcui);
+	teardown_sim();
+}
+END_TEST
+
+/*
+ * A SIM800 says RDY, +CFUN: 1 and +CPIN: <state> at power-up, Call Ready
+ * and SMS Ready once the PIN is in, again after a replug; its +CMGL has
+ * an empty quoted alpha.
+ */
+START_TEST(test_persona_simcom)
+{
+	char buf[2048];
+	int fd;
+
+	sim_start_as("1234", "simcom");
+	fd = client_open();
+	client_listen(fd, buf, sizeof(buf), 2500);
+	ck_assert_msg(strstr(buf, "\r\nRDY\r\n\r\n+CFUN: 1\r\n\r\n+CPIN: SIM PIN\r\n") != NULL,
+	    "boot: %s", buf);
+	ck_assert_ptr_null(strstr(buf, "SMS Ready"));
+	client_chat(fd, "ATE0;+CPIN=\"1234\"\r", buf, sizeof(buf), 2000);
+	client_listen(fd, buf, sizeof(buf), 2500);
+	ck_assert_msg(strstr(buf, "+CPIN: READY\r\n\r\nCall Ready\r\n\r\nSMS Ready\r\n") != NULL,
+	    "after the PIN: %s", buf);
+	ck_assert_int_eq(modemsim_inject_sms(sim, "+33611223344", "Oui", MODEMSIM_GSM7), 1);
+	client_chat(fd, "AT+CMGL=4\r", buf, sizeof(buf), 2000);
+	ck_assert_msg(strstr(buf, "+CMGL: 1,0,\"\",") != NULL, "%s", buf);
+	close(fd);
+	ck_assert_int_eq(modemsim_unplug(sim), 0);
+	ck_assert_int_eq(modemsim_replug(sim), 0);
+	fd = client_open();
+	client_listen(fd, buf, sizeof(buf), 2500);
+	ck_assert_msg(strstr(buf, "\r\nRDY\r\n") != NULL, "after a replug: %s", buf);
+	close(fd);
+	teardown_sim();
+}
+END_TEST
+
+/* An EC25 says +QIND: SMS DONE and PB DONE, and offers <ds> 0-1 only. */
+START_TEST(test_persona_quectel)
+{
+	char buf[2048];
+	int fd;
+
+	sim_start_as(NULL, "quectel");
+	fd = client_open();
+	client_listen(fd, buf, sizeof(buf), 3500);
+	ck_assert_msg(strstr(buf, "+CPIN: READY\r\n\r\n+QIND: SMS DONE\r\n\r\n+QIND: PB DONE") !=
+	    NULL, "boot: %s", buf);
+	client_chat(fd, "ATE0;+CNMI=?\r", buf, sizeof(buf), 2000);
+	ck_assert_ptr_nonnull(strstr(buf, "+CNMI: (0-2),(0-3),(0,2),(0,1),(0,1)"));
+	client_chat(fd, "AT+CGMI;+CGMM\r", buf, sizeof(buf), 2000);
+	ck_assert_ptr_nonnull(strstr(buf, "Quectel\r\nEC25"));
+	close(fd);
+	teardown_sim();
+}
+END_TEST
+
+/* slow2g: every send takes 3-6 s, and every fifth fails. */
+START_TEST(test_persona_slow2g)
+{
+	struct msim_persona_run r;
+	int i, ms, lo = 1 << 30, hi = 0;
+
+	ck_assert_int_eq(msim_persona_init(&r, msim_persona_find("slow2g"), "/tmp/x", NULL,
+	    NULL), 0);
+	for (i = 0; i < 200; i++) {
+		ms = msim_persona_send_ms(&r, 0);
+		lo = ms < lo ? ms : lo;
+		hi = ms > hi ? ms : hi;
+	}
+	ck_assert_int_ge(lo, 3000);
+	ck_assert_int_le(hi, 6000);
+	ck_assert_int_lt(lo, 3500);
+	ck_assert_int_gt(hi, 5500);
+	ck_assert_int_eq(msim_persona_find("slow2g")->cms_every, 5);
+	msim_persona_free(&r);
+}
+END_TEST
+
 static char gammurc[160];
 
 /* Fails the test, clearly, when a program is not on PATH. */
@@ -1266,6 +1428,15 @@ modemsim_suite(void)
 	tcase_add_test(tc, test_control_commands);
 	tcase_add_test(tc, test_control_inject_hex);
 	tcase_add_test(tc, test_pty_reports_control);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("personalities");
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_persona_unknown);
+	tcase_add_test(tc, test_persona_huawei);
+	tcase_add_test(tc, test_persona_simcom);
+	tcase_add_test(tc, test_persona_quectel);
+	tcase_add_test(tc, test_persona_slow2g);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("gammu");

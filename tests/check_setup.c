@@ -63,6 +63,37 @@ sim_start(const char *pin)
 	ck_assert_int_eq(modemsim_start(SIM), 0);
 }
 
+/*
+ * net/IFACE as sysfs shows it: device/driver a link to a driver called
+ * driver, and the USB device's idVendor and idProduct (usb "VVVV:PPPP").
+ */
+static void
+mkdir_driver(const char *net, const char *iface, const char *driver, const char *usb)
+{
+	char dev[400], path[1400], link[1024];
+	FILE *f;
+
+	snprintf(dev, sizeof(dev), "%s/../sys-%s/1-1/1-1:1.0", net, iface);
+	snprintf(path, sizeof(path), "mkdir -p '%s' '%s/../drivers/%s' '%s/%s'", dev, dev,
+	    driver, net, iface);
+	ck_assert_int_eq(system(path), 0);
+	snprintf(path, sizeof(path), "%s/../drivers/%s", dev, driver);
+	snprintf(link, sizeof(link), "%s/driver", dev);
+	ck_assert_int_eq(symlink(path, link), 0);
+	snprintf(link, sizeof(link), "%s/%s/device", net, iface);
+	ck_assert_int_eq(symlink(dev, link), 0);
+	if (usb == NULL)
+		return;
+	snprintf(path, sizeof(path), "%s/../idVendor", dev);
+	ck_assert_ptr_nonnull(f = fopen(path, "w"));
+	fprintf(f, "%.4s\n", usb);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/../idProduct", dev);
+	ck_assert_ptr_nonnull(f = fopen(path, "w"));
+	fprintf(f, "%s\n", usb + 5);
+	fclose(f);
+}
+
 static char *
 read_all(const char *path)
 {
@@ -193,6 +224,62 @@ START_TEST(setup_test_probe)
 }
 END_TEST
 
+/*
+ * A Huawei stick in modem mode: three ports, of which only the last in
+ * name order answers AT; it chatters (^RSSI, ^BOOT...) between answers,
+ * which must not be taken for its maker or model.
+ */
+START_TEST(setup_test_probe_huawei_ports)
+{
+	struct modemsim_options opt = { 0 };
+	struct setup_modem found[4];
+	char diag[256], pcui[256], err[256];
+	int i;
+
+	setup_tmp();
+	snprintf(SIM_LINK, sizeof(SIM_LINK), "%s/usb-HUAWEI_Mobile-if02-port0", DEVICES);
+	snprintf(diag, sizeof(diag), "%s/usb-HUAWEI_Mobile-if00-port0", DEVICES);
+	snprintf(pcui, sizeof(pcui), "%s/usb-HUAWEI_Mobile-if01-port0", DEVICES);
+	opt.link_path = SIM_LINK;
+	opt.personality = "huawei";
+	opt.diag_link = diag;
+	opt.pcui_link = pcui;
+	ck_assert_ptr_nonnull(SIM = modemsim_new(&opt));
+	ck_assert_int_eq(modemsim_start(SIM), 0);
+	ck_assert_uint_eq(setup_find(DEVICES, found, 4), 1);
+	ck_assert_str_eq(found[0].path, SIM_LINK);
+	for (i = 0; i < 8; i++) {	/* the chatter lands anywhere: again and again */
+		if (i > 0)
+			ck_assert_int_eq(setup_probe(SIM_LINK, &found[0], err, sizeof(err)), 0);
+		ck_assert_str_eq(found[0].model, "huawei E3131");
+		ck_assert_str_eq(found[0].sim, "READY");
+		usleep(250000);
+	}
+	teardown_tmp();
+}
+END_TEST
+
+/* A HiLink stick is a network card (cdc_ether, rndis_host), not a modem. */
+START_TEST(setup_test_hilink)
+{
+	char net[128], found[4][SETUP_HILINK_MAX];
+
+	setup_tmp();
+	snprintf(net, sizeof(net), "%s/net", DIR_);
+	ck_assert_int_eq(mkdir(net, 0700), 0);
+	ck_assert_uint_eq(setup_find_hilink(net, found, 4), 0);
+	/* the Pi's own Ethernet, a HiLink E3372h, an E8372 (rndis) */
+	mkdir_driver(net, "eth0", "bcmgenet", NULL);
+	mkdir_driver(net, "eth1", "cdc_ether", "12d1:14db");
+	mkdir_driver(net, "usb0", "rndis_host", "12d1:14dc");
+	ck_assert_uint_eq(setup_find_hilink(net, found, 4), 2);
+	ck_assert_str_eq(found[0], "eth1 (cdc_ether, USB 12d1:14db)");
+	ck_assert_str_eq(found[1], "usb0 (rndis_host, USB 12d1:14dc)");
+	ck_assert_uint_eq(setup_find_hilink("/nonexistent", found, 4), 0);
+	teardown_tmp();
+}
+END_TEST
+
 /* Received texts of the simulator's log that contain needle. */
 static int
 sim_received(const char *needle)
@@ -295,6 +382,8 @@ setup_suite(void)
 	tc = tcase_create("modems");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, setup_test_probe);
+	tcase_add_test(tc, setup_test_probe_huawei_ports);
+	tcase_add_test(tc, setup_test_hilink);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("assistant");
 	tcase_set_timeout(tc, 180);

@@ -20,6 +20,7 @@
  *	+CSCS			GSM, IRA, UCS2, HEX (strings follow it)
  *	ATH +CLIP +CRC +CCWA	incoming voice calls (at_call.c)
  *	+CHUP +CLCC
+ *	^CURC=<n> ^PORTSEL=<n>	Huawei's (persona.h): periodic reports off / on
  *	anything else		ERROR, as real modems do
  */
 #include "at.h"
@@ -101,6 +102,9 @@ msim_at_defaults(struct msim_at *at)
 	memset(at->cnmi, 0, sizeof(at->cnmi));
 	at->clip = false;
 	at->crc = false;
+	at->mem[0] = at->mem[1] = MSIM_MEM_SM;
+	at->mem[2] = at->receive_in_me ? MSIM_MEM_ME : MSIM_MEM_SM;
+	at->curc = true;
 }
 
 static int
@@ -118,7 +122,13 @@ msim_at_copy_config(struct msim_at *at, const struct msim_at_config *c)
 	snprintf(at->smsc, sizeof(at->smsc), "%s", c->smsc ? c->smsc : MSIM_AT_DEF_SMSC);
 	at->signal = c->signal > 0 && c->signal <= 31 ? c->signal : MSIM_AT_DEF_SIGNAL;
 	at->nslots = c->slots > 0 ? c->slots : MSIM_AT_DEF_SLOTS;
+	at->receive_in_me = c->me_memory && c->receive_in_me;
+	at->cmgl_quoted_alpha = c->cmgl_quoted_alpha;
+	at->index_base = c->index_from_0 ? 0 : 1;
+	at->huawei_cmds = c->huawei_cmds;
+	at->cnmi_test = c->cnmi_test != NULL ? strdup(c->cnmi_test) : NULL;
 	if ((c->pin != NULL && at->pin == NULL) || at->puk == NULL ||
+	    (c->cnmi_test != NULL && at->cnmi_test == NULL) ||
 	    at->manufacturer == NULL || at->model == NULL || at->revision == NULL ||
 	    at->imei == NULL || at->imsi == NULL || at->op_name == NULL ||
 	    at->op_code == NULL)
@@ -134,9 +144,12 @@ msim_at_new(const struct msim_at_config *cfg, struct msim_log *log)
 
 	if ((at = calloc(1, sizeof(*at))) == NULL)
 		return NULL;
-	if (msim_at_copy_config(at, cfg != NULL ? cfg : &none) == -1)
+	cfg = cfg != NULL ? cfg : &none;
+	if (msim_at_copy_config(at, cfg) == -1)
 		goto fail;
-	if ((at->slot = calloc((size_t)at->nslots, sizeof(*at->slot))) == NULL)
+	if ((at->slots[MSIM_MEM_SM] = calloc((size_t)at->nslots, sizeof(struct msim_slot))) ==
+	    NULL || (cfg->me_memory && (at->slots[MSIM_MEM_ME] =
+	    calloc((size_t)at->nslots, sizeof(struct msim_slot))) == NULL))
 		goto fail;
 	at->log = log;
 	at->pin_ok = at->pin == NULL;
@@ -176,7 +189,9 @@ msim_at_free(struct msim_at *at)
 	free(at->imsi);
 	free(at->op_name);
 	free(at->op_code);
-	free(at->slot);
+	free(at->slots[MSIM_MEM_SM]);
+	free(at->slots[MSIM_MEM_ME]);
+	free(at->cnmi_test);
 	msim_buf_free(&at->pdu);
 	msim_buf_free(&at->urc);
 	free(at);
@@ -723,6 +738,12 @@ msim_at_extended(struct msim_at *at, struct msim_at_cmd *c)
 		return msim_at_cmd_const(c, msim_at_is_registered(at) ? "+CGATT: 1" : "+CGATT: 0");
 	if (strcmp(n, "+CBC") == 0)
 		return msim_at_cmd_const(c, "+CBC: 0,100,4200");
+	if (at->huawei_cmds && strcmp(n, "^CURC") == 0 && c->kind == '=') {
+		at->curc = strcmp(c->args, "0") != 0;
+		return MSIM_RES_OK;
+	}
+	if (at->huawei_cmds && strcmp(n, "^PORTSEL") == 0)
+		return msim_at_cmd_const(c, "^PORTSEL: 0");
 	res = msim_at_sms_command(at, c, &handled);
 	if (!handled)
 		res = msim_at_call_command(at, c, &handled);

@@ -51,6 +51,16 @@ enum msim_at_event {
 	MSIM_AT_SEND,		/* a PDU was entered (Ctrl-Z): a send */
 };
 
+/*
+ * The message memories of +CPMS: "SM" (the SIM) always, "ME" (the
+ * modem's own) when the personality has one (persona.h).
+ */
+enum msim_mem {
+	MSIM_MEM_SM,
+	MSIM_MEM_ME,
+	MSIM_MEM_COUNT,
+};
+
 /* Storage status of a SIM slot, as numbered in PDU mode. */
 enum msim_slot_stat {
 	MSIM_REC_UNREAD = 0,
@@ -79,7 +89,14 @@ struct msim_at_config {
 	const char	*operator_code;	/* "20801" */
 	const char	*smsc;		/* "+33689004000" */
 	int		 signal;	/* +CSQ rssi 0-31; <= 0: 20 */
-	int		 slots;		/* SIM capacity; <= 0: 30 */
+	int		 slots;		/* capacity of each memory; <= 0: 30 */
+	/* what a personality changes (persona.h); false / NULL: generic */
+	bool		 me_memory;	/* a second memory, "ME", beside "SM" */
+	bool		 receive_in_me;	/* +CPMS <mem3> is "ME" at power-up */
+	bool		 cmgl_quoted_alpha; /* +CMGL: 1,0,"",24 (SIMCom) */
+	const char	*cnmi_test;	/* the line answering AT+CNMI=? */
+	bool		 index_from_0;	/* message <index>es count from 0 (Huawei) */
+	bool		 huawei_cmds;	/* AT^CURC, AT^PORTSEL answered OK */
 };
 
 /* A message remembered for its delivery report. */
@@ -120,8 +137,17 @@ struct msim_at {
 	/* SIM */
 	bool		 pin_ok;	/* PIN entered, or none */
 	int		 pin_tries;	/* left before the SIM asks for the PUK */
-	struct msim_slot *slot;		/* slot[0..nslots-1] are indexes 1..nslots */
+	struct msim_slot *slots[MSIM_MEM_COUNT]; /* each memory's slots[0..nslots-1]
+					   are its indexes 1..nslots; NULL: none */
 	int		 nslots;
+	enum msim_mem	 mem[3];	/* +CPMS <mem1> read and delete, <mem2>
+					   write and send, <mem3> receive */
+	bool		 receive_in_me;	/* <mem3> at power-up */
+	bool		 cmgl_quoted_alpha;
+	char		*cnmi_test;
+	int		 index_base;	/* the <index> of the first slot: 1, or 0 */
+	bool		 huawei_cmds;
+	bool		 curc;		/* AT^CURC: periodic reports on (power-up) */
 
 	/* network and faults */
 	bool		 registered;	/* as set by the test; needs pin_ok too */
@@ -189,8 +215,8 @@ bool msim_at_is_registered(const struct msim_at *at);
 
 /*
  * Delivers an incoming SMS-DELIVER (PDU hex with SMSC, and its TPDU
- * length) as a network would: stored in the first free slot and
- * announced with +CMTI, or routed with +CMT, as AT+CNMI asks.  Returns
+ * length) as a network would: stored in the first free slot of
+ * <mem3> and announced with +CMTI, or routed with +CMT, as AT+CNMI asks.  Returns
  * the slot index (1-based), 0 when routed without storing, or -1 when
  * the SIM is full.
  */
@@ -204,7 +230,7 @@ int msim_at_deliver(struct msim_at *at, const char *pdu, int tpdu_len);
  */
 int msim_at_report(struct msim_at *at, unsigned ref, unsigned status, time_t now);
 
-/* Number of used SIM slots. */
+/* Number of used slots, in every memory. */
 int msim_at_used_slots(const struct msim_at *at);
 
 /*

@@ -5,7 +5,8 @@
  *
  *	+CMGF		0 only (text mode: +CMS ERROR: 303)
  *	+CSMS +CSMP +CNMA +CMMS	accepted, plausible values
- *	+CPMS		one memory, "SM"
+ *	+CPMS		"SM", and "ME" when the personality has it (persona.h):
+ *			<mem1> read and delete, <mem2> write, <mem3> receive
  *	+CNMI		<mode>,<mt>,<bm>,<ds>,<bfr>: mt 1 gives +CMTI, 2 +CMT;
  *			ds 1 gives +CDS, 2 stores the report and gives +CDSI
  *	+CSCA		the SMSC number, in the AT+CSCS character set
@@ -46,39 +47,63 @@
 /* Where a recipient unknown to the history is said to be. */
 #define MSIM_UNKNOWN_RECIPIENT "+33600000000"
 
-int
-msim_at_used_slots(const struct msim_at *at)
+/* The names of the memories, as +CPMS says them. */
+static const char *const msim_mem_names[MSIM_MEM_COUNT] = { "SM", "ME" };
+
+/* Used slots of memory m. */
+static int
+msim_at_used_in(const struct msim_at *at, enum msim_mem m)
 {
 	int i, n = 0;
 
-	for (i = 0; i < at->nslots; i++)
-		n += at->slot[i].used;
+	for (i = 0; at->slots[m] != NULL && i < at->nslots; i++)
+		n += at->slots[m][i].used;
 	return n;
 }
 
-/* Index (1-based) of the first free slot, or -1. */
+int
+msim_at_used_slots(const struct msim_at *at)
+{
+	return msim_at_used_in(at, MSIM_MEM_SM) + msim_at_used_in(at, MSIM_MEM_ME);
+}
+
+/* The slots of <mem1> (which = 0), <mem2> (1) or <mem3> (2). */
+static struct msim_slot *
+msim_at_slots(const struct msim_at *at, int which)
+{
+	return at->slots[at->mem[which]];
+}
+
+/* The <index> a modem says for slot i (0-based): Huawei's count from 0. */
 static int
-msim_at_free_slot(const struct msim_at *at)
+msim_at_shown(const struct msim_at *at, int i)
+{
+	return i + at->index_base;
+}
+
+/* Position (1-based) of the first free slot of memory m, or -1. */
+static int
+msim_at_free_slot(const struct msim_at *at, enum msim_mem m)
 {
 	int i;
 
 	for (i = 0; i < at->nslots; i++)
-		if (!at->slot[i].used)
+		if (!at->slots[m][i].used)
 			return i + 1;
 	return -1;
 }
 
-/* Stores a PDU; returns its index, or -1 when the SIM is full. */
+/* Stores a PDU in memory m; returns its position (1-based), or -1 when full. */
 static int
-msim_at_store(struct msim_at *at, const char *pdu, int tpdu_len,
+msim_at_store(struct msim_at *at, enum msim_mem m, const char *pdu, int tpdu_len,
     enum msim_slot_stat stat)
 {
 	struct msim_slot *s;
 	int idx;
 
-	if ((idx = msim_at_free_slot(at)) < 0)
+	if ((idx = msim_at_free_slot(at, m)) < 0)
 		return -1;
-	s = &at->slot[idx - 1];
+	s = &at->slots[m][idx - 1];
 	s->used = true;
 	s->stat = stat;
 	s->tpdu_len = tpdu_len;
@@ -115,27 +140,42 @@ msim_at_cmd_cmgf(struct msim_at *at, struct msim_at_cmd *c)
 	return v == 0 ? MSIM_RES_OK : msim_at_cms(c, MSIM_CMS_NOT_SUPPORTED);
 }
 
-/* "+CPMS: used,total" three times, with or without the memory names. */
+/* "+CPMS: used,total" for <mem1..3>, with or without the memory names. */
 static void
 msim_at_cpms_info(struct msim_at *at, struct msim_at_cmd *c, bool names)
 {
-	int u = msim_at_used_slots(at), t = at->nslots;
+	char line[128] = "+CPMS: ";
+	size_t len = strlen(line);
+	int i, t = at->nslots;
 
-	if (names)
-		msim_at_info(c, "+CPMS: \"SM\",%d,%d,\"SM\",%d,%d,\"SM\",%d,%d",
-		    u, t, u, t, u, t);
-	else
-		msim_at_info(c, "+CPMS: %d,%d,%d,%d,%d,%d", u, t, u, t, u, t);
+	for (i = 0; i < 3; i++)
+		len += (size_t)snprintf(line + len, sizeof(line) - len, "%s%s%s%s%d,%d",
+		    i ? "," : "", names ? "\"" : "", names ? msim_mem_names[at->mem[i]] : "",
+		    names ? "\"," : "", msim_at_used_in(at, at->mem[i]), t);
+	msim_at_info(c, "%s", line);
+}
+
+/* The memory called name, or -1 when this modem has none such. */
+static int
+msim_at_mem_named(const struct msim_at *at, const char *name)
+{
+	int m;
+
+	for (m = 0; m < MSIM_MEM_COUNT; m++)
+		if (at->slots[m] != NULL && strcmp(name, msim_mem_names[m]) == 0)
+			return m;
+	return -1;
 }
 
 static enum msim_at_result
 msim_at_cmd_cpms(struct msim_at *at, struct msim_at_cmd *c)
 {
+	const char *list = at->slots[MSIM_MEM_ME] ? "(\"SM\",\"ME\")" : "(\"SM\")";
 	char str[3][64];
-	int num[3], n, i, err;
+	int num[3], n, i, err, m[3];
 
 	if (c->kind == 't') {
-		msim_at_info(c, "+CPMS: (\"SM\"),(\"SM\"),(\"SM\")");
+		msim_at_info(c, "+CPMS: %s,%s,%s", list, list, list);
 		return MSIM_RES_OK;
 	}
 	if ((err = msim_at_sms_locked(at)) != 0)
@@ -147,8 +187,11 @@ msim_at_cmd_cpms(struct msim_at *at, struct msim_at_cmd *c)
 	if (c->kind != '=' || (n = msim_at_args(c->args, 3, num, str)) < 1)
 		return MSIM_RES_ERROR;
 	for (i = 0; i < n; i++)
-		if (str[i][0] != '\0' && strcmp(str[i], "SM") != 0)
+		if (str[i][0] != '\0' && (m[i] = msim_at_mem_named(at, str[i])) < 0)
 			return msim_at_cms(c, MSIM_CMS_NOT_ALLOWED);
+	for (i = 0; i < n; i++)
+		if (str[i][0] != '\0')
+			at->mem[i] = (enum msim_mem)m[i];
 	msim_at_cpms_info(at, c, false);
 	return MSIM_RES_OK;
 }
@@ -160,7 +203,8 @@ msim_at_cmd_cnmi(struct msim_at *at, struct msim_at_cmd *c)
 	int num[5], n, i;
 
 	if (c->kind == 't') {
-		msim_at_info(c, "+CNMI: (0-2),(0-3),(0,2),(0-2),(0,1)");
+		msim_at_info(c, "%s", at->cnmi_test ? at->cnmi_test :
+		    "+CNMI: (0-2),(0-3),(0,2),(0-2),(0,1)");
 		return MSIM_RES_OK;
 	}
 	if (c->kind == '?') {
@@ -243,14 +287,15 @@ msim_at_cmd_pdu_entry(struct msim_at *at, struct msim_at_cmd *c, bool store)
 	return MSIM_RES_NONE;
 }
 
-/* One "+CMGL:" or "+CMGR:" entry; reading marks a message read. */
+/* One "+CMGL:" or "+CMGR:" entry of slot i; reading marks a message read. */
 static void
-msim_at_list_one(struct msim_at *at, struct msim_at_cmd *c, int idx, bool list)
+msim_at_list_one(struct msim_at *at, struct msim_at_cmd *c, int i, bool list)
 {
-	struct msim_slot *s = &at->slot[idx - 1];
+	struct msim_slot *s = &msim_at_slots(at, 0)[i];
 
 	if (list)
-		msim_at_info(c, "+CMGL: %d,%d,,%d", idx, (int)s->stat, s->tpdu_len);
+		msim_at_info(c, "+CMGL: %d,%d,%s,%d", msim_at_shown(at, i), (int)s->stat,
+		    at->cmgl_quoted_alpha ? "\"\"" : "", s->tpdu_len);
 	else
 		msim_at_info(c, "+CMGR: %d,,%d", (int)s->stat, s->tpdu_len);
 	msim_at_info(c, "%s", s->pdu);
@@ -275,22 +320,24 @@ msim_at_cmd_cmgl(struct msim_at *at, struct msim_at_cmd *c)
 	if (c->kind != '=' && c->kind != 'x')
 		return MSIM_RES_ERROR;
 	for (i = 0; i < at->nslots; i++)
-		if (at->slot[i].used && (stat == 4 || (int)at->slot[i].stat == stat))
-			msim_at_list_one(at, c, i + 1, true);
+		if (msim_at_slots(at, 0)[i].used &&
+		    (stat == 4 || (int)msim_at_slots(at, 0)[i].stat == stat))
+			msim_at_list_one(at, c, i, true);
 	return MSIM_RES_OK;
 }
 
-/* Parses the <index> of AT+CMGR / +CMGD / +CMSS; 0 when out of range. */
+/* The slot (0-based) of the <index> of AT+CMGR / +CMGD / +CMSS; -1 when out of range. */
 static int
 msim_at_index(const struct msim_at *at, const char *args, int *flag)
 {
-	int num[2], n;
+	int num[2], n, i;
 
 	if ((n = msim_at_args(args, 2, num, NULL)) < 1)
-		return 0;
+		return -1;
 	if (flag != NULL)
 		*flag = n == 2 ? num[1] : 0;
-	return num[0] >= 1 && num[0] <= at->nslots ? num[0] : 0;
+	i = num[0] - at->index_base;
+	return num[0] >= 0 && i >= 0 && i < at->nslots ? i : -1;
 }
 
 static enum msim_at_result
@@ -304,9 +351,9 @@ msim_at_cmd_cmgr(struct msim_at *at, struct msim_at_cmd *c)
 		return MSIM_RES_ERROR;
 	if ((err = msim_at_sms_locked(at)) != 0)
 		return msim_at_cms(c, err);
-	if ((idx = msim_at_index(at, c->args, NULL)) == 0)
+	if ((idx = msim_at_index(at, c->args, NULL)) < 0)
 		return msim_at_cms(c, MSIM_CMS_BAD_INDEX);
-	if (at->slot[idx - 1].used)
+	if (msim_at_slots(at, 0)[idx].used)
 		msim_at_list_one(at, c, idx, false);
 	return MSIM_RES_OK;		/* an empty slot: just OK */
 }
@@ -336,15 +383,16 @@ msim_at_cmgd_test(struct msim_at *at, struct msim_at_cmd *c)
 	int i;
 
 	for (i = 0; i < at->nslots && len + 8 < sizeof(list); i++)
-		if (at->slot[i].used)
+		if (msim_at_slots(at, 0)[i].used)
 			len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%d",
-			    len ? "," : "", i + 1);
+			    len ? "," : "", msim_at_shown(at, i));
 	msim_at_info(c, "+CMGD: (%s),(0-4)", list);
 }
 
 static enum msim_at_result
 msim_at_cmd_cmgd(struct msim_at *at, struct msim_at_cmd *c)
 {
+	struct msim_slot *slot = msim_at_slots(at, 0);
 	int idx, flag = 0, i, err, deleted = 0;
 
 	if ((err = msim_at_sms_locked(at)) != 0)
@@ -356,18 +404,19 @@ msim_at_cmd_cmgd(struct msim_at *at, struct msim_at_cmd *c)
 	if (c->kind != '=')
 		return MSIM_RES_ERROR;
 	idx = msim_at_index(at, c->args, &flag);
-	if (flag < 0 || flag > 4 || (idx == 0 && flag == 0))
+	if (flag < 0 || flag > 4 || (idx < 0 && flag == 0))
 		return msim_at_cms(c, MSIM_CMS_BAD_INDEX);
 	for (i = 0; i < at->nslots; i++) {
-		if (!at->slot[i].used)
+		if (!slot[i].used)
 			continue;
-		if ((flag == 0 && i + 1 == idx) ||
-		    (flag > 0 && msim_at_delflag_matches(flag, at->slot[i].stat))) {
-			at->slot[i].used = false;
+		if ((flag == 0 && i == idx) ||
+		    (flag > 0 && msim_at_delflag_matches(flag, slot[i].stat))) {
+			slot[i].used = false;
 			deleted++;
 		}
 	}
-	msim_log_event(at->log, "delete", json_pack("{s:i, s:i, s:i}", "index", idx,
+	msim_log_event(at->log, "delete", json_pack("{s:i, s:i, s:i}", "index",
+	    idx < 0 ? idx : msim_at_shown(at, idx),
 	    "flag", flag, "deleted", deleted));
 	return MSIM_RES_OK;
 }
@@ -492,9 +541,10 @@ msim_at_cmd_cmss(struct msim_at *at, struct msim_at_cmd *c, struct msim_buf *out
 		return MSIM_RES_ERROR;
 	if ((err = msim_at_sms_locked(at)) != 0)
 		return msim_at_cms(c, err);
-	if ((idx = msim_at_index(at, c->args, NULL)) == 0 || !at->slot[idx - 1].used)
+	if ((idx = msim_at_index(at, c->args, NULL)) < 0 || !msim_at_slots(at, 1)[idx].used)
 		return msim_at_cms(c, MSIM_CMS_BAD_INDEX);
-	msim_at_submit(at, at->slot[idx - 1].pdu, at->slot[idx - 1].tpdu_len, "+CMSS", out);
+	msim_at_submit(at, msim_at_slots(at, 1)[idx].pdu, msim_at_slots(at, 1)[idx].tpdu_len,
+	    "+CMSS", out);
 	return MSIM_RES_NONE;
 }
 
@@ -557,12 +607,13 @@ msim_at_write_pdu(struct msim_at *at, struct msim_buf *out)
 		msim_at_result(at, MSIM_RES_CMS, MSIM_CMS_BAD_PDU, out);
 		return;
 	}
-	idx = msim_at_store(at, hex, at->pdu_len, (enum msim_slot_stat)at->pdu_stat);
+	idx = msim_at_store(at, at->mem[1], hex, at->pdu_len,
+	    (enum msim_slot_stat)at->pdu_stat);
 	if (idx < 0) {
 		msim_at_result(at, MSIM_RES_CMS, MSIM_CMS_MEM_FULL, out);
 		return;
 	}
-	msim_buf_printf(out, "\r\n+CMGW: %d\r\n\r\nOK\r\n", idx);
+	msim_buf_printf(out, "\r\n+CMGW: %d\r\n\r\nOK\r\n", msim_at_shown(at, idx - 1));
 }
 
 void
@@ -584,10 +635,11 @@ msim_at_deliver(struct msim_at *at, const char *pdu, int tpdu_len)
 		msim_buf_printf(&at->urc, "\r\n+CMT: ,%d\r\n%s\r\n", tpdu_len, pdu);
 		return 0;
 	}
-	if ((idx = msim_at_store(at, pdu, tpdu_len, MSIM_REC_UNREAD)) < 0)
+	if ((idx = msim_at_store(at, at->mem[2], pdu, tpdu_len, MSIM_REC_UNREAD)) < 0)
 		return -1;
 	if (at->cnmi[0] != 0 && (at->cnmi[1] == 1 || at->cnmi[1] == 3))
-		msim_buf_printf(&at->urc, "\r\n+CMTI: \"SM\",%d\r\n", idx);
+		msim_buf_printf(&at->urc, "\r\n+CMTI: \"%s\",%d\r\n",
+		    msim_mem_names[at->mem[2]], msim_at_shown(at, idx - 1));
 	return idx;
 }
 
@@ -627,9 +679,10 @@ msim_at_report(struct msim_at *at, unsigned ref, unsigned status, time_t now)
 		msim_buf_printf(&at->urc, "\r\n+CDS: %d\r\n%s\r\n", len, hex);
 		return 0;
 	}
-	if ((idx = msim_at_store(at, hex, len, MSIM_REC_UNREAD)) < 0)
+	if ((idx = msim_at_store(at, at->mem[2], hex, len, MSIM_REC_UNREAD)) < 0)
 		return -1;
 	if (at->cnmi[0] != 0 && at->cnmi[3] == 2)
-		msim_buf_printf(&at->urc, "\r\n+CDSI: \"SM\",%d\r\n", idx);
+		msim_buf_printf(&at->urc, "\r\n+CDSI: \"%s\",%d\r\n",
+		    msim_mem_names[at->mem[2]], msim_at_shown(at, idx - 1));
 	return idx;
 }

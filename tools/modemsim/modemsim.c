@@ -26,6 +26,8 @@
 #include "gsm7.h"
 #include "log.h"
 #include "pdu.h"
+#include "persona.h"
+#include "ptylink.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -35,7 +37,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <termios.h>
 #include <unistd.h>
 
 /* Most parts an injected message may be split into. */
@@ -62,9 +63,7 @@ struct modemsim {
 	bool		 stopping;
 
 	char		*link;		/* the device path */
-	char		 pty_name[64];	/* /dev/pts/N behind it */
-	int		 master;	/* -1 when unplugged */
-	int		 slave;		/* our own descriptor on the slave */
+	struct msim_pty	 pty;		/* behind it; closed when unplugged */
 	int		 wake[2];	/* pipe: control -> thread */
 	bool		 plugged;
 	bool		 want_plugged;
@@ -75,6 +74,7 @@ struct modemsim {
 	int		 garbage;	/* AT+CMGS still to be answered by noise */
 	int		 ring_ms;	/* between two rings of a call */
 	long long	 ring_at;	/* CLOCK_MONOTONIC ms of the next ring; 0: none */
+	struct msim_persona_run persona; /* the modem it plays (persona.h) */
 
 	struct msim_at	*at;
 	struct msim_log	*log;
@@ -84,89 +84,28 @@ struct modemsim {
 
 /* --- the pty ------------------------------------------------------------ */
 
-/* Puts the slave in raw mode, 115200 bauds, like a USB modem's tty. */
-static int
-modemsim_pty_raw(int fd)
-{
-	struct termios t;
-
-	if (tcgetattr(fd, &t) == -1)
-		return -1;
-	cfmakeraw(&t);
-	cfsetspeed(&t, B115200);
-	t.c_cflag |= CLOCAL | CREAD;
-	return tcsetattr(fd, TCSANOW, &t);
-}
-
-/* Points the symlink at the pty slave, atomically (rename over it). */
-static int
-modemsim_pty_link(struct modemsim *ms)
-{
-	char tmp[4096];
-
-	if (snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", ms->link, (long)getpid()) >=
-	    (int)sizeof(tmp)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	unlink(tmp);
-	if (symlink(ms->pty_name, tmp) == -1)
-		return -1;
-	if (rename(tmp, ms->link) == -1) {
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
-}
-
-/* Opens a new pty and links it; on failure nothing stays open. */
+/* Opens a new pty behind the link, and the personality's other ports. */
 static int
 modemsim_pty_open(struct modemsim *ms)
 {
-	int m, s = -1, saved;
-
-	if ((m = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC)) == -1)
+	if (msim_pty_open(&ms->pty, ms->link) == -1)
 		return -1;
-	if (grantpt(m) == -1 || unlockpt(m) == -1 ||
-	    ptsname_r(m, ms->pty_name, sizeof(ms->pty_name)) != 0)
-		goto fail;
-	if ((s = open(ms->pty_name, O_RDWR | O_NOCTTY | O_CLOEXEC)) == -1)
-		goto fail;
-	if (modemsim_pty_raw(s) == -1 || fcntl(m, F_SETFL, O_NONBLOCK) == -1)
-		goto fail;
-	if (modemsim_pty_link(ms) == -1)
-		goto fail;
-	ms->master = m;
-	ms->slave = s;
+	if (msim_persona_ports_open(&ms->persona) == -1) {
+		msim_pty_close(&ms->pty, ms->link);
+		return -1;
+	}
 	ms->plugged = true;
 	return 0;
-fail:
-	saved = errno;
-	if (s != -1)
-		close(s);
-	close(m);
-	errno = saved;
-	return -1;
 }
 
-/* Closes the pty and removes the symlink (if it still points at it). */
+/* Closes the ptys and removes their links (when they still point at them). */
 static void
 modemsim_pty_close(struct modemsim *ms)
 {
-	char target[sizeof(ms->pty_name)];
-	ssize_t n;
-
 	if (!ms->plugged)
 		return;
-	n = readlink(ms->link, target, sizeof(target) - 1);
-	if (n >= 0) {
-		target[n] = '\0';
-		if (strcmp(target, ms->pty_name) == 0)
-			unlink(ms->link);
-	}
-	close(ms->master);
-	close(ms->slave);
-	ms->master = ms->slave = -1;
+	msim_pty_close(&ms->pty, ms->link);
+	msim_persona_ports_close(&ms->persona);
 	ms->plugged = false;
 }
 
@@ -232,11 +171,11 @@ modemsim_sleep(struct modemsim *ms, int ms_delay)
 static void
 modemsim_flush_out(struct modemsim *ms)
 {
-	struct pollfd p = { .fd = ms->master, .events = POLLOUT };
+	struct pollfd p = { .fd = ms->pty.master, .events = POLLOUT };
 	ssize_t n;
 
 	while (ms->out.len > 0 && ms->plugged) {
-		n = write(ms->master, ms->out.p, ms->out.len);
+		n = write(ms->pty.master, ms->out.p, ms->out.len);
 		if (n > 0) {
 			msim_buf_consume(&ms->out, (size_t)n);
 			continue;
@@ -268,7 +207,8 @@ modemsim_flush_urc(struct modemsim *ms)
 static void
 modemsim_run_pending(struct modemsim *ms, enum msim_at_event ev)
 {
-	int delay = ev == MSIM_AT_SEND ? ms->send_ms : ms->cmd_ms;
+	int delay = ev == MSIM_AT_SEND ? msim_persona_send_ms(&ms->persona, ms->send_ms) :
+	    ms->cmd_ms;
 
 	if (delay > 0 && modemsim_sleep(ms, delay) == -1) {
 		msim_at_reset_input(ms->at);
@@ -315,7 +255,7 @@ modemsim_read_master(struct modemsim *ms)
 	char buf[MODEMSIM_READ_CHUNK];
 	ssize_t n;
 
-	while (ms->plugged && (n = read(ms->master, buf, sizeof(buf))) > 0)
+	while (ms->plugged && (n = read(ms->pty.master, buf, sizeof(buf))) > 0)
 		if (!ms->mute)
 			msim_buf_add(&ms->in, buf, (size_t)n);
 }
@@ -346,7 +286,7 @@ modemsim_wait(struct modemsim *ms, int timeout_ms)
 {
 	struct pollfd p[2] = {
 		{ .fd = ms->wake[0], .events = POLLIN },
-		{ .fd = ms->plugged ? ms->master : -1, .events = POLLIN },
+		{ .fd = ms->plugged ? ms->pty.master : -1, .events = POLLIN },
 	};
 
 	pthread_mutex_unlock(&ms->lock);
@@ -371,8 +311,9 @@ modemsim_apply_plug(struct modemsim *ms)
 		msim_log_event(ms->log, "unplug", json_pack("{s:s}", "link", ms->link));
 	} else if (modemsim_pty_open(ms) == 0) {
 		msim_at_power_on(ms->at);
+		msim_persona_power_on(&ms->persona, modemsim_now_ms());
 		msim_log_event(ms->log, "replug", json_pack("{s:s, s:s}", "link", ms->link,
-		    "pty", ms->pty_name));
+		    "pty", ms->pty.name));
 	} else {
 		fprintf(stderr, "modemsim: replug: %s\n", strerror(errno));
 		ms->want_plugged = false;
@@ -384,7 +325,7 @@ static void *
 modemsim_thread(void *arg)
 {
 	struct modemsim *ms = arg;
-	int next_ring;
+	int next_ring, next_line;
 
 	pthread_mutex_lock(&ms->lock);
 	while (!ms->stopping) {
@@ -394,9 +335,12 @@ modemsim_thread(void *arg)
 			continue;
 		}
 		next_ring = modemsim_ring_due(ms);
+		next_line = ms->plugged ? msim_persona_tick(&ms->persona, ms->at,
+		    modemsim_now_ms()) : -1;
 		if (ms->plugged)
 			modemsim_flush_urc(ms);
-		modemsim_wait(ms, next_ring);
+		modemsim_wait(ms, next_ring < 0 || (next_line >= 0 && next_line < next_ring) ?
+		    next_line : next_ring);
 	}
 	pthread_mutex_unlock(&ms->lock);
 	return NULL;
@@ -416,6 +360,7 @@ modemsim_new_at(const struct modemsim_options *opt, struct msim_log *log)
 	cfg.smsc = opt->smsc;
 	cfg.signal = opt->signal;
 	cfg.slots = opt->slots;
+	msim_persona_config(msim_persona_find(opt->personality), &cfg);
 	return msim_at_new(&cfg, log);
 }
 
@@ -428,13 +373,20 @@ modemsim_new(const struct modemsim_options *opt)
 		errno = EINVAL;
 		return NULL;
 	}
+	if (msim_persona_find(opt->personality) == NULL) {
+		errno = EINVAL;
+		return NULL;
+	}
 	if ((ms = calloc(1, sizeof(*ms))) == NULL)
 		return NULL;
-	ms->master = ms->slave = ms->wake[0] = ms->wake[1] = -1;
+	msim_pty_init(&ms->pty);
+	ms->wake[0] = ms->wake[1] = -1;
 	ms->ring_ms = MODEMSIM_RING_MS;
 	pthread_mutex_init(&ms->lock, NULL);
 	pthread_cond_init(&ms->cond, NULL);
-	if ((ms->link = strdup(opt->link_path)) == NULL)
+	if ((ms->link = strdup(opt->link_path)) == NULL ||
+	    msim_persona_init(&ms->persona, msim_persona_find(opt->personality),
+	    opt->link_path, opt->diag_link, opt->pcui_link) == -1)
 		goto fail;
 	if ((ms->log = msim_log_open(opt->log_path)) == NULL)
 		goto fail;
@@ -442,6 +394,7 @@ modemsim_new(const struct modemsim_options *opt)
 		goto fail;
 	ms->at->log_commands = opt->log_commands;
 	ms->at->reports = opt->reports;
+	ms->at->cms_every = ms->persona.p->cms_every;	/* with +CMS ERROR: 500 */
 	if (pipe2(ms->wake, O_CLOEXEC | O_NONBLOCK) == -1)
 		goto fail;
 	return ms;
@@ -467,6 +420,7 @@ modemsim_start(struct modemsim *ms)
 	}
 	ms->want_plugged = true;
 	ms->stopping = false;
+	msim_persona_power_on(&ms->persona, modemsim_now_ms());
 	if ((rc = pthread_create(&ms->thread, NULL, modemsim_thread, ms)) != 0) {
 		modemsim_pty_close(ms);
 		pthread_mutex_unlock(&ms->lock);
@@ -474,8 +428,8 @@ modemsim_start(struct modemsim *ms)
 		return -1;
 	}
 	ms->running = true;
-	msim_log_event(ms->log, "start", json_pack("{s:s, s:s}", "link", ms->link,
-	    "pty", ms->pty_name));
+	msim_log_event(ms->log, "start", json_pack("{s:s, s:s, s:s}", "link", ms->link,
+	    "pty", ms->pty.name, "personality", ms->persona.p->name));
 	pthread_mutex_unlock(&ms->lock);
 	return 0;
 }
@@ -507,6 +461,7 @@ modemsim_free(struct modemsim *ms)
 	modemsim_stop(ms);
 	msim_at_free(ms->at);
 	msim_log_close(ms->log);
+	msim_persona_free(&ms->persona);
 	msim_buf_free(&ms->in);
 	msim_buf_free(&ms->out);
 	if (ms->wake[0] != -1)

@@ -57,6 +57,12 @@ struct modemsim_options {
 	int		 slots;		/* SIM message slots; 0: 30 */
 	bool		 reports;	/* a "delivered" report for every submit
 					   that asks for one (modemsim_set_reports) */
+	const char	*personality;	/* the modem played (persona.h): "huawei",
+					   "simcom", "quectel", "slow2g"; NULL or
+					   "generic": the simulator's own */
+	const char	*diag_link;	/* huawei's other ports: one that never */
+	const char	*pcui_link;	/* answers, one that only chatters;
+					   NULL: link_path + "-diag" / "-pcui" */
 };
 
 enum modemsim_encoding {
@@ -76,7 +82,8 @@ struct modemsim_incoming {
 
 /*
  * Creates a simulator (not started).  Returns NULL with errno set when
- * opt or opt->link_path is NULL (EINVAL), the log cannot be opened, or
+ * opt or opt->link_path is NULL or the personality unknown (EINVAL), the
+ * log cannot be opened, or
  * memory runs out.  Free with modemsim_free().
  */
 struct modemsim *modemsim_new(const struct modemsim_options *opt);

@@ -5,7 +5,7 @@
  *
  *	modemsim --link PATH [--pin PIN] [--log FILE] [--log-at]
  *	    [--control SOCKET] [--operator NAME] [--smsc NUMBER]
- *	    [--latency CMD_MS,SEND_MS] [--reports]
+ *	    [--latency CMD_MS,SEND_MS] [--reports] [--personality NAME]
  *	modemsim --send SOCKET COMMAND...
  *
  * The first form serves the modem until SIGINT or SIGTERM; once ready it
@@ -13,7 +13,9 @@
  * on a Unix stream socket for control lines (see modemsim_command() in
  * modemsim.h) and answers each with one line, "ok ..." or "error ...".
  * With --reports the network reports every message that asks for it as
- * delivered, at once (modemsim_set_reports()).
+ * delivered, at once (modemsim_set_reports()).  --personality plays a
+ * modem centres buy (persona.h): generic (the default), huawei, simcom,
+ * quectel, slow2g.
  * The second form is a client: it sends one command and prints the
  * answer, exiting 0 for "ok".
  */
@@ -50,7 +52,8 @@ msim_main_usage(void)
 	fprintf(stderr,
 	    "usage: modemsim --link PATH [--pin PIN] [--log FILE] [--log-at]\n"
 	    "           [--control SOCKET] [--operator NAME] [--smsc NUMBER]\n"
-	    "           [--latency CMD_MS,SEND_MS] [--reports]\n"
+	    "           [--latency CMD_MS,SEND_MS] [--reports] [--personality NAME]\n"
+	    "       NAME: generic, huawei, simcom, quectel, slow2g\n"
 	    "       modemsim --send SOCKET COMMAND...\n");
 	exit(2);
 }
@@ -197,6 +200,7 @@ main(int argc, char **argv)
 		{ "smsc", required_argument, NULL, 's' },
 		{ "latency", required_argument, NULL, 't' },
 		{ "reports", no_argument, NULL, 'r' },
+		{ "personality", required_argument, NULL, 'P' },
 		{ "send", required_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -213,6 +217,7 @@ main(int argc, char **argv)
 		case 'L': opt.log_path = optarg; break;
 		case 'a': opt.log_commands = true; break;
 		case 'r': opt.reports = true; break;
+		case 'P': opt.personality = optarg; break;
 		case 'c': control = optarg; break;
 		case 'o': opt.operator_name = optarg; break;
 		case 's': opt.smsc = optarg; break;
