@@ -252,12 +252,15 @@ api_contacts_list(struct http_req *req)
 		buf_free(&key);
 		return r;
 	}
+	/* here this request is the one that builds it (http_reply_kept()) */
 	if (db_begin_read(req->db) < 0) {
+		http_reply_unkept(req);
 		buf_free(&key);
 		return http_reply_kind(req, ERR_DB);
 	}
 	if (contacts_list_json(req->db, q, group_id, owner, &out) < 0) {
 		db_rollback(req->db);
+		http_reply_unkept(req);
 		buf_free(&key);
 		buf_free(&out);
 		return http_reply_kind(req, ERR_DB);

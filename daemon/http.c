@@ -235,9 +235,24 @@ http_send_kept(void *arg, struct MHD_Response *resp)
 int
 http_reply_kept(struct http_req *req, const char *key, struct db_stamp *stamp)
 {
+	struct http_pool *pool = req->srv->pool;
+	int r;
+
 	stamp->others = 0;
-	stamp->own = http_pool_stamp(req->srv->pool);	/* -1: never served */
-	return http_pool_kept(req->srv->pool, key, stamp->own, http_send_kept, req);
+	stamp->own = http_pool_stamp(pool);	/* -1: never served */
+	if ((r = http_pool_kept(pool, key, stamp->own, http_send_kept, req)) >= 0)
+		return r;
+	http_pool_build_begin(pool);
+	stamp->own = http_pool_stamp(pool);	/* another may have built it meanwhile */
+	if ((r = http_pool_kept(pool, key, stamp->own, http_send_kept, req)) >= 0)
+		http_pool_build_end(pool);
+	return r;
+}
+
+void
+http_reply_unkept(struct http_req *req)
+{
+	http_pool_build_end(req->srv->pool);
 }
 
 int
@@ -246,13 +261,16 @@ http_reply_keep(struct http_req *req, const char *key, const struct db_stamp *st
 {
 	struct MHD_Response *resp = MHD_create_response_from_buffer(len, json,
 	    MHD_RESPMEM_MUST_FREE);
+	int r;
 
 	if (resp == NULL)
 		fatal("http: cannot create a response");
 	MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
 	http_header_security(resp, false);
 	/* under a stamp that could not be read (own -1) it is kept but never served */
-	return http_pool_keep(req->srv->pool, key, stamp->own, resp, http_send_kept, req);
+	r = http_pool_keep(req->srv->pool, key, stamp->own, resp, http_send_kept, req);
+	http_pool_build_end(req->srv->pool);
+	return r;
 }
 
 /*

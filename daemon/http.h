@@ -144,8 +144,12 @@ int http_reply_static(struct http_req *req, unsigned status, const char *content
  * of the one kept before) and takes ownership of json (malloc'd).  The
  * answer carries no header of http_add_header().  key must name everything
  * the body depends on besides the database: the query, the user's scope.
+ * On -1 the caller holds the pool's builder lock (http_pool_build_begin():
+ * one builds, the others then find it kept) until http_reply_keep(), or
+ * http_reply_unkept() when it answers otherwise.
  */
 int http_reply_kept(struct http_req *req, const char *key, struct db_stamp *stamp);
+void http_reply_unkept(struct http_req *req);
 int http_reply_keep(struct http_req *req, const char *key, const struct db_stamp *stamp,
     char *json, size_t len);
 

@@ -22,6 +22,7 @@ struct http_pool {
 	char *kept_key;
 	int64_t kept_gen;
 	struct MHD_Response *kept;
+	pthread_mutex_t build;		/* held by the one building an answer to keep */
 };
 
 struct http_pool *
@@ -32,6 +33,7 @@ http_pool_new(const char *path)
 	if (pool == NULL || (pool->path = strdup(path)) == NULL)
 		fatal("http: out of memory");
 	pthread_mutex_init(&pool->lock, NULL);
+	pthread_mutex_init(&pool->build, NULL);
 	pthread_cond_init(&pool->given, NULL);
 	return pool;
 }
@@ -109,6 +111,18 @@ http_pool_kept(struct http_pool *pool, const char *key, int64_t gen,
 	return r;
 }
 
+void
+http_pool_build_begin(struct http_pool *pool)
+{
+	pthread_mutex_lock(&pool->build);
+}
+
+void
+http_pool_build_end(struct http_pool *pool)
+{
+	pthread_mutex_unlock(&pool->build);
+}
+
 static void
 http_pool_drop_kept(struct http_pool *pool)
 {
@@ -167,6 +181,7 @@ http_pool_free(struct http_pool *pool)
 	db_close(pool->watch);
 	pthread_cond_destroy(&pool->given);
 	pthread_mutex_destroy(&pool->lock);
+	pthread_mutex_destroy(&pool->build);
 	free(pool->path);
 	free(pool);
 }

@@ -83,6 +83,14 @@ int http_pool_keep(struct http_pool *pool, const char *key, int64_t gen,
     struct MHD_Response *resp, int (*send)(void *arg, struct MHD_Response *resp),
     void *arg);
 
+/*
+ * One builder of an answer to keep at a time: the others wait, then find
+ * it kept, instead of building the same megabyte each (and keeping the
+ * memory in their threads' malloc arenas).
+ */
+void http_pool_build_begin(struct http_pool *pool);
+void http_pool_build_end(struct http_pool *pool);
+
 /* Frees the page cache of the free connections (the quiet moments, http.c). */
 void http_pool_release_memory(struct http_pool *pool);
 /* Closes every connection and drops the kept answer; all must have been given back. */
