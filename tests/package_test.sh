@@ -66,6 +66,21 @@ finish() {
 	exit $?
 }
 
+# api_has PATH PATTERN: GET PATH with the token answers text matching PATTERN.
+api_has() {
+	curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$port$1" | grep -q "$2"
+}
+
+# eventually COMMAND...: COMMAND succeeds within 30 s (tried every 0.2 s).
+eventually() {
+	i=0
+	until "$@" >/dev/null 2>&1 || [ "$i" -ge 150 ]; do
+		i=$((i + 1))
+		sleep 0.2
+	done
+	"$@"
+}
+
 # serve WHAT RAPPELD: RAPPELD on $work/rappel.conf (the simulated modem)
 # answers, has its modem ready, runs the simulator as its child, sends an
 # SMS through it, stops.
@@ -73,20 +88,9 @@ serve() {
 	what=$1
 	$qemu "$2" -c "$work/rappel.conf" 2>>"$work/rappeld.log" &
 	daemon=$!
-	i=0
-	until curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 || [ "$i" -ge 100 ]; do
-		i=$((i + 1))
-		sleep 0.1
-	done
-	check "$what answers /healthz" curl -sf "http://127.0.0.1:$port/healthz" -o /dev/null
-	i=0
-	until curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/status" |
-		grep -q '"state": *"ready"' || [ "$i" -ge 150 ]; do
-		i=$((i + 1))
-		sleep 0.2
-	done
-	check "$what: its simulated modem is ready in /api/v1/status" sh -c \
-		"curl -sf -H 'Authorization: Bearer $token' http://127.0.0.1:$port/api/v1/status | grep -q '\"state\": *\"ready\"'"
+	check "$what answers /healthz" eventually curl -sf "http://127.0.0.1:$port/healthz" -o /dev/null
+	check "$what: its simulated modem is ready in /api/v1/status" \
+		eventually api_has /api/v1/status '"state": *"ready"'
 	# under qemu-user its name is qemu's: its command line names it
 	sim=$(pgrep -P "$daemon" -f rappel-modemsim | head -1)
 	check "$what: the simulator is its own child process" test -n "$sim"
@@ -95,14 +99,7 @@ serve() {
 		-d '{"to":"06 12 34 56 78","body":"Rappel : atelier cuisine jeudi 14h."}' \
 		"http://127.0.0.1:$port/api/v1/messages" | sed -n 's/.*"id": *\([0-9]*\).*/\1/p')
 	check "$what queues an SMS with POST /api/v1/messages" test -n "$sent"
-	i=0
-	until curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/messages/$sent" |
-		grep -q '"status": *"sent"' || [ "$i" -ge 150 ]; do
-		i=$((i + 1))
-		sleep 0.2
-	done
-	check "$what: the SMS is sent" sh -c "curl -sf -H 'Authorization: Bearer $token' \
-		http://127.0.0.1:$port/api/v1/messages/$sent | grep -q '\"status\": *\"sent\"'"
+	check "$what: the SMS is sent" eventually api_has "/api/v1/messages/$sent" '"status": *"sent"'
 	check "$what: the simulated network received it" \
 		grep -q '"text":"Rappel : atelier cuisine jeudi 14h\.' "${simlog:-/nonexistent}"
 	kill "$daemon"
