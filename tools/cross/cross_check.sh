@@ -66,6 +66,10 @@ step() {	# step NAME: its time, as the README gives them
 
 # in_tree COMMAND: COMMAND with sh -c in the tree, in the source tree.
 in_tree() {
+	if [ "$(id -u)" != 0 ]; then
+		echo "cross-check: the steps run in $root with chroot and unshare: as root" >&2
+		exit 1
+	fi
 	gitdir=$(git -C "$src" rev-parse --path-format=absolute --git-common-dir 2>/dev/null || true)
 	unshare --mount --propagation private sh -eu -c '
 		root=$1 src=$2 gitdir=$3 cmd=$4
@@ -94,7 +98,7 @@ deps() {
 	missing=
 	if [ -x "$root/usr/bin/dpkg-query" ]; then
 		for p in $packages; do
-			chroot "$root" dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
+			dpkg-query --admindir="$root/var/lib/dpkg" -W -f='${Status}\n' "$p" 2>/dev/null |
 				grep -q "ok installed" || missing="$missing $p"
 		done
 		if [ -z "$missing" ]; then
