@@ -15,6 +15,7 @@ static const struct http_route api_routes[] = {
 	{ "POST", "/api/v1/session", api_session_login, HTTP_PUBLIC },
 	{ "GET", "/api/v1/session", api_session_get, 0 },
 	{ "DELETE", "/api/v1/session", api_session_logout, 0 },
+	{ "POST", "/api/v1/session/password", api_session_password, 0 },
 
 	{ "GET", "/api/v1/contacts", api_contacts_list, 0 },
 	{ "POST", "/api/v1/contacts", api_contacts_create, HTTP_STAFF },
@@ -23,6 +24,7 @@ static const struct http_route api_routes[] = {
 	    HTTP_STAFF | HTTP_RAW_BODY },
 	{ "GET", "/api/v1/contacts/export", api_contacts_export, HTTP_STAFF },
 	{ "GET", "/api/v1/contacts/{id}", api_contacts_get, 0 },
+	{ "GET", "/api/v1/contacts/{id}/history", api_contacts_history, HTTP_STAFF },
 	{ "PATCH", "/api/v1/contacts/{id}", api_contacts_update, HTTP_STAFF },
 	{ "DELETE", "/api/v1/contacts/{id}", api_contacts_delete, HTTP_STAFF },
 
@@ -33,6 +35,7 @@ static const struct http_route api_routes[] = {
 	{ "DELETE", "/api/v1/groups/{id}", api_groups_delete, HTTP_STAFF },
 
 	{ "GET", "/api/v1/users", api_users_list, HTTP_ADMIN },
+	{ "GET", "/api/v1/staff", api_users_staff, HTTP_STAFF },
 	{ "POST", "/api/v1/users", api_users_create, HTTP_ADMIN },
 	{ "PATCH", "/api/v1/users/{id}", api_users_update, HTTP_ADMIN },
 	{ "DELETE", "/api/v1/users/{id}", api_users_delete, HTTP_ADMIN },

@@ -43,6 +43,11 @@ int api_check_keys(json_t *obj, const char *const *allowed, struct error *err);
 
 struct audit_actor api_actor(const struct http_req *req);
 
+/* Column col of a row as JSON: a time (ISO 8601), an integer, a text; null for NULL. */
+json_t *api_time_or_null(sqlite3_stmt *st, int col);
+json_t *api_int_or_null(sqlite3_stmt *st, int col);
+json_t *api_text_or_null(sqlite3_stmt *st, int col);
+
 /*
  * The body readers of the write routes: each applies the fields present
  * in a request body (a JSON object, as http.c parsed it) to a record,
@@ -63,6 +68,12 @@ int api_events_apply(struct http_req *req, struct event *e, struct error *err);
 /* {"answer", "present"} into *answer (-1: absent) and *present (-2: absent, -1: null). */
 int api_events_rsvp_body(json_t *body, int *answer, int *present, struct error *err);
 int api_campaigns_apply(json_t *body, struct campaign *c, struct error *err);
+/*
+ * Adds to j (a campaign's JSON) what its page shows: texts, recipients,
+ * answers, sends (api_campaign_page.c, docs/api.md).  0 or -1.
+ */
+int api_campaign_page(struct db *db, const struct config *cfg, const struct campaign *c,
+    int64_t now, json_t *j);
 /* body's "role" into *role, *present false when absent or null. */
 int api_users_role(json_t *body, enum auth_role *role, bool *present, struct error *err);
 
@@ -76,6 +87,7 @@ int api_metrics(struct http_req *req);
 int api_session_login(struct http_req *req);
 int api_session_logout(struct http_req *req);
 int api_session_get(struct http_req *req);
+int api_session_password(struct http_req *req);
 
 int api_contacts_list(struct http_req *req);
 int api_contacts_create(struct http_req *req);
@@ -85,6 +97,7 @@ int api_contacts_delete(struct http_req *req);
 int api_contacts_import(struct http_req *req);
 int api_contacts_import_columns(struct http_req *req);
 int api_contacts_export(struct http_req *req);
+int api_contacts_history(struct http_req *req);
 
 int api_groups_list(struct http_req *req);
 int api_groups_create(struct http_req *req);
@@ -93,6 +106,7 @@ int api_groups_update(struct http_req *req);
 int api_groups_delete(struct http_req *req);
 
 int api_users_list(struct http_req *req);
+int api_users_staff(struct http_req *req);
 int api_users_create(struct http_req *req);
 int api_users_update(struct http_req *req);
 int api_users_delete(struct http_req *req);

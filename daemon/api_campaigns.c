@@ -25,7 +25,7 @@
 
 static const char *const api_campaign_keys[] = {
 	"name", "body", "bodies", "audience", "schedule", "ask_reply", "transliterate",
-	"ack_body", "cancel_body", NULL
+	"ack_body", "cancel_body", "reply_for", "invitation_id", NULL
 };
 static const char *const api_audience_keys[] = { "group_ids", "contact_ids", "event_id", NULL };
 static const char *const api_schedule_keys[] = { "at", "rrule", "dtstart", "before_event", NULL };
@@ -199,6 +199,29 @@ api_campaigns_apply_schedule(json_t *s, struct campaign *c, struct error *err)
 	return 0;
 }
 
+/* "reply_for": "session" or "cycle"; "invitation_id": a campaign or null. */
+static int
+api_campaigns_apply_links(json_t *body, struct campaign *c, struct error *err)
+{
+	json_t *v;
+
+	if ((v = json_object_get(body, "reply_for")) != NULL) {
+		if (!json_is_string(v) || (strcmp(json_string_value(v), "session") != 0 &&
+		    strcmp(json_string_value(v), "cycle") != 0))
+			return error_set(err, ERR_INVALID, "invalid", "reply_for",
+			    "« reply_for » vaut \"session\" (la prochaine séance) ou \"cycle\" "
+			    "(toutes les séances).");
+		c->reply_cycle = strcmp(json_string_value(v), "cycle") == 0;
+	}
+	if ((v = json_object_get(body, "invitation_id")) != NULL) {
+		if (!json_is_null(v) && (!json_is_integer(v) || json_integer_value(v) <= 0))
+			return error_set(err, ERR_INVALID, "invalid_type", "invitation_id",
+			    "« invitation_id » est le numéro d'une campagne.");
+		c->invitation_id = json_is_null(v) ? 0 : json_integer_value(v);
+	}
+	return 0;
+}
+
 /* Applies the fields present in body to c; see api.h. */
 int
 api_campaigns_apply(json_t *body, struct campaign *c, struct error *err)
@@ -214,6 +237,7 @@ api_campaigns_apply(json_t *body, struct campaign *c, struct error *err)
 	    api_campaigns_apply_bodies(json_object_get(body, "bodies"), c, err) < 0 ||
 	    api_campaigns_apply_audience(json_object_get(body, "audience"), c, err) < 0 ||
 	    api_campaigns_apply_schedule(json_object_get(body, "schedule"), c, err) < 0 ||
+	    api_campaigns_apply_links(body, c, err) < 0 ||
 	    api_get_bool(body, "ask_reply", &c->ask_reply, &present, err) < 0 ||
 	    api_get_bool(body, "transliterate", &c->transliterate, &present, err) < 0)
 		return -1;
@@ -260,6 +284,11 @@ api_campaigns_get(struct http_req *req)
 	if (api_campaigns_load(req, &c, &answer) < 0)
 		return answer;
 	j = api_campaigns_json(req->app->db, &c);
+	if (api_campaign_page(req->app->db, req->cfg, &c, req->now, j) < 0) {
+		json_decref(j);
+		campaign_clear(&c);
+		return http_reply_kind(req, ERR_DB);
+	}
 	campaign_clear(&c);
 	return http_reply_json(req, 200, j);
 }
@@ -319,6 +348,36 @@ api_campaigns_update(struct http_req *req)
 	return api_campaigns_write(req, false);
 }
 
+/*
+ * The reminders tied to invitation id follow it, in the caller's
+ * transaction: scheduled with it while they are drafts (checked as it
+ * is; schedule true), else cancelled with it.  0 or -1 with *err.
+ */
+static int
+api_campaigns_reminders_follow(struct db *db, int64_t id, bool schedule,
+    const struct audit_actor *actor, int64_t now, struct error *err)
+{
+	struct campaign r;
+	int64_t *ids;
+	size_t n, i;
+	int rc = 0;
+
+	ids = campaigns_reminder_ids(db, id, schedule ? "draft" : "draft scheduled running done",
+	    &n);
+	for (i = 0; rc == 0 && i < n; i++) {
+		if (!schedule) {
+			rc = scheduler_campaign_cancel(db, ids[i], actor, now, NULL, err);
+			continue;
+		}
+		if ((rc = campaigns_load(db, ids[i], &r, err)) == 0 &&
+		    (rc = campaign_validate(db, &r, err)) == 0)
+			rc = campaigns_set_status(db, ids[i], "draft", "scheduled", actor, now, err);
+		campaign_clear(&r);
+	}
+	free(ids);
+	return rc;
+}
+
 /* Schedules, cancels or deletes; answers with the campaign (or 204). */
 static int
 api_campaigns_change(struct http_req *req, const char *what)
@@ -351,6 +410,9 @@ api_campaigns_change(struct http_req *req, const char *what)
 		    &actor, req->now, "delete", "campaign", c.id, NULL) < 0 ? -1 : 0;
 	else
 		rc = scheduler_campaign_cancel(req->app->db, c.id, &actor, req->now, NULL, &err);
+	if (rc == 0 && !(strcmp(what, "delete") == 0 && strcmp(c.status, "draft") == 0))
+		rc = api_campaigns_reminders_follow(req->app->db, c.id,
+		    strcmp(what, "schedule") == 0, &actor, req->now, &err);
 	if (db_txn_end(req->app->db, rc, &err) < 0) {
 		campaign_clear(&c);
 		return http_reply_error(req, &err);

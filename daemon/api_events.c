@@ -16,11 +16,13 @@
 #include "chase.h"
 #include "contacts.h"
 #include "events.h"
+#include "groups.h"
 #include "links.h"
 #include "log.h"
 #include "reports.h"
 #include "rsvp.h"
 #include "scheduler.h"
+#include "text.h"
 #include "timeutil.h"
 #include "waitlist.h"
 
@@ -135,29 +137,18 @@ static int
 api_events_check_scope(struct http_req *req, const int64_t *contacts, size_t ncontacts,
     const int64_t *groups, size_t ngroups, struct error *err)
 {
-	DB_SQL(sql, "SELECT 1 FROM event_groups eg JOIN events e "
-	    "ON e.id = eg.event_id WHERE eg.group_id = ? AND e.owner_id = ?");
-	sqlite3_stmt *st;
 	size_t i;
-	bool shown;
 
 	for (i = 0; i < ncontacts; i++)
 		if (!contacts_invited_by(req->app->db, contacts[i], req->user.id))
 			return error_set(err, ERR_FORBIDDEN, "forbidden", "contact_ids",
 			    "Un animateur invite seulement les personnes qu'un référent ou un "
 			    "administrateur a déjà invitées à l'un de ses ateliers.");
-	for (i = 0; i < ngroups; i++) {
-		if ((st = db_stmt(req->app->db, sql)) == NULL)
-			return error_fail(err, ERR_DB);
-		sqlite3_bind_int64(st, 1, groups[i]);
-		sqlite3_bind_int64(st, 2, req->user.id);
-		shown = sqlite3_step(st) == SQLITE_ROW;
-		sqlite3_reset(st);
-		if (!shown)
+	for (i = 0; i < ngroups; i++)
+		if (!groups_shown_to(req->app->db, groups[i], req->user.id))
 			return error_set(err, ERR_FORBIDDEN, "forbidden", "group_ids",
 			    "Un animateur invite seulement les groupes qu'un référent ou un "
 			    "administrateur a déjà mis sur l'un de ses ateliers.");
-	}
 	return 0;
 }
 
@@ -450,6 +441,8 @@ fail:
 	return http_reply_error(req, &err);
 }
 
+#define API_EVENTS_SLUG_MAX 40	/* characters of an atelier's title in a file name */
+
 /* ?from= and ?to= of a report; default: the last twelve months to now + 3 months. */
 static int
 api_events_period(struct http_req *req, int64_t *from, int64_t *to, int *answer)
@@ -466,21 +459,67 @@ api_events_period(struct http_req *req, int64_t *from, int64_t *to, int *answer)
 	return 0;
 }
 
+/* The local day of t as YYYY-MM-DD into day[11]. */
+static void
+api_events_day(int64_t t, char day[11])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	localtime_r(&tt, &tm);
+	strftime(day, 11, "%Y-%m-%d", &tm);
+}
+
+/*
+ * The name of the attendance file of title (NULL: every atelier) for
+ * [from, to): "presences-2026-09-01_2026-12-31.csv", the atelier's title
+ * in lower-case ASCII words after "presences-" ("presences-couture-…").
+ */
+static void
+api_events_csv_name(const char *title, int64_t from, int64_t to, char *name, size_t len)
+{
+	struct buf folded = { 0 };
+	char slug[API_EVENTS_SLUG_MAX + 2] = "", first[11], last[11];
+	size_t n = 0;
+	const char *p;
+
+	if (title) {
+		text_fold(title, &folded);
+		buf_putc(&folded, '\0');
+		for (p = folded.data; *p && n < API_EVENTS_SLUG_MAX; p++) {
+			if ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9'))
+				slug[n++] = *p;
+			else if (n && slug[n - 1] != '-')
+				slug[n++] = '-';
+		}
+		while (n && slug[n - 1] == '-')
+			n--;
+		slug[n] = '\0';
+		buf_free(&folded);
+	}
+	api_events_day(from, first);
+	api_events_day(to > from ? to - 1 : from, last);
+	snprintf(name, len, "presences-%s%s%s_%s.csv", slug, n ? "-" : "", first, last);
+}
+
 static int
-api_events_csv(struct http_req *req, int64_t event_id, int64_t owner_id)
+api_events_csv(struct http_req *req, int64_t event_id, const char *title, int64_t owner_id)
 {
 	struct buf out = { 0 };
+	char name[API_EVENTS_SLUG_MAX + 48], disposition[API_EVENTS_SLUG_MAX + 80];
 	int64_t from, to;
 	size_t len;
 	int answer;
 
 	if (api_events_period(req, &from, &to, &answer) < 0)
 		return answer;
-	if (reports_sessions_csv(req->app->db, event_id, owner_id, from, to, &out) < 0) {
+	if (reports_sessions_csv(req->app->db, event_id, owner_id, from, to, req->now, &out) < 0) {
 		buf_free(&out);
 		return http_reply_kind(req, ERR_DB);
 	}
-	http_add_header(req, "Content-Disposition", "attachment; filename=\"presences.csv\"");
+	api_events_csv_name(title, from, to, name, sizeof(name));
+	snprintf(disposition, sizeof(disposition), "attachment; filename=\"%s\"", name);
+	http_add_header(req, "Content-Disposition", disposition);
 	len = out.len;
 	return http_reply_raw(req, 200, "text/csv; charset=utf-8", buf_steal(&out), len);
 }
@@ -493,14 +532,15 @@ api_events_report(struct http_req *req)
 
 	if (api_events_load(req, &e, &answer) < 0)
 		return answer;
+	answer = api_events_csv(req, req->ids[0], e.title, 0);
 	event_clear(&e);
-	return api_events_csv(req, req->ids[0], 0);
+	return answer;
 }
 
 int
 api_reports_sessions(struct http_req *req)
 {
-	return api_events_csv(req, 0, api_events_is_animateur(req) ? req->user.id : 0);
+	return api_events_csv(req, 0, NULL, api_events_is_animateur(req) ? req->user.id : 0);
 }
 
 /* The session of a chase, refused (409) when it has begun or is cancelled. */

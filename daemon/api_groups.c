@@ -1,7 +1,9 @@
 /*
  * api_groups — /api/v1/groups: list, create, read, rename or set
  * members, delete.  A create or a PATCH with "contact_ids" replaces the
- * members, all in one transaction.
+ * members, all in one transaction.  An animateur reads only the groups
+ * on the ateliers they run (others answer 404, as if absent), and changes
+ * none (the route table).
  */
 #include <stdlib.h>
 
@@ -11,17 +13,30 @@
 
 static const char *const api_group_keys[] = { "name", "contact_ids", NULL };
 
+/* The animateur's id, whose ateliers bound what they see; 0 for staff. */
+static int64_t
+api_groups_owner(const struct http_req *req)
+{
+	return req->user.role == AUTH_ROLE_ANIMATEUR ? req->user.id : 0;
+}
+
 int
 api_groups_list(struct http_req *req)
 {
-	return http_reply_json(req, 200, groups_list_json(req->app->db));
+	return http_reply_json(req, 200, groups_list_json(req->app->db,
+	    api_groups_owner(req)));
 }
 
 int
 api_groups_get(struct http_req *req)
 {
 	struct error err = { 0 };
-	json_t *g = groups_get_json(req->app->db, req->ids[0], &err);
+	int64_t owner = api_groups_owner(req);
+	json_t *g;
+
+	if (owner && !groups_shown_to(req->app->db, req->ids[0], owner))
+		return http_reply_fail(req, 404, "not_found", NULL, "Ce groupe n'existe pas.");
+	g = groups_get_json(req->app->db, req->ids[0], &err);
 
 	if (g == NULL)
 		return http_reply_error(req, &err);

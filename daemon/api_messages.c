@@ -77,7 +77,7 @@ api_wait_json(const struct api_wait *w, int64_t not_before)
 	    strcmp(reason, "modem") == 0 || until < 0 ? json_null() : time_json(until));
 }
 
-static json_t *
+json_t *
 api_time_or_null(sqlite3_stmt *st, int col)
 {
 	char iso[TIME_ISO_MAX];
@@ -88,7 +88,7 @@ api_time_or_null(sqlite3_stmt *st, int col)
 	return json_string(iso);
 }
 
-static json_t *
+json_t *
 api_int_or_null(sqlite3_stmt *st, int col)
 {
 	if (sqlite3_column_type(st, col) == SQLITE_NULL)
@@ -96,7 +96,7 @@ api_int_or_null(sqlite3_stmt *st, int col)
 	return json_integer(sqlite3_column_int64(st, col));
 }
 
-static json_t *
+json_t *
 api_text_or_null(sqlite3_stmt *st, int col)
 {
 	const unsigned char *t = sqlite3_column_text(st, col);
@@ -520,6 +520,16 @@ api_replies_update(struct http_req *req)
 }
 
 /*
+ * SQL: the contact who has the number now (NULL: none).  A number that
+ * wrote before it was given to a contact joins that contact's
+ * conversation instead of staying one of its own.
+ */
+#define API_INBOX_CONTACT_OF(number) \
+	"(SELECT p.contact_id FROM contact_phones p WHERE p.number = " number ")"
+/* SQL: the numbers of contact id, for IN. */
+#define API_INBOX_NUMBERS_OF(id) "(SELECT p.number FROM contact_phones p WHERE p.contact_id = " id ")"
+
+/*
  * GET /api/v1/inbox — conversations, one per contact (or per number for
  * senders who are not contacts), those with replies to handle first:
  * {unhandled, threads: [{contact_id, first_name, last_name, number,
@@ -530,18 +540,19 @@ api_replies_update(struct http_req *req)
 int
 api_inbox(struct http_req *req)
 {
-	DB_SQL(sql, "WITH t AS (SELECT max(id) AS last_id, "
-	    "sum(handled = 0) AS unhandled, max(received_at) AS last_at FROM replies "
+	DB_SQL(sql, "WITH r AS (SELECT id, handled, received_at, from_number, "
+	    "coalesce(contact_id, " API_INBOX_CONTACT_OF("from_number") ") AS cid FROM replies "
 	    "WHERE (from_number <> '' OR contact_id IS NOT NULL) "
-	    "AND (?5 = 0 OR " API_MESSAGE_OF_OWNER ") "
-	    "GROUP BY coalesce(contact_id, from_number)) "
-	    "SELECT l.contact_id, c.first_name, c.last_name, coalesce((SELECT number "
-	    "FROM contact_phones p WHERE p.contact_id = l.contact_id ORDER BY position "
+	    "AND (?5 = 0 OR " API_MESSAGE_OF_OWNER ")), "
+	    "t AS (SELECT max(id) AS last_id, sum(handled = 0) AS unhandled, "
+	    "max(received_at) AS last_at, cid FROM r GROUP BY coalesce(cid, from_number)) "
+	    "SELECT t.cid, c.first_name, c.last_name, coalesce((SELECT number "
+	    "FROM contact_phones p WHERE p.contact_id = t.cid ORDER BY position "
 	    "LIMIT 1), l.from_number), t.unhandled, t.last_at, l.body, l.intent, "
 	    "CASE WHEN c.id IS NOT NULL THEN c.opted_out_at ELSE "
 	    OPTOUT_SQL_SINCE("l.from_number") " END, l.kind "
 	    "FROM t JOIN replies l ON l.id = t.last_id LEFT JOIN contacts c ON "
-	    "c.id = l.contact_id ORDER BY t.unhandled > 0 DESC, t.last_at DESC LIMIT 500");
+	    "c.id = t.cid ORDER BY t.unhandled > 0 DESC, t.last_at DESC LIMIT 500");
 	sqlite3_stmt *st = db_stmt(req->app->db, sql);
 	json_t *threads = json_array();
 	json_int_t unhandled = 0;
@@ -573,7 +584,10 @@ api_inbox(struct http_req *req)
 
 /*
  * GET /api/v1/inbox/thread?contact_id=|number= — what was sent to and
- * received from one person, oldest first: [{direction: "out"|"in", id,
+ * received from one person, in the order it happened: a message by when
+ * a modem took it to send (else when it was queued), a reply by when it
+ * came in, and in the same second the reply first (the thanks queued for
+ * it come after it): [{direction: "out"|"in", id,
  * at, body, status (out), intent, handled and kind (in: "sms", or "call"
  * for a voice call, whose body is empty)}].
  */
@@ -581,13 +595,16 @@ int
 api_inbox_thread(struct http_req *req)
 {
 	DB_SQL(sql, "SELECT 'out', id, coalesce(sent_at, queued_at), body, "
-	    "status, NULL, NULL, NULL FROM messages WHERE ((?1 <> 0 AND contact_id = ?1) OR "
+	    "status, NULL, NULL, NULL, NULL, NULL, coalesce(claimed_at, sent_at, queued_at) "
+	    "FROM messages WHERE ((?1 <> 0 AND (contact_id = ?1 OR (contact_id IS NULL AND "
+	    "to_number IN " API_INBOX_NUMBERS_OF("?1") "))) OR "
 	    "(?1 = 0 AND to_number = ?2)) AND (?5 = 0 OR " API_MESSAGE_OF_OWNER ") "
-	    "UNION ALL SELECT 'in', id, received_at, body, NULL, intent, handled, kind "
-	    "FROM replies "
-	    "WHERE ((?1 <> 0 AND contact_id = ?1) OR (?1 = 0 AND from_number = ?2)) "
+	    "UNION ALL SELECT 'in', id, received_at, body, NULL, intent, handled, kind, "
+	    "event_id, event_occurrence, received_at FROM replies "
+	    "WHERE ((?1 <> 0 AND (contact_id = ?1 OR (contact_id IS NULL AND "
+	    "from_number IN " API_INBOX_NUMBERS_OF("?1") "))) OR (?1 = 0 AND from_number = ?2)) "
 	    "AND (?5 = 0 OR " API_MESSAGE_OF_OWNER ") "
-	    "ORDER BY 3, 1 DESC, 2 LIMIT 1000");
+	    "ORDER BY 11, 1, 2 LIMIT 1000");
 	const char *number = http_arg(req, "number");
 	sqlite3_stmt *st;
 	int64_t contact;
@@ -617,6 +634,10 @@ api_inbox_thread(struct http_req *req)
 			json_object_set_new(item, "kind", api_text_or_null(st, 7));
 		if (sqlite3_column_type(st, 6) != SQLITE_NULL)
 			json_object_set_new(item, "handled", json_boolean(sqlite3_column_int(st, 6)));
+		if (sqlite3_column_type(st, 8) != SQLITE_NULL) {
+			json_object_set_new(item, "event_id", api_int_or_null(st, 8));
+			json_object_set_new(item, "occurrence", api_int_or_null(st, 9));
+		}
 		json_array_append_new(list, item);
 	}
 	sqlite3_reset(st);

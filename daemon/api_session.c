@@ -138,3 +138,42 @@ api_session_logout(struct http_req *req)
 	log_info("auth: logout user=%s", req->user.login);
 	return http_reply_empty(req, 204);
 }
+
+/*
+ * POST /api/v1/session/password {"current_password", "password"} — anyone
+ * changes their own password, giving the current one.  Their other
+ * sessions and their API tokens end (auth_user_set_password()); the
+ * session making the change stays.
+ */
+int
+api_session_password(struct http_req *req)
+{
+	static const char *const keys[] = { "current_password", "password", NULL };
+	struct error err = { 0 };
+	struct audit_actor actor = api_actor(req);
+	const char *current, *password, *reason = NULL;
+	struct auth_user check;
+
+	if (req->json == NULL)
+		return http_reply_fail(req, 400, "invalid_json", NULL,
+		    "Le corps de la requête doit être un objet JSON.");
+	if (api_check_keys(req->json, keys, &err) < 0 ||
+	    api_get_string(req->json, "current_password", true, &current, &err) < 0 ||
+	    api_get_string(req->json, "password", true, &password, &err) < 0)
+		return http_reply_error(req, &err);
+	if (auth_check_password(req->app->db, req->user.login, current, &check) < 0 ||
+	    check.id != req->user.id) {
+		log_warn("auth: own password change refused user=%s", req->user.login);
+		return http_reply_fail(req, 403, "wrong_password", "current_password",
+		    "Le mot de passe actuel n'est pas le bon.");
+	}
+	if (!auth_password_acceptable(password, &reason))
+		return http_reply_fail(req, 400, "invalid", "password", "%s.", reason);
+	if (auth_user_set_password(req->app->db, req->user.login, password, req->now,
+	    req->via_session ? req->session_token : NULL, &reason) < 0)
+		return http_reply_fail(req, 400, "invalid", "password", "%s.",
+		    reason ? reason : "Mot de passe refusé");
+	audit_record(req->app->db, &actor, req->now, "password", "user", req->user.id, NULL);
+	log_info("auth: own password changed user=%s", req->user.login);
+	return http_reply_empty(req, 204);
+}

@@ -47,6 +47,30 @@ api_users_list(struct http_req *req)
 	return http_reply_json(req, 200, list);
 }
 
+/*
+ * GET /api/v1/staff — the enabled accounts an atelier can be handed to
+ * ("Animé par"), for référents and admins: [{id, login, role}], by login.
+ */
+int
+api_users_staff(struct http_req *req)
+{
+	DB_SQL(sql, "SELECT id, login, role FROM users WHERE disabled_at IS NULL "
+	    "ORDER BY login");
+	sqlite3_stmt *st = db_stmt(req->app->db, sql);
+	json_t *list;
+
+	if (st == NULL)
+		return http_reply_kind(req, ERR_INTERNAL);
+	list = json_array();
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(list, json_pack("{s:I, s:s, s:s}",
+		    "id", (json_int_t)sqlite3_column_int64(st, 0),
+		    "login", (const char *)sqlite3_column_text(st, 1),
+		    "role", (const char *)sqlite3_column_text(st, 2)));
+	sqlite3_reset(st);
+	return http_reply_json(req, 200, list);
+}
+
 /* See api.h. */
 int
 api_users_role(json_t *body, enum auth_role *role, bool *present, struct error *err)

@@ -115,8 +115,8 @@ campaigns_load(struct db *db, int64_t id, struct campaign *c, struct error *err)
 {
 	DB_SQL(sql, "SELECT name, body, body_en, body_ar, ack_body, "
 	    "cancel_body, event_id, schedule_kind, at, rrule, dtstart, offsets, ask_reply, "
-	    "transliterate, status, owner_id, scheduled_at, created_at, updated_at "
-	    "FROM campaigns WHERE id = ?");
+	    "transliterate, status, owner_id, scheduled_at, created_at, updated_at, "
+	    "reply_scope = 'cycle', ifnull(invitation_id, 0) FROM campaigns WHERE id = ?");
 	sqlite3_stmt *st = db_stmt(db, sql);
 	char *offsets;
 
@@ -149,6 +149,8 @@ campaigns_load(struct db *db, int64_t id, struct campaign *c, struct error *err)
 	c->scheduled_at = sqlite3_column_int64(st, 16);
 	c->created_at = sqlite3_column_int64(st, 17);
 	c->updated_at = sqlite3_column_int64(st, 18);
+	c->reply_cycle = sqlite3_column_int(st, 19) != 0;
+	c->invitation_id = sqlite3_column_int64(st, 20);
 	sqlite3_reset(st);
 	campaigns_offsets_parse(c, offsets);
 	free(offsets);
@@ -252,6 +254,23 @@ campaigns_event_exists(struct db *db, int64_t id)
 	return yes;
 }
 
+/* True when c's invitation exists and is about c's atelier. */
+static bool
+campaigns_invitation_fits(struct db *db, const struct campaign *c)
+{
+	DB_SQL(sql, "SELECT 1 FROM campaigns WHERE id = ?1 AND event_id = ?2");
+	sqlite3_stmt *st = db_stmt(db, sql);
+	bool yes;
+
+	if (st == NULL)
+		return false;
+	sqlite3_bind_int64(st, 1, c->invitation_id);
+	sqlite3_bind_int64(st, 2, c->event_id);
+	yes = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	return yes;
+}
+
 int
 campaign_validate(struct db *db, const struct campaign *c, struct error *err)
 {
@@ -276,6 +295,13 @@ campaign_validate(struct db *db, const struct campaign *c, struct error *err)
 	if (c->cancel_body && c->cancel_body[0] && c->event_id == 0)
 		return error_set(err, ERR_INVALID, "needs_event", "cancel_body",
 		    "Un message d'annulation demande de choisir un atelier.");
+	if (c->reply_cycle && c->event_id == 0)
+		return error_set(err, ERR_INVALID, "needs_event", "reply_for",
+		    "Une réponse pour tout le cycle demande de choisir un atelier.");
+	if (c->invitation_id && (c->invitation_id == c->id ||
+	    !campaigns_invitation_fits(db, c)))
+		return error_set(err, ERR_INVALID, "invalid", "invitation_id",
+		    "Les rappels vont avec une invitation du même atelier.");
 	return campaigns_check_schedule(c, err);
 }
 
@@ -284,13 +310,14 @@ campaigns_write_row(struct db *db, struct campaign *c, int64_t now, struct error
 {
 	DB_SQL(sql_insert, "INSERT INTO campaigns (name, body, body_en, "
 	    "body_ar, ack_body, cancel_body, event_id, schedule_kind, at, rrule, dtstart, "
-	    "offsets, ask_reply, transliterate, owner_id, created_at, updated_at) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16)");
+	    "offsets, ask_reply, transliterate, owner_id, created_at, updated_at, reply_scope, "
+	    "invitation_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+	    "?15, ?16, ?16, ?18, ?19)");
 	DB_SQL(sql_update, "UPDATE campaigns SET name = ?1, body = ?2, "
 	    "body_en = ?3, body_ar = ?4, ack_body = ?5, cancel_body = ?6, event_id = ?7, "
 	    "schedule_kind = ?8, at = ?9, rrule = ?10, dtstart = ?11, offsets = ?12, "
-	    "ask_reply = ?13, transliterate = ?14, owner_id = ?15, updated_at = ?16 "
-	    "WHERE id = ?17 AND status IN ('draft', 'scheduled', 'running')");
+	    "ask_reply = ?13, transliterate = ?14, owner_id = ?15, updated_at = ?16, "
+	    "reply_scope = ?18, invitation_id = ?19 WHERE id = ?17 AND status IN ('draft', 'scheduled', 'running')");
 	sqlite3_stmt *st = db_stmt(db, c->id ? sql_update : sql_insert);
 	char *offsets = campaigns_offsets_text(c);
 	int rc;
@@ -317,6 +344,8 @@ campaigns_write_row(struct db *db, struct campaign *c, int64_t now, struct error
 	sqlite3_bind_int64(st, 16, now);
 	if (c->id)
 		sqlite3_bind_int64(st, 17, c->id);
+	sqlite3_bind_text(st, 18, c->reply_cycle ? "cycle" : "session", -1, SQLITE_STATIC);
+	db_bind_int_or_null(st, 19, c->invitation_id);
 	rc = db_step_done(db, st);
 	free(offsets);
 	if (rc < 0)
@@ -576,7 +605,7 @@ campaign_to_json(const struct campaign *c)
 	    "event_id", c->event_id ? json_integer(c->event_id) : json_null());
 	json_t *bodies = json_pack("{s:s?, s:s?}", "en", c->body_en, "ar", c->body_ar);
 
-	return json_pack("{s:I, s:s, s:s, s:o, s:o, s:o, s:b, s:b, s:s?, s:s?, s:s, "
+	return json_pack("{s:I, s:s, s:s, s:o, s:o, s:o, s:b, s:s, s:o, s:b, s:s?, s:s?, s:s, "
 	    "s:o, s:o, s:o, s:o}",
 	    "id", (json_int_t)c->id,
 	    "name", c->name,
@@ -585,6 +614,8 @@ campaign_to_json(const struct campaign *c)
 	    "audience", audience,
 	    "schedule", campaigns_schedule_json(c),
 	    "ask_reply", c->ask_reply,
+	    "reply_for", c->reply_cycle ? "cycle" : "session",
+	    "invitation_id", c->invitation_id ? json_integer(c->invitation_id) : json_null(),
 	    "transliterate", c->transliterate,
 	    "ack_body", c->ack_body,
 	    "cancel_body", c->cancel_body,
@@ -620,6 +651,21 @@ campaigns_list_json(struct db *db, int64_t event_id, int64_t owner_id)
 	}
 	free(ids);
 	return list;
+}
+
+int64_t *
+campaigns_reminder_ids(struct db *db, int64_t id, const char *statuses, size_t *n)
+{
+	DB_SQL(sql, "SELECT id FROM campaigns WHERE invitation_id = ?1 AND (?2 IS NULL OR "
+	    "instr(' ' || ?2 || ' ', ' ' || status || ' ') > 0) ORDER BY id");
+	sqlite3_stmt *st = db_stmt(db, sql);
+
+	*n = 0;
+	if (st == NULL)
+		return NULL;
+	sqlite3_bind_int64(st, 1, id);
+	db_bind_text_or_null(st, 2, statuses);
+	return db_collect_ids(st, n);
 }
 
 int

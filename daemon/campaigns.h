@@ -60,6 +60,8 @@ struct campaign {
 	size_t noffsets;
 	char *offsets[CAMPAIGN_OFFSETS_MAX];
 	bool ask_reply;
+	bool reply_cycle;		/* an OUI / NON holds for every later session too */
+	int64_t invitation_id;		/* reminders: the invitation made with them, or 0 */
 	bool transliterate;		/* accented letters to their GSM-7 base letter */
 	char status[12];		/* "draft" ... */
 	int64_t owner_id;
@@ -147,6 +149,13 @@ int campaign_audience(struct db *db, const struct campaign *c, struct campaign_a
 int campaign_render(const struct campaign *c, const char *tmpl, const struct config *cfg,
     const struct event *e, int64_t when, const struct campaign_recipient *r,
     struct buf *out);
+
+/*
+ * The reminder campaigns tied to invitation id (invitation_id) whose
+ * status is one of statuses (space-separated; NULL: any), oldest first.
+ * The caller frees the array; NULL when none (or on error), *n 0.
+ */
+int64_t *campaigns_reminder_ids(struct db *db, int64_t id, const char *statuses, size_t *n);
 
 /* The API's JSON for c. */
 json_t *campaign_to_json(const struct campaign *c);

@@ -261,10 +261,31 @@ groups_get_json(struct db *db, int64_t id, struct error *err)
 	return g;
 }
 
-json_t *
-groups_list_json(struct db *db)
+/* The groups on one of the ateliers owner_id runs. */
+#define GROUPS_OF_OWNER "SELECT eg.group_id FROM event_groups eg JOIN events e " \
+	"ON e.id = eg.event_id WHERE e.owner_id = ?1"
+
+bool
+groups_shown_to(struct db *db, int64_t id, int64_t owner_id)
 {
-	DB_SQL(sql, "SELECT id FROM groups ORDER BY name COLLATE NOCASE");
+	DB_SQL(sql, "SELECT 1 WHERE ?2 IN (" GROUPS_OF_OWNER ")");
+	sqlite3_stmt *st = db_stmt(db, sql);
+	bool shown;
+
+	if (st == NULL)
+		return false;
+	sqlite3_bind_int64(st, 1, owner_id);
+	sqlite3_bind_int64(st, 2, id);
+	shown = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	return shown;
+}
+
+json_t *
+groups_list_json(struct db *db, int64_t owner_id)
+{
+	DB_SQL(sql, "SELECT id FROM groups WHERE ?1 = 0 OR id IN (" GROUPS_OF_OWNER ") "
+	    "ORDER BY name COLLATE NOCASE");
 	sqlite3_stmt *st = db_stmt(db, sql);
 	json_t *list = json_array();
 	int64_t *ids = NULL;
@@ -272,6 +293,7 @@ groups_list_json(struct db *db)
 
 	if (st == NULL)
 		return list;
+	sqlite3_bind_int64(st, 1, owner_id);
 	/* Collect first: groups_get_json() uses other statements. */
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		if (n == cap) {

@@ -36,7 +36,12 @@ int groups_find_or_create(struct db *db, const char *name, const struct audit_ac
 
 /* {"id", "name", "contact_ids": [...]} for one group, or NULL + ERR_NOT_FOUND. */
 json_t *groups_get_json(struct db *db, int64_t id, struct error *err);
-/* Array of every group, sorted by name, each with contact_ids. */
-json_t *groups_list_json(struct db *db);
+/*
+ * Array of every group (owner_id 0), or of those on one of the ateliers
+ * owner_id runs, sorted by name, each with contact_ids.
+ */
+json_t *groups_list_json(struct db *db, int64_t owner_id);
+/* True when group id is on one of the ateliers owner_id runs. */
+bool groups_shown_to(struct db *db, int64_t id, int64_t owner_id);
 
 #endif

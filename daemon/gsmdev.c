@@ -93,6 +93,7 @@ struct gsmdev {
 	ino_t dev_ino;			/* notice that it went away or was replaced */
 	int port_fd;			/* libgammu's descriptor of the device; -1: unknown */
 	bool announced;			/* the modem announced an SMS (+CMTI) */
+	int reports;			/* delivery reports it announced (+CDSI) */
 	bool ringing;			/* a call rang (+CLIP) since gsmdev_take_ring() */
 	bool fresh;			/* that was the first ring of a call */
 	bool in_call;			/* a call rang and has not ended yet */
@@ -236,8 +237,11 @@ gsmdev_on_incoming(GSM_StateMachine *sm, GSM_SMSMessage *sms, void *data)
 	struct gsmdev *d = data;
 
 	(void)sm;
-	(void)sms;
-	d->announced = true;	/* read in the next sweep, stored before deleted */
+	/* read in a later sweep, stored before deleted */
+	if (sms->PDU == SMS_Status_Report)
+		d->reports++;
+	else
+		d->announced = true;
 }
 
 /* ---- connection ---- */
@@ -428,6 +432,12 @@ bool
 gsmdev_announced(const struct gsmdev *d)
 {
 	return d->announced;
+}
+
+int
+gsmdev_reports_announced(const struct gsmdev *d)
+{
+	return d->reports;
 }
 
 /* ---- the watcher's side ---- */
@@ -642,6 +652,7 @@ gsmdev_sweep_read(struct gsmdev *d, int max, struct gsmdev_sweep **out)
 	if (s == NULL || entry == NULL)
 		fatal("modem: out of memory");
 	d->announced = false;
+	d->reports = 0;
 	/* GetNextSMS continues from the location left in entry by the last call */
 	for (n = 0; n < max; n++) {
 		gsmdev_call_begin(d);

@@ -147,8 +147,13 @@ int gsmdev_port_fd(const struct gsmdev *d);
 void gsmdev_read(struct gsmdev *d);
 /* ready: the same, only when something waits on the port (no 50 ms wait). */
 void gsmdev_read_pending(struct gsmdev *d);
-/* True when the modem announced an SMS since the last gsmdev_sweep_read(). */
+/*
+ * True when the modem announced an SMS since the last gsmdev_sweep_read();
+ * delivery reports are counted apart, by gsmdev_reports_announced().
+ */
 bool gsmdev_announced(const struct gsmdev *d);
+/* The delivery reports the modem announced since the last sweep read. */
+int gsmdev_reports_announced(const struct gsmdev *d);
 
 /*
  * Incoming voice calls.  gsmdev_start() asks libgammu for their

@@ -16,6 +16,8 @@
 #include "text.h"
 #include "timeutil.h"
 
+#define IMPORT_ROWS_MAX 5000	/* lines listed in "rows"; the counts count them all */
+
 struct import_ctx {
 	struct db *db;
 	const struct import_options *opt;
@@ -26,6 +28,7 @@ struct import_ctx {
 	json_t *result;
 	json_t *errors;
 	json_t *warnings;
+	json_t *rows;			/* the lines taken: [{line, action, names, phone}] */
 	json_t *seen;			/* E.164 → line, numbers already in this file */
 	int created, updated, unchanged, skipped, groups_created;
 };
@@ -347,7 +350,7 @@ import_row(struct import_ctx *ctx, const struct csv_row *row)
 	if (!phone_kind_can_sms(kind))
 		json_array_append_new(ctx->warnings, json_pack("{s:I, s:s}", "line",
 		    (json_int_t)row->line, "message",
-		    "numéro fixe ou spécial : enregistré, mais il ne recevra pas de SMS"));
+		    "numéro fixe ou spécial, enregistré, mais il ne recevra pas de SMS"));
 	if (c.opted_out_at && !was_out)
 		json_array_append_new(ctx->warnings, json_pack("{s:I, s:s}", "line",
 		    (json_int_t)row->line, "message", "ce numéro a demandé à ne plus recevoir "
@@ -358,6 +361,10 @@ import_row(struct import_ctx *ctx, const struct csv_row *row)
 		ctx->updated++;
 	else
 		ctx->unchanged++;
+	if (json_array_size(ctx->rows) < IMPORT_ROWS_MAX)
+		json_array_append_new(ctx->rows, json_pack("{s:I, s:s, s:s?, s:s?, s:s}", "line",
+		    (json_int_t)row->line, "action", !existing ? "created" : changed ? "updated" :
+		    "unchanged", "first_name", c.first_name, "last_name", c.last_name, "phone", e164));
 out:
 	contact_clear(&c);
 }
@@ -423,6 +430,7 @@ import_contacts_with(struct db *db, const char *data, size_t len,
 		goto fail;
 	ctx.errors = json_array();
 	ctx.warnings = json_array();
+	ctx.rows = json_array();
 	ctx.seen = json_object();
 	for (i = 1; i < doc->nrows; i++)
 		import_row(&ctx, &doc->rows[i]);
@@ -434,6 +442,7 @@ import_contacts_with(struct db *db, const char *data, size_t len,
 	    import_remember(&ctx, &doc->rows[0]) < 0 ? -1 : 0, err) < 0) {
 		json_decref(ctx.errors);
 		json_decref(ctx.warnings);
+		json_decref(ctx.rows);
 		json_decref(ctx.seen);
 		goto fail;
 	}
@@ -450,6 +459,7 @@ import_contacts_with(struct db *db, const char *data, size_t len,
 	json_object_set_new(ctx.result, "delimiter", json_string(delim));
 	json_object_set_new(ctx.result, "errors", ctx.errors);
 	json_object_set_new(ctx.result, "warnings", ctx.warnings);
+	json_object_set_new(ctx.result, "rows", ctx.rows);
 	json_decref(ctx.seen);
 	csv_doc_free(doc);
 	log_info("import: contacts created=%d updated=%d unchanged=%d skipped=%d dry_run=%d",

@@ -58,6 +58,10 @@
 					   each SMS; the sweep catches what it missed) */
 #define MODEM_SWEEP_MAX 64		/* SMS entries handled per sweep; the rest wait
 					   for the next */
+#define MODEM_REPORTS_BATCH 8		/* announced delivery reports read together while
+					   messages go out: one read and one commit for
+					   them, well below a SIM's 20 to 50 slots */
+#define MODEM_REPORTS_WAIT_S 2		/* nor does the first of them wait longer */
 #define MODEM_HEALTH_S 180		/* signal and registration this often (GSM_GetNetworkInfo
 					   alone is 8 AT commands) */
 #define MODEM_MAX_TIMEOUTS 3		/* in a row, then reconnect */
@@ -498,12 +502,34 @@ modem_may_send(struct modem *m, int64_t now)
  * nothing else due first (a stop, the health check, the SIM sweep, an
  * announced SMS to read).
  */
+/*
+ * True when the delivery reports the modem announced are to be read now:
+ * MODEM_REPORTS_BATCH of them, or the first has waited
+ * MODEM_REPORTS_WAIT_S.  Until then they wait on the SIM while messages
+ * go out, so that the reports of a batch cost one read and one commit,
+ * not one each.
+ */
+static bool
+modem_reports_due(struct modem *m, int64_t now)
+{
+	int n = gsmdev_reports_announced(m->dev);
+
+	if (n == 0) {
+		m->reports_since = 0;
+		return false;
+	}
+	if (m->reports_since == 0)
+		m->reports_since = now;
+	return n >= MODEM_REPORTS_BATCH || now >= m->reports_since + MODEM_REPORTS_WAIT_S;
+}
+
 static bool
 modem_may_chain(struct modem *m, int64_t now)
 {
 	return !modem_pool_stopping(m->pool) && m->state == MODEM_READY &&
-	    !gsmdev_announced(m->dev) && !gsmdev_ringing(m->dev) &&
-	    now < m->next_health && now < m->next_sweep && modem_may_send(m, now);
+	    !gsmdev_announced(m->dev) && !modem_reports_due(m, now) &&
+	    !gsmdev_ringing(m->dev) && now < m->next_health && now < m->next_sweep &&
+	    modem_may_send(m, now);
 }
 
 /*
@@ -762,9 +788,12 @@ modem_step(struct modem *m)
 		if (!gsmdev_is_open(m->dev))
 			return;
 	}
-	if (gsmdev_announced(m->dev) || now >= m->next_sweep) {
+	/* out of a chain of sends (modem_may_chain()): reports wait no more */
+	if (gsmdev_announced(m->dev) || gsmdev_reports_announced(m->dev) > 0 ||
+	    now >= m->next_sweep) {
 		modem_sweep(m);
 		m->next_sweep = now + MODEM_SWEEP_S;
+		m->reports_since = 0;
 		if (!gsmdev_is_open(m->dev))
 			return;
 	}

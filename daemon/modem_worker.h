@@ -79,6 +79,7 @@ struct modem {
 	int timeouts;			/* in a row */
 	int backoff;			/* seconds before the next reconnection */
 	int64_t next_sweep, next_health;
+	int64_t reports_since;		/* announced reports wait since then; 0: none */
 	int signal;
 	char operator[64];
 	char last_error[256];

@@ -21,6 +21,9 @@
 #include "webhook.h"
 #include "window.h"
 
+#define REPLIES_CYCLE_MAX 100		/* sessions one answer for the cycle reaches */
+#define REPLIES_CYCLE_SPAN (5 * 366 * 24 * 3600LL)	/* and how far ahead, in seconds */
+
 struct replies_row {
 	char from[32];
 	int64_t contact_id;
@@ -191,17 +194,61 @@ replies_acknowledge(struct db *db, const struct config *cfg, const struct replie
  * session's places (waitlist.h); the campaign's acknowledgement unless
  * the person was told about a place instead.
  */
+/*
+ * The sessions an answer through rt is for: rt's session, and when its
+ * campaign asks for the whole cycle (reply_scope 'cycle'), every later
+ * session of the atelier that is not cancelled.  Fills keys; the number
+ * of sessions (at least 1), or -1.
+ */
+static int
+replies_cycle_sessions(struct db *db, const struct replies_route *rt, int64_t *keys, int max)
+{
+	struct campaign c;
+	struct event e = { 0 };
+	struct event_occ o, *occ;
+	struct error err = { 0 };
+	int n = 1, m, i;
+
+	keys[0] = rt->key;
+	if (campaigns_load(db, rt->campaign_id, &c, &err) < 0)
+		return 1;
+	if (c.reply_cycle && events_load(db, rt->event_id, &e, &err) == 0 &&
+	    events_occurrence_get(db, &e, rt->key, &o, &err) == 0) {
+		if ((occ = calloc((size_t)max, sizeof(*occ))) == NULL)
+			fatal("replies: out of memory");
+		m = events_occurrences(db, &e, o.starts_at + 1, o.starts_at + REPLIES_CYCLE_SPAN, occ,
+		    (size_t)max - 1);
+		for (i = 0; i < m; i++)
+			if (!occ[i].cancelled && occ[i].key != rt->key)
+				keys[n++] = occ[i].key;
+		free(occ);
+		if (m < 0)
+			n = -1;
+	}
+	event_clear(&e);
+	campaign_clear(&c);
+	return n;
+}
+
 static int
 replies_rsvp(struct db *db, const struct config *cfg, int64_t id, const struct replies_row *r,
     const struct replies_route *rt, enum intent intent, int64_t now, bool *queued)
 {
 	struct rsvp_change ch = { rt->event_id, rt->key, r->contact_id,
 		intent == INTENT_YES ? RSVP_YES : RSVP_NO, "sms", id, NULL };
-	bool told;
+	int64_t keys[REPLIES_CYCLE_MAX];
+	bool told, told_any = false;
+	int n, i;
 
-	if (waitlist_answer(db, cfg, &ch, now, &told) < 0)
+	if ((n = replies_cycle_sessions(db, rt, keys, REPLIES_CYCLE_MAX)) < 0)
 		return -1;
-	if (told) {
+	for (i = 0; i < n; i++) {
+		ch.key = keys[i];
+		if (waitlist_answer(db, cfg, &ch, now, &told) < 0)
+			return -1;
+		told_any = told_any || told;
+	}
+	if (told_any) {
 		*queued = true;
 		return 0;
 	}

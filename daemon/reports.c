@@ -38,10 +38,44 @@ reports_int(char *dst, size_t len, int v)
 	snprintf(dst, len, "%d", v);
 }
 
-/* One line per session of e in [from, to); adds to *sum. */
+/* Adds the counts c of a session to *sum. */
+static void
+reports_add(struct rsvp_counts *sum, const struct rsvp_counts *c)
+{
+	sum->invited += c->invited;
+	sum->delivered += c->delivered;
+	sum->yes += c->yes;
+	sum->no += c->no;
+	sum->none += c->none;
+	sum->present += c->present;
+	sum->waiting += c->waiting;
+}
+
+/* A line of totals: name, then the counts of sum under their columns. */
+static void
+reports_total(struct buf *out, const char *name, const struct rsvp_counts *sum)
+{
+	const int v[7] = { sum->invited, sum->delivered, sum->yes, sum->no, sum->none,
+		sum->present, sum->waiting };
+	const char *f[REPORTS_COLS] = { name, "", "", "", "" };
+	char n[7][12];
+	size_t i;
+
+	for (i = 0; i < 7; i++) {
+		reports_int(n[i], sizeof(n[i]), v[i]);
+		f[5 + i] = n[i];
+	}
+	f[12] = "";
+	reports_row(out, f, REPORTS_COLS);
+}
+
+/*
+ * One line per session of e in [from, to); adds those that take place to
+ * sum[0] when they started before now, else to sum[1].
+ */
 static int
-reports_event(struct db *db, const struct event *e, int64_t from, int64_t to,
-    struct rsvp_counts *sum, struct buf *out)
+reports_event(struct db *db, const struct event *e, int64_t from, int64_t to, int64_t now,
+    struct rsvp_counts sum[2], struct buf *out)
 {
 	struct event_occ *occ = calloc(REPORTS_OCCS_MAX, sizeof(*occ));
 	struct rsvp_counts c;
@@ -82,15 +116,8 @@ reports_event(struct db *db, const struct event *e, int64_t from, int64_t to,
 		for (j = 0; j < 8; j++)
 			f[5 + j] = n[j];
 		reports_row(out, f, REPORTS_COLS);
-		if (!occ[i].cancelled) {
-			sum->invited += c.invited;
-			sum->delivered += c.delivered;
-			sum->yes += c.yes;
-			sum->no += c.no;
-			sum->none += c.none;
-			sum->present += c.present;
-			sum->waiting += c.waiting;
-		}
+		if (!occ[i].cancelled)
+			reports_add(&sum[occ[i].starts_at >= now], &c);
 	}
 	free(occ);
 	return nocc < 0 ? -1 : 0;
@@ -121,19 +148,19 @@ reports_people(struct db *db, int64_t event_id, int64_t owner_id, int64_t from, 
 
 int
 reports_sessions_csv(struct db *db, int64_t event_id, int64_t owner_id, int64_t from,
-    int64_t to, struct buf *out)
+    int64_t to, int64_t now, struct buf *out)
 {
 	static const char *const header[] = { "Atelier", "Lieu", "Date", "Heure", "Séance",
 		"Invités", "SMS reçus", "Oui", "Non", "Sans réponse", "Présents", "En attente",
 		"Places restantes" };
 	DB_SQL(sql, "SELECT id FROM events WHERE (?1 = 0 OR id = ?1) AND "
 	    "(?2 = 0 OR owner_id = ?2) ORDER BY title COLLATE NOCASE, id");
-	struct rsvp_counts sum = { 0 };
+	struct rsvp_counts sum[2] = { { 0 }, { 0 } }, all;
 	sqlite3_stmt *st = db_stmt(db, sql);
 	struct error err;
 	struct event e;
-	char n[8][12];
-	const char *f[REPORTS_COLS] = { "Total", "", "", "", "" };
+	char n[12];
+	const char *f[REPORTS_COLS];
 	int64_t *ids;
 	size_t nids, i;
 	int rc = 0, people;
@@ -149,27 +176,21 @@ reports_sessions_csv(struct db *db, int64_t event_id, int64_t owner_id, int64_t 
 		if (events_load(db, ids[i], &e, &err) < 0)
 			rc = -1;
 		else
-			rc = reports_event(db, &e, from, to, &sum, out);
+			rc = reports_event(db, &e, from, to, now, sum, out);
 		event_clear(&e);
 	}
 	free(ids);
 	if (rc < 0 || (people = reports_people(db, event_id, owner_id, from, to)) < 0)
 		return -1;
-	reports_int(n[0], sizeof(n[0]), sum.invited);
-	reports_int(n[1], sizeof(n[1]), sum.delivered);
-	reports_int(n[2], sizeof(n[2]), sum.yes);
-	reports_int(n[3], sizeof(n[3]), sum.no);
-	reports_int(n[4], sizeof(n[4]), sum.none);
-	reports_int(n[5], sizeof(n[5]), sum.present);
-	reports_int(n[6], sizeof(n[6]), sum.waiting);
-	n[7][0] = '\0';
-	for (i = 0; i < 8; i++)
-		f[5 + i] = n[i];
-	reports_row(out, f, REPORTS_COLS);
-	reports_int(n[6], sizeof(n[6]), people);
+	all = sum[0];
+	reports_add(&all, &sum[1]);
+	reports_total(out, "Séances passées", &sum[0]);
+	reports_total(out, "Séances à venir", &sum[1]);
+	reports_total(out, "Total", &all);
+	reports_int(n, sizeof(n), people);
 	f[0] = "Personnes différentes présentes";
 	for (i = 1; i < REPORTS_COLS; i++)
-		f[i] = i == 10 ? n[6] : "";
+		f[i] = i == 10 ? n : "";
 	reports_row(out, f, REPORTS_COLS);
 	return 0;
 }

@@ -20,11 +20,13 @@
  * (Atelier;Lieu;Date;Heure;Séance;Invités;SMS reçus;Oui;Non;Sans
  * réponse;Présents;En attente;Places restantes — Oui counts those with
  * a place, En attente those on the waiting list, Places restantes is
- * empty without a capacity), then a total line and the number of
+ * empty without a capacity), then the totals of the sessions that took
+ * place (not cancelled) before now (« Séances passées »), of those from
+ * now on (« Séances à venir ») and of both (« Total »), and the number of
  * different people marked present.  0 or -1.
  */
 int reports_sessions_csv(struct db *db, int64_t event_id, int64_t owner_id, int64_t from,
-    int64_t to, struct buf *out);
+    int64_t to, int64_t now, struct buf *out);
 
 /*
  * The sessions that take place in [from, to) (of owner_id's ateliers when

@@ -6,9 +6,23 @@
 #include <string.h>
 
 #include "log.h"
+#include "optout.h"
 #include "timeutil.h"
 
 #define RSVP_LOOK 64	/* sessions looked at to find the current one */
+
+/*
+ * SQL, for the row r of rsvps of contact c: a reply about the session that
+ * came after the answer, that no one has read yet and that the router did
+ * not take for a yes or a no (« Finalement non » after an OUI): to check.
+ */
+#define RSVP_SQL_TO_CHECK "(r.answer IN ('yes', 'no') AND EXISTS (SELECT 1 FROM replies x " \
+	"WHERE x.contact_id = c.id AND x.event_id = ?1 AND x.event_occurrence = ?2 AND " \
+	"x.handled = 0 AND x.intent = 'other' AND x.received_at >= r.answered_at))"
+/* SQL: c gave the other answer before the one r holds (NON then OUI): changed their mind. */
+#define RSVP_SQL_CHANGED "(r.answer IN ('yes', 'no') AND EXISTS (SELECT 1 FROM rsvp_history h " \
+	"WHERE h.event_id = ?1 AND h.occurrence = ?2 AND h.contact_id = c.id AND " \
+	"h.answer IN ('yes', 'no') AND h.answer <> r.answer))"
 
 /* The people of session ?2 of atelier ?1: invitees, anyone written to or answering. */
 static const char *const rsvp_names[] = {
@@ -388,7 +402,11 @@ rsvp_session_json(struct db *db, const struct event *e, const struct event_occ *
 	    "m.event_occurrence = ?2 AND m.contact_id = c.id ORDER BY m.id DESC LIMIT 1), "
 	    "EXISTS (SELECT 1 FROM messages m WHERE m.event_id = ?1 AND m.event_occurrence = ?2 "
 	    "AND m.contact_id = c.id AND m.status = 'delivered'), r.waiting_since, "
-	    "r.offered_until FROM people JOIN contacts c ON c.id = people.id LEFT JOIN rsvps r ON "
+	    "r.offered_until, c.opted_out_at IS NOT NULL OR " OPTOUT_SQL_IS_OUT("(SELECT number "
+	    "FROM contact_phones p WHERE p.contact_id = c.id ORDER BY position LIMIT 1)") ", "
+	    "EXISTS (SELECT 1 FROM contact_phones p WHERE p.contact_id = c.id AND p.sms = 1), "
+	    RSVP_SQL_TO_CHECK ", " RSVP_SQL_CHANGED " "
+	    "FROM people JOIN contacts c ON c.id = people.id LEFT JOIN rsvps r ON "
 	    "r.event_id = ?1 AND r.occurrence = ?2 AND r.contact_id = c.id "
 	    "ORDER BY c.last_name COLLATE NOCASE, c.first_name COLLATE NOCASE, c.id");
 	sqlite3_stmt *st = db_stmt(db, sql);
@@ -412,7 +430,7 @@ rsvp_session_json(struct db *db, const struct event *e, const struct event_occ *
 			no += answer && strcmp(answer, "no") == 0;
 			present += sqlite3_column_int(st, 7) == 1;
 			json_array_append_new(people, json_pack("{s:I, s:s, s:s, s:o, s:s, s:o, "
-			    "s:o, s:o, s:o, s:b, s:o, s:o}",
+			    "s:o, s:o, s:o, s:b, s:o, s:o, s:b, s:b, s:o}",
 			    "contact_id", (json_int_t)sqlite3_column_int64(st, 0),
 			    "first_name", sqlite3_column_text(st, 1),
 			    "last_name", sqlite3_column_text(st, 2),
@@ -425,7 +443,11 @@ rsvp_session_json(struct db *db, const struct event *e, const struct event_occ *
 			    "message_status", rsvp_text_or_null(st, 8),
 			    "waiting", waits,
 			    "waiting_since", time_json(sqlite3_column_int64(st, 10)),
-			    "offered_until", time_json(sqlite3_column_int64(st, 11))));
+			    "offered_until", time_json(sqlite3_column_int64(st, 11)),
+			    "opted_out", sqlite3_column_int(st, 12) != 0,
+			    "mobile", sqlite3_column_int(st, 13) != 0,
+			    "mark", sqlite3_column_int(st, 14) ? json_string("check") :
+			    sqlite3_column_int(st, 15) ? json_string("changed") : json_null()));
 		}
 		sqlite3_reset(st);
 	}

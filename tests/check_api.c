@@ -307,6 +307,13 @@ START_TEST(test_panel_files)
 	ck_assert_ptr_null(strstr(v, "unsafe-inline"));
 	ck_assert(e2e_header(&r, "X-Frame-Options", v, sizeof(v)));
 	ck_assert(e2e_header(&r, "ETag", v, sizeof(v)));
+	ck_assert_ptr_nonnull(strstr(r.body, "<link rel=\"icon\" href=\"favicon.svg\""));
+	e2e_resp_free(&r);
+	/* the tab's icon, built in like the rest */
+	ck_assert_int_eq(e2e_call(&E, &c, "GET", "/favicon.svg", NULL, &r), 200);
+	ck_assert(e2e_header(&r, "Content-Type", v, sizeof(v)));
+	ck_assert_str_eq(v, "image/svg+xml");
+	ck_assert_ptr_nonnull(strstr(r.body, "<svg"));
 	e2e_resp_free(&r);
 	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
 		ck_assert_msg(e2e_call(&E, &c, "GET", refused[i], NULL, &r) == 404, "%s: %ld",
@@ -2737,6 +2744,101 @@ START_TEST(test_animateur_invites_visible_only)
 END_TEST
 
 /*
+ * An animateur reads only the groups on the ateliers they run, as they
+ * read only those ateliers' people.  Before the fix GET /groups listed
+ * every group with its members (their sizes, their contact ids) and GET
+ * /groups/{id} answered any.
+ */
+START_TEST(test_animateur_groups_own_only)
+{
+	struct e2e_client anim;
+	json_int_t theirs, other, ada, bob;
+	json_t *list;
+	char body[256], path[64];
+
+	ada = create_contact("Ada", "Atelier", "0612345611");
+	bob = create_contact("Bob", "Ailleurs", "0612345612");
+	theirs = create_group("Couture du mardi");
+	other = create_group("Seniors du jeudi");
+	snprintf(path, sizeof(path), "/api/v1/groups/%lld", (long long)theirs);
+	snprintf(body, sizeof(body), "{\"contact_ids\":[%lld]}", (long long)ada);
+	ck_assert_int_eq(e2e_status(&E, &A, "PATCH", path, body), 200);
+	snprintf(path, sizeof(path), "/api/v1/groups/%lld", (long long)other);
+	snprintf(body, sizeof(body), "{\"contact_ids\":[%lld]}", (long long)bob);
+	ck_assert_int_eq(e2e_status(&E, &A, "PATCH", path, body), 200);
+	snprintf(body, sizeof(body), "{\"title\":\"Couture\",\"starts_at\":"
+	    "\"2026-12-03T14:00:00+01:00\",\"owner_id\":%lld,\"group_ids\":[%lld]}",
+	    (long long)user_id(E2E_ANIMATEUR), (long long)theirs);
+	ck_assert_int_eq(e2e_status(&E, &A, "POST", "/api/v1/events", body), 201);
+	e2e_client_init(&anim);
+	ck_assert_int_eq(e2e_login(&E, &anim, E2E_ANIMATEUR, E2E_ANIMATEUR_PW), 200);
+
+	list = e2e_get(&E, &anim, "/api/v1/groups");
+	ck_assert_uint_eq(json_array_size(list), 1);
+	ck_assert_int_eq(member_int(json_array_get(list, 0), "id"), theirs);
+	json_decref(list);
+	list = e2e_get(&E, &A, "/api/v1/groups");
+	ck_assert_uint_eq(json_array_size(list), 2);
+	json_decref(list);
+	snprintf(path, sizeof(path), "/api/v1/groups/%lld", (long long)theirs);
+	ck_assert_int_eq(e2e_status(&E, &anim, "GET", path, NULL), 200);
+	snprintf(path, sizeof(path), "/api/v1/groups/%lld", (long long)other);
+	ck_assert_int_eq(e2e_status(&E, &anim, "GET", path, NULL), 404);
+	/* nor its people, nor a change */
+	snprintf(path, sizeof(path), "/api/v1/contacts/%lld", (long long)bob);
+	ck_assert_int_eq(e2e_status(&E, &anim, "GET", path, NULL), 404);
+	snprintf(path, sizeof(path), "/api/v1/groups/%lld", (long long)theirs);
+	ck_assert_int_eq(e2e_status(&E, &anim, "PATCH", path, "{\"name\":\"x\"}"), 403);
+	/* the accounts an atelier is handed to: for référents and admins */
+	ck_assert_int_eq(e2e_status(&E, &anim, "GET", "/api/v1/staff", NULL), 403);
+	list = e2e_get(&E, &A, "/api/v1/staff");
+	ck_assert_uint_ge(json_array_size(list), 3);
+	ck_assert_ptr_nonnull(json_object_get(json_array_get(list, 0), "login"));
+	ck_assert_ptr_null(json_object_get(json_array_get(list, 0), "password_hash"));
+	json_decref(list);
+	e2e_client_free(&anim);
+}
+END_TEST
+
+/*
+ * Everyone changes their own password, giving the current one; their
+ * other sessions end, the one making the change stays.  Before the fix
+ * only an admin could change a password (PATCH /users/{id}).
+ */
+START_TEST(test_own_password)
+{
+	struct e2e_client anim, anim2;
+	struct e2e_resp r;
+
+	e2e_client_init(&anim);
+	e2e_client_init(&anim2);
+	ck_assert_int_eq(e2e_login(&E, &anim, E2E_ANIMATEUR, E2E_ANIMATEUR_PW), 200);
+	ck_assert_int_eq(e2e_login(&E, &anim2, E2E_ANIMATEUR, E2E_ANIMATEUR_PW), 200);
+	/* the wrong current one: refused, nothing changed */
+	ck_assert_int_eq(e2e_call(&E, &anim, "POST", "/api/v1/session/password",
+	    "{\"current_password\":\"pas-le-bon-mot\",\"password\":\"nouveau-secret-4\"}",
+	    &r), 403);
+	assert_error_body(&r, "wrong_password");
+	ck_assert_str_eq(e2e_error_field(&r), "current_password");
+	e2e_resp_free(&r);
+	ck_assert_int_eq(e2e_status(&E, &anim2, "GET", "/api/v1/session", NULL), 200);
+	/* too short */
+	ck_assert_int_eq(e2e_status(&E, &anim, "POST", "/api/v1/session/password",
+	    "{\"current_password\":\"" E2E_ANIMATEUR_PW "\",\"password\":\"court\"}"), 400);
+	/* the right one */
+	ck_assert_int_eq(e2e_status(&E, &anim, "POST", "/api/v1/session/password",
+	    "{\"current_password\":\"" E2E_ANIMATEUR_PW "\",\"password\":\"nouveau-secret-4\"}"),
+	    204);
+	ck_assert_int_eq(e2e_status(&E, &anim, "GET", "/api/v1/session", NULL), 200);
+	ck_assert_int_eq(e2e_status(&E, &anim2, "GET", "/api/v1/session", NULL), 401);
+	ck_assert_int_eq(e2e_login(&E, &anim2, E2E_ANIMATEUR, E2E_ANIMATEUR_PW), 401);
+	ck_assert_int_eq(e2e_login(&E, &anim2, E2E_ANIMATEUR, "nouveau-secret-4"), 200);
+	e2e_client_free(&anim);
+	e2e_client_free(&anim2);
+}
+END_TEST
+
+/*
  * 2. Credentials and the route's size limit are checked from the headers,
  * before a byte of the body is read.  Before the fix the daemon waited
  * for the announced 8 MB of an anonymous upload (no answer in 5 s).
@@ -3273,6 +3375,8 @@ api_suite(void)
 
 	tc = tcase(s, "security", true);
 	tcase_add_test(tc, test_animateur_invites_visible_only);
+	tcase_add_test(tc, test_animateur_groups_own_only);
+	tcase_add_test(tc, test_own_password);
 	tcase_add_test(tc, test_body_refused_before_credentials);
 	tcase_add_test(tc, test_password_change_ends_sessions);
 	tcase_add_test(tc, test_tokens_list_revoke);

@@ -407,6 +407,97 @@ START_TEST(test_campaign_cancel)
 END_TEST
 
 /* An invitation relative to an atelier, scheduled late: it goes at once with the date in French. */
+/* The status of campaign id. */
+static char *
+status_of(json_int_t id)
+{
+	static char status[16];
+	char path[64];
+	json_t *j;
+
+	snprintf(path, sizeof(path), "/api/v1/campaigns/%lld", (long long)id);
+	j = call(&A, "GET", path, NULL, 200);
+	snprintf(status, sizeof(status), "%s", json_string_value(json_object_get(j, "status")));
+	json_decref(j);
+	return status;
+}
+
+/* The body of reminders about atelier ev tied to invitation inv. */
+static void
+reminders_body(char *body, size_t len, json_int_t ev, json_int_t inv)
+{
+	snprintf(body, len, "{\"name\":\"Rappels\",\"body\":\"Rappel : {atelier} {date} à "
+	    "{heure}.\",\"audience\":{\"event_id\":%lld},\"invitation_id\":%lld,"
+	    "\"schedule\":{\"before_event\":[\"-1d@18:00\",\"0d@09:00\"]}}", (long long)ev,
+	    (long long)inv);
+}
+
+/*
+ * An invitation and the reminders tied to it (invitation_id): the
+ * reminders of another atelier, and an answer for the cycle without an
+ * atelier, are refused; the reminders are scheduled and cancelled with
+ * the invitation, whose page lists their sends and texts.
+ */
+START_TEST(test_invitation_reminders)
+{
+	json_int_t g = make_group(), ev, other, inv, rem;
+	json_t *j, *s;
+	char body[1024], start[32], at[32], path[128];
+	struct e2e_resp r;
+	size_t i, reminders = 0;
+
+	iso_in(3 * 24 * 3600, start, sizeof(start));
+	iso_in(24 * 3600, at, sizeof(at));
+	snprintf(body, sizeof(body), "{\"title\":\"Couture\",\"place\":\"Salle 3\","
+	    "\"starts_at\":\"%s\",\"rrule\":\"FREQ=WEEKLY;COUNT=4\",\"group_ids\":[%lld]}", start,
+	    (long long)g);
+	ev = id_of(call(&A, "POST", "/api/v1/events", body, 201));
+	snprintf(body, sizeof(body), "{\"title\":\"Jardin\",\"starts_at\":\"%s\"}", start);
+	other = id_of(call(&A, "POST", "/api/v1/events", body, 201));
+	snprintf(body, sizeof(body), "{\"name\":\"Invitation couture\",\"body\":\"Couture "
+	    "{date}. Répondez OUI ou NON.\",\"audience\":{\"event_id\":%lld},\"ask_reply\":true,"
+	    "\"reply_for\":\"cycle\",\"schedule\":{\"at\":\"%s\"}}", (long long)ev, at);
+	inv = id_of(call(&A, "POST", "/api/v1/campaigns", body, 201));
+
+	e2e_call(&E, &A, "POST", "/api/v1/campaigns", "{\"name\":\"x\",\"body\":\"Bonjour\","
+	    "\"reply_for\":\"cycle\"}", &r);
+	ck_assert_int_eq(r.status, 400);
+	ck_assert_str_eq(e2e_error_code(&r), "needs_event");
+	e2e_resp_free(&r);
+	reminders_body(body, sizeof(body), other, inv);
+	e2e_call(&E, &A, "POST", "/api/v1/campaigns", body, &r);
+	ck_assert_int_eq(r.status, 400);
+	ck_assert_str_eq(e2e_error_field(&r), "invitation_id");
+	e2e_resp_free(&r);
+	reminders_body(body, sizeof(body), ev, inv);
+	rem = id_of(call(&A, "POST", "/api/v1/campaigns", body, 201));
+
+	snprintf(path, sizeof(path), "/api/v1/campaigns/%lld/schedule", (long long)inv);
+	json_decref(call(&A, "POST", path, NULL, 200));
+	ck_assert_str_eq(status_of(rem), "scheduled");
+	snprintf(path, sizeof(path), "/api/v1/campaigns/%lld", (long long)inv);
+	j = call(&A, "GET", path, NULL, 200);
+	ck_assert_str_eq(json_string_value(json_object_get(j, "reply_for")), "cycle");
+	json_array_foreach(json_object_get(j, "sends"), i, s) {
+		if (json_integer_value(json_object_get(s, "campaign_id")) != rem)
+			continue;
+		reminders++;
+		ck_assert_str_eq(json_string_value(json_object_get(s, "kind")), "reminder");
+		ck_assert_ptr_nonnull(json_string_value(json_object_get(s, "next_at")));
+	}
+	ck_assert_int_eq(reminders, 2);
+	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(j, "answers"),
+	    "none")), 3);
+	/* Zoé reads English: her text is there, the reminders' too */
+	ck_assert_int_eq(json_array_size(json_object_get(j, "texts")), 4);
+	json_decref(j);
+
+	snprintf(path, sizeof(path), "/api/v1/campaigns/%lld/cancel", (long long)inv);
+	json_decref(call(&A, "POST", path, NULL, 200));
+	ck_assert_str_eq(status_of(rem), "cancelled");
+}
+END_TEST
+
 START_TEST(test_campaign_before_event)
 {
 	json_int_t g = make_group(), ev, id;
@@ -450,7 +541,7 @@ START_TEST(test_rsvps_and_report)
 	json_int_t g = make_group(), ev, stranger;
 	json_t *r, *counts;
 	struct e2e_resp resp;
-	char body[512], path[160];
+	char body[512], path[160], disposition[128];
 
 	snprintf(body, sizeof(body), "{\"title\":\"Repair café\",\"place\":\"Atelier\","
 	    "\"starts_at\":\"2026-11-07T14:00:00+01:00\",\"ends_at\":"
@@ -502,6 +593,10 @@ START_TEST(test_rsvps_and_report)
 	ck_assert_ptr_nonnull(strstr(resp.body, "Repair café;Atelier;14/11/2026;14:00;prévue;"
 	    "4;0;0;0;4;1;0;\r\n"));
 	ck_assert_ptr_nonnull(strstr(resp.body, "Total;;;;;8;0;1;1;6;2;0;\r\n"));
+	ck_assert_ptr_nonnull(strstr(resp.body, "\r\nSéances passées;"));
+	ck_assert_ptr_nonnull(strstr(resp.body, "\r\nSéances à venir;"));
+	ck_assert(e2e_header(&resp, "Content-Disposition", disposition, sizeof(disposition)));
+	ck_assert_str_eq(disposition, "attachment; filename=\"presences-2026-11-01_2026-11-30.csv\"");
 	ck_assert_ptr_nonnull(strstr(resp.body, "Personnes différentes présentes;;;;;;;;;;1;;\r\n"));
 	e2e_resp_free(&resp);
 	snprintf(path, sizeof(path), "/api/v1/events/%lld/report.csv?from=2026-11-10",
@@ -509,6 +604,10 @@ START_TEST(test_rsvps_and_report)
 	ck_assert_int_eq(e2e_call(&E, &A, "GET", path, NULL, &resp), 200);
 	ck_assert_ptr_null(strstr(resp.body, "07/11/2026"));
 	ck_assert_ptr_nonnull(strstr(resp.body, "14/11/2026"));
+	/* the atelier's file is named by its title */
+	ck_assert(e2e_header(&resp, "Content-Disposition", disposition, sizeof(disposition)));
+	ck_assert_msg(strncmp(disposition, "attachment; filename=\"presences-repair-cafe-2026-11-10_",
+	    55) == 0, "%s", disposition);
 	e2e_resp_free(&resp);
 }
 END_TEST
@@ -1053,6 +1152,7 @@ campaigns_suite(void)
 	tcase_add_test(tc, test_calls_list);
 	tcase_add_test(tc, test_calls_called);
 	tcase_add_test(tc, test_animateur_inbox);
+	tcase_add_test(tc, test_invitation_reminders);
 	suite_add_tcase(s, tc);
 	return s;
 }

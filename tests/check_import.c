@@ -79,6 +79,8 @@ START_TEST(import_test_excel_idempotent)
 	ck_assert_ptr_nonnull(res);
 	ck_assert_int_eq(import_test_int(res, "created"), 0);
 	ck_assert_int_eq(import_test_int(res, "unchanged"), 12);
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(res,
+	    "rows"), 11), "action")), "unchanged");
 	json_decref(res);
 	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM contacts"), 12);
 	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM contact_phones"), 12);
@@ -134,13 +136,20 @@ START_TEST(import_test_dry_run)
 {
 	struct test_db t;
 	struct error err = { 0 };
-	json_t *res;
+	json_t *res, *row;
 
 	test_db_open(&t);
 	res = import_test_file(t.db, "contacts_libreoffice_comma.csv", true, &err);
 	ck_assert_msg(res != NULL, "%s", err.message);
 	ck_assert_int_eq(import_test_int(res, "created"), 8);
 	ck_assert(json_is_true(json_object_get(res, "dry_run")));
+	/* the preview lists the contacts it would create */
+	ck_assert_int_eq(json_array_size(json_object_get(res, "rows")), 8);
+	row = json_array_get(json_object_get(res, "rows"), 0);
+	ck_assert_str_eq(json_string_value(json_object_get(row, "action")), "created");
+	ck_assert_int_eq(json_integer_value(json_object_get(row, "line")), 2);
+	ck_assert_str_eq(json_string_value(json_object_get(row, "phone")), "+33639980101");
+	ck_assert_str_eq(json_string_value(json_object_get(row, "first_name")), "Sarah");
 	json_decref(res);
 	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM contacts"), 0);
 	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM groups"), 0);

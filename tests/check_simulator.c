@@ -12,7 +12,9 @@
  *     clean stop removes its private directory;
  *   - when it dies while rappeld runs, it is started again and the
  *     modem sends again;
- *   - a program that cannot be run stops rappeld at start, saying which.
+ *   - a program that cannot be run stops rappeld at start, saying which;
+ *   - an answer to an invitation for the whole cycle, coming back
+ *     through it, is the answer for every session of the atelier.
  */
 #include <check.h>
 #include <dirent.h>
@@ -338,6 +340,126 @@ START_TEST(test_program_missing)
 }
 END_TEST
 
+/* The id of the first message of campaign id, once queued; 0 on time-out. */
+static json_int_t
+wait_campaign_message(json_int_t id)
+{
+	char path[96];
+	json_int_t msg = 0;
+	json_t *j;
+	int waited;
+
+	snprintf(path, sizeof(path), "/api/v1/messages?campaign_id=%lld", (long long)id);
+	for (waited = 0; msg == 0 && waited < SIM_WAIT_MS; waited += 100) {
+		j = e2e_get(&E, &A, path);
+		msg = json_integer_value(json_object_get(json_array_get(j, 0), "id"));
+		json_decref(j);
+		if (msg == 0)
+			e2e_sleep_ms(100);
+	}
+	return msg;
+}
+
+/* The answer of contact for session key of atelier ev ("none" when not listed). */
+static const char *
+answer_of(json_int_t ev, json_int_t key, json_int_t contact)
+{
+	static char answer[8];
+	char path[128];
+	json_t *j, *r;
+	size_t i;
+
+	snprintf(path, sizeof(path), "/api/v1/events/%lld/rsvps?occurrence=%lld", (long long)ev,
+	    (long long)key);
+	j = e2e_get(&E, &A, path);
+	snprintf(answer, sizeof(answer), "none");
+	json_array_foreach(json_object_get(j, "rsvps"), i, r)
+		if (json_integer_value(json_object_get(r, "contact_id")) == contact)
+			snprintf(answer, sizeof(answer), "%s",
+			    json_string_value(json_object_get(r, "answer")));
+	json_decref(j);
+	return answer;
+}
+
+/*
+ * An invitation whose answer holds for the whole cycle (reply_for
+ * "cycle"): the OUI that comes back through the simulated modem is the
+ * answer for every session of the atelier, a cancelled one left aside;
+ * the campaign counts one yes.
+ */
+START_TEST(test_reply_for_cycle)
+{
+	char body[512], start[32], end[32], path[96];
+	json_int_t contact, group, ev, camp, keys[3];
+	json_t *j;
+	struct e2e_resp r;
+	int waited;
+	size_t i;
+
+	ck_assert_msg(wait_ready(), "the simulated modem is not ready");
+	contact = json_integer_value(json_object_get(j = e2e_expect(&E, &A, "POST",
+	    "/api/v1/contacts", "{\"first_name\":\"Lina\",\"last_name\":\"Cycle\","
+	    "\"phone\":\"06 12 34 57 93\"}", 201), "id"));
+	json_decref(j);
+	snprintf(body, sizeof(body), "{\"name\":\"Tricot\",\"contact_ids\":[%lld]}",
+	    (long long)contact);
+	group = json_integer_value(json_object_get(j = e2e_expect(&E, &A, "POST",
+	    "/api/v1/groups", body, 201), "id"));
+	json_decref(j);
+	e2e_iso_in(2 * 86400, start, sizeof(start));
+	e2e_iso_in(2 * 86400 + 7200, end, sizeof(end));
+	snprintf(body, sizeof(body), "{\"title\":\"Cycle tricot\",\"starts_at\":\"%s\","
+	    "\"ends_at\":\"%s\",\"rrule\":\"FREQ=WEEKLY;COUNT=4\",\"group_ids\":[%lld]}", start,
+	    end, (long long)group);
+	ev = json_integer_value(json_object_get(j = e2e_expect(&E, &A, "POST", "/api/v1/events",
+	    body, 201), "id"));
+	json_decref(j);
+	snprintf(path, sizeof(path), "/api/v1/events/%lld/occurrences", (long long)ev);
+	j = e2e_get(&E, &A, path);
+	ck_assert_int_eq(json_array_size(j), 4);
+	for (i = 0; i < 3; i++)
+		keys[i] = json_integer_value(json_object_get(json_array_get(j, i), "occurrence"));
+	/* the third session is cancelled */
+	snprintf(path, sizeof(path), "/api/v1/events/%lld/occurrences/%lld", (long long)ev,
+	    (long long)json_integer_value(json_object_get(json_array_get(j, 2), "occurrence")));
+	json_decref(j);
+	json_decref(e2e_expect(&E, &A, "PATCH", path, "{\"cancelled\":true}", 200));
+	e2e_iso_in(0, start, sizeof(start));
+	snprintf(body, sizeof(body), "{\"name\":\"Invitation tricot\",\"body\":\"Bonjour {prenom}, "
+	    "cycle tricot. Répondez OUI ou NON.\",\"audience\":{\"event_id\":%lld},"
+	    "\"ask_reply\":true,\"reply_for\":\"cycle\",\"schedule\":{\"at\":\"%s\"}}",
+	    (long long)ev, start);
+	camp = json_integer_value(json_object_get(j = e2e_expect(&E, &A, "POST",
+	    "/api/v1/campaigns", body, 201), "id"));
+	ck_assert_str_eq(json_string_value(json_object_get(j, "reply_for")), "cycle");
+	json_decref(j);
+	snprintf(path, sizeof(path), "/api/v1/campaigns/%lld/schedule", (long long)camp);
+	json_decref(e2e_expect(&E, &A, "POST", path, NULL, 200));
+	ck_assert_msg(wait_sent(wait_campaign_message(camp)), "the invitation was not sent");
+
+	ck_assert_int_eq(e2e_call(&E, &A, "POST", "/api/v1/simulator/replies",
+	    "{\"from\":\"06 12 34 57 93\",\"body\":\"OUI\"}", &r), 202);
+	e2e_resp_free(&r);
+	for (waited = 0; waited < SIM_WAIT_MS && strcmp(answer_of(ev, keys[0], contact), "yes");
+	    waited += 100)
+		e2e_sleep_ms(100);
+	ck_assert_str_eq(answer_of(ev, keys[0], contact), "yes");
+	ck_assert_str_eq(answer_of(ev, keys[1], contact), "yes");
+	/* the fourth session too, not the cancelled third */
+	snprintf(path, sizeof(path), "/api/v1/events/%lld/occurrences", (long long)ev);
+	j = e2e_get(&E, &A, path);
+	ck_assert_str_eq(answer_of(ev, json_integer_value(json_object_get(json_array_get(j, 3),
+	    "occurrence")), contact), "yes");
+	json_decref(j);
+	ck_assert_str_eq(answer_of(ev, keys[2], contact), "none");
+	snprintf(path, sizeof(path), "/api/v1/campaigns/%lld", (long long)camp);
+	j = e2e_get(&E, &A, path);
+	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(j, "answers"), "yes")),
+	    1);
+	json_decref(j);
+}
+END_TEST
+
 static Suite *
 simulator_suite(void)
 {
@@ -350,6 +472,7 @@ simulator_suite(void)
 	tcase_add_test(tc, test_dies_with_rappeld);
 	tcase_add_test(tc, test_started_again);
 	tcase_add_test(tc, test_program_missing);
+	tcase_add_test(tc, test_reply_for_cycle);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -253,6 +253,7 @@ async function screenshots(demo) {
   await shot(page, 'contacts');
   await go(page, '#/contacts/' + demo.who('Jean-Pierre').id);
   await shot(page, 'contact');
+  await shot(page, 'contact-historique', '#history');
   await go(page, '#/contacts/import');
   await page.getByLabel('Fichier').setInputFiles({ name: 'nouveaux.csv', mimeType: 'text/csv', buffer: Buffer.from(NEW_CONTACTS) });
   await page.getByRole('button', { name: 'Vérifier le fichier' }).click();
@@ -284,6 +285,7 @@ async function screenshots(demo) {
   await page.getByLabel('Capacité').fill('10');
   await page.getByLabel('Parents').check();
   await shot(page, 'atelier-nouveau');
+  await shot(page, 'atelier-anime-par', 'select[name="owner_id"]');
   await go(page, '#/ateliers/' + demo.numerique.id);
   await shot(page, 'atelier');
   await page.locator('#unanswered').getByRole('button', { name: 'Relancer' }).click();
@@ -304,10 +306,14 @@ async function screenshots(demo) {
   await page.getByRole('button', { name: 'Aperçu', exact: true }).click();
   await page.locator('#preview .card').first().waitFor();
   await shot(page, 'campagne-apercu', '#preview');
+  /* an invitation sent now, its reminders written in the same form */
+  await page.getByLabel('Envoi').selectOption('now');
+  await shot(page, 'campagne-rappels', 'input[value="-1d@18:00"]');
   await go(page, '#/campagnes');
   await shot(page, 'campagnes');
   await go(page, '#/campagnes/' + demo.invitation.id);
   await shot(page, 'campagne');
+  await shot(page, 'campagne-destinataires', '#recipients');
 
   await go(page, '#/reponses?contact=' + demo.who('Jean-Pierre').id);
   await shot(page, 'reponses');
@@ -327,6 +333,7 @@ async function screenshots(demo) {
   await page.evaluate((o) => { for (const i of document.querySelectorAll('input.link'))
     i.value = i.value.replace(o, 'http://rappel.local:8080'); }, `http://127.0.0.1:${port}`);
   await shot(page, 'calendriers', '#calendars');
+  await shot(page, 'mon-mot-de-passe', '#my-password');
   await go(page, '#/carte');
   await page.locator('.card-qr').first().waitFor();
   await shot(page, 'carte');

@@ -296,8 +296,10 @@ const EN = {
   'Ce champ contient un caractère de contrôle.': 'This field contains a control character.',
 };
 let lang = localStorage.getItem('rappel.lang') === 'en' ? 'en' : 'fr';
-function t(s, vars) {
-  const text = lang === 'en' && Object.prototype.hasOwnProperty.call(EN, s) ? EN[s] : s;
+/* ctx tells apart one French word with two English ones: t('Nom', null, 'name') reads EN['Nom|name']. */
+function t(s, vars, ctx) {
+  const key = ctx ? s + '|' + ctx : s;
+  const text = lang === 'en' && Object.prototype.hasOwnProperty.call(EN, key) ? EN[key] : s;
   return vars ? text.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? String(vars[k]) : m)) : text;
 }
 const locale = () => (lang === 'en' ? 'en-GB' : 'fr-FR');
@@ -398,7 +400,7 @@ function toast(text, ms) {
 }
 function page(title, ...content) {
   const main = $('#main');
-  main.replaceChildren(h('h1', {}, title), ...content.filter((c) => c != null));
+  main.replaceChildren(h('h1', { dir: 'auto' }, title), ...content.filter((c) => c != null));
   document.title = title + ' — rappel';
 }
 const fmtDate = (iso) => iso ? new Date(iso).toLocaleString(locale(),
@@ -445,7 +447,7 @@ async function api(method, path, body, raw) {
 
 /* Shows an API error next to a form (and on the field it names). */
 function showError(box, err) {
-  box.textContent = t(err.message);
+  box.textContent = serverText(err);
   box.className = 'error';
   if (err.field) {
     const el = document.querySelector('[name="' + CSS.escape(err.field) + '"]');
@@ -453,6 +455,47 @@ function showError(box, err) {
   }
 }
 const errorBox = () => h('p', { role: 'alert' });
+
+/* ---- server messages in the panel's language --------------------
+ * The server words its refusals in French.  In French the panel shows
+ * them with the typographic apostrophe; in English it shows EN's
+ * sentence, or a pattern's, or, for a sentence it does not know, one
+ * made from the error's stable code (and the field at fault).
+ */
+Object.assign(EN, {
+  'Le mot de passe actuel n\'est pas le bon.': 'The current password is wrong.',
+});
+const SERVER_EN = [
+  [/^Un groupe « (.*) » existe déjà\.$/, 'A group “$1” already exists.'],
+  [/^Le champ « (.*) » est obligatoire\.$/, 'The field “$1” is required.'],
+  [/^Le champ « (.*) » doit être un texte\.$/, 'The field “$1” must be a text.'],
+  [/^La variable \{(.*)\} n'existe pas\./, 'The variable {$1} is unknown: use the buttons to insert one.'],
+];
+const CODE_EN = {
+  invalid: 'The request was refused: check the field “{field}”.', missing_field: 'The field “{field}” is required.',
+  invalid_type: 'The field “{field}” has the wrong type.', invalid_json: 'The request is invalid.',
+  unknown_variable: 'This text uses an unknown variable: use the buttons to insert one.',
+  needs_event: 'The variables {atelier}, {date}, {heure} and {lieu} need a workshop.',
+  forbidden: 'You are not allowed to do this.', not_found: 'Not found: it may have been deleted.',
+  conflict: 'Refused as the data stands now.', duplicate_name: 'This name is already taken.',
+  duplicate_phone: 'This number is already someone else\u2019s.', duplicate_login: 'This login is already taken.',
+  last_admin: 'This is the last administrator: name another one first.', self: 'You cannot delete your own account.',
+  wrong_password: 'The current password is wrong.', bad_credentials: 'Wrong login or password.',
+  rate_limited: 'Too many attempts: try again in a few minutes.', in_the_past: 'This time is past.',
+  internal: 'Internal error.',
+};
+function serverText(err) {
+  const m = (err && err.message) || '';
+  if (lang !== 'en') return m.replace(/'/g, '\u2019');
+  if (Object.prototype.hasOwnProperty.call(EN, m)) return EN[m];
+  for (const [re, en] of SERVER_EN) {
+    const x = m.match(re);
+    if (x) return en.replace(/\$(\d)/g, (_, i) => x[i]);
+  }
+  const byCode = CODE_EN[err && err.code];
+  if (byCode && (err.field || !byCode.includes('{field}'))) return byCode.replace('{field}', err.field || '');
+  return err && err.status ? t('Erreur {status}', { status: err.status }) : m;
+}
 
 /* ---- layout ------------------------------------------------------ */
 
@@ -507,7 +550,9 @@ function pageLogin() {
       session.user = r.user;
       session.csrf = r.csrf_token;
       sessionStorage.setItem('rappel.csrf', r.csrf_token);
-      location.hash = '#/tableau';
+      /* back to the page asked for (a session that ended shows this form over it) */
+      const to = location.hash && location.hash !== '#/connexion' ? location.hash : '#/tableau';
+      if (location.hash === to) route(); else location.hash = to;
     } catch (e) { showError(err, e); }
   } }, h('h1', {}, t('Connexion')), field(t('Identifiant'), login), field(t('Mot de passe'), password),
   err, h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('Se connecter')), langSwitch()));
@@ -528,7 +573,7 @@ async function pageDashboard() {
     .sort((a, b) => a.next_occurrence.starts_at.localeCompare(b.next_occurrence.starts_at)).slice(0, 5);
   const rows = await Promise.all(next.map(async (e) => {
     const r = await api('GET', '/events/' + e.id + '/rsvps?occurrence=' + e.next_occurrence.occurrence);
-    return h('tr', {}, h('td', {}, h('a', { href: '#/ateliers/' + e.id }, e.title)),
+    return h('tr', {}, h('td', {}, h('a', { href: '#/ateliers/' + e.id, dir: 'auto' }, e.title)),
       h('td', {}, fmtDate(e.next_occurrence.starts_at)),
       h('td', {}, h('span', { class: 'badge yes' }, String(r.counts.yes))),
       h('td', {}, h('span', { class: 'badge no' }, String(r.counts.no))),
@@ -553,8 +598,10 @@ async function pageDashboard() {
     problems.push(t('{n} personnes ont demandé « c\u2019est qui ? » ces 30 derniers jours : dites au début de vos SMS qui écrit (le nom du centre).',
       { n: status.who_asked_30d }));
   }
-  if (status.queue.failed) problems.push(t('{n} message(s) en échec : voyez la page Messages pour les renvoyer.', { n: status.queue.failed }));
-  if (status.queue.uncertain) problems.push(t('{n} message(s) incertain(s) (coupure pendant l\u2019envoi) : vérifiez avec la personne avant de renvoyer.', { n: status.queue.uncertain }));
+  if (status.queue.failed) problems.push(tn(status.queue.failed, '{n} message en échec : voyez la page Messages pour le renvoyer.',
+    '{n} messages en échec : voyez la page Messages pour les renvoyer.'));
+  if (status.queue.uncertain) problems.push(tn(status.queue.uncertain, '{n} message incertain (coupure pendant l\u2019envoi) : vérifiez avec la personne avant de le renvoyer.',
+    '{n} messages incertains (coupure pendant l\u2019envoi) : vérifiez avec la personne avant de renvoyer.'));
   const backup = status.backup;
   if (backup && backup.dir) {
     if (backup.last && !backup.last.ok) {
@@ -591,7 +638,7 @@ async function pageDashboard() {
 function comingWeek(coming) {
   return h('section', { class: 'card', id: 'coming' }, h('h2', {}, t('Sans réponse, 7 prochains jours')),
     coming.length ? h('ul', {}, coming.map((s) => h('li', {},
-      h('a', { href: '#/ateliers/' + s.event_id + '?seance=' + s.session.occurrence }, s.title), ' · ' + fmtDate(s.session.starts_at) + ' · ',
+      h('a', { href: '#/ateliers/' + s.event_id + '?seance=' + s.session.occurrence, dir: 'auto' }, s.title), ' · ' + fmtDate(s.session.starts_at) + ' · ',
       h('strong', {}, t('{n} sans réponse', { n: s.none })),
       s.waiting ? ' · ' + t('{n} en attente', { n: s.waiting }) : ''))) : h('p', { class: 'muted' }, t('Aucune séance dans les 7 prochains jours.')));
 }
@@ -602,7 +649,7 @@ async function pageContacts(params) {
   const groups = await api('GET', '/groups');
   const q = h('input', { type: 'search', name: 'q', value: params.get('q') || '' });
   const g = h('select', { name: 'group_id' }, h('option', { value: '' }, t('Tous')),
-    groups.map((x) => h('option', { value: x.id, selected: String(x.id) === params.get('group_id') }, x.name)));
+    groups.map((x) => h('option', { value: x.id, selected: String(x.id) === params.get('group_id'), dir: 'auto' }, x.name)));
   const query = new URLSearchParams();
   if (q.value) query.set('q', q.value);
   if (g.value) query.set('group_id', g.value);
@@ -620,13 +667,13 @@ async function pageContacts(params) {
       isStaff() ? h('a', { class: 'button', href: '#/contacts/nouveau' }, t('Ajouter un contact')) : null,
       isStaff() ? h('a', { class: 'button secondary', href: '#/contacts/import' }, t('Importer un fichier CSV')) : null,
       isStaff() ? h('a', { class: 'button secondary', href: '/api/v1/contacts/export', download: 'contacts.csv' }, t('Exporter')) : null),
-    h('p', { class: 'muted' }, t('{n} contact(s)', { n: list.length })),
-    h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('Nom')),
+    h('p', { class: 'muted' }, tn(list.length, '{n} contact', '{n} contacts')),
+    h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('Nom', null, 'name')),
       h('th', {}, t('Téléphone')), h('th', {}, t('Groupes')), h('th', {}, t('SMS')))),
     h('tbody', {}, list.map((c) => h('tr', {},
-      h('td', {}, h('a', { href: '#/contacts/' + c.id }, (c.first_name + ' ' + c.last_name).trim())),
-      h('td', {}, c.phone || '—'),
-      h('td', {}, c.group_ids.map((id) => groupName[id]).join(', ')),
+      h('td', {}, h('a', { href: '#/contacts/' + c.id, dir: 'auto' }, (c.first_name + ' ' + c.last_name).trim())),
+      h('td', {}, c.phone ? fmtPhone(c.phone) : '—'),
+      h('td', { dir: 'auto' }, c.group_ids.map((id) => groupName[id]).join(', ')),
       h('td', {}, c.opted_out_at ? h('span', { class: 'badge no' }, t('STOP depuis le {date}', { date: fmtDay(c.opted_out_at) }))
         : (c.phones || []).some((x) => x.sms) ? t('oui') : h('span', { class: 'badge problem' }, t('pas de portable')))))))));
 }
@@ -637,14 +684,14 @@ const CONSENT_SOURCES = ['formulaire papier signé', 'à l\u2019accueil, à l\u2
 async function pageContact(id) {
   const groups = await api('GET', '/groups');
   const c = id ? await api('GET', '/contacts/' + id) : { first_name: '', last_name: '', phone: '', language: 'fr', group_ids: [], notes: '' };
-  const first = h('input', { type: 'text', name: 'first_name', value: c.first_name, autocomplete: 'off' });
-  const last = h('input', { type: 'text', name: 'last_name', value: c.last_name, autocomplete: 'off' });
+  const first = h('input', { type: 'text', name: 'first_name', value: c.first_name, autocomplete: 'off', dir: 'auto' });
+  const last = h('input', { type: 'text', name: 'last_name', value: c.last_name, autocomplete: 'off', dir: 'auto' });
   const phone = h('input', { type: 'tel', name: 'phone', value: c.phone || '' });
   const language = h('select', { name: 'language' }, ['fr', 'en', 'ar']
     .map((v) => h('option', { value: v, selected: c.language === v }, label('language', v))));
-  const notes = h('textarea', { name: 'notes' }, c.notes || '');
+  const notes = h('textarea', { name: 'notes', dir: 'auto' }, c.notes || '');
   const boxes = groups.map((g) => h('label', { class: 'inline' }, h('input', { type: 'checkbox', value: g.id,
-    checked: c.group_ids.includes(g.id) }), g.name));
+    checked: c.group_ids.includes(g.id) }), h('span', { dir: 'auto' }, g.name)));
   /* consent (RGPD) and opt-out */
   const consentAt = h('input', { type: 'date', name: 'consent_at', value: c.consent_at ? c.consent_at.slice(0, 10) : '' });
   const sources = CONSENT_SOURCES.includes(c.consent_source || '') || !c.consent_source ? CONSENT_SOURCES
@@ -678,7 +725,7 @@ async function pageContact(id) {
     else body.phone = phone.value;
     try {
       const r = await api(id ? 'PATCH' : 'POST', id ? '/contacts/' + id : '/contacts', body);
-      const warnings = (r.warnings || []).map((w) => (w.number ? w.number + ' : ' : '') + t(w.message));
+      const warnings = (r.warnings || []).map((w) => (w.number ? w.number + ' : ' : '') + serverText(w));
       toast([t('Contact enregistré.'), ...warnings].join(' '), warnings.length ? 10000 : 4000);
       location.hash = '#/contacts';
     } catch (e) { showError(err, e); }
@@ -700,8 +747,38 @@ async function pageContact(id) {
       location.hash = '#/contacts';
     } }, t('Supprimer')) : null,
     c.phone ? h('a', { class: 'button secondary', href: 'tel:' + c.phone }, t('Appeler')) : null));
-  page(id ? (c.first_name + ' ' + c.last_name).trim() : t('Ajouter un contact'), form);
+  page(id ? (c.first_name + ' ' + c.last_name).trim() : t('Ajouter un contact'), form,
+    id && isStaff() ? contactHistory(await api('GET', '/contacts/' + id + '/history')) : null);
   first.focus();
+}
+
+Object.assign(EN, {
+  'Historique': 'History', 'Les plus récents d\u2019abord.': 'Most recent first.', 'SMS envoyé': 'SMS sent',
+  'Réponse « {body} »': 'Reply “{body}”', 'comprise : {what}': 'understood: {what}', 'pas comprise : à lire': 'not understood: to read',
+  'pas encore traitée': 'not processed yet', 'Appel reçu': 'Call received', 'invitation envoyée': 'invitation sent',
+  'a répondu {answer}': 'answered {answer}', 'présence notée': 'was there', 'absence notée': 'was not there',
+  'Aucun message ni réponse.': 'No message nor reply.',
+});
+
+/* What a contact was sent and answered, and their ateliers, the most recent first (GET /contacts/{id}/history). */
+function contactHistory(hist) {
+  const when = (at) => h('span', { class: 'muted' }, fmtDate(at) + ' · ');
+  /* the person's own words inside the sentence, in their own direction */
+  const quoted = (sentence, body) => sentence.split('{body}').flatMap((part, i) => i ? [h('span', { dir: 'auto' }, body || ''), part] : [part]);
+  const understood = (i) => !i ? t('pas encore traitée') : i === 'other' ? t('pas comprise : à lire') : t('comprise : {what}', { what: label('intent', i) });
+  const item = (x) => x.kind === 'message'
+    ? h('li', {}, when(x.at), h('strong', {}, t('SMS envoyé')), x.campaign_name ? [' (', h('a', { href: '#/campagnes/' + x.campaign_id, dir: 'auto' }, x.campaign_name), ')'] : null,
+      ' : ', h('span', { dir: 'auto' }, x.body || '—'), ' — ', label('message', x.status))
+    : x.kind === 'call' ? h('li', {}, when(x.at), h('strong', {}, t('Appel reçu')))
+      : h('li', {}, when(x.at), quoted(t('Réponse « {body} »'), x.body), ' — ', understood(x.intent));
+  const session = (s) => h('li', {}, h('a', { href: '#/ateliers/' + s.event_id + '?seance=' + s.occurrence, dir: 'auto' }, s.title),
+    ' — ' + fmtDate(s.starts_at) + ' — ' + [s.invited_at ? t('invitation envoyée') : null,
+      s.answer ? t('a répondu {answer}', { answer: label('answer', s.answer) }) : null,
+      s.present === true ? t('présence notée') : s.present === false ? t('absence notée') : null].filter(Boolean).join(' · '));
+  return h('section', { class: 'card', id: 'history' }, h('h2', {}, t('Historique')), h('p', { class: 'muted' }, t('Les plus récents d\u2019abord.')),
+    hist.items.length ? h('ul', { class: 'history' }, hist.items.map(item)) : h('p', { class: 'muted' }, t('Aucun message ni réponse.')),
+    h('h3', {}, t('Ateliers')),
+    hist.sessions.length ? h('ul', { class: 'history' }, hist.sessions.map(session)) : h('p', { class: 'muted' }, t('Aucun atelier.')));
 }
 
 const IMPORT_ROLES = [['', '—'], ['first_name', 'Prénom'], ['last_name', 'Nom'], ['phone', 'Téléphone'],
@@ -730,13 +807,9 @@ function pageImport() {
     const s = q.toString();
     return path + (s ? '?' + s : '');
   };
-  const report = (r, dry) => fill(out,
-    h('p', { class: r.errors.length ? 'warn' : 'ok' },
-      t(dry ? 'Aperçu : {created} créé(s), {updated} mis à jour, {skipped} ignoré(s), {errors} ligne(s) refusée(s).'
-        : 'Importé : {created} créé(s), {updated} mis à jour, {skipped} ignoré(s), {errors} ligne(s) refusée(s).',
-      { created: r.created, updated: r.updated, skipped: r.skipped, errors: r.errors.length })),
+  const report = (r, dry) => fill(out, importCounts(r, dry), importWarnings(r, dry), importRows(r, dry),
     r.errors.length ? h('table', { 'aria-label': t('Lignes refusées') }, h('thead', {}, h('tr', {}, h('th', {}, t('Ligne')), h('th', {}, t('Raison')))),
-      h('tbody', {}, r.errors.map((e) => h('tr', {}, h('td', {}, String(e.line)), h('td', {}, t(e.reason)))))) : null,
+      h('tbody', {}, r.errors.map((e) => h('tr', {}, h('td', {}, String(e.line)), h('td', {}, serverText({ message: e.reason })))))) : null,
     dry ? h('div', { class: 'actions' }, h('button', { type: 'button', onclick: async () => {
       try { report(await api('POST', url('/contacts/import'), data, true), false); } catch (e) { showError(err, e); }
     } }, t('Importer les lignes acceptées'))) : null);
@@ -751,7 +824,7 @@ function pageImport() {
           check();
         } }, IMPORT_ROLES.map(([v, label]) => h('option', { value: v }, t(label))));
         sel.value = c.role || '';
-        return h('tr', {}, h('td', {}, String(c.column)), h('td', {}, c.header),
+        return h('tr', {}, h('td', {}, String(c.column)), h('td', { dir: 'auto' }, c.header),
           h('td', {}, sel, c.how && c.how !== 'chosen' ? h('span', { class: 'muted' }, ' ' + t(IMPORT_HOW[c.how])) : null));
       }))),
     r.missing.length ? h('p', { class: 'warn', role: 'alert' }, r.missing.includes('phone')
@@ -766,6 +839,8 @@ function pageImport() {
       if (!cols.missing.length) report(await api('POST', url('/contacts/import', { dry_run: '1' }), data, true), true);
     } catch (e) { showError(err, e); }
   };
+  /* another file: nothing of the last one stays (its columns, preview, button) */
+  file.addEventListener('change', () => { data = null; chosen = {}; err.textContent = ''; fill(columns); fill(out); });
   page(t('Importer un fichier CSV'), h('div', { class: 'card' },
     h('p', {}, t('Un fichier enregistré par Excel ou LibreOffice (CSV, « ; » ou « , »), avec une ligne d\u2019en-tête : Prénom, Nom, Téléphone, Groupes, Langue…')),
     field(t('Fichier'), file), err, h('div', { class: 'actions' }, h('button', { type: 'button', onclick: async () => {
@@ -774,6 +849,52 @@ function pageImport() {
       chosen = {};
       await check();
     } }, t('Vérifier le fichier'))), columns, out));
+}
+
+Object.assign(EN, {
+  'Aperçu :': 'Preview:', 'Importé :': 'Imported:', 'Ce que fera l\u2019import': 'What the import will do',
+  'Ce qu\u2019a fait l\u2019import': 'What the import did',
+  '{n} inchangé': '{n} unchanged', '{n} inchangés': '{n} unchanged', 'À lire avant d\u2019importer': 'To read before importing', 'À lire': 'To read',
+  'Ligne {line} : {message}': 'Line {line}: {message}',
+  'La colonne « {name} » ne sera pas importée.': 'The column “{name}” will not be imported.',
+  'La colonne « {name} » n\u2019a pas été importée.': 'The column “{name}” was not imported.',
+  'numéro fixe ou spécial, enregistré, mais il ne recevra pas de SMS': 'landline or special number, saved, but it will get no SMS',
+  'ce numéro a demandé à ne plus recevoir de SMS (STOP) : le contact est enregistré comme ne voulant plus de SMS':
+    'this number asked for no more SMS (STOP): the contact is saved as wanting no SMS',
+  'Contacts qui seront créés': 'Contacts that will be created', 'Contacts créés': 'Contacts created',
+  'Déjà là, sans changement : {names}.': 'Already there, unchanged: {names}.',
+  'Mis à jour : {names}.': 'Updated: {names}.', 'Seront mis à jour : {names}.': 'Will be updated: {names}.',
+});
+/* The counts of an import (or its preview), one a line. */
+function importCounts(r, dry) {
+  return h('div', { class: r.errors.length ? 'warn' : 'ok' }, h('p', {}, t(dry ? 'Aperçu :' : 'Importé :')), ' ',
+    h('ul', { 'aria-label': t(dry ? 'Ce que fera l\u2019import' : 'Ce qu\u2019a fait l\u2019import') },
+      h('li', {}, tn(r.created, '{n} créé', '{n} créés')), h('li', {}, t('{n} mis à jour', { n: r.updated })),
+      h('li', {}, tn(r.unchanged || 0, '{n} inchangé', '{n} inchangés')),
+      h('li', {}, tn(r.errors.length, '{n} ligne refusée', '{n} lignes refusées'))));
+}
+/* What the server warns of (a landline, a STOP, a column left out), in words. */
+function importWarnings(r, dry) {
+  const lines = (r.warnings || []).map((w) => t('Ligne {line} : {message}', { line: w.line, message: t(w.message) }))
+    .concat((r.ignored_columns || []).map((name) => t(dry ? 'La colonne « {name} » ne sera pas importée.'
+      : 'La colonne « {name} » n\u2019a pas été importée.', { name })));
+  if (!lines.length) return null;
+  return h('section', { class: 'warn', 'aria-label': t(dry ? 'À lire avant d\u2019importer' : 'À lire') },
+    h('ul', {}, lines.map((l) => h('li', { dir: 'auto' }, l))));
+}
+/* The contacts the file creates, and the names of those it updates or leaves as they are. */
+function importRows(r, dry) {
+  const rows = r.rows || [];
+  const name = (x) => ((x.first_name || '') + ' ' + (x.last_name || '')).trim();
+  const names = (action) => rows.filter((x) => x.action === action).map(name).join(', ');
+  const created = rows.filter((x) => x.action === 'created');
+  return [created.length ? h('div', { class: 'table-wrap' }, h('table', { 'aria-label': t(dry ? 'Contacts qui seront créés' : 'Contacts créés') },
+    h('caption', {}, t(dry ? 'Contacts qui seront créés' : 'Contacts créés')),
+    h('thead', {}, h('tr', {}, h('th', {}, t('Ligne')), h('th', {}, t('Prénom')), h('th', {}, t('Nom')), h('th', {}, t('Téléphone')))),
+    h('tbody', {}, created.map((x) => h('tr', {}, h('td', {}, String(x.line)), h('td', { dir: 'auto' }, x.first_name || ''),
+      h('td', { dir: 'auto' }, x.last_name || ''), h('td', {}, fmtPhone(x.phone))))))) : null,
+  names('updated') ? h('p', { dir: 'auto' }, t(dry ? 'Seront mis à jour : {names}.' : 'Mis à jour : {names}.', { names: names('updated') })) : null,
+  names('unchanged') ? h('p', { class: 'muted', dir: 'auto' }, t('Déjà là, sans changement : {names}.', { names: names('unchanged') })) : null];
 }
 
 async function pageGroups() {
@@ -785,8 +906,8 @@ async function pageGroups() {
       ev.preventDefault();
       try { await api('POST', '/groups', { name: name.value }); route(); } catch (e) { showError(err, e); }
     } }, field(t('Nouveau groupe'), name), h('button', { type: 'submit' }, t('Créer')), err) : null,
-    h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('Nom')), h('th', {}, t('Contacts')), h('th', {}, ''))),
-      h('tbody', {}, groups.map((g) => h('tr', {}, h('td', {}, h('a', { href: '#/contacts?group_id=' + g.id }, g.name)),
+    h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('Nom', null, 'name')), h('th', {}, t('Contacts')), h('th', {}, ''))),
+      h('tbody', {}, groups.map((g) => h('tr', {}, h('td', {}, h('a', { href: '#/contacts?group_id=' + g.id, dir: 'auto' }, g.name)),
         h('td', {}, String(g.contact_ids.length)),
         h('td', {}, isStaff() ? h('button', { type: 'button', class: 'secondary', onclick: async () => {
           if (confirm(t('Supprimer le groupe « {name} » ? Ses contacts restent.', { name: g.name }))) { await api('DELETE', '/groups/' + g.id); route(); }
@@ -849,12 +970,12 @@ async function pageEvents(params) {
     .then((list) => list.map((o) => ({ e, o })))))).flat();
   const shift = (n) => '#/ateliers?semaine=' + localDay(dayAfter(n));
   page(t('Ateliers'),
-    h('div', { class: 'actions' }, h('a', { class: 'button', href: '#/ateliers/nouveau' }, t('Nouvel atelier')),
-      h('a', { class: 'button secondary', href: '/api/v1/reports/sessions.csv', download: 'presences.csv' }, t('Présences (CSV)'))),
+    h('div', { class: 'actions' }, h('a', { class: 'button', href: '#/ateliers/nouveau' }, t('Nouvel atelier'))),
+    exportForm('/api/v1/reports/sessions.csv'),
     h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('Atelier')), h('th', {}, t('Lieu')),
       h('th', {}, t('Prochaine séance')), h('th', {}, t('Récurrence')))),
-    h('tbody', {}, events.map((e) => h('tr', {}, h('td', {}, h('a', { href: '#/ateliers/' + e.id }, e.title)),
-      h('td', {}, e.place), h('td', {}, e.next_occurrence ? fmtDate(e.next_occurrence.starts_at) : '—'),
+    h('tbody', {}, events.map((e) => h('tr', {}, h('td', {}, h('a', { href: '#/ateliers/' + e.id, dir: 'auto' }, e.title)),
+      h('td', { dir: 'auto' }, e.place), h('td', {}, e.next_occurrence ? fmtDate(e.next_occurrence.starts_at) : '—'),
       h('td', {}, describeRule(e.rrule))))))),
     h('h2', {}, t('Semaine du {date}', { date: weekStart.toLocaleDateString(locale()) })),
     h('div', { class: 'actions' }, h('a', { class: 'button secondary', href: shift(-7) }, t('← précédente')),
@@ -863,15 +984,57 @@ async function pageEvents(params) {
       h('h3', {}, d.toLocaleDateString(locale(), { weekday: 'long', day: 'numeric', month: 'short' })),
       sessions.filter(({ o }) => new Date(o.starts_at).toDateString() === d.toDateString())
         .map(({ e, o }) => h('a', { class: 'chip', href: '#/ateliers/' + e.id + '?seance=' + o.occurrence },
-          new Date(o.starts_at).toLocaleTimeString(locale(), { hour: '2-digit', minute: '2-digit' }) + ' ' + e.title +
-          (o.cancelled ? t(' (annulée)') : '')))))));
+          new Date(o.starts_at).toLocaleTimeString(locale(), { hour: '2-digit', minute: '2-digit' }) + ' ', h('span', { dir: 'auto' }, e.title),
+          o.cancelled ? t(' (annulée)') : ''))))));
+}
+
+Object.assign(EN, {
+  'Animé par': 'Run by', 'Qui anime l\u2019atelier le voit, avec ses invités.': 'Whoever runs the workshop sees it, with its invitees.',
+});
+
+/* « Animé par »: who runs the atelier (GET /staff), for référents and admins. */
+function ownerSelect(staff, ownerId) {
+  return h('select', { name: 'owner_id' }, staff.map((u) => h('option', { value: u.id, selected: u.id === ownerId }, u.login)));
+}
+
+Object.assign(EN, {
+  'Du': 'From', 'Au': 'To', 'Présences à exporter': 'Attendance to export',
+  'Une ligne par séance, puis les totaux des séances passées et à venir. Le fichier s\u2019ouvre avec Excel ou LibreOffice.':
+    'One line per session, then the totals of the past and coming sessions. The file opens with Excel or LibreOffice.',
+});
+/*
+ * The attendance export (path: a report.csv of the API) for the days
+ * chosen, "Au" included: by default the last twelve months and the next
+ * three.  The file is named by the server (Content-Disposition).
+ */
+function exportForm(path) {
+  const day = (n) => { const d = new Date(); d.setDate(d.getDate() + n); return localDay(d); };
+  const from = h('input', { type: 'date', name: 'export_from', value: day(-365) });
+  const to = h('input', { type: 'date', name: 'export_to', value: day(92) });
+  const link = h('a', { class: 'button secondary', download: true }, t('Présences (CSV)'));
+  const update = () => {
+    const q = new URLSearchParams();
+    if (from.value) q.set('from', from.value);
+    if (to.value) {
+      const end = new Date(to.value + 'T00:00');
+      end.setDate(end.getDate() + 1);
+      q.set('to', localDay(end));
+    }
+    link.href = path + (q.toString() ? '?' + q : '');
+  };
+  [from, to].forEach((x) => x.addEventListener('input', update));
+  update();
+  return h('section', { class: 'toolbar', 'aria-label': t('Présences à exporter') }, field(t('Du'), from), field(t('Au'), to), link,
+    h('p', { class: 'muted' }, t('Une ligne par séance, puis les totaux des séances passées et à venir. Le fichier s\u2019ouvre avec Excel ou LibreOffice.')));
 }
 
 /* A new atelier, or atelier id changed (its date, place, rule, places, invited groups). */
 async function pageEventNew(id) {
-  const [groups, cur] = await Promise.all([api('GET', '/groups'), id ? api('GET', '/events/' + id) : Promise.resolve(null)]);
-  const title = h('input', { type: 'text', name: 'title', value: cur ? cur.title : '' });
-  const place = h('input', { type: 'text', name: 'place', value: cur ? cur.place || '' : '' });
+  const [groups, cur, staff] = await Promise.all([api('GET', '/groups'), id ? api('GET', '/events/' + id) : Promise.resolve(null),
+    isStaff() ? api('GET', '/staff') : Promise.resolve(null)]);
+  const title = h('input', { type: 'text', name: 'title', value: cur ? cur.title : '', dir: 'auto' });
+  const place = h('input', { type: 'text', name: 'place', value: cur ? cur.place || '' : '', dir: 'auto' });
+  const owner = staff ? ownerSelect(staff, cur ? cur.owner_id : session.user.id) : null;
   const start = h('input', { type: 'datetime-local', name: 'starts_at', value: cur ? isoToLocal(cur.starts_at) : '' });
   const minutes = h('input', { type: 'number', name: 'duration', min: 15, step: 15,
     value: cur && cur.ends_at ? Math.round((Date.parse(cur.ends_at) - Date.parse(cur.starts_at)) / 60000) : 120 });
@@ -882,7 +1045,7 @@ async function pageEventNew(id) {
   const count = h('input', { type: 'number', name: 'count', min: 1, max: 100, placeholder: t('sans fin'), value: cur ? ruleCount(cur.rrule) : '' });
   if (cur) preset.value = rulePreset(cur.rrule);
   const boxes = groups.map((g) => h('label', { class: 'inline' }, h('input', { type: 'checkbox', value: g.id,
-    checked: !!cur && cur.group_ids.includes(g.id) }), g.name));
+    checked: !!cur && cur.group_ids.includes(g.id) }), h('span', { dir: 'auto' }, g.name)));
   const err = errorBox();
   const explain = h('p', { class: 'muted', 'aria-live': 'polite' });
   const past = h('p', { class: 'warn', role: 'status' });
@@ -907,6 +1070,7 @@ async function pageEventNew(id) {
     const body = { title: title.value, place: place.value, starts_at: s, ends_at: localToIso(endLocal),
       rrule: presetRule(preset.value, new Date(start.value), count.value) || null,
       capacity: capacity.value ? Number(capacity.value) : null, group_ids: checked(boxes).map(Number) };
+    if (owner) body.owner_id = Number(owner.value);
     try {
       const e = await api(cur ? 'PATCH' : 'POST', cur ? '/events/' + cur.id : '/events', body);
       if (cur) toast(t('Atelier modifié.'));
@@ -924,7 +1088,8 @@ async function pageEventNew(id) {
     }
   } }, field(t('Titre'), title), field(t('Lieu'), place), field(t('Première séance'), start), past,
   field(t('Durée (minutes)'), minutes), field(t('Récurrence'), preset), field(t('Nombre de séances'), count), explain,
-  field(t('Capacité'), capacity), h('fieldset', {}, h('legend', {}, t('Invités (groupes)')), boxes), err,
+  field(t('Capacité'), capacity), owner ? field(t('Animé par'), owner, t('Qui anime l\u2019atelier le voit, avec ses invités.')) : null,
+  h('fieldset', {}, h('legend', {}, t('Invités (groupes)')), boxes), err,
   h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('Enregistrer')),
     cur ? h('a', { class: 'button secondary', href: '#/ateliers/' + cur.id }, t('Retour sans changer')) : null,
     cur ? h('button', { type: 'button', class: 'danger', onclick: async () => {
@@ -950,11 +1115,11 @@ async function pageEvent(id, params) {
     occ.map((o) => h('option', { value: o.occurrence, selected: o.occurrence === k }, fmtDate(o.starts_at) + (o.cancelled ? t(' (annulée)') : ''))));
   const c = r.counts;
   const set = async (cid, body) => {
-    try { await api('PUT', '/events/' + id + '/rsvps/' + cid + '?occurrence=' + k, body); route(); } catch (err) { toast(t(err.message)); }
+    try { await api('PUT', '/events/' + id + '/rsvps/' + cid + '?occurrence=' + k, body); route(); } catch (err) { toast(serverText(err)); }
   };
   page(e.title,
-    h('p', {}, e.place ? e.place + ' · ' : '', describeRule(e.rrule),
-      e.capacity ? ' · ' + t('{n} places', { n: e.capacity }) : '', ' ',
+    h('p', {}, e.place ? [h('span', { dir: 'auto' }, e.place), ' · '] : '', describeRule(e.rrule),
+      e.capacity ? ' · ' + tn(e.capacity, '{n} place', '{n} places') : '', ' ',
       h('a', { href: '#/ateliers/' + id + '/modifier' }, t('Modifier l\u2019atelier'))),
     h('div', { class: 'toolbar' }, field(t('Séance'), choose),
       h('button', { type: 'button', class: 'secondary', onclick: async () => {
@@ -962,10 +1127,9 @@ async function pageEvent(id, params) {
         await api('PATCH', '/events/' + id + '/occurrences/' + k, { cancelled: !r.session.cancelled });
         route();
       } }, t(r.session.cancelled ? 'Rétablir la séance' : 'Annuler la séance')),
-      h('a', { class: 'button secondary', href: '/api/v1/events/' + id + '/report.csv', download: 'atelier.csv' }, t('Présences (CSV)')),
       h('a', { class: 'button secondary', href: '#/appels/' + id + '?seance=' + k }, t('Personnes à appeler')),
       h('a', { class: 'button', href: '#/campagnes/nouvelle?atelier=' + id }, t('Inviter par SMS'))),
-    moveSessionForm(id, r.session),
+    moveSessionForm(id, r.session), exportForm('/api/v1/events/' + id + '/report.csv'),
     h('p', { 'aria-live': 'polite', id: 'counts' }, t('Invités {n}', { n: c.invited }) + ' · ',
       h('span', { class: 'badge yes' }, t('Oui {n}', { n: c.yes })), ' ', h('span', { class: 'badge no' }, t('Non {n}', { n: c.no })),
       ' · ' + t('Sans réponse {n}', { n: c.none }) + ' · ' + t('SMS reçus {n}', { n: c.delivered }) + ' · ' +
@@ -974,19 +1138,39 @@ async function pageEvent(id, params) {
         ' · ' + t('Places restantes {n}', { n: c.places_left })] : null),
     chaseSection(id, k, r),
     inviteesForm(e, groups),
-    h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('Nom')), h('th', {}, t('Téléphone')),
+    h('div', { class: 'table-wrap' }, h('table', { class: 'rsvps' }, h('thead', {}, h('tr', {}, h('th', {}, t('Nom', null, 'name')), h('th', {}, t('Téléphone')),
       h('th', {}, t('Réponse')), h('th', {}, t('SMS')), h('th', {}, t('Présent')))),
-    h('tbody', {}, r.rsvps.map((p) => h('tr', {}, h('td', {}, (p.first_name + ' ' + p.last_name).trim()),
-      h('td', {}, p.phone || '—'),
+    h('tbody', {}, r.rsvps.map((p) => h('tr', {}, h('td', { class: 'name' }, h('span', { dir: 'auto' }, (p.first_name + ' ' + p.last_name).trim()),
+      p.mark ? [' ', markBadge(p.mark)] : null),
+      h('td', {}, p.phone ? fmtPhone(p.phone) : '—'),
       h('td', {}, h('select', { 'aria-label': t('Réponse de {name}', { name: p.first_name }), onchange: (ev) => set(p.contact_id, { answer: ev.target.value }) },
         ['none', 'yes', 'no'].map((v) => h('option', { value: v, selected: p.answer === v }, label('answer', v)))),
         p.via && p.answer !== 'none' ? h('span', { class: 'muted' }, ' ' + label('via', p.via)) : null,
         p.waiting ? [' ', h('span', { class: 'badge wait' }, p.offered_until
           ? t('place proposée jusqu\u2019au {at}', { at: fmtDate(p.offered_until) }) : t('en liste d\u2019attente'))] : null),
-      h('td', {}, label('message', p.message_status)),
-      h('td', {}, h('input', { type: 'checkbox', 'aria-label': t('Présent : {name}', { name: p.first_name }), checked: p.present === true,
+      h('td', {}, smsState(p)),
+      h('td', { class: 'present' }, h('input', { type: 'checkbox', 'aria-label': t('Présent : {name}', { name: p.first_name }), checked: p.present === true,
         onchange: (ev) => set(p.contact_id, { present: ev.target.checked }) }))))))));
 }
+
+Object.assign(EN, {
+  'a demandé STOP': 'sent STOP', 'fixe seulement': 'landline only', 'aucun numéro': 'no number',
+  'à vérifier': 'to check', 'a changé d\u2019avis': 'changed their mind',
+  'Une réponse arrivée après, pas comprise comme OUI ou NON : lisez-la dans Réponses.':
+    'A later reply, not understood as YES or NO: read it in Replies.',
+  'La personne a donné l\u2019autre réponse avant celle-ci.': 'The person gave the other answer before this one.',
+});
+/* What became of the SMS about the session, or why there is none (STOP, a landline). */
+function smsState(p) {
+  if (p.opted_out) return h('span', { class: 'badge no' }, t('a demandé STOP'));
+  if (p.message_status) return label('message', p.message_status);
+  if (p.mobile === false) return h('span', { class: 'badge problem' }, t(p.phone ? 'fixe seulement' : 'aucun numéro'));
+  return '—';
+}
+/* The mark of an answer to look at again: "check" (a later reply not understood) or "changed". */
+const markBadge = (mark) => h('span', { class: 'badge problem', title: t(mark === 'check'
+  ? 'Une réponse arrivée après, pas comprise comme OUI ou NON : lisez-la dans Réponses.'
+  : 'La personne a donné l\u2019autre réponse avant celle-ci.') }, t(mark === 'check' ? 'à vérifier' : 'a changé d\u2019avis'));
 
 /*
  * Those of session k who have not answered, and "Relancer": a preview of
@@ -1000,20 +1184,21 @@ function chaseSection(id, k, r) {
   const path = '/events/' + id + '/chase?occurrence=' + k;
   const preview = async () => {
     let pv;
-    try { pv = await api('GET', path); } catch (err) { fill(out, h('p', { class: 'error', role: 'alert' }, t(err.message))); return; }
+    try { pv = await api('GET', path); } catch (err) { fill(out, h('p', { class: 'error', role: 'alert' }, serverText(err))); return; }
     const send = async () => {
       try {
         const res = await api('POST', path, pv.last ? { confirm: true } : {});
         toast(t('Relance envoyée : {n} SMS.', { n: res.sent }));
         route();
-      } catch (err) { fill(out, h('p', { class: 'error', role: 'alert' }, t(err.message))); }
+      } catch (err) { fill(out, h('p', { class: 'error', role: 'alert' }, serverText(err))); }
     };
     fill(out,
       pv.last ? h('p', { class: 'warn' }, t('Une relance est déjà partie le {at} ({by}, {n} SMS). Relancer encore ?',
         { at: fmtDate(pv.last.at), by: pv.last.by, n: pv.last.sent })) : null,
-      h('p', {}, t('{n} personne(s) relancée(s) · {parts} SMS au total', { n: pv.sms, parts: pv.parts })),
-      pv.recipients.length ? h('ul', { class: 'chase' }, pv.recipients.map((x) => h('li', {}, h('strong', {}, name(x)),
-        ' · ' + x.phone + ' · ' + t('{n} SMS', { n: x.parts }) + ' · ' + label('language', x.language),
+      h('p', {}, tn(pv.sms, '{n} personne relancée · {parts} SMS au total', '{n} personnes relancées · {parts} SMS au total',
+        { parts: pv.parts })),
+      pv.recipients.length ? h('ul', { class: 'chase' }, pv.recipients.map((x) => h('li', {}, h('strong', { dir: 'auto' }, name(x)),
+        ' · ' + fmtPhone(x.phone) + ' · ' + t('{n} SMS', { n: x.parts }) + ' · ' + label('language', x.language),
         h('div', { class: 'muted', lang: x.language, dir: 'auto' }, x.text)))) : null,
       pv.left_out.length ? h('p', { class: 'muted' }, t('Pas relancés : {names}', {
         names: pv.left_out.map((x) => name(x) + ' (' + label('reason', x.reason) + ')').join(', ') })) : null,
@@ -1023,7 +1208,7 @@ function chaseSection(id, k, r) {
         h('button', { type: 'button', class: 'secondary', onclick: () => fill(out) }, t('Annuler'))));
   };
   return h('section', { class: 'card', id: 'unanswered' }, h('h2', {}, t('Sans réponse')),
-    silent.length ? h('ul', {}, silent.map((p) => h('li', {}, name(p) + (p.phone ? ' · ' + p.phone : '')))) :
+    silent.length ? h('ul', {}, silent.map((p) => h('li', {}, h('span', { dir: 'auto' }, name(p)), p.phone ? ' · ' + fmtPhone(p.phone) : ''))) :
       h('p', { class: 'muted' }, t('Tout le monde a répondu.')),
     silent.length && !r.session.cancelled ? h('button', { type: 'button', class: 'secondary', onclick: preview }, t('Relancer')) : null,
     out);
@@ -1051,7 +1236,7 @@ function moveSessionForm(id, s) {
 /* The atelier's invited groups, changed in place. */
 function inviteesForm(e, groups) {
   const boxes = groups.map((g) => h('label', { class: 'inline' }, h('input', { type: 'checkbox', value: g.id,
-    checked: e.group_ids.includes(g.id) }), g.name));
+    checked: e.group_ids.includes(g.id) }), h('span', { dir: 'auto' }, g.name)));
   const err = errorBox();
   return h('details', { class: 'card' }, h('summary', {}, t('Invités : {groups}', { groups:
     groups.filter((g) => e.group_ids.includes(g.id)).map((g) => g.name).join(', ') || t('aucun groupe') })),
@@ -1067,6 +1252,79 @@ function inviteesForm(e, groups) {
 }
 
 /* ---- campaigns: the composer ------------------------------------- */
+
+Object.assign(EN, {
+  '{n} créé': '{n} created', '{n} créés': '{n} created', '{n} mis à jour': '{n} updated',
+  '{n} ligne refusée': '{n} line refused', '{n} lignes refusées': '{n} lines refused',
+  '{n} personne relancée · {parts} SMS au total': '{n} person reminded · {parts} SMS in all',
+  '{n} personnes relancées · {parts} SMS au total': '{n} people reminded · {parts} SMS in all',
+  '{n} contact': '{n} contact', '{n} contacts': '{n} contacts',
+  '{n} messages en échec : voyez la page Messages pour les renvoyer.': '{n} messages failed: see the Messages page to resend them.',
+  '{n} messages incertains (coupure pendant l\u2019envoi) : vérifiez avec la personne avant de renvoyer.':
+    '{n} uncertain messages (power cut while sending): check with the person before resending.',
+  '{n} réponses à traiter': '{n} replies to handle', '{n} messages en attente — {why}.': '{n} messages waiting — {why}.',
+  'Les signes typographiques (\u2019 « » – …) sont toujours remplacés par {plain} : ils ne coûtent rien.':
+    'Typographic signs (\u2019 « » – …) are always replaced by {plain}: they cost nothing.',
+  '{n} message en échec : voyez la page Messages pour le renvoyer.': '{n} message failed: see the Messages page to resend it.',
+  '{n} message incertain (coupure pendant l\u2019envoi) : vérifiez avec la personne avant de le renvoyer.':
+    '{n} uncertain message (power cut while sending): check with the person before resending it.',
+  '{n} réponse à traiter': '{n} reply to handle', '{n} message en attente — {why}.': '{n} message waiting — {why}.',
+  '{n} place': '{n} place',
+  'Nom|name': 'Name', '{n} destinataire': '{n} recipient', '{n} destinataires': '{n} recipients',
+  ', {n} a demandé STOP': ', {n} asked for STOP',
+  ' · {bad} oblige à envoyer en Unicode (70 caractères par SMS)': ' · {bad} forces sending in Unicode (70 characters per SMS)',
+  '{date} : {said}': '{date}: {said}', 'jeudi 3 décembre': 'Thursday 3 December',
+  '{date} donne le jour et la date, par exemple « {said} ».': '{date} gives the day and the date, for example “{said}”.',
+  '{date} dit déjà le jour : « {day} {date} » donnerait « {day} {said} ». Écrivez seulement {date}.':
+    '{date} already says the day: “{day} {date}” would give “{day} {said}”. Write {date} alone.',
+  '« {open} » n\u2019est pas fermé : écrivez {closed}.': '“{open}” is not closed: write {closed}.',
+  '{name} n\u2019est pas une variable connue : choisissez-en une avec les boutons.': '{name} is not a known variable: choose one with the buttons.',
+});
+
+/* Parts joined by « · », the empty ones left out (no separator left hanging). */
+const dotted = (...parts) => parts.filter((x) => x !== '' && x !== null && x !== undefined).join(' · ');
+
+/* t() of the singular when n is one (0 too in French), of the plural otherwise; {n} is n. */
+const tn = (n, one, many, vars) => t((n === 1 || (n === 0 && lang === 'fr')) ? one : many, Object.assign({ n }, vars));
+
+/* The whole character the person sees around code point ch of text (an emoji with its skin tone, a family). */
+function graphemeOf(text, ch) {
+  if (typeof Intl.Segmenter !== 'function') return ch;
+  for (const { segment } of new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(text)) {
+    if (segment.includes(ch)) return segment;
+  }
+  return ch;
+}
+
+/* The counter's sentence: characters, SMS, room left, and what forces Unicode. */
+function countText(c) {
+  const costly = c.encoding !== 'ucs2' ? '' : c.bad && /\p{L}/u.test(c.bad)
+    ? t(' · le caractère « {bad} » oblige l\u2019encodage coûteux (70 caractères par SMS)', c)
+    : t(' · {bad} oblige à envoyer en Unicode (70 caractères par SMS)', c);
+  return t('{chars} caractères · {parts} SMS · reste {left} dans le dernier SMS', c) + costly;
+}
+
+/* What {date} becomes for atelier e (its next session), or an example. */
+function dateSaid(e) {
+  const at = e && (e.next_occurrence ? e.next_occurrence.starts_at : e.starts_at);
+  return at ? new Date(at).toLocaleDateString(locale(), { weekday: 'long', day: 'numeric', month: 'long' }) : t('jeudi 3 décembre');
+}
+
+const WEEKDAY_BEFORE_DATE = /(?:^|[^\p{L}])(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\s+\{date\}/iu;
+
+/* What is wrong in a text as typed: a weekday before {date}, a { left open, an unknown variable. */
+function textHints(text, said) {
+  const out = new Set();
+  const day = text.match(WEEKDAY_BEFORE_DATE);
+  if (day) out.add(t('{date} dit déjà le jour : « {day} {date} » donnerait « {day} {said} ». Écrivez seulement {date}.', { day: day[1], said }));
+  for (const m of text.matchAll(/\{([A-Za-z_]*)(?![A-Za-z_}])/g)) {
+    out.add(t('« {open} » n\u2019est pas fermé : écrivez {closed}.', { open: '{' + m[1], closed: '{' + (m[1] || 'prenom') + '}' }));
+  }
+  for (const m of text.matchAll(/\{([^{}\s]*)\}/g)) {
+    if (!VARIABLES.includes(m[1])) out.add(t('{name} n\u2019est pas une variable connue : choisissez-en une avec les boutons.', { name: m[0] }));
+  }
+  return [...out];
+}
 
 /*
  * What the server sends and what it costs, mirrored from daemon/translit.c
@@ -1143,15 +1401,20 @@ async function pageCampaignNew(params, id) {
     id ? api('GET', '/campaigns/' + id) : Promise.resolve(null)]);
   let draftId = cur ? cur.id : null;
   const eventId = cur ? String(cur.audience.event_id || '') : params.get('atelier');
-  const name = h('input', { type: 'text', name: 'name', value: cur ? cur.name : '' });
+  const name = h('input', { type: 'text', name: 'name', value: cur ? cur.name : '', dir: 'auto' });
   const event = h('select', { name: 'event_id' }, h('option', { value: '' }, t('Aucun')),
-    events.map((e) => h('option', { value: e.id, selected: String(e.id) === eventId }, e.title)));
-  const body = h('textarea', { name: 'body', rows: 5 }, cur ? cur.body : '');
-  const counter = h('div', { class: 'counter', 'aria-live': 'polite', id: 'counter' });
+    events.map((e) => h('option', { value: e.id, selected: String(e.id) === eventId, dir: 'auto' }, e.title)));
+  const body = h('textarea', { name: 'body', rows: 5, dir: 'auto' }, cur ? cur.body : '');
+  /* the counter follows each key; its live twin is said once typing pauses (composerSettle) */
+  const counter = h('div', { class: 'counter', id: 'counter' });
+  const counterLive = h('div', { class: 'sr-only', 'aria-live': 'polite', id: 'counter-live' });
+  const hints = h('div', { id: 'text-hints' });
+  const dateHint = h('p', { class: 'muted hint', id: 'date-hint' });
+  let seq = 0, pause = null;
   const translit = h('input', { type: 'checkbox', name: 'transliterate', checked: !!cur && cur.transliterate });
   const askReply = h('input', { type: 'checkbox', name: 'ask_reply', checked: cur ? cur.ask_reply : true });
   const gboxes = groups.map((g) => h('label', { class: 'inline' }, h('input', { type: 'checkbox', value: g.id,
-    checked: !!cur && (cur.audience.group_ids || []).includes(g.id) }), g.name));
+    checked: !!cur && (cur.audience.group_ids || []).includes(g.id) }), h('span', { dir: 'auto' }, g.name)));
   const when = h('select', { name: 'when' }, [['now', 'Maintenant (dans les heures d\u2019envoi)'], ['at', 'À une date et une heure'],
     ['weekly', 'Chaque semaine, à partir de la date et l\u2019heure'],
     ['monthly', 'Chaque mois, même rang (ex. 1er lundi), à partir de la date'],
@@ -1161,8 +1424,9 @@ async function pageCampaignNew(params, id) {
   if (cur) when.value = sc.before_event ? 'before' : sc.rrule ? (/MONTHLY/.test(sc.rrule) ? 'monthly' : 'weekly') : 'at';
   const oboxes = OFFSETS.map(([v, l]) => h('label', { class: 'inline' }, h('input', { type: 'checkbox', value: v,
     checked: (sc.before_event || []).includes(v) }), t(l)));
+  const inv = await invitationParts(cur, oboxes);
   const previewFor = h('select', { name: 'contact_id' }, h('option', { value: '' }, t('les premiers destinataires')),
-    contacts.map((c) => h('option', { value: c.id }, (c.first_name + ' ' + c.last_name).trim())));
+    contacts.map((c) => h('option', { value: c.id, dir: 'auto' }, (c.first_name + ' ' + c.last_name).trim())));
   const preview = h('div', { 'aria-live': 'polite', id: 'preview' });
   const err = errorBox();
   const insert = (v) => {
@@ -1175,16 +1439,49 @@ async function pageCampaignNew(params, id) {
   function count() {
     const c = smsCount(gsmFriendly(body.value, translit.checked));
     const accentsHelp = c.encoding === 'ucs2' && !translit.checked && smsCount(gsmFriendly(body.value, true)).encoding === 'gsm7';
+    c.bad = c.bad && graphemeOf(body.value, c.bad);
+    showCount(c);
+    counter.append(...(accentsHelp ? [h('button', { type: 'button', class: 'secondary', onclick: () => { translit.checked = true; count(); doPreview(); } },
+      t('Utiliser la version sans accents'))] : []));
+    const said = dateSaid(events.find((e) => String(e.id) === event.value));
+    dateHint.textContent = event.value ? t('{date} : {said}', { said }) : t('{date} donne le jour et la date, par exemple « {said} ».', { said });
+    fill(hints, textHints(body.value, said).map((x) => h('p', { class: 'warn' }, x)));
+    clearTimeout(pause);
+    const mine = ++seq;
+    pause = setTimeout(() => composerSettle(mine, c), 700);
+  }
+  /* the counter's text (and its data, for the tests) */
+  function showCount(c) {
     counter.className = 'counter' + (c.encoding === 'ucs2' ? ' ucs2' : '');
     counter.dataset.encoding = c.encoding;
     counter.dataset.parts = c.parts;
     counter.dataset.chars = c.chars;
-    fill(counter, t('{chars} caractères · {parts} SMS · reste {left} dans le dernier SMS', c) +
-      (c.encoding === 'ucs2' ? t(' · le caractère « {bad} » oblige l\u2019encodage coûteux (70 caractères par SMS)', c) : ''),
-      accentsHelp ? h('button', { type: 'button', class: 'secondary', onclick: () => { translit.checked = true; count(); doPreview(); } },
-        t('Utiliser la version sans accents')) : null);
+    fill(counter, h('span', {}, countText(c)));
+  }
+  /*
+   * Once typing pauses: the server's count for the first recipient when
+   * there is one (it knows what {atelier} or {centre} become: daemon/sms.c
+   * is the truth), then the live region says it, once.
+   */
+  async function composerSettle(mine, local) {
+    let c = local;
+    if (event.value || checked(gboxes).length) {
+      try {
+        const p = await api('POST', '/campaigns/preview', Object.assign(campaign(), { samples: 1 }));
+        const x = p.samples[0];
+        if (mine !== seq) return;
+        if (x) {
+          c = { chars: x.chars, parts: x.parts, left: x.chars_left, encoding: x.encoding, bad: local.bad };
+          const button = counter.querySelector('button');
+          showCount(c);
+          if (button) counter.append(button);
+        }
+      } catch (e) { /* the local count stays; saving says what is wrong */ }
+    }
+    if (mine === seq) counterLive.textContent = countText(c);
   }
   body.addEventListener('input', count);
+  event.addEventListener('change', count);
   const campaign = () => {
     const c = { name: name.value || t('Campagne'), body: body.value, ask_reply: askReply.checked, transliterate: translit.checked,
       audience: { group_ids: checked(gboxes).map(Number), event_id: event.value ? Number(event.value) : null } };
@@ -1194,19 +1491,20 @@ async function pageCampaignNew(params, id) {
       c.schedule = { rrule: presetRule(when.value, new Date(at.value), ''), dtstart: localToIso(at.value) };
     if (when.value === 'before' && checked(oboxes).length) c.schedule = { before_event: checked(oboxes) };
     if (askReply.checked) c.ack_body = 'Merci, c\u2019est noté ! {centre}';
+    c.reply_for = event.value ? inv.scope() : 'session';
     return c;
   };
   async function doPreview() {
     try {
       const p = await api('POST', '/campaigns/preview', Object.assign(campaign(), previewFor.value ? { contact_id: Number(previewFor.value) } : {}));
-      fill(preview, h('p', {}, t('{n} destinataire(s)', { n: p.recipients }) +
+      fill(preview, h('p', {}, tn(p.recipients, '{n} destinataire', '{n} destinataires') +
         (p.numbers > p.recipients ? t(' ({n} numéros : des proches reçoivent aussi)', { n: p.numbers }) : '') +
-        (p.left_out.opted_out ? t(', {n} ont demandé STOP', { n: p.left_out.opted_out }) : '') +
+        (p.left_out.opted_out ? tn(p.left_out.opted_out, ', {n} a demandé STOP', ', {n} ont demandé STOP') : '') +
         (p.left_out.no_mobile ? t(', {n} sans portable', { n: p.left_out.no_mobile }) : '') + t(' · coût : ') +
         (p.cost.sms_total === null ? t('{n} SMS par envoi', { n: p.cost.sms_per_occurrence }) : t('{n} SMS au total', { n: p.cost.sms_total }))),
       p.transliterated ? h('p', { class: 'warn' }, t('Sans accents, vous économiseriez {n} SMS par envoi.', { n: p.transliterated.saving_per_occurrence })) : null,
       ...p.samples.map((s) => h('div', { class: 'card sample', 'data-encoding': s.encoding, 'data-parts': s.parts, 'data-chars': s.chars },
-        h('strong', {}, s.name + ' (' + label('language', s.language) + ')'), h('p', { dir: 'auto', lang: s.language }, s.text),
+        h('strong', {}, h('span', { dir: 'auto' }, s.name), ' (' + label('language', s.language) + ')'), h('p', { dir: 'auto', lang: s.language }, s.text),
         h('p', { class: 'muted' }, s.parts + ' SMS · ' + label('encoding', s.encoding)))));
       err.textContent = '';
     } catch (e) { showError(err, e); }
@@ -1215,6 +1513,8 @@ async function pageCampaignNew(params, id) {
     try {
       const c = await api(draftId ? 'PATCH' : 'POST', draftId ? '/campaigns/' + draftId : '/campaigns', campaign());
       draftId = c.id;
+      /* its reminders are scheduled with it (docs/api.md) */
+      if (when.value !== 'before' && event.value) await inv.save(c);
       if (schedule) await api('POST', '/campaigns/' + c.id + '/schedule');
       toast(t(schedule ? 'Campagne programmée.' : 'Brouillon enregistré.'));
       location.hash = '#/campagnes/' + c.id;
@@ -1224,34 +1524,96 @@ async function pageCampaignNew(params, id) {
     }
   }
   page(cur ? t('Modifier le brouillon') : t('Nouvelle campagne'), h('form', { class: 'card', onsubmit: (ev) => { ev.preventDefault(); save(true); } },
-    field(t('Nom'), name), field(t('Atelier'), event, t('Ses invités reçoivent la campagne.')),
+    field(t('Nom', null, 'name'), name), field(t('Atelier'), event, t('Ses invités reçoivent la campagne.')),
     isStaff() ? h('fieldset', {}, h('legend', {}, t('Groupes destinataires')), gboxes) : null,
     field(t('Texte'), body), h('div', { class: 'actions', role: 'group', 'aria-label': t('Variables') },
       VARIABLES.map((v) => h('button', { type: 'button', class: 'secondary', onclick: () => insert(v) }, '{' + v + '}'))),
-    counter,
+    dateHint, counter, counterLive, hints,
     h('label', { class: 'inline' }, translit, t('Remplacer les accents (ê → e, ç → c…) pour payer moins de SMS')),
-    h('p', { class: 'muted' }, t('Les signes typographiques (\u2019 « » – …) sont toujours remplacés par \' " - ... : ils ne coûtent rien.')),
+    h('p', { class: 'muted' }, ...t('Les signes typographiques (\u2019 « » – …) sont toujours remplacés par {plain} : ils ne coûtent rien.')
+      .split('{plain}').flatMap((x, i) => (i ? [h('code', {}, '\' " - ...'), x] : [x]))),
     h('label', { class: 'inline' }, askReply, t('Demander une réponse OUI / NON')),
-    field(t('Envoi'), when), field(t('Date et heure'), at), h('fieldset', {}, h('legend', {}, t('Rappels')), oboxes),
+    inv.scopeBox, field(t('Envoi'), when), field(t('Date et heure'), at), h('fieldset', {}, inv.legend, oboxes), inv.bodyBox,
     h('h2', {}, t('Aperçu')), field(t('Pour'), previewFor), h('button', { type: 'button', class: 'secondary', onclick: doPreview }, t('Aperçu')),
     preview, err,
     h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary', onclick: () => save(false) }, t('Enregistrer le brouillon')),
       h('button', { type: 'submit' }, t('Programmer')))));
   translit.addEventListener('change', () => { count(); if (preview.firstChild) doPreview(); });
+  const invitationView = () => inv.show(!!event.value, when.value !== 'before');
+  [event, when].forEach((x) => x.addEventListener('change', invitationView));
+  invitationView();
   count();
   name.focus();
+}
+
+/* ---- an invitation's reminders and the reach of its answer (issue 23) ---- */
+
+Object.assign(EN, {
+  'Rappels de l\u2019invitation': 'Reminders of the invitation', 'Message des rappels': 'Reminder message',
+  'Ils partent avant chaque séance de l\u2019atelier, aux invités qui n\u2019ont pas dit STOP.':
+    'They go before each session of the workshop, to the invitees who did not send STOP.',
+  'Rappels : {name}': 'Reminders: {name}', 'La réponse vaut pour': 'The answer holds for',
+  'la prochaine séance': 'the next session', 'toutes les séances du cycle': 'every session of the cycle',
+});
+
+/*
+ * The parts of the composer for an invitation to an atelier: which
+ * sessions its OUI / NON is for, and its reminders, a campaign of their
+ * own tied to it (invitation_id) that the same form writes.  oboxes are
+ * the offsets' checkboxes: an invitation's reminders, or the campaign's
+ * own schedule when it is itself "Rappels avant chaque séance".
+ */
+async function invitationParts(cur, oboxes) {
+  let reminders = null;
+  if (cur && cur.audience.event_id) {
+    reminders = (await api('GET', '/campaigns?event_id=' + cur.audience.event_id)).find((x) => x.invitation_id === cur.id) || null;
+    if (reminders && reminders.schedule && !(cur.schedule || {}).before_event)
+      for (const b of oboxes) b.firstChild.checked = (reminders.schedule.before_event || []).includes(b.firstChild.value);
+  }
+  const legend = h('legend', {}, t('Rappels'));
+  const body = h('textarea', { name: 'reminder_body', rows: 3 },
+    /* an SMS body: French whatever the panel's language, as the invitation's */
+    reminders ? reminders.body : 'Rappel : {atelier} {date} à {heure}, {lieu}. {centre}');
+  const bodyBox = field(t('Message des rappels'), body, t('Ils partent avant chaque séance de l\u2019atelier, aux invités qui n\u2019ont pas dit STOP.'));
+  const radios = [['session', 'la prochaine séance'], ['cycle', 'toutes les séances du cycle']].map(([v, l]) =>
+    h('label', { class: 'inline' }, h('input', { type: 'radio', name: 'reply_for', value: v,
+      checked: (cur ? cur.reply_for || 'session' : 'session') === v }), t(l)));
+  const scopeBox = h('fieldset', {}, h('legend', {}, t('La réponse vaut pour')), radios);
+  return {
+    legend, bodyBox, scopeBox,
+    scope: () => radios.find((r) => r.firstChild.checked).firstChild.value,
+    show(withEvent, invitation) {
+      legend.textContent = withEvent && invitation ? t('Rappels de l\u2019invitation') : t('Rappels');
+      bodyBox.hidden = !(withEvent && invitation);
+      scopeBox.hidden = !withEvent;
+    },
+    /* writes the reminders of invitation c while they are a draft (none checked: deleted) */
+    async save(c) {
+      const offsets = checked(oboxes);
+      if (reminders && reminders.status !== 'draft') return;
+      if (!offsets.length) {
+        if (reminders) await api('DELETE', '/campaigns/' + reminders.id);
+        reminders = null;
+        return;
+      }
+      const r = { name: t('Rappels : {name}', { name: c.name }), body: body.value, invitation_id: c.id,
+        audience: { event_id: c.audience.event_id }, schedule: { before_event: offsets }, transliterate: c.transliterate };
+      reminders = await api(reminders ? 'PATCH' : 'POST', reminders ? '/campaigns/' + reminders.id : '/campaigns', r);
+    },
+  };
 }
 
 async function pageCampaigns() {
   const list = await api('GET', '/campaigns');
   page(t('Campagnes'), h('div', { class: 'actions' }, h('a', { class: 'button', href: '#/campagnes/nouvelle' }, t('Nouvelle campagne'))),
-    h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('Nom')), h('th', {}, t('Statut')), h('th', {}, t('Envoi')))),
-      h('tbody', {}, list.map((c) => h('tr', {}, h('td', {}, h('a', { href: '#/campagnes/' + c.id }, c.name)),
+    h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('Nom', null, 'name')), h('th', {}, t('Statut')), h('th', {}, t('Envoi')))),
+      h('tbody', {}, list.map((c) => h('tr', {}, h('td', {}, h('a', { href: '#/campagnes/' + c.id, dir: 'auto' }, c.name)),
         h('td', {}, label('campaign', c.status)), h('td', {}, c.schedule && c.schedule.at ? fmtDate(c.schedule.at) : '')))))));
 }
 
 async function pageCampaign(id) {
-  const [c, msgs] = await Promise.all([api('GET', '/campaigns/' + id), api('GET', '/messages?campaign_id=' + id)]);
+  const [c, msgs, names] = await Promise.all([api('GET', '/campaigns/' + id), api('GET', '/messages?campaign_id=' + id), contactNames()]);
+  const invitation = c.invitation_id ? await api('GET', '/campaigns/' + c.invitation_id).catch(() => null) : null;
   const err = errorBox();
   /* a draft that cannot be scheduled as it is says how to get out */
   const schedule = async () => {
@@ -1269,10 +1631,11 @@ async function pageCampaign(id) {
       }
     }
   };
-  page(c.name, h('p', {}, t('Statut : {status}', { status: label('campaign', c.status) }) + ' · ' +
-    Object.entries(c.messages).map(([k, v]) => label('message', k) + ' ' + v).join(', ')),
+  page(c.name, h('p', {}, dotted(t('Statut : {status}', { status: label('campaign', c.status) }),
+    Object.entries(c.messages).map(([k, v]) => label('message', k) + ' ' + v).join(', '))),
     waitLine((msgs.find((m) => m.waiting) || {}).waiting, c.messages.queued || 0),
-    h('div', { class: 'card' }, h('p', {}, c.body)),
+    invitation ? h('p', {}, t('Ces rappels vont avec l\u2019invitation '), h('a', { href: '#/campagnes/' + invitation.id, dir: 'auto' }, invitation.name), '.') : null,
+    campaignSends(c), campaignTexts(c), campaignRecipients(c),
     err,
     h('div', { class: 'actions' },
       c.status === 'draft' ? h('button', { type: 'button', onclick: schedule }, t('Programmer')) : null,
@@ -1280,7 +1643,52 @@ async function pageCampaign(id) {
       ['draft', 'scheduled', 'running', 'done'].includes(c.status) ? h('button', { type: 'button', class: 'danger', onclick: async () => {
         if (confirm(t('Annuler la campagne ? Les messages pas encore partis ne partiront pas.'))) { await api('POST', '/campaigns/' + id + '/cancel'); route(); }
       } }, t('Annuler')) : null),
-    messageTable(msgs));
+    messageTable(msgs, names));
+}
+
+Object.assign(EN, {
+  'Envois': 'Sends', 'invitation': 'invitation', 'envoi': 'sending', 'prochain envoi : {when}': 'next sending: {when}',
+  'parti {when}': 'sent {when}', 'rien de prévu': 'nothing planned', 'pas encore programmée': 'not scheduled yet',
+  'Textes envoyés': 'Texts sent', '{language} · {n} personne(s)': '{language} · {n} person(s)',
+  'Rappels · {language} · {n} personne(s)': 'Reminders · {language} · {n} person(s)',
+  'Destinataires': 'Recipients', ' (un proche)': ' (a relative)',
+  'Ces rappels vont avec l\u2019invitation ': 'These reminders go with the invitation ',
+  'Personne ne reçoit cette campagne pour l\u2019instant.': 'Nobody receives this campaign for now.',
+});
+const offsetLabel = (v) => t((OFFSETS.find(([o]) => o === v) || [v, v])[1]);
+
+/* When each send of campaign c goes: its own, and its reminders' (the API's "sends"). */
+function campaignSends(c) {
+  return h('section', { class: 'card', id: 'sends' }, h('h2', {}, t('Envois')), h('ul', {}, (c.sends || []).map((s) =>
+    h('li', {}, h('strong', {}, s.offset ? offsetLabel(s.offset) : t(s.kind === 'invitation' ? 'invitation' : 'envoi')),
+      s.campaign_id !== c.id ? [' · ', h('a', { href: '#/campagnes/' + s.campaign_id, dir: 'auto' }, s.name)] : null, ' · ',
+      h('span', {}, s.status === 'draft' ? t('pas encore programmée')
+        : s.next_at ? t('prochain envoi : {when}', { when: fmtWhen(s.next_at) })
+          : s.last_sent_at ? t('parti {when}', { when: fmtWhen(s.last_sent_at) }) : t('rien de prévu'))))));
+}
+
+/* The text each language gets (as sent, or as it will be), Arabic right to left. */
+function campaignTexts(c) {
+  return h('section', { class: 'card', id: 'texts' }, h('h2', {}, t('Textes envoyés')), (c.texts || []).map((x) =>
+    h('div', { class: 'sample' }, h('strong', {}, t(x.campaign_id === c.id ? '{language} · {n} personne(s)'
+      : 'Rappels · {language} · {n} personne(s)', { language: label('language', x.language), n: x.recipients })),
+    h('p', { dir: 'auto', lang: x.language }, x.text))));
+}
+
+/* Who receives c, their number as people write it, and their answer; the OUI / NON counts. */
+function campaignRecipients(c) {
+  const a = c.answers || { yes: 0, no: 0, none: 0 };
+  return h('section', { class: 'card', id: 'recipients' }, h('h2', {}, t('Destinataires')),
+    c.ask_reply || c.audience.event_id ? h('p', { id: 'answers', 'aria-live': 'polite' },
+      h('span', { class: 'badge yes' }, t('Oui {n}', { n: a.yes })), ' ', h('span', { class: 'badge no' }, t('Non {n}', { n: a.no })),
+      ' · ' + t('Sans réponse {n}', { n: a.none })) : null,
+    (c.recipients || []).length ? h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('Nom', null, 'name')),
+      h('th', {}, t('Téléphone')), h('th', {}, t('Langue')), h('th', {}, t('Réponse')))),
+    h('tbody', {}, c.recipients.map((r) => h('tr', {},
+      h('td', {}, h('a', { href: '#/contacts/' + r.contact_id, dir: 'auto' }, (r.first_name + ' ' + r.last_name).trim()),
+        r.household ? t(' (un proche)') : null),
+      h('td', { class: 'phone' }, fmtPhone(r.number)), h('td', {}, label('language', r.language)),
+      h('td', {}, label('answer', r.answer))))))) : h('p', { class: 'muted' }, t('Personne ne reçoit cette campagne pour l\u2019instant.')));
 }
 
 /* A time as people say it: « lundi 7 décembre à 8 h 30 », "Monday 7 December at 8:30". */
@@ -1308,16 +1716,24 @@ function waitText(w) {
 /* The line that says why messages wait, with the way to change the hours for an admin. */
 function waitLine(w, n) {
   if (!w || !n) return null;
-  return h('p', { class: 'waiting', role: 'note' }, t('{n} message(s) en attente — {why}.', { n, why: waitText(w) }),
+  return h('p', { class: 'waiting', role: 'note' }, tn(n, '{n} message en attente — {why}.', '{n} messages en attente — {why}.', { why: waitText(w) }),
     isAdmin() && ['day', 'hours'].includes(w.reason) ? [' ', h('a', { href: '#/parametres' }, t('Changer les heures d\u2019envoi'))] : null);
 }
 
 /* ---- replies, messages, users, settings -------------------------- */
 
-function messageTable(msgs) {
+/* Contact id -> "Prénom Nom", for the lists that show numbers. */
+async function contactNames() {
+  return new Map((await api('GET', '/contacts')).map((c) => [c.id, (c.first_name + ' ' + c.last_name).trim()]));
+}
+
+/* The messages, each with its person's name beside the number (names: contactNames()). */
+function messageTable(msgs, names) {
   return h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('À')), h('th', {}, t('Texte')),
     h('th', {}, t('Statut')), h('th', {}, t('Envoyé')), h('th', {}, ''))),
-  h('tbody', {}, msgs.map((m) => h('tr', {}, h('td', {}, m.to), h('td', { dir: 'auto' }, m.body || '—'),
+  h('tbody', {}, msgs.map((m) => h('tr', {}, h('td', {}, names && names.get(m.contact_id)
+    ? [h('span', { dir: 'auto' }, names.get(m.contact_id)), ' ', h('span', { class: 'muted' }, fmtPhone(m.to))] : fmtPhone(m.to)),
+  h('td', { dir: 'auto' }, m.body || '—'),
     h('td', {}, label('message', m.status) + (m.error ? ' (' + m.error + ')' : ''),
       m.waiting ? h('div', { class: 'muted' }, waitText(m.waiting)) : null), h('td', {}, fmtDate(m.sent_at)),
     h('td', {}, ['failed', 'uncertain'].includes(m.status) && isStaff() ? h('button', { type: 'button', class: 'secondary', onclick: async () => {
@@ -1349,20 +1765,25 @@ async function pageReplies(params) {
   const [inbox, status] = await Promise.all([api('GET', '/inbox'), api('GET', '/status')]);
   const simulated = status.modems.some((m) => m.device === 'simulator');
   const cid = params.get('contact'), num = params.get('numero');
-  let thread = null;
+  let thread = null, cur = null;
   if (cid || num) {
-    const cur = inbox.threads.find((th) => (cid ? String(th.contact_id) === cid : !th.contact_id && th.number === num));
+    cur = inbox.threads.find((th) => (cid ? String(th.contact_id) === cid : !th.contact_id && th.number === num));
     const out = cur && cur.opted_out_at;
     const msgs = await api('GET', '/inbox/thread?' + (cid ? 'contact_id=' + cid : 'number=' + encodeURIComponent(num)));
     const text = h('textarea', { name: 'reply', rows: 3 });
     const err = errorBox();
-    thread = h('section', { class: 'card', 'aria-label': t('Conversation') },
+    const marks = threadMarks(msgs);
+    const who = cur && cur.first_name ? (cur.first_name + ' ' + (cur.last_name || '')).trim() : null;
+    thread = h('section', { class: 'card conversation', 'aria-label': t('Conversation') },
+      h('a', { href: '#/reponses', class: 'back' }, t('← Toutes les conversations')),
+      h('h2', {}, cid ? h('a', { href: '#/contacts/' + cid, dir: 'auto' }, who || t('Fiche du contact')) : fmtPhone(num),
+        cid && cur ? h('span', { class: 'muted' }, ' ' + fmtPhone(cur.number)) : null),
       h('ul', { class: 'thread' }, msgs.map((m) => h('li', { class: m.direction + (m.kind === 'call' ? ' call' : '') },
         m.kind === 'call' ? h('div', {}, h('span', { 'aria-hidden': 'true' }, '📞 '), h('strong', {}, t('a appelé')), ' ',
           h('span', { class: 'muted' }, t('(rappel a raccroché : rappelez la personne)')))
           : h('div', { dir: 'auto' }, m.body || '—'),
         h('div', { class: 'muted' }, fmtDate(m.at) + (m.intent && m.kind !== 'call' ? ' · ' + label('intent', m.intent) : '') +
-          (m.status ? ' · ' + label('message', m.status) : '')),
+          (m.status ? ' · ' + label('message', m.status) : ''), m.direction === 'in' && marks.has(m.id) ? [' ', markBadge(marks.get(m.id))] : null),
         m.direction === 'in' && m.handled === false ? h('button', { type: 'button', class: 'secondary', onclick: async () => {
           await api('PATCH', '/replies/' + m.id, { handled: true });
           route();
@@ -1387,17 +1808,44 @@ async function pageReplies(params) {
       h('tbody', {}, strangers.map((th) => h('tr', {},
         h('td', {}, h('a', { href: '#/reponses?numero=' + encodeURIComponent(th.number) }, th.number)),
         h('td', {}, fmtDay(th.opted_out_at)))))))) : null;
-  page(t('Réponses'), h('p', {}, t('{n} réponse(s) à traiter', { n: inbox.unhandled })),
-    h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('Personne')), h('th', {}, t('Dernier message')),
+  page(t('Réponses'), h('p', {}, tn(inbox.unhandled, '{n} réponse à traiter', '{n} réponses à traiter')),
+    h('div', { class: 'inbox' + (thread ? ' open' : '') }, thread,
+    h('div', { class: 'table-wrap threads' }, h('table', { 'aria-label': t('Conversations') }, h('thead', {}, h('tr', {}, h('th', {}, t('Personne')), h('th', {}, t('Dernier message')),
       h('th', {}, t('À traiter')))),
-    h('tbody', {}, inbox.threads.map((th) => h('tr', {},
-      h('td', {}, h('a', { href: '#/reponses?' + (th.contact_id ? 'contact=' + th.contact_id : 'numero=' + encodeURIComponent(th.number)) },
-        th.first_name ? (th.first_name + ' ' + (th.last_name || '')).trim() : th.number), ' ', h('span', { class: 'muted' }, th.number),
+    h('tbody', {}, inbox.threads.map((th) => h('tr', { 'aria-current': th === cur ? 'true' : null },
+      h('td', {}, h('a', { href: '#/reponses?' + (th.contact_id ? 'contact=' + th.contact_id : 'numero=' + encodeURIComponent(th.number)), dir: 'auto' },
+        th.first_name ? (th.first_name + ' ' + (th.last_name || '')).trim() : fmtPhone(th.number)),
+        th.first_name ? [' ', h('span', { class: 'muted' }, fmtPhone(th.number))] : null,
         th.opted_out_at ? [' ', h('span', { class: 'badge no' }, t('STOP depuis le {date}', { date: fmtDay(th.opted_out_at) }))] : null),
-      h('td', {}, (th.last_kind === 'call' ? '📞 ' + t('a appelé')
-        : (th.last_body || '') + (th.last_intent ? ' (' + label('intent', th.last_intent) + ')' : '')) + ' · ' + fmtDate(th.last_at)),
-      h('td', {}, th.unhandled ? h('span', { class: 'badge problem' }, String(th.unhandled)) : '0')))))), thread, stopped,
+      h('td', {}, th.last_kind === 'call' ? '📞 ' + t('a appelé') : [h('span', { dir: 'auto' }, th.last_body || ''),
+        th.last_intent ? ' (' + label('intent', th.last_intent) + ')' : ''], ' · ' + fmtDate(th.last_at)),
+      h('td', {}, th.unhandled ? h('span', { class: 'badge problem' }, String(th.unhandled)) : '0'))))))), stopped,
     simulated && isStaff() ? simulateReplyForm() : null);
+  /* on a phone the conversation is above the list: show it from its top */
+  if (thread && matchMedia('(max-width: 640px)').matches) thread.scrollIntoView({ block: 'start' });
+}
+
+Object.assign(EN, {
+  '← Toutes les conversations': '← All conversations', 'Fiche du contact': 'Contact card', 'Conversations': 'Conversations',
+});
+/*
+ * The replies of a conversation that change an answer about a session
+ * (by id): "changed" for a yes after a no or a no after a yes, "check"
+ * for a reply not understood, still to read, after a yes or a no.
+ */
+function threadMarks(msgs) {
+  const last = new Map(), marks = new Map();
+  for (const m of msgs) {
+    if (m.direction !== 'in' || !m.event_id) continue;
+    const key = m.event_id + '/' + m.occurrence, before = last.get(key);
+    if (m.intent === 'yes' || m.intent === 'no') {
+      if (before && before !== m.intent) marks.set(m.id, 'changed');
+      last.set(key, m.intent);
+    } else if (m.intent === 'other' && before && m.handled === false) {
+      marks.set(m.id, 'check');
+    }
+  }
+  return marks;
 }
 
 /* A French number as people write it (06 12 34 56 78); others as they are. */
@@ -1411,8 +1859,8 @@ const dialLink = (n) => h('li', {}, h('a', { href: 'tel:' + n.number }, fmtPhone
 function callsSession(s) {
   const where = '#/ateliers/' + s.event_id + '?seance=' + s.session.occurrence;
   return h('section', { class: 'card calls', 'aria-label': s.title + ' ' + fmtDate(s.session.starts_at) },
-    h('h2', {}, h('a', { href: where }, s.title), ' — ', fmtDate(s.session.starts_at), s.place ? ' — ' + s.place : ''),
-    h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('Nom')), h('th', {}, t('Numéros')),
+    h('h2', {}, h('a', { href: where, dir: 'auto' }, s.title), ' — ', fmtDate(s.session.starts_at), s.place ? [' — ', h('span', { dir: 'auto' }, s.place)] : ''),
+    h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('Nom', null, 'name')), h('th', {}, t('Numéros')),
       h('th', {}, t('Pourquoi')), h('th', {}, t('SMS envoyé')), h('th', {}, t('Appelé(e)')))),
     h('tbody', {}, s.people.map((p) => {
       const name = (p.first_name + ' ' + p.last_name).trim();
@@ -1421,11 +1869,11 @@ function callsSession(s) {
       const note = h('input', { type: 'text', 'aria-label': t('Note sur l\u2019appel de {name}', { name }), maxlength: 200,
         placeholder: t('Note (facultatif)') });
       const err = errorBox();
-      return h('tr', {}, h('td', {}, h('a', { href: '#/contacts/' + p.contact_id }, name)),
+      return h('tr', {}, h('td', {}, h('a', { href: '#/contacts/' + p.contact_id, dir: 'auto' }, name)),
         h('td', {}, p.numbers.length ? h('ul', { class: 'plain' }, p.numbers.map(dialLink)) : t('aucun numéro')),
         h('td', {}, p.reasons.map((r) => (r === 'called' && p.called_at ? t('a appelé le {date}', { date: fmtDate(p.called_at) })
           : label('reason', r))).join(', ')),
-        h('td', {}, p.message ? [h('div', {}, p.message.body || '—'), h('div', { class: 'muted' },
+        h('td', {}, p.message ? [h('div', { dir: 'auto' }, p.message.body || '—'), h('div', { class: 'muted' },
           label('message', p.message.status) + ' · ' + fmtDate(p.message.at))] : t('rien d\u2019envoyé')),
         h('td', {}, p.call ? h('div', { class: 'muted' }, t('Appelé(e) le {date} : {outcome}', { date: fmtDate(p.call.at),
           outcome: label('call', p.call.outcome) }) + (p.call.note ? ' — ' + p.call.note : '')) : null,
@@ -1449,12 +1897,12 @@ function callersSection(callers) {
   if (!callers.length) return null;
   return h('section', { class: 'card calls', 'aria-labelledby': 'callers' },
     h('h2', { id: 'callers' }, t('Ont appelé le numéro des SMS')),
-    h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('Nom')), h('th', {}, t('Numéros')),
+    h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('Nom', null, 'name')), h('th', {}, t('Numéros')),
       h('th', {}, t('Pourquoi')), h('th', {}, t('Appelé(e)')))),
     h('tbody', {}, callers.map((c) => {
       const name = c.contact_id ? ((c.first_name || '') + ' ' + (c.last_name || '')).trim() : fmtPhone(c.number);
       const where = '#/reponses?' + (c.contact_id ? 'contact=' + c.contact_id : 'numero=' + encodeURIComponent(c.number));
-      return h('tr', {}, h('td', {}, h('a', { href: where }, c.contact_id ? name : t('Sans fiche'))),
+      return h('tr', {}, h('td', {}, h('a', { href: where, dir: 'auto' }, c.contact_id ? name : t('Sans fiche'))),
         h('td', {}, h('ul', { class: 'plain' }, c.numbers.map(dialLink))),
         h('td', {}, t('a appelé le {date}', { date: fmtDate(c.called_at) })),
         h('td', {}, h('span', { class: 'print-only' }, '☐ ' + t('rappelé(e)')),
@@ -1483,8 +1931,9 @@ async function pageMessages(params) {
   const status = h('select', { name: 'status', onchange: (ev) => { location.hash = '#/messages?statut=' + ev.target.value; } },
     ['', 'queued', 'sending', 'sent', 'delivered', 'failed', 'uncertain', 'cancelled'].map((s) =>
       h('option', { value: s, selected: s === (params.get('statut') || '') }, s ? label('message', s) : t('Tous'))));
-  const msgs = await api('GET', '/messages?limit=300' + (params.get('statut') ? '&status=' + params.get('statut') : ''));
-  page(t('Messages'), h('div', { class: 'toolbar' }, field(t('Statut'), status)), messageTable(msgs));
+  const [msgs, names] = await Promise.all([api('GET', '/messages?limit=300' + (params.get('statut') ? '&status=' + params.get('statut') : '')),
+    contactNames()]);
+  page(t('Messages'), h('div', { class: 'toolbar' }, field(t('Statut'), status)), messageTable(msgs, names));
 }
 
 async function pageUsers() {
@@ -1498,21 +1947,86 @@ async function pageUsers() {
     try { await api('POST', '/users', { login: login.value, password: password.value, role: role.value }); route(); } catch (e) { showError(err, e); }
   } }, field(t('Identifiant'), login), field(t('Mot de passe'), password, t('10 caractères au moins')), field(t('Rôle'), role), err,
   h('button', { type: 'submit' }, t('Créer le compte'))),
-  h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('Identifiant')), h('th', {}, t('Rôle')), h('th', {}, ''))),
-    h('tbody', {}, users.map((u) => h('tr', {}, h('td', {}, u.login), h('td', {}, label('role', u.role) + (u.disabled ? t(' (désactivé)') : '')),
+  h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('Identifiant')), h('th', {}, t('Rôle')),
+    h('th', {}, t('Nouveau mot de passe')), h('th', {}, ''))),
+    h('tbody', {}, users.map((u) => h('tr', {}, h('td', {}, u.login),
+      h('td', {}, userRole(u), u.disabled ? t(' (désactivé)') : null), h('td', {}, userPassword(u)),
       h('td', {}, h('button', { type: 'button', class: 'secondary', onclick: async () => {
-        try { await api('PATCH', '/users/' + u.id, { disabled: !u.disabled }); route(); } catch (e) { toast(t(e.message)); }
+        try { await api('PATCH', '/users/' + u.id, { disabled: !u.disabled }); route(); } catch (e) { toast(serverText(e)); }
       } }, t(u.disabled ? 'Réactiver' : 'Désactiver'))))))));
 }
+
+Object.assign(EN, {
+  'Nouveau mot de passe': 'New password', 'Rôle de {login}': 'Role of {login}',
+  'Rôle changé : {login} est {role}.': 'Role changed: {login} is {role}.',
+  'Nouveau mot de passe pour {login}': 'New password for {login}', 'Remettre': 'Reset',
+  'Remettre le mot de passe de {login}': 'Reset the password of {login}',
+  'Mot de passe remis : {login} doit se connecter avec le nouveau.': 'Password reset: {login} must sign in with the new one.',
+  'Mon mot de passe': 'My password', 'Mot de passe actuel': 'Current password',
+  'Changer mon mot de passe': 'Change my password',
+  'Mot de passe changé. Vos autres sessions sont fermées.': 'Password changed. Your other sessions are closed.',
+  'Vos autres sessions (autre poste, autre navigateur) et vos jetons d\u2019accès seront fermés.':
+    'Your other sessions (other computer, other browser) and your access tokens will be closed.',
+});
+
+/* A user's role, changed at once (the last admin stays one: the server says so). */
+function userRole(u) {
+  const sel = h('select', { 'aria-label': t('Rôle de {login}', { login: u.login }), onchange: async () => {
+    try {
+      await api('PATCH', '/users/' + u.id, { role: sel.value });
+      toast(t('Rôle changé : {login} est {role}.', { login: u.login, role: label('role', sel.value) }));
+    } catch (e) { sel.value = u.role; toast(serverText(e)); }
+  } }, ['referent', 'animateur', 'admin'].map((r) => h('option', { value: r, selected: r === u.role }, label('role', r))));
+  return sel;
+}
+
+/* A new password an admin gives a user: their sessions and tokens end (auth.c). */
+function userPassword(u) {
+  const pw = h('input', { type: 'password', autocomplete: 'new-password', minlength: 10,
+    'aria-label': t('Nouveau mot de passe pour {login}', { login: u.login }) });
+  return h('form', { class: 'inline-form', onsubmit: async (ev) => {
+    ev.preventDefault();
+    try {
+      await api('PATCH', '/users/' + u.id, { password: pw.value });
+      pw.value = '';
+      toast(t('Mot de passe remis : {login} doit se connecter avec le nouveau.', { login: u.login }), 8000);
+    } catch (e) { toast(serverText(e), 8000); }
+  } }, pw, h('button', { type: 'submit', class: 'secondary', 'aria-label': t('Remettre le mot de passe de {login}', { login: u.login }) },
+    t('Remettre')));
+}
+
+/* Anyone changes their own password, giving the current one; their other sessions end. */
+function myPasswordSection() {
+  const current = h('input', { type: 'password', name: 'current_password', autocomplete: 'current-password', required: true });
+  const pw = h('input', { type: 'password', name: 'password', autocomplete: 'new-password', minlength: 10, required: true });
+  const err = errorBox();
+  return h('form', { class: 'card', 'aria-labelledby': 'my-password', onsubmit: async (ev) => {
+    ev.preventDefault();
+    try {
+      await api('POST', '/session/password', { current_password: current.value, password: pw.value });
+      current.value = pw.value = '';
+      err.textContent = '';
+      toast(t('Mot de passe changé. Vos autres sessions sont fermées.'), 8000);
+    } catch (e) { showError(err, e); }
+  } }, h('h2', { id: 'my-password' }, t('Mon mot de passe')), field(t('Mot de passe actuel'), current),
+  field(t('Nouveau mot de passe'), pw, t('10 caractères au moins')),
+  h('p', { class: 'muted' }, t('Vos autres sessions (autre poste, autre navigateur) et vos jetons d\u2019accès seront fermés.')), err,
+  h('button', { type: 'submit' }, t('Changer mon mot de passe')));
+}
+
+Object.assign(EN, {
+  'Les heures d\u2019envoi sont à l\u2019envers : de {from} à {until}, aucun SMS ne partirait. Mettez l\u2019heure de début avant l\u2019heure de fin, par exemple de {until} à {from}.':
+    'The sending hours are the wrong way round: from {from} to {until}, no SMS would go. Put the start before the end, for example from {until} to {from}.',
+});
 
 /* The form an admin changes the centre and the sending with (PATCH /settings). */
 function settingsForm(cur) {
   const ORDER = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
   const DAY_INDEX = { sun: 0, mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6 };
   const [start, end] = cur.hours.split('-');
-  const name = h('input', { name: 'centre_name', value: cur.centre_name, required: true, maxlength: 120 });
+  const name = h('input', { type: 'text', name: 'centre_name', value: cur.centre_name, required: true, maxlength: 120, dir: 'auto' });
   const phone = h('input', { name: 'centre_phone', type: 'tel', value: cur.centre_phone, required: true });
-  const address = h('input', { name: 'centre_address', value: cur.centre_address || '', maxlength: 200 });
+  const address = h('input', { type: 'text', name: 'centre_address', value: cur.centre_address || '', maxlength: 200, dir: 'auto' });
   const smsNumber = h('input', { name: 'centre_sms_number', type: 'tel', value: cur.centre_sms_number || '' });
   const from = h('input', { name: 'hours', type: 'time', value: start, required: true });
   const until = h('input', { name: 'hours_end', type: 'time', value: end === '24:00' ? '23:59' : end, required: true });
@@ -1523,6 +2037,15 @@ function settingsForm(cur) {
   const err = errorBox();
   return h('form', { class: 'card', onsubmit: async (ev) => {
     ev.preventDefault();
+    if (from.value && until.value && from.value >= until.value) {
+      err.className = 'error';
+      err.textContent = t('Les heures d\u2019envoi sont à l\u2019envers : de {from} à {until}, aucun SMS ne partirait. Mettez l\u2019heure de début avant l\u2019heure de fin, par exemple de {until} à {from}.',
+        { from: from.value, until: until.value });
+      from.setAttribute('aria-invalid', 'true');
+      from.focus();
+      return;
+    }
+    from.removeAttribute('aria-invalid');
     const body = { centre_name: name.value, centre_phone: phone.value,
       centre_address: address.value.trim() ? address.value : null,
       centre_sms_number: smsNumber.value.trim() || null, hours: from.value + '-' + until.value,
@@ -1590,12 +2113,12 @@ function tokensSection(tokens) {
     tokens.length ? h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('Nom du jeton')),
       isAdmin() ? h('th', {}, t('Utilisateur')) : null, h('th', {}, t('Créé le')), h('th', {}, t('Dernier usage')),
       h('th', {}, t('Expire le')), h('th', {}, ''))),
-    h('tbody', {}, tokens.map((tk) => h('tr', {}, h('td', {}, tk.label), isAdmin() ? h('td', {}, tk.login) : null,
+    h('tbody', {}, tokens.map((tk) => h('tr', {}, h('td', { dir: 'auto' }, tk.label), isAdmin() ? h('td', {}, tk.login) : null,
       h('td', {}, dateOrDash(tk.created_at)), h('td', {}, dateOrDash(tk.last_used_at)), h('td', {}, dateOrDash(tk.expires_at)),
       h('td', {}, h('button', { type: 'button', class: 'secondary', 'aria-label': t('Révoquer le jeton « {label} »', { label: tk.label }),
         onclick: async () => {
           if (!confirm(t('Révoquer le jeton « {label} » ? Les scripts qui l\u2019utilisent ne pourront plus se connecter.', { label: tk.label }))) return;
-          try { await api('DELETE', '/tokens/' + tk.id); toast(t('Jeton révoqué.')); route(); } catch (e) { toast(t(e.message)); }
+          try { await api('DELETE', '/tokens/' + tk.id); toast(t('Jeton révoqué.')); route(); } catch (e) { toast(serverText(e)); }
         } }, t('Révoquer')))))))) : h('p', { class: 'muted' }, t('Aucun jeton.')),
     h('form', { onsubmit: async (ev) => {
       ev.preventDefault();
@@ -1636,6 +2159,7 @@ async function pageSettings() {
     try { await api('POST', '/messages', { to: to.value, body: 'Test de rappel : ce SMS est bien arrivé.' }); toast(t('SMS de test en file.')); } catch (e) { showError(err, e); }
   } }, h('h2', {}, t('SMS de test')), field(t('Téléphone'), to), err, h('button', { type: 'submit' }, t('Envoyer un SMS de test'))) : null,
   calendarsSection(calendars),
+  myPasswordSection(),
   tokensSection(tokens),
   h('p', { class: 'muted' }, t('Version {v}', { v: status.version })));
 }
@@ -1656,7 +2180,7 @@ function cardOffer(status) {
 /* One card (or the poster): the centre, its SMS number, the QR code of its vCard, its phone. */
 function idCard(card, qr, cls) {
   return h('div', { class: cls },
-    h('p', { class: 'card-name' }, card.name),
+    h('p', { class: 'card-name', dir: 'auto' }, card.name),
     h('p', { class: 'card-says' }, t('Nos SMS viennent de ce numéro\u00a0:')),
     h('p', { class: 'card-number' }, card.sms_number),
     h('img', { class: 'card-qr', src: qr, alt: t('Code QR : ajouter {name} à vos contacts', { name: card.name }) }),
@@ -1709,7 +2233,7 @@ function calendarsSection(cal) {
   const row = ([name, link]) => {
     const url = h('input', { type: 'text', readonly: true, value: location.origin + link.path,
       'aria-label': t('Lien du calendrier : {name}', { name }), class: 'link' });
-    return h('tr', {}, h('th', { scope: 'row' }, name), h('td', {}, url),
+    return h('tr', {}, h('th', { scope: 'row', dir: 'auto' }, name), h('td', {}, url),
       h('td', { class: 'actions-cell' },
         h('button', { type: 'button', class: 'secondary', 'aria-label': t('Copier le lien : {name}', { name }),
           onclick: () => copyText(url.value, url) }, t('Copier')),
@@ -1720,7 +2244,7 @@ function calendarsSection(cal) {
               await api('POST', '/calendars/renew', { event_id: link.event_id });
               toast(t('Nouveau lien créé : l\u2019ancien ne marche plus.'));
               route();
-            } catch (e) { toast(t(e.message)); }
+            } catch (e) { toast(serverText(e)); }
           } }, t('Renouveler le lien')) : null));
   };
   return h('section', { class: 'card', 'aria-labelledby': 'calendars' }, h('h2', { id: 'calendars' }, t('Calendriers des ateliers')),
@@ -1766,7 +2290,7 @@ async function route() {
     const m = path.match(re);
     if (m) {
       try { await fn(params, m); } catch (e) {
-        if (e.status !== 401) page(t('Erreur'), h('p', { class: 'error', role: 'alert' }, t(e.message)));
+        if (e.status !== 401) page(t('Erreur'), h('p', { class: 'error', role: 'alert' }, serverText(e)));
       }
       $('#main').focus({ preventScroll: true });
       document.body.dataset.ready = path;

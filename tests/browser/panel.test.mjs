@@ -1,12 +1,5 @@
-// The panel in a real browser: Debian's headless Chromium driven by
-// playwright-core, against the real rappeld (fresh database) whose modem
-// is the simulator (its own process, with a control socket to inject SMS).
-//
-//   node tests/browser/panel.test.mjs
-//
-// Environment: RAPPELD, RAPPELCTL, MODEMSIM (binaries), RAPPEL_TEST_DATA,
-// SCREENSHOTS (directory for one PNG per test; default ./screenshots).
-// Prints "N passed, N failed" and exits 1 when a test failed.
+// The panel's tests in Chromium: the first file run.mjs loads (the later
+// files may use what these create).  The harness is in harness.mjs.
 import { spawn, execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, mkdirSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,127 +7,13 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import net from 'node:net';
-import { chromium } from 'playwright-core';
+import {
+  run, RAPPELD, RAPPELCTL, MODEMSIM, SHOTS, AXE, sleep, ADMIN, ANIM, ANIM2, dir, link, ctl, simlog,
+  conf, port, sim, daemon, browser, freePort, ctlRun, start, daemonLog, logDaemon, stop, submitted, inject,
+  newPage, alerts, pageErrors, cspErrors, go, axe, expect, tests, test, state,
+} from './harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const run = promisify(execFile);
-const env = (k) => { if (!process.env[k]) throw new Error(k + ' is not set'); return process.env[k]; };
-const RAPPELD = env('RAPPELD'), RAPPELCTL = env('RAPPELCTL'), MODEMSIM = env('MODEMSIM');
-const SHOTS = process.env.SCREENSHOTS || join(process.cwd(), 'screenshots');
-const AXE = readFileSync(join(here, 'node_modules/axe-core/axe.min.js'), 'utf8');
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-const ADMIN = ['directrice', 'directrice-mot-de-passe'];
-const ANIM = ['animateur', 'animateur-mot-de-passe'];
-const ANIM2 = ['animatrice', 'animatrice-mot-de-passe'];
-
-/* ---- the system under test ------------------------------------------- */
-
-const dir = mkdtempSync(join(tmpdir(), 'rappel-browser-'));
-const link = join(dir, 'ttyUSB0'), ctl = join(dir, 'modem.sock'), simlog = join(dir, 'modem.jsonl');
-const conf = join(dir, 'rappel.conf');
-let port, sim, daemon, browser;
-
-async function freePort() {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
-  });
-}
-
-async function ctlRun(args, input) {
-  const child = execFile(RAPPELCTL, ['-c', conf, ...args]);
-  child.stdin.end(input || '');
-  return new Promise((resolve, reject) => child.on('exit', (c) => c === 0 ? resolve() : reject(new Error('rappelctl ' + args.join(' ') + ': ' + c))));
-}
-
-async function start() {
-  port = await freePort();
-  sim = spawn(MODEMSIM, ['--link', link, '--control', ctl, '--log', simlog], { stdio: ['ignore', 'pipe', 'inherit'] });
-  for (let i = 0; i < 100 && !existsSync(link); i++) await sleep(50);
-  writeFileSync(conf, `[centre]\nname = Centre social Jacques Brel\nphone = 03 21 00 00 00\n` +
-    `[database]\npath = ${join(dir, 'rappel.db')}\n[http]\nlisten = 127.0.0.1:${port}\n` +
-    `[sending]\nhours = 00:00-24:00\ndays = mon,tue,wed,thu,fri,sat,sun\nmax_per_minute = 600\n` +
-    // a USB stick that is not plugged in: the nightly copy fails at start
-    `[backup]\ndir = ${join(dir, 'cle-usb-absente')}\ntime = 00:00\n` +
-    `[modem]\ndevice = ${link}\n`);
-  await ctlRun(['migrate']);
-  await ctlRun(['user', 'add', ADMIN[0], '--role', 'admin'], `${ADMIN[1]}\n${ADMIN[1]}\n`);
-  await ctlRun(['user', 'add', ANIM[0], '--role', 'animateur'], `${ANIM[1]}\n${ANIM[1]}\n`);
-  await ctlRun(['user', 'add', ANIM2[0], '--role', 'animateur'], `${ANIM2[1]}\n${ANIM2[1]}\n`);
-  daemon = spawn(RAPPELD, ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
-  daemon.stderr.on('data', (d) => { daemonLog += d; });
-  for (let i = 0; i < 100; i++) {
-    try { if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) break; } catch (e) { /* not yet */ }
-    await sleep(100);
-  }
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
-}
-let daemonLog = '';
-
-async function stop() {
-  if (browser) await browser.close();
-  if (daemon) { daemon.kill('SIGTERM'); await new Promise((r) => daemon.on('exit', r)); }
-  if (sim) { sim.kill('SIGTERM'); await new Promise((r) => sim.on('exit', r)); }
-  rmSync(dir, { recursive: true, force: true });
-}
-
-/* SMS the simulated network received: [{to, text}]. */
-function submitted() {
-  if (!existsSync(simlog)) return [];
-  return readFileSync(simlog, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l))
-    .filter((e) => e.event === 'submit');
-}
-async function inject(from, text) {
-  await run(MODEMSIM, ['--send', ctl, 'inject', from, 'gsm7', text]);
-}
-
-/* ---- helpers ---------------------------------------------------------- */
-
-async function newPage(who) {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'fr-FR',
-    timezoneId: 'Europe/Paris' });
-  const page = await context.newPage();
-  page.on('dialog', async (d) => {
-    if (d.type() === 'alert') alerts.push(d.message());
-    await d.accept();
-  });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  page.on('console', (m) => { if (m.type() === 'error' && /Content Security Policy/.test(m.text())) cspErrors.push(m.text()); });
-  await page.goto(`http://127.0.0.1:${port}/`);
-  if (who) {
-    await page.getByLabel('Identifiant').fill(who[0]);
-    await page.getByLabel('Mot de passe').fill(who[1]);
-    await page.getByRole('button', { name: 'Se connecter' }).click();
-    await page.waitForSelector('body[data-ready="#/tableau"]');
-  }
-  return page;
-}
-const alerts = [], pageErrors = [], cspErrors = [];
-
-async function go(page, hash) {
-  await page.evaluate((h) => {
-    document.body.dataset.ready = '';
-    if (location.hash === h) window.route(); else location.hash = h;
-  }, hash);
-  await page.waitForFunction((h) => document.body.dataset.ready === h.split('?')[0], hash);
-}
-
-/* axe-core on the current page: no serious or critical violation. */
-async function axe(page, name) {
-  await page.evaluate(AXE + ';0');
-  const res = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-  const bad = res.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  if (bad.length) throw new Error(name + ': accessibility: ' + bad.map((v) => v.id + ' (' + v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ') + ')').join('; '));
-}
-
-function expect(cond, what) { if (!cond) throw new Error(what); }
-
-/* ---- tests ------------------------------------------------------------ */
-
-const tests = [];
-const test = (name, fn) => tests.push({ name, fn });
-const state = {};
 
 test('connexion', async () => {
   const page = await newPage(null);
@@ -163,12 +42,12 @@ test('import CSV avec aperçu des lignes refusées', async () => {
   await go(page, '#/contacts/import');
   await page.getByLabel('Fichier').setInputFiles({ name: 'contacts.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
   await page.getByRole('button', { name: 'Vérifier le fichier' }).click();
-  await page.getByText('1 ligne(s) refusée(s)').waitFor();
+  await page.getByText('1 ligne refusée').waitFor();
   const row = page.getByRole('table', { name: 'Lignes refusées' }).getByRole('row').nth(1);
   expect((await row.innerText()).startsWith('4'), 'the refused line is line 4');
   await axe(page, 'import');
   await page.getByRole('button', { name: 'Importer les lignes acceptées' }).click();
-  await page.getByText('Importé : 3 créé(s)').waitFor();
+  await page.getByRole('list', { name: 'Ce qu\u2019a fait l\u2019import' }).getByText('3 créés', { exact: true }).waitFor();
   return page;
 });
 
@@ -179,7 +58,7 @@ test('import : en-têtes d\u2019un vrai tableur, colonnes choisies puis retenues
   await go(page, '#/contacts/import');
   await page.getByLabel('Fichier').setInputFiles({ name: 'excel.csv', mimeType: 'text/csv', buffer: Buffer.from(excel) });
   await page.getByRole('button', { name: 'Vérifier le fichier' }).click();
-  await page.getByText('Aperçu : 1 créé(s)').waitFor();
+  await page.getByRole('list', { name: 'Ce que fera l\u2019import' }).getByText('1 créé', { exact: true }).waitFor();
   expect(await page.getByLabel('Contenu de la colonne 4').inputValue() === 'phone', '« N° Portable » is the phone');
   expect(await page.getByLabel('Contenu de la colonne 3').inputValue() === '', 'the landline is left out');
   // headers nobody could guess: the person says which column is which
@@ -194,15 +73,15 @@ test('import : en-têtes d\u2019un vrai tableur, colonnes choisies puis retenues
   await page.getByLabel('Contenu de la colonne 1').selectOption('last_name');
   await page.getByLabel('Contenu de la colonne 2').selectOption('first_name');
   await page.getByLabel('Contenu de la colonne 4').selectOption('ignore');
-  await page.getByText('Aperçu : 1 créé(s)').waitFor();
+  await page.getByRole('list', { name: 'Ce que fera l\u2019import' }).getByText('1 créé', { exact: true }).waitFor();
   await page.getByRole('button', { name: 'Importer les lignes acceptées' }).click();
-  await page.getByText('Importé : 1 créé(s)').waitFor();
+  await page.getByRole('list', { name: 'Ce qu\u2019a fait l\u2019import' }).getByText('1 créé', { exact: true }).waitFor();
   // the next file with the same headers: the choice was remembered
   const next = 'Famille;Qui;Contact SMS;Ville\nRoux;Marc;06 12 34 57 03;Liévin\n';
   await go(page, '#/contacts/import');
   await page.getByLabel('Fichier').setInputFiles({ name: 'next.csv', mimeType: 'text/csv', buffer: Buffer.from(next) });
   await page.getByRole('button', { name: 'Vérifier le fichier' }).click();
-  await page.getByText('Aperçu : 1 créé(s)').waitFor();
+  await page.getByRole('list', { name: 'Ce que fera l\u2019import' }).getByText('1 créé', { exact: true }).waitFor();
   expect(await page.getByLabel('Contenu de la colonne 3').inputValue() === 'phone', 'the phone column was remembered');
   expect(await page.getByText('choisie la dernière fois').count() === 4, 'each remembered column says so');
   return page;
@@ -295,7 +174,7 @@ test('invitation avec {prenom}, compteur, programmation, SMS au modem', async ()
   await page.getByRole('button', { name: 'Aperçu', exact: true }).click();
   await page.locator('#preview').getByText('Bonjour Awa, atelier informatique jeudi. Répondez OUI ou NON. Fete !').waitFor();
   /* Awa's daughter, whose number receives the SMS, gets it too: 3 people, 4 numbers */
-  await page.locator('#preview').getByText(/3 destinataire\(s\) \(4 numéros : des proches reçoivent aussi\)/).waitFor();
+  await page.locator('#preview').getByText(/3 destinataires \(4 numéros : des proches reçoivent aussi\)/).waitFor();
   await page.locator('#counter').getByText(/ caractères · 1 SMS · reste \d+/).waitFor();
   await page.getByLabel('Envoi').selectOption('now');
   await axe(page, 'campagne');
@@ -399,10 +278,10 @@ test('séance : liste d\u2019attente, sans réponse et Relancer', async () => {
   await axe(page, 'séance avec liste d\u2019attente');
   /* the one without an answer, and Relancer: the preview first, then the SMS */
   const silent = page.locator('#unanswered');
-  await silent.getByText('Test · +33612345602').waitFor();
+  await silent.getByText('Test · 06 12 34 56 02').waitFor();
   expect(await silent.getByText('Awa').count() === 0, 'Awa answered: not in the list');
   await silent.getByRole('button', { name: 'Relancer' }).click();
-  await page.locator('#chase').getByText('1 personne(s) relancée(s) · 1 SMS au total').waitFor();
+  await page.locator('#chase').getByText('1 personne relancée · 1 SMS au total').waitFor();
   await page.locator('#chase').getByText(/, venez-vous à Couture le .* \? Répondez OUI ou NON\./).waitFor();
   await axe(page, 'relance, aperçu');
   await page.screenshot({ path: join(SHOTS, 'relance-apercu.png'), fullPage: true });
@@ -585,7 +464,7 @@ test('en anglais : chaque page, ses boutons et ses messages', async () => {
   await page.getByLabel('Text', { exact: true }).fill('Bonjour, fête !');
   await page.locator('#counter').getByText(/^15 characters · 1 SMS · 55 left in the last SMS · the character “ê” forces/).waitFor();
   await page.getByRole('button', { name: 'Use the version without accents' }).click();
-  await page.locator('#preview').getByText(/^3 recipient\(s\)/).waitFor();
+  await page.locator('#preview').getByText(/^3 recipients/).waitFor();
   await go(page, '#/campagnes/1');
   await page.getByText(/^Status: done · /).waitFor();
   await go(page, '#/tableau');
@@ -717,7 +596,8 @@ test('paramètres : le nom du centre et les heures changés depuis le panneau', 
   await page.getByLabel('De', { exact: true }).fill('20:00');
   await page.getByLabel('À', { exact: true }).fill('08:00');
   await page.getByRole('button', { name: 'Enregistrer les réglages' }).click();
-  await page.getByText("Heures d'envoi : écrivez le début et la fin").waitFor();
+  await page.getByText('Les heures d\u2019envoi sont à l\u2019envers : de 20:00 à 08:00').waitFor();
+  expect(await page.getByLabel('De', { exact: true }).getAttribute('aria-invalid') === 'true', 'the field at fault is marked');
   await page.getByLabel('De', { exact: true }).fill('09:00');
   await page.getByLabel('À', { exact: true }).fill('18:30');
   await page.getByLabel('Nom du centre (il signe chaque SMS)').fill('Maison des Tilleuls <b>');
@@ -914,11 +794,9 @@ test('HTTPS avec le certificat de la configuration ; cookie Secure', async () =>
   writeFileSync(tconf, `[centre]\nname = Centre social Jacques Brel\nphone = 03 21 00 00 00\n` +
     `[database]\npath = ${join(tdir, 'rappel.db')}\n[http]\nlisten = 127.0.0.1:${tport}\n` +
     `tls_cert = ${cert}\ntls_key = ${key}\n`);
-  const ctl = execFile(RAPPELCTL, ['-c', tconf, 'user', 'add', ADMIN[0], '--role', 'admin']);
-  ctl.stdin.end(`${ADMIN[1]}\n${ADMIN[1]}\n`);
-  await new Promise((r) => ctl.on('exit', r));
+  await ctlRun(['user', 'add', ADMIN[0], '--role', 'admin'], `${ADMIN[1]}\n${ADMIN[1]}\n`, tconf);
   const tls = spawn(RAPPELD, ['-c', tconf], { stdio: ['ignore', 'ignore', 'pipe'] });
-  tls.stderr.on('data', (d) => { daemonLog += d; });
+  tls.stderr.on('data', logDaemon);
   try {
     const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1366, height: 768 } });
     const page = await context.newPage();
@@ -1225,34 +1103,3 @@ test('les familles simulées : refusées avec un vrai modem', async () => {
   expect(await page.getByText('Simuler une réponse').count() === 0, 'no button with a real modem');
   return null;
 });
-
-/* ---- runner ----------------------------------------------------------- */
-
-let passed = 0, failed = 0;
-mkdirSync(SHOTS, { recursive: true });
-try {
-  await start();
-  for (const t of tests) {
-    const slug = t.name.normalize('NFD').replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').toLowerCase();
-    try {
-      const page = await Promise.race([t.fn(), sleep(90000).then(() => { throw new Error('timeout'); })]);
-      if (page) await page.screenshot({ path: join(SHOTS, slug + '.png'), fullPage: true });
-      passed++;
-      console.log('ok - ' + t.name);
-    } catch (e) {
-      failed++;
-      console.log('not ok - ' + t.name + ': ' + e.message);
-      if (state.admin) await state.admin.screenshot({ path: join(SHOTS, slug + '-failed.png'), fullPage: true }).catch(() => {});
-    }
-  }
-  if (pageErrors.length) { failed++; console.log('not ok - script errors in the page: ' + pageErrors.join('; ')); }
-  if (cspErrors.length) { failed++; console.log('not ok - Content-Security-Policy violations: ' + cspErrors.join('; ')); }
-} catch (e) {
-  failed++;
-  console.log('not ok - set-up: ' + e.message);
-} finally {
-  await stop().catch(() => {});
-}
-if (failed) console.log(daemonLog.split('\n').slice(-40).join('\n'));
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);

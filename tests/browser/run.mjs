@@ -1,0 +1,15 @@
+// Runs the panel's browser tests: panel.test.mjs first, then every other
+// *.test.mjs in this folder by name, against one rappeld (harness.mjs).
+//
+//   node tests/browser/run.mjs
+//
+// Prints "N passed, N failed" and exits 1 when a test failed.
+import { readdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runAll } from './harness.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const files = readdirSync(here).filter((f) => f.endsWith('.test.mjs') && f !== 'panel.test.mjs').sort();
+for (const f of ['panel.test.mjs', ...files]) await import('./' + f);
+await runAll();
