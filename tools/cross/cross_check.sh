@@ -19,7 +19,7 @@
 #          Chromium in the tree) and the slow suite, the programs under
 #          qemu-user (tools/cross/ARCH.ini, tests/meson.build), timeouts
 #          times CROSS_TIMEOUT_MULTIPLIER (default 3); CROSS_TESTS names
-#          some tests only (meson test's names, e.g. "recur modem");
+#          some tests only (meson test's names, e.g. "recur modem-1");
 #   deb    tests/package_test.sh with PACKAGE_ARCH=ARCH: dpkg-buildpackage
 #          -a ARCH, the unpacked rappeld run under qemu-user with its
 #          simulated modem, one SMS sent; the .deb left in build-ARCH.
