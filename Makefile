@@ -23,8 +23,8 @@ FUZZ_SMOKE_SECONDS ?= 30
 FUZZ_JOBS ?= 2
 FUZZ_TARGETS = config csv template phone intent json pdu
 
-.PHONY: all deps build demo check package-test chaos bench screenshots clean fuzz \
-	fuzz-build fuzz-smoke
+.PHONY: all deps build demo check package-test cross-check chaos bench screenshots clean \
+	fuzz fuzz-build fuzz-smoke
 
 all: build
 
@@ -82,6 +82,21 @@ fuzz-smoke: fuzz-build
 package-test: deps
 	sh tests/package_test.sh
 
+# Another processor, on this amd64 machine (README, "Other processors"):
+# ARCH=arm64 or armhf.  In a Debian 12 tree of amd64 + ARCH made as root
+# with mmdebstrap in CROSS_ROOT/ARCH (not the machine's own packages:
+# libgammu-dev for ARCH cannot be installed beside the amd64 one), build
+# build-ARCH with the cross compiler, run every test but the browser's
+# and the slow ones under qemu-user, build ARCH's .deb with
+# dpkg-buildpackage -a ARCH (left in build-ARCH) and run it unpacked.
+# CROSS_STEPS picks some of deps build test deb; CROSS_TESTS some tests.
+ARCH ?= arm64
+CROSS_STEPS ?=
+CROSS_TESTS ?=
+
+cross-check:
+	CROSS_TESTS="$(CROSS_TESTS)" sh tools/cross/cross_check.sh $(ARCH) $(CROSS_STEPS)
+
 # The long chaos runs: 50 SIGKILLs during a 1,000-message campaign with
 # replies flowing in (make check runs 20), and 20 USB unplug/replug
 # cycles during one batch (make check runs 1).
@@ -117,4 +132,4 @@ screenshots: build tests/browser/node_modules/.package-lock.json
 	node tools/guide_screenshots.mjs $(BUILD) docs/images
 
 clean:
-	rm -rf $(BUILD) $(TEST_BUILD) $(FUZZ_BUILD)
+	rm -rf $(BUILD) $(TEST_BUILD) $(FUZZ_BUILD) build-arm64 build-armhf

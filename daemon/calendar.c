@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "events.h"
 #include "log.h"
@@ -181,11 +182,28 @@ calendar_link_check(struct db *db, int64_t event_id, const char *secret)
 	return ok;
 }
 
-/* t (Unix seconds) as a UTC date-time of libical. */
+/*
+ * t (Unix seconds) as a UTC date-time of libical, field by field: libical's
+ * icaltime_from_timet_with_zone() takes a time_t, 32 bits in Debian 12's
+ * armhf library but 64 in rappel's build there (meson.build).
+ */
 static struct icaltimetype
 calendar_time(int64_t t)
 {
-	return icaltime_from_timet_with_zone((time_t)t, 0, icaltimezone_get_utc_timezone());
+	struct icaltimetype it = icaltime_null_time();
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	it.year = tm.tm_year + 1900;
+	it.month = tm.tm_mon + 1;
+	it.day = tm.tm_mday;
+	it.hour = tm.tm_hour;
+	it.minute = tm.tm_min;
+	it.second = tm.tm_sec;
+	it.is_date = 0;
+	it.zone = icaltimezone_get_utc_timezone();
+	return it;
 }
 
 /* One VEVENT per session of e in [from, to) added to cal; 0 or -1. */

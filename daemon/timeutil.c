@@ -8,6 +8,9 @@
 #include <string.h>
 #include <time.h>
 
+/* Times are int64_t everywhere; the C library's must hold them (meson.build). */
+_Static_assert(sizeof(time_t) >= sizeof(int64_t), "a 64-bit time_t is needed: _TIME_BITS=64");
+
 void
 time_set_zone(const char *name)
 {

@@ -269,6 +269,45 @@ START_TEST(recur_test_keys)
 }
 END_TEST
 
+/*
+ * After 19 January 2038, where a 32-bit time_t ends (armhf: make
+ * cross-check ARCH=armhf): an atelier series of 2037-2038 and its
+ * reminders keep their dates and local times.
+ */
+START_TEST(recur_test_after_2038)
+{
+	int64_t out[8], t;
+	int n;
+
+	t = rt("2040-03-01T14:00:00+01:00");
+	ck_assert_int_eq(t, 2214219600);
+	ck_assert_str_eq(riso(t), "2040-03-01T14:00:00+01:00");
+	ck_assert_int_eq(recur_key(t), 204003011400);
+	ck_assert_int_eq(recur_key_time(204003011400), t);
+	/* weekly on Tuesdays across 19 January 2038, 03:14:07 UTC */
+	n = recur_expand("FREQ=WEEKLY;BYDAY=TU;COUNT=4", rt("2038-01-12T10:00:00+01:00"),
+	    rt("2038-01-01T00:00:00+01:00"), rt("2039-01-01T00:00:00+01:00"), out, 8);
+#ifdef RAPPEL_LIBS_TIME_T_32
+	/* a libical built with a 32-bit time_t (Debian 12 armhf) stops at 2037:
+	 * the rule is refused, never expanded to wrong dates */
+	ck_assert_int_eq(n, -1);
+	ck_assert_int_eq(recur_next("FREQ=WEEKLY;BYDAY=TU;COUNT=4",
+	    rt("2038-01-12T10:00:00+01:00"), rt("2038-01-13T00:00:00+01:00")), -1);
+#else
+	ck_assert_int_eq(n, 4);
+	ck_assert_str_eq(riso(out[1]), "2038-01-19T10:00:00+01:00");
+	ck_assert_str_eq(riso(out[3]), "2038-02-02T10:00:00+01:00");
+	ck_assert_str_eq(riso(recur_next("FREQ=WEEKLY;BYDAY=TU;COUNT=4",
+	    rt("2038-01-12T10:00:00+01:00"), out[1] + 1)), "2038-01-26T10:00:00+01:00");
+#endif
+	/* the day before at 18:00, and summer time in 2040 */
+	ck_assert_str_eq(riso(recur_test_apply("-1d@18:00", "2040-03-01T14:00:00+01:00")),
+	    "2040-02-29T18:00:00+01:00");
+	ck_assert_str_eq(riso(recur_test_apply("-7d@10:00", "2040-04-01T10:00:00+02:00")),
+	    "2040-03-25T10:00:00+02:00");
+}
+END_TEST
+
 static Suite *
 recur_suite(void)
 {
@@ -287,6 +326,7 @@ recur_suite(void)
 	tcase_add_test(tc, recur_test_dst_edges);
 	tcase_add_test(tc, recur_test_bad_offsets);
 	tcase_add_test(tc, recur_test_keys);
+	tcase_add_test(tc, recur_test_after_2038);
 	suite_add_tcase(s, tc);
 	return s;
 }

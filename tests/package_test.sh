@@ -2,18 +2,24 @@
 # package_test — the Debian package, built and used for real.
 #
 #   sh tests/package_test.sh            (make package-test; .ci/run calls it)
+#   PACKAGE_ARCH=arm64 PACKAGE_OUT=build-arm64 sh tests/package_test.sh
+#                                       (make cross-check ARCH=arm64, armhf)
 #
 # 1. dpkg-buildpackage -us -uc -b builds the .deb from a clean copy of the
-#    tree (the files git knows, or would add);
+#    tree (the files git knows, or would add); with PACKAGE_ARCH, for that
+#    processor (dpkg-buildpackage -a, the build dependencies as NAME:ARCH),
+#    and the .deb is copied into PACKAGE_OUT;
 # 2. the .deb holds the programs, the unit, the sysusers and tmpfiles
 #    snippets and the example configuration;
 # 3. unpacked into a clean directory tree (dpkg -x), its rappeld starts on
 #    a fresh database with the built-in simulated modem (the package's
 #    rappel-modemsim, named by RAPPEL_MODEMSIM there), answers /healthz,
 #    reports the modem ready in GET /api/v1/status (its rappelctl made the
-#    account and the token), runs the simulator as its child process, and
-#    stops cleanly;
-# 4. as root, when no rappel package is installed yet (CI), it is installed
+#    account and the token), runs the simulator as its child process, sends
+#    an SMS queued with POST /api/v1/messages through it, and stops
+#    cleanly; for another processor, its programs run under qemu-user;
+# 4. as root, when no rappel package is installed yet (CI) and the package
+#    is for this processor, it is installed
 #    with dpkg -i: the rappel user in dialout, /etc/rappel/rappel.conf
 #    0640 root:rappel, /var/lib/rappel owned by rappel with the database
 #    migrated; "sudo rappelctl" leaves it usable by rappel; the installed
@@ -31,6 +37,16 @@ cleanup() {
 	rm -rf "$work"
 }
 trap cleanup EXIT
+
+# For another processor (PACKAGE_ARCH), its programs run under qemu-user.
+native=$(dpkg --print-architecture)
+arch=${PACKAGE_ARCH:-$native}
+case $arch in
+"$native") qemu= ;;
+arm64) qemu='qemu-aarch64' ;;
+armhf) qemu='qemu-arm' ;;
+*) echo "package: PACKAGE_ARCH=$arch: arm64 or armhf" >&2; exit 2 ;;
+esac
 
 check() {	# check DESCRIPTION COMMAND...
 	desc=$1
@@ -50,28 +66,42 @@ finish() {
 	exit $?
 }
 
-# serve WHAT RAPPELD: RAPPELD on $work/rappel.conf (the simulated modem)
-# answers, has its modem ready, runs the simulator as its child, stops.
-serve() {
-	what=$1
-	"$2" -c "$work/rappel.conf" 2>>"$work/rappeld.log" &
-	daemon=$!
+# api_has PATH PATTERN: GET PATH with the token answers text matching PATTERN.
+api_has() {
+	curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$port$1" | grep -q "$2"
+}
+
+# eventually COMMAND...: COMMAND succeeds within 30 s (tried every 0.2 s).
+eventually() {
 	i=0
-	until curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 || [ "$i" -ge 100 ]; do
-		i=$((i + 1))
-		sleep 0.1
-	done
-	check "$what answers /healthz" curl -sf "http://127.0.0.1:$port/healthz" -o /dev/null
-	i=0
-	until curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/status" |
-		grep -q '"state": *"ready"' || [ "$i" -ge 150 ]; do
+	until "$@" >/dev/null 2>&1 || [ "$i" -ge 150 ]; do
 		i=$((i + 1))
 		sleep 0.2
 	done
-	check "$what: its simulated modem is ready in /api/v1/status" sh -c \
-		"curl -sf -H 'Authorization: Bearer $token' http://127.0.0.1:$port/api/v1/status | grep -q '\"state\": *\"ready\"'"
-	check "$what: the simulator is its own child process" sh -c \
-		"pgrep -P $daemon -x rappel-modemsim >/dev/null"
+	"$@"
+}
+
+# serve WHAT RAPPELD: RAPPELD on $work/rappel.conf (the simulated modem)
+# answers, has its modem ready, runs the simulator as its child, sends an
+# SMS through it, stops.
+serve() {
+	what=$1
+	$qemu "$2" -c "$work/rappel.conf" 2>>"$work/rappeld.log" &
+	daemon=$!
+	check "$what answers /healthz" eventually curl -sf "http://127.0.0.1:$port/healthz" -o /dev/null
+	check "$what: its simulated modem is ready in /api/v1/status" \
+		eventually api_has /api/v1/status '"state": *"ready"'
+	# under qemu-user its name is qemu's: its command line names it
+	sim=$(pgrep -P "$daemon" -f rappel-modemsim | head -1)
+	check "$what: the simulator is its own child process" test -n "$sim"
+	simlog=$(tr '\0' '\n' <"/proc/${sim:-0}/cmdline" 2>/dev/null | sed -n '/^--log$/{n;p;}')
+	sent=$(curl -sf -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+		-d '{"to":"06 12 34 56 78","body":"Rappel : atelier cuisine jeudi 14h."}' \
+		"http://127.0.0.1:$port/api/v1/messages" | sed -n 's/.*"id": *\([0-9]*\).*/\1/p')
+	check "$what queues an SMS with POST /api/v1/messages" test -n "$sent"
+	check "$what: the SMS is sent" eventually api_has "/api/v1/messages/$sent" '"status": *"sent"'
+	check "$what: the simulated network received it" \
+		grep -q '"text":"Rappel : atelier cuisine jeudi 14h\.' "${simlog:-/nonexistent}"
 	kill "$daemon"
 	wait "$daemon" 2>/dev/null && stopped=0 || stopped=$?
 	daemon=
@@ -88,15 +118,20 @@ else
 	(cd "$src" && tar -cf - --exclude='./build*' --exclude=node_modules .) |
 		tar -xf - -C "$work/src"
 fi
-echo "package: dpkg-buildpackage -us -uc -b (log in $work/build.log)"
-if ! (cd "$work/src" && dpkg-buildpackage -us -uc -b -j2) >"$work/build.log" 2>&1; then
+echo "package: dpkg-buildpackage -a $arch -us -uc -b (log in $work/build.log)"
+if ! (cd "$work/src" && dpkg-buildpackage -a "$arch" -us -uc -b -j2) >"$work/build.log" 2>&1; then
 	tail -40 "$work/build.log"
 	check "dpkg-buildpackage builds the package" false
 	finish
 fi
-arch=$(dpkg --print-architecture)
 deb=$(ls "$work"/rappel_*_"$arch".deb)
 check "dpkg-buildpackage builds $(basename "$deb")" test -s "$deb"
+check "$(basename "$deb") is for $arch" test "$(dpkg-deb -f "$deb" Architecture)" = "$arch"
+if [ -n "${PACKAGE_OUT:-}" ]; then
+	cp "$work"/rappel_*_"$arch".deb "$work"/rappel_*_"$arch".buildinfo \
+		"$work"/rappel_*_"$arch".changes "$PACKAGE_OUT"/
+	echo "package: $(basename "$deb") and its .buildinfo, .changes copied into $PACKAGE_OUT"
+fi
 
 # ---- 2. contents -----------------------------------------------------------
 dpkg-deb -c "$deb" | awk '{ print $6 }' > "$work/contents"
@@ -125,17 +160,30 @@ phone = 03 21 00 00 00
 path = $work/data/rappel.db
 [http]
 listen = 127.0.0.1:$port
+[sending]
+hours = 00:00-24:00
+days = mon,tue,wed,thu,fri,sat,sun
 [modem]
 device = simulator
 EOF
 printf 'paquet-mot-de-passe\npaquet-mot-de-passe\n' |
-	"$root/usr/bin/rappelctl" -c "$work/rappel.conf" user add directrice --role admin >/dev/null
-token=$("$root/usr/bin/rappelctl" -c "$work/rappel.conf" token create directrice | tail -1)
+	$qemu "$root/usr/bin/rappelctl" -c "$work/rappel.conf" user add directrice --role admin >/dev/null
+token=$($qemu "$root/usr/bin/rappelctl" -c "$work/rappel.conf" token create directrice | tail -1)
 export RAPPEL_MODEMSIM="$root/usr/libexec/rappel/rappel-modemsim"
+if [ -n "$qemu" ]; then
+	# rappeld, under qemu-user, cannot start another processor's program itself
+	printf '#!/bin/sh\nexec %s %s "$@"\n' "$qemu" "$RAPPEL_MODEMSIM" >"$work/rappel-modemsim"
+	chmod +x "$work/rappel-modemsim"
+	RAPPEL_MODEMSIM=$work/rappel-modemsim
+fi
 serve "rappeld from the package" "$root/usr/sbin/rappeld"
 unset RAPPEL_MODEMSIM
 
 # ---- 4. installed with dpkg (root, no rappel installed) --------------------
+if [ -n "$qemu" ]; then
+	echo "package: built for $arch: dpkg -i not tried"
+	finish
+fi
 if [ "$(id -u)" != 0 ] || dpkg-query -W -f='${Status}' rappel 2>/dev/null | grep -q installed; then
 	echo "package: not root, or a rappel package is installed here: dpkg -i not tried"
 	finish

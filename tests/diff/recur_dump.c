@@ -5,7 +5,9 @@
  * recur_key_time() as the API would.  Writes, for each, one line
  * "ID<TAB>START<TAB>S1,S2,..." with every session (at most MAX) as a
  * local ISO 8601 time with its offset, or "ID<TAB>ERROR" when the rule is
- * refused.
+ * refused.  First, where libical has a 32-bit time_t (Debian 12 armhf,
+ * meson.build), the line "#<TAB>libical-last-year<TAB>2037": it expands
+ * nothing later.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,6 +63,9 @@ main(void)
 {
 	char line[1024];
 
+#ifdef RAPPEL_LIBS_TIME_T_32
+	printf("#\tlibical-last-year\t2037\n");
+#endif
 	while (fgets(line, sizeof(line), stdin) != NULL)
 		recur_dump_line(line);
 	return 0;
