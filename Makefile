@@ -59,9 +59,11 @@ $(TEST_BUILD)/build.ninja:
 tests/browser/node_modules/.package-lock.json: tests/browser/package-lock.json
 	cd tests/browser && npm ci --no-audit --no-fund
 
+# Three tests at a time on two cores: the long ones mostly wait (the
+# simulated network, the browser), and start first (tests/meson.build).
 check: deps tests/browser/node_modules/.package-lock.json $(TEST_BUILD)/build.ninja
 	ninja -C $(TEST_BUILD)
-	meson test -C $(TEST_BUILD) --verbose --print-errorlogs --num-processes 2 --no-suite slow
+	meson test -C $(TEST_BUILD) --verbose --print-errorlogs --num-processes 3 --no-suite slow
 	$(MAKE) fuzz-smoke
 
 # The libFuzzer targets of tests/fuzz/, with clang (see README, "Fuzzing").
