@@ -184,8 +184,10 @@ if [ -n "$qemu" ]; then
 	echo "package: built for $arch: dpkg -i not tried"
 	finish
 fi
-if [ "$(id -u)" != 0 ] || dpkg-query -W -f='${Status}' rappel 2>/dev/null | grep -q installed; then
-	echo "package: not root, or a rappel package is installed here: dpkg -i not tried"
+# (nor over the data an earlier rappel left here, removed but not purged)
+if [ "$(id -u)" != 0 ] || dpkg-query -W -f='${Status}' rappel 2>/dev/null | grep -q installed ||
+    [ -e /var/lib/rappel ]; then
+	echo "package: not root, or rappel is installed here or left its data: dpkg -i not tried"
 	finish
 fi
 if ! dpkg -i "$deb" >"$work/install.log" 2>&1; then
