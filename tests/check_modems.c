@@ -163,6 +163,8 @@ wait_sent(json_int_t campaign, const json_int_t *ids, char modem_of[][16], int *
 		list = NULL;
 		e2e_sleep_ms(200);
 	}
+	if (list == NULL)
+		e2e_dump_log(&E);	/* which modem stopped, and why */
 	ck_assert_msg(list != NULL, "campaign %lld: %zu of %d sent", (long long)campaign, sent,
 	    NCONTACTS);
 	memset(per, 0, NMODEMS * sizeof(*per));
