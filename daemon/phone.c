@@ -358,10 +358,15 @@ phone_intl(struct phone_digits *pd, char *out, enum phone_kind *kind,
 		*kind = PHONE_MOBILE;
 		return 0;
 	}
-	if ((r = phone_range_find(cc, nsn, n)) != NULL)
+	/* a plan may have a range one digit beyond E.164 (Nigeria's 13-digit 800s) */
+	if (pd->n <= PHONE_DIGITS_MAX && (r = phone_range_find(cc, nsn, n)) != NULL)
 		return phone_write(cc, nsn, r, out, kind);
 	if (c->trunk && nsn[0] == '0' && (r = phone_range_find(cc, nsn + 1, n - 1)) != NULL)
 		return phone_write(cc, nsn + 1, r, out, kind);
+	if (pd->n > PHONE_DIGITS_MAX) {
+		*reason = PHONE_ERR_LONG;
+		return -1;
+	}
 	return phone_refuse(cc, nsn, n, reason);
 }
 

@@ -123,6 +123,14 @@ START_TEST(phone_test_foreign_length)
 	phone_test_bad("00 1234567890123456789012345678901234567890",
 	    "numéro trop long");
 	phone_test_bad("+0612345678", "indicatif de pays invalide");
+	/*
+	 * Nigeria's plan has 13-digit 700 and 800 numbers: with +234 that is
+	 * 16 digits, one more than E.164 allows (found by fuzz_phone: written
+	 * past the end of out).
+	 */
+	phone_test_bad("+234 7001234567890", "numéro trop long");
+	phone_test_bad("+234 8001234567890", "numéro trop long");
+	phone_test_ok("+234 8031234567", "+2348031234567", PHONE_MOBILE);
 }
 END_TEST
 
