@@ -22,15 +22,17 @@
  *  11. handler
  *
  * Connections: at most HTTP_CONNECTION_LIMIT, HTTP_PER_ADDRESS_LIMIT from
- * one address, each served by a thread of its own (http_pool.h); each has
- * deadlines (struct http_conn), enforced by a watchdog thread, for its
- * headers and for its whole request, however slowly the bytes trickle in.
+ * one address, all read and written by libmicrohttpd's thread, their
+ * handlers run by a few threads of their own (http_jobs.h); each has
+ * deadlines, for its headers and for its whole request, however slowly
+ * the bytes trickle in (http_watch.h).
  */
 #include "http.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <malloc.h>
+#include <stddef.h>
 #include <microhttpd.h>
 #include <netdb.h>
 #include <stdarg.h>
@@ -38,13 +40,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <pthread.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "http_names.h"
 #include "http_pool.h"
+#include "http_watch.h"
 #include "log.h"
 #include "timeutil.h"
 
@@ -54,23 +55,23 @@
 #define HTTP_HEADERS_S 10		/* a request's headers, from its first byte */
 #define HTTP_REQUEST_S 60		/* a request's body and answer, after its headers */
 #define HTTP_UPLOAD_S 300		/* the same for a CSV import (8 MiB) */
-#define HTTP_MEMORY_LIMIT (32 * 1024)	/* per connection: its headers must fit */
-
+#define HTTP_MEMORY_LIMIT (16 * 1024)	/* per connection: its headers must fit */
 /*
- * A connection and its deadline (CLOCK_MONOTONIC, ms).  Created when it
- * opens (http_on_connection()), moved when its headers arrive and when a
- * request ends, freed when it closes; listed in http_server.conns.  The
- * watchdog shuts down the socket of one past its deadline; libmicrohttpd
- * then closes it.  The socket stays open until the record is unlinked
- * (libmicrohttpd notifies the close before closing), so under the lock
- * the fd is always this connection's.
+ * Threads: libmicrohttpd's, which read and write every connection (one
+ * is enough for fifty clients of the panel, and costs least), and those
+ * that run the handlers (http_jobs.h): the routes marked HTTP_LONG
+ * (imports, exports) on the long ones, the other GET and HEAD on the
+ * readers, the rest on the writers.  Three exports hold up no page, nor
+ * writes waiting for an import's COMMIT.
  */
-struct http_conn {
-	struct http_conn *prev, *next;
-	int fd;
-	int64_t deadline;
-	bool shut;		/* shut down by the watchdog */
-};
+#define HTTP_WORKERS 1
+#define HTTP_READERS 3
+#define HTTP_WRITERS 2
+#define HTTP_LONGS 2
+
+/* a database connection for each thread that may hold one at once */
+_Static_assert(HTTP_WORKERS + HTTP_READERS + HTTP_WRITERS + HTTP_LONGS <= HTTP_POOL_MAX,
+    "the HTTP threads would wait for a database connection");
 
 struct http_server {
 	struct MHD_Daemon *mhd;
@@ -79,74 +80,21 @@ struct http_server {
 	char *tls_cert;
 	char *tls_key;
 	struct http_pool *pool;		/* the requests' database connections */
+	struct http_jobs *longs;	/* the threads that run the handlers of HTTP_LONG */
+	struct http_jobs *readers;	/* of the other GET, HEAD */
+	struct http_jobs *writers;	/* of the other methods */
+	struct http_watch *watch;	/* the connections' deadlines */
 	char hostname[256];		/* this machine's name, for the Host check */
-	pthread_mutex_t lock;		/* conns, open, stopping */
-	unsigned open;			/* connections */
-	pthread_cond_t wake;
-	struct http_conn *conns;
-	bool stopping;
-	bool watchdog_started;
-	pthread_t watchdog;
 };
 
-static int64_t
-http_monotonic_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void
-http_conn_deadline(struct http_server *srv, struct http_conn *c, int seconds)
-{
-	if (c == NULL)
-		return;
-	pthread_mutex_lock(&srv->lock);
-	c->deadline = http_monotonic_ms() + (int64_t)seconds * 1000;
-	pthread_mutex_unlock(&srv->lock);
-}
-
 /* The record of req's connection (NULL if it has none). */
-static struct http_conn *
+static struct http_watch_conn *
 http_conn_of(struct MHD_Connection *conn)
 {
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn,
 	    MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 
 	return ci ? ci->socket_context : NULL;
-}
-
-/* Shuts down, once a second, the connections past their deadline. */
-static void *
-http_watchdog(void *arg)
-{
-	struct http_server *srv = arg;
-	struct http_conn *c;
-	struct timespec until;
-	int64_t now;
-	unsigned shut;
-
-	pthread_mutex_lock(&srv->lock);
-	while (!srv->stopping) {
-		now = http_monotonic_ms();
-		shut = 0;
-		for (c = srv->conns; c; c = c->next) {
-			if (c->shut || c->deadline > now)
-				continue;
-			shutdown(c->fd, SHUT_RDWR);
-			c->shut = true;
-			shut++;
-		}
-		if (shut)
-			log_warn("http: closed %u connection(s) past their deadline", shut);
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += 1;
-		pthread_cond_timedwait(&srv->wake, &srv->lock, &until);
-	}
-	pthread_mutex_unlock(&srv->lock);
-	return NULL;
 }
 
 /*
@@ -188,11 +136,16 @@ http_add_header(struct http_req *req, const char *name, const char *value)
 		fatal("http: out of memory");
 }
 
-/* Queues resp, which keeps its headers, and counts and logs the answer. */
+/*
+ * Queues resp (taken), which keeps its headers, and counts and logs the
+ * answer.  From a handler on a job thread, keeps it in req instead: it is
+ * queued by libmicrohttpd's thread once the connection is resumed
+ * (http_on_request()), the one thread that may.
+ */
 static int
 http_send(struct http_req *req, unsigned status, struct MHD_Response *resp)
 {
-	enum MHD_Result r = MHD_queue_response(req->conn, status, resp);
+	enum MHD_Result r = MHD_YES;
 
 	if (status >= 100 && status < 600)
 		http_counts[status / 100]++;
@@ -201,29 +154,37 @@ http_send(struct http_req *req, unsigned status, struct MHD_Response *resp)
 		log_err("http: %s %s status=%u", req->method, req->path, status);
 	else
 		log_debug("http: %s %s status=%u", req->method, req->path, status);
+	if (req->dispatched) {
+		req->status = status;
+		req->resp = resp;
+		return MHD_YES;
+	}
+	r = MHD_queue_response(req->conn, status, resp);
+	MHD_destroy_response(resp);
 	return r;
 }
 
 static int
 http_queue(struct http_req *req, unsigned status, struct MHD_Response *resp)
 {
-	int r, i;
+	int i;
 
 	if (resp == NULL)
 		fatal("http: cannot create a response");
 	http_header_security(resp, req->cacheable);
 	for (i = 0; i + 1 < req->nheaders; i += 2)
 		MHD_add_response_header(resp, req->headers[i], req->headers[i + 1]);
-	r = http_send(req, status, resp);
-	MHD_destroy_response(resp);
-	return r;
+	return http_send(req, status, resp);
 }
 
-/* http_send() with status 200, for the kept answer (under the pool's lock). */
+/* The kept answer, 200, in a response of its own (under the pool's lock). */
 static int
-http_send_kept(void *arg, struct MHD_Response *resp)
+http_send_kept(void *arg, struct http_kept *kept)
 {
-	return http_send(arg, 200, resp);
+	struct MHD_Response *resp = http_kept_response(kept);
+
+	MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
+	return http_queue(arg, 200, resp);
 }
 
 /*
@@ -259,17 +220,18 @@ int
 http_reply_keep(struct http_req *req, const char *key, const struct db_stamp *stamp,
     char *json, size_t len)
 {
-	struct MHD_Response *resp = MHD_create_response_from_buffer(len, json,
-	    MHD_RESPMEM_MUST_FREE);
-	int r;
-
-	if (resp == NULL)
-		fatal("http: cannot create a response");
-	MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
-	http_header_security(resp, false);
 	/* under a stamp that could not be read (own -1) it is kept but never served */
-	r = http_pool_keep(req->srv->pool, key, stamp->own, resp, http_send_kept, req);
+	int r = http_pool_keep(req->srv->pool, key, stamp->own, json, len, http_send_kept, req);
+
 	http_pool_build_end(req->srv->pool);
+	/*
+	 * What building it took goes back to the system now, not when the
+	 * last client leaves: the pages SQLite read (of no more use: the next
+	 * build follows a commit, which empties a WAL connection's cache
+	 * anyway) and the arena's free memory, a megabyte or two.
+	 */
+	sqlite3_db_release_memory(db_handle(req->db));
+	malloc_trim(0);
 	return r;
 }
 
@@ -641,6 +603,22 @@ http_dispatch(struct http_req *req)
 	return req->route->handler(req);
 }
 
+/*
+ * A request's handler, on a job thread (http_jobs.h), its connection
+ * suspended: its answer is kept in req (http_send()), then the connection
+ * resumed, and libmicrohttpd's thread queues it.  req is libmicrohttpd's
+ * again after the resume, and may be freed at once.
+ */
+static void
+http_job_run(struct http_job *job)
+{
+	struct http_req *req = (struct http_req *)((char *)job - offsetof(struct http_req, job));
+
+	(void)http_dispatch(req);	/* MHD_NO: no answer, the connection is closed */
+	http_db_give(req);	/* the answer is queued: it needs no database */
+	MHD_resume_connection(req->conn);
+}
+
 static enum MHD_Result
 http_on_request(void *cls, struct MHD_Connection *conn, const char *url,
     const char *method, const char *version, const char *upload_data,
@@ -665,7 +643,7 @@ http_on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		http_client_addr(req);
 		if (http_check_headers(req, &r) < 0)
 			return r == MHD_YES ? MHD_YES : MHD_NO;
-		http_conn_deadline(srv, http_conn_of(conn), req->route &&
+		http_watch_move(srv->watch, http_conn_of(conn), req->route &&
 		    (req->route->flags & HTTP_RAW_BODY) ? HTTP_UPLOAD_S : HTTP_REQUEST_S);
 		return MHD_YES;
 	}
@@ -683,12 +661,30 @@ http_on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
+	if (req->resp) {	/* resumed: the answer of its handler */
+		r = MHD_queue_response(conn, req->status, req->resp);
+		MHD_destroy_response(req->resp);
+		req->resp = NULL;
+		return r == MHD_YES ? MHD_YES : MHD_NO;
+	}
 	if (req->answered)
 		return MHD_YES;
+	if (req->dispatched)	/* resumed without an answer: its handler failed */
+		return MHD_NO;
 	req->now = srv->app->now();
-	r = http_dispatch(req);
-	http_db_give(req);	/* the answer is queued: it needs no database */
-	return r == MHD_YES ? MHD_YES : MHD_NO;
+	if (req->web) {		/* the panel's files, from memory */
+		r = http_dispatch(req);
+		return r == MHD_YES ? MHD_YES : MHD_NO;
+	}
+	/* the handler on a job thread; libmicrohttpd's goes on with the others */
+	req->dispatched = true;
+	req->job.run = http_job_run;
+	MHD_suspend_connection(conn);
+	if (!http_jobs_push(req->route->flags & HTTP_LONG ? srv->longs :
+	    strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0 ?
+	    srv->readers : srv->writers, &req->job))
+		http_job_run(&req->job);	/* stopping: here, as it comes */
+	return MHD_YES;
 }
 
 static void
@@ -700,11 +696,14 @@ http_on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 
 	(void)toe;
 	/* a kept-alive connection: its silence, then the next request's headers */
-	http_conn_deadline(cls, http_conn_of(conn), HTTP_TIMEOUT_S + HTTP_HEADERS_S);
+	http_watch_move(((struct http_server *)cls)->watch, http_conn_of(conn),
+	    HTTP_TIMEOUT_S + HTTP_HEADERS_S);
 	if (req == NULL)
 		return;
 	for (i = 0; i < req->nheaders; i++)
 		free(req->headers[i]);
+	if (req->resp)		/* an answer never queued */
+		MHD_destroy_response(req->resp);
 	json_decref(req->json);
 	buf_free(&req->body);
 	http_db_give(req);	/* none: a request ends with its handler */
@@ -729,43 +728,19 @@ http_on_connection(void *cls, struct MHD_Connection *conn, void **socket_ctx,
     enum MHD_ConnectionNotificationCode code)
 {
 	struct http_server *srv = cls;
-	struct http_conn *c = *socket_ctx;
 	const union MHD_ConnectionInfo *ci;
 	bool last;
 
 	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
-		pthread_mutex_lock(&srv->lock);
-		srv->open++;
-		pthread_mutex_unlock(&srv->lock);
 		ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
-		if (ci == NULL || (c = calloc(1, sizeof(*c))) == NULL)
-			return;	/* no deadline for it: the idle timeout still applies */
-		c->fd = ci->connect_fd;
-		c->deadline = http_monotonic_ms() + HTTP_HEADERS_S * 1000;
-		pthread_mutex_lock(&srv->lock);
-		c->next = srv->conns;
-		if (srv->conns)
-			srv->conns->prev = c;
-		srv->conns = c;
-		pthread_mutex_unlock(&srv->lock);
-		*socket_ctx = c;
+		*socket_ctx = http_watch_open(srv->watch, ci ? ci->connect_fd : -1,
+		    HTTP_HEADERS_S);
 		return;
 	}
 	if (code != MHD_CONNECTION_NOTIFY_CLOSED)
 		return;
-	pthread_mutex_lock(&srv->lock);
-	if (c) {
-		if (c->prev)
-			c->prev->next = c->next;
-		else
-			srv->conns = c->next;
-		if (c->next)
-			c->next->prev = c->prev;
-		free(c);
-		*socket_ctx = NULL;
-	}
-	last = srv->open > 0 && --srv->open == 0;
-	pthread_mutex_unlock(&srv->lock);
+	last = http_watch_close(srv->watch, *socket_ctx);
+	*socket_ctx = NULL;
 	if (last) {
 		http_pool_release_memory(srv->pool);
 		malloc_trim(0);
@@ -805,16 +780,16 @@ http_start(struct app *app, const struct config *cfg, const struct http_files *f
     char *err, size_t errlen)
 {
 	struct http_server *srv = calloc(1, sizeof(*srv));
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
-	    MHD_USE_POLL | MHD_USE_ERROR_LOG;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO |
+	    MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
+	int rc;
 
 	if (srv == NULL)
 		fatal("http: out of memory");
 	srv->app = app;
 	srv->files = files;
 	srv->pool = http_pool_new(cfg->db_path);
-	pthread_mutex_init(&srv->lock, NULL);
-	pthread_cond_init(&srv->wake, NULL);
+	srv->watch = http_watch_new();
 	if (gethostname(srv->hostname, sizeof(srv->hostname) - 1) < 0)
 		srv->hostname[0] = '\0';
 	if (cfg->http_addr.ss_family == AF_INET6)
@@ -826,6 +801,12 @@ http_start(struct app *app, const struct config *cfg, const struct http_files *f
 			goto fail;
 		flags |= MHD_USE_TLS;
 	}
+	if ((srv->readers = http_jobs_start(HTTP_READERS)) == NULL ||
+	    (srv->writers = http_jobs_start(HTTP_WRITERS)) == NULL ||
+	    (srv->longs = http_jobs_start(HTTP_LONGS)) == NULL) {
+		snprintf(err, errlen, "cannot start the HTTP threads: %s", strerror(errno));
+		goto fail;
+	}
 	srv->mhd = MHD_start_daemon(flags, 0, NULL, NULL,
 	    http_on_request, srv,
 	    MHD_OPTION_EXTERNAL_LOGGER, http_on_mhd_log, NULL,
@@ -836,6 +817,7 @@ http_start(struct app *app, const struct config *cfg, const struct http_files *f
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)HTTP_PER_ADDRESS_LIMIT,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_TIMEOUT_S,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_MEMORY_LIMIT,
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)HTTP_WORKERS,
 	    cfg->tls_cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, srv->tls_cert,
 	    MHD_OPTION_HTTPS_MEM_KEY, srv->tls_key,
 	    MHD_OPTION_END);
@@ -844,18 +826,18 @@ http_start(struct app *app, const struct config *cfg, const struct http_files *f
 		    cfg->http_listen);
 		goto fail;
 	}
-	if (pthread_create(&srv->watchdog, NULL, http_watchdog, srv) != 0) {
-		snprintf(err, errlen, "cannot start the connection watchdog: %s",
-		    strerror(errno));
+	if ((rc = http_watch_start(srv->watch)) != 0) {
+		snprintf(err, errlen, "cannot start the connection watchdog: %s", strerror(rc));
 		MHD_stop_daemon(srv->mhd);
 		goto fail;
 	}
-	srv->watchdog_started = true;
 	log_info("http: listening on %s%s", cfg->http_listen, cfg->tls_cert ? " (https)" : "");
 	return srv;
 fail:
-	pthread_cond_destroy(&srv->wake);
-	pthread_mutex_destroy(&srv->lock);
+	http_jobs_stop(srv->readers);
+	http_jobs_stop(srv->writers);
+	http_jobs_stop(srv->longs);
+	http_watch_free(srv->watch);
 	http_pool_free(srv->pool);
 	free(srv->tls_cert);
 	free(srv->tls_key);
@@ -868,16 +850,13 @@ http_stop(struct http_server *srv)
 {
 	if (srv == NULL)
 		return;
-	if (srv->watchdog_started) {
-		pthread_mutex_lock(&srv->lock);
-		srv->stopping = true;
-		pthread_cond_signal(&srv->wake);
-		pthread_mutex_unlock(&srv->lock);
-		pthread_join(srv->watchdog, NULL);
-	}
-	MHD_stop_daemon(srv->mhd);	/* notifies every close: conns ends empty */
-	pthread_cond_destroy(&srv->wake);
-	pthread_mutex_destroy(&srv->lock);
+	http_watch_stop(srv->watch);
+	/* the handlers running end, each resumes its connection */
+	http_jobs_stop(srv->readers);
+	http_jobs_stop(srv->writers);
+	http_jobs_stop(srv->longs);
+	MHD_stop_daemon(srv->mhd);	/* notifies every close: the watch ends empty */
+	http_watch_free(srv->watch);
 	http_pool_free(srv->pool);	/* every request has given its connection back */
 	free(srv->tls_cert);
 	free(srv->tls_key);

@@ -2,8 +2,8 @@
  * http — the libmicrohttpd server: reads requests (bodies capped per
  * route), authenticates them (session cookie + CSRF token, or bearer
  * token), routes them to the api_* handlers and writes JSON answers with
- * the security headers.  Each client connection has a thread of its own,
- * so handlers run at the same time, each on a database connection its
+ * the security headers.  Handlers run on a few threads of their own
+ * (http_jobs.h), beside libmicrohttpd's, each on a database connection its
  * request borrowed from the server's pool (req->db, http_pool.h): a long
  * import or export holds up nobody else.  What handlers share besides the
  * database is made for it: the configuration (app_config()), the
@@ -24,6 +24,7 @@
 #include "auth.h"
 #include "buf.h"
 #include "error.h"
+#include "http_jobs.h"
 
 #define HTTP_JSON_MAX (256 * 1024)		/* JSON bodies */
 #define HTTP_UPLOAD_MAX (8 * 1024 * 1024)	/* CSV imports */
@@ -31,6 +32,7 @@
 #define HTTP_SESSION_COOKIE "rappel_session"
 
 struct http_server;
+struct MHD_Response;
 struct http_req;
 struct http_conn_db;
 
@@ -65,6 +67,10 @@ struct http_req {
 	char session_token[AUTH_TOKEN_LEN + 1];
 	char csrf[AUTH_TOKEN_LEN + 1];	/* the session's CSRF token, for GET /session */
 	bool answered;
+	bool dispatched;		/* its handler ran, or runs, on a job thread */
+	struct MHD_Response *resp;	/* its answer, from there, until queued */
+	unsigned status;
+	struct http_job job;		/* http_jobs.h */
 	bool cacheable;			/* a panel file: revalidated, not "no-store" */
 	int nheaders;
 	char *headers[8];		/* name, value, name, value ... (owned) */
@@ -75,6 +81,7 @@ struct http_req {
 #define HTTP_RAW_BODY	0x02	/* body is not JSON (CSV): left in req->body */
 #define HTTP_ADMIN	0x04	/* admin role only */
 #define HTTP_STAFF	0x08	/* admin or referent (not animateur) */
+#define HTTP_LONG	0x10	/* may take seconds (an import, an export): run apart */
 
 struct http_route {
 	const char *method;

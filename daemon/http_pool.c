@@ -5,6 +5,7 @@
 
 #include <microhttpd.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,7 +22,7 @@ struct http_pool {
 					   first look */
 	char *kept_key;
 	int64_t kept_gen;
-	struct MHD_Response *kept;
+	struct http_kept *kept;
 	pthread_mutex_t build;		/* held by the one building an answer to keep */
 };
 
@@ -98,9 +99,39 @@ http_pool_stamp(struct http_pool *pool)
 	return gen;
 }
 
+struct http_kept {
+	char *data;
+	size_t len;
+	atomic_uint refs;	/* the pool's, and one per response */
+};
+
+static void
+http_kept_unref(void *arg)
+{
+	struct http_kept *k = arg;
+
+	if (k && atomic_fetch_sub(&k->refs, 1) == 1) {
+		free(k->data);
+		free(k);
+	}
+}
+
+struct MHD_Response *
+http_kept_response(struct http_kept *k)
+{
+	struct MHD_Response *resp;
+
+	atomic_fetch_add(&k->refs, 1);
+	resp = MHD_create_response_from_buffer_with_free_callback_cls(k->len, k->data,
+	    http_kept_unref, k);
+	if (resp == NULL)
+		fatal("http: cannot create a response");
+	return resp;
+}
+
 int
 http_pool_kept(struct http_pool *pool, const char *key, int64_t gen,
-    int (*send)(void *arg, struct MHD_Response *resp), void *arg)
+    int (*send)(void *arg, struct http_kept *kept), void *arg)
 {
 	int r = -1;
 
@@ -126,8 +157,7 @@ http_pool_build_end(struct http_pool *pool)
 static void
 http_pool_drop_kept(struct http_pool *pool)
 {
-	if (pool->kept)
-		MHD_destroy_response(pool->kept);	/* freed once the last client has it */
+	http_kept_unref(pool->kept);	/* freed once the last client has it */
 	free(pool->kept_key);
 	pool->kept = NULL;
 	pool->kept_key = NULL;
@@ -135,20 +165,23 @@ http_pool_drop_kept(struct http_pool *pool)
 
 int
 http_pool_keep(struct http_pool *pool, const char *key, int64_t gen,
-    struct MHD_Response *resp, int (*send)(void *arg, struct MHD_Response *resp),
-    void *arg)
+    char *data, size_t len, int (*send)(void *arg, struct http_kept *kept), void *arg)
 {
+	struct http_kept *k = calloc(1, sizeof(*k));
 	char *copy = strdup(key);
 	int r;
 
-	if (copy == NULL)
+	if (k == NULL || copy == NULL)
 		fatal("http: out of memory");
+	k->data = data;
+	k->len = len;
+	atomic_init(&k->refs, 1);
 	pthread_mutex_lock(&pool->lock);
 	http_pool_drop_kept(pool);
-	pool->kept = resp;
+	pool->kept = k;
 	pool->kept_key = copy;
 	pool->kept_gen = gen;
-	r = send(arg, resp);
+	r = send(arg, k);
 	pthread_mutex_unlock(&pool->lock);
 	return r;
 }

@@ -2,9 +2,9 @@
  * http_pool — the HTTP server's database connections and its kept answer.
  * Private to http.c.
  *
- * libmicrohttpd runs a thread per client connection (http.c), so that a
- * long request (a CSV import of 120,000 lines, an export) holds up its
- * own client only.  A request borrows a database connection from this
+ * Handlers run on threads of their own (http_jobs.h), beside
+ * libmicrohttpd's, so that a long request (a CSV import of 120,000 lines,
+ * an export) holds up its own client only.  A request borrows a database connection from this
  * pool for the work that needs one (its credentials, then its handler)
  * and gives it back as soon as that is done, not while its body arrives
  * or its answer leaves.  A struct db is thus used by one thread at a time,
@@ -12,7 +12,8 @@
  * SQLITE_OPEN_NOMUTEX), with db_open()'s WAL, PRAGMAs and busy timeout.
  *
  * At most HTTP_POOL_MAX connections exist; a request finding none free
- * waits for one (writes waiting for an import's COMMIT may hold a few).  That bounds what fifty clients of the panel cost
+ * waits for one (http.c has no more threads that hold one than that, so
+ * none waits).  That bounds what fifty clients of the panel cost
  * (SQLite's page cache is per connection, and building the same big
  * answer on fifty connections at once costs fifty times its memory)
  * while an import or an export leaves the others to the panel.
@@ -33,7 +34,7 @@
 
 #include "db.h"
 
-#define HTTP_POOL_MAX 6		/* database connections of the HTTP threads */
+#define HTTP_POOL_MAX 8		/* database connections of the HTTP threads */
 /*
  * How long a request's write waits for another's write transaction (an
  * import of 120,000 lines holds one for 3 s here, more on a Raspberry
@@ -69,19 +70,27 @@ void http_pool_give(struct http_pool *pool, struct http_conn_db *c);
  */
 int64_t http_pool_stamp(struct http_pool *pool);
 /*
+ * A kept answer's body, shared by the responses that send it (each
+ * request has its own MHD_Response, made by http_kept_response()): freed
+ * when the pool has dropped it and the last of them is freed.
+ */
+struct http_kept;
+
+/*
  * When the answer kept is for key under generation gen, returns
- * send(arg, resp) called under the pool's lock (so that the answer cannot
- * be dropped before libmicrohttpd takes its reference); else -1.
+ * send(arg, kept) called under the pool's lock (so that it cannot be
+ * dropped before send has made its response); else -1.
  */
 int http_pool_kept(struct http_pool *pool, const char *key, int64_t gen,
-    int (*send)(void *arg, struct MHD_Response *resp), void *arg);
+    int (*send)(void *arg, struct http_kept *kept), void *arg);
 /*
- * Keeps resp (takes its reference) for key under gen in place of the last
- * one, and returns send(arg, resp) called under the lock.
+ * Keeps data (len bytes, malloc'd: taken) for key under gen in place of
+ * the last one, and returns send(arg, kept) called under the lock.
  */
 int http_pool_keep(struct http_pool *pool, const char *key, int64_t gen,
-    struct MHD_Response *resp, int (*send)(void *arg, struct MHD_Response *resp),
-    void *arg);
+    char *data, size_t len, int (*send)(void *arg, struct http_kept *kept), void *arg);
+/* A response of kept's body, which it holds until libmicrohttpd frees it. */
+struct MHD_Response *http_kept_response(struct http_kept *kept);
 
 /*
  * One builder of an answer to keep at a time: the others wait, then find

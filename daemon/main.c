@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -66,6 +67,22 @@ main_tick(uint64_t watchdog_usec)
 		ts.tv_nsec = (long)(watchdog_usec / 2 % 1000000 * 1000);
 	}
 	return ts;
+}
+
+/*
+ * glibc's malloc as a small daemon on a Pi wants it.  A block of 128 KiB
+ * or more (an answer of the panel: a contact list is a megabyte) is
+ * mapped for itself and given back when freed; left to itself, glibc
+ * raises that threshold to the largest block freed, and the next
+ * megabyte then stays in an arena once freed.  And two arenas for the
+ * dozen threads, not eight per core: each keeps memory its thread freed.
+ * (bench/RESULTS.md, "The panel under 50 clients".)
+ */
+static void
+main_malloc_tune(void)
+{
+	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+	mallopt(M_ARENA_MAX, 2);
 }
 
 /*
@@ -142,6 +159,7 @@ main(int argc, char **argv)
 	int opt, sig, lock, n;
 	int64_t daily_at;
 
+	main_malloc_tune();
 	while ((opt = getopt_long(argc, argv, "c:vh", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'c':

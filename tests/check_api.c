@@ -2054,6 +2054,43 @@ writer_busy(sqlite3 *db)
 }
 
 /*
+ * Starts the import of a CSV of n lines on a thread of its own (th), and
+ * returns once it is seen holding the write lock (db, opened here).
+ */
+static struct big_import *
+big_import_start(int n, pthread_t *th, sqlite3 **db)
+{
+	struct big_import *b = calloc(1, sizeof(*b));
+	struct buf csv = { 0 };
+	int i;
+
+	ck_assert_ptr_nonnull(b);
+	buf_printf(&csv, "Prénom;Nom;Téléphone\n");
+	for (i = 0; i < n; i++)
+		buf_printf(&csv, "Prénom%d;Grand Import %d;06 %02d %02d %02d %02d\n", i, i,
+		    40 + i / 1000000, i / 10000 % 100, i / 100 % 100, i % 100);
+	b->len = csv.len;
+	b->csv = buf_steal(&csv);
+	ck_assert_int_eq(sqlite3_open_v2(E.db, db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+	e2e_client_init(&b->c);
+	ck_assert_int_eq(e2e_login(&E, &b->c, E2E_ADMIN, E2E_ADMIN_PW), 200);
+	ck_assert_int_eq(pthread_create(th, NULL, big_import_run, b), 0);
+	while (!writer_busy(*db) && !atomic_load(&b->done))
+		e2e_sleep_ms(2);
+	ck_assert_msg(!atomic_load(&b->done), "the import ended before it was seen writing");
+	return b;
+}
+
+static void
+big_import_free(struct big_import *b)
+{
+	e2e_resp_free(&b->r);
+	e2e_client_free(&b->c);
+	free(b->csv);
+	free(b);
+}
+
+/*
  * While an import of 20,000 lines is in its transaction, the panel's other
  * requests are answered: the import's write lock is seen held before they
  * are sent and still held, the import still unanswered, once they have
@@ -2063,28 +2100,13 @@ writer_busy(sqlite3 *db)
  */
 START_TEST(test_import_blocks_nobody)
 {
-	struct big_import *b = calloc(1, sizeof(*b));
-	struct buf csv = { 0 };
+	struct big_import *b;
 	struct e2e_resp r;
 	pthread_t th;
 	sqlite3 *db;
 	json_t *j;
-	int i;
 
-	ck_assert_ptr_nonnull(b);
-	buf_printf(&csv, "Prénom;Nom;Téléphone\n");
-	for (i = 0; i < BIG_IMPORT_LINES; i++)
-		buf_printf(&csv, "Prénom%d;Grand Import %d;06 %02d %02d %02d %02d\n", i, i,
-		    40 + i / 1000000, i / 10000 % 100, i / 100 % 100, i % 100);
-	b->len = csv.len;
-	b->csv = buf_steal(&csv);
-	ck_assert_int_eq(sqlite3_open_v2(E.db, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
-	e2e_client_init(&b->c);
-	ck_assert_int_eq(e2e_login(&E, &b->c, E2E_ADMIN, E2E_ADMIN_PW), 200);
-	ck_assert_int_eq(pthread_create(&th, NULL, big_import_run, b), 0);
-	while (!writer_busy(db) && !atomic_load(&b->done))
-		e2e_sleep_ms(2);
-	ck_assert_msg(!atomic_load(&b->done), "the import ended before it was seen writing");
+	b = big_import_start(BIG_IMPORT_LINES, &th, &db);
 
 	ck_assert_int_eq(e2e_request(&E, &A, "GET", "/healthz", NULL, NULL, 0, &r), 200);
 	e2e_resp_free(&r);
@@ -2116,10 +2138,131 @@ START_TEST(test_import_blocks_nobody)
 		sqlite3_finalize(st);
 	}
 	sqlite3_close(db);
-	e2e_resp_free(&b->r);
-	e2e_client_free(&b->c);
-	free(b->csv);
-	free(b);
+	big_import_free(b);
+}
+END_TEST
+
+/*
+ * More writes than the server has threads for handlers, all waiting for
+ * an import's COMMIT, hold up no read: the panel's lists and pages are
+ * still answered while the import runs; the writes are made after it.
+ * Then more exports of the 60,000 contacts at once than it has threads
+ * for long requests: the pages are answered while they run.
+ */
+#define WAITING_WRITES 8
+#define LONG_EXPORTS 4
+
+struct waiting_write {
+	struct e2e_client c;
+	int i;
+	long status;
+	pthread_t th;
+};
+
+static void *
+waiting_write_run(void *arg)
+{
+	struct waiting_write *w = arg;
+	struct e2e_resp r;
+	char body[160];
+
+	snprintf(body, sizeof(body), "{\"first_name\":\"Attente%d\",\"last_name\":"
+	    "\"Ecriture\",\"phone\":\"06 39 98 00 %02d\"}", w->i, 40 + w->i);
+	w->status = e2e_call(&E, &w->c, "POST", "/api/v1/contacts", body, &r);
+	e2e_resp_free(&r);
+	return NULL;
+}
+
+/* An export of the contacts, on a thread of its own. */
+struct long_export {
+	struct e2e_client c;
+	long status;
+	atomic_int *done;
+	pthread_t th;
+};
+
+static void *
+long_export_run(void *arg)
+{
+	struct long_export *x = arg;
+
+	x->status = e2e_status(&E, &x->c, "GET", "/api/v1/contacts/export", NULL);
+	atomic_fetch_add(x->done, 1);
+	return NULL;
+}
+
+START_TEST(test_import_writes_hold_up_no_read)
+{
+	struct big_import *b;
+	struct waiting_write w[WAITING_WRITES];
+	struct long_export x[LONG_EXPORTS];
+	atomic_int exported;
+	struct e2e_resp r;
+	char token[512], *nl;
+	pthread_t th;
+	sqlite3 *db;
+	json_t *j;
+	int i;
+
+	ck_assert_int_eq(e2e_ctl(&E, NULL, token, sizeof(token), "token", "create", "admin",
+	    NULL), 0);
+	if ((nl = strchr(token, '\n')) != NULL)
+		*nl = '\0';
+	b = big_import_start(3 * BIG_IMPORT_LINES, &th, &db);
+
+	for (i = 0; i < WAITING_WRITES; i++) {
+		e2e_client_init(&w[i].c);
+		snprintf(w[i].c.bearer, sizeof(w[i].c.bearer), "%.100s", token);
+		w[i].i = i;
+		ck_assert_int_eq(pthread_create(&w[i].th, NULL, waiting_write_run, &w[i]), 0);
+	}
+	e2e_sleep_ms(300);	/* the writes have arrived, and wait */
+	ck_assert_int_eq(e2e_request(&E, &A, "GET", "/healthz", NULL, NULL, 0, &r), 200);
+	e2e_resp_free(&r);
+	j = e2e_get(&E, &A, "/api/v1/status");
+	ck_assert_ptr_nonnull(json_object_get(j, "queue"));
+	json_decref(j);
+	ck_assert_msg(writer_busy(db) && !atomic_load(&b->done),
+	    "the reads waited for the import");
+	j = e2e_get(&E, &A, "/api/v1/contacts?q=attente");
+	ck_assert_msg(json_array_size(j) == 0, "a write was made during the import");
+	json_decref(j);
+	ck_assert_msg(writer_busy(db) && !atomic_load(&b->done),
+	    "the list waited for the import");
+
+	ck_assert_int_eq(pthread_join(th, NULL), 0);
+	ck_assert_msg(b->status == 200, "import: %ld %s", b->status, b->r.body);
+	for (i = 0; i < WAITING_WRITES; i++) {
+		ck_assert_int_eq(pthread_join(w[i].th, NULL), 0);
+		ck_assert_int_eq(w[i].status, 201);
+		e2e_client_free(&w[i].c);
+	}
+	j = e2e_get(&E, &A, "/api/v1/contacts?q=attente");
+	ck_assert_int_eq(json_array_size(j), WAITING_WRITES);
+	json_decref(j);
+
+	/* more exports of those 60,000 contacts than threads for them: pages answered */
+	atomic_init(&exported, 0);
+	for (i = 0; i < LONG_EXPORTS; i++) {
+		e2e_client_init(&x[i].c);
+		snprintf(x[i].c.bearer, sizeof(x[i].c.bearer), "%.100s", token);
+		x[i].done = &exported;
+		ck_assert_int_eq(pthread_create(&x[i].th, NULL, long_export_run, &x[i]), 0);
+	}
+	e2e_sleep_ms(100);	/* they have arrived */
+	ck_assert_int_eq(e2e_request(&E, &A, "GET", "/healthz", NULL, NULL, 0, &r), 200);
+	e2e_resp_free(&r);
+	j = e2e_get(&E, &A, "/api/v1/status");
+	ck_assert_ptr_nonnull(json_object_get(j, "queue"));
+	json_decref(j);
+	ck_assert_msg(atomic_load(&exported) == 0, "the reads waited for the exports");
+	for (i = 0; i < LONG_EXPORTS; i++) {
+		ck_assert_int_eq(pthread_join(x[i].th, NULL), 0);
+		ck_assert_int_eq(x[i].status, 200);
+		e2e_client_free(&x[i].c);
+	}
+	sqlite3_close(db);
+	big_import_free(b);
 }
 END_TEST
 
@@ -3499,6 +3642,7 @@ api_suite(void)
 	tcase_add_test(tc, test_slowloris);
 	tc = tcase(s, "concurrency", true);
 	tcase_add_test(tc, test_import_blocks_nobody);
+	tcase_add_test(tc, test_import_writes_hold_up_no_read);
 	tc = tcase(s, "body deadline", true);
 	tcase_set_tags(tc, "slow");
 	tcase_set_timeout(tc, 120);

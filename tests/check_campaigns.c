@@ -86,6 +86,19 @@ iso_in(int seconds, char *out, size_t len)
 	strftime(out, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* The day in days (UTC) at 14:00 UTC: an afternoon in Paris, whatever the hour now. */
+static void
+iso_day_at_14(int days, char *out, size_t len)
+{
+	time_t t = time(NULL) + (time_t)days * 24 * 3600;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	tm.tm_hour = 14;
+	tm.tm_min = tm.tm_sec = 0;
+	strftime(out, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
 /* Waits until GET path answers an array of n items (10 s at most); returns the array. */
 static json_t *
 wait_for(const char *path, size_t n)
@@ -446,7 +459,8 @@ START_TEST(test_invitation_reminders)
 	struct e2e_resp r;
 	size_t i, reminders = 0;
 
-	iso_in(3 * 24 * 3600, start, sizeof(start));
+	/* an atelier at 00:05 would have no reminder at 09:00 the same day */
+	iso_day_at_14(3, start, sizeof(start));
 	iso_in(24 * 3600, at, sizeof(at));
 	snprintf(body, sizeof(body), "{\"title\":\"Couture\",\"place\":\"Salle 3\","
 	    "\"starts_at\":\"%s\",\"rrule\":\"FREQ=WEEKLY;COUNT=4\",\"group_ids\":[%lld]}", start,

@@ -75,7 +75,7 @@ test('rôles : un référent confie un atelier à un animateur (« Animé par »
   expect(chosen === ANIM[0], '« Animé par » kept: ' + chosen);
   const anim = await newPage(ANIM);
   await go(anim, '#/ateliers');
-  await anim.getByRole('link', { name: title }).waitFor();
+  await anim.getByRole('link', { name: title, exact: true }).waitFor();
   await admin.context().close();
   return done(anim, 'anime-par');
 });
