@@ -14,6 +14,9 @@
 #include "text.h"
 #include "timeutil.h"
 
+/* contacts.search for the names bound to ?1 and ?2 (sql/020) */
+#define CONTACTS_SEARCH "fold(?1 || ' ' || ?2) || char(10) || fold(?2 || ' ' || ?1)"
+
 static char *
 contacts_strdup(const char *s)
 {
@@ -144,12 +147,15 @@ contacts_find_by_number(struct db *db, const char *e164)
 static int
 contacts_write_row(struct db *db, struct contact *c, int64_t now, struct error *err)
 {
+	/* search: both orders of the names, folded (sql/020, CONTACTS_MATCHING) */
 	DB_SQL(sql_insert, "INSERT INTO contacts (first_name, last_name, "
 	    "language, consent_at, consent_source, opted_out_at, notes, created_at, "
-	    "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)");
+	    "updated_at, search) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, "
+	    CONTACTS_SEARCH ")");
 	DB_SQL(sql_update, "UPDATE contacts SET first_name = ?1, "
 	    "last_name = ?2, language = ?3, consent_at = ?4, consent_source = ?5, "
-	    "opted_out_at = ?6, notes = ?7, updated_at = ?8 WHERE id = ?9");
+	    "opted_out_at = ?6, notes = ?7, updated_at = ?8, search = " CONTACTS_SEARCH
+	    " WHERE id = ?9");
 	sqlite3_stmt *st = db_stmt(db, c->id ? sql_update : sql_insert);
 
 	if (st == NULL)
@@ -527,14 +533,13 @@ contacts_invited_by(struct db *db, int64_t contact_id, int64_t owner_id)
  * group id or 0, ?4 an atelier owner or 0.
  */
 #define CONTACTS_MATCHING "FROM contacts c WHERE " \
-	"(?1 IS NULL OR fold(c.first_name || ' ' || c.last_name) LIKE ?1 ESCAPE '\\' " \
-	" OR fold(c.last_name || ' ' || c.first_name) LIKE ?1 ESCAPE '\\' " \
+	"(?1 IS NULL OR c.search LIKE ?1 ESCAPE '\\' " \
 	" OR (?2 IS NOT NULL AND EXISTS (SELECT 1 FROM contact_phones p " \
 	"     WHERE p.contact_id = c.id AND p.number LIKE ?2 ESCAPE '\\'))) " \
 	"AND (?3 = 0 OR EXISTS (SELECT 1 FROM group_members g " \
 	"     WHERE g.contact_id = c.id AND g.group_id = ?3)) " \
 	"AND (?4 = 0 OR c.id IN (" CONTACTS_INVITED_BY ")) " \
-	"ORDER BY c.last_name COLLATE NOCASE, c.first_name COLLATE NOCASE, c.id"
+	"ORDER BY +c.last_name COLLATE NOCASE, c.first_name COLLATE NOCASE, c.id"
 
 /* Binds CONTACTS_MATCHING's parameters. */
 static void

@@ -648,6 +648,20 @@ START_TEST(test_contact_search)
 	ck_assert_uint_eq(json_array_size(list), 0);
 	json_decref(list);
 
+	/* the last name first; a new name is searched by, the old one no more */
+	ck_assert_uint_eq(count_of("/api/v1/contacts?q=martin%20elo"), 1);
+	snprintf(path, sizeof(path), "/api/v1/contacts/%lld", (long long)jean);
+	ck_assert_int_eq(e2e_call(&E, &A, "PATCH", path, "{\"first_name\":\"Jérôme\","
+	    "\"last_name\":\"Dùpont-Léger\"}", &r), 200);
+	e2e_resp_free(&r);
+	list = get_json("/api/v1/contacts?q=jerome%20dupont-leger");
+	ck_assert_uint_eq(json_array_size(list), 1);
+	ck_assert_int_eq(member_int(json_array_get(list, 0), "id"), jean);
+	json_decref(list);
+	ck_assert_uint_eq(count_of("/api/v1/contacts?q=jean"), 0);
+	/* the two orders are two lines: no match across them */
+	ck_assert_uint_eq(count_of("/api/v1/contacts?q=leger%20jerome%20d"), 0);
+
 	/* by group */
 	gid = create_group("Atelier couture");
 	snprintf(path, sizeof(path), "/api/v1/groups/%lld", (long long)gid);

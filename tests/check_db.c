@@ -3,8 +3,10 @@
  */
 #include <check.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "contacts.h"
 #include "db.h"
 #include "embedded.h"
 #include "queue.h"
@@ -29,6 +31,62 @@ START_TEST(db_test_fresh_is_migrated)
 END_TEST
 
 /*
+ * A database at version (its first migrations applied by hand), then
+ * fill run on it, opened with db_open() into t, not yet migrated.
+ */
+static void
+test_db_at_version(struct test_db *t, int version, const char *fill)
+{
+	char err[256] = "";
+	sqlite3 *raw;
+	int i;
+
+	snprintf(t->dir, sizeof(t->dir), "/tmp/rappel-test-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(t->dir));
+	snprintf(t->path, sizeof(t->path), "%s/rappel.db", t->dir);
+	ck_assert_int_eq(sqlite3_open(t->path, &raw), SQLITE_OK);
+	for (i = 0; i < version; i++)
+		ck_assert_msg(sqlite3_exec(raw, (const char *)embedded_sql[i].data, NULL, NULL,
+		    NULL) == SQLITE_OK, "%s: %s", embedded_sql[i].name, sqlite3_errmsg(raw));
+	ck_assert_msg(sqlite3_exec(raw, fill, NULL, NULL, NULL) == SQLITE_OK, "%s",
+	    sqlite3_errmsg(raw));
+	sqlite3_close(raw);
+	t->db = db_open(t->path, err, sizeof(err));
+	ck_assert_msg(t->db != NULL, "%s", err);
+}
+
+/*
+ * A database of version 19 with contacts: after the upgrade (sql/020, the
+ * search column) they are found by their names, accents or not, in
+ * either order.
+ */
+START_TEST(db_test_upgrade_contacts_searchable)
+{
+	static const char fill[] =
+	    "PRAGMA user_version = 19;"
+	    "INSERT INTO contacts (id, first_name, last_name, created_at, updated_at) VALUES "
+	    " (1, 'Éloïse', 'Martin', 1800000000, 1800000000),"
+	    " (2, 'Jean', 'Lefèvre', 1800000000, 1800000000);";
+	struct test_db t;
+	char err[256] = "";
+	int64_t *ids;
+	size_t n;
+
+	test_db_at_version(&t, 19, fill);
+	ck_assert_msg(db_migrate(t.db, err, sizeof(err)) >= 1, "%s", err);
+	ids = contacts_search(t.db, "eloise martin", 0, 0, &n);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(ids[0], 1);
+	free(ids);
+	ids = contacts_search(t.db, "LEFEVRE JE", 0, 0, &n);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(ids[0], 2);
+	free(ids);
+	test_db_close(&t);
+}
+END_TEST
+
+/*
  * A database of the previous version, with a message sent in two parts
  * and one delivery report in: after the upgrade (sql/007, parts keyed by
  * message and number) the parts are all there, and the second report
@@ -46,23 +104,9 @@ START_TEST(db_test_upgrade_keeps_message_parts)
 	    " (5, 2, 'modem', 201, 1800000010, 'pending', NULL);";
 	struct test_db t;
 	char err[256] = "";
-	sqlite3 *raw;
 	sqlite3_stmt *st;
-	int i;
 
-	snprintf(t.dir, sizeof(t.dir), "/tmp/rappel-test-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(t.dir));
-	snprintf(t.path, sizeof(t.path), "%s/rappel.db", t.dir);
-	ck_assert_int_eq(sqlite3_open(t.path, &raw), SQLITE_OK);
-	for (i = 0; i < 6; i++)
-		ck_assert_msg(sqlite3_exec(raw, (const char *)embedded_sql[i].data, NULL, NULL,
-		    NULL) == SQLITE_OK, "%s: %s", embedded_sql[i].name, sqlite3_errmsg(raw));
-	ck_assert_msg(sqlite3_exec(raw, fill, NULL, NULL, NULL) == SQLITE_OK, "%s",
-	    sqlite3_errmsg(raw));
-	sqlite3_close(raw);
-
-	t.db = db_open(t.path, err, sizeof(err));
-	ck_assert_msg(t.db != NULL, "%s", err);
+	test_db_at_version(&t, 6, fill);
 	ck_assert_msg(db_migrate(t.db, err, sizeof(err)) >= 1, "%s", err);
 	ck_assert_int_eq(db_version(t.db), db_latest_version());
 	ck_assert_int_eq(test_db_int(t.db, "SELECT count(*) FROM message_parts "
@@ -204,6 +248,7 @@ db_suite(void)
 	tcase_add_test(tc, db_test_fresh_is_migrated);
 	tcase_add_test(tc, db_test_refuses_newer);
 	tcase_add_test(tc, db_test_upgrade_keeps_message_parts);
+	tcase_add_test(tc, db_test_upgrade_contacts_searchable);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("pragmas");
 	tcase_add_test(tc, db_test_pragmas);
