@@ -530,12 +530,14 @@ contacts_invited_by(struct db *db, int64_t contact_id, int64_t owner_id)
 /*
  * The contacts a search matches (see contacts_search()), sorted by name:
  * ?1 the folded LIKE pattern of the name, ?2 that of the digits, ?3 a
- * group id or 0, ?4 an atelier owner or 0.
+ * group id or 0, ?4 an atelier owner or 0.  The names are matched on
+ * the index of contacts.search (sql/021: fewer pages than the table),
+ * and only the rows found are read and sorted.
  */
 #define CONTACTS_MATCHING "FROM contacts c WHERE " \
-	"(?1 IS NULL OR c.search LIKE ?1 ESCAPE '\\' " \
-	" OR (?2 IS NOT NULL AND EXISTS (SELECT 1 FROM contact_phones p " \
-	"     WHERE p.contact_id = c.id AND p.number LIKE ?2 ESCAPE '\\'))) " \
+	"c.id IN (SELECT id FROM contacts WHERE ?1 IS NULL OR search LIKE ?1 ESCAPE '\\' " \
+	"  UNION SELECT contact_id FROM contact_phones " \
+	"  WHERE ?2 IS NOT NULL AND number LIKE ?2 ESCAPE '\\') " \
 	"AND (?3 = 0 OR EXISTS (SELECT 1 FROM group_members g " \
 	"     WHERE g.contact_id = c.id AND g.group_id = ?3)) " \
 	"AND (?4 = 0 OR c.id IN (" CONTACTS_INVITED_BY ")) " \
