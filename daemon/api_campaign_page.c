@@ -109,15 +109,10 @@ api_page_last_sent(struct db *db, int64_t id)
 {
 	DB_SQL(sql, "SELECT ifnull(max(sent_at), 0) FROM messages WHERE campaign_id = ?1");
 	sqlite3_stmt *st = db_stmt(db, sql);
-	int64_t t = 0;
 
-	if (st == NULL)
-		return 0;
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		t = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return t;
+	if (st != NULL)
+		sqlite3_bind_int64(st, 1, id);
+	return db_step_int(st, 0);
 }
 
 static json_t *

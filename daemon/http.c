@@ -145,7 +145,7 @@ http_add_header(struct http_req *req, const char *name, const char *value)
 static int
 http_send(struct http_req *req, unsigned status, struct MHD_Response *resp)
 {
-	enum MHD_Result r = MHD_YES;
+	enum MHD_Result r;
 
 	if (status >= 100 && status < 600)
 		http_counts[status / 100]++;

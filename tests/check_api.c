@@ -2067,6 +2067,20 @@ writer_busy(sqlite3 *db)
 	return rc == SQLITE_BUSY;
 }
 
+/* The panel's light reads, answered. */
+static void
+panel_reads(void)
+{
+	struct e2e_resp r;
+	json_t *j;
+
+	ck_assert_int_eq(e2e_request(&E, &A, "GET", "/healthz", NULL, NULL, 0, &r), 200);
+	e2e_resp_free(&r);
+	j = e2e_get(&E, &A, "/api/v1/status");
+	ck_assert_ptr_nonnull(json_object_get(j, "queue"));
+	json_decref(j);
+}
+
 /*
  * Starts the import of a CSV of n lines on a thread of its own (th), and
  * returns once it is seen holding the write lock (db, opened here).
@@ -2122,11 +2136,7 @@ START_TEST(test_import_blocks_nobody)
 
 	b = big_import_start(BIG_IMPORT_LINES, &th, &db);
 
-	ck_assert_int_eq(e2e_request(&E, &A, "GET", "/healthz", NULL, NULL, 0, &r), 200);
-	e2e_resp_free(&r);
-	j = e2e_get(&E, &A, "/api/v1/status");
-	ck_assert_ptr_nonnull(json_object_get(j, "queue"));
-	json_decref(j);
+	panel_reads();
 	j = e2e_get(&E, &A, "/api/v1/contacts?q=grand");
 	ck_assert_msg(json_array_size(j) == 0, "the list waited for the import to commit "
 	    "(%zu found)", json_array_size(j));
@@ -2166,52 +2176,52 @@ END_TEST
 #define WAITING_WRITES 8
 #define LONG_EXPORTS 4
 
-struct waiting_write {
+/* A request on a thread and a client of its own, as the token's user. */
+struct bg_call {
 	struct e2e_client c;
-	int i;
+	const char *method, *path;
+	char body[160];			/* JSON, or "" for none */
 	long status;
+	atomic_int *done;		/* counts the calls answered */
 	pthread_t th;
 };
 
 static void *
-waiting_write_run(void *arg)
+bg_call_run(void *arg)
 {
-	struct waiting_write *w = arg;
-	struct e2e_resp r;
-	char body[160];
+	struct bg_call *b = arg;
 
-	snprintf(body, sizeof(body), "{\"first_name\":\"Attente%d\",\"last_name\":"
-	    "\"Ecriture\",\"phone\":\"06 39 98 00 %02d\"}", w->i, 40 + w->i);
-	w->status = e2e_call(&E, &w->c, "POST", "/api/v1/contacts", body, &r);
-	e2e_resp_free(&r);
+	b->status = e2e_status(&E, &b->c, b->method, b->path, b->body[0] ? b->body : NULL);
+	atomic_fetch_add(b->done, 1);
 	return NULL;
 }
 
-/* An export of the contacts, on a thread of its own. */
-struct long_export {
-	struct e2e_client c;
-	long status;
-	atomic_int *done;
-	pthread_t th;
-};
-
-static void *
-long_export_run(void *arg)
+static void
+bg_call_start(struct bg_call *b, const char *token, const char *method, const char *path,
+    atomic_int *done)
 {
-	struct long_export *x = arg;
+	e2e_client_init(&b->c);
+	snprintf(b->c.bearer, sizeof(b->c.bearer), "%.100s", token);
+	b->method = method;
+	b->path = path;
+	b->done = done;
+	ck_assert_int_eq(pthread_create(&b->th, NULL, bg_call_run, b), 0);
+}
 
-	x->status = e2e_status(&E, &x->c, "GET", "/api/v1/contacts/export", NULL);
-	atomic_fetch_add(x->done, 1);
-	return NULL;
+/* Joins b, which was answered want. */
+static void
+bg_call_end(struct bg_call *b, long want)
+{
+	ck_assert_int_eq(pthread_join(b->th, NULL), 0);
+	ck_assert_int_eq(b->status, want);
+	e2e_client_free(&b->c);
 }
 
 START_TEST(test_import_writes_hold_up_no_read)
 {
 	struct big_import *b;
-	struct waiting_write w[WAITING_WRITES];
-	struct long_export x[LONG_EXPORTS];
-	atomic_int exported;
-	struct e2e_resp r;
+	struct bg_call w[WAITING_WRITES], x[LONG_EXPORTS];
+	atomic_int written, exported;
 	char token[512], *nl;
 	pthread_t th;
 	sqlite3 *db;
@@ -2224,18 +2234,14 @@ START_TEST(test_import_writes_hold_up_no_read)
 		*nl = '\0';
 	b = big_import_start(3 * BIG_IMPORT_LINES, &th, &db);
 
+	atomic_init(&written, 0);
 	for (i = 0; i < WAITING_WRITES; i++) {
-		e2e_client_init(&w[i].c);
-		snprintf(w[i].c.bearer, sizeof(w[i].c.bearer), "%.100s", token);
-		w[i].i = i;
-		ck_assert_int_eq(pthread_create(&w[i].th, NULL, waiting_write_run, &w[i]), 0);
+		snprintf(w[i].body, sizeof(w[i].body), "{\"first_name\":\"Attente%d\","
+		    "\"last_name\":\"Ecriture\",\"phone\":\"06 39 98 00 %02d\"}", i, 40 + i);
+		bg_call_start(&w[i], token, "POST", "/api/v1/contacts", &written);
 	}
 	e2e_sleep_ms(300);	/* the writes have arrived, and wait */
-	ck_assert_int_eq(e2e_request(&E, &A, "GET", "/healthz", NULL, NULL, 0, &r), 200);
-	e2e_resp_free(&r);
-	j = e2e_get(&E, &A, "/api/v1/status");
-	ck_assert_ptr_nonnull(json_object_get(j, "queue"));
-	json_decref(j);
+	panel_reads();
 	ck_assert_msg(writer_busy(db) && !atomic_load(&b->done),
 	    "the reads waited for the import");
 	j = e2e_get(&E, &A, "/api/v1/contacts?q=attente");
@@ -2246,11 +2252,8 @@ START_TEST(test_import_writes_hold_up_no_read)
 
 	ck_assert_int_eq(pthread_join(th, NULL), 0);
 	ck_assert_msg(b->status == 200, "import: %ld %s", b->status, b->r.body);
-	for (i = 0; i < WAITING_WRITES; i++) {
-		ck_assert_int_eq(pthread_join(w[i].th, NULL), 0);
-		ck_assert_int_eq(w[i].status, 201);
-		e2e_client_free(&w[i].c);
-	}
+	for (i = 0; i < WAITING_WRITES; i++)
+		bg_call_end(&w[i], 201);
 	j = e2e_get(&E, &A, "/api/v1/contacts?q=attente");
 	ck_assert_int_eq(json_array_size(j), WAITING_WRITES);
 	json_decref(j);
@@ -2258,23 +2261,14 @@ START_TEST(test_import_writes_hold_up_no_read)
 	/* more exports of those 60,000 contacts than threads for them: pages answered */
 	atomic_init(&exported, 0);
 	for (i = 0; i < LONG_EXPORTS; i++) {
-		e2e_client_init(&x[i].c);
-		snprintf(x[i].c.bearer, sizeof(x[i].c.bearer), "%.100s", token);
-		x[i].done = &exported;
-		ck_assert_int_eq(pthread_create(&x[i].th, NULL, long_export_run, &x[i]), 0);
+		x[i].body[0] = '\0';
+		bg_call_start(&x[i], token, "GET", "/api/v1/contacts/export", &exported);
 	}
 	e2e_sleep_ms(100);	/* they have arrived */
-	ck_assert_int_eq(e2e_request(&E, &A, "GET", "/healthz", NULL, NULL, 0, &r), 200);
-	e2e_resp_free(&r);
-	j = e2e_get(&E, &A, "/api/v1/status");
-	ck_assert_ptr_nonnull(json_object_get(j, "queue"));
-	json_decref(j);
+	panel_reads();
 	ck_assert_msg(atomic_load(&exported) == 0, "the reads waited for the exports");
-	for (i = 0; i < LONG_EXPORTS; i++) {
-		ck_assert_int_eq(pthread_join(x[i].th, NULL), 0);
-		ck_assert_int_eq(x[i].status, 200);
-		e2e_client_free(&x[i].c);
-	}
+	for (i = 0; i < LONG_EXPORTS; i++)
+		bg_call_end(&x[i], 200);
 	sqlite3_close(db);
 	big_import_free(b);
 }
