@@ -284,6 +284,7 @@ api_events_occurrence_update(struct http_req *req)
 	struct event e;
 	bool present;
 	int answer, notices = 0, rc;
+	json_t *j;
 
 	if (req->json == NULL)
 		return http_reply_fail(req, 400, "invalid_json", NULL,
@@ -313,7 +314,9 @@ api_events_occurrence_update(struct http_req *req)
 		goto fail;
 	event_clear(&e);
 	scheduler_poke(req->app->sched);
-	return http_reply_json(req, 200, event_occ_to_json(&after));
+	j = event_occ_to_json(&after);
+	json_object_set_new(j, "notices", json_integer(notices));
+	return http_reply_json(req, 200, j);
 fail:
 	event_clear(&e);
 	return http_reply_error(req, &err);

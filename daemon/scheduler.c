@@ -435,8 +435,12 @@ scheduler_restored(struct db *db, const struct config *cfg, int64_t now)
 }
 
 /*
- * Queues c's cancel_body to those c wrote to about occurrence o of e
- * (messages handed to a modem or sent).  Returns notices queued, or -1.
+ * Queues the notice that occurrence o of e is cancelled (c's cancel_body in
+ * French, else the centre's « Séance annulée » text) to those c wrote to
+ * about o, and to those c wrote to about e who said OUI to o (an answer for
+ * the whole cycle): messages handed to a modem or sent.  A number already
+ * told by another campaign about e is not told again.  Returns notices
+ * queued, or -1.
  */
 static int
 scheduler_notify_cancel(struct db *db, const struct config *cfg, const struct campaign *c,
@@ -444,9 +448,14 @@ scheduler_notify_cancel(struct db *db, const struct config *cfg, const struct ca
 {
 	DB_SQL(sql, "SELECT DISTINCT ct.id, ct.first_name, ct.last_name, "
 	    "ct.language, m.to_number FROM messages m JOIN contacts ct ON ct.id = m.contact_id "
-	    "WHERE m.campaign_id = ?1 AND m.event_occurrence = ?2 AND m.status IN "
+	    "WHERE m.campaign_id = ?1 AND (m.event_occurrence = ?2 OR EXISTS (SELECT 1 "
+	    "FROM rsvps r WHERE r.event_id = m.event_id AND r.occurrence = ?2 AND "
+	    "r.contact_id = m.contact_id AND r.answer = 'yes')) AND m.status IN "
 	    "('sending', 'sent', 'delivered', 'uncertain') AND ct.opted_out_at IS NULL "
-	    "AND NOT " OPTOUT_SQL_IS_OUT("m.to_number") " "
+	    "AND NOT " OPTOUT_SQL_IS_OUT("m.to_number") " AND NOT EXISTS (SELECT 1 "
+	    "FROM messages n WHERE n.event_id = m.event_id AND n.event_occurrence = ?2 AND "
+	    "n.contact_id = ct.id AND n.to_number = m.to_number AND n.campaign_id <> ?1 AND "
+	    "n.occurrence LIKE '% cancelled%') "
 	    "GROUP BY ct.id, m.to_number ORDER BY ct.id, min(m.id)");
 	struct queue_campaign_msg m = { 0 };
 	struct campaign_recipient r;
@@ -530,8 +539,7 @@ scheduler_notify_all(struct db *db, const struct config *cfg, const struct event
 			rc = -1;
 			break;
 		}
-		if (c.cancel_body && c.cancel_body[0] &&
-		    (rc = scheduler_notify_cancel(db, cfg, &c, e, o, now)) > 0)
+		if ((rc = scheduler_notify_cancel(db, cfg, &c, e, o, now)) > 0)
 			total += rc;
 		campaign_clear(&c);
 	}

@@ -30,12 +30,13 @@ static const char *const texts_languages[] = { "fr", "en", "ar" };
 /* The built-in texts, by name and language (fr, en, ar). */
 static const char *const texts_defaults[TEXT_COUNT][TEXTS_NLANG] = {
 	[TEXT_STOP] = {
-		"Vous ne recevrez plus de SMS de {centre}. Envoyez START pour reprendre.",
+		"Vous ne recevrez plus de SMS de notre part. Envoyez START pour reprendre. "
+		"{centre}",
 		"You will get no more texts from {centre}. Send START to get them again.",
 		"لن تصلك رسائل أخرى من {centre}. أرسل START لاستقبالها من جديد.",
 	},
 	[TEXT_START] = {
-		"C'est noté : vous recevez à nouveau les SMS de {centre}.",
+		"C'est noté : vous recevez à nouveau nos SMS. {centre}",
 		"Done: you will get texts from {centre} again.",
 		"تم: ستصلك رسائل {centre} من جديد.",
 	},
@@ -54,21 +55,21 @@ static const char *const texts_defaults[TEXT_COUNT][TEXTS_NLANG] = {
 		"معنا: {tel_centre}.",
 	},
 	[TEXT_ACK] = {
-		"Merci, c\u2019est noté ! {centre}",
+		"Merci, c'est noté ! {centre}",
 		"Thank you, your answer is noted! {centre}",
 		"شكرا، تم تسجيل ردك. {centre}",
 	},
 	[TEXT_CANCEL] = {
-		"{centre} : la séance {atelier} du {date} à {heure} est annulée. Nous vous "
-		"excusons de ce changement.",
+		"{atelier} du {date} à {heure} : la séance est annulée. Veuillez nous excuser "
+		"pour ce changement. {centre}",
 		"{centre}: the {atelier} session on {date} at {heure} is cancelled. We are "
 		"sorry for the change.",
 		"{centre}: أُلغيت حصة {atelier} يوم {date} على الساعة {heure}. نعتذر عن هذا "
 		"التغيير.",
 	},
 	[TEXT_CALL] = {
-		"Ce numéro envoie les rappels de {centre}. Il ne reçoit pas d'appels : pour "
-		"nous parler, appelez le {tel_centre}.",
+		"Ce numéro envoie nos rappels et ne prend pas les appels : pour nous parler, "
+		"appelez le {tel_centre}. {centre}",
 		"This number sends the reminders of {centre}. It cannot take calls: to talk "
 		"to us, call {tel_centre}.",
 		"هذا الرقم يرسل تذكيرات {centre}. لا يستقبل المكالمات: للتحدث معنا، اتصل "

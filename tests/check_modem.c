@@ -1854,7 +1854,7 @@ listed_called(json_t *sessions, json_int_t contact)
  */
 START_TEST(test_incoming_calls)
 {
-	static const char answer[] = "Ce numéro envoie les rappels de Centre social des tests";
+	static const char answer[] = "Ce numéro envoie nos rappels et ne prend pas les appels";
 	char body[512], start[32], path[128];
 	json_int_t awa, event;
 	json_t *j, *texts, *occ, *k;

@@ -475,8 +475,8 @@ START_TEST(replies_test_stop_start_help)
 	ck_assert_int_eq(test_db_int(t.db, "SELECT handled FROM replies"), 1);
 	/* the confirmation goes out although the contact opted out */
 	ck_assert_int_eq(queue_claim_next(t.db, "modem", T0 + 3, &m), 1);
-	ck_assert_ptr_nonnull(strstr(m.body, "Vous ne recevrez plus de SMS de Centre social "
-	    "Jacques Brel. Envoyez START"));
+	ck_assert_ptr_nonnull(strstr(m.body, "Vous ne recevrez plus de SMS de notre part. "
+	    "Envoyez START pour reprendre. Centre social Jacques Brel"));
 	queue_msg_clear(&m);
 	/* and nothing else does */
 	ck_assert_int_eq(queue_add(t.db, "+33639980001", 0, "x", 0, "t", T0, &bulk, &err), -1);

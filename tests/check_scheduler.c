@@ -319,6 +319,33 @@ START_TEST(sched_test_late_pass)
 }
 END_TEST
 
+/* A modem takes the next n queued messages at `at` and sends them. */
+static void
+sched_send(struct db *db, int n, const char *at)
+{
+	int64_t now = sched_time(at);
+	struct queue_msg m;
+
+	for (int i = 0; i < n; i++) {
+		ck_assert_int_eq(queue_claim_next(db, "modem", now, &m), 1);
+		ck_assert_int_eq(queue_mark_sent(db, m.id, now), 0);
+		queue_msg_clear(&m);
+	}
+}
+
+/* Cancels session key of e at `at`; returns the notices queued. */
+static int
+sched_cancel(struct db *db, const struct config *cfg, struct event *e, int64_t key, const char *at)
+{
+	struct event_occ want = { .cancelled = true }, before, after;
+	struct error err = { 0 };
+	int64_t now = sched_time(at);
+
+	ck_assert_int_eq(events_occurrence_change(db, e, key, &want, &sched_actor, now, &before,
+	    &after, &err), 0);
+	return scheduler_occurrence_changed(db, cfg, e, &before, &after, now);
+}
+
 static int64_t
 sched_event_campaign(struct db *db, int64_t event, int64_t group, const char *offsets[],
     size_t n, const char *scheduled)
@@ -447,12 +474,10 @@ START_TEST(sched_test_cancelled_occurrence)
 {
 	const char *offsets[] = { "-7d@10:00", "-1d@18:00" };
 	struct config *cfg = sched_config();
-	struct event_occ want = { 0 }, before, after;
 	struct error err = { 0 };
-	struct queue_msg m;
 	struct test_db t;
 	struct event e;
-	int64_t ids[3], g, ev, next, now;
+	int64_t ids[3], g, ev, next;
 
 	time_set_zone("Europe/Paris");
 	test_db_open(&t);
@@ -461,18 +486,9 @@ START_TEST(sched_test_cancelled_occurrence)
 	sched_event_campaign(t.db, ev, g, offsets, 2, "2026-11-20T09:00:00+01:00");
 	ck_assert_int_eq(sched_run(t.db, cfg, "2026-11-26T10:00:00+01:00", NULL), 3);
 	/* two of the three invitations went out */
-	now = sched_time("2026-11-26T10:01:00+01:00");
-	for (int i = 0; i < 2; i++) {
-		ck_assert_int_eq(queue_claim_next(t.db, "modem", now, &m), 1);
-		ck_assert_int_eq(queue_mark_sent(t.db, m.id, now), 0);
-		queue_msg_clear(&m);
-	}
+	sched_send(t.db, 2, "2026-11-26T10:01:00+01:00");
 	ck_assert_int_eq(events_load(t.db, ev, &e, &err), 0);
-	want.cancelled = true;
-	now = sched_time("2026-11-28T12:00:00+01:00");
-	ck_assert_int_eq(events_occurrence_change(t.db, &e, 202612031400, &want, &sched_actor,
-	    now, &before, &after, &err), 0);
-	ck_assert_int_eq(scheduler_occurrence_changed(t.db, cfg, &e, &before, &after, now), 2);
+	ck_assert_int_eq(sched_cancel(t.db, cfg, &e, 202612031400, "2026-11-28T12:00:00+01:00"), 2);
 	ck_assert_int_eq(sched_count(t.db, "status = 'cancelled' AND error = 'séance annulée'"),
 	    1);
 	ck_assert_str_eq(sched_text(t.db, "SELECT body FROM messages WHERE occurrence = "
@@ -483,6 +499,71 @@ START_TEST(sched_test_cancelled_occurrence)
 	ck_assert_str_eq(sched_iso(next), "2026-12-03T10:00:00+01:00");
 	ck_assert_int_eq(sched_run(t.db, cfg, "2026-12-02T18:00:00+01:00", NULL), 0);
 	ck_assert_int_eq(sched_count(t.db, "occurrence LIKE '202612031400 -1d%'"), 0);
+	event_clear(&e);
+	test_db_close(&t);
+	config_free(cfg);
+}
+END_TEST
+
+/*
+ * A campaign written in the panel has no cancel_body of its own: a cancelled
+ * session is still announced, with the centre's « Séance annulée » text, once
+ * a person however many campaigns wrote about it, and to whoever said OUI
+ * to it for the whole cycle though no message was about that session.
+ */
+START_TEST(sched_test_cancel_notice_default)
+{
+	const char *offsets[] = { "-1d@18:00" };
+	struct config *cfg = sched_config();
+	struct campaign inv = { 0 }, rem = { 0 };
+	struct error err = { 0 };
+	struct test_db t;
+	struct event e;
+	int64_t ids[3], g, ev, invitation, now;
+	char sql[256];
+
+	time_set_zone("Europe/Paris");
+	test_db_open(&t);
+	g = sched_group(t.db, ids);
+	ev = sched_event(t.db, "Couture", "2026-12-03T14:00:00+01:00", "FREQ=WEEKLY;COUNT=3", g);
+	inv.body = strdup("{prenom}, atelier {atelier} {date} à {heure}. Répondez OUI ou NON. {centre}");
+	inv.event_id = ev;
+	inv.ask_reply = true;
+	inv.reply_cycle = true;
+	inv.schedule = CAMPAIGN_AT;
+	inv.at = sched_time("2026-11-26T10:00:00+01:00");
+	invitation = sched_campaign(t.db, &inv, g, sched_time("2026-11-20T09:00:00+01:00"));
+	rem.body = strdup("Rappel : {atelier} {date} à {heure}. {centre}");
+	rem.event_id = ev;
+	rem.invitation_id = invitation;
+	rem.schedule = CAMPAIGN_BEFORE_EVENT;
+	rem.offsets[rem.noffsets++] = strdup(offsets[0]);
+	sched_campaign(t.db, &rem, g, sched_time("2026-11-20T09:00:00+01:00"));
+	ck_assert_int_eq(sched_run(t.db, cfg, "2026-11-26T10:00:00+01:00", NULL), 3);
+	sched_send(t.db, 3, "2026-11-26T10:01:00+01:00");
+	/* the first invitee says OUI for the whole cycle */
+	now = sched_time("2026-11-26T12:00:00+01:00");
+	for (int w = 0; w < 3; w++) {
+		snprintf(sql, sizeof(sql), "INSERT INTO rsvps (event_id, occurrence, contact_id, "
+		    "answer, answered_at, via) VALUES (%lld, %lld, %lld, 'yes', %lld, 'sms')",
+		    (long long)ev, 202612031400LL + w * 70000LL, (long long)ids[0], (long long)now);
+		ck_assert_int_eq(db_exec(t.db, sql), 0);
+	}
+	/* the day-before reminders of the first session go out too */
+	ck_assert_int_eq(sched_run(t.db, cfg, "2026-12-02T18:00:00+01:00", NULL), 3);
+	sched_send(t.db, 3, "2026-12-02T18:01:00+01:00");
+	ck_assert_int_eq(events_load(t.db, ev, &e, &err), 0);
+	/* two campaigns wrote about it to each of the three: one notice each */
+	ck_assert_int_eq(sched_cancel(t.db, cfg, &e, 202612031400, "2026-12-03T09:00:00+01:00"), 3);
+	ck_assert_int_eq(sched_count(t.db, "occurrence LIKE '202612031400 cancelled%'"), 3);
+	ck_assert_str_eq(sched_text(t.db, "SELECT body FROM messages WHERE to_number = "
+	    "'+33612345601' AND occurrence LIKE '% cancelled%'"), "Couture du jeudi 3 décembre "
+	    "à 14h : la séance est annulée. Veuillez nous excuser pour ce changement. Centre Brel");
+	/* the 10th: only the one who said OUI to every session hears of it */
+	ck_assert_int_eq(sched_cancel(t.db, cfg, &e, 202612101400, "2026-12-05T09:00:00+01:00"), 1);
+	snprintf(sql, sizeof(sql), "occurrence LIKE '202612101400 cancelled%%' AND contact_id = %lld",
+	    (long long)ids[0]);
+	ck_assert_int_eq(sched_count(t.db, sql), 1);
 	event_clear(&e);
 	test_db_close(&t);
 	config_free(cfg);
@@ -1048,7 +1129,6 @@ START_TEST(sched_test_helping_relative)
 {
 	const char *offsets[] = { "-7d@10:00" };
 	struct config *cfg = sched_config();
-	struct event_occ want = { 0 }, before, after;
 	struct contact c = { 0 };
 	struct error err = { 0 };
 	struct queue_msg m;
@@ -1092,11 +1172,7 @@ START_TEST(sched_test_helping_relative)
 
 	/* the session is cancelled: both of Awa's numbers are told */
 	ck_assert_int_eq(events_load(t.db, ev, &e, &err), 0);
-	want.cancelled = true;
-	now = sched_time("2026-11-28T12:00:00+01:00");
-	ck_assert_int_eq(events_occurrence_change(t.db, &e, 202612031400, &want, &sched_actor,
-	    now, &before, &after, &err), 0);
-	ck_assert_int_eq(scheduler_occurrence_changed(t.db, cfg, &e, &before, &after, now), 4);
+	ck_assert_int_eq(sched_cancel(t.db, cfg, &e, 202612031400, "2026-11-28T12:00:00+01:00"), 4);
 	ck_assert_int_eq(sched_count(t.db, "contact_id = 1 AND occurrence LIKE "
 	    "'202612031400 cancelled%'"), 2);
 	event_clear(&e);
@@ -1131,6 +1207,7 @@ scheduler_suite(void)
 	tcase_add_test(tc, sched_test_late_invitation);
 	tcase_add_test(tc, sched_test_moved_occurrence);
 	tcase_add_test(tc, sched_test_cancelled_occurrence);
+	tcase_add_test(tc, sched_test_cancel_notice_default);
 	tcase_add_test(tc, sched_test_cancel_campaign);
 	tcase_add_test(tc, sched_test_give_up);
 	tcase_add_test(tc, sched_test_dst_gap);

@@ -178,7 +178,11 @@ const EN = {
   'Première séance': 'First session', 'Durée (minutes)': 'Length (minutes)', 'Nombre de séances': 'Number of sessions',
   'Invités (groupes)': 'Invitees (groups)', 'Séance': 'Session', '{n} places': '{n} places',
   'Rétablir cette séance ?': 'Restore this session?',
-  'Annuler cette séance ? Les rappels en attente sont annulés.': 'Cancel this session? The waiting reminders are cancelled.',
+  'Annuler cette séance ? Les rappels en attente sont annulés, et un SMS prévient les personnes déjà invitées à cette séance ou qui ont dit OUI.':
+    'Cancel this session? The waiting reminders are cancelled, and an SMS tells those already invited to it or who said YES.',
+  'Séance annulée : {n} personne prévenue par SMS.': 'Session cancelled: {n} person told by SMS.',
+  'Séance annulée : {n} personnes prévenues par SMS.': 'Session cancelled: {n} people told by SMS.',
+  'Séance annulée. Personne n\u2019avait été invité à cette séance : aucun SMS envoyé.': 'Session cancelled. Nobody had been invited to it: no SMS sent.',
   'Rétablir la séance': 'Restore the session', 'Annuler la séance': 'Cancel the session', 'Inviter par SMS': 'Invite by SMS',
   'Invités {n}': 'Invitees {n}', 'Oui {n}': 'Yes {n}', 'Non {n}': 'No {n}', 'Sans réponse {n}': 'No answer {n}',
   'SMS reçus {n}': 'SMS received {n}', 'Présents {n}': 'Present {n}', 'Réponse': 'Answer', 'Présent': 'Present',
@@ -1123,8 +1127,11 @@ async function pageEvent(id, params) {
       h('a', { href: '#/ateliers/' + id + '/modifier' }, t('Modifier l\u2019atelier'))),
     h('div', { class: 'toolbar' }, field(t('Séance'), choose),
       h('button', { type: 'button', class: 'secondary', onclick: async () => {
-        if (!confirm(t(r.session.cancelled ? 'Rétablir cette séance ?' : 'Annuler cette séance ? Les rappels en attente sont annulés.'))) return;
-        await api('PATCH', '/events/' + id + '/occurrences/' + k, { cancelled: !r.session.cancelled });
+        if (!confirm(t(r.session.cancelled ? 'Rétablir cette séance ?' : 'Annuler cette séance ? Les rappels en attente sont annulés, ' +
+          'et un SMS prévient les personnes déjà invitées à cette séance ou qui ont dit OUI.'))) return;
+        const s = await api('PATCH', '/events/' + id + '/occurrences/' + k, { cancelled: !r.session.cancelled });
+        if (s.cancelled) toast(s.notices ? tn(s.notices, 'Séance annulée : {n} personne prévenue par SMS.', 'Séance annulée : {n} personnes prévenues par SMS.')
+          : t('Séance annulée. Personne n\u2019avait été invité à cette séance : aucun SMS envoyé.'));
         route();
       } }, t(r.session.cancelled ? 'Rétablir la séance' : 'Annuler la séance')),
       h('a', { class: 'button secondary', href: '#/appels/' + id + '?seance=' + k }, t('Personnes à appeler')),
@@ -1490,7 +1497,7 @@ async function pageCampaignNew(params, id) {
     if ((when.value === 'weekly' || when.value === 'monthly') && at.value)
       c.schedule = { rrule: presetRule(when.value, new Date(at.value), ''), dtstart: localToIso(at.value) };
     if (when.value === 'before' && checked(oboxes).length) c.schedule = { before_event: checked(oboxes) };
-    if (askReply.checked) c.ack_body = 'Merci, c\u2019est noté ! {centre}';
+    if (askReply.checked) c.ack_body = 'Merci, c\'est noté ! {centre}';
     c.reply_for = event.value ? inv.scope() : 'session';
     return c;
   };
@@ -1631,11 +1638,12 @@ async function pageCampaign(id) {
       }
     }
   };
-  page(c.name, h('p', {}, dotted(t('Statut : {status}', { status: label('campaign', c.status) }),
+  const waiting = (msgs.find((m) => m.waiting) || {}).waiting;
+  page(c.name, h('p', {}, dotted(t('Statut : {status}', { status: campaignStatus(c) }),
     Object.entries(c.messages).map(([k, v]) => label('message', k) + ' ' + v).join(', '))),
-    waitLine((msgs.find((m) => m.waiting) || {}).waiting, c.messages.queued || 0),
+    waitLine(waiting, c.messages.queued || 0),
     invitation ? h('p', {}, t('Ces rappels vont avec l\u2019invitation '), h('a', { href: '#/campagnes/' + invitation.id, dir: 'auto' }, invitation.name), '.') : null,
-    campaignSends(c), campaignTexts(c), campaignRecipients(c),
+    campaignSends(c, waiting), campaignTexts(c), campaignRecipients(c),
     err,
     h('div', { class: 'actions' },
       c.status === 'draft' ? h('button', { type: 'button', onclick: schedule }, t('Programmer')) : null,
@@ -1649,6 +1657,7 @@ async function pageCampaign(id) {
 Object.assign(EN, {
   'Envois': 'Sends', 'invitation': 'invitation', 'envoi': 'sending', 'prochain envoi : {when}': 'next sending: {when}',
   'parti {when}': 'sent {when}', 'rien de prévu': 'nothing planned', 'pas encore programmée': 'not scheduled yet',
+  'en cours d\u2019envoi': 'sending', 'en attente d\u2019envoi': 'waiting to be sent', 'en attente : {why}': 'waiting: {why}',
   'Textes envoyés': 'Texts sent', '{language} · {n} personne(s)': '{language} · {n} person(s)',
   'Rappels · {language} · {n} personne(s)': 'Reminders · {language} · {n} person(s)',
   'Destinataires': 'Recipients', ' (un proche)': ' (a relative)',
@@ -1657,14 +1666,31 @@ Object.assign(EN, {
 });
 const offsetLabel = (v) => t((OFFSETS.find(([o]) => o === v) || [v, v])[1]);
 
-/* When each send of campaign c goes: its own, and its reminders' (the API's "sends"). */
-function campaignSends(c) {
+/*
+ * c's status as a person reads it: a campaign whose messages are all
+ * queued (a day or hours without sending) is not "terminée" yet.
+ */
+function campaignStatus(c) {
+  const m = c.messages || {};
+  if (!['running', 'done'].includes(c.status) || !((m.queued || 0) + (m.sending || 0))) return label('campaign', c.status);
+  const gone = Object.entries(m).some(([k, v]) => v > 0 && !['queued', 'sending', 'cancelled'].includes(k));
+  return t(gone ? 'en cours d\u2019envoi' : 'en attente d\u2019envoi');
+}
+
+/*
+ * When each send of campaign c goes: its own, and its reminders' (the
+ * API's "sends"); waiting: why c's queued messages wait, if they do.
+ */
+function campaignSends(c, waiting) {
+  const queued = (c.messages || {}).queued || 0;
+  const idle = (s) => s.campaign_id === c.id && queued
+    ? (waiting ? t('en attente : {why}', { why: waitText(waiting) }) : t('en attente d\u2019envoi')) : t('rien de prévu');
   return h('section', { class: 'card', id: 'sends' }, h('h2', {}, t('Envois')), h('ul', {}, (c.sends || []).map((s) =>
     h('li', {}, h('strong', {}, s.offset ? offsetLabel(s.offset) : t(s.kind === 'invitation' ? 'invitation' : 'envoi')),
       s.campaign_id !== c.id ? [' · ', h('a', { href: '#/campagnes/' + s.campaign_id, dir: 'auto' }, s.name)] : null, ' · ',
       h('span', {}, s.status === 'draft' ? t('pas encore programmée')
         : s.next_at ? t('prochain envoi : {when}', { when: fmtWhen(s.next_at) })
-          : s.last_sent_at ? t('parti {when}', { when: fmtWhen(s.last_sent_at) }) : t('rien de prévu'))))));
+          : s.last_sent_at ? t('parti {when}', { when: fmtWhen(s.last_sent_at) }) : idle(s))))));
 }
 
 /* The text each language gets (as sent, or as it will be), Arabic right to left. */

@@ -550,7 +550,7 @@ test('un appel au numéro des SMS : « a appelé » dans la conversation et dans
   for (let i = 0; i < 300 && !answered; i++) {
     await sleep(100);
     answered = submitted().some((x) => x.to === '+33612345601' &&
-      x.text.startsWith('Ce numéro envoie les rappels de Centre social Jacques Brel'));
+      x.text.startsWith('Ce numéro envoie nos rappels') && x.text.endsWith('Centre social Jacques Brel'));
   }
   expect(answered, 'the call was answered by SMS');
   const hangups = readFileSync(simlog, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l))

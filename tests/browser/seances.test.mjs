@@ -1,0 +1,88 @@
+// A cancelled session is announced: the people already invited to it and
+// those who said OUI for the whole cycle get an SMS, once each, and the
+// page says how many were told (issue 23, "every mistake can be undone").
+import { sleep, inject, submitted, newPage, go, expect, test, ADMIN } from './harness.mjs';
+
+const call = (page, method, path, body) => page.evaluate(([m, p, b]) => api(m, p, b), [method, path, body]);
+const localAt = (days, hhmm) => {
+  const d = new Date(Date.now() + days * 86400000);
+  return d.getFullYear() + '-' + String(d.getMonth() + 1).padStart(2, '0') + '-' + String(d.getDate()).padStart(2, '0') + 'T' + hhmm;
+};
+const sentTo = (to, part) => submitted().filter((s) => s.to === to && s.text.includes(part));
+async function received(to, part) {
+  for (let i = 0; i < 300; i++) {
+    if (sentTo(to, part).length) return sentTo(to, part)[0].text;
+    await sleep(100);
+  }
+  throw new Error('no SMS to ' + to + ' with ' + part);
+}
+
+test('séance annulée : les invités et ceux qui ont dit OUI pour le cycle sont prévenus, la page dit combien', async () => {
+  const page = await newPage(ADMIN);
+  await call(page, 'PATCH', '/settings', { hours: '00:00-24:00', days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] });
+  const g = await call(page, 'POST', '/groups', { name: 'Annulations' });
+  for (const [first, phone] of [['Odile', '06 12 34 88 01'], ['Omar', '06 12 34 88 02']])
+    await call(page, 'POST', '/contacts', { first_name: first, last_name: 'Annule', phone, group_ids: [g.id] });
+  const [starts, ends] = await page.evaluate(([a, b]) => [localToIso(a), localToIso(b)], [localAt(2, '14:00'), localAt(2, '16:00')]);
+  const e = await call(page, 'POST', '/events', { title: 'Atelier vélo', place: 'Cour', starts_at: starts, ends_at: ends,
+    rrule: 'FREQ=WEEKLY;COUNT=3', group_ids: [g.id] });
+  const c = await call(page, 'POST', '/campaigns', { name: 'Invitation vélo', audience: { event_id: e.id }, ask_reply: true,
+    reply_for: 'cycle', body: 'Atelier vélo {date}. Répondez OUI ou NON.', schedule: { at: new Date().toISOString() } });
+  await call(page, 'POST', '/campaigns/' + c.id + '/schedule');
+  await received('+33612348801', 'Atelier vélo');
+  await received('+33612348802', 'Atelier vélo');
+  await inject('+33612348801', 'oui');
+  const occ = await call(page, 'GET', '/events/' + e.id + '/occurrences');
+  const second = occ[1].occurrence;
+  for (let i = 0; i < 100; i++) {
+    const r = await call(page, 'GET', '/events/' + e.id + '/rsvps?occurrence=' + second);
+    if (r.counts.yes === 1) break;
+    await sleep(200);
+  }
+  /* the second session: only Odile, who said OUI for every session, was told of it */
+  await go(page, '#/ateliers/' + e.id + '?seance=' + second);
+  await page.getByRole('button', { name: 'Annuler la séance' }).click();
+  await page.getByText('Séance annulée : 1 personne prévenue par SMS.').waitFor();
+  const text = await received('+33612348801', 'la séance est annulée');
+  expect(text.startsWith('Atelier vélo du ') && text.endsWith('Veuillez nous excuser pour ce changement. Centre social Jacques Brel'),
+    'the centre\u2019s notice, with the session\u2019s date: ' + text);
+  await sleep(1500);
+  expect(sentTo('+33612348802', 'annulée').length === 0, 'Omar, who did not answer, is not told of the second session');
+  /* the first session, which the invitation was about: both, once each */
+  await go(page, '#/ateliers/' + e.id + '?seance=' + occ[0].occurrence);
+  await page.getByRole('button', { name: 'Annuler la séance' }).click();
+  await page.getByText('Séance annulée : 2 personnes prévenues par SMS.').waitFor();
+  await received('+33612348802', 'la séance est annulée');
+  for (let i = 0; i < 20 && sentTo('+33612348801', 'annulée').length < 2; i++) await sleep(100);
+  expect(sentTo('+33612348801', 'annulée').length === 2, 'Odile is told of each of the two sessions once');
+  return page;
+});
+
+test('une campagne dont les SMS attendent un jour d\u2019envoi n\u2019est pas « terminée » et dit quand elle part', async () => {
+  const page = await newPage(ADMIN);
+  const today = await page.evaluate(() => new Date().getDay());
+  const days = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'].filter((d, i) => i !== today);
+  await call(page, 'PATCH', '/settings', { hours: '00:00-24:00', days });
+  const p = await call(page, 'POST', '/contacts', { first_name: 'Wanda', last_name: 'Attente', phone: '06 12 34 88 03' });
+  const c = await call(page, 'POST', '/campaigns', { name: 'Info du jour sans envoi', audience: { contact_ids: [p.id] },
+    body: 'Le centre est ouvert samedi. {centre}', schedule: { at: new Date().toISOString() } });
+  await call(page, 'POST', '/campaigns/' + c.id + '/schedule');
+  for (let i = 0; i < 100 && (await call(page, 'GET', '/campaigns/' + c.id)).messages.queued !== 1; i++) await sleep(200);
+  try {
+    await go(page, '#/campagnes/' + c.id);
+    const main = page.locator('#main');
+    await main.getByText('Statut : en attente d\u2019envoi').waitFor();
+    expect(await main.getByText('terminée').count() === 0, 'not « terminée » while its message waits');
+    const sends = page.locator('#sends');
+    await sends.getByText('n\u2019est pas un jour d\u2019envoi : partira').waitFor();
+    expect(await sends.getByText('rien de prévu').count() === 0, 'the send is not « rien de prévu »');
+  } finally {
+    await call(page, 'PATCH', '/settings', { hours: '00:00-24:00', days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] });
+  }
+  /* the day back: it leaves, and the campaign is done */
+  await received('+33612348803', 'Le centre est ouvert samedi');
+  for (let i = 0; i < 50 && (await call(page, 'GET', '/campaigns/' + c.id)).messages.queued; i++) await sleep(200);
+  await go(page, '#/campagnes/' + c.id);
+  await page.locator('#main').getByText('Statut : terminée').waitFor();
+  return page;
+});
