@@ -25,7 +25,7 @@
 
 static const char *const api_campaign_keys[] = {
 	"name", "body", "bodies", "audience", "schedule", "ask_reply", "transliterate",
-	"ack_body", "cancel_body", "reply_for", "invitation_id", NULL
+	"ack_body", "cancel_body", "reply_for", "invitation_id", "occurrence", NULL
 };
 static const char *const api_audience_keys[] = { "group_ids", "contact_ids", "event_id", NULL };
 static const char *const api_schedule_keys[] = { "at", "rrule", "dtstart", "before_event", NULL };
@@ -199,7 +199,10 @@ api_campaigns_apply_schedule(json_t *s, struct campaign *c, struct error *err)
 	return 0;
 }
 
-/* "reply_for": "session" or "cycle"; "invitation_id": a campaign or null. */
+/*
+ * "reply_for": "session" or "cycle"; "invitation_id": a campaign or null;
+ * "occurrence": the key of the session it is about, or null.
+ */
 static int
 api_campaigns_apply_links(json_t *body, struct campaign *c, struct error *err)
 {
@@ -218,6 +221,12 @@ api_campaigns_apply_links(json_t *body, struct campaign *c, struct error *err)
 			return error_set(err, ERR_INVALID, "invalid_type", "invitation_id",
 			    "« invitation_id » est le numéro d'une campagne.");
 		c->invitation_id = json_is_null(v) ? 0 : json_integer_value(v);
+	}
+	if ((v = json_object_get(body, "occurrence")) != NULL) {
+		if (!json_is_null(v) && (!json_is_integer(v) || json_integer_value(v) <= 0))
+			return error_set(err, ERR_INVALID, "invalid_type", "occurrence",
+			    "« occurrence » est la clé d'une séance (AAAAMMJJHHMM), ou null.");
+		c->occurrence = json_is_null(v) ? 0 : json_integer_value(v);
 	}
 	return 0;
 }
@@ -513,13 +522,16 @@ api_preview_occurrences(struct db *db, const struct campaign *c, const struct ev
 	return 1;
 }
 
-/* The start of the atelier's next occurrence, for {date} and {heure}. */
+/* The start of the session key, else of the atelier's next one, for {date} and {heure}. */
 static int64_t
-api_preview_when(struct db *db, const struct event *e, int64_t now)
+api_preview_when(struct db *db, const struct event *e, int64_t key, int64_t now)
 {
 	struct event_occ occ[8];
+	struct error err;
 	int n, i;
 
+	if (key && events_occurrence_get(db, e, key, &occ[0], &err) == 0)
+		return occ[0].starts_at;
 	n = events_occurrences(db, e, now, now + 5 * 366 * 24 * 3600, occ, 8);
 	for (i = 0; i < n; i++)
 		if (!occ[i].cancelled)
@@ -636,7 +648,7 @@ api_campaigns_preview(struct http_req *req)
 	if (c.event_id && events_load(req->db, c.event_id, &e, &err) < 0)
 		goto out;
 	if (c.event_id)
-		when = api_preview_when(req->db, &e, req->now);
+		when = api_preview_when(req->db, &e, c.occurrence, req->now);
 	if (campaign_audience(req->db, &c, &a) < 0) {
 		error_fail(&err, ERR_DB);
 		goto out;

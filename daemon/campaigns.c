@@ -116,7 +116,8 @@ campaigns_load(struct db *db, int64_t id, struct campaign *c, struct error *err)
 	DB_SQL(sql, "SELECT name, body, body_en, body_ar, ack_body, "
 	    "cancel_body, event_id, schedule_kind, at, rrule, dtstart, offsets, ask_reply, "
 	    "transliterate, status, owner_id, scheduled_at, created_at, updated_at, "
-	    "reply_scope = 'cycle', ifnull(invitation_id, 0) FROM campaigns WHERE id = ?");
+	    "reply_scope = 'cycle', ifnull(invitation_id, 0), ifnull(occurrence, 0) "
+	    "FROM campaigns WHERE id = ?");
 	sqlite3_stmt *st = db_stmt(db, sql);
 	char *offsets;
 
@@ -151,6 +152,7 @@ campaigns_load(struct db *db, int64_t id, struct campaign *c, struct error *err)
 	c->updated_at = sqlite3_column_int64(st, 18);
 	c->reply_cycle = sqlite3_column_int(st, 19) != 0;
 	c->invitation_id = sqlite3_column_int64(st, 20);
+	c->occurrence = sqlite3_column_int64(st, 21);
 	sqlite3_reset(st);
 	campaigns_offsets_parse(c, offsets);
 	free(offsets);
@@ -254,6 +256,29 @@ campaigns_event_exists(struct db *db, int64_t id)
 	return yes;
 }
 
+/* c's chosen session is one of its atelier's, and not cancelled. */
+static int
+campaigns_session_check(struct db *db, const struct campaign *c, struct error *err)
+{
+	struct event_occ o;
+	struct event e;
+	int rc;
+
+	if (events_load(db, c->event_id, &e, err) < 0)
+		return -1;
+	rc = events_occurrence_get(db, &e, c->occurrence, &o, err);
+	event_clear(&e);
+	if (rc < 0 && !error_is_fault(err))
+		return error_set(err, ERR_INVALID, "invalid", "occurrence",
+		    "Cette séance n'existe pas dans le calendrier de l'atelier.");
+	if (rc < 0)
+		return -1;
+	if (o.cancelled)
+		return error_set(err, ERR_INVALID, "cancelled", "occurrence",
+		    "Cette séance est annulée : choisissez-en une autre.");
+	return 0;
+}
+
 /* True when c's invitation exists and is about c's atelier. */
 static bool
 campaigns_invitation_fits(struct db *db, const struct campaign *c)
@@ -298,6 +323,14 @@ campaign_validate(struct db *db, const struct campaign *c, struct error *err)
 	if (c->reply_cycle && c->event_id == 0)
 		return error_set(err, ERR_INVALID, "needs_event", "reply_for",
 		    "Une réponse pour tout le cycle demande de choisir un atelier.");
+	if (c->occurrence && c->event_id == 0)
+		return error_set(err, ERR_INVALID, "needs_event", "occurrence",
+		    "Une séance choisie demande de choisir son atelier.");
+	if (c->occurrence && c->schedule != CAMPAIGN_AT && c->schedule != CAMPAIGN_UNSCHEDULED)
+		return error_set(err, ERR_INVALID, "invalid", "occurrence",
+		    "Une séance choisie va avec un envoi unique (maintenant ou à une date).");
+	if (c->occurrence && campaigns_session_check(db, c, err) < 0)
+		return -1;
 	if (c->invitation_id && (c->invitation_id == c->id ||
 	    !campaigns_invitation_fits(db, c)))
 		return error_set(err, ERR_INVALID, "invalid", "invitation_id",
@@ -311,13 +344,14 @@ campaigns_write_row(struct db *db, struct campaign *c, int64_t now, struct error
 	DB_SQL(sql_insert, "INSERT INTO campaigns (name, body, body_en, "
 	    "body_ar, ack_body, cancel_body, event_id, schedule_kind, at, rrule, dtstart, "
 	    "offsets, ask_reply, transliterate, owner_id, created_at, updated_at, reply_scope, "
-	    "invitation_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-	    "?15, ?16, ?16, ?18, ?19)");
+	    "invitation_id, occurrence) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+	    "?12, ?13, ?14, ?15, ?16, ?16, ?18, ?19, ?20)");
 	DB_SQL(sql_update, "UPDATE campaigns SET name = ?1, body = ?2, "
 	    "body_en = ?3, body_ar = ?4, ack_body = ?5, cancel_body = ?6, event_id = ?7, "
 	    "schedule_kind = ?8, at = ?9, rrule = ?10, dtstart = ?11, offsets = ?12, "
 	    "ask_reply = ?13, transliterate = ?14, owner_id = ?15, updated_at = ?16, "
-	    "reply_scope = ?18, invitation_id = ?19 WHERE id = ?17 AND status IN ('draft', 'scheduled', 'running')");
+	    "reply_scope = ?18, invitation_id = ?19, occurrence = ?20 "
+	    "WHERE id = ?17 AND status IN ('draft', 'scheduled', 'running')");
 	sqlite3_stmt *st = db_stmt(db, c->id ? sql_update : sql_insert);
 	char *offsets = campaigns_offsets_text(c);
 	int rc;
@@ -346,6 +380,7 @@ campaigns_write_row(struct db *db, struct campaign *c, int64_t now, struct error
 		sqlite3_bind_int64(st, 17, c->id);
 	sqlite3_bind_text(st, 18, c->reply_cycle ? "cycle" : "session", -1, SQLITE_STATIC);
 	db_bind_int_or_null(st, 19, c->invitation_id);
+	db_bind_int_or_null(st, 20, c->occurrence);
 	rc = db_step_done(db, st);
 	free(offsets);
 	if (rc < 0)
@@ -605,7 +640,7 @@ campaign_to_json(const struct campaign *c)
 	    "event_id", c->event_id ? json_integer(c->event_id) : json_null());
 	json_t *bodies = json_pack("{s:s?, s:s?}", "en", c->body_en, "ar", c->body_ar);
 
-	return json_pack("{s:I, s:s, s:s, s:o, s:o, s:o, s:b, s:s, s:o, s:b, s:s?, s:s?, s:s, "
+	return json_pack("{s:I, s:s, s:s, s:o, s:o, s:o, s:b, s:s, s:o, s:o, s:b, s:s?, s:s?, s:s, "
 	    "s:o, s:o, s:o, s:o}",
 	    "id", (json_int_t)c->id,
 	    "name", c->name,
@@ -616,6 +651,7 @@ campaign_to_json(const struct campaign *c)
 	    "ask_reply", c->ask_reply,
 	    "reply_for", c->reply_cycle ? "cycle" : "session",
 	    "invitation_id", c->invitation_id ? json_integer(c->invitation_id) : json_null(),
+	    "occurrence", c->occurrence ? json_integer(c->occurrence) : json_null(),
 	    "transliterate", c->transliterate,
 	    "ack_body", c->ack_body,
 	    "cancel_body", c->cancel_body,

@@ -62,6 +62,8 @@ struct campaign {
 	bool ask_reply;
 	bool reply_cycle;		/* an OUI / NON holds for every later session too */
 	int64_t invitation_id;		/* reminders: the invitation made with them, or 0 */
+	int64_t occurrence;		/* sent once, about this session of event_id (its
+					   key), or 0: the next one when it is sent */
 	bool transliterate;		/* accented letters to their GSM-7 base letter */
 	char status[12];		/* "draft" ... */
 	int64_t owner_id;

@@ -183,18 +183,31 @@ scheduler_plan_event(struct db *db, const struct campaign *c, const struct event
 
 /*
  * A campaign "at" a time or on a rule that is about an atelier speaks of
- * its next session after the item is due: that session gives {date} and
- * {heure}, takes the replies, and the message gives up when it starts.
+ * the session chosen for it (campaigns.occurrence), else of its next
+ * session after the item is due: that session gives {date} and {heure},
+ * takes the replies, and the message gives up when it starts.
  */
 static void
 scheduler_attach_session(struct db *db, const struct campaign *c, const struct event *e,
     struct scheduler_item *it)
 {
 	struct event_occ occ[8];
+	struct error err;
 	int n, i;
 
 	if (e == NULL || it->has_occ)
 		return;
+	/* the session chosen in the composer, while it is still to come */
+	if (c->occurrence) {
+		if (events_occurrence_get(db, e, c->occurrence, &occ[0], &err) == 0 &&
+		    !occ[0].cancelled && occ[0].starts_at > it->due) {
+			it->occ = occ[0];
+			it->has_occ = true;
+			it->give_up_at = occ[0].starts_at;
+			it->reply_until = c->ask_reply ? occ[0].starts_at : 0;
+		}
+		return;
+	}
 	n = events_occurrences(db, e, it->due, it->due + SCHEDULER_EVENT_HORIZON, occ, 8);
 	for (i = 0; i < n; i++) {
 		if (occ[i].cancelled)
@@ -288,6 +301,9 @@ scheduler_verdict(const struct campaign *c, const struct scheduler_plan *p,
 	if (it->due != scheduler_group_latest(p, it->group))
 		return "skipped";
 	if (c->schedule != CAMPAIGN_BEFORE_EVENT && now - it->due > SCHEDULER_LATE_MAX)
+		return "missed";
+	/* its session is cancelled, or began before it was sent */
+	if (c->occurrence && !it->has_occ)
 		return "missed";
 	return NULL;
 }

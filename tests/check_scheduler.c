@@ -570,6 +570,71 @@ START_TEST(sched_test_cancel_notice_default)
 }
 END_TEST
 
+/*
+ * « Inviter par SMS » from a session that is not the next one: the campaign
+ * speaks of that session ({date}, the replies), and sends nothing once it
+ * is cancelled.  A key that is no session of the atelier is refused.
+ */
+START_TEST(sched_test_chosen_session)
+{
+	struct config *cfg = sched_config();
+	struct campaign c = { 0 }, bad = { 0 };
+	struct error err = { 0 };
+	struct test_db t;
+	struct event e;
+	int64_t ids[3], g, ev;
+
+	time_set_zone("Europe/Paris");
+	test_db_open(&t);
+	g = sched_group(t.db, ids);
+	ev = sched_event(t.db, "Cuisine", "2026-12-03T14:00:00+01:00", "FREQ=WEEKLY;COUNT=3", g);
+	c.body = strdup("{prenom}, {atelier} {date} à {heure}. OUI ou NON ?");
+	c.event_id = ev;
+	c.ask_reply = true;
+	c.schedule = CAMPAIGN_AT;
+	c.at = sched_time("2026-11-26T10:00:00+01:00");
+	c.occurrence = 202612101400;
+	sched_campaign(t.db, &c, g, sched_time("2026-11-20T09:00:00+01:00"));
+	ck_assert_int_eq(sched_run(t.db, cfg, "2026-11-26T10:00:00+01:00", NULL), 3);
+	ck_assert_str_eq(sched_text(t.db, "SELECT body FROM messages WHERE to_number = "
+	    "'+33612345601'"), "Awa, Cuisine jeudi 10 décembre à 14h. OUI ou NON ?");
+	ck_assert_int_eq(sched_count(t.db, "event_occurrence = 202612101400"), 3);
+	/* another for the 17th, whose session is then cancelled: nothing goes */
+	c.body = strdup("{prenom}, {atelier} {date}.");
+	c.event_id = ev;
+	c.schedule = CAMPAIGN_AT;
+	c.at = sched_time("2026-12-01T10:00:00+01:00");
+	c.occurrence = 202612171400;
+	sched_campaign(t.db, &c, g, sched_time("2026-11-26T11:00:00+01:00"));
+	ck_assert_int_eq(events_load(t.db, ev, &e, &err), 0);
+	ck_assert_int_eq(sched_cancel(t.db, cfg, &e, 202612171400, "2026-11-27T09:00:00+01:00"), 0);
+	ck_assert_int_eq(sched_run(t.db, cfg, "2026-12-01T10:00:00+01:00", NULL), 0);
+	ck_assert_int_eq(sched_count(t.db, "event_occurrence = 202612171400"), 0);
+	ck_assert_str_eq(sched_text(t.db, "SELECT state FROM campaign_runs WHERE campaign_id = "
+	    "(SELECT max(id) FROM campaigns)"), "missed");
+	/* a cancelled session, or a key that is none of the atelier's, is refused */
+	bad.name = strdup("x");
+	bad.body = strdup("Bonjour. {centre}");
+	bad.event_id = ev;
+	bad.schedule = CAMPAIGN_AT;
+	bad.at = sched_time("2026-12-01T10:00:00+01:00");
+	bad.occurrence = 202612171400;
+	ck_assert_int_eq(campaign_validate(t.db, &bad, &err), -1);
+	ck_assert_str_eq(err.field, "occurrence");
+	bad.occurrence = 202612111400;
+	ck_assert_int_eq(campaign_validate(t.db, &bad, &err), -1);
+	ck_assert_str_eq(err.field, "occurrence");
+	bad.event_id = 0;
+	ck_assert_int_eq(campaign_validate(t.db, &bad, &err), -1);
+	ck_assert_str_eq(err.code, "needs_event");
+	ck_assert_str_eq(err.field, "occurrence");
+	campaign_clear(&bad);
+	event_clear(&e);
+	test_db_close(&t);
+	config_free(cfg);
+}
+END_TEST
+
 /* Cancelling a campaign stops what is not yet with a modem; the rest stays. */
 START_TEST(sched_test_cancel_campaign)
 {
@@ -1208,6 +1273,7 @@ scheduler_suite(void)
 	tcase_add_test(tc, sched_test_moved_occurrence);
 	tcase_add_test(tc, sched_test_cancelled_occurrence);
 	tcase_add_test(tc, sched_test_cancel_notice_default);
+	tcase_add_test(tc, sched_test_chosen_session);
 	tcase_add_test(tc, sched_test_cancel_campaign);
 	tcase_add_test(tc, sched_test_give_up);
 	tcase_add_test(tc, sched_test_dst_gap);

@@ -1135,7 +1135,7 @@ async function pageEvent(id, params) {
         route();
       } }, t(r.session.cancelled ? 'Rétablir la séance' : 'Annuler la séance')),
       h('a', { class: 'button secondary', href: '#/appels/' + id + '?seance=' + k }, t('Personnes à appeler')),
-      h('a', { class: 'button', href: '#/campagnes/nouvelle?atelier=' + id }, t('Inviter par SMS'))),
+      h('a', { class: 'button', href: '#/campagnes/nouvelle?atelier=' + id + '&seance=' + k }, t('Inviter par SMS'))),
     moveSessionForm(id, r.session), exportForm('/api/v1/events/' + id + '/report.csv'),
     h('p', { 'aria-live': 'polite', id: 'counts' }, t('Invités {n}', { n: c.invited }) + ' · ',
       h('span', { class: 'badge yes' }, t('Oui {n}', { n: c.yes })), ' ', h('span', { class: 'badge no' }, t('Non {n}', { n: c.no })),
@@ -1314,8 +1314,9 @@ function countText(c) {
 /* What {date} becomes for atelier e (its next session), or an example. */
 function dateSaid(e) {
   const at = e && (e.next_occurrence ? e.next_occurrence.starts_at : e.starts_at);
-  return at ? new Date(at).toLocaleDateString(locale(), { weekday: 'long', day: 'numeric', month: 'long' }) : t('jeudi 3 décembre');
+  return at ? fmtDaySaid(at) : t('jeudi 3 décembre');
 }
+const fmtDaySaid = (at) => new Date(at).toLocaleDateString(locale(), { weekday: 'long', day: 'numeric', month: 'long' });
 
 const WEEKDAY_BEFORE_DATE = /(?:^|[^\p{L}])(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\s+\{date\}/iu;
 
@@ -1432,6 +1433,18 @@ async function pageCampaignNew(params, id) {
   const oboxes = OFFSETS.map(([v, l]) => h('label', { class: 'inline' }, h('input', { type: 'checkbox', value: v,
     checked: (sc.before_event || []).includes(v) }), t(l)));
   const inv = await invitationParts(cur, oboxes);
+  /* the session it is about, for a message sent once: « Inviter par SMS » from a session brings it (?seance=) */
+  const session = h('select', { name: 'occurrence' });
+  const sessionBox = field(t('Séance'), session, t('{date}, {heure} et les réponses OUI / NON parlent de cette séance.'));
+  let sessions = [], sessionWanted = cur ? String(cur.occurrence || '') : params.get('seance') || '';
+  async function loadSessions() {
+    sessions = event.value ? (await api('GET', '/events/' + event.value + '/occurrences'))
+      .filter((o) => !o.cancelled && Date.parse(o.starts_at) > Date.now()) : [];
+    fill(session, sessions.map((o, i) => h('option', { value: o.occurrence, selected: String(o.occurrence) === sessionWanted },
+      fmtDate(o.starts_at) + (i === 0 ? t(' (la prochaine)') : ''))));
+    sessionWanted = session.value;
+  }
+  const oneSend = () => !!event.value && ['now', 'at'].includes(when.value) && sessions.length > 0;
   const previewFor = h('select', { name: 'contact_id' }, h('option', { value: '' }, t('les premiers destinataires')),
     contacts.map((c) => h('option', { value: c.id, dir: 'auto' }, (c.first_name + ' ' + c.last_name).trim())));
   const preview = h('div', { 'aria-live': 'polite', id: 'preview' });
@@ -1450,7 +1463,8 @@ async function pageCampaignNew(params, id) {
     showCount(c);
     counter.append(...(accentsHelp ? [h('button', { type: 'button', class: 'secondary', onclick: () => { translit.checked = true; count(); doPreview(); } },
       t('Utiliser la version sans accents'))] : []));
-    const said = dateSaid(events.find((e) => String(e.id) === event.value));
+    const chosen = oneSend() && sessions.find((o) => String(o.occurrence) === session.value);
+    const said = chosen ? fmtDaySaid(chosen.starts_at) : dateSaid(events.find((e) => String(e.id) === event.value));
     dateHint.textContent = event.value ? t('{date} : {said}', { said }) : t('{date} donne le jour et la date, par exemple « {said} ».', { said });
     fill(hints, textHints(body.value, said).map((x) => h('p', { class: 'warn' }, x)));
     clearTimeout(pause);
@@ -1499,6 +1513,7 @@ async function pageCampaignNew(params, id) {
     if (when.value === 'before' && checked(oboxes).length) c.schedule = { before_event: checked(oboxes) };
     if (askReply.checked) c.ack_body = 'Merci, c\'est noté ! {centre}';
     c.reply_for = event.value ? inv.scope() : 'session';
+    c.occurrence = oneSend() && session.value ? Number(session.value) : null;
     return c;
   };
   async function doPreview() {
@@ -1540,14 +1555,17 @@ async function pageCampaignNew(params, id) {
     h('p', { class: 'muted' }, ...t('Les signes typographiques (\u2019 « » – …) sont toujours remplacés par {plain} : ils ne coûtent rien.')
       .split('{plain}').flatMap((x, i) => (i ? [h('code', {}, '\' " - ...'), x] : [x]))),
     h('label', { class: 'inline' }, askReply, t('Demander une réponse OUI / NON')),
-    inv.scopeBox, field(t('Envoi'), when), field(t('Date et heure'), at), h('fieldset', {}, inv.legend, oboxes), inv.bodyBox,
+    inv.scopeBox, field(t('Envoi'), when), sessionBox, field(t('Date et heure'), at), h('fieldset', {}, inv.legend, oboxes), inv.bodyBox,
     h('h2', {}, t('Aperçu')), field(t('Pour'), previewFor), h('button', { type: 'button', class: 'secondary', onclick: doPreview }, t('Aperçu')),
     preview, err,
     h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary', onclick: () => save(false) }, t('Enregistrer le brouillon')),
       h('button', { type: 'submit' }, t('Programmer')))));
   translit.addEventListener('change', () => { count(); if (preview.firstChild) doPreview(); });
-  const invitationView = () => inv.show(!!event.value, when.value !== 'before');
+  const invitationView = () => { inv.show(!!event.value, when.value !== 'before'); sessionBox.hidden = !oneSend(); };
   [event, when].forEach((x) => x.addEventListener('change', invitationView));
+  event.addEventListener('change', async () => { sessionWanted = ''; await loadSessions(); invitationView(); count(); });
+  session.addEventListener('change', () => { sessionWanted = session.value; count(); });
+  await loadSessions();
   invitationView();
   count();
   name.focus();
@@ -1561,6 +1579,8 @@ Object.assign(EN, {
     'They go before each session of the workshop, to the invitees who did not send STOP.',
   'Rappels : {name}': 'Reminders: {name}', 'La réponse vaut pour': 'The answer holds for',
   'la prochaine séance': 'the next session', 'toutes les séances du cycle': 'every session of the cycle',
+  ' (la prochaine)': ' (the next one)',
+  '{date}, {heure} et les réponses OUI / NON parlent de cette séance.': '{date}, {heure} and the YES / NO answers are about this session.',
 });
 
 /*

@@ -17,15 +17,20 @@ async function received(to, part) {
   throw new Error('no SMS to ' + to + ' with ' + part);
 }
 
+/* Sending at any hour, a group of people ([first, phone]) and a weekly atelier of three sessions in two days inviting it. */
+async function atelierFor(page, group, last, people, title, place, hh) {
+  await call(page, 'PATCH', '/settings', { hours: '00:00-24:00', days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] });
+  const g = await call(page, 'POST', '/groups', { name: group });
+  for (const [first, phone] of people)
+    await call(page, 'POST', '/contacts', { first_name: first, last_name: last, phone, group_ids: [g.id] });
+  const [starts, ends] = await page.evaluate(([a, b]) => [localToIso(a), localToIso(b)], [localAt(2, hh + ':00'), localAt(2, (hh + 2) + ':00')]);
+  return call(page, 'POST', '/events', { title, place, starts_at: starts, ends_at: ends, rrule: 'FREQ=WEEKLY;COUNT=3', group_ids: [g.id] });
+}
+
 test('séance annulée : les invités et ceux qui ont dit OUI pour le cycle sont prévenus, la page dit combien', async () => {
   const page = await newPage(ADMIN);
-  await call(page, 'PATCH', '/settings', { hours: '00:00-24:00', days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] });
-  const g = await call(page, 'POST', '/groups', { name: 'Annulations' });
-  for (const [first, phone] of [['Odile', '06 12 34 88 01'], ['Omar', '06 12 34 88 02']])
-    await call(page, 'POST', '/contacts', { first_name: first, last_name: 'Annule', phone, group_ids: [g.id] });
-  const [starts, ends] = await page.evaluate(([a, b]) => [localToIso(a), localToIso(b)], [localAt(2, '14:00'), localAt(2, '16:00')]);
-  const e = await call(page, 'POST', '/events', { title: 'Atelier vélo', place: 'Cour', starts_at: starts, ends_at: ends,
-    rrule: 'FREQ=WEEKLY;COUNT=3', group_ids: [g.id] });
+  const e = await atelierFor(page, 'Annulations', 'Annule', [['Odile', '06 12 34 88 01'], ['Omar', '06 12 34 88 02']],
+    'Atelier vélo', 'Cour', 14);
   const c = await call(page, 'POST', '/campaigns', { name: 'Invitation vélo', audience: { event_id: e.id }, ask_reply: true,
     reply_for: 'cycle', body: 'Atelier vélo {date}. Répondez OUI ou NON.', schedule: { at: new Date().toISOString() } });
   await call(page, 'POST', '/campaigns/' + c.id + '/schedule');
@@ -84,5 +89,38 @@ test('une campagne dont les SMS attendent un jour d\u2019envoi n\u2019est pas «
   for (let i = 0; i < 50 && (await call(page, 'GET', '/campaigns/' + c.id)).messages.queued; i++) await sleep(200);
   await go(page, '#/campagnes/' + c.id);
   await page.locator('#main').getByText('Statut : terminée').waitFor();
+  return page;
+});
+
+test('inviter par SMS depuis une séance qui n\u2019est pas la prochaine : le SMS et les réponses parlent de celle-là', async () => {
+  const page = await newPage(ADMIN);
+  const e = await atelierFor(page, 'Séance choisie', 'Choisie', [['Sami', '06 12 34 88 04'], ['Sonia', '06 12 34 88 05']],
+    'Atelier jardin', 'Potager', 10);
+  const occ = await call(page, 'GET', '/events/' + e.id + '/occurrences');
+  const second = occ[1];
+  const said = await page.evaluate((at) => new Date(at).toLocaleDateString('fr-FR', { weekday: 'long', day: 'numeric', month: 'long' }), second.starts_at);
+  await go(page, '#/ateliers/' + e.id + '?seance=' + second.occurrence);
+  await page.getByRole('link', { name: 'Inviter par SMS' }).click();
+  await page.waitForFunction(() => location.hash.startsWith('#/campagnes/nouvelle') && document.body.dataset.ready === '#/campagnes/nouvelle');
+  const choice = page.getByLabel('Séance', { exact: true });
+  await choice.waitFor();
+  expect(await choice.inputValue() === String(second.occurrence), 'the session the invitation came from is chosen: ' + await choice.inputValue());
+  await page.getByLabel('Nom', { exact: true }).fill('Jardin, deuxième séance');
+  await page.getByLabel('Texte', { exact: true }).fill('Atelier jardin {date}. Répondez OUI ou NON. {centre}');
+  await page.locator('#date-hint').getByText(said).waitFor();
+  await page.getByRole('button', { name: 'Programmer' }).click();
+  await page.getByText('Campagne programmée.').waitFor();
+  const text = await received('+33612348804', 'Atelier jardin');
+  expect(text.includes(said), 'the SMS gives the chosen session\u2019s date (' + said + '): ' + text);
+  await inject('+33612348804', 'oui');
+  let r;
+  for (let i = 0; i < 100; i++) {
+    r = await call(page, 'GET', '/events/' + e.id + '/rsvps?occurrence=' + second.occurrence);
+    if (r.counts.yes === 1) break;
+    await sleep(200);
+  }
+  expect(r.counts.yes === 1, 'Sami\u2019s OUI is for the chosen session');
+  const first = await call(page, 'GET', '/events/' + e.id + '/rsvps?occurrence=' + occ[0].occurrence);
+  expect(first.counts.yes === 0, 'and not for the next one');
   return page;
 });
