@@ -232,6 +232,20 @@ e2e_add_user(struct e2e *e, const char *login, const char *role, const char *pas
 }
 
 /*
+ * How long a request may wait for its answer: 30 s, times Check's
+ * CK_TIMEOUT_MULTIPLIER (tests/meson.build sets it under qemu-user, where
+ * a large import takes longer than 30 s).
+ */
+static long
+e2e_answer_timeout_s(void)
+{
+	const char *m = getenv("CK_TIMEOUT_MULTIPLIER");
+	double f = m ? strtod(m, NULL) : 1.0;
+
+	return (long)(30.0 * (f > 1.0 ? f : 1.0));
+}
+
+/*
  * Forks a process that removes e->dir once the test process is gone, even
  * when a failed assertion _exit()s it before e2e_stop(): it waits for EOF
  * on a close-on-exec pipe whose write end only the test process holds,
@@ -502,7 +516,7 @@ e2e_request(const struct e2e *e, struct e2e_client *c, const char *method,
 	snprintf(url, sizeof(url), "%s%s", e->base, path);
 	curl_easy_setopt(curl, CURLOPT_URL, url);
 	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
+	curl_easy_setopt(curl, CURLOPT_TIMEOUT, e2e_answer_timeout_s());
 	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, e2e_on_body);
 	curl_easy_setopt(curl, CURLOPT_WRITEDATA, &b);
 	curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, e2e_on_header);
