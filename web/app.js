@@ -474,7 +474,28 @@ const SERVER_EN = [
   [/^Le champ « (.*) » est obligatoire\.$/, 'The field “$1” is required.'],
   [/^Le champ « (.*) » doit être un texte\.$/, 'The field “$1” must be a text.'],
   [/^La variable \{(.*)\} n'existe pas\./, 'The variable {$1} is unknown: use the buttons to insert one.'],
+  /* the reasons an import gives for a refused line (daemon/import.c) and a number's (daemon/phone.c) */
+  [/^numéro « (.*) » invalide : (.*)$/, (x) => `number “${x[1]}” is invalid: ${PHONE_EN[x[2]] || x[2]}`],
+  [/^Numéro « (.*) » invalide : (.*)\.$/, (x) => `Number “${x[1]}” is invalid: ${PHONE_EN[x[2]] || x[2]}.`],
+  [/^numéro de téléphone manquant$/, 'phone number missing'],
+  [/^même numéro qu'à la ligne (\d+)$/, 'same number as line $1'],
+  [/^prénom et nom manquants$/, 'first and last name missing'],
+  [/^(\d+) colonnes au lieu de (\d+) \(un ; ou une , en trop ou en moins \?\)$/, '$1 columns instead of $2 (a ; or a , too many or missing?)'],
+  [/^langue « (.*) » inconnue \(attendu : fr, en ou ar\)$/, 'unknown language “$1” (expected: fr, en or ar)'],
+  [/^consentement « (.*) » illisible \(attendu : une date comme 12\/03\/2025, ou « oui »\)$/,
+    'consent “$1” unreadable (expected: a date such as 12/03/2025, or “oui”)'],
+  [/^le numéro (\S+) est un numéro secondaire du contact n° (\d+) \((.*)\) ; modifiez sa fiche plutôt$/,
+    'the number $1 is a second number of contact no. $2 ($3): change their card instead'],
 ];
+const PHONE_EN = {
+  'numéro vide': 'empty number', 'caractère non autorisé dans le numéro': 'a character that a number cannot hold',
+  'numéro trop court': 'number too short', 'numéro trop long': 'number too long',
+  'numéro français invalide (10 chiffres attendus)': 'invalid French number (10 digits expected)',
+  '« + » mal placé dans le numéro': '“+” in the wrong place', 'indicatif de pays invalide': 'invalid country code',
+  '« 0 » en trop après l\'indicatif de pays': 'a “0” too many after the country code',
+  'ce numéro n\'existe pas (aucun opérateur n\'a cette tranche de numéros)': 'this number does not exist (no operator has this range of numbers)',
+  'format inconnu': 'unknown format',
+};
 const CODE_EN = {
   invalid: 'The request was refused: check the field “{field}”.', missing_field: 'The field “{field}” is required.',
   invalid_type: 'The field “{field}” has the wrong type.', invalid_json: 'The request is invalid.',
@@ -494,7 +515,7 @@ function serverText(err) {
   if (Object.prototype.hasOwnProperty.call(EN, m)) return EN[m];
   for (const [re, en] of SERVER_EN) {
     const x = m.match(re);
-    if (x) return en.replace(/\$(\d)/g, (_, i) => x[i]);
+    if (x) return typeof en === 'function' ? en(x) : en.replace(/\$(\d)/g, (_, i) => x[i]);
   }
   const byCode = CODE_EN[err && err.code];
   if (byCode && (err.field || !byCode.includes('{field}'))) return byCode.replace('{field}', err.field || '');

@@ -245,6 +245,25 @@ test('en anglais : « Name » pour une campagne ou un groupe, les erreurs du ser
   return done(page, 'anglais');
 });
 
+test('en anglais : les lignes refusées d\u2019un import disent pourquoi en anglais', async () => {
+  const page = await newPage(ADMIN);
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+  const csv = 'Prénom;Nom;Téléphone;Langue\nAnna;Refus;06 12;fr\nBen;Refus;;fr\nCléo;Refus;+33 7 11 22 33 03;fr\n' +
+    'Dina;Refus;07 56 99 00 01;fr\nEmma;Refus;07 56 99 00 01;fr\nFred;Refus;07 56 99 00 02;klingon\n;;07 56 99 00 03;fr\n';
+  await go(page, '#/contacts/import');
+  await page.getByLabel('File', { exact: true }).setInputFiles({ name: 'refus.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.getByRole('button', { name: 'Check the file' }).click();
+  const table = page.getByRole('table', { name: 'Refused lines' });
+  await table.waitFor();
+  const reasons = await table.locator('tbody tr td:nth-child(2)').allInnerTexts();
+  const want = ['number “06 12” is invalid: number too short', 'phone number missing',
+    'number “+33 7 11 22 33 03” is invalid: this number does not exist (no operator has this range of numbers)',
+    'same number as line 5', 'unknown language “klingon” (expected: fr, en or ar)', 'first and last name missing'];
+  expect(JSON.stringify(reasons) === JSON.stringify(want), 'the reasons in English: ' + JSON.stringify(reasons));
+  return done(page, 'anglais-import');
+});
+
 test('français : accords, apostrophes typographiques, pas de « · » en trop', async () => {
   const admin = await newPage(ADMIN);
   const one = await must(admin, 'POST', '/contacts', { first_name: 'Inès' + U, last_name: 'Martin', phone: newPhone() });
