@@ -647,7 +647,7 @@ function comingWeek(coming) {
 
 async function pageContacts(params) {
   const groups = await api('GET', '/groups');
-  const q = h('input', { type: 'search', name: 'q', value: params.get('q') || '' });
+  const q = h('input', { type: 'search', name: 'q', value: params.get('q') || '', dir: 'auto' });
   const g = h('select', { name: 'group_id' }, h('option', { value: '' }, t('Tous')),
     groups.map((x) => h('option', { value: x.id, selected: String(x.id) === params.get('group_id'), dir: 'auto' }, x.name)));
   const query = new URLSearchParams();
@@ -707,7 +707,7 @@ async function pageContact(id) {
     const n = household.children.length + 2;
     household.append(h('div', { class: 'toolbar household' },
       field(t('Numéro {n}', { n }), h('input', { type: 'tel', value: p ? p.number : '' })),
-      field(t('Qui (mère, fils…)'), h('input', { type: 'text', value: p ? p.label : '' })),
+      field(t('Qui (mère, fils…)'), h('input', { type: 'text', value: p ? p.label : '', dir: 'auto' })),
       h('label', { class: 'inline' }, h('input', { type: 'checkbox', checked: p ? p.sms : true }), t('reçoit les SMS')),
       p && p.opted_out_at ? h('span', { class: 'badge no' }, t('STOP le {date}', { date: fmtDay(p.opted_out_at) })) : null));
   };
@@ -899,7 +899,7 @@ function importRows(r, dry) {
 
 async function pageGroups() {
   const groups = await api('GET', '/groups');
-  const name = h('input', { type: 'text', name: 'name' });
+  const name = h('input', { type: 'text', name: 'name', dir: 'auto' });
   const err = errorBox();
   page(t('Groupes'),
     isStaff() ? h('form', { class: 'card toolbar', onsubmit: async (ev) => {
@@ -1571,7 +1571,7 @@ async function invitationParts(cur, oboxes) {
       for (const b of oboxes) b.firstChild.checked = (reminders.schedule.before_event || []).includes(b.firstChild.value);
   }
   const legend = h('legend', {}, t('Rappels'));
-  const body = h('textarea', { name: 'reminder_body', rows: 3 },
+  const body = h('textarea', { name: 'reminder_body', rows: 3, dir: 'auto' },
     /* an SMS body: French whatever the panel's language, as the invitation's */
     reminders ? reminders.body : 'Rappel : {atelier} {date} à {heure}, {lieu}. {centre}');
   const bodyBox = field(t('Message des rappels'), body, t('Ils partent avant chaque séance de l\u2019atelier, aux invités qui n\u2019ont pas dit STOP.'));
@@ -1746,7 +1746,7 @@ function messageTable(msgs, names) {
 /* The demo's simulated modem: a person makes one family answer (families.h). */
 function simulateReplyForm() {
   const from = h('input', { type: 'tel', name: 'sim_from', placeholder: '06 39 98 00 01' });
-  const body = h('input', { type: 'text', name: 'sim_body', placeholder: 'OUI' });
+  const body = h('input', { type: 'text', name: 'sim_body', placeholder: 'OUI', dir: 'auto' });
   const err = errorBox();
   return h('details', { class: 'card', id: 'simulate' }, h('summary', {}, t('Simuler une réponse')),
     h('p', { class: 'muted' }, t('Le modem est simulé : écrivez ce qu\u2019une famille répondrait. Le SMS arrive comme un vrai dans quelques secondes.')),
@@ -1770,7 +1770,7 @@ async function pageReplies(params) {
     cur = inbox.threads.find((th) => (cid ? String(th.contact_id) === cid : !th.contact_id && th.number === num));
     const out = cur && cur.opted_out_at;
     const msgs = await api('GET', '/inbox/thread?' + (cid ? 'contact_id=' + cid : 'number=' + encodeURIComponent(num)));
-    const text = h('textarea', { name: 'reply', rows: 3 });
+    const text = h('textarea', { name: 'reply', rows: 3, dir: 'auto' });
     const err = errorBox();
     const marks = threadMarks(msgs);
     const who = cur && cur.first_name ? (cur.first_name + ' ' + (cur.last_name || '')).trim() : null;
@@ -1866,7 +1866,7 @@ function callsSession(s) {
       const name = (p.first_name + ' ' + p.last_name).trim();
       const outcome = h('select', { 'aria-label': t('Réponse au téléphone de {name}', { name }) },
         ['', 'yes', 'no', 'no_answer', 'wrong_number'].map((v) => h('option', { value: v }, v ? label('call', v) : '—')));
-      const note = h('input', { type: 'text', 'aria-label': t('Note sur l\u2019appel de {name}', { name }), maxlength: 200,
+      const note = h('input', { type: 'text', 'aria-label': t('Note sur l\u2019appel de {name}', { name }), maxlength: 200, dir: 'auto',
         placeholder: t('Note (facultatif)') });
       const err = errorBox();
       return h('tr', {}, h('td', {}, h('a', { href: '#/contacts/' + p.contact_id, dir: 'auto' }, name)),
@@ -2103,7 +2103,7 @@ function textsSection(all) {
  */
 function tokensSection(tokens) {
   /* "what", not "label": label() names the states */
-  const what = h('input', { type: 'text', name: 'token_label', maxlength: '80', required: true, autocomplete: 'off' });
+  const what = h('input', { type: 'text', name: 'token_label', maxlength: '80', required: true, autocomplete: 'off', dir: 'auto' });
   const days = h('input', { type: 'number', name: 'token_days', min: '1', max: '3650', value: '365' });
   const err = errorBox();
   const shown = h('div', { id: 'new-token', 'aria-live': 'polite' });
