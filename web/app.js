@@ -673,7 +673,8 @@ async function pageContacts(params) {
     h('tbody', {}, list.map((c) => h('tr', {},
       h('td', {}, h('a', { href: '#/contacts/' + c.id, dir: 'auto' }, (c.first_name + ' ' + c.last_name).trim())),
       h('td', {}, c.phone ? fmtPhone(c.phone) : '—'),
-      h('td', { dir: 'auto' }, c.group_ids.map((id) => groupName[id]).join(', ')),
+      /* an animateur's GET /groups lacks the groups they may not see: nothing of those */
+      h('td', { dir: 'auto' }, c.group_ids.filter((id) => id in groupName).map((id) => groupName[id]).join(', ')),
       h('td', {}, c.opted_out_at ? h('span', { class: 'badge no' }, t('STOP depuis le {date}', { date: fmtDay(c.opted_out_at) }))
         : (c.phones || []).some((x) => x.sms) ? t('oui') : h('span', { class: 'badge problem' }, t('pas de portable')))))))));
 }
