@@ -88,6 +88,7 @@ const EN = {
   'Contact enregistré.': 'Contact saved.', 'Contact effacé.': 'Contact erased.',
   'Effacer ce contact et ses messages (RGPD) ?': 'Erase this contact and their messages (GDPR)?',
   'Ce numéro est un fixe : il ne peut pas recevoir de SMS.': 'This number is a landline: it cannot receive SMS.',
+  'Seul un référent ou un administrateur peut modifier ce contact.': 'Only a referent or an administrator can change this contact.',
   'Ce numéro spécial ne peut pas recevoir de SMS.': 'This special number cannot receive SMS.',
   'français': 'French', 'anglais': 'English', 'arabe': 'Arabic',
   /* waiting */
@@ -714,8 +715,11 @@ async function pageContact(id) {
   };
   (c.phones || []).slice(1).forEach(addNumber);
   const err = errorBox();
+  /* an animateur reads the contact: the API refuses their changes */
+  const readOnly = !isStaff();
   const form = h('form', { class: 'card', onsubmit: async (ev) => {
     ev.preventDefault();
+    if (readOnly) return;
     const others = [...household.children].map((row) => row.querySelectorAll('input'))
       .filter((i) => i[0].value.trim()).map((i) => ({ number: i[0].value, label: i[1].value, sms: i[2].checked }));
     const body = { first_name: first.value, last_name: last.value, language: language.value, notes: notes.value,
@@ -730,17 +734,18 @@ async function pageContact(id) {
       toast([t('Contact enregistré.'), ...warnings].join(' '), warnings.length ? 10000 : 4000);
       location.hash = '#/contacts';
     } catch (e) { showError(err, e); }
-  } }, field(t('Prénom'), first), field(t('Nom'), last), field(t('Téléphone'), phone, t('06 12 34 56 78, +33 6 …')),
+  } }, readOnly ? h('p', { class: 'warn', role: 'note' }, t('Seul un référent ou un administrateur peut modifier ce contact.')) : null,
+  field(t('Prénom'), first), field(t('Nom'), last), field(t('Téléphone'), phone, t('06 12 34 56 78, +33 6 …')),
   mainOut ? h('p', { class: 'badge no' }, t('Ce numéro a demandé STOP le {date} : il ne reçoit plus de SMS.', { date: fmtDay(mainOut) })) : null,
   h('fieldset', {}, h('legend', {}, t('Autres numéros du foyer')), household,
-    h('button', { type: 'button', class: 'secondary', onclick: () => addNumber(null) }, t('Ajouter un numéro'))),
+    readOnly ? null : h('button', { type: 'button', class: 'secondary', onclick: () => addNumber(null) }, t('Ajouter un numéro'))),
   field(t('Langue'), language), h('fieldset', {}, h('legend', {}, t('Groupes')), boxes),
   h('fieldset', {}, h('legend', {}, t('Consentement')), field(t('Date du consentement'), consentAt),
     field(t('Recueilli comment'), consentSource)),
   h('div', {}, h('label', { class: 'inline' }, optedOut, t('Ne plus recevoir de SMS (STOP)')),
     h('div', { class: 'muted' }, t('La personne ne reçoit plus aucun SMS de campagne. Décochez seulement si elle le redemande.'))),
   field(t('Notes'), notes), err,
-  h('div', { class: 'actions' }, h('button', { type: 'submit', disabled: !isStaff() }, t('Enregistrer')),
+  h('div', { class: 'actions' }, readOnly ? null : h('button', { type: 'submit' }, t('Enregistrer')),
     id && isStaff() ? h('button', { type: 'button', class: 'danger', onclick: async () => {
       if (!confirm(t('Effacer ce contact et ses messages (RGPD) ?'))) return;
       await api('DELETE', '/contacts/' + id);
@@ -748,6 +753,7 @@ async function pageContact(id) {
       location.hash = '#/contacts';
     } }, t('Supprimer')) : null,
     c.phone ? h('a', { class: 'button secondary', href: 'tel:' + c.phone }, t('Appeler')) : null));
+  if (readOnly) form.querySelectorAll('input, select, textarea').forEach((x) => { x.disabled = true; });
   page(id ? (c.first_name + ' ' + c.last_name).trim() : t('Ajouter un contact'), form,
     id && isStaff() ? contactHistory(await api('GET', '/contacts/' + id + '/history')) : null);
   first.focus();
