@@ -89,6 +89,7 @@ const EN = {
   'Effacer ce contact et ses messages (RGPD) ?': 'Erase this contact and their messages (GDPR)?',
   'Ce numéro est un fixe : il ne peut pas recevoir de SMS.': 'This number is a landline: it cannot receive SMS.',
   'Seul un référent ou un administrateur peut modifier ce contact.': 'Only a referent or an administrator can change this contact.',
+  'fixe : ne reçoit pas de SMS': 'landline: gets no SMS', 'numéro spécial : ne reçoit pas de SMS': 'special number: gets no SMS',
   'Ce numéro spécial ne peut pas recevoir de SMS.': 'This special number cannot receive SMS.',
   'français': 'French', 'anglais': 'English', 'arabe': 'Arabic',
   /* waiting */
@@ -688,7 +689,8 @@ async function pageContact(id) {
   const c = id ? await api('GET', '/contacts/' + id) : { first_name: '', last_name: '', phone: '', language: 'fr', group_ids: [], notes: '' };
   const first = h('input', { type: 'text', name: 'first_name', value: c.first_name, autocomplete: 'off', dir: 'auto' });
   const last = h('input', { type: 'text', name: 'last_name', value: c.last_name, autocomplete: 'off', dir: 'auto' });
-  const phone = h('input', { type: 'tel', name: 'phone', value: c.phone || '' });
+  /* numbers as people write them: the API takes 03 21 … as well as +333 21 … */
+  const phone = h('input', { type: 'tel', name: 'phone', value: c.phone ? fmtPhone(c.phone) : '' });
   const language = h('select', { name: 'language' }, ['fr', 'en', 'ar']
     .map((v) => h('option', { value: v, selected: c.language === v }, label('language', v))));
   const notes = h('textarea', { name: 'notes', dir: 'auto' }, c.notes || '');
@@ -703,12 +705,14 @@ async function pageContact(id) {
   const optedOut = h('input', { type: 'checkbox', name: 'opted_out', checked: !!c.opted_out_at });
   /* a number that sent STOP is refused whoever has it (the first one opts the contact out) */
   const mainOut = c.phones && c.phones[0] ? c.phones[0].opted_out_at : null;
+  /* a main number that takes no SMS: the API flags a landline or a special number so */
+  const mainNoSms = c.phones && c.phones[0] && !c.phones[0].sms && !mainOut ? c.phones[0].number : null;
   /* the household: other numbers (a parent, a relative), each taking SMS or not */
   const household = h('div', {});
   const addNumber = (p) => {
     const n = household.children.length + 2;
     household.append(h('div', { class: 'toolbar household' },
-      field(t('Numéro {n}', { n }), h('input', { type: 'tel', value: p ? p.number : '' })),
+      field(t('Numéro {n}', { n }), h('input', { type: 'tel', value: p ? fmtPhone(p.number) : '' })),
       field(t('Qui (mère, fils…)'), h('input', { type: 'text', value: p ? p.label : '', dir: 'auto' })),
       h('label', { class: 'inline' }, h('input', { type: 'checkbox', checked: p ? p.sms : true }), t('reçoit les SMS')),
       p && p.opted_out_at ? h('span', { class: 'badge no' }, t('STOP le {date}', { date: fmtDay(p.opted_out_at) })) : null));
@@ -730,13 +734,15 @@ async function pageContact(id) {
     else body.phone = phone.value;
     try {
       const r = await api(id ? 'PATCH' : 'POST', id ? '/contacts/' + id : '/contacts', body);
-      const warnings = (r.warnings || []).map((w) => (w.number ? w.number + ' : ' : '') + serverText(w));
+      const warnings = (r.warnings || []).map((w) => (w.number ? fmtPhone(w.number) + ' : ' : '') + serverText(w));
       toast([t('Contact enregistré.'), ...warnings].join(' '), warnings.length ? 10000 : 4000);
       location.hash = '#/contacts';
     } catch (e) { showError(err, e); }
   } }, readOnly ? h('p', { class: 'warn', role: 'note' }, t('Seul un référent ou un administrateur peut modifier ce contact.')) : null,
   field(t('Prénom'), first), field(t('Nom'), last), field(t('Téléphone'), phone, t('06 12 34 56 78, +33 6 …')),
   mainOut ? h('p', { class: 'badge no' }, t('Ce numéro a demandé STOP le {date} : il ne reçoit plus de SMS.', { date: fmtDay(mainOut) })) : null,
+  mainNoSms ? h('p', { class: 'badge problem', id: 'phone-no-sms' }, t(/^\+338/.test(mainNoSms)
+    ? 'numéro spécial : ne reçoit pas de SMS' : 'fixe : ne reçoit pas de SMS')) : null,
   h('fieldset', {}, h('legend', {}, t('Autres numéros du foyer')), household,
     readOnly ? null : h('button', { type: 'button', class: 'secondary', onclick: () => addNumber(null) }, t('Ajouter un numéro'))),
   field(t('Langue'), language), h('fieldset', {}, h('legend', {}, t('Groupes')), boxes),
