@@ -16,7 +16,8 @@ const EN = {
   /* chrome, sign in */
   'Aller au contenu': 'Skip to content', 'Menu principal': 'Main menu',
   'Connexion': 'Sign in', 'Identifiant': 'Login', 'Mot de passe': 'Password',
-  'Se connecter': 'Sign in', 'Déconnexion': 'Sign out', 'English': 'Français', 'Erreur': 'Error',
+  'Se connecter': 'Sign in', 'Déconnexion': 'Sign out',
+  'Votre session a été fermée : reconnectez-vous.': 'Your session was closed: sign in again.', 'English': 'Français', 'Erreur': 'Error',
   'Erreur {status}': 'Error {status}',
   'Tableau de bord': 'Dashboard', 'Contacts': 'Contacts', 'Groupes': 'Groups', 'Ateliers': 'Workshops',
   'Campagnes': 'Campaigns', 'Réponses': 'Replies', 'Messages': 'Messages',
@@ -412,7 +413,8 @@ const checked = (boxes) => boxes.map((b) => b.firstChild).filter((x) => x.checke
 
 /* ---- API --------------------------------------------------------- */
 
-const session = { user: null, csrf: sessionStorage.getItem('rappel.csrf') || '' };
+/* closed: the server ended the session of this tab (a password reset); back: the page it was on */
+const session = { user: null, csrf: sessionStorage.getItem('rappel.csrf') || '', closed: false, back: null };
 
 class ApiError extends Error {
   constructor(status, body) {
@@ -436,7 +438,12 @@ async function api(method, path, body, raw) {
   }
   const r = await fetch('/api/v1' + path, { method, headers, body: data, credentials: 'same-origin' });
   if (r.status === 401 && path !== '/session') {
+    if (session.user) {
+      session.closed = true;
+      session.back = location.hash !== '#/connexion' ? location.hash : null;
+    }
     session.user = null;
+    renderChrome();
     location.hash = '#/connexion';
     throw new ApiError(401, null);
   }
@@ -521,7 +528,12 @@ function renderChrome() {
   $('#nav').setAttribute('aria-label', t('Menu principal'));
   const top = $('#top');
   top.hidden = !session.user;
-  if (!session.user) return;
+  if (!session.user) {
+    /* nothing of the last user stays, even hidden */
+    $('#nav').replaceChildren();
+    $('#who').replaceChildren();
+    return;
+  }
   const here = location.hash.split('?')[0];
   $('#nav').replaceChildren(...MENU.filter(([, , who]) =>
     !who || (who === 'staff' && isStaff()) || (who === 'admin' && isAdmin()))
@@ -534,6 +546,7 @@ function renderChrome() {
 async function logout() {
   try { await api('DELETE', '/session'); } catch (e) { /* gone already */ }
   session.user = null;
+  session.closed = false;
   session.csrf = '';
   sessionStorage.removeItem('rappel.csrf');
   location.hash = '#/connexion';
@@ -552,11 +565,15 @@ function pageLogin() {
       session.user = r.user;
       session.csrf = r.csrf_token;
       sessionStorage.setItem('rappel.csrf', r.csrf_token);
-      /* back to the page asked for (a session that ended shows this form over it) */
-      const to = location.hash && location.hash !== '#/connexion' ? location.hash : '#/tableau';
+      /* back to the page asked for, or the one a closed session was on */
+      const to = location.hash && location.hash !== '#/connexion' ? location.hash : session.back || '#/tableau';
+      session.closed = false;
+      session.back = null;
       if (location.hash === to) route(); else location.hash = to;
     } catch (e) { showError(err, e); }
-  } }, h('h1', {}, t('Connexion')), field(t('Identifiant'), login), field(t('Mot de passe'), password),
+  } }, h('h1', {}, t('Connexion')),
+  session.closed ? h('p', { class: 'warn', role: 'alert' }, t('Votre session a été fermée : reconnectez-vous.')) : null,
+  field(t('Identifiant'), login), field(t('Mot de passe'), password),
   err, h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('Se connecter')), langSwitch()));
   $('#main').replaceChildren(form);
   document.title = t('Connexion') + ' — rappel';

@@ -169,7 +169,8 @@ test('session fermée ailleurs : le bandeau est vidé, le formulaire de connexio
   await sophie.getByLabel('Identifiant').fill(login);
   await sophie.getByLabel('Mot de passe').fill('mot-de-passe-remis-9');
   await sophie.getByRole('button', { name: 'Se connecter' }).click();
-  await sophie.waitForSelector('body[data-ready="#/tableau"]');
+  /* back on the page she asked for */
+  await sophie.waitForSelector('body[data-ready="#/contacts"]');
   await sophie.getByText(login + ' (référent)').waitFor();
   expect(await sophie.getByText('Votre session a été fermée').count() === 0, 'said no more once signed in');
   /* in English too */
