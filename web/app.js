@@ -210,8 +210,9 @@ const EN = {
   'Rappels avant chaque séance de l\u2019atelier': 'Reminders before each session of the workshop',
   '3 semaines avant, à 10h': '3 weeks before, at 10:00', '1 semaine avant, à 10h': '1 week before, at 10:00',
   '2 jours avant, à 10h': '2 days before, at 10:00', 'la veille à 18h': 'the day before at 18:00', 'le jour même à 9h': 'the same day at 9:00',
-  '{chars} caractères · {parts} SMS · reste {left} dans le dernier SMS':
-    '{chars} characters · {parts} SMS · {left} left in the last SMS',
+  '{chars} caractères{wide} · {parts} SMS · reste {left} dans le dernier SMS':
+    '{chars} characters{wide} · {parts} SMS · {left} left in the last SMS',
+  ' ({ch} compte pour 2)': ' ({ch} counts as 2)', ' (+{n} : chaque émoji compte pour 2)': ' (+{n}: each emoji counts as 2)',
   ' · le caractère « {bad} » oblige l\u2019encodage coûteux (70 caractères par SMS)':
     ' · the character “{bad}” forces the costly encoding (70 characters per SMS)',
   'Utiliser la version sans accents': 'Use the version without accents',
@@ -1331,7 +1332,9 @@ function countText(c) {
   const costly = c.encoding !== 'ucs2' ? '' : c.bad && /\p{L}/u.test(c.bad)
     ? t(' · le caractère « {bad} » oblige l\u2019encodage coûteux (70 caractères par SMS)', c)
     : t(' · {bad} oblige à envoyer en Unicode (70 caractères par SMS)', c);
-  return t('{chars} caractères · {parts} SMS · reste {left} dans le dernier SMS', c) + costly;
+  /* in Unicode an emoji takes the room of 2 characters: said, so that the count adds up to the SMS */
+  const wide = c.encoding === 'ucs2' && c.wides ? tn(c.wides, ' ({ch} compte pour 2)', ' (+{n} : chaque émoji compte pour 2)', { ch: c.wide }) : '';
+  return t('{chars} caractères{wide} · {parts} SMS · reste {left} dans le dernier SMS', Object.assign({}, c, { wide })) + costly;
 }
 
 /* What {date} becomes for atelier e (its next session), or an example. */
@@ -1396,7 +1399,10 @@ function gsmFriendly(text, accents) {
   }
   return out;
 }
-/* sms_analyze(): encoding, parts (a part never splits an escape or a surrogate pair), room left. */
+/*
+ * sms_analyze(): encoding, parts (a part never splits an escape or a surrogate pair), room left;
+ * wides is how many characters take two units in Unicode (U+10000 and up: emojis), wide the first.
+ */
 function smsCount(text) {
   const g = { total: 0, parts: 1, used: 0 }, u = { total: 0, parts: 1, used: 0 };
   const add = (c, w, multi) => {
@@ -1404,9 +1410,10 @@ function smsCount(text) {
     if (c.used + w > multi) { c.parts++; c.used = 0; }
     c.used += w;
   };
-  let bad = null, chars = 0;
+  let bad = null, chars = 0, wide = null, wides = 0;
   for (const ch of text) {
     chars++;
+    if (ch.codePointAt(0) > 0xffff) { wides++; wide = wide || ch; }
     const septets = gsm7Septets(ch);
     if (septets === 0 && bad === null) bad = ch;
     if (bad === null) add(g, septets, 153);
@@ -1414,7 +1421,7 @@ function smsCount(text) {
   }
   const gsm = bad === null, c = gsm ? g : u, single = gsm ? 160 : 70, multi = gsm ? 153 : 67;
   const parts = c.total <= single ? 1 : c.parts;
-  return { encoding: gsm ? 'gsm7' : 'ucs2', parts, left: parts === 1 ? single - c.total : multi - c.used, chars, bad };
+  return { encoding: gsm ? 'gsm7' : 'ucs2', parts, left: parts === 1 ? single - c.total : multi - c.used, chars, bad, wide, wides };
 }
 
 const VARIABLES = ['prenom', 'nom', 'atelier', 'date', 'heure', 'lieu', 'centre', 'tel_centre', 'adresse'];
@@ -1470,6 +1477,7 @@ async function pageCampaignNew(params, id) {
     const c = smsCount(gsmFriendly(body.value, translit.checked));
     const accentsHelp = c.encoding === 'ucs2' && !translit.checked && smsCount(gsmFriendly(body.value, true)).encoding === 'gsm7';
     c.bad = c.bad && graphemeOf(body.value, c.bad);
+    c.wide = c.wide && graphemeOf(body.value, c.wide);
     showCount(c);
     counter.append(...(accentsHelp ? [h('button', { type: 'button', class: 'secondary', onclick: () => { translit.checked = true; count(); doPreview(); } },
       t('Utiliser la version sans accents'))] : []));
@@ -1501,7 +1509,7 @@ async function pageCampaignNew(params, id) {
         const x = p.samples[0];
         if (mine !== seq) return;
         if (x) {
-          c = { chars: x.chars, parts: x.parts, left: x.chars_left, encoding: x.encoding, bad: local.bad };
+          c = { chars: x.chars, parts: x.parts, left: x.chars_left, encoding: x.encoding, bad: local.bad, wide: local.wide, wides: local.wides };
           const button = counter.querySelector('button');
           showCount(c);
           if (button) counter.append(button);
