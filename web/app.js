@@ -43,14 +43,10 @@ const EN = {
     'The signal of the modem “{name}” is weak ({n} %): move it closer to a window.',
   'Aucun modem n\u2019est configuré : les SMS attendent dans la file. Ajoutez une section [modem] à la configuration.':
     'No modem is configured: the SMS wait in the queue. Add a [modem] section to the configuration.',
-  '{n} message(s) en échec : voyez la page Messages pour les renvoyer.':
-    '{n} message(s) failed: see the Messages page to resend them.',
   'La sauvegarde de la nuit a échoué ({error}) : vérifiez que la clé USB est branchée et qu\u2019il reste de la place.':
     'Last night\u2019s backup failed ({error}): check that the USB stick is plugged in and has room left.',
   'Aucune sauvegarde depuis plus de deux jours : vérifiez que la clé USB est branchée et que le boîtier reste allumé la nuit.':
     'No backup for more than two days: check that the USB stick is plugged in and that the box stays on at night.',
-  '{n} message(s) incertain(s) (coupure pendant l\u2019envoi) : vérifiez avec la personne avant de renvoyer.':
-    '{n} uncertain message(s) (power cut while sending): check with the person before resending.',
   ' — signal {n} %': ' — signal {n} %', '{name} : {state}': '{name}: {state}',
   'Le modem « {name} » est arrêté : {error}': 'The modem “{name}” is stopped: {error}',
   'Simuler une réponse': 'Simulate a reply',
@@ -74,7 +70,7 @@ const EN = {
     'rappel\u2019s disk is full: no SMS goes out and replies wait on the SIM card. Free some space (old backups, logs): sending resumes by itself.',
   /* contacts */
   'Ajouter un contact': 'Add a contact', 'Importer un fichier CSV': 'Import a CSV file', 'Exporter': 'Export',
-  '{n} contact(s)': '{n} contact(s)', 'SMS': 'SMS', 'oui': 'yes', 'pas de portable': 'no mobile', 'STOP depuis le {date}': 'STOP since {date}',
+  'SMS': 'SMS', 'oui': 'yes', 'pas de portable': 'no mobile', 'STOP depuis le {date}': 'STOP since {date}',
   'Autres numéros du foyer': 'Other numbers of the household', 'Ajouter un numéro': 'Add a number',
   'Numéro {n}': 'Number {n}', 'Qui (mère, fils…)': 'Who (mother, son…)', 'reçoit les SMS': 'gets the SMS',
   'Ce numéro a demandé STOP le {date} : il ne reçoit plus de SMS.': 'This number sent STOP on {date}: it gets no more SMS.',
@@ -98,7 +94,11 @@ const EN = {
   'hors des heures d\u2019envoi : partira {when}': 'outside the sending hours: leaves {when}',
   'programmé : partira {when}': 'scheduled: leaves {when}',
   'aucun modem prêt : partira dès qu\u2019un modem le sera': 'no modem ready: leaves as soon as one is',
-  'part dans un instant': 'leaves in a moment', '{n} message(s) en attente — {why}.': '{n} message(s) waiting — {why}.',
+  'part dans un instant': 'leaves in a moment', 'partent dans un instant': 'leave in a moment',
+  '{day} n\u2019est pas un jour d\u2019envoi : partiront {when}': '{day} is not a sending day: they leave {when}',
+  'hors des heures d\u2019envoi : partiront {when}': 'outside the sending hours: they leave {when}',
+  'programmés : partiront {when}': 'scheduled: they leave {when}',
+  'aucun modem prêt : partiront dès qu\u2019un modem le sera': 'no modem ready: they leave as soon as one is',
   'Changer les heures d\u2019envoi': 'Change the sending hours',
   /* texts */
   'Séance complète : sur la liste d\u2019attente': 'Session full: on the waiting list', 'Une place s\u2019est libérée': 'A place is free',
@@ -141,7 +141,7 @@ const EN = {
   'Note sur l\u2019appel de {name}': 'Note on the call to {name}', 'Appelé(e) le {date} : {outcome}': 'Called on {date}: {outcome}',
   'ne répond pas': 'no pick-up', 'Choisissez ce que la personne a répondu.': 'Choose what the person answered.',
   'Appel enregistré.': 'Call saved.', 'Note (facultatif)': 'Note (optional)', 'Enregistrer l\u2019appel': 'Save the call', 'Imprimer': 'Print',
-  'Personne à appeler.': 'Nobody to call.',
+  'Aucune personne à appeler.': 'Nobody to call.',
   'Pour cette séance : les invités sans portable, ceux dont le SMS n\u2019est pas parti ou pas arrivé, ceux qui n\u2019ont pas répondu la veille, et ceux qui ont appelé le numéro des SMS.':
     'For this session: invitees without a mobile, those whose SMS did not leave or did not arrive, those with no answer the day before, and those who called the SMS number.',
   'Les 7 prochains jours : les invités sans portable, ceux dont le SMS n\u2019est pas parti ou pas arrivé, ceux qui n\u2019ont pas répondu la veille, et ceux qui ont appelé le numéro des SMS.':
@@ -157,10 +157,6 @@ const EN = {
     'No phone column recognised: choose above the column that holds the numbers.',
   'Aucune colonne de nom reconnue : choisissez ci-dessus la colonne du prénom ou du nom.':
     'No name column recognised: choose above the column of the first or last name.',
-  'Aperçu : {created} créé(s), {updated} mis à jour, {skipped} ignoré(s), {errors} ligne(s) refusée(s).':
-    'Preview: {created} created, {updated} updated, {skipped} skipped, {errors} line(s) refused.',
-  'Importé : {created} créé(s), {updated} mis à jour, {skipped} ignoré(s), {errors} ligne(s) refusée(s).':
-    'Imported: {created} created, {updated} updated, {skipped} skipped, {errors} line(s) refused.',
   'Un fichier enregistré par Excel ou LibreOffice (CSV, « ; » ou « , »), avec une ligne d\u2019en-tête : Prénom, Nom, Téléphone, Groupes, Langue…':
     'A file saved by Excel or LibreOffice (CSV, “;” or “,”), with a header line: Prénom, Nom, Téléphone, Groupes, Langue…',
   /* groups */
@@ -189,9 +185,9 @@ const EN = {
   'place proposée jusqu\u2019au {at}': 'place offered until {at}', 'Sans réponse': 'No answer', 'Relancer': 'Chase up',
   'Tout le monde a répondu.': 'Everyone has answered.', 'Relance envoyée : {n} SMS.': 'Reminder sent: {n} SMS.',
   'Une relance est déjà partie le {at} ({by}, {n} SMS). Relancer encore ?': 'A reminder already went on {at} ({by}, {n} SMS). Send another?',
-  '{n} personne(s) relancée(s) · {parts} SMS au total': '{n} person(s) reminded · {parts} SMS in all', '{n} SMS': '{n} SMS',
+  '{n} SMS': '{n} SMS',
   'Pas relancés : {names}': 'Not reminded: {names}', 'Relancer encore ({n} SMS)': 'Remind again ({n} SMS)',
-  'Envoyer la relance ({n} SMS)': 'Send the reminder ({n} SMS)', 'Personne à relancer par SMS.': 'Nobody to remind by SMS.',
+  'Envoyer la relance ({n} SMS)': 'Send the reminder ({n} SMS)', 'Aucune personne à relancer par SMS.': 'Nobody to remind by SMS.',
   'Sans réponse, 7 prochains jours': 'No answer, next 7 days', '{n} sans réponse': '{n} without an answer',
   '{n} en attente': '{n} waiting', 'Aucune séance dans les 7 prochains jours.': 'No session in the next 7 days.',
   'Cette séance a déjà commencé : il n\'y a plus personne à relancer.': 'This session has started: there is nobody left to remind.',
@@ -220,7 +216,7 @@ const EN = {
     'Typographic signs (\u2019 « » – …) are always replaced by \' " - ...: they cost nothing.',
   'Remplacer les accents (ê → e, ç → c…) pour payer moins de SMS': 'Replace accents (ê → e, ç → c…) to pay for fewer SMS',
   'Demander une réponse OUI / NON': 'Ask for a YES / NO reply',
-  '{n} destinataire(s)': '{n} recipient(s)', ', {n} ont demandé STOP': ', {n} asked for STOP',
+  ', {n} ont demandé STOP': ', {n} asked for STOP',
   ', {n} sans portable': ', {n} without a mobile', ' · coût : ': ' · cost: ', '{n} SMS par envoi': '{n} SMS per sending',
   '{n} SMS au total': '{n} SMS in all', 'Sans accents, vous économiseriez {n} SMS par envoi.':
     'Without accents, you would save {n} SMS per sending.',
@@ -231,7 +227,7 @@ const EN = {
   'À': 'To', 'Envoyé': 'Sent', 'Renvoyer': 'Resend',
   'Ce message a peut-être déjà été reçu. Le renvoyer quand même ?': 'This message may have been received already. Resend it anyway?',
   'Conversation': 'Conversation', 'Marquer traité': 'Mark as handled', 'Répondre': 'Reply', 'Réponse envoyée.': 'Reply sent.',
-  '{n} réponse(s) à traiter': '{n} reply(ies) to handle', 'Personne': 'Person', 'Dernier message': 'Last message', 'À traiter': 'To handle',
+  'Personne': 'Person', 'Dernier message': 'Last message', 'À traiter': 'To handle',
   'STOP depuis le {date} : aucun SMS ne peut être envoyé à ce numéro. Il en recevra de nouveau s\u2019il envoie START.':
     'STOP since {date}: no SMS can be sent to this number. It will get SMS again if it sends START.',
   'Numéros sans fiche qui ont demandé STOP': 'Numbers without a contact that sent STOP',
@@ -1235,7 +1231,7 @@ function chaseSection(id, k, r) {
         names: pv.left_out.map((x) => name(x) + ' (' + label('reason', x.reason) + ')').join(', ') })) : null,
       h('div', { class: 'actions' },
         pv.sms ? h('button', { type: 'button', onclick: send }, pv.last ? t('Relancer encore ({n} SMS)', { n: pv.parts })
-          : t('Envoyer la relance ({n} SMS)', { n: pv.parts })) : h('p', {}, t('Personne à relancer par SMS.')),
+          : t('Envoyer la relance ({n} SMS)', { n: pv.parts })) : h('p', {}, t('Aucune personne à relancer par SMS.')),
         h('button', { type: 'button', class: 'secondary', onclick: () => fill(out) }, t('Annuler'))));
   };
   return h('section', { class: 'card', id: 'unanswered' }, h('h2', {}, t('Sans réponse')),
@@ -1687,8 +1683,9 @@ async function pageCampaign(id) {
 Object.assign(EN, {
   'Envois': 'Sends', 'invitation': 'invitation', 'envoi': 'sending', 'prochain envoi : {when}': 'next sending: {when}',
   'parti {when}': 'sent {when}', 'rien de prévu': 'nothing planned', 'pas encore programmée': 'not scheduled yet',
-  'Textes envoyés': 'Texts sent', '{language} · {n} personne(s)': '{language} · {n} person(s)',
-  'Rappels · {language} · {n} personne(s)': 'Reminders · {language} · {n} person(s)',
+  'Textes envoyés': 'Texts sent', '{language} · {n} personne': '{language} · {n} person',
+  '{language} · {n} personnes': '{language} · {n} people', 'Rappels · {language} · {n} personne': 'Reminders · {language} · {n} person',
+  'Rappels · {language} · {n} personnes': 'Reminders · {language} · {n} people',
   'Destinataires': 'Recipients', ' (un proche)': ' (a relative)',
   'Ces rappels vont avec l\u2019invitation ': 'These reminders go with the invitation ',
   'Personne ne reçoit cette campagne pour l\u2019instant.': 'Nobody receives this campaign for now.',
@@ -1708,8 +1705,9 @@ function campaignSends(c) {
 /* The text each language gets (as sent, or as it will be), Arabic right to left. */
 function campaignTexts(c) {
   return h('section', { class: 'card', id: 'texts' }, h('h2', {}, t('Textes envoyés')), (c.texts || []).map((x) =>
-    h('div', { class: 'sample' }, h('strong', {}, t(x.campaign_id === c.id ? '{language} · {n} personne(s)'
-      : 'Rappels · {language} · {n} personne(s)', { language: label('language', x.language), n: x.recipients })),
+    h('div', { class: 'sample' }, h('strong', {}, x.campaign_id === c.id
+      ? tn(x.recipients, '{language} · {n} personne', '{language} · {n} personnes', { language: label('language', x.language) })
+      : tn(x.recipients, 'Rappels · {language} · {n} personne', 'Rappels · {language} · {n} personnes', { language: label('language', x.language) })),
     h('p', { dir: 'auto', lang: x.language }, x.text))));
 }
 
@@ -1737,24 +1735,25 @@ function fmtWhen(iso) {
   return lang === 'en' ? day + ' at ' + hh + ':' + mm : day + ' à ' + hh + ' h' + (mm === '00' ? '' : ' ' + mm);
 }
 
-/* Why a queued message waits and until when (the API's "waiting"). */
-function waitText(w) {
+/* Why n queued messages (one when n is left out) wait and until when (the API's "waiting"). */
+function waitText(w, n) {
   if (!w) return '';
   const when = w.until ? fmtWhen(w.until) : '';
+  const say = (one, many, vars) => tn(n || 1, one, many, vars);
   switch (w.reason) {
-    case 'day': return t('{day} n\u2019est pas un jour d\u2019envoi : partira {when}',
+    case 'day': return say('{day} n\u2019est pas un jour d\u2019envoi : partira {when}', '{day} n\u2019est pas un jour d\u2019envoi : partiront {when}',
       { day: new Date().toLocaleDateString(locale(), { weekday: 'long' }), when });
-    case 'hours': return t('hors des heures d\u2019envoi : partira {when}', { when });
-    case 'scheduled': return t('programmé : partira {when}', { when });
-    case 'modem': return t('aucun modem prêt : partira dès qu\u2019un modem le sera');
-    default: return t('part dans un instant');
+    case 'hours': return say('hors des heures d\u2019envoi : partira {when}', 'hors des heures d\u2019envoi : partiront {when}', { when });
+    case 'scheduled': return say('programmé : partira {when}', 'programmés : partiront {when}', { when });
+    case 'modem': return say('aucun modem prêt : partira dès qu\u2019un modem le sera', 'aucun modem prêt : partiront dès qu\u2019un modem le sera');
+    default: return say('part dans un instant', 'partent dans un instant');
   }
 }
 
 /* The line that says why messages wait, with the way to change the hours for an admin. */
 function waitLine(w, n) {
   if (!w || !n) return null;
-  return h('p', { class: 'waiting', role: 'note' }, tn(n, '{n} message en attente — {why}.', '{n} messages en attente — {why}.', { why: waitText(w) }),
+  return h('p', { class: 'waiting', role: 'note' }, tn(n, '{n} message en attente — {why}.', '{n} messages en attente — {why}.', { why: waitText(w, n) }),
     isAdmin() && ['day', 'hours'].includes(w.reason) ? [' ', h('a', { href: '#/parametres' }, t('Changer les heures d\u2019envoi'))] : null);
 }
 
@@ -1962,7 +1961,7 @@ async function pageCalls(id, params) {
     h('p', {}, t(id ? 'Pour cette séance : les invités sans portable, ceux dont le SMS n\u2019est pas parti ou pas arrivé, ceux qui n\u2019ont pas répondu la veille, et ceux qui ont appelé le numéro des SMS.'
       : 'Les 7 prochains jours : les invités sans portable, ceux dont le SMS n\u2019est pas parti ou pas arrivé, ceux qui n\u2019ont pas répondu la veille, et ceux qui ont appelé le numéro des SMS.')),
     h('div', { class: 'toolbar no-print' }, h('button', { type: 'button', class: 'secondary', onclick: () => window.print() }, t('Imprimer'))),
-    ...(some.length ? some.map(callsSession) : callers ? [] : [h('p', { class: 'ok' }, t('Personne à appeler.'))]), callers);
+    ...(some.length ? some.map(callsSession) : callers ? [] : [h('p', { class: 'ok' }, t('Aucune personne à appeler.'))]), callers);
 }
 
 async function pageMessages(params) {
