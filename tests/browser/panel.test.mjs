@@ -110,7 +110,7 @@ test('un contact et les numéros de son foyer', async () => {
   await page.getByRole('button', { name: 'Enregistrer' }).click();
   await page.getByRole('heading', { name: 'Contacts' }).waitFor();
   await go(page, '#/contacts/1');
-  expect(await page.getByLabel('Numéro 2').inputValue() === '+33781223344', 'the household number is kept');
+  expect(await page.getByLabel('Numéro 2').inputValue() === '07 81 22 33 44', 'the household number is kept, as people write it');
   expect(await page.getByLabel('Qui (mère, fils…)').inputValue() === 'fille', 'with its label');
   return page;
 });
