@@ -18,7 +18,7 @@ const EN = {
   'Connexion': 'Sign in', 'Identifiant': 'Login', 'Mot de passe': 'Password',
   'Se connecter': 'Sign in', 'Déconnexion': 'Sign out',
   'Votre session a été fermée : reconnectez-vous.': 'Your session was closed: sign in again.', 'English': 'Français', 'Erreur': 'Error',
-  'Erreur {status}': 'Error {status}',
+  'Erreur {status}': 'Error {status}', '{head} : ': '{head}: ',
   'Tableau de bord': 'Dashboard', 'Contacts': 'Contacts', 'Groupes': 'Groups', 'Ateliers': 'Workshops',
   'Campagnes': 'Campaigns', 'Réponses': 'Replies', 'Messages': 'Messages',
   'Utilisateurs': 'Users', 'Paramètres': 'Settings',
@@ -406,6 +406,8 @@ function page(title, ...content) {
 const fmtDate = (iso) => iso ? new Date(iso).toLocaleString(locale(),
   { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }) : '—';
 const fmtDay = (iso) => iso ? new Date(iso).toLocaleDateString(locale(), { day: 'numeric', month: 'short', year: 'numeric' }) : '—';
+/* What a cell of a table.stack says before its value on a phone, its column's head hidden (app.css). */
+const cellLabel = (head) => t('{head} : ', { head: t(head) });
 const checked = (boxes) => boxes.map((b) => b.firstChild).filter((x) => x.checked).map((x) => x.value);
 
 /* ---- API --------------------------------------------------------- */
@@ -684,14 +686,14 @@ async function pageContacts(params) {
       isStaff() ? h('a', { class: 'button secondary', href: '#/contacts/import' }, t('Importer un fichier CSV')) : null,
       isStaff() ? h('a', { class: 'button secondary', href: '/api/v1/contacts/export', download: 'contacts.csv' }, t('Exporter')) : null),
     h('p', { class: 'muted' }, tn(list.length, '{n} contact', '{n} contacts')),
-    h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('Nom', null, 'name')),
+    h('div', { class: 'table-wrap' }, h('table', { class: 'stack' }, h('thead', {}, h('tr', {}, h('th', {}, t('Nom', null, 'name')),
       h('th', {}, t('Téléphone')), h('th', {}, t('Groupes')), h('th', {}, t('SMS')))),
     h('tbody', {}, list.map((c) => h('tr', {},
       h('td', {}, h('a', { href: '#/contacts/' + c.id, dir: 'auto' }, (c.first_name + ' ' + c.last_name).trim())),
-      h('td', {}, c.phone ? fmtPhone(c.phone) : '—'),
+      h('td', { class: 'phone' }, c.phone ? fmtPhone(c.phone) : '—'),
       /* an animateur's GET /groups lacks the groups they may not see: nothing of those */
-      h('td', { dir: 'auto' }, c.group_ids.filter((id) => id in groupName).map((id) => groupName[id]).join(', ')),
-      h('td', {}, c.opted_out_at ? h('span', { class: 'badge no' }, t('STOP depuis le {date}', { date: fmtDay(c.opted_out_at) }))
+      h('td', { dir: 'auto', 'data-label': cellLabel('Groupes') }, c.group_ids.filter((id) => id in groupName).map((id) => groupName[id]).join(', ') || null),
+      h('td', { 'data-label': cellLabel('SMS') }, c.opted_out_at ? h('span', { class: 'badge no' }, t('STOP depuis le {date}', { date: fmtDay(c.opted_out_at) }))
         : (c.phones || []).some((x) => x.sms) ? t('oui') : h('span', { class: 'badge problem' }, t('pas de portable')))))))));
 }
 
@@ -1169,7 +1171,7 @@ async function pageEvent(id, params) {
       h('th', {}, t('Réponse')), h('th', {}, t('SMS')), h('th', {}, t('Présent')))),
     h('tbody', {}, r.rsvps.map((p) => h('tr', {}, h('td', { class: 'name' }, h('span', { dir: 'auto' }, (p.first_name + ' ' + p.last_name).trim()),
       p.mark ? [' ', markBadge(p.mark)] : null),
-      h('td', {}, p.phone ? fmtPhone(p.phone) : '—'),
+      h('td', { class: 'phone' }, p.phone ? fmtPhone(p.phone) : '—'),
       h('td', {}, h('select', { 'aria-label': t('Réponse de {name}', { name: p.first_name }), onchange: (ev) => set(p.contact_id, { answer: ev.target.value }) },
         ['none', 'yes', 'no'].map((v) => h('option', { value: v, selected: p.answer === v }, label('answer', v)))),
         p.via && p.answer !== 'none' ? h('span', { class: 'muted' }, ' ' + label('via', p.via)) : null,
@@ -1718,13 +1720,13 @@ function campaignRecipients(c) {
     c.ask_reply || c.audience.event_id ? h('p', { id: 'answers', 'aria-live': 'polite' },
       h('span', { class: 'badge yes' }, t('Oui {n}', { n: a.yes })), ' ', h('span', { class: 'badge no' }, t('Non {n}', { n: a.no })),
       ' · ' + t('Sans réponse {n}', { n: a.none })) : null,
-    (c.recipients || []).length ? h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('Nom', null, 'name')),
+    (c.recipients || []).length ? h('div', { class: 'table-wrap' }, h('table', { class: 'stack' }, h('thead', {}, h('tr', {}, h('th', {}, t('Nom', null, 'name')),
       h('th', {}, t('Téléphone')), h('th', {}, t('Langue')), h('th', {}, t('Réponse')))),
     h('tbody', {}, c.recipients.map((r) => h('tr', {},
       h('td', {}, h('a', { href: '#/contacts/' + r.contact_id, dir: 'auto' }, (r.first_name + ' ' + r.last_name).trim()),
         r.household ? t(' (un proche)') : null),
-      h('td', { class: 'phone' }, fmtPhone(r.number)), h('td', {}, label('language', r.language)),
-      h('td', {}, label('answer', r.answer))))))) : h('p', { class: 'muted' }, t('Personne ne reçoit cette campagne pour l\u2019instant.')));
+      h('td', { class: 'phone' }, fmtPhone(r.number)), h('td', { 'data-label': cellLabel('Langue') }, label('language', r.language)),
+      h('td', { 'data-label': cellLabel('Réponse') }, label('answer', r.answer))))))) : h('p', { class: 'muted' }, t('Personne ne reçoit cette campagne pour l\u2019instant.')));
 }
 
 /* A time as people say it: « lundi 7 décembre à 8 h 30 », "Monday 7 December at 8:30". */
@@ -1769,7 +1771,7 @@ function messageTable(msgs, names) {
   return h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('À')), h('th', {}, t('Texte')),
     h('th', {}, t('Statut')), h('th', {}, t('Envoyé')), h('th', {}, ''))),
   h('tbody', {}, msgs.map((m) => h('tr', {}, h('td', {}, names && names.get(m.contact_id)
-    ? [h('span', { dir: 'auto' }, names.get(m.contact_id)), ' ', h('span', { class: 'muted' }, fmtPhone(m.to))] : fmtPhone(m.to)),
+    ? [h('span', { dir: 'auto' }, names.get(m.contact_id)), ' ', h('span', { class: 'muted phone' }, fmtPhone(m.to))] : h('span', { class: 'phone' }, fmtPhone(m.to))),
   h('td', { dir: 'auto' }, m.body || '—'),
     h('td', {}, label('message', m.status) + (m.error ? ' (' + m.error + ')' : ''),
       m.waiting ? h('div', { class: 'muted' }, waitText(m.waiting)) : null), h('td', {}, fmtDate(m.sent_at)),
