@@ -755,7 +755,7 @@ async function pageContact(id) {
       location.hash = '#/contacts';
     } catch (e) { showError(err, e); }
   } }, readOnly ? h('p', { class: 'warn', role: 'note' }, t('Seul un référent ou un administrateur peut modifier ce contact.')) : null,
-  field(t('Prénom'), first), field(t('Nom'), last), field(t('Téléphone'), phone, t('06 12 34 56 78, +33 6 …')),
+  field(t('Prénom'), first), field(t('Nom'), last), field(t('Téléphone'), phone, readOnly ? null : t('06 12 34 56 78, +33 6 …')),
   mainOut ? h('p', { class: 'badge no' }, t('Ce numéro a demandé STOP le {date} : il ne reçoit plus de SMS.', { date: fmtDay(mainOut) })) : null,
   mainNoSms ? h('p', { class: 'badge problem', id: 'phone-no-sms' }, t(/^\+338/.test(mainNoSms)
     ? 'numéro spécial : ne reçoit pas de SMS' : 'fixe : ne reçoit pas de SMS')) : null,
