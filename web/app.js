@@ -16,8 +16,9 @@ const EN = {
   /* chrome, sign in */
   'Aller au contenu': 'Skip to content', 'Menu principal': 'Main menu',
   'Connexion': 'Sign in', 'Identifiant': 'Login', 'Mot de passe': 'Password',
-  'Se connecter': 'Sign in', 'Déconnexion': 'Sign out', 'English': 'Français', 'Erreur': 'Error',
-  'Erreur {status}': 'Error {status}',
+  'Se connecter': 'Sign in', 'Déconnexion': 'Sign out',
+  'Votre session a été fermée : reconnectez-vous.': 'Your session was closed: sign in again.', 'English': 'Français', 'Erreur': 'Error',
+  'Erreur {status}': 'Error {status}', '{head} : ': '{head}: ',
   'Tableau de bord': 'Dashboard', 'Contacts': 'Contacts', 'Groupes': 'Groups', 'Ateliers': 'Workshops',
   'Campagnes': 'Campaigns', 'Réponses': 'Replies', 'Messages': 'Messages',
   'Utilisateurs': 'Users', 'Paramètres': 'Settings',
@@ -42,14 +43,10 @@ const EN = {
     'The signal of the modem “{name}” is weak ({n} %): move it closer to a window.',
   'Aucun modem n\u2019est configuré : les SMS attendent dans la file. Ajoutez une section [modem] à la configuration.':
     'No modem is configured: the SMS wait in the queue. Add a [modem] section to the configuration.',
-  '{n} message(s) en échec : voyez la page Messages pour les renvoyer.':
-    '{n} message(s) failed: see the Messages page to resend them.',
   'La sauvegarde de la nuit a échoué ({error}) : vérifiez que la clé USB est branchée et qu\u2019il reste de la place.':
     'Last night\u2019s backup failed ({error}): check that the USB stick is plugged in and has room left.',
   'Aucune sauvegarde depuis plus de deux jours : vérifiez que la clé USB est branchée et que le boîtier reste allumé la nuit.':
     'No backup for more than two days: check that the USB stick is plugged in and that the box stays on at night.',
-  '{n} message(s) incertain(s) (coupure pendant l\u2019envoi) : vérifiez avec la personne avant de renvoyer.':
-    '{n} uncertain message(s) (power cut while sending): check with the person before resending.',
   ' — signal {n} %': ' — signal {n} %', '{name} : {state}': '{name}: {state}',
   'Le modem « {name} » est arrêté : {error}': 'The modem “{name}” is stopped: {error}',
   'Simuler une réponse': 'Simulate a reply',
@@ -73,7 +70,7 @@ const EN = {
     'rappel\u2019s disk is full: no SMS goes out and replies wait on the SIM card. Free some space (old backups, logs): sending resumes by itself.',
   /* contacts */
   'Ajouter un contact': 'Add a contact', 'Importer un fichier CSV': 'Import a CSV file', 'Exporter': 'Export',
-  '{n} contact(s)': '{n} contact(s)', 'SMS': 'SMS', 'oui': 'yes', 'pas de portable': 'no mobile', 'STOP depuis le {date}': 'STOP since {date}',
+  'SMS': 'SMS', 'oui': 'yes', 'pas de portable': 'no mobile', 'STOP depuis le {date}': 'STOP since {date}',
   'Autres numéros du foyer': 'Other numbers of the household', 'Ajouter un numéro': 'Add a number',
   'Numéro {n}': 'Number {n}', 'Qui (mère, fils…)': 'Who (mother, son…)', 'reçoit les SMS': 'gets the SMS',
   'Ce numéro a demandé STOP le {date} : il ne reçoit plus de SMS.': 'This number sent STOP on {date}: it gets no more SMS.',
@@ -88,6 +85,8 @@ const EN = {
   'Contact enregistré.': 'Contact saved.', 'Contact effacé.': 'Contact erased.',
   'Effacer ce contact et ses messages (RGPD) ?': 'Erase this contact and their messages (GDPR)?',
   'Ce numéro est un fixe : il ne peut pas recevoir de SMS.': 'This number is a landline: it cannot receive SMS.',
+  'Seul un référent ou un administrateur peut modifier ce contact.': 'Only a referent or an administrator can change this contact.',
+  'fixe : ne reçoit pas de SMS': 'landline: gets no SMS', 'numéro spécial : ne reçoit pas de SMS': 'special number: gets no SMS',
   'Ce numéro spécial ne peut pas recevoir de SMS.': 'This special number cannot receive SMS.',
   'français': 'French', 'anglais': 'English', 'arabe': 'Arabic',
   /* waiting */
@@ -95,7 +94,11 @@ const EN = {
   'hors des heures d\u2019envoi : partira {when}': 'outside the sending hours: leaves {when}',
   'programmé : partira {when}': 'scheduled: leaves {when}',
   'aucun modem prêt : partira dès qu\u2019un modem le sera': 'no modem ready: leaves as soon as one is',
-  'part dans un instant': 'leaves in a moment', '{n} message(s) en attente — {why}.': '{n} message(s) waiting — {why}.',
+  'part dans un instant': 'leaves in a moment', 'partent dans un instant': 'leave in a moment',
+  '{day} n\u2019est pas un jour d\u2019envoi : partiront {when}': '{day} is not a sending day: they leave {when}',
+  'hors des heures d\u2019envoi : partiront {when}': 'outside the sending hours: they leave {when}',
+  'programmés : partiront {when}': 'scheduled: they leave {when}',
+  'aucun modem prêt : partiront dès qu\u2019un modem le sera': 'no modem ready: they leave as soon as one is',
   'Changer les heures d\u2019envoi': 'Change the sending hours',
   /* texts */
   'Séance complète : sur la liste d\u2019attente': 'Session full: on the waiting list', 'Une place s\u2019est libérée': 'A place is free',
@@ -138,7 +141,7 @@ const EN = {
   'Note sur l\u2019appel de {name}': 'Note on the call to {name}', 'Appelé(e) le {date} : {outcome}': 'Called on {date}: {outcome}',
   'ne répond pas': 'no pick-up', 'Choisissez ce que la personne a répondu.': 'Choose what the person answered.',
   'Appel enregistré.': 'Call saved.', 'Note (facultatif)': 'Note (optional)', 'Enregistrer l\u2019appel': 'Save the call', 'Imprimer': 'Print',
-  'Personne à appeler.': 'Nobody to call.',
+  'Aucune personne à appeler.': 'Nobody to call.',
   'Pour cette séance : les invités sans portable, ceux dont le SMS n\u2019est pas parti ou pas arrivé, ceux qui n\u2019ont pas répondu la veille, et ceux qui ont appelé le numéro des SMS.':
     'For this session: invitees without a mobile, those whose SMS did not leave or did not arrive, those with no answer the day before, and those who called the SMS number.',
   'Les 7 prochains jours : les invités sans portable, ceux dont le SMS n\u2019est pas parti ou pas arrivé, ceux qui n\u2019ont pas répondu la veille, et ceux qui ont appelé le numéro des SMS.':
@@ -154,10 +157,6 @@ const EN = {
     'No phone column recognised: choose above the column that holds the numbers.',
   'Aucune colonne de nom reconnue : choisissez ci-dessus la colonne du prénom ou du nom.':
     'No name column recognised: choose above the column of the first or last name.',
-  'Aperçu : {created} créé(s), {updated} mis à jour, {skipped} ignoré(s), {errors} ligne(s) refusée(s).':
-    'Preview: {created} created, {updated} updated, {skipped} skipped, {errors} line(s) refused.',
-  'Importé : {created} créé(s), {updated} mis à jour, {skipped} ignoré(s), {errors} ligne(s) refusée(s).':
-    'Imported: {created} created, {updated} updated, {skipped} skipped, {errors} line(s) refused.',
   'Un fichier enregistré par Excel ou LibreOffice (CSV, « ; » ou « , »), avec une ligne d\u2019en-tête : Prénom, Nom, Téléphone, Groupes, Langue…':
     'A file saved by Excel or LibreOffice (CSV, “;” or “,”), with a header line: Prénom, Nom, Téléphone, Groupes, Langue…',
   /* groups */
@@ -190,9 +189,9 @@ const EN = {
   'place proposée jusqu\u2019au {at}': 'place offered until {at}', 'Sans réponse': 'No answer', 'Relancer': 'Chase up',
   'Tout le monde a répondu.': 'Everyone has answered.', 'Relance envoyée : {n} SMS.': 'Reminder sent: {n} SMS.',
   'Une relance est déjà partie le {at} ({by}, {n} SMS). Relancer encore ?': 'A reminder already went on {at} ({by}, {n} SMS). Send another?',
-  '{n} personne(s) relancée(s) · {parts} SMS au total': '{n} person(s) reminded · {parts} SMS in all', '{n} SMS': '{n} SMS',
+  '{n} SMS': '{n} SMS',
   'Pas relancés : {names}': 'Not reminded: {names}', 'Relancer encore ({n} SMS)': 'Remind again ({n} SMS)',
-  'Envoyer la relance ({n} SMS)': 'Send the reminder ({n} SMS)', 'Personne à relancer par SMS.': 'Nobody to remind by SMS.',
+  'Envoyer la relance ({n} SMS)': 'Send the reminder ({n} SMS)', 'Aucune personne à relancer par SMS.': 'Nobody to remind by SMS.',
   'Sans réponse, 7 prochains jours': 'No answer, next 7 days', '{n} sans réponse': '{n} without an answer',
   '{n} en attente': '{n} waiting', 'Aucune séance dans les 7 prochains jours.': 'No session in the next 7 days.',
   'Cette séance a déjà commencé : il n\'y a plus personne à relancer.': 'This session has started: there is nobody left to remind.',
@@ -211,8 +210,9 @@ const EN = {
   'Rappels avant chaque séance de l\u2019atelier': 'Reminders before each session of the workshop',
   '3 semaines avant, à 10h': '3 weeks before, at 10:00', '1 semaine avant, à 10h': '1 week before, at 10:00',
   '2 jours avant, à 10h': '2 days before, at 10:00', 'la veille à 18h': 'the day before at 18:00', 'le jour même à 9h': 'the same day at 9:00',
-  '{chars} caractères · {parts} SMS · reste {left} dans le dernier SMS':
-    '{chars} characters · {parts} SMS · {left} left in the last SMS',
+  '{chars} caractères{wide} · {parts} SMS · reste {left} dans le dernier SMS':
+    '{chars} characters{wide} · {parts} SMS · {left} left in the last SMS',
+  ' ({ch} compte pour 2)': ' ({ch} counts as 2)', ' (+{n} : chaque émoji compte pour 2)': ' (+{n}: each emoji counts as 2)',
   ' · le caractère « {bad} » oblige l\u2019encodage coûteux (70 caractères par SMS)':
     ' · the character “{bad}” forces the costly encoding (70 characters per SMS)',
   'Utiliser la version sans accents': 'Use the version without accents',
@@ -220,7 +220,7 @@ const EN = {
     'Typographic signs (\u2019 « » – …) are always replaced by \' " - ...: they cost nothing.',
   'Remplacer les accents (ê → e, ç → c…) pour payer moins de SMS': 'Replace accents (ê → e, ç → c…) to pay for fewer SMS',
   'Demander une réponse OUI / NON': 'Ask for a YES / NO reply',
-  '{n} destinataire(s)': '{n} recipient(s)', ', {n} ont demandé STOP': ', {n} asked for STOP',
+  ', {n} ont demandé STOP': ', {n} asked for STOP',
   ', {n} sans portable': ', {n} without a mobile', ' · coût : ': ' · cost: ', '{n} SMS par envoi': '{n} SMS per sending',
   '{n} SMS au total': '{n} SMS in all', 'Sans accents, vous économiseriez {n} SMS par envoi.':
     'Without accents, you would save {n} SMS per sending.',
@@ -231,7 +231,7 @@ const EN = {
   'À': 'To', 'Envoyé': 'Sent', 'Renvoyer': 'Resend',
   'Ce message a peut-être déjà été reçu. Le renvoyer quand même ?': 'This message may have been received already. Resend it anyway?',
   'Conversation': 'Conversation', 'Marquer traité': 'Mark as handled', 'Répondre': 'Reply', 'Réponse envoyée.': 'Reply sent.',
-  '{n} réponse(s) à traiter': '{n} reply(ies) to handle', 'Personne': 'Person', 'Dernier message': 'Last message', 'À traiter': 'To handle',
+  'Personne': 'Person', 'Dernier message': 'Last message', 'À traiter': 'To handle',
   'STOP depuis le {date} : aucun SMS ne peut être envoyé à ce numéro. Il en recevra de nouveau s\u2019il envoie START.':
     'STOP since {date}: no SMS can be sent to this number. It will get SMS again if it sends START.',
   'Numéros sans fiche qui ont demandé STOP': 'Numbers without a contact that sent STOP',
@@ -410,11 +410,14 @@ function page(title, ...content) {
 const fmtDate = (iso) => iso ? new Date(iso).toLocaleString(locale(),
   { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }) : '—';
 const fmtDay = (iso) => iso ? new Date(iso).toLocaleDateString(locale(), { day: 'numeric', month: 'short', year: 'numeric' }) : '—';
+/* What a cell of a table.stack says before its value on a phone, its column's head hidden (app.css). */
+const cellLabel = (head) => t('{head} : ', { head: t(head) });
 const checked = (boxes) => boxes.map((b) => b.firstChild).filter((x) => x.checked).map((x) => x.value);
 
 /* ---- API --------------------------------------------------------- */
 
-const session = { user: null, csrf: sessionStorage.getItem('rappel.csrf') || '' };
+/* closed: the server ended the session of this tab (a password reset); back: the page it was on */
+const session = { user: null, csrf: sessionStorage.getItem('rappel.csrf') || '', closed: false, back: null };
 
 class ApiError extends Error {
   constructor(status, body) {
@@ -438,7 +441,12 @@ async function api(method, path, body, raw) {
   }
   const r = await fetch('/api/v1' + path, { method, headers, body: data, credentials: 'same-origin' });
   if (r.status === 401 && path !== '/session') {
+    if (session.user) {
+      session.closed = true;
+      session.back = location.hash !== '#/connexion' ? location.hash : null;
+    }
     session.user = null;
+    renderChrome();
     location.hash = '#/connexion';
     throw new ApiError(401, null);
   }
@@ -544,7 +552,12 @@ function renderChrome() {
   $('#nav').setAttribute('aria-label', t('Menu principal'));
   const top = $('#top');
   top.hidden = !session.user;
-  if (!session.user) return;
+  if (!session.user) {
+    /* nothing of the last user stays, even hidden */
+    $('#nav').replaceChildren();
+    $('#who').replaceChildren();
+    return;
+  }
   const here = location.hash.split('?')[0];
   $('#nav').replaceChildren(...MENU.filter(([, , who]) =>
     !who || (who === 'staff' && isStaff()) || (who === 'admin' && isAdmin()))
@@ -557,6 +570,7 @@ function renderChrome() {
 async function logout() {
   try { await api('DELETE', '/session'); } catch (e) { /* gone already */ }
   session.user = null;
+  session.closed = false;
   session.csrf = '';
   sessionStorage.removeItem('rappel.csrf');
   location.hash = '#/connexion';
@@ -575,11 +589,15 @@ function pageLogin() {
       session.user = r.user;
       session.csrf = r.csrf_token;
       sessionStorage.setItem('rappel.csrf', r.csrf_token);
-      /* back to the page asked for (a session that ended shows this form over it) */
-      const to = location.hash && location.hash !== '#/connexion' ? location.hash : '#/tableau';
+      /* back to the page asked for, or the one a closed session was on */
+      const to = location.hash && location.hash !== '#/connexion' ? location.hash : session.back || '#/tableau';
+      session.closed = false;
+      session.back = null;
       if (location.hash === to) route(); else location.hash = to;
     } catch (e) { showError(err, e); }
-  } }, h('h1', {}, t('Connexion')), field(t('Identifiant'), login), field(t('Mot de passe'), password),
+  } }, h('h1', {}, t('Connexion')),
+  session.closed ? h('p', { class: 'warn', role: 'alert' }, t('Votre session a été fermée : reconnectez-vous.')) : null,
+  field(t('Identifiant'), login), field(t('Mot de passe'), password),
   err, h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('Se connecter')), langSwitch()));
   $('#main').replaceChildren(form);
   document.title = t('Connexion') + ' — rappel';
@@ -672,7 +690,7 @@ function comingWeek(coming) {
 
 async function pageContacts(params) {
   const groups = await api('GET', '/groups');
-  const q = h('input', { type: 'search', name: 'q', value: params.get('q') || '' });
+  const q = h('input', { type: 'search', name: 'q', value: params.get('q') || '', dir: 'auto' });
   const g = h('select', { name: 'group_id' }, h('option', { value: '' }, t('Tous')),
     groups.map((x) => h('option', { value: x.id, selected: String(x.id) === params.get('group_id'), dir: 'auto' }, x.name)));
   const query = new URLSearchParams();
@@ -693,13 +711,14 @@ async function pageContacts(params) {
       isStaff() ? h('a', { class: 'button secondary', href: '#/contacts/import' }, t('Importer un fichier CSV')) : null,
       isStaff() ? h('a', { class: 'button secondary', href: '/api/v1/contacts/export', download: 'contacts.csv' }, t('Exporter')) : null),
     h('p', { class: 'muted' }, tn(list.length, '{n} contact', '{n} contacts')),
-    h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('Nom', null, 'name')),
+    h('div', { class: 'table-wrap' }, h('table', { class: 'stack' }, h('thead', {}, h('tr', {}, h('th', {}, t('Nom', null, 'name')),
       h('th', {}, t('Téléphone')), h('th', {}, t('Groupes')), h('th', {}, t('SMS')))),
     h('tbody', {}, list.map((c) => h('tr', {},
       h('td', {}, h('a', { href: '#/contacts/' + c.id, dir: 'auto' }, (c.first_name + ' ' + c.last_name).trim())),
-      h('td', {}, c.phone ? fmtPhone(c.phone) : '—'),
-      h('td', { dir: 'auto' }, c.group_ids.map((id) => groupName[id]).join(', ')),
-      h('td', {}, c.opted_out_at ? h('span', { class: 'badge no' }, t('STOP depuis le {date}', { date: fmtDay(c.opted_out_at) }))
+      h('td', { class: 'phone' }, c.phone ? fmtPhone(c.phone) : '—'),
+      /* an animateur's GET /groups lacks the groups they may not see: nothing of those */
+      h('td', { dir: 'auto', 'data-label': cellLabel('Groupes') }, c.group_ids.filter((id) => id in groupName).map((id) => groupName[id]).join(', ') || null),
+      h('td', { 'data-label': cellLabel('SMS') }, c.opted_out_at ? h('span', { class: 'badge no' }, t('STOP depuis le {date}', { date: fmtDay(c.opted_out_at) }))
         : (c.phones || []).some((x) => x.sms) ? t('oui') : h('span', { class: 'badge problem' }, t('pas de portable')))))))));
 }
 
@@ -711,7 +730,8 @@ async function pageContact(id) {
   const c = id ? await api('GET', '/contacts/' + id) : { first_name: '', last_name: '', phone: '', language: 'fr', group_ids: [], notes: '' };
   const first = h('input', { type: 'text', name: 'first_name', value: c.first_name, autocomplete: 'off', dir: 'auto' });
   const last = h('input', { type: 'text', name: 'last_name', value: c.last_name, autocomplete: 'off', dir: 'auto' });
-  const phone = h('input', { type: 'tel', name: 'phone', value: c.phone || '' });
+  /* numbers as people write them: the API takes 03 21 … as well as +333 21 … */
+  const phone = h('input', { type: 'tel', name: 'phone', value: c.phone ? fmtPhone(c.phone) : '' });
   const language = h('select', { name: 'language' }, ['fr', 'en', 'ar']
     .map((v) => h('option', { value: v, selected: c.language === v }, label('language', v))));
   const notes = h('textarea', { name: 'notes', dir: 'auto' }, c.notes || '');
@@ -726,20 +746,25 @@ async function pageContact(id) {
   const optedOut = h('input', { type: 'checkbox', name: 'opted_out', checked: !!c.opted_out_at });
   /* a number that sent STOP is refused whoever has it (the first one opts the contact out) */
   const mainOut = c.phones && c.phones[0] ? c.phones[0].opted_out_at : null;
+  /* a main number that takes no SMS: the API flags a landline or a special number so */
+  const mainNoSms = c.phones && c.phones[0] && !c.phones[0].sms && !mainOut ? c.phones[0].number : null;
   /* the household: other numbers (a parent, a relative), each taking SMS or not */
   const household = h('div', {});
   const addNumber = (p) => {
     const n = household.children.length + 2;
     household.append(h('div', { class: 'toolbar household' },
-      field(t('Numéro {n}', { n }), h('input', { type: 'tel', value: p ? p.number : '' })),
-      field(t('Qui (mère, fils…)'), h('input', { type: 'text', value: p ? p.label : '' })),
+      field(t('Numéro {n}', { n }), h('input', { type: 'tel', value: p ? fmtPhone(p.number) : '' })),
+      field(t('Qui (mère, fils…)'), h('input', { type: 'text', value: p ? p.label : '', dir: 'auto' })),
       h('label', { class: 'inline' }, h('input', { type: 'checkbox', checked: p ? p.sms : true }), t('reçoit les SMS')),
       p && p.opted_out_at ? h('span', { class: 'badge no' }, t('STOP le {date}', { date: fmtDay(p.opted_out_at) })) : null));
   };
   (c.phones || []).slice(1).forEach(addNumber);
   const err = errorBox();
+  /* an animateur reads the contact: the API refuses their changes */
+  const readOnly = !isStaff();
   const form = h('form', { class: 'card', onsubmit: async (ev) => {
     ev.preventDefault();
+    if (readOnly) return;
     const others = [...household.children].map((row) => row.querySelectorAll('input'))
       .filter((i) => i[0].value.trim()).map((i) => ({ number: i[0].value, label: i[1].value, sms: i[2].checked }));
     const body = { first_name: first.value, last_name: last.value, language: language.value, notes: notes.value,
@@ -750,21 +775,24 @@ async function pageContact(id) {
     else body.phone = phone.value;
     try {
       const r = await api(id ? 'PATCH' : 'POST', id ? '/contacts/' + id : '/contacts', body);
-      const warnings = (r.warnings || []).map((w) => (w.number ? w.number + ' : ' : '') + serverText(w));
+      const warnings = (r.warnings || []).map((w) => (w.number ? fmtPhone(w.number) + ' : ' : '') + serverText(w));
       toast([t('Contact enregistré.'), ...warnings].join(' '), warnings.length ? 10000 : 4000);
       location.hash = '#/contacts';
     } catch (e) { showError(err, e); }
-  } }, field(t('Prénom'), first), field(t('Nom'), last), field(t('Téléphone'), phone, t('06 12 34 56 78, +33 6 …')),
+  } }, readOnly ? h('p', { class: 'warn', role: 'note' }, t('Seul un référent ou un administrateur peut modifier ce contact.')) : null,
+  field(t('Prénom'), first), field(t('Nom'), last), field(t('Téléphone'), phone, readOnly ? null : t('06 12 34 56 78, +33 6 …')),
   mainOut ? h('p', { class: 'badge no' }, t('Ce numéro a demandé STOP le {date} : il ne reçoit plus de SMS.', { date: fmtDay(mainOut) })) : null,
+  mainNoSms ? h('p', { class: 'badge problem', id: 'phone-no-sms' }, t(/^\+338/.test(mainNoSms)
+    ? 'numéro spécial : ne reçoit pas de SMS' : 'fixe : ne reçoit pas de SMS')) : null,
   h('fieldset', {}, h('legend', {}, t('Autres numéros du foyer')), household,
-    h('button', { type: 'button', class: 'secondary', onclick: () => addNumber(null) }, t('Ajouter un numéro'))),
+    readOnly ? null : h('button', { type: 'button', class: 'secondary', onclick: () => addNumber(null) }, t('Ajouter un numéro'))),
   field(t('Langue'), language), h('fieldset', {}, h('legend', {}, t('Groupes')), boxes),
   h('fieldset', {}, h('legend', {}, t('Consentement')), field(t('Date du consentement'), consentAt),
     field(t('Recueilli comment'), consentSource)),
   h('div', {}, h('label', { class: 'inline' }, optedOut, t('Ne plus recevoir de SMS (STOP)')),
     h('div', { class: 'muted' }, t('La personne ne reçoit plus aucun SMS de campagne. Décochez seulement si elle le redemande.'))),
   field(t('Notes'), notes), err,
-  h('div', { class: 'actions' }, h('button', { type: 'submit', disabled: !isStaff() }, t('Enregistrer')),
+  h('div', { class: 'actions' }, readOnly ? null : h('button', { type: 'submit' }, t('Enregistrer')),
     id && isStaff() ? h('button', { type: 'button', class: 'danger', onclick: async () => {
       if (!confirm(t('Effacer ce contact et ses messages (RGPD) ?'))) return;
       await api('DELETE', '/contacts/' + id);
@@ -772,6 +800,7 @@ async function pageContact(id) {
       location.hash = '#/contacts';
     } }, t('Supprimer')) : null,
     c.phone ? h('a', { class: 'button secondary', href: 'tel:' + c.phone }, t('Appeler')) : null));
+  if (readOnly) form.querySelectorAll('input, select, textarea').forEach((x) => { x.disabled = true; });
   page(id ? (c.first_name + ' ' + c.last_name).trim() : t('Ajouter un contact'), form,
     id && isStaff() ? contactHistory(await api('GET', '/contacts/' + id + '/history')) : null);
   first.focus();
@@ -924,7 +953,7 @@ function importRows(r, dry) {
 
 async function pageGroups() {
   const groups = await api('GET', '/groups');
-  const name = h('input', { type: 'text', name: 'name' });
+  const name = h('input', { type: 'text', name: 'name', dir: 'auto' });
   const err = errorBox();
   page(t('Groupes'),
     isStaff() ? h('form', { class: 'card toolbar', onsubmit: async (ev) => {
@@ -1170,7 +1199,7 @@ async function pageEvent(id, params) {
       h('th', {}, t('Réponse')), h('th', {}, t('SMS')), h('th', {}, t('Présent')))),
     h('tbody', {}, r.rsvps.map((p) => h('tr', {}, h('td', { class: 'name' }, h('span', { dir: 'auto' }, (p.first_name + ' ' + p.last_name).trim()),
       p.mark ? [' ', markBadge(p.mark)] : null),
-      h('td', {}, p.phone ? fmtPhone(p.phone) : '—'),
+      h('td', { class: 'phone' }, p.phone ? fmtPhone(p.phone) : '—'),
       h('td', {}, h('select', { 'aria-label': t('Réponse de {name}', { name: p.first_name }), onchange: (ev) => set(p.contact_id, { answer: ev.target.value }) },
         ['none', 'yes', 'no'].map((v) => h('option', { value: v, selected: p.answer === v }, label('answer', v)))),
         p.via && p.answer !== 'none' ? h('span', { class: 'muted' }, ' ' + label('via', p.via)) : null,
@@ -1232,7 +1261,7 @@ function chaseSection(id, k, r) {
         names: pv.left_out.map((x) => name(x) + ' (' + label('reason', x.reason) + ')').join(', ') })) : null,
       h('div', { class: 'actions' },
         pv.sms ? h('button', { type: 'button', onclick: send }, pv.last ? t('Relancer encore ({n} SMS)', { n: pv.parts })
-          : t('Envoyer la relance ({n} SMS)', { n: pv.parts })) : h('p', {}, t('Personne à relancer par SMS.')),
+          : t('Envoyer la relance ({n} SMS)', { n: pv.parts })) : h('p', {}, t('Aucune personne à relancer par SMS.')),
         h('button', { type: 'button', class: 'secondary', onclick: () => fill(out) }, t('Annuler'))));
   };
   return h('section', { class: 'card', id: 'unanswered' }, h('h2', {}, t('Sans réponse')),
@@ -1329,7 +1358,9 @@ function countText(c) {
   const costly = c.encoding !== 'ucs2' ? '' : c.bad && /\p{L}/u.test(c.bad)
     ? t(' · le caractère « {bad} » oblige l\u2019encodage coûteux (70 caractères par SMS)', c)
     : t(' · {bad} oblige à envoyer en Unicode (70 caractères par SMS)', c);
-  return t('{chars} caractères · {parts} SMS · reste {left} dans le dernier SMS', c) + costly;
+  /* in Unicode an emoji takes the room of 2 characters: said, so that the count adds up to the SMS */
+  const wide = c.encoding === 'ucs2' && c.wides ? tn(c.wides, ' ({ch} compte pour 2)', ' (+{n} : chaque émoji compte pour 2)', { ch: c.wide }) : '';
+  return t('{chars} caractères{wide} · {parts} SMS · reste {left} dans le dernier SMS', Object.assign({}, c, { wide })) + costly;
 }
 
 /* What {date} becomes for atelier e (its next session), or an example. */
@@ -1395,7 +1426,10 @@ function gsmFriendly(text, accents) {
   }
   return out;
 }
-/* sms_analyze(): encoding, parts (a part never splits an escape or a surrogate pair), room left. */
+/*
+ * sms_analyze(): encoding, parts (a part never splits an escape or a surrogate pair), room left;
+ * wides is how many characters take two units in Unicode (U+10000 and up: emojis), wide the first.
+ */
 function smsCount(text) {
   const g = { total: 0, parts: 1, used: 0 }, u = { total: 0, parts: 1, used: 0 };
   const add = (c, w, multi) => {
@@ -1403,9 +1437,10 @@ function smsCount(text) {
     if (c.used + w > multi) { c.parts++; c.used = 0; }
     c.used += w;
   };
-  let bad = null, chars = 0;
+  let bad = null, chars = 0, wide = null, wides = 0;
   for (const ch of text) {
     chars++;
+    if (ch.codePointAt(0) > 0xffff) { wides++; wide = wide || ch; }
     const septets = gsm7Septets(ch);
     if (septets === 0 && bad === null) bad = ch;
     if (bad === null) add(g, septets, 153);
@@ -1413,7 +1448,7 @@ function smsCount(text) {
   }
   const gsm = bad === null, c = gsm ? g : u, single = gsm ? 160 : 70, multi = gsm ? 153 : 67;
   const parts = c.total <= single ? 1 : c.parts;
-  return { encoding: gsm ? 'gsm7' : 'ucs2', parts, left: parts === 1 ? single - c.total : multi - c.used, chars, bad };
+  return { encoding: gsm ? 'gsm7' : 'ucs2', parts, left: parts === 1 ? single - c.total : multi - c.used, chars, bad, wide, wides };
 }
 
 const VARIABLES = ['prenom', 'nom', 'atelier', 'date', 'heure', 'lieu', 'centre', 'tel_centre', 'adresse'];
@@ -1481,6 +1516,7 @@ async function pageCampaignNew(params, id) {
     const c = smsCount(gsmFriendly(body.value, translit.checked));
     const accentsHelp = c.encoding === 'ucs2' && !translit.checked && smsCount(gsmFriendly(body.value, true)).encoding === 'gsm7';
     c.bad = c.bad && graphemeOf(body.value, c.bad);
+    c.wide = c.wide && graphemeOf(body.value, c.wide);
     showCount(c);
     counter.append(...(accentsHelp ? [h('button', { type: 'button', class: 'secondary', onclick: () => { translit.checked = true; count(); doPreview(); } },
       t('Utiliser la version sans accents'))] : []));
@@ -1513,7 +1549,7 @@ async function pageCampaignNew(params, id) {
         const x = p.samples[0];
         if (mine !== seq) return;
         if (x) {
-          c = { chars: x.chars, parts: x.parts, left: x.chars_left, encoding: x.encoding, bad: local.bad };
+          c = { chars: x.chars, parts: x.parts, left: x.chars_left, encoding: x.encoding, bad: local.bad, wide: local.wide, wides: local.wides };
           const button = counter.querySelector('button');
           showCount(c);
           if (button) counter.append(button);
@@ -1619,7 +1655,7 @@ async function invitationParts(cur, oboxes) {
       for (const b of oboxes) b.firstChild.checked = (reminders.schedule.before_event || []).includes(b.firstChild.value);
   }
   const legend = h('legend', {}, t('Rappels'));
-  const body = h('textarea', { name: 'reminder_body', rows: 3 },
+  const body = h('textarea', { name: 'reminder_body', rows: 3, dir: 'auto' },
     /* an SMS body: French whatever the panel's language, as the invitation's */
     reminders ? reminders.body : 'Rappel : {atelier} {date} à {heure}, {lieu}. {centre}');
   const bodyBox = field(t('Message des rappels'), body, t('Ils partent avant chaque séance de l\u2019atelier, aux invités qui n\u2019ont pas dit STOP.'));
@@ -1699,8 +1735,9 @@ Object.assign(EN, {
   'Envois': 'Sends', 'invitation': 'invitation', 'envoi': 'sending', 'prochain envoi : {when}': 'next sending: {when}',
   'parti {when}': 'sent {when}', 'rien de prévu': 'nothing planned', 'pas encore programmée': 'not scheduled yet',
   'en cours d\u2019envoi': 'sending', 'en attente d\u2019envoi': 'waiting to be sent', 'en attente : {why}': 'waiting: {why}',
-  'Textes envoyés': 'Texts sent', '{language} · {n} personne(s)': '{language} · {n} person(s)',
-  'Rappels · {language} · {n} personne(s)': 'Reminders · {language} · {n} person(s)',
+  'Textes envoyés': 'Texts sent', '{language} · {n} personne': '{language} · {n} person',
+  '{language} · {n} personnes': '{language} · {n} people', 'Rappels · {language} · {n} personne': 'Reminders · {language} · {n} person',
+  'Rappels · {language} · {n} personnes': 'Reminders · {language} · {n} people',
   'Destinataires': 'Recipients', ' (un proche)': ' (a relative)',
   'Ces rappels vont avec l\u2019invitation ': 'These reminders go with the invitation ',
   'Personne ne reçoit cette campagne pour l\u2019instant.': 'Nobody receives this campaign for now.',
@@ -1725,7 +1762,7 @@ function campaignStatus(c) {
 function campaignSends(c, waiting) {
   const queued = (c.messages || {}).queued || 0;
   const idle = (s) => s.campaign_id === c.id && queued
-    ? (waiting ? t('en attente : {why}', { why: waitText(waiting) }) : t('en attente d\u2019envoi')) : t('rien de prévu');
+    ? (waiting ? t('en attente : {why}', { why: waitText(waiting, queued) }) : t('en attente d\u2019envoi')) : t('rien de prévu');
   return h('section', { class: 'card', id: 'sends' }, h('h2', {}, t('Envois')), h('ul', {}, (c.sends || []).map((s) =>
     h('li', {}, h('strong', {}, s.offset ? offsetLabel(s.offset) : t(s.kind === 'invitation' ? 'invitation' : 'envoi')),
       s.campaign_id !== c.id ? [' · ', h('a', { href: '#/campagnes/' + s.campaign_id, dir: 'auto' }, s.name)] : null, ' · ',
@@ -1737,8 +1774,9 @@ function campaignSends(c, waiting) {
 /* The text each language gets (as sent, or as it will be), Arabic right to left. */
 function campaignTexts(c) {
   return h('section', { class: 'card', id: 'texts' }, h('h2', {}, t('Textes envoyés')), (c.texts || []).map((x) =>
-    h('div', { class: 'sample' }, h('strong', {}, t(x.campaign_id === c.id ? '{language} · {n} personne(s)'
-      : 'Rappels · {language} · {n} personne(s)', { language: label('language', x.language), n: x.recipients })),
+    h('div', { class: 'sample' }, h('strong', {}, x.campaign_id === c.id
+      ? tn(x.recipients, '{language} · {n} personne', '{language} · {n} personnes', { language: label('language', x.language) })
+      : tn(x.recipients, 'Rappels · {language} · {n} personne', 'Rappels · {language} · {n} personnes', { language: label('language', x.language) })),
     h('p', { dir: 'auto', lang: x.language }, x.text))));
 }
 
@@ -1749,13 +1787,13 @@ function campaignRecipients(c) {
     c.ask_reply || c.audience.event_id ? h('p', { id: 'answers', 'aria-live': 'polite' },
       h('span', { class: 'badge yes' }, t('Oui {n}', { n: a.yes })), ' ', h('span', { class: 'badge no' }, t('Non {n}', { n: a.no })),
       ' · ' + t('Sans réponse {n}', { n: a.none })) : null,
-    (c.recipients || []).length ? h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('Nom', null, 'name')),
+    (c.recipients || []).length ? h('div', { class: 'table-wrap' }, h('table', { class: 'stack' }, h('thead', {}, h('tr', {}, h('th', {}, t('Nom', null, 'name')),
       h('th', {}, t('Téléphone')), h('th', {}, t('Langue')), h('th', {}, t('Réponse')))),
     h('tbody', {}, c.recipients.map((r) => h('tr', {},
       h('td', {}, h('a', { href: '#/contacts/' + r.contact_id, dir: 'auto' }, (r.first_name + ' ' + r.last_name).trim()),
         r.household ? t(' (un proche)') : null),
-      h('td', { class: 'phone' }, fmtPhone(r.number)), h('td', {}, label('language', r.language)),
-      h('td', {}, label('answer', r.answer))))))) : h('p', { class: 'muted' }, t('Personne ne reçoit cette campagne pour l\u2019instant.')));
+      h('td', { class: 'phone' }, fmtPhone(r.number)), h('td', { 'data-label': cellLabel('Langue') }, label('language', r.language)),
+      h('td', { 'data-label': cellLabel('Réponse') }, label('answer', r.answer))))))) : h('p', { class: 'muted' }, t('Personne ne reçoit cette campagne pour l\u2019instant.')));
 }
 
 /* A time as people say it: « lundi 7 décembre à 8 h 30 », "Monday 7 December at 8:30". */
@@ -1766,24 +1804,25 @@ function fmtWhen(iso) {
   return lang === 'en' ? day + ' at ' + hh + ':' + mm : day + ' à ' + hh + ' h' + (mm === '00' ? '' : ' ' + mm);
 }
 
-/* Why a queued message waits and until when (the API's "waiting"). */
-function waitText(w) {
+/* Why n queued messages (one when n is left out) wait and until when (the API's "waiting"). */
+function waitText(w, n) {
   if (!w) return '';
   const when = w.until ? fmtWhen(w.until) : '';
+  const say = (one, many, vars) => tn(n || 1, one, many, vars);
   switch (w.reason) {
-    case 'day': return t('{day} n\u2019est pas un jour d\u2019envoi : partira {when}',
+    case 'day': return say('{day} n\u2019est pas un jour d\u2019envoi : partira {when}', '{day} n\u2019est pas un jour d\u2019envoi : partiront {when}',
       { day: new Date().toLocaleDateString(locale(), { weekday: 'long' }), when });
-    case 'hours': return t('hors des heures d\u2019envoi : partira {when}', { when });
-    case 'scheduled': return t('programmé : partira {when}', { when });
-    case 'modem': return t('aucun modem prêt : partira dès qu\u2019un modem le sera');
-    default: return t('part dans un instant');
+    case 'hours': return say('hors des heures d\u2019envoi : partira {when}', 'hors des heures d\u2019envoi : partiront {when}', { when });
+    case 'scheduled': return say('programmé : partira {when}', 'programmés : partiront {when}', { when });
+    case 'modem': return say('aucun modem prêt : partira dès qu\u2019un modem le sera', 'aucun modem prêt : partiront dès qu\u2019un modem le sera');
+    default: return say('part dans un instant', 'partent dans un instant');
   }
 }
 
 /* The line that says why messages wait, with the way to change the hours for an admin. */
 function waitLine(w, n) {
   if (!w || !n) return null;
-  return h('p', { class: 'waiting', role: 'note' }, tn(n, '{n} message en attente — {why}.', '{n} messages en attente — {why}.', { why: waitText(w) }),
+  return h('p', { class: 'waiting', role: 'note' }, tn(n, '{n} message en attente — {why}.', '{n} messages en attente — {why}.', { why: waitText(w, n) }),
     isAdmin() && ['day', 'hours'].includes(w.reason) ? [' ', h('a', { href: '#/parametres' }, t('Changer les heures d\u2019envoi'))] : null);
 }
 
@@ -1799,7 +1838,7 @@ function messageTable(msgs, names) {
   return h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('À')), h('th', {}, t('Texte')),
     h('th', {}, t('Statut')), h('th', {}, t('Envoyé')), h('th', {}, ''))),
   h('tbody', {}, msgs.map((m) => h('tr', {}, h('td', {}, names && names.get(m.contact_id)
-    ? [h('span', { dir: 'auto' }, names.get(m.contact_id)), ' ', h('span', { class: 'muted' }, fmtPhone(m.to))] : fmtPhone(m.to)),
+    ? [h('span', { dir: 'auto' }, names.get(m.contact_id)), ' ', h('span', { class: 'muted phone' }, fmtPhone(m.to))] : h('span', { class: 'phone' }, fmtPhone(m.to))),
   h('td', { dir: 'auto' }, m.body || '—'),
     h('td', {}, label('message', m.status) + (m.error ? ' (' + m.error + ')' : ''),
       m.waiting ? h('div', { class: 'muted' }, waitText(m.waiting)) : null), h('td', {}, fmtDate(m.sent_at)),
@@ -1813,7 +1852,7 @@ function messageTable(msgs, names) {
 /* The demo's simulated modem: a person makes one family answer (families.h). */
 function simulateReplyForm() {
   const from = h('input', { type: 'tel', name: 'sim_from', placeholder: '06 39 98 00 01' });
-  const body = h('input', { type: 'text', name: 'sim_body', placeholder: 'OUI' });
+  const body = h('input', { type: 'text', name: 'sim_body', placeholder: 'OUI', dir: 'auto' });
   const err = errorBox();
   return h('details', { class: 'card', id: 'simulate' }, h('summary', {}, t('Simuler une réponse')),
     h('p', { class: 'muted' }, t('Le modem est simulé : écrivez ce qu\u2019une famille répondrait. Le SMS arrive comme un vrai dans quelques secondes.')),
@@ -1837,7 +1876,7 @@ async function pageReplies(params) {
     cur = inbox.threads.find((th) => (cid ? String(th.contact_id) === cid : !th.contact_id && th.number === num));
     const out = cur && cur.opted_out_at;
     const msgs = await api('GET', '/inbox/thread?' + (cid ? 'contact_id=' + cid : 'number=' + encodeURIComponent(num)));
-    const text = h('textarea', { name: 'reply', rows: 3 });
+    const text = h('textarea', { name: 'reply', rows: 3, dir: 'auto' });
     const err = errorBox();
     const marks = threadMarks(msgs);
     const who = cur && cur.first_name ? (cur.first_name + ' ' + (cur.last_name || '')).trim() : null;
@@ -1933,7 +1972,7 @@ function callsSession(s) {
       const name = (p.first_name + ' ' + p.last_name).trim();
       const outcome = h('select', { 'aria-label': t('Réponse au téléphone de {name}', { name }) },
         ['', 'yes', 'no', 'no_answer', 'wrong_number'].map((v) => h('option', { value: v }, v ? label('call', v) : '—')));
-      const note = h('input', { type: 'text', 'aria-label': t('Note sur l\u2019appel de {name}', { name }), maxlength: 200,
+      const note = h('input', { type: 'text', 'aria-label': t('Note sur l\u2019appel de {name}', { name }), maxlength: 200, dir: 'auto',
         placeholder: t('Note (facultatif)') });
       const err = errorBox();
       return h('tr', {}, h('td', {}, h('a', { href: '#/contacts/' + p.contact_id, dir: 'auto' }, name)),
@@ -1991,7 +2030,7 @@ async function pageCalls(id, params) {
     h('p', {}, t(id ? 'Pour cette séance : les invités sans portable, ceux dont le SMS n\u2019est pas parti ou pas arrivé, ceux qui n\u2019ont pas répondu la veille, et ceux qui ont appelé le numéro des SMS.'
       : 'Les 7 prochains jours : les invités sans portable, ceux dont le SMS n\u2019est pas parti ou pas arrivé, ceux qui n\u2019ont pas répondu la veille, et ceux qui ont appelé le numéro des SMS.')),
     h('div', { class: 'toolbar no-print' }, h('button', { type: 'button', class: 'secondary', onclick: () => window.print() }, t('Imprimer'))),
-    ...(some.length ? some.map(callsSession) : callers ? [] : [h('p', { class: 'ok' }, t('Personne à appeler.'))]), callers);
+    ...(some.length ? some.map(callsSession) : callers ? [] : [h('p', { class: 'ok' }, t('Aucune personne à appeler.'))]), callers);
 }
 
 async function pageMessages(params) {
@@ -2170,7 +2209,7 @@ function textsSection(all) {
  */
 function tokensSection(tokens) {
   /* "what", not "label": label() names the states */
-  const what = h('input', { type: 'text', name: 'token_label', maxlength: '80', required: true, autocomplete: 'off' });
+  const what = h('input', { type: 'text', name: 'token_label', maxlength: '80', required: true, autocomplete: 'off', dir: 'auto' });
   const days = h('input', { type: 'number', name: 'token_days', min: '1', max: '3650', value: '365' });
   const err = errorBox();
   const shown = h('div', { id: 'new-token', 'aria-live': 'polite' });

@@ -110,7 +110,7 @@ test('un contact et les numéros de son foyer', async () => {
   await page.getByRole('button', { name: 'Enregistrer' }).click();
   await page.getByRole('heading', { name: 'Contacts' }).waitFor();
   await go(page, '#/contacts/1');
-  expect(await page.getByLabel('Numéro 2').inputValue() === '+33781223344', 'the household number is kept');
+  expect(await page.getByLabel('Numéro 2').inputValue() === '07 81 22 33 44', 'the household number is kept, as people write it');
   expect(await page.getByLabel('Qui (mère, fils…)').inputValue() === 'fille', 'with its label');
   return page;
 });
@@ -214,7 +214,7 @@ test('un fixe : l\u2019avertissement de l\u2019API s\u2019affiche en clair', asy
   await page.locator('#toast').getByText('Ce numéro est un fixe : il ne peut pas recevoir de SMS.').waitFor();
   const text = await page.locator('#toast').innerText();
   expect(!text.includes('[object Object]'), 'the warning is its message, not "[object Object]": ' + text);
-  expect(text.includes('+33321123456'), 'the warning names the number: ' + text);
+  expect(text.includes('03 21 12 34 56 : '), 'the warning names the number as people write it: ' + text);
   await page.getByRole('row').filter({ has: page.getByRole('link', { name: 'Josiane Fixe' }) }).getByText('pas de portable').waitFor();
   return page;
 });
