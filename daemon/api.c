@@ -49,6 +49,7 @@ static const struct http_route api_routes[] = {
 	{ "GET", "/api/v1/events/{id}", api_events_get, 0 },
 	{ "PATCH", "/api/v1/events/{id}", api_events_update, 0 },
 	{ "DELETE", "/api/v1/events/{id}", api_events_delete, 0 },
+	{ "POST", "/api/v1/events/{id}/restore", api_events_restore, 0 },
 	{ "GET", "/api/v1/events/{id}/occurrences", api_events_occurrences, 0 },
 	{ "PATCH", "/api/v1/events/{id}/occurrences/{id}", api_events_occurrence_update, 0 },
 	{ "GET", "/api/v1/events/{id}/rsvps", api_events_rsvps, 0 },

@@ -130,6 +130,7 @@ int api_events_create(struct http_req *req);
 int api_events_get(struct http_req *req);
 int api_events_update(struct http_req *req);
 int api_events_delete(struct http_req *req);
+int api_events_restore(struct http_req *req);
 int api_events_occurrences(struct http_req *req);
 int api_events_occurrence_update(struct http_req *req);
 int api_events_rsvps(struct http_req *req);

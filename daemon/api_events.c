@@ -242,6 +242,28 @@ fail:
 }
 
 int
+api_events_restore(struct http_req *req)
+{
+	struct error err = { 0 };
+	struct audit_actor actor = api_actor(req);
+	struct event e;
+	json_t *j;
+	int answer;
+
+	if (api_events_load(req, &e, &answer) < 0)
+		return answer;
+	if (events_restore(req->db, e.id, &actor, req->now, &err) < 0) {
+		event_clear(&e);
+		return http_reply_error(req, &err);
+	}
+	e.cancelled_at = 0;
+	j = events_to_json(req->db, &e, req->now);
+	event_clear(&e);
+	scheduler_poke(req->app->sched);
+	return http_reply_json(req, 200, j);
+}
+
+int
 api_events_occurrences(struct http_req *req)
 {
 	struct event_occ *occ;

@@ -249,6 +249,28 @@ events_cancel(struct db *db, int64_t id, const struct audit_actor *actor, int64_
 	return 0;
 }
 
+int
+events_restore(struct db *db, int64_t id, const struct audit_actor *actor, int64_t now,
+    struct error *err)
+{
+	DB_SQL(sql, "UPDATE events SET cancelled_at = NULL, updated_at = ?2 "
+	    "WHERE id = ?1 AND cancelled_at IS NOT NULL");
+	sqlite3_stmt *st = db_stmt(db, sql);
+
+	if (st == NULL)
+		return error_fail(err, ERR_INTERNAL);
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, now);
+	if (db_step_done(db, st) < 0)
+		return error_fail(err, ERR_DB);
+	if (sqlite3_changes(db_handle(db)) != 1)
+		return error_set(err, ERR_CONFLICT, "not_cancelled", NULL,
+		    "Cet atelier n'est pas annulé.");
+	if (audit_record(db, actor, now, "restore", "event", id, NULL) < 0)
+		return error_fail(err, ERR_DB);
+	return 0;
+}
+
 /* Exceptions of an event, read once per listing. */
 struct events_exc {
 	int64_t key, starts_at, ends_at;

@@ -70,6 +70,9 @@ int events_write(struct db *db, struct event *e, const struct event_invitees *in
 /* Cancels a whole atelier (DELETE): it stays, marked cancelled. */
 int events_cancel(struct db *db, int64_t id, const struct audit_actor *actor, int64_t now,
     struct error *err);
+/* Brings a cancelled atelier back (its campaigns stay cancelled); 409 when it is not cancelled. */
+int events_restore(struct db *db, int64_t id, const struct audit_actor *actor, int64_t now,
+    struct error *err);
 
 /*
  * Writes to out (at most max) the occurrences of e whose effective start

@@ -518,6 +518,7 @@ START_TEST(test_campaign_before_event)
 	json_t *m;
 	char body[1024], start[32], path[128];
 	const char *text;
+	bool listed;
 
 	iso_in(3 * 24 * 3600, start, sizeof(start));
 	snprintf(body, sizeof(body), "{\"title\":\"Cuisine\",\"place\":\"Salle 1\","
@@ -542,6 +543,23 @@ START_TEST(test_campaign_before_event)
 	snprintf(path, sizeof(path), "/api/v1/messages?campaign_id=%lld&status=cancelled",
 	    (long long)id);
 	json_decref(wait_for(path, 3));
+	snprintf(path, sizeof(path), "/api/v1/campaigns/%lld", (long long)id);
+	m = call(&A, "GET", path, NULL, 200);
+	ck_assert_str_eq(json_string_value(json_object_get(m, "status")), "cancelled");
+	json_decref(m);
+	/* a mistake undone: the atelier comes back with its sessions, its campaign stays cancelled */
+	snprintf(path, sizeof(path), "/api/v1/events/%lld/restore", (long long)ev);
+	m = call(&A, "POST", path, NULL, 200);
+	ck_assert(json_is_null(json_object_get(m, "cancelled_at")));
+	ck_assert_ptr_nonnull(json_object_get(m, "next_occurrence"));
+	json_decref(m);
+	json_decref(call(&A, "POST", path, NULL, 409));
+	m = call(&A, "GET", "/api/v1/events", NULL, 200);
+	listed = false;
+	for (size_t i = 0; i < json_array_size(m); i++)
+		listed |= json_integer_value(json_object_get(json_array_get(m, i), "id")) == ev;
+	ck_assert_msg(listed, "the restored atelier is listed again");
+	json_decref(m);
 	snprintf(path, sizeof(path), "/api/v1/campaigns/%lld", (long long)id);
 	m = call(&A, "GET", path, NULL, 200);
 	ck_assert_str_eq(json_string_value(json_object_get(m, "status")), "cancelled");

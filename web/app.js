@@ -127,6 +127,11 @@ const EN = {
   'Annuler tout l\u2019atelier « {title} » ? Ses séances et les rappels en attente sont annulés ; les présences restent.':
     'Cancel the whole workshop “{title}”? Its sessions and waiting reminders are cancelled; attendance is kept.',
   'Atelier annulé.': 'Workshop cancelled.', 'Annuler l\u2019atelier': 'Cancel the workshop',
+  '{n} atelier annulé': '{n} cancelled workshop', '{n} ateliers annulés': '{n} cancelled workshops', 'annulé le {date}': 'cancelled on {date}',
+  'Cet atelier a été annulé le {date} : ses séances n\u2019ont plus lieu.': 'This workshop was cancelled on {date}: its sessions no longer take place.',
+  'Le rétablir remet ses séances à venir. Ses campagnes restent annulées : invitez de nouveau si besoin.':
+    'Restoring it brings its coming sessions back. Its campaigns stay cancelled: invite again if needed.',
+  'Atelier rétabli.': 'Workshop restored.', 'Rétablir l\u2019atelier': 'Restore the workshop', 'Tous les ateliers': 'All workshops',
   'Déplacer cette séance': 'Move this session', 'Indiquez la nouvelle date et l\u2019heure.': 'Give the new date and time.',
   'Séance déplacée au {date}.': 'Session moved to {date}.', 'Nouvelle date et heure': 'New date and time',
   'Les rappels pas encore partis suivent la séance ; ceux qui ont déjà reçu l\u2019invitation ne sont pas prévenus automatiquement.':
@@ -1011,7 +1016,8 @@ function localToIso(v) {
 }
 
 async function pageEvents(params) {
-  const events = await api('GET', '/events');
+  const all = await api('GET', '/events?cancelled=1');
+  const events = all.filter((e) => !e.cancelled_at), cancelled = all.filter((e) => e.cancelled_at);
   const weekStart = params.get('semaine') ? new Date(params.get('semaine') + 'T00:00') : new Date();
   if (Number.isNaN(weekStart.getTime())) weekStart.setTime(Date.now());
   weekStart.setHours(0, 0, 0, 0);
@@ -1039,7 +1045,26 @@ async function pageEvents(params) {
       sessions.filter(({ o }) => new Date(o.starts_at).toDateString() === d.toDateString())
         .map(({ e, o }) => h('a', { class: 'chip', href: '#/ateliers/' + e.id + '?seance=' + o.occurrence },
           new Date(o.starts_at).toLocaleTimeString(locale(), { hour: '2-digit', minute: '2-digit' }) + ' ', h('span', { dir: 'auto' }, e.title),
-          o.cancelled ? t(' (annulée)') : ''))))));
+          o.cancelled ? t(' (annulée)') : ''))))),
+    /* a cancelled atelier can be brought back from its page */
+    cancelled.length ? h('details', { id: 'cancelled-events' }, h('summary', {}, tn(cancelled.length, '{n} atelier annulé', '{n} ateliers annulés')),
+      h('ul', {}, cancelled.map((e) => h('li', {}, h('a', { href: '#/ateliers/' + e.id, dir: 'auto' }, e.title),
+        ' · ' + t('annulé le {date}', { date: fmtDay(e.cancelled_at) }))))) : null);
+}
+
+/* The page of a cancelled atelier: when, and the way back. */
+function pageEventCancelled(e) {
+  const err = errorBox();
+  page(e.title, h('p', { class: 'warn', role: 'status' }, t('Cet atelier a été annulé le {date} : ses séances n\u2019ont plus lieu.',
+    { date: fmtDay(e.cancelled_at) })),
+  h('p', {}, t('Le rétablir remet ses séances à venir. Ses campagnes restent annulées : invitez de nouveau si besoin.')),
+  err, h('div', { class: 'actions' }, h('button', { type: 'button', onclick: async () => {
+    try {
+      await api('POST', '/events/' + e.id + '/restore');
+      toast(t('Atelier rétabli.'));
+      route();
+    } catch (x) { showError(err, x); }
+  } }, t('Rétablir l\u2019atelier')), h('a', { class: 'button secondary', href: '#/ateliers' }, t('Tous les ateliers'))));
 }
 
 Object.assign(EN, {
@@ -1156,6 +1181,7 @@ async function pageEventNew(id) {
 
 async function pageEvent(id, params) {
   const [e, groups] = await Promise.all([api('GET', '/events/' + id), api('GET', '/groups')]);
+  if (e.cancelled_at) return pageEventCancelled(e);
   const key = params.get('seance') || (e.next_occurrence ? String(e.next_occurrence.occurrence) : '');
   /* the last three months too, and the session asked for however old, so that past attendance can be marked */
   let since = new Date(Date.now() - 92 * 86400000);

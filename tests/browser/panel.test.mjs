@@ -745,7 +745,8 @@ test('un atelier se corrige : modifié, une séance déplacée, une première s�
   await page.getByRole('button', { name: 'Annuler l\u2019atelier' }).click();
   await page.getByText('Atelier annulé.').waitFor();
   await go(page, '#/ateliers');
-  expect(await page.locator('#main').getByText('Tricot').count() === 0, 'the cancelled atelier is not listed');
+  expect(await page.locator('#main table, #main .week').getByText('Tricot').count() === 0, 'the cancelled atelier is not listed');
+  expect(await page.locator('#cancelled-events').getByText('Tricot').count() === 1, 'but among the cancelled ones, to be restored');
   return page;
 });
 

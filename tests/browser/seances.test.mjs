@@ -23,7 +23,7 @@ async function atelierFor(page, group, last, people, title, place, hh) {
   const g = await call(page, 'POST', '/groups', { name: group });
   for (const [first, phone] of people)
     await call(page, 'POST', '/contacts', { first_name: first, last_name: last, phone, group_ids: [g.id] });
-  const [starts, ends] = await page.evaluate(([a, b]) => [localToIso(a), localToIso(b)], [localAt(2, hh + ':00'), localAt(2, (hh + 2) + ':00')]);
+  const [starts, ends] = await page.evaluate(([a, b]) => [localToIso(a), localToIso(b)], [localAt(2, String(hh).padStart(2, '0') + ':00'), localAt(2, String(hh + 2).padStart(2, '0') + ':00')]);
   return call(page, 'POST', '/events', { title, place, starts_at: starts, ends_at: ends, rrule: 'FREQ=WEEKLY;COUNT=3', group_ids: [g.id] });
 }
 
@@ -122,5 +122,26 @@ test('inviter par SMS depuis une séance qui n\u2019est pas la prochaine : le SM
   expect(r.counts.yes === 1, 'Sami\u2019s OUI is for the chosen session');
   const first = await call(page, 'GET', '/events/' + e.id + '/rsvps?occurrence=' + occ[0].occurrence);
   expect(first.counts.yes === 0, 'and not for the next one');
+  return page;
+});
+
+test('un atelier annulé par erreur se retrouve dans la liste et se rétablit', async () => {
+  const page = await newPage(ADMIN);
+  const e = await atelierFor(page, 'Rétablis', 'Retour', [['Rémi', '06 12 34 88 06']], 'Atelier poterie', 'Salle 4', 9);
+  await go(page, '#/ateliers/' + e.id + '/modifier');
+  await page.getByRole('button', { name: 'Annuler l\u2019atelier' }).click();
+  await page.getByText('Atelier annulé.').waitFor();
+  await page.waitForFunction(() => document.body.dataset.ready === '#/ateliers');
+  expect(await page.locator('table').getByRole('link', { name: 'Atelier poterie' }).count() === 0, 'no longer among the ateliers');
+  const gone = page.locator('#cancelled-events');
+  await gone.locator('summary').click();
+  await gone.getByRole('link', { name: 'Atelier poterie' }).click();
+  await page.getByText(/Cet atelier a été annulé le .* : ses séances n’ont plus lieu\./).waitFor();
+  expect(await page.getByText('Cette séance n\u2019existe pas').count() === 0, 'the page speaks of the atelier, not of a session');
+  await page.getByRole('button', { name: 'Rétablir l\u2019atelier' }).click();
+  await page.getByText('Atelier rétabli.').waitFor();
+  await page.getByRole('button', { name: 'Annuler la séance' }).waitFor();
+  await go(page, '#/ateliers');
+  await page.locator('table').getByRole('link', { name: 'Atelier poterie' }).waitFor();
   return page;
 });
