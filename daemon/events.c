@@ -227,13 +227,16 @@ fail:
 	return -1;
 }
 
-int
-events_cancel(struct db *db, int64_t id, const struct audit_actor *actor, int64_t now,
-    struct error *err)
+/* Cancels (cancel) or restores atelier id, with its audit entry. */
+static int
+events_set_cancelled(struct db *db, int64_t id, bool cancel, const struct audit_actor *actor,
+    int64_t now, struct error *err)
 {
-	DB_SQL(sql, "UPDATE events SET cancelled_at = ?2, updated_at = ?2 "
+	DB_SQL(sql_cancel, "UPDATE events SET cancelled_at = ?2, updated_at = ?2 "
 	    "WHERE id = ?1 AND cancelled_at IS NULL");
-	sqlite3_stmt *st = db_stmt(db, sql);
+	DB_SQL(sql_restore, "UPDATE events SET cancelled_at = NULL, updated_at = ?2 "
+	    "WHERE id = ?1 AND cancelled_at IS NOT NULL");
+	sqlite3_stmt *st = db_stmt(db, cancel ? sql_cancel : sql_restore);
 
 	if (st == NULL)
 		return error_fail(err, ERR_INTERNAL);
@@ -242,33 +245,27 @@ events_cancel(struct db *db, int64_t id, const struct audit_actor *actor, int64_
 	if (db_step_done(db, st) < 0)
 		return error_fail(err, ERR_DB);
 	if (sqlite3_changes(db_handle(db)) != 1)
-		return error_set(err, ERR_NOT_FOUND, "not_found", NULL,
-		    "Cet atelier n'existe pas ou est déjà annulé.");
-	if (audit_record(db, actor, now, "cancel", "event", id, NULL) < 0)
+		return cancel ? error_set(err, ERR_NOT_FOUND, "not_found", NULL,
+		    "Cet atelier n'existe pas ou est déjà annulé.") :
+		    error_set(err, ERR_CONFLICT, "not_cancelled", NULL,
+		    "Cet atelier n'est pas annulé.");
+	if (audit_record(db, actor, now, cancel ? "cancel" : "restore", "event", id, NULL) < 0)
 		return error_fail(err, ERR_DB);
 	return 0;
+}
+
+int
+events_cancel(struct db *db, int64_t id, const struct audit_actor *actor, int64_t now,
+    struct error *err)
+{
+	return events_set_cancelled(db, id, true, actor, now, err);
 }
 
 int
 events_restore(struct db *db, int64_t id, const struct audit_actor *actor, int64_t now,
     struct error *err)
 {
-	DB_SQL(sql, "UPDATE events SET cancelled_at = NULL, updated_at = ?2 "
-	    "WHERE id = ?1 AND cancelled_at IS NOT NULL");
-	sqlite3_stmt *st = db_stmt(db, sql);
-
-	if (st == NULL)
-		return error_fail(err, ERR_INTERNAL);
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, now);
-	if (db_step_done(db, st) < 0)
-		return error_fail(err, ERR_DB);
-	if (sqlite3_changes(db_handle(db)) != 1)
-		return error_set(err, ERR_CONFLICT, "not_cancelled", NULL,
-		    "Cet atelier n'est pas annulé.");
-	if (audit_record(db, actor, now, "restore", "event", id, NULL) < 0)
-		return error_fail(err, ERR_DB);
-	return 0;
+	return events_set_cancelled(db, id, false, actor, now, err);
 }
 
 /* Exceptions of an event, read once per listing. */
