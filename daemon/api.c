@@ -77,6 +77,7 @@ static const struct http_route api_routes[] = {
 	{ "DELETE", "/api/v1/campaigns/{id}", api_campaigns_delete, 0 },
 	{ "POST", "/api/v1/campaigns/{id}/schedule", api_campaigns_schedule, 0 },
 	{ "POST", "/api/v1/campaigns/{id}/cancel", api_campaigns_cancel, 0 },
+	{ "POST", "/api/v1/campaigns/{id}/unschedule", api_campaigns_unschedule, 0 },
 	{ "GET", "/api/v1/campaigns/{id}/runs", api_campaigns_runs, 0 },
 
 	{ "GET", "/api/v1/messages", api_messages_list, 0 },

@@ -159,6 +159,7 @@ int api_campaigns_update(struct http_req *req);
 int api_campaigns_delete(struct http_req *req);
 int api_campaigns_schedule(struct http_req *req);
 int api_campaigns_cancel(struct http_req *req);
+int api_campaigns_unschedule(struct http_req *req);
 int api_campaigns_runs(struct http_req *req);
 
 int api_messages_list(struct http_req *req);

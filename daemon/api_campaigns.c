@@ -359,21 +359,27 @@ api_campaigns_update(struct http_req *req)
 
 /*
  * The reminders tied to invitation id follow it, in the caller's
- * transaction: scheduled with it while they are drafts (checked as it
- * is; schedule true), else cancelled with it.  0 or -1 with *err.
+ * transaction: scheduled with it while they are drafts (what "schedule",
+ * checked as it is), drafts again with it while only scheduled
+ * ("unschedule"), else cancelled with it.  0 or -1 with *err.
  */
 static int
-api_campaigns_reminders_follow(struct db *db, int64_t id, bool schedule,
+api_campaigns_reminders_follow(struct db *db, int64_t id, const char *what,
     const struct audit_actor *actor, int64_t now, struct error *err)
 {
+	bool schedule = strcmp(what, "schedule") == 0, back = strcmp(what, "unschedule") == 0;
 	struct campaign r;
 	int64_t *ids;
 	size_t n, i;
 	int rc = 0;
 
-	ids = campaigns_reminder_ids(db, id, schedule ? "draft" : "draft scheduled running done",
-	    &n);
+	ids = campaigns_reminder_ids(db, id, schedule ? "draft" : back ? "scheduled" :
+	    "draft scheduled running done", &n);
 	for (i = 0; rc == 0 && i < n; i++) {
+		if (back) {
+			rc = campaigns_set_status(db, ids[i], "scheduled", "draft", actor, now, err);
+			continue;
+		}
 		if (!schedule) {
 			rc = scheduler_campaign_cancel(db, ids[i], actor, now, NULL, err);
 			continue;
@@ -387,7 +393,7 @@ api_campaigns_reminders_follow(struct db *db, int64_t id, bool schedule,
 	return rc;
 }
 
-/* Schedules, cancels or deletes; answers with the campaign (or 204). */
+/* Schedules, unschedules, cancels or deletes; answers with the campaign (or 204). */
 static int
 api_campaigns_change(struct http_req *req, const char *what)
 {
@@ -414,14 +420,19 @@ api_campaigns_change(struct http_req *req, const char *what)
 	if (strcmp(what, "schedule") == 0)
 		rc = campaigns_set_status(req->db, c.id, "draft", "scheduled", &actor,
 		    req->now, &err);
+	else if (strcmp(what, "unschedule") == 0)
+		rc = strcmp(c.status, "scheduled") != 0 ? error_set(&err, ERR_CONFLICT, "started",
+		    NULL, "Cette campagne n'est pas programmée sans avoir commencé : elle ne peut "
+		    "plus redevenir un brouillon. Dupliquez-la pour en écrire une autre.") :
+		    campaigns_set_status(req->db, c.id, "scheduled", "draft", &actor, req->now,
+		    &err);
 	else if (strcmp(what, "delete") == 0 && strcmp(c.status, "draft") == 0)
 		rc = campaigns_delete_draft(req->db, c.id) < 0 || audit_record(req->db,
 		    &actor, req->now, "delete", "campaign", c.id, NULL) < 0 ? -1 : 0;
 	else
 		rc = scheduler_campaign_cancel(req->db, c.id, &actor, req->now, NULL, &err);
 	if (rc == 0 && !(strcmp(what, "delete") == 0 && strcmp(c.status, "draft") == 0))
-		rc = api_campaigns_reminders_follow(req->db, c.id,
-		    strcmp(what, "schedule") == 0, &actor, req->now, &err);
+		rc = api_campaigns_reminders_follow(req->db, c.id, what, &actor, req->now, &err);
 	if (db_txn_end(req->db, rc, &err) < 0) {
 		campaign_clear(&c);
 		return http_reply_error(req, &err);
@@ -449,6 +460,12 @@ int
 api_campaigns_cancel(struct http_req *req)
 {
 	return api_campaigns_change(req, "cancel");
+}
+
+int
+api_campaigns_unschedule(struct http_req *req)
+{
+	return api_campaigns_change(req, "unschedule");
 }
 
 int

@@ -512,6 +512,49 @@ START_TEST(test_invitation_reminders)
 }
 END_TEST
 
+/* A mistake seen after « Programmer »: the campaign, with its reminders, becomes a draft again. */
+START_TEST(test_campaign_unschedule)
+{
+	json_int_t g = make_group(), ev, inv, rem;
+	char body[1024], start[32], path[128];
+	json_t *j;
+
+	iso_in(5 * 24 * 3600, start, sizeof(start));
+	snprintf(body, sizeof(body), "{\"title\":\"Chorale\",\"starts_at\":\"%s\","
+	    "\"group_ids\":[%lld]}", start, (long long)g);
+	ev = id_of(call(&A, "POST", "/api/v1/events", body, 201));
+	iso_in(2 * 24 * 3600, start, sizeof(start));
+	snprintf(body, sizeof(body), "{\"name\":\"Chorale\",\"body\":\"Chorale {date}, venez ! "
+	    "{centre}\",\"audience\":{\"event_id\":%lld},\"schedule\":{\"at\":\"%s\"}}",
+	    (long long)ev, start);
+	inv = id_of(call(&A, "POST", "/api/v1/campaigns", body, 201));
+	snprintf(body, sizeof(body), "{\"name\":\"Rappels chorale\",\"body\":\"Rappel : chorale "
+	    "{date}. {centre}\",\"invitation_id\":%lld,\"audience\":{\"event_id\":%lld},"
+	    "\"schedule\":{\"before_event\":[\"-1d@18:00\"]}}", (long long)inv, (long long)ev);
+	rem = id_of(call(&A, "POST", "/api/v1/campaigns", body, 201));
+	snprintf(path, sizeof(path), "/api/v1/campaigns/%lld/schedule", (long long)inv);
+	json_decref(call(&A, "POST", path, NULL, 200));
+	ck_assert_str_eq(status_of(rem), "scheduled");
+	snprintf(path, sizeof(path), "/api/v1/campaigns/%lld/unschedule", (long long)inv);
+	j = call(&A, "POST", path, NULL, 200);
+	ck_assert_str_eq(json_string_value(json_object_get(j, "status")), "draft");
+	json_decref(j);
+	ck_assert_str_eq(status_of(rem), "draft");
+	/* corrected, then scheduled again */
+	snprintf(path, sizeof(path), "/api/v1/campaigns/%lld", (long long)inv);
+	json_decref(call(&A, "PATCH", path, "{\"body\":\"Chorale {date}, venez nombreux ! "
+	    "{centre}\"}", 200));
+	snprintf(path, sizeof(path), "/api/v1/campaigns/%lld/schedule", (long long)inv);
+	json_decref(call(&A, "POST", path, NULL, 200));
+	ck_assert_str_eq(status_of(inv), "scheduled");
+	ck_assert_str_eq(status_of(rem), "scheduled");
+	/* a draft, or a campaign that has begun, is not unscheduled */
+	snprintf(path, sizeof(path), "/api/v1/campaigns/%lld/unschedule", (long long)inv);
+	json_decref(call(&A, "POST", path, NULL, 200));
+	json_decref(call(&A, "POST", path, NULL, 409));
+}
+END_TEST
+
 START_TEST(test_campaign_before_event)
 {
 	json_int_t g = make_group(), ev, id;
@@ -1221,6 +1264,7 @@ campaigns_suite(void)
 	tcase_add_test(tc, test_campaign_now);
 	tcase_add_test(tc, test_campaign_cancel);
 	tcase_add_test(tc, test_campaign_before_event);
+	tcase_add_test(tc, test_campaign_unschedule);
 	tcase_add_test(tc, test_rsvps_and_report);
 	tcase_add_test(tc, test_waitlist_by_staff);
 	tcase_add_test(tc, test_chase);

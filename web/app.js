@@ -520,7 +520,8 @@ const CODE_EN = {
   last_admin: 'This is the last administrator: name another one first.', self: 'You cannot delete your own account.',
   wrong_password: 'The current password is wrong.', bad_credentials: 'Wrong login or password.',
   rate_limited: 'Too many attempts: try again in a few minutes.', in_the_past: 'This time is past.',
-  internal: 'Internal error.',
+  internal: 'Internal error.', started: 'This campaign has begun: it can no longer become a draft. Duplicate it to write another.',
+  not_cancelled: 'This workshop is not cancelled.',
 };
 function serverText(err) {
   const m = (err && err.message) || '';
@@ -1751,6 +1752,14 @@ async function pageCampaign(id) {
     h('div', { class: 'actions' },
       c.status === 'draft' ? h('button', { type: 'button', onclick: schedule }, t('Programmer')) : null,
       c.status === 'draft' ? h('a', { class: 'button secondary', href: '#/campagnes/' + id + '/modifier' }, t('Modifier')) : null,
+      /* a mistake seen after « Programmer »: a draft again while nothing has left */
+      c.status === 'scheduled' ? h('button', { type: 'button', class: 'secondary', onclick: async () => {
+        if (!confirm(t('Modifier la campagne ? Elle redevient un brouillon, ses rappels aussi : programmez-la de nouveau une fois corrigée.'))) return;
+        try { await api('POST', '/campaigns/' + id + '/unschedule'); location.hash = '#/campagnes/' + id + '/modifier'; } catch (e) { showError(err, e); }
+      } }, t('Modifier')) : null,
+      c.status !== 'draft' ? h('button', { type: 'button', class: 'secondary', onclick: async () => {
+        try { location.hash = '#/campagnes/' + (await api('POST', '/campaigns', campaignCopy(c))).id + '/modifier'; } catch (e) { showError(err, e); }
+      } }, t('Dupliquer')) : null,
       ['draft', 'scheduled', 'running', 'done'].includes(c.status) ? h('button', { type: 'button', class: 'danger', onclick: async () => {
         if (confirm(t('Annuler la campagne ? Les messages pas encore partis ne partiront pas.'))) { await api('POST', '/campaigns/' + id + '/cancel'); route(); }
       } }, t('Annuler')) : null),
@@ -1761,6 +1770,9 @@ Object.assign(EN, {
   'Envois': 'Sends', 'invitation': 'invitation', 'envoi': 'sending', 'prochain envoi : {when}': 'next sending: {when}',
   'parti {when}': 'sent {when}', 'rien de prévu': 'nothing planned', 'pas encore programmée': 'not scheduled yet',
   'en cours d\u2019envoi': 'sending', 'en attente d\u2019envoi': 'waiting to be sent', 'en attente : {why}': 'waiting: {why}',
+  'Modifier la campagne ? Elle redevient un brouillon, ses rappels aussi : programmez-la de nouveau une fois corrigée.':
+    'Change the campaign? It becomes a draft again, its reminders too: schedule it again once corrected.',
+  'Dupliquer': 'Duplicate', '{name} (copie)': '{name} (copy)',
   'Textes envoyés': 'Texts sent', '{language} · {n} personne': '{language} · {n} person',
   '{language} · {n} personnes': '{language} · {n} people', 'Rappels · {language} · {n} personne': 'Reminders · {language} · {n} person',
   'Rappels · {language} · {n} personnes': 'Reminders · {language} · {n} people',
@@ -1769,6 +1781,18 @@ Object.assign(EN, {
   'Personne ne reçoit cette campagne pour l\u2019instant.': 'Nobody receives this campaign for now.',
 });
 const offsetLabel = (v) => t((OFFSETS.find(([o]) => o === v) || [v, v])[1]);
+
+/* A new draft with c's texts, people and answers; when to send it is chosen again (a cycle's reminders are kept). */
+function campaignCopy(c) {
+  const copy = { name: t('{name} (copie)', { name: c.name }), body: c.body, audience: c.audience, ask_reply: c.ask_reply,
+    transliterate: c.transliterate, reply_for: c.reply_for };
+  const bodies = Object.fromEntries(Object.entries(c.bodies || {}).filter(([, v]) => v));
+  if (Object.keys(bodies).length) copy.bodies = bodies;
+  if (c.ack_body) copy.ack_body = c.ack_body;
+  if (c.cancel_body) copy.cancel_body = c.cancel_body;
+  if (c.schedule && c.schedule.before_event) copy.schedule = c.schedule;
+  return copy;
+}
 
 /*
  * c's status as a person reads it: a campaign whose messages are all

@@ -145,3 +145,31 @@ test('un atelier annulé par erreur se retrouve dans la liste et se rétablit', 
   await page.locator('table').getByRole('link', { name: 'Atelier poterie' }).waitFor();
   return page;
 });
+
+test('une campagne programmée redevient un brouillon pour être corrigée ; une campagne annulée se duplique', async () => {
+  const page = await newPage(ADMIN);
+  const p = await call(page, 'POST', '/contacts', { first_name: 'Paulette', last_name: 'Corrige', phone: '06 12 34 88 07' });
+  const at = await page.evaluate((x) => localToIso(x), localAt(3, '10:00'));
+  const c = await call(page, 'POST', '/campaigns', { name: 'Fête de quartier', audience: { contact_ids: [p.id] },
+    body: 'Fête de quartier samedi à 15h, place du marché. {centre}', schedule: { at } });
+  await call(page, 'POST', '/campaigns/' + c.id + '/schedule');
+  await go(page, '#/campagnes/' + c.id);
+  await page.getByRole('button', { name: 'Modifier', exact: true }).click();
+  await page.waitForFunction((id) => location.hash === '#/campagnes/' + id + '/modifier' &&
+    document.body.dataset.ready === location.hash, c.id);
+  await page.getByRole('heading', { name: 'Modifier le brouillon' }).waitFor();
+  await page.getByLabel('Texte', { exact: true }).fill('Fête de quartier samedi à 16h, place du marché. {centre}');
+  await page.getByRole('button', { name: 'Programmer' }).click();
+  await page.getByText('Campagne programmée.').waitFor();
+  const again = await call(page, 'GET', '/campaigns/' + c.id);
+  expect(again.status === 'scheduled' && again.body.includes('16h'), 'the same campaign, corrected and scheduled: ' + again.status + ' ' + again.body);
+  /* cancelled, it cannot change, but its copy can */
+  await call(page, 'POST', '/campaigns/' + c.id + '/cancel');
+  await go(page, '#/campagnes/' + c.id);
+  expect(await page.getByRole('button', { name: 'Modifier', exact: true }).count() === 0, 'a cancelled campaign is not changed');
+  await page.getByRole('button', { name: 'Dupliquer' }).click();
+  await page.getByRole('heading', { name: 'Modifier le brouillon' }).waitFor();
+  expect(await page.getByLabel('Nom', { exact: true }).inputValue() === 'Fête de quartier (copie)', 'the copy is named so');
+  expect((await page.getByLabel('Texte', { exact: true }).inputValue()).includes('16h'), 'with the corrected text');
+  return page;
+});
