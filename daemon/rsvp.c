@@ -333,12 +333,11 @@ rsvp_set_present(struct db *db, int64_t event_id, int64_t key, int64_t contact_i
 	return db_step_done(db, st);
 }
 
-bool
-rsvp_known(struct db *db, int64_t event_id, int64_t key, int64_t contact_id)
+/* True when sql, bound to (event_id, key, contact_id), finds a row. */
+static bool
+rsvp_exists(struct db *db, const struct db_sql *sql, int64_t event_id, int64_t key,
+    int64_t contact_id)
 {
-	DB_SQL(sql, "SELECT 1 FROM rsvps WHERE event_id = ? AND occurrence = ? "
-	    "AND contact_id = ? UNION ALL SELECT 1 FROM messages WHERE event_id = ?1 AND "
-	    "event_occurrence = ?2 AND contact_id = ?3");
 	sqlite3_stmt *st = rsvp_stmt(db, sql, event_id, key, contact_id);
 	bool yes;
 
@@ -347,6 +346,25 @@ rsvp_known(struct db *db, int64_t event_id, int64_t key, int64_t contact_id)
 	yes = sqlite3_step(st) == SQLITE_ROW;
 	sqlite3_reset(st);
 	return yes;
+}
+
+bool
+rsvp_known(struct db *db, int64_t event_id, int64_t key, int64_t contact_id)
+{
+	DB_SQL(sql, "SELECT 1 FROM rsvps WHERE event_id = ? AND occurrence = ? "
+	    "AND contact_id = ? UNION ALL SELECT 1 FROM messages WHERE event_id = ?1 AND "
+	    "event_occurrence = ?2 AND contact_id = ?3");
+
+	return rsvp_exists(db, sql, event_id, key, contact_id);
+}
+
+bool
+rsvp_said_no(struct db *db, int64_t event_id, int64_t key, int64_t contact_id)
+{
+	DB_SQL(sql, "SELECT 1 FROM rsvps WHERE event_id = ? AND occurrence = ? "
+	    "AND contact_id = ? AND answer = 'no'");
+
+	return rsvp_exists(db, sql, event_id, key, contact_id);
 }
 
 int

@@ -118,6 +118,9 @@ int rsvp_set_present(struct db *db, int64_t event_id, int64_t key, int64_t conta
 /* True when contact has an answer or attendance recorded for the session. */
 bool rsvp_known(struct db *db, int64_t event_id, int64_t key, int64_t contact_id);
 
+/* True when contact answered NON for the session. */
+bool rsvp_said_no(struct db *db, int64_t event_id, int64_t key, int64_t contact_id);
+
 /*
  * The session of event e that a request means: key when not 0 (it must
  * be a session of e), else the session in progress at now or the next

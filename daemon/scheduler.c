@@ -14,6 +14,7 @@
 #include "passes.h"
 #include "queue.h"
 #include "recur.h"
+#include "rsvp.h"
 #include "texts.h"
 #include "waitlist.h"
 
@@ -246,6 +247,12 @@ scheduler_queue_item(struct db *db, const struct config *cfg, const struct campa
 		m.event_occurrence = it->occ.key;
 	}
 	for (i = 0; i < a.n; i++) {
+		/* who said NON to the session is not reminded of it */
+		if (c->schedule == CAMPAIGN_BEFORE_EVENT && it->has_occ &&
+		    rsvp_said_no(db, e->id, it->occ.key, a.list[i].contact_id)) {
+			left_out++;
+			continue;
+		}
 		buf_reset(&text);
 		if (campaign_render(c, NULL, cfg, e, it->has_occ ? it->occ.starts_at : 0,
 		    &a.list[i], &text) < 0) {

@@ -635,6 +635,37 @@ START_TEST(sched_test_chosen_session)
 }
 END_TEST
 
+/* Who said NON to a session gets no reminder of it; the others do. */
+START_TEST(sched_test_no_reminder_after_no)
+{
+	const char *offsets[] = { "-1d@18:00" };
+	struct config *cfg = sched_config();
+	struct test_db t;
+	int64_t ids[3], g, ev;
+	char sql[256];
+
+	time_set_zone("Europe/Paris");
+	test_db_open(&t);
+	g = sched_group(t.db, ids);
+	ev = sched_event(t.db, "Chorale", "2026-12-03T14:00:00+01:00", "FREQ=WEEKLY;COUNT=2", g);
+	sched_event_campaign(t.db, ev, g, offsets, 1, "2026-11-20T09:00:00+01:00");
+	snprintf(sql, sizeof(sql), "INSERT INTO rsvps (event_id, occurrence, contact_id, answer, "
+	    "answered_at, via) VALUES (%lld, 202612031400, %lld, 'no', 1, 'sms'), "
+	    "(%lld, 202612031400, %lld, 'yes', 1, 'sms')", (long long)ev, (long long)ids[0],
+	    (long long)ev, (long long)ids[1]);
+	ck_assert_int_eq(db_exec(t.db, sql), 0);
+	ck_assert_int_eq(sched_run(t.db, cfg, "2026-12-02T18:00:00+01:00", NULL), 2);
+	snprintf(sql, sizeof(sql), "contact_id = %lld", (long long)ids[0]);
+	ck_assert_int_eq(sched_count(t.db, sql), 0);
+	ck_assert_int_eq(test_db_int(t.db, "SELECT left_out FROM campaign_runs"), 2);
+	/* her NON was for the 3rd only: the 10th's reminder reaches her */
+	ck_assert_int_eq(sched_run(t.db, cfg, "2026-12-09T18:00:00+01:00", NULL), 3);
+	ck_assert_int_eq(sched_count(t.db, sql), 1);
+	test_db_close(&t);
+	config_free(cfg);
+}
+END_TEST
+
 /* Cancelling a campaign stops what is not yet with a modem; the rest stays. */
 START_TEST(sched_test_cancel_campaign)
 {
@@ -1274,6 +1305,7 @@ scheduler_suite(void)
 	tcase_add_test(tc, sched_test_cancelled_occurrence);
 	tcase_add_test(tc, sched_test_cancel_notice_default);
 	tcase_add_test(tc, sched_test_chosen_session);
+	tcase_add_test(tc, sched_test_no_reminder_after_no);
 	tcase_add_test(tc, sched_test_cancel_campaign);
 	tcase_add_test(tc, sched_test_give_up);
 	tcase_add_test(tc, sched_test_dst_gap);

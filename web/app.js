@@ -1659,8 +1659,8 @@ async function pageCampaignNew(params, id) {
 
 Object.assign(EN, {
   'Rappels de l\u2019invitation': 'Reminders of the invitation', 'Message des rappels': 'Reminder message',
-  'Ils partent avant chaque séance de l\u2019atelier, aux invités qui n\u2019ont pas dit STOP.':
-    'They go before each session of the workshop, to the invitees who did not send STOP.',
+  'Ils partent avant chaque séance de l\u2019atelier, aux invités qui n\u2019ont dit ni STOP ni NON à cette séance.':
+    'They go before each session of the workshop, to the invitees who sent neither STOP nor NO for that session.',
   'Rappels : {name}': 'Reminders: {name}', 'La réponse vaut pour': 'The answer holds for',
   'la prochaine séance': 'the next session', 'toutes les séances du cycle': 'every session of the cycle',
   ' (la prochaine)': ' (the next one)',
@@ -1685,7 +1685,7 @@ async function invitationParts(cur, oboxes) {
   const body = h('textarea', { name: 'reminder_body', rows: 3, dir: 'auto' },
     /* an SMS body: French whatever the panel's language, as the invitation's */
     reminders ? reminders.body : 'Rappel : {atelier} {date} à {heure}, {lieu}. {centre}');
-  const bodyBox = field(t('Message des rappels'), body, t('Ils partent avant chaque séance de l\u2019atelier, aux invités qui n\u2019ont pas dit STOP.'));
+  const bodyBox = field(t('Message des rappels'), body, t('Ils partent avant chaque séance de l\u2019atelier, aux invités qui n\u2019ont dit ni STOP ni NON à cette séance.'));
   const radios = [['session', 'la prochaine séance'], ['cycle', 'toutes les séances du cycle']].map(([v, l]) =>
     h('label', { class: 'inline' }, h('input', { type: 'radio', name: 'reply_for', value: v,
       checked: (cur ? cur.reply_for || 'session' : 'session') === v }), t(l)));
