@@ -269,7 +269,8 @@ import_fill(struct import_ctx *ctx, const struct csv_row *row, struct contact *c
 		if (c->consent_at == 0) {
 			c->consent_at = t;
 			free(c->consent_source);
-			c->consent_source = strdup("import CSV");
+			/* as the panel names it (web/app.js CONSENT_SOURCES) */
+			c->consent_source = strdup("import d\u2019un fichier");
 			*changed = true;
 		}
 	}

@@ -151,7 +151,7 @@ reports_sessions_csv(struct db *db, int64_t event_id, int64_t owner_id, int64_t 
     int64_t to, int64_t now, struct buf *out)
 {
 	static const char *const header[] = { "Atelier", "Lieu", "Date", "Heure", "Séance",
-		"Invités", "SMS reçus", "Oui", "Non", "Sans réponse", "Présents", "En attente",
+		"Invités", "SMS remis", "Oui", "Non", "Sans réponse", "Présents", "En attente",
 		"Places restantes" };
 	DB_SQL(sql, "SELECT id FROM events WHERE (?1 = 0 OR id = ?1) AND "
 	    "(?2 = 0 OR owner_id = ?2) ORDER BY title COLLATE NOCASE, id");

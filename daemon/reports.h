@@ -17,7 +17,7 @@
 /*
  * Appends the sessions starting in [from, to) of atelier event_id (0:
  * every atelier, only those of owner_id when not 0), one line each
- * (Atelier;Lieu;Date;Heure;Séance;Invités;SMS reçus;Oui;Non;Sans
+ * (Atelier;Lieu;Date;Heure;Séance;Invités;SMS remis;Oui;Non;Sans
  * réponse;Présents;En attente;Places restantes — Oui counts those with
  * a place, En attente those on the waiting list, Places restantes is
  * empty without a capacity), then the totals of the sessions that took

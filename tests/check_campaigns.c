@@ -662,7 +662,7 @@ START_TEST(test_rsvps_and_report)
 	ck_assert_int_eq(e2e_call(&E, &A, "GET", "/api/v1/reports/sessions.csv?from=2026-11-01"
 	    "&to=2026-12-01", NULL, &resp), 200);
 	ck_assert_ptr_nonnull(strstr(resp.body, "Atelier;Lieu;Date;Heure;Séance;Invités;"
-	    "SMS reçus;Oui;Non;Sans réponse;Présents;En attente;Places restantes\r\n"));
+	    "SMS remis;Oui;Non;Sans réponse;Présents;En attente;Places restantes\r\n"));
 	ck_assert_ptr_nonnull(strstr(resp.body, "Repair café;Atelier;07/11/2026;14:00;prévue;"
 	    "4;0;1;1;2;1;0;\r\n"));
 	ck_assert_ptr_nonnull(strstr(resp.body, "Repair café;Atelier;14/11/2026;14:00;prévue;"

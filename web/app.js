@@ -189,7 +189,7 @@ const EN = {
   'Séance annulée. Personne n\u2019avait été invité à cette séance : aucun SMS envoyé.': 'Session cancelled. Nobody had been invited to it: no SMS sent.',
   'Rétablir la séance': 'Restore the session', 'Annuler la séance': 'Cancel the session', 'Inviter par SMS': 'Invite by SMS',
   'Invités {n}': 'Invitees {n}', 'Oui {n}': 'Yes {n}', 'Non {n}': 'No {n}', 'Sans réponse {n}': 'No answer {n}',
-  'SMS reçus {n}': 'SMS received {n}', 'Présents {n}': 'Present {n}', 'Réponse': 'Answer', 'Présent': 'Present',
+  'SMS remis {n}': 'SMS delivered {n}', 'Présents {n}': 'Present {n}', 'Réponse': 'Answer', 'Présent': 'Present',
   'En attente {n}': 'Waiting {n}', 'Places restantes {n}': 'Places left {n}', 'en liste d\u2019attente': 'on the waiting list',
   'place proposée jusqu\u2019au {at}': 'place offered until {at}', 'Sans réponse': 'No answer', 'Relancer': 'Chase up',
   'Tout le monde a répondu.': 'Everyone has answered.', 'Relance envoyée : {n} SMS.': 'Reminder sent: {n} SMS.',
@@ -352,7 +352,7 @@ const LABELS = {
   'role.admin': ['administrateur', 'administrator'], 'role.referent': ['référent', 'referent'],
   'role.animateur': ['animateur', 'workshop leader'],
   'encoding.gsm7': ['GSM-7 (160 caractères par SMS)', 'GSM-7 (160 characters per SMS)'],
-  'encoding.ucs2': ['UCS-2 (70 caractères par SMS)', 'UCS-2 (70 characters per SMS)'],
+  'encoding.ucs2': ['Unicode (70 caractères par SMS)', 'Unicode (70 characters per SMS)'],
   'language.fr': ['français', 'French'], 'language.en': ['anglais', 'English'], 'language.ar': ['arabe', 'Arabic'],
 };
 function label(kind, value) {
@@ -731,9 +731,11 @@ async function pageContacts(params) {
 /* Where consent was given: the stored value (French) and its label. */
 const CONSENT_SOURCES = ['formulaire papier signé', 'à l\u2019accueil, à l\u2019oral', 'par téléphone', 'par SMS', 'import d\u2019un fichier'];
 
-async function pageContact(id) {
+async function pageContact(id, params) {
   const groups = await api('GET', '/groups');
-  const c = id ? await api('GET', '/contacts/' + id) : { first_name: '', last_name: '', phone: '', language: 'fr', group_ids: [], notes: '' };
+  /* « Créer le contact » from an unknown number's conversation brings the number (?numero=) */
+  const c = id ? await api('GET', '/contacts/' + id) : { first_name: '', last_name: '', phone: (params && params.get('numero')) || '',
+    language: 'fr', group_ids: [], notes: '' };
   const first = h('input', { type: 'text', name: 'first_name', value: c.first_name, autocomplete: 'off', dir: 'auto' });
   const last = h('input', { type: 'text', name: 'last_name', value: c.last_name, autocomplete: 'off', dir: 'auto' });
   /* numbers as people write them: the API takes 03 21 … as well as +333 21 … */
@@ -745,6 +747,8 @@ async function pageContact(id) {
     checked: c.group_ids.includes(g.id) }), h('span', { dir: 'auto' }, g.name)));
   /* consent (RGPD) and opt-out */
   const consentAt = h('input', { type: 'date', name: 'consent_at', value: c.consent_at ? c.consent_at.slice(0, 10) : '' });
+  /* imports before 2026-12 wrote « import CSV »: the same choice as « import d'un fichier » */
+  if (c.consent_source === 'import CSV') c.consent_source = CONSENT_SOURCES[4];
   const sources = CONSENT_SOURCES.includes(c.consent_source || '') || !c.consent_source ? CONSENT_SOURCES
     : [...CONSENT_SOURCES, c.consent_source];
   const consentSource = h('select', { name: 'consent_source' }, h('option', { value: '' }, t('non indiqué')),
@@ -1192,6 +1196,7 @@ async function pageEvent(id, params) {
     '&to=' + localDay(new Date(Date.now() + 92 * 86400000)));
   const r = await api('GET', '/events/' + id + '/rsvps' + (key ? '?occurrence=' + key : ''));
   const k = r.session.occurrence;
+  const past = Date.parse(r.session.starts_at) <= Date.now();
   const choose = h('select', { name: 'occurrence', onchange: (ev) => { location.hash = '#/ateliers/' + id + '?seance=' + ev.target.value; } },
     occ.map((o) => h('option', { value: o.occurrence, selected: o.occurrence === k }, fmtDate(o.starts_at) + (o.cancelled ? t(' (annulée)') : ''))));
   const c = r.counts;
@@ -1203,7 +1208,8 @@ async function pageEvent(id, params) {
       e.capacity ? ' · ' + tn(e.capacity, '{n} place', '{n} places') : '', ' ',
       h('a', { href: '#/ateliers/' + id + '/modifier' }, t('Modifier l\u2019atelier'))),
     h('div', { class: 'toolbar' }, field(t('Séance'), choose),
-      h('button', { type: 'button', class: 'secondary', onclick: async () => {
+      /* a session that has begun is for attendance: nothing to send or cancel any more */
+      past ? null : h('button', { type: 'button', class: 'secondary', onclick: async () => {
         if (!confirm(t(r.session.cancelled ? 'Rétablir cette séance ?' : 'Annuler cette séance ? Les rappels en attente sont annulés, ' +
           'et un SMS prévient les personnes déjà invitées à cette séance ou qui ont dit OUI.'))) return;
         const s = await api('PATCH', '/events/' + id + '/occurrences/' + k, { cancelled: !r.session.cancelled });
@@ -1212,11 +1218,11 @@ async function pageEvent(id, params) {
         route();
       } }, t(r.session.cancelled ? 'Rétablir la séance' : 'Annuler la séance')),
       h('a', { class: 'button secondary', href: '#/appels/' + id + '?seance=' + k }, t('Personnes à appeler')),
-      h('a', { class: 'button', href: '#/campagnes/nouvelle?atelier=' + id + '&seance=' + k }, t('Inviter par SMS'))),
+      past ? null : h('a', { class: 'button', href: '#/campagnes/nouvelle?atelier=' + id + '&seance=' + k }, t('Inviter par SMS'))),
     moveSessionForm(id, r.session), exportForm('/api/v1/events/' + id + '/report.csv'),
     h('p', { 'aria-live': 'polite', id: 'counts' }, t('Invités {n}', { n: c.invited }) + ' · ',
       h('span', { class: 'badge yes' }, t('Oui {n}', { n: c.yes })), ' ', h('span', { class: 'badge no' }, t('Non {n}', { n: c.no })),
-      ' · ' + t('Sans réponse {n}', { n: c.none }) + ' · ' + t('SMS reçus {n}', { n: c.delivered }) + ' · ' +
+      ' · ' + t('Sans réponse {n}', { n: c.none }) + ' · ' + t('SMS remis {n}', { n: c.delivered }) + ' · ' +
       t('Présents {n}', { n: c.present }),
       c.capacity ? [' · ', h('span', { class: 'badge wait' }, t('En attente {n}', { n: c.waiting })),
         ' · ' + t('Places restantes {n}', { n: c.places_left })] : null),
@@ -1773,7 +1779,7 @@ Object.assign(EN, {
   'Modifier la campagne ? Elle redevient un brouillon, ses rappels aussi : programmez-la de nouveau une fois corrigée.':
     'Change the campaign? It becomes a draft again, its reminders too: schedule it again once corrected.',
   'Dupliquer': 'Duplicate', '{name} (copie)': '{name} (copy)',
-  'Textes envoyés': 'Texts sent', '{language} · {n} personne': '{language} · {n} person',
+  'Textes envoyés': 'Texts sent', 'Textes à envoyer': 'Texts to send', '{language} · {n} personne': '{language} · {n} person',
   '{language} · {n} personnes': '{language} · {n} people', 'Rappels · {language} · {n} personne': 'Reminders · {language} · {n} person',
   'Rappels · {language} · {n} personnes': 'Reminders · {language} · {n} people',
   'Destinataires': 'Recipients', ' (un proche)': ' (a relative)',
@@ -1823,7 +1829,7 @@ function campaignSends(c, waiting) {
 
 /* The text each language gets (as sent, or as it will be), Arabic right to left. */
 function campaignTexts(c) {
-  return h('section', { class: 'card', id: 'texts' }, h('h2', {}, t('Textes envoyés')), (c.texts || []).map((x) =>
+  return h('section', { class: 'card', id: 'texts' }, h('h2', {}, t(c.status === 'draft' ? 'Textes à envoyer' : 'Textes envoyés')), (c.texts || []).map((x) =>
     h('div', { class: 'sample' }, h('strong', {}, x.campaign_id === c.id
       ? tn(x.recipients, '{language} · {n} personne', '{language} · {n} personnes', { language: label('language', x.language) })
       : tn(x.recipients, 'Rappels · {language} · {n} personne', 'Rappels · {language} · {n} personnes', { language: label('language', x.language) })),
@@ -1934,6 +1940,8 @@ async function pageReplies(params) {
       h('a', { href: '#/reponses', class: 'back' }, t('← Toutes les conversations')),
       h('h2', {}, cid ? h('a', { href: '#/contacts/' + cid, dir: 'auto' }, who || t('Fiche du contact')) : fmtPhone(num),
         cid && cur ? h('span', { class: 'muted' }, ' ' + fmtPhone(cur.number)) : null),
+      !cid && isStaff() ? h('p', {}, h('a', { class: 'button secondary', href: '#/contacts/nouveau?numero=' + encodeURIComponent(num) },
+        t('Créer le contact avec ce numéro'))) : null,
       h('ul', { class: 'thread' }, msgs.map((m) => h('li', { class: m.direction + (m.kind === 'call' ? ' call' : '') },
         m.kind === 'call' ? h('div', {}, h('span', { 'aria-hidden': 'true' }, '📞 '), h('strong', {}, t('a appelé')), ' ',
           h('span', { class: 'muted' }, t('(rappel a raccroché : rappelez la personne)')))
@@ -1982,7 +1990,7 @@ async function pageReplies(params) {
 }
 
 Object.assign(EN, {
-  '← Toutes les conversations': '← All conversations', 'Fiche du contact': 'Contact card', 'Conversations': 'Conversations',
+  '← Toutes les conversations': '← All conversations', 'Créer le contact avec ce numéro': 'Create the contact with this number', 'Fiche du contact': 'Contact card', 'Conversations': 'Conversations',
 });
 /*
  * The replies of a conversation that change an answer about a session
@@ -2413,7 +2421,7 @@ function calendarsSection(cal) {
 /* ---- router ------------------------------------------------------ */
 
 const ROUTES = [
-  [/^#\/tableau$/, pageDashboard], [/^#\/contacts$/, pageContacts], [/^#\/contacts\/nouveau$/, () => pageContact(null)],
+  [/^#\/tableau$/, pageDashboard], [/^#\/contacts$/, pageContacts], [/^#\/contacts\/nouveau$/, (p) => pageContact(null, p)],
   [/^#\/contacts\/import$/, pageImport], [/^#\/contacts\/(\d+)$/, (p, m) => pageContact(m[1])],
   [/^#\/groupes$/, pageGroups], [/^#\/ateliers$/, pageEvents], [/^#\/ateliers\/nouveau$/, () => pageEventNew(null)],
   [/^#\/ateliers\/(\d+)\/modifier$/, (p, m) => pageEventNew(m[1])],

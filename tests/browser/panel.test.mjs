@@ -354,8 +354,8 @@ test('compteur : les signes typographiques comptent comme le serveur', async () 
     const sample = page.locator('#preview .sample').first();
     await sample.waitFor();
     const s = await sample.locator('.muted').innerText();
-    const m = s.match(/^(\d+) SMS · (GSM-7|UCS-2)/);
-    expect(m, 'the sample reads "N SMS · GSM-7|UCS-2": ' + s);
+    const m = s.match(/^(\d+) SMS · (GSM-7|Unicode)/);
+    expect(m, 'the sample reads "N SMS · GSM-7|Unicode": ' + s);
     return { parts: Number(m[1]), encoding: m[2] === 'GSM-7' ? 'gsm7' : 'ucs2', chars: Number(await sample.getAttribute('data-chars')) };
   };
   await page.getByLabel('Texte').fill(text);

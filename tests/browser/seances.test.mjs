@@ -1,8 +1,15 @@
 // A cancelled session is announced: the people already invited to it and
 // those who said OUI for the whole cycle get an SMS, once each, and the
 // page says how many were told (issue 23, "every mistake can be undone").
-import { sleep, inject, submitted, newPage, go, expect, test, ADMIN } from './harness.mjs';
+import { join } from 'node:path';
+import { SHOTS, sleep, inject, submitted, newPage, go, expect, test, ADMIN } from './harness.mjs';
 
+/* each test has its own browser context: closed at its end, so that rappeld's 32 connections an address are not used up */
+async function done(page, name) {
+  await page.screenshot({ path: join(SHOTS, 'seances-' + name + '.png'), fullPage: true });
+  await page.context().close();
+  return null;
+}
 const call = (page, method, path, body) => page.evaluate(([m, p, b]) => api(m, p, b), [method, path, body]);
 const localAt = (days, hhmm) => {
   const d = new Date(Date.now() + days * 86400000);
@@ -60,7 +67,7 @@ test('séance annulée : les invités et ceux qui ont dit OUI pour le cycle sont
   await received('+33612348802', 'la séance est annulée');
   for (let i = 0; i < 20 && sentTo('+33612348801', 'annulée').length < 2; i++) await sleep(100);
   expect(sentTo('+33612348801', 'annulée').length === 2, 'Odile is told of each of the two sessions once');
-  return page;
+  return done(page, 'annulation');
 });
 
 test('une campagne dont les SMS attendent un jour d\u2019envoi n\u2019est pas « terminée » et dit quand elle part', async () => {
@@ -89,7 +96,7 @@ test('une campagne dont les SMS attendent un jour d\u2019envoi n\u2019est pas «
   for (let i = 0; i < 50 && (await call(page, 'GET', '/campaigns/' + c.id)).messages.queued; i++) await sleep(200);
   await go(page, '#/campagnes/' + c.id);
   await page.locator('#main').getByText('Statut : terminée').waitFor();
-  return page;
+  return done(page, 'attente');
 });
 
 test('inviter par SMS depuis une séance qui n\u2019est pas la prochaine : le SMS et les réponses parlent de celle-là', async () => {
@@ -122,7 +129,7 @@ test('inviter par SMS depuis une séance qui n\u2019est pas la prochaine : le SM
   expect(r.counts.yes === 1, 'Sami\u2019s OUI is for the chosen session');
   const first = await call(page, 'GET', '/events/' + e.id + '/rsvps?occurrence=' + occ[0].occurrence);
   expect(first.counts.yes === 0, 'and not for the next one');
-  return page;
+  return done(page, 'seance-choisie');
 });
 
 test('un atelier annulé par erreur se retrouve dans la liste et se rétablit', async () => {
@@ -143,7 +150,7 @@ test('un atelier annulé par erreur se retrouve dans la liste et se rétablit', 
   await page.getByRole('button', { name: 'Annuler la séance' }).waitFor();
   await go(page, '#/ateliers');
   await page.locator('table').getByRole('link', { name: 'Atelier poterie' }).waitFor();
-  return page;
+  return done(page, 'atelier-retabli');
 });
 
 test('une campagne programmée redevient un brouillon pour être corrigée ; une campagne annulée se duplique', async () => {
@@ -171,5 +178,46 @@ test('une campagne programmée redevient un brouillon pour être corrigée ; une
   await page.getByRole('heading', { name: 'Modifier le brouillon' }).waitFor();
   expect(await page.getByLabel('Nom', { exact: true }).inputValue() === 'Fête de quartier (copie)', 'the copy is named so');
   expect((await page.getByLabel('Texte', { exact: true }).inputValue()).includes('16h'), 'with the corrected text');
-  return page;
+  return done(page, 'campagne-corrigee');
+});
+
+test('une séance passée ne propose plus d\u2019inviter ni d\u2019annuler ; un brouillon montre ses « Textes à envoyer »', async () => {
+  const page = await newPage(ADMIN);
+  const [starts, ends] = await page.evaluate(([a, b]) => [localToIso(a), localToIso(b)], [localAt(-2, '14:00'), localAt(-2, '16:00')]);
+  const e = await call(page, 'POST', '/events', { title: 'Atelier passé', place: 'Salle 5', starts_at: starts, ends_at: ends,
+    rrule: 'FREQ=WEEKLY;COUNT=3' });
+  const occ = await call(page, 'GET', '/events/' + e.id + '/occurrences?from=' + localAt(-3, '00:00').slice(0, 10));
+  await go(page, '#/ateliers/' + e.id + '?seance=' + occ[0].occurrence);
+  await page.locator('#counts').waitFor();
+  expect(await page.getByRole('link', { name: 'Inviter par SMS' }).count() === 0, 'no invitation to a session that took place');
+  expect(await page.getByRole('button', { name: 'Annuler la séance' }).count() === 0, 'no cancelling it');
+  await go(page, '#/ateliers/' + e.id + '?seance=' + occ[1].occurrence);
+  await page.getByRole('link', { name: 'Inviter par SMS' }).waitFor();
+  await page.getByRole('button', { name: 'Annuler la séance' }).waitFor();
+  const c = await call(page, 'POST', '/campaigns', { name: 'Brouillon passé', audience: { event_id: e.id }, body: 'Atelier {date}. {centre}' });
+  await go(page, '#/campagnes/' + c.id);
+  await page.getByRole('heading', { name: 'Textes à envoyer' }).waitFor();
+  expect(await page.getByRole('heading', { name: 'Textes envoyés' }).count() === 0, 'nothing was sent');
+  return done(page, 'seance-passee');
+});
+
+test('un numéro inconnu : « Créer le contact avec ce numéro », le numéro déjà écrit', async () => {
+  const page = await newPage(ADMIN);
+  await inject('+33612348808', "Bonjour, je voudrais m'inscrire au cours");
+  for (let i = 0; i < 100; i++) {
+    const inbox = await call(page, 'GET', '/inbox');
+    if (inbox.threads.some((th) => th.number === '+33612348808')) break;
+    await sleep(200);
+  }
+  await go(page, '#/reponses?numero=' + encodeURIComponent('+33612348808'));
+  await page.getByRole('link', { name: 'Créer le contact avec ce numéro' }).click();
+  await page.waitForFunction(() => document.body.dataset.ready === '#/contacts/nouveau');
+  expect(await page.getByLabel('Téléphone', { exact: true }).inputValue() === '06 12 34 88 08', 'the number is written in');
+  await page.getByLabel('Prénom').fill('Ines');
+  await page.getByLabel('Nom', { exact: true }).fill('Inscrite');
+  await page.getByRole('button', { name: 'Enregistrer', exact: true }).click();
+  await page.getByText('Contact enregistré.').waitFor();
+  const found = await call(page, 'GET', '/contacts?q=Inscrite');
+  expect(found.length === 1 && found[0].phone === '+33612348808', 'the contact has the number: ' + JSON.stringify(found));
+  return done(page, 'numero-inconnu');
 });
