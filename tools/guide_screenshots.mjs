@@ -273,8 +273,16 @@ async function screenshots(demo) {
   await go(page, '#/groupes');
   await shot(page, 'groupes');
 
+  /* an atelier cancelled by mistake, listed to be restored */
+  const poterie = await api('POST', '/events', { title: 'Atelier poterie', place: 'Salle 4',
+    starts_at: iso(new Date(Date.now() + 9 * 86400000)) });
+  await api('DELETE', '/events/' + poterie.id);
   await go(page, '#/ateliers');
   await shot(page, 'ateliers');
+  await page.locator('#cancelled-events summary').click();
+  await shot(page, 'ateliers-annules', '#cancelled-events');
+  await go(page, '#/ateliers/' + poterie.id);
+  await shot(page, 'atelier-annule');
   await go(page, '#/ateliers/nouveau');
   const next = new Date(Date.now() + 7 * 86400000), p = (n) => String(n).padStart(2, '0');
   await page.getByLabel('Titre').fill('Cours de cuisine');
@@ -309,6 +317,8 @@ async function screenshots(demo) {
   /* an invitation sent now, its reminders written in the same form */
   await page.getByLabel('Envoi').selectOption('now');
   await shot(page, 'campagne-rappels', 'input[value="-1d@18:00"]');
+  /* « Inviter par SMS » from a session: the session it is about */
+  await shot(page, 'campagne-seance', 'select[name="occurrence"]');
   await go(page, '#/campagnes');
   await shot(page, 'campagnes');
   await go(page, '#/campagnes/' + demo.invitation.id);

@@ -1534,6 +1534,8 @@ async function pageCampaignNew(params, id) {
     sessionWanted = session.value;
   }
   const oneSend = () => !!event.value && ['now', 'at'].includes(when.value) && sessions.length > 0;
+  /* a date to give only when the campaign is not sent now nor before each session */
+  const atBox = field(t('Date et heure'), at);
   const previewFor = h('select', { name: 'contact_id' }, h('option', { value: '' }, t('les premiers destinataires')),
     contacts.map((c) => h('option', { value: c.id, dir: 'auto' }, (c.first_name + ' ' + c.last_name).trim())));
   const preview = h('div', { 'aria-live': 'polite', id: 'preview' });
@@ -1645,13 +1647,17 @@ async function pageCampaignNew(params, id) {
     h('p', { class: 'muted' }, ...t('Les signes typographiques (\u2019 « » – …) sont toujours remplacés par {plain} : ils ne coûtent rien.')
       .split('{plain}').flatMap((x, i) => (i ? [h('code', {}, '\' " - ...'), x] : [x]))),
     h('label', { class: 'inline' }, askReply, t('Demander une réponse OUI / NON')),
-    inv.scopeBox, field(t('Envoi'), when), sessionBox, field(t('Date et heure'), at), h('fieldset', {}, inv.legend, oboxes), inv.bodyBox,
+    inv.scopeBox, field(t('Envoi'), when), sessionBox, atBox, h('fieldset', {}, inv.legend, oboxes), inv.bodyBox,
     h('h2', {}, t('Aperçu')), field(t('Pour'), previewFor), h('button', { type: 'button', class: 'secondary', onclick: doPreview }, t('Aperçu')),
     preview, err,
     h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary', onclick: () => save(false) }, t('Enregistrer le brouillon')),
       h('button', { type: 'submit' }, t('Programmer')))));
   translit.addEventListener('change', () => { count(); if (preview.firstChild) doPreview(); });
-  const invitationView = () => { inv.show(!!event.value, when.value !== 'before'); sessionBox.hidden = !oneSend(); };
+  const invitationView = () => {
+    inv.show(!!event.value, when.value !== 'before');
+    sessionBox.hidden = !oneSend();
+    atBox.hidden = ['now', 'before'].includes(when.value);
+  };
   [event, when].forEach((x) => x.addEventListener('change', invitationView));
   event.addEventListener('change', async () => { sessionWanted = ''; await loadSessions(); invitationView(); count(); });
   session.addEventListener('change', () => { sessionWanted = session.value; count(); });
