@@ -352,13 +352,17 @@ api_contacts_import(struct http_req *req)
 int
 api_contacts_export(struct http_req *req)
 {
+	char day[TIME_ISO_MAX], disposition[64];
 	struct buf out = { 0 };
 
 	if (import_export_contacts(req->db, &out) < 0) {
 		buf_free(&out);
 		return http_reply_kind(req, ERR_DB);
 	}
-	http_add_header(req, "Content-Disposition", "attachment; filename=\"contacts.csv\"");
+	/* the day of the export in its name (local time), as the reports have their period */
+	time_format_iso(req->now, day);
+	snprintf(disposition, sizeof(disposition), "attachment; filename=\"contacts-%.10s.csv\"", day);
+	http_add_header(req, "Content-Disposition", disposition);
 	{
 		size_t len = out.len;
 		return http_reply_raw(req, 200, "text/csv; charset=utf-8", buf_steal(&out), len);

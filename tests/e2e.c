@@ -231,18 +231,20 @@ e2e_add_user(struct e2e *e, const char *login, const char *role, const char *pas
 	ck_assert_msg(rc == 0, "rappelctl user add %s failed (%d): %s", login, rc, out);
 }
 
-/*
- * How long a request may wait for its answer: 30 s, times Check's
- * CK_TIMEOUT_MULTIPLIER (tests/meson.build sets it under qemu-user, where
- * a large import takes longer than 30 s).
- */
+int
+e2e_slowdown(void)
+{
+	const char *m = getenv("CK_TIMEOUT_MULTIPLIER");
+	int f = m ? atoi(m) : 1;
+
+	return f > 1 ? f : 1;
+}
+
+/* How long a request may wait for its answer: 30 s, times e2e_slowdown(). */
 static long
 e2e_answer_timeout_s(void)
 {
-	const char *m = getenv("CK_TIMEOUT_MULTIPLIER");
-	double f = m ? strtod(m, NULL) : 1.0;
-
-	return (long)(30.0 * (f > 1.0 ? f : 1.0));
+	return 30L * e2e_slowdown();
 }
 
 /*

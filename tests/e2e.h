@@ -62,6 +62,13 @@ struct e2e_resp {
 	json_t *json;		/* the parsed body when it is JSON, else NULL */
 };
 
+/*
+ * How much slower than native the run is: Check's CK_TIMEOUT_MULTIPLIER,
+ * at least 1 (tests/meson.build sets 3 under qemu-user).  The HTTP clients
+ * wait that many times 30 s for an answer.
+ */
+int e2e_slowdown(void);
+
 /* Starts a daemon with a fresh database; ck_abort()s on failure. */
 void e2e_start(struct e2e *e);
 /* Same, with extra_conf appended to rappel.conf (a [modem] section ...). */

@@ -2218,7 +2218,8 @@ function settingsForm(cur) {
     from.removeAttribute('aria-invalid');
     const body = { centre_name: name.value, centre_phone: phone.value,
       centre_address: address.value.trim() ? address.value : null,
-      centre_sms_number: smsNumber.value.trim() || null, hours: from.value + '-' + until.value,
+      /* a time field cannot say 24:00: 23:59 is the end of the day, as the configuration writes it */
+      centre_sms_number: smsNumber.value.trim() || null, hours: from.value + '-' + (until.value === '23:59' ? '24:00' : until.value),
       days: days.filter((c) => c.checked).map((c) => c.value), max_per_minute: Number(perMinute.value),
       max_per_day: Number(perDay.value), reply_days: Number(replyDays.value) };
     try { await api('PATCH', '/settings', body); toast(t('Réglages enregistrés.')); route(); } catch (e) { showError(err, e); }

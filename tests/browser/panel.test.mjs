@@ -619,10 +619,18 @@ test('paramètres : le nom du centre et les heures changés depuis le panneau', 
   expect(await page.locator('b').count() === 0, 'the name was shown as HTML');
   expect(await page.getByText('null', { exact: true }).count() === 0, 'a "null" is shown on the page');
   await page.screenshot({ path: join(SHOTS, 'parametres-enregistres.png'), fullPage: true });
-  /* put the demo's name back for the tests that follow */
+  /* put the demo's name back for the tests that follow; the whole day, which the form shows ending at 23:59, is 24:00 */
   await page.getByLabel('Nom du centre (il signe chaque SMS)').fill('Centre social Jacques Brel');
+  await page.getByLabel('De', { exact: true }).fill('00:00');
+  await page.getByLabel('À', { exact: true }).fill('23:59');
   await page.getByRole('button', { name: 'Enregistrer les réglages' }).click();
   await page.getByText('Réglages enregistrés.').waitFor();
+  for (let i = 0; i < 50; i++) {
+    status = await page.evaluate(async () => (await fetch('/api/v1/status')).json());
+    if (status.centre.name === 'Centre social Jacques Brel') break;
+    await sleep(100);
+  }
+  expect(status.sending.hours === '00:00-24:00', 'the day to its end, not its last minute lost: ' + status.sending.hours);
   return page;
 });
 
