@@ -1759,7 +1759,7 @@ async function pageCampaign(id) {
     Object.entries(c.messages).map(([k, v]) => label('message', k) + ' ' + v).join(', '))),
     waitLine(waiting, c.messages.queued || 0),
     invitation ? h('p', {}, t('Ces rappels vont avec l\u2019invitation '), h('a', { href: '#/campagnes/' + invitation.id, dir: 'auto' }, invitation.name), '.') : null,
-    campaignSends(c, waiting), campaignTexts(c), campaignRecipients(c),
+    campaignSends(c, waiting), campaignTexts(c), campaignRecipients(c, invitation),
     err,
     h('div', { class: 'actions' },
       c.status === 'draft' ? h('button', { type: 'button', onclick: schedule }, t('Programmer')) : null,
@@ -1790,6 +1790,7 @@ Object.assign(EN, {
   'Rappels · {language} · {n} personnes': 'Reminders · {language} · {n} people',
   'Destinataires': 'Recipients', ' (un proche)': ' (a relative)',
   'Ces rappels vont avec l\u2019invitation ': 'These reminders go with the invitation ',
+  'Réponses à l\u2019invitation : ': 'Answers to the invitation: ',
   'Personne ne reçoit cette campagne pour l\u2019instant.': 'Nobody receives this campaign for now.',
 });
 const offsetLabel = (v) => t((OFFSETS.find(([o]) => o === v) || [v, v])[1]);
@@ -1843,10 +1844,14 @@ function campaignTexts(c) {
 }
 
 /* Who receives c, their number as people write it, and their answer; the OUI / NON counts. */
-function campaignRecipients(c) {
-  const a = c.answers || { yes: 0, no: 0, none: 0 };
+function campaignRecipients(c, invitation) {
+  /* an invitation's reminders show the answers to the invitation, which are the ones that count */
+  const from = invitation && invitation.answers ? invitation : c;
+  const a = from.answers || { yes: 0, no: 0, none: 0 };
+  const answerOf = new Map((from.recipients || []).map((r) => [r.contact_id + ' ' + r.number, r.answer]));
   return h('section', { class: 'card', id: 'recipients' }, h('h2', {}, t('Destinataires')),
     c.ask_reply || c.audience.event_id ? h('p', { id: 'answers', 'aria-live': 'polite' },
+      from !== c ? t('Réponses à l\u2019invitation : ') : null,
       h('span', { class: 'badge yes' }, t('Oui {n}', { n: a.yes })), ' ', h('span', { class: 'badge no' }, t('Non {n}', { n: a.no })),
       ' · ' + t('Sans réponse {n}', { n: a.none })) : null,
     (c.recipients || []).length ? h('div', { class: 'table-wrap' }, h('table', { class: 'stack' }, h('thead', {}, h('tr', {}, h('th', {}, t('Nom', null, 'name')),
@@ -1855,7 +1860,8 @@ function campaignRecipients(c) {
       h('td', {}, h('a', { href: '#/contacts/' + r.contact_id, dir: 'auto' }, (r.first_name + ' ' + r.last_name).trim()),
         r.household ? t(' (un proche)') : null),
       h('td', { class: 'phone' }, fmtPhone(r.number)), h('td', { 'data-label': cellLabel('Langue') }, label('language', r.language)),
-      h('td', { 'data-label': cellLabel('Réponse') }, label('answer', r.answer))))))) : h('p', { class: 'muted' }, t('Personne ne reçoit cette campagne pour l\u2019instant.')));
+      h('td', { 'data-label': cellLabel('Réponse') }, label('answer', answerOf.get(r.contact_id + ' ' + r.number) || r.answer))))))) :
+      h('p', { class: 'muted' }, t('Personne ne reçoit cette campagne pour l\u2019instant.')));
 }
 
 /* A time as people say it: « lundi 7 décembre à 8 h 30 », "Monday 7 December at 8:30". */

@@ -221,3 +221,24 @@ test('un numéro inconnu : « Créer le contact avec ce numéro », le numéro d
   expect(found.length === 1 && found[0].phone === '+33612348808', 'the contact has the number: ' + JSON.stringify(found));
   return done(page, 'numero-inconnu');
 });
+
+test('la page des rappels d\u2019une invitation montre les réponses à l\u2019invitation', async () => {
+  const page = await newPage(ADMIN);
+  const e = await atelierFor(page, 'Rappels comptés', 'Compte', [['Rita', '06 12 34 88 09'], ['Raoul', '06 12 34 88 10']],
+    'Atelier couture du lundi', 'Salle 6', 15);
+  const inv = await call(page, 'POST', '/campaigns', { name: 'Invitation couture du lundi', audience: { event_id: e.id }, ask_reply: true,
+    body: 'Atelier couture {date}. Répondez OUI ou NON. {centre}', schedule: { at: new Date().toISOString() } });
+  const rem = await call(page, 'POST', '/campaigns', { name: 'Rappels : couture du lundi', invitation_id: inv.id,
+    audience: { event_id: e.id }, body: 'Rappel : couture {date}. {centre}', schedule: { before_event: ['-1d@18:00'] } });
+  await call(page, 'POST', '/campaigns/' + inv.id + '/schedule');
+  await received('+33612348809', 'Atelier couture');
+  await inject('+33612348809', 'oui');
+  for (let i = 0; i < 100 && (await call(page, 'GET', '/campaigns/' + inv.id)).answers.yes !== 1; i++) await sleep(200);
+  await go(page, '#/campagnes/' + rem.id);
+  const answers = page.locator('#answers');
+  await answers.getByText('Réponses à l\u2019invitation :').waitFor();
+  expect(await answers.getByText('Oui 1').count() === 1, 'the invitation\u2019s OUI: ' + await answers.innerText());
+  const row = page.locator('#recipients').getByRole('row').filter({ hasText: 'Rita' });
+  await row.getByText('Oui', { exact: true }).waitFor();
+  return done(page, 'rappels-reponses');
+});
