@@ -177,37 +177,36 @@ http_queue(struct http_req *req, unsigned status, struct MHD_Response *resp)
 	return http_send(req, status, resp);
 }
 
-/* The kept answer, 200, in a response of its own (under the pool's lock). */
+/* A response of the kept answer (http_pool.h), 200. */
 static int
-http_send_kept(void *arg, struct http_kept *kept)
+http_send_kept(struct http_req *req, struct MHD_Response *resp)
 {
-	struct MHD_Response *resp = http_kept_response(kept);
-
 	MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
-	return http_queue(arg, 200, resp);
+	return http_queue(req, 200, resp);
 }
 
 /*
- * The answer a handler chose to keep (http_reply_keep()): one
- * MHD_Response, reference-counted by libmicrohttpd, sent as it is to every
- * client asking for the same key while the pool's generation stays the
- * same (http_pool.h); stamp->own holds the generation.
+ * The answer a handler chose to keep (http_reply_keep()): one body, kept
+ * by the pool and shared by the responses of every client asking for the
+ * same key while the pool's generation stays the same (http_pool.h);
+ * stamp->own holds the generation.
  */
 int
 http_reply_kept(struct http_req *req, const char *key, struct db_stamp *stamp)
 {
 	struct http_pool *pool = req->srv->pool;
-	int r;
+	struct MHD_Response *resp;
 
 	stamp->others = 0;
 	stamp->own = http_pool_stamp(pool);	/* -1: never served */
-	if ((r = http_pool_kept(pool, key, stamp->own, http_send_kept, req)) >= 0)
-		return r;
+	if ((resp = http_pool_kept(pool, key, stamp->own)) != NULL)
+		return http_send_kept(req, resp);
 	http_pool_build_begin(pool);
 	stamp->own = http_pool_stamp(pool);	/* another may have built it meanwhile */
-	if ((r = http_pool_kept(pool, key, stamp->own, http_send_kept, req)) >= 0)
-		http_pool_build_end(pool);
-	return r;
+	if ((resp = http_pool_kept(pool, key, stamp->own)) == NULL)
+		return -1;
+	http_pool_build_end(pool);
+	return http_send_kept(req, resp);
 }
 
 void
@@ -221,7 +220,7 @@ http_reply_keep(struct http_req *req, const char *key, const struct db_stamp *st
     char *json, size_t len)
 {
 	/* under a stamp that could not be read (own -1) it is kept but never served */
-	int r = http_pool_keep(req->srv->pool, key, stamp->own, json, len, http_send_kept, req);
+	struct MHD_Response *resp = http_pool_keep(req->srv->pool, key, stamp->own, json, len);
 
 	http_pool_build_end(req->srv->pool);
 	/*
@@ -232,7 +231,7 @@ http_reply_keep(struct http_req *req, const char *key, const struct db_stamp *st
 	 */
 	sqlite3_db_release_memory(db_handle(req->db));
 	malloc_trim(0);
-	return r;
+	return http_send_kept(req, resp);
 }
 
 /*

@@ -148,8 +148,8 @@ int http_reply_static(struct http_req *req, unsigned status, const char *content
  * answers 200 with the body last kept for key if it was kept under the same
  * stamp; else it returns -1 and the handler builds the JSON body, under
  * that stamp, and answers with http_reply_keep(), which keeps it (in place
- * of the one kept before) and takes ownership of json (malloc'd).  The
- * answer carries no header of http_add_header().  key must name everything
+ * of the one kept before) and takes ownership of json (malloc'd).  Each
+ * answer has the headers of http_add_header(), as any.  key must name everything
  * the body depends on besides the database: the query, the user's scope.
  * On -1 the caller holds the pool's builder lock (http_pool_build_begin():
  * one builds, the others then find it kept) until http_reply_keep(), or

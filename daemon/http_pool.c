@@ -116,7 +116,8 @@ http_kept_unref(void *arg)
 	}
 }
 
-struct MHD_Response *
+/* A response of k's body, which holds k until libmicrohttpd frees it. */
+static struct MHD_Response *
 http_kept_response(struct http_kept *k)
 {
 	struct MHD_Response *resp;
@@ -129,17 +130,16 @@ http_kept_response(struct http_kept *k)
 	return resp;
 }
 
-int
-http_pool_kept(struct http_pool *pool, const char *key, int64_t gen,
-    int (*send)(void *arg, struct http_kept *kept), void *arg)
+struct MHD_Response *
+http_pool_kept(struct http_pool *pool, const char *key, int64_t gen)
 {
-	int r = -1;
+	struct MHD_Response *resp = NULL;
 
 	pthread_mutex_lock(&pool->lock);
 	if (pool->kept && gen >= 0 && pool->kept_gen == gen && strcmp(pool->kept_key, key) == 0)
-		r = send(arg, pool->kept);
+		resp = http_kept_response(pool->kept);
 	pthread_mutex_unlock(&pool->lock);
-	return r;
+	return resp;
 }
 
 void
@@ -163,13 +163,12 @@ http_pool_drop_kept(struct http_pool *pool)
 	pool->kept_key = NULL;
 }
 
-int
-http_pool_keep(struct http_pool *pool, const char *key, int64_t gen,
-    char *data, size_t len, int (*send)(void *arg, struct http_kept *kept), void *arg)
+struct MHD_Response *
+http_pool_keep(struct http_pool *pool, const char *key, int64_t gen, char *data, size_t len)
 {
 	struct http_kept *k = calloc(1, sizeof(*k));
 	char *copy = strdup(key);
-	int r;
+	struct MHD_Response *resp;
 
 	if (k == NULL || copy == NULL)
 		fatal("http: out of memory");
@@ -181,9 +180,9 @@ http_pool_keep(struct http_pool *pool, const char *key, int64_t gen,
 	pool->kept = k;
 	pool->kept_key = copy;
 	pool->kept_gen = gen;
-	r = send(arg, k);
+	resp = http_kept_response(k);
 	pthread_mutex_unlock(&pool->lock);
-	return r;
+	return resp;
 }
 
 void

@@ -70,27 +70,23 @@ void http_pool_give(struct http_pool *pool, struct http_conn_db *c);
  */
 int64_t http_pool_stamp(struct http_pool *pool);
 /*
- * A kept answer's body, shared by the responses that send it (each
- * request has its own MHD_Response, made by http_kept_response()): freed
- * when the pool has dropped it and the last of them is freed.
+ * The kept answer's body is shared by the responses that send it: each
+ * request gets a response of its own, holding a reference to the body,
+ * which is freed once the pool has dropped it and the last of them is
+ * freed.  So a request sends it without the pool's lock.
  */
-struct http_kept;
 
 /*
- * When the answer kept is for key under generation gen, returns
- * send(arg, kept) called under the pool's lock (so that it cannot be
- * dropped before send has made its response); else -1.
+ * When the answer kept is for key under generation gen, a new response
+ * of it (its headers are the caller's to add); else NULL.
  */
-int http_pool_kept(struct http_pool *pool, const char *key, int64_t gen,
-    int (*send)(void *arg, struct http_kept *kept), void *arg);
+struct MHD_Response *http_pool_kept(struct http_pool *pool, const char *key, int64_t gen);
 /*
  * Keeps data (len bytes, malloc'd: taken) for key under gen in place of
- * the last one, and returns send(arg, kept) called under the lock.
+ * the last one, and returns a new response of it.
  */
-int http_pool_keep(struct http_pool *pool, const char *key, int64_t gen,
-    char *data, size_t len, int (*send)(void *arg, struct http_kept *kept), void *arg);
-/* A response of kept's body, which it holds until libmicrohttpd frees it. */
-struct MHD_Response *http_kept_response(struct http_kept *kept);
+struct MHD_Response *http_pool_keep(struct http_pool *pool, const char *key, int64_t gen,
+    char *data, size_t len);
 
 /*
  * One builder of an answer to keep at a time: the others wait, then find
