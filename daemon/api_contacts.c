@@ -352,7 +352,7 @@ api_contacts_import(struct http_req *req)
 int
 api_contacts_export(struct http_req *req)
 {
-	char day[TIME_ISO_MAX], disposition[64];
+	char day[TIME_DAY_MAX], disposition[64];
 	struct buf out = { 0 };
 
 	if (import_export_contacts(req->db, &out) < 0) {
@@ -360,8 +360,8 @@ api_contacts_export(struct http_req *req)
 		return http_reply_kind(req, ERR_DB);
 	}
 	/* the day of the export in its name (local time), as the reports have their period */
-	time_format_iso(req->now, day);
-	snprintf(disposition, sizeof(disposition), "attachment; filename=\"contacts-%.10s.csv\"", day);
+	time_format_day(req->now, day);
+	snprintf(disposition, sizeof(disposition), "attachment; filename=\"contacts-%s.csv\"", day);
 	http_add_header(req, "Content-Disposition", disposition);
 	{
 		size_t len = out.len;

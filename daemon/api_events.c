@@ -484,17 +484,6 @@ api_events_period(struct http_req *req, int64_t *from, int64_t *to, int *answer)
 	return 0;
 }
 
-/* The local day of t as YYYY-MM-DD into day[11]. */
-static void
-api_events_day(int64_t t, char day[11])
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	localtime_r(&tt, &tm);
-	strftime(day, 11, "%Y-%m-%d", &tm);
-}
-
 /*
  * The name of the attendance file of title (NULL: every atelier) for
  * [from, to): "presences-2026-09-01_2026-12-31.csv", the atelier's title
@@ -504,7 +493,7 @@ static void
 api_events_csv_name(const char *title, int64_t from, int64_t to, char *name, size_t len)
 {
 	struct buf folded = { 0 };
-	char slug[API_EVENTS_SLUG_MAX + 2] = "", first[11], last[11];
+	char slug[API_EVENTS_SLUG_MAX + 2] = "", first[TIME_DAY_MAX], last[TIME_DAY_MAX];
 	size_t n = 0;
 	const char *p;
 
@@ -522,8 +511,8 @@ api_events_csv_name(const char *title, int64_t from, int64_t to, char *name, siz
 		slug[n] = '\0';
 		buf_free(&folded);
 	}
-	api_events_day(from, first);
-	api_events_day(to > from ? to - 1 : from, last);
+	time_format_day(from, first);
+	time_format_day(to > from ? to - 1 : from, last);
 	snprintf(name, len, "presences-%s%s%s_%s.csv", slug, n ? "-" : "", first, last);
 }
 

@@ -33,6 +33,16 @@ time_format_iso(int64_t t, char out[TIME_ISO_MAX])
 	    off < 0 ? '-' : '+', abs(off) / 60, abs(off) % 60);
 }
 
+void
+time_format_day(int64_t t, char out[TIME_DAY_MAX])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	localtime_r(&tt, &tm);
+	strftime(out, TIME_DAY_MAX, "%Y-%m-%d", &tm);
+}
+
 json_t *
 time_json(int64_t t)
 {

@@ -11,8 +11,12 @@
 
 #define TIME_ISO_MAX 32
 
+#define TIME_DAY_MAX 11
+
 /* Writes t in local time with its offset into out. */
 void time_format_iso(int64_t t, char out[TIME_ISO_MAX]);
+/* Writes t's local day, "YYYY-MM-DD", into out (file names of exports). */
+void time_format_day(int64_t t, char out[TIME_DAY_MAX]);
 
 /*
  * Parses "YYYY-MM-DDTHH:MM[:SS](Z|±HH:MM|±HHMM)" or a local date
