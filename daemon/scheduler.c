@@ -199,17 +199,11 @@ scheduler_attach_session(struct db *db, const struct campaign *c, const struct e
 	if (e == NULL || it->has_occ)
 		return;
 	/* the session chosen in the composer, while it is still to come */
-	if (c->occurrence) {
-		if (events_occurrence_get(db, e, c->occurrence, &occ[0], &err) == 0 &&
-		    !occ[0].cancelled && occ[0].starts_at > it->due) {
-			it->occ = occ[0];
-			it->has_occ = true;
-			it->give_up_at = occ[0].starts_at;
-			it->reply_until = c->ask_reply ? occ[0].starts_at : 0;
-		}
-		return;
-	}
-	n = events_occurrences(db, e, it->due, it->due + SCHEDULER_EVENT_HORIZON, occ, 8);
+	if (c->occurrence)
+		n = events_occurrence_get(db, e, c->occurrence, &occ[0], &err) == 0 &&
+		    occ[0].starts_at > it->due ? 1 : 0;
+	else
+		n = events_occurrences(db, e, it->due, it->due + SCHEDULER_EVENT_HORIZON, occ, 8);
 	for (i = 0; i < n; i++) {
 		if (occ[i].cancelled)
 			continue;
